@@ -1,0 +1,33 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AccountKey } from "./config";
+import { ACCOUNT_NAMES } from "./providers";
+
+/** Arguments of {@link AccountRegion}. */
+export interface AccountRegionArgs {
+    /** Which of the four accounts this is. */
+    account: AccountKey;
+    /** The region its children deploy into: the region of the provider in `opts.providers`. */
+    region: string;
+}
+
+/**
+ * The part of one account in one region. Components created with this as their parent inherit
+ * its provider, so no child can land in another account or region by mistake.
+ */
+export class AccountRegion extends pulumi.ComponentResource {
+    public readonly account: AccountKey;
+    public readonly region: string;
+
+    constructor(args: AccountRegionArgs, opts: { provider: aws.Provider }) {
+        super(
+            "iotdr:accounts:AccountRegion",
+            `${ACCOUNT_NAMES[args.account]}-${args.region}`,
+            { account: args.account, region: args.region },
+            { providers: { aws: opts.provider } },
+        );
+        this.account = args.account;
+        this.region = args.region;
+        this.registerOutputs({});
+    }
+}
