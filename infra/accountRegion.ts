@@ -23,7 +23,7 @@ export class AccountRegion extends pulumi.ComponentResource {
         super(
             "iotdr:accounts:AccountRegion",
             `${ACCOUNT_NAMES[args.account]}-${args.region}`,
-            { account: args.account, region: args.region },
+            { account: ACCOUNT_NAMES[args.account], region: args.region },
             { providers: { aws: opts.provider } },
         );
         this.account = args.account;

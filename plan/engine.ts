@@ -2,7 +2,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { DefaultPlacement, OfflineMocks } from "./mocks";
 import { isGlobalType } from "./mocks/placement";
-import { plainValue } from "./serialized";
+import { plainValue, revealValue } from "./serialized";
 
 /** One resource as the plan reports it (the JSON contract's fields plus a few more). */
 export interface PlannedResource {
@@ -18,6 +18,10 @@ export interface PlannedResource {
     inputs: Record<string, unknown>;
     /** State after a mocked deploy: inputs plus computed outputs. */
     state: Record<string, unknown>;
+    /** Inputs with secrets unwrapped, for policies and tests; never printed. */
+    revealedInputs: Record<string, unknown>;
+    /** State with secrets unwrapped, for policies and tests; never printed. */
+    revealedState: Record<string, unknown>;
     /** True for resources a provider manages; false for components. */
     custom: boolean;
     /** URN of the provider that manages it, if any. */
@@ -62,23 +66,30 @@ export class ProgramError extends Error {
     }
 }
 
+/** The parts of the mock monitor's register and read requests that the plan records. */
 interface MonitorRequest {
     getType(): string;
     getName(): string;
     getParent(): string;
     getProvider(): string;
-    getCustom(): boolean;
-    getProvidersMap(): { toObject(): [string, string][] };
-    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    /** Only register requests say; reads are always of custom resources. */
+    getCustom?(): boolean;
+    getProvidersMap?(): { toObject(): [string, string][] };
+    /** Register requests carry inputs as `object`, read requests as `properties`. */
+    getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 interface MonitorResponse {
     getUrn(): string;
-    getId(): string;
-    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getId?(): string;
+    getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (error: unknown, response?: MonitorResponse) => void;
+type MonitorCall = (request: MonitorRequest, callback: Callback) => Promise<void>;
 interface MockMonitorInternals {
-    registerResource(request: MonitorRequest, callback: Callback): Promise<void>;
+    registerResource: MonitorCall;
+    readResource: MonitorCall;
     newUrn(parent: string, type: string, name: string): string;
 }
 
@@ -98,26 +109,29 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
     // The mock monitor keeps only the parent's last type in a URN; the engine keeps the whole chain.
     monitor.newUrn = (parent, type, name) =>
         `urn:pulumi:${stack}::${project}::${parent ? `${parent.split("::")[2]}$` : ""}${type}::${name}`;
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (request, callback) =>
-        register(request, (error, response) => {
-            if (response) {
-                resources.push(recordOf(request, response));
-            }
-            callback(error, response);
-        });
+    const recording =
+        (call: MonitorCall, isRead: boolean): MonitorCall =>
+        (request, callback) =>
+            call(request, (error, response) => {
+                if (response) resources.push(recordOf(request, response, isRead));
+                callback(error, response);
+            });
+    monitor.registerResource = recording(monitor.registerResource.bind(monitor), false);
+    // Stack references and `.get()` lookups are reads, not registrations; they belong in the plan too.
+    monitor.readResource = recording(monitor.readResource.bind(monitor), true);
 
-    const recordOf = (request: MonitorRequest, response: MonitorResponse): PlannedResource => {
+    const recordOf = (request: MonitorRequest, response: MonitorResponse, isRead: boolean): PlannedResource => {
         const type = request.getType();
         const urn = response.getUrn();
         const parent = request.getParent() || rootUrn;
         const isProvider = type.startsWith("pulumi:providers:");
-        const rawInputs = request.getObject()?.toJavaScript() ?? {};
+        const rawInputs = (request.getObject ?? request.getProperties)?.call(request)?.toJavaScript() ?? {};
+        const rawState = (response.getObject ?? response.getProperties)?.call(response)?.toJavaScript() ?? {};
         // A provider is placed by its own inputs; a resource by its provider; a component by the
         // providers it was given, else by its parent.
         const providerRef = isProvider
-            ? `${urn}::${response.getId()}`
-            : request.getProvider() || Object.fromEntries(request.getProvidersMap().toObject()).aws || "";
+            ? `${urn}::${response.getId?.() ?? ""}`
+            : request.getProvider() || Object.fromEntries(request.getProvidersMap?.().toObject() ?? []).aws || "";
         const where =
             providerRef || type.startsWith("aws:")
                 ? mocks.placementOf(providerRef, isProvider ? undefined : rawInputs.region)
@@ -131,8 +145,10 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
             region: where ? (isGlobalType(type) ? "global" : where.region) : (parentRecord?.region ?? null),
             parent,
             inputs: plainValue(rawInputs, isProvider) as Record<string, unknown>,
-            state: plainValue(response.getObject()?.toJavaScript() ?? {}, isProvider) as Record<string, unknown>,
-            custom: request.getCustom(),
+            state: plainValue(rawState, isProvider) as Record<string, unknown>,
+            revealedInputs: revealValue(rawInputs) as Record<string, unknown>,
+            revealedState: revealValue(rawState) as Record<string, unknown>,
+            custom: isRead || request.getCustom?.() === true,
             provider: providerRef && !isProvider ? providerRef.split("::").slice(0, -1).join("::") : null,
         };
         byUrn.set(urn, record);
@@ -144,7 +160,8 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
     process.on("unhandledRejection", onRejection);
     try {
         const outputs = await runProgram(options.programDir);
-        await pulumi.runtime.waitForRPCs();
+        // Internal to the runtime, but the only way to know every registration has finished.
+        await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
         if (failures.length > 0) throw failures[0];
         return { stack, project, resources, outputs };
     } catch (error) {

@@ -32,3 +32,22 @@ export function plainValue(value: unknown, decodeJsonStrings = false): unknown {
     }
     return value;
 }
+
+/** The value with secrets unwrapped and resource references as URNs: what policies and tests read. */
+export function revealValue(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(revealValue);
+    if (value && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        switch (record[pulumi.runtime.specialSigKey]) {
+            case pulumi.runtime.specialSecretSig:
+                return revealValue(record.value);
+            case pulumi.runtime.specialResourceSig:
+                return record.urn;
+            case undefined:
+                return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, revealValue(v)]));
+            default:
+                return record;
+        }
+    }
+    return value;
+}

@@ -90,12 +90,24 @@ export function loadStackConfig(): StackConfig {
         if (!fullKey.startsWith(prefix)) continue;
         const key = fullKey.slice(prefix.length);
         raw[key] = decodeConfigValue(value);
-        if (pulumi.runtime.isConfigSecret(fullKey)) secretKeys.add(key);
+        if (isConfigSecret(fullKey)) secretKeys.add(key);
     }
     return parseStackConfig(raw, secretKeys, {
         organization: pulumi.getOrganization(),
         project: pulumi.getProject(),
     });
+}
+
+/**
+ * Whether the engine holds a key as a secret. The runtime has this (Config uses it to warn on
+ * plain reads of secrets) but marks it internal, so it is reached through a typed cast.
+ */
+function isConfigSecret(fullKey: string): boolean {
+    const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+    if (typeof runtime.isConfigSecret !== "function") {
+        throw new Error("@pulumi/pulumi no longer exposes runtime.isConfigSecret: update infra/config");
+    }
+    return runtime.isConfigSecret(fullKey);
 }
 
 /** Pulumi hands every value over as a string; objects, numbers and booleans arrive as JSON. */
