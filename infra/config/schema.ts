@@ -148,7 +148,12 @@ export const rawConfigSchema = z.strictObject(
                 z.string({ error: expected("a tag value string") }).regex(tagValue, {
                     error: expected("a tag value of at most 256 characters"),
                 }),
-                { error: expected("a map of tag keys to string values") },
+                {
+                    error: (issue) =>
+                        issue.code === "invalid_key"
+                            ? expected("a tag key of 1-128 characters not starting with aws:")(issue)
+                            : expected("a map of tag keys to string values")(issue),
+                },
             )
             .refine((tags) => Object.keys(tags).length <= 40, {
                 error: expected("at most 40 extra tags (AWS allows 50; iot-dr adds its own)"),

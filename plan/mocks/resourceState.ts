@@ -165,11 +165,20 @@ const MAKERS: Record<string, StateMaker> = {
     },
 };
 
+/** The ARN service of a Pulumi module: mostly its name, but CloudWatch holds EventBridge and Logs. */
+function serviceOf(module: string, kind: string): string {
+    const service = module.split("/")[0];
+    if (service === "cloudwatch" && kind.startsWith("Event")) return "events";
+    if (service === "cloudwatch" && kind.startsWith("Log")) return "logs";
+    const renamed: Record<string, string> = { sfn: "states", apigatewayv2: "apigateway", cognito: "cognito-idp" };
+    return renamed[service] ?? service;
+}
+
 /** The id and state a real `pulumi up` would leave for this resource: inputs plus computed outputs. */
 export function mockResourceState(ctx: StateContext): { id: string; state: Record<string, unknown> } {
     const seed = `${ctx.type}/${ctx.name}/${ctx.where.account}/${ctx.where.region}`;
     const [, module = "", kind = ""] = ctx.type.split(":");
-    const maker = MAKERS[ctx.type] ?? named(module.split("/")[0], kind.charAt(0).toLowerCase() + kind.slice(1));
+    const maker = MAKERS[ctx.type] ?? named(serviceOf(module, kind), kind.charAt(0).toLowerCase() + kind.slice(1));
     const made = maker(ctx, seed);
     return { id: made.id, state: { ...ctx.inputs, ...made.state } };
 }
