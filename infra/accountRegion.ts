@@ -5,10 +5,10 @@ import { ACCOUNT_NAMES } from "./providers";
 
 /** Arguments of {@link AccountRegion}. */
 export interface AccountRegionArgs {
-    /** Which of the four accounts this is. */
-    account: AccountKey;
-    /** The region its children deploy into: the region of the provider in `opts.providers`. */
-    region: string;
+  /** Which of the four accounts this is. */
+  account: AccountKey;
+  /** The region its children deploy into: the region of the provider in `opts.providers`. */
+  region: string;
 }
 
 /**
@@ -16,18 +16,18 @@ export interface AccountRegionArgs {
  * its provider, so no child can land in another account or region by mistake.
  */
 export class AccountRegion extends pulumi.ComponentResource {
-    public readonly account: AccountKey;
-    public readonly region: string;
+  public readonly account: AccountKey;
+  public readonly region: string;
 
-    constructor(args: AccountRegionArgs, opts: { provider: aws.Provider }) {
-        super(
-            "iotdr:accounts:AccountRegion",
-            `${ACCOUNT_NAMES[args.account]}-${args.region}`,
-            { account: ACCOUNT_NAMES[args.account], region: args.region },
-            { providers: { aws: opts.provider } },
-        );
-        this.account = args.account;
-        this.region = args.region;
-        this.registerOutputs({});
-    }
+  constructor(args: AccountRegionArgs, opts: { provider: aws.Provider }) {
+    super(
+      "iotdr:accounts:AccountRegion",
+      `${ACCOUNT_NAMES[args.account]}-${args.region}`,
+      { account: ACCOUNT_NAMES[args.account], region: args.region },
+      { providers: { aws: opts.provider } },
+    );
+    this.account = args.account;
+    this.region = args.region;
+    this.registerOutputs({});
+  }
 }

@@ -20,58 +20,62 @@ Exit status: 0 no mandatory violation, 1 mandatory violations, 2 bad config or u
 const ROOT = path.resolve(__dirname, "..");
 
 async function main(argv: string[]): Promise<number> {
-    let values;
-    try {
-        ({ values } = parseArgs({
-            args: argv,
-            options: {
-                stack: { type: "string" },
-                json: { type: "boolean", default: false },
-                program: { type: "string" },
-                config: { type: "string", multiple: true },
-                help: { type: "boolean", default: false },
-            },
-            strict: true,
-            allowPositionals: false,
-        }));
-    } catch (error) {
-        throw new UsageError((error as Error).message);
-    }
-    if (values.help) {
-        console.log(USAGE);
-        return 0;
-    }
-    if (Boolean(values.program) !== Boolean(values.config?.length)) {
-        throw new UsageError("--program DIR and --config FILE go together");
-    }
-    const programDir = values.program ? path.resolve(values.program) : path.join(ROOT, "infra");
-    const configFiles = values.config?.map((f) => path.resolve(f)) ?? ownStackFiles(ROOT);
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        stack: { type: "string" },
+        json: { type: "boolean", default: false },
+        program: { type: "string" },
+        config: { type: "string", multiple: true },
+        help: { type: "boolean", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (Boolean(values.program) !== Boolean(values.config?.length)) {
+    throw new UsageError("--program DIR and --config FILE go together");
+  }
+  const programDir = values.program ? path.resolve(values.program) : path.join(ROOT, "infra");
+  const configFiles = values.config?.map((f) => path.resolve(f)) ?? ownStackFiles(ROOT);
 
-    const reports = await planProgram({
-        programDir,
-        configFiles,
-        policyPacks: [{ name: IOT_DR_PACK_NAME, policies: iotDrPolicies }],
-    });
-    const shown = values.stack ? reports.filter((r) => r.stack === values.stack) : reports;
-    if (values.stack && shown.length === 0) {
-        throw new UsageError(`--stack ${values.stack}: expected one of ${reports.map((r) => r.stack).join(", ")}`);
-    }
-    process.stdout.write(values.json ? `${JSON.stringify(toJson(shown), null, 2)}\n` : renderText(shown));
-    return hasMandatoryViolations(shown) ? 1 : 0;
+  const reports = await planProgram({
+    programDir,
+    configFiles,
+    policyPacks: [{ name: IOT_DR_PACK_NAME, policies: iotDrPolicies }],
+  });
+  const shown = values.stack ? reports.filter((r) => r.stack === values.stack) : reports;
+  if (values.stack && shown.length === 0) {
+    throw new UsageError(
+      `--stack ${values.stack}: expected one of ${reports.map((r) => r.stack).join(", ")}`,
+    );
+  }
+  process.stdout.write(
+    values.json ? `${JSON.stringify(toJson(shown), null, 2)}\n` : renderText(shown),
+  );
+  return hasMandatoryViolations(shown) ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-        if (error instanceof UsageError) {
-            console.error(`error: ${error.message}\n\n${USAGE}`);
-            process.exit(2);
-        }
-        if (error instanceof ProgramError) {
-            console.error(`error: ${error.message}`);
-            process.exit(error.isConfigProblem ? 2 : 3);
-        }
-        console.error(error);
-        process.exit(3);
-    },
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`error: ${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    if (error instanceof ProgramError) {
+      console.error(`error: ${error.message}`);
+      process.exit(error.isConfigProblem ? 2 : 3);
+    }
+    console.error(error);
+    process.exit(3);
+  },
 );

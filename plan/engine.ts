@@ -6,215 +6,229 @@ import { plainValue, revealValue } from "./serialized";
 
 /** One resource as the plan reports it (the JSON contract's fields plus a few more). */
 export interface PlannedResource {
-    urn: string;
-    type: string;
-    name: string;
-    /** 12-digit id of the provider's account; null for resources no provider manages. */
-    account: string | null;
-    /** The resource's region, "global" for global services, null where no provider applies. */
-    region: string | null;
-    parent: string | null;
-    /** Inputs as the program declared them, secrets shown as "[secret]". */
-    inputs: Record<string, unknown>;
-    /** State after a mocked deploy: inputs plus computed outputs. */
-    state: Record<string, unknown>;
-    /** Inputs with secrets unwrapped, for policies and tests; never printed. */
-    revealedInputs: Record<string, unknown>;
-    /** State with secrets unwrapped, for policies and tests; never printed. */
-    revealedState: Record<string, unknown>;
-    /** True for resources a provider manages; false for components. */
-    custom: boolean;
-    /** URN of the provider that manages it, if any. */
-    provider: string | null;
+  urn: string;
+  type: string;
+  name: string;
+  /** 12-digit id of the provider's account; null for resources no provider manages. */
+  account: string | null;
+  /** The resource's region, "global" for global services, null where no provider applies. */
+  region: string | null;
+  parent: string | null;
+  /** Inputs as the program declared them, secrets shown as "[secret]". */
+  inputs: Record<string, unknown>;
+  /** State after a mocked deploy: inputs plus computed outputs. */
+  state: Record<string, unknown>;
+  /** Inputs with secrets unwrapped, for policies and tests; never printed. */
+  revealedInputs: Record<string, unknown>;
+  /** State with secrets unwrapped, for policies and tests; never printed. */
+  revealedState: Record<string, unknown>;
+  /** True for resources a provider manages; false for components. */
+  custom: boolean;
+  /** URN of the provider that manages it, if any. */
+  provider: string | null;
 }
 
 export interface StackPlan {
-    stack: string;
-    project: string;
-    resources: PlannedResource[];
-    outputs: Record<string, unknown>;
+  stack: string;
+  project: string;
+  resources: PlannedResource[];
+  outputs: Record<string, unknown>;
 }
 
 export interface PlanStackOptions {
-    /** Folder of the program; its entry is `index.ts` (or `index.js`). */
-    programDir: string;
-    project: string;
-    stack: string;
-    /** Fully qualified config keys to values, as the Pulumi CLI would pass them. */
-    config: Record<string, string>;
-    secretKeys: string[];
-    /** Outputs of stacks planned earlier in this run, for stack references. */
-    stackOutputs: ReadonlyMap<string, Record<string, unknown>>;
-    /** Where the default provider acts when the program's config does not say. */
-    defaults?: DefaultPlacement;
+  /** Folder of the program; its entry is `index.ts` (or `index.js`). */
+  programDir: string;
+  project: string;
+  stack: string;
+  /** Fully qualified config keys to values, as the Pulumi CLI would pass them. */
+  config: Record<string, string>;
+  secretKeys: string[];
+  /** Outputs of stacks planned earlier in this run, for stack references. */
+  stackOutputs: ReadonlyMap<string, Record<string, unknown>>;
+  /** Where the default provider acts when the program's config does not say. */
+  defaults?: DefaultPlacement;
 }
 
 /** The program failed while running: a config error, a thrown error, a failed apply. */
 export class ProgramError extends Error {
-    constructor(
-        public readonly stack: string,
-        public readonly cause: unknown,
-    ) {
-        super(`stack ${stack}: ${cause instanceof Error ? cause.message : String(cause)}`);
-        this.name = "ProgramError";
-    }
+  constructor(
+    public readonly stack: string,
+    public readonly cause: unknown,
+  ) {
+    super(`stack ${stack}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "ProgramError";
+  }
 
-    /** A config problem is the user's input, not a bug: the CLI exits 2 on it. */
-    get isConfigProblem(): boolean {
-        const name = this.cause instanceof Error ? this.cause.name : "";
-        return /Config/.test(name);
-    }
+  /** A config problem is the user's input, not a bug: the CLI exits 2 on it. */
+  get isConfigProblem(): boolean {
+    const name = this.cause instanceof Error ? this.cause.name : "";
+    return /Config/.test(name);
+  }
 }
 
 /** The parts of the mock monitor's register and read requests that the plan records. */
 interface MonitorRequest {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-    getProvider(): string;
-    /** Only register requests say; reads are always of custom resources. */
-    getCustom?(): boolean;
-    getProvidersMap?(): { toObject(): [string, string][] };
-    /** Register requests carry inputs as `object`, read requests as `properties`. */
-    getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
-    getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  /** Only register requests say; reads are always of custom resources. */
+  getCustom?(): boolean;
+  getProvidersMap?(): { toObject(): [string, string][] };
+  /** Register requests carry inputs as `object`, read requests as `properties`. */
+  getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 interface MonitorResponse {
-    getUrn(): string;
-    getId?(): string;
-    getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
-    getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getUrn(): string;
+  getId?(): string;
+  getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (error: unknown, response?: MonitorResponse) => void;
 type MonitorCall = (request: MonitorRequest, callback: Callback) => Promise<void>;
 interface MockMonitorInternals {
-    registerResource: MonitorCall;
-    readResource: MonitorCall;
-    newUrn(parent: string, type: string, name: string): string;
+  registerResource: MonitorCall;
+  readResource: MonitorCall;
+  newUrn(parent: string, type: string, name: string): string;
 }
 
 /** Runs one stack of a program under the offline mocks and records every resource it registers. */
 export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
-    const { project, stack } = options;
-    const defaults = options.defaults ?? defaultPlacement(options.config);
-    const mocks = new OfflineMocks(stack, defaults, options.stackOutputs);
-    pulumi.runtime.setAllConfig(options.config, options.secretKeys);
-    // "organization" is what the Pulumi CLI uses for a stack with no organization (self-managed backends).
-    await pulumi.runtime.setMocks(mocks, project, stack, true, "organization");
+  const { project, stack } = options;
+  const defaults = options.defaults ?? defaultPlacement(options.config);
+  const mocks = new OfflineMocks(stack, defaults, options.stackOutputs);
+  pulumi.runtime.setAllConfig(options.config, options.secretKeys);
+  // "organization" is what the Pulumi CLI uses for a stack with no organization (self-managed backends).
+  await pulumi.runtime.setMocks(mocks, project, stack, true, "organization");
 
-    const rootUrn = `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
-    const byUrn = new Map<string, PlannedResource>();
-    const resources: PlannedResource[] = [];
-    const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorInternals;
-    // The mock monitor keeps only the parent's last type in a URN; the engine keeps the whole chain.
-    monitor.newUrn = (parent, type, name) =>
-        `urn:pulumi:${stack}::${project}::${parent ? `${parent.split("::")[2]}$` : ""}${type}::${name}`;
-    const recording =
-        (call: MonitorCall, isRead: boolean): MonitorCall =>
-        (request, callback) =>
-            call(request, (error, response) => {
-                if (response) resources.push(recordOf(request, response, isRead));
-                callback(error, response);
-            });
-    monitor.registerResource = recording(monitor.registerResource.bind(monitor), false);
-    // Stack references and `.get()` lookups are reads, not registrations; they belong in the plan too.
-    monitor.readResource = recording(monitor.readResource.bind(monitor), true);
+  const rootUrn = `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
+  const byUrn = new Map<string, PlannedResource>();
+  const resources: PlannedResource[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorInternals;
+  // The mock monitor keeps only the parent's last type in a URN; the engine keeps the whole chain.
+  monitor.newUrn = (parent, type, name) =>
+    `urn:pulumi:${stack}::${project}::${parent ? `${parent.split("::")[2]}$` : ""}${type}::${name}`;
+  const recording =
+    (call: MonitorCall, isRead: boolean): MonitorCall =>
+    (request, callback) =>
+      call(request, (error, response) => {
+        if (response) resources.push(recordOf(request, response, isRead));
+        callback(error, response);
+      });
+  monitor.registerResource = recording(monitor.registerResource.bind(monitor), false);
+  // Stack references and `.get()` lookups are reads, not registrations; they belong in the plan too.
+  monitor.readResource = recording(monitor.readResource.bind(monitor), true);
 
-    const recordOf = (request: MonitorRequest, response: MonitorResponse, isRead: boolean): PlannedResource => {
-        const type = request.getType();
-        const urn = response.getUrn();
-        const parent = request.getParent() || rootUrn;
-        const isProvider = type.startsWith("pulumi:providers:");
-        const rawInputs = (request.getObject ?? request.getProperties)?.call(request)?.toJavaScript() ?? {};
-        const rawState = (response.getObject ?? response.getProperties)?.call(response)?.toJavaScript() ?? {};
-        // A provider is placed by its own inputs; a resource by its provider; a component by the
-        // providers it was given, else by its parent.
-        const providerRef = isProvider
-            ? `${urn}::${response.getId?.() ?? ""}`
-            : request.getProvider() || Object.fromEntries(request.getProvidersMap?.().toObject() ?? []).aws || "";
-        const where =
-            providerRef || type.startsWith("aws:")
-                ? mocks.placementOf(providerRef, isProvider ? undefined : rawInputs.region)
-                : undefined;
-        const parentRecord = byUrn.get(parent);
-        const record: PlannedResource = {
-            urn,
-            type,
-            name: request.getName(),
-            account: where?.account ?? parentRecord?.account ?? null,
-            region: where ? (isGlobalType(type) ? "global" : where.region) : (parentRecord?.region ?? null),
-            parent,
-            inputs: plainValue(rawInputs, isProvider) as Record<string, unknown>,
-            state: plainValue(rawState, isProvider) as Record<string, unknown>,
-            revealedInputs: revealValue(rawInputs) as Record<string, unknown>,
-            revealedState: revealValue(rawState) as Record<string, unknown>,
-            custom: isRead || request.getCustom?.() === true,
-            provider: providerRef && !isProvider ? providerRef.split("::").slice(0, -1).join("::") : null,
-        };
-        byUrn.set(urn, record);
-        return record;
+  const recordOf = (
+    request: MonitorRequest,
+    response: MonitorResponse,
+    isRead: boolean,
+  ): PlannedResource => {
+    const type = request.getType();
+    const urn = response.getUrn();
+    const parent = request.getParent() || rootUrn;
+    const isProvider = type.startsWith("pulumi:providers:");
+    const rawInputs =
+      (request.getObject ?? request.getProperties)?.call(request)?.toJavaScript() ?? {};
+    const rawState =
+      (response.getObject ?? response.getProperties)?.call(response)?.toJavaScript() ?? {};
+    // A provider is placed by its own inputs; a resource by its provider; a component by the
+    // providers it was given, else by its parent.
+    const providerRef = isProvider
+      ? `${urn}::${response.getId?.() ?? ""}`
+      : request.getProvider() ||
+        Object.fromEntries(request.getProvidersMap?.().toObject() ?? []).aws ||
+        "";
+    const where =
+      providerRef || type.startsWith("aws:")
+        ? mocks.placementOf(providerRef, isProvider ? undefined : rawInputs.region)
+        : undefined;
+    const parentRecord = byUrn.get(parent);
+    const record: PlannedResource = {
+      urn,
+      type,
+      name: request.getName(),
+      account: where?.account ?? parentRecord?.account ?? null,
+      region: where
+        ? isGlobalType(type)
+          ? "global"
+          : where.region
+        : (parentRecord?.region ?? null),
+      parent,
+      inputs: plainValue(rawInputs, isProvider) as Record<string, unknown>,
+      state: plainValue(rawState, isProvider) as Record<string, unknown>,
+      revealedInputs: revealValue(rawInputs) as Record<string, unknown>,
+      revealedState: revealValue(rawState) as Record<string, unknown>,
+      custom: isRead || request.getCustom?.() === true,
+      provider: providerRef && !isProvider ? providerRef.split("::").slice(0, -1).join("::") : null,
     };
+    byUrn.set(urn, record);
+    return record;
+  };
 
-    const failures: unknown[] = [];
-    const onRejection = (reason: unknown) => failures.push(reason);
-    process.on("unhandledRejection", onRejection);
-    try {
-        const outputs = await runProgram(options.programDir);
-        // Internal to the runtime, but the only way to know every registration has finished.
-        await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-        if (failures.length > 0) throw failures[0];
-        return { stack, project, resources, outputs };
-    } catch (error) {
-        throw error instanceof ProgramError ? error : new ProgramError(stack, error);
-    } finally {
-        process.off("unhandledRejection", onRejection);
-    }
+  const failures: unknown[] = [];
+  const onRejection = (reason: unknown) => failures.push(reason);
+  process.on("unhandledRejection", onRejection);
+  try {
+    const outputs = await runProgram(options.programDir);
+    // Internal to the runtime, but the only way to know every registration has finished.
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    if (failures.length > 0) throw failures[0];
+    return { stack, project, resources, outputs };
+  } catch (error) {
+    throw error instanceof ProgramError ? error : new ProgramError(stack, error);
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
 }
 
 /** Loads the program afresh (so a second stack runs it again) and resolves its exports. */
 async function runProgram(programDir: string): Promise<Record<string, unknown>> {
-    const dir = path.resolve(programDir);
-    for (const file of Object.keys(require.cache)) {
-        if (file.startsWith(dir + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`)) {
-            delete require.cache[file];
-        }
+  const dir = path.resolve(programDir);
+  for (const file of Object.keys(require.cache)) {
+    if (file.startsWith(dir + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`)) {
+      delete require.cache[file];
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    let exported: unknown = require(dir);
-    const main = exported as { default?: unknown };
-    // Like the Pulumi runtime: a module that exports a function has its result as outputs.
-    if (typeof exported === "function") exported = await (exported as () => unknown)();
-    else if (typeof main?.default === "function") exported = await (main.default as () => unknown)();
-    return (await resolveDeep(exported ?? {})) as Record<string, unknown>;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  let exported: unknown = require(dir);
+  const main = exported as { default?: unknown };
+  // Like the Pulumi runtime: a module that exports a function has its result as outputs.
+  if (typeof exported === "function") exported = await (exported as () => unknown)();
+  else if (typeof main?.default === "function") exported = await (main.default as () => unknown)();
+  return (await resolveDeep(exported ?? {})) as Record<string, unknown>;
 }
 
 /** Waits for every Output inside a value; secrets come back as "[secret]". */
 async function resolveDeep(value: unknown): Promise<unknown> {
-    if (pulumi.Output.isInstance(value)) {
-        const output = value as pulumi.Output<unknown> & { promise(): Promise<unknown> };
-        const [resolved, secret] = await Promise.all([output.promise(), pulumi.isSecret(output)]);
-        return secret ? "[secret]" : resolveDeep(resolved);
-    }
-    if (value instanceof Promise) return resolveDeep(await value);
-    if (pulumi.Resource.isInstance(value)) return (await resolveDeep(value.urn)) as string;
-    if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
-    if (value && typeof value === "object") {
-        const entries = await Promise.all(
-            Object.entries(value as Record<string, unknown>).map(async ([k, v]) => [k, await resolveDeep(v)] as const),
-        );
-        return Object.fromEntries(entries.filter(([k]) => k !== "__esModule"));
-    }
-    return value;
+  if (pulumi.Output.isInstance(value)) {
+    const output = value as pulumi.Output<unknown> & { promise(): Promise<unknown> };
+    const [resolved, secret] = await Promise.all([output.promise(), pulumi.isSecret(output)]);
+    return secret ? "[secret]" : resolveDeep(resolved);
+  }
+  if (value instanceof Promise) return resolveDeep(await value);
+  if (pulumi.Resource.isInstance(value)) return await resolveDeep(value.urn);
+  if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
+  if (value && typeof value === "object") {
+    const entries = await Promise.all(
+      Object.entries(value as Record<string, unknown>).map(
+        async ([k, v]) => [k, await resolveDeep(v)] as const,
+      ),
+    );
+    return Object.fromEntries(entries.filter(([k]) => k !== "__esModule"));
+  }
+  return value;
 }
 
 /** `aws:region` and `aws:allowedAccountIds` from config, as the default provider would read them. */
 function defaultPlacement(config: Record<string, string>): DefaultPlacement {
-    let account = "123456789012";
-    try {
-        const allowed = JSON.parse(config["aws:allowedAccountIds"] ?? "[]") as unknown;
-        if (Array.isArray(allowed) && allowed.length > 0) account = String(allowed[0]);
-    } catch {
-        // not a list: keep the placeholder account
-    }
-    return { account, region: config["aws:region"] ?? "us-east-1" };
+  let account = "123456789012";
+  try {
+    const allowed = JSON.parse(config["aws:allowedAccountIds"] ?? "[]") as unknown;
+    if (Array.isArray(allowed) && allowed.length > 0) account = String(allowed[0]);
+  } catch {
+    // not a list: keep the placeholder account
+  }
+  return { account, region: config["aws:region"] ?? "us-east-1" };
 }

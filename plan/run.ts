@@ -5,63 +5,65 @@ import { projectNameOf, readStackFile } from "./stackFile";
 
 /** A planned stack with its policy results. */
 export interface StackReport extends StackPlan {
-    violations: Violation[];
+  violations: Violation[];
 }
 
 export interface PlanProgramOptions {
-    programDir: string;
-    /** Stack files in deployment order; each stack may reference the ones before it. */
-    configFiles: string[];
-    policyPacks: PolicyPackRules[];
+  programDir: string;
+  /** Stack files in deployment order; each stack may reference the ones before it. */
+  configFiles: string[];
+  policyPacks: PolicyPackRules[];
 }
 
 /** Plans each stack in order, feeding earlier outputs to later stack references, then judges it. */
 export async function planProgram(options: PlanProgramOptions): Promise<StackReport[]> {
-    const project = projectNameOf(options.programDir);
-    const stackOutputs = new Map<string, Record<string, unknown>>();
-    const reports: StackReport[] = [];
-    for (const file of options.configFiles) {
-        const stackFile = readStackFile(file, project);
-        const plan = await planStack({
-            programDir: options.programDir,
-            project,
-            stack: stackFile.stack,
-            config: stackFile.config,
-            secretKeys: stackFile.secretKeys,
-            stackOutputs,
-        });
-        stackOutputs.set(plan.stack, plan.outputs);
-        reports.push({ ...plan, violations: await evaluatePolicies(plan, options.policyPacks) });
-    }
-    return reports;
+  const project = projectNameOf(options.programDir);
+  const stackOutputs = new Map<string, Record<string, unknown>>();
+  const reports: StackReport[] = [];
+  for (const file of options.configFiles) {
+    const stackFile = readStackFile(file, project);
+    const plan = await planStack({
+      programDir: options.programDir,
+      project,
+      stack: stackFile.stack,
+      config: stackFile.config,
+      secretKeys: stackFile.secretKeys,
+      stackOutputs,
+    });
+    stackOutputs.set(plan.stack, plan.outputs);
+    reports.push({ ...plan, violations: await evaluatePolicies(plan, options.policyPacks) });
+  }
+  return reports;
 }
 
 /** The stack files of this repository's own program, in deployment order. */
 export function ownStackFiles(root: string): string[] {
-    return ["secondary", "primary"].map((stack) => path.join(root, `Pulumi.${stack}.yaml`));
+  return ["secondary", "primary"].map((stack) => path.join(root, `Pulumi.${stack}.yaml`));
 }
 
 /** The JSON contract: only these fields are promised; `state` and revealed values stay out. */
 export function toJson(reports: StackReport[]) {
-    return {
-        stacks: reports.map((report) => ({
-            stack: report.stack,
-            project: report.project,
-            resources: report.resources.map((r: PlannedResource) => ({
-                urn: r.urn,
-                type: r.type,
-                name: r.name,
-                account: r.account,
-                region: r.region,
-                parent: r.parent,
-                inputs: r.inputs,
-            })),
-            outputs: report.outputs,
-            violations: report.violations,
-        })),
-    };
+  return {
+    stacks: reports.map((report) => ({
+      stack: report.stack,
+      project: report.project,
+      resources: report.resources.map((r: PlannedResource) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        account: r.account,
+        region: r.region,
+        parent: r.parent,
+        inputs: r.inputs,
+      })),
+      outputs: report.outputs,
+      violations: report.violations,
+    })),
+  };
 }
 
 export function hasMandatoryViolations(reports: StackReport[]): boolean {
-    return reports.some((report) => report.violations.some((v) => v.enforcementLevel === "mandatory"));
+  return reports.some((report) =>
+    report.violations.some((v) => v.enforcementLevel === "mandatory"),
+  );
 }

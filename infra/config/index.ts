@@ -8,32 +8,32 @@ export const CONFIG_NAMESPACE = "iot-dr";
 
 /** One AWS account of the design, with the way in. */
 export interface AccountConfig {
-    id: string;
-    deployRoleArn: string;
-    /** Kept secret from here on: it is in every provider's assume-role and in no output. */
-    externalId: pulumi.Output<string>;
+  id: string;
+  deployRoleArn: string;
+  /** Kept secret from here on: it is in every provider's assume-role and in no output. */
+  externalId: pulumi.Output<string>;
 }
 
 /** The validated stack config. Components receive the parts they need; none reads config itself. */
 export interface StackConfig extends Omit<ParsedConfig, "accounts"> {
-    accounts: Record<AccountKey, AccountConfig>;
-    /** The stack whose outputs `primary` reads; derived when not configured. */
-    secondaryStack: string;
-    /** Region of this stack's own resources. */
-    ownRegion: string;
-    /** The other region. */
-    peerRegion: string;
+  accounts: Record<AccountKey, AccountConfig>;
+  /** The stack whose outputs `primary` reads; derived when not configured. */
+  secondaryStack: string;
+  /** Region of this stack's own resources. */
+  ownRegion: string;
+  /** The other region. */
+  peerRegion: string;
 }
 
 /** A bad stack config: every problem, each naming its key and what it expects. */
 export class ConfigError extends Error {
-    constructor(public readonly problems: { key: string; message: string }[]) {
-        super(
-            `invalid stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-                problems.map((p) => `  ${p.key}: ${p.message}`).join("\n"),
-        );
-        this.name = "ConfigError";
-    }
+  constructor(public readonly problems: { key: string; message: string }[]) {
+    super(
+      `invalid stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  ${p.key}: ${p.message}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
 }
 
 /**
@@ -41,61 +41,69 @@ export class ConfigError extends Error {
  * `secretKeys` are the keys that Pulumi holds as secrets.
  */
 export function parseStackConfig(
-    raw: Record<string, unknown>,
-    secretKeys: ReadonlySet<string>,
-    defaults: { organization: string; project: string },
+  raw: Record<string, unknown>,
+  secretKeys: ReadonlySet<string>,
+  defaults: { organization: string; project: string },
 ): StackConfig {
-    const result = configSchema.safeParse(raw);
-    if (!result.success) {
-        throw new ConfigError(
-            result.error.issues.flatMap((issue) => {
-                const path = issue.path.map(String);
-                // One problem per unknown key, so each typo is named where it stands.
-                const paths = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...path, k]) : [path];
-                return paths.map((p) => ({ key: `${CONFIG_NAMESPACE}:${p.join(".")}`, message: issue.message }));
-            }),
-        );
-    }
-    if (!secretKeys.has("accounts")) {
-        throw new ConfigError(
-            ACCOUNT_KEYS.map((key) => ({
-                key: `${CONFIG_NAMESPACE}:accounts.${key}.externalId`,
-                message: `expected a secret: set it with \`pulumi config set --secret --path accounts.${key}.externalId <value>\``,
-            })),
-        );
-    }
-    const parsed = result.data;
-    const accounts = Object.fromEntries(
-        ACCOUNT_KEYS.map((key) => [key, { ...parsed.accounts[key], externalId: pulumi.secret(parsed.accounts[key].externalId) }]),
-    ) as Record<AccountKey, AccountConfig>;
-    const [ownRegion, peerRegion] =
-        parsed.role === "primary"
-            ? [parsed.regions.primary, parsed.regions.secondary]
-            : [parsed.regions.secondary, parsed.regions.primary];
-    return {
-        ...parsed,
-        accounts,
-        ownRegion,
-        peerRegion,
-        secondaryStack: parsed.secondaryStack ?? `${defaults.organization}/${defaults.project}/secondary`,
-    };
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.flatMap((issue) => {
+        const path = issue.path.map(String);
+        // One problem per unknown key, so each typo is named where it stands.
+        const paths =
+          issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...path, k]) : [path];
+        return paths.map((p) => ({
+          key: `${CONFIG_NAMESPACE}:${p.join(".")}`,
+          message: issue.message,
+        }));
+      }),
+    );
+  }
+  if (!secretKeys.has("accounts")) {
+    throw new ConfigError(
+      ACCOUNT_KEYS.map((key) => ({
+        key: `${CONFIG_NAMESPACE}:accounts.${key}.externalId`,
+        message: `expected a secret: set it with \`pulumi config set --secret --path accounts.${key}.externalId <value>\``,
+      })),
+    );
+  }
+  const parsed = result.data;
+  const accounts = Object.fromEntries(
+    ACCOUNT_KEYS.map((key) => [
+      key,
+      { ...parsed.accounts[key], externalId: pulumi.secret(parsed.accounts[key].externalId) },
+    ]),
+  ) as Record<AccountKey, AccountConfig>;
+  const [ownRegion, peerRegion] =
+    parsed.role === "primary"
+      ? [parsed.regions.primary, parsed.regions.secondary]
+      : [parsed.regions.secondary, parsed.regions.primary];
+  return {
+    ...parsed,
+    accounts,
+    ownRegion,
+    peerRegion,
+    secondaryStack:
+      parsed.secondaryStack ?? `${defaults.organization}/${defaults.project}/secondary`,
+  };
 }
 
 /** Reads every `iot-dr:` key of the running stack once and validates it. */
 export function loadStackConfig(): StackConfig {
-    const raw: Record<string, unknown> = {};
-    const secretKeys = new Set<string>();
-    const prefix = `${CONFIG_NAMESPACE}:`;
-    for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
-        if (!fullKey.startsWith(prefix)) continue;
-        const key = fullKey.slice(prefix.length);
-        raw[key] = decodeConfigValue(value);
-        if (isConfigSecret(fullKey)) secretKeys.add(key);
-    }
-    return parseStackConfig(raw, secretKeys, {
-        organization: pulumi.getOrganization(),
-        project: pulumi.getProject(),
-    });
+  const raw: Record<string, unknown> = {};
+  const secretKeys = new Set<string>();
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    raw[key] = decodeConfigValue(value);
+    if (isConfigSecret(fullKey)) secretKeys.add(key);
+  }
+  return parseStackConfig(raw, secretKeys, {
+    organization: pulumi.getOrganization(),
+    project: pulumi.getProject(),
+  });
 }
 
 /**
@@ -103,18 +111,18 @@ export function loadStackConfig(): StackConfig {
  * plain reads of secrets) but marks it internal, so it is reached through a typed cast.
  */
 function isConfigSecret(fullKey: string): boolean {
-    const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
-    if (typeof runtime.isConfigSecret !== "function") {
-        throw new Error("@pulumi/pulumi no longer exposes runtime.isConfigSecret: update infra/config");
-    }
-    return runtime.isConfigSecret(fullKey);
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+  if (typeof runtime.isConfigSecret !== "function") {
+    throw new Error("@pulumi/pulumi no longer exposes runtime.isConfigSecret: update infra/config");
+  }
+  return runtime.isConfigSecret(fullKey);
 }
 
 /** Pulumi hands every value over as a string; objects, numbers and booleans arrive as JSON. */
 function decodeConfigValue(value: string): unknown {
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }

@@ -3,232 +3,266 @@ import { z } from "zod";
 import { partitionOf } from "../arn";
 
 /** The four accounts of the design, in the order the plan prints them. */
-export const ACCOUNT_KEYS = ["sharedServices", "iotServices", "commandControl", "dataAnalytics"] as const;
+export const ACCOUNT_KEYS = [
+  "sharedServices",
+  "iotServices",
+  "commandControl",
+  "dataAnalytics",
+] as const;
 export type AccountKey = (typeof ACCOUNT_KEYS)[number];
 
 const KNOWN_REGIONS: ReadonlySet<string> = new Set(Object.values(aws.Region));
 
 /** Builds a zod error callback that names what was expected and, unless secret, what was given. */
 function expected(description: string, opts: { secret?: boolean } = {}) {
-    return (issue: { input?: unknown }): string => {
-        if (issue.input === undefined) {
-            return `is required: expected ${description}`;
-        }
-        const given = opts.secret ? "a value that does not match (not shown: secret)" : JSON.stringify(issue.input);
-        return `expected ${description}, got ${given}`;
-    };
+  return (issue: { input?: unknown }): string => {
+    if (issue.input === undefined) {
+      return `is required: expected ${description}`;
+    }
+    const given = opts.secret
+      ? "a value that does not match (not shown: secret)"
+      : JSON.stringify(issue.input);
+    return `expected ${description}, got ${given}`;
+  };
 }
 
 const regionName = z
-    .string({ error: expected("an AWS region name such as eu-west-1") })
-    .refine((value) => KNOWN_REGIONS.has(value), { error: expected("an AWS region name such as eu-west-1") });
+  .string({ error: expected("an AWS region name such as eu-west-1") })
+  .refine((value) => KNOWN_REGIONS.has(value), {
+    error: expected("an AWS region name such as eu-west-1"),
+  });
 
-const accountId = z.string({ error: expected('a 12-digit AWS account id in quotes, such as "111111111111"') }).regex(/^\d{12}$/, {
+const accountId = z
+  .string({ error: expected('a 12-digit AWS account id in quotes, such as "111111111111"') })
+  .regex(/^\d{12}$/, {
     error: expected('a 12-digit AWS account id in quotes, such as "111111111111"'),
-});
+  });
 
-const roleArnPattern = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+const roleArnPattern =
+  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 
 const account = z.strictObject(
-    {
-        id: accountId,
-        deployRoleArn: z
-            .string({ error: expected("an IAM role ARN such as arn:aws:iam::111111111111:role/iot-dr-deploy") })
-            .regex(roleArnPattern, {
-                error: expected("an IAM role ARN such as arn:aws:iam::111111111111:role/iot-dr-deploy"),
-            }),
-        // STS limits: 2-1224 characters of [\w+=,.@:/-]; never echoed back because it is a secret.
-        externalId: z
-            .string({ error: expected("an external id string (2-1224 characters)", { secret: true }) })
-            .regex(/^[\w+=,.@:/-]{2,1224}$/, {
-                error: expected("2-1224 characters of letters, digits and +=,.@:/-_", { secret: true }),
-            }),
-    },
-    { error: (issue) => unknownKeys(issue, "id, deployRoleArn, externalId") },
+  {
+    id: accountId,
+    deployRoleArn: z
+      .string({
+        error: expected("an IAM role ARN such as arn:aws:iam::111111111111:role/iot-dr-deploy"),
+      })
+      .regex(roleArnPattern, {
+        error: expected("an IAM role ARN such as arn:aws:iam::111111111111:role/iot-dr-deploy"),
+      }),
+    // STS limits: 2-1224 characters of [\w+=,.@:/-]; never echoed back because it is a secret.
+    externalId: z
+      .string({ error: expected("an external id string (2-1224 characters)", { secret: true }) })
+      .regex(/^[\w+=,.@:/-]{2,1224}$/, {
+        error: expected("2-1224 characters of letters, digits and +=,.@:/-_", { secret: true }),
+      }),
+  },
+  { error: (issue) => unknownKeys(issue, "id, deployRoleArn, externalId") },
 );
 
 const dnsName = (what: string) =>
-    z
-        .string({ error: expected(`${what}, a DNS name such as iot.example.com`) })
-        .transform((value) => value.replace(/\.$/, "").toLowerCase())
-        .refine((value) => /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(value), {
-            error: expected(`${what}, a DNS name such as iot.example.com`),
-        });
+  z
+    .string({ error: expected(`${what}, a DNS name such as iot.example.com`) })
+    .transform((value) => value.replace(/\.$/, "").toLowerCase())
+    .refine(
+      (value) => /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(value),
+      {
+        error: expected(`${what}, a DNS name such as iot.example.com`),
+      },
+    );
 
 const integer = (description: string, min: number, max: number) =>
-    z
-        .number({ error: expected(`${description}: a whole number from ${min} to ${max}`) })
-        .int({ error: expected(`${description}: a whole number from ${min} to ${max}`) })
-        .min(min, { error: expected(`${description}: a whole number from ${min} to ${max}`) })
-        .max(max, { error: expected(`${description}: a whole number from ${min} to ${max}`) });
+  z
+    .number({ error: expected(`${description}: a whole number from ${min} to ${max}`) })
+    .int({ error: expected(`${description}: a whole number from ${min} to ${max}`) })
+    .min(min, { error: expected(`${description}: a whole number from ${min} to ${max}`) })
+    .max(max, { error: expected(`${description}: a whole number from ${min} to ${max}`) });
 
 const tagKey = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const tagValue = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 
-function unknownKeys(issue: { code?: string; keys?: string[]; input?: unknown }, allowed: string): string {
-    if (issue.code === "unrecognized_keys") {
-        return `is not a known key: expected only ${allowed}`;
-    }
-    return expected(`an object with ${allowed}`)(issue);
+function unknownKeys(
+  issue: { code?: string; keys?: string[]; input?: unknown },
+  allowed: string,
+): string {
+  if (issue.code === "unrecognized_keys") {
+    return `is not a known key: expected only ${allowed}`;
+  }
+  return expected(`an object with ${allowed}`)(issue);
 }
 
 /** The stack config as written in Pulumi.<stack>.yaml, keys without the `iot-dr:` namespace. */
 export const rawConfigSchema = z.strictObject(
-    {
-        role: z.enum(["primary", "secondary"], { error: expected('"primary" or "secondary"') }),
-        regions: z.strictObject(
-            { primary: regionName, secondary: regionName },
-            { error: (issue) => unknownKeys(issue, "primary, secondary") },
-        ),
-        accounts: z.strictObject(
-            Object.fromEntries(ACCOUNT_KEYS.map((key) => [key, account])) as Record<AccountKey, typeof account>,
-            { error: (issue) => unknownKeys(issue, ACCOUNT_KEYS.join(", ")) },
-        ),
-        dns: z.strictObject(
-            {
-                hostedZoneId: z
-                    .string({ error: expected("a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ") })
-                    .regex(/^Z[A-Z0-9]{1,32}$/, {
-                        error: expected("a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
-                    }),
-                zoneName: dnsName("the hosted zone's domain"),
-                iotDomain: dnsName("the devices' IoT domain"),
-                commandControlDomain: dnsName("the command & control API domain"),
-                ttlSeconds: integer("the failover records' TTL in seconds", 1, 86400).default(60),
-            },
-            {
-                error: (issue) =>
-                    unknownKeys(issue, "hostedZoneId, zoneName, iotDomain, commandControlDomain, ttlSeconds"),
-            },
-        ),
-        health: z
-            .strictObject(
-                {
-                    // Route 53 allows only these two intervals.
-                    requestIntervalSeconds: z
-                        .union([z.literal(10), z.literal(30)], { error: expected("10 or 30 (Route 53 intervals)") })
-                        .default(30),
-                    failureThreshold: integer("consecutive failures before unhealthy", 1, 10).default(3),
-                    // CLOUDWATCH_METRIC health checks accept standard-resolution alarms only.
-                    alarmPeriodSeconds: integer("the alarm period in seconds", 60, 86400)
-                        .refine((value) => value % 60 === 0, {
-                            error: expected("a multiple of 60 (standard-resolution alarm)"),
-                        })
-                        .default(60),
-                    alarmEvaluationPeriods: integer("alarm evaluation periods", 1, 10).default(1),
-                    probeTimeoutSeconds: integer("the health probe timeout in seconds", 1, 29).default(5),
-                    deviceReconnectSeconds: integer("the devices' worst reconnect backoff in seconds", 0, 3600).default(
-                        30,
-                    ),
-                },
-                {
-                    error: (issue) =>
-                        unknownKeys(
-                            issue,
-                            "requestIntervalSeconds, failureThreshold, alarmPeriodSeconds, alarmEvaluationPeriods, probeTimeoutSeconds, deviceReconnectSeconds",
-                        ),
-                },
-            )
-            .default(() => ({
-                requestIntervalSeconds: 30 as const,
-                failureThreshold: 3,
-                alarmPeriodSeconds: 60,
-                alarmEvaluationPeriods: 1,
-                probeTimeoutSeconds: 5,
-                deviceReconnectSeconds: 30,
-            })),
-        rtoTargetSeconds: integer("the recovery time objective in seconds", 60, 86400),
-        secondaryStack: z
-            .string({ error: expected('a stack name such as "acme/iot-dr/secondary"') })
-            .regex(/^([\w.-]+\/){0,2}[\w.-]+$/, { error: expected('a stack name such as "acme/iot-dr/secondary"') })
-            .optional(),
-        tags: z
-            .record(
-                z.string().regex(tagKey, { error: expected("a tag key of 1-128 characters not starting with aws:") }),
-                z.string({ error: expected("a tag value string") }).regex(tagValue, {
-                    error: expected("a tag value of at most 256 characters"),
-                }),
-                {
-                    error: (issue) =>
-                        issue.code === "invalid_key"
-                            ? expected("a tag key of 1-128 characters not starting with aws:")(issue)
-                            : expected("a map of tag keys to string values")(issue),
-                },
-            )
-            .refine((tags) => Object.keys(tags).length <= 40, {
-                error: expected("at most 40 extra tags (AWS allows 50; iot-dr adds its own)"),
-            })
-            .default({}),
-    },
-    {
+  {
+    role: z.enum(["primary", "secondary"], { error: expected('"primary" or "secondary"') }),
+    regions: z.strictObject(
+      { primary: regionName, secondary: regionName },
+      { error: (issue) => unknownKeys(issue, "primary, secondary") },
+    ),
+    accounts: z.strictObject(
+      Object.fromEntries(ACCOUNT_KEYS.map((key) => [key, account])) as Record<
+        AccountKey,
+        typeof account
+      >,
+      { error: (issue) => unknownKeys(issue, ACCOUNT_KEYS.join(", ")) },
+    ),
+    dns: z.strictObject(
+      {
+        hostedZoneId: z
+          .string({ error: expected("a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ") })
+          .regex(/^Z[A-Z0-9]{1,32}$/, {
+            error: expected("a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
+          }),
+        zoneName: dnsName("the hosted zone's domain"),
+        iotDomain: dnsName("the devices' IoT domain"),
+        commandControlDomain: dnsName("the command & control API domain"),
+        ttlSeconds: integer("the failover records' TTL in seconds", 1, 86400).default(60),
+      },
+      {
         error: (issue) =>
-            unknownKeys(issue, "role, regions, accounts, dns, health, rtoTargetSeconds, secondaryStack, tags"),
-    },
+          unknownKeys(issue, "hostedZoneId, zoneName, iotDomain, commandControlDomain, ttlSeconds"),
+      },
+    ),
+    health: z
+      .strictObject(
+        {
+          // Route 53 allows only these two intervals.
+          requestIntervalSeconds: z
+            .union([z.literal(10), z.literal(30)], {
+              error: expected("10 or 30 (Route 53 intervals)"),
+            })
+            .default(30),
+          failureThreshold: integer("consecutive failures before unhealthy", 1, 10).default(3),
+          // CLOUDWATCH_METRIC health checks accept standard-resolution alarms only.
+          alarmPeriodSeconds: integer("the alarm period in seconds", 60, 86400)
+            .refine((value) => value % 60 === 0, {
+              error: expected("a multiple of 60 (standard-resolution alarm)"),
+            })
+            .default(60),
+          alarmEvaluationPeriods: integer("alarm evaluation periods", 1, 10).default(1),
+          probeTimeoutSeconds: integer("the health probe timeout in seconds", 1, 29).default(5),
+          deviceReconnectSeconds: integer(
+            "the devices' worst reconnect backoff in seconds",
+            0,
+            3600,
+          ).default(30),
+        },
+        {
+          error: (issue) =>
+            unknownKeys(
+              issue,
+              "requestIntervalSeconds, failureThreshold, alarmPeriodSeconds, alarmEvaluationPeriods, probeTimeoutSeconds, deviceReconnectSeconds",
+            ),
+        },
+      )
+      .default(() => ({
+        requestIntervalSeconds: 30 as const,
+        failureThreshold: 3,
+        alarmPeriodSeconds: 60,
+        alarmEvaluationPeriods: 1,
+        probeTimeoutSeconds: 5,
+        deviceReconnectSeconds: 30,
+      })),
+    rtoTargetSeconds: integer("the recovery time objective in seconds", 60, 86400),
+    secondaryStack: z
+      .string({ error: expected('a stack name such as "acme/iot-dr/secondary"') })
+      .regex(/^([\w.-]+\/){0,2}[\w.-]+$/, {
+        error: expected('a stack name such as "acme/iot-dr/secondary"'),
+      })
+      .optional(),
+    tags: z
+      .record(
+        z.string().regex(tagKey, {
+          error: expected("a tag key of 1-128 characters not starting with aws:"),
+        }),
+        z.string({ error: expected("a tag value string") }).regex(tagValue, {
+          error: expected("a tag value of at most 256 characters"),
+        }),
+        {
+          error: (issue) =>
+            issue.code === "invalid_key"
+              ? expected("a tag key of 1-128 characters not starting with aws:")(issue)
+              : expected("a map of tag keys to string values")(issue),
+        },
+      )
+      .refine((tags) => Object.keys(tags).length <= 40, {
+        error: expected("at most 40 extra tags (AWS allows 50; iot-dr adds its own)"),
+      })
+      .default({}),
+  },
+  {
+    error: (issue) =>
+      unknownKeys(
+        issue,
+        "role, regions, accounts, dns, health, rtoTargetSeconds, secondaryStack, tags",
+      ),
+  },
 );
 
 /** Cross-field rules that one field alone cannot express. */
 export const configSchema = rawConfigSchema.superRefine((config, ctx) => {
-    const { primary, secondary } = config.regions;
-    if (primary === secondary) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["regions", "secondary"],
-            message: `expected a region other than the primary region, got ${JSON.stringify(secondary)}`,
-        });
-    } else if (partitionOf(primary) !== partitionOf(secondary)) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["regions", "secondary"],
-            message: `expected a region in the primary region's partition (${partitionOf(primary)}), got ${JSON.stringify(secondary)}`,
-        });
+  const { primary, secondary } = config.regions;
+  if (primary === secondary) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["regions", "secondary"],
+      message: `expected a region other than the primary region, got ${JSON.stringify(secondary)}`,
+    });
+  } else if (partitionOf(primary) !== partitionOf(secondary)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["regions", "secondary"],
+      message: `expected a region in the primary region's partition (${partitionOf(primary)}), got ${JSON.stringify(secondary)}`,
+    });
+  }
+  const seen = new Map<string, AccountKey>();
+  for (const key of ACCOUNT_KEYS) {
+    const { id, deployRoleArn } = config.accounts[key];
+    const match = roleArnPattern.exec(deployRoleArn);
+    if (match && match[2] !== id) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["accounts", key, "deployRoleArn"],
+        message: `expected a role in account ${id} (accounts.${key}.id), got ${JSON.stringify(deployRoleArn)}`,
+      });
+    } else if (match && match[1] !== partitionOf(primary)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["accounts", key, "deployRoleArn"],
+        message: `expected an ARN in partition ${partitionOf(primary)} of the configured regions, got ${JSON.stringify(deployRoleArn)}`,
+      });
     }
-    const seen = new Map<string, AccountKey>();
-    for (const key of ACCOUNT_KEYS) {
-        const { id, deployRoleArn } = config.accounts[key];
-        const match = roleArnPattern.exec(deployRoleArn);
-        if (match && match[2] !== id) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["accounts", key, "deployRoleArn"],
-                message: `expected a role in account ${id} (accounts.${key}.id), got ${JSON.stringify(deployRoleArn)}`,
-            });
-        } else if (match && match[1] !== partitionOf(primary)) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["accounts", key, "deployRoleArn"],
-                message: `expected an ARN in partition ${partitionOf(primary)} of the configured regions, got ${JSON.stringify(deployRoleArn)}`,
-            });
-        }
-        const other = seen.get(id);
-        if (other) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["accounts", key, "id"],
-                message: `expected an account distinct from accounts.${other}.id, got ${JSON.stringify(id)} twice`,
-            });
-        }
-        seen.set(id, key);
+    const other = seen.get(id);
+    if (other) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["accounts", key, "id"],
+        message: `expected an account distinct from accounts.${other}.id, got ${JSON.stringify(id)} twice`,
+      });
     }
-    const { zoneName, iotDomain, commandControlDomain } = config.dns;
-    for (const [key, domain] of [
-        ["iotDomain", iotDomain],
-        ["commandControlDomain", commandControlDomain],
-    ] as const) {
-        if (!domain.endsWith(`.${zoneName}`)) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["dns", key],
-                message: `expected a name inside the hosted zone ${zoneName}, got ${JSON.stringify(domain)}`,
-            });
-        }
+    seen.set(id, key);
+  }
+  const { zoneName, iotDomain, commandControlDomain } = config.dns;
+  for (const [key, domain] of [
+    ["iotDomain", iotDomain],
+    ["commandControlDomain", commandControlDomain],
+  ] as const) {
+    if (!domain.endsWith(`.${zoneName}`)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dns", key],
+        message: `expected a name inside the hosted zone ${zoneName}, got ${JSON.stringify(domain)}`,
+      });
     }
-    if (iotDomain === commandControlDomain) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["dns", "commandControlDomain"],
-            message: `expected a name other than dns.iotDomain, got ${JSON.stringify(commandControlDomain)}`,
-        });
-    }
+  }
+  if (iotDomain === commandControlDomain) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["dns", "commandControlDomain"],
+      message: `expected a name other than dns.iotDomain, got ${JSON.stringify(commandControlDomain)}`,
+    });
+  }
 });
 
 export type ParsedConfig = z.infer<typeof configSchema>;

@@ -5,28 +5,32 @@ import { mockResourceState } from "./resourceState";
 
 /** Account and region the default provider uses when a program sets none (as `aws:region` would). */
 export interface DefaultPlacement {
-    account: string;
-    region: string;
+  account: string;
+  region: string;
 }
 
 /** Reads a value that may be a serialized secret. */
 export function unwrapSecret(value: unknown): unknown {
-    const sig = pulumi.runtime.specialSigKey;
-    if (value && typeof value === "object" && (value as Record<string, unknown>)[sig] === pulumi.runtime.specialSecretSig) {
-        return (value as { value: unknown }).value;
-    }
-    return value;
+  const sig = pulumi.runtime.specialSigKey;
+  if (
+    value &&
+    typeof value === "object" &&
+    (value as Record<string, unknown>)[sig] === pulumi.runtime.specialSecretSig
+  ) {
+    return (value as { value: unknown }).value;
+  }
+  return value;
 }
 
 /** Provider inputs arrive JSON-encoded, as the engine sends them to a provider plugin. */
 function decodeProviderInput(value: unknown): unknown {
-    const plain = unwrapSecret(value);
-    if (typeof plain !== "string") return plain;
-    try {
-        return JSON.parse(plain);
-    } catch {
-        return plain;
-    }
+  const plain = unwrapSecret(value);
+  if (typeof plain !== "string") return plain;
+  try {
+    return JSON.parse(plain);
+  } catch {
+    return plain;
+  }
 }
 
 /**
@@ -35,65 +39,81 @@ function decodeProviderInput(value: unknown): unknown {
  * stack references answered from stacks planned earlier in the same run.
  */
 export class OfflineMocks implements pulumi.runtime.Mocks {
-    /** Provider id (the part of a provider reference after `::`) to its placement. */
-    private readonly providers = new Map<string, Placement>();
+  /** Provider id (the part of a provider reference after `::`) to its placement. */
+  private readonly providers = new Map<string, Placement>();
 
-    constructor(
-        private readonly stack: string,
-        private readonly defaults: DefaultPlacement,
-        /** Outputs of earlier stacks, by stack name (the last part of a reference's name). */
-        private readonly stackOutputs: ReadonlyMap<string, Record<string, unknown>>,
-    ) {}
+  constructor(
+    private readonly stack: string,
+    private readonly defaults: DefaultPlacement,
+    /** Outputs of earlier stacks, by stack name (the last part of a reference's name). */
+    private readonly stackOutputs: ReadonlyMap<string, Record<string, unknown>>,
+  ) {}
 
-    /** Placement of the resource or invoke that uses `providerRef` (default provider when empty). */
-    placementOf(providerRef: string | undefined, regionInput?: unknown): Placement {
-        const id = providerRef?.split("::").pop();
-        const provider = (id && this.providers.get(id)) || placementOf(this.defaults.account, this.defaults.region);
-        // @pulumi/aws v7 lets a resource override its provider's region.
-        return typeof regionInput === "string" && regionInput ? placementOf(provider.account, regionInput) : provider;
+  /** Placement of the resource or invoke that uses `providerRef` (default provider when empty). */
+  placementOf(providerRef: string | undefined, regionInput?: unknown): Placement {
+    const id = providerRef?.split("::").pop();
+    const provider =
+      (id && this.providers.get(id)) || placementOf(this.defaults.account, this.defaults.region);
+    // @pulumi/aws v7 lets a resource override its provider's region.
+    return typeof regionInput === "string" && regionInput
+      ? placementOf(provider.account, regionInput)
+      : provider;
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+    const inputs = args.inputs as Record<string, unknown>;
+    if (args.type === "pulumi:pulumi:StackReference") {
+      const name = String(inputs.name);
+      const outputs = this.stackOutputs.get(name.split("/").pop() ?? name);
+      if (!outputs) {
+        throw new Error(
+          `stack reference ${name}: no stack of that name was planned before this one`,
+        );
+      }
+      return { id: name, state: { name, outputs, secretOutputNames: [] } };
     }
-
-    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-        if (args.type === "pulumi:pulumi:StackReference") {
-            const name = String(args.inputs.name);
-            const outputs = this.stackOutputs.get(name.split("/").pop() ?? name);
-            if (!outputs) {
-                throw new Error(`stack reference ${name}: no stack of that name was planned before this one`);
-            }
-            return { id: name, state: { name, outputs, secretOutputNames: [] } };
-        }
-        if (args.type === "pulumi:providers:aws") {
-            // Ids are unique per run so a reference finds its provider without knowing its parent.
-            const id = `${args.name}-${this.providers.size + 1}`;
-            this.providers.set(id, this.providerPlacement(args.inputs));
-            return { id, state: args.inputs };
-        }
-        if (!args.custom) {
-            return { id: undefined, state: {} };
-        }
-        return mockResourceState({
-            type: args.type,
-            name: args.name,
-            inputs: args.inputs,
-            where: this.placementOf(args.provider, args.inputs.region),
-        });
+    if (args.type === "pulumi:providers:aws") {
+      // Ids are unique per run so a reference finds its provider without knowing its parent.
+      const id = `${args.name}-${this.providers.size + 1}`;
+      this.providers.set(id, this.providerPlacement(inputs));
+      return { id, state: inputs };
     }
-
-    call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
-        return answerInvoke(args.token, args.inputs, this.placementOf(args.provider, args.inputs.region), this.stack);
+    if (!args.custom) {
+      return { id: undefined, state: {} };
     }
+    return mockResourceState({
+      type: args.type,
+      name: args.name,
+      inputs,
+      where: this.placementOf(args.provider, inputs.region),
+    });
+  }
 
-    /** Account from `allowedAccountIds`, else from the assumed role's ARN, else the default. */
-    private providerPlacement(inputs: Record<string, unknown>): Placement {
-        const allowed = decodeProviderInput(inputs.allowedAccountIds);
-        const roles = decodeProviderInput(inputs.assumeRoles);
-        const roleArn = Array.isArray(roles) ? String((roles[0] as { roleArn?: string })?.roleArn ?? "") : "";
-        const account =
-            (Array.isArray(allowed) && allowed.length > 0 ? String(allowed[0]) : undefined) ??
-            /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] ??
-            this.defaults.account;
-        const region = decodeProviderInput(inputs.region);
-        return placementOf(account, typeof region === "string" && region ? region : this.defaults.region);
-    }
+  call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+    const inputs = args.inputs as Record<string, unknown>;
+    return answerInvoke(
+      args.token,
+      inputs,
+      this.placementOf(args.provider, inputs.region),
+      this.stack,
+    );
+  }
 
+  /** Account from `allowedAccountIds`, else from the assumed role's ARN, else the default. */
+  private providerPlacement(inputs: Record<string, unknown>): Placement {
+    const allowed = decodeProviderInput(inputs.allowedAccountIds);
+    const roles = decodeProviderInput(inputs.assumeRoles);
+    const roleArn = Array.isArray(roles)
+      ? String((roles[0] as { roleArn?: string })?.roleArn ?? "")
+      : "";
+    const account =
+      (Array.isArray(allowed) && allowed.length > 0 ? String(allowed[0]) : undefined) ??
+      /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] ??
+      this.defaults.account;
+    const region = decodeProviderInput(inputs.region);
+    return placementOf(
+      account,
+      typeof region === "string" && region ? region : this.defaults.region,
+    );
+  }
 }

@@ -1,59 +1,66 @@
 import { Placement } from "./placement";
 
-type InvokeAnswer = (inputs: Record<string, unknown>, where: Placement, stack: string) => Record<string, unknown>;
+type InvokeAnswer = (
+  inputs: Record<string, unknown>,
+  where: Placement,
+  stack: string,
+) => Record<string, unknown>;
 
 /** Answers to provider functions, each computed for the calling provider's account and region. */
 const INVOKES: Record<string, InvokeAnswer> = {
-    "aws:index/getCallerIdentity:getCallerIdentity": (_inputs, where, stack) => ({
-        id: where.account,
-        accountId: where.account,
-        arn: `arn:${where.partition}:sts::${where.account}:assumed-role/iot-dr-deploy/iot-dr-${stack}`,
-        userId: `AROAOFFLINEPLAN:iot-dr-${stack}`,
-    }),
-    "aws:index/getRegion:getRegion": (_inputs, where) => ({
-        id: where.region,
-        name: where.region,
-        region: where.region,
-        endpoint: `ec2.${where.region}.${where.dnsSuffix}`,
-        description: where.region,
-    }),
-    "aws:index/getPartition:getPartition": (_inputs, where) => ({
-        id: where.partition,
-        partition: where.partition,
-        dnsSuffix: where.dnsSuffix,
-        reverseDnsPrefix: where.dnsSuffix.split(".").reverse().join("."),
-    }),
-    "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, where) => ({
-        id: where.region,
-        names: ["a", "b", "c"].map((zone) => `${where.region}${zone}`),
-        zoneIds: [1, 2, 3].map((n) => `${where.region.replace(/-/g, "").slice(0, 6)}-az${n}`),
-        groupNames: [where.region],
-        state: "available",
-    }),
-    "aws:iot/getEndpoint:getEndpoint": (inputs, where) => {
-        const prefix = `a${where.account.slice(-4)}offline`;
-        const type = String(inputs.endpointType ?? "iot:Data-ATS");
-        const host: Record<string, string> = {
-            "iot:Data-ATS": `${prefix}-ats.iot.${where.region}.${where.dnsSuffix}`,
-            "iot:Data": `${prefix}.iot.${where.region}.${where.dnsSuffix}`,
-            "iot:CredentialProvider": `${prefix}.credentials.iot.${where.region}.${where.dnsSuffix}`,
-            "iot:Jobs": `${prefix}.jobs.iot.${where.region}.${where.dnsSuffix}`,
-        };
-        if (!host[type]) throw new Error(`aws.iot.getEndpoint: unknown endpointType ${JSON.stringify(type)}`);
-        return { id: type, endpointType: type, endpointAddress: host[type] };
-    },
+  "aws:index/getCallerIdentity:getCallerIdentity": (_inputs, where, stack) => ({
+    id: where.account,
+    accountId: where.account,
+    arn: `arn:${where.partition}:sts::${where.account}:assumed-role/iot-dr-deploy/iot-dr-${stack}`,
+    userId: `AROAOFFLINEPLAN:iot-dr-${stack}`,
+  }),
+  "aws:index/getRegion:getRegion": (_inputs, where) => ({
+    id: where.region,
+    name: where.region,
+    region: where.region,
+    endpoint: `ec2.${where.region}.${where.dnsSuffix}`,
+    description: where.region,
+  }),
+  "aws:index/getPartition:getPartition": (_inputs, where) => ({
+    id: where.partition,
+    partition: where.partition,
+    dnsSuffix: where.dnsSuffix,
+    reverseDnsPrefix: where.dnsSuffix.split(".").reverse().join("."),
+  }),
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, where) => ({
+    id: where.region,
+    names: ["a", "b", "c"].map((zone) => `${where.region}${zone}`),
+    zoneIds: [1, 2, 3].map((n) => `${where.region.replace(/-/g, "").slice(0, 6)}-az${n}`),
+    groupNames: [where.region],
+    state: "available",
+  }),
+  "aws:iot/getEndpoint:getEndpoint": (inputs, where) => {
+    const prefix = `a${where.account.slice(-4)}offline`;
+    const type = typeof inputs.endpointType === "string" ? inputs.endpointType : "iot:Data-ATS";
+    const host: Record<string, string> = {
+      "iot:Data-ATS": `${prefix}-ats.iot.${where.region}.${where.dnsSuffix}`,
+      "iot:Data": `${prefix}.iot.${where.region}.${where.dnsSuffix}`,
+      "iot:CredentialProvider": `${prefix}.credentials.iot.${where.region}.${where.dnsSuffix}`,
+      "iot:Jobs": `${prefix}.jobs.iot.${where.region}.${where.dnsSuffix}`,
+    };
+    if (!host[type])
+      throw new Error(`aws.iot.getEndpoint: unknown endpointType ${JSON.stringify(type)}`);
+    return { id: type, endpointType: type, endpointAddress: host[type] };
+  },
 };
 
 /** The answer to `token`; an invoke the plan does not know fails loudly instead of returning nothing. */
 export function answerInvoke(
-    token: string,
-    inputs: Record<string, unknown>,
-    where: Placement,
-    stack: string,
+  token: string,
+  inputs: Record<string, unknown>,
+  where: Placement,
+  stack: string,
 ): Record<string, unknown> {
-    const answer = INVOKES[token];
-    if (!answer) {
-        throw new Error(`the offline plan has no answer for ${token}: add one to plan/mocks/invokes.ts`);
-    }
-    return answer(inputs, where, stack);
+  const answer = INVOKES[token];
+  if (!answer) {
+    throw new Error(
+      `the offline plan has no answer for ${token}: add one to plan/mocks/invokes.ts`,
+    );
+  }
+  return answer(inputs, where, stack);
 }

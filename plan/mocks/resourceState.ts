@@ -4,181 +4,219 @@ import { Placement } from "./placement";
 
 /** What the mocks know when they make up a resource's state. */
 export interface StateContext {
-    type: string;
-    /** Pulumi's logical name. */
-    name: string;
-    inputs: Record<string, unknown>;
-    where: Placement;
+  type: string;
+  /** Pulumi's logical name. */
+  name: string;
+  inputs: Record<string, unknown>;
+  where: Placement;
 }
 
 /** Deterministic hex from the resource's identity, so two runs print the same ids. */
 export function stableHex(seed: string, length: number): string {
-    return createHash("sha256").update(seed).digest("hex").slice(0, length);
+  return createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
 
 function stableUuid(seed: string): string {
-    const h = stableHex(seed, 32);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  const h = stableHex(seed, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** The physical name the provider would pick: the `name` input, else the logical name plus a suffix. */
 export function physicalName(ctx: StateContext, inputKey = "name"): string {
-    const given = ctx.inputs[inputKey];
-    if (typeof given === "string" && given) return given;
-    return `${ctx.name}-${stableHex(`${ctx.type}/${ctx.name}/${ctx.where.account}`, 7)}`;
+  const given = ctx.inputs[inputKey];
+  if (typeof given === "string" && given) return given;
+  return `${ctx.name}-${stableHex(`${ctx.type}/${ctx.name}/${ctx.where.account}`, 7)}`;
 }
 
-type StateMaker = (ctx: StateContext, seed: string) => { id: string; state: Record<string, unknown> };
+type StateMaker = (
+  ctx: StateContext,
+  seed: string,
+) => { id: string; state: Record<string, unknown> };
 
-const arn = (ctx: StateContext, service: string, resource: string, regionless = false, accountless = false) =>
-    formatArn({
-        partition: ctx.where.partition,
-        service,
-        region: regionless ? "" : ctx.where.region,
-        account: accountless ? "" : ctx.where.account,
-        resource,
-    });
+const arn = (
+  ctx: StateContext,
+  service: string,
+  resource: string,
+  regionless = false,
+  accountless = false,
+) =>
+  formatArn({
+    partition: ctx.where.partition,
+    service,
+    region: regionless ? "" : ctx.where.region,
+    account: accountless ? "" : ctx.where.account,
+    resource,
+  });
 
 /** A resource named by its physical name with an ARN of `service` and `prefix/name`. */
 const named =
-    (service: string, prefix: string, opts: { regionless?: boolean; nameKey?: string } = {}): StateMaker =>
-    (ctx) => {
-        const name = physicalName(ctx, opts.nameKey);
-        const resource = prefix ? `${prefix}/${name}` : name;
-        return { id: name, state: { name, arn: arn(ctx, service, resource, opts.regionless) } };
-    };
+  (
+    service: string,
+    prefix: string,
+    opts: { regionless?: boolean; nameKey?: string } = {},
+  ): StateMaker =>
+  (ctx) => {
+    const name = physicalName(ctx, opts.nameKey);
+    const resource = prefix ? `${prefix}/${name}` : name;
+    return { id: name, state: { name, arn: arn(ctx, service, resource, opts.regionless) } };
+  };
 
 /** Computed state per resource type; types not listed get `named(<module>, <type>)`. */
 const MAKERS: Record<string, StateMaker> = {
-    "aws:iam/role:Role": (ctx, seed) => {
-        const state = named("iam", "role", { regionless: true })(ctx, seed);
-        return { ...state, state: { ...state.state, uniqueId: `AROA${stableHex(seed, 17).toUpperCase()}` } };
-    },
-    "aws:iam/policy:Policy": named("iam", "policy", { regionless: true }),
-    "aws:iam/rolePolicy:RolePolicy": (ctx) => ({ id: `${String(ctx.inputs.role)}:${physicalName(ctx)}`, state: {} }),
-    "aws:dynamodb/table:Table": (ctx) => {
-        const name = physicalName(ctx);
-        const tableArn = arn(ctx, "dynamodb", `table/${name}`);
-        const streamLabel = "2026-01-01T00:00:00.000";
-        const streams = ctx.inputs.streamEnabled === true;
-        return {
-            id: name,
-            state: {
-                name,
-                arn: tableArn,
-                streamArn: streams ? `${tableArn}/stream/${streamLabel}` : "",
-                streamLabel: streams ? streamLabel : "",
-                replicas: ((ctx.inputs.replicas as Record<string, unknown>[] | undefined) ?? []).map((r) => ({
-                    ...r,
-                    arn: formatArn({ ...ctx.where, service: "dynamodb", region: String(r.regionName), resource: `table/${name}` }),
-                    streamArn: formatArn({
-                        ...ctx.where,
-                        service: "dynamodb",
-                        region: String(r.regionName),
-                        resource: `table/${name}/stream/${streamLabel}`,
-                    }),
-                    streamLabel,
-                })),
-            },
-        };
-    },
-    "aws:lambda/function:Function": (ctx) => {
-        const name = physicalName(ctx);
-        const fnArn = arn(ctx, "lambda", `function:${name}`);
-        return {
-            id: name,
-            state: {
-                name,
-                arn: fnArn,
-                qualifiedArn: `${fnArn}:$LATEST`,
-                version: "$LATEST",
-                invokeArn: `arn:${ctx.where.partition}:apigateway:${ctx.where.region}:lambda:path/2015-03-31/functions/${fnArn}/invocations`,
-            },
-        };
-    },
-    "aws:sqs/queue:Queue": (ctx) => {
-        const name = physicalName(ctx);
-        const url = `https://sqs.${ctx.where.region}.${ctx.where.dnsSuffix}/${ctx.where.account}/${name}`;
-        return { id: url, state: { name, url, arn: arn(ctx, "sqs", name) } };
-    },
-    "aws:sns/topic:Topic": (ctx) => {
-        const name = physicalName(ctx);
-        const topicArn = arn(ctx, "sns", name);
-        return { id: topicArn, state: { name, arn: topicArn } };
-    },
-    "aws:kms/key:Key": (ctx, seed) => {
-        const keyId = stableUuid(seed);
-        return { id: keyId, state: { keyId, arn: arn(ctx, "kms", `key/${keyId}`) } };
-    },
-    "aws:s3/bucket:Bucket": (ctx) => {
-        const bucket = physicalName(ctx, "bucket");
-        return {
-            id: bucket,
-            state: {
-                bucket,
-                arn: arn(ctx, "s3", bucket, true, true),
-                bucketDomainName: `${bucket}.s3.${ctx.where.dnsSuffix}`,
-                bucketRegionalDomainName: `${bucket}.s3.${ctx.where.region}.${ctx.where.dnsSuffix}`,
-                region: ctx.where.region,
-            },
-        };
-    },
-    "aws:cloudwatch/eventBus:EventBus": named("events", "event-bus"),
-    "aws:cloudwatch/eventRule:EventRule": named("events", "rule"),
-    "aws:cloudwatch/logGroup:LogGroup": named("logs", "log-group"),
-    "aws:cloudwatch/metricAlarm:MetricAlarm": named("cloudwatch", "alarm"),
-    "aws:iot/topicRule:TopicRule": named("iot", "rule"),
-    "aws:iot/policy:Policy": (ctx, seed) => {
-        const state = named("iot", "policy")(ctx, seed);
-        return { ...state, state: { ...state.state, defaultVersionId: "1" } };
-    },
-    "aws:iot/thing:Thing": named("iot", "thing"),
-    "aws:sfn/stateMachine:StateMachine": (ctx, seed) => {
-        const state = named("states", "stateMachine")(ctx, seed);
-        return { id: String(state.state.arn), state: state.state };
-    },
-    "aws:kinesis/stream:Stream": named("kinesis", "stream"),
-    "aws:route53/healthCheck:HealthCheck": (ctx, seed) => {
-        const id = stableUuid(seed);
-        return { id, state: { arn: arn(ctx, "route53", `healthcheck/${id}`, true, true) } };
-    },
-    "aws:route53/record:Record": (ctx) => {
-        const name = String(ctx.inputs.name ?? ctx.name);
-        return { id: `${String(ctx.inputs.zoneId)}_${name}_${String(ctx.inputs.type)}`, state: { fqdn: name } };
-    },
-    "aws:apigateway/restApi:RestApi": (ctx, seed) => {
-        const id = stableHex(seed, 10);
-        return {
-            id,
-            state: {
-                name: physicalName(ctx),
-                arn: arn(ctx, "apigateway", `/restapis/${id}`, false, true),
-                executionArn: arn(ctx, "execute-api", id),
-                rootResourceId: stableHex(`${seed}/root`, 10),
-            },
-        };
-    },
-    "aws:secretsmanager/secret:Secret": (ctx, seed) => {
-        const name = physicalName(ctx);
-        const secretArn = arn(ctx, "secretsmanager", `secret:${name}-${stableHex(seed, 6)}`);
-        return { id: secretArn, state: { name, arn: secretArn } };
-    },
+  "aws:iam/role:Role": (ctx, seed) => {
+    const state = named("iam", "role", { regionless: true })(ctx, seed);
+    return {
+      ...state,
+      state: { ...state.state, uniqueId: `AROA${stableHex(seed, 17).toUpperCase()}` },
+    };
+  },
+  "aws:iam/policy:Policy": named("iam", "policy", { regionless: true }),
+  "aws:iam/rolePolicy:RolePolicy": (ctx) => ({
+    id: `${String(ctx.inputs.role)}:${physicalName(ctx)}`,
+    state: {},
+  }),
+  "aws:dynamodb/table:Table": (ctx) => {
+    const name = physicalName(ctx);
+    const tableArn = arn(ctx, "dynamodb", `table/${name}`);
+    const streamLabel = "2026-01-01T00:00:00.000";
+    const streams = ctx.inputs.streamEnabled === true;
+    return {
+      id: name,
+      state: {
+        name,
+        arn: tableArn,
+        streamArn: streams ? `${tableArn}/stream/${streamLabel}` : "",
+        streamLabel: streams ? streamLabel : "",
+        replicas: ((ctx.inputs.replicas as Record<string, unknown>[] | undefined) ?? []).map(
+          (r) => ({
+            ...r,
+            arn: formatArn({
+              ...ctx.where,
+              service: "dynamodb",
+              region: String(r.regionName),
+              resource: `table/${name}`,
+            }),
+            streamArn: formatArn({
+              ...ctx.where,
+              service: "dynamodb",
+              region: String(r.regionName),
+              resource: `table/${name}/stream/${streamLabel}`,
+            }),
+            streamLabel,
+          }),
+        ),
+      },
+    };
+  },
+  "aws:lambda/function:Function": (ctx) => {
+    const name = physicalName(ctx);
+    const fnArn = arn(ctx, "lambda", `function:${name}`);
+    return {
+      id: name,
+      state: {
+        name,
+        arn: fnArn,
+        qualifiedArn: `${fnArn}:$LATEST`,
+        version: "$LATEST",
+        invokeArn: `arn:${ctx.where.partition}:apigateway:${ctx.where.region}:lambda:path/2015-03-31/functions/${fnArn}/invocations`,
+      },
+    };
+  },
+  "aws:sqs/queue:Queue": (ctx) => {
+    const name = physicalName(ctx);
+    const url = `https://sqs.${ctx.where.region}.${ctx.where.dnsSuffix}/${ctx.where.account}/${name}`;
+    return { id: url, state: { name, url, arn: arn(ctx, "sqs", name) } };
+  },
+  "aws:sns/topic:Topic": (ctx) => {
+    const name = physicalName(ctx);
+    const topicArn = arn(ctx, "sns", name);
+    return { id: topicArn, state: { name, arn: topicArn } };
+  },
+  "aws:kms/key:Key": (ctx, seed) => {
+    const keyId = stableUuid(seed);
+    return { id: keyId, state: { keyId, arn: arn(ctx, "kms", `key/${keyId}`) } };
+  },
+  "aws:s3/bucket:Bucket": (ctx) => {
+    const bucket = physicalName(ctx, "bucket");
+    return {
+      id: bucket,
+      state: {
+        bucket,
+        arn: arn(ctx, "s3", bucket, true, true),
+        bucketDomainName: `${bucket}.s3.${ctx.where.dnsSuffix}`,
+        bucketRegionalDomainName: `${bucket}.s3.${ctx.where.region}.${ctx.where.dnsSuffix}`,
+        region: ctx.where.region,
+      },
+    };
+  },
+  "aws:cloudwatch/eventBus:EventBus": named("events", "event-bus"),
+  "aws:cloudwatch/eventRule:EventRule": named("events", "rule"),
+  "aws:cloudwatch/logGroup:LogGroup": named("logs", "log-group"),
+  "aws:cloudwatch/metricAlarm:MetricAlarm": named("cloudwatch", "alarm"),
+  "aws:iot/topicRule:TopicRule": named("iot", "rule"),
+  "aws:iot/policy:Policy": (ctx, seed) => {
+    const state = named("iot", "policy")(ctx, seed);
+    return { ...state, state: { ...state.state, defaultVersionId: "1" } };
+  },
+  "aws:iot/thing:Thing": named("iot", "thing"),
+  "aws:sfn/stateMachine:StateMachine": (ctx, seed) => {
+    const state = named("states", "stateMachine")(ctx, seed);
+    return { id: String(state.state.arn), state: state.state };
+  },
+  "aws:kinesis/stream:Stream": named("kinesis", "stream"),
+  "aws:route53/healthCheck:HealthCheck": (ctx, seed) => {
+    const id = stableUuid(seed);
+    return { id, state: { arn: arn(ctx, "route53", `healthcheck/${id}`, true, true) } };
+  },
+  "aws:route53/record:Record": (ctx) => {
+    const name = typeof ctx.inputs.name === "string" ? ctx.inputs.name : ctx.name;
+    return {
+      id: `${String(ctx.inputs.zoneId)}_${name}_${String(ctx.inputs.type)}`,
+      state: { fqdn: name },
+    };
+  },
+  "aws:apigateway/restApi:RestApi": (ctx, seed) => {
+    const id = stableHex(seed, 10);
+    return {
+      id,
+      state: {
+        name: physicalName(ctx),
+        arn: arn(ctx, "apigateway", `/restapis/${id}`, false, true),
+        executionArn: arn(ctx, "execute-api", id),
+        rootResourceId: stableHex(`${seed}/root`, 10),
+      },
+    };
+  },
+  "aws:secretsmanager/secret:Secret": (ctx, seed) => {
+    const name = physicalName(ctx);
+    const secretArn = arn(ctx, "secretsmanager", `secret:${name}-${stableHex(seed, 6)}`);
+    return { id: secretArn, state: { name, arn: secretArn } };
+  },
 };
 
 /** The ARN service of a Pulumi module: mostly its name, but CloudWatch holds EventBridge and Logs. */
 function serviceOf(module: string, kind: string): string {
-    const service = module.split("/")[0];
-    if (service === "cloudwatch" && kind.startsWith("Event")) return "events";
-    if (service === "cloudwatch" && kind.startsWith("Log")) return "logs";
-    const renamed: Record<string, string> = { sfn: "states", apigatewayv2: "apigateway", cognito: "cognito-idp" };
-    return renamed[service] ?? service;
+  const service = module.split("/")[0];
+  if (service === "cloudwatch" && kind.startsWith("Event")) return "events";
+  if (service === "cloudwatch" && kind.startsWith("Log")) return "logs";
+  const renamed: Record<string, string> = {
+    sfn: "states",
+    apigatewayv2: "apigateway",
+    cognito: "cognito-idp",
+  };
+  return renamed[service] ?? service;
 }
 
 /** The id and state a real `pulumi up` would leave for this resource: inputs plus computed outputs. */
-export function mockResourceState(ctx: StateContext): { id: string; state: Record<string, unknown> } {
-    const seed = `${ctx.type}/${ctx.name}/${ctx.where.account}/${ctx.where.region}`;
-    const [, module = "", kind = ""] = ctx.type.split(":");
-    const maker = MAKERS[ctx.type] ?? named(serviceOf(module, kind), kind.charAt(0).toLowerCase() + kind.slice(1));
-    const made = maker(ctx, seed);
-    return { id: made.id, state: { ...ctx.inputs, ...made.state } };
+export function mockResourceState(ctx: StateContext): {
+  id: string;
+  state: Record<string, unknown>;
+} {
+  const seed = `${ctx.type}/${ctx.name}/${ctx.where.account}/${ctx.where.region}`;
+  const [, module = "", kind = ""] = ctx.type.split(":");
+  const maker =
+    MAKERS[ctx.type] ??
+    named(serviceOf(module, kind), kind.charAt(0).toLowerCase() + kind.slice(1));
+  const made = maker(ctx, seed);
+  return { id: made.id, state: { ...ctx.inputs, ...made.state } };
 }

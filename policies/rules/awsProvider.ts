@@ -5,13 +5,13 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
  * other resources get plain values; accept both.
  */
 function providerInput(props: Record<string, unknown>, key: string): unknown {
-    const value = props[key];
-    if (typeof value !== "string") return value;
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
+  const value = props[key];
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }
 
 /**
@@ -19,27 +19,31 @@ function providerInput(props: Record<string, unknown>, key: string): unknown {
  * refuse any other account, so one stack's credentials never act on an account by accident.
  */
 export const awsProviderAssumeRole: ResourceValidationPolicy = {
-    name: "aws-provider-assume-role",
-    description:
-        "AWS providers assume a deploy role with an external id and pin allowedAccountIds to that role's account.",
-    enforcementLevel: "mandatory",
-    validateResource: (args, reportViolation) => {
-        if (args.type !== "pulumi:providers:aws") return;
-        const allowed = providerInput(args.props, "allowedAccountIds");
-        const roles = providerInput(args.props, "assumeRoles");
-        const role = Array.isArray(roles) ? (roles[0] as Record<string, unknown> | undefined) : undefined;
-        if (!role || typeof role.roleArn !== "string") {
-            reportViolation(`provider ${args.name} must assume a deploy role (assumeRoles[0].roleArn).`);
-            return;
-        }
-        if (typeof role.externalId !== "string" || role.externalId.length < 2) {
-            reportViolation(`provider ${args.name} must pass an external id when it assumes ${role.roleArn}.`);
-        }
-        const roleAccount = /^arn:[^:]+:iam::(\d{12}):role\//.exec(role.roleArn)?.[1];
-        if (!Array.isArray(allowed) || allowed.length !== 1 || allowed[0] !== roleAccount) {
-            reportViolation(
-                `provider ${args.name} must set allowedAccountIds to exactly the deploy role's account ${roleAccount ?? "(unparsable role ARN)"}.`,
-            );
-        }
-    },
+  name: "aws-provider-assume-role",
+  description:
+    "AWS providers assume a deploy role with an external id and pin allowedAccountIds to that role's account.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, reportViolation) => {
+    if (args.type !== "pulumi:providers:aws") return;
+    const allowed = providerInput(args.props, "allowedAccountIds");
+    const roles = providerInput(args.props, "assumeRoles");
+    const role = Array.isArray(roles)
+      ? (roles[0] as Record<string, unknown> | undefined)
+      : undefined;
+    if (!role || typeof role.roleArn !== "string") {
+      reportViolation(`provider ${args.name} must assume a deploy role (assumeRoles[0].roleArn).`);
+      return;
+    }
+    if (typeof role.externalId !== "string" || role.externalId.length < 2) {
+      reportViolation(
+        `provider ${args.name} must pass an external id when it assumes ${role.roleArn}.`,
+      );
+    }
+    const roleAccount = /^arn:[^:]+:iam::(\d{12}):role\//.exec(role.roleArn)?.[1];
+    if (!Array.isArray(allowed) || allowed.length !== 1 || allowed[0] !== roleAccount) {
+      reportViolation(
+        `provider ${args.name} must set allowedAccountIds to exactly the deploy role's account ${roleAccount ?? "(unparsable role ARN)"}.`,
+      );
+    }
+  },
 };

@@ -7,120 +7,215 @@ const SECRET = new Set(["accounts"]);
 const DEFAULTS = { organization: "acme", project: "iot-dr" };
 
 function problemsOf(raw: Record<string, unknown>, secretKeys: ReadonlySet<string> = SECRET) {
-    try {
-        parseStackConfig(raw, secretKeys, DEFAULTS);
-    } catch (error) {
-        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-        return error.problems;
-    }
-    assert.fail("expected the config to be refused");
+  try {
+    parseStackConfig(raw, secretKeys, DEFAULTS);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error.problems;
+  }
+  assert.fail("expected the config to be refused");
 }
 
 async function reveal<T>(output: pulumi.Output<T>): Promise<T> {
-    return (output as unknown as { promise(): Promise<T> }).promise();
+  return (output as unknown as { promise(): Promise<T> }).promise();
 }
 
 describe("stack config", () => {
-    it("accepts the valid config and derives this stack's and the peer region", () => {
-        const config = parseStackConfig(validRawConfig("secondary"), SECRET, DEFAULTS);
-        assert.equal(config.ownRegion, "eu-central-1");
-        assert.equal(config.peerRegion, "eu-west-1");
-        assert.equal(config.secondaryStack, "acme/iot-dr/secondary");
-        const primary = parseStackConfig(validRawConfig("primary"), SECRET, DEFAULTS);
-        assert.equal(primary.ownRegion, "eu-west-1");
-        assert.equal(primary.peerRegion, "eu-central-1");
+  it("accepts the valid config and derives this stack's and the peer region", () => {
+    const config = parseStackConfig(validRawConfig("secondary"), SECRET, DEFAULTS);
+    assert.equal(config.ownRegion, "eu-central-1");
+    assert.equal(config.peerRegion, "eu-west-1");
+    assert.equal(config.secondaryStack, "acme/iot-dr/secondary");
+    const primary = parseStackConfig(validRawConfig("primary"), SECRET, DEFAULTS);
+    assert.equal(primary.ownRegion, "eu-west-1");
+    assert.equal(primary.peerRegion, "eu-central-1");
+  });
+
+  it("fills the health settings Route 53 and CloudWatch would otherwise default", () => {
+    const config = parseStackConfig(validRawConfig(), SECRET, DEFAULTS);
+    assert.deepEqual(config.health, {
+      requestIntervalSeconds: 30,
+      failureThreshold: 3,
+      alarmPeriodSeconds: 60,
+      alarmEvaluationPeriods: 1,
+      probeTimeoutSeconds: 5,
+      deviceReconnectSeconds: 30,
     });
+    assert.deepEqual(config.tags, {});
+  });
 
-    it("fills the health settings Route 53 and CloudWatch would otherwise default", () => {
-        const config = parseStackConfig(validRawConfig(), SECRET, DEFAULTS);
-        assert.deepEqual(config.health, {
-            requestIntervalSeconds: 30,
-            failureThreshold: 3,
-            alarmPeriodSeconds: 60,
-            alarmEvaluationPeriods: 1,
-            probeTimeoutSeconds: 5,
-            deviceReconnectSeconds: 30,
-        });
-        assert.deepEqual(config.tags, {});
+  it("keeps the external id as a secret output", async () => {
+    const config = parseStackConfig(validRawConfig(), SECRET, DEFAULTS);
+    const externalId = config.accounts.iotServices.externalId;
+    assert.equal(await pulumi.isSecret(externalId), true);
+    assert.equal(await reveal(externalId), "external-id-for-iot");
+  });
+
+  // Each row: the key to bend, the bad value, the key the message must name, and what it must say.
+  const badInputs: [string, unknown, string, RegExp][] = [
+    ["role", "tertiary", "iot-dr:role", /expected "primary" or "secondary", got "tertiary"/],
+    ["role", undefined, "iot-dr:role", /is required: expected "primary" or "secondary"/],
+    ["regions.primary", "eu-wst-1", "iot-dr:regions.primary", /AWS region name.*got "eu-wst-1"/],
+    [
+      "regions.secondary",
+      "eu-west-1",
+      "iot-dr:regions.secondary",
+      /region other than the primary region/,
+    ],
+    [
+      "regions.secondary",
+      "cn-north-1",
+      "iot-dr:regions.secondary",
+      /partition \(aws\), got "cn-north-1"/,
+    ],
+    [
+      "regions.tertiary",
+      "us-east-1",
+      "iot-dr:regions.tertiary",
+      /not a known key: expected only primary, secondary/,
+    ],
+    [
+      "accounts.iotServices.id",
+      "12345",
+      "iot-dr:accounts.iotServices.id",
+      /12-digit AWS account id.*got "12345"/,
+    ],
+    [
+      "accounts.iotServices.id",
+      222222222222,
+      "iot-dr:accounts.iotServices.id",
+      /12-digit AWS account id in quotes.*got 222222222222/,
+    ],
+    ["accounts.dataAnalytics", undefined, "iot-dr:accounts.dataAnalytics", /is required/],
+    [
+      "accounts.commandControl.id",
+      "111111111111",
+      "iot-dr:accounts.commandControl.id",
+      /distinct from accounts.sharedServices.id/,
+    ],
+    [
+      "accounts.iotServices.deployRoleArn",
+      "iot-dr-deploy",
+      "iot-dr:accounts.iotServices.deployRoleArn",
+      /IAM role ARN.*got "iot-dr-deploy"/,
+    ],
+    [
+      "accounts.iotServices.deployRoleArn",
+      "arn:aws:iam::999999999999:role/x",
+      "iot-dr:accounts.iotServices.deployRoleArn",
+      /role in account 222222222222/,
+    ],
+    [
+      "accounts.iotServices.deployRoleArn",
+      "arn:aws-cn:iam::222222222222:role/x",
+      "iot-dr:accounts.iotServices.deployRoleArn",
+      /partition aws/,
+    ],
+    [
+      "accounts.iotServices.externalId",
+      "x",
+      "iot-dr:accounts.iotServices.externalId",
+      /2-1224 characters/,
+    ],
+    [
+      "accounts.iotServices.externalId",
+      undefined,
+      "iot-dr:accounts.iotServices.externalId",
+      /is required/,
+    ],
+    [
+      "dns.hostedZoneId",
+      "example.com",
+      "iot-dr:dns.hostedZoneId",
+      /hosted zone id.*got "example.com"/,
+    ],
+    [
+      "dns.iotDomain",
+      "iot.example.org",
+      "iot-dr:dns.iotDomain",
+      /inside the hosted zone example.com/,
+    ],
+    ["dns.iotDomain", "not a domain", "iot-dr:dns.iotDomain", /DNS name.*got "not a domain"/],
+    [
+      "dns.commandControlDomain",
+      "iot.example.com",
+      "iot-dr:dns.commandControlDomain",
+      /other than dns.iotDomain/,
+    ],
+    ["dns.ttlSeconds", 0, "iot-dr:dns.ttlSeconds", /whole number from 1 to 86400, got 0/],
+    [
+      "health.requestIntervalSeconds",
+      15,
+      "iot-dr:health.requestIntervalSeconds",
+      /10 or 30.*got 15/,
+    ],
+    ["health.failureThreshold", 11, "iot-dr:health.failureThreshold", /from 1 to 10, got 11/],
+    [
+      "health.alarmPeriodSeconds",
+      30,
+      "iot-dr:health.alarmPeriodSeconds",
+      /from 60 to 86400, got 30/,
+    ],
+    ["health.alarmPeriodSeconds", 90, "iot-dr:health.alarmPeriodSeconds", /multiple of 60.*got 90/],
+    ["rtoTargetSeconds", "fast", "iot-dr:rtoTargetSeconds", /whole number.*got "fast"/],
+    ["rtoTargetSeconds", 2.5, "iot-dr:rtoTargetSeconds", /whole number.*got 2.5/],
+    ["tags", { "aws:owner": "me" }, "iot-dr:tags.aws:owner", /not starting with aws:/],
+    ["tags", { owner: 7 }, "iot-dr:tags.owner", /tag value string, got 7/],
+    ["secondaryStack", "a/b/c/d", "iot-dr:secondaryStack", /stack name.*got "a\/b\/c\/d"/],
+    [
+      "regoins",
+      { primary: "eu-west-1" },
+      "iot-dr:regoins",
+      /not a known key: expected only role, regions/,
+    ],
+  ];
+
+  for (const [path, value, key, message] of badInputs) {
+    it(`refuses ${path} = ${JSON.stringify(value)} naming ${key}`, () => {
+      const problems = problemsOf(withValue(validRawConfig(), path, value));
+      const problem = problems.find((p) => p.key === key);
+      assert.ok(problem, `no problem names ${key}; got ${JSON.stringify(problems)}`);
+      assert.match(problem.message, message);
     });
+  }
 
-    it("keeps the external id as a secret output", async () => {
-        const config = parseStackConfig(validRawConfig(), SECRET, DEFAULTS);
-        const externalId = config.accounts.iotServices.externalId;
-        assert.equal(await pulumi.isSecret(externalId), true);
-        assert.equal(await reveal(externalId), "external-id-for-iot");
-    });
+  it("never echoes a bad external id back", () => {
+    const problems = problemsOf(
+      withValue(validRawConfig(), "accounts.iotServices.externalId", "bad id with spaces"),
+    );
+    assert.ok(problems.length > 0);
+    for (const problem of problems) assert.doesNotMatch(problem.message, /bad id with spaces/);
+  });
 
-    // Each row: the key to bend, the bad value, the key the message must name, and what it must say.
-    const badInputs: [string, unknown, string, RegExp][] = [
-        ["role", "tertiary", "iot-dr:role", /expected "primary" or "secondary", got "tertiary"/],
-        ["role", undefined, "iot-dr:role", /is required: expected "primary" or "secondary"/],
-        ["regions.primary", "eu-wst-1", "iot-dr:regions.primary", /AWS region name.*got "eu-wst-1"/],
-        ["regions.secondary", "eu-west-1", "iot-dr:regions.secondary", /region other than the primary region/],
-        ["regions.secondary", "cn-north-1", "iot-dr:regions.secondary", /partition \(aws\), got "cn-north-1"/],
-        ["regions.tertiary", "us-east-1", "iot-dr:regions.tertiary", /not a known key: expected only primary, secondary/],
-        ["accounts.iotServices.id", "12345", "iot-dr:accounts.iotServices.id", /12-digit AWS account id.*got "12345"/],
-        ["accounts.iotServices.id", 222222222222, "iot-dr:accounts.iotServices.id", /12-digit AWS account id in quotes.*got 222222222222/],
-        ["accounts.dataAnalytics", undefined, "iot-dr:accounts.dataAnalytics", /is required/],
-        ["accounts.commandControl.id", "111111111111", "iot-dr:accounts.commandControl.id", /distinct from accounts.sharedServices.id/],
-        ["accounts.iotServices.deployRoleArn", "iot-dr-deploy", "iot-dr:accounts.iotServices.deployRoleArn", /IAM role ARN.*got "iot-dr-deploy"/],
-        ["accounts.iotServices.deployRoleArn", "arn:aws:iam::999999999999:role/x", "iot-dr:accounts.iotServices.deployRoleArn", /role in account 222222222222/],
-        ["accounts.iotServices.deployRoleArn", "arn:aws-cn:iam::222222222222:role/x", "iot-dr:accounts.iotServices.deployRoleArn", /partition aws/],
-        ["accounts.iotServices.externalId", "x", "iot-dr:accounts.iotServices.externalId", /2-1224 characters/],
-        ["accounts.iotServices.externalId", undefined, "iot-dr:accounts.iotServices.externalId", /is required/],
-        ["dns.hostedZoneId", "example.com", "iot-dr:dns.hostedZoneId", /hosted zone id.*got "example.com"/],
-        ["dns.iotDomain", "iot.example.org", "iot-dr:dns.iotDomain", /inside the hosted zone example.com/],
-        ["dns.iotDomain", "not a domain", "iot-dr:dns.iotDomain", /DNS name.*got "not a domain"/],
-        ["dns.commandControlDomain", "iot.example.com", "iot-dr:dns.commandControlDomain", /other than dns.iotDomain/],
-        ["dns.ttlSeconds", 0, "iot-dr:dns.ttlSeconds", /whole number from 1 to 86400, got 0/],
-        ["health.requestIntervalSeconds", 15, "iot-dr:health.requestIntervalSeconds", /10 or 30.*got 15/],
-        ["health.failureThreshold", 11, "iot-dr:health.failureThreshold", /from 1 to 10, got 11/],
-        ["health.alarmPeriodSeconds", 30, "iot-dr:health.alarmPeriodSeconds", /from 60 to 86400, got 30/],
-        ["health.alarmPeriodSeconds", 90, "iot-dr:health.alarmPeriodSeconds", /multiple of 60.*got 90/],
-        ["rtoTargetSeconds", "fast", "iot-dr:rtoTargetSeconds", /whole number.*got "fast"/],
-        ["rtoTargetSeconds", 2.5, "iot-dr:rtoTargetSeconds", /whole number.*got 2.5/],
-        ["tags", { "aws:owner": "me" }, "iot-dr:tags.aws:owner", /not starting with aws:/],
-        ["tags", { owner: 7 }, "iot-dr:tags.owner", /tag value string, got 7/],
-        ["secondaryStack", "a/b/c/d", "iot-dr:secondaryStack", /stack name.*got "a\/b\/c\/d"/],
-        ["regoins", { primary: "eu-west-1" }, "iot-dr:regoins", /not a known key: expected only role, regions/],
-    ];
+  it("refuses external ids that are not held as secrets, naming each account", () => {
+    const problems = problemsOf(validRawConfig(), new Set());
+    assert.deepEqual(
+      problems.map((p) => p.key),
+      ["sharedServices", "iotServices", "commandControl", "dataAnalytics"].map(
+        (a) => `iot-dr:accounts.${a}.externalId`,
+      ),
+    );
+    assert.match(
+      problems[0].message,
+      /pulumi config set --secret --path accounts.sharedServices.externalId/,
+    );
+  });
 
-    for (const [path, value, key, message] of badInputs) {
-        it(`refuses ${path} = ${JSON.stringify(value)} naming ${key}`, () => {
-            const problems = problemsOf(withValue(validRawConfig(), path, value));
-            const problem = problems.find((p) => p.key === key);
-            assert.ok(problem, `no problem names ${key}; got ${JSON.stringify(problems)}`);
-            assert.match(problem.message, message);
-        });
-    }
-
-    it("never echoes a bad external id back", () => {
-        const problems = problemsOf(withValue(validRawConfig(), "accounts.iotServices.externalId", "bad id with spaces"));
-        assert.ok(problems.length > 0);
-        for (const problem of problems) assert.doesNotMatch(problem.message, /bad id with spaces/);
-    });
-
-    it("refuses external ids that are not held as secrets, naming each account", () => {
-        const problems = problemsOf(validRawConfig(), new Set());
-        assert.deepEqual(
-            problems.map((p) => p.key),
-            ["sharedServices", "iotServices", "commandControl", "dataAnalytics"].map((a) => `iot-dr:accounts.${a}.externalId`),
-        );
-        assert.match(problems[0].message, /pulumi config set --secret --path accounts.sharedServices.externalId/);
-    });
-
-    it("reports every problem at once, one line per key", () => {
-        let raw = withValue(validRawConfig(), "role", "x");
-        raw = withValue(raw, "dns.ttlSeconds", -1);
-        const error = (() => {
-            try {
-                parseStackConfig(raw, SECRET, DEFAULTS);
-            } catch (e) {
-                return e as Error;
-            }
-            return undefined;
-        })();
-        assert.ok(error);
-        assert.match(error.message, /invalid stack config \(2 problems\):\n {2}iot-dr:role: .*\n {2}iot-dr:dns.ttlSeconds: /);
-    });
+  it("reports every problem at once, one line per key", () => {
+    let raw = withValue(validRawConfig(), "role", "x");
+    raw = withValue(raw, "dns.ttlSeconds", -1);
+    const error = (() => {
+      try {
+        parseStackConfig(raw, SECRET, DEFAULTS);
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    assert.ok(error);
+    assert.match(
+      error.message,
+      /invalid stack config \(2 problems\):\n {2}iot-dr:role: .*\n {2}iot-dr:dns.ttlSeconds: /,
+    );
+  });
 });

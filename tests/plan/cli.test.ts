@@ -5,86 +5,130 @@ import { ROOT } from "../support/ownStacks";
 
 /** Runs the plan CLI as `npm run plan` does, returning exit status, stdout and stderr. */
 function plan(...args: string[]) {
-    const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "plan/cli.ts", ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-    });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  const result = spawnSync(
+    process.execPath,
+    [require.resolve("ts-node/dist/bin"), "--transpile-only", "plan/cli.ts", ...args],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+    },
+  );
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe("plan CLI", () => {
-    let json: { stacks: { stack: string; resources: Record<string, unknown>[]; outputs: object; violations: unknown[] }[] };
+  interface PlanJson {
+    stacks: {
+      stack: string;
+      resources: Record<string, unknown>[];
+      outputs: object;
+      violations: { policy: string; enforcementLevel: string }[];
+    }[];
+  }
+  let json: PlanJson;
 
-    before(() => {
-        const run = plan("--json");
-        assert.equal(run.status, 0, run.stderr);
-        json = JSON.parse(run.stdout);
-    });
+  before(() => {
+    const run = plan("--json");
+    assert.equal(run.status, 0, run.stderr);
+    json = JSON.parse(run.stdout) as PlanJson;
+  });
 
-    it("prints one JSON document with the secondary stack first", () => {
-        assert.deepEqual(json.stacks.map((s) => s.stack), ["secondary", "primary"]);
-    });
+  it("prints one JSON document with the secondary stack first", () => {
+    assert.deepEqual(
+      json.stacks.map((s) => s.stack),
+      ["secondary", "primary"],
+    );
+  });
 
-    it("gives every resource the contract's fields and every AWS resource an account and region", () => {
-        for (const stack of json.stacks) {
-            assert.ok(Array.isArray(stack.violations));
-            assert.equal(typeof stack.outputs, "object");
-            for (const resource of stack.resources) {
-                for (const field of ["urn", "type", "name", "account", "region", "parent", "inputs"]) {
-                    assert.ok(field in resource, `${String(resource.urn)} lacks ${field}`);
-                }
-                const type = String(resource.type);
-                if (type.startsWith("aws:") || type === "pulumi:providers:aws") {
-                    assert.match(String(resource.account), /^\d{12}$/, String(resource.urn));
-                    assert.match(String(resource.region), /^([a-z]{2}(-[a-z]+)+-\d|global)$/, String(resource.urn));
-                }
-            }
+  it("gives every resource the contract's fields and every AWS resource an account and region", () => {
+    for (const stack of json.stacks) {
+      assert.ok(Array.isArray(stack.violations));
+      assert.equal(typeof stack.outputs, "object");
+      for (const resource of stack.resources) {
+        for (const field of ["urn", "type", "name", "account", "region", "parent", "inputs"]) {
+          assert.ok(field in resource, `${String(resource.urn)} lacks ${field}`);
         }
-    });
+        const type = String(resource.type);
+        if (type.startsWith("aws:") || type === "pulumi:providers:aws") {
+          assert.match(String(resource.account), /^\d{12}$/, String(resource.urn));
+          assert.match(
+            String(resource.region),
+            /^([a-z]{2}(-[a-z]+)+-\d|global)$/,
+            String(resource.urn),
+          );
+        }
+      }
+    }
+  });
 
-    it("spans four accounts and two regions across the two stacks", () => {
-        const resources = json.stacks.flatMap((s) => s.resources);
-        const accounts = new Set(resources.map((r) => r.account).filter(Boolean));
-        const regions = new Set(resources.map((r) => r.region).filter((r) => r && r !== "global"));
-        assert.deepEqual([...accounts].sort(), ["111111111111", "222222222222", "333333333333", "444444444444"]);
-        assert.deepEqual([...regions].sort(), ["eu-central-1", "eu-west-1"]);
-    });
+  it("spans four accounts and two regions across the two stacks", () => {
+    const resources = json.stacks.flatMap((s) => s.resources);
+    const accounts = new Set(resources.map((r) => r.account).filter(Boolean));
+    const regions = new Set(resources.map((r) => r.region).filter((r) => r && r !== "global"));
+    assert.deepEqual([...accounts].sort(), [
+      "111111111111",
+      "222222222222",
+      "333333333333",
+      "444444444444",
+    ]);
+    assert.deepEqual([...regions].sort(), ["eu-central-1", "eu-west-1"]);
+  });
 
-    it("prints a readable preview grouped by account and region, with policy results", () => {
-        const run = plan("--stack", "secondary");
-        assert.equal(run.status, 0, run.stderr);
-        assert.match(run.stdout, /^Stack secondary \(project iot-dr\): \d+ resources, 4 account\(s\), region\(s\) eu-central-1/);
-        assert.match(run.stdout, /account 222222222222 \(iot-services\)\n {4}eu-central-1\n/);
-        assert.match(run.stdout, /policies: 0 mandatory, 0 advisory violation\(s\)/);
-        assert.doesNotMatch(run.stdout, /Stack primary/);
-    });
+  it("prints a readable preview grouped by account and region, with policy results", () => {
+    const run = plan("--stack", "secondary");
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /^Stack secondary \(project iot-dr\): \d+ resources, 4 account\(s\), region\(s\) eu-central-1/,
+    );
+    assert.match(run.stdout, /account 222222222222 \(iot-services\)\n {4}eu-central-1\n/);
+    assert.match(run.stdout, /policies: 0 mandatory, 0 advisory violation\(s\)/);
+    assert.doesNotMatch(run.stdout, /Stack primary/);
+  });
 
-    it("rejects a program with a mandatory violation with exit status 1", () => {
-        const program = path.join("tests", "programs", "unpinned-provider");
-        const run = plan("--json", "--program", program, "--config", path.join(program, "Pulumi.dev.yaml"));
-        assert.equal(run.status, 1, run.stderr);
-        const [stack] = JSON.parse(run.stdout).stacks;
-        assert.deepEqual(
-            stack.violations.map((v: { policy: string; enforcementLevel: string }) => [v.policy, v.enforcementLevel]),
-            [["aws-provider-assume-role", "mandatory"]],
-        );
-    });
+  it("rejects a program with a mandatory violation with exit status 1", () => {
+    const program = path.join("tests", "programs", "unpinned-provider");
+    const run = plan(
+      "--json",
+      "--program",
+      program,
+      "--config",
+      path.join(program, "Pulumi.dev.yaml"),
+    );
+    assert.equal(run.status, 1, run.stderr);
+    const [stack] = (JSON.parse(run.stdout) as PlanJson).stacks;
+    assert.deepEqual(
+      stack.violations.map((v: { policy: string; enforcementLevel: string }) => [
+        v.policy,
+        v.enforcementLevel,
+      ]),
+      [["aws-provider-assume-role", "mandatory"]],
+    );
+  });
 
-    it("exits 2 on a bad stack config, naming the key and what it expects", () => {
-        const run = plan("--program", "infra", "--config", path.join("tests", "fixtures", "bad-region", "Pulumi.secondary.yaml"));
-        assert.equal(run.status, 2);
-        assert.match(run.stderr, /iot-dr:regions.primary: expected an AWS region name such as eu-west-1, got "eu-west-9"/);
-    });
+  it("exits 2 on a bad stack config, naming the key and what it expects", () => {
+    const run = plan(
+      "--program",
+      "infra",
+      "--config",
+      path.join("tests", "fixtures", "bad-region", "Pulumi.secondary.yaml"),
+    );
+    assert.equal(run.status, 2);
+    assert.match(
+      run.stderr,
+      /iot-dr:regions.primary: expected an AWS region name such as eu-west-1, got "eu-west-9"/,
+    );
+  });
 
-    it("exits 2 on bad usage and says how to call it", () => {
-        const unknown = plan("--stacks", "primary");
-        assert.equal(unknown.status, 2);
-        assert.match(unknown.stderr, /Unknown option '--stacks'[\s\S]*usage: npm run plan/);
-        const lonely = plan("--program", "infra");
-        assert.equal(lonely.status, 2);
-        assert.match(lonely.stderr, /--program DIR and --config FILE go together/);
-        const missing = plan("--stack", "tertiary");
-        assert.equal(missing.status, 2);
-        assert.match(missing.stderr, /--stack tertiary: expected one of secondary, primary/);
-    });
+  it("exits 2 on bad usage and says how to call it", () => {
+    const unknown = plan("--stacks", "primary");
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /Unknown option '--stacks'[\s\S]*usage: npm run plan/);
+    const lonely = plan("--program", "infra");
+    assert.equal(lonely.status, 2);
+    assert.match(lonely.stderr, /--program DIR and --config FILE go together/);
+    const missing = plan("--stack", "tertiary");
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /--stack tertiary: expected one of secondary, primary/);
+  });
 });

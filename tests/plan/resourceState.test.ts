@@ -7,61 +7,80 @@ const frankfurt = placementOf("222222222222", "eu-central-1");
 const ningxia = placementOf("333333333333", "cn-northwest-1");
 
 function stateOf(type: string, inputs: Record<string, unknown>, where = frankfurt, name = "res") {
-    return mockResourceState({ type, name, inputs, where });
+  return mockResourceState({ type, name, inputs, where });
 }
 
 describe("mock resource state", () => {
-    it("gives a global table's stream and each replica's stream in the replica's region", () => {
-        const { id, state } = stateOf("aws:dynamodb/table:Table", {
-            name: "registry",
-            streamEnabled: true,
-            replicas: [{ regionName: "eu-west-1" }],
-        });
-        assert.equal(id, "registry");
-        assert.equal(state.arn, "arn:aws:dynamodb:eu-central-1:222222222222:table/registry");
-        assert.match(String(state.streamArn), /^arn:aws:dynamodb:eu-central-1:222222222222:table\/registry\/stream\//);
-        const [replica] = state.replicas as Record<string, string>[];
-        assert.match(replica.streamArn, /^arn:aws:dynamodb:eu-west-1:222222222222:table\/registry\/stream\//);
+  it("gives a global table's stream and each replica's stream in the replica's region", () => {
+    const { id, state } = stateOf("aws:dynamodb/table:Table", {
+      name: "registry",
+      streamEnabled: true,
+      replicas: [{ regionName: "eu-west-1" }],
     });
+    assert.equal(id, "registry");
+    assert.equal(state.arn, "arn:aws:dynamodb:eu-central-1:222222222222:table/registry");
+    assert.match(
+      String(state.streamArn),
+      /^arn:aws:dynamodb:eu-central-1:222222222222:table\/registry\/stream\//,
+    );
+    const [replica] = state.replicas as Record<string, string>[];
+    assert.match(
+      replica.streamArn,
+      /^arn:aws:dynamodb:eu-west-1:222222222222:table\/registry\/stream\//,
+    );
+  });
 
-    it("leaves the stream ARN empty when streams are off", () => {
-        assert.equal(stateOf("aws:dynamodb/table:Table", { name: "t" }).state.streamArn, "");
-    });
+  it("leaves the stream ARN empty when streams are off", () => {
+    assert.equal(stateOf("aws:dynamodb/table:Table", { name: "t" }).state.streamArn, "");
+  });
 
-    it("writes ARNs in the region's partition", () => {
-        const { state } = stateOf("aws:lambda/function:Function", { name: "fn" }, ningxia);
-        assert.equal(state.arn, "arn:aws-cn:lambda:cn-northwest-1:333333333333:function:fn");
-        assert.equal(
-            state.invokeArn,
-            "arn:aws-cn:apigateway:cn-northwest-1:lambda:path/2015-03-31/functions/arn:aws-cn:lambda:cn-northwest-1:333333333333:function:fn/invocations",
-        );
-    });
+  it("writes ARNs in the region's partition", () => {
+    const { state } = stateOf("aws:lambda/function:Function", { name: "fn" }, ningxia);
+    assert.equal(state.arn, "arn:aws-cn:lambda:cn-northwest-1:333333333333:function:fn");
+    assert.equal(
+      state.invokeArn,
+      "arn:aws-cn:apigateway:cn-northwest-1:lambda:path/2015-03-31/functions/arn:aws-cn:lambda:cn-northwest-1:333333333333:function:fn/invocations",
+    );
+  });
 
-    it("keeps IAM ARNs free of a region and S3 bucket ARNs free of region and account", () => {
-        assert.equal(stateOf("aws:iam/role:Role", { name: "r" }).state.arn, "arn:aws:iam::222222222222:role/r");
-        const bucket = stateOf("aws:s3/bucket:Bucket", { bucket: "b" }).state;
-        assert.equal(bucket.arn, "arn:aws:s3:::b");
-        assert.equal(bucket.bucketRegionalDomainName, "b.s3.eu-central-1.amazonaws.com");
-    });
+  it("keeps IAM ARNs free of a region and S3 bucket ARNs free of region and account", () => {
+    assert.equal(
+      stateOf("aws:iam/role:Role", { name: "r" }).state.arn,
+      "arn:aws:iam::222222222222:role/r",
+    );
+    const bucket = stateOf("aws:s3/bucket:Bucket", { bucket: "b" }).state;
+    assert.equal(bucket.arn, "arn:aws:s3:::b");
+    assert.equal(bucket.bucketRegionalDomainName, "b.s3.eu-central-1.amazonaws.com");
+  });
 
-    it("auto-names like a provider: the logical name plus a stable suffix", () => {
-        const first = stateOf("aws:sqs/queue:Queue", {}, frankfurt, "dlq");
-        const again = stateOf("aws:sqs/queue:Queue", {}, frankfurt, "dlq");
-        assert.match(String(first.state.name), /^dlq-[0-9a-f]{7}$/);
-        assert.deepEqual(first, again);
-        assert.equal(first.id, `https://sqs.eu-central-1.amazonaws.com/222222222222/${String(first.state.name)}`);
-    });
+  it("auto-names like a provider: the logical name plus a stable suffix", () => {
+    const first = stateOf("aws:sqs/queue:Queue", {}, frankfurt, "dlq");
+    const again = stateOf("aws:sqs/queue:Queue", {}, frankfurt, "dlq");
+    assert.match(String(first.state.name), /^dlq-[0-9a-f]{7}$/);
+    assert.deepEqual(first, again);
+    assert.equal(
+      first.id,
+      `https://sqs.eu-central-1.amazonaws.com/222222222222/${String(first.state.name)}`,
+    );
+  });
 
-    it("gives an unlisted type an ARN of its AWS service (EventBridge, not CloudWatch), region and account", () => {
-        const parts = parseArn(String(stateOf("aws:cloudwatch/eventArchive:EventArchive", { name: "a" }).state.arn));
-        assert.deepEqual(
-            { partition: parts.partition, service: parts.service, region: parts.region, account: parts.account },
-            { partition: "aws", service: "events", region: "eu-central-1", account: "222222222222" },
-        );
-    });
+  it("gives an unlisted type an ARN of its AWS service (EventBridge, not CloudWatch), region and account", () => {
+    const parts = parseArn(
+      String(stateOf("aws:cloudwatch/eventArchive:EventArchive", { name: "a" }).state.arn),
+    );
+    assert.deepEqual(
+      {
+        partition: parts.partition,
+        service: parts.service,
+        region: parts.region,
+        account: parts.account,
+      },
+      { partition: "aws", service: "events", region: "eu-central-1", account: "222222222222" },
+    );
+  });
 
-    it("gives private APIs an execution ARN that resource policies can name", () => {
-        const { id, state } = stateOf("aws:apigateway/restApi:RestApi", { name: "health" });
-        assert.equal(state.executionArn, `arn:aws:execute-api:eu-central-1:222222222222:${id}`);
-    });
+  it("gives private APIs an execution ARN that resource policies can name", () => {
+    const { id, state } = stateOf("aws:apigateway/restApi:RestApi", { name: "health" });
+    assert.equal(state.executionArn, `arn:aws:execute-api:eu-central-1:222222222222:${id}`);
+  });
 });

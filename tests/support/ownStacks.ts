@@ -9,23 +9,23 @@ let planned: Promise<StackReport[]> | undefined;
 
 /** Our program's two stacks from the example stack files, planned once per test run. */
 export function ownStacks(): Promise<StackReport[]> {
-    planned ??= planProgram({
-        programDir: path.join(ROOT, "infra"),
-        configFiles: ownStackFiles(ROOT),
-        policyPacks: [{ name: IOT_DR_PACK_NAME, policies: iotDrPolicies }],
-    });
-    return planned;
+  planned ??= planProgram({
+    programDir: path.join(ROOT, "infra"),
+    configFiles: ownStackFiles(ROOT),
+    policyPacks: [{ name: IOT_DR_PACK_NAME, policies: iotDrPolicies }],
+  });
+  return planned;
 }
 
 export async function ownStack(stack: "primary" | "secondary"): Promise<StackReport> {
-    const report = (await ownStacks()).find((r) => r.stack === stack);
-    if (!report) throw new Error(`stack ${stack} was not planned`);
-    return report;
+  const report = (await ownStacks()).find((r) => r.stack === stack);
+  if (!report) throw new Error(`stack ${stack} was not planned`);
+  return report;
 }
 
 /** Resources of a type; fails the test when there are none, so a filter never passes vacuously. */
 export function ofType(report: StackReport, type: string): PlannedResource[] {
-    const found = report.resources.filter((r) => r.type === type);
-    if (found.length === 0) throw new Error(`stack ${report.stack} has no ${type}`);
-    return found;
+  const found = report.resources.filter((r) => r.type === type);
+  if (found.length === 0) throw new Error(`stack ${report.stack} has no ${type}`);
+  return found;
 }
