@@ -83,4 +83,42 @@ describe("mock resource state", () => {
     const { id, state } = stateOf("aws:apigateway/restApi:RestApi", { name: "health" });
     assert.equal(state.executionArn, `arn:aws:execute-api:eu-central-1:222222222222:${id}`);
   });
+
+  it("gives a stage the invoke URL clients call", () => {
+    const { state } = stateOf("aws:apigateway/stage:Stage", { restApi: "abc123", stageName: "v1" });
+    assert.equal(state.invokeUrl, "https://abc123.execute-api.eu-central-1.amazonaws.com/v1");
+    assert.equal(state.executionArn, "arn:aws:execute-api:eu-central-1:222222222222:abc123/v1");
+  });
+
+  it("gives a global endpoint a URL whose first labels are the EndpointId", () => {
+    const { state } = stateOf("aws:cloudwatch/eventEndpoint:EventEndpoint", { name: "telemetry" });
+    assert.match(
+      String(state.endpointUrl),
+      /^https:\/\/[0-9a-f]{5}\.[0-9a-f]{3}\.endpoint\.events\.amazonaws\.com$/,
+    );
+    assert.equal(state.arn, "arn:aws:events:eu-central-1:222222222222:endpoint/telemetry");
+  });
+
+  it("gives a Multi-Region Access Point an ARN without a region", () => {
+    const { state } = stateOf("aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint", {
+      details: { name: "app" },
+    });
+    assert.match(String(state.arn), /^arn:aws:s3::222222222222:accesspoint\/[0-9a-f]{13}\.mrap$/);
+  });
+
+  it("gives a certificate one DNS validation record per name", () => {
+    const { state } = stateOf("aws:acm/certificate:Certificate", {
+      domainName: "iot.example.com",
+      subjectAlternativeNames: ["api.example.com"],
+    });
+    const options = state.domainValidationOptions as Record<string, string>[];
+    assert.deepEqual(
+      options.map((o) => [o.domainName, o.resourceRecordType]),
+      [
+        ["iot.example.com", "CNAME"],
+        ["api.example.com", "CNAME"],
+      ],
+    );
+    assert.match(options[0].resourceRecordName, /\.iot\.example\.com\.$/);
+  });
 });
