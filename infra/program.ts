@@ -1,5 +1,5 @@
-import { AccountRegion } from "./accountRegion";
 import { ACCOUNT_KEYS, StackConfig } from "./config";
+import { StackContext } from "./context";
 import { AccountProviders } from "./providers";
 import { SecondaryStackReference, topologyOf } from "./topology";
 
@@ -8,20 +8,21 @@ import { SecondaryStackReference, topologyOf } from "./topology";
  * change while the primary region is down; `primary` owns what spans both regions.
  */
 export function defineStack(config: StackConfig, stackName: string) {
-  const providers = new AccountProviders(config, stackName);
-  // Later parts are created with these as parents and so inherit the right provider.
-  for (const account of ACCOUNT_KEYS) {
-    new AccountRegion(
-      { account, region: config.ownRegion },
-      { provider: providers.get(account, config.ownRegion) },
-    );
-  }
+  const secondary = config.role === "primary" ? new SecondaryStackReference(config) : undefined;
+  const ctx = new StackContext(
+    config,
+    stackName,
+    new AccountProviders(config, stackName),
+    secondary,
+  );
+  // Every account is present in the stack's own region, whatever the areas below place there.
+  for (const account of ACCOUNT_KEYS) ctx.in(account);
 
   const outputs: Record<string, unknown> = { role: config.role, region: config.ownRegion };
-  if (config.role === "secondary") {
-    outputs.topology = topologyOf(config);
+  if (secondary) {
+    outputs.secondaryTopology = secondary.topology;
   } else {
-    outputs.secondaryTopology = new SecondaryStackReference(config).topology;
+    outputs.topology = topologyOf(config);
   }
   return outputs;
 }

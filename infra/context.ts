@@ -1,0 +1,39 @@
+import { AccountRegion } from "./accountRegion";
+import { AccountKey, StackConfig } from "./config";
+import { AccountProviders } from "./providers";
+import { SecondaryStackReference } from "./topology";
+
+/**
+ * What every area of the program gets: the validated config and a way to place resources in an
+ * account and region. Areas create their components with `parent: ctx.in(account, region)` and so
+ * inherit that account's provider; none builds a provider.
+ */
+export class StackContext {
+  private readonly parts = new Map<string, AccountRegion>();
+
+  constructor(
+    public readonly config: StackConfig,
+    public readonly stackName: string,
+    private readonly providers: AccountProviders,
+    /** The secondary stack as `primary` reads it; undefined in `secondary`. */
+    public readonly secondary?: SecondaryStackReference,
+  ) {}
+
+  get isPrimary(): boolean {
+    return this.config.role === "primary";
+  }
+
+  /** The container of `account`'s resources in `region` (default: this stack's own region). */
+  in(account: AccountKey, region: string = this.config.ownRegion): AccountRegion {
+    const key = `${account}/${region}`;
+    let part = this.parts.get(key);
+    if (!part) {
+      part = new AccountRegion(
+        { account, region },
+        { provider: this.providers.get(account, region) },
+      );
+      this.parts.set(key, part);
+    }
+    return part;
+  }
+}

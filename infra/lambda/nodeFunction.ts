@@ -1,0 +1,121 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Statement, policyDocument } from "../iam/policyDocument";
+import { functionCode } from "./bundle";
+
+/** Arguments of {@link NodeFunction}. */
+export interface NodeFunctionArgs {
+  /** Folder under `functions/` whose `handler.ts` is bundled. */
+  code: string;
+  description: string;
+  /** What the function may do besides writing its own logs: scope every statement to resources. */
+  statements: Statement[];
+  environment?: Record<string, pulumi.Input<string>>;
+  timeoutSeconds?: number;
+  memoryMb?: number;
+  /** Caps concurrency, e.g. to keep API calls under a service quota. */
+  reservedConcurrency?: number;
+  /** For asynchronously invoked functions: where failed events go after the retries. */
+  onFailureQueueArn?: pulumi.Input<string>;
+  /** Places the function in a VPC (the role then also gets the ENI permissions it needs). */
+  vpc?: { subnetIds: pulumi.Input<string>[]; securityGroupIds: pulumi.Input<string>[] };
+  /** Days the logs are kept. */
+  logRetentionDays?: number;
+}
+
+/**
+ * A Lambda function on `nodejs22.x` with its own role, its own log group and nothing else:
+ * the role may write to that log group and do what `statements` say, no more.
+ */
+export class NodeFunction extends pulumi.ComponentResource {
+  public readonly function: aws.lambda.Function;
+  public readonly role: aws.iam.Role;
+  public readonly logGroup: aws.cloudwatch.LogGroup;
+
+  constructor(name: string, args: NodeFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("iotdr:lambda:NodeFunction", name, {}, opts);
+    const parent = { parent: this };
+
+    this.logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: `/iot-dr/${name}`, retentionInDays: args.logRetentionDays ?? 30 },
+      parent,
+    );
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `Runs ${args.code}: ${args.description}`.slice(0, 1000),
+        assumeRolePolicy: policyDocument([
+          { actions: ["sts:AssumeRole"], principals: { Service: ["lambda.amazonaws.com"] } },
+        ]),
+      },
+      parent,
+    );
+    const statements: Statement[] = [
+      {
+        sid: "OwnLogs",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [pulumi.interpolate`${this.logGroup.arn}:*`],
+      },
+      ...args.statements,
+    ];
+    if (args.vpc) {
+      // ENI management has no resource-level scoping for Create/Describe; AWS documents "*" here.
+      statements.push({
+        sid: "VpcNetworkInterfaces",
+        actions: [
+          "ec2:CreateNetworkInterface",
+          "ec2:DescribeNetworkInterfaces",
+          "ec2:DeleteNetworkInterface",
+          "ec2:AssignPrivateIpAddresses",
+          "ec2:UnassignPrivateIpAddresses",
+        ],
+        resources: ["*"],
+      });
+    }
+    if (args.onFailureQueueArn) {
+      statements.push({
+        sid: "OnFailure",
+        actions: ["sqs:SendMessage"],
+        resources: [args.onFailureQueueArn],
+      });
+    }
+    const policy = new aws.iam.RolePolicy(
+      `${name}-policy`,
+      { role: this.role.name, policy: policyDocument(statements) },
+      parent,
+    );
+
+    this.function = new aws.lambda.Function(
+      `${name}-fn`,
+      {
+        description: args.description.slice(0, 256),
+        runtime: aws.lambda.Runtime.NodeJS22dX,
+        architectures: ["arm64"],
+        handler: "index.handler",
+        code: functionCode(args.code),
+        role: this.role.arn,
+        timeout: args.timeoutSeconds ?? 30,
+        memorySize: args.memoryMb ?? 256,
+        reservedConcurrentExecutions: args.reservedConcurrency,
+        environment: args.environment ? { variables: args.environment } : undefined,
+        loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+        vpcConfig: args.vpc,
+      },
+      // The role must be able to write logs before the first invocation.
+      { parent: this, dependsOn: [policy] },
+    );
+    if (args.onFailureQueueArn) {
+      new aws.lambda.FunctionEventInvokeConfig(
+        `${name}-async`,
+        {
+          functionName: this.function.name,
+          maximumRetryAttempts: 2,
+          destinationConfig: { onFailure: { destination: args.onFailureQueueArn } },
+        },
+        parent,
+      );
+    }
+    this.registerOutputs({ functionArn: this.function.arn, roleArn: this.role.arn });
+  }
+}

@@ -1,0 +1,42 @@
+import { formatArn, partitionOf } from "./arn";
+
+/**
+ * Names that both stacks and all areas agree on. Global tables, global endpoints and failover
+ * pairs need the same name in both regions, and a stack must be able to name what the other
+ * stack (or a later area) creates without reading it, so these are fixed here once.
+ */
+export const NAMES = {
+  /** The desired-state registry global table (IoT plane). */
+  registryTable: "iot-dr-registry",
+  /** The application's global table (application services). */
+  applicationTable: "iot-dr-application",
+  /** The data-analytics telemetry bus, one name in both regions (global endpoint requirement). */
+  telemetryBus: "iot-dr-telemetry",
+  /** SSM parameter in iot-services, both regions: the global endpoint's EndpointId (primary writes it). */
+  telemetryEndpointIdParameter: "/iot-dr/telemetry/endpoint-id",
+  /** Secrets Manager secret in iot-services, per region: the health probe's certificate and key. */
+  probeSecret: "iot-dr/health/probe",
+  /** The IoT thing the health probe connects as. */
+  probeThing: "iot-dr-health-probe",
+  /** The role in iot-services that command & control assumes (with an external id). */
+  commandControlAccessRole: "iot-dr-command-control-access",
+  /** The IoT domain configuration, same name in both regions. */
+  iotDomainConfiguration: "iot-dr-devices",
+} as const;
+
+/** ARN of a resource named in {@link NAMES}, in a given account and region. */
+export function namedArn(
+  service: string,
+  region: string,
+  account: string,
+  resource: string,
+  opts: { global?: boolean } = {},
+): string {
+  return formatArn({
+    partition: partitionOf(region),
+    service,
+    region: opts.global ? "" : region,
+    account,
+    resource,
+  });
+}
