@@ -1,7 +1,11 @@
 import { ACCOUNT_KEYS, StackConfig } from "./config";
+import { rpoBudget, rtoBudget } from "./health/budget";
 import { StackContext } from "./context";
 import { AccountProviders } from "./providers";
 import { SecondaryStackReference, topologyOf } from "./topology";
+
+/** AWS's template alarm for EventBridge global endpoints fails over within 360-420 s; the worst case. */
+const EVENTBRIDGE_TEMPLATE_FAILOVER_SECONDS = 420;
 
 /**
  * The whole program for one stack. `secondary` holds only secondary-region resources so it can
@@ -18,7 +22,22 @@ export function defineStack(config: StackConfig, stackName: string) {
   // Every account is present in the stack's own region, whatever the areas below place there.
   for (const account of ACCOUNT_KEYS) ctx.in(account);
 
-  const outputs: Record<string, unknown> = { role: config.role, region: config.ownRegion };
+  const rto = rtoBudget({
+    ...config.health,
+    ...config.dns,
+    rtoTargetSeconds: config.rtoTargetSeconds,
+  });
+  const outputs: Record<string, unknown> = {
+    role: config.role,
+    region: config.ownRegion,
+    // The plan prints these; `pulumi stack output rto` shows them after a real deploy.
+    rto,
+    rpo: rpoBudget({
+      rto,
+      s3ReplicationTimeControl: false,
+      eventBridgeFailoverSeconds: EVENTBRIDGE_TEMPLATE_FAILOVER_SECONDS,
+    }),
+  };
   if (secondary) {
     outputs.secondaryTopology = secondary.topology;
   } else {

@@ -79,6 +79,7 @@ export function renderText(reports: StackReport[]): string {
         }
       }
     }
+    lines.push(...renderBudget(report.outputs));
     const outputs = Object.keys(report.outputs);
     lines.push(`  outputs: ${outputs.length ? outputs.join(", ") : "none"}`);
     const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
@@ -92,4 +93,30 @@ export function renderText(reports: StackReport[]): string {
     lines.push("");
   }
   return lines.join("\n");
+}
+
+interface PrintedBudget {
+  terms: { name: string; seconds: number; from: string }[];
+  totalSeconds: number;
+  targetSeconds: number;
+  withinTarget: boolean;
+}
+
+/** The RTO budget and RPO per data path, where the program exports them as `rto` and `rpo`. */
+function renderBudget(outputs: Record<string, unknown>): string[] {
+  const rto = outputs.rto as PrintedBudget | undefined;
+  if (!rto?.terms) return [];
+  const lines = [
+    `  RTO budget: ${rto.totalSeconds} s worst case, target ${rto.targetSeconds} s (${rto.withinTarget ? "fits" : "OVER"})`,
+    ...rto.terms.map((t) => `    ${String(t.seconds).padStart(5)} s  ${t.name} (${t.from})`),
+  ];
+  const rpo = outputs.rpo as { path: string; seconds: number | null; why: string }[] | undefined;
+  if (Array.isArray(rpo)) {
+    lines.push("  RPO per data path:");
+    for (const entry of rpo) {
+      const seconds = entry.seconds === null ? "unbounded" : `${entry.seconds} s`;
+      lines.push(`    ${entry.path}: ${seconds} (${entry.why})`);
+    }
+  }
+  return lines;
 }

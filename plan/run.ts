@@ -58,6 +58,7 @@ export function toJson(reports: StackReport[]) {
       })),
       outputs: report.outputs,
       violations: report.violations,
+      rto: report.outputs.rto ?? null,
     })),
   };
 }

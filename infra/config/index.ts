@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { rtoBudget, termsOverTarget } from "../health/budget";
 import { ACCOUNT_KEYS, AccountKey, ParsedConfig, configSchema } from "./schema";
 
 export { ACCOUNT_KEYS, AccountKey } from "./schema";
@@ -69,6 +70,22 @@ export function parseStackConfig(
     );
   }
   const parsed = result.data;
+  const budget = rtoBudget({
+    ...parsed.health,
+    ...parsed.dns,
+    rtoTargetSeconds: parsed.rtoTargetSeconds,
+  });
+  if (!budget.withinTarget) {
+    const over = termsOverTarget(budget)
+      .map((term) => `${term.name} ${term.seconds} s (${term.from})`)
+      .join(", ");
+    throw new ConfigError([
+      {
+        key: `${CONFIG_NAMESPACE}:rtoTargetSeconds`,
+        message: `expected a target the worst-case RTO fits, got ${budget.targetSeconds} s for a budget of ${budget.totalSeconds} s; lower ${over}, or raise the target`,
+      },
+    ]);
+  }
   const accounts = Object.fromEntries(
     ACCOUNT_KEYS.map((key) => [
       key,

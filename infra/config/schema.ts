@@ -142,6 +142,10 @@ export const rawConfigSchema = z.strictObject(
             .default(60),
           alarmEvaluationPeriods: integer("alarm evaluation periods", 1, 10).default(1),
           probeTimeoutSeconds: integer("the health probe timeout in seconds", 1, 29).default(5),
+          // Several rounds a minute, so a standard-resolution period always holds a fresh sample.
+          aggregatorIntervalSeconds: integer("seconds between aggregator rounds", 5, 30).default(
+            10,
+          ),
           deviceReconnectSeconds: integer(
             "the devices' worst reconnect backoff in seconds",
             0,
@@ -152,7 +156,7 @@ export const rawConfigSchema = z.strictObject(
           error: (issue) =>
             unknownKeys(
               issue,
-              "requestIntervalSeconds, failureThreshold, alarmPeriodSeconds, alarmEvaluationPeriods, probeTimeoutSeconds, deviceReconnectSeconds",
+              "requestIntervalSeconds, failureThreshold, alarmPeriodSeconds, alarmEvaluationPeriods, probeTimeoutSeconds, aggregatorIntervalSeconds, deviceReconnectSeconds",
             ),
         },
       )
@@ -162,6 +166,7 @@ export const rawConfigSchema = z.strictObject(
         alarmPeriodSeconds: 60,
         alarmEvaluationPeriods: 1,
         probeTimeoutSeconds: 5,
+        aggregatorIntervalSeconds: 10,
         deviceReconnectSeconds: 30,
       })),
     rtoTargetSeconds: integer("the recovery time objective in seconds", 60, 86400),

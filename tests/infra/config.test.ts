@@ -39,6 +39,7 @@ describe("stack config", () => {
       alarmPeriodSeconds: 60,
       alarmEvaluationPeriods: 1,
       probeTimeoutSeconds: 5,
+      aggregatorIntervalSeconds: 10,
       deviceReconnectSeconds: 30,
     });
     assert.deepEqual(config.tags, {});
