@@ -160,15 +160,8 @@ export const rawConfigSchema = z.strictObject(
             ),
         },
       )
-      .default(() => ({
-        requestIntervalSeconds: 30 as const,
-        failureThreshold: 3,
-        alarmPeriodSeconds: 60,
-        alarmEvaluationPeriods: 1,
-        probeTimeoutSeconds: 5,
-        aggregatorIntervalSeconds: 10,
-        deviceReconnectSeconds: 30,
-      })),
+      // An absent `health` key gets every field's own default.
+      .prefault({}),
     rtoTargetSeconds: integer("the recovery time objective in seconds", 60, 86400),
     secondaryStack: z
       .string({ error: expected('a stack name such as "acme/iot-dr/secondary"') })
