@@ -28,7 +28,7 @@ export const NAMES = {
    * Secrets Manager secret in command-control, both regions, that the OPERATOR creates and fills
    * before deploying: the external id command & control presents when it assumes the access role.
    */
-  commandControlExternalIdSecret: "iot-dr/command-control/access-external-id",
+  commandControlExternalIdSecret: "iot-dr/command-control/access-role-externalid",
   /** The command & control API handler's role, one per region (`<prefix><region>`): named so the
    * access role's trust (secondary stack) can name the primary region's role before it exists. */
   commandControlHandlerRolePrefix: "iot-dr-cc-api-",
