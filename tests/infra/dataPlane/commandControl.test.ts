@@ -23,11 +23,8 @@ for (const [stack, region] of [
       const report = await ownStack(stack);
       const methods = ofType(report, "aws:apigateway/method:Method");
       const resources = ofType(report, "aws:apigateway/resource:Resource");
-      const pathOf = (id: unknown): string => {
-        const resource = resources.find((r) => r.revealedState.id === id || r.urn === id);
-        if (!resource) return "";
-        return `${pathOf(resource.revealedInputs.parentId)}/${String(resource.revealedInputs.pathPart)}`;
-      };
+      const pathOf = (id: unknown) =>
+        resources.find((r) => r.revealedState.resourceId === id)?.revealedState.path;
       const [validator] = ofType(report, "aws:apigateway/requestValidator:RequestValidator");
       assert.equal(validator.revealedInputs.validateRequestBody, true);
       assert.equal(validator.revealedInputs.validateRequestParameters, true);
@@ -41,10 +38,7 @@ for (const [stack, region] of [
       );
       for (const method of methods) {
         assert.equal(method.revealedInputs.authorization, "AWS_IAM", method.name);
-        assert.equal(
-          method.revealedInputs.requestValidatorId,
-          validator.revealedState.id ?? validator.urn,
-        );
+        assert.equal(method.revealedInputs.requestValidatorId, validator.revealedState.validatorId);
       }
     });
 
