@@ -148,7 +148,12 @@ function defineApplication(ctx: StackContext): Record<string, unknown> {
           sid: "AccessPointName",
           actions: ["ssm:GetParameter"],
           resources: [
-            namedArn("ssm", config.ownRegion, account, `parameter${NAMES.applicationAccessPointParameter}`),
+            namedArn(
+              "ssm",
+              config.ownRegion,
+              account,
+              `parameter${NAMES.applicationAccessPointParameter}`,
+            ),
           ],
         },
         {
@@ -214,7 +219,9 @@ function defineApplication(ctx: StackContext): Record<string, unknown> {
     { parent: peer, dependsOn: [bucket.versioning, role.policy] },
   );
   const active =
-    config.dataPlane.s3ActiveRegion === "primary" ? config.regions.primary : config.regions.secondary;
+    config.dataPlane.s3ActiveRegion === "primary"
+      ? config.regions.primary
+      : config.regions.secondary;
   const accessPoint = new ApplicationAccessPoint(
     "application",
     {
@@ -232,7 +239,8 @@ function defineApplication(ctx: StackContext): Record<string, unknown> {
       `application-access-point-${region}`,
       {
         parameterName: NAMES.applicationAccessPointParameter,
-        description: "ARN of the application Multi-Region Access Point (S3 clients sign with SigV4a)",
+        description:
+          "ARN of the application Multi-Region Access Point (S3 clients sign with SigV4a)",
         value: accessPoint.accessPoint.arn,
       },
       { parent: ctx.in("iotServices", region) },
@@ -255,9 +263,15 @@ function defineCommandControl(ctx: StackContext): Record<string, unknown> {
   const handlerRoleArns = regions.map(
     (region) => `arn:${partition}:iam::${cc}:role/${handlerRoleName(region)}`,
   );
-  const accessRoleArn = namedArn("iam", config.ownRegion, iotAccount, `role/${NAMES.commandControlAccessRole}`, {
-    global: true,
-  });
+  const accessRoleArn = namedArn(
+    "iam",
+    config.ownRegion,
+    iotAccount,
+    `role/${NAMES.commandControlAccessRole}`,
+    {
+      global: true,
+    },
+  );
 
   if (!ctx.isPrimary) {
     // The operator's secret (see NAMES.commandControlExternalIdSecret) must exist before this runs.

@@ -98,7 +98,9 @@ export class TelemetryTargets extends pulumi.ComponentResource {
 
     this.route(name, "stream", args, {
       arn: this.stream.arn,
-      statements: [{ actions: ["kinesis:PutRecord", "kinesis:PutRecords"], resources: [this.stream.arn] }],
+      statements: [
+        { actions: ["kinesis:PutRecord", "kinesis:PutRecords"], resources: [this.stream.arn] },
+      ],
       // Keeps one device's events in order on one shard.
       kinesisTarget: { partitionKeyPath: "$.detail.deviceId" },
     });

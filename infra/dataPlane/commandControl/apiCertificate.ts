@@ -21,7 +21,11 @@ export class ApiCertificate extends pulumi.ComponentResource {
     );
     this.validationRecord = this.certificate.domainValidationOptions.apply((options) => {
       const option = options.find((o) => o.domainName === args.domainName);
-      if (!option?.resourceRecordName || !option.resourceRecordType || !option.resourceRecordValue) {
+      if (
+        !option?.resourceRecordName ||
+        !option.resourceRecordType ||
+        !option.resourceRecordValue
+      ) {
         throw new Error(`ACM gave no DNS validation record for ${args.domainName}`);
       }
       return {

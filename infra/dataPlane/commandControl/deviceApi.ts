@@ -70,7 +70,12 @@ export class DeviceApi extends pulumi.ComponentResource {
     );
     const validator = new aws.apigateway.RequestValidator(
       `${name}-validator`,
-      { restApi: this.api.id, name: "body-and-parameters", validateRequestBody: true, validateRequestParameters: true },
+      {
+        restApi: this.api.id,
+        name: "body-and-parameters",
+        validateRequestBody: true,
+        validateRequestParameters: true,
+      },
       parent,
     );
     const bodyModel = new aws.apigateway.Model(

@@ -31,7 +31,8 @@ for (const [stack, region] of [
       assert.deepEqual(
         methods
           .map(
-            (m) => `${String(m.revealedInputs.httpMethod)} ${pathOf(m.revealedInputs.resourceId)}`,
+            (m) =>
+              `${String(m.revealedInputs.httpMethod)} ${String(pathOf(m.revealedInputs.resourceId))}`,
           )
           .sort(),
         DEVICE_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
@@ -56,7 +57,10 @@ for (const [stack, region] of [
         format: string;
       };
       assert.equal(access.destinationArn, logs.revealedState.arn);
-      assert.ok(JSON.parse(access.format).requestId);
+      assert.equal(
+        (JSON.parse(access.format) as Record<string, string>).requestId,
+        "$context.requestId",
+      );
       const [account] = ofType(report, "aws:apigateway/account:Account");
       assert.match(
         String(account.revealedInputs.cloudwatchRoleArn),
