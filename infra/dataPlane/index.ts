@@ -317,7 +317,11 @@ function defineCommandControl(ctx: StackContext): Record<string, unknown> {
     },
     { parent },
   );
-  const apiAccount = new ApiGatewayAccount("command-control", { accountId: cc }, { parent });
+  const apiAccount = new ApiGatewayAccount(
+    "command-control",
+    { accountId: cc, partition },
+    { parent },
+  );
   const api = new DeviceApi(
     "command-control",
     {

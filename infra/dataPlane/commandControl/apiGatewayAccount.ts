@@ -5,6 +5,8 @@ import { policyDocument } from "../../iam/policyDocument";
 /** Arguments of {@link ApiGatewayAccount}. */
 export interface ApiGatewayAccountArgs {
   accountId: string;
+  /** The AWS partition, for the managed policy's ARN. */
+  partition: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export class ApiGatewayAccount extends pulumi.ComponentResource {
       `${name}-logs-policy`,
       {
         role: role.name,
-        policyArn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+        policyArn: `arn:${args.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
       },
       { parent: this },
     );
