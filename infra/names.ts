@@ -20,6 +20,24 @@ export const NAMES = {
   probeThing: "iot-dr-health-probe",
   /** The role in iot-services that command & control assumes (with an external id). */
   commandControlAccessRole: "iot-dr-command-control-access",
+  /** `source` of telemetry events: the bus policy lets iot-services put events with this source only. */
+  telemetrySource: "iot-dr.telemetry",
+  /** The global endpoint in front of the two telemetry buses (primary stack). */
+  telemetryEndpoint: "iot-dr-telemetry",
+  /**
+   * Secrets Manager secret in command-control, both regions, that the OPERATOR creates and fills
+   * before deploying: the external id command & control presents when it assumes the access role.
+   */
+  commandControlExternalIdSecret: "iot-dr/command-control/access-role-externalid",
+  /** The command & control API handler's role, one per region (`<prefix><region>`): named so the
+   * access role's trust (secondary stack) can name the primary region's role before it exists. */
+  commandControlHandlerRolePrefix: "iot-dr-cc-api-",
+  /** The application buckets, one per region: `<prefix>-<account>-<region>` (globally unique). */
+  applicationBucketPrefix: "iot-dr-application",
+  /** The Multi-Region Access Point over the application buckets. */
+  applicationAccessPoint: "iot-dr-application",
+  /** SSM parameter in iot-services, both regions: the access point's ARN (primary writes it). */
+  applicationAccessPointParameter: "/iot-dr/application/access-point-arn",
   /** The IoT domain configuration, same name in both regions. */
   iotDomainConfiguration: "iot-dr-devices",
 } as const;

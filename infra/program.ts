@@ -1,6 +1,7 @@
 import { ACCOUNT_KEYS, StackConfig } from "./config";
 import { rpoBudget, rtoBudget } from "./health/budget";
 import { StackContext } from "./context";
+import { defineDataPlane } from "./dataPlane";
 import { AccountProviders } from "./providers";
 import { SecondaryStackReference, topologyOf } from "./topology";
 
@@ -43,5 +44,6 @@ export function defineStack(config: StackConfig, stackName: string) {
   } else {
     outputs.topology = topologyOf(config);
   }
+  Object.assign(outputs, defineDataPlane(ctx));
   return outputs;
 }

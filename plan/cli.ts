@@ -47,6 +47,13 @@ async function main(argv: string[]): Promise<number> {
   const programDir = values.program ? path.resolve(values.program) : path.join(ROOT, "infra");
   const configFiles = values.config?.map((f) => path.resolve(f)) ?? ownStackFiles(ROOT);
 
+  // Refuse an unknown --stack before spending a whole plan on it.
+  const stackNames = configFiles.map(
+    (file) => /^Pulumi\.([\w.-]+)\.ya?ml$/.exec(path.basename(file))?.[1],
+  );
+  if (values.stack && stackNames.every((name) => name !== undefined && name !== values.stack)) {
+    throw new UsageError(`--stack ${values.stack}: expected one of ${stackNames.join(", ")}`);
+  }
   const reports = await planProgram({
     programDir,
     configFiles,
@@ -58,8 +65,10 @@ async function main(argv: string[]): Promise<number> {
       `--stack ${values.stack}: expected one of ${reports.map((r) => r.stack).join(", ")}`,
     );
   }
-  process.stdout.write(
-    values.json ? `${JSON.stringify(toJson(shown), null, 2)}\n` : renderText(shown),
+  const text = values.json ? `${JSON.stringify(toJson(shown), null, 2)}\n` : renderText(shown);
+  // Writes to a pipe are asynchronous: exiting before the flush cut the JSON at 128 KiB.
+  await new Promise<void>((resolve, reject) =>
+    process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
   );
   return hasMandatoryViolations(shown) ? 1 : 0;
 }

@@ -163,6 +163,61 @@ export const rawConfigSchema = z.strictObject(
       // An absent `health` key gets every field's own default.
       .prefault({}),
     rtoTargetSeconds: integer("the recovery time objective in seconds", 60, 86400),
+    dataPlane: z
+      .strictObject(
+        {
+          // AWS's global endpoint template: unhealthy when the average latency exceeds 30 s...
+          telemetryLatencyThresholdMs: integer(
+            "the telemetry bus latency (ms) above which the global endpoint fails over",
+            1000,
+            600000,
+          ).default(30000),
+          // ...for 5 periods of 60 s. Route 53 takes standard-resolution alarms only.
+          telemetryAlarmPeriodSeconds: integer("the telemetry alarm period in seconds", 60, 3600)
+            .refine((value) => value % 60 === 0, {
+              error: expected("a multiple of 60 (standard-resolution alarm)"),
+            })
+            .default(60),
+          telemetryAlarmEvaluationPeriods: integer(
+            "telemetry alarm evaluation periods",
+            1,
+            60,
+          ).default(5),
+          // S3 Replication Time Control: 99.99% of objects within 15 minutes, at extra cost.
+          s3ReplicationTimeControl: z.boolean({ error: expected("true or false") }).default(true),
+          // Which region's bucket the Multi-Region Access Point routes to (the other is passive).
+          s3ActiveRegion: z
+            .enum(["primary", "secondary"], { error: expected('"primary" or "secondary"') })
+            .default("primary"),
+          noncurrentVersionDays: integer("days an old object version is kept", 1, 3650).default(30),
+          apiRateLimit: integer(
+            "the command & control API's steady requests per second",
+            1,
+            10000,
+          ).default(50),
+          apiBurstLimit: integer("the command & control API's burst of requests", 1, 5000).default(
+            100,
+          ),
+        },
+        {
+          error: (issue) =>
+            unknownKeys(
+              issue,
+              "telemetryLatencyThresholdMs, telemetryAlarmPeriodSeconds, telemetryAlarmEvaluationPeriods, s3ReplicationTimeControl, s3ActiveRegion, noncurrentVersionDays, apiRateLimit, apiBurstLimit",
+            ),
+        },
+      )
+      .default(() => ({
+        telemetryLatencyThresholdMs: 30000,
+        telemetryAlarmPeriodSeconds: 60,
+        telemetryAlarmEvaluationPeriods: 5,
+        s3ReplicationTimeControl: true,
+        s3ActiveRegion: "primary" as const,
+        noncurrentVersionDays: 30,
+        apiRateLimit: 50,
+        apiBurstLimit: 100,
+      })),
+
     secondaryStack: z
       .string({ error: expected('a stack name such as "acme/iot-dr/secondary"') })
       .regex(/^([\w.-]+\/){0,2}[\w.-]+$/, {
@@ -193,7 +248,7 @@ export const rawConfigSchema = z.strictObject(
     error: (issue) =>
       unknownKeys(
         issue,
-        "role, regions, accounts, dns, health, rtoTargetSeconds, secondaryStack, tags",
+        "role, regions, accounts, dns, health, rtoTargetSeconds, secondaryStack, tags, dataPlane",
       ),
   },
 );

@@ -21,6 +21,8 @@ export interface NodeFunctionArgs {
   vpc?: { subnetIds: pulumi.Input<string>[]; securityGroupIds: pulumi.Input<string>[] };
   /** Days the logs are kept. */
   logRetentionDays?: number;
+  /** A fixed role name, for roles another stack must name in a trust policy before they exist. */
+  roleName?: string;
 }
 
 /**
@@ -44,6 +46,7 @@ export class NodeFunction extends pulumi.ComponentResource {
     this.role = new aws.iam.Role(
       `${name}-role`,
       {
+        name: args.roleName,
         description: `Runs ${args.code}: ${args.description}`.slice(0, 1000),
         assumeRolePolicy: policyDocument([
           { actions: ["sts:AssumeRole"], principals: { Service: ["lambda.amazonaws.com"] } },

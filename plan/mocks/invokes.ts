@@ -34,6 +34,21 @@ const INVOKES: Record<string, InvokeAnswer> = {
     groupNames: [where.region],
     state: "available",
   }),
+  // An operator-made secret (e.g. the command & control external id): a placeholder, never real.
+  "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs, where) => {
+    const name = String(inputs.secretId);
+    const arn = `arn:${where.partition}:secretsmanager:${where.region}:${where.account}:secret:${name}-OFFLNE`;
+    return {
+      id: `${arn}|AWSCURRENT`,
+      arn,
+      secretId: name,
+      versionId: "00000000-0000-4000-a000-000000000000",
+      versionStage: "AWSCURRENT",
+      versionStages: ["AWSCURRENT"],
+      secretString: `offline-plan-placeholder-for-${name.replace(/[^\w-]/g, "-")}`,
+      createdDate: "2026-01-01T00:00:00Z",
+    };
+  },
   "aws:iot/getEndpoint:getEndpoint": (inputs, where) => {
     const prefix = `a${where.account.slice(-4)}offline`;
     const type = typeof inputs.endpointType === "string" ? inputs.endpointType : "iot:Data-ATS";

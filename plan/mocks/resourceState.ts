@@ -1,4 +1,5 @@
 import { formatArn } from "../../infra/arn";
+import { DATA_PLANE_MAKERS } from "./dataPlaneState";
 import { ENDPOINT_MAKERS } from "./endpointState";
 import {
   StateContext,
@@ -15,6 +16,7 @@ export { StateContext, physicalName, stableHex } from "./naming";
 /** Computed state per resource type; types not listed get `named(<module>, <type>)`. */
 const MAKERS: Record<string, StateMaker> = {
   ...ENDPOINT_MAKERS,
+  ...DATA_PLANE_MAKERS,
   "aws:iam/role:Role": (ctx, seed) => {
     const state = named("iam", "role", { regionless: true })(ctx, seed);
     return {

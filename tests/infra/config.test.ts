@@ -45,6 +45,20 @@ describe("stack config", () => {
     assert.deepEqual(config.tags, {});
   });
 
+  it("fills the data plane settings with AWS's global endpoint template and an active primary", () => {
+    const config = parseStackConfig(validRawConfig(), SECRET, DEFAULTS);
+    assert.deepEqual(config.dataPlane, {
+      telemetryLatencyThresholdMs: 30000,
+      telemetryAlarmPeriodSeconds: 60,
+      telemetryAlarmEvaluationPeriods: 5,
+      s3ReplicationTimeControl: true,
+      s3ActiveRegion: "primary",
+      noncurrentVersionDays: 30,
+      apiRateLimit: 50,
+      apiBurstLimit: 100,
+    });
+  });
+
   it("keeps the external id as a secret output", async () => {
     const config = parseStackConfig(validRawConfig(), SECRET, DEFAULTS);
     const externalId = config.accounts.iotServices.externalId;
@@ -158,6 +172,56 @@ describe("stack config", () => {
       /from 60 to 86400, got 30/,
     ],
     ["health.alarmPeriodSeconds", 90, "iot-dr:health.alarmPeriodSeconds", /multiple of 60.*got 90/],
+    [
+      "dataPlane.telemetryAlarmPeriodSeconds",
+      30,
+      "iot-dr:dataPlane.telemetryAlarmPeriodSeconds",
+      /from 60 to 3600, got 30/,
+    ],
+    [
+      "dataPlane.telemetryAlarmPeriodSeconds",
+      90,
+      "iot-dr:dataPlane.telemetryAlarmPeriodSeconds",
+      /multiple of 60.*got 90/,
+    ],
+    [
+      "dataPlane.telemetryLatencyThresholdMs",
+      10,
+      "iot-dr:dataPlane.telemetryLatencyThresholdMs",
+      /from 1000 to 600000, got 10/,
+    ],
+    [
+      "dataPlane.telemetryAlarmEvaluationPeriods",
+      0,
+      "iot-dr:dataPlane.telemetryAlarmEvaluationPeriods",
+      /from 1 to 60, got 0/,
+    ],
+    [
+      "dataPlane.s3ReplicationTimeControl",
+      "yes",
+      "iot-dr:dataPlane.s3ReplicationTimeControl",
+      /true or false, got "yes"/,
+    ],
+    [
+      "dataPlane.s3ActiveRegion",
+      "eu-west-1",
+      "iot-dr:dataPlane.s3ActiveRegion",
+      /"primary" or "secondary", got "eu-west-1"/,
+    ],
+    [
+      "dataPlane.noncurrentVersionDays",
+      0,
+      "iot-dr:dataPlane.noncurrentVersionDays",
+      /from 1 to 3650, got 0/,
+    ],
+    ["dataPlane.apiRateLimit", 0, "iot-dr:dataPlane.apiRateLimit", /from 1 to 10000, got 0/],
+    ["dataPlane.apiBurstLimit", 6000, "iot-dr:dataPlane.apiBurstLimit", /from 1 to 5000, got 6000/],
+    [
+      "dataPlane.rtc",
+      true,
+      "iot-dr:dataPlane.rtc",
+      /not a known key: expected only telemetryLatencyThresholdMs/,
+    ],
     ["rtoTargetSeconds", "fast", "iot-dr:rtoTargetSeconds", /whole number.*got "fast"/],
     ["rtoTargetSeconds", 2.5, "iot-dr:rtoTargetSeconds", /whole number.*got 2.5/],
     ["tags", { "aws:owner": "me" }, "iot-dr:tags.aws:owner", /not starting with aws:/],

@@ -1,0 +1,202 @@
+import { RegistryItem, TOMBSTONE_TTL_SECONDS, registryKey } from "../shared/registryItem";
+import { OnboardRequest } from "./validate";
+
+/**
+ * Pure: the registry items each command writes, with the condition each write needs. The port
+ * turns a condition into a DynamoDB condition expression; the whole list goes in one transaction,
+ * so the registry is never left half-written.
+ */
+export type WriteCondition =
+  /** A new entity, or the revival of a tombstone: a live one is a conflict. */
+  | { kind: "create" }
+  /** The registry contract: absent or older. */
+  | { kind: "newer" }
+  /** Optimistic concurrency on what was read: unchanged since, and alive. */
+  | { kind: "current"; version: number };
+
+export interface RegistryWrite {
+  item: RegistryItem;
+  condition: WriteCondition;
+}
+
+/** The thing item's desired state as the API writes it (region-neutral). */
+export interface ThingDesired {
+  thingName: string;
+  thingTypeName: string | null;
+  attributes: Record<string, string>;
+  /** Links the API needs to suspend or decommission without scanning the table. */
+  groups: string[];
+  certificateIds: string[];
+  policyName: string;
+  suspended: boolean;
+}
+
+export interface WriteContext {
+  /** The version of this change (see {@link nextVersion}). */
+  version: number;
+  now: Date;
+  /** `api:<region>` */
+  writer: string;
+}
+
+/** Milliseconds since the epoch, bumped past what was read so the version always grows. */
+export function nextVersion(nowMs: number, ...seen: (number | undefined)[]): number {
+  return Math.max(nowMs, ...seen.map((v) => (v ?? 0) + 1));
+}
+
+function item(
+  ctx: WriteContext,
+  kind: RegistryItem["kind"],
+  pk: string,
+  desired: Record<string, unknown> | null,
+): RegistryItem {
+  const base: RegistryItem = {
+    pk,
+    kind,
+    version: ctx.version,
+    updatedAt: ctx.now.toISOString(),
+    updatedBy: ctx.writer,
+    deleted: desired === null,
+    desired,
+  };
+  if (desired === null)
+    base.expiresAt = Math.floor(ctx.now.getTime() / 1000) + TOMBSTONE_TTL_SECONDS;
+  return base;
+}
+
+/** The certificate's registry id: IoT's certificate id, or `csr-<sha256>` until IoT issues one. */
+export function credentialId(request: OnboardRequest): string {
+  return request.credential.kind === "certificate"
+    ? request.credential.certificateId
+    : `csr-${request.credential.csrId}`;
+}
+
+/** Everything a new device needs, as one transaction. */
+export function onboardWrites(request: OnboardRequest, ctx: WriteContext): RegistryWrite[] {
+  const certId = credentialId(request);
+  const thing: ThingDesired = {
+    thingName: request.name,
+    thingTypeName: request.thingType,
+    attributes: request.attributes,
+    groups: request.groups,
+    certificateIds: [certId],
+    policyName: request.policy.name,
+    suspended: false,
+  };
+  const credential =
+    request.credential.kind === "certificate"
+      ? {
+          certificateId: certId,
+          certificatePem: request.credential.certificatePem,
+          status: "ACTIVE",
+        }
+      : // The active region's reconciler issues it (CreateCertificateFromCsr) and capture records the PEM.
+        { certificateId: null, csrPem: request.credential.csrPem, status: "ACTIVE" };
+  const writes: RegistryWrite[] = [
+    {
+      item: item(ctx, "thing", registryKey("thing", request.name), { ...thing }),
+      condition: { kind: "create" },
+    },
+    {
+      item: item(ctx, "certificate", registryKey("certificate", certId), credential),
+      condition: { kind: "newer" },
+    },
+    {
+      item: item(
+        ctx,
+        "principalAttachment",
+        registryKey("principalAttachment", request.name, certId),
+        {
+          thingName: request.name,
+          certificateId: certId,
+        },
+      ),
+      condition: { kind: "newer" },
+    },
+    {
+      item: item(
+        ctx,
+        "policyAttachment",
+        registryKey("policyAttachment", request.policy.name, certId),
+        {
+          policyName: request.policy.name,
+          certificateId: certId,
+        },
+      ),
+      condition: { kind: "newer" },
+    },
+    ...request.groups.map((group) => ({
+      item: item(ctx, "membership", registryKey("membership", group, request.name), {
+        thingGroupName: group,
+        thingName: request.name,
+      }),
+      condition: { kind: "newer" } as const,
+    })),
+  ];
+  if (request.policy.document) {
+    writes.push({
+      item: item(ctx, "policy", registryKey("policy", request.policy.name), {
+        policyName: request.policy.name,
+        policyDocument: request.policy.document,
+      }),
+      condition: { kind: "newer" },
+    });
+  }
+  return writes;
+}
+
+/** Suspend (certificates INACTIVE) or resume (ACTIVE), guarded on what was read. */
+export function suspensionWrites(
+  thing: RegistryItem,
+  certificates: RegistryItem[],
+  suspended: boolean,
+  ctx: WriteContext,
+): RegistryWrite[] {
+  const desired = thing.desired as unknown as ThingDesired;
+  return [
+    {
+      item: item(ctx, "thing", thing.pk, { ...desired, suspended }),
+      condition: { kind: "current", version: thing.version },
+    },
+    ...certificates.map((cert) => ({
+      item: item(ctx, "certificate", cert.pk, {
+        ...cert.desired,
+        status: suspended ? "INACTIVE" : "ACTIVE",
+      }),
+      condition: { kind: "current", version: cert.version } as const,
+    })),
+  ];
+}
+
+/** Decommission: tombstones for the thing, its certificates, attachments and memberships. */
+export function decommissionWrites(
+  thing: RegistryItem,
+  certificates: RegistryItem[],
+  ctx: WriteContext,
+): RegistryWrite[] {
+  const desired = thing.desired as unknown as ThingDesired;
+  const tombstone = (kind: RegistryItem["kind"], pk: string) => ({
+    item: item(ctx, kind, pk, null),
+    condition: { kind: "newer" } as const,
+  });
+  return [
+    {
+      item: item(ctx, "thing", thing.pk, null),
+      condition: { kind: "current", version: thing.version },
+    },
+    ...certificates.map((cert) => ({
+      item: item(ctx, "certificate", cert.pk, null),
+      condition: { kind: "current", version: cert.version } as const,
+    })),
+    ...desired.certificateIds.flatMap((certId) => [
+      tombstone(
+        "principalAttachment",
+        registryKey("principalAttachment", desired.thingName, certId),
+      ),
+      tombstone("policyAttachment", registryKey("policyAttachment", desired.policyName, certId)),
+    ]),
+    ...desired.groups.map((group) =>
+      tombstone("membership", registryKey("membership", group, desired.thingName)),
+    ),
+  ];
+}

@@ -1,0 +1,209 @@
+import { X509Certificate, createHash } from "crypto";
+
+/**
+ * Pure validation of the API's requests. Every refusal names the field and what was expected, so a
+ * caller can fix the request without reading the code.
+ */
+
+/** A request the API refuses: HTTP status plus the field at fault. */
+export class RequestError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RequestError";
+  }
+}
+
+/** IoT thing, thing type and thing group names. */
+const IOT_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
+/** IoT policy names. */
+const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
+const ATTRIBUTE_NAME = /^[a-zA-Z0-9_.,@/:#-]{1,128}$/;
+const ATTRIBUTE_VALUE = /^[a-zA-Z0-9_.,@/:#=[\]-]{0,800}$/;
+/** IoT allows 3 attributes on a thing without a type, 50 with one. */
+const MAX_UNTYPED_ATTRIBUTES = 3;
+const MAX_TYPED_ATTRIBUTES = 50;
+/** A thing can be in at most 10 thing groups. */
+const MAX_GROUPS = 10;
+const ONBOARD_FIELDS = [
+  "name",
+  "attributes",
+  "thingType",
+  "groups",
+  "certificatePem",
+  "csr",
+  "policy",
+];
+
+export type Credential =
+  | { kind: "certificate"; certificateId: string; certificatePem: string }
+  | { kind: "csr"; csrId: string; csrPem: string };
+
+export interface OnboardRequest {
+  name: string;
+  attributes: Record<string, string>;
+  thingType: string | null;
+  groups: string[];
+  credential: Credential;
+  policy: { name: string; document: Record<string, unknown> | null };
+}
+
+function bad(field: string, message: string): never {
+  throw new RequestError(400, field, `${field}: ${message}`);
+}
+
+/** A thing name from the path or body. */
+export function validThingName(value: unknown, field = "name"): string {
+  if (typeof value !== "string") bad(field, "expected a thing name string");
+  if (!IOT_NAME.test(value)) {
+    bad(
+      field,
+      `expected 1-128 characters of letters, digits, ':', '_' or '-', got ${JSON.stringify(value.slice(0, 140))}`,
+    );
+  }
+  return value;
+}
+
+/** Parses and validates the body of POST /devices. */
+export function parseOnboard(body: string | null | undefined): OnboardRequest {
+  let input: unknown;
+  try {
+    input = JSON.parse(body ?? "");
+  } catch {
+    bad("body", "expected a JSON object");
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    bad("body", "expected a JSON object");
+  }
+  const raw = input as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (!ONBOARD_FIELDS.includes(key))
+      bad(key, `is not a known field: expected only ${ONBOARD_FIELDS.join(", ")}`);
+  }
+  if (raw.name === undefined) bad("name", "is required: expected a thing name");
+  const name = validThingName(raw.name);
+
+  let thingType: string | null = null;
+  if (raw.thingType !== undefined) {
+    if (typeof raw.thingType !== "string" || !IOT_NAME.test(raw.thingType)) {
+      bad("thingType", "expected a thing type name of 1-128 letters, digits, ':', '_' or '-'");
+    }
+    thingType = raw.thingType;
+  }
+
+  const attributes: Record<string, string> = {};
+  if (raw.attributes !== undefined) {
+    if (
+      typeof raw.attributes !== "object" ||
+      raw.attributes === null ||
+      Array.isArray(raw.attributes)
+    ) {
+      bad("attributes", "expected an object of attribute names to string values");
+    }
+    const entries = Object.entries(raw.attributes as Record<string, unknown>);
+    const max = thingType ? MAX_TYPED_ATTRIBUTES : MAX_UNTYPED_ATTRIBUTES;
+    if (entries.length > max) {
+      bad(
+        "attributes",
+        `expected at most ${max} attributes${thingType ? "" : " without a thingType"}, got ${entries.length}`,
+      );
+    }
+    for (const [key, value] of entries) {
+      if (!ATTRIBUTE_NAME.test(key))
+        bad(`attributes.${key}`, "expected a name of 1-128 letters, digits or _.,@/:#-");
+      if (typeof value !== "string") bad(`attributes.${key}`, "expected a string value");
+      if (!ATTRIBUTE_VALUE.test(value))
+        bad(`attributes.${key}`, "expected at most 800 letters, digits or _.,@/:#=[]-");
+      attributes[key] = value;
+    }
+  }
+
+  const groups: string[] = [];
+  if (raw.groups !== undefined) {
+    if (!Array.isArray(raw.groups)) bad("groups", "expected an array of thing group names");
+    if (raw.groups.length > MAX_GROUPS)
+      bad(
+        "groups",
+        `expected at most ${MAX_GROUPS} groups (IoT's limit per thing), got ${raw.groups.length}`,
+      );
+    for (const [index, group] of (raw.groups as unknown[]).entries()) {
+      const field = `groups[${index}]`;
+      if (typeof group !== "string" || !IOT_NAME.test(group))
+        bad(field, "expected a thing group name of 1-128 letters, digits, ':', '_' or '-'");
+      if (groups.includes(group))
+        bad(field, `expected each group once, got ${JSON.stringify(group)} twice`);
+      groups.push(group);
+    }
+  }
+
+  const credential = parseCredential(raw.certificatePem, raw.csr);
+  const policy = parsePolicy(raw.policy);
+  return { name, attributes, thingType, groups, credential, policy };
+}
+
+function parseCredential(certificatePem: unknown, csr: unknown): Credential {
+  if (certificatePem === undefined && csr === undefined) {
+    bad("certificatePem", "is required unless csr is given: expected a PEM certificate or a CSR");
+  }
+  if (certificatePem !== undefined && csr !== undefined) {
+    bad("csr", "expected either certificatePem or csr, not both");
+  }
+  if (certificatePem !== undefined) {
+    const pem = pemBlock(certificatePem, "certificatePem", "CERTIFICATE");
+    let certificate: X509Certificate;
+    try {
+      certificate = new X509Certificate(pem);
+    } catch {
+      bad("certificatePem", "expected a valid X.509 certificate");
+    }
+    // AWS IoT's certificate id is the SHA-256 of the DER encoding.
+    const certificateId = createHash("sha256").update(certificate.raw).digest("hex");
+    return { kind: "certificate", certificateId, certificatePem: pem };
+  }
+  const pem = pemBlock(csr, "csr", "CERTIFICATE REQUEST");
+  const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
+  // A CSR is a DER SEQUENCE; a deeper parse is left to IoT, which refuses a bad one on issue.
+  if (der.length < 64 || der[0] !== 0x30) bad("csr", "expected a DER-encoded PKCS#10 request");
+  return { kind: "csr", csrId: createHash("sha256").update(der).digest("hex"), csrPem: pem };
+}
+
+/** One PEM block of `label`; refuses private keys outright, which must never reach the registry. */
+function pemBlock(value: unknown, field: string, label: string): string {
+  if (typeof value !== "string") bad(field, `expected a PEM string (-----BEGIN ${label}-----)`);
+  if (/PRIVATE KEY-----/.test(value))
+    bad(field, "contains a private key: send only the public certificate or CSR");
+  const trimmed = value.trim();
+  const pattern = new RegExp(
+    `^-----BEGIN ${label}-----\\s+[A-Za-z0-9+/=\\s]+-----END ${label}-----$`,
+  );
+  if (!pattern.test(trimmed))
+    bad(field, `expected one PEM block -----BEGIN ${label}----- ... -----END ${label}-----`);
+  return `${trimmed}\n`;
+}
+
+function parsePolicy(value: unknown): OnboardRequest["policy"] {
+  if (value === undefined) bad("policy", "is required: expected { name, document? }");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    bad("policy", "expected an object { name, document? }");
+  const policy = value as Record<string, unknown>;
+  for (const key of Object.keys(policy)) {
+    if (key !== "name" && key !== "document")
+      bad(`policy.${key}`, "is not a known field: expected only name, document");
+  }
+  if (typeof policy.name !== "string" || !POLICY_NAME.test(policy.name)) {
+    bad("policy.name", "expected a policy name of 1-128 characters of letters, digits or +=,.@-_");
+  }
+  if (policy.document === undefined) return { name: policy.name, document: null };
+  const doc = policy.document;
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc))
+    bad("policy.document", "expected an IoT policy document object");
+  const statements = (doc as Record<string, unknown>).Statement;
+  if (!Array.isArray(statements) || statements.length === 0)
+    bad("policy.document", "expected a non-empty Statement array");
+  if (JSON.stringify(doc).length > 2048)
+    bad("policy.document", "expected at most 2048 characters (IoT's limit)");
+  return { name: policy.name, document: doc as Record<string, unknown> };
+}

@@ -1,0 +1,64 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { policyDocument } from "../../iam/policyDocument";
+import { NAMES } from "../../names";
+
+/** Arguments of {@link TelemetryBus}. */
+export interface TelemetryBusArgs {
+  /** The data-analytics account that owns the bus. */
+  accountId: string;
+  /** The iot-services account: the only one allowed to put events on the bus. */
+  iotServicesAccountId: string;
+  /** Days the archive keeps events for replay after an outage. */
+  archiveRetentionDays?: number;
+}
+
+/**
+ * The telemetry bus of one region: same name in both regions (a global endpoint requires it),
+ * an archive to replay from, and a policy that lets iot-services put telemetry events, nobody
+ * else. Events are encrypted at rest with the EventBridge AWS owned key (the default): a global
+ * endpoint replicates between the two buses and keeps working without a key policy to maintain.
+ */
+export class TelemetryBus extends pulumi.ComponentResource {
+  public readonly bus: aws.cloudwatch.EventBus;
+  public readonly archive: aws.cloudwatch.EventArchive;
+  public readonly policy: aws.cloudwatch.EventBusPolicy;
+
+  constructor(name: string, args: TelemetryBusArgs, opts: pulumi.ComponentResourceOptions) {
+    super("iotdr:data:TelemetryBus", name, {}, opts);
+    const parent = { parent: this };
+    this.bus = new aws.cloudwatch.EventBus(
+      `${name}-bus`,
+      { name: NAMES.telemetryBus, description: "IoT telemetry, fed through the global endpoint" },
+      parent,
+    );
+    this.archive = new aws.cloudwatch.EventArchive(
+      `${name}-archive`,
+      {
+        name: `${NAMES.telemetryBus}-archive`,
+        eventSourceArn: this.bus.arn,
+        retentionDays: args.archiveRetentionDays ?? 14,
+        description: "Replay source after an outage of a target",
+      },
+      parent,
+    );
+    this.policy = new aws.cloudwatch.EventBusPolicy(
+      `${name}-policy`,
+      {
+        eventBusName: this.bus.name,
+        policy: policyDocument([
+          {
+            sid: "IotServicesPutsTelemetry",
+            principals: { AWS: [`arn:aws:iam::${args.iotServicesAccountId}:root`] },
+            actions: ["events:PutEvents"],
+            resources: [this.bus.arn],
+            // Only the telemetry source: iot-services cannot impersonate other producers.
+            conditions: { StringEquals: { "events:source": NAMES.telemetrySource } },
+          },
+        ]),
+      },
+      parent,
+    );
+    this.registerOutputs({ busArn: this.bus.arn, busName: this.bus.name });
+  }
+}

@@ -1,0 +1,143 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { policyDocument } from "../../iam/policyDocument";
+import { NAMES, namedArn } from "../../names";
+
+/** Arguments of {@link ApplicationBucket}. */
+export interface ApplicationBucketArgs {
+  /** The iot-services account. */
+  accountId: string;
+  region: string;
+  /** Days a noncurrent object version is kept before it expires. */
+  noncurrentVersionDays: number;
+}
+
+/** The bucket name of a region: fixed, so the primary stack names the secondary's without reading it. */
+export function applicationBucketName(accountId: string, region: string): string {
+  return `${NAMES.applicationBucketPrefix}-${accountId}-${region}`;
+}
+
+/** The bucket's ARN (S3 ARNs carry no region or account). */
+export function applicationBucketArn(accountId: string, region: string): string {
+  return namedArn("s3", region, "", applicationBucketName(accountId, region), { global: true });
+}
+
+/**
+ * One region's half of the application bucket pair: versioned (replication needs it), SSE-KMS with
+ * its own customer managed key (the replica key of the other region's rule), no public access,
+ * ACLs disabled, old versions expired, and access delegated to access points of this account so
+ * the Multi-Region Access Point's policy decides who reads and writes.
+ */
+export class ApplicationBucket extends pulumi.ComponentResource {
+  public readonly bucket: aws.s3.Bucket;
+  public readonly key: aws.kms.Key;
+  public readonly versioning: aws.s3.BucketVersioning;
+
+  constructor(name: string, args: ApplicationBucketArgs, opts: pulumi.ComponentResourceOptions) {
+    super("iotdr:app:ApplicationBucket", name, {}, opts);
+    const parent = { parent: this };
+
+    this.key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `Encrypts the application bucket in ${args.region} (and replicas written to it)`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+      },
+      parent,
+    );
+    new aws.kms.Alias(
+      `${name}-key-alias`,
+      { name: `alias/${NAMES.applicationBucketPrefix}`, targetKeyId: this.key.keyId },
+      parent,
+    );
+    this.bucket = new aws.s3.Bucket(
+      `${name}-bucket`,
+      { bucket: applicationBucketName(args.accountId, args.region), forceDestroy: false },
+      parent,
+    );
+    const bucketOpts = { parent: this };
+    this.versioning = new aws.s3.BucketVersioning(
+      `${name}-versioning`,
+      { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } },
+      bucketOpts,
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-encryption`,
+      {
+        bucket: this.bucket.id,
+        rules: [
+          {
+            applyServerSideEncryptionByDefault: {
+              sseAlgorithm: "aws:kms",
+              kmsMasterKeyId: this.key.arn,
+            },
+            // Fewer KMS calls (and cost) per object; replication supports bucket keys.
+            bucketKeyEnabled: true,
+          },
+        ],
+      },
+      bucketOpts,
+    );
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+      `${name}-public-access`,
+      {
+        bucket: this.bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      bucketOpts,
+    );
+    new aws.s3.BucketOwnershipControls(
+      `${name}-ownership`,
+      { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      bucketOpts,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      {
+        bucket: this.bucket.id,
+        rules: [
+          {
+            id: "expire-old-versions",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays },
+            expiration: { expiredObjectDeleteMarker: true },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+          },
+        ],
+      },
+      // Lifecycle on a versioned bucket must follow the versioning setting.
+      { parent: this, dependsOn: [this.versioning] },
+    );
+    new aws.s3.BucketPolicy(
+      `${name}-policy`,
+      {
+        bucket: this.bucket.id,
+        policy: policyDocument([
+          {
+            sid: "DelegateToOwnAccessPoints",
+            principals: { AWS: [`arn:aws:iam::${args.accountId}:root`] },
+            actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"],
+            resources: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
+            conditions: { StringEquals: { "s3:DataAccessPointAccount": args.accountId } },
+          },
+          {
+            sid: "DenyInsecureTransport",
+            effect: "Deny",
+            principals: { AWS: ["*"] },
+            actions: ["s3:*"],
+            resources: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
+            conditions: { Bool: { "aws:SecureTransport": false } },
+          },
+        ]),
+      },
+      // A policy naming "*" is refused until the public access block exists.
+      { parent: this, dependsOn: [publicAccess] },
+    );
+    this.registerOutputs({ bucketName: this.bucket.bucket, keyArn: this.key.arn });
+  }
+}

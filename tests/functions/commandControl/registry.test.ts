@@ -1,0 +1,91 @@
+import { strict as assert } from "assert";
+import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { ConflictError } from "../../../functions/commandControl/ports";
+import { DynamoRegistry } from "../../../functions/commandControl/registry";
+import { RegistryWrite } from "../../../functions/commandControl/registryWrites";
+
+const ddb = mockClient(DynamoDBDocumentClient);
+
+function write(pk: string, condition: RegistryWrite["condition"]): RegistryWrite {
+  return {
+    item: {
+      pk,
+      kind: "thing",
+      version: 7,
+      updatedAt: "2027-01-15T08:00:00.000Z",
+      updatedBy: "api:eu-west-1",
+      deleted: false,
+      desired: {},
+    },
+    condition,
+  };
+}
+
+describe("registry port", () => {
+  const registry = new DynamoRegistry(
+    DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
+    "iot-dr-registry",
+  );
+  beforeEach(() => ddb.reset());
+
+  it("writes every item in one transaction with the registry's version conditions", async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    await registry.write([
+      write("thing#a", { kind: "create" }),
+      write("certificate#b", { kind: "newer" }),
+      write("thing#c", { kind: "current", version: 5 }),
+    ]);
+    const [call] = ddb.commandCalls(TransactWriteCommand);
+    const puts = call.args[0].input.TransactItems!.map((t) => t.Put!);
+    assert.deepEqual(
+      puts.map((p) => [
+        p.TableName,
+        String((p.Item as { pk: string }).pk),
+        p.ConditionExpression,
+        p.ExpressionAttributeValues,
+      ]),
+      [
+        [
+          "iot-dr-registry",
+          "thing#a",
+          "attribute_not_exists(pk) OR (deleted = :true AND version < :version)",
+          { ":true": true, ":version": 7 },
+        ],
+        [
+          "iot-dr-registry",
+          "certificate#b",
+          "attribute_not_exists(pk) OR version < :version",
+          { ":version": 7 },
+        ],
+        [
+          "iot-dr-registry",
+          "thing#c",
+          "version = :seen AND deleted = :false",
+          { ":seen": 5, ":false": false },
+        ],
+      ],
+    );
+  });
+
+  it("turns a failed condition into a conflict naming the item that lost", async () => {
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: "Transaction cancelled",
+        $metadata: {},
+        CancellationReasons: [{ Code: "None" }, { Code: "ConditionalCheckFailed" }],
+      }),
+    );
+    await assert.rejects(
+      registry.write([
+        write("thing#a", { kind: "create" }),
+        write("certificate#b", { kind: "newer" }),
+      ]),
+      (error: unknown) =>
+        error instanceof ConflictError &&
+        /certificate#b/.test(error.message) &&
+        !/thing#a/.test(error.message),
+    );
+  });
+});
