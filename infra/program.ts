@@ -2,11 +2,9 @@ import { ACCOUNT_KEYS, StackConfig } from "./config";
 import { rpoBudget, rtoBudget } from "./health/budget";
 import { StackContext } from "./context";
 import { defineDataPlane } from "./dataPlane";
+import { eventBridgeBudget } from "./dataPlane/eventBridgeBudget";
 import { AccountProviders } from "./providers";
 import { SecondaryStackReference, topologyOf } from "./topology";
-
-/** AWS's template alarm for EventBridge global endpoints fails over within 360-420 s; the worst case. */
-const EVENTBRIDGE_TEMPLATE_FAILOVER_SECONDS = 420;
 
 /**
  * The whole program for one stack. `secondary` holds only secondary-region resources so it can
@@ -35,8 +33,11 @@ export function defineStack(config: StackConfig, stackName: string) {
     rto,
     rpo: rpoBudget({
       rto,
-      s3ReplicationTimeControl: false,
-      eventBridgeFailoverSeconds: EVENTBRIDGE_TEMPLATE_FAILOVER_SECONDS,
+      s3ReplicationTimeControl: config.dataPlane.s3ReplicationTimeControl,
+      eventBridgeFailoverSeconds: eventBridgeBudget({
+        alarmPeriodSeconds: config.dataPlane.telemetryAlarmPeriodSeconds,
+        alarmEvaluationPeriods: config.dataPlane.telemetryAlarmEvaluationPeriods,
+      }).rpoSeconds,
     }),
   };
   if (secondary) {
