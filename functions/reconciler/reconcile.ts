@@ -79,6 +79,14 @@ export class Reconciler {
   /** Converges a set of items: live ones in dependency order, then deletes, dependents first. */
   async reconcileAll(items: RegistryItem[], blind: boolean): Promise<ReconcileReport> {
     const report: ReconcileReport = { converged: 0, deadLettered: [], failed: [], calls: 0 };
+    // Level-triggered: converge to the item as it is now in the table, not to the (possibly
+    // older, possibly repeated) image that announced it, so order and duplicates do not matter.
+    const latest = new Map<string, RegistryItem>();
+    await this.pool([...new Set(items.map((i) => i.pk))], async (pk) => {
+      const current = await this.deps.table.get(pk);
+      if (current) latest.set(pk, current);
+    });
+    items = [...latest.values()];
     const live = items
       .filter((i) => !i.deleted)
       .sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind]);
