@@ -4,7 +4,13 @@
  * applied here, seen again as an event) finds the same content and dies out.
  */
 import type { Clock } from "../shared/clock";
-import { sameContent, tombstoneExpiry, type RegistryItem } from "../shared/registryItem";
+import { identityOf, keys } from "../shared/entities";
+import {
+  sameContent,
+  tombstoneExpiry,
+  type EntityKind,
+  type RegistryItem,
+} from "../shared/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
 import type { CaptureIotPort } from "./iot";
 import {
@@ -47,9 +53,59 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
   const results: CaptureResult[] = [];
   for (const change of changes) {
     const desired = change.lookup ? await lookup(change.lookup, deps.iot) : change.desired;
+    if (desired) await ensureDependencies(change, deps);
     results.push({ key: change.key, outcome: await write(change, desired ?? null, deps) });
   }
   return results;
+}
+
+/**
+ * CloudTrail events arrive late and in any order: an attachment can be seen before the certificate
+ * it names. The attachment happened, so its certificate, thing or policy existed here then: when
+ * the table does not know it yet, capture it from local IoT first. The table then never holds a
+ * live attachment without its entities, and the other region's reconciler can always create them.
+ */
+async function ensureDependencies(change: Change, deps: CaptureDeps): Promise<void> {
+  const lookups: { key: string; kind: EntityKind; lookup: Lookup }[] = [];
+  const id = identityOf(change.key);
+  if (id.kind === "policyAttachment") {
+    lookups.push({
+      key: keys.policy(id.policyName),
+      kind: "policy",
+      lookup: { type: "policy", policyName: id.policyName },
+    });
+    if (id.target.type === "cert") {
+      lookups.push({
+        key: keys.certificate(id.target.id),
+        kind: "certificate",
+        lookup: { type: "certificate", certificateId: id.target.id },
+      });
+    }
+  } else if (id.kind === "principalAttachment") {
+    lookups.push({
+      key: keys.thing(id.thingName),
+      kind: "thing",
+      lookup: { type: "thing", thingName: id.thingName },
+    });
+    lookups.push({
+      key: keys.certificate(id.certificateId),
+      kind: "certificate",
+      lookup: { type: "certificate", certificateId: id.certificateId },
+    });
+  } else if (id.kind === "membership") {
+    lookups.push({
+      key: keys.thing(id.thingName),
+      kind: "thing",
+      lookup: { type: "thing", thingName: id.thingName },
+    });
+  }
+  for (const dep of lookups) {
+    if (await deps.table.get(dep.key)) continue;
+    const desired = await lookup(dep.lookup, deps.iot);
+    // Gone since: its own delete event will (or did) tell; nothing to write.
+    if (desired)
+      await write({ key: dep.key, kind: dep.kind, version: change.version }, desired, deps);
+  }
 }
 
 async function lookup(which: Lookup, iot: CaptureIotPort): Promise<Record<string, unknown> | null> {

@@ -9,7 +9,7 @@ import type { Place } from "./converge";
 import { sqsDlq } from "./dlq";
 import { reconcilerClients, sdkReconcilerIot } from "./iot";
 import { tokenBucketPacer } from "./pacer";
-import { Reconciler } from "./reconcile";
+import { Reconciler, RecentlyConverged } from "./reconcile";
 import { latestItems } from "./stream";
 import { parseSweep, sweepSegment, type SweepReport } from "./sweep";
 
@@ -22,6 +22,7 @@ const maxConcurrency = intEnv("MAX_CONCURRENCY", 16);
 // Share of each IoT quota this instance paces to (1 / expected concurrent instances).
 const quotaShare = Number(process.env.QUOTA_SHARE ?? "1");
 const pacer = tokenBucketPacer(realClock, quotaShare > 0 && quotaShare <= 1 ? quotaShare : 1);
+const recent = new RecentlyConverged();
 const log = (message: string, fields: Record<string, unknown>) => logger.warn(message, fields);
 
 function placeOf(context: Context): Place {
@@ -35,8 +36,7 @@ export async function handler(
   context: Context,
 ): Promise<DynamoDBBatchResponse | SweepReport> {
   const place = placeOf(context);
-  const reconciler = () =>
-    new Reconciler({ iot, table, dlq, pacer, place, clock: realClock, maxConcurrency, log });
+  const deps = { iot, table, dlq, pacer, place, clock: realClock, maxConcurrency, log };
   const sweep = parseSweep(event);
   if (sweep) {
     const report = await sweepSegment(sweep, {
@@ -44,7 +44,7 @@ export async function handler(
       iot,
       lookups: sdkCaptureIot(clients.iot, clients.data),
       pacer,
-      reconciler,
+      reconciler: () => new Reconciler(deps),
       region: place.region,
       now: () => Date.now(),
     });
@@ -56,7 +56,7 @@ export async function handler(
     return report;
   }
   const items = latestItems((event as DynamoDBStreamEvent).Records ?? []);
-  const report = await reconciler().reconcileAll(
+  const report = await new Reconciler({ ...deps, recent }).reconcileAll(
     items.map((i) => i.item),
     true,
   );

@@ -30,6 +30,28 @@ export interface ReconcileDeps {
   clock: Clock;
   maxConcurrency: number;
   log?: (message: string, fields: Record<string, unknown>) => void;
+  /**
+   * Versions this container converged lately (kept across invocations, bounded): an item already
+   * converged at its current version, e.g. as a dependency of another, costs no IoT call when its
+   * own stream record comes. The sweep passes none, since finding drift is its purpose.
+   */
+  recent?: RecentlyConverged;
+}
+
+/** A bounded map of key -> version converged, oldest forgotten first. */
+export class RecentlyConverged {
+  private readonly versions = new Map<string, number>();
+  constructor(private readonly capacity = 20_000) {}
+  has(item: RegistryItem): boolean {
+    return this.versions.get(item.pk) === item.version;
+  }
+  add(item: RegistryItem): void {
+    this.versions.delete(item.pk);
+    this.versions.set(item.pk, item.version);
+    if (this.versions.size > this.capacity) {
+      this.versions.delete(this.versions.keys().next().value!);
+    }
+  }
 }
 
 export type ItemOutcome = "converged" | "dead-lettered";
@@ -84,7 +106,8 @@ export class Reconciler {
     const latest = new Map<string, RegistryItem>();
     await this.pool([...new Set(items.map((i) => i.pk))], async (pk) => {
       const current = await this.deps.table.get(pk);
-      if (current) latest.set(pk, current);
+      if (current && this.deps.recent?.has(current)) report.converged += 1;
+      else if (current) latest.set(pk, current);
     });
     items = [...latest.values()];
     const live = items
@@ -152,6 +175,12 @@ export class Reconciler {
   }
 
   private async converge(item: RegistryItem, blind: boolean, depth: number): Promise<ItemOutcome> {
+    const outcome = await this.attempts(item, blind, depth);
+    if (outcome === "converged") this.deps.recent?.add(item);
+    return outcome;
+  }
+
+  private async attempts(item: RegistryItem, blind: boolean, depth: number): Promise<ItemOutcome> {
     const { place, clock } = this.deps;
     const id = identityOf(item.pk);
     let reason = "";

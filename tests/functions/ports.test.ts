@@ -83,7 +83,7 @@ describe("function ports", () => {
     });
     const shadowInput = dataMock.commandCalls(UpdateThingShadowCommand)[0].args[0].input;
     assert.equal(shadowInput.shadowName, "cfg");
-    assert.deepEqual(JSON.parse(new TextDecoder().decode(shadowInput.payload)), {
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(shadowInput.payload as Uint8Array)), {
       state: { desired: { a: 1 } },
       version: 4,
     });

@@ -76,7 +76,11 @@ describe("capture", () => {
   it("does not write an echo: the same content seen again as a newer event", async () => {
     const deps = depsOf();
     await captureEvent(history[2], deps);
-    const echo = { ...history[2], timestamp: history[2].timestamp + 60_000, versionNumber: 1 };
+    const echo = {
+      ...history[2],
+      timestamp: (history[2].timestamp as number) + 60_000,
+      versionNumber: 1,
+    };
     assert.deepEqual(await captureEvent(echo, deps), [
       { key: "thing#dev-1", outcome: "unchanged" },
     ]);

@@ -203,7 +203,7 @@ describe("reconciler", () => {
     iot.calls = [];
     await reconciler().reconcileAll(tombstones, true);
     const order = iot.calls.map((c) => c.api);
-    const at = (api: string) => order.indexOf(api);
+    const at = (api: (typeof order)[number]) => order.indexOf(api);
     assert.ok(
       at("DetachPolicy") >= 0 && at("DetachPolicy") < at("UpdateCertificate"),
       order.join(),
