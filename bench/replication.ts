@@ -101,6 +101,30 @@ async function run(n: number) {
   const captureRetryB = new AdaptiveRetry(clock, random);
   const reconcilerRetry = new AdaptiveRetry(clock, random);
   const wall = (virtual: number) => T0 + virtual;
+  // Capture runs as many concurrent Lambda invocations: each has its own SDK client (so its own
+  // adaptive limiter), and a failed invocation is retried by Lambda twice (async invocation).
+  let captureFailures = 0;
+  const capture = async (
+    event: unknown,
+    deps: CaptureDeps,
+    region: BenchIot,
+    retry: AdaptiveRetry,
+  ) => {
+    for (let attempt = 0; ; attempt++) {
+      const own = new AdaptiveRetry(clock, random);
+      try {
+        return await captureEvent(event, { ...deps, iot: region.lookups(own) });
+      } catch (error) {
+        if (attempt === 2) {
+          captureFailures += 1;
+          throw error;
+        }
+        await clock.sleep(60_000 * (attempt + 1));
+      } finally {
+        retry.throttles += own.throttles;
+      }
+    }
+  };
   const captureA: CaptureDeps = {
     table,
     iot: primary.lookups(captureRetryA),
@@ -108,6 +132,7 @@ async function run(n: number) {
     reconcilerRoleArn: ROLE,
     clock: { now: () => wall(clock.now()), sleep: (ms) => clock.sleep(ms) },
   };
+  const captureInA = (event: unknown) => capture(event, captureA, primary, captureRetryA);
   const captureB: CaptureDeps = {
     ...captureA,
     iot: secondary.lookups(captureRetryB),
@@ -153,7 +178,7 @@ async function run(n: number) {
         versionNumber: 1,
       };
       spawn(100 + random() * 900, async () => {
-        const [r] = await captureEvent(event, captureB);
+        const [r] = await capture(event, captureB, secondary, captureRetryB);
         if (r.outcome === "written") echoes.written += 1;
         else echoes.unchanged += 1;
       });
@@ -169,7 +194,7 @@ async function run(n: number) {
         ROLE,
       );
       spawn(5000 + random() * 55_000, async () => {
-        const [r] = await captureEvent(event, captureB);
+        const [r] = await capture(event, captureB, secondary, captureRetryB);
         if (r.outcome === "echo") echoes.suppressed += 1;
         else echoes.written += 1;
       });
@@ -189,9 +214,8 @@ async function run(n: number) {
   // Onboarding in the primary, at the quota-bound rate.
   let onboarded = 0;
   const onboarding = (async () => {
-    await captureEvent(
+    await captureInA(
       trail("CreatePolicy", wall(0), { policyName: POLICY, policyDocument: POLICY_DOCUMENT }),
-      captureA,
     );
     for (let i = 0; i < n; i++) {
       await clock.sleep(Math.max(0, (i / quotaBound) * 1000 - clock.now()));
@@ -202,35 +226,35 @@ async function run(n: number) {
       const cert = `arn:aws:iot:${PRIMARY}:${ACCOUNT}:cert/${certId(i)}`;
       const ct = () => 5000 + random() * 55_000;
       spawn(ct(), () =>
-        captureEvent(
+        captureInA(
           trail(
             "RegisterCertificateWithoutCA",
             at,
             { certificatePem: pemOf(i), status: "ACTIVE" },
             { certificateId: certId(i) },
           ),
-          captureA,
         ),
       );
       spawn(100 + random() * 900, () =>
-        captureEvent(
-          {
-            ...thingOf(i),
-            topic: `$aws/events/thing/${thingName(i)}/created`,
-            receivedAt: at + 100,
-            timestamp: at,
-            versionNumber: 1,
-          } as RulePayload,
+        captureInA({
+          ...thingOf(i),
+          topic: `$aws/events/thing/${thingName(i)}/created`,
+          receivedAt: at + 100,
+          timestamp: at,
+          versionNumber: 1,
+        } as RulePayload),
+      );
+      spawn(ct(), () =>
+        capture(
+          trail("AttachPolicy", at + 1, { policyName: POLICY, target: cert }),
           captureA,
+          primary,
+          captureRetryA,
         ),
       );
       spawn(ct(), () =>
-        captureEvent(trail("AttachPolicy", at + 1, { policyName: POLICY, target: cert }), captureA),
-      );
-      spawn(ct(), () =>
-        captureEvent(
+        captureInA(
           trail("AttachThingPrincipal", at + 2, { thingName: thingName(i), principal: cert }),
-          captureA,
         ),
       );
     }
@@ -294,6 +318,7 @@ async function run(n: number) {
     ratio: devicesPerSecond / quotaBound,
     throttles: primary.throttles + secondary.throttles,
     lost: n - completed + deadLetters.length,
+    "capture failures": captureFailures,
     "lag p50 s": lag.quantile(0.5) / 1000,
     "lag p99 s": lag.quantile(0.99) / 1000,
     "peak heap MB": peakHeap / 2 ** 20,
@@ -306,6 +331,9 @@ async function run(n: number) {
     "wrong content": secondary.mismatches + table.corrupt,
     "echo writes": echoes.written,
     "echoes no-op": echoes.unchanged + echoes.suppressed,
+    "throttles primary/secondary":
+      `${primary.throttles}/${secondary.throttles}` as unknown as number,
+    "dead letters": deadLetters.length,
     "sdk retries on throttle":
       captureRetryA.throttles + captureRetryB.throttles + reconcilerRetry.throttles,
     batches,
@@ -319,7 +347,8 @@ async function main() {
     .filter((x) => x > 0);
   for (const n of sizes.length ? sizes : [1_000, 100_000]) {
     const result = await run(n);
-    const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
+    const fmt = (v: number) =>
+      typeof v !== "number" || Number.isInteger(v) ? String(v) : v.toFixed(2);
     console.log(`\nN = ${n.toLocaleString("en")}`);
     for (const [k, v] of Object.entries(result)) console.log(`  ${k.padEnd(28)} ${fmt(v)}`);
   }

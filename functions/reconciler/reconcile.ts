@@ -98,7 +98,7 @@ export class Reconciler {
 
   constructor(private readonly deps: ReconcileDeps) {}
 
-  /** Converges a set of items: live ones in dependency order, then deletes, dependents first. */
+  /** Converges a set of items: live ones dependencies first, then deletes, dependents first. */
   async reconcileAll(items: RegistryItem[], blind: boolean): Promise<ReconcileReport> {
     const report: ReconcileReport = { converged: 0, deadLettered: [], failed: [], calls: 0 };
     // Level-triggered: converge to the item as it is now in the table, not to the (possibly
@@ -110,34 +110,45 @@ export class Reconciler {
       else if (current) latest.set(pk, current);
     });
     items = [...latest.values()];
-    const live = items
-      .filter((i) => !i.deleted)
-      .sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind]);
+    const record = async (item: RegistryItem) => {
+      try {
+        const outcome = await this.once(item, blind, 0);
+        if (outcome === "converged") report.converged += 1;
+        else report.deadLettered.push(item.pk);
+      } catch (error) {
+        this.deps.log?.("could not converge nor dead-letter", {
+          key: item.pk,
+          error: String(error),
+        });
+        report.failed.push(item.pk);
+      }
+    };
+    // Live items: one pool per kind, all kinds at once, so a kind held back by a low quota
+    // (certificates at 10 TPS) never keeps workers from the others. An item waits for the
+    // dependencies that are in the same set, of another kind, to finish first.
+    const live = items.filter((i) => !i.deleted);
+    const release = new Map<string, () => void>();
+    const finished = new Map(
+      live.map((i) => [i.pk, new Promise<void>((resolve) => release.set(i.pk, resolve))]),
+    );
+    const byKind = new Map<RegistryItem["kind"], RegistryItem[]>();
+    for (const item of live) byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), item]);
+    await Promise.all(
+      [...byKind.values()].map((group) =>
+        this.pool(group, async (item) => {
+          for (const dep of dependenciesOf(item)) {
+            if (!dep.startsWith(`${item.kind}#`)) await finished.get(dep);
+          }
+          await record(item);
+          release.get(item.pk)!();
+        }),
+      ),
+    );
+    // Deletes: dependents before what they depend on, so detaches come before deletes.
     const deletes = items
       .filter((i) => i.deleted)
       .sort((a, b) => KIND_RANK[b.kind] - KIND_RANK[a.kind]);
-    const inBatch = new Map(items.map((i) => [i.pk, i]));
-    for (const phase of [live, deletes]) {
-      await this.pool(phase, async (item) => {
-        try {
-          // Within the set, a dependency was queued earlier: wait for it rather than fail on it.
-          if (!item.deleted) {
-            for (const dep of dependenciesOf(item)) {
-              if (inBatch.has(dep)) await this.inflight.get(dep);
-            }
-          }
-          const outcome = await this.once(item, blind, 0);
-          if (outcome === "converged") report.converged += 1;
-          else report.deadLettered.push(item.pk);
-        } catch (error) {
-          this.deps.log?.("could not converge nor dead-letter", {
-            key: item.pk,
-            error: String(error),
-          });
-          report.failed.push(item.pk);
-        }
-      });
-    }
+    await this.pool(deletes, record);
     report.calls = this.calls;
     return report;
   }
