@@ -242,7 +242,7 @@ async function run(n: number) {
           receivedAt: at + 100,
           timestamp: at,
           versionNumber: 1,
-        } as RulePayload),
+        }),
       );
       spawn(ct(), () =>
         capture(

@@ -197,14 +197,10 @@ export class FakeIot implements ReconcilerIotPort {
     return Promise.resolve({ names: [] });
   }
 
-  send(c: IotCall): Promise<void> {
+  async send(c: IotCall): Promise<void> {
     this.calls.push(structuredClone(c));
-    try {
-      this.apply(c);
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    await Promise.resolve();
+    this.apply(c);
   }
 
   private apply(c: IotCall): void {
