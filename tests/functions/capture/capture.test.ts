@@ -111,6 +111,38 @@ describe("capture", () => {
     });
   });
 
+  it("captures the certificate first when its attachment is seen before it (CloudTrail order)", async () => {
+    const table = new FakeTable();
+    const primary = new FakeIot({ region: "eu-west-1", account: "111111111111" });
+    primary.certs.set("c1", { pem: "PEM-1", status: "ACTIVE" });
+    primary.things.set("dev-1", { type: null, attributes: {}, version: 1, principals: new Set() });
+    const deps = { ...depsOf(table), iot: primary.lookups() };
+    await captureEvent(
+      {
+        source: "aws.iot",
+        "detail-type": "AWS API Call via CloudTrail",
+        detail: {
+          eventName: "AttachThingPrincipal",
+          eventTime: "2026-11-26T04:00:00Z",
+          requestParameters: {
+            thingName: "dev-1",
+            principal: "arn:aws:iot:eu-west-1:111111111111:cert/c1",
+          },
+        },
+      },
+      deps,
+    );
+    assert.deepEqual(
+      table.stream.map((i) => i.pk),
+      ["thing#dev-1", "certificate#c1", "principalAttachment#dev-1|cert/c1"],
+    );
+    assert.deepEqual(table.items.get("certificate#c1")?.desired, {
+      certificateId: "c1",
+      certificatePem: "PEM-1",
+      status: "ACTIVE",
+    });
+  });
+
   it("refuses an event it cannot read, naming what it expected", async () => {
     await assert.rejects(
       captureEvent({ hello: 1 }, depsOf()),
