@@ -4,6 +4,8 @@
  * `attribute_not_exists(pk) OR version < :version`, so an older or repeated write never wins and
  * echoes die out. Never holds a private key.
  */
+import { stableJson } from "./stableJson";
+
 export type EntityKind =
   | "thing"
   | "thingType"
@@ -35,6 +37,25 @@ export interface RegistryItem {
   desired: Record<string, unknown> | null;
   /** TTL attribute (epoch seconds), set on tombstones only, so they outlive any replication lag. */
   expiresAt?: number;
+  /**
+   * Region of the change and its region-local counter (thing `versionNumber`, shadow `version`):
+   * orders two events of the same region when their timestamps tie. Never compared across regions.
+   */
+  sourceRegion?: string;
+  sourceVersion?: number;
+}
+
+/** True when two items describe the same entity state (metadata such as version left out). */
+export function sameContent(
+  a: Pick<RegistryItem, "deleted" | "desired">,
+  b: Pick<RegistryItem, "deleted" | "desired">,
+): boolean {
+  return a.deleted === b.deleted && stableJson(a.desired) === stableJson(b.desired);
+}
+
+/** The TTL of a tombstone written at `nowMs`. */
+export function tombstoneExpiry(nowMs: number): number {
+  return Math.floor(nowMs / 1000) + TOMBSTONE_TTL_SECONDS;
 }
 
 /** Name of the table's TTL attribute. */

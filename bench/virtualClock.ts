@@ -1,0 +1,97 @@
+/**
+ * A virtual clock for discrete-event simulation of async code: `sleep` parks the caller on a timer
+ * heap; `run` lets every runnable promise chain advance (one macrotask turn drains all
+ * microtasks), then jumps time to the next timer. No real sleeping: hours of traffic run in seconds.
+ */
+import type { Clock } from "../functions/shared/clock";
+
+interface Timer {
+  at: number;
+  seq: number;
+  resolve: () => void;
+}
+
+export class VirtualClock implements Clock {
+  private t = 0;
+  private seq = 0;
+  private heap: Timer[] = [];
+  steps = 0;
+
+  now(): number {
+    return this.t;
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.push({ at: this.t + Math.max(0, ms), seq: this.seq++, resolve });
+    });
+  }
+
+  get pending(): number {
+    return this.heap.length;
+  }
+
+  /** Advances until `done()` or no timer is left; timers within 1 ms fire together. */
+  async run(done: () => boolean, onStep?: () => void): Promise<void> {
+    for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (done() || this.heap.length === 0) return;
+      const first = this.pop()!;
+      this.t = Math.max(this.t, first.at);
+      first.resolve();
+      while (this.heap.length > 0 && this.heap[0].at < this.t + 1) this.pop()!.resolve();
+      this.steps += 1;
+      onStep?.();
+    }
+  }
+
+  private less(a: Timer, b: Timer): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private push(timer: Timer): void {
+    const h = this.heap;
+    h.push(timer);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(h[i], h[parent])) break;
+      [h[i], h[parent]] = [h[parent], h[i]];
+      i = parent;
+    }
+  }
+
+  private pop(): Timer | undefined {
+    const h = this.heap;
+    if (h.length === 0) return undefined;
+    const top = h[0];
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.less(h[l], h[m])) m = l;
+        if (r < h.length && this.less(h[r], h[m])) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m], h[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/** Deterministic PRNG (mulberry32), so runs are repeatable. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

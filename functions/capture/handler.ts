@@ -1,0 +1,22 @@
+import { realClock } from "../shared/clock";
+import { requireEnv } from "../shared/env";
+import { createLogger } from "../shared/logger";
+import { dynamoRegistryTable } from "../shared/registryTable";
+import { captureEvent, type CaptureResult } from "./capture";
+import { sdkCaptureIot } from "./iot";
+
+const logger = createLogger("capture");
+const deps = {
+  table: dynamoRegistryTable(requireEnv("REGISTRY_TABLE")),
+  iot: sdkCaptureIot(),
+  region: requireEnv("AWS_REGION"),
+  reconcilerRoleArn: requireEnv("RECONCILER_ROLE_ARN"),
+  clock: realClock,
+};
+
+/** Entry for IoT rule payloads and CloudTrail-via-EventBridge events alike. */
+export async function handler(event: unknown): Promise<CaptureResult[]> {
+  const results = await captureEvent(event, deps);
+  logger.info("captured", { results });
+  return results;
+}

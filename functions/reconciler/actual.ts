@@ -1,0 +1,60 @@
+/** What the reconciler reads of an entity in local IoT; null means the entity does not exist. */
+export interface ThingActual {
+  thingTypeName: string | null;
+  attributes: Record<string, string>;
+  version: number;
+  /** Principal ARNs attached, read only when deleting. */
+  principals: string[];
+}
+
+export interface ThingTypeActual {
+  deprecated: boolean;
+  description: string | null;
+  searchableAttributes: string[];
+}
+
+export interface ThingGroupActual {
+  parentGroupName: string | null;
+  description: string | null;
+  attributes: Record<string, string>;
+  version: number;
+}
+
+export interface CertificateActual {
+  status: string;
+  /** Policy names and thing names attached, read only when deleting. */
+  policies: string[];
+  things: string[];
+}
+
+export interface PolicyVersionActual {
+  versionId: string;
+  isDefault: boolean;
+  createDate: number;
+  /** Known for the default version; for others only when the port read it. */
+  document?: string;
+}
+
+export interface PolicyActual {
+  versions: PolicyVersionActual[];
+  /** Target ARNs, read only when deleting. */
+  targets: string[];
+}
+
+export interface PresenceActual {
+  present: boolean;
+}
+
+export interface ShadowActual {
+  state: { desired?: Record<string, unknown>; reported?: Record<string, unknown> };
+  version: number;
+}
+
+export type Actual =
+  | ThingActual
+  | ThingTypeActual
+  | ThingGroupActual
+  | CertificateActual
+  | PolicyActual
+  | PresenceActual
+  | ShadowActual;

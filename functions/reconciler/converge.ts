@@ -1,0 +1,455 @@
+/**
+ * Pure core of the reconciler: a registry item (desired state or tombstone) and what local IoT holds
+ * become the shortest list of calls that make IoT match, in a safe order (detach before delete,
+ * deactivate a certificate before deleting it). ARNs are built for the reconciler's own region, and
+ * IoT ARNs inside policy documents are rewritten to it by parsing, never by string replacement.
+ */
+import { formatArn, parseArn, partitionOf } from "../../infra/arn";
+import type {
+  CertificateDesired,
+  MembershipDesired,
+  PolicyAttachmentDesired,
+  PolicyDesired,
+  PolicyTarget,
+  PrincipalAttachmentDesired,
+  ShadowDesired,
+  ThingDesired,
+  ThingGroupDesired,
+  ThingTypeDesired,
+} from "../shared/entities";
+import { identityOf, keys, type Identity } from "../shared/entities";
+import type { RegistryItem } from "../shared/registryItem";
+import { sameJson } from "../shared/stableJson";
+import type {
+  Actual,
+  CertificateActual,
+  PolicyActual,
+  PresenceActual,
+  ShadowActual,
+  ThingActual,
+  ThingGroupActual,
+  ThingTypeActual,
+} from "./actual";
+import { call, type IotCall } from "./calls";
+
+/** Where the reconciler runs: ARNs are built for this account and region. */
+export interface Place {
+  region: string;
+  account: string;
+}
+
+/** IoT keeps at most 5 versions of a policy. */
+export const MAX_POLICY_VERSIONS = 5;
+
+/** Thrown when no sequence of calls can make IoT match (the entity goes to the DLQ). */
+export class ConvergenceError extends Error {}
+
+export function iotArn(place: Place, resource: string): string {
+  return formatArn({
+    partition: partitionOf(place.region),
+    service: "iot",
+    region: place.region,
+    account: place.account,
+    resource,
+  });
+}
+
+export const certArn = (place: Place, certificateId: string) =>
+  iotArn(place, `cert/${certificateId}`);
+
+export function targetArn(place: Place, target: PolicyTarget): string {
+  return iotArn(place, `${target.type}/${target.id}`);
+}
+
+/**
+ * Rewrites IoT ARNs of another region in a policy document's Resource / NotResource to `region`.
+ * Wildcard regions and other services stay as written.
+ */
+export function localizePolicyDocument(document: string, region: string): string {
+  const parsed = JSON.parse(document) as { Statement?: unknown };
+  const statements: unknown[] = Array.isArray(parsed.Statement)
+    ? parsed.Statement
+    : parsed.Statement
+      ? [parsed.Statement]
+      : [];
+  const localize = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(localize);
+    if (typeof value !== "string" || !value.startsWith("arn:")) return value;
+    const parts = parseArn(value);
+    if (parts.service !== "iot" || !parts.region || parts.region.includes("*")) return value;
+    if (parts.region === region) return value;
+    return formatArn({ ...parts, region, partition: partitionOf(region) });
+  };
+  for (const statement of statements) {
+    if (statement && typeof statement === "object") {
+      const s = statement as Record<string, unknown>;
+      if ("Resource" in s) s.Resource = localize(s.Resource);
+      if ("NotResource" in s) s.NotResource = localize(s.NotResource);
+    }
+  }
+  return JSON.stringify(parsed);
+}
+
+const shadowInput = (thingName: string, shadowName: string | null) =>
+  shadowName === null ? { thingName } : { thingName, shadowName };
+
+/**
+ * For a live item, the one idempotent call that creates it when it is missing, or undefined when
+ * the kind needs a read first. The reconciler tries this first on the stream path: for a new
+ * device that is one call per entity and no read; a conflict falls back to read + diff.
+ */
+export function blindCreate(item: RegistryItem, place: Place): IotCall | undefined {
+  if (item.deleted || !item.desired) return undefined;
+  switch (item.kind) {
+    case "thing":
+      return createThing(item.desired as unknown as ThingDesired);
+    case "certificate": {
+      const d = item.desired as unknown as CertificateDesired;
+      return call("RegisterCertificateWithoutCA", {
+        certificatePem: d.certificatePem,
+        status: d.status,
+      });
+    }
+    case "membership": {
+      const d = item.desired as unknown as MembershipDesired;
+      return call("AddThingToThingGroup", {
+        thingGroupName: d.thingGroupName,
+        thingName: d.thingName,
+      });
+    }
+    case "policyAttachment": {
+      const d = item.desired as unknown as PolicyAttachmentDesired;
+      return call("AttachPolicy", { policyName: d.policyName, target: targetArn(place, d.target) });
+    }
+    case "principalAttachment": {
+      const d = item.desired as unknown as PrincipalAttachmentDesired;
+      return call("AttachThingPrincipal", {
+        thingName: d.thingName,
+        principal: certArn(place, d.certificateId),
+      });
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Keys of the entities an item needs to exist first (created before it, deleted after it). */
+export function dependenciesOf(item: RegistryItem): string[] {
+  const id = identityOf(item.pk);
+  switch (id.kind) {
+    case "thing": {
+      const type = (item.desired as unknown as ThingDesired | null)?.thingTypeName;
+      return type ? [keys.thingType(type)] : [];
+    }
+    case "thingGroup": {
+      const parent = (item.desired as unknown as ThingGroupDesired | null)?.parentGroupName;
+      return parent ? [keys.thingGroup(parent)] : [];
+    }
+    case "membership":
+      return [keys.thingGroup(id.thingGroupName), keys.thing(id.thingName)];
+    case "policyAttachment":
+      return [
+        keys.policy(id.policyName),
+        id.target.type === "cert" ? keys.certificate(id.target.id) : keys.thingGroup(id.target.id),
+      ];
+    case "principalAttachment":
+      return [keys.thing(id.thingName), keys.certificate(id.certificateId)];
+    case "shadow":
+      return [keys.thing(id.thingName)];
+    default:
+      return [];
+  }
+}
+
+/** Creation order of kinds: an entity's dependencies come in an earlier rank. Deletes go in reverse. */
+export const KIND_RANK: Record<RegistryItem["kind"], number> = {
+  thingType: 0,
+  thingGroup: 1,
+  policy: 1,
+  certificate: 1,
+  thing: 2,
+  membership: 3,
+  policyAttachment: 3,
+  principalAttachment: 3,
+  shadow: 3,
+};
+
+/** The calls that make `actual` match `item`, in order; empty when they already match. */
+export function planConvergence(
+  item: RegistryItem,
+  actual: Actual | null,
+  place: Place,
+): IotCall[] {
+  const id = identityOf(item.pk);
+  const live = !item.deleted && item.desired !== null;
+  if (!live) return actual === null ? [] : planDelete(id, actual, place);
+  switch (id.kind) {
+    case "thing":
+      return planThing(item.desired as unknown as ThingDesired, actual as ThingActual | null);
+    case "thingType":
+      return planThingType(
+        item.desired as unknown as ThingTypeDesired,
+        actual as ThingTypeActual | null,
+      );
+    case "thingGroup":
+      return planThingGroup(
+        item.desired as unknown as ThingGroupDesired,
+        actual as ThingGroupActual | null,
+      );
+    case "certificate":
+      return planCertificate(
+        item.desired as unknown as CertificateDesired,
+        actual as CertificateActual | null,
+      );
+    case "policy":
+      return planPolicy(
+        item.desired as unknown as PolicyDesired,
+        actual as PolicyActual | null,
+        place,
+      );
+    case "shadow":
+      return planShadow(item.desired as unknown as ShadowDesired, actual as ShadowActual | null);
+    case "membership":
+    case "policyAttachment":
+    case "principalAttachment":
+      return (actual as PresenceActual | null)?.present ? [] : [blindCreate(item, place)!];
+  }
+}
+
+// Idempotent: IoT accepts a repeated CreateThing with the same configuration.
+function createThing(d: ThingDesired): IotCall {
+  return call("CreateThing", {
+    thingName: d.thingName,
+    ...(d.thingTypeName ? { thingTypeName: d.thingTypeName } : {}),
+    attributePayload: { attributes: d.attributes },
+  });
+}
+
+function planThing(d: ThingDesired, a: ThingActual | null): IotCall[] {
+  if (!a) return [createThing(d)];
+  const typeSame = (a.thingTypeName ?? null) === (d.thingTypeName ?? null);
+  if (typeSame && sameJson(a.attributes, d.attributes)) return [];
+  return [
+    call("UpdateThing", {
+      thingName: d.thingName,
+      ...(typeSame
+        ? {}
+        : d.thingTypeName
+          ? { thingTypeName: d.thingTypeName }
+          : { removeThingType: true }),
+      // merge: false replaces the attribute set, so attributes gone from desired are removed.
+      attributePayload: { attributes: d.attributes, merge: false },
+      // Optimistic concurrency: a change in between makes IoT refuse, and the reconciler re-reads.
+      expectedVersion: a.version,
+    }),
+  ];
+}
+
+function planThingType(d: ThingTypeDesired, a: ThingTypeActual | null): IotCall[] {
+  const calls: IotCall[] = [];
+  if (!a) {
+    calls.push(
+      call("CreateThingType", {
+        thingTypeName: d.thingTypeName,
+        thingTypeProperties: {
+          ...(d.description ? { thingTypeDescription: d.description } : {}),
+          searchableAttributes: d.searchableAttributes,
+        },
+      }),
+    );
+  }
+  // Description and searchable attributes of a thing type are immutable; only deprecation moves.
+  if ((a?.deprecated ?? false) !== d.deprecated) {
+    calls.push(
+      call("DeprecateThingType", { thingTypeName: d.thingTypeName, undoDeprecate: !d.deprecated }),
+    );
+  }
+  return calls;
+}
+
+function planThingGroup(d: ThingGroupDesired, a: ThingGroupActual | null): IotCall[] {
+  const properties = {
+    ...(d.description ? { thingGroupDescription: d.description } : {}),
+    attributePayload: { attributes: d.attributes, merge: false },
+  };
+  if (!a) {
+    return [
+      call("CreateThingGroup", {
+        thingGroupName: d.thingGroupName,
+        ...(d.parentGroupName ? { parentGroupName: d.parentGroupName } : {}),
+        thingGroupProperties: properties,
+      }),
+    ];
+  }
+  if ((a.parentGroupName ?? null) !== (d.parentGroupName ?? null)) {
+    throw new ConvergenceError(
+      `thing group ${d.thingGroupName}: parent is ${a.parentGroupName} here, ${d.parentGroupName} desired; IoT cannot move an existing group`,
+    );
+  }
+  if ((a.description ?? null) === (d.description ?? null) && sameJson(a.attributes, d.attributes)) {
+    return [];
+  }
+  return [
+    call("UpdateThingGroup", {
+      thingGroupName: d.thingGroupName,
+      thingGroupProperties: properties,
+      expectedVersion: a.version,
+    }),
+  ];
+}
+
+function planCertificate(d: CertificateDesired, a: CertificateActual | null): IotCall[] {
+  if (!a) {
+    return [
+      call("RegisterCertificateWithoutCA", { certificatePem: d.certificatePem, status: d.status }),
+    ];
+  }
+  if (a.status === d.status) return [];
+  return [call("UpdateCertificate", { certificateId: d.certificateId, newStatus: d.status })];
+}
+
+function planPolicy(d: PolicyDesired, a: PolicyActual | null, place: Place): IotCall[] {
+  const document = localizePolicyDocument(d.document, place.region);
+  if (!a || a.versions.length === 0) {
+    return [call("CreatePolicy", { policyName: d.policyName, policyDocument: document })];
+  }
+  const same = (v: { document?: string }) =>
+    v.document !== undefined && sameJson(JSON.parse(v.document), JSON.parse(document));
+  const current = a.versions.find((v) => v.isDefault);
+  if (current && same(current)) return [];
+  const existing = a.versions.find((v) => !v.isDefault && same(v));
+  if (existing) {
+    return [
+      call("SetDefaultPolicyVersion", {
+        policyName: d.policyName,
+        policyVersionId: existing.versionId,
+      }),
+    ];
+  }
+  const calls: IotCall[] = [];
+  if (a.versions.length >= MAX_POLICY_VERSIONS) {
+    const oldest = a.versions
+      .filter((v) => !v.isDefault)
+      .sort((x, y) => x.createDate - y.createDate)[0];
+    calls.push(
+      call("DeletePolicyVersion", { policyName: d.policyName, policyVersionId: oldest.versionId }),
+    );
+  }
+  calls.push(
+    call("CreatePolicyVersion", {
+      policyName: d.policyName,
+      policyDocument: document,
+      setAsDefault: true,
+    }),
+  );
+  return calls;
+}
+
+/** A shadow update document turning `from` into `to`: keys gone from `to` are set to null. */
+export function shadowPatch(from: unknown, to: unknown): unknown {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === "object" && !Array.isArray(v);
+  if (!isObject(from) || !isObject(to)) return to === undefined ? null : to;
+  const patch: Record<string, unknown> = {};
+  for (const key of Object.keys(from)) if (!(key in to)) patch[key] = null;
+  for (const [key, value] of Object.entries(to)) {
+    if (!sameJson(from[key], value)) patch[key] = shadowPatch(from[key], value);
+  }
+  return patch;
+}
+
+function planShadow(d: ShadowDesired, a: ShadowActual | null): IotCall[] {
+  const target = { desired: d.state.desired ?? undefined, reported: d.state.reported ?? undefined };
+  const current = { desired: a?.state.desired, reported: a?.state.reported };
+  if (a && sameJson(current, target)) return [];
+  const state: Record<string, unknown> = {};
+  for (const section of ["desired", "reported"] as const) {
+    if (!sameJson(current[section], target[section])) {
+      state[section] =
+        target[section] === undefined ? null : shadowPatch(current[section], target[section]);
+    }
+  }
+  return [
+    call("UpdateThingShadow", {
+      ...shadowInput(d.thingName, d.shadowName),
+      // The version makes IoT reject the update if the shadow moved since it was read.
+      payload: a ? { state, version: a.version } : { state },
+    }),
+  ];
+}
+
+function planDelete(id: Identity, actual: Actual, place: Place): IotCall[] {
+  switch (id.kind) {
+    case "thing": {
+      const a = actual as ThingActual;
+      return [
+        ...a.principals.map((principal) =>
+          call("DetachThingPrincipal", { thingName: id.thingName, principal }),
+        ),
+        call("DeleteThing", { thingName: id.thingName }),
+      ];
+    }
+    case "thingType": {
+      const a = actual as ThingTypeActual;
+      // IoT deletes a thing type only after it has been deprecated for 5 minutes; until then the
+      // delete fails and the entity is retried (DLQ, then the sweep).
+      return [
+        ...(a.deprecated ? [] : [call("DeprecateThingType", { thingTypeName: id.thingTypeName })]),
+        call("DeleteThingType", { thingTypeName: id.thingTypeName }),
+      ];
+    }
+    case "thingGroup":
+      return [call("DeleteThingGroup", { thingGroupName: id.thingGroupName })];
+    case "membership":
+      return (actual as PresenceActual).present
+        ? [
+            call("RemoveThingFromThingGroup", {
+              thingGroupName: id.thingGroupName,
+              thingName: id.thingName,
+            }),
+          ]
+        : [];
+    case "certificate": {
+      const a = actual as CertificateActual;
+      const arn = certArn(place, id.certificateId);
+      return [
+        ...a.policies.map((policyName) => call("DetachPolicy", { policyName, target: arn })),
+        ...a.things.map((thingName) => call("DetachThingPrincipal", { thingName, principal: arn })),
+        ...(a.status === "ACTIVE"
+          ? [call("UpdateCertificate", { certificateId: id.certificateId, newStatus: "INACTIVE" })]
+          : []),
+        call("DeleteCertificate", { certificateId: id.certificateId }),
+      ];
+    }
+    case "policy": {
+      const a = actual as PolicyActual;
+      return [
+        ...a.targets.map((target) => call("DetachPolicy", { policyName: id.policyName, target })),
+        ...a.versions
+          .filter((v) => !v.isDefault)
+          .map((v) =>
+            call("DeletePolicyVersion", {
+              policyName: id.policyName,
+              policyVersionId: v.versionId,
+            }),
+          ),
+        call("DeletePolicy", { policyName: id.policyName }),
+      ];
+    }
+    case "policyAttachment":
+      return (actual as PresenceActual).present
+        ? [call("DetachPolicy", { policyName: id.policyName, target: targetArn(place, id.target) })]
+        : [];
+    case "principalAttachment":
+      return (actual as PresenceActual).present
+        ? [
+            call("DetachThingPrincipal", {
+              thingName: id.thingName,
+              principal: certArn(place, id.certificateId),
+            }),
+          ]
+        : [];
+    case "shadow":
+      return [call("DeleteThingShadow", shadowInput(id.thingName, id.shadowName))];
+  }
+}

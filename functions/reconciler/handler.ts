@@ -1,0 +1,71 @@
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { parseArn } from "../../infra/arn";
+import { sdkCaptureIot } from "../capture/iot";
+import { realClock } from "../shared/clock";
+import { intEnv, requireEnv } from "../shared/env";
+import { createLogger } from "../shared/logger";
+import { dynamoRegistryTable } from "../shared/registryTable";
+import type { Place } from "./converge";
+import { sqsDlq } from "./dlq";
+import { reconcilerClients, sdkReconcilerIot } from "./iot";
+import { tokenBucketPacer } from "./pacer";
+import { Reconciler, RecentlyConverged } from "./reconcile";
+import { latestItems } from "./stream";
+import { parseSweep, sweepSegment, type SweepReport } from "./sweep";
+
+const logger = createLogger("reconciler");
+const clients = reconcilerClients();
+const iot = sdkReconcilerIot(clients);
+const table = dynamoRegistryTable(requireEnv("REGISTRY_TABLE"));
+const dlq = sqsDlq(requireEnv("DLQ_URL"));
+const maxConcurrency = intEnv("MAX_CONCURRENCY", 16);
+// Share of each IoT quota this instance paces to (1 / expected concurrent instances).
+const quotaShare = Number(process.env.QUOTA_SHARE ?? "1");
+const pacer = tokenBucketPacer(realClock, quotaShare > 0 && quotaShare <= 1 ? quotaShare : 1);
+const recent = new RecentlyConverged();
+const log = (message: string, fields: Record<string, unknown>) => logger.warn(message, fields);
+
+function placeOf(context: Context): Place {
+  const { region, account } = parseArn(context.invokedFunctionArn);
+  return { region, account };
+}
+
+/** Entry for the registry stream (level-triggered convergence) and for sweep segments. */
+export async function handler(
+  event: DynamoDBStreamEvent | { sweep: unknown },
+  context: Context,
+): Promise<DynamoDBBatchResponse | SweepReport> {
+  const place = placeOf(context);
+  const deps = { iot, table, dlq, pacer, place, clock: realClock, maxConcurrency, log };
+  const sweep = parseSweep(event);
+  if (sweep) {
+    const report = await sweepSegment(sweep, {
+      table,
+      iot,
+      lookups: sdkCaptureIot(clients.iot, clients.data),
+      pacer,
+      reconciler: () => new Reconciler(deps),
+      region: place.region,
+      now: () => Date.now(),
+    });
+    logger.info("swept", {
+      ...sweep,
+      converged: report.converged,
+      captured: report.captured.length,
+    });
+    return report;
+  }
+  const items = latestItems((event as DynamoDBStreamEvent).Records ?? []);
+  const report = await new Reconciler({ ...deps, recent }).reconcileAll(
+    items.map((i) => i.item),
+    true,
+  );
+  logger.info("reconciled", { ...report, deadLettered: report.deadLettered.length });
+  // Only keys whose dead-lettering failed are retried; the stream resumes at the earliest of them.
+  const failed = new Set(report.failed);
+  return {
+    batchItemFailures: items
+      .filter((i) => failed.has(i.item.pk))
+      .map((i) => ({ itemIdentifier: i.firstSequenceNumber })),
+  };
+}

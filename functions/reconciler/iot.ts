@@ -1,0 +1,352 @@
+/**
+ * Port: local IoT Core as the reconciler sees it. `read` returns an entity's actual state (what a
+ * plan is computed from), `send` performs one planned call, `listNames` pages through the local
+ * registry for the anti-entropy sweep. Over SDK v3 clients with adaptive retry, which slows the
+ * client down when IoT answers ThrottlingException.
+ */
+import {
+  AddThingToThingGroupCommand,
+  AttachPolicyCommand,
+  AttachThingPrincipalCommand,
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  CreateThingCommand,
+  CreateThingGroupCommand,
+  CreateThingTypeCommand,
+  DeleteCertificateCommand,
+  DeletePolicyCommand,
+  DeletePolicyVersionCommand,
+  DeleteThingCommand,
+  DeleteThingGroupCommand,
+  DeleteThingTypeCommand,
+  DeprecateThingTypeCommand,
+  DescribeCertificateCommand,
+  DescribeThingCommand,
+  DescribeThingGroupCommand,
+  DescribeThingTypeCommand,
+  DetachPolicyCommand,
+  DetachThingPrincipalCommand,
+  GetPolicyCommand,
+  IoTClient,
+  ListAttachedPoliciesCommand,
+  ListCertificatesCommand,
+  ListPoliciesCommand,
+  ListPolicyVersionsCommand,
+  ListPrincipalThingsCommand,
+  ListTargetsForPolicyCommand,
+  ListThingGroupsCommand,
+  ListThingGroupsForThingCommand,
+  ListThingPrincipalsCommand,
+  ListThingTypesCommand,
+  ListThingsCommand,
+  RegisterCertificateWithoutCACommand,
+  RemoveThingFromThingGroupCommand,
+  SetDefaultPolicyVersionCommand,
+  UpdateCertificateCommand,
+  UpdateThingCommand,
+  UpdateThingGroupCommand,
+} from "@aws-sdk/client-iot";
+import {
+  DeleteThingShadowCommand,
+  GetThingShadowCommand,
+  IoTDataPlaneClient,
+  UpdateThingShadowCommand,
+} from "@aws-sdk/client-iot-data-plane";
+import type { Identity } from "../shared/entities";
+import type { Actual, PolicyVersionActual, ShadowActual } from "./actual";
+import type { IotCall } from "./calls";
+import { certArn, targetArn, type Place } from "./converge";
+
+/** Kinds the sweep lists in the local registry. */
+export type ListedKind = "thing" | "thingType" | "thingGroup" | "policy" | "certificate";
+
+export interface ReconcilerIotPort {
+  read(id: Identity, place: Place, deleting: boolean): Promise<Actual | null>;
+  send(call: IotCall): Promise<void>;
+  listNames(kind: ListedKind, cursor?: string): Promise<{ names: string[]; cursor?: string }>;
+}
+
+export const errorName = (error: unknown): string =>
+  (error as { name?: string } | undefined)?.name ?? "";
+
+async function orNull<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (error) {
+    if (errorName(error) === "ResourceNotFoundException") return null;
+    throw error;
+  }
+}
+
+/** Drains a paginated list call. */
+async function all<T>(
+  page: (marker?: string) => Promise<{ items: T[]; next?: string }>,
+): Promise<T[]> {
+  const out: T[] = [];
+  let marker: string | undefined;
+  do {
+    const result = await page(marker);
+    out.push(...result.items);
+    marker = result.next;
+  } while (marker);
+  return out;
+}
+
+/**
+ * Clients for the reconciler: adaptive retry (client-side rate limiting that backs off on
+ * ThrottlingException) and more attempts than the default 3, since throttling under a bulk
+ * re-sync is expected, not exceptional.
+ */
+export function reconcilerClients(): { iot: IoTClient; data: IoTDataPlaneClient } {
+  const config = { retryMode: "adaptive", maxAttempts: 8 } as const;
+  return { iot: new IoTClient(config), data: new IoTDataPlaneClient(config) };
+}
+
+export function sdkReconcilerIot({ iot, data } = reconcilerClients()): ReconcilerIotPort {
+  const decoder = new TextDecoder();
+  return {
+    async read(id, place, deleting) {
+      switch (id.kind) {
+        case "thing":
+          return orNull(async () => {
+            const out = await iot.send(new DescribeThingCommand({ thingName: id.thingName }));
+            const principals = deleting
+              ? await all(async (nextToken) => {
+                  const page = await iot.send(
+                    new ListThingPrincipalsCommand({ thingName: id.thingName, nextToken }),
+                  );
+                  return { items: page.principals ?? [], next: page.nextToken };
+                })
+              : [];
+            return {
+              thingTypeName: out.thingTypeName ?? null,
+              attributes: out.attributes ?? {},
+              version: out.version ?? 0,
+              principals,
+            };
+          });
+        case "thingType":
+          return orNull(async () => {
+            const out = await iot.send(
+              new DescribeThingTypeCommand({ thingTypeName: id.thingTypeName }),
+            );
+            return {
+              deprecated: out.thingTypeMetadata?.deprecated ?? false,
+              description: out.thingTypeProperties?.thingTypeDescription ?? null,
+              searchableAttributes: out.thingTypeProperties?.searchableAttributes ?? [],
+            };
+          });
+        case "thingGroup":
+          return orNull(async () => {
+            const out = await iot.send(
+              new DescribeThingGroupCommand({ thingGroupName: id.thingGroupName }),
+            );
+            return {
+              parentGroupName: out.thingGroupMetadata?.parentGroupName ?? null,
+              description: out.thingGroupProperties?.thingGroupDescription ?? null,
+              attributes: out.thingGroupProperties?.attributePayload?.attributes ?? {},
+              version: out.version ?? 0,
+            };
+          });
+        case "membership": {
+          const groups = await orNull(() =>
+            all(async (nextToken) => {
+              const page = await iot.send(
+                new ListThingGroupsForThingCommand({ thingName: id.thingName, nextToken }),
+              );
+              return { items: page.thingGroups ?? [], next: page.nextToken };
+            }),
+          );
+          return { present: !!groups?.some((g) => g.groupName === id.thingGroupName) };
+        }
+        case "certificate":
+          return orNull(async () => {
+            const out = await iot.send(
+              new DescribeCertificateCommand({ certificateId: id.certificateId }),
+            );
+            const arn = certArn(place, id.certificateId);
+            const policies = deleting
+              ? await all(async (marker) => {
+                  const page = await iot.send(
+                    new ListAttachedPoliciesCommand({ target: arn, marker }),
+                  );
+                  return {
+                    items: (page.policies ?? []).map((p) => p.policyName!),
+                    next: page.nextMarker,
+                  };
+                })
+              : [];
+            const things = deleting
+              ? await all(async (nextToken) => {
+                  const page = await iot.send(
+                    new ListPrincipalThingsCommand({ principal: arn, nextToken }),
+                  );
+                  return { items: page.things ?? [], next: page.nextToken };
+                })
+              : [];
+            return { status: out.certificateDescription?.status ?? "INACTIVE", policies, things };
+          });
+        case "policy":
+          return orNull(async () => {
+            const policy = await iot.send(new GetPolicyCommand({ policyName: id.policyName }));
+            const listed = await iot.send(
+              new ListPolicyVersionsCommand({ policyName: id.policyName }),
+            );
+            const versions: PolicyVersionActual[] = (listed.policyVersions ?? []).map((v) => ({
+              versionId: v.versionId!,
+              isDefault: v.isDefaultVersion ?? false,
+              createDate: v.createDate?.getTime() ?? 0,
+              ...(v.versionId === policy.defaultVersionId
+                ? { document: policy.policyDocument }
+                : {}),
+            }));
+            const targets = deleting
+              ? await all(async (marker) => {
+                  const page = await iot.send(
+                    new ListTargetsForPolicyCommand({ policyName: id.policyName, marker }),
+                  );
+                  return { items: page.targets ?? [], next: page.nextMarker };
+                })
+              : [];
+            return { versions, targets };
+          });
+        case "policyAttachment": {
+          const policies = await orNull(() =>
+            all(async (marker) => {
+              const page = await iot.send(
+                new ListAttachedPoliciesCommand({ target: targetArn(place, id.target), marker }),
+              );
+              return { items: page.policies ?? [], next: page.nextMarker };
+            }),
+          );
+          return { present: !!policies?.some((p) => p.policyName === id.policyName) };
+        }
+        case "principalAttachment": {
+          const principals = await orNull(() =>
+            all(async (nextToken) => {
+              const page = await iot.send(
+                new ListThingPrincipalsCommand({ thingName: id.thingName, nextToken }),
+              );
+              return { items: page.principals ?? [], next: page.nextToken };
+            }),
+          );
+          return { present: !!principals?.includes(certArn(place, id.certificateId)) };
+        }
+        case "shadow":
+          return orNull(async () => {
+            const out = await data.send(
+              new GetThingShadowCommand({
+                thingName: id.thingName,
+                shadowName: id.shadowName ?? undefined,
+              }),
+            );
+            const doc = JSON.parse(decoder.decode(out.payload)) as {
+              state?: ShadowActual["state"];
+              version?: number;
+            };
+            const state: ShadowActual["state"] = {};
+            if (doc.state?.desired) state.desired = doc.state.desired;
+            if (doc.state?.reported) state.reported = doc.state.reported;
+            return { state, version: doc.version ?? 0 };
+          });
+      }
+    },
+
+    async send(c) {
+      switch (c.api) {
+        case "CreateThing":
+          return void (await iot.send(new CreateThingCommand(c.input)));
+        case "UpdateThing":
+          return void (await iot.send(new UpdateThingCommand(c.input)));
+        case "DeleteThing":
+          return void (await iot.send(new DeleteThingCommand(c.input)));
+        case "CreateThingType":
+          return void (await iot.send(new CreateThingTypeCommand(c.input)));
+        case "DeprecateThingType":
+          return void (await iot.send(new DeprecateThingTypeCommand(c.input)));
+        case "DeleteThingType":
+          return void (await iot.send(new DeleteThingTypeCommand(c.input)));
+        case "CreateThingGroup":
+          return void (await iot.send(new CreateThingGroupCommand(c.input)));
+        case "UpdateThingGroup":
+          return void (await iot.send(new UpdateThingGroupCommand(c.input)));
+        case "DeleteThingGroup":
+          return void (await iot.send(new DeleteThingGroupCommand(c.input)));
+        case "AddThingToThingGroup":
+          return void (await iot.send(new AddThingToThingGroupCommand(c.input)));
+        case "RemoveThingFromThingGroup":
+          return void (await iot.send(new RemoveThingFromThingGroupCommand(c.input)));
+        case "RegisterCertificateWithoutCA":
+          return void (await iot.send(new RegisterCertificateWithoutCACommand(c.input)));
+        case "UpdateCertificate":
+          return void (await iot.send(new UpdateCertificateCommand(c.input)));
+        case "DeleteCertificate":
+          return void (await iot.send(new DeleteCertificateCommand(c.input)));
+        case "CreatePolicy":
+          return void (await iot.send(new CreatePolicyCommand(c.input)));
+        case "CreatePolicyVersion":
+          return void (await iot.send(new CreatePolicyVersionCommand(c.input)));
+        case "DeletePolicyVersion":
+          return void (await iot.send(new DeletePolicyVersionCommand(c.input)));
+        case "SetDefaultPolicyVersion":
+          return void (await iot.send(new SetDefaultPolicyVersionCommand(c.input)));
+        case "DeletePolicy":
+          return void (await iot.send(new DeletePolicyCommand(c.input)));
+        case "AttachPolicy":
+          return void (await iot.send(new AttachPolicyCommand(c.input)));
+        case "DetachPolicy":
+          return void (await iot.send(new DetachPolicyCommand(c.input)));
+        case "AttachThingPrincipal":
+          return void (await iot.send(new AttachThingPrincipalCommand(c.input)));
+        case "DetachThingPrincipal":
+          return void (await iot.send(new DetachThingPrincipalCommand(c.input)));
+        case "UpdateThingShadow":
+          return void (await data.send(
+            new UpdateThingShadowCommand({
+              thingName: c.input.thingName,
+              shadowName: c.input.shadowName,
+              payload: new TextEncoder().encode(JSON.stringify(c.input.payload)),
+            }),
+          ));
+        case "DeleteThingShadow":
+          return void (await data.send(new DeleteThingShadowCommand(c.input)));
+      }
+    },
+
+    async listNames(kind, cursor) {
+      const maxResults = 250;
+      switch (kind) {
+        case "thing": {
+          const out = await iot.send(new ListThingsCommand({ nextToken: cursor, maxResults }));
+          return { names: (out.things ?? []).map((t) => t.thingName!), cursor: out.nextToken };
+        }
+        case "thingType": {
+          const out = await iot.send(new ListThingTypesCommand({ nextToken: cursor, maxResults }));
+          return {
+            names: (out.thingTypes ?? []).map((t) => t.thingTypeName!),
+            cursor: out.nextToken,
+          };
+        }
+        case "thingGroup": {
+          const out = await iot.send(new ListThingGroupsCommand({ nextToken: cursor, maxResults }));
+          return { names: (out.thingGroups ?? []).map((g) => g.groupName!), cursor: out.nextToken };
+        }
+        case "policy": {
+          const out = await iot.send(
+            new ListPoliciesCommand({ marker: cursor, pageSize: maxResults }),
+          );
+          return { names: (out.policies ?? []).map((p) => p.policyName!), cursor: out.nextMarker };
+        }
+        case "certificate": {
+          const out = await iot.send(
+            new ListCertificatesCommand({ marker: cursor, pageSize: maxResults }),
+          );
+          return {
+            names: (out.certificates ?? []).map((c) => c.certificateId!),
+            cursor: out.nextMarker,
+          };
+        }
+      }
+    },
+  };
+}

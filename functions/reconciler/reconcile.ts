@@ -1,0 +1,238 @@
+/**
+ * Orchestration of the reconciler: converges a set of registry items against local IoT with
+ * bounded concurrency. Dependencies inside the set are waited for (a certificate before its
+ * attachments), dependencies outside it are converged on demand when IoT says they are missing.
+ * Each item first tries its one idempotent create (no read for a new device), then falls back to
+ * read + diff; an item that cannot converge goes to the DLQ with its key.
+ */
+import type { Clock } from "../shared/clock";
+import { identityOf, type Identity } from "../shared/entities";
+import type { RegistryItem } from "../shared/registryItem";
+import type { RegistryTablePort } from "../shared/registryTable";
+import {
+  blindCreate,
+  ConvergenceError,
+  dependenciesOf,
+  KIND_RANK,
+  planConvergence,
+  type Place,
+} from "./converge";
+import type { DlqPort } from "./dlq";
+import { errorName, type ReconcilerIotPort } from "./iot";
+import type { Pacer } from "./pacer";
+
+export interface ReconcileDeps {
+  iot: ReconcilerIotPort;
+  table: RegistryTablePort;
+  dlq: DlqPort;
+  pacer: Pacer;
+  place: Place;
+  clock: Clock;
+  maxConcurrency: number;
+  log?: (message: string, fields: Record<string, unknown>) => void;
+  /**
+   * Versions this container converged lately (kept across invocations, bounded): an item already
+   * converged at its current version, e.g. as a dependency of another, costs no IoT call when its
+   * own stream record comes. The sweep passes none, since finding drift is its purpose.
+   */
+  recent?: RecentlyConverged;
+}
+
+/** A bounded map of key -> version converged, oldest forgotten first. */
+export class RecentlyConverged {
+  private readonly versions = new Map<string, number>();
+  constructor(private readonly capacity = 20_000) {}
+  has(item: RegistryItem): boolean {
+    return this.versions.get(item.pk) === item.version;
+  }
+  add(item: RegistryItem): void {
+    this.versions.delete(item.pk);
+    this.versions.set(item.pk, item.version);
+    if (this.versions.size > this.capacity) {
+      this.versions.delete(this.versions.keys().next().value!);
+    }
+  }
+}
+
+export type ItemOutcome = "converged" | "dead-lettered";
+
+export interface ReconcileReport {
+  converged: number;
+  deadLettered: string[];
+  /** Keys whose outcome could not even be recorded (DLQ unreachable): the caller retries them. */
+  failed: string[];
+  calls: number;
+}
+
+const MAX_ATTEMPTS = 4;
+const MAX_DEPENDENCY_DEPTH = 3;
+
+/** IoT read APIs behind each kind's `read`, for pacing. */
+const READ_APIS: Record<Identity["kind"], string[]> = {
+  thing: ["DescribeThing"],
+  thingType: ["DescribeThingType"],
+  thingGroup: ["DescribeThingGroup"],
+  membership: ["ListThingGroupsForThing"],
+  certificate: ["DescribeCertificate"],
+  policy: ["GetPolicy", "ListPolicyVersions"],
+  policyAttachment: ["ListAttachedPolicies"],
+  principalAttachment: ["ListThingPrincipals"],
+  shadow: ["GetThingShadow"],
+};
+
+/** Errors after which a fresh read and a new plan can succeed. */
+const RETRY_AFTER_READ = new Set([
+  "ResourceAlreadyExistsException",
+  "VersionConflictException",
+  "ConflictException",
+  "ThrottlingException",
+  "DeleteConflictException",
+  "CertificateStateException",
+  "ServiceUnavailableException",
+  "InternalFailureException",
+]);
+
+export class Reconciler {
+  private inflight = new Map<string, Promise<ItemOutcome>>();
+  private calls = 0;
+
+  constructor(private readonly deps: ReconcileDeps) {}
+
+  /** Converges a set of items: live ones dependencies first, then deletes, dependents first. */
+  async reconcileAll(items: RegistryItem[], blind: boolean): Promise<ReconcileReport> {
+    const report: ReconcileReport = { converged: 0, deadLettered: [], failed: [], calls: 0 };
+    // Level-triggered: converge to the item as it is now in the table, not to the (possibly
+    // older, possibly repeated) image that announced it, so order and duplicates do not matter.
+    const latest = new Map<string, RegistryItem>();
+    await this.pool([...new Set(items.map((i) => i.pk))], async (pk) => {
+      const current = await this.deps.table.get(pk);
+      if (current && this.deps.recent?.has(current)) report.converged += 1;
+      else if (current) latest.set(pk, current);
+    });
+    items = [...latest.values()];
+    const record = async (item: RegistryItem) => {
+      try {
+        const outcome = await this.once(item, blind, 0);
+        if (outcome === "converged") report.converged += 1;
+        else report.deadLettered.push(item.pk);
+      } catch (error) {
+        this.deps.log?.("could not converge nor dead-letter", {
+          key: item.pk,
+          error: String(error),
+        });
+        report.failed.push(item.pk);
+      }
+    };
+    // Live items: one pool per kind, all kinds at once, so a kind held back by a low quota
+    // (certificates at 10 TPS) never keeps workers from the others. An item waits for the
+    // dependencies that are in the same set, of another kind, to finish first.
+    const live = items.filter((i) => !i.deleted);
+    const release = new Map<string, () => void>();
+    const finished = new Map(
+      live.map((i) => [i.pk, new Promise<void>((resolve) => release.set(i.pk, resolve))]),
+    );
+    const byKind = new Map<RegistryItem["kind"], RegistryItem[]>();
+    for (const item of live) byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), item]);
+    await Promise.all(
+      [...byKind.values()].map((group) =>
+        this.pool(group, async (item) => {
+          for (const dep of dependenciesOf(item)) {
+            if (!dep.startsWith(`${item.kind}#`)) await finished.get(dep);
+          }
+          await record(item);
+          release.get(item.pk)!();
+        }),
+      ),
+    );
+    // Deletes: dependents before what they depend on, so detaches come before deletes.
+    const deletes = items
+      .filter((i) => i.deleted)
+      .sort((a, b) => KIND_RANK[b.kind] - KIND_RANK[a.kind]);
+    await this.pool(deletes, record);
+    report.calls = this.calls;
+    return report;
+  }
+
+  /** Runs `work` over `items` with at most maxConcurrency in flight, in queue order. */
+  private async pool<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) await work(items[next++]);
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(this.deps.maxConcurrency, items.length) }, worker),
+    );
+  }
+
+  /** One convergence per key at a time; concurrent requests for the same key share it. */
+  private once(item: RegistryItem, blind: boolean, depth: number): Promise<ItemOutcome> {
+    const running = this.inflight.get(item.pk);
+    if (running) return running;
+    const promise = this.converge(item, blind, depth);
+    this.inflight.set(item.pk, promise);
+    return promise;
+  }
+
+  private async send(call: Parameters<ReconcilerIotPort["send"]>[0]): Promise<void> {
+    await this.deps.pacer.take(call.api);
+    this.calls += 1;
+    await this.deps.iot.send(call);
+  }
+
+  private async read(id: Identity, deleting: boolean) {
+    for (const api of READ_APIS[id.kind]) await this.deps.pacer.take(api);
+    this.calls += READ_APIS[id.kind].length;
+    return this.deps.iot.read(id, this.deps.place, deleting);
+  }
+
+  private async converge(item: RegistryItem, blind: boolean, depth: number): Promise<ItemOutcome> {
+    const outcome = await this.attempts(item, blind, depth);
+    if (outcome === "converged") this.deps.recent?.add(item);
+    return outcome;
+  }
+
+  private async attempts(item: RegistryItem, blind: boolean, depth: number): Promise<ItemOutcome> {
+    const { place, clock } = this.deps;
+    const id = identityOf(item.pk);
+    let reason = "";
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      try {
+        const create = blind && attempt === 1 ? blindCreate(item, place) : undefined;
+        if (create) {
+          try {
+            await this.send(create);
+            return "converged";
+          } catch (error) {
+            // Exists already (maybe with other content): read and diff below.
+            if (errorName(error) !== "ResourceAlreadyExistsException") throw error;
+          }
+        }
+        const actual = await this.read(id, item.deleted);
+        for (const call of planConvergence(item, actual, place)) await this.send(call);
+        return "converged";
+      } catch (error) {
+        reason = `${errorName(error) || "Error"}: ${(error as Error).message}`;
+        if (error instanceof ConvergenceError) break;
+        const name = errorName(error);
+        if (name === "ResourceNotFoundException" && !item.deleted && depth < MAX_DEPENDENCY_DEPTH) {
+          await this.convergeDependencies(item, depth);
+          continue;
+        }
+        if (!RETRY_AFTER_READ.has(name)) break;
+        // IoT is eventually consistent after detaches and under contention: back off, re-read.
+        await clock.sleep(100 * 2 ** attempt);
+      }
+    }
+    this.deps.log?.("dead-lettering", { key: item.pk, reason });
+    await this.deps.dlq.send({ key: item.pk, version: item.version, reason });
+    return "dead-lettered";
+  }
+
+  /** Converges, from the table, the live dependencies of an item that IoT reported missing. */
+  private async convergeDependencies(item: RegistryItem, depth: number): Promise<void> {
+    for (const key of dependenciesOf(item)) {
+      const dep = await this.deps.table.get(key);
+      if (dep && !dep.deleted) await this.once(dep, true, depth + 1);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Anti-entropy sweep of one segment (Step Functions runs the segments as a Distributed Map):
+ * table -> IoT converges every item of the segment with read + diff (no blind creates: drift is
+ * the point), and IoT -> table captures local entities the table has never heard of (no item,
+ * not even a tombstone: so neither we nor the other region created or deleted them). Local names
+ * are split among segments by a hash, so each is looked at by exactly one segment.
+ */
+import type { CaptureIotPort } from "../capture/iot";
+import { keys } from "../shared/entities";
+import type { RegistryItem } from "../shared/registryItem";
+import type { RegistryTablePort } from "../shared/registryTable";
+import type { ListedKind, ReconcilerIotPort } from "./iot";
+import type { Pacer } from "./pacer";
+import type { Reconciler, ReconcileReport } from "./reconcile";
+
+export interface SweepRequest {
+  segment: number;
+  totalSegments: number;
+}
+
+export interface SweepDeps {
+  table: RegistryTablePort;
+  iot: ReconcilerIotPort;
+  lookups: CaptureIotPort;
+  pacer: Pacer;
+  reconciler: () => Reconciler;
+  region: string;
+  now: () => number;
+}
+
+export interface SweepReport extends ReconcileReport {
+  captured: string[];
+}
+
+export function parseSweep(event: unknown): SweepRequest | undefined {
+  const sweep = (event as { sweep?: Partial<SweepRequest> } | null)?.sweep;
+  if (!sweep) return undefined;
+  const { segment, totalSegments } = sweep;
+  if (
+    !Number.isInteger(totalSegments) ||
+    totalSegments! < 1 ||
+    !Number.isInteger(segment) ||
+    segment! < 0 ||
+    segment! >= totalSegments!
+  ) {
+    throw new Error(
+      `sweep: expected integers 0 <= segment < totalSegments, got ${JSON.stringify(sweep)}`,
+    );
+  }
+  return { segment: segment!, totalSegments: totalSegments! };
+}
+
+/** FNV-1a: a stable, cheap split of names among segments. */
+export function segmentOf(name: string, totalSegments: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    hash ^= name.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % totalSegments;
+}
+
+const LISTED: { kind: ListedKind; listApi: string; key: (name: string) => string }[] = [
+  { kind: "thingType", listApi: "ListThingTypes", key: keys.thingType },
+  { kind: "thingGroup", listApi: "ListThingGroups", key: keys.thingGroup },
+  { kind: "policy", listApi: "ListPolicies", key: keys.policy },
+  { kind: "certificate", listApi: "ListCertificates", key: keys.certificate },
+  { kind: "thing", listApi: "ListThings", key: keys.thing },
+];
+
+export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Promise<SweepReport> {
+  const report: SweepReport = {
+    converged: 0,
+    deadLettered: [],
+    failed: [],
+    calls: 0,
+    captured: [],
+  };
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.table.scanSegment(request.segment, request.totalSegments, cursor);
+    const result = await deps.reconciler().reconcileAll(page.items, false);
+    report.converged += result.converged;
+    report.deadLettered.push(...result.deadLettered);
+    report.failed.push(...result.failed);
+    report.calls += result.calls;
+    cursor = page.cursor;
+  } while (cursor);
+
+  for (const listed of LISTED) {
+    let next: string | undefined;
+    do {
+      await deps.pacer.take(listed.listApi);
+      const page = await deps.iot.listNames(listed.kind, next);
+      for (const name of page.names) {
+        if (segmentOf(name, request.totalSegments) !== request.segment) continue;
+        const key = listed.key(name);
+        if (await deps.table.get(key)) continue;
+        const desired = await describe(listed.kind, name, deps.lookups);
+        if (!desired) continue;
+        const now = deps.now();
+        const item: RegistryItem = {
+          pk: key,
+          kind: listed.kind,
+          version: now,
+          updatedAt: new Date(now).toISOString(),
+          updatedBy: `sweep:${deps.region}`,
+          deleted: false,
+          desired: { ...desired },
+        };
+        if (await deps.table.putIfNewer(item)) report.captured.push(key);
+      }
+      next = page.cursor;
+    } while (next);
+  }
+  return report;
+}
+
+function describe(kind: ListedKind, name: string, lookups: CaptureIotPort) {
+  switch (kind) {
+    case "thing":
+      return lookups.thing(name);
+    case "thingType":
+      // Thing types are rare and immutable: their events suffice; the sweep converges known ones.
+      return Promise.resolve(null);
+    case "thingGroup":
+      return lookups.thingGroup(name);
+    case "policy":
+      return lookups.policy(name);
+    case "certificate":
+      return lookups.certificate(name);
+  }
+}

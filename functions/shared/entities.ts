@@ -1,0 +1,143 @@
+/**
+ * The `desired` shape of each registry item kind. Region-neutral on purpose: entities are named by
+ * their IoT names and certificate ids (a certificate id is the SHA-256 of the certificate, so it is
+ * the same in every region), never by ARN. Reconcilers build ARNs for their own region.
+ */
+import { registryKey } from "./registryItem";
+
+export interface ThingDesired {
+  thingName: string;
+  thingTypeName: string | null;
+  attributes: Record<string, string>;
+}
+
+export interface ThingTypeDesired {
+  thingTypeName: string;
+  description: string | null;
+  searchableAttributes: string[];
+  deprecated: boolean;
+}
+
+export interface ThingGroupDesired {
+  thingGroupName: string;
+  parentGroupName: string | null;
+  description: string | null;
+  attributes: Record<string, string>;
+}
+
+export interface MembershipDesired {
+  thingGroupName: string;
+  thingName: string;
+}
+
+export type CertificateStatus = "ACTIVE" | "INACTIVE" | "REVOKED";
+
+export interface CertificateDesired {
+  certificateId: string;
+  certificatePem: string;
+  status: CertificateStatus;
+}
+
+export interface PolicyDesired {
+  policyName: string;
+  /** The default version's document, as written (ARNs of the writer's region included). */
+  document: string;
+}
+
+/** What a policy is attached to: a certificate or a thing group. */
+export type PolicyTarget = { type: "cert"; id: string } | { type: "thinggroup"; id: string };
+
+export interface PolicyAttachmentDesired {
+  policyName: string;
+  target: PolicyTarget;
+}
+
+export interface PrincipalAttachmentDesired {
+  thingName: string;
+  certificateId: string;
+}
+
+/** Key part of the classic (unnamed) shadow; `$` cannot appear in shadow names. */
+export const CLASSIC_SHADOW = "$classic";
+
+export interface ShadowDesired {
+  thingName: string;
+  /** Null for the classic shadow. */
+  shadowName: string | null;
+  /** `state` of the shadow document (desired / reported), metadata left out. */
+  state: { desired?: Record<string, unknown> | null; reported?: Record<string, unknown> | null };
+}
+
+export const keys = {
+  thing: (name: string) => registryKey("thing", name),
+  thingType: (name: string) => registryKey("thingType", name),
+  thingGroup: (name: string) => registryKey("thingGroup", name),
+  membership: (group: string, thing: string) => registryKey("membership", group, thing),
+  certificate: (id: string) => registryKey("certificate", id),
+  policy: (name: string) => registryKey("policy", name),
+  policyAttachment: (policy: string, target: PolicyTarget) =>
+    registryKey("policyAttachment", policy, `${target.type}/${target.id}`),
+  principalAttachment: (thing: string, certificateId: string) =>
+    registryKey("principalAttachment", thing, `cert/${certificateId}`),
+  shadow: (thing: string, shadowName: string | null) =>
+    registryKey("shadow", thing, shadowName ?? CLASSIC_SHADOW),
+};
+
+/** The names a registry key identifies (what a tombstone still tells: it has no `desired`). */
+export type Identity =
+  | { kind: "thing"; thingName: string }
+  | { kind: "thingType"; thingTypeName: string }
+  | { kind: "thingGroup"; thingGroupName: string }
+  | { kind: "membership"; thingGroupName: string; thingName: string }
+  | { kind: "certificate"; certificateId: string }
+  | { kind: "policy"; policyName: string }
+  | { kind: "policyAttachment"; policyName: string; target: PolicyTarget }
+  | { kind: "principalAttachment"; thingName: string; certificateId: string }
+  | { kind: "shadow"; thingName: string; shadowName: string | null };
+
+/** Parses a registry key back into the entity's names; throws on a malformed key. */
+export function identityOf(pk: string): Identity {
+  const hash = pk.indexOf("#");
+  const kind = pk.slice(0, hash);
+  const parts = pk.slice(hash + 1).split("|");
+  const bad = (): never => {
+    throw new Error(
+      `registry key ${JSON.stringify(pk)}: expected <kind>#<id>[|<id>] of a known kind`,
+    );
+  };
+  if (hash < 1 || parts.some((p) => !p)) bad();
+  const slashed = (part: string): [string, string] => {
+    const slash = part.indexOf("/");
+    if (slash < 1) bad();
+    return [part.slice(0, slash), part.slice(slash + 1)];
+  };
+  switch (kind) {
+    case "thing":
+      return { kind, thingName: parts[0] };
+    case "thingType":
+      return { kind, thingTypeName: parts[0] };
+    case "thingGroup":
+      return { kind, thingGroupName: parts[0] };
+    case "membership":
+      return { kind, thingGroupName: parts[0], thingName: parts[1] ?? bad() };
+    case "certificate":
+      return { kind, certificateId: parts[0] };
+    case "policy":
+      return { kind, policyName: parts[0] };
+    case "policyAttachment": {
+      const [type, id] = slashed(parts[1] ?? bad());
+      if (type !== "cert" && type !== "thinggroup") bad();
+      return { kind, policyName: parts[0], target: { type: type as PolicyTarget["type"], id } };
+    }
+    case "principalAttachment":
+      return { kind, thingName: parts[0], certificateId: slashed(parts[1] ?? bad())[1] };
+    case "shadow":
+      return {
+        kind,
+        thingName: parts[0],
+        shadowName: (parts[1] ?? bad()) === CLASSIC_SHADOW ? null : parts[1],
+      };
+    default:
+      return bad();
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Port over the registry global table (DynamoDB, document client). The only writer primitive is
+ * the conditional put of the item contract: a write lands only when the key is new or the stored
+ * version is older, so replays, duplicates and echoes never overwrite a newer state.
+ */
+import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { RegistryItem } from "./registryItem";
+
+export const NEWER_VERSION_CONDITION = "attribute_not_exists(pk) OR version < :version";
+
+export interface RegistryTablePort {
+  get(pk: string): Promise<RegistryItem | undefined>;
+  /** Writes the item when it is newer; false when a newer or equal version is already stored. */
+  putIfNewer(item: RegistryItem): Promise<boolean>;
+  /** One page of one scan segment; pass the returned cursor back until it is undefined. */
+  scanSegment(
+    segment: number,
+    totalSegments: number,
+    cursor?: Record<string, unknown>,
+  ): Promise<{ items: RegistryItem[]; cursor?: Record<string, unknown> }>;
+}
+
+export function dynamoRegistryTable(
+  tableName: string,
+  client: DynamoDBDocumentClient = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ retryMode: "adaptive" }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  ),
+): RegistryTablePort {
+  return {
+    async get(pk) {
+      // Strongly consistent: the newer-and-different check must see this region's latest write.
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: { pk }, ConsistentRead: true }),
+      );
+      return out.Item as RegistryItem | undefined;
+    },
+    async putIfNewer(item) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: NEWER_VERSION_CONDITION,
+            ExpressionAttributeValues: { ":version": item.version },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
+        throw error;
+      }
+    },
+    async scanSegment(segment, totalSegments, cursor) {
+      const out = await client.send(
+        new ScanCommand({
+          TableName: tableName,
+          Segment: segment,
+          TotalSegments: totalSegments,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      return { items: (out.Items ?? []) as RegistryItem[], cursor: out.LastEvaluatedKey };
+    },
+  };
+}

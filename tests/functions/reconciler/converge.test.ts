@@ -1,0 +1,227 @@
+import { strict as assert } from "assert";
+import type { PolicyActual } from "../../../functions/reconciler/actual";
+import {
+  ConvergenceError,
+  localizePolicyDocument,
+  planConvergence,
+  type Place,
+} from "../../../functions/reconciler/converge";
+import type { RegistryItem } from "../../../functions/shared/registryItem";
+
+const here: Place = { region: "eu-central-1", account: "111111111111" };
+const item = (pk: string, desired: Record<string, unknown> | null): RegistryItem => ({
+  pk,
+  kind: pk.split("#")[0] as RegistryItem["kind"],
+  version: 1,
+  updatedAt: "",
+  updatedBy: "test",
+  deleted: desired === null,
+  desired,
+});
+
+const primaryDoc = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Action: "iot:Connect",
+      Resource: "arn:aws:iot:eu-west-1:111111111111:client/${iot:Connection.Thing.ThingName}",
+    },
+    {
+      Effect: "Allow",
+      Action: "iot:Publish",
+      Resource: [
+        "arn:aws:iot:eu-west-1:111111111111:topic/dt/*",
+        "arn:aws:iot:*:111111111111:topic/any",
+        "arn:aws:s3:::bucket/eu-west-1",
+      ],
+    },
+  ],
+});
+
+describe("reconciler convergence plan", () => {
+  it("rewrites IoT ARNs of the other region to its own by parsing, leaving wildcards and other services", () => {
+    const doc = JSON.parse(localizePolicyDocument(primaryDoc, "eu-central-1")) as {
+      Statement: { Resource: unknown }[];
+    };
+    assert.equal(
+      doc.Statement[0].Resource,
+      "arn:aws:iot:eu-central-1:111111111111:client/${iot:Connection.Thing.ThingName}",
+    );
+    assert.deepEqual(doc.Statement[1].Resource, [
+      "arn:aws:iot:eu-central-1:111111111111:topic/dt/*",
+      "arn:aws:iot:*:111111111111:topic/any",
+      "arn:aws:s3:::bucket/eu-west-1",
+    ]);
+  });
+
+  it("creates a missing policy with the localized document", () => {
+    const [call] = planConvergence(
+      item("policy#fleet", { policyName: "fleet", document: primaryDoc }),
+      null,
+      here,
+    );
+    assert.equal(call.api, "CreatePolicy");
+    assert.match(
+      (call.input as { policyDocument: string }).policyDocument,
+      /eu-central-1:111111111111:client/,
+    );
+    assert.doesNotMatch(
+      (call.input as { policyDocument: string }).policyDocument,
+      /eu-west-1:111111111111:client/,
+    );
+  });
+
+  it("makes no call when the policy already matches once localized (no version churn between regions)", () => {
+    const actual: PolicyActual = {
+      versions: [
+        {
+          versionId: "1",
+          isDefault: true,
+          createDate: 1,
+          document: localizePolicyDocument(primaryDoc, here.region),
+        },
+      ],
+      targets: [],
+    };
+    assert.deepEqual(
+      planConvergence(
+        item("policy#fleet", { policyName: "fleet", document: primaryDoc }),
+        actual,
+        here,
+      ),
+      [],
+    );
+  });
+
+  it("deletes the oldest non-default version before creating a sixth", () => {
+    const versions = [3, 1, 5, 2, 4].map((n) => ({
+      versionId: String(n),
+      isDefault: n === 5,
+      createDate: n * 10,
+      document: n === 5 ? "{}" : undefined,
+    }));
+    const plan = planConvergence(
+      item("policy#fleet", { policyName: "fleet", document: primaryDoc }),
+      { versions, targets: [] },
+      here,
+    );
+    assert.deepEqual(
+      plan.map((c) => c.api),
+      ["DeletePolicyVersion", "CreatePolicyVersion"],
+    );
+    assert.deepEqual(plan[0].input, { policyName: "fleet", policyVersionId: "1" });
+    assert.equal((plan[1].input as { setAsDefault: boolean }).setAsDefault, true);
+  });
+
+  it("sets an existing version as default instead of creating one", () => {
+    const doc = localizePolicyDocument(primaryDoc, here.region);
+    const versions = [
+      { versionId: "1", isDefault: false, createDate: 1, document: doc },
+      { versionId: "2", isDefault: true, createDate: 2, document: "{}" },
+    ];
+    assert.deepEqual(
+      planConvergence(
+        item("policy#fleet", { policyName: "fleet", document: primaryDoc }),
+        { versions, targets: [] },
+        here,
+      ),
+      [{ api: "SetDefaultPolicyVersion", input: { policyName: "fleet", policyVersionId: "1" } }],
+    );
+  });
+
+  it("detaches policies and things, then deactivates, before deleting a certificate", () => {
+    const plan = planConvergence(
+      item("certificate#c1", null),
+      { status: "ACTIVE", policies: ["fleet"], things: ["dev-1"] },
+      here,
+    );
+    const arn = "arn:aws:iot:eu-central-1:111111111111:cert/c1";
+    assert.deepEqual(plan, [
+      { api: "DetachPolicy", input: { policyName: "fleet", target: arn } },
+      { api: "DetachThingPrincipal", input: { thingName: "dev-1", principal: arn } },
+      { api: "UpdateCertificate", input: { certificateId: "c1", newStatus: "INACTIVE" } },
+      { api: "DeleteCertificate", input: { certificateId: "c1" } },
+    ]);
+  });
+
+  it("detaches principals before deleting a thing", () => {
+    const principal = "arn:aws:iot:eu-central-1:111111111111:cert/c1";
+    assert.deepEqual(
+      planConvergence(
+        item("thing#dev-1", null),
+        { thingTypeName: null, attributes: {}, version: 3, principals: [principal] },
+        here,
+      ).map((c) => c.api),
+      ["DetachThingPrincipal", "DeleteThing"],
+    );
+  });
+
+  it("replaces a thing's attributes with its version as guard, and does nothing when equal", () => {
+    const desired = { thingName: "dev-1", thingTypeName: null, attributes: { fw: "2" } };
+    assert.deepEqual(
+      planConvergence(
+        item("thing#dev-1", desired),
+        { thingTypeName: null, attributes: { fw: "1", old: "x" }, version: 7, principals: [] },
+        here,
+      ),
+      [
+        {
+          api: "UpdateThing",
+          input: {
+            thingName: "dev-1",
+            attributePayload: { attributes: { fw: "2" }, merge: false },
+            expectedVersion: 7,
+          },
+        },
+      ],
+    );
+    assert.deepEqual(
+      planConvergence(
+        item("thing#dev-1", desired),
+        { thingTypeName: null, attributes: { fw: "2" }, version: 7, principals: [] },
+        here,
+      ),
+      [],
+    );
+  });
+
+  it("patches a shadow against the version it read, clearing removed keys", () => {
+    const plan = planConvergence(
+      item("shadow#dev-1|config", {
+        thingName: "dev-1",
+        shadowName: "config",
+        state: { desired: { rate: 5 } },
+      }),
+      { state: { desired: { rate: 1, mode: "eco" }, reported: { rate: 1 } }, version: 12 },
+      here,
+    );
+    assert.deepEqual(plan, [
+      {
+        api: "UpdateThingShadow",
+        input: {
+          thingName: "dev-1",
+          shadowName: "config",
+          payload: { state: { desired: { mode: null, rate: 5 }, reported: null }, version: 12 },
+        },
+      },
+    ]);
+  });
+
+  it("refuses to move an existing thing group under another parent", () => {
+    assert.throws(
+      () =>
+        planConvergence(
+          item("thingGroup#fleet", {
+            thingGroupName: "fleet",
+            parentGroupName: "b",
+            description: null,
+            attributes: {},
+          }),
+          { parentGroupName: "a", description: null, attributes: {}, version: 1 },
+          here,
+        ),
+      ConvergenceError,
+    );
+  });
+});

@@ -1,0 +1,245 @@
+import { strict as assert } from "assert";
+import { captureEvent } from "../../../functions/capture/capture";
+import type { CloudTrailEvent, RulePayload } from "../../../functions/capture/normalize";
+import type { DeadLetter } from "../../../functions/reconciler/dlq";
+import { unpaced } from "../../../functions/reconciler/pacer";
+import { Reconciler } from "../../../functions/reconciler/reconcile";
+import type { RegistryItem } from "../../../functions/shared/registryItem";
+import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
+
+const ACCOUNT = "111111111111";
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/iot-dr-reconciler`;
+const PEM = "-----BEGIN CERTIFICATE-----\nMIIdev1\n-----END CERTIFICATE-----";
+const CERT = fakeCertificateId(PEM);
+const T0 = Date.parse("2026-11-26T04:00:00Z");
+
+const trail = (
+  eventName: string,
+  seconds: number,
+  req: Record<string, unknown>,
+  res: Record<string, unknown> = {},
+): CloudTrailEvent => ({
+  source: "aws.iot",
+  "detail-type": "AWS API Call via CloudTrail",
+  detail: {
+    eventName,
+    eventTime: new Date(T0 + seconds * 1000).toISOString(),
+    userIdentity: {
+      sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${ACCOUNT}:role/onboarding` } },
+    },
+    requestParameters: req,
+    responseElements: res,
+  },
+});
+const thing = (op: string, n: number, attributes: Record<string, string>): RulePayload => ({
+  topic: `$aws/events/thing/dev-1/${op}`,
+  receivedAt: T0 + n * 1000 + 200,
+  timestamp: T0 + n * 1000,
+  versionNumber: n,
+  thingName: "dev-1",
+  thingTypeName: null,
+  attributes,
+});
+const policyDoc = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Action: "iot:Connect",
+      Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:client/\${iot:ClientId}`,
+    },
+  ],
+});
+const primaryArn = (resource: string) => `arn:aws:iot:eu-west-1:${ACCOUNT}:${resource}`;
+
+/** The onboarding of one device as the primary region reports it. */
+const onboarding = [
+  trail("CreatePolicy", 1, { policyName: "fleet", policyDocument: policyDoc }),
+  trail(
+    "RegisterCertificateWithoutCA",
+    2,
+    { certificatePem: PEM, status: "ACTIVE" },
+    { certificateId: CERT },
+  ),
+  thing("created", 3, { fw: "1" }),
+  trail("AttachPolicy", 4, { policyName: "fleet", target: primaryArn(`cert/${CERT}`) }),
+  trail("AttachThingPrincipal", 5, { thingName: "dev-1", principal: primaryArn(`cert/${CERT}`) }),
+  thing("updated", 6, { fw: "2" }),
+];
+
+async function capturedItems(
+  events: unknown[],
+): Promise<{ table: FakeTable; items: RegistryItem[] }> {
+  const table = new FakeTable();
+  const primary = new FakeIot({ region: "eu-west-1", account: ACCOUNT });
+  const deps = {
+    table,
+    iot: primary.lookups(),
+    region: "eu-west-1",
+    reconcilerRoleArn: ROLE,
+    clock: manualClock(T0 + 10_000),
+  };
+  for (const event of events) await captureEvent(event, deps);
+  return { table, items: table.stream };
+}
+
+function secondary(table: FakeTable) {
+  const iot = new FakeIot({ region: "eu-central-1", account: ACCOUNT });
+  const letters: DeadLetter[] = [];
+  const reconciler = () =>
+    new Reconciler({
+      iot,
+      table,
+      dlq: { send: (l) => Promise.resolve(void letters.push(l)) },
+      pacer: unpaced,
+      place: iot.place,
+      clock: manualClock(),
+      maxConcurrency: 4,
+    });
+  return { iot, letters, reconciler };
+}
+
+const expected = {
+  things: { "dev-1": { type: null, attributes: { fw: "2" }, principals: [`cert/${CERT}`] } },
+  types: {},
+  groups: {},
+  memberships: [],
+  certs: { [CERT]: { pem: PEM, status: "ACTIVE" } },
+  policies: { fleet: policyDoc.replace("eu-west-1", "eu-central-1") },
+  attachments: { fleet: [`cert/${CERT}`] },
+  shadows: {},
+};
+
+describe("reconciler", () => {
+  const batchings: Record<string, (items: RegistryItem[]) => RegistryItem[][]> = {
+    "one batch in stream order": (items) => [items],
+    "one batch reversed": (items) => [[...items].reverse()],
+    "one item per batch, dependents first": (items) => [...items].reverse().map((i) => [i]),
+    "duplicated and interleaved batches": (items) => [
+      [items[3], items[0]],
+      [items[5], items[1], items[3]],
+      [items[4], items[2], items[0], items[5]],
+    ],
+  };
+  for (const [name, batching] of Object.entries(batchings)) {
+    it(`brings the other region to the same final state (${name})`, async () => {
+      const { table, items } = await capturedItems(onboarding);
+      const { iot, letters, reconciler } = secondary(table);
+      for (const batch of batching(items)) await reconciler().reconcileAll(batch, true);
+      assert.deepEqual(letters, []);
+      assert.deepEqual(iot.snapshot(), expected);
+    });
+  }
+
+  it("onboards a new device with one call per entity and no reads", async () => {
+    const { table, items } = await capturedItems(onboarding.slice(0, 5));
+    const { iot, reconciler } = secondary(table);
+    await reconciler().reconcileAll(items, true);
+    assert.deepEqual(iot.calls.map((c) => c.api).sort(), [
+      "AttachPolicy",
+      "AttachThingPrincipal",
+      "CreatePolicy",
+      "CreateThing",
+      "RegisterCertificateWithoutCA",
+    ]);
+  });
+
+  it("makes no call and writes nothing when the same batch comes again (echoes die out)", async () => {
+    const { table, items } = await capturedItems(onboarding);
+    const { iot, reconciler } = secondary(table);
+    await reconciler().reconcileAll(items, true);
+    const calls = iot.calls.length;
+    await reconciler().reconcileAll(items, false);
+    assert.equal(iot.calls.length, calls);
+
+    // The secondary's own registry events and CloudTrail calls come back to its capture.
+    const echoes: unknown[] = [
+      { ...thing("updated", 1, { fw: "2" }), timestamp: T0 + 60_000 },
+      {
+        ...trail("AttachPolicy", 70, {
+          policyName: "fleet",
+          target: `arn:aws:iot:eu-central-1:${ACCOUNT}:cert/${CERT}`,
+        }),
+        detail: {
+          ...trail("AttachPolicy", 70, {}).detail,
+          userIdentity: { sessionContext: { sessionIssuer: { arn: ROLE } } },
+        },
+      },
+    ];
+    const written = table.stream.length;
+    const deps = {
+      table,
+      iot: iot.lookups(),
+      region: "eu-central-1",
+      reconcilerRoleArn: ROLE,
+      clock: manualClock(T0 + 80_000),
+    };
+    for (const echo of echoes) await captureEvent(echo, deps);
+    assert.equal(table.stream.length, written);
+  });
+
+  it("converges tombstones in a safe order: detach, deactivate, then delete", async () => {
+    const { table, items } = await capturedItems(onboarding);
+    const { iot, reconciler } = secondary(table);
+    await reconciler().reconcileAll(items, true);
+    const written = table.stream.length;
+    const deps = {
+      table,
+      iot: new FakeIot(iot.place).lookups(),
+      region: "eu-west-1",
+      reconcilerRoleArn: ROLE,
+      clock: manualClock(T0 + 20_000),
+    };
+    await captureEvent(trail("DeleteCertificate", 9, { certificateId: CERT }), deps);
+    await captureEvent(thing("deleted", 8, {}), deps);
+    const tombstones = table.stream.slice(written);
+    assert.deepEqual(
+      tombstones.map((t) => [t.pk, t.deleted, t.desired]),
+      [
+        [`certificate#${CERT}`, true, null],
+        ["thing#dev-1", true, null],
+      ],
+    );
+    iot.calls = [];
+    await reconciler().reconcileAll(tombstones, true);
+    const order = iot.calls.map((c) => c.api);
+    const at = (api: (typeof order)[number]) => order.indexOf(api);
+    assert.ok(
+      at("DetachPolicy") >= 0 && at("DetachPolicy") < at("UpdateCertificate"),
+      order.join(),
+    );
+    assert.ok(at("UpdateCertificate") < at("DeleteCertificate"), order.join());
+    assert.ok(
+      at("DetachThingPrincipal") >= 0 && at("DetachThingPrincipal") < at("DeleteThing"),
+      order.join(),
+    );
+    assert.equal(iot.certs.size, 0);
+    assert.equal(iot.things.size, 0);
+  });
+
+  it("sends an entity that cannot converge to the DLQ with its key", async () => {
+    const table = new FakeTable();
+    const { iot, letters, reconciler } = secondary(table);
+    iot.groups.set("root-b", { parent: null, description: null, attributes: {}, version: 1 });
+    iot.groups.set("fleet", { parent: "root-b", description: null, attributes: {}, version: 1 });
+    const group: RegistryItem = {
+      pk: "thingGroup#fleet",
+      kind: "thingGroup",
+      version: 5,
+      updatedAt: "",
+      updatedBy: "t",
+      deleted: false,
+      desired: {
+        thingGroupName: "fleet",
+        parentGroupName: "root-a",
+        description: null,
+        attributes: {},
+      },
+    };
+    await table.putIfNewer(group);
+    const report = await reconciler().reconcileAll([group], true);
+    assert.deepEqual(report.deadLettered, ["thingGroup#fleet"]);
+    assert.equal(letters[0].key, "thingGroup#fleet");
+    assert.match(letters[0].reason, /cannot move an existing group/);
+  });
+});

@@ -1,0 +1,501 @@
+/**
+ * In-memory fakes of the registry table and of one region's IoT Core, faithful to the behaviour
+ * the functions rely on (conditional put, idempotent creates, version checks, detach-before-delete
+ * refusals, 5 policy versions), for convergence tests without AWS.
+ */
+import { createHash } from "crypto";
+import type { CaptureIotPort } from "../../functions/capture/iot";
+import type { Actual } from "../../functions/reconciler/actual";
+import type { IotCall } from "../../functions/reconciler/calls";
+import { certArn, type Place } from "../../functions/reconciler/converge";
+import type { ReconcilerIotPort } from "../../functions/reconciler/iot";
+import type { Clock } from "../../functions/shared/clock";
+import type { Identity } from "../../functions/shared/entities";
+import type { RegistryItem } from "../../functions/shared/registryItem";
+import type { RegistryTablePort } from "../../functions/shared/registryTable";
+
+export class FakeTable implements RegistryTablePort {
+  items = new Map<string, RegistryItem>();
+  /** Every accepted write, in order: what the stream would carry. */
+  stream: RegistryItem[] = [];
+
+  get(pk: string) {
+    return Promise.resolve(this.items.get(pk) && structuredClone(this.items.get(pk)));
+  }
+  putIfNewer(item: RegistryItem) {
+    const current = this.items.get(item.pk);
+    if (current && !(current.version < item.version)) return Promise.resolve(false);
+    this.items.set(item.pk, structuredClone(item));
+    this.stream.push(structuredClone(item));
+    return Promise.resolve(true);
+  }
+  scanSegment(segment: number, totalSegments: number) {
+    const items = [...this.items.values()].filter((_, i) => i % totalSegments === segment);
+    return Promise.resolve({ items: structuredClone(items), cursor: undefined });
+  }
+}
+
+export const manualClock = (start = 1_700_000_000_000): Clock & { t: number } => {
+  const clock = {
+    t: start,
+    now: () => clock.t,
+    sleep: (ms: number) => {
+      clock.t += ms;
+      return Promise.resolve();
+    },
+  };
+  return clock;
+};
+
+const fail = (name: string, message = name): never => {
+  const error = new Error(message);
+  error.name = name;
+  throw error;
+};
+
+export const fakeCertificateId = (pem: string) => createHash("sha256").update(pem).digest("hex");
+
+interface PolicyVersion {
+  id: string;
+  document: string;
+  isDefault: boolean;
+  createDate: number;
+}
+
+export class FakeIot implements ReconcilerIotPort {
+  things = new Map<
+    string,
+    {
+      type: string | null;
+      attributes: Record<string, string>;
+      version: number;
+      principals: Set<string>;
+    }
+  >();
+  types = new Map<
+    string,
+    { deprecated: boolean; description: string | null; searchable: string[] }
+  >();
+  groups = new Map<
+    string,
+    {
+      parent: string | null;
+      description: string | null;
+      attributes: Record<string, string>;
+      version: number;
+    }
+  >();
+  memberships = new Set<string>();
+  certs = new Map<string, { pem: string; status: string }>();
+  policies = new Map<string, { versions: PolicyVersion[]; next: number }>();
+  /** policy name -> target ARNs */
+  attachments = new Map<string, Set<string>>();
+  shadows = new Map<string, { state: Record<string, unknown>; version: number }>();
+  calls: IotCall[] = [];
+  private tick = 0;
+
+  constructor(readonly place: Place) {}
+
+  private targetExists(arn: string): boolean {
+    const resource = arn.split(":").slice(5).join(":");
+    const [type, id] = [resource.split("/")[0], resource.split("/").slice(1).join("/")];
+    return type === "cert"
+      ? this.certs.has(id)
+      : type === "thinggroup"
+        ? this.groups.has(id)
+        : false;
+  }
+
+  read(id: Identity, place: Place, deleting: boolean): Promise<Actual | null> {
+    const result = ((): Actual | null => {
+      switch (id.kind) {
+        case "thing": {
+          const t = this.things.get(id.thingName);
+          return t
+            ? {
+                thingTypeName: t.type,
+                attributes: { ...t.attributes },
+                version: t.version,
+                principals: deleting ? [...t.principals] : [],
+              }
+            : null;
+        }
+        case "thingType": {
+          const t = this.types.get(id.thingTypeName);
+          return t
+            ? {
+                deprecated: t.deprecated,
+                description: t.description,
+                searchableAttributes: t.searchable,
+              }
+            : null;
+        }
+        case "thingGroup": {
+          const g = this.groups.get(id.thingGroupName);
+          return g
+            ? {
+                parentGroupName: g.parent,
+                description: g.description,
+                attributes: { ...g.attributes },
+                version: g.version,
+              }
+            : null;
+        }
+        case "membership":
+          return { present: this.memberships.has(`${id.thingGroupName}|${id.thingName}`) };
+        case "certificate": {
+          const c = this.certs.get(id.certificateId);
+          if (!c) return null;
+          const arn = certArn(place, id.certificateId);
+          return {
+            status: c.status,
+            policies: deleting
+              ? [...this.attachments].filter(([, t]) => t.has(arn)).map(([p]) => p)
+              : [],
+            things: deleting
+              ? [...this.things].filter(([, t]) => t.principals.has(arn)).map(([n]) => n)
+              : [],
+          };
+        }
+        case "policy": {
+          const p = this.policies.get(id.policyName);
+          if (!p) return null;
+          return {
+            versions: p.versions.map((v) => ({
+              versionId: v.id,
+              isDefault: v.isDefault,
+              createDate: v.createDate,
+              ...(v.isDefault ? { document: v.document } : {}),
+            })),
+            targets: deleting ? [...(this.attachments.get(id.policyName) ?? [])] : [],
+          };
+        }
+        case "policyAttachment":
+          return {
+            present: !!this.attachments
+              .get(id.policyName)
+              ?.has(
+                `arn:aws:iot:${place.region}:${place.account}:${id.target.type}/${id.target.id}`,
+              ),
+          };
+        case "principalAttachment":
+          return {
+            present: !!this.things
+              .get(id.thingName)
+              ?.principals.has(certArn(place, id.certificateId)),
+          };
+        case "shadow": {
+          const s = this.shadows.get(`${id.thingName}|${id.shadowName ?? ""}`);
+          return s ? { state: structuredClone(s.state), version: s.version } : null;
+        }
+      }
+    })();
+    return Promise.resolve(result);
+  }
+
+  listNames(): Promise<{ names: string[]; cursor?: string }> {
+    return Promise.resolve({ names: [] });
+  }
+
+  async send(c: IotCall): Promise<void> {
+    this.calls.push(structuredClone(c));
+    await Promise.resolve();
+    this.apply(c);
+  }
+
+  private apply(c: IotCall): void {
+    switch (c.api) {
+      case "CreateThing": {
+        const { thingName, thingTypeName, attributePayload } = c.input;
+        if (thingTypeName && !this.types.has(thingTypeName)) fail("ResourceNotFoundException");
+        const existing = this.things.get(thingName!);
+        const attributes = attributePayload?.attributes ?? {};
+        if (existing) {
+          if (
+            existing.type === (thingTypeName ?? null) &&
+            JSON.stringify(existing.attributes) === JSON.stringify(attributes)
+          )
+            return;
+          fail("ResourceAlreadyExistsException");
+        }
+        this.things.set(thingName!, {
+          type: thingTypeName ?? null,
+          attributes: { ...attributes },
+          version: 1,
+          principals: new Set(),
+        });
+        return;
+      }
+      case "UpdateThing": {
+        const t = this.things.get(c.input.thingName!) ?? fail("ResourceNotFoundException");
+        if (c.input.expectedVersion !== undefined && c.input.expectedVersion !== t.version)
+          fail("VersionConflictException");
+        if (c.input.removeThingType) t.type = null;
+        if (c.input.thingTypeName) t.type = c.input.thingTypeName;
+        if (c.input.attributePayload?.attributes) {
+          t.attributes =
+            c.input.attributePayload.merge === false
+              ? { ...c.input.attributePayload.attributes }
+              : { ...t.attributes, ...c.input.attributePayload.attributes };
+        }
+        t.version += 1;
+        return;
+      }
+      case "DeleteThing": {
+        const t = this.things.get(c.input.thingName!);
+        if (t && t.principals.size > 0)
+          fail("InvalidRequestException", "thing has principals attached");
+        this.things.delete(c.input.thingName!);
+        for (const m of [...this.memberships])
+          if (m.endsWith(`|${c.input.thingName}`)) this.memberships.delete(m);
+        return;
+      }
+      case "CreateThingType":
+        if (!this.types.has(c.input.thingTypeName!))
+          this.types.set(c.input.thingTypeName!, {
+            deprecated: false,
+            description: c.input.thingTypeProperties?.thingTypeDescription ?? null,
+            searchable: c.input.thingTypeProperties?.searchableAttributes ?? [],
+          });
+        return;
+      case "DeprecateThingType": {
+        const t = this.types.get(c.input.thingTypeName!) ?? fail("ResourceNotFoundException");
+        t.deprecated = !c.input.undoDeprecate;
+        return;
+      }
+      case "DeleteThingType":
+        if (!this.types.get(c.input.thingTypeName!)?.deprecated) fail("InvalidRequestException");
+        this.types.delete(c.input.thingTypeName!);
+        return;
+      case "CreateThingGroup": {
+        const { thingGroupName, parentGroupName, thingGroupProperties } = c.input;
+        if (parentGroupName && !this.groups.has(parentGroupName)) fail("ResourceNotFoundException");
+        if (this.groups.has(thingGroupName!)) fail("ResourceAlreadyExistsException");
+        this.groups.set(thingGroupName!, {
+          parent: parentGroupName ?? null,
+          description: thingGroupProperties?.thingGroupDescription ?? null,
+          attributes: { ...(thingGroupProperties?.attributePayload?.attributes ?? {}) },
+          version: 1,
+        });
+        return;
+      }
+      case "UpdateThingGroup": {
+        const g = this.groups.get(c.input.thingGroupName!) ?? fail("ResourceNotFoundException");
+        if (c.input.expectedVersion !== undefined && c.input.expectedVersion !== g.version)
+          fail("VersionConflictException");
+        g.description = c.input.thingGroupProperties?.thingGroupDescription ?? null;
+        g.attributes = { ...(c.input.thingGroupProperties?.attributePayload?.attributes ?? {}) };
+        g.version += 1;
+        return;
+      }
+      case "DeleteThingGroup":
+        this.groups.delete(c.input.thingGroupName!);
+        return;
+      case "AddThingToThingGroup":
+        if (!this.groups.has(c.input.thingGroupName!) || !this.things.has(c.input.thingName!))
+          fail("ResourceNotFoundException");
+        this.memberships.add(`${c.input.thingGroupName}|${c.input.thingName}`);
+        return;
+      case "RemoveThingFromThingGroup":
+        this.memberships.delete(`${c.input.thingGroupName}|${c.input.thingName}`);
+        return;
+      case "RegisterCertificateWithoutCA": {
+        const id = fakeCertificateId(c.input.certificatePem!);
+        if (this.certs.has(id)) fail("ResourceAlreadyExistsException");
+        this.certs.set(id, { pem: c.input.certificatePem!, status: c.input.status ?? "INACTIVE" });
+        return;
+      }
+      case "UpdateCertificate": {
+        const cert = this.certs.get(c.input.certificateId!) ?? fail("ResourceNotFoundException");
+        cert.status = c.input.newStatus!;
+        return;
+      }
+      case "DeleteCertificate": {
+        const cert = this.certs.get(c.input.certificateId!) ?? fail("ResourceNotFoundException");
+        if (cert.status === "ACTIVE") fail("CertificateStateException");
+        const arn = certArn(this.place, c.input.certificateId!);
+        const attached =
+          [...this.attachments.values()].some((t) => t.has(arn)) ||
+          [...this.things.values()].some((t) => t.principals.has(arn));
+        if (attached) fail("DeleteConflictException");
+        this.certs.delete(c.input.certificateId!);
+        return;
+      }
+      case "CreatePolicy": {
+        if (this.policies.has(c.input.policyName!)) fail("ResourceAlreadyExistsException");
+        this.policies.set(c.input.policyName!, {
+          versions: [
+            {
+              id: "1",
+              document: c.input.policyDocument!,
+              isDefault: true,
+              createDate: ++this.tick,
+            },
+          ],
+          next: 2,
+        });
+        return;
+      }
+      case "CreatePolicyVersion": {
+        const p = this.policies.get(c.input.policyName!) ?? fail("ResourceNotFoundException");
+        if (p.versions.length >= 5) fail("VersionsLimitExceededException");
+        if (c.input.setAsDefault) p.versions.forEach((v) => (v.isDefault = false));
+        p.versions.push({
+          id: String(p.next++),
+          document: c.input.policyDocument!,
+          isDefault: !!c.input.setAsDefault,
+          createDate: ++this.tick,
+        });
+        return;
+      }
+      case "DeletePolicyVersion": {
+        const p = this.policies.get(c.input.policyName!) ?? fail("ResourceNotFoundException");
+        const v =
+          p.versions.find((x) => x.id === c.input.policyVersionId) ??
+          fail("ResourceNotFoundException");
+        if (v.isDefault) fail("DeleteConflictException");
+        p.versions = p.versions.filter((x) => x !== v);
+        return;
+      }
+      case "SetDefaultPolicyVersion": {
+        const p = this.policies.get(c.input.policyName!) ?? fail("ResourceNotFoundException");
+        p.versions.forEach((v) => (v.isDefault = v.id === c.input.policyVersionId));
+        return;
+      }
+      case "DeletePolicy": {
+        const p = this.policies.get(c.input.policyName!);
+        if (
+          p &&
+          (p.versions.length > 1 || (this.attachments.get(c.input.policyName!)?.size ?? 0) > 0)
+        )
+          fail("DeleteConflictException");
+        this.policies.delete(c.input.policyName!);
+        return;
+      }
+      case "AttachPolicy": {
+        if (!this.policies.has(c.input.policyName!) || !this.targetExists(c.input.target!))
+          fail("ResourceNotFoundException");
+        const set = this.attachments.get(c.input.policyName!) ?? new Set<string>();
+        set.add(c.input.target!);
+        this.attachments.set(c.input.policyName!, set);
+        return;
+      }
+      case "DetachPolicy":
+        this.attachments.get(c.input.policyName!)?.delete(c.input.target!);
+        return;
+      case "AttachThingPrincipal": {
+        const t = this.things.get(c.input.thingName!) ?? fail("ResourceNotFoundException");
+        if (!this.targetExists(c.input.principal!)) fail("ResourceNotFoundException");
+        t.principals.add(c.input.principal!);
+        return;
+      }
+      case "DetachThingPrincipal":
+        this.things.get(c.input.thingName!)?.principals.delete(c.input.principal!);
+        return;
+      case "UpdateThingShadow": {
+        const key = `${c.input.thingName}|${c.input.shadowName ?? ""}`;
+        const current = this.shadows.get(key) ?? { state: {}, version: 0 };
+        const payload = c.input.payload as { state: Record<string, unknown>; version?: number };
+        if (payload.version !== undefined && payload.version !== current.version)
+          fail("ConflictException");
+        this.shadows.set(key, {
+          state: mergeShadow(current.state, payload.state) as Record<string, unknown>,
+          version: current.version + 1,
+        });
+        return;
+      }
+      case "DeleteThingShadow":
+        this.shadows.delete(`${c.input.thingName}|${c.input.shadowName ?? ""}`);
+        return;
+    }
+  }
+
+  /** The lookups capture makes, answered from this region's state. */
+  lookups(): CaptureIotPort {
+    return {
+      thing: (name) => {
+        const t = this.things.get(name);
+        return Promise.resolve(
+          t ? { thingName: name, thingTypeName: t.type, attributes: { ...t.attributes } } : null,
+        );
+      },
+      thingGroup: (name) => {
+        const g = this.groups.get(name);
+        return Promise.resolve(
+          g
+            ? {
+                thingGroupName: name,
+                parentGroupName: g.parent,
+                description: g.description,
+                attributes: { ...g.attributes },
+              }
+            : null,
+        );
+      },
+      certificate: (id) => {
+        const c = this.certs.get(id);
+        return Promise.resolve(
+          c ? { certificateId: id, certificatePem: c.pem, status: c.status as "ACTIVE" } : null,
+        );
+      },
+      policy: (name) => {
+        const v = this.policies.get(name)?.versions.find((x) => x.isDefault);
+        return Promise.resolve(v ? { policyName: name, document: v.document } : null);
+      },
+      shadow: (thingName, shadowName) => {
+        const s = this.shadows.get(`${thingName}|${shadowName ?? ""}`);
+        return Promise.resolve(
+          s ? { thingName, shadowName, state: structuredClone(s.state) } : null,
+        );
+      },
+    };
+  }
+
+  /** A comparable picture of the region's registry (ARNs reduced to their resource part). */
+  snapshot() {
+    const strip = (arn: string) => arn.split(":").slice(5).join(":");
+    return {
+      things: Object.fromEntries(
+        [...this.things].map(([n, t]) => [
+          n,
+          {
+            type: t.type,
+            attributes: t.attributes,
+            principals: [...t.principals].map(strip).sort(),
+          },
+        ]),
+      ),
+      types: Object.fromEntries(this.types),
+      groups: Object.fromEntries(
+        [...this.groups].map(([n, g]) => [
+          n,
+          { parent: g.parent, description: g.description, attributes: g.attributes },
+        ]),
+      ),
+      memberships: [...this.memberships].sort(),
+      certs: Object.fromEntries(this.certs),
+      policies: Object.fromEntries(
+        [...this.policies].map(([n, p]) => [n, p.versions.find((v) => v.isDefault)?.document]),
+      ),
+      attachments: Object.fromEntries(
+        [...this.attachments].map(([p, t]) => [p, [...t].map(strip).sort()]),
+      ),
+      shadows: Object.fromEntries([...this.shadows].map(([k, s]) => [k, s.state])),
+    };
+  }
+}
+
+function mergeShadow(current: unknown, patch: unknown): unknown {
+  if (patch === null) return undefined;
+  if (typeof patch !== "object" || Array.isArray(patch)) return patch;
+  const base =
+    current && typeof current === "object" && !Array.isArray(current)
+      ? { ...(current as Record<string, unknown>) }
+      : {};
+  for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
+    const merged = mergeShadow(base[key], value);
+    if (merged === undefined) delete base[key];
+    else base[key] = merged;
+  }
+  return base;
+}
