@@ -1,5 +1,6 @@
 import { ACCOUNT_KEYS, StackConfig } from "./config";
 import { StackContext } from "./context";
+import { defineIotPlane } from "./iotPlane";
 import { AccountProviders } from "./providers";
 import { SecondaryStackReference, topologyOf } from "./topology";
 
@@ -24,5 +25,6 @@ export function defineStack(config: StackConfig, stackName: string) {
   } else {
     outputs.topology = topologyOf(config);
   }
+  Object.assign(outputs, defineIotPlane(ctx));
   return outputs;
 }
