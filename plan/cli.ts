@@ -65,7 +65,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // A pipe may still hold part of a large report: exit only once stdout has taken all of it.
+  (code) => process.stdout.write("", () => process.exit(code)),
   (error: unknown) => {
     if (error instanceof UsageError) {
       console.error(`error: ${error.message}\n\n${USAGE}`);
