@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { IOT_TLS_POLICY } from "../../../infra/iotPlane/customDomain";
 import { ofType, ownStack } from "../../support/ownStacks";
-import { IOT_ACCOUNT, REGIONS, iotPlaneResources, named } from "./support";
+import { IOT_ACCOUNT, statementsOf, REGIONS, iotPlaneResources, jsonOf, named } from "./support";
 
 const DOMAIN = "aws:iot/domainConfiguration:DomainConfiguration";
 
@@ -54,13 +54,10 @@ for (const [stack, region] of [
 
     it("lets the probe connect as itself and use only its own health topic", async () => {
       const report = await ownStack(stack);
-      const policy = JSON.parse(String(named(report, "health-probe-policy").revealedInputs.policy));
+      const policy = { Statement: statementsOf(named(report, "health-probe-policy")) };
       const iot = `arn:aws:iot:${region}:${IOT_ACCOUNT}`;
       assert.deepEqual(
-        policy.Statement.map((s: { Action: string[]; Resource: string[] }) => [
-          s.Action,
-          s.Resource,
-        ]),
+        policy.Statement.map((s) => [s.Action, s.Resource]),
         [
           [["iot:Connect"], [`${iot}:client/iot-dr-health-probe`]],
           [["iot:Publish", "iot:Receive"], [`${iot}:topic/iot-dr/health/iot-dr-health-probe`]],
@@ -88,7 +85,7 @@ for (const [stack, region] of [
       );
       const version = named(report, "health-probe-secret-value");
       assert.equal(version.inputs.secretString, "[secret]");
-      const value = JSON.parse(String(version.revealedInputs.secretString));
+      const value = jsonOf<Record<string, string>>(version.revealedInputs.secretString);
       assert.match(value.privateKey, /PLACEHOLDER/);
       assert.equal(value.clientId, "iot-dr-health-probe");
 

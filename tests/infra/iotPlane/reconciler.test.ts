@@ -2,7 +2,21 @@ import { strict as assert } from "assert";
 import { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "../../../infra/iotPlane/antiEntropy";
 import { MAX_CONCURRENCY, RECONCILER_CONCURRENCY } from "../../../infra/iotPlane";
 import { ofType, ownStack } from "../../support/ownStacks";
-import { IOT_ACCOUNT, REGIONS, named, statement, statementsOf } from "./support";
+import { IOT_ACCOUNT, REGIONS, jsonOf, named, statement, statementsOf } from "./support";
+
+interface TaskState {
+  Parameters: { FunctionName: string };
+}
+interface MapState {
+  Type: string;
+  MaxConcurrency: number;
+  ItemSelector: unknown;
+  ItemProcessor: {
+    ProcessorConfig: { Mode: string };
+    StartAt: string;
+    States: Record<string, TaskState>;
+  };
+}
 
 const FUNCTION = "aws:lambda/function:Function";
 
@@ -67,7 +81,9 @@ for (const [stack, region] of [
     it("sweeps with a Distributed Map bounded by the quotas, one segment per reconciler call", async () => {
       const report = await ownStack(stack);
       const machine = named(report, "registry-sweep-machine");
-      const definition = JSON.parse(String(machine.revealedInputs.definition));
+      const definition = jsonOf<{ StartAt: string; States: Record<string, MapState> }>(
+        machine.revealedInputs.definition,
+      );
       const map = definition.States[definition.StartAt];
       assert.equal(map.Type, "Map");
       assert.equal(map.ItemProcessor.ProcessorConfig.Mode, "DISTRIBUTED");
@@ -83,7 +99,7 @@ for (const [stack, region] of [
       const schedule = named(report, "registry-sweep-schedule");
       const target = schedule.revealedInputs.target as Record<string, string>;
       assert.equal(target.arn, machine.revealedState.arn);
-      assert.deepEqual(JSON.parse(target.input), {
+      assert.deepEqual(jsonOf(target.input), {
         segments: Array.from({ length: SWEEP_SEGMENTS }, (_, i) => i),
         totalSegments: SWEEP_SEGMENTS,
       });

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { CAPTURED_IOT_CALLS } from "../../../infra/iotPlane/cloudTrailCapture";
 import { REGISTRY_EVENT_TYPES } from "../../../infra/iotPlane/registryEvents";
 import { ofType, ownStack } from "../../support/ownStacks";
-import { IOT_ACCOUNT, REGIONS, named } from "./support";
+import { IOT_ACCOUNT, statementsOf, REGIONS, jsonOf, named } from "./support";
 
 const RULE = "aws:iot/topicRule:TopicRule";
 const PERMISSION = "aws:lambda/permission:Permission";
@@ -116,7 +116,11 @@ for (const [stack, region] of [
       const report = await ownStack(stack);
       const rule = named(report, "cloudtrail-capture-rule");
       assert.equal(rule.revealedInputs.eventBusName, "default");
-      const pattern = JSON.parse(String(rule.revealedInputs.eventPattern));
+      const pattern = jsonOf<{
+        source: string[];
+        "detail-type": string[];
+        detail: { eventSource: string[]; eventName: string[] };
+      }>(rule.revealedInputs.eventPattern);
       assert.deepEqual(pattern.source, ["aws.iot"]);
       assert.deepEqual(pattern["detail-type"], ["AWS API Call via CloudTrail"]);
       assert.deepEqual(pattern.detail.eventSource, ["iot.amazonaws.com"]);
@@ -149,9 +153,9 @@ for (const [stack, region] of [
       const retry = target.revealedInputs.retryPolicy as Record<string, number>;
       assert.ok(retry.maximumRetryAttempts > 0 && retry.maximumEventAgeInSeconds > 0);
 
-      const queuePolicy = JSON.parse(
-        String(named(report, "cloudtrail-capture-dlq-policy").revealedInputs.policy),
-      );
+      const queuePolicy = {
+        Statement: statementsOf(named(report, "cloudtrail-capture-dlq-policy")),
+      };
       assert.deepEqual(queuePolicy.Statement[0].Condition, {
         ArnEquals: { "aws:SourceArn": rule.revealedState.arn },
       });
@@ -187,13 +191,11 @@ for (const [stack, region] of [
       ]) {
         assert.equal(block[flag], true, flag);
       }
-      const policy = JSON.parse(
-        String(named(report, "management-trail-logs-policy").revealedInputs.policy),
-      );
+      const policy = { Statement: statementsOf(named(report, "management-trail-logs-policy")) };
       const trailArn = trail.revealedState.arn;
-      for (const s of policy.Statement.filter((x: { Effect: string }) => x.Effect === "Allow")) {
+      for (const s of policy.Statement.filter((x) => x.Effect === "Allow")) {
         assert.deepEqual(s.Principal, { Service: ["cloudtrail.amazonaws.com"] });
-        assert.equal(s.Condition.StringEquals["aws:SourceArn"], trailArn);
+        assert.equal(s.Condition?.StringEquals["aws:SourceArn"], trailArn);
       }
     });
   });

@@ -42,3 +42,8 @@ export function iotPlaneResources(report: StackReport): PlannedResource[] {
       r.custom && (/iotdr:iot:/.test(r.urn) || /NodeFunction::(capture|reconciler)-/.test(r.urn)),
   );
 }
+
+/** A JSON document held as a string input, parsed as the shape the test expects. */
+export function jsonOf<T>(value: unknown): T {
+  return JSON.parse(String(value)) as T;
+}
