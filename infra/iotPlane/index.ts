@@ -236,6 +236,8 @@ export function defineIotPlane(ctx: StackContext): Record<string, pulumi.Input<u
     iotEventsDeadLetterQueueUrl: eventsDlq.url,
     reconcilerDeadLetterQueueUrl: reconcilerDlq.url,
     probeSecretArn: probe.secret.arn,
+    // Readers of the probe secret (the health check) need kms:Decrypt on this key.
+    iotPlaneKeyArn: key.arn,
     probeThingName: probe.thing.name,
   };
 }

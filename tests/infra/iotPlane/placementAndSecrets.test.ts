@@ -96,6 +96,7 @@ for (const [stack, region] of [
       assert.doesNotMatch(printed, /no private key exists in a plan/);
       assert.doesNotMatch(printed, /BEGIN CERTIFICATE/);
       assert.equal(report.outputs.probeSecretArn, secret.revealedState.arn);
+      assert.equal(report.outputs.iotPlaneKeyArn, secret.revealedInputs.kmsKeyId);
     });
   });
 }
