@@ -18,6 +18,8 @@ export const NAMES = {
   probeSecret: "iot-dr/health/probe",
   /** The IoT thing the health probe connects as. */
   probeThing: "iot-dr-health-probe",
+  /** The only topic the probe may publish to and subscribe on (its MQTT round trip). */
+  probeTopic: "iot-dr/health/iot-dr-health-probe",
   /** The role in iot-services that command & control assumes (with an external id). */
   commandControlAccessRole: "iot-dr-command-control-access",
   /** `source` of telemetry events: the bus policy lets iot-services put events with this source only. */

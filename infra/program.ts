@@ -3,6 +3,7 @@ import { rpoBudget, rtoBudget } from "./health/budget";
 import { StackContext } from "./context";
 import { defineDataPlane } from "./dataPlane";
 import { eventBridgeBudget } from "./dataPlane/eventBridgeBudget";
+import { defineIotPlane } from "./iotPlane";
 import { AccountProviders } from "./providers";
 import { SecondaryStackReference, topologyOf } from "./topology";
 
@@ -45,6 +46,7 @@ export function defineStack(config: StackConfig, stackName: string) {
   } else {
     outputs.topology = topologyOf(config);
   }
+  Object.assign(outputs, defineIotPlane(ctx));
   Object.assign(outputs, defineDataPlane(ctx));
   return outputs;
 }

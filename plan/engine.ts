@@ -75,6 +75,8 @@ interface MonitorRequest {
   /** Only register requests say; reads are always of custom resources. */
   getCustom?(): boolean;
   getProvidersMap?(): { toObject(): [string, string][] };
+  /** Outputs the resource marks secret (e.g. an IoT certificate's private key). */
+  getAdditionalsecretoutputsList?(): string[];
   /** Register requests carry inputs as `object`, read requests as `properties`. */
   getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
   getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
@@ -157,7 +159,10 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
         : (parentRecord?.region ?? null),
       parent,
       inputs: plainValue(rawInputs, isProvider) as Record<string, unknown>,
-      state: plainValue(rawState, isProvider) as Record<string, unknown>,
+      state: withSecretOutputs(
+        plainValue(rawState, isProvider) as Record<string, unknown>,
+        request.getAdditionalsecretoutputsList?.() ?? [],
+      ),
       revealedInputs: revealValue(rawInputs) as Record<string, unknown>,
       revealedState: revealValue(rawState) as Record<string, unknown>,
       custom: isRead || request.getCustom?.() === true,
@@ -181,6 +186,16 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
   } finally {
     process.off("unhandledRejection", onRejection);
   }
+}
+
+/** The state as the engine would keep it: outputs the resource marks secret shown as "[secret]". */
+function withSecretOutputs(
+  state: Record<string, unknown>,
+  secretOutputs: string[],
+): Record<string, unknown> {
+  const shown = { ...state };
+  for (const key of secretOutputs) if (key in shown) shown[key] = "[secret]";
+  return shown;
 }
 
 /** Loads the program afresh (so a second stack runs it again) and resolves its exports. */

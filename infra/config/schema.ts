@@ -92,6 +92,38 @@ function unknownKeys(
   return expected(`an object with ${allowed}`)(issue);
 }
 
+/** The MQTT topic filter devices publish telemetry on, when the config does not say. */
+export const DEFAULT_TELEMETRY_TOPIC_FILTER = "dt/+/telemetry";
+/** How often the anti-entropy sweep runs, when the config does not say. */
+export const DEFAULT_SWEEP_SCHEDULE = "rate(6 hours)";
+const SCHEDULE_DESCRIPTION =
+  "an EventBridge Scheduler expression such as rate(6 hours) or cron(0 3 * * ? *)";
+const TRAIL_ARN_EXAMPLE = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/org-trail";
+const trailArnPattern =
+  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):cloudtrail:[a-z0-9-]+:\d{12}:trail\/[\w.-]{3,128}$/;
+
+/**
+ * An MQTT topic filter an IoT rule can select from: levels of printable characters, `+` as a whole
+ * level, `#` only as the last level, no reserved `$` topics, no quote (it goes into the rule's SQL).
+ */
+const topicFilter = z
+  .string({ error: expected("an MQTT topic filter such as dt/+/telemetry") })
+  .refine(
+    (value) =>
+      value.length > 0 &&
+      Buffer.byteLength(value) <= 256 &&
+      !value.startsWith("$") &&
+      !/['"\\\s]/.test(value) &&
+      value
+        .split("/")
+        .every(
+          (level, i, all) =>
+            level.length > 0 &&
+            (level === "+" || (level === "#" && i === all.length - 1) || !/[+#]/.test(level)),
+        ),
+    { error: expected("an MQTT topic filter such as dt/+/telemetry (no $, quotes or spaces)") },
+  );
+
 /** The stack config as written in Pulumi.<stack>.yaml, keys without the `iot-dr:` namespace. */
 export const rawConfigSchema = z.strictObject(
   {
@@ -207,16 +239,34 @@ export const rawConfigSchema = z.strictObject(
             ),
         },
       )
-      .default(() => ({
-        telemetryLatencyThresholdMs: 30000,
-        telemetryAlarmPeriodSeconds: 60,
-        telemetryAlarmEvaluationPeriods: 5,
-        s3ReplicationTimeControl: true,
-        s3ActiveRegion: "primary" as const,
-        noncurrentVersionDays: 30,
-        apiRateLimit: 50,
-        apiBurstLimit: 100,
-      })),
+      .prefault({}),
+    telemetry: z
+      .strictObject(
+        { topicFilter: topicFilter.default(DEFAULT_TELEMETRY_TOPIC_FILTER) },
+        { error: (issue) => unknownKeys(issue, "topicFilter") },
+      )
+      .prefault({}),
+    iotPlane: z
+      .strictObject(
+        {
+          // An organization trail already logging this account's management events: EventBridge
+          // then sees the IoT policy and certificate calls without a trail of our own.
+          organizationTrailArn: z
+            .string({ error: expected("a CloudTrail trail ARN such as " + TRAIL_ARN_EXAMPLE) })
+            .regex(trailArnPattern, {
+              error: expected("a CloudTrail trail ARN such as " + TRAIL_ARN_EXAMPLE),
+            })
+            .optional(),
+          sweepSchedule: z
+            .string({ error: expected(SCHEDULE_DESCRIPTION) })
+            .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$/, {
+              error: expected(SCHEDULE_DESCRIPTION),
+            })
+            .default(DEFAULT_SWEEP_SCHEDULE),
+        },
+        { error: (issue) => unknownKeys(issue, "organizationTrailArn, sweepSchedule") },
+      )
+      .prefault({}),
 
     secondaryStack: z
       .string({ error: expected('a stack name such as "acme/iot-dr/secondary"') })
@@ -248,7 +298,7 @@ export const rawConfigSchema = z.strictObject(
     error: (issue) =>
       unknownKeys(
         issue,
-        "role, regions, accounts, dns, health, rtoTargetSeconds, secondaryStack, tags, dataPlane",
+        "role, regions, accounts, dns, health, rtoTargetSeconds, telemetry, iotPlane, secondaryStack, tags, dataPlane",
       ),
   },
 );

@@ -1,6 +1,7 @@
 import { formatArn } from "../../infra/arn";
 import { DATA_PLANE_MAKERS } from "./dataPlaneState";
 import { ENDPOINT_MAKERS } from "./endpointState";
+import { IOT_PLANE_MAKERS } from "./iotPlaneState";
 import {
   StateContext,
   StateMaker,
@@ -146,6 +147,8 @@ const MAKERS: Record<string, StateMaker> = {
     const secretArn = arn(ctx, "secretsmanager", `secret:${name}-${stableHex(seed, 6)}`);
     return { id: secretArn, state: { name, arn: secretArn } };
   },
+  // Last, so the IoT plane's corrected shapes (e.g. state machine ARNs) win.
+  ...IOT_PLANE_MAKERS,
 };
 
 /** The ARN service of a Pulumi module: mostly its name, but CloudWatch holds EventBridge and Logs. */

@@ -59,6 +59,12 @@ describe("stack config", () => {
     });
   });
 
+  it("defaults the telemetry topic filter, the sweep schedule and creates a trail of its own", () => {
+    const config = parseStackConfig(validRawConfig(), SECRET, DEFAULTS);
+    assert.deepEqual(config.telemetry, { topicFilter: "dt/+/telemetry" });
+    assert.deepEqual(config.iotPlane, { sweepSchedule: "rate(6 hours)" });
+  });
+
   it("keeps the external id as a secret output", async () => {
     const config = parseStackConfig(validRawConfig(), SECRET, DEFAULTS);
     const externalId = config.accounts.iotServices.externalId;
@@ -227,6 +233,22 @@ describe("stack config", () => {
     ["tags", { "aws:owner": "me" }, "iot-dr:tags.aws:owner", /not starting with aws:/],
     ["tags", { owner: 7 }, "iot-dr:tags.owner", /tag value string, got 7/],
     ["secondaryStack", "a/b/c/d", "iot-dr:secondaryStack", /stack name.*got "a\/b\/c\/d"/],
+    ["telemetry.topicFilter", "dt/#/x", "iot-dr:telemetry.topicFilter", /MQTT topic filter/],
+    ["telemetry.topicFilter", "$aws/things/+", "iot-dr:telemetry.topicFilter", /no \$/],
+    ["telemetry.topicFilter", "dt/'x", "iot-dr:telemetry.topicFilter", /MQTT topic filter/],
+    [
+      "telemetry.topicFilters",
+      "dt/+",
+      "iot-dr:telemetry.topicFilters",
+      /expected only topicFilter/,
+    ],
+    [
+      "iotPlane.organizationTrailArn",
+      "org-trail",
+      "iot-dr:iotPlane.organizationTrailArn",
+      /CloudTrail trail ARN.*got "org-trail"/,
+    ],
+    ["iotPlane.sweepSchedule", "every hour", "iot-dr:iotPlane.sweepSchedule", /rate\(6 hours\)/],
     [
       "regoins",
       { primary: "eu-west-1" },

@@ -29,3 +29,20 @@ export function ofType(report: StackReport, type: string): PlannedResource[] {
   if (found.length === 0) throw new Error(`stack ${report.stack} has no ${type}`);
   return found;
 }
+
+/**
+ * Resources of a type inside the components of one area (type token prefix such as `iotdr:app:`),
+ * so an area's tests do not pick up another area's resources of the same type.
+ */
+export function ofTypeIn(report: StackReport, area: string, type: string): PlannedResource[] {
+  const found = report.resources.filter(
+    (r) =>
+      r.type === type &&
+      r.urn
+        .split("::")[2]
+        .split("$")
+        .some((t) => t.startsWith(area)),
+  );
+  if (found.length === 0) throw new Error(`stack ${report.stack} has no ${type} in ${area}`);
+  return found;
+}

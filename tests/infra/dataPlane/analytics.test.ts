@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { eventBridgeBudget } from "../../../infra/dataPlane/eventBridgeBudget";
 import { endpointIdOf } from "../../../infra/dataPlane/analytics/globalEndpoint";
-import { ofType, ownStack } from "../../support/ownStacks";
+import { ofType, ofTypeIn, ownStack } from "../../support/ownStacks";
 import { named, policyOf } from "./support";
 
 const ANALYTICS = "444444444444";
@@ -15,7 +15,11 @@ for (const [stack, region] of [
 ] as const) {
   describe(`telemetry bus of the ${stack} stack`, () => {
     it("is named iot-dr-telemetry in data-analytics in the stack's region", async () => {
-      const [bus] = ofType(await ownStack(stack), "aws:cloudwatch/eventBus:EventBus");
+      const [bus] = ofTypeIn(
+        await ownStack(stack),
+        "iotdr:data:",
+        "aws:cloudwatch/eventBus:EventBus",
+      );
       assert.equal(bus.revealedState.name, "iot-dr-telemetry");
       assert.equal(bus.account, ANALYTICS);
       assert.equal(bus.region, region);
@@ -38,14 +42,18 @@ for (const [stack, region] of [
     });
 
     it("archives the bus", async () => {
-      const [archive] = ofType(await ownStack(stack), "aws:cloudwatch/eventArchive:EventArchive");
+      const [archive] = ofTypeIn(
+        await ownStack(stack),
+        "iotdr:data:",
+        "aws:cloudwatch/eventArchive:EventArchive",
+      );
       assert.equal(archive.revealedInputs.eventSourceArn, busArn(region));
     });
 
     it("gives each rule target a KMS-encrypted dead-letter queue and a retry policy", async () => {
       const report = await ownStack(stack);
-      const targets = ofType(report, "aws:cloudwatch/eventTarget:EventTarget");
-      const queues = ofType(report, "aws:sqs/queue:Queue");
+      const targets = ofTypeIn(report, "iotdr:data:", "aws:cloudwatch/eventTarget:EventTarget");
+      const queues = ofTypeIn(report, "iotdr:data:", "aws:sqs/queue:Queue");
       assert.equal(targets.length, 2);
       const targetArns = targets.map((t) => String(t.revealedInputs.arn));
       assert.ok(
@@ -67,7 +75,7 @@ for (const [stack, region] of [
           ) > 0,
         );
       }
-      const [stream] = ofType(report, "aws:kinesis/stream:Stream");
+      const [stream] = ofTypeIn(report, "iotdr:data:", "aws:kinesis/stream:Stream");
       assert.equal(stream.revealedInputs.encryptionType, "KMS");
     });
   });
@@ -85,7 +93,11 @@ describe("telemetry global endpoint", () => {
 
   it("spans the primary and the secondary bus with replication enabled and a role", async () => {
     const report = await ownStack("primary");
-    const [endpoint] = ofType(report, "aws:cloudwatch/eventEndpoint:EventEndpoint");
+    const [endpoint] = ofTypeIn(
+      report,
+      "iotdr:data:",
+      "aws:cloudwatch/eventEndpoint:EventEndpoint",
+    );
     assert.equal(endpoint.account, ANALYTICS);
     assert.deepEqual(endpoint.revealedInputs.eventBuses, [
       { eventBusArn: busArn("eu-west-1") },
@@ -107,11 +119,17 @@ describe("telemetry global endpoint", () => {
 
   it("fails over to the secondary region on a Route 53 check of the bus latency alarm", async () => {
     const report = await ownStack("primary");
-    const [endpoint] = ofType(report, "aws:cloudwatch/eventEndpoint:EventEndpoint");
-    const [check] = ofType(report, "aws:route53/healthCheck:HealthCheck");
-    const [alarm] = ofType(report, "aws:cloudwatch/metricAlarm:MetricAlarm").filter(
-      (a) => a.revealedInputs.metricName === "IngestionToInvocationStartLatency",
+    const [endpoint] = ofTypeIn(
+      report,
+      "iotdr:data:",
+      "aws:cloudwatch/eventEndpoint:EventEndpoint",
     );
+    const [check] = ofTypeIn(report, "iotdr:data:", "aws:route53/healthCheck:HealthCheck");
+    const [alarm] = ofTypeIn(
+      report,
+      "iotdr:data:",
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+    ).filter((a) => a.revealedInputs.metricName === "IngestionToInvocationStartLatency");
     assert.deepEqual(endpoint.revealedInputs.routingConfig, {
       failoverConfig: {
         primary: { healthCheck: check.revealedState.arn },
@@ -138,9 +156,13 @@ describe("telemetry global endpoint", () => {
 
   it("writes its endpoint id to SSM in iot-services in both regions", async () => {
     const report = await ownStack("primary");
-    const [endpoint] = ofType(report, "aws:cloudwatch/eventEndpoint:EventEndpoint");
+    const [endpoint] = ofTypeIn(
+      report,
+      "iotdr:data:",
+      "aws:cloudwatch/eventEndpoint:EventEndpoint",
+    );
     const expected = endpointIdOf(String(endpoint.revealedState.endpointUrl));
-    const parameters = ofType(report, "aws:ssm/parameter:Parameter").filter(
+    const parameters = ofTypeIn(report, "iotdr:data:", "aws:ssm/parameter:Parameter").filter(
       (p) => p.revealedInputs.name === "/iot-dr/telemetry/endpoint-id",
     );
     assert.deepEqual(parameters.map((p) => p.region).sort(), ["eu-central-1", "eu-west-1"]);

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { ofType, ownStack } from "../../support/ownStacks";
+import { ofType, ofTypeIn, ownStack } from "../../support/ownStacks";
 import { policyOf } from "./support";
 
 const IOT = "222222222222";
@@ -12,20 +12,29 @@ describe("application bucket pair", () => {
   ] as const) {
     it(`${stack} creates its region's bucket: versioned, SSE-KMS, private, owner-enforced, old versions expiring`, async () => {
       const report = await ownStack(stack);
-      const [b] = ofType(report, "aws:s3/bucket:Bucket");
+      const [b] = ofTypeIn(report, "iotdr:app:", "aws:s3/bucket:Bucket");
       assert.equal(b.revealedInputs.bucket, bucket(region));
       assert.equal(b.account, IOT);
       assert.equal(b.region, region);
-      const [versioning] = ofType(report, "aws:s3/bucketVersioning:BucketVersioning");
-      assert.deepEqual(versioning.revealedInputs.versioningConfiguration, { status: "Enabled" });
-      const [sse] = ofType(
+      const [versioning] = ofTypeIn(
         report,
+        "iotdr:app:",
+        "aws:s3/bucketVersioning:BucketVersioning",
+      );
+      assert.deepEqual(versioning.revealedInputs.versioningConfiguration, { status: "Enabled" });
+      const [sse] = ofTypeIn(
+        report,
+        "iotdr:app:",
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
       );
       const rule = (sse.revealedInputs.rules as Record<string, Record<string, string>>[])[0];
       assert.equal(rule.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
       assert.match(rule.applyServerSideEncryptionByDefault.kmsMasterKeyId, /^arn:aws:kms:/);
-      const [pab] = ofType(report, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
+      const [pab] = ofTypeIn(
+        report,
+        "iotdr:app:",
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      );
       for (const key of [
         "blockPublicAcls",
         "blockPublicPolicy",
@@ -34,10 +43,15 @@ describe("application bucket pair", () => {
       ]) {
         assert.equal(pab.revealedInputs[key], true, key);
       }
-      const [ownership] = ofType(report, "aws:s3/bucketOwnershipControls:BucketOwnershipControls");
-      assert.deepEqual(ownership.revealedInputs.rule, { objectOwnership: "BucketOwnerEnforced" });
-      const [lifecycle] = ofType(
+      const [ownership] = ofTypeIn(
         report,
+        "iotdr:app:",
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+      );
+      assert.deepEqual(ownership.revealedInputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+      const [lifecycle] = ofTypeIn(
+        report,
+        "iotdr:app:",
         "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
       );
       const lifecycleRule = (lifecycle.revealedInputs.rules as Record<string, unknown>[])[0];
@@ -55,9 +69,13 @@ describe("application bucket pair", () => {
 
   it("replicates both ways with delete markers, replica modifications, RTC and the destination's key", async () => {
     const report = await ownStack("primary");
-    const configs = ofType(report, "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+    const configs = ofTypeIn(
+      report,
+      "iotdr:app:",
+      "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    );
     const keys = new Map(
-      ofType(report, "aws:kms/key:Key")
+      ofTypeIn(report, "iotdr:app:", "aws:kms/key:Key")
         .filter((k) => k.account === IOT)
         .map((k) => [k.region, String(k.revealedState.arn)]),
     );
@@ -107,7 +125,7 @@ describe("application bucket pair", () => {
 
   it("lets the replication role use each key only through S3 in its region", async () => {
     const report = await ownStack("primary");
-    const policy = ofType(report, "aws:iam/rolePolicy:RolePolicy").find((p) =>
+    const policy = ofTypeIn(report, "iotdr:app:", "aws:iam/rolePolicy:RolePolicy").find((p) =>
       String(p.name).startsWith("application-replication"),
     );
     assert.ok(policy);
@@ -122,7 +140,11 @@ describe("application bucket pair", () => {
 describe("application Multi-Region Access Point", () => {
   it("is created by primary through the us-west-2 control plane over both buckets", async () => {
     const report = await ownStack("primary");
-    const [mrap] = ofType(report, "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint");
+    const [mrap] = ofTypeIn(
+      report,
+      "iotdr:app:",
+      "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint",
+    );
     assert.equal(mrap.region, "us-west-2");
     assert.equal(mrap.account, IOT);
     const details = mrap.revealedInputs.details as { regions: { bucket: string }[] };
@@ -140,11 +162,16 @@ describe("application Multi-Region Access Point", () => {
 
   it("routes all traffic to the configured active region and none to the passive one", async () => {
     const report = await ownStack("primary");
-    const [routes] = ofType(
+    const [routes] = ofTypeIn(
       report,
+      "iotdr:app:",
       "aws:s3control/multiRegionAccessPointRoutes:MultiRegionAccessPointRoutes",
     );
-    const [mrap] = ofType(report, "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint");
+    const [mrap] = ofTypeIn(
+      report,
+      "iotdr:app:",
+      "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint",
+    );
     assert.equal(routes.region, "us-west-2");
     assert.equal(routes.revealedInputs.mrap, mrap.revealedState.arn);
     assert.deepEqual(
@@ -160,11 +187,16 @@ describe("application Multi-Region Access Point", () => {
 
   it("has a policy for this account's principals on its objects only", async () => {
     const report = await ownStack("primary");
-    const [policy] = ofType(
+    const [policy] = ofTypeIn(
       report,
+      "iotdr:app:",
       "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy",
     );
-    const [mrap] = ofType(report, "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint");
+    const [mrap] = ofTypeIn(
+      report,
+      "iotdr:app:",
+      "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint",
+    );
     const details = policy.revealedInputs.details as { name: string; policy: string };
     assert.equal(details.name, "iot-dr-application");
     const { Statement } = JSON.parse(details.policy) as ReturnType<typeof policyOf>;
@@ -177,7 +209,11 @@ describe("application Multi-Region Access Point", () => {
 
   it("hands its ARN to the functions of both regions through SSM", async () => {
     const report = await ownStack("primary");
-    const [mrap] = ofType(report, "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint");
+    const [mrap] = ofTypeIn(
+      report,
+      "iotdr:app:",
+      "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint",
+    );
     const parameters = ofType(report, "aws:ssm/parameter:Parameter").filter(
       (p) => p.revealedInputs.name === "/iot-dr/application/access-point-arn",
     );

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { DEVICE_ROUTES } from "../../../infra/dataPlane/commandControl/deviceApi";
-import { ofType, ownStack } from "../../support/ownStacks";
+import { ofTypeIn, ownStack } from "../../support/ownStacks";
 import { named, policyOf } from "./support";
 
 const CC = "333333333333";
@@ -13,7 +13,7 @@ for (const [stack, region] of [
 ] as const) {
   describe(`command & control API of the ${stack} stack`, () => {
     it("is a REGIONAL REST API in command-control", async () => {
-      const [api] = ofType(await ownStack(stack), "aws:apigateway/restApi:RestApi");
+      const [api] = ofTypeIn(await ownStack(stack), "iotdr:cc:", "aws:apigateway/restApi:RestApi");
       assert.equal(api.account, CC);
       assert.equal(api.region, region);
       assert.deepEqual(api.revealedInputs.endpointConfiguration, { types: "REGIONAL" });
@@ -21,11 +21,15 @@ for (const [stack, region] of [
 
     it("requires IAM authorization and request validation on every method of every route", async () => {
       const report = await ownStack(stack);
-      const methods = ofType(report, "aws:apigateway/method:Method");
-      const resources = ofType(report, "aws:apigateway/resource:Resource");
+      const methods = ofTypeIn(report, "iotdr:cc:", "aws:apigateway/method:Method");
+      const resources = ofTypeIn(report, "iotdr:cc:", "aws:apigateway/resource:Resource");
       const pathOf = (id: unknown) =>
         resources.find((r) => r.revealedState.resourceId === id)?.revealedState.path;
-      const [validator] = ofType(report, "aws:apigateway/requestValidator:RequestValidator");
+      const [validator] = ofTypeIn(
+        report,
+        "iotdr:cc:",
+        "aws:apigateway/requestValidator:RequestValidator",
+      );
       assert.equal(validator.revealedInputs.validateRequestBody, true);
       assert.equal(validator.revealedInputs.validateRequestParameters, true);
       assert.deepEqual(
@@ -45,12 +49,16 @@ for (const [stack, region] of [
 
     it("throttles every method and writes JSON access logs to its own log group", async () => {
       const report = await ownStack(stack);
-      const [settings] = ofType(report, "aws:apigateway/methodSettings:MethodSettings");
+      const [settings] = ofTypeIn(
+        report,
+        "iotdr:cc:",
+        "aws:apigateway/methodSettings:MethodSettings",
+      );
       assert.equal(settings.revealedInputs.methodPath, "*/*");
       const s = settings.revealedInputs.settings as Record<string, unknown>;
       assert.equal(s.throttlingRateLimit, 50);
       assert.equal(s.throttlingBurstLimit, 100);
-      const [stage] = ofType(report, "aws:apigateway/stage:Stage");
+      const [stage] = ofTypeIn(report, "iotdr:cc:", "aws:apigateway/stage:Stage");
       const logs = named(report.resources, "command-control-access-logs");
       const access = stage.revealedInputs.accessLogSettings as {
         destinationArn: string;
@@ -61,7 +69,7 @@ for (const [stack, region] of [
         (JSON.parse(access.format) as Record<string, string>).requestId,
         "$context.requestId",
       );
-      const [account] = ofType(report, "aws:apigateway/account:Account");
+      const [account] = ofTypeIn(report, "iotdr:cc:", "aws:apigateway/account:Account");
       assert.match(
         String(account.revealedInputs.cloudwatchRoleArn),
         new RegExp(`^arn:aws:iam::${CC}:role/`),
@@ -70,14 +78,14 @@ for (const [stack, region] of [
 
     it("serves the API domain with a certificate validated in the shared-services zone", async () => {
       const report = await ownStack(stack);
-      const [domain] = ofType(report, "aws:apigateway/domainName:DomainName");
+      const [domain] = ofTypeIn(report, "iotdr:cc:", "aws:apigateway/domainName:DomainName");
       assert.equal(domain.account, CC);
       assert.equal(domain.revealedInputs.domainName, "api.iot.example.com");
       assert.deepEqual(domain.revealedInputs.endpointConfiguration, { types: "REGIONAL" });
-      const [certificate] = ofType(report, "aws:acm/certificate:Certificate");
+      const [certificate] = ofTypeIn(report, "iotdr:cc:", "aws:acm/certificate:Certificate");
       assert.equal(certificate.region, region);
       assert.equal(domain.revealedInputs.regionalCertificateArn, certificate.revealedState.arn);
-      const records = ofType(report, "aws:route53/record:Record").filter((r) =>
+      const records = ofTypeIn(report, "iotdr:cc:", "aws:route53/record:Record").filter((r) =>
         String(r.revealedInputs.name).includes("api.iot.example.com"),
       );
       const [option] = certificate.revealedState.domainValidationOptions as Record<
@@ -89,14 +97,18 @@ for (const [stack, region] of [
       assert.equal(validation.account, SHARED);
       assert.equal(validation.revealedInputs.zoneId, "Z0PLACEHOLDER00000000");
       assert.equal(validation.revealedInputs.allowOverwrite, true);
-      const [mapping] = ofType(report, "aws:apigateway/basePathMapping:BasePathMapping");
+      const [mapping] = ofTypeIn(
+        report,
+        "iotdr:cc:",
+        "aws:apigateway/basePathMapping:BasePathMapping",
+      );
       assert.equal(mapping.revealedInputs.domainName, "api.iot.example.com");
       assert.equal(mapping.revealedInputs.stageName, "v1");
     });
 
     it("exports the domain target the failover records point at", async () => {
       const report = await ownStack(stack);
-      const [domain] = ofType(report, "aws:apigateway/domainName:DomainName");
+      const [domain] = ofTypeIn(report, "iotdr:cc:", "aws:apigateway/domainName:DomainName");
       assert.deepEqual(report.outputs.commandControlDomainTarget, {
         name: domain.revealedState.regionalDomainName,
         zoneId: domain.revealedState.regionalZoneId,

@@ -1,0 +1,209 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { formatArn } from "../arn";
+import { policyDocument } from "../iam/policyDocument";
+
+/**
+ * Sweep sizing. The table is scanned in SWEEP_SEGMENTS parallel segments, at most
+ * SWEEP_MAX_CONCURRENCY at a time: each running segment is one reconciler invocation making up to
+ * MAX_CONCURRENCY IoT calls at once, so the sweep alone stays near 4 x 10 = 40 calls in flight,
+ * under the ~100 TPS thing quotas with room for the stream reconciler that runs at the same time.
+ */
+export const SWEEP_SEGMENTS = 16;
+export const SWEEP_MAX_CONCURRENCY = 4;
+
+/** Name of the sweep state machine; the same in both regions (each sweeps its own region). */
+export const SWEEP_STATE_MACHINE = "iot-dr-registry-sweep";
+
+/** The sweep's Amazon States Language definition: a Distributed Map over the scan segments. */
+export function sweepDefinition(reconcilerArn: string, partition: string): object {
+  return {
+    Comment: "Anti-entropy: reconcile every registry item, one table scan segment per iteration",
+    StartAt: "Segments",
+    States: {
+      Segments: {
+        Type: "Map",
+        ItemProcessor: {
+          ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+          StartAt: "ReconcileSegment",
+          States: {
+            ReconcileSegment: {
+              Type: "Task",
+              Resource: `arn:${partition}:states:::lambda:invoke`,
+              Parameters: { FunctionName: reconcilerArn, "Payload.$": "$" },
+              OutputPath: "$.Payload",
+              // Throttling is expected near the quotas: back off rather than fail the sweep.
+              Retry: [
+                {
+                  ErrorEquals: [
+                    "Lambda.TooManyRequestsException",
+                    "Lambda.ServiceException",
+                    "Lambda.SdkClientException",
+                    "States.Timeout",
+                  ],
+                  IntervalSeconds: 5,
+                  BackoffRate: 2,
+                  MaxAttempts: 6,
+                  JitterStrategy: "FULL",
+                },
+              ],
+              End: true,
+            },
+          },
+        },
+        ItemsPath: "$.segments",
+        ItemSelector: {
+          sweep: { "segment.$": "$$.Map.Item.Value", "totalSegments.$": "$.totalSegments" },
+        },
+        MaxConcurrency: SWEEP_MAX_CONCURRENCY,
+        // One segment failing must not stop the others; it is repaired by the next sweep.
+        ToleratedFailurePercentage: 25,
+        // Each segment's outcome is in the execution history; the sweep's own output stays small.
+        ResultPath: null,
+        End: true,
+      },
+    },
+  };
+}
+
+/** The schedule's input: the segment numbers the map iterates over and their count. */
+export function sweepInput(): { segments: number[]; totalSegments: number } {
+  return {
+    segments: Array.from({ length: SWEEP_SEGMENTS }, (_, i) => i),
+    totalSegments: SWEEP_SEGMENTS,
+  };
+}
+
+/** Arguments of {@link AntiEntropy}. */
+export interface AntiEntropyArgs {
+  account: string;
+  partition: string;
+  region: string;
+  /** The reconciler function, invoked once per segment. */
+  reconcilerArn: pulumi.Input<string>;
+  /** EventBridge Scheduler expression, e.g. rate(6 hours). */
+  scheduleExpression: string;
+}
+
+/**
+ * The scheduled anti-entropy sweep of one region: EventBridge Scheduler starts a Step Functions
+ * state machine whose Distributed Map has the reconciler converge one table segment per iteration.
+ * The same machine serves a bulk re-sync after an outage (start it by hand).
+ */
+export class AntiEntropy extends pulumi.ComponentResource {
+  public readonly stateMachine: aws.sfn.StateMachine;
+  public readonly schedule: aws.scheduler.Schedule;
+
+  constructor(name: string, args: AntiEntropyArgs, opts: pulumi.ComponentResourceOptions) {
+    super("iotdr:iot:AntiEntropy", name, {}, opts);
+    const parent = { parent: this };
+    const { account, partition, region } = args;
+    const arnOf = (resource: string) =>
+      formatArn({ partition, service: "states", region, account, resource });
+    // Known before the machine exists: its role must name it (Distributed Map child executions).
+    const machineArn = arnOf(`stateMachine:${SWEEP_STATE_MACHINE}`);
+
+    const machineRole = new aws.iam.Role(
+      `${name}-machine-role`,
+      {
+        description: "iot-dr registry sweep: invoke the reconciler per segment",
+        assumeRolePolicy: policyDocument([
+          {
+            actions: ["sts:AssumeRole"],
+            principals: { Service: ["states.amazonaws.com"] },
+            conditions: {
+              StringEquals: { "aws:SourceAccount": account },
+              ArnLike: { "aws:SourceArn": machineArn },
+            },
+          },
+        ]),
+      },
+      parent,
+    );
+    const machinePolicy = new aws.iam.RolePolicy(
+      `${name}-machine-policy`,
+      {
+        role: machineRole.name,
+        policy: policyDocument([
+          {
+            sid: "InvokeReconciler",
+            actions: ["lambda:InvokeFunction"],
+            resources: [args.reconcilerArn, pulumi.interpolate`${args.reconcilerArn}:*`],
+          },
+          // A Distributed Map runs its iterations as child executions of this same machine.
+          {
+            sid: "RunOwnChildExecutions",
+            actions: ["states:StartExecution"],
+            resources: [machineArn],
+          },
+          {
+            sid: "ManageOwnChildExecutions",
+            actions: ["states:DescribeExecution", "states:StopExecution"],
+            resources: [arnOf(`execution:${SWEEP_STATE_MACHINE}:*`)],
+          },
+        ]),
+      },
+      parent,
+    );
+    this.stateMachine = new aws.sfn.StateMachine(
+      `${name}-machine`,
+      {
+        name: SWEEP_STATE_MACHINE,
+        type: "STANDARD",
+        roleArn: machineRole.arn,
+        definition: pulumi
+          .output(args.reconcilerArn)
+          .apply((arn) => JSON.stringify(sweepDefinition(arn, partition))),
+      },
+      { parent: this, dependsOn: [machinePolicy] },
+    );
+
+    const schedulerRole = new aws.iam.Role(
+      `${name}-scheduler-role`,
+      {
+        description: "iot-dr registry sweep schedule: start the sweep state machine",
+        assumeRolePolicy: policyDocument([
+          {
+            actions: ["sts:AssumeRole"],
+            principals: { Service: ["scheduler.amazonaws.com"] },
+            conditions: { StringEquals: { "aws:SourceAccount": account } },
+          },
+        ]),
+      },
+      parent,
+    );
+    const schedulerPolicy = new aws.iam.RolePolicy(
+      `${name}-scheduler-policy`,
+      {
+        role: schedulerRole.name,
+        policy: policyDocument([
+          {
+            sid: "StartSweep",
+            actions: ["states:StartExecution"],
+            resources: [this.stateMachine.arn],
+          },
+        ]),
+      },
+      parent,
+    );
+    this.schedule = new aws.scheduler.Schedule(
+      `${name}-schedule`,
+      {
+        description: "iot-dr: anti-entropy sweep of the registry in this region",
+        scheduleExpression: args.scheduleExpression,
+        flexibleTimeWindow: { mode: "FLEXIBLE", maximumWindowInMinutes: 15 },
+        target: {
+          arn: this.stateMachine.arn,
+          roleArn: schedulerRole.arn,
+          input: JSON.stringify(sweepInput()),
+          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+        },
+      },
+      { parent: this, dependsOn: [schedulerPolicy] },
+    );
+    this.registerOutputs({
+      stateMachineArn: this.stateMachine.arn,
+      scheduleArn: this.schedule.arn,
+    });
+  }
+}

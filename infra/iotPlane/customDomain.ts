@@ -1,0 +1,80 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { NAMES } from "../names";
+
+/** TLS policy of the devices' endpoint: TLS 1.3 and 1.2 only, current ciphers. */
+export const IOT_TLS_POLICY = "IoTSecurityPolicy_TLS13_1_2_2022_10";
+
+/** Arguments of {@link IotCustomDomain}. */
+export interface IotCustomDomainArgs {
+  /** The devices' domain, e.g. iot.example.com: the same in both regions. */
+  domainName: string;
+  /** Hosted zone (shared-services) that holds the validation record. */
+  hostedZoneId: string;
+  /** The shared-services account in this region: the validation record is created there. */
+  dnsParent: pulumi.Resource;
+}
+
+/**
+ * The devices' custom domain on this region's IoT Core: an ACM certificate validated by DNS in the
+ * shared-services zone and a DATA domain configuration of the same name in both regions, so a
+ * device keeps one endpoint name and DNS failover moves it between regions.
+ */
+export class IotCustomDomain extends pulumi.ComponentResource {
+  public readonly certificate: aws.acm.Certificate;
+  public readonly domainConfiguration: aws.iot.DomainConfiguration;
+  /** This account's `iot:Data-ATS` endpoint: the failover record's target in this region. */
+  public readonly target: pulumi.Output<string>;
+
+  constructor(name: string, args: IotCustomDomainArgs, opts: pulumi.ComponentResourceOptions) {
+    super("iotdr:iot:IotCustomDomain", name, {}, opts);
+    this.certificate = new aws.acm.Certificate(
+      `${name}-cert`,
+      { domainName: args.domainName, validationMethod: "DNS", keyAlgorithm: "RSA_2048" },
+      { parent: this },
+    );
+    const option = this.certificate.domainValidationOptions.apply((options) => {
+      const found = options.find((o) => o.domainName === args.domainName);
+      if (!found) throw new Error(`ACM gave no validation record for ${args.domainName}`);
+      return found;
+    });
+    // ACM asks for the same CNAME for a domain in every region of an account, so both stacks write
+    // this one record; allowOverwrite lets the second stack adopt it instead of failing.
+    const record = new aws.route53.Record(
+      `${name}-validation`,
+      {
+        zoneId: args.hostedZoneId,
+        name: option.resourceRecordName,
+        type: option.resourceRecordType,
+        records: [option.resourceRecordValue],
+        ttl: 300,
+        allowOverwrite: true,
+      },
+      { parent: args.dnsParent },
+    );
+    const validation = new aws.acm.CertificateValidation(
+      `${name}-validated`,
+      { certificateArn: this.certificate.arn, validationRecordFqdns: [record.fqdn] },
+      { parent: this },
+    );
+    this.domainConfiguration = new aws.iot.DomainConfiguration(
+      `${name}-configuration`,
+      {
+        name: NAMES.iotDomainConfiguration,
+        domainName: args.domainName,
+        serverCertificateArns: [validation.certificateArn],
+        serviceType: "DATA",
+        tlsConfig: { securityPolicy: IOT_TLS_POLICY },
+      },
+      { parent: this },
+    );
+    this.target = aws.iot.getEndpointOutput(
+      { endpointType: "iot:Data-ATS" },
+      { parent: this },
+    ).endpointAddress;
+    this.registerOutputs({
+      domainConfigurationArn: this.domainConfiguration.arn,
+      target: this.target,
+    });
+  }
+}

@@ -1,0 +1,199 @@
+import * as pulumi from "@pulumi/pulumi";
+import { formatArn } from "../arn";
+import { Statement } from "../iam/policyDocument";
+import { NAMES } from "../names";
+
+/** Where a function runs: its permissions never reach another region or account. */
+export interface Scope {
+  partition: string;
+  region: string;
+  account: string;
+}
+
+/** This region's copy of the registry table and its streams (global tables share the name). */
+export function registryArns(scope: Scope): { table: string; streams: string } {
+  const table = formatArn({
+    ...scope,
+    service: "dynamodb",
+    resource: `table/${NAMES.registryTable}`,
+  });
+  return { table, streams: `${table}/stream/*` };
+}
+
+/** IoT resource ARNs of this region and account, by resource type. */
+export function iotArns(scope: Scope) {
+  const arn = (resource: string) => formatArn({ ...scope, service: "iot", resource });
+  return {
+    thing: arn("thing/*"),
+    thingGroup: arn("thinggroup/*"),
+    thingType: arn("thingtype/*"),
+    cert: arn("cert/*"),
+    policy: arn("policy/*"),
+  };
+}
+
+/**
+ * The capture function: conditional writes of desired state to this region's table, and the
+ * reads it needs to turn a CloudTrail event (which carries ids, not content) into desired state.
+ */
+export function captureStatements(scope: Scope): Statement[] {
+  const iot = iotArns(scope);
+  return [
+    {
+      sid: "WriteDesiredState",
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+      resources: [registryArns(scope).table],
+    },
+    {
+      sid: "ReadChangedEntities",
+      actions: [
+        "iot:DescribeThing",
+        "iot:DescribeThingType",
+        "iot:DescribeThingGroup",
+        "iot:ListThingPrincipals",
+        "iot:DescribeCertificate",
+        "iot:ListAttachedPolicies",
+        "iot:GetPolicy",
+        "iot:GetPolicyVersion",
+        "iot:ListPolicyVersions",
+        "iot:ListTargetsForPolicy",
+      ],
+      resources: [iot.thing, iot.thingType, iot.thingGroup, iot.cert, iot.policy],
+    },
+  ];
+}
+
+/**
+ * The reconciler: read its stream, read and (for the sweep) repair the table, converge IoT Core,
+ * and park what cannot converge in its dead-letter queue.
+ */
+export function reconcilerStatements(
+  scope: Scope,
+  deadLetter: { queueArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> },
+): Statement[] {
+  const registry = registryArns(scope);
+  const iot = iotArns(scope);
+  return [
+    {
+      sid: "ReadRegistryStream",
+      actions: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+      resources: [registry.streams],
+    },
+    // ListStreams has no resource type in IAM (it lists stream names of the whole account and
+    // region, nothing else), so it cannot be scoped to the table; Lambda's stream poller needs it.
+    { sid: "ListRegistryStreams", actions: ["dynamodb:ListStreams"], resources: ["*"] },
+    {
+      sid: "SweepAndRepairDesiredState",
+      actions: [
+        "dynamodb:GetItem",
+        "dynamodb:Scan",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+      ],
+      resources: [registry.table],
+    },
+    {
+      sid: "ConvergeThings",
+      actions: [
+        "iot:CreateThing",
+        "iot:UpdateThing",
+        "iot:DeleteThing",
+        "iot:DescribeThing",
+        "iot:ListThingPrincipals",
+        "iot:ListThingGroupsForThing",
+        "iot:AttachThingPrincipal",
+        "iot:DetachThingPrincipal",
+        "iot:GetThingShadow",
+        "iot:UpdateThingShadow",
+        "iot:DeleteThingShadow",
+        "iot:ListNamedShadowsForThing",
+      ],
+      resources: [iot.thing],
+    },
+    {
+      sid: "ConvergeThingTypes",
+      actions: [
+        "iot:CreateThingType",
+        "iot:UpdateThingType",
+        "iot:DeprecateThingType",
+        "iot:DeleteThingType",
+        "iot:DescribeThingType",
+      ],
+      resources: [iot.thingType],
+    },
+    {
+      sid: "ConvergeThingGroups",
+      actions: [
+        "iot:CreateThingGroup",
+        "iot:UpdateThingGroup",
+        "iot:DeleteThingGroup",
+        "iot:DescribeThingGroup",
+        "iot:ListThingsInThingGroup",
+      ],
+      resources: [iot.thingGroup],
+    },
+    // Membership calls are authorized against both the group and the thing.
+    {
+      sid: "ConvergeMemberships",
+      actions: ["iot:AddThingToThingGroup", "iot:RemoveThingFromThingGroup"],
+      resources: [iot.thingGroup, iot.thing],
+    },
+    {
+      sid: "ConvergeCertificates",
+      actions: [
+        "iot:DescribeCertificate",
+        "iot:UpdateCertificate",
+        "iot:DeleteCertificate",
+        "iot:ListAttachedPolicies",
+        "iot:ListPrincipalThings",
+      ],
+      resources: [iot.cert],
+    },
+    {
+      sid: "ConvergePolicies",
+      actions: [
+        "iot:CreatePolicy",
+        "iot:CreatePolicyVersion",
+        "iot:DeletePolicy",
+        "iot:DeletePolicyVersion",
+        "iot:SetDefaultPolicyVersion",
+        "iot:GetPolicy",
+        "iot:GetPolicyVersion",
+        "iot:ListPolicyVersions",
+        "iot:ListTargetsForPolicy",
+      ],
+      resources: [iot.policy],
+    },
+    // Attaching a policy is authorized against the policy and its target (a certificate).
+    {
+      sid: "ConvergePolicyAttachments",
+      actions: ["iot:AttachPolicy", "iot:DetachPolicy"],
+      resources: [iot.policy, iot.cert],
+    },
+    // These have no resource type in IAM: listings of the whole registry (the sweep's view of the
+    // local side) and registering a certificate, whose ARN does not exist before the call.
+    {
+      sid: "ListRegistryAndRegisterCertificates",
+      actions: [
+        "iot:ListThings",
+        "iot:ListThingTypes",
+        "iot:ListThingGroups",
+        "iot:ListPolicies",
+        "iot:ListCertificates",
+        "iot:RegisterCertificateWithoutCA",
+      ],
+      resources: ["*"],
+    },
+    {
+      sid: "ParkUnconvergedEntities",
+      actions: ["sqs:SendMessage"],
+      resources: [deadLetter.queueArn],
+    },
+    {
+      sid: "EncryptForDeadLetterQueue",
+      actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+      resources: [deadLetter.kmsKeyArn],
+    },
+  ];
+}

@@ -1,0 +1,66 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { TTL_ATTRIBUTE } from "../../functions/shared/registryItem";
+import { NAMES } from "../names";
+
+/** Arguments of {@link RegistryTable}. */
+export interface RegistryTableArgs {
+  /** Region of the other replica: the primary region (the table itself lives in the secondary). */
+  replicaRegion: string;
+}
+
+/**
+ * The desired-state registry: a global table (version 2019.11.21) created by the `secondary` stack
+ * with its replica in the primary region, so the secondary never depends on the primary region to
+ * exist or change. Each region's stream drives that region's reconciler.
+ */
+export class RegistryTable extends pulumi.ComponentResource {
+  public readonly table: aws.dynamodb.Table;
+  /** Stream of the replica in `replicaRegion`, which the primary region's reconciler reads. */
+  public readonly replicaStreamArn: pulumi.Output<string>;
+
+  constructor(name: string, args: RegistryTableArgs, opts: pulumi.ComponentResourceOptions) {
+    super("iotdr:iot:RegistryTable", name, {}, opts);
+    this.table = new aws.dynamodb.Table(
+      `${name}-table`,
+      {
+        name: NAMES.registryTable,
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "pk",
+        attributes: [{ name: "pk", type: "S" }],
+        // Global tables need both images; the reconciler diffs old against new as well.
+        streamEnabled: true,
+        streamViewType: "NEW_AND_OLD_IMAGES",
+        pointInTimeRecovery: { enabled: true },
+        // AWS-managed key (aws/dynamodb): present in every region, so the replica needs no key ARN.
+        serverSideEncryption: { enabled: true },
+        deletionProtectionEnabled: true,
+        // Tombstones expire once every region has surely seen the delete.
+        ttl: { attributeName: TTL_ATTRIBUTE, enabled: true },
+        replicas: [
+          {
+            regionName: args.replicaRegion,
+            pointInTimeRecovery: true,
+            deletionProtectionEnabled: true,
+            propagateTags: true,
+          },
+        ],
+      },
+      { parent: this },
+    );
+    this.replicaStreamArn = this.table.replicas.apply((replicas) => {
+      const replica = replicas?.find((r) => r.regionName === args.replicaRegion);
+      if (!replica?.streamArn) {
+        throw new Error(
+          `the registry table reports no stream for its ${args.replicaRegion} replica`,
+        );
+      }
+      return replica.streamArn;
+    });
+    this.registerOutputs({
+      tableArn: this.table.arn,
+      streamArn: this.table.streamArn,
+      replicaStreamArn: this.replicaStreamArn,
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { IOT_DR_PACK_NAME, iotDrPolicies } from "../../../policies/rules";
+import { StackReport, planProgram } from "../../../plan/run";
+import { ROOT } from "../../support/ownStacks";
+import { named, statementsOf } from "./support";
+
+const ORG_TRAIL = "arn:aws:cloudtrail:eu-west-1:999999999999:trail/org-trail";
+
+describe("the IoT plane with an organization trail in config", () => {
+  let report: StackReport;
+
+  before(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iot-dr-org-trail-"));
+    const file = path.join(dir, "Pulumi.secondary.yaml");
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.secondary.yaml"), "utf8");
+    fs.writeFileSync(
+      file,
+      `${text.trimEnd()}\n  iot-dr:iotPlane:\n    organizationTrailArn: ${ORG_TRAIL}\n`,
+    );
+    [report] = await planProgram({
+      programDir: path.join(ROOT, "infra"),
+      configFiles: [file],
+      policyPacks: [{ name: IOT_DR_PACK_NAME, policies: iotDrPolicies }],
+    });
+  });
+
+  it("creates no trail or log bucket of its own and still captures CloudTrail events", () => {
+    assert.deepEqual(
+      report.resources.filter(
+        (r) => /cloudtrail\/trail|s3\/bucket:/.test(r.type) && r.urn.includes("iotdr:iot:"),
+      ),
+      [],
+    );
+    assert.ok(named(report, "cloudtrail-capture-rule"));
+  });
+
+  it("leaves CloudTrail out of the plane key's policy", () => {
+    const statements = statementsOf(named(report, "iot-plane-key"));
+    assert.deepEqual(
+      statements.map((s) => s.Sid),
+      ["AccountAdministersThroughIam", "EventBridgeDeadLetters"],
+    );
+  });
+});

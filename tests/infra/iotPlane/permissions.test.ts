@@ -1,0 +1,131 @@
+import { strict as assert } from "assert";
+import { ownStack } from "../../support/ownStacks";
+import { IOT_ACCOUNT, REGIONS, named, statement, statementsOf } from "./support";
+
+/** Actions IAM gives no resource type: the only ones allowed on "*". */
+const UNSCOPABLE = new Set([
+  "dynamodb:ListStreams",
+  "iot:ListThings",
+  "iot:ListThingTypes",
+  "iot:ListThingGroups",
+  "iot:ListPolicies",
+  "iot:ListCertificates",
+  "iot:RegisterCertificateWithoutCA",
+]);
+
+for (const [stack, region] of [
+  ["secondary", REGIONS.secondary],
+  ["primary", REGIONS.primary],
+] as const) {
+  const table = `arn:aws:dynamodb:${region}:${IOT_ACCOUNT}:table/iot-dr-registry`;
+
+  describe(`IAM of the IoT plane in the ${stack} stack`, () => {
+    for (const fn of ["capture", "reconciler"]) {
+      it(`scopes every ${fn} statement to this region and account, "*" only for unscopable actions`, async () => {
+        const statements = statementsOf(named(await ownStack(stack), `${fn}-policy`));
+        for (const s of statements) {
+          for (const resource of s.Resource ?? []) {
+            if (resource === "*") {
+              for (const action of s.Action) assert.ok(UNSCOPABLE.has(action), `${action} on "*"`);
+            } else {
+              assert.match(
+                resource,
+                new RegExp(`^arn:aws:[a-z]+:${region}:${IOT_ACCOUNT}:`),
+                resource,
+              );
+            }
+          }
+        }
+      });
+
+      it(`lets ${fn} touch DynamoDB only on this region's registry table and its streams`, async () => {
+        const statements = statementsOf(named(await ownStack(stack), `${fn}-policy`));
+        const dynamo = statements.filter((s) => s.Action.some((a) => a.startsWith("dynamodb:")));
+        assert.ok(dynamo.length > 0);
+        for (const s of dynamo) {
+          if (s.Action.every((a) => UNSCOPABLE.has(a))) continue;
+          for (const resource of s.Resource ?? []) {
+            assert.ok(resource === table || resource === `${table}/stream/*`, resource);
+          }
+        }
+      });
+    }
+
+    it("gives the reconciler the stream, the table and IoT resources by type", async () => {
+      const statements = statementsOf(named(await ownStack(stack), "reconciler-policy"));
+      assert.deepEqual(statement(statements, "ReadRegistryStream").Resource, [`${table}/stream/*`]);
+      assert.deepEqual(statement(statements, "SweepAndRepairDesiredState").Resource, [table]);
+      const iot = (type: string) => `arn:aws:iot:${region}:${IOT_ACCOUNT}:${type}/*`;
+      assert.deepEqual(statement(statements, "ConvergeThings").Resource, [iot("thing")]);
+      assert.deepEqual(statement(statements, "ConvergeThingTypes").Resource, [iot("thingtype")]);
+      assert.deepEqual(statement(statements, "ConvergeThingGroups").Resource, [iot("thinggroup")]);
+      assert.deepEqual(statement(statements, "ConvergeCertificates").Resource, [iot("cert")]);
+      assert.deepEqual(statement(statements, "ConvergePolicies").Resource, [iot("policy")]);
+      const dlq = named(await ownStack(stack), "reconciler-dlq-queue");
+      assert.deepEqual(statement(statements, "ParkUnconvergedEntities").Resource, [
+        dlq.revealedState.arn,
+      ]);
+    });
+
+    it("gives capture conditional writes on the table and reads of IoT only", async () => {
+      const statements = statementsOf(named(await ownStack(stack), "capture-policy"));
+      assert.deepEqual(statement(statements, "WriteDesiredState").Resource, [table]);
+      for (const action of statement(statements, "ReadChangedEntities").Action) {
+        assert.match(action, /^iot:(Describe|Get|List)/);
+      }
+    });
+
+    it("lets the forwarder put events only on the analytics telemetry buses and read its endpoint id", async () => {
+      const report = await ownStack(stack);
+      const statements = statementsOf(named(report, "telemetry-forwarder-policy"));
+      assert.deepEqual(statement(statements, "PutTelemetryEvents").Resource, [
+        `arn:aws:events:${REGIONS.primary}:444444444444:event-bus/iot-dr-telemetry`,
+        `arn:aws:events:${REGIONS.secondary}:444444444444:event-bus/iot-dr-telemetry`,
+      ]);
+      assert.deepEqual(statement(statements, "ReadEndpointId").Resource, [
+        `arn:aws:ssm:${region}:${IOT_ACCOUNT}:parameter/iot-dr/telemetry/endpoint-id`,
+      ]);
+      const queue = named(report, "telemetry-queue");
+      assert.deepEqual(statement(statements, "DrainTelemetryQueue").Resource, [
+        queue.revealedState.arn,
+      ]);
+      const fn = named(report, "telemetry-forwarder-fn");
+      const env = (fn.revealedInputs.environment as { variables: Record<string, string> })
+        .variables;
+      assert.equal(env.ENDPOINT_ID_PARAMETER, "/iot-dr/telemetry/endpoint-id");
+      assert.equal(
+        env.EVENT_BUS_ARN,
+        `arn:aws:events:${REGIONS.primary}:444444444444:event-bus/iot-dr-telemetry`,
+      );
+    });
+
+    it("drains telemetry ten messages at a time with per-message failures", async () => {
+      const report = await ownStack(stack);
+      const mapping = named(report, "telemetry-mapping").revealedInputs;
+      assert.equal(mapping.batchSize, 10);
+      assert.ok(Number(mapping.maximumBatchingWindowInSeconds) > 0);
+      assert.deepEqual(mapping.functionResponseTypes, ["ReportBatchItemFailures"]);
+      assert.equal(mapping.eventSourceArn, named(report, "telemetry-queue").revealedState.arn);
+      const rule = named(report, "telemetry-rule").revealedInputs;
+      assert.equal(
+        rule.sql,
+        "SELECT *, topic() AS topic, timestamp() AS receivedAt FROM 'dt/+/telemetry'",
+      );
+    });
+
+    it("lets only this account's iot_dr_ rules assume the rule role, to send to the plane's queues", async () => {
+      const report = await ownStack(stack);
+      const [trust] = statementsOf(named(report, "iot-rules-role"), "assumeRolePolicy");
+      assert.deepEqual(trust.Principal, { Service: ["iot.amazonaws.com"] });
+      assert.deepEqual(trust.Condition, {
+        StringEquals: { "aws:SourceAccount": IOT_ACCOUNT },
+        ArnLike: { "aws:SourceArn": `arn:aws:iot:${region}:${IOT_ACCOUNT}:rule/iot_dr_*` },
+      });
+      const send = statement(statementsOf(named(report, "iot-rules-policy")), "SendToPlaneQueues");
+      assert.deepEqual(send.Resource, [
+        named(report, "iot-events-dlq-queue").revealedState.arn,
+        named(report, "telemetry-queue").revealedState.arn,
+      ]);
+    });
+  });
+}

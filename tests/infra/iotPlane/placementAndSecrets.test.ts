@@ -1,0 +1,112 @@
+import { strict as assert } from "assert";
+import { IOT_TLS_POLICY } from "../../../infra/iotPlane/customDomain";
+import { ofType, ownStack } from "../../support/ownStacks";
+import { IOT_ACCOUNT, statementsOf, REGIONS, iotPlaneResources, jsonOf, named } from "./support";
+
+const DOMAIN = "aws:iot/domainConfiguration:DomainConfiguration";
+
+for (const [stack, region] of [
+  ["secondary", REGIONS.secondary],
+  ["primary", REGIONS.primary],
+] as const) {
+  describe(`placement of the IoT plane in the ${stack} stack`, () => {
+    it("puts every IoT plane resource in iot-services, in the stack's region (IAM global)", async () => {
+      const resources = iotPlaneResources(await ownStack(stack));
+      assert.ok(resources.length > 50, `only ${resources.length} resources found`);
+      for (const r of resources) {
+        if (r.type === "aws:route53/record:Record") continue;
+        assert.equal(r.account, IOT_ACCOUNT, r.urn);
+        assert.equal(r.region, r.type.startsWith("aws:iam/") ? "global" : region, r.urn);
+      }
+    });
+
+    it("writes the certificate's validation record in the shared-services zone, overwriting", async () => {
+      const record = named(await ownStack(stack), "iot-domain-validation");
+      assert.equal(record.account, "111111111111");
+      assert.equal(record.revealedInputs.zoneId, "Z0PLACEHOLDER00000000");
+      assert.equal(record.revealedInputs.allowOverwrite, true);
+      assert.equal(record.revealedInputs.type, "CNAME");
+    });
+
+    it("serves the devices' domain as a DATA domain configuration on a validated certificate", async () => {
+      const report = await ownStack(stack);
+      const [domain] = ofType(report, DOMAIN);
+      assert.equal(domain.region, region);
+      assert.equal(domain.revealedInputs.name, "iot-dr-devices");
+      assert.equal(domain.revealedInputs.domainName, "iot.example.com");
+      assert.equal(domain.revealedInputs.serviceType, "DATA");
+      assert.deepEqual(domain.revealedInputs.tlsConfig, { securityPolicy: IOT_TLS_POLICY });
+      const cert = named(report, "iot-domain-cert");
+      assert.equal(cert.region, region);
+      assert.deepEqual(domain.revealedInputs.serverCertificateArns, [cert.revealedState.arn]);
+      assert.equal(
+        named(report, "iot-domain-validated").revealedInputs.certificateArn,
+        cert.revealedState.arn,
+      );
+    });
+
+    it("exports this region's iot:Data-ATS endpoint as the failover target", async () => {
+      assert.equal(
+        (await ownStack(stack)).outputs.iotDomainTarget,
+        `a2222offline-ats.iot.${region}.amazonaws.com`,
+      );
+    });
+
+    it("lets the probe connect as itself and use only its own health topic", async () => {
+      const report = await ownStack(stack);
+      const policy = { Statement: statementsOf(named(report, "health-probe-policy")) };
+      const iot = `arn:aws:iot:${region}:${IOT_ACCOUNT}`;
+      assert.deepEqual(
+        policy.Statement.map((s) => [s.Action, s.Resource]),
+        [
+          [["iot:Connect"], [`${iot}:client/iot-dr-health-probe`]],
+          [["iot:Publish", "iot:Receive"], [`${iot}:topic/iot-dr/health/iot-dr-health-probe`]],
+          [["iot:Subscribe"], [`${iot}:topicfilter/iot-dr/health/iot-dr-health-probe`]],
+        ],
+      );
+      const cert = named(report, "health-probe-cert");
+      assert.equal(
+        named(report, "health-probe-policy-attachment").revealedInputs.target,
+        cert.revealedState.arn,
+      );
+      assert.equal(
+        named(report, "health-probe-principal-attachment").revealedInputs.principal,
+        cert.revealedState.arn,
+      );
+    });
+
+    it("keeps the probe's key in a KMS-encrypted secret, never in outputs or printed inputs", async () => {
+      const report = await ownStack(stack);
+      const secret = named(report, "health-probe-secret");
+      assert.equal(secret.revealedInputs.name, "iot-dr/health/probe");
+      assert.equal(
+        secret.revealedInputs.kmsKeyId,
+        named(report, "iot-plane-key").revealedState.arn,
+      );
+      const version = named(report, "health-probe-secret-value");
+      assert.equal(version.inputs.secretString, "[secret]");
+      const value = jsonOf<Record<string, string>>(version.revealedInputs.secretString);
+      assert.match(value.privateKey, /PLACEHOLDER/);
+      assert.equal(value.clientId, "iot-dr-health-probe");
+
+      const printed = JSON.stringify([
+        report.outputs,
+        report.resources.map((r) => [r.inputs, r.state]),
+      ]);
+      assert.doesNotMatch(printed, /no private key exists in a plan/);
+      assert.doesNotMatch(printed, /BEGIN CERTIFICATE/);
+      assert.equal(report.outputs.probeSecretArn, secret.revealedState.arn);
+      assert.equal(report.outputs.iotPlaneKeyArn, secret.revealedInputs.kmsKeyId);
+    });
+  });
+}
+
+describe("the IoT plane across the two stacks", () => {
+  it("gives the domain configuration the same name and domain in both regions", async () => {
+    const [secondary] = ofType(await ownStack("secondary"), DOMAIN);
+    const [primary] = ofType(await ownStack("primary"), DOMAIN);
+    assert.equal(secondary.revealedInputs.name, primary.revealedInputs.name);
+    assert.equal(secondary.revealedInputs.domainName, primary.revealedInputs.domainName);
+    assert.notEqual(secondary.region, primary.region);
+  });
+});

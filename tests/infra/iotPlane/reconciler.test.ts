@@ -1,0 +1,134 @@
+import { strict as assert } from "assert";
+import { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "../../../infra/iotPlane/antiEntropy";
+import { MAX_CONCURRENCY, RECONCILER_CONCURRENCY } from "../../../infra/iotPlane";
+import { ofType, ownStack } from "../../support/ownStacks";
+import { IOT_ACCOUNT, REGIONS, jsonOf, named, statement, statementsOf } from "./support";
+
+interface TaskState {
+  Parameters: { FunctionName: string };
+}
+interface MapState {
+  Type: string;
+  MaxConcurrency: number;
+  ItemSelector: unknown;
+  ItemProcessor: {
+    ProcessorConfig: { Mode: string };
+    StartAt: string;
+    States: Record<string, TaskState>;
+  };
+}
+
+const FUNCTION = "aws:lambda/function:Function";
+
+for (const [stack, region] of [
+  ["secondary", REGIONS.secondary],
+  ["primary", REGIONS.primary],
+] as const) {
+  describe(`reconciler of the ${stack} stack`, () => {
+    it("reads the registry stream of its own region", async () => {
+      const report = await ownStack(stack);
+      const mapping = named(report, "reconciler-stream-mapping");
+      assert.equal(mapping.region, region);
+      const source = String(mapping.revealedInputs.eventSourceArn);
+      assert.match(
+        source,
+        new RegExp(`^arn:aws:dynamodb:${region}:${IOT_ACCOUNT}:table/iot-dr-registry/stream/`),
+      );
+      if (stack === "primary") {
+        // The replica's stream, as the secondary stack exported it, not a table of its own.
+        const secondary = await ownStack("secondary");
+        assert.equal(source, secondary.outputs.registryPrimaryReplicaStreamArn);
+      } else {
+        const table = ofType(report, "aws:dynamodb/table:Table").find(
+          (t) => t.revealedInputs.name === "iot-dr-registry",
+        );
+        assert.equal(source, table?.revealedState.streamArn);
+      }
+    });
+
+    it("isolates poison records, bounds retries and record age, and keeps what fails", async () => {
+      const report = await ownStack(stack);
+      const inputs = named(report, "reconciler-stream-mapping").revealedInputs;
+      assert.equal(inputs.bisectBatchOnFunctionError, true);
+      assert.ok(
+        Number(inputs.maximumRetryAttempts) >= 0 && Number(inputs.maximumRetryAttempts) <= 10,
+      );
+      assert.ok(Number(inputs.maximumRecordAgeInSeconds) > 0);
+      assert.ok(Number(inputs.maximumRecordAgeInSeconds) <= 86400);
+      assert.deepEqual(inputs.functionResponseTypes, ["ReportBatchItemFailures"]);
+      assert.equal(inputs.startingPosition, "TRIM_HORIZON");
+      const dlq = named(report, "reconciler-dlq-queue");
+      assert.deepEqual(inputs.destinationConfig, {
+        onFailure: { destinationArn: dlq.revealedState.arn },
+      });
+      assert.ok(dlq.revealedInputs.kmsMasterKeyId, "the on-failure queue is KMS-encrypted");
+    });
+
+    it("caps the reconciler's concurrency so IoT calls in flight stay within the quotas", async () => {
+      const fn = named(await ownStack(stack), "reconciler-fn", FUNCTION);
+      assert.equal(fn.revealedInputs.reservedConcurrentExecutions, RECONCILER_CONCURRENCY);
+      const env = (fn.revealedInputs.environment as { variables: Record<string, string> })
+        .variables;
+      assert.equal(env.REGISTRY_TABLE, "iot-dr-registry");
+      assert.equal(env.MAX_CONCURRENCY, String(MAX_CONCURRENCY));
+      assert.equal(
+        env.DLQ_URL,
+        named(await ownStack(stack), "reconciler-dlq-queue").revealedState.url,
+      );
+      assert.ok(RECONCILER_CONCURRENCY * MAX_CONCURRENCY <= 100);
+    });
+
+    it("sweeps with a Distributed Map bounded by the quotas, one segment per reconciler call", async () => {
+      const report = await ownStack(stack);
+      const machine = named(report, "registry-sweep-machine");
+      const definition = jsonOf<{ StartAt: string; States: Record<string, MapState> }>(
+        machine.revealedInputs.definition,
+      );
+      const map = definition.States[definition.StartAt];
+      assert.equal(map.Type, "Map");
+      assert.equal(map.ItemProcessor.ProcessorConfig.Mode, "DISTRIBUTED");
+      assert.equal(map.MaxConcurrency, SWEEP_MAX_CONCURRENCY);
+      assert.ok(SWEEP_MAX_CONCURRENCY < RECONCILER_CONCURRENCY, "room left for the stream");
+      assert.deepEqual(map.ItemSelector, {
+        sweep: { "segment.$": "$$.Map.Item.Value", "totalSegments.$": "$.totalSegments" },
+      });
+      const task = map.ItemProcessor.States[map.ItemProcessor.StartAt];
+      const reconciler = named(report, "reconciler-fn", FUNCTION);
+      assert.equal(task.Parameters.FunctionName, reconciler.revealedState.arn);
+
+      const schedule = named(report, "registry-sweep-schedule");
+      const target = schedule.revealedInputs.target as Record<string, string>;
+      assert.equal(target.arn, machine.revealedState.arn);
+      assert.deepEqual(jsonOf(target.input), {
+        segments: Array.from({ length: SWEEP_SEGMENTS }, (_, i) => i),
+        totalSegments: SWEEP_SEGMENTS,
+      });
+    });
+
+    it("lets the schedule's role start only the sweep, and the sweep only invoke the reconciler", async () => {
+      const report = await ownStack(stack);
+      const machineArn = `arn:aws:states:${region}:${IOT_ACCOUNT}:stateMachine:iot-dr-registry-sweep`;
+      assert.equal(named(report, "registry-sweep-machine").revealedState.arn, machineArn);
+      const scheduler = statementsOf(named(report, "registry-sweep-scheduler-policy"));
+      assert.deepEqual(scheduler, [
+        {
+          Sid: "StartSweep",
+          Effect: "Allow",
+          Action: ["states:StartExecution"],
+          Resource: [machineArn],
+        },
+      ]);
+      const machine = statementsOf(named(report, "registry-sweep-machine-policy"));
+      const reconcilerArn = String(named(report, "reconciler-fn", FUNCTION).revealedState.arn);
+      assert.deepEqual(statement(machine, "InvokeReconciler").Resource, [
+        reconcilerArn,
+        `${reconcilerArn}:*`,
+      ]);
+      assert.deepEqual(statement(machine, "RunOwnChildExecutions").Resource, [machineArn]);
+      for (const s of machine) {
+        for (const resource of s.Resource ?? [])
+          assert.match(resource, new RegExp(`:${region}:${IOT_ACCOUNT}:`));
+      }
+    });
+  });
+}
