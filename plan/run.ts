@@ -1,5 +1,7 @@
 import * as path from "path";
 import { PlannedResource, StackPlan, planStack } from "./engine";
+import { IOT_DR_PACK_NAME } from "../policies/rules";
+import { crossStackViolations } from "./crossStack";
 import { PolicyPackRules, Violation, evaluatePolicies } from "./policyRunner";
 import { projectNameOf, readStackFile } from "./stackFile";
 
@@ -33,6 +35,12 @@ export async function planProgram(options: PlanProgramOptions): Promise<StackRep
     stackOutputs.set(plan.stack, plan.outputs);
     reports.push({ ...plan, violations: await evaluatePolicies(plan, options.policyPacks) });
   }
+  // Only now are both stacks known: what one stack cannot see is judged across them.
+  const pack = options.policyPacks.find((p) => p.name === IOT_DR_PACK_NAME);
+  if (pack) {
+    const crossStack = crossStackViolations(reports, pack);
+    for (const report of reports) report.violations.push(...(crossStack.get(report.stack) ?? []));
+  }
   return reports;
 }
 
@@ -63,7 +71,9 @@ export function toJson(reports: StackReport[]) {
 }
 
 export function hasMandatoryViolations(reports: StackReport[]): boolean {
-  return reports.some((report) =>
-    report.violations.some((v) => v.enforcementLevel === "mandatory"),
-  );
+  return reports.some((report) => report.violations.some(isBlocking));
 }
+
+/** A mandatory violation that no exemption covers. */
+export const isBlocking = (v: Violation): boolean =>
+  v.enforcementLevel === "mandatory" && v.exemption === undefined;
