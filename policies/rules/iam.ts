@@ -29,32 +29,47 @@ const NARROWING_CONDITIONS = [
   "aws:sourceorgid",
 ];
 
-/** Identity policies and resource policies, per type: where the documents are. */
-const DOCUMENTS: Record<string, (props: Props) => unknown[]> = {
-  [ROLE]: (p) => [p.assumeRolePolicy, ...asList(p.inlinePolicies).map((i) => asRecord(i).policy)],
-  "aws:iam/rolePolicy:RolePolicy": (p) => [p.policy],
-  "aws:iam/policy:Policy": (p) => [p.policy],
-  "aws:iam/userPolicy:UserPolicy": (p) => [p.policy],
-  "aws:iam/groupPolicy:GroupPolicy": (p) => [p.policy],
-  "aws:apigateway/restApi:RestApi": (p) => [p.policy],
-  "aws:apigateway/restApiPolicy:RestApiPolicy": (p) => [p.policy],
-  "aws:s3/bucketPolicy:BucketPolicy": (p) => [p.policy],
-  "aws:sqs/queue:Queue": (p) => [p.policy],
-  "aws:sqs/queuePolicy:QueuePolicy": (p) => [p.policy],
-  "aws:sns/topic:Topic": (p) => [p.policy],
-  "aws:sns/topicPolicy:TopicPolicy": (p) => [p.policy],
-  "aws:cloudwatch/eventBusPolicy:EventBusPolicy": (p) => [p.policy],
-  "aws:secretsmanager/secretPolicy:SecretPolicy": (p) => [p.policy],
-  "aws:secretsmanager/secret:Secret": (p) => [p.policy],
-  "aws:kms/key:Key": (p) => [p.policy],
-  "aws:kms/keyPolicy:KeyPolicy": (p) => [p.policy],
-  "aws:iot/policy:Policy": (p) => [p.policy],
+/** Identity and resource policies per type, as [which document, document]. */
+const DOCUMENTS: Record<string, (props: Props) => [string, unknown][]> = {
+  [ROLE]: (p) => [
+    ["trust policy", p.assumeRolePolicy],
+    ...asList(p.inlinePolicies).map((i): [string, unknown] => [
+      `inline policy ${String(asRecord(i).name)}`,
+      asRecord(i).policy,
+    ]),
+  ],
 };
+for (const type of [
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:iam/policy:Policy",
+  "aws:iam/userPolicy:UserPolicy",
+  "aws:iam/groupPolicy:GroupPolicy",
+  "aws:apigateway/restApi:RestApi",
+  "aws:apigateway/restApiPolicy:RestApiPolicy",
+  "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:sqs/queue:Queue",
+  "aws:sqs/queuePolicy:QueuePolicy",
+  "aws:sns/topic:Topic",
+  "aws:sns/topicPolicy:TopicPolicy",
+  "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
+  "aws:secretsmanager/secretPolicy:SecretPolicy",
+  "aws:secretsmanager/secret:Secret",
+  "aws:kms/key:Key",
+  "aws:kms/keyPolicy:KeyPolicy",
+]) {
+  DOCUMENTS[type] = (p) => [["policy", p.policy]];
+}
 
-const statementsIn = (args: ResourceValidationArgs): IamStatement[] =>
-  (DOCUMENTS[args.type]?.(args.props) ?? []).filter(asString).flatMap(statementsOf);
-
-const where = (s: IamStatement, index: number) => s.sid ?? `statement ${index}`;
+/** Every statement of the resource's policies, with where it is for messages. */
+const statementsIn = (args: ResourceValidationArgs): { s: IamStatement; where: string }[] =>
+  (DOCUMENTS[args.type]?.(args.props) ?? [])
+    .filter(([, document]) => asString(document))
+    .flatMap(([which, document]) =>
+      statementsOf(document).map((s, i) => ({
+        s,
+        where: `${which}, ${s.sid ?? `statement ${i}`}`,
+      })),
+    );
 
 /** The account a provider acts in: its pinned account, else its deploy role's account. */
 function ownAccountOf(args: ResourceValidationArgs): string | undefined {
@@ -90,6 +105,7 @@ export const iamRoleCrossAccountTrust: ResourceValidationPolicy = {
     if (args.type !== ROLE) return;
     const own = ownAccountOf(args);
     statementsOf(args.props.assumeRolePolicy).forEach((s, i) => {
+      const where = `trust policy, ${s.sid ?? `statement ${i}`}`;
       if (s.effect !== "Allow") return;
       const foreign = (principalsOf(s).AWS ?? []).filter((p) => {
         const account = accountOfPrincipal(p);
@@ -98,7 +114,7 @@ export const iamRoleCrossAccountTrust: ResourceValidationPolicy = {
       if (foreign.length === 0) return;
       if (conditionKeys(s).some((k) => TRUST_CONDITIONS.includes(k))) return;
       report(
-        `IAM role ${args.name} trusts ${foreign.join(", ")} (${where(s, i)}) without sts:ExternalId, aws:PrincipalOrgID or aws:PrincipalArn: add a StringEquals condition on one of them.`,
+        `IAM role ${args.name} trusts ${foreign.join(", ")} (${where}) without sts:ExternalId, aws:PrincipalOrgID or aws:PrincipalArn: add a StringEquals condition on one of them.`,
       );
     });
   },
@@ -111,15 +127,15 @@ export const iamPolicyNoPublicPrincipal: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: commonSchema(),
   validateResource: (args, report) => {
-    statementsIn(args).forEach((s, i) => {
-      if (s.effect !== "Allow") return;
+    for (const { s, where } of statementsIn(args)) {
+      if (s.effect !== "Allow") continue;
       const principals = principalsOf(s);
       const open = principals["*"] !== undefined || (principals.AWS ?? []).includes("*");
-      if (!open || conditionKeys(s).some((k) => NARROWING_CONDITIONS.includes(k))) return;
+      if (!open || conditionKeys(s).some((k) => NARROWING_CONDITIONS.includes(k))) continue;
       report(
-        `${args.type.split(":").pop()} ${args.name} allows Principal "*" (${where(s, i)}) to ${s.actions.join(", ")} with no narrowing condition: add one such as aws:SourceVpce, aws:SourceArn or aws:PrincipalOrgID, or name the principal.`,
+        `${args.type.split(":").pop()} ${args.name} allows Principal "*" (${where}) to ${s.actions.join(", ")} with no narrowing condition: add one such as aws:SourceVpce, aws:SourceArn or aws:PrincipalOrgID, or name the principal.`,
       );
-    });
+    }
   },
 };
 
@@ -133,13 +149,13 @@ export const iamPolicyNoWildcardAdmin: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: commonSchema(),
   validateResource: (args, report) => {
-    statementsIn(args).forEach((s, i) => {
-      if (s.effect !== "Allow" || s.notActions) return;
+    for (const { s, where } of statementsIn(args)) {
+      if (s.effect !== "Allow" || s.notActions) continue;
       if (s.actions.some((a) => ALL_ACTIONS.includes(a)) && s.resources.includes("*")) {
         report(
-          `${args.type.split(":").pop()} ${args.name} allows "*" on "*" (${where(s, i)}): name the actions and the resources they apply to.`,
+          `${args.type.split(":").pop()} ${args.name} allows "*" on "*" (${where}): name the actions and the resources they apply to.`,
         );
       }
-    });
+    }
   },
 };
