@@ -46,7 +46,7 @@ export const apigatewayHealthApiPrivate: StackValidationPolicy = {
       const types = asList(asRecord(api.props.endpointConfiguration).types).map(String);
       if (types.length !== 1 || types[0] !== "PRIVATE") {
         report(
-          `Health API ${name} must be private: set endpointConfiguration: { types: ["PRIVATE"] } (it is ${types.join(", ") || "EDGE by default"}).`,
+          `Health API ${name} must be private: set endpointConfiguration: { types: "PRIVATE" } (it is ${types.join(", ") || "EDGE by default"}).`,
           api.urn,
         );
       }

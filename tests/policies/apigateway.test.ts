@@ -36,7 +36,8 @@ describe("apigateway-health-api-private", () => {
   it("passes a private health API restricted to a VPC endpoint", async () => {
     assert.deepEqual(
       await violationsOf(apigatewayHealthApiPrivate, [
-        api("iot-health", { endpointConfiguration: { types: ["PRIVATE"] }, policy: VPCE_ONLY }),
+        // aws v7 takes one type as a string
+        api("iot-health", { endpointConfiguration: { types: "PRIVATE" }, policy: VPCE_ONLY }),
       ]),
       [],
     );
@@ -61,7 +62,7 @@ describe("apigateway-health-api-private", () => {
         api("iot-health", { endpointConfiguration: { types: ["REGIONAL"] } }),
       ]),
       [
-        'Health API iot-health must be private: set endpointConfiguration: { types: ["PRIVATE"] } (it is REGIONAL).',
+        'Health API iot-health must be private: set endpointConfiguration: { types: "PRIVATE" } (it is REGIONAL).',
         "Health API iot-health must restrict its resource policy to the shared-services execute-api VPC endpoint: condition every Allow on aws:SourceVpce (or Deny when aws:SourceVpce differs).",
       ],
     );
