@@ -137,7 +137,12 @@ export const lambdaFunctionFailureDestination: StackValidationPolicy = {
         }
       } else if (/^arn:[^:]+:sqs:/.test(source)) {
         const queue = ofType(subjects, "aws:sqs/queue:Queue").find((q) => pointsAt(source, q));
-        if (queue && !asString(queue.props.redrivePolicy)) {
+        const redriven =
+          Boolean(asString(queue?.props.redrivePolicy)) ||
+          ofType(subjects, "aws:sqs/redrivePolicy:RedrivePolicy").some(
+            (r) => queue && r.props.queueUrl === queue.props.url,
+          );
+        if (queue && !redriven) {
           report(
             `Event source mapping ${mapping.name} reads SQS queue ${label(queue)}, which has no redrivePolicy: failed messages would be retried until they expire; give the queue a dead-letter queue.`,
             mapping.urn,

@@ -71,12 +71,6 @@ export function subjectOf(resource: PolicyResource): Subject {
 export const ofType = (subjects: Subject[], type: string) =>
   subjects.filter((s) => s.type === type);
 
-/** Whether `ref` names `subject` by one of its identifiers (physical name, ARN, id-like fields). */
-export function refersTo(ref: unknown, subject: Subject, keys = ["name", "arn", "id"]): boolean {
-  if (typeof ref !== "string" || ref === "") return false;
-  return keys.some((key) => subject.props[key] === ref);
-}
-
 /** A readable handle for messages: the logical name plus the physical one when they differ. */
 export function label(subject: { name: string; props: Props }, key = "name"): string {
   const physical = asString(subject.props[key]);
