@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { Policy } from "@pulumi/policy";
 import { findExemption } from "../../policies/config";
 import { withExemptions } from "../../policies/exemptions";
 import { s3BucketVersioned } from "../../policies/rules/s3";
@@ -28,7 +27,7 @@ describe("exemptions", () => {
     }));
     const config = { exemptions: [{ resource: "reconciler-*", reason: "drained by hand" }] };
     assert.deepEqual(
-      await violationsOf(withExemptions(sqsQueueEncryptedKms) as Policy, queues, config),
+      await violationsOf(withExemptions(sqsQueueEncryptedKms), queues, config),
       ['SQS queue capture-dlq must set kmsMasterKeyId (a KMS key, or "alias/aws/sqs").'],
     );
   });
@@ -42,7 +41,7 @@ describe("exemptions", () => {
     const config = { exemptions: [{ resource: "logs", reason: "access logs, not replicated" }] };
     assert.deepEqual(
       await violationsOf(
-        withExemptions(s3BucketVersioned) as Policy,
+        withExemptions(s3BucketVersioned),
         [bucket("logs"), bucket("app")],
         config,
       ),
