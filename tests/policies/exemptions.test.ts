@@ -26,10 +26,9 @@ describe("exemptions", () => {
       props: {},
     }));
     const config = { exemptions: [{ resource: "reconciler-*", reason: "drained by hand" }] };
-    assert.deepEqual(
-      await violationsOf(withExemptions(sqsQueueEncryptedKms), queues, config),
-      ['SQS queue capture-dlq must set kmsMasterKeyId (a KMS key, or "alias/aws/sqs").'],
-    );
+    assert.deepEqual(await violationsOf(withExemptions(sqsQueueEncryptedKms), queues, config), [
+      'SQS queue capture-dlq must set kmsMasterKeyId (a KMS key, or "alias/aws/sqs").',
+    ]);
   });
 
   it("silence stack rules' violations on the exempted resource", async () => {
