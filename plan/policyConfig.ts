@@ -53,6 +53,11 @@ export function parsePolicyConfig(
       config[key] = value as EnforcementLevel;
       continue;
     }
+    if (key === "all" && isObject(value) && Object.keys(value).join() === "enforcementLevel") {
+      checkLevel(value.enforcementLevel, `${where}: all.enforcementLevel`);
+      config.all = value;
+      continue;
+    }
     if (key === "all" || !isObject(value)) {
       throw new UsageError(
         `${where}: ${key}: expected an enforcement level (${LEVELS.join(", ")})${key === "all" ? "" : " or an object"}`,

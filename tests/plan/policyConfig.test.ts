@@ -22,6 +22,16 @@ describe("policy pack config", () => {
     assert.deepEqual(parse(document), document);
   });
 
+  it("accepts `all` as an object holding only an enforcement level, as the CLI does", () => {
+    assert.deepEqual(parse({ all: { enforcementLevel: "advisory" } }), {
+      all: { enforcementLevel: "advisory" },
+    });
+    assert.throws(
+      () => parse({ all: { enforcementLevel: "advisory", drRegions: [] } }),
+      /cfg: all: expected an enforcement level/,
+    );
+  });
+
   const bad: [string, unknown, RegExp][] = [
     ["not an object", ["x"], /cfg: expected a JSON object of rule names to settings/],
     [
