@@ -1,12 +1,19 @@
 import * as path from "path";
 import { parseArgs } from "util";
-import { IOT_DR_PACK_NAME, iotDrPolicies } from "../policies/rules";
 import { ProgramError } from "./engine";
 import { renderText } from "./report";
-import { hasMandatoryViolations, ownStackFiles, planProgram, toJson } from "./run";
+import {
+  OWN_POLICY_CONFIG,
+  hasMandatoryViolations,
+  iotDrPack,
+  ownStackFiles,
+  planProgram,
+  toJson,
+} from "./run";
 import { UsageError } from "./stackFile";
 
-const USAGE = `usage: npm run plan -- [--stack NAME] [--json] [--program DIR --config FILE [--config FILE ...]]
+const USAGE = `usage: npm run plan -- [--stack NAME] [--json] [--policy-config FILE]
+                     [--program DIR --config FILE [--config FILE ...]]
 
 Runs the program under the offline mocks, stack by stack in deployment order, and judges it with
 the iot-dr policy pack. Without --program: this repository's program, secondary then primary.
@@ -14,7 +21,12 @@ the iot-dr policy pack. Without --program: this repository's program, secondary 
   --json           print one JSON document instead of the preview
   --program DIR    a Pulumi TypeScript program folder (entry index.ts)
   --config FILE    a Pulumi.<stack>.yaml for --program; repeat it in deployment order
-Exit status: 0 no mandatory violation, 1 mandatory violations, 2 bad config or usage,
+  --policy-config FILE
+                   the pack's config, the JSON file \`pulumi preview --policy-pack-config\` takes
+                   (enforcement levels, rule settings, exemptions with reasons); default
+                   for this repository's program: policies/pack-config.json
+Exit status: 0 no mandatory violation, 1 mandatory violations (exempted ones do not count),
+2 bad config, policy config or usage,
 3 the program itself failed.`;
 
 const ROOT = path.resolve(__dirname, "..");
@@ -29,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
         json: { type: "boolean", default: false },
         program: { type: "string" },
         config: { type: "string", multiple: true },
+        "policy-config": { type: "string" },
         help: { type: "boolean", default: false },
       },
       strict: true,
@@ -54,10 +67,15 @@ async function main(argv: string[]): Promise<number> {
   if (values.stack && stackNames.every((name) => name !== undefined && name !== values.stack)) {
     throw new UsageError(`--stack ${values.stack}: expected one of ${stackNames.join(", ")}`);
   }
+  // Our own program is judged with the pack config CI and `pulumi preview` use; it is read
+  // before planning so a bad file fails fast, before the program runs.
+  const pack = iotDrPack(
+    values["policy-config"] ?? (values.program ? undefined : path.join(ROOT, OWN_POLICY_CONFIG)),
+  );
   const reports = await planProgram({
     programDir,
     configFiles,
-    policyPacks: [{ name: IOT_DR_PACK_NAME, policies: iotDrPolicies }],
+    policyPacks: [pack],
   });
   const shown = values.stack ? reports.filter((r) => r.stack === values.stack) : reports;
   if (values.stack && shown.length === 0) {

@@ -1,10 +1,12 @@
 import {
   EnforcementLevel,
   Policies,
+  Policy,
   PolicyResource,
   ReportViolation,
   ResourceValidationArgs,
 } from "@pulumi/policy";
+import { RuleConfig, findExemption } from "../policies/config";
 import { PlannedResource, StackPlan } from "./engine";
 
 /** One policy violation, in the JSON contract's shape. */
@@ -14,13 +16,18 @@ export interface Violation {
   enforcementLevel: EnforcementLevel;
   urn: string;
   message: string;
+  /** The reason of the exemption that covers this resource; exempted violations never block. */
+  exemption?: string;
 }
 
 /** A pack as the offline runner takes it: the same rule modules the CrossGuard pack is built from. */
 export interface PolicyPackRules {
   name: string;
   policies: Policies;
-  /** Per policy: an enforcement level, or an object with `enforcementLevel` and the policy's config. */
+  /**
+   * The `--policy-pack-config` document: `all` -> a level for every policy; per policy a level, or
+   * an object with `enforcementLevel` and the policy's config properties.
+   */
   config?: Record<
     string,
     EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
@@ -70,23 +77,14 @@ export async function evaluatePolicies(
 
   for (const pack of packs) {
     for (const policy of pack.policies) {
-      const setting = pack.config?.[policy.name];
-      const level: EnforcementLevel =
-        (typeof setting === "string" ? setting : setting?.enforcementLevel) ??
-        policy.enforcementLevel ??
-        "advisory";
+      const { level, config: policyConfig } = policySettings(pack, policy);
       if (level === "disabled") continue;
-      const policyConfig = typeof setting === "object" ? setting : {};
       const report =
         (fallbackUrn: string): ReportViolation =>
         (message, urn) =>
-          violations.push({
-            policyPack: pack.name,
-            policy: policy.name,
-            enforcementLevel: level,
-            urn: urn ?? fallbackUrn,
-            message,
-          });
+          violations.push(
+            violationOf(pack.name, policy.name, level, urn ?? fallbackUrn, message, policyConfig),
+          );
       const getConfig = <T extends object>() => policyConfig as unknown as T;
 
       if ("validateStack" in policy) {
@@ -121,6 +119,51 @@ export async function evaluatePolicies(
     }
   }
   return violations;
+}
+
+/**
+ * A policy's enforcement level and config as the CLI reconciles them: schema defaults, then `all`,
+ * then the policy's own entry.
+ */
+export function policySettings(
+  pack: PolicyPackRules,
+  policy: Pick<Policy, "name" | "enforcementLevel" | "configSchema">,
+): { level: EnforcementLevel; config: Record<string, unknown> } {
+  const all = pack.config?.all;
+  const setting = pack.config?.[policy.name];
+  const level: EnforcementLevel =
+    (typeof setting === "string" ? setting : setting?.enforcementLevel) ??
+    (typeof all === "string" ? all : all?.enforcementLevel) ??
+    policy.enforcementLevel ??
+    "advisory";
+  const defaults = Object.fromEntries(
+    Object.entries(policy.configSchema?.properties ?? {})
+      .filter(([, schema]) => typeof schema === "object" && schema.default !== undefined)
+      .map(([key, schema]) => [key, structuredClone((schema as { default: unknown }).default)]),
+  );
+  const given: Record<string, unknown> = typeof setting === "object" ? { ...setting } : {};
+  delete given.enforcementLevel;
+  return { level, config: { ...defaults, ...given } };
+}
+
+/** A violation, marked exempted when the policy's config exempts the resource. */
+export function violationOf(
+  policyPack: string,
+  policy: string,
+  enforcementLevel: EnforcementLevel,
+  urn: string,
+  message: string,
+  config: RuleConfig,
+): Violation {
+  const exemption = urn ? findExemption(config.exemptions, urn) : undefined;
+  return {
+    policyPack,
+    policy,
+    enforcementLevel,
+    urn,
+    message,
+    ...(exemption ? { exemption: exemption.reason } : {}),
+  };
 }
 
 function commonArgs(resource: PlannedResource, byUrn: Map<string, PlannedResource>) {

@@ -1,5 +1,5 @@
 import { PlannedResource } from "./engine";
-import { StackReport } from "./run";
+import { StackReport, isBlocking } from "./run";
 
 const ACCOUNT_REGION_TYPE = "iotdr:accounts:AccountRegion";
 
@@ -82,12 +82,15 @@ export function renderText(reports: StackReport[]): string {
     lines.push(...renderBudget(report.outputs));
     const outputs = Object.keys(report.outputs);
     lines.push(`  outputs: ${outputs.length ? outputs.join(", ") : "none"}`);
-    const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const mandatory = report.violations.filter(isBlocking).length;
+    const exempted = report.violations.filter((v) => v.exemption !== undefined).length;
     lines.push(
-      `  policies: ${mandatory} mandatory, ${report.violations.length - mandatory} advisory violation(s)`,
+      `  policies: ${mandatory} mandatory, ${report.violations.length - mandatory - exempted} advisory violation(s)` +
+        (exempted ? `, ${exempted} exempted` : ""),
     );
     for (const v of report.violations) {
-      lines.push(`    [${v.enforcementLevel}] ${v.policyPack}/${v.policy}: ${v.message}`);
+      const level = v.exemption === undefined ? v.enforcementLevel : `exempted: ${v.exemption}`;
+      lines.push(`    [${level}] ${v.policyPack}/${v.policy}: ${v.message}`);
       if (v.urn) lines.push(`      ${v.urn}`);
     }
     lines.push("");

@@ -1,5 +1,8 @@
 import * as path from "path";
 import { PlannedResource, StackPlan, planStack } from "./engine";
+import { IOT_DR_PACK_NAME, crossStackOnlyRules, iotDrPolicies } from "../policies/rules";
+import { readPolicyConfig } from "./policyConfig";
+import { crossStackViolations } from "./crossStack";
 import { PolicyPackRules, Violation, evaluatePolicies } from "./policyRunner";
 import { projectNameOf, readStackFile } from "./stackFile";
 
@@ -33,10 +36,27 @@ export async function planProgram(options: PlanProgramOptions): Promise<StackRep
     stackOutputs.set(plan.stack, plan.outputs);
     reports.push({ ...plan, violations: await evaluatePolicies(plan, options.policyPacks) });
   }
+  // Only now are both stacks known: what one stack cannot see is judged across them.
+  const pack = options.policyPacks.find((p) => p.name === IOT_DR_PACK_NAME);
+  if (pack) {
+    const crossStack = crossStackViolations(reports, pack);
+    for (const report of reports) report.violations.push(...(crossStack.get(report.stack) ?? []));
+  }
   return reports;
 }
 
 /** The stack files of this repository's own program, in deployment order. */
+/** The pack config of this repository's program (exemptions with their reasons). */
+export const OWN_POLICY_CONFIG = path.join("policies", "pack-config.json");
+
+/** The iot-dr pack with its config read from `configFile`, checked against the rules' schemas. */
+export function iotDrPack(configFile: string | undefined): PolicyPackRules {
+  const config = configFile
+    ? readPolicyConfig(path.resolve(configFile), [...iotDrPolicies, ...crossStackOnlyRules])
+    : undefined;
+  return { name: IOT_DR_PACK_NAME, policies: iotDrPolicies, config };
+}
+
 export function ownStackFiles(root: string): string[] {
   return ["secondary", "primary"].map((stack) => path.join(root, `Pulumi.${stack}.yaml`));
 }
@@ -64,7 +84,9 @@ export function toJson(reports: StackReport[]) {
 }
 
 export function hasMandatoryViolations(reports: StackReport[]): boolean {
-  return reports.some((report) =>
-    report.violations.some((v) => v.enforcementLevel === "mandatory"),
-  );
+  return reports.some((report) => report.violations.some(isBlocking));
 }
+
+/** A mandatory violation that no exemption covers. */
+export const isBlocking = (v: Violation): boolean =>
+  v.enforcementLevel === "mandatory" && v.exemption === undefined;

@@ -1,4 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { commonSchema } from "./support";
 
 /**
  * The engine hands provider inputs over JSON-encoded (as a provider plugin receives them), while
@@ -23,6 +24,7 @@ export const awsProviderAssumeRole: ResourceValidationPolicy = {
   description:
     "AWS providers assume a deploy role with an external id and pin allowedAccountIds to that role's account.",
   enforcementLevel: "mandatory",
+  configSchema: commonSchema(),
   validateResource: (args, reportViolation) => {
     if (args.type !== "pulumi:providers:aws") return;
     const allowed = providerInput(args.props, "allowedAccountIds");

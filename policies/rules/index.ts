@@ -1,8 +1,65 @@
 import { Policies } from "@pulumi/policy";
+import { apigatewayHealthApiPrivate, apigatewayMethodAuthorized } from "./apigateway";
 import { awsProviderAssumeRole } from "./awsProvider";
+import { dynamodbTableEncryptedKms, dynamodbTableGlobal } from "./dynamodb";
+import { eventbridgeBusGlobalEndpoint } from "./eventbridge";
+import {
+  iamPolicyNoPublicPrincipal,
+  iamPolicyNoWildcardAdmin,
+  iamRoleCrossAccountTrust,
+} from "./iam";
+import { iotTopicRuleErrorAction } from "./iot";
+import {
+  lambdaFunctionFailureDestination,
+  lambdaFunctionRuntime,
+  lambdaFunctionSymmetric,
+} from "./lambda";
+import { snsTopicEncryptedKms, sqsQueueEncryptedKms } from "./messaging";
+import { route53RecordFailover, route53RecordFailoverPair } from "./route53";
+import {
+  s3BucketEncryptedKms,
+  s3BucketMultiRegionAccessPoint,
+  s3BucketPublicAccessBlocked,
+  s3BucketReplicated,
+  s3BucketVersioned,
+} from "./s3";
+import { RelationRule } from "./support";
+
+/**
+ * Rules relating a resource to a counterpart that may live in the other stack: per stack they
+ * report what is wrong and defer what is missing; the offline plan checks the missing across stacks.
+ */
+export const relationRules: RelationRule[] = [
+  dynamodbTableGlobal,
+  s3BucketReplicated,
+  s3BucketMultiRegionAccessPoint,
+  eventbridgeBusGlobalEndpoint,
+  route53RecordFailoverPair,
+];
 
 /** Every rule of the iot-dr pack; the pack and the offline plan both take them from here. */
-export const iotDrPolicies: Policies = [awsProviderAssumeRole];
+export const iotDrPolicies: Policies = [
+  awsProviderAssumeRole,
+  dynamodbTableEncryptedKms,
+  s3BucketVersioned,
+  s3BucketEncryptedKms,
+  s3BucketPublicAccessBlocked,
+  lambdaFunctionRuntime,
+  lambdaFunctionFailureDestination,
+  route53RecordFailover,
+  apigatewayHealthApiPrivate,
+  apigatewayMethodAuthorized,
+  iamRoleCrossAccountTrust,
+  iamPolicyNoPublicPrincipal,
+  iamPolicyNoWildcardAdmin,
+  iotTopicRuleErrorAction,
+  sqsQueueEncryptedKms,
+  snsTopicEncryptedKms,
+  ...relationRules.map((r) => r.policy),
+];
+
+/** Rules only the offline plan can judge (they need both stacks); config accepts them too. */
+export const crossStackOnlyRules = [lambdaFunctionSymmetric];
 
 /** Name of the pack, as `pulumi preview --policy-pack` reports it. */
 export const IOT_DR_PACK_NAME = "iot-dr";

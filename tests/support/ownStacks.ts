@@ -1,7 +1,12 @@
 import * as path from "path";
-import { IOT_DR_PACK_NAME, iotDrPolicies } from "../../policies/rules";
 import { PlannedResource } from "../../plan/engine";
-import { StackReport, ownStackFiles, planProgram } from "../../plan/run";
+import {
+  OWN_POLICY_CONFIG,
+  StackReport,
+  iotDrPack,
+  ownStackFiles,
+  planProgram,
+} from "../../plan/run";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -12,7 +17,8 @@ export function ownStacks(): Promise<StackReport[]> {
   planned ??= planProgram({
     programDir: path.join(ROOT, "infra"),
     configFiles: ownStackFiles(ROOT),
-    policyPacks: [{ name: IOT_DR_PACK_NAME, policies: iotDrPolicies }],
+    // Judged as `npm run plan` judges it: with the project's pack config and its exemptions.
+    policyPacks: [iotDrPack(path.join(ROOT, OWN_POLICY_CONFIG))],
   });
   return planned;
 }

@@ -13,6 +13,8 @@ export interface ResourceUnderTest {
 export async function violationsOf(
   policy: Policy,
   resources: ResourceUnderTest[],
+  /** The policy's entry of the pack config (level and properties). */
+  config?: Record<string, unknown>,
 ): Promise<string[]> {
   const planned: PlannedResource[] = resources.map((r) => ({
     urn: `urn:pulumi:test::test::${r.type}::${r.name}`,
@@ -30,7 +32,7 @@ export async function violationsOf(
   }));
   const violations = await evaluatePolicies(
     { stack: "test", project: "test", resources: planned, outputs: {} },
-    [{ name: "test", policies: [policy] }],
+    [{ name: "test", policies: [policy], config: config ? { [policy.name]: config } : undefined }],
   );
   return violations.map((v) => v.message);
 }

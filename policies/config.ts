@@ -1,0 +1,99 @@
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+
+/**
+ * Config of the iot-dr pack. CrossGuard hands each policy only its own entry of the pack config
+ * file (`getConfig()`), and the `all` key carries nothing but an enforcement level; so the values
+ * a rule needs (DR regions, RTO target, DR domains, exemptions) are properties of that rule's
+ * config schema, and the pack-wide setting is `all`. The offline plan reads the same file.
+ */
+
+/** One exemption: which resource, why. The rule is the config key it is filed under. */
+export interface Exemption {
+  /** A URN, or a pattern over the resource's logical name where `*` matches any run of characters. */
+  resource: string;
+  /** Why this resource may break the rule; reviewers read it. Required. */
+  reason: string;
+}
+
+/** Properties every rule accepts. */
+export interface RuleConfig {
+  exemptions?: Exemption[];
+}
+
+/** Properties of rules that relate a resource to its counterpart in the other region. */
+export interface RegionalRuleConfig extends RuleConfig {
+  /** The DR pair; a resource's peer region is the one that is not its own. */
+  drRegions?: string[];
+  /**
+   * true (default): what this stack cannot see (the counterpart lives in the other stack) is left
+   * to the offline plan's cross-stack check; false: the relation must be in this stack.
+   */
+  deferToCrossStack?: boolean;
+}
+
+export const EXEMPTIONS_SCHEMA: PolicyConfigJSONSchema = {
+  type: "array",
+  description: "Resources this rule does not apply to, each with a reason.",
+  items: {
+    type: "object",
+    properties: {
+      resource: { type: "string", minLength: 1 },
+      reason: { type: "string", minLength: 1 },
+    },
+    required: ["resource", "reason"],
+    additionalProperties: false,
+  },
+  default: [],
+};
+
+export const DR_REGIONS_SCHEMA: PolicyConfigJSONSchema = {
+  type: "array",
+  description: "The two regions of the DR pair; a resource's peer region is the other one.",
+  items: { type: "string", pattern: "^[a-z]{2}(-[a-z]+)+-\\d$" },
+  minItems: 2,
+  maxItems: 2,
+};
+
+export const DEFER_SCHEMA: PolicyConfigJSONSchema = {
+  type: "boolean",
+  description:
+    "Leave a counterpart this stack cannot see to the offline plan's cross-stack check (pulumi preview sees one stack).",
+  default: true,
+};
+
+/** Schema properties shared by every rule. */
+export const COMMON_PROPERTIES = { exemptions: EXEMPTIONS_SCHEMA };
+
+/** Schema properties of rules that need the peer region or the other stack. */
+export const REGIONAL_PROPERTIES = {
+  ...COMMON_PROPERTIES,
+  drRegions: DR_REGIONS_SCHEMA,
+  deferToCrossStack: DEFER_SCHEMA,
+};
+
+/** `*` in a name pattern matches any run of characters; everything else is literal. */
+function patternOf(glob: string): RegExp {
+  const escaped = glob.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${escaped.join(".*")}$`);
+}
+
+/** The exemption that covers a resource (by URN or logical name), if any. */
+export function findExemption(
+  exemptions: Exemption[] | undefined,
+  urn: string,
+): Exemption | undefined {
+  const name = urn.split("::").pop() ?? "";
+  return exemptions?.find((e) =>
+    e.resource.startsWith("urn:pulumi:") ? e.resource === urn : patternOf(e.resource).test(name),
+  );
+}
+
+/** The peer of `ownRegion` in the DR pair; undefined when unknown (then any other region counts). */
+export function peerRegionOf(
+  config: RegionalRuleConfig,
+  ownRegion: string | undefined,
+): string | undefined {
+  const pair = config.drRegions;
+  if (!pair || !ownRegion || !pair.includes(ownRegion)) return undefined;
+  return pair.find((r) => r !== ownRegion);
+}

@@ -1,0 +1,167 @@
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { COMMON_PROPERTIES, RuleConfig } from "../config";
+import {
+  Subject,
+  asList,
+  asRecord,
+  asString,
+  commonSchema,
+  label,
+  ofType,
+  pointsAt,
+  subjectOf,
+} from "./support";
+
+const FUNCTION = "aws:lambda/function:Function";
+
+interface RuntimeConfig extends RuleConfig {
+  minimumNodejsMajor?: number;
+  deprecatedRuntimes?: string[];
+}
+
+/** Old runtimes stop getting patches and, later, cannot be updated: a region could not be rebuilt. */
+export const lambdaFunctionRuntime: ResourceValidationPolicy = {
+  name: "lambda-function-runtime",
+  description:
+    "Lambda functions must run on a supported Node.js runtime: nodejs22.x or newer (minimumNodejsMajor) and not listed in deprecatedRuntimes. Container images (no runtime) pass.",
+  enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      ...COMMON_PROPERTIES,
+      minimumNodejsMajor: { type: "integer", minimum: 18, default: 22 },
+      deprecatedRuntimes: { type: "array", items: { type: "string" }, default: [] },
+    },
+  },
+  validateResource: (args, report) => {
+    if (args.type !== FUNCTION) return;
+    const config = args.getConfig<RuntimeConfig>();
+    const runtime = asString(args.props.runtime);
+    if (!runtime) {
+      if (args.props.packageType === "Image") return;
+      report(`Lambda function ${args.name} must set a runtime (nodejs22.x or newer).`);
+      return;
+    }
+    const minimum = config.minimumNodejsMajor ?? 22;
+    const major = Number(/^nodejs(\d+)\.x$/.exec(runtime)?.[1] ?? NaN);
+    if (!(major >= minimum) || (config.deprecatedRuntimes ?? []).includes(runtime)) {
+      report(
+        `Lambda function ${args.name} runs on ${runtime}, which is not supported here: use nodejs${minimum}.x or newer.`,
+      );
+    }
+  },
+};
+
+/** Principals whose invocations are asynchronous (Lambda queues the event and retries on its own). */
+const ASYNC_PRINCIPALS = [
+  "iot.amazonaws.com",
+  "events.amazonaws.com",
+  "sns.amazonaws.com",
+  "s3.amazonaws.com",
+];
+const STREAM_SOURCE = /^arn:[^:]+:(kinesis|dynamodb|kafka):/;
+
+/** `function` arguments may be a name, an ARN or a qualified ARN (`...:function:name:alias`). */
+function isFunctionRef(ref: unknown, fn: Subject): boolean {
+  if (pointsAt(ref, fn)) return true;
+  const arn = asString(fn.props.arn);
+  return typeof ref === "string" && arn !== undefined && ref.startsWith(`${arn}:`);
+}
+
+/** Who invokes `fn` asynchronously, as "principal via resource" descriptions. */
+function asyncInvokers(fn: Subject, subjects: Subject[]): string[] {
+  const found: string[] = [];
+  for (const s of subjects) {
+    if (s.type === "aws:lambda/permission:Permission" && isFunctionRef(s.props.function, fn)) {
+      const principal = asString(s.props.principal) ?? "";
+      if (ASYNC_PRINCIPALS.includes(principal)) found.push(`${principal} (permission ${s.name})`);
+    }
+    if (s.type === "aws:iot/topicRule:TopicRule") {
+      if (asList(s.props.lambdas).some((l) => isFunctionRef(asRecord(l).functionArn, fn))) {
+        found.push(`IoT topic rule ${s.name}`);
+      }
+    }
+    if (s.type === "aws:cloudwatch/eventTarget:EventTarget" && isFunctionRef(s.props.arn, fn)) {
+      found.push(`EventBridge target ${s.name}`);
+    }
+    if (
+      s.type === "aws:sns/topicSubscription:TopicSubscription" &&
+      s.props.protocol === "lambda" &&
+      isFunctionRef(s.props.endpoint, fn)
+    ) {
+      found.push(`SNS subscription ${s.name}`);
+    }
+  }
+  return found;
+}
+
+function hasAsyncFailureTarget(fn: Subject, subjects: Subject[]): boolean {
+  if (asString(asRecord(fn.props.deadLetterConfig).targetArn)) return true;
+  return ofType(subjects, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").some(
+    (c) =>
+      isFunctionRef(c.props.functionName, fn) &&
+      Boolean(asString(asRecord(asRecord(c.props.destinationConfig).onFailure).destination)),
+  );
+}
+
+/**
+ * Asynchronous events that keep failing are dropped after two retries unless a DLQ or on-failure
+ * destination keeps them. Event source mappings do not use either: a stream mapping has its own
+ * destinationConfig.onFailure, and an SQS mapping relies on the queue's redrive policy.
+ */
+export const lambdaFunctionFailureDestination: StackValidationPolicy = {
+  name: "lambda-function-failure-destination",
+  description:
+    "Lambda functions invoked asynchronously (IoT rule, EventBridge, SNS, S3) need a deadLetterConfig or an on-failure destination (FunctionEventInvokeConfig); stream event source mappings need destinationConfig.onFailure; SQS sources need a redrivePolicy.",
+  enforcementLevel: "mandatory",
+  configSchema: commonSchema(),
+  validateStack: (args, report) => {
+    const subjects = args.resources.map(subjectOf);
+    for (const fn of ofType(subjects, FUNCTION)) {
+      const invokers = asyncInvokers(fn, subjects);
+      if (invokers.length > 0 && !hasAsyncFailureTarget(fn, subjects)) {
+        report(
+          `Lambda function ${label(fn)} is invoked asynchronously by ${invokers.join(", ")} but keeps no failed events: set deadLetterConfig.targetArn or add an aws.lambda.FunctionEventInvokeConfig with destinationConfig.onFailure.`,
+          fn.urn,
+        );
+      }
+    }
+    for (const mapping of ofType(subjects, "aws:lambda/eventSourceMapping:EventSourceMapping")) {
+      const source = asString(mapping.props.eventSourceArn) ?? "";
+      if (STREAM_SOURCE.test(source)) {
+        const onFailure = asRecord(asRecord(mapping.props.destinationConfig).onFailure);
+        if (!asString(onFailure.destinationArn)) {
+          report(
+            `Event source mapping ${mapping.name} reads the stream ${source} with no on-failure destination: set destinationConfig.onFailure.destinationArn (SQS, SNS, S3 or Kafka).`,
+            mapping.urn,
+          );
+        }
+      } else if (/^arn:[^:]+:sqs:/.test(source)) {
+        const queue = ofType(subjects, "aws:sqs/queue:Queue").find((q) => pointsAt(source, q));
+        const redriven =
+          Boolean(asString(queue?.props.redrivePolicy)) ||
+          ofType(subjects, "aws:sqs/redrivePolicy:RedrivePolicy").some(
+            (r) => queue && r.props.queueUrl === queue.props.url,
+          );
+        if (queue && !redriven) {
+          report(
+            `Event source mapping ${mapping.name} reads SQS queue ${label(queue)}, which has no redrivePolicy: failed messages would be retried until they expire; give the queue a dead-letter queue.`,
+            mapping.urn,
+          );
+        }
+      }
+    }
+  },
+};
+
+/**
+ * The offline plan's cross-stack check (plan/crossStack.ts): a function deployed in one region
+ * only is missing after a failover. `pulumi preview` sees one stack and cannot judge it, so the
+ * pack holds no per-stack version; this is its name, description and config schema.
+ */
+export const lambdaFunctionSymmetric = {
+  name: "lambda-function-symmetric",
+  description:
+    "Lambda functions must come from the symmetric program: every function (by type and logical name) is present in both stacks. Checked by the offline plan across stacks only.",
+  enforcementLevel: "mandatory" as const,
+  configSchema: commonSchema(),
+};

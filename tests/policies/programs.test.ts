@@ -1,0 +1,251 @@
+import { strict as assert } from "assert";
+import { spawn } from "child_process";
+import * as path from "path";
+import { ROOT } from "../support/ownStacks";
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const runs = new Map<string, Promise<Run>>();
+/** At most two plans at once: each is a Node process loading @pulumi/aws. */
+let running = 0;
+const waiting: (() => void)[] = [];
+async function slot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+/**
+ * Runs the plan CLI as `npm run plan` does. Runs start together (each spawn mostly waits on
+ * ts-node and the program), and a run with the same arguments is shared.
+ */
+function plan(...args: string[]): Promise<Run> {
+  const key = JSON.stringify(args);
+  let run = runs.get(key);
+  if (!run) {
+    run = slot(
+      () =>
+        new Promise<Run>((resolve, reject) => {
+          const child = spawn(
+            process.execPath,
+            [require.resolve("ts-node/dist/bin"), "--transpile-only", "plan/cli.ts", ...args],
+            { cwd: ROOT },
+          );
+          let stdout = "";
+          let stderr = "";
+          child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+          child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+          child.on("error", reject);
+          child.on("close", (status) => resolve({ status, stdout, stderr }));
+        }),
+    );
+    runs.set(key, run);
+  }
+  return run;
+}
+
+interface Violation {
+  policyPack: string;
+  policy: string;
+  enforcementLevel: string;
+  exemption?: string;
+}
+interface PlanJson {
+  stacks: { stack: string; violations: Violation[] }[];
+}
+
+const sample = (name: string, ...stacks: string[]) => {
+  const dir = path.join("tests", "programs", name);
+  return [
+    "--program",
+    dir,
+    ...(stacks.length ? stacks : ["dev"]).flatMap((s) => [
+      "--config",
+      path.join(dir, `Pulumi.${s}.yaml`),
+    ]),
+  ];
+};
+
+/** Rule names of the blocking violations per stack. */
+function blocking(json: PlanJson): Record<string, string[]> {
+  return Object.fromEntries(
+    json.stacks.map((s) => [
+      s.stack,
+      [
+        ...new Set(
+          s.violations
+            .filter((v) => v.enforcementLevel === "mandatory" && !v.exemption)
+            .map((v) => `${v.policyPack}/${v.policy}`),
+        ),
+      ].sort(),
+    ]),
+  );
+}
+
+describe("sample programs that break the rules", function () {
+  // Ten plans queue two at a time behind each other; a test waits for its own.
+  this.timeout(240_000);
+  const cases: [string, string[], Record<string, string[]>][] = [
+    [
+      "single-region-table",
+      [],
+      { dev: ["iot-dr/dynamodb-table-encrypted-kms", "iot-dr/dynamodb-table-global"] },
+    ],
+    [
+      "open-bucket",
+      [],
+      {
+        dev: [
+          "iot-dr/s3-bucket-encrypted-kms",
+          "iot-dr/s3-bucket-multi-region-access-point",
+          "iot-dr/s3-bucket-public-access-blocked",
+          "iot-dr/s3-bucket-replicated",
+          "iot-dr/s3-bucket-versioned",
+        ],
+      },
+    ],
+    [
+      "lonely-bus",
+      [],
+      {
+        dev: [
+          "iot-dr/eventbridge-bus-global-endpoint",
+          "iot-dr/iot-topic-rule-error-action",
+          "iot-dr/lambda-function-failure-destination",
+          "iot-dr/lambda-function-runtime",
+          "iot-dr/sns-topic-encrypted-kms",
+          "iot-dr/sqs-queue-encrypted-kms",
+        ],
+      },
+    ],
+    [
+      "open-api",
+      [],
+      {
+        dev: [
+          "iot-dr/apigateway-health-api-private",
+          "iot-dr/apigateway-method-authorized",
+          "iot-dr/iam-policy-no-public-principal",
+          "iot-dr/iam-policy-no-wildcard-admin",
+          "iot-dr/iam-role-cross-account-trust",
+        ],
+      },
+    ],
+    [
+      "dns-without-health",
+      [],
+      { dev: ["iot-dr/route53-record-failover", "iot-dr/route53-record-failover-pair"] },
+    ],
+    [
+      "asymmetric-functions",
+      ["secondary", "primary"],
+      // The secondary bus passes: the primary stack's global endpoint fronts it.
+      { secondary: [], primary: ["iot-dr/lambda-function-symmetric"] },
+    ],
+  ];
+  before(() => {
+    for (const [name, stacks] of cases) void plan("--json", ...sample(name, ...stacks));
+  });
+
+  for (const [name, stacks, expected] of cases) {
+    it(`rejects ${name} with exit 1, naming exactly the rules it breaks`, async () => {
+      const run = await plan("--json", ...sample(name, ...stacks));
+      assert.equal(run.status, 1, run.stderr);
+      assert.deepEqual(blocking(JSON.parse(run.stdout) as PlanJson), expected);
+    });
+  }
+});
+
+describe("policy config (--policy-config)", function () {
+  this.timeout(240_000);
+  const config = (file: string) => [
+    "--policy-config",
+    path.join("tests", "fixtures", "policy-config", file),
+  ];
+
+  before(() => {
+    void plan("--json", ...sample("single-region-table"), ...config("exempt-registry.json"));
+    void plan(...sample("single-region-table"), ...config("exempt-registry.json"));
+    void plan("--json", ...sample("single-region-table"), ...config("advisory.json"));
+    void plan("--policy-config", path.join("policies", "pack-config.json"));
+  });
+
+  it("reports exempted violations with their reason and does not count them", async () => {
+    const json = await plan(
+      "--json",
+      ...sample("single-region-table"),
+      ...config("exempt-registry.json"),
+    );
+    assert.equal(json.status, 0, json.stderr);
+    const [stack] = (JSON.parse(json.stdout) as PlanJson).stacks;
+    assert.deepEqual(
+      stack.violations.map((v) => [v.policy, v.enforcementLevel, v.exemption]),
+      [
+        ["dynamodb-table-encrypted-kms", "mandatory", "holds no personal data"],
+        [
+          "dynamodb-table-global",
+          "mandatory",
+          "scratch table for the demo, rebuilt from devices on loss",
+        ],
+        [
+          "dynamodb-table-global",
+          "mandatory",
+          "scratch table for the demo, rebuilt from devices on loss",
+        ],
+      ],
+    );
+    const text = await plan(...sample("single-region-table"), ...config("exempt-registry.json"));
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /policies: 0 mandatory, 0 advisory violation\(s\), 3 exempted/);
+    assert.match(
+      text.stdout,
+      /\[exempted: holds no personal data\] iot-dr\/dynamodb-table-encrypted-kms: DynamoDB table registry/,
+    );
+  });
+
+  it("exits 2 on an exemption without a reason, naming where", async () => {
+    const run = await plan(...sample("single-region-table"), ...config("missing-reason.json"));
+    assert.equal(run.status, 2);
+    assert.match(
+      run.stderr,
+      /missing-reason\.json: dynamodb-table-global\.exemptions\[0\]: reason is required/,
+    );
+  });
+
+  it("applies `all` and per-rule enforcement levels", async () => {
+    const run = await plan("--json", ...sample("single-region-table"), ...config("advisory.json"));
+    assert.equal(run.status, 1, run.stderr);
+    const [stack] = (JSON.parse(run.stdout) as PlanJson).stacks;
+    assert.deepEqual(
+      stack.violations.map((v) => [v.policy, v.enforcementLevel]),
+      [
+        ["dynamodb-table-encrypted-kms", "mandatory"],
+        ["dynamodb-table-global", "advisory"],
+        ["dynamodb-table-global", "advisory"],
+      ],
+    );
+  });
+
+  it("exits 2 on a file that is not JSON, or cannot be read", async () => {
+    const notJson = await plan("--policy-config", "Pulumi.primary.yaml");
+    assert.equal(notJson.status, 2);
+    assert.match(notJson.stderr, /--policy-config .*Pulumi\.primary\.yaml: not valid JSON/);
+    const missing = await plan("--policy-config", "no-such-file.json");
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /--policy-config .*no-such-file\.json: cannot read it/);
+  });
+
+  it("passes our own program with the example config", async () => {
+    const run = await plan("--policy-config", path.join("policies", "pack-config.json"));
+    assert.equal(run.status, 0, run.stderr);
+  });
+});
