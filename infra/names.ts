@@ -22,6 +22,21 @@ export const NAMES = {
   commandControlAccessRole: "iot-dr-command-control-access",
   /** The IoT domain configuration, same name in both regions. */
   iotDomainConfiguration: "iot-dr-devices",
+  /** The data-analytics Kinesis stream the telemetry rules feed, one name in both regions. */
+  analyticsStream: "iot-dr-telemetry",
+  /** The application services' function (iot-services), one name in both regions. */
+  applicationFunction: "iot-dr-application",
+  /** MQTT topic the health probe publishes to and subscribes on (its IoT policy must allow it). */
+  probeTopic: "iot-dr/health/probe",
+  /**
+   * Secrets Manager secret in command-control, per region: the external id (plain SecretString)
+   * with which command & control assumes {@link NAMES.commandControlAccessRole}.
+   */
+  commandControlExternalIdSecret: "iot-dr/command-control/access-external-id",
+  /** CloudWatch namespace of the aggregator's one health metric (shared-services). */
+  healthMetricNamespace: "IoTDR/Health",
+  /** The aggregator's metric: 1 healthy, 0 not, dimension `Region`. */
+  healthMetricName: "RegionHealthy",
 } as const;
 
 /** ARN of a resource named in {@link NAMES}, in a given account and region. */
