@@ -1,5 +1,8 @@
+import * as aws from "@pulumi/aws";
 import { ACCOUNT_KEYS, StackConfig } from "./config";
 import { rpoBudget, rtoBudget } from "./health/budget";
+import { defineHealth } from "./health";
+import { NAMES } from "./names";
 import { StackContext } from "./context";
 import { AccountProviders } from "./providers";
 import { SecondaryStackReference, topologyOf } from "./topology";
@@ -38,6 +41,21 @@ export function defineStack(config: StackConfig, stackName: string) {
       eventBridgeFailoverSeconds: EVENTBRIDGE_TEMPLATE_FAILOVER_SECONDS,
     }),
   };
+  Object.assign(
+    outputs,
+    defineHealth(ctx, {
+      // The integrator replaces these with the IoT plane's domain configuration target and
+      // passes the data plane's C&C regional domain as commandControlDomainTarget.
+      iotDomainTarget: aws.iot.getEndpointOutput(
+        { endpointType: "iot:Data-ATS" },
+        { parent: ctx.in("iotServices") },
+      ).endpointAddress,
+      applicationTableName: NAMES.applicationTable,
+      applicationFunctionName: NAMES.applicationFunction,
+      telemetryBusName: NAMES.telemetryBus,
+      analyticsStreamName: NAMES.analyticsStream,
+    }),
+  );
   if (secondary) {
     outputs.secondaryTopology = secondary.topology;
   } else {

@@ -93,7 +93,9 @@ export async function probeAll(
       const timedOut = clock.sleep(timeoutMs).then(() => "timeout" as const);
       try {
         const answer = await Promise.race([probe.get(api, timeoutMs), timedOut]);
-        return answer === "timeout" ? { name: api.name, outcome: "timeout" } : classify(api.name, answer);
+        return answer === "timeout"
+          ? { name: api.name, outcome: "timeout" }
+          : classify(api.name, answer);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const timeout = error instanceof Error && error.name === "TimeoutError";

@@ -31,7 +31,8 @@ function dataClient(endpoint: string, region: string): IoTDataPlaneClient {
 /** The region of an ATS endpoint host `<prefix>-ats.iot.<region>.<suffix>`. */
 export function regionOfEndpoint(endpoint: string): string {
   const match = /\.iot\.([a-z0-9-]+)\./.exec(endpoint);
-  if (!match) throw new Error(`expected an IoT data endpoint host, got ${JSON.stringify(endpoint)}`);
+  if (!match)
+    throw new Error(`expected an IoT data endpoint host, got ${JSON.stringify(endpoint)}`);
   return match[1];
 }
 

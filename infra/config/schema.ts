@@ -171,9 +171,7 @@ export const rawConfigSchema = z.strictObject(
                   })
                   .default("iot-dr/reconnect"),
                 // Also disconnect the clients still connected to the region being left (option 2).
-                displaceSessions: z
-                  .boolean({ error: expected("true or false") })
-                  .default(false),
+                displaceSessions: z.boolean({ error: expected("true or false") }).default(false),
               },
               { error: (issue) => unknownKeys(issue, "topic, displaceSessions") },
             )

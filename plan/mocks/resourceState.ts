@@ -1,5 +1,6 @@
 import { formatArn } from "../../infra/arn";
 import { ENDPOINT_MAKERS } from "./endpointState";
+import { HEALTH_MAKERS } from "./healthState";
 import {
   StateContext,
   StateMaker,
@@ -15,6 +16,7 @@ export { StateContext, physicalName, stableHex } from "./naming";
 /** Computed state per resource type; types not listed get `named(<module>, <type>)`. */
 const MAKERS: Record<string, StateMaker> = {
   ...ENDPOINT_MAKERS,
+  ...HEALTH_MAKERS,
   "aws:iam/role:Role": (ctx, seed) => {
     const state = named("iam", "role", { regionless: true })(ctx, seed);
     return {

@@ -1,4 +1,8 @@
-import { DescribeTableCommand, DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  DynamoDBClientConfig,
+} from "@aws-sdk/client-dynamodb";
 import { TablePort } from "../app";
 
 /** DynamoDB DescribeTable behind {@link TablePort}. */

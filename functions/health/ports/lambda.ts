@@ -8,9 +8,7 @@ import { FunctionPort } from "../app";
 class Sha256 implements Checksum {
   private hash;
   constructor(secret?: SourceData) {
-    this.hash = secret
-      ? createHmac("sha256", toBuffer(secret))
-      : createHash("sha256");
+    this.hash = secret ? createHmac("sha256", toBuffer(secret)) : createHash("sha256");
   }
   update(data: Uint8Array): void {
     this.hash.update(data);
