@@ -32,7 +32,7 @@ export const NAMES = {
    * Secrets Manager secret in command-control, per region: the external id (plain SecretString)
    * with which command & control assumes {@link NAMES.commandControlAccessRole}.
    */
-  commandControlExternalIdSecret: "iot-dr/command-control/access-external-id",
+  commandControlExternalIdSecret: "iot-dr/command-control/iot-services-access",
   /** CloudWatch namespace of the aggregator's one health metric (shared-services). */
   healthMetricNamespace: "IoTDR/Health",
   /** The aggregator's metric: 1 healthy, 0 not, dimension `Region`. */

@@ -58,9 +58,9 @@ async function main(argv: string[]): Promise<number> {
       `--stack ${values.stack}: expected one of ${reports.map((r) => r.stack).join(", ")}`,
     );
   }
-  process.stdout.write(
-    values.json ? `${JSON.stringify(toJson(shown), null, 2)}\n` : renderText(shown),
-  );
+  // process.exit does not wait for a pipe to drain: wait for the write, or large plans truncate.
+  const text = values.json ? `${JSON.stringify(toJson(shown), null, 2)}\n` : renderText(shown);
+  await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
   return hasMandatoryViolations(shown) ? 1 : 0;
 }
 

@@ -22,7 +22,7 @@ export async function executePlan(
 ): Promise<ReconnectOutcome> {
   let published = true;
   try {
-    await devices.publish(plan.endpoint, plan.topic, plan.payload);
+    await devices.publish(plan.leave, plan.topic, plan.payload);
   } catch {
     published = false;
   }
@@ -38,7 +38,7 @@ export async function executePlan(
     for (let i = 0; i < clients.length; i += DISCONNECT_CONCURRENCY) {
       const batch = clients.slice(i, i + DISCONNECT_CONCURRENCY);
       const results = await Promise.allSettled(
-        batch.map((clientId) => devices.disconnect(plan.endpoint, clientId)),
+        batch.map((clientId) => devices.disconnect(plan.leave, clientId)),
       );
       displaced += results.filter((r) => r.status === "fulfilled").length;
       displaceFailures += results.filter((r) => r.status === "rejected").length;

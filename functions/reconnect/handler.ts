@@ -18,10 +18,6 @@ function settings(): ReconnectSettings {
   return {
     primaryRegion,
     secondaryRegion,
-    endpoints: {
-      [primaryRegion]: env("PRIMARY_IOT_ENDPOINT"),
-      [secondaryRegion]: env("SECONDARY_IOT_ENDPOINT"),
-    },
     topic: env("RECONNECT_TOPIC"),
     domain: env("IOT_DOMAIN"),
     jitterSeconds: Number(env("JITTER_SECONDS")),

@@ -18,8 +18,6 @@ export interface AlarmNotification {
 export interface ReconnectSettings {
   primaryRegion: string;
   secondaryRegion: string;
-  /** IoT data endpoint (ATS) of iot-services per region. */
-  endpoints: Record<string, string>;
   topic: string;
   /** The IoT domain devices reconnect to (re-resolving it picks the healthy region). */
   domain: string;
@@ -33,7 +31,6 @@ export interface ReconnectPlan {
   leave: string;
   /** The region Route 53 now answers with. */
   towards: string;
-  endpoint: string;
   topic: string;
   payload: string;
   displaceSessions: boolean;
@@ -68,12 +65,9 @@ export function planReconnect(
   } else {
     return null;
   }
-  const endpoint = settings.endpoints[leave];
-  if (!endpoint) throw new Error(`no IoT endpoint configured for region ${leave}`);
   return {
     leave,
     towards,
-    endpoint,
     topic: settings.topic,
     payload: JSON.stringify({
       type: "reconnect",

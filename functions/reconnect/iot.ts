@@ -1,4 +1,4 @@
-import { IoTClient, SearchIndexCommand } from "@aws-sdk/client-iot";
+import { DescribeEndpointCommand, IoTClient, SearchIndexCommand } from "@aws-sdk/client-iot";
 import {
   DeleteConnectionCommand,
   IoTDataPlaneClient,
@@ -7,45 +7,52 @@ import {
 
 /** The IoT calls the reconnect function makes, in iot-services, in the region being left. */
 export interface DevicesPort {
-  publish(endpoint: string, topic: string, payload: string): Promise<void>;
+  publish(region: string, topic: string, payload: string): Promise<void>;
   /** Client ids of things fleet indexing reports as connected in `region`. */
   connectedClients(region: string): Promise<string[]>;
-  disconnect(endpoint: string, clientId: string): Promise<void>;
+  disconnect(region: string, clientId: string): Promise<void>;
 }
 
-const clientsByEndpoint = new Map<string, IoTDataPlaneClient>();
-
-function dataClient(endpoint: string, region: string): IoTDataPlaneClient {
-  let client = clientsByEndpoint.get(endpoint);
-  if (!client) {
-    client = new IoTDataPlaneClient({
-      endpoint: `https://${endpoint}`,
-      region,
-      retryMode: "adaptive",
-    });
-    clientsByEndpoint.set(endpoint, client);
-  }
-  return client;
-}
-
-/** The region of an ATS endpoint host `<prefix>-ats.iot.<region>.<suffix>`. */
-export function regionOfEndpoint(endpoint: string): string {
-  const match = /\.iot\.([a-z0-9-]+)\./.exec(endpoint);
-  if (!match)
-    throw new Error(`expected an IoT data endpoint host, got ${JSON.stringify(endpoint)}`);
-  return match[1];
-}
-
-/** IoT Core over the AWS SDK; SearchIndex needs fleet indexing with connectivity on. */
+/**
+ * IoT Core over the AWS SDK, in any region from wherever the function runs. The account's ATS
+ * data endpoint is looked up at run time (DescribeEndpoint), so the primary stack needs no
+ * provider in the secondary region; SearchIndex needs fleet indexing with connectivity on.
+ */
 export class IotDevices implements DevicesPort {
-  async publish(endpoint: string, topic: string, payload: string): Promise<void> {
-    await dataClient(endpoint, regionOfEndpoint(endpoint)).send(
-      new PublishCommand({ topic, qos: 1, payload: Buffer.from(payload) }),
-    );
+  private readonly dataClients = new Map<string, Promise<IoTDataPlaneClient>>();
+
+  constructor(
+    private readonly control: (region: string) => IoTClient = (region) =>
+      new IoTClient({ region, retryMode: "adaptive" }),
+  ) {}
+
+  private data(region: string): Promise<IoTDataPlaneClient> {
+    let client = this.dataClients.get(region);
+    if (!client) {
+      client = this.control(region)
+        .send(new DescribeEndpointCommand({ endpointType: "iot:Data-ATS" }))
+        .then(({ endpointAddress }) => {
+          if (!endpointAddress) throw new Error(`no IoT data endpoint in ${region}`);
+          return new IoTDataPlaneClient({
+            endpoint: `https://${endpointAddress}`,
+            region,
+            retryMode: "adaptive",
+          });
+        });
+      // A failed lookup is retried on the next call instead of being cached.
+      client.catch(() => this.dataClients.delete(region));
+      this.dataClients.set(region, client);
+    }
+    return client;
+  }
+
+  async publish(region: string, topic: string, payload: string): Promise<void> {
+    const client = await this.data(region);
+    await client.send(new PublishCommand({ topic, qos: 1, payload: Buffer.from(payload) }));
   }
 
   async connectedClients(region: string): Promise<string[]> {
-    const client = new IoTClient({ region, retryMode: "adaptive" });
+    const client = this.control(region);
     const names: string[] = [];
     let nextToken: string | undefined;
     do {
@@ -63,10 +70,11 @@ export class IotDevices implements DevicesPort {
     return names;
   }
 
-  async disconnect(endpoint: string, clientId: string): Promise<void> {
+  async disconnect(region: string, clientId: string): Promise<void> {
     // The session is kept (cleanSession false): the device may come back to this region on
     // fail-back. No Last Will: this disconnect is planned, not a device failure.
-    await dataClient(endpoint, regionOfEndpoint(endpoint)).send(
+    const client = await this.data(region);
+    await client.send(
       new DeleteConnectionCommand({ clientId, cleanSession: false, preventWillMessage: true }),
     );
   }

@@ -11,8 +11,6 @@ export interface DeviceReconnectArgs {
   topicArn: pulumi.Input<string>;
   primaryRegion: string;
   secondaryRegion: string;
-  /** IoT data (ATS) endpoint of iot-services per region. */
-  endpoints: Record<string, pulumi.Input<string>>;
   reconnectTopic: string;
   iotDomain: string;
   jitterSeconds: number;
@@ -37,6 +35,12 @@ export class DeviceReconnect extends pulumi.ComponentResource {
     const iotArn = (region: string, resource: string) =>
       `arn:${args.partition}:iot:${region}:${args.iotAccountId}:${resource}`;
     const statements: Statement[] = [
+      {
+        // DescribeEndpoint has no resource type; the function finds each region's data endpoint.
+        sid: "FindDataEndpoints",
+        actions: ["iot:DescribeEndpoint"],
+        resources: ["*"],
+      },
       {
         sid: "PublishReconnect",
         actions: ["iot:Publish"],
@@ -66,8 +70,6 @@ export class DeviceReconnect extends pulumi.ComponentResource {
         environment: {
           PRIMARY_REGION: args.primaryRegion,
           SECONDARY_REGION: args.secondaryRegion,
-          PRIMARY_IOT_ENDPOINT: args.endpoints[args.primaryRegion],
-          SECONDARY_IOT_ENDPOINT: args.endpoints[args.secondaryRegion],
           RECONNECT_TOPIC: args.reconnectTopic,
           IOT_DOMAIN: args.iotDomain,
           JITTER_SECONDS: String(args.jitterSeconds),

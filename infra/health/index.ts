@@ -19,11 +19,11 @@ const ROUTE53_METRICS_REGION = "us-east-1";
 /** Region of ARC's recovery-control configuration API. */
 const ARC_CONTROL_PLANE_REGION = "us-west-2";
 
-/** The iot-services ATS data endpoint in `region`, as the given stack context sees it. */
-function iotEndpointIn(ctx: StackContext, region: string) {
+/** The iot-services ATS data endpoint in this stack's region. */
+function iotEndpoint(ctx: StackContext) {
   return aws.iot.getEndpointOutput(
     { endpointType: "iot:Data-ATS" },
-    { parent: ctx.in("iotServices", region) },
+    { parent: ctx.in("iotServices") },
   ).endpointAddress;
 }
 
@@ -52,7 +52,7 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
   const apis = healthApiSpecs({
     region,
     accounts,
-    iotEndpoint: iotEndpointIn(ctx, region),
+    iotEndpoint: iotEndpoint(ctx),
     deps,
   }).map((spec) => {
     const parent = ctx.in(spec.account);
@@ -151,10 +151,6 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
       topicArn: notifications.topic.arn,
       primaryRegion: primary,
       secondaryRegion: secondary,
-      endpoints: {
-        [primary]: iotEndpointIn(ctx, primary),
-        [secondary]: iotEndpointIn(ctx, secondary),
-      },
       reconnectTopic: config.health.reconnect.topic,
       iotDomain: config.dns.iotDomain,
       jitterSeconds: config.health.deviceReconnectSeconds,

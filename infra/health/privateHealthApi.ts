@@ -156,7 +156,7 @@ export class PrivateHealthApi extends pulumi.ComponentResource {
       {
         restApi: this.api.id,
         deployment: deployment.id,
-        stageName: "health",
+        stageName: "v1",
         accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
       },
       { parent: this, dependsOn: [args.loggingReady] },

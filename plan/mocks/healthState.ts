@@ -1,5 +1,7 @@
 import { StateMaker, arn, physicalName, stableHex, stableUuid } from "./naming";
 
+const text = (value: unknown): string => (typeof value === "string" ? value : "");
+
 /** An EC2 id as EC2 prints it: a prefix and 17 hex digits. */
 const ec2Id = (prefix: string, seed: string) => `${prefix}-${stableHex(seed, 17)}`;
 
@@ -38,10 +40,7 @@ export const HEALTH_MAKERS: Record<string, StateMaker> = {
   },
   "aws:ec2/vpcEndpoint:VpcEndpoint": (ctx, seed) => {
     const id = ec2Id("vpce", seed);
-    const service =
-      String(ctx.inputs.serviceName ?? "")
-        .split(".")
-        .pop() ?? "service";
+    const service = text(ctx.inputs.serviceName).split(".").pop() ?? "service";
     const { region, dnsSuffix } = ctx.where;
     const zoneId = `Z${stableHex(`${region}/${service}/vpce`, 12).toUpperCase()}`;
     const dnsEntries = [
@@ -94,12 +93,12 @@ export const HEALTH_MAKERS: Record<string, StateMaker> = {
     return { id: panel, state: { arn: panel, status: "DEPLOYED", routingControlCount: 0 } };
   },
   "aws:route53recoverycontrol/routingControl:RoutingControl": (ctx, seed) => {
-    const panel = String(ctx.inputs.controlPanelArn ?? "");
+    const panel = text(ctx.inputs.controlPanelArn);
     const control = `${panel}/routingcontrol/${stableHex(seed, 16)}`;
     return { id: control, state: { arn: control, status: "DEPLOYED" } };
   },
   "aws:route53recoverycontrol/safetyRule:SafetyRule": (ctx, seed) => {
-    const panel = String(ctx.inputs.controlPanelArn ?? "");
+    const panel = text(ctx.inputs.controlPanelArn);
     const rule = `${panel}/safetyrule/${stableHex(seed, 16)}`;
     return { id: rule, state: { arn: rule, status: "DEPLOYED" } };
   },

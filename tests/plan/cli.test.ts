@@ -61,7 +61,7 @@ describe("plan CLI", () => {
     }
   });
 
-  it("spans four accounts and two regions across the two stacks", () => {
+  it("spans four accounts and two regions across the two stacks, plus us-east-1 for Route 53's status metric", () => {
     const resources = json.stacks.flatMap((s) => s.resources);
     const accounts = new Set(resources.map((r) => r.account).filter(Boolean));
     const regions = new Set(resources.map((r) => r.region).filter((r) => r && r !== "global"));
@@ -71,7 +71,7 @@ describe("plan CLI", () => {
       "333333333333",
       "444444444444",
     ]);
-    assert.deepEqual([...regions].sort(), ["eu-central-1", "eu-west-1"]);
+    assert.deepEqual([...regions].sort(), ["eu-central-1", "eu-west-1", "us-east-1"]);
   });
 
   it("prints a readable preview grouped by account and region, with policy results", () => {
