@@ -12,20 +12,15 @@ import { SecretsManagerSecrets } from "../../../functions/health/ports/secrets";
 import { StsRoles } from "../../../functions/health/ports/sts";
 
 describe("health API ports", () => {
-  afterEach(() => {
-    for (const client of [
-      DynamoDBClient,
-      SecretsManagerClient,
-      STSClient,
-      EventBridgeClient,
-      KinesisClient,
-    ]) {
-      mockClient(client).restore();
-    }
-  });
+  const mocks: { restore(): void }[] = [];
+  const mocked = <T extends { restore(): void }>(mock: T): T => {
+    mocks.push(mock);
+    return mock;
+  };
+  afterEach(() => mocks.splice(0).forEach((m) => m.restore()));
 
   it("reads a table's status with DescribeTable", async () => {
-    const dynamo = mockClient(DynamoDBClient);
+    const dynamo = mocked(mockClient(DynamoDBClient));
     dynamo
       .on(DescribeTableCommand, { TableName: "t" })
       .resolves({ Table: { TableStatus: "ACTIVE" } });
@@ -33,7 +28,7 @@ describe("health API ports", () => {
   });
 
   it("reads a SecretString and refuses a binary-only secret by name", async () => {
-    const secrets = mockClient(SecretsManagerClient);
+    const secrets = mocked(mockClient(SecretsManagerClient));
     secrets.on(GetSecretValueCommand, { SecretId: "s" }).resolves({ SecretString: "v" });
     secrets
       .on(GetSecretValueCommand, { SecretId: "b" })
@@ -44,7 +39,7 @@ describe("health API ports", () => {
   });
 
   it("assumes the role with the external id and returns its session credentials", async () => {
-    const sts = mockClient(STSClient);
+    const sts = mocked(mockClient(STSClient));
     sts.on(AssumeRoleCommand).resolves({
       Credentials: {
         AccessKeyId: "AK",
@@ -65,9 +60,9 @@ describe("health API ports", () => {
   });
 
   it("describes the bus and reads the stream's status", async () => {
-    const events = mockClient(EventBridgeClient);
+    const events = mocked(mockClient(EventBridgeClient));
     events.on(DescribeEventBusCommand, { Name: "bus" }).resolves({ Name: "bus" });
-    const kinesis = mockClient(KinesisClient);
+    const kinesis = mocked(mockClient(KinesisClient));
     kinesis.on(DescribeStreamSummaryCommand, { StreamName: "s" }).resolves({
       StreamDescriptionSummary: { StreamStatus: "ACTIVE" } as never,
     });
