@@ -2,23 +2,37 @@ import { connect } from "mqtt";
 import { MqttPort, MqttRoundTripRequest } from "../iot";
 
 /**
- * An MQTT 5 round trip over mTLS on 8883 with the mqtt package. A fresh client per call, clean
+ * An MQTT 3.1.1 round trip over mTLS on 8883 with mqtt.js v5. A fresh client per call, clean
  * start and no reconnects: the probe must observe the broker as a newly connecting device would,
  * with no state carried from the previous invocation.
  */
 export class MqttRoundTrip implements MqttPort {
+  /** `brokerUrl` exists for tests against a local broker; AWS IoT takes mTLS on 8883. */
+  constructor(
+    private readonly brokerUrl: (endpoint: string) => string = (endpoint) =>
+      `mqtts://${endpoint}:8883`,
+  ) {}
+
   roundTrip(request: MqttRoundTripRequest): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const client = connect(`mqtts://${request.endpoint}:8883`, {
-        protocolVersion: 5,
+      const url = this.brokerUrl(request.endpoint);
+      const tls = url.startsWith("mqtts:")
+        ? {
+            cert: request.credentials.certificatePem,
+            key: request.credentials.privateKey,
+            servername: request.endpoint,
+            rejectUnauthorized: true,
+          }
+        : {};
+      const client = connect(url, {
+        // MQTT 3.1.1: what most fleets speak, so the probe sees what they see (and 0x80 is the
+        // one SUBACK failure code to check).
+        protocolVersion: 4,
         clientId: request.clientId,
         clean: true,
         reconnectPeriod: 0,
         connectTimeout: request.timeoutMs,
-        cert: request.credentials.certificatePem,
-        key: request.credentials.privateKey,
-        servername: request.endpoint,
-        rejectUnauthorized: true,
+        ...tls,
       });
       let settled = false;
       const finish = (error?: Error) => {
