@@ -311,3 +311,47 @@ describe("fail-over notifications (primary stack)", () => {
     );
   });
 });
+
+describe("health handlers' permissions", () => {
+  const resourcesOf = (report: StackReport, name: string) => {
+    const policy = named(report, "aws:iam/rolePolicy:RolePolicy", `${name}-handler-policy`);
+    return Object.fromEntries(
+      (
+        JSON.parse(String(policy.revealedInputs.policy)) as {
+          Statement: { Action: string[]; Resource: string[] }[];
+        }
+      ).Statement.map((s) => [s.Action.join(","), s.Resource]),
+    );
+  };
+
+  it("lets each handler read only what it checks, in its own account and region", async () => {
+    const report = await ownStack("secondary");
+    const r = "eu-central-1";
+    assert.deepEqual(resourcesOf(report, `health-command-control-${r}`)["sts:AssumeRole"], [
+      "arn:aws:iam::222222222222:role/iot-dr-command-control-access",
+    ]);
+    assert.deepEqual(
+      resourcesOf(report, `health-command-control-${r}`)["secretsmanager:GetSecretValue"],
+      [
+        `arn:aws:secretsmanager:${r}:333333333333:secret:iot-dr/command-control/iot-services-access-??????`,
+      ],
+    );
+    const iot = resourcesOf(report, `health-iot-services-${r}`);
+    assert.deepEqual(iot["secretsmanager:GetSecretValue"], [
+      `arn:aws:secretsmanager:${r}:222222222222:secret:iot-dr/health/probe-??????`,
+    ]);
+    assert.deepEqual(iot["dynamodb:DescribeTable"], [
+      `arn:aws:dynamodb:${r}:222222222222:table/iot-dr-application`,
+    ]);
+    assert.deepEqual(iot["lambda:InvokeFunction"], [
+      `arn:aws:lambda:${r}:222222222222:function:iot-dr-application`,
+    ]);
+    const analytics = resourcesOf(report, `health-data-analytics-${r}`);
+    assert.deepEqual(analytics["events:DescribeEventBus"], [
+      `arn:aws:events:${r}:444444444444:event-bus/iot-dr-telemetry`,
+    ]);
+    assert.deepEqual(analytics["kinesis:DescribeStreamSummary"], [
+      `arn:aws:kinesis:${r}:444444444444:stream/iot-dr-telemetry`,
+    ]);
+  });
+});
