@@ -10,6 +10,7 @@ import { SecondaryStackReference } from "./topology";
  */
 export class StackContext {
   private readonly parts = new Map<string, AccountRegion>();
+  private readonly singletons = new Map<string, unknown>();
 
   constructor(
     public readonly config: StackConfig,
@@ -35,5 +36,14 @@ export class StackContext {
       this.parts.set(key, part);
     }
     return part;
+  }
+
+  /**
+   * One instance per key for the whole stack: for AWS singletons (one per account and region,
+   * such as API Gateway's account settings) that several areas need.
+   */
+  shared<T>(key: string, make: () => T): T {
+    if (!this.singletons.has(key)) this.singletons.set(key, make());
+    return this.singletons.get(key) as T;
   }
 }

@@ -42,6 +42,10 @@ export const NAMES = {
   applicationAccessPointParameter: "/iot-dr/application/access-point-arn",
   /** The IoT domain configuration, same name in both regions. */
   iotDomainConfiguration: "iot-dr-devices",
+  /** CloudWatch namespace of the aggregator's one health metric (shared-services). */
+  healthMetricNamespace: "IoTDR/Health",
+  /** The aggregator's metric: 1 healthy, 0 not, dimension `Region`. */
+  healthMetricName: "RegionHealthy",
 } as const;
 
 /** ARN of a resource named in {@link NAMES}, in a given account and region. */

@@ -1,11 +1,24 @@
+import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_KEYS, StackConfig } from "./config";
 import { rpoBudget, rtoBudget } from "./health/budget";
+import { defineHealth } from "./health";
+import { HealthDeps } from "./health/deps";
 import { StackContext } from "./context";
 import { defineDataPlane } from "./dataPlane";
 import { eventBridgeBudget } from "./dataPlane/eventBridgeBudget";
 import { defineIotPlane } from "./iotPlane";
 import { AccountProviders } from "./providers";
 import { SecondaryStackReference, topologyOf } from "./topology";
+
+/** The data plane outputs health needs (the data plane returns them among its stack outputs). */
+type DataPlaneOutputs = Record<string, unknown> &
+  Pick<
+    HealthDeps,
+    | "applicationTableName"
+    | "applicationFunctionName"
+    | "telemetryBusName"
+    | "commandControlDomainTarget"
+  > & { telemetryStreamName: pulumi.Input<string> };
 
 /**
  * The whole program for one stack. `secondary` holds only secondary-region resources so it can
@@ -46,7 +59,20 @@ export function defineStack(config: StackConfig, stackName: string) {
   } else {
     outputs.topology = topologyOf(config);
   }
-  Object.assign(outputs, defineIotPlane(ctx));
-  Object.assign(outputs, defineDataPlane(ctx));
+  const iot = defineIotPlane(ctx);
+  const data = defineDataPlane(ctx) as DataPlaneOutputs;
+  Object.assign(outputs, iot, data);
+  Object.assign(
+    outputs,
+    // Health checks what the other areas built, and the failover records point at their targets.
+    defineHealth(ctx, {
+      iotDomainTarget: iot.iotDomainTarget as pulumi.Input<string>,
+      commandControlDomainTarget: data.commandControlDomainTarget,
+      applicationTableName: data.applicationTableName,
+      applicationFunctionName: data.applicationFunctionName,
+      telemetryBusName: data.telemetryBusName,
+      analyticsStreamName: data.telemetryStreamName,
+    }),
+  );
   return outputs;
 }

@@ -183,12 +183,44 @@ export const rawConfigSchema = z.strictObject(
             0,
             3600,
           ).default(30),
+          // Email that hears about fail-over and fail-back; none means no email subscription.
+          notificationEmail: z
+            .string({ error: expected("an email address such as ops@example.com") })
+            .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, {
+              error: expected("an email address such as ops@example.com"),
+            })
+            .optional(),
+          reconnect: z
+            .strictObject(
+              {
+                // MQTT topic the devices subscribe to for the reconnect instruction (option 1).
+                topic: z
+                  .string({ error: expected("an MQTT topic such as iot-dr/reconnect") })
+                  .regex(/^(?!\$)[^#+\s]{1,256}$/, {
+                    error: expected(
+                      "an MQTT topic of 1-256 characters without wildcards, not starting with $",
+                    ),
+                  })
+                  .default("iot-dr/reconnect"),
+                // Also disconnect the clients still connected to the region being left (option 2).
+                displaceSessions: z.boolean({ error: expected("true or false") }).default(false),
+              },
+              { error: (issue) => unknownKeys(issue, "topic, displaceSessions") },
+            )
+            .default({ topic: "iot-dr/reconnect", displaceSessions: false }),
+          // Manual override with ARC routing controls: off by default, a cluster is billed hourly.
+          arc: z
+            .strictObject(
+              { enabled: z.boolean({ error: expected("true or false") }).default(false) },
+              { error: (issue) => unknownKeys(issue, "enabled") },
+            )
+            .default({ enabled: false }),
         },
         {
           error: (issue) =>
             unknownKeys(
               issue,
-              "requestIntervalSeconds, failureThreshold, alarmPeriodSeconds, alarmEvaluationPeriods, probeTimeoutSeconds, aggregatorIntervalSeconds, deviceReconnectSeconds",
+              "requestIntervalSeconds, failureThreshold, alarmPeriodSeconds, alarmEvaluationPeriods, probeTimeoutSeconds, aggregatorIntervalSeconds, deviceReconnectSeconds, notificationEmail, reconnect, arc",
             ),
         },
       )

@@ -19,7 +19,7 @@ import { ReplicationRole } from "./application/replicationRole";
 import { CommandControlAccessRole, handlerRoleName } from "./commandControl/accessRole";
 import { ApiCertificate } from "./commandControl/apiCertificate";
 import { ApiDomain } from "./commandControl/apiDomain";
-import { ApiGatewayAccount } from "./commandControl/apiGatewayAccount";
+import { apiGatewayLoggingIn } from "../health/apiGatewayLogging";
 import { CertificateValidationRecord } from "./commandControl/certificateValidationRecord";
 import { DeviceApi, STAGE_NAME } from "./commandControl/deviceApi";
 import { eventBridgeBudget } from "./eventBridgeBudget";
@@ -317,11 +317,8 @@ function defineCommandControl(ctx: StackContext): Record<string, unknown> {
     },
     { parent },
   );
-  const apiAccount = new ApiGatewayAccount(
-    "command-control",
-    { accountId: cc, partition },
-    { parent },
-  );
+  // The account's API Gateway log settings are a singleton shared with the health API.
+  const apiAccount = apiGatewayLoggingIn(ctx, "commandControl").account;
   const api = new DeviceApi(
     "command-control",
     {

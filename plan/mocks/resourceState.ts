@@ -2,6 +2,7 @@ import { formatArn } from "../../infra/arn";
 import { DATA_PLANE_MAKERS } from "./dataPlaneState";
 import { ENDPOINT_MAKERS } from "./endpointState";
 import { IOT_PLANE_MAKERS } from "./iotPlaneState";
+import { HEALTH_MAKERS } from "./healthState";
 import {
   StateContext,
   StateMaker,
@@ -17,6 +18,7 @@ export { StateContext, physicalName, stableHex } from "./naming";
 /** Computed state per resource type; types not listed get `named(<module>, <type>)`. */
 const MAKERS: Record<string, StateMaker> = {
   ...ENDPOINT_MAKERS,
+  ...HEALTH_MAKERS,
   ...DATA_PLANE_MAKERS,
   "aws:iam/role:Role": (ctx, seed) => {
     const state = named("iam", "role", { regionless: true })(ctx, seed);

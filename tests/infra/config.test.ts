@@ -41,7 +41,10 @@ describe("stack config", () => {
       probeTimeoutSeconds: 5,
       aggregatorIntervalSeconds: 10,
       deviceReconnectSeconds: 30,
+      reconnect: { topic: "iot-dr/reconnect", displaceSessions: false },
+      arc: { enabled: false },
     });
+    assert.equal(config.health.notificationEmail, undefined);
     assert.deepEqual(config.tags, {});
   });
 
@@ -228,6 +231,25 @@ describe("stack config", () => {
       "iot-dr:dataPlane.rtc",
       /not a known key: expected only telemetryLatencyThresholdMs/,
     ],
+    [
+      "health.notificationEmail",
+      "ops-at-example.com",
+      "iot-dr:health.notificationEmail",
+      /email address.*got "ops-at-example.com"/,
+    ],
+    [
+      "health.reconnect.topic",
+      "devices/+/reconnect",
+      "iot-dr:health.reconnect.topic",
+      /without wildcards.*got "devices\/\+\/reconnect"/,
+    ],
+    [
+      "health.reconnect.displaceSessions",
+      "yes",
+      "iot-dr:health.reconnect.displaceSessions",
+      /true or false, got "yes"/,
+    ],
+    ["health.arc.enabled", 1, "iot-dr:health.arc.enabled", /true or false, got 1/],
     ["rtoTargetSeconds", "fast", "iot-dr:rtoTargetSeconds", /whole number.*got "fast"/],
     ["rtoTargetSeconds", 2.5, "iot-dr:rtoTargetSeconds", /whole number.*got 2.5/],
     ["tags", { "aws:owner": "me" }, "iot-dr:tags.aws:owner", /not starting with aws:/],

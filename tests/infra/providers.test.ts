@@ -13,7 +13,14 @@ const ACCOUNTS: Record<string, { id: string; externalId: string }> = {
  * secondary bucket's replication and SSM parameters, the access point's us-west-2 control plane).
  */
 const CROSS_REGION: Record<"primary" | "secondary", string[]> = {
-  primary: ["iot-services-eu-central-1", "iot-services-us-west-2"],
+  // The peer region for replication, us-west-2 for the access point's control plane, and
+  // us-east-1 where Route 53 publishes HealthCheckStatus (notification alarm, reconnect function).
+  primary: [
+    "iot-services-eu-central-1",
+    "iot-services-us-west-2",
+    "shared-services-us-east-1",
+    "iot-services-us-east-1",
+  ],
   secondary: [],
 };
 

@@ -61,7 +61,7 @@ describe("plan CLI", () => {
     }
   });
 
-  it("spans four accounts and two regions (plus the access point control plane) across the two stacks", () => {
+  it("spans four accounts and two regions (plus the access point control plane and Route 53's status metric) across the two stacks", () => {
     const resources = json.stacks.flatMap((s) => s.resources);
     const accounts = new Set(resources.map((r) => r.account).filter(Boolean));
     const regions = new Set(resources.map((r) => r.region).filter((r) => r && r !== "global"));
@@ -72,7 +72,7 @@ describe("plan CLI", () => {
       "444444444444",
     ]);
     // us-west-2: the Multi-Region Access Point's control plane, nothing else.
-    assert.deepEqual([...regions].sort(), ["eu-central-1", "eu-west-1", "us-west-2"]);
+    assert.deepEqual([...regions].sort(), ["eu-central-1", "eu-west-1", "us-east-1", "us-west-2"]);
     const usWest2 = resources.filter(
       (r) => r.region === "us-west-2" && String(r.type).startsWith("aws:"),
     );

@@ -69,7 +69,10 @@ for (const [stack, region] of [
         (JSON.parse(access.format) as Record<string, string>).requestId,
         "$context.requestId",
       );
-      const [account] = ofTypeIn(report, "iotdr:cc:", "aws:apigateway/account:Account");
+      // API Gateway's account settings are one per account and region, shared with the health API.
+      const [account] = ofTypeIn(report, "iotdr:health:", "aws:apigateway/account:Account").filter(
+        (a) => a.account === CC,
+      );
       assert.match(
         String(account.revealedInputs.cloudwatchRoleArn),
         new RegExp(`^arn:aws:iam::${CC}:role/`),

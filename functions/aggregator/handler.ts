@@ -1,0 +1,44 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { HealthState, INITIAL_STATE } from "./decision";
+import { CloudWatchMetric, FetchProbe, SYSTEM_CLOCK } from "./ports";
+import { HealthApi, roundsPerMinute, runRounds } from "./rounds";
+
+const logger = new Logger({ serviceName: "iot-dr-health-aggregator" });
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+/**
+ * Carried across warm invocations (reserved concurrency 1 keeps one instance), so the hysteresis
+ * spans minutes; a cold start begins healthy and needs `failAfterRounds` rounds to drop.
+ */
+let state: HealthState = INITIAL_STATE;
+
+/** Scheduled every minute: several rounds, one metric sample per round. */
+export async function handler(): Promise<void> {
+  const intervalSeconds = Number(env("INTERVAL_SECONDS"));
+  const timeoutSeconds = Number(env("PROBE_TIMEOUT_SECONDS"));
+  const apis = JSON.parse(env("HEALTH_APIS")) as HealthApi[];
+  const region = env("AWS_REGION");
+  state = await runRounds(
+    {
+      apis,
+      intervalMs: intervalSeconds * 1000,
+      timeoutMs: timeoutSeconds * 1000,
+      rounds: roundsPerMinute(intervalSeconds, timeoutSeconds),
+    },
+    state,
+    {
+      probe: new FetchProbe(),
+      metric: new CloudWatchMetric(env("METRIC_NAMESPACE"), env("METRIC_NAME"), region),
+      clock: SYSTEM_CLOCK,
+      log: (entry) =>
+        entry.healthy
+          ? logger.info("round", { ...entry })
+          : logger.warn("round unhealthy", { ...entry }),
+    },
+  );
+}

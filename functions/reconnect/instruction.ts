@@ -1,0 +1,82 @@
+/**
+ * What the reconnect function does for one alarm notification, decided purely. The alarm watches
+ * the PRIMARY record's health check: ALARM means devices must leave the primary region, OK after
+ * ALARM means Route 53 answers the primary again and devices must leave the secondary (fail-back).
+ * The instruction goes to the region being left: the devices still connected there are the only
+ * ones that need telling; the others reconnect through DNS anyway.
+ */
+
+/** The fields of a CloudWatch alarm notification that matter here. */
+export interface AlarmNotification {
+  AlarmName: string;
+  NewStateValue: string;
+  OldStateValue: string;
+  NewStateReason?: string;
+  StateChangeTime?: string;
+}
+
+export interface ReconnectSettings {
+  primaryRegion: string;
+  secondaryRegion: string;
+  topic: string;
+  /** The IoT domain devices reconnect to (re-resolving it picks the healthy region). */
+  domain: string;
+  /** Devices spread their reconnects over this many seconds, so the new region is not stormed. */
+  jitterSeconds: number;
+  displaceSessions: boolean;
+}
+
+export interface ReconnectPlan {
+  /** The region devices leave. */
+  leave: string;
+  /** The region Route 53 now answers with. */
+  towards: string;
+  topic: string;
+  payload: string;
+  displaceSessions: boolean;
+}
+
+/** Parses an SNS message body as an alarm notification; anything else is refused by name. */
+export function parseAlarm(message: string): AlarmNotification {
+  const value = JSON.parse(message) as Partial<AlarmNotification>;
+  if (typeof value.NewStateValue !== "string" || typeof value.AlarmName !== "string") {
+    throw new Error("SNS message is not a CloudWatch alarm notification (no NewStateValue)");
+  }
+  return {
+    AlarmName: value.AlarmName,
+    NewStateValue: value.NewStateValue,
+    OldStateValue: String(value.OldStateValue ?? ""),
+    NewStateReason: value.NewStateReason,
+    StateChangeTime: value.StateChangeTime,
+  };
+}
+
+/** The reconnect to send for an alarm transition, or null when the transition moves nobody. */
+export function planReconnect(
+  alarm: AlarmNotification,
+  settings: ReconnectSettings,
+): ReconnectPlan | null {
+  let leave: string;
+  let towards: string;
+  if (alarm.NewStateValue === "ALARM") {
+    [leave, towards] = [settings.primaryRegion, settings.secondaryRegion];
+  } else if (alarm.NewStateValue === "OK" && alarm.OldStateValue === "ALARM") {
+    [leave, towards] = [settings.secondaryRegion, settings.primaryRegion];
+  } else {
+    return null;
+  }
+  return {
+    leave,
+    towards,
+    topic: settings.topic,
+    payload: JSON.stringify({
+      type: "reconnect",
+      domain: settings.domain,
+      region: towards,
+      jitterSeconds: settings.jitterSeconds,
+      reason: alarm.NewStateReason ?? alarm.NewStateValue,
+      issuedAt: alarm.StateChangeTime,
+    }),
+    displaceSessions: settings.displaceSessions,
+  };
+}

@@ -1,0 +1,19 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** What the health area needs from the other areas, in this stack's region. */
+export interface HealthDeps {
+  /** Host the IoT domain's CNAME points at: the IoT data endpoint of the domain configuration. */
+  iotDomainTarget: pulumi.Input<string>;
+  /**
+   * The command & control API's custom domain here (its regional domain name and zone), the
+   * target of an ALIAS A record. Until the data plane provides it, no C&C record is made.
+   */
+  commandControlDomainTarget?: {
+    name: pulumi.Input<string>;
+    zoneId: pulumi.Input<string>;
+  };
+  applicationTableName: pulumi.Input<string>;
+  applicationFunctionName: pulumi.Input<string>;
+  telemetryBusName: pulumi.Input<string>;
+  analyticsStreamName: pulumi.Input<string>;
+}

@@ -1,0 +1,132 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Arguments of {@link HealthNetwork}. */
+export interface HealthNetworkArgs {
+  /** The region, for the endpoint service names. */
+  region: string;
+  /** The VPC's CIDR: private, not overlapping anything it may be peered with later. */
+  cidrBlock?: string;
+  /** Private subnets, one per availability zone. */
+  zones?: number;
+}
+
+/**
+ * The aggregator's private network: a VPC with private subnets only and interface endpoints for
+ * `execute-api` (private DNS on, so the private health APIs' default host names resolve to it) and
+ * `monitoring` (PutMetricData without a NAT gateway).
+ *
+ * Plain EC2 resources rather than awsx v3: awsx components are remote and register as ONE resource
+ * under the offline plan's mocks, so neither the plan nor the tests would see or check the subnets,
+ * the security group or the endpoint whose id the health APIs' resource policies must name. Nothing
+ * here needs awsx's NAT or public subnets either.
+ */
+export class HealthNetwork extends pulumi.ComponentResource {
+  public readonly vpc: aws.ec2.Vpc;
+  public readonly subnets: aws.ec2.Subnet[];
+  /** Guards the endpoints: HTTPS from inside the VPC, nothing else. */
+  public readonly endpointSecurityGroup: aws.ec2.SecurityGroup;
+  /** For functions in the VPC: HTTPS out to the VPC (the endpoints), nothing else. */
+  public readonly clientSecurityGroup: aws.ec2.SecurityGroup;
+  public readonly executeApiEndpoint: aws.ec2.VpcEndpoint;
+  public readonly monitoringEndpoint: aws.ec2.VpcEndpoint;
+
+  constructor(name: string, args: HealthNetworkArgs, opts: pulumi.ComponentResourceOptions) {
+    super("iotdr:health:HealthNetwork", name, {}, opts);
+    const parent = { parent: this };
+    const cidrBlock = args.cidrBlock ?? "10.80.0.0/24";
+
+    this.vpc = new aws.ec2.Vpc(
+      `${name}-vpc`,
+      // Both DNS settings are required for an interface endpoint's private DNS.
+      { cidrBlock, enableDnsSupport: true, enableDnsHostnames: true },
+      parent,
+    );
+    const zones = aws.getAvailabilityZonesOutput({ state: "available" }, parent);
+    const count = args.zones ?? 2;
+    this.subnets = Array.from({ length: count }, (_, i) => {
+      return new aws.ec2.Subnet(
+        `${name}-private-${i}`,
+        {
+          vpcId: this.vpc.id,
+          // /24 split in four /26: room for the endpoints' and the function's interfaces.
+          cidrBlock: subnetCidr(cidrBlock, i),
+          availabilityZone: zones.names[i],
+          mapPublicIpOnLaunch: false,
+        },
+        parent,
+      );
+    });
+    this.endpointSecurityGroup = new aws.ec2.SecurityGroup(
+      `${name}-endpoints`,
+      {
+        vpcId: this.vpc.id,
+        description: "Interface endpoints: HTTPS from this VPC only",
+        ingress: [
+          {
+            protocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrBlocks: [cidrBlock],
+            description: "HTTPS from the VPC",
+          },
+        ],
+        egress: [],
+      },
+      parent,
+    );
+    this.clientSecurityGroup = new aws.ec2.SecurityGroup(
+      `${name}-clients`,
+      {
+        vpcId: this.vpc.id,
+        description: "Functions in the VPC: HTTPS to the VPC's endpoints only",
+        ingress: [],
+        egress: [
+          {
+            protocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrBlocks: [cidrBlock],
+            description: "HTTPS to the endpoints",
+          },
+        ],
+      },
+      parent,
+    );
+    const endpoint = (service: string) =>
+      new aws.ec2.VpcEndpoint(
+        `${name}-${service}`,
+        {
+          vpcId: this.vpc.id,
+          serviceName: `com.amazonaws.${args.region}.${service}`,
+          vpcEndpointType: "Interface",
+          privateDnsEnabled: true,
+          subnetIds: this.subnets.map((s) => s.id),
+          securityGroupIds: [this.endpointSecurityGroup.id],
+        },
+        parent,
+      );
+    this.executeApiEndpoint = endpoint("execute-api");
+    this.monitoringEndpoint = endpoint("monitoring");
+    this.registerOutputs({
+      vpcId: this.vpc.id,
+      executeApiEndpointId: this.executeApiEndpoint.id,
+    });
+  }
+}
+
+/** The i-th /26 of a /24 (or the i-th quarter of any block up to /28). */
+export function subnetCidr(cidrBlock: string, index: number): string {
+  const [address, bits] = cidrBlock.split("/");
+  const prefix = Number(bits);
+  if (!(prefix >= 16 && prefix <= 26) || index < 0 || index > 3) {
+    throw new Error(
+      `expected a /16-/26 VPC CIDR and a subnet index 0-3, got ${cidrBlock} #${index}`,
+    );
+  }
+  const octets = address.split(".").map(Number);
+  const base = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+  const size = 2 ** (32 - prefix - 2);
+  const start = base + index * size;
+  return `${[24, 16, 8, 0].map((shift) => (start >>> shift) & 255).join(".")}/${prefix + 2}`;
+}

@@ -1,0 +1,170 @@
+import * as aws from "@pulumi/aws";
+import { partitionOf } from "../arn";
+import { StackContext } from "../context";
+import { FailoverRecords } from "../dns/failoverRecords";
+import { apiGatewayLoggingIn } from "./apiGatewayLogging";
+import { DeviceReconnect } from "./deviceReconnect";
+import { HealthDeps } from "./deps";
+import { FailoverNotifications } from "./failoverNotifications";
+import { HealthAggregator } from "./healthAggregator";
+import { healthApiSpecs } from "./healthApis";
+import { HealthNetwork } from "./healthNetwork";
+import { PrivateHealthApi } from "./privateHealthApi";
+import { RecoveryControls } from "./recoveryControls";
+
+export { HealthDeps } from "./deps";
+
+/** Region where `AWS/Route53 HealthCheckStatus` is published, and so its alarm must be. */
+const ROUTE53_METRICS_REGION = "us-east-1";
+/** Region of ARC's recovery-control configuration API. */
+const ARC_CONTROL_PLANE_REGION = "us-west-2";
+
+/** The iot-services ATS data endpoint in this stack's region. */
+function iotEndpoint(ctx: StackContext) {
+  return aws.iot.getEndpointOutput(
+    { endpointType: "iot:Data-ATS" },
+    { parent: ctx.in("iotServices") },
+  ).endpointAddress;
+}
+
+/**
+ * Health and fail-over for this stack's region: private health APIs in the three workload accounts,
+ * the aggregator, its alarm and Route 53 check, this stack's half of the failover records; in
+ * `primary` also the us-east-1 notifications, the device reconnect function and optionally ARC.
+ */
+export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string, unknown> {
+  const { config } = ctx;
+  const region = config.ownRegion;
+  const partition = partitionOf(region);
+  const accounts = {
+    sharedServices: config.accounts.sharedServices.id,
+    iotServices: config.accounts.iotServices.id,
+    commandControl: config.accounts.commandControl.id,
+    dataAnalytics: config.accounts.dataAnalytics.id,
+  };
+
+  const network = new HealthNetwork(
+    "health-network",
+    { region },
+    { parent: ctx.in("sharedServices") },
+  );
+
+  const apis = healthApiSpecs({
+    region,
+    accounts,
+    iotEndpoint: iotEndpoint(ctx),
+    deps,
+  }).map((spec) => {
+    const parent = ctx.in(spec.account);
+    const logging = apiGatewayLoggingIn(ctx, spec.account);
+    const api = new PrivateHealthApi(
+      `health-${spec.name}`,
+      {
+        vpcEndpointId: network.executeApiEndpoint.id,
+        checks: spec.checks,
+        statements: spec.statements,
+        environment: spec.environment,
+        probeTimeoutSeconds: config.health.probeTimeoutSeconds,
+        loggingReady: logging.account,
+      },
+      { parent },
+    );
+    return { name: spec.name, api };
+  });
+
+  const aggregator = new HealthAggregator(
+    "health-aggregator",
+    {
+      region,
+      network,
+      healthApis: apis.map(({ name, api }) => ({ name, url: api.healthUrl })),
+      intervalSeconds: config.health.aggregatorIntervalSeconds,
+      probeTimeoutSeconds: config.health.probeTimeoutSeconds,
+      alarmPeriodSeconds: config.health.alarmPeriodSeconds,
+      alarmEvaluationPeriods: config.health.alarmEvaluationPeriods,
+    },
+    { parent: ctx.in("sharedServices") },
+  );
+
+  // ARC spans both regions, so only `primary` holds it; it gates the PRIMARY records only.
+  let recordCheckId = aggregator.healthCheck.id;
+  let recoveryControls: RecoveryControls | undefined;
+  if (ctx.isPrimary && config.health.arc.enabled) {
+    recoveryControls = new RecoveryControls(
+      "recovery-controls",
+      {
+        primaryRegion: config.regions.primary,
+        secondaryRegion: config.regions.secondary,
+        primaryMetricCheckId: aggregator.healthCheck.id,
+      },
+      { parent: ctx.in("sharedServices", ARC_CONTROL_PLANE_REGION) },
+    );
+    recordCheckId = recoveryControls.primaryCheck.id;
+  }
+
+  new FailoverRecords(
+    "failover-records",
+    {
+      hostedZoneId: config.dns.hostedZoneId,
+      failover: ctx.isPrimary ? "PRIMARY" : "SECONDARY",
+      region,
+      ttlSeconds: config.dns.ttlSeconds,
+      healthCheckId: recordCheckId,
+      iot: { domain: config.dns.iotDomain, target: deps.iotDomainTarget },
+      commandControl: deps.commandControlDomainTarget && {
+        domain: config.dns.commandControlDomain,
+        target: deps.commandControlDomainTarget,
+      },
+    },
+    { parent: ctx.in("sharedServices") },
+  );
+
+  const outputs: Record<string, unknown> = {
+    healthCheckId: aggregator.healthCheck.id,
+    healthAlarmName: aggregator.alarm.name,
+    executeApiEndpointId: network.executeApiEndpoint.id,
+    healthUrls: Object.fromEntries(apis.map(({ name, api }) => [name, api.healthUrl])),
+  };
+  if (!ctx.isPrimary) return outputs;
+
+  const notifications = new FailoverNotifications(
+    "failover-notifications",
+    {
+      accountId: accounts.sharedServices,
+      partition,
+      primaryHealthCheckId: recordCheckId,
+      subscriberAccountId: accounts.iotServices,
+      email: config.health.notificationEmail,
+    },
+    { parent: ctx.in("sharedServices", ROUTE53_METRICS_REGION) },
+  );
+  const { primary, secondary } = config.regions;
+  new DeviceReconnect(
+    "device-reconnect",
+    {
+      partition,
+      iotAccountId: accounts.iotServices,
+      topicArn: notifications.topic.arn,
+      primaryRegion: primary,
+      secondaryRegion: secondary,
+      reconnectTopic: config.health.reconnect.topic,
+      iotDomain: config.dns.iotDomain,
+      jitterSeconds: config.health.deviceReconnectSeconds,
+      displaceSessions: config.health.reconnect.displaceSessions,
+    },
+    { parent: ctx.in("iotServices", ROUTE53_METRICS_REGION) },
+  );
+  return {
+    ...outputs,
+    primaryRecordHealthCheckId: recordCheckId,
+    failoverTopicArn: notifications.topic.arn,
+    ...(recoveryControls
+      ? {
+          recoveryClusterArn: recoveryControls.cluster.arn,
+          routingControlArns: Object.fromEntries(
+            Object.entries(recoveryControls.controls).map(([r, c]) => [r, c.arn]),
+          ),
+        }
+      : {}),
+  };
+}

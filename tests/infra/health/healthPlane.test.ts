@@ -1,0 +1,360 @@
+import { strict as assert } from "assert";
+import { PlannedResource } from "../../../plan/engine";
+import { StackReport } from "../../../plan/run";
+import { ownStack } from "../../support/ownStacks";
+
+const ACCOUNTS = {
+  sharedServices: "111111111111",
+  iotServices: "222222222222",
+  commandControl: "333333333333",
+  dataAnalytics: "444444444444",
+};
+
+interface PolicyStatement {
+  Sid?: string;
+  Effect: string;
+  Principal?: unknown;
+  Action: string[];
+  Condition?: Record<string, Record<string, string>>;
+}
+
+const statementsOf = (policy: unknown): PolicyStatement[] =>
+  (JSON.parse(String(policy)) as { Statement: PolicyStatement[] }).Statement;
+
+/** The physical id of a planned resource: the last part of its ARN (ids are not in the report). */
+const idOf = (resource: PlannedResource): string =>
+  String(resource.revealedState.arn).split("/").pop() ?? "";
+
+/** Resources of a type inside the health and DNS components, not the other areas'. */
+const ofType = (report: StackReport, type: string): PlannedResource[] => {
+  const found = report.resources.filter(
+    (r) => r.type === type && /iotdr:(health|dns):/.test(r.urn),
+  );
+  if (found.length === 0) throw new Error(`stack ${report.stack} has no ${type} in health or DNS`);
+  return found;
+};
+
+const named = (report: StackReport, type: string, suffix: string): PlannedResource => {
+  const found = ofType(report, type).find((r) => r.name.endsWith(suffix));
+  assert.ok(found, `no ${type} named *${suffix} in ${report.stack}`);
+  return found;
+};
+
+for (const [stack, region] of [
+  ["secondary", "eu-central-1"],
+  ["primary", "eu-west-1"],
+] as const) {
+  describe(`health plane in the ${stack} stack`, () => {
+    it(`puts the execute-api endpoint in shared-services ${region} with private DNS behind HTTPS from the VPC only`, async () => {
+      const report = await ownStack(stack);
+      const endpoint = named(report, "aws:ec2/vpcEndpoint:VpcEndpoint", "-execute-api");
+      assert.equal(endpoint.account, ACCOUNTS.sharedServices);
+      assert.equal(endpoint.region, region);
+      assert.equal(endpoint.inputs.serviceName, `com.amazonaws.${region}.execute-api`);
+      assert.equal(endpoint.inputs.privateDnsEnabled, true);
+      assert.match(idOf(endpoint), /^vpce-[0-9a-f]{17}$/);
+      const vpc = ofType(report, "aws:ec2/vpc:Vpc")[0];
+      const [group] = ofType(report, "aws:ec2/securityGroup:SecurityGroup").filter((g) =>
+        (endpoint.revealedInputs.securityGroupIds as string[]).includes(idOf(g)),
+      );
+      assert.ok(group, "the endpoint's security group is planned");
+      assert.deepEqual(
+        (group.revealedInputs.ingress as Record<string, unknown>[]).map((rule) => [
+          rule.fromPort,
+          rule.toPort,
+          rule.cidrBlocks,
+        ]),
+        [[443, 443, [vpc.revealedInputs.cidrBlock]]],
+      );
+    });
+
+    it("makes every health API PRIVATE, bound to that endpoint, in its own account and region", async () => {
+      const report = await ownStack(stack);
+      const endpointId = idOf(named(report, "aws:ec2/vpcEndpoint:VpcEndpoint", "-execute-api"));
+      assert.match(endpointId, /^vpce-[0-9a-f]{17}$/);
+      const apis = ofType(report, "aws:apigateway/restApi:RestApi");
+      assert.deepEqual(
+        apis.map((api) => api.account).sort(),
+        [ACCOUNTS.iotServices, ACCOUNTS.commandControl, ACCOUNTS.dataAnalytics].sort(),
+      );
+      for (const api of apis) {
+        assert.equal(api.region, region);
+        assert.deepEqual(api.revealedInputs.endpointConfiguration, {
+          types: "PRIVATE",
+          vpcEndpointIds: [endpointId],
+        });
+      }
+    });
+
+    it("allows execute-api:Invoke only from that endpoint and denies every other source", async () => {
+      const report = await ownStack(stack);
+      const endpointId = idOf(named(report, "aws:ec2/vpcEndpoint:VpcEndpoint", "-execute-api"));
+      for (const api of ofType(report, "aws:apigateway/restApi:RestApi")) {
+        const statements = statementsOf(api.revealedInputs.policy);
+        const allows = statements.filter((s) => s.Effect === "Allow");
+        const denies = statements.filter((s) => s.Effect === "Deny");
+        assert.equal(allows.length, 1, `${api.name}: one Allow`);
+        assert.deepEqual(allows[0].Action, ["execute-api:Invoke"]);
+        assert.deepEqual(allows[0].Condition, {
+          StringEquals: { "aws:SourceVpce": endpointId },
+        });
+        assert.equal(denies.length, 1, `${api.name}: one explicit Deny`);
+        assert.deepEqual(denies[0].Action, ["execute-api:Invoke"]);
+        assert.deepEqual(denies[0].Condition, {
+          StringNotEquals: { "aws:SourceVpce": endpointId },
+        });
+      }
+    });
+
+    it("logs every stage's access in JSON and only after the account's logging role is set", async () => {
+      const report = await ownStack(stack);
+      for (const stage of ofType(report, "aws:apigateway/stage:Stage")) {
+        const settings = stage.revealedInputs.accessLogSettings as Record<string, string>;
+        assert.match(settings.destinationArn, /^arn:aws:logs:/);
+        assert.equal(
+          (JSON.parse(settings.format) as Record<string, string>).sourceVpce,
+          "$context.identity.vpceId",
+        );
+      }
+      const accounts = ofType(report, "aws:apigateway/account:Account").map((a) => a.account);
+      assert.equal(new Set(accounts).size, 3, "one API Gateway account setting per account");
+    });
+
+    it("gives the aggregator the three health URLs, the VPC, and PutMetricData in one namespace only", async () => {
+      const report = await ownStack(stack);
+      const fn = named(report, "aws:lambda/function:Function", "health-aggregator-fn-fn");
+      assert.equal(fn.account, ACCOUNTS.sharedServices);
+      const vpcConfig = fn.revealedInputs.vpcConfig as Record<string, string[]>;
+      assert.equal(vpcConfig.subnetIds.length, 2);
+      const env = (fn.revealedInputs.environment as { variables: Record<string, string> })
+        .variables;
+      const apis = JSON.parse(env.HEALTH_APIS) as { name: string; url: string }[];
+      assert.deepEqual(
+        apis.map((a) => a.name),
+        ["iot-services", "command-control", "data-analytics"],
+      );
+      for (const api of apis) {
+        assert.match(
+          api.url,
+          new RegExp(
+            `^https://[0-9a-f]{10}\\.execute-api\\.${region}\\.amazonaws\\.com/v1/health$`,
+          ),
+        );
+      }
+      const policy = named(report, "aws:iam/rolePolicy:RolePolicy", `health-aggregator-fn-policy`);
+      const metric = statementsOf(policy.revealedInputs.policy).find((s) =>
+        s.Action.includes("cloudwatch:PutMetricData"),
+      );
+      assert.deepEqual(metric?.Condition, {
+        StringEquals: { "cloudwatch:namespace": "IoTDR/Health" },
+      });
+    });
+
+    it("feeds a CLOUDWATCH_METRIC check from a Minimum alarm that treats missing data as breaching", async () => {
+      const report = await ownStack(stack);
+      const alarm = named(
+        report,
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        `health-aggregator-alarm`,
+      );
+      assert.equal(alarm.region, region);
+      assert.equal(alarm.revealedInputs.statistic, "Minimum");
+      assert.equal(alarm.revealedInputs.period, 60);
+      assert.equal(alarm.revealedInputs.evaluationPeriods, 1);
+      assert.equal(alarm.revealedInputs.treatMissingData, "breaching");
+      assert.equal(alarm.revealedInputs.threshold, 1);
+      assert.equal(alarm.revealedInputs.comparisonOperator, "LessThanThreshold");
+      assert.deepEqual(alarm.revealedInputs.dimensions, { Region: region });
+      const check = named(report, "aws:route53/healthCheck:HealthCheck", `health-aggregator-check`);
+      assert.equal(check.revealedInputs.type, "CLOUDWATCH_METRIC");
+      assert.equal(check.revealedInputs.cloudwatchAlarmName, alarm.revealedInputs.name);
+      assert.equal(check.revealedInputs.cloudwatchAlarmRegion, region);
+      assert.equal(check.revealedInputs.insufficientDataHealthStatus, "Unhealthy");
+    });
+  });
+}
+
+describe("failover records across the two stacks", () => {
+  const records = async (stack: "primary" | "secondary") => {
+    const report = await ownStack(stack);
+    return { report, records: ofType(report, "aws:route53/record:Record") };
+  };
+
+  it("pairs the IoT domain: PRIMARY in primary, SECONDARY in secondary, same name and TTL, each with its region's check", async () => {
+    const primary = await records("primary");
+    const secondary = await records("secondary");
+    const iotOf = (r: PlannedResource[]) =>
+      r.find((x) => x.revealedInputs.name === "iot.example.com");
+    const p = iotOf(primary.records);
+    const s = iotOf(secondary.records);
+    assert.ok(p && s);
+    for (const [record, type, region, report] of [
+      [p, "PRIMARY", "eu-west-1", primary.report],
+      [s, "SECONDARY", "eu-central-1", secondary.report],
+    ] as const) {
+      assert.equal(record.account, ACCOUNTS.sharedServices);
+      assert.equal(record.revealedInputs.zoneId, "Z0PLACEHOLDER00000000");
+      assert.equal(record.revealedInputs.type, "CNAME");
+      assert.equal(record.revealedInputs.ttl, 60);
+      assert.deepEqual(record.revealedInputs.failoverRoutingPolicies, [{ type }]);
+      const check = named(report, "aws:route53/healthCheck:HealthCheck", `health-aggregator-check`);
+      assert.equal(record.revealedInputs.healthCheckId, idOf(check));
+      assert.deepEqual(record.revealedInputs.records, [
+        `a2222offline-ats.iot.${region}.amazonaws.com`,
+      ]);
+    }
+    assert.notEqual(p.revealedInputs.setIdentifier, s.revealedInputs.setIdentifier);
+  });
+
+  it("points the command & control pair at each region's API domain, PRIMARY with the check", async () => {
+    const halves = [];
+    for (const stack of ["primary", "secondary"] as const) {
+      const { report, records: all } = await records(stack);
+      const [record] = all.filter((r) => r.revealedInputs.name === "api.iot.example.com");
+      const target = report.outputs.commandControlDomainTarget as { name: string; zoneId: string };
+      assert.deepEqual(record.revealedInputs.aliases, [
+        { name: target.name, zoneId: target.zoneId, evaluateTargetHealth: false },
+      ]);
+      halves.push(record);
+    }
+    const [p, s] = halves;
+    assert.deepEqual(p.revealedInputs.failoverRoutingPolicies, [{ type: "PRIMARY" }]);
+    assert.ok(p.revealedInputs.healthCheckId);
+    assert.deepEqual(s.revealedInputs.failoverRoutingPolicies, [{ type: "SECONDARY" }]);
+  });
+});
+
+describe("fail-over notifications (primary stack)", () => {
+  it("alarms in us-east-1 on the PRIMARY record's HealthCheckStatus, to a KMS-encrypted topic", async () => {
+    const report = await ownStack("primary");
+    const alarm = named(
+      report,
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      "failover-notifications-status",
+    );
+    assert.equal(alarm.region, "us-east-1");
+    assert.equal(alarm.account, ACCOUNTS.sharedServices);
+    assert.equal(alarm.revealedInputs.namespace, "AWS/Route53");
+    assert.equal(alarm.revealedInputs.metricName, "HealthCheckStatus");
+    const primaryRecord = ofType(report, "aws:route53/record:Record").find(
+      (r) => r.revealedInputs.name === "iot.example.com",
+    );
+    assert.deepEqual(alarm.revealedInputs.dimensions, {
+      HealthCheckId: primaryRecord?.revealedInputs.healthCheckId,
+    });
+    const topic = ofType(report, "aws:sns/topic:Topic")[0];
+    assert.equal(topic.region, "us-east-1");
+    assert.deepEqual(alarm.revealedInputs.alarmActions, [topic.revealedState.arn]);
+    assert.deepEqual(alarm.revealedInputs.okActions, [topic.revealedState.arn]);
+    const key = ofType(report, "aws:kms/key:Key").find((k) => k.region === "us-east-1");
+    assert.equal(topic.revealedInputs.kmsMasterKeyId, key?.revealedState.arn);
+  });
+
+  it("lets only this account's CloudWatch publish to the topic", async () => {
+    const report = await ownStack("primary");
+    const policy = ofType(report, "aws:sns/topicPolicy:TopicPolicy")[0];
+    const publish = statementsOf(policy.revealedInputs.policy).find((s) =>
+      s.Action.includes("sns:Publish"),
+    );
+    assert.deepEqual(publish?.Principal, { Service: ["cloudwatch.amazonaws.com"] });
+    assert.deepEqual(publish?.Condition, {
+      StringEquals: { "aws:SourceAccount": ACCOUNTS.sharedServices },
+    });
+  });
+
+  it("runs the reconnect function in iot-services us-east-1, invoked by the topic only, publishing to both regions' reconnect topic", async () => {
+    const report = await ownStack("primary");
+    const fn = ofType(report, "aws:lambda/function:Function").find((f) =>
+      f.name.startsWith("device-reconnect"),
+    );
+    assert.ok(fn);
+    assert.equal(fn.account, ACCOUNTS.iotServices);
+    assert.equal(fn.region, "us-east-1");
+    const env = (fn.revealedInputs.environment as { variables: Record<string, string> }).variables;
+    assert.equal(env.PRIMARY_REGION, "eu-west-1");
+    assert.equal(env.SECONDARY_REGION, "eu-central-1");
+    assert.equal(env.DISPLACE_SESSIONS, "false");
+    const topic = ofType(report, "aws:sns/topic:Topic")[0];
+    const subscription = ofType(report, "aws:sns/topicSubscription:TopicSubscription").find(
+      (s) => s.revealedInputs.protocol === "lambda",
+    );
+    assert.equal(subscription?.revealedInputs.topic, topic.revealedState.arn);
+    assert.equal(subscription?.account, ACCOUNTS.iotServices);
+    const permission = ofType(report, "aws:lambda/permission:Permission").find((p) =>
+      p.name.startsWith("device-reconnect"),
+    );
+    assert.equal(permission?.revealedInputs.principal, "sns.amazonaws.com");
+    assert.equal(permission?.revealedInputs.sourceArn, topic.revealedState.arn);
+    const policy = named(report, "aws:iam/rolePolicy:RolePolicy", "device-reconnect-fn-policy");
+    const publish = statementsOf(policy.revealedInputs.policy).find((s) =>
+      s.Action.includes("iot:Publish"),
+    );
+    assert.deepEqual((publish as unknown as { Resource: string[] }).Resource, [
+      "arn:aws:iot:eu-west-1:222222222222:topic/iot-dr/reconnect",
+      "arn:aws:iot:eu-central-1:222222222222:topic/iot-dr/reconnect",
+    ]);
+    assert.equal(
+      statementsOf(policy.revealedInputs.policy).some((s) =>
+        s.Action.includes("iot:DeleteConnection"),
+      ),
+      false,
+      "no displacement rights while displaceSessions is off",
+    );
+  });
+
+  it("keeps notifications, ARC and the reconnect function out of the secondary stack", async () => {
+    const report = await ownStack("secondary");
+    for (const type of ["aws:sns/topic:Topic", "aws:route53recoverycontrol/cluster:Cluster"]) {
+      assert.equal(report.resources.filter((r) => r.type === type).length, 0, type);
+    }
+    assert.ok(
+      report.resources.every(
+        (r) => r.region === null || r.region === "global" || r.region === "eu-central-1",
+      ),
+    );
+  });
+});
+
+describe("health handlers' permissions", () => {
+  const resourcesOf = (report: StackReport, name: string) => {
+    const policy = named(report, "aws:iam/rolePolicy:RolePolicy", `${name}-handler-policy`);
+    return Object.fromEntries(
+      (
+        JSON.parse(String(policy.revealedInputs.policy)) as {
+          Statement: { Action: string[]; Resource: string[] }[];
+        }
+      ).Statement.map((s) => [s.Action.join(","), s.Resource]),
+    );
+  };
+
+  it("lets each handler read only what it checks, in its own account and region", async () => {
+    const report = await ownStack("secondary");
+    const r = "eu-central-1";
+    assert.deepEqual(resourcesOf(report, "health-command-control")["sts:AssumeRole"], [
+      "arn:aws:iam::222222222222:role/iot-dr-command-control-access",
+    ]);
+    assert.deepEqual(
+      resourcesOf(report, "health-command-control")["secretsmanager:GetSecretValue"],
+      [
+        `arn:aws:secretsmanager:${r}:333333333333:secret:iot-dr/command-control/access-role-externalid-??????`,
+      ],
+    );
+    const iot = resourcesOf(report, "health-iot-services");
+    assert.deepEqual(iot["secretsmanager:GetSecretValue"], [
+      `arn:aws:secretsmanager:${r}:222222222222:secret:iot-dr/health/probe-??????`,
+    ]);
+    assert.deepEqual(iot["dynamodb:DescribeTable"], [
+      `arn:aws:dynamodb:${r}:222222222222:table/iot-dr-application`,
+    ]);
+    assert.deepEqual(iot["lambda:InvokeFunction"], [
+      `arn:aws:lambda:${r}:222222222222:function:${String(report.outputs.applicationFunctionName)}`,
+    ]);
+    const analytics = resourcesOf(report, "health-data-analytics");
+    assert.deepEqual(analytics["events:DescribeEventBus"], [
+      `arn:aws:events:${r}:444444444444:event-bus/iot-dr-telemetry`,
+    ]);
+    assert.deepEqual(analytics["kinesis:DescribeStreamSummary"], [
+      `arn:aws:kinesis:${r}:444444444444:stream/${String(report.outputs.telemetryStreamName)}`,
+    ]);
+  });
+});

@@ -1,0 +1,142 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import { PlannedResource, StackPlan, planStack } from "../../../plan/engine";
+import { readStackFile } from "../../../plan/stackFile";
+import { ROOT } from "../../support/ownStacks";
+
+const PROGRAM = path.join(ROOT, "tests", "programs", "health-variants");
+
+/** The health area alone for one example stack, its `health` config bent by `health`. */
+async function planWith(
+  stack: "primary" | "secondary",
+  health: Record<string, unknown>,
+): Promise<StackPlan> {
+  const file = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`), "iot-dr");
+  const base = JSON.parse(file.config["iot-dr:health"]) as Record<string, unknown>;
+  return planStack({
+    programDir: PROGRAM,
+    project: "iot-dr",
+    stack: file.stack,
+    config: { ...file.config, "iot-dr:health": JSON.stringify({ ...base, ...health }) },
+    secretKeys: file.secretKeys,
+    stackOutputs: new Map(),
+  });
+}
+
+const all = (plan: StackPlan, type: string): PlannedResource[] =>
+  plan.resources.filter((r) => r.type === type);
+const idOf = (r: PlannedResource) => String(r.revealedState.arn).split("/").pop();
+
+describe("health area variants", () => {
+  let primary: StackPlan;
+  let secondary: StackPlan;
+  before(async () => {
+    primary = await planWith("primary", {
+      arc: { enabled: true },
+      reconnect: { topic: "fleet/reconnect", displaceSessions: true },
+      notificationEmail: "ops@example.com",
+    });
+    secondary = await planWith("secondary", { arc: { enabled: true } });
+  });
+
+  it("aliases the C&C domain to the regional API domain in both stacks, PRIMARY and SECONDARY, without a TTL", () => {
+    for (const [plan, type, region] of [
+      [primary, "PRIMARY", "eu-west-1"],
+      [secondary, "SECONDARY", "eu-central-1"],
+    ] as const) {
+      const record = all(plan, "aws:route53/record:Record").find(
+        (r) => r.revealedInputs.name === "api.iot.example.com",
+      );
+      assert.ok(record, `${plan.stack} has the C&C record`);
+      assert.equal(record.revealedInputs.type, "A");
+      assert.equal(record.revealedInputs.ttl, undefined);
+      assert.deepEqual(record.revealedInputs.aliases, [
+        {
+          name: `d-0123456789.execute-api.${region}.amazonaws.com`,
+          zoneId: "ZAPIGATEWAYZONE",
+          evaluateTargetHealth: false,
+        },
+      ]);
+      assert.deepEqual(record.revealedInputs.failoverRoutingPolicies, [{ type }]);
+    }
+  });
+
+  it("builds ARC in us-west-2 in the primary stack only", () => {
+    const [cluster] = all(primary, "aws:route53recoverycontrol/cluster:Cluster");
+    assert.ok(cluster);
+    assert.equal(cluster.account, "111111111111");
+    const part = primary.resources.find((r) => r.urn === cluster.parent);
+    const arcParent = primary.resources.find((r) => r.urn === part?.parent);
+    assert.equal(arcParent?.inputs.region, "us-west-2");
+    assert.equal(
+      all(primary, "aws:route53recoverycontrol/routingControl:RoutingControl").length,
+      2,
+    );
+    assert.equal(all(secondary, "aws:route53recoverycontrol/cluster:Cluster").length, 0);
+  });
+
+  it("keeps at least one routing control on with an assertion rule over both", () => {
+    const [rule] = all(primary, "aws:route53recoverycontrol/safetyRule:SafetyRule");
+    const controls = all(primary, "aws:route53recoverycontrol/routingControl:RoutingControl");
+    assert.deepEqual(rule.revealedInputs.ruleConfig, {
+      type: "ATLEAST",
+      threshold: 1,
+      inverted: false,
+    });
+    assert.deepEqual(
+      [...(rule.revealedInputs.assertedControls as string[])].sort(),
+      controls.map((c) => String(c.revealedState.arn)).sort(),
+    );
+  });
+
+  it("gates the PRIMARY records with a CALCULATED check that ANDs the metric check and the routing control", () => {
+    const checks = all(primary, "aws:route53/healthCheck:HealthCheck");
+    const metric = checks.find((c) => c.revealedInputs.type === "CLOUDWATCH_METRIC");
+    const control = checks.find((c) => c.revealedInputs.type === "RECOVERY_CONTROL");
+    const calculated = checks.find((c) => c.revealedInputs.type === "CALCULATED");
+    assert.ok(metric && control && calculated);
+    const primaryControl = all(
+      primary,
+      "aws:route53recoverycontrol/routingControl:RoutingControl",
+    ).find((c) => c.name.endsWith("eu-west-1"));
+    assert.equal(control.revealedInputs.routingControlArn, primaryControl?.revealedState.arn);
+    assert.deepEqual(calculated.revealedInputs.childHealthchecks, [idOf(metric), idOf(control)]);
+    assert.equal(calculated.revealedInputs.childHealthThreshold, 2);
+    for (const record of all(primary, "aws:route53/record:Record")) {
+      assert.equal(
+        record.revealedInputs.healthCheckId,
+        idOf(calculated),
+        String(record.revealedInputs.name),
+      );
+    }
+    const status = all(primary, "aws:cloudwatch/metricAlarm:MetricAlarm").find(
+      (a) => a.revealedInputs.namespace === "AWS/Route53",
+    );
+    assert.deepEqual(status?.revealedInputs.dimensions, { HealthCheckId: idOf(calculated) });
+  });
+
+  it("subscribes the configured email and lets the reconnect function displace sessions only where configured", () => {
+    const email = all(primary, "aws:sns/topicSubscription:TopicSubscription").find(
+      (s) => s.revealedInputs.protocol === "email",
+    );
+    assert.equal(email?.revealedInputs.endpoint, "ops@example.com");
+    const policy = all(primary, "aws:iam/rolePolicy:RolePolicy").find((p) =>
+      p.name.startsWith("device-reconnect"),
+    );
+    const statements = (
+      JSON.parse(String(policy?.revealedInputs.policy)) as {
+        Statement: { Sid: string; Action: string[]; Resource: string[] }[];
+      }
+    ).Statement;
+    const disconnect = statements.find((s) => s.Sid === "DisconnectDevices");
+    assert.deepEqual(disconnect?.Resource, [
+      "arn:aws:iot:eu-west-1:222222222222:client/*",
+      "arn:aws:iot:eu-central-1:222222222222:client/*",
+    ]);
+    const publish = statements.find((s) => s.Sid === "PublishReconnect");
+    assert.deepEqual(publish?.Resource, [
+      "arn:aws:iot:eu-west-1:222222222222:topic/fleet/reconnect",
+      "arn:aws:iot:eu-central-1:222222222222:topic/fleet/reconnect",
+    ]);
+  });
+});
