@@ -1,7 +1,12 @@
 import { EventEmitter } from "node:events";
 import { connect, type MqttClient } from "mqtt";
 import { backoffDelay } from "./backoff";
-import { resolveOptions, type FailoverClientOptions, type ResolvedOptions } from "./options";
+import {
+  isPublishTopic,
+  resolveOptions,
+  type FailoverClientOptions,
+  type ResolvedOptions,
+} from "./options";
 import { Outbox, type Acknowledged, type PendingMessage } from "./outbox";
 import { DnsCache, sameEndpoint, type Endpoint } from "./resolver";
 
@@ -104,10 +109,7 @@ export class FailoverClient extends EventEmitter {
       );
     }
     this.state = "running";
-    if (!this.resolveTimer) {
-      this.resolveTimer = setInterval(() => void this.checkDns(), this.options.resolveIntervalMs);
-      this.resolveTimer.unref();
-    }
+    if (!this.resolveTimer) this.scheduleDnsCheck();
     if (!(await this.reconnect("start"))) {
       throw new Error(
         `FailoverClient.start: could not connect to ${this.options.domain} within the reconnect bounds`,
@@ -122,7 +124,7 @@ export class FailoverClient extends EventEmitter {
   publish(topic: string, message: Record<string, unknown>): Promise<Acknowledged> {
     try {
       if (this.state === "stopped") throw new ClientStoppedError();
-      if (typeof topic !== "string" || !/^[^#+\u0000]{1,256}$/.test(topic)) {
+      if (!isPublishTopic(topic)) {
         throw new TypeError(
           `publish topic: expected an MQTT topic without wildcards, got ${JSON.stringify(topic)}`,
         );
@@ -136,7 +138,7 @@ export class FailoverClient extends EventEmitter {
       if (this.conn) this.send(this.conn, entry);
       return acked;
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
@@ -144,7 +146,7 @@ export class FailoverClient extends EventEmitter {
   async stop(): Promise<PendingMessage[]> {
     if (this.state === "stopped") return [];
     this.state = "stopped";
-    clearInterval(this.resolveTimer);
+    clearTimeout(this.resolveTimer);
     for (const wake of [...this.sleepers]) wake();
     const conn = this.conn;
     this.conn = undefined;
@@ -297,6 +299,21 @@ export class FailoverClient extends EventEmitter {
     if (this.state === "running") void this.reconnect("disconnect");
   }
 
+  /**
+   * The next scheduled check, at a random point of the second half of the interval: a fleet
+   * started together must not query (and move) in step.
+   */
+  private scheduleDnsCheck(): void {
+    const interval = this.options.resolveIntervalMs;
+    const delay = Math.round(interval * (0.5 + 0.5 * this.options.random()));
+    this.resolveTimer = setTimeout(() => {
+      void this.checkDns().finally(() => {
+        if (this.state !== "stopped") this.scheduleDnsCheck();
+      });
+    }, delay);
+    this.resolveTimer.unref();
+  }
+
   /** Scheduled check: the answer no longer holds our endpoint -> move. */
   private async checkDns(): Promise<void> {
     if (!this.conn || this.loop || this.state !== "running") return;
@@ -305,7 +322,7 @@ export class FailoverClient extends EventEmitter {
       const here = this.current;
       if (here && !endpoints.some((e) => sameEndpoint(e, here))) await this.move("dns-change");
     } catch (error) {
-      this.emit("warning", error as Error);
+      this.emit("warning", error);
     }
   }
 
@@ -315,7 +332,7 @@ export class FailoverClient extends EventEmitter {
     try {
       instruction = parseInstruction(payload);
     } catch (error) {
-      this.emit("warning", error as Error);
+      this.emit("warning", error);
       return;
     }
     if (this.instructionBusy) return; // one is already being carried out
@@ -339,7 +356,7 @@ export class FailoverClient extends EventEmitter {
     try {
       ({ endpoints } = await this.dns.resolve());
     } catch (error) {
-      this.emit("warning", error as Error);
+      this.emit("warning", error);
       return;
     }
     const here = this.current;

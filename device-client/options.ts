@@ -23,7 +23,7 @@ export interface FailoverClientOptions {
   clientId: string;
   /** How the domain is resolved; `systemResolver()` for gateways, a local DNS server in tests. */
   resolver: Resolver;
-  /** Re-resolve the domain this often while connected and move if the answer changed. Default 300000. */
+  /** Re-resolve the domain at least this often (jittered) and move if the answer changed. Default 300000. */
   resolveIntervalMs?: number;
   /** Reconnect backoff: ceilings of the first and of every delay, and their growth. */
   backoff?: { initialMs?: number; maxMs?: number; factor?: number };
@@ -89,7 +89,7 @@ function describe(value: unknown): string {
   try {
     return JSON.stringify(value);
   } catch {
-    return String(value);
+    return "a value that cannot be shown";
   }
 }
 
@@ -109,8 +109,23 @@ function positive(option: string, value: unknown, fallback: number, min: number)
   return value;
 }
 
+/** An MQTT topic a client may publish to: 1-256 characters, no wildcard, no NUL. */
+export function isPublishTopic(topic: unknown): topic is string {
+  return (
+    typeof topic === "string" &&
+    topic.length >= 1 &&
+    topic.length <= 256 &&
+    !/[#+]/.test(topic) &&
+    !hasControlCharacter(topic)
+  );
+}
+
+function hasControlCharacter(value: string): boolean {
+  return [...value].some((c) => c.charCodeAt(0) < 0x20);
+}
+
 function text(option: string, value: unknown, pattern: RegExp, expected: string): string {
-  if (typeof value !== "string" || !pattern.test(value)) {
+  if (typeof value !== "string" || !pattern.test(value) || hasControlCharacter(value)) {
     throw new OptionError(option, expected, value);
   }
   return value;
@@ -131,7 +146,7 @@ export function resolveOptions(options: FailoverClientOptions): ResolvedOptions 
   const clientId = text(
     "clientId",
     options.clientId,
-    /^[^\s#+/\u0000-\u001f]{1,128}$/,
+    /^[^\s#+/]{1,128}$/,
     "1-128 characters without spaces, /, # or +",
   );
   if (typeof options.resolver !== "function") {
@@ -158,7 +173,7 @@ export function resolveOptions(options: FailoverClientOptions): ResolvedOptions 
     instructionTopic = text(
       "instructionTopic",
       topic,
-      /^[^#+\u0000]{1,256}$/,
+      /^[^#+]{1,256}$/,
       "an MQTT topic without wildcards, or null",
     );
   }

@@ -54,7 +54,7 @@ export class Outbox {
         `message field "${this.idField}": expected a non-empty string id, got ${JSON.stringify(given)}`,
       );
     }
-    const id = (given as string | undefined) ?? randomUUID();
+    const id = given ?? randomUUID();
     if (this.entries.has(id)) {
       throw new Error(`message id ${id} is already waiting for its acknowledgement`);
     }
