@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { format } from "prettier";
 import { rtoBudget } from "../infra/health/budget";
 import { DEFAULT_HYSTERESIS } from "../functions/aggregator/decision";
 import { FailoverDns, srvResolver } from "./failoverDns";
@@ -288,10 +289,12 @@ async function run(settings: DrillSettings): Promise<number> {
     );
     mkdirSync(settings.outDir, { recursive: true });
     writeFileSync(join(settings.outDir, "connected.svg"), svg);
-    writeFileSync(
-      join(settings.outDir, "results.md"),
-      markdown(table, summary, budget, settings, failures),
-    );
+    // Formatted like the rest of the repository, so a committed run passes `prettier --check`.
+    const resultsMd = await format(markdown(table, summary, budget, settings, failures), {
+      parser: "markdown",
+      printWidth: 100,
+    });
+    writeFileSync(join(settings.outDir, "results.md"), resultsMd);
     console.log(table);
     console.log("");
     for (const line of summary) console.log(line);
