@@ -21,6 +21,8 @@ export class Fleet {
   public readonly acked = new Map<string, number>();
   public readonly moves: Move[] = [];
   public refused = 0;
+  /** Failed connection attempts per reason, ports and addresses left out. */
+  public readonly failures = new Map<string, number>();
   public exhausted = 0;
 
   constructor(
@@ -43,6 +45,10 @@ export class Fleet {
         });
       });
       client.on("exhausted", () => (this.exhausted += 1));
+      client.on("connect-failed", ({ error }: { error: unknown }) => {
+        const reason = String((error as Error)?.message ?? error).replace(/[\d.:]+/g, "#");
+        this.failures.set(reason, (this.failures.get(reason) ?? 0) + 1);
+      });
       client.on("warning", () => undefined);
       return { clientId, client, seq: 0 };
     });
@@ -54,7 +60,11 @@ export class Fleet {
 
   /** Connects every device, then publishes from each every `intervalMs` (random phase). */
   async start(intervalMs: number, random: () => number): Promise<void> {
-    await Promise.all(this.devices.map((d) => d.client.start()));
+    // In batches: a whole fleet connecting in one tick stalls the event loop the probes share.
+    const batch = 25;
+    for (let i = 0; i < this.devices.length; i += batch) {
+      await Promise.all(this.devices.slice(i, i + batch).map((d) => d.client.start()));
+    }
     for (const device of this.devices) {
       const first = setTimeout(
         () => {

@@ -45,6 +45,9 @@ export class HealthMonitor {
   private stopped = false;
   public readonly events: HealthEvent[] = [];
   public rounds = 0;
+  /** Rounds not run because the previous one was still probing. */
+  public skipped = 0;
+  private probing = false;
 
   constructor(
     private readonly timings: HealthTimings,
@@ -92,7 +95,16 @@ export class HealthMonitor {
   }
 
   private async round(): Promise<void> {
-    const results = await this.probe(this.timings.probeTimeoutMs);
+    // One round at a time, as the probe thing has one client id: a second connection with it
+    // would take the first one's session over and fail that round.
+    if (this.probing) {
+      this.skipped += 1;
+      return;
+    }
+    this.probing = true;
+    const results = await this.probe(this.timings.probeTimeoutMs).finally(() => {
+      this.probing = false;
+    });
     if (this.stopped) return;
     this.rounds += 1;
     const verdict = judgeRound(results, EXPECTED_APIS);

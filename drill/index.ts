@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { format } from "prettier";
 import { rtoBudget } from "../infra/health/budget";
 import { DEFAULT_HYSTERESIS } from "../functions/aggregator/decision";
@@ -24,6 +25,8 @@ const INSTRUCTION_TOPIC = "iot-dr/reconnect/all";
 const ID_FIELD = "msgId";
 /** The drill stops itself after this, whatever happens. */
 const HARD_DEADLINE_MS = 170_000;
+const PROBE_TIMEOUT_FLOOR_MS = 1000;
+const CONNECT_TIMEOUT_FLOOR_MS = 2000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -94,7 +97,10 @@ async function run(settings: DrillSettings): Promise<number> {
   const monitor = new HealthMonitor(
     {
       roundMs: ms(stack.health.aggregatorIntervalSeconds),
-      probeTimeoutMs: ms(stack.health.probeTimeoutSeconds),
+      // At least a second of wall time: one process plays regions, DNS and fleet, and its
+      // event-loop stalls must not read as a failed region. No scenario hangs a probe (a dead
+      // broker refuses at once), so the floor does not change what is measured.
+      probeTimeoutMs: Math.max(PROBE_TIMEOUT_FLOOR_MS, ms(stack.health.probeTimeoutSeconds)),
       alarmPeriodMs: ms(stack.health.alarmPeriodSeconds),
       evaluationPeriods: stack.health.alarmEvaluationPeriods,
       hysteresis: DEFAULT_HYSTERESIS,
@@ -111,9 +117,10 @@ async function run(settings: DrillSettings): Promise<number> {
     () => monitor.healthy,
   );
   const dnsAddress = await dns.start();
-  monitor.start();
 
-  const connectTimeoutMs = Math.max(200, ms(10));
+  // Floored like the probe timeout: a loaded event loop must not turn a slow CONNACK into a
+  // reconnect storm. A dead endpoint refuses at once, so the floor does not lengthen a fail-over.
+  const connectTimeoutMs = Math.max(CONNECT_TIMEOUT_FLOOR_MS, ms(10));
   const fleet = new Fleet(
     settings.devices,
     (clientId) => ({
@@ -148,10 +155,15 @@ async function run(settings: DrillSettings): Promise<number> {
     samples.push({ t: (Date.now() - started) / 1000, counts: fleet.connectedPer(regions) });
   }, sampleEveryMs);
 
+  // One process plays both regions, DNS and the fleet: its event-loop stalls delay the probes.
+  const lag = monitorEventLoopDelay({ resolution: 10 });
   const results: ScenarioResult[] = [];
   const failures: string[] = [];
   try {
     await fleet.start(ms(settings.publishSeconds), random);
+    // The aggregator starts on a connected fleet, as in production where it always runs.
+    monitor.start();
+    lag.enable();
     const warm = await waitFor(
       () => deviceIds.every((id) => sink.firstIn(id, primary.name, started) !== undefined),
       Math.min(hardDeadline, Date.now() + scenarioMs),
@@ -262,17 +274,28 @@ async function run(settings: DrillSettings): Promise<number> {
       const w = windowOf(duplicate.at);
       if (w >= 0) results[w].duplicates += 1;
     }
+    if (flips.length !== results.length) {
+      failures.push(
+        `the health check changed ${flips.length} times in ${results.length} scenarios: probes timed out under load (event-loop delay max ${(lag.max / 1e6).toFixed(0)} ms); run with a lower --scale`,
+      );
+    }
     if (lostTotal) failures.push(`${lostTotal} acknowledged messages never reached analytics`);
-    if (fleet.exhausted)
-      failures.push(`${fleet.exhausted} devices exhausted their reconnect bounds`);
+    if (fleet.exhausted) {
+      const reasons = [...fleet.failures.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([reason, n]) => `${n}x ${reason}`)
+        .join("; ");
+      failures.push(`${fleet.exhausted} devices exhausted their reconnect bounds (${reasons})`);
+    }
 
     const left = await fleet.stop();
     const table = resultsTable(results, budget, settings);
     const summary = [
       `devices ${settings.devices}, scale ${scale} (1 drill s = ${scale} stack s), seed ${settings.seed}, settings from ${settings.stackFile}`,
       `messages acknowledged ${fleet.acked.size}, lost ${lostTotal}, duplicates seen ${sink.duplicates.length} (dropped by the dedupe helper ${sink.dropped}), unacknowledged at stop ${left}`,
-      `aggregator rounds ${monitor.rounds}, health check changes ${flips.length}, reconnect instructions ${instructions.map((i) => `${i.region}${i.delivered ? "" : " (broker down, not delivered)"}`).join(", ") || "none"}`,
-      `wall time ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `aggregator rounds ${monitor.rounds} (${monitor.skipped} skipped while a probe ran), health check changes ${flips.length}, reconnect instructions ${instructions.map((i) => `${i.region}${i.delivered ? "" : " (broker down, not delivered)"}`).join(", ") || "none"}`,
+      `wall time ${((Date.now() - started) / 1000).toFixed(1)} s, event-loop delay max ${(lag.max / 1e6).toFixed(0)} ms (probe timeout ${Math.max(PROBE_TIMEOUT_FLOOR_MS, ms(stack.health.probeTimeoutSeconds)).toFixed(0)} ms)`,
     ];
     for (const flip of flips) {
       markers.push({
@@ -312,7 +335,14 @@ async function run(settings: DrillSettings): Promise<number> {
     await primary.kill();
     await secondary.kill();
   }
+  lag.disable();
   for (const failure of failures) console.error(`DRILL FAILED: ${failure}`);
+  const probeMs = Math.max(PROBE_TIMEOUT_FLOOR_MS, ms(stack.health.probeTimeoutSeconds));
+  if (lag.max / 1e6 > probeMs / 2) {
+    console.error(
+      `note: the event loop stalled up to ${(lag.max / 1e6).toFixed(0)} ms against a probe timeout of ${probeMs.toFixed(0)} ms; if the health flapped, run with a lower --scale`,
+    );
+  }
   return failures.length ? 1 : 0;
 }
 
@@ -324,14 +354,18 @@ function markdown(
   failures: string[],
 ): string {
   const h = settings.stack.health;
+  const settingsLine = [
+    `TTL ${settings.stack.ttlSeconds} s`,
+    `aggregator every ${h.aggregatorIntervalSeconds} s (fails after ${DEFAULT_HYSTERESIS.failAfterRounds} rounds, recovers after ${DEFAULT_HYSTERESIS.recoverAfterRounds})`,
+    `probe timeout ${h.probeTimeoutSeconds} s`,
+    `alarm ${h.alarmPeriodSeconds} s x ${h.alarmEvaluationPeriods}`,
+    `device backoff up to ${h.deviceReconnectSeconds} s`,
+    `reconnect notification on a ${settings.notifyPeriodSeconds} s HealthCheckStatus alarm`,
+  ].join(", ");
   return `# Fail-over drill results
 
 Made by \`npm run drill\` (${settings.devices} devices, scale ${settings.scale}, seed ${settings.seed}).
-Settings from \`${settings.stackFile}\`: TTL ${settings.stack.ttlSeconds} s, aggregator every
-${h.aggregatorIntervalSeconds} s (fails after ${DEFAULT_HYSTERESIS.failAfterRounds} rounds, recovers
-after ${DEFAULT_HYSTERESIS.recoverAfterRounds}), probe timeout ${h.probeTimeoutSeconds} s, alarm
-${h.alarmPeriodSeconds} s x ${h.alarmEvaluationPeriods}, device backoff up to ${h.deviceReconnectSeconds} s,
-reconnect notification on a ${settings.notifyPeriodSeconds} s HealthCheckStatus alarm.
+Settings from \`${settings.stackFile}\`: ${settingsLine}.
 
 ${table}
 
@@ -340,10 +374,7 @@ ${summary.map((line) => `- ${line}`).join("\n")}
 RTO budget of the same settings (\`infra/health/budget.ts\`):
 ${budgetLines(budget)}
 
-Not in the budget, so a row may exceed it: the aggregator's hysteresis (a failure needs
-${DEFAULT_HYSTERESIS.failAfterRounds} failed rounds, a recovery ${DEFAULT_HYSTERESIS.recoverAfterRounds} healthy ones, the budget counts one)
-and, where devices move by the reconnect instruction, the period of the alarm that triggers it
-(instructed devices flush their DNS cache, so they skip the TTL term instead).
+Not in the budget, so a row may exceed it: the aggregator's hysteresis (a failure needs ${DEFAULT_HYSTERESIS.failAfterRounds} failed rounds, a recovery ${DEFAULT_HYSTERESIS.recoverAfterRounds} healthy ones and then a whole alarm period without a 0; the budget counts one round) and, where devices move by the reconnect instruction, the period of the alarm that triggers it (instructed devices flush their DNS cache, so they skip the TTL term instead).
 
 ![connected devices per region](connected.svg)
 
