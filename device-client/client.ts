@@ -45,7 +45,9 @@ export interface ReconnectInstruction {
 
 export class ClientStoppedError extends Error {
   constructor() {
-    super("the failover client was stopped before the broker acknowledged the message");
+    super(
+      "the failover client was stopped (before it connected, or before the broker acknowledged)",
+    );
     this.name = "ClientStoppedError";
   }
 }
@@ -111,6 +113,7 @@ export class FailoverClient extends EventEmitter {
     this.state = "running";
     if (!this.resolveTimer) this.scheduleDnsCheck();
     if (!(await this.reconnect("start"))) {
+      if (this.isStopped()) throw new ClientStoppedError();
       throw new Error(
         `FailoverClient.start: could not connect to ${this.options.domain} within the reconnect bounds`,
       );
@@ -123,7 +126,7 @@ export class FailoverClient extends EventEmitter {
    */
   publish(topic: string, message: Record<string, unknown>): Promise<Acknowledged> {
     try {
-      if (this.state === "stopped") throw new ClientStoppedError();
+      if (this.isStopped()) throw new ClientStoppedError();
       if (!isPublishTopic(topic)) {
         throw new TypeError(
           `publish topic: expected an MQTT topic without wildcards, got ${JSON.stringify(topic)}`,
@@ -153,6 +156,11 @@ export class FailoverClient extends EventEmitter {
     if (conn) await this.close(conn);
     await this.loop;
     return this.outbox.drain(new ClientStoppedError());
+  }
+
+  /** A method, not a comparison inline: the compiler narrows `state` across the await. */
+  private isStopped(): boolean {
+    return this.state === "stopped";
   }
 
   private reconnect(cause: ConnectCause): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import {
+  ClientStoppedError,
   Deduper,
   FailoverClient,
   messageIdOf,
@@ -171,5 +172,17 @@ describe("FailoverClient against real aedes brokers on loopback", () => {
     await assert.rejects(c.start(), /within the reconnect bounds/);
     assert.equal((await exhausted).attempts, 3);
     assert.equal(c.connected, false);
+  });
+
+  it("stops promptly while still reconnecting, closing its timers", async () => {
+    regions = await startRegions(1);
+    await regions.primary.close();
+    const c = client({ backoff: { initialMs: 2000, maxMs: 2000 } });
+    const starting = c.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stoppedAt = Date.now();
+    await c.stop();
+    await assert.rejects(starting, ClientStoppedError);
+    assert.ok(Date.now() - stoppedAt < 500, "stop did not wait out the backoff");
   });
 });
