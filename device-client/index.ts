@@ -1,0 +1,15 @@
+export { backoffDelay, type BackoffSettings } from "./backoff";
+export {
+  ClientStoppedError,
+  FailoverClient,
+  parseInstruction,
+  type ConnectCause,
+  type ConnectedEvent,
+  type ExhaustedEvent,
+  type InstructionEvent,
+  type ReconnectInstruction,
+} from "./client";
+export { Deduper, messageIdOf, type DeduperOptions } from "./dedupe";
+export { OptionError, type FailoverClientOptions } from "./options";
+export { OutboxFullError, type Acknowledged, type PendingMessage } from "./outbox";
+export { systemResolver, type Endpoint, type Resolution, type Resolver } from "./resolver";

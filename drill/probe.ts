@@ -1,0 +1,65 @@
+import { connect } from "mqtt";
+import type { CheckResult } from "../functions/aggregator/decision";
+import type { Region } from "./region";
+
+/** The health APIs the aggregator expects, as in the design. */
+export const EXPECTED_APIS = ["iot-services", "command-control", "data-analytics"] as const;
+
+/** The probe thing: in the registry like any device, used only by the health checkpoint. */
+export const PROBE_THING = "iot-dr-probe";
+
+/**
+ * One round of the region's health APIs. iot-services runs the real checkpoint of the design:
+ * an MQTT publish/subscribe round trip through the region's broker within the probe timeout,
+ * then its application services. The two other APIs stay healthy in these scenarios.
+ */
+export async function probeRegion(region: Region, timeoutMs: number): Promise<CheckResult[]> {
+  const others: CheckResult[] = [
+    { name: "command-control", outcome: "healthy" },
+    { name: "data-analytics", outcome: "healthy" },
+  ];
+  const roundTrip = await mqttRoundTrip(region.port, timeoutMs);
+  if (roundTrip !== "ok") {
+    return [{ name: "iot-services", outcome: roundTrip, failing: ["mqtt round trip"] }, ...others];
+  }
+  if (!region.appHealthy) {
+    return [
+      { name: "iot-services", outcome: "unhealthy", failing: ["application services"] },
+      ...others,
+    ];
+  }
+  return [{ name: "iot-services", outcome: "healthy" }, ...others];
+}
+
+function mqttRoundTrip(port: number, timeoutMs: number): Promise<"ok" | "timeout" | "error"> {
+  return new Promise((resolve) => {
+    const topic = `iot-dr/probe/${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const client = connect({
+      host: "127.0.0.1",
+      port,
+      clientId: PROBE_THING,
+      reconnectPeriod: 0,
+      connectTimeout: timeoutMs,
+    });
+    let settled = false;
+    const finish = (outcome: "ok" | "timeout" | "error") => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      client.end(true);
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => finish("timeout"), timeoutMs);
+    client.on("error", () => finish("error"));
+    client.on("close", () => finish("error"));
+    client.on("message", (received) => {
+      if (received === topic) finish("ok");
+    });
+    client.on("connect", () => {
+      client.subscribe(topic, { qos: 1 }, (error) => {
+        if (error) finish("error");
+        else client.publish(topic, "probe", { qos: 1 });
+      });
+    });
+  });
+}

@@ -1,0 +1,131 @@
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { parse } from "yaml";
+import { rawConfigSchema } from "../infra/config/schema";
+
+/** The stack settings the drill runs with, and the budget is computed for. */
+export interface StackSettings {
+  iotDomain: string;
+  ttlSeconds: number;
+  health: {
+    requestIntervalSeconds: number;
+    failureThreshold: number;
+    alarmPeriodSeconds: number;
+    alarmEvaluationPeriods: number;
+    probeTimeoutSeconds: number;
+    aggregatorIntervalSeconds: number;
+    deviceReconnectSeconds: number;
+  };
+  rtoTargetSeconds: number;
+}
+
+export interface DrillSettings {
+  stackFile: string;
+  stack: StackSettings;
+  devices: number;
+  /** Every duration of the stack settings is divided by this. */
+  scale: number;
+  seed: number;
+  /** Production seconds between two telemetry messages of one device. */
+  publishSeconds: number;
+  /**
+   * Production seconds between a device's scheduled DNS checks: an hourly safety net, so in the
+   * drill devices move on disconnect or by the reconnect instruction, never by chance timing.
+   */
+  resolveSeconds: number;
+  /** Period of the HealthCheckStatus alarm that triggers the reconnect function. */
+  notifyPeriodSeconds: number;
+  outDir: string;
+}
+
+export const USAGE = `npm run drill -- [--devices N] [--scale F] [--seed S] [--stack Pulumi.primary.yaml]
+  --devices  simulated devices, 1-2000 (default 50)
+  --scale    time compression: stack seconds are divided by it, 5-200 (default 20)
+  --seed     seed of the jitter, for a reproducible run (default 7)
+  --stack    stack file whose iot-dr:dns and iot-dr:health settings are used (default Pulumi.primary.yaml)`;
+
+function wholeIn(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+) {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(
+      `--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}\n${USAGE}`,
+    );
+  }
+  return value;
+}
+
+/** Reads the stack file's dns and health settings through the config schema (same defaults). */
+export function loadStackSettings(file: string): StackSettings {
+  let document: unknown;
+  try {
+    document = parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new Error(`--stack: cannot read ${file}: ${(error as Error).message}`);
+  }
+  const config = (document as { config?: Record<string, unknown> })?.config ?? {};
+  const shape = rawConfigSchema.shape;
+  const dns = shape.dns.safeParse(config["iot-dr:dns"]);
+  const health = shape.health.safeParse(config["iot-dr:health"]);
+  const target = shape.rtoTargetSeconds.safeParse(config["iot-dr:rtoTargetSeconds"]);
+  for (const [key, result] of [
+    ["iot-dr:dns", dns],
+    ["iot-dr:health", health],
+    ["iot-dr:rtoTargetSeconds", target],
+  ] as const) {
+    if (!result.success) {
+      const issues = result.error.issues.map((i) => `${[key, ...i.path].join(".")}: ${i.message}`);
+      throw new Error(`${file}: ${issues.join("; ")}`);
+    }
+  }
+  return {
+    iotDomain: dns.data!.iotDomain,
+    ttlSeconds: dns.data!.ttlSeconds,
+    health: health.data!,
+    rtoTargetSeconds: target.data!,
+  };
+}
+
+export function drillSettings(argv: string[]): DrillSettings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      devices: { type: "string" },
+      scale: { type: "string" },
+      seed: { type: "string" },
+      stack: { type: "string" },
+    },
+    strict: true,
+  });
+  const stackFile = values.stack ?? "Pulumi.primary.yaml";
+  const stack = loadStackSettings(stackFile);
+  return {
+    stackFile,
+    stack,
+    devices: wholeIn("devices", values.devices, 50, 1, 2000),
+    scale: wholeIn("scale", values.scale, 20, 5, 200),
+    seed: wholeIn("seed", values.seed, 7, 0, 2 ** 31 - 1),
+    publishSeconds: 5,
+    resolveSeconds: 3600,
+    notifyPeriodSeconds: stack.health.alarmPeriodSeconds,
+    outDir: "drill",
+  };
+}
+
+/** mulberry32: a small seeded PRNG so a drill's jitter can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,186 @@
+import { strict as assert } from "assert";
+import {
+  backoffDelay,
+  ClientStoppedError,
+  Deduper,
+  FailoverClient,
+  messageIdOf,
+  OptionError,
+  OutboxFullError,
+  parseInstruction,
+  type FailoverClientOptions,
+} from "../../device-client";
+
+const resolver = () =>
+  Promise.resolve({ endpoints: [{ host: "127.0.0.1", port: 1 }], ttlSeconds: 1 });
+const base: FailoverClientOptions = { domain: "iot.example.com", clientId: "thing-1", resolver };
+
+describe("device client building blocks", () => {
+  describe("backoff", () => {
+    const settings = { initialMs: 100, maxMs: 1000, factor: 2 };
+
+    it("grows the ceiling exponentially from the initial delay", () => {
+      const almostOne = () => 0.999999;
+      assert.deepEqual(
+        [0, 1, 2, 3].map((a) => backoffDelay(a, settings, almostOne)),
+        [99, 199, 399, 799],
+      );
+    });
+
+    it("never waits longer than maxMs, however many attempts", () => {
+      assert.equal(
+        backoffDelay(40, settings, () => 0.999999),
+        999,
+      );
+    });
+
+    it("spreads delays over the whole range with full jitter", () => {
+      assert.equal(
+        backoffDelay(3, settings, () => 0),
+        0,
+      );
+      assert.equal(
+        backoffDelay(3, settings, () => 0.5),
+        400,
+      );
+    });
+  });
+
+  describe("options", () => {
+    const refuses = (options: Partial<FailoverClientOptions>, option: string, pattern: RegExp) => {
+      assert.throws(
+        () => new FailoverClient({ ...base, ...options }),
+        (error: unknown) =>
+          error instanceof OptionError && error.option === option && pattern.test(error.message),
+      );
+    };
+
+    it("refuses a domain that is not a DNS name, naming the option", () => {
+      refuses({ domain: "not a domain" }, "domain", /option "domain": expected a DNS name/);
+    });
+
+    it("refuses a client id with an MQTT wildcard or slash", () => {
+      refuses({ clientId: "a/b" }, "clientId", /without spaces, \/, # or \+/);
+    });
+
+    it("refuses a missing resolver", () => {
+      refuses({ resolver: undefined }, "resolver", /expected a function/);
+    });
+
+    it("refuses a backoff ceiling below the first delay", () => {
+      refuses(
+        { backoff: { initialMs: 500, maxMs: 100 } },
+        "backoff.maxMs",
+        />= backoff.initialMs \(500\), got 100/,
+      );
+    });
+
+    it("refuses unbounded reconnects: zero attempts or a fractional deadline", () => {
+      refuses(
+        { reconnect: { maxAttempts: 0 } },
+        "reconnect.maxAttempts",
+        /whole number >= 1, got 0/,
+      );
+      refuses({ reconnect: { deadlineMs: 1.5 } }, "reconnect.deadlineMs", /got 1.5/);
+    });
+
+    it("refuses mqtt options the client sets itself", () => {
+      refuses({ mqtt: { port: 1883 } as FailoverClientOptions["mqtt"] }, "mqtt.port", /left out/);
+    });
+
+    it("refuses a wildcard instruction topic and fills in the client id", () => {
+      refuses({ instructionTopic: "iot-dr/#" }, "instructionTopic", /without wildcards/);
+      const c = new FailoverClient({ ...base, instructionTopic: "cmd/{clientId}/reconnect" });
+      assert.equal(c.options.instructionTopic, "cmd/thing-1/reconnect");
+    });
+  });
+
+  describe("outbox", () => {
+    it("refuses a publish beyond maxOutbox instead of growing without bound", async () => {
+      const c = new FailoverClient({ ...base, maxOutbox: 2 });
+      const first = c.publish("telemetry/thing-1", { n: 1 });
+      const second = c.publish("telemetry/thing-1", { n: 2 });
+      await assert.rejects(c.publish("telemetry/thing-1", { n: 3 }), OutboxFullError);
+      const left = await c.stop();
+      assert.deepEqual(
+        left.map((m) => (JSON.parse(m.payload.toString()) as { n: number }).n),
+        [1, 2],
+      );
+      await assert.rejects(first, ClientStoppedError);
+      await assert.rejects(second, ClientStoppedError);
+    });
+
+    it("puts a stable id in the payload, keeping one the caller gave", async () => {
+      const c = new FailoverClient({ ...base, idField: "eventId" });
+      void c.publish("telemetry/thing-1", { n: 1 }).catch(() => undefined);
+      void c.publish("telemetry/thing-1", { n: 2, eventId: "mine-2" }).catch(() => undefined);
+      const [generated, given] = await c.stop();
+      assert.match(messageIdOf(generated.payload, "eventId")!, /^[0-9a-f-]{36}$/);
+      assert.equal(generated.id, messageIdOf(generated.payload, "eventId"));
+      assert.equal(given.id, "mine-2");
+    });
+
+    it("refuses a payload that is not a JSON object and a wildcard topic", async () => {
+      const c = new FailoverClient(base);
+      await assert.rejects(
+        c.publish("t", [1, 2] as unknown as Record<string, unknown>),
+        /expected a JSON object/,
+      );
+      await assert.rejects(c.publish("telemetry/#", {}), /without wildcards/);
+      await c.stop();
+    });
+  });
+
+  describe("dedupe", () => {
+    it("keeps the first copy of an id and drops repeats", () => {
+      const d = new Deduper();
+      assert.deepEqual(
+        ["a", "b", "a", "c", "b"].map((id) => d.firstSeen(id)),
+        [true, true, false, true, false],
+      );
+    });
+
+    it("forgets ids older than its window", () => {
+      let now = 0;
+      const d = new Deduper({ windowMs: 1000, now: () => now });
+      d.firstSeen("a");
+      now = 1500;
+      assert.equal(d.firstSeen("a"), true);
+    });
+
+    it("remembers at most maxIds, the oldest forgotten first", () => {
+      const d = new Deduper({ maxIds: 2 });
+      d.firstSeen("a");
+      d.firstSeen("b");
+      d.firstSeen("c");
+      assert.equal(d.size, 2);
+      assert.equal(d.firstSeen("c"), false);
+      assert.equal(d.firstSeen("a"), true);
+    });
+
+    it("reads the id from a JSON payload and nothing from other payloads", () => {
+      assert.equal(messageIdOf(Buffer.from('{"msgId":"x-1","t":2}')), "x-1");
+      assert.equal(messageIdOf("not json"), undefined);
+      assert.equal(messageIdOf('{"msgId":7}'), undefined);
+    });
+  });
+
+  describe("reconnect instruction", () => {
+    it("reads action, reason and spread", () => {
+      assert.deepEqual(parseInstruction('{"action":"reconnect","reason":"r","spreadSeconds":5}'), {
+        action: "reconnect",
+        reason: "r",
+        spreadSeconds: 5,
+      });
+    });
+
+    it("refuses other messages with a clear error", () => {
+      assert.throws(() => parseInstruction('{"action":"reboot"}'), /"action": "reconnect"/);
+      assert.throws(
+        () => parseInstruction('{"action":"reconnect","spreadSeconds":-1}'),
+        /"spreadSeconds": expected a number >= 0/,
+      );
+      assert.throws(() => parseInstruction("{"), /expected JSON/);
+    });
+  });
+});

@@ -1,0 +1,86 @@
+import { strict as assert } from "assert";
+import type { CheckResult } from "../../functions/aggregator/decision";
+import { srvResolver } from "../../drill/failoverDns";
+import { HealthMonitor, type HealthEvent } from "../../drill/health";
+import { EXPECTED_APIS } from "../../drill/probe";
+import { eventually, startRegions } from "../device-client/loopback";
+
+const healthyRound = (): Promise<CheckResult[]> =>
+  Promise.resolve(EXPECTED_APIS.map((name) => ({ name, outcome: "healthy" as const })));
+const failedRound = (): Promise<CheckResult[]> =>
+  Promise.resolve([
+    { name: "iot-services", outcome: "unhealthy", failing: ["application services"] },
+    { name: "command-control", outcome: "healthy" },
+    { name: "data-analytics", outcome: "healthy" },
+  ]);
+
+// Rounds every 20 ms, alarm periods of 100 ms; default hysteresis (fail after 2, recover after 3).
+const TIMINGS = { roundMs: 20, probeTimeoutMs: 10, alarmPeriodMs: 100, evaluationPeriods: 1 };
+
+describe("drill health chain (aggregator decision -> alarm -> failover DNS)", () => {
+  const monitors: HealthMonitor[] = [];
+  afterEach(() => monitors.splice(0).forEach((m) => m.stop()));
+
+  function monitor(probe: () => Promise<CheckResult[]>, events: HealthEvent[]): HealthMonitor {
+    const m = new HealthMonitor(TIMINGS, probe, Date.now() + 5000, (e) => events.push(e));
+    monitors.push(m);
+    m.start();
+    return m;
+  }
+
+  it("fails over on consecutive failed rounds, naming the failing checkpoint", async () => {
+    const events: HealthEvent[] = [];
+    let failing = false;
+    const m = monitor(() => (failing ? failedRound() : healthyRound()), events);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal(m.healthy, true);
+    failing = true;
+    await eventually(() => !m.healthy, 1000, "alarm");
+    assert.deepEqual(events[0].reasons, ["iot-services: unhealthy (application services)"]);
+  });
+
+  it("does not fail over on one failed round: the aggregator's hysteresis absorbs it", async () => {
+    const events: HealthEvent[] = [];
+    let rounds = 0;
+    monitor(() => (++rounds === 3 ? failedRound() : healthyRound()), events);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    assert.ok(rounds > 10);
+    assert.deepEqual(events, []);
+  });
+
+  it("treats a period without datapoints as breaching: a silent aggregator fails over", async () => {
+    const events: HealthEvent[] = [];
+    const m = monitor(() => new Promise<CheckResult[]>(() => undefined), events);
+    await eventually(() => !m.healthy, 1000, "alarm on missing data");
+  });
+
+  it("fails back only after a whole clean alarm period", async () => {
+    const events: HealthEvent[] = [];
+    let failing = true;
+    const m = monitor(() => (failing ? failedRound() : healthyRound()), events);
+    await eventually(() => !m.healthy, 1000, "alarm");
+    const recovered = Date.now();
+    failing = false;
+    await eventually(() => m.healthy, 1000, "recovery");
+    // 3 healthy rounds (60 ms) and then the end of a period without a 0 in it.
+    assert.ok(Date.now() - recovered >= 100, `recovered after ${Date.now() - recovered} ms`);
+  });
+
+  it("the DNS stand-in answers PRIMARY while healthy and SECONDARY otherwise, with the TTL", async () => {
+    const regions = await startRegions(60);
+    try {
+      const resolve = srvResolver(regions.address, 500);
+      const before = await resolve("iot.drill.test");
+      regions.state.primaryHealthy = false;
+      const after = await resolve("iot.drill.test");
+      assert.deepEqual(before, {
+        endpoints: [{ host: "127.0.0.1", port: regions.primary.port }],
+        ttlSeconds: 60,
+      });
+      assert.deepEqual(after.endpoints, [{ host: "127.0.0.1", port: regions.secondary.port }]);
+      await assert.rejects(resolve("other.drill.test"), /no SRV record/);
+    } finally {
+      await regions.close();
+    }
+  });
+});

@@ -1,0 +1,95 @@
+import { strict as assert } from "assert";
+import { rtoBudget } from "../../infra/health/budget";
+import { connectedSvg } from "../../drill/plot";
+import { resultsTable } from "../../drill/report";
+import { drillSettings } from "../../drill/settings";
+
+describe("drill settings and report", () => {
+  it("reads the stack file's health and dns settings with the config schema's defaults", () => {
+    const settings = drillSettings([]);
+    assert.equal(settings.stack.ttlSeconds, 60);
+    assert.equal(settings.stack.health.requestIntervalSeconds, 10);
+    // Not in Pulumi.primary.yaml: the schema's default applies.
+    assert.equal(settings.stack.health.aggregatorIntervalSeconds, 10);
+    assert.deepEqual([settings.devices, settings.scale], [50, 20]);
+  });
+
+  it("refuses a bad flag, naming it and the range", () => {
+    assert.throws(
+      () => drillSettings(["--devices", "0"]),
+      /--devices: expected a whole number from 1 to 2000, got "0"/,
+    );
+    assert.throws(
+      () => drillSettings(["--scale", "x"]),
+      /--scale: expected a whole number from 5 to 200/,
+    );
+  });
+
+  it("puts measured RTO and the budget of the same settings side by side, in drill and stack seconds", () => {
+    const settings = drillSettings(["--scale", "10"]);
+    const budget = rtoBudget({
+      ...settings.stack.health,
+      ttlSeconds: settings.stack.ttlSeconds,
+      rtoTargetSeconds: settings.stack.rtoTargetSeconds,
+    });
+    const table = resultsTable(
+      [
+        {
+          name: "killed",
+          to: "secondary",
+          failback: false,
+          rtoMs: 5000,
+          dnsMs: 2000,
+          acked: 10,
+          lost: 0,
+          duplicates: 1,
+          causes: { disconnect: 2 },
+        },
+        {
+          name: "back",
+          to: "primary",
+          failback: true,
+          rtoMs: 30_000,
+          acked: 5,
+          lost: 0,
+          duplicates: 0,
+          causes: {},
+        },
+        {
+          name: "stuck",
+          to: "secondary",
+          failback: false,
+          acked: 0,
+          lost: 0,
+          duplicates: 0,
+          causes: {},
+        },
+      ],
+      budget,
+      settings,
+    );
+    const rows = table.split("\n").slice(2);
+    assert.match(
+      rows[0],
+      /\| 1 \| killed \| secondary \| 5.00 \| 16.50 \| 50.0 \| 165 \| yes \| 20.0 \| 10 \| 0 \| 1 \| disconnect 2 \|/,
+    );
+    assert.match(rows[1], /over \(no outage: the secondary serves\)/);
+    assert.match(rows[2], /DEADLINE HIT/);
+  });
+
+  it("plots one line per region and labels the events", () => {
+    const svg = connectedSvg(
+      [
+        { t: 0, counts: { primary: 3, secondary: 0 } },
+        { t: 1, counts: { primary: 0, secondary: 3 } },
+      ],
+      ["primary", "secondary"],
+      [{ t: 0.5, label: "broker <killed>" }],
+      "title",
+      20,
+    );
+    assert.equal(svg.match(/<polyline /g)?.length, 2);
+    assert.ok(svg.includes("broker &lt;killed&gt;"));
+    assert.ok(svg.startsWith("<svg") && svg.trimEnd().endsWith("</svg>"));
+  });
+});
