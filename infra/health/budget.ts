@@ -1,3 +1,5 @@
+import { DEFAULT_HYSTERESIS } from "../../functions/aggregator/decision";
+
 /**
  * The worst-case recovery time and the recovery point of each data path, computed from the stack
  * config alone. The plan prints it, the config check refuses settings over the target, and the
@@ -32,16 +34,17 @@ export interface RtoInputs {
 
 /**
  * Worst case, for a failure that starts just after the aggregator published a healthy value:
- * the next round sees it (interval + probe timeout), the alarm needs `evaluation periods` full
+ * the aggregator needs `failAfterRounds` failed rounds (interval each, plus a probe timeout), the alarm needs `evaluation periods` full
  * periods of Minimum = 0, Route 53 then answers SECONDARY, resolvers may hold the old answer for
  * a TTL, and a device waits out its reconnect backoff.
  */
 export function rtoBudget(inputs: RtoInputs): RtoBudget {
   const terms: BudgetTerm[] = [
     {
-      name: "aggregator round",
-      seconds: inputs.aggregatorIntervalSeconds,
-      from: "health.aggregatorIntervalSeconds",
+      // The aggregator publishes 0 only after this many failed rounds in a row (its hysteresis).
+      name: "aggregator rounds",
+      seconds: DEFAULT_HYSTERESIS.failAfterRounds * inputs.aggregatorIntervalSeconds,
+      from: `${DEFAULT_HYSTERESIS.failAfterRounds} x health.aggregatorIntervalSeconds`,
     },
     {
       name: "probe timeout",

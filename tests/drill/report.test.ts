@@ -71,7 +71,7 @@ describe("drill settings and report", () => {
     const rows = table.split("\n").slice(2);
     assert.match(
       rows[0],
-      /\| 1 \| killed \| secondary \| 5.00 \| 16.50 \| 50.0 \| 165 \| yes \| 20.0 \| 10 \| 0 \| 1 \| disconnect 2 \|/,
+      /\| 1 \| killed \| secondary \| 5.00 \| 17.50 \| 50.0 \| 175 \| yes \| 20.0 \| 10 \| 0 \| 1 \| disconnect 2 \|/,
     );
     assert.match(rows[1], /over \(no outage: the secondary serves\)/);
     assert.match(rows[2], /DEADLINE HIT/);
