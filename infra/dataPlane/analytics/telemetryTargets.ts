@@ -101,8 +101,9 @@ export class TelemetryTargets extends pulumi.ComponentResource {
       statements: [
         { actions: ["kinesis:PutRecord", "kinesis:PutRecords"], resources: [this.stream.arn] },
       ],
-      // Keeps one device's events in order on one shard.
-      kinesisTarget: { partitionKeyPath: "$.detail.deviceId" },
+      // Keeps one device's events in order on one shard: the forwarder's Detail names the device
+      // `clientId` (its MQTT client id). A path that finds nothing leaves Kinesis no partition key.
+      kinesisTarget: { partitionKeyPath: "$.detail.clientId" },
     });
     this.route(name, "workflow", args, {
       arn: this.stateMachine.arn,
