@@ -10,7 +10,7 @@ import type { PlannedResource } from "../../plan/engine";
 import { FakeIot, FakeTable, manualClock } from "../support/fakeRegistry";
 import { ofType, ownStack } from "../support/ownStacks";
 import { parseIotRule, type IotRule } from "./support/iotSql";
-import { withState } from "./support/planned";
+import { planBothStacksFirst, withState } from "./support/planned";
 
 const REGISTRY_EVENTS =
   "https://docs.aws.amazon.com/iot/latest/developerguide/registry-events.html";
@@ -297,6 +297,7 @@ const matching = <R extends { sql: IotRule }>(rules: R[], topic: string): R[] =>
 
 for (const stack of ["secondary", "primary"] as const) {
   describe(`capture contract, ${stack} stack: documented IoT events -> planned rules -> capture`, () => {
+    planBothStacksFirst();
     it("captures every documented registry and shadow event by exactly one rule, and every rule by some event", async () => {
       const rules = await captureRules(stack);
       for (const event of DOCUMENTED) {

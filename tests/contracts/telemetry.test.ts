@@ -18,7 +18,13 @@ import type { StackReport } from "../../plan/run";
 import { ofType, ownStack } from "../support/ownStacks";
 import { deliveredEvent, matchesPattern } from "./support/eventBridge";
 import { parseIotRule, topicFor } from "./support/iotSql";
-import { ROOT, loadHandler, mappedFunction, withState } from "./support/planned";
+import {
+  ROOT,
+  loadHandler,
+  mappedFunction,
+  planBothStacksFirst,
+  withState,
+} from "./support/planned";
 
 const FORWARDER = path.join(ROOT, "functions", "forwarder", "handler");
 const DEVICE = "thermostat-0042";
@@ -134,6 +140,7 @@ function matchingTargets(report: StackReport, busName: string, event: unknown) {
 
 for (const stack of ["secondary", "primary"] as const) {
   describe(`telemetry contract, ${stack} stack: device -> rule -> queue -> forwarder -> bus -> stream`, () => {
+    planBothStacksFirst();
     it("puts a device's message on the bus with the device's client id, through the planned rule and the real forwarder", async () => {
       const { response, calls, message, endpointId } = await forwardOnePublish(stack);
       assert.deepEqual(response, { batchItemFailures: [] }, "the forwarder accepted the record");

@@ -6,6 +6,7 @@
 import * as path from "path";
 import type { PlannedResource } from "../../../plan/engine";
 import type { StackReport } from "../../../plan/run";
+import { ownStacks } from "../../support/ownStacks";
 
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
 
@@ -78,4 +79,15 @@ export function loadHandler<T>(
       }
     },
   };
+}
+
+/**
+ * Plans both stacks in a `before` hook with room for it: planning takes tens of seconds on a
+ * loaded machine, which is not what the test's own timeout is for.
+ */
+export function planBothStacksFirst(): void {
+  before(async function () {
+    this.timeout(300_000);
+    await ownStacks();
+  });
 }
