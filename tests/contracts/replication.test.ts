@@ -129,4 +129,58 @@ describe("replicated telemetry contract: global endpoint -> both regions' workfl
     );
     assert.equal(processed(executions), 2);
   });
+  it("claims at once in the primary and only after global-table replication in the secondary", async () => {
+    // A new item usually reaches every replica within a second:
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html
+    const { calls } = await forwardOnePublish("primary");
+    for (const stack of ["primary", "secondary"] as const) {
+      const report = await ownStack(stack);
+      const [own] = ofType(report, "aws:cloudwatch/eventBus:EventBus");
+      const event = deliveredEvent(calls[0].Entries[0], {
+        account: String(own.account),
+        region: String(own.region),
+      });
+      const definition = JSON.parse(
+        String(workflowFor(report, event).revealedInputs.definition),
+      ) as {
+        StartAt: string;
+        States: Record<
+          string,
+          { Type: string; Seconds?: number; Next?: string; Resource?: string }
+        >;
+      };
+      let waited = 0;
+      let name = definition.StartAt;
+      while (definition.States[name]?.Type === "Wait") {
+        waited += definition.States[name].Seconds ?? 0;
+        name = String(definition.States[name].Next);
+      }
+      assert.equal(definition.States[name]?.Resource, "arn:aws:states:::dynamodb:putItem");
+      if (stack === "primary") assert.equal(waited, 0, "the primary claims at once");
+      else assert.ok(waited >= 5, `the secondary waits ${waited} s, a margin over ~1 s`);
+    }
+  });
+
+  it("gives both regions' stream records the same messageId though their event ids differ", async () => {
+    const { calls } = await forwardOnePublish("primary");
+    const records = [];
+    for (const stack of ["primary", "secondary"] as const) {
+      const report = await ownStack(stack);
+      const [own] = ofType(report, "aws:cloudwatch/eventBus:EventBus");
+      const event = deliveredEvent(calls[0].Entries[0], {
+        account: String(own.account),
+        region: String(own.region),
+      });
+      const stream = matchingTargets(report, String(own.revealedState.name), event).filter((t) =>
+        String(t.revealedInputs.arn).includes(":kinesis:"),
+      );
+      assert.equal(stream.length, 1);
+      // No input transformer: the record is the whole event, as EventBridge delivers it.
+      assert.equal(stream[0].revealedInputs.inputTransformer, undefined);
+      records.push(event);
+    }
+    assert.notEqual(records[0].id, records[1].id);
+    assert.ok(records[0].detail.messageId, "an immutable id to drop the replica by");
+    assert.equal(records[0].detail.messageId, records[1].detail.messageId);
+  });
 });

@@ -9,7 +9,8 @@
  * - The DynamoDB PutItem integration (`arn:aws:states:::dynamodb:putItem`) and its error names
  *   (`DynamoDB.ConditionalCheckFailedException`):
  *   https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html
- * Anything else (JSONPath definitions, Choice, Map, Parallel, other tasks, Retry) is refused, so a
+ * Retry is accepted and never fires (the fake table fails only on its condition). Anything else
+ * (JSONPath expressions, Choice, Map, Parallel, other tasks) is refused, so a
  * workflow that grows past the subset fails its contract test instead of passing unexercised.
  */
 import jsonata from "jsonata";
@@ -94,7 +95,7 @@ export async function runStateMachine(
         if (state.Resource !== "arn:aws:states:::dynamodb:putItem") {
           throw new UnsupportedDefinition(`state ${current}: resource ${String(state.Resource)}`);
         }
-        if (state.Retry !== undefined) throw new UnsupportedDefinition(`state ${current}: Retry`);
+        // Retry only repeats a failed call; the fake table fails only on its condition.
         const args = (await evaluate(state.Arguments, ctx)) as Record<string, unknown>;
         try {
           await dynamodb.putItem(args);
