@@ -33,7 +33,8 @@ export interface FailoverClientOptions {
   connectTimeoutMs?: number;
   /**
    * Topic of the reconnect instruction; `{clientId}` is replaced. `null` to not subscribe.
-   * Default `iot-dr/reconnect/{clientId}`.
+   * Default `iot-dr/reconnect`: the platform's reconnect function publishes one message there
+   * (config `health.reconnect.topic`) to every device of the region being left.
    */
   instructionTopic?: string | null;
   /** Cap of the random spread an instruction may ask for before moving. Default 30000. */
@@ -167,7 +168,7 @@ export function resolveOptions(options: FailoverClientOptions): ResolvedOptions 
   }
   const factor = positive("backoff.factor", options.backoff?.factor, 2, 1);
   const topic = options.instructionTopic;
-  let instructionTopic: string | null = "iot-dr/reconnect/{clientId}";
+  let instructionTopic: string | null = "iot-dr/reconnect";
   if (topic === null) instructionTopic = null;
   else if (topic !== undefined) {
     instructionTopic = text(

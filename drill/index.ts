@@ -10,6 +10,9 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { format } from "prettier";
 import { rtoBudget } from "../infra/health/budget";
 import { DEFAULT_HYSTERESIS } from "../functions/aggregator/decision";
+import { executePlan } from "../functions/reconnect/execute";
+import type { DevicesPort } from "../functions/reconnect/iot";
+import { parseAlarm, planReconnect } from "../functions/reconnect/instruction";
 import { FailoverDns, srvResolver } from "./failoverDns";
 import { Fleet } from "./fleet";
 import { HealthMonitor, type HealthEvent } from "./health";
@@ -21,7 +24,6 @@ import { AnalyticsSink } from "./sink";
 import { drillSettings, seededRandom, USAGE, type DrillSettings } from "./settings";
 
 const TELEMETRY = "telemetry/";
-const INSTRUCTION_TOPIC = "iot-dr/reconnect/all";
 const ID_FIELD = "msgId";
 /** The drill stops itself after this, whatever happens. */
 const HARD_DEADLINE_MS = 170_000;
@@ -72,8 +74,28 @@ async function run(settings: DrillSettings): Promise<number> {
   const notifyPhase = random() * ms(settings.notifyPeriodSeconds);
   const instructions: { at: number; region: string; delivered: boolean }[] = [];
 
-  // The reconnect function: the HealthCheckStatus alarm (its own period grid) notifies it, and it
-  // tells the devices still on the region DNS no longer answers to reconnect.
+  // The reconnect function: the HealthCheckStatus alarm (its own period grid) notifies it, and the
+  // real function's plan and message builder decide what goes to which region, so the drill sends
+  // exactly what production would; only the IoT calls are the drill's (publish into its broker).
+  const regionsByName = new Map([primary, secondary].map((r) => [r.name, r]));
+  const drillDevices: DevicesPort = {
+    async publish(region, topic, payload) {
+      if (!(await regionsByName.get(region)?.publish(topic, payload))) {
+        throw new Error(`${region}: broker down, instruction not delivered`);
+      }
+    },
+    // Displacing sessions (option 2) is not a drill scenario: the instruction alone is measured.
+    connectedClients: () => Promise.resolve([]),
+    disconnect: () => Promise.resolve(),
+  };
+  const reconnectSettings = {
+    primaryRegion: primary.name,
+    secondaryRegion: secondary.name,
+    topic: stack.health.reconnect.topic,
+    domain: stack.iotDomain,
+    jitterSeconds: stack.health.deviceReconnectSeconds,
+    displaceSessions: false,
+  };
   const onHealthChange = (event: HealthEvent) => {
     flips.push(event);
     const period = ms(settings.notifyPeriodSeconds);
@@ -81,16 +103,21 @@ async function run(settings: DrillSettings): Promise<number> {
     const wait = period - (((sinceStart % period) + period) % period);
     const timer = setTimeout(() => {
       notifyTimers.delete(timer);
-      const leaving = event.healthy ? secondary : primary;
-      void leaving
-        .publish(INSTRUCTION_TOPIC, {
-          action: "reconnect",
-          reason: event.healthy ? "primary healthy again" : event.reasons.join("; "),
-          spreadSeconds: stack.health.deviceReconnectSeconds,
-        })
-        .then((delivered) =>
-          instructions.push({ at: Date.now(), region: leaving.name, delivered }),
-        );
+      // The alarm notification as SNS delivers its message to the function.
+      const alarm = parseAlarm(
+        JSON.stringify({
+          AlarmName: "iot-dr-primary-health-check",
+          NewStateValue: event.healthy ? "OK" : "ALARM",
+          OldStateValue: event.healthy ? "ALARM" : "OK",
+          NewStateReason: event.healthy ? "primary healthy again" : event.reasons.join("; "),
+          StateChangeTime: new Date().toISOString(),
+        }),
+      );
+      const plan = planReconnect(alarm, reconnectSettings);
+      if (!plan) return;
+      void executePlan(plan, drillDevices).then((outcome) =>
+        instructions.push({ at: Date.now(), region: plan.leave, delivered: outcome.published }),
+      );
     }, wait);
     notifyTimers.add(timer);
   };
@@ -134,7 +161,8 @@ async function run(settings: DrillSettings): Promise<number> {
       },
       reconnect: { maxAttempts: 500, deadlineMs: Math.round(scenarioMs) },
       connectTimeoutMs,
-      instructionTopic: INSTRUCTION_TOPIC,
+      // The client's default instruction topic, as a device ships: a function that publishes
+      // elsewhere fails the instructed scenario instead of being papered over here.
       maxInstructionSpreadMs: Math.round(ms(stack.health.deviceReconnectSeconds)),
       drainTimeoutMs: Math.round(ms(2)),
       timeScale: scale,

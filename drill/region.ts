@@ -90,7 +90,7 @@ export class Region {
   }
 
   /** Publishes as the platform (the IoT Data Plane `Publish` of the reconnect function). */
-  publish(topic: string, message: object): Promise<boolean> {
+  publish(topic: string, payload: string): Promise<boolean> {
     const broker = this.broker;
     if (!broker) return Promise.resolve(false);
     return new Promise((resolve) => {
@@ -98,7 +98,7 @@ export class Region {
         {
           cmd: "publish",
           topic,
-          payload: Buffer.from(JSON.stringify(message)),
+          payload: Buffer.from(payload),
           qos: 1,
           retain: false,
           dup: false,

@@ -15,6 +15,8 @@ export interface StackSettings {
     probeTimeoutSeconds: number;
     aggregatorIntervalSeconds: number;
     deviceReconnectSeconds: number;
+    /** What the reconnect function is configured with (`health.reconnect`). */
+    reconnect: { topic: string; displaceSessions: boolean };
   };
   rtoTargetSeconds: number;
 }

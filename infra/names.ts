@@ -27,6 +27,11 @@ export const NAMES = {
   /** The global endpoint in front of the two telemetry buses (primary stack). */
   telemetryEndpoint: "iot-dr-telemetry",
   /**
+   * Global table in data-analytics (secondary stack, replica in primary): the telemetry messages a
+   * region's workflow has claimed, so the replica the other region also receives is skipped.
+   */
+  telemetryProcessedTable: "iot-dr-telemetry-processed",
+  /**
    * Secrets Manager secret in command-control, both regions, that the OPERATOR creates and fills
    * before deploying: the external id command & control presents when it assumes the access role.
    */

@@ -36,6 +36,23 @@ export interface ReconnectPlan {
   displaceSessions: boolean;
 }
 
+/**
+ * The instruction's wire format, the contract with the device client (`device-client/`, which
+ * subscribes to the same topic and reads `action`, `reason` and `spreadSeconds`; the other fields
+ * are for people reading the message): `action` says what to do, `spreadSeconds` how long devices
+ * spread their moves over so the new region is not stormed. `tests/contracts/reconnect.test.ts`
+ * holds the two sides to it through a real broker.
+ */
+export function reconnectInstruction(fields: {
+  reason: string;
+  spreadSeconds: number;
+  domain: string;
+  region: string;
+  issuedAt?: string;
+}): string {
+  return JSON.stringify({ action: "reconnect", ...fields });
+}
+
 /** Parses an SNS message body as an alarm notification; anything else is refused by name. */
 export function parseAlarm(message: string): AlarmNotification {
   const value = JSON.parse(message) as Partial<AlarmNotification>;
@@ -69,12 +86,11 @@ export function planReconnect(
     leave,
     towards,
     topic: settings.topic,
-    payload: JSON.stringify({
-      type: "reconnect",
+    payload: reconnectInstruction({
+      reason: alarm.NewStateReason ?? alarm.NewStateValue,
+      spreadSeconds: settings.jitterSeconds,
       domain: settings.domain,
       region: towards,
-      jitterSeconds: settings.jitterSeconds,
-      reason: alarm.NewStateReason ?? alarm.NewStateValue,
       issuedAt: alarm.StateChangeTime,
     }),
     displaceSessions: settings.displaceSessions,

@@ -6,7 +6,8 @@ import { NodeFunction } from "../lambda/nodeFunction";
 import { NAMES, namedArn } from "../names";
 import { GlobalEndpoint } from "./analytics/globalEndpoint";
 import { TelemetryBus } from "./analytics/telemetryBus";
-import { TelemetryTargets } from "./analytics/telemetryTargets";
+import { ProcessedTelemetryTable } from "./analytics/processedTelemetryTable";
+import { REPLICA_SETTLE_SECONDS, TelemetryTargets } from "./analytics/telemetryTargets";
 import { ApplicationAccessPoint } from "./application/accessPoint";
 import {
   ApplicationBucket,
@@ -50,9 +51,22 @@ function defineAnalytics(ctx: StackContext): Record<string, unknown> {
     { accountId: analytics, iotServicesAccountId: config.accounts.iotServices.id },
     { parent },
   );
+  // Each telemetry message once across both regions: see docs/telemetry-replication.md.
+  if (!ctx.isPrimary) {
+    new ProcessedTelemetryTable(
+      "telemetry-processed",
+      { replicaRegion: config.regions.primary },
+      { parent },
+    );
+  }
   const targets = new TelemetryTargets(
     "telemetry",
-    { accountId: analytics, busName: bus.bus.name },
+    {
+      accountId: analytics,
+      region: config.ownRegion,
+      busName: bus.bus.name,
+      settleSeconds: ctx.isPrimary ? 0 : REPLICA_SETTLE_SECONDS,
+    },
     { parent },
   );
   const outputs: Record<string, unknown> = {

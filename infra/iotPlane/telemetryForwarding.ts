@@ -81,7 +81,9 @@ export class TelemetryForwarding extends pulumi.ComponentResource {
         name: args.ruleName,
         description: "iot-dr telemetry: device data to the forwarder's queue",
         enabled: true,
-        sql: `SELECT *, topic() AS topic, timestamp() AS receivedAt FROM '${args.topicFilter}'`,
+        // The forwarder needs the publishing client's id, which is in no payload: clientid() is
+        // the MQTT client id (https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html).
+        sql: `SELECT *, clientid() AS clientId, topic() AS topic, timestamp() AS receivedAt FROM '${args.topicFilter}'`,
         sqlVersion: "2016-03-23",
         sqs: [{ queueUrl: queue.url, roleArn: args.ruleRoleArn, useBase64: false }],
         errorAction: {

@@ -151,7 +151,7 @@ describe("FailoverClient against real aedes brokers on loopback", () => {
     regions.primary.aedes.publish(
       {
         cmd: "publish",
-        topic: "iot-dr/reconnect/device-1",
+        topic: "iot-dr/reconnect",
         payload: Buffer.from(JSON.stringify({ action: "reconnect" })),
         qos: 1,
         retain: false,

@@ -1,13 +1,92 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "../../iam/policyDocument";
-import { NAMES } from "../../names";
+import { NAMES, namedArn } from "../../names";
+import { CLAIM_RETENTION_DAYS } from "./processedTelemetryTable";
 
 /** Arguments of {@link TelemetryTargets}. */
 export interface TelemetryTargetsArgs {
   /** The data-analytics account. */
   accountId: string;
+  /** The region of these targets. */
+  region: string;
   busName: pulumi.Input<string>;
+  /**
+   * Seconds the workflow waits before claiming a message: 0 in the primary region, where the
+   * global endpoint delivers while healthy; {@link REPLICA_SETTLE_SECONDS} in the secondary.
+   */
+  settleSeconds: number;
+}
+
+/**
+ * How long the secondary region's workflow waits before it claims a message. The global endpoint
+ * replicates every event to the other bus and both regions' rules start their workflow
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html); the
+ * primary claims at once, and its claim reaches the secondary's replica of the global table
+ * typically within a second (DynamoDB global tables), so waiting this long in the secondary makes
+ * it find the claim instead of racing it. During a fail-over the secondary claims after the wait.
+ */
+export const REPLICA_SETTLE_SECONDS = 10;
+
+/** DynamoDB errors worth retrying a claim on (throttling and transient faults). */
+const TRANSIENT_DYNAMODB_ERRORS = [
+  "DynamoDB.ProvisionedThroughputExceededException",
+  "DynamoDB.RequestLimitExceeded",
+  "DynamoDB.ThrottlingException",
+  "DynamoDB.InternalServerError",
+];
+
+/**
+ * The telemetry workflow: claim the message in the processed-telemetry global table, keyed by the
+ * forwarder's `detail.messageId` (immutable and the same in both regions' copies; EventBridge's
+ * own event id is not: "Event IDs can change across API calls",
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-ge-best-practices.html), and
+ * succeed without work when the claim exists. The analytics team's steps replace `Accept`.
+ */
+export function telemetryWorkflowDefinition(settleSeconds: number): string {
+  const claim = {
+    Type: "Task",
+    Resource: "arn:aws:states:::dynamodb:putItem",
+    Arguments: {
+      TableName: NAMES.telemetryProcessedTable,
+      Item: {
+        messageId: { S: "{% $states.input.detail.messageId %}" },
+        claimedIn: { S: "{% $states.input.region %}" },
+        expiresAt: {
+          N: `{% $string($floor($millis() / 1000) + ${CLAIM_RETENTION_DAYS * 86400}) %}`,
+        },
+      },
+      ConditionExpression: "attribute_not_exists(messageId)",
+    },
+    // The event goes on to the workflow's steps, not the PutItem result.
+    Output: "{% $states.input %}",
+    Retry: [
+      {
+        ErrorEquals: TRANSIENT_DYNAMODB_ERRORS,
+        IntervalSeconds: 1,
+        MaxAttempts: 4,
+        BackoffRate: 2,
+      },
+    ],
+    Catch: [{ ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"], Next: "Duplicate" }],
+    Next: "Accept",
+  };
+  return JSON.stringify({
+    Comment: "Telemetry workflow: each telemetry message once across both regions",
+    QueryLanguage: "JSONata",
+    StartAt: settleSeconds > 0 ? "Settle" : "Claim",
+    States: {
+      ...(settleSeconds > 0
+        ? { Settle: { Type: "Wait", Seconds: settleSeconds, Next: "Claim" } }
+        : {}),
+      Claim: claim,
+      Duplicate: {
+        Type: "Succeed",
+        Comment: "Claimed before: by this region (redelivery) or the other (replica)",
+      },
+      Accept: { Type: "Pass", End: true },
+    },
+  });
 }
 
 /** Retries before an event goes to the dead-letter queue: about a day, EventBridge's maximum. */
@@ -80,20 +159,37 @@ export class TelemetryTargets extends pulumi.ComponentResource {
       },
       parent,
     );
+    const claimPolicy = new aws.iam.RolePolicy(
+      `${name}-workflow-policy`,
+      {
+        role: sfnRole.name,
+        policy: policyDocument([
+          {
+            sid: "ClaimTelemetryMessages",
+            actions: ["dynamodb:PutItem"],
+            resources: [
+              namedArn(
+                "dynamodb",
+                args.region,
+                args.accountId,
+                `table/${NAMES.telemetryProcessedTable}`,
+              ),
+            ],
+          },
+        ]),
+      },
+      parent,
+    );
     this.stateMachine = new aws.sfn.StateMachine(
       `${name}-workflow`,
       {
         name: `${NAMES.telemetryBus}-workflow`,
         roleArn: sfnRole.arn,
-        // The analytics team's workflow replaces this body; the wiring (rule, DLQ, retries) stays.
-        definition: JSON.stringify({
-          Comment: "Telemetry workflow: receives each telemetry event from the bus",
-          StartAt: "Accept",
-          States: { Accept: { Type: "Pass", End: true } },
-        }),
+        // The analytics team's steps replace `Accept`; the claim, the rule, DLQ and retries stay.
+        definition: telemetryWorkflowDefinition(args.settleSeconds),
         encryptionConfiguration: { type: "AWS_OWNED_KEY" },
       },
-      parent,
+      { parent: this, dependsOn: [claimPolicy] },
     );
 
     this.route(name, "stream", args, {
@@ -101,8 +197,9 @@ export class TelemetryTargets extends pulumi.ComponentResource {
       statements: [
         { actions: ["kinesis:PutRecord", "kinesis:PutRecords"], resources: [this.stream.arn] },
       ],
-      // Keeps one device's events in order on one shard.
-      kinesisTarget: { partitionKeyPath: "$.detail.deviceId" },
+      // Keeps one device's events in order on one shard: the forwarder's Detail names the device
+      // `clientId` (its MQTT client id). A path that finds nothing leaves Kinesis no partition key.
+      kinesisTarget: { partitionKeyPath: "$.detail.clientId" },
     });
     this.route(name, "workflow", args, {
       arn: this.stateMachine.arn,

@@ -47,10 +47,10 @@ describe("device reconnect", () => {
     assert.equal(plan?.leave, "eu-west-1");
     assert.equal(plan?.towards, "eu-central-1");
     assert.deepEqual(JSON.parse(String(plan?.payload)), {
-      type: "reconnect",
+      action: "reconnect",
       domain: "iot.example.com",
       region: "eu-central-1",
-      jitterSeconds: 30,
+      spreadSeconds: 30,
       reason: "ALARM",
     });
   });

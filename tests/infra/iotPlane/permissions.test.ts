@@ -109,7 +109,7 @@ for (const [stack, region] of [
       const rule = named(report, "telemetry-rule").revealedInputs;
       assert.equal(
         rule.sql,
-        "SELECT *, topic() AS topic, timestamp() AS receivedAt FROM 'dt/+/telemetry'",
+        "SELECT *, clientid() AS clientId, topic() AS topic, timestamp() AS receivedAt FROM 'dt/+/telemetry'",
       );
     });
 

@@ -1,0 +1,47 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { NAMES } from "../../names";
+
+/** Days a claim is kept: far longer than EventBridge retries an event (24 hours at most). */
+export const CLAIM_RETENTION_DAYS = 7;
+
+/** Arguments of {@link ProcessedTelemetryTable}. */
+export interface ProcessedTelemetryTableArgs {
+  /** The region of the other replica (the secondary stack creates the table, replica in primary). */
+  replicaRegion: string;
+}
+
+/**
+ * The idempotency ledger of the telemetry workflows: one item per telemetry message (keyed by the
+ * forwarder's `messageId`) that a region's workflow has claimed. A global table, so the region
+ * that receives the global endpoint's replica of the event finds the claim and skips it. Items
+ * expire by TTL (`expiresAt`, epoch seconds) after {@link CLAIM_RETENTION_DAYS} days.
+ */
+export class ProcessedTelemetryTable extends pulumi.ComponentResource {
+  public readonly table: aws.dynamodb.Table;
+
+  constructor(
+    name: string,
+    args: ProcessedTelemetryTableArgs,
+    opts: pulumi.ComponentResourceOptions,
+  ) {
+    super("iotdr:data:ProcessedTelemetryTable", name, {}, opts);
+    this.table = new aws.dynamodb.Table(
+      `${name}-table`,
+      {
+        name: NAMES.telemetryProcessedTable,
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "messageId",
+        attributes: [{ name: "messageId", type: "S" }],
+        ttl: { attributeName: "expiresAt", enabled: true },
+        // Global tables replicate through the stream.
+        streamEnabled: true,
+        streamViewType: "NEW_AND_OLD_IMAGES",
+        serverSideEncryption: { enabled: true },
+        replicas: [{ regionName: args.replicaRegion }],
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ tableName: this.table.name, tableArn: this.table.arn });
+  }
+}
