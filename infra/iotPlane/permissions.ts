@@ -60,6 +60,9 @@ export function captureStatements(scope: Scope): Statement[] {
       ],
       resources: [iot.thing, iot.thingType, iot.thingGroup, iot.cert, iot.policy],
     },
+    // A shadow's update/accepted message carries only the update, so capture reads the whole
+    // shadow; the data plane's GetThingShadow is authorized as iot:GetThingShadow on the thing.
+    { sid: "ReadShadows", actions: ["iot:GetThingShadow"], resources: [iot.thing] },
   ];
 }
 
