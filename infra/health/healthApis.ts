@@ -44,6 +44,18 @@ export function healthApiSpecs(inputs: HealthApiInputs): HealthApiSpec[] {
           resources: [secretArn(iot, NAMES.probeSecret)],
         },
         {
+          // The secret is encrypted with the IoT plane's customer managed key: Secrets Manager
+          // decrypts it as the caller, who needs kms:Decrypt on that key, here only through
+          // Secrets Manager (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
+          // The key policy lets this account's IAM grant it (its root statement).
+          sid: "DecryptProbeCertificate",
+          actions: ["kms:Decrypt"],
+          resources: [deps.probeSecretKeyArn],
+          conditions: {
+            StringEquals: { "kms:ViaService": `secretsmanager.${region}.${dnsSuffixOf(region)}` },
+          },
+        },
+        {
           sid: "DescribeApplicationTable",
           actions: ["dynamodb:DescribeTable"],
           resources: [arn("dynamodb", iot, pulumi.interpolate`table/${deps.applicationTableName}`)],
