@@ -199,6 +199,15 @@ describe("access simulation: every call a function declares, against the planned
         context: { "events:source": "aws.partner.impersonated" },
       });
       assert.deepEqual(await allowedAmong(requests), []);
+      // Nor slip one into a batch of telemetry: one PutEvents, several entries, several sources.
+      const mixed = requests.map((r) => ({
+        ...r,
+        context: {
+          ...r.context,
+          "events:source": ["iot-dr.telemetry", "aws.partner.impersonated"],
+        },
+      }));
+      assert.deepEqual(await allowedAmong(mixed), []);
     });
 
     it("a health API answers no unsigned request from another VPC endpoint", async () => {
