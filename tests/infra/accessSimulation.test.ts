@@ -7,6 +7,8 @@ import {
   callersOf,
   declaredRequests,
   deniedAmong,
+  functionCallers,
+  lambdaServiceCalls,
   requestsOf,
   simulate,
 } from "../support/accessSimulation";
@@ -53,6 +55,16 @@ describe("access simulation: every call a function declares, against the planned
       if (denied.length > 0) this.skip();
     });
   }
+
+  it("allows what Lambda does with each function's role: logs, event source pollers, failure destinations", async () => {
+    const requests = functionCallers(world).flatMap((caller) =>
+      lambdaServiceCalls(world, caller.fn!).flatMap((call) => requestsOf(world, caller, call)),
+    );
+    assert.ok(requests.some((r) => r.action === "dynamodb:GetRecords"));
+    assert.ok(requests.some((r) => r.action === "sqs:ReceiveMessage"));
+    assert.ok(requests.some((r) => r.action === "sqs:SendMessage"));
+    assert.deepEqual(await deniedAmong(requests), []);
+  });
 
   it("simulates the sweep's child executions in the form a STANDARD Distributed Map names them", () => {
     // The declaration's `execution:<machine>/<mapRunLabel>:<id>` holds for STANDARD child

@@ -91,6 +91,99 @@ export function callersOf(world: PlannedWorld, declaration: AccessDeclaration): 
   });
 }
 
+/** Every planned function as a caller. */
+export function functionCallers(world: PlannedWorld): Caller[] {
+  return world.functions().map((fn) => ({
+    stack: fn.stack,
+    name: fn.resource.name,
+    account: fn.account,
+    region: fn.region,
+    partition: fn.partition,
+    dnsSuffix: fn.dnsSuffix,
+    env: fn.env,
+    role: fn.role,
+    fn,
+  }));
+}
+
+/**
+ * The calls Lambda itself makes with a function's role, as the plan wires the function: its log
+ * stream, the pollers of its event source mappings, and its failure destinations
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+ */
+export function lambdaServiceCalls(world: PlannedWorld, fn: PlannedFunction): DeclaredCall[] {
+  const name = String(fn.resource.revealedState.name);
+  const logGroup =
+    (fn.resource.revealedInputs.loggingConfig as { logGroup?: string } | undefined)?.logGroup ??
+    `/aws/lambda/${name}`;
+  const calls: DeclaredCall[] = ["logs:CreateLogStream", "logs:PutLogEvents"].map((action) => ({
+    action,
+    resource: `arn:{partition}:logs:{region}:{account}:log-group:${logGroup}:log-stream:<stream>`,
+  }));
+  const queueUrlOf = (arn: string) => {
+    const queue = world
+      .ofType("aws:sqs/queue:Queue")
+      .find((q) => String(q.resource.revealedState.arn) === arn);
+    if (!queue) throw new Error(`the plan has no queue ${arn}`);
+    return String(queue.resource.revealedState.url);
+  };
+  // Sending to an SQS queue encrypted with a customer managed key needs the key too.
+  const sendTo = (queueArn: string): DeclaredCall[] => [
+    { action: "sqs:SendMessage", resource: queueArn },
+    ...["kms:GenerateDataKey", "kms:Decrypt"].map((action): DeclaredCall => ({
+      action,
+      resource: { kmsKeyOf: { queueUrl: queueUrlOf(queueArn) } },
+      by: "implied",
+    })),
+  ];
+  const own = (p: Planned) =>
+    p.stack === fn.stack && String(p.resource.revealedInputs.functionName) === name;
+  for (const mapping of world
+    .ofType("aws:lambda/eventSourceMapping:EventSourceMapping")
+    .filter(own)) {
+    const inputs = mapping.resource.revealedInputs;
+    const source = String(inputs.eventSourceArn);
+    if (source.includes(":dynamodb:")) {
+      calls.push(
+        ...["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"].map(
+          (action) => ({ action, resource: source }),
+        ),
+        { action: "dynamodb:ListStreams", resource: "*" },
+      );
+    } else if (source.includes(":sqs:")) {
+      calls.push(
+        ...["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"].map((action) => ({
+          action,
+          resource: source,
+        })),
+        {
+          action: "kms:Decrypt",
+          resource: { kmsKeyOf: { queueUrl: queueUrlOf(source) } },
+          by: "implied",
+        },
+      );
+    } else {
+      throw new Error(`event source ${source}: teach lambdaServiceCalls its poller's calls`);
+    }
+    const failure = (inputs.destinationConfig as { onFailure?: { destinationArn?: string } })
+      ?.onFailure?.destinationArn;
+    if (failure) calls.push(...sendTo(failure));
+  }
+  for (const config of world
+    .ofType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")
+    .filter(own)) {
+    const destination = (
+      config.resource.revealedInputs.destinationConfig as
+        { onFailure?: { destination?: string } } | undefined
+    )?.onFailure?.destination;
+    if (destination) calls.push(...sendTo(destination));
+  }
+  return calls;
+}
+
 /** The template scope of a caller: its place, its env and the deployment's facts. */
 export function scopeOf(world: PlannedWorld, caller: Caller): TemplateScope {
   return {
