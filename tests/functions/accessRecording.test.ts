@@ -530,6 +530,65 @@ describe("every AWS call a handler makes is declared in its access.ts", () => {
     });
   }
 
+  it("names each SDK call by the IAM action and resource AWS authorizes it as", async () => {
+    const place = {
+      account: "222222222222",
+      region: "eu-west-1",
+      partition: "aws",
+      dnsSuffix: "amazonaws.com",
+    };
+    const recorder = new AwsRecorder(place, defaultAnswer).start();
+    try {
+      const { IoTDataPlaneClient, GetThingShadowCommand } =
+        await import("@aws-sdk/client-iot-data-plane");
+      const { IoTClient, AttachThingPrincipalCommand } = await import("@aws-sdk/client-iot");
+      const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
+      const { DynamoDBDocumentClient, TransactWriteCommand } =
+        await import("@aws-sdk/lib-dynamodb");
+      const { SecretsManagerClient, GetSecretValueCommand } =
+        await import("@aws-sdk/client-secrets-manager");
+      const config = {
+        region: "eu-west-1",
+        credentials: { accessKeyId: "A", secretAccessKey: "S" },
+      };
+      await new IoTDataPlaneClient(config)
+        .send(new GetThingShadowCommand({ thingName: DEVICE }))
+        .catch(() => undefined);
+      await new IoTClient(config).send(
+        new AttachThingPrincipalCommand({
+          thingName: DEVICE,
+          principal: `arn:aws:iot:eu-west-1:222222222222:cert/${CERT_ID}`,
+        }),
+      );
+      await DynamoDBDocumentClient.from(new DynamoDBClient(config)).send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: "t", Item: { pk: "a" } } },
+            { ConditionCheck: { TableName: "t", Key: { pk: "b" }, ConditionExpression: "x" } },
+          ],
+        }),
+      );
+      await new SecretsManagerClient(config).send(new GetSecretValueCommand({ SecretId: "s/n" }));
+      const calls = await recorder.calls();
+      assert.deepEqual(
+        calls.map((c) => [c.action, c.resource]),
+        [
+          ["iot:GetThingShadow", `arn:aws:iot:eu-west-1:222222222222:thing/${DEVICE}`],
+          // AWS authorizes it on the certificate, not on the thing.
+          ["iot:AttachThingPrincipal", `arn:aws:iot:eu-west-1:222222222222:cert/${CERT_ID}`],
+          ["dynamodb:PutItem", "arn:aws:dynamodb:eu-west-1:222222222222:table/t"],
+          ["dynamodb:ConditionCheckItem", "arn:aws:dynamodb:eu-west-1:222222222222:table/t"],
+          [
+            "secretsmanager:GetSecretValue",
+            "arn:aws:secretsmanager:eu-west-1:222222222222:secret:s/n-??????",
+          ],
+        ],
+      );
+    } finally {
+      recorder.stop();
+    }
+  });
+
   it("fails a call no declaration lists", async () => {
     const { scope } = (
       await run(world, SCENARIOS["the telemetry forwarder, forwarding a batch"])
