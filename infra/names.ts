@@ -39,6 +39,9 @@ export const NAMES = {
   /** The command & control API handler's role, one per region (`<prefix><region>`): named so the
    * access role's trust (secondary stack) can name the primary region's role before it exists. */
   commandControlHandlerRolePrefix: "iot-dr-cc-api-",
+  /** The command-control health handler's role, one per region (`<prefix><region>`): it assumes
+   * the access role too, whose trust names it before it exists. */
+  commandControlHealthRolePrefix: "iot-dr-cc-health-",
   /** The application buckets, one per region: `<prefix>-<account>-<region>` (globally unique). */
   applicationBucketPrefix: "iot-dr-application",
   /** The Multi-Region Access Point over the application buckets. */

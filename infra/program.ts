@@ -68,6 +68,7 @@ export function defineStack(config: StackConfig, stackName: string) {
     defineHealth(ctx, {
       iotDomainTarget: iot.iotDomainTarget as pulumi.Input<string>,
       commandControlDomainTarget: data.commandControlDomainTarget,
+      probeSecretKeyArn: iot.iotPlaneKeyArn as pulumi.Input<string>,
       applicationTableName: data.applicationTableName,
       applicationFunctionName: data.applicationFunctionName,
       telemetryBusName: data.telemetryBusName,

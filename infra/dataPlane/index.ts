@@ -17,7 +17,11 @@ import {
 import { ApplicationTable } from "./application/applicationTable";
 import { BucketReplication } from "./application/bucketReplication";
 import { ReplicationRole } from "./application/replicationRole";
-import { CommandControlAccessRole, handlerRoleName } from "./commandControl/accessRole";
+import {
+  CommandControlAccessRole,
+  handlerRoleName,
+  healthRoleName,
+} from "./commandControl/accessRole";
 import { ApiCertificate } from "./commandControl/apiCertificate";
 import { ApiDomain } from "./commandControl/apiDomain";
 import { apiGatewayLoggingIn } from "../health/apiGatewayLogging";
@@ -274,8 +278,9 @@ function defineCommandControl(ctx: StackContext): Record<string, unknown> {
   const partition = partitionOf(config.ownRegion);
   const regions = [config.regions.primary, config.regions.secondary];
   const parent = ctx.in("commandControl");
-  const handlerRoleArns = regions.map(
-    (region) => `arn:${partition}:iam::${cc}:role/${handlerRoleName(region)}`,
+  // The API handlers and the health handlers (which prove the same chain) of both regions.
+  const handlerRoleArns = [handlerRoleName, healthRoleName].flatMap((roleName) =>
+    regions.map((region) => `arn:${partition}:iam::${cc}:role/${roleName(region)}`),
   );
   const accessRoleArn = namedArn(
     "iam",

@@ -12,6 +12,8 @@ export interface HealthDeps {
     name: pulumi.Input<string>;
     zoneId: pulumi.Input<string>;
   };
+  /** The IoT plane's KMS key, which encrypts the probe secret the IoT check reads. */
+  probeSecretKeyArn: pulumi.Input<string>;
   applicationTableName: pulumi.Input<string>;
   applicationFunctionName: pulumi.Input<string>;
   telemetryBusName: pulumi.Input<string>;

@@ -3,6 +3,7 @@ import { AccountKey } from "../config";
 import { Statement } from "../iam/policyDocument";
 import { NAMES, namedArn } from "../names";
 import { partitionOf, dnsSuffixOf } from "../arn";
+import { healthRoleName } from "../dataPlane/commandControl/accessRole";
 import { HealthDeps } from "./deps";
 
 /** What one account's health API checks, and exactly what its handler may read to check it. */
@@ -11,6 +12,8 @@ export interface HealthApiSpec {
   name: string;
   account: AccountKey;
   checks: string[];
+  /** A fixed role name, where another stack's trust policy names the handler's role. */
+  roleName?: string;
   statements: Statement[];
   environment: Record<string, pulumi.Input<string>>;
 }
@@ -44,6 +47,18 @@ export function healthApiSpecs(inputs: HealthApiInputs): HealthApiSpec[] {
           resources: [secretArn(iot, NAMES.probeSecret)],
         },
         {
+          // The secret is encrypted with the IoT plane's customer managed key: Secrets Manager
+          // decrypts it as the caller, who needs kms:Decrypt on that key, here only through
+          // Secrets Manager (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
+          // The key policy lets this account's IAM grant it (its root statement).
+          sid: "DecryptProbeCertificate",
+          actions: ["kms:Decrypt"],
+          resources: [deps.probeSecretKeyArn],
+          conditions: {
+            StringEquals: { "kms:ViaService": `secretsmanager.${region}.${dnsSuffixOf(region)}` },
+          },
+        },
+        {
           sid: "DescribeApplicationTable",
           actions: ["dynamodb:DescribeTable"],
           resources: [arn("dynamodb", iot, pulumi.interpolate`table/${deps.applicationTableName}`)],
@@ -71,6 +86,8 @@ export function healthApiSpecs(inputs: HealthApiInputs): HealthApiSpec[] {
       name: "command-control",
       account: "commandControl",
       checks: ["commandControl"],
+      // The access role's trust (secondary stack) names this role, so it has a fixed name.
+      roleName: healthRoleName(region),
       statements: [
         {
           sid: "ReadAccessExternalId",

@@ -62,6 +62,7 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
       {
         vpcEndpointId: network.executeApiEndpoint.id,
         checks: spec.checks,
+        roleName: spec.roleName,
         statements: spec.statements,
         environment: spec.environment,
         probeTimeoutSeconds: config.health.probeTimeoutSeconds,

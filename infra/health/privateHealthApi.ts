@@ -11,6 +11,8 @@ export interface PrivateHealthApiArgs {
   checks: string[];
   /** What the checks may read, scoped to the resources they check. */
   statements: Statement[];
+  /** A fixed name for the handler's role (when a trust policy elsewhere names it). */
+  roleName?: string;
   environment: Record<string, pulumi.Input<string>>;
   /** The aggregator's per-call deadline; the handler answers before it. */
   probeTimeoutSeconds: number;
@@ -57,6 +59,7 @@ export class PrivateHealthApi extends pulumi.ComponentResource {
         code: "health",
         description: `GET /health of ${name}: ${args.checks.join(", ")}`,
         statements: args.statements,
+        roleName: args.roleName,
         environment: {
           ...args.environment,
           HEALTH_CHECKS: args.checks.join(","),

@@ -136,10 +136,15 @@ export class AntiEntropy extends pulumi.ComponentResource {
             actions: ["states:StartExecution"],
             resources: [machineArn],
           },
+          // Child executions of a Distributed Map are named after the Map Run:
+          // `execution:<machine>/<mapRunLabel>:<id>` ("labelled execution" in the Service
+          // Authorization Reference), which `execution:<machine>:*` does not match. AWS's policy
+          // for Distributed Map grants these on `execution:<machine>/*`
+          // (https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html).
           {
             sid: "ManageOwnChildExecutions",
             actions: ["states:DescribeExecution", "states:StopExecution"],
-            resources: [arnOf(`execution:${SWEEP_STATE_MACHINE}:*`)],
+            resources: [arnOf(`execution:${SWEEP_STATE_MACHINE}/*`)],
           },
         ]),
       },

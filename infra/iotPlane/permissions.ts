@@ -60,6 +60,9 @@ export function captureStatements(scope: Scope): Statement[] {
       ],
       resources: [iot.thing, iot.thingType, iot.thingGroup, iot.cert, iot.policy],
     },
+    // A shadow's update/accepted message carries only the update, so capture reads the whole
+    // shadow; the data plane's GetThingShadow is authorized as iot:GetThingShadow on the thing.
+    { sid: "ReadShadows", actions: ["iot:GetThingShadow"], resources: [iot.thing] },
   ];
 }
 
@@ -165,11 +168,12 @@ export function reconcilerStatements(
       ],
       resources: [iot.policy],
     },
-    // Attaching a policy is authorized against the policy and its target (a certificate).
+    // Attaching a policy is authorized against its target: a certificate or a thing group (the
+    // registry replicates both kinds of attachment).
     {
       sid: "ConvergePolicyAttachments",
       actions: ["iot:AttachPolicy", "iot:DetachPolicy"],
-      resources: [iot.policy, iot.cert],
+      resources: [iot.policy, iot.cert, iot.thingGroup],
     },
     // These have no resource type in IAM: listings of the whole registry (the sweep's view of the
     // local side) and registering a certificate, whose ARN does not exist before the call.

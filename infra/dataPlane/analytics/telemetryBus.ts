@@ -52,8 +52,15 @@ export class TelemetryBus extends pulumi.ComponentResource {
             principals: { AWS: [`arn:aws:iam::${args.iotServicesAccountId}:root`] },
             actions: ["events:PutEvents"],
             resources: [this.bus.arn],
-            // Only the telemetry source: iot-services cannot impersonate other producers.
-            conditions: { StringEquals: { "events:source": NAMES.telemetrySource } },
+            // Only the telemetry source: iot-services cannot impersonate other producers. One
+            // PutEvents carries up to 10 entries, so events:source is multivalued (ArrayOfString in
+            // the Service Authorization Reference) and needs a set operator: every entry's source
+            // must match, and the key must be there
+            // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
+            conditions: {
+              "ForAllValues:StringEquals": { "events:source": NAMES.telemetrySource },
+              Null: { "events:source": "false" },
+            },
           },
         ]),
       },

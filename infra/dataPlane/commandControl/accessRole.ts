@@ -10,7 +10,7 @@ export interface CommandControlAccessRoleArgs {
   iotServicesAccountId: string;
   /** Both regions: the registry's replicas and the IoT registries the API reads. */
   regions: string[];
-  /** The API handlers' roles in command-control, one per region. */
+  /** The roles in command-control that work through it: API and health handlers, per region. */
   handlerRoleArns: string[];
   /** The external id the handlers present; read from the operator's secret, kept secret. */
   externalId: pulumi.Input<string>;
@@ -77,6 +77,14 @@ export class CommandControlAccessRole extends pulumi.ComponentResource {
             ),
           },
           {
+            // The command-control health check proves the chain: assume this role, see the table.
+            sid: "HealthSeesRegistry",
+            actions: ["dynamodb:DescribeTable"],
+            resources: args.regions.map((region) =>
+              namedArn("dynamodb", region, account, `table/${NAMES.registryTable}`),
+            ),
+          },
+          {
             sid: "ReadIotForStatus",
             actions: [
               "iot:DescribeThing",
@@ -103,4 +111,9 @@ function parseAccountOf(roleArn: string): string {
 /** The handler role's fixed name in a region (see NAMES.commandControlHandlerRolePrefix). */
 export function handlerRoleName(region: string): string {
   return `${NAMES.commandControlHandlerRolePrefix}${region}`;
+}
+
+/** The C&C health handler role's fixed name in a region (see NAMES.commandControlHealthRolePrefix). */
+export function healthRoleName(region: string): string {
+  return `${NAMES.commandControlHealthRolePrefix}${region}`;
 }

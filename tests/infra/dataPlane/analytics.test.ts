@@ -37,7 +37,8 @@ for (const [stack, region] of [
         [["Allow", { AWS: [`arn:aws:iam::${IOT}:root`] }, ["events:PutEvents"], [busArn(region)]]],
       );
       assert.deepEqual(Statement[0].Condition, {
-        StringEquals: { "events:source": "iot-dr.telemetry" },
+        "ForAllValues:StringEquals": { "events:source": "iot-dr.telemetry" },
+        Null: { "events:source": "false" },
       });
     });
 

@@ -146,7 +146,7 @@ describe("command & control access role in iot-services", () => {
     assert.equal((await roles("secondary"))[0].account, IOT);
   });
 
-  it("trusts only the two handler roles of command-control, with the external id", async () => {
+  it("trusts only the API and health handler roles of command-control, with the external id", async () => {
     const report = await ownStack("secondary");
     const role = named(report.resources, "command-control-access-role");
     const { Statement } = policyOf(role, "assumeRolePolicy");
@@ -156,6 +156,8 @@ describe("command & control access role in iot-services", () => {
       "aws:PrincipalArn": [
         `arn:aws:iam::${CC}:role/iot-dr-cc-api-eu-west-1`,
         `arn:aws:iam::${CC}:role/iot-dr-cc-api-eu-central-1`,
+        `arn:aws:iam::${CC}:role/iot-dr-cc-health-eu-west-1`,
+        `arn:aws:iam::${CC}:role/iot-dr-cc-health-eu-central-1`,
       ],
     });
     const externalId = Statement[0].Condition?.StringEquals["sts:ExternalId"];
@@ -167,7 +169,7 @@ describe("command & control access role in iot-services", () => {
     assert.doesNotMatch(JSON.stringify(role.inputs), /offline-plan-placeholder/);
   });
 
-  it("may write only the registry tables of both regions and read IoT", async () => {
+  it("may write only the registry tables of both regions, see their status and read IoT", async () => {
     const report = await ownStack("secondary");
     const { Statement } = policyOf(named(report.resources, "command-control-access-policy"));
     const registry = Statement.find((s) => s.Sid === "WriteRegistry");
@@ -175,11 +177,14 @@ describe("command & control access role in iot-services", () => {
       `arn:aws:dynamodb:eu-west-1:${IOT}:table/iot-dr-registry`,
       `arn:aws:dynamodb:eu-central-1:${IOT}:table/iot-dr-registry`,
     ]);
+    const health = Statement.find((s) => s.Sid === "HealthSeesRegistry");
+    assert.deepEqual(health?.Action, ["dynamodb:DescribeTable"]);
+    assert.deepEqual(health?.Resource, registry?.Resource);
     const iot = Statement.find((s) => s.Sid === "ReadIotForStatus");
     assert.ok(
       iot?.Action.every((a) => /^iot:(Describe|List)/.test(a)),
       String(iot?.Action),
     );
-    assert.equal(Statement.length, 2);
+    assert.equal(Statement.length, 3);
   });
 });

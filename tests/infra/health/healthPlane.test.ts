@@ -333,6 +333,11 @@ describe("health handlers' permissions", () => {
     assert.deepEqual(resourcesOf(report, "health-command-control")["sts:AssumeRole"], [
       "arn:aws:iam::222222222222:role/iot-dr-command-control-access",
     ]);
+    // Named, so the access role's trust can name it before it exists.
+    assert.equal(
+      named(report, "aws:iam/role:Role", "health-command-control-handler-role").revealedInputs.name,
+      `iot-dr-cc-health-${r}`,
+    );
     assert.deepEqual(
       resourcesOf(report, "health-command-control")["secretsmanager:GetSecretValue"],
       [

@@ -15,6 +15,7 @@ export = defineHealth(ctx, {
     name: `d-0123456789.execute-api.${config.ownRegion}.amazonaws.com`,
     zoneId: "ZAPIGATEWAYZONE",
   },
+  probeSecretKeyArn: `arn:aws:kms:${config.ownRegion}:${config.accounts.iotServices.id}:key/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e`,
   applicationTableName: "app-table",
   applicationFunctionName: "app-fn",
   telemetryBusName: "bus",

@@ -1,0 +1,42 @@
+/** The AWS calls of the command & control API router (see functions/shared/access.ts). */
+import type { AccessDeclaration, DeclaredCall } from "../shared/access";
+
+const ACCESS_ROLE = "{env.ACCESS_ROLE_ARN}";
+/** The registry is in iot-services, the account of the access role. */
+const REGISTRY =
+  "arn:{partition}:dynamodb:{region}:{accountOf:{env.ACCESS_ROLE_ARN}}:table/{env.REGISTRY_TABLE}";
+const IOT = "arn:{partition}:iot:{region}:{accountOf:{env.ACCESS_ROLE_ARN}}";
+
+const asAccessRole = (action: string, resource: string, regions?: string[]): DeclaredCall => ({
+  action,
+  resource,
+  as: ACCESS_ROLE,
+  ...(regions ? { regions } : {}),
+});
+
+export const COMMAND_CONTROL_ACCESS: AccessDeclaration = {
+  runsAs: { lambda: "commandControl" },
+  calls: [
+    {
+      action: "secretsmanager:GetSecretValue",
+      // Secrets Manager appends six random characters to the name in the ARN.
+      resource:
+        "arn:{partition}:secretsmanager:{region}:{account}:secret:{env.EXTERNAL_ID_SECRET}-<secretSuffix>",
+      why: "the external id of the access role's trust",
+    },
+    {
+      action: "sts:AssumeRole",
+      resource: ACCESS_ROLE,
+      externalIdSecret: "{env.EXTERNAL_ID_SECRET}",
+    },
+    // Transactions are authorized per item: a Put as dynamodb:PutItem
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+    asAccessRole("dynamodb:GetItem", REGISTRY),
+    asAccessRole("dynamodb:BatchGetItem", REGISTRY),
+    asAccessRole("dynamodb:PutItem", REGISTRY),
+    // GET /devices/{name} compares the desired device with IoT in every region.
+    asAccessRole("iot:DescribeThing", `${IOT}:thing/<thingName>`, ["{env.REGIONS[,]}"]),
+    asAccessRole("iot:ListThingPrincipals", `${IOT}:thing/<thingName>`, ["{env.REGIONS[,]}"]),
+    asAccessRole("iot:DescribeCertificate", `${IOT}:cert/<certificateId>`, ["{env.REGIONS[,]}"]),
+  ],
+};
