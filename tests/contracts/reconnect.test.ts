@@ -7,7 +7,7 @@
 import { strict as assert } from "assert";
 import { DescribeEndpointCommand, IoTClient } from "@aws-sdk/client-iot";
 import type { SNSEvent } from "aws-lambda";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import * as path from "path";
 import { FailoverClient, type ConnectedEvent, type InstructionEvent } from "../../device-client";
 import { srvResolver } from "../../drill/failoverDns";
@@ -103,7 +103,9 @@ describe("reconnect contract: fail-over alarm -> real reconnect function -> IoT 
   let regions: Regions | undefined;
   const planes: DataPlaneStandIn[] = [];
   const clients: FailoverClient[] = [];
-  const iot = mockClient(IoTClient);
+  // Mocked when the suite runs (not at load): a later mock of IoTClient would undo a load-time one.
+  let iot: AwsClientStub<IoTClient>;
+  before(() => (iot = mockClient(IoTClient)));
   planBothStacksFirst();
 
   afterEach(async () => {

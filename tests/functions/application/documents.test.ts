@@ -2,15 +2,21 @@ import { strict as assert } from "assert";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { Documents, parseDocumentRequest } from "../../../functions/application/documents";
 import { bundleFunction } from "../../../infra/lambda/bundle";
 
 const MRAP = "arn:aws:s3::222222222222:accesspoint/mfzwi23gnjvgw.mrap";
-const s3 = mockClient(S3Client);
-const ddb = mockClient(DynamoDBDocumentClient);
+let s3: AwsClientStub<S3Client>;
+let ddb: AwsClientStub<DynamoDBDocumentClient>;
 
 describe("application documents", () => {
+  // Made when the suite runs, not when mocha loads the file: mocking a class undoes any earlier
+  // mock of it, so a load-time mock is lost to every suite that mocks the class before this one.
+  before(() => (s3 = mockClient(S3Client)));
+  after(() => s3.restore());
+  before(() => (ddb = mockClient(DynamoDBDocumentClient)));
+  after(() => ddb.restore());
   beforeEach(() => {
     s3.reset();
     ddb.reset();

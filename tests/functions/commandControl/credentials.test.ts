@@ -1,13 +1,13 @@
 import { strict as assert } from "assert";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { AccessRoleCredentials } from "../../../functions/commandControl/credentials";
 
 const ROLE = "arn:aws:iam::222222222222:role/iot-dr-command-control-access";
 const SECRET = "iot-dr/command-control/access-role-externalid";
-const sts = mockClient(STSClient);
-const secrets = mockClient(SecretsManagerClient);
+let sts: AwsClientStub<STSClient>;
+let secrets: AwsClientStub<SecretsManagerClient>;
 
 function expiring(inMs: number) {
   return {
@@ -30,6 +30,12 @@ function credentials() {
 }
 
 describe("command & control access role assumption", () => {
+  // Made when the suite runs, not when mocha loads the file: mocking a class undoes any earlier
+  // mock of it, so a load-time mock is lost to every suite that mocks the class before this one.
+  before(() => (sts = mockClient(STSClient)));
+  after(() => sts.restore());
+  before(() => (secrets = mockClient(SecretsManagerClient)));
+  after(() => secrets.restore());
   beforeEach(() => {
     sts.reset();
     secrets.reset();

@@ -1,12 +1,12 @@
 import { strict as assert } from "assert";
 import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { ConflictError } from "../../../functions/commandControl/ports";
 import { DynamoRegistry } from "../../../functions/commandControl/registry";
 import { RegistryWrite } from "../../../functions/commandControl/registryWrites";
 
-const ddb = mockClient(DynamoDBDocumentClient);
+let ddb: AwsClientStub<DynamoDBDocumentClient>;
 
 function write(pk: string, condition: RegistryWrite["condition"]): RegistryWrite {
   return {
@@ -24,6 +24,10 @@ function write(pk: string, condition: RegistryWrite["condition"]): RegistryWrite
 }
 
 describe("registry port", () => {
+  // Made when the suite runs, not when mocha loads the file: mocking a class undoes any earlier
+  // mock of it, so a load-time mock is lost to every suite that mocks the class before this one.
+  before(() => (ddb = mockClient(DynamoDBDocumentClient)));
+  after(() => ddb.restore());
   const registry = new DynamoRegistry(
     DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
     "iot-dr-registry",
