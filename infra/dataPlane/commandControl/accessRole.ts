@@ -76,15 +76,21 @@ export class CommandControlAccessRole extends pulumi.ComponentResource {
               namedArn("dynamodb", region, account, `table/${NAMES.registryTable}`),
             ),
           },
+          // Thing reads are authorized against things, DescribeCertificate against certificates
+          // (Service Authorization Reference, AWS IoT): each on its own type's ARNs.
           {
             sid: "ReadIotForStatus",
             actions: [
               "iot:DescribeThing",
               "iot:ListThingPrincipals",
               "iot:ListThingGroupsForThing",
-              "iot:DescribeCertificate",
             ],
-            resources: [...iot("thing/*"), ...iot("cert/*")],
+            resources: iot("thing/*"),
+          },
+          {
+            sid: "ReadCertificatesForStatus",
+            actions: ["iot:DescribeCertificate"],
+            resources: iot("cert/*"),
           },
         ]),
       },
