@@ -227,7 +227,10 @@ describe("the IAM reference check (AWS's Service Authorization Reference as data
   });
 
   for (const stack of ["secondary", "primary"] as const) {
-    describe(`the ${stack} stack`, () => {
+    describe(`the ${stack} stack`, function () {
+      // Planning both stacks takes most of a minute on a busy machine; done once per run.
+      this.timeout(240_000);
+
       it("has every policy document of the plan collected, of every kind", async () => {
         const report = await ownStack(stack);
         const collected = collectPolicies(stack, report.resources);

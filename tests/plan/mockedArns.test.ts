@@ -158,7 +158,10 @@ function mockedArns(resource: PlannedResource): [string, string][] {
   return found;
 }
 
-describe("ARNs of the offline mocks, against AWS's own formats", () => {
+describe("ARNs of the offline mocks, against AWS's own formats", function () {
+  // Planning both stacks takes most of a minute on a busy machine; done once per run.
+  this.timeout(240_000);
+
   it("names only resource types the reference has", async () => {
     for (const properties of Object.values(ARN_TYPES)) {
       for (const entry of Object.values(properties)) {

@@ -145,10 +145,13 @@ function parsePolicy(value: unknown): unknown {
 /** Every policy document in a planned stack, including the statements Lambda permissions make. */
 export function collectPolicies(stack: string, resources: PlannedResource[]): CollectedPolicy[] {
   const collected: CollectedPolicy[] = [];
+  // A permission names its function by name, in its own account and region.
   const functionArns = new Map<string, string>();
+  const where = (r: PlannedResource, name: unknown) =>
+    `${r.account ?? ""}/${r.region ?? ""}/${String(name)}`;
   for (const r of resources) {
     if (r.type === "aws:lambda/function:Function") {
-      functionArns.set(String(r.revealedState.name), String(r.revealedState.arn));
+      functionArns.set(where(r, r.revealedState.name), String(r.revealedState.arn));
     }
   }
   for (const r of resources) {
@@ -172,7 +175,7 @@ export function collectPolicies(stack: string, resources: PlannedResource[]): Co
     // https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
     if (r.type === "aws:lambda/permission:Permission") {
       const fn = String(state.function);
-      const fnArn = fn.startsWith("arn:") ? fn : functionArns.get(fn);
+      const fnArn = fn.startsWith("arn:") ? fn : functionArns.get(where(r, fn));
       const qualifier = typeof state.qualifier === "string" && state.qualifier;
       collected.push({
         stack,
@@ -186,7 +189,8 @@ export function collectPolicies(stack: string, resources: PlannedResource[]): Co
               Sid: typeof state.statementId === "string" ? state.statementId : "",
               Effect: "Allow",
               Action: state.action,
-              Resource: fnArn ? (qualifier ? `${fnArn}:${qualifier}` : fnArn) : "*",
+              // A function the plan does not hold stays a bare name: reported, never passed.
+              Resource: fnArn ? (qualifier ? `${fnArn}:${qualifier}` : fnArn) : fn,
             },
           ],
         },

@@ -7,7 +7,10 @@ interface Statement {
   Resource?: string[];
 }
 
-describe("API Gateway's CloudWatch logging role", () => {
+describe("API Gateway's CloudWatch logging role", function () {
+  // Planning both stacks takes most of a minute on a busy machine; done once per run.
+  this.timeout(240_000);
+
   for (const [stack, region] of [
     ["secondary", "eu-central-1"],
     ["primary", "eu-west-1"],
