@@ -269,6 +269,32 @@ describe("the IAM reference check (AWS's Service Authorization Reference as data
         for (const type of Object.keys(NOT_POLICIES)) assert.ok(!(type in POLICY_LOCATIONS));
       });
 
+      it("lets each function write its own log streams: <log group ARN>:* is a log-stream ARN", async () => {
+        const report = await ownStack(stack);
+        const logGroups = new Map(
+          report.resources
+            .filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")
+            .map((r) => [r.name, String(r.revealedState.arn)]),
+        );
+        // The role policies of NodeFunction components, each beside its function's log group.
+        const functions = report.resources.filter(
+          (r) =>
+            r.type === "aws:iam/rolePolicy:RolePolicy" &&
+            r.urn.includes("iotdr:lambda:NodeFunction$aws:iam/rolePolicy:RolePolicy"),
+        );
+        assert.ok(functions.length > 3);
+        for (const policy of functions) {
+          const { Statement } = JSON.parse(String(policy.revealedState.policy)) as {
+            Statement: { Sid?: string; Resource: string[] }[];
+          };
+          const own = Statement.find((st) => st.Sid === "OwnLogs");
+          const logGroup = logGroups.get(policy.name.replace(/-policy$/, "-logs"));
+          assert.deepEqual(own?.Resource, [`${logGroup}:*`], policy.name);
+          assert.ok(await arnFitsResourceType(`${logGroup}:*`, "logs", "log-stream"));
+          assert.ok(await arnFitsResourceType(String(logGroup), "logs", "log-group"));
+        }
+      });
+
       it("has no statement that AWS's Service Authorization Reference disagrees with", async () => {
         const report = await ownStack(stack);
         const findings = await checkPolicies(collectPolicies(stack, report.resources));
