@@ -101,6 +101,12 @@ describe("the IAM reference check (AWS's Service Authorization Reference as data
       assert.deepEqual(whys(findings), [`iot:DescribeThingz : no such action in the reference`]);
     });
 
+    it("flags an action of a service the reference does not have", async () => {
+      assert.deepEqual(whys(await check({ Action: ["iott:DescribeThing"], Resource: ["*"] })), [
+        "iott:DescribeThing : no such action in the reference",
+      ]);
+    });
+
     it("flags a wildcard that matches no action, and accepts one that matches", async () => {
       assert.deepEqual(whys(await check({ Action: ["iot:Frobnicate*"], Resource: ["*"] })), [
         "iot:Frobnicate* : the wildcard matches no action of the reference",

@@ -441,7 +441,8 @@ function referenceAction(service: string, name: string): Promise<ReferenceAction
 
 /**
  * The reference actions an `Action` entry names: one for `service:Name`, every match for a
- * wildcard such as `iot:List*`, every action of every service for `*`. Empty when none exists.
+ * wildcard such as `iot:List*`. Empty when none exists, and for `*` (every action of every
+ * service), which the checks skip.
  */
 export async function expandAction(action: string): Promise<ReferenceAction[]> {
   if (action === "*") return [];
@@ -449,6 +450,7 @@ export async function expandAction(action: string): Promise<ReferenceAction[]> {
   if (colon <= 0) return [];
   const service = action.slice(0, colon).toLowerCase();
   const name = action.slice(colon + 1);
+  if (!(await iamServiceExists(service))) return [];
   if (!/[*?]/.test(name)) {
     return (await iamActionExists(service, name)) ? [await referenceAction(service, name)] : [];
   }
