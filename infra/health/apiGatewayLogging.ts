@@ -50,12 +50,13 @@ export class ApiGatewayLogging extends pulumi.ComponentResource {
             actions: [
               "logs:CreateLogGroup",
               "logs:CreateLogStream",
-              "logs:DescribeLogGroups",
               "logs:DescribeLogStreams",
               "logs:PutLogEvents",
             ],
             resources: [logGroups],
           },
+          // No resource type in the Service Authorization Reference (CloudWatch Logs): "*" only.
+          { sid: "ListLogGroups", actions: ["logs:DescribeLogGroups"], resources: ["*"] },
         ]),
       },
       parent,

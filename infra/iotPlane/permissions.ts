@@ -44,22 +44,39 @@ export function captureStatements(scope: Scope): Statement[] {
       actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
       resources: [registryArns(scope).table],
     },
+    // IAM authorizes each read against one resource type: each type's reads get only its ARNs.
     {
-      sid: "ReadChangedEntities",
+      sid: "ReadChangedThings",
+      actions: ["iot:DescribeThing", "iot:ListThingPrincipals"],
+      resources: [iot.thing],
+    },
+    {
+      sid: "ReadChangedThingTypes",
+      actions: ["iot:DescribeThingType"],
+      resources: [iot.thingType],
+    },
+    {
+      sid: "ReadChangedThingGroups",
+      actions: ["iot:DescribeThingGroup"],
+      resources: [iot.thingGroup],
+    },
+    {
+      sid: "ReadChangedCertificates",
+      actions: ["iot:DescribeCertificate"],
+      resources: [iot.cert],
+    },
+    {
+      sid: "ReadChangedPolicies",
       actions: [
-        "iot:DescribeThing",
-        "iot:DescribeThingType",
-        "iot:DescribeThingGroup",
-        "iot:ListThingPrincipals",
-        "iot:DescribeCertificate",
-        "iot:ListAttachedPolicies",
         "iot:GetPolicy",
         "iot:GetPolicyVersion",
         "iot:ListPolicyVersions",
         "iot:ListTargetsForPolicy",
       ],
-      resources: [iot.thing, iot.thingType, iot.thingGroup, iot.cert, iot.policy],
+      resources: [iot.policy],
     },
+    // No resource type in the Service Authorization Reference (AWS IoT): "*" only.
+    { sid: "ReadChangedAttachments", actions: ["iot:ListAttachedPolicies"], resources: ["*"] },
     // A shadow's update/accepted message carries only the update, so capture reads the whole
     // shadow; the data plane's GetThingShadow is authorized as iot:GetThingShadow on the thing.
     { sid: "ReadShadows", actions: ["iot:GetThingShadow"], resources: [iot.thing] },
@@ -105,8 +122,6 @@ export function reconcilerStatements(
         "iot:DescribeThing",
         "iot:ListThingPrincipals",
         "iot:ListThingGroupsForThing",
-        "iot:AttachThingPrincipal",
-        "iot:DetachThingPrincipal",
         "iot:GetThingShadow",
         "iot:UpdateThingShadow",
         "iot:DeleteThingShadow",
@@ -136,6 +151,13 @@ export function reconcilerStatements(
       ],
       resources: [iot.thingGroup],
     },
+    // Authorized against the certificate, not the thing (Service Authorization Reference,
+    // AWS IoT: resource type `cert`; the thing is only the iot:thingArn condition key).
+    {
+      sid: "ConvergeThingPrincipals",
+      actions: ["iot:AttachThingPrincipal", "iot:DetachThingPrincipal"],
+      resources: [iot.cert],
+    },
     // Membership calls are authorized against both the group and the thing.
     {
       sid: "ConvergeMemberships",
@@ -148,7 +170,6 @@ export function reconcilerStatements(
         "iot:DescribeCertificate",
         "iot:UpdateCertificate",
         "iot:DeleteCertificate",
-        "iot:ListAttachedPolicies",
         "iot:ListPrincipalThings",
       ],
       resources: [iot.cert],
@@ -168,15 +189,16 @@ export function reconcilerStatements(
       ],
       resources: [iot.policy],
     },
-    // Attaching a policy is authorized against its target: a certificate or a thing group (the
-    // registry replicates both kinds of attachment).
+    // Attaching a policy is authorized against its target only, a certificate or a thing group
+    // (Service Authorization Reference, AWS IoT: resource types `cert` and `thinggroup`).
     {
       sid: "ConvergePolicyAttachments",
       actions: ["iot:AttachPolicy", "iot:DetachPolicy"],
-      resources: [iot.policy, iot.cert, iot.thingGroup],
+      resources: [iot.cert, iot.thingGroup],
     },
     // These have no resource type in IAM: listings of the whole registry (the sweep's view of the
-    // local side) and registering a certificate, whose ARN does not exist before the call.
+    // local side), a target's policies, and registering a certificate, whose ARN does not exist
+    // before the call (Service Authorization Reference, AWS IoT).
     {
       sid: "ListRegistryAndRegisterCertificates",
       actions: [
@@ -186,6 +208,7 @@ export function reconcilerStatements(
         "iot:ListPolicies",
         "iot:ListCertificates",
         "iot:RegisterCertificateWithoutCA",
+        "iot:ListAttachedPolicies",
       ],
       resources: ["*"],
     },

@@ -1,4 +1,4 @@
-import { StateMaker, arn, named, physicalName, stableHex, stableUuid } from "./naming";
+import { StateMaker, arn, physicalName, stableHex, stableUuid } from "./naming";
 
 /**
  * Computed state of the resources whose outputs are names other resources point at: invoke URLs,
@@ -49,9 +49,18 @@ export const ENDPOINT_MAKERS: Record<string, StateMaker> = {
       },
     };
   },
+  // AWS appends an id to the name: `domainconfiguration/<name>/<id>` (Service Authorization
+  // Reference, IoT resource type `domainconfiguration`).
   "aws:iot/domainConfiguration:DomainConfiguration": (ctx, seed) => {
-    const state = named("iot", "domainconfiguration")(ctx, seed);
-    return { ...state, state: { ...state.state, domainType: "CUSTOMER_MANAGED" } };
+    const name = physicalName(ctx);
+    return {
+      id: name,
+      state: {
+        name,
+        arn: arn(ctx, "iot", `domainconfiguration/${name}/${stableHex(seed, 5)}`),
+        domainType: "CUSTOMER_MANAGED",
+      },
+    };
   },
   "aws:cloudwatch/eventEndpoint:EventEndpoint": (ctx, seed) => {
     const name = physicalName(ctx);

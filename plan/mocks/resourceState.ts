@@ -84,6 +84,12 @@ const MAKERS: Record<string, StateMaker> = {
     const url = `https://sqs.${ctx.where.region}.${ctx.where.dnsSuffix}/${ctx.where.account}/${name}`;
     return { id: url, state: { name, url, arn: arn(ctx, "sqs", name) } };
   },
+  // A subscription's ARN is its topic's ARN and an id, so it sits in the topic's account and
+  // region whoever subscribes (SubscriptionArn of https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html).
+  "aws:sns/topicSubscription:TopicSubscription": (ctx, seed) => {
+    const subscriptionArn = `${String(ctx.inputs.topic)}:${stableUuid(seed)}`;
+    return { id: subscriptionArn, state: { arn: subscriptionArn } };
+  },
   "aws:sns/topic:Topic": (ctx) => {
     const name = physicalName(ctx);
     const topicArn = arn(ctx, "sns", name);
@@ -107,9 +113,27 @@ const MAKERS: Record<string, StateMaker> = {
     };
   },
   "aws:cloudwatch/eventBus:EventBus": named("events", "event-bus"),
-  "aws:cloudwatch/eventRule:EventRule": named("events", "rule"),
-  "aws:cloudwatch/logGroup:LogGroup": named("logs", "log-group"),
-  "aws:cloudwatch/metricAlarm:MetricAlarm": named("cloudwatch", "alarm"),
+  // A rule on a custom bus has the bus name in its ARN (`rule/<bus>/<name>`); the bus may be
+  // given by name or by ARN. Service Authorization Reference, EventBridge resource types
+  // `rule-on-default-event-bus` and `rule-on-custom-event-bus`.
+  "aws:cloudwatch/eventRule:EventRule": (ctx) => {
+    const name = physicalName(ctx);
+    const given = typeof ctx.inputs.eventBusName === "string" ? ctx.inputs.eventBusName : "";
+    const bus = given.startsWith("arn:") ? given.split(":event-bus/")[1] : given;
+    const resource = bus && bus !== "default" ? `rule/${bus}/${name}` : `rule/${name}`;
+    return { id: name, state: { name, arn: arn(ctx, "events", resource) } };
+  },
+  // CloudWatch Logs separates type and name with a colon; the provider's `arn` has no `:*`
+  // (AWS's API adds one; the provider strips it). Reference resource type `log-group`.
+  "aws:cloudwatch/logGroup:LogGroup": (ctx) => {
+    const name = physicalName(ctx);
+    return { id: name, state: { name, arn: arn(ctx, "logs", `log-group:${name}`) } };
+  },
+  // Reference resource type `alarm`: `alarm:<name>`.
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (ctx) => {
+    const name = physicalName(ctx);
+    return { id: name, state: { name, arn: arn(ctx, "cloudwatch", `alarm:${name}`) } };
+  },
   "aws:iot/topicRule:TopicRule": named("iot", "rule"),
   "aws:iot/policy:Policy": (ctx, seed) => {
     const state = named("iot", "policy")(ctx, seed);

@@ -16,17 +16,6 @@ import { DECLARATIONS } from "../support/declarations";
 import { ownStacks } from "../support/ownStacks";
 import { PlannedWorld } from "../support/plannedPolicies";
 
-/**
- * Calls the Service Authorization Reference authorizes on resources the planned IAM does not grant
- * yet, fixed under issue 11 item 8 on another branch: simulated, and reported as pending (with
- * this reason) while denied, so the merge of that fix turns them into passing checks.
- */
-const FIXED_ELSEWHERE: Record<string, string> = {
-  "iot:AttachThingPrincipal": "authorized on the certificate (issue 11 item 8)",
-  "iot:DetachThingPrincipal": "authorized on the certificate (issue 11 item 8)",
-  "iot:ListAttachedPolicies": "has no resource type: needs * (issue 11 item 8)",
-};
-
 describe("access simulation: every call a function declares, against the planned IAM", () => {
   let world: PlannedWorld;
   before(async function () {
@@ -37,22 +26,9 @@ describe("access simulation: every call a function declares, against the planned
 
   for (const [name, declaration] of Object.entries(DECLARATIONS)) {
     it(`allows every call the ${name} declares, in every account and region of both stacks`, async () => {
-      const requests = declaredRequests(world, declaration).filter(
-        (r) => !(r.action in FIXED_ELSEWHERE),
-      );
+      const requests = declaredRequests(world, declaration);
       assert.ok(requests.length > 0);
       assert.deepEqual(await deniedAmong(requests), []);
-    });
-  }
-
-  for (const [action, reason] of Object.entries(FIXED_ELSEWHERE)) {
-    it(`allows the reconciler's ${action}, which AWS ${reason}`, async function () {
-      const requests = declaredRequests(world, DECLARATIONS.reconciler).filter(
-        (r) => r.action === action,
-      );
-      assert.ok(requests.length > 0);
-      const denied = await deniedAmong(requests);
-      if (denied.length > 0) this.skip();
     });
   }
 

@@ -121,4 +121,53 @@ describe("mock resource state", () => {
     );
     assert.match(options[0].resourceRecordName, /\.iot\.example\.com\.$/);
   });
+
+  // ARN shapes from the Service Authorization Reference's resource types (CloudWatch Logs
+  // `log-group`, CloudWatch `alarm`, EventBridge `rule-on-custom-event-bus`, IoT
+  // `domainconfiguration`) and from SNS's Subscribe API (SubscriptionArn).
+  it("gives a log group AWS's log-group:<name> ARN, without the :* that AWS's API adds", () => {
+    const { state } = stateOf("aws:cloudwatch/logGroup:LogGroup", { name: "/iot-dr/capture" });
+    assert.equal(state.arn, "arn:aws:logs:eu-central-1:222222222222:log-group:/iot-dr/capture");
+  });
+
+  it("gives an alarm an ARN that separates type and name with a colon", () => {
+    const { state } = stateOf("aws:cloudwatch/metricAlarm:MetricAlarm", { name: "health" });
+    assert.equal(state.arn, "arn:aws:cloudwatch:eu-central-1:222222222222:alarm:health");
+  });
+
+  it("puts the bus name in the ARN of a rule on a custom bus, not of one on the default bus", () => {
+    const custom = stateOf("aws:cloudwatch/eventRule:EventRule", {
+      name: "to-stream",
+      eventBusName: "telemetry",
+    });
+    assert.equal(
+      custom.state.arn,
+      "arn:aws:events:eu-central-1:222222222222:rule/telemetry/to-stream",
+    );
+    const standard = stateOf("aws:cloudwatch/eventRule:EventRule", {
+      name: "capture",
+      eventBusName: "default",
+    });
+    assert.equal(standard.state.arn, "arn:aws:events:eu-central-1:222222222222:rule/capture");
+  });
+
+  it("gives a domain configuration an ARN with AWS's id after the name", () => {
+    const { state } = stateOf("aws:iot/domainConfiguration:DomainConfiguration", {
+      name: "devices",
+    });
+    assert.match(
+      String(state.arn),
+      /^arn:aws:iot:eu-central-1:222222222222:domainconfiguration\/devices\/[0-9a-z]+$/,
+    );
+  });
+
+  it("gives a subscription its topic's ARN and a subscription id, in the topic's account", () => {
+    const topic = "arn:aws:sns:us-east-1:111111111111:failover";
+    const { id, state } = stateOf("aws:sns/topicSubscription:TopicSubscription", {
+      topic,
+      protocol: "lambda",
+    });
+    assert.match(String(state.arn), new RegExp(`^${topic}:[0-9a-f-]{36}$`));
+    assert.equal(id, state.arn);
+  });
 });

@@ -58,14 +58,19 @@ export class ApplicationAccessPoint extends pulumi.ComponentResource {
         details: {
           name: NAMES.applicationAccessPoint,
           policy: policyDocument([
+            // Object actions on the access point's objects, listing on the access point
+            // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointPolicyExamples.html).
             {
               sid: "AccountPrincipalsUseObjects",
               principals: { AWS: [`arn:aws:iam::${args.accountId}:root`] },
-              actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"],
-              resources: [
-                this.accessPoint.arn,
-                pulumi.interpolate`${this.accessPoint.arn}/object/*`,
-              ],
+              actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+              resources: [pulumi.interpolate`${this.accessPoint.arn}/object/*`],
+            },
+            {
+              sid: "AccountPrincipalsListObjects",
+              principals: { AWS: [`arn:aws:iam::${args.accountId}:root`] },
+              actions: ["s3:ListBucket"],
+              resources: [this.accessPoint.arn],
             },
           ]),
         },

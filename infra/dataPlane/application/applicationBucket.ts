@@ -118,11 +118,20 @@ export class ApplicationBucket extends pulumi.ComponentResource {
       {
         bucket: this.bucket.id,
         policy: policyDocument([
+          // Object actions are authorized against objects, ListBucket against the bucket
+          // (Service Authorization Reference, Amazon S3): each on its own resource.
           {
-            sid: "DelegateToOwnAccessPoints",
+            sid: "DelegateObjectsToOwnAccessPoints",
             principals: { AWS: [`arn:aws:iam::${args.accountId}:root`] },
-            actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"],
-            resources: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
+            actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            resources: [pulumi.interpolate`${this.bucket.arn}/*`],
+            conditions: { StringEquals: { "s3:DataAccessPointAccount": args.accountId } },
+          },
+          {
+            sid: "DelegateListingToOwnAccessPoints",
+            principals: { AWS: [`arn:aws:iam::${args.accountId}:root`] },
+            actions: ["s3:ListBucket"],
+            resources: [this.bucket.arn],
             conditions: { StringEquals: { "s3:DataAccessPointAccount": args.accountId } },
           },
           {

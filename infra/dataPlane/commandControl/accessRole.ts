@@ -76,6 +76,8 @@ export class CommandControlAccessRole extends pulumi.ComponentResource {
               namedArn("dynamodb", region, account, `table/${NAMES.registryTable}`),
             ),
           },
+          // Thing reads are authorized against things, DescribeCertificate against certificates
+          // (Service Authorization Reference, AWS IoT): each on its own type's ARNs.
           {
             // The command-control health check proves the chain: assume this role, see the table.
             sid: "HealthSeesRegistry",
@@ -90,9 +92,13 @@ export class CommandControlAccessRole extends pulumi.ComponentResource {
               "iot:DescribeThing",
               "iot:ListThingPrincipals",
               "iot:ListThingGroupsForThing",
-              "iot:DescribeCertificate",
             ],
-            resources: [...iot("thing/*"), ...iot("cert/*")],
+            resources: iot("thing/*"),
+          },
+          {
+            sid: "ReadCertificatesForStatus",
+            actions: ["iot:DescribeCertificate"],
+            resources: iot("cert/*"),
           },
         ]),
       },

@@ -200,10 +200,41 @@ describe("application Multi-Region Access Point", () => {
     const details = policy.revealedInputs.details as { name: string; policy: string };
     assert.equal(details.name, "iot-dr-application");
     const { Statement } = JSON.parse(details.policy) as ReturnType<typeof policyOf>;
-    assert.deepEqual(Statement[0].Principal, { AWS: [`arn:aws:iam::${IOT}:root`] });
-    assert.deepEqual(Statement[0].Resource, [
-      mrap.revealedState.arn,
-      `${String(mrap.revealedState.arn)}/object/*`,
+    for (const s of Statement) {
+      assert.deepEqual(s.Principal, { AWS: [`arn:aws:iam::${IOT}:root`] });
+    }
+    // Object actions on the access point's objects, listing on the access point itself: each
+    // action on the resource type S3 authorizes it against (Service Authorization Reference).
+    const grants = Statement.flatMap((s) =>
+      s.Action.map((a: string) => [a, s.Resource] as const),
+    ).sort(([a], [b]) => a.localeCompare(b));
+    const objects = [`${String(mrap.revealedState.arn)}/object/*`];
+    assert.deepEqual(grants, [
+      ["s3:DeleteObject", objects],
+      ["s3:GetObject", objects],
+      ["s3:ListBucket", [mrap.revealedState.arn]],
+      ["s3:PutObject", objects],
+    ]);
+  });
+
+  it("lets this account's access points use the bucket: objects on objects, listing on the bucket", async () => {
+    const report = await ownStack("primary");
+    const [policy] = ofTypeIn(report, "iotdr:app:", "aws:s3/bucketPolicy:BucketPolicy");
+    const [b] = ofTypeIn(report, "iotdr:app:", "aws:s3/bucket:Bucket");
+    const { Statement } = policyOf(policy);
+    const delegated = Statement.filter((s) => s.Effect === "Allow");
+    for (const s of delegated) {
+      assert.deepEqual(s.Condition, { StringEquals: { "s3:DataAccessPointAccount": IOT } });
+    }
+    const grants = delegated
+      .flatMap((s) => s.Action.map((a: string) => [a, s.Resource] as const))
+      .sort(([a], [b]) => a.localeCompare(b));
+    const objects = [`${String(b.revealedState.arn)}/*`];
+    assert.deepEqual(grants, [
+      ["s3:DeleteObject", objects],
+      ["s3:GetObject", objects],
+      ["s3:ListBucket", [b.revealedState.arn]],
+      ["s3:PutObject", objects],
     ]);
   });
 

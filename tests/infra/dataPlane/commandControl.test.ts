@@ -185,6 +185,24 @@ describe("command & control access role in iot-services", () => {
       iot?.Action.every((a) => /^iot:(Describe|List)/.test(a)),
       String(iot?.Action),
     );
-    assert.equal(Statement.length, 3);
+    const certificates = Statement.find((s) => s.Sid === "ReadCertificatesForStatus");
+    assert.deepEqual(certificates?.Action, ["iot:DescribeCertificate"]);
+    // Registry writes, DescribeTable for the health check, thing reads, certificate reads.
+    assert.equal(Statement.length, 4);
+  });
+
+  // Service Authorization Reference, AWS IoT: the thing reads are authorized against `thing`,
+  // DescribeCertificate against `cert`; each gets only its own type's ARNs.
+  it("reads things on thing ARNs and certificates on certificate ARNs, in both regions", async () => {
+    const report = await ownStack("secondary");
+    const { Statement } = policyOf(named(report.resources, "command-control-access-policy"));
+    const arns = (type: string) =>
+      ["eu-west-1", "eu-central-1"].map((r) => `arn:aws:iot:${r}:${IOT}:${type}/*`);
+    const resourcesOf = (action: string) =>
+      Statement.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource ?? []);
+    for (const action of ["iot:DescribeThing", "iot:ListThingPrincipals"]) {
+      assert.deepEqual(resourcesOf(action), arns("thing"), action);
+    }
+    assert.deepEqual(resourcesOf("iot:DescribeCertificate"), arns("cert"));
   });
 });

@@ -5,6 +5,9 @@ import { IOT_ACCOUNT, REGIONS, named, statement, statementsOf } from "./support"
 /** Actions IAM gives no resource type: the only ones allowed on "*". */
 const UNSCOPABLE = new Set([
   "dynamodb:ListStreams",
+  // The Service Authorization Reference lists no resource type for it (its target may be a
+  // certificate or a thing group; neither is authorized).
+  "iot:ListAttachedPolicies",
   "iot:ListThings",
   "iot:ListThingTypes",
   "iot:ListThingGroups",
@@ -70,9 +73,43 @@ for (const [stack, region] of [
     it("gives capture conditional writes on the table and reads of IoT only", async () => {
       const statements = statementsOf(named(await ownStack(stack), "capture-policy"));
       assert.deepEqual(statement(statements, "WriteDesiredState").Resource, [table]);
-      for (const action of statement(statements, "ReadChangedEntities").Action) {
+      const reads = statements.filter((s) => s.Sid?.startsWith("ReadChanged"));
+      assert.ok(reads.length > 0);
+      for (const action of reads.flatMap((s) => s.Action)) {
         assert.match(action, /^iot:(Describe|Get|List)/);
       }
+    });
+
+    // Service Authorization Reference, AWS IoT: each read is authorized against one resource
+    // type, so each type's reads get that type's ARNs and nothing else.
+    it("gives capture each IoT read on the resource type AWS authorizes it against", async () => {
+      const statements = statementsOf(named(await ownStack(stack), "capture-policy"));
+      const iot = (type: string) => `arn:aws:iot:${region}:${IOT_ACCOUNT}:${type}/*`;
+      const resourcesOf = (action: string) =>
+        statements.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource ?? []);
+      assert.deepEqual(resourcesOf("iot:DescribeThing"), [iot("thing")]);
+      assert.deepEqual(resourcesOf("iot:ListThingPrincipals"), [iot("thing")]);
+      assert.deepEqual(resourcesOf("iot:DescribeThingType"), [iot("thingtype")]);
+      assert.deepEqual(resourcesOf("iot:DescribeThingGroup"), [iot("thinggroup")]);
+      assert.deepEqual(resourcesOf("iot:DescribeCertificate"), [iot("cert")]);
+      assert.deepEqual(resourcesOf("iot:GetPolicy"), [iot("policy")]);
+      assert.deepEqual(resourcesOf("iot:ListAttachedPolicies"), ["*"]);
+    });
+
+    // Service Authorization Reference, AWS IoT: AttachThingPrincipal and DetachThingPrincipal
+    // are authorized against the certificate (the thing only through the iot:thingArn
+    // condition key); AttachPolicy and DetachPolicy against the target, a certificate or a thing
+    // group (the reconciler's PolicyTarget); ListAttachedPolicies has no resource type.
+    it("gives the reconciler attachments on the resources AWS authorizes them against", async () => {
+      const statements = statementsOf(named(await ownStack(stack), "reconciler-policy"));
+      const iot = (type: string) => `arn:aws:iot:${region}:${IOT_ACCOUNT}:${type}/*`;
+      const resourcesOf = (action: string) =>
+        statements.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource ?? []);
+      assert.deepEqual(resourcesOf("iot:AttachThingPrincipal"), [iot("cert")]);
+      assert.deepEqual(resourcesOf("iot:DetachThingPrincipal"), [iot("cert")]);
+      assert.deepEqual(resourcesOf("iot:AttachPolicy"), [iot("cert"), iot("thinggroup")]);
+      assert.deepEqual(resourcesOf("iot:DetachPolicy"), [iot("cert"), iot("thinggroup")]);
+      assert.deepEqual(resourcesOf("iot:ListAttachedPolicies"), ["*"]);
     });
 
     it("lets the forwarder put events only on the analytics telemetry buses and read its endpoint id", async () => {
