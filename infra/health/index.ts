@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { partitionOf } from "../arn";
+import { NAMES } from "../names";
 import { StackContext } from "../context";
 import { FailoverRecords } from "../dns/failoverRecords";
 import { apiGatewayLoggingIn } from "./apiGatewayLogging";
@@ -85,6 +86,12 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
     },
     { parent: ctx.in("sharedServices") },
   );
+
+  network.restrictEndpoints({
+    healthInvokeArns: apis.map(({ api }) => api.healthInvokeArn),
+    metricPublisherRoleArn: aggregator.function.role.arn,
+    metricNamespace: NAMES.healthMetricNamespace,
+  });
 
   // ARC spans both regions, so only `primary` holds it; it gates the PRIMARY records only.
   let recordCheckId = aggregator.healthCheck.id;
