@@ -152,6 +152,7 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
       partition,
       iotAccountId: accounts.iotServices,
       topicArn: notifications.topic.arn,
+      topicPolicy: notifications.topicPolicy,
       primaryRegion: primary,
       secondaryRegion: secondary,
       reconnectTopic: config.health.reconnect.topic,

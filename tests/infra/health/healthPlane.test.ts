@@ -310,6 +310,27 @@ describe("fail-over notifications (primary stack)", () => {
     });
   });
 
+  it("subscribes the reconnect function only once the topic policy lets iot-services subscribe", async () => {
+    const report = await ownStack("primary");
+    const policy = ofType(report, "aws:sns/topicPolicy:TopicPolicy")[0];
+    const subscribe = statementsOf(policy.revealedInputs.policy).find((s) =>
+      s.Action.includes("sns:Subscribe"),
+    );
+    assert.deepEqual(subscribe?.Principal, { AWS: [`arn:aws:iam::${ACCOUNTS.iotServices}:root`] });
+    const subscription = ofType(report, "aws:sns/topicSubscription:TopicSubscription").find(
+      (s) => s.revealedInputs.protocol === "lambda",
+    );
+    assert.ok(subscription);
+    // Subscribe from iot-services to a shared-services topic is a cross-account call: SNS
+    // refuses it (AuthorizationError) until the topic policy grants sns:Subscribe, so the
+    // engine must not create the subscription before the policy.
+    assert.notEqual(subscription.account, policy.account);
+    assert.ok(
+      subscription.dependencies?.includes(policy.urn),
+      `the subscription waits for ${policy.urn}; it depends on ${JSON.stringify(subscription.dependencies)}`,
+    );
+  });
+
   it("runs the reconnect function in iot-services us-east-1, invoked by the topic only, publishing to both regions' reconnect topic", async () => {
     const report = await ownStack("primary");
     const fn = ofType(report, "aws:lambda/function:Function").find((f) =>
