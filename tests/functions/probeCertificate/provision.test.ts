@@ -41,42 +41,49 @@ class FakeAws implements ProbeIotPort, SecretWriterPort {
   constructor(existing: string[]) {
     this.principals = [...existing];
   }
-  async createKeysAndCertificate(): Promise<IssuedCertificate> {
+  createKeysAndCertificate(): Promise<IssuedCertificate> {
     this.calls.push("create");
     const arn = certArn(9);
-    return {
+    return Promise.resolve({
       certificateArn: arn,
       certificateId: arn.split("/")[1],
       certificatePem: "-----BEGIN CERTIFICATE-----\nnew\n-----END CERTIFICATE-----\n",
       privateKey: KEY,
-    };
+    });
   }
-  async attachPolicy(policy: string, arn: string) {
+  attachPolicy(policy: string, arn: string): Promise<void> {
     this.calls.push(`attachPolicy ${policy} ${arn}`);
+    return Promise.resolve();
   }
-  async attachThingPrincipal(thing: string, arn: string) {
+  attachThingPrincipal(thing: string, arn: string): Promise<void> {
     this.calls.push(`attachThing ${thing} ${arn}`);
     this.principals.push(arn);
+    return Promise.resolve();
   }
-  async thingPrincipals() {
-    return [...this.principals];
+  thingPrincipals(): Promise<string[]> {
+    return Promise.resolve([...this.principals]);
   }
-  async detachThingPrincipal(thing: string, arn: string) {
+  detachThingPrincipal(thing: string, arn: string): Promise<void> {
     this.calls.push(`detachThing ${thing} ${arn}`);
     this.principals = this.principals.filter((p) => p !== arn);
+    return Promise.resolve();
   }
-  async detachPolicy(policy: string, arn: string) {
+  detachPolicy(policy: string, arn: string): Promise<void> {
     this.calls.push(`detachPolicy ${policy} ${arn}`);
+    return Promise.resolve();
   }
-  async deactivateCertificate(id: string) {
+  deactivateCertificate(id: string): Promise<void> {
     this.calls.push(`deactivate ${id}`);
+    return Promise.resolve();
   }
-  async deleteCertificate(id: string) {
+  deleteCertificate(id: string): Promise<void> {
     this.calls.push(`delete ${id}`);
+    return Promise.resolve();
   }
-  async putSecretString(_id: string, value: string) {
+  putSecretString(_id: string, value: string): Promise<void> {
     this.calls.push("putSecret");
     this.secret = value;
+    return Promise.resolve();
   }
 }
 
@@ -157,7 +164,10 @@ describe("probe certificate provisioning", () => {
         assert.deepEqual(result, { certificateArn: certArn(9), retired: [certArn(1)] });
         const put = secrets.commandCalls(PutSecretValueCommand)[0].args[0].input;
         assert.equal(put.SecretId, REQUEST.secretId);
-        assert.equal(JSON.parse(put.SecretString ?? "{}").privateKey, KEY);
+        assert.equal(
+          (JSON.parse(put.SecretString ?? "{}") as { privateKey?: string }).privateKey,
+          KEY,
+        );
         assert.deepEqual(iot.commandCalls(UpdateCertificateCommand)[0].args[0].input, {
           certificateId: certArn(1).split("/")[1],
           newStatus: "INACTIVE",
