@@ -192,8 +192,8 @@ export async function simulate(
   const lateMs =
     (Number(plan.regions.primary.aggregator.environment.PROBE_TIMEOUT_SECONDS) + 1) * 1000;
   const savedFetch = globalThis.fetch;
-  globalThis.fetch = (async (url: string | URL | Request) => {
-    const target = String(url);
+  const stub = async (url: string | URL | Request): Promise<Response> => {
+    const target = url instanceof Request ? url.url : url.toString();
     if (/^https:\/\/lambda\.[a-z0-9-]+\.amazonaws\.com\//.test(target)) return answer(204, "");
     const planned = apiByUrl.get(target);
     if (!planned) throw new Error(`no planned health API answers ${target}`);
@@ -218,7 +218,8 @@ export async function simulate(
       await time.sleep(lateMs);
     }
     return answer(response.statusCode, response.body);
-  }) as typeof fetch;
+  };
+  globalThis.fetch = stub;
 
   const failures: unknown[] = [];
   try {

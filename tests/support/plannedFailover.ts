@@ -115,7 +115,7 @@ function recordOf(resource: PlannedResource): FailoverRecord & { name: string } 
   return {
     name: String(inputs.name),
     failover: policy.type,
-    healthCheckId: inputs.healthCheckId ? String(inputs.healthCheckId) : undefined,
+    healthCheckId: typeof inputs.healthCheckId === "string" ? inputs.healthCheckId : undefined,
     value: (inputs.records as string[]).join(","),
   };
 }
