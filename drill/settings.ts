@@ -8,8 +8,6 @@ export interface StackSettings {
   iotDomain: string;
   ttlSeconds: number;
   health: {
-    requestIntervalSeconds: number;
-    failureThreshold: number;
     alarmPeriodSeconds: number;
     alarmEvaluationPeriods: number;
     probeTimeoutSeconds: number;
@@ -82,7 +80,12 @@ export function loadStackSettings(file: string): StackSettings {
     ["iot-dr:rtoTargetSeconds", target],
   ] as const) {
     if (!result.success) {
-      const issues = result.error.issues.map((i) => `${[key, ...i.path].join(".")}: ${i.message}`);
+      // An unknown key is reported at the key itself, as the stack config check reports it.
+      const issues = result.error.issues.flatMap((i) =>
+        (i.code === "unrecognized_keys" ? i.keys.map((k) => [...i.path, k]) : [i.path]).map(
+          (path) => `${[key, ...path].join(".")}: ${i.message}`,
+        ),
+      );
       throw new Error(`${file}: ${issues.join("; ")}`);
     }
   }

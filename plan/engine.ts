@@ -26,6 +26,12 @@ export interface PlannedResource {
   custom: boolean;
   /** URN of the provider that manages it, if any. */
   provider: string | null;
+  /**
+   * URNs the engine creates first: the resources its inputs come from and its `dependsOn`
+   * (a component there stands for its children). Deploy-order checks read these. Always set by
+   * {@link planStack}; optional so hand-made records in tests need not list it.
+   */
+  dependencies?: string[];
 }
 
 export interface StackPlan {
@@ -75,6 +81,8 @@ interface MonitorRequest {
   /** Only register requests say; reads are always of custom resources. */
   getCustom?(): boolean;
   getProvidersMap?(): { toObject(): [string, string][] };
+  /** URNs the resource depends on (inputs and dependsOn), as the engine receives them. */
+  getDependenciesList?(): string[];
   /** Outputs the resource marks secret (e.g. an IoT certificate's private key). */
   getAdditionalsecretoutputsList?(): string[];
   /** Register requests carry inputs as `object`, read requests as `properties`. */
@@ -167,6 +175,7 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
       revealedState: revealValue(rawState) as Record<string, unknown>,
       custom: isRead || request.getCustom?.() === true,
       provider: providerRef && !isProvider ? providerRef.split("::").slice(0, -1).join("::") : null,
+      dependencies: [...new Set(request.getDependenciesList?.() ?? [])],
     };
     byUrn.set(urn, record);
     return record;

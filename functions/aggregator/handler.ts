@@ -1,7 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { HealthState, INITIAL_STATE } from "./decision";
 import { CloudWatchMetric, FetchProbe, SYSTEM_CLOCK } from "./ports";
-import { HealthApi, roundsPerMinute, runRounds } from "./rounds";
+import { Clock, HealthApi, roundsPerMinute, runRounds } from "./rounds";
 
 const logger = new Logger({ serviceName: "iot-dr-health-aggregator" });
 
@@ -12,33 +12,38 @@ function env(name: string): string {
 }
 
 /**
- * Carried across warm invocations (reserved concurrency 1 keeps one instance), so the hysteresis
- * spans minutes; a cold start begins healthy and needs `failAfterRounds` rounds to drop.
+ * The scheduled handler of one Lambda instance. Its state is carried across warm invocations
+ * (reserved concurrency 1 keeps one instance), so the hysteresis spans minutes; a cold start
+ * begins healthy and needs `failAfterRounds` rounds to drop. The clock is a parameter so the
+ * fail-over tests run the same handler in virtual time.
  */
-let state: HealthState = INITIAL_STATE;
+export function createHandler(clock: Clock = SYSTEM_CLOCK): () => Promise<void> {
+  let state: HealthState = INITIAL_STATE;
+  return async () => {
+    const intervalSeconds = Number(env("INTERVAL_SECONDS"));
+    const timeoutSeconds = Number(env("PROBE_TIMEOUT_SECONDS"));
+    const apis = JSON.parse(env("HEALTH_APIS")) as HealthApi[];
+    const region = env("AWS_REGION");
+    state = await runRounds(
+      {
+        apis,
+        intervalMs: intervalSeconds * 1000,
+        timeoutMs: timeoutSeconds * 1000,
+        rounds: roundsPerMinute(intervalSeconds, timeoutSeconds),
+      },
+      state,
+      {
+        probe: new FetchProbe(),
+        metric: new CloudWatchMetric(env("METRIC_NAMESPACE"), env("METRIC_NAME"), region),
+        clock,
+        log: (entry) =>
+          entry.healthy
+            ? logger.info("round", { ...entry })
+            : logger.warn("round unhealthy", { ...entry }),
+      },
+    );
+  };
+}
 
 /** Scheduled every minute: several rounds, one metric sample per round. */
-export async function handler(): Promise<void> {
-  const intervalSeconds = Number(env("INTERVAL_SECONDS"));
-  const timeoutSeconds = Number(env("PROBE_TIMEOUT_SECONDS"));
-  const apis = JSON.parse(env("HEALTH_APIS")) as HealthApi[];
-  const region = env("AWS_REGION");
-  state = await runRounds(
-    {
-      apis,
-      intervalMs: intervalSeconds * 1000,
-      timeoutMs: timeoutSeconds * 1000,
-      rounds: roundsPerMinute(intervalSeconds, timeoutSeconds),
-    },
-    state,
-    {
-      probe: new FetchProbe(),
-      metric: new CloudWatchMetric(env("METRIC_NAMESPACE"), env("METRIC_NAME"), region),
-      clock: SYSTEM_CLOCK,
-      log: (entry) =>
-        entry.healthy
-          ? logger.info("round", { ...entry })
-          : logger.warn("round unhealthy", { ...entry }),
-    },
-  );
-}
+export const handler = createHandler();

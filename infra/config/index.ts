@@ -106,12 +106,38 @@ export function parseStackConfig(
   };
 }
 
-/** Reads every `iot-dr:` key of the running stack once and validates it. */
+/** Namespaces the engine owns: keys there configure Pulumi itself, not this program. */
+const ENGINE_NAMESPACES: ReadonlySet<string> = new Set(["pulumi"]);
+
+/**
+ * Keys of the stack config that nothing in this program reads: any namespace but `iot-dr` (and the
+ * engine's own). `aws:` keys configure only the default aws provider, which no resource here uses:
+ * every provider is explicit, built from `iot-dr:accounts` and `iot-dr:regions`.
+ */
+export function foreignConfigKeys(fullKeys: string[]): { key: string; message: string }[] {
+  return fullKeys.flatMap((key) => {
+    const namespace = key.includes(":") ? key.slice(0, key.indexOf(":")) : "";
+    if (namespace === CONFIG_NAMESPACE || ENGINE_NAMESPACES.has(namespace)) return [];
+    const message =
+      namespace === "aws"
+        ? `is not read: every AWS provider here is built from ${CONFIG_NAMESPACE}:accounts and ${CONFIG_NAMESPACE}:regions (the default aws provider is never used); remove the key`
+        : `is not read: this program reads only ${CONFIG_NAMESPACE}: keys; did you mean ${CONFIG_NAMESPACE}:${key.slice(namespace.length + 1)}?`;
+    return [{ key, message }];
+  });
+}
+
+/**
+ * Reads every `iot-dr:` key of the running stack once and validates it. A key of another namespace
+ * is refused too: a misspelt namespace would otherwise drop its settings silently for the defaults.
+ */
 export function loadStackConfig(): StackConfig {
+  const all = pulumi.runtime.allConfig();
+  const foreign = foreignConfigKeys(Object.keys(all));
+  if (foreign.length > 0) throw new ConfigError(foreign);
   const raw: Record<string, unknown> = {};
   const secretKeys = new Set<string>();
   const prefix = `${CONFIG_NAMESPACE}:`;
-  for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+  for (const [fullKey, value] of Object.entries(all)) {
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
     raw[key] = decodeConfigValue(value);

@@ -159,13 +159,9 @@ export const rawConfigSchema = z.strictObject(
     health: z
       .strictObject(
         {
-          // Route 53 allows only these two intervals.
-          requestIntervalSeconds: z
-            .union([z.literal(10), z.literal(30)], {
-              error: expected("10 or 30 (Route 53 intervals)"),
-            })
-            .default(30),
-          failureThreshold: integer("consecutive failures before unhealthy", 1, 10).default(3),
+          // No request interval or failure threshold: the health checks are CLOUDWATCH_METRIC checks,
+          // which have neither (Route 53 API reference, HealthCheckConfig: RequestInterval and
+          // FailureThreshold apply to endpoint checks). Detection is the alarm's period x periods.
           // CLOUDWATCH_METRIC health checks accept standard-resolution alarms only.
           alarmPeriodSeconds: integer("the alarm period in seconds", 60, 86400)
             .refine((value) => value % 60 === 0, {
@@ -220,7 +216,7 @@ export const rawConfigSchema = z.strictObject(
           error: (issue) =>
             unknownKeys(
               issue,
-              "requestIntervalSeconds, failureThreshold, alarmPeriodSeconds, alarmEvaluationPeriods, probeTimeoutSeconds, aggregatorIntervalSeconds, deviceReconnectSeconds, notificationEmail, reconnect, arc",
+              "alarmPeriodSeconds, alarmEvaluationPeriods, probeTimeoutSeconds, aggregatorIntervalSeconds, deviceReconnectSeconds, notificationEmail, reconnect, arc",
             ),
         },
       )

@@ -369,7 +369,8 @@ function defineCommandControl(ctx: StackContext): Record<string, unknown> {
   );
   return {
     commandControlApiId: api.api.id,
-    commandControlInvokeUrl: api.stage.invokeUrl,
+    // The default execute-api URL answers 403 (disabled); callers go through the domain.
+    commandControlInvokeUrl: `https://${domainName}`,
     commandControlFunctionName: handler.function.name,
     commandControlDomainTarget: {
       name: domain.domain.regionalDomainName,

@@ -9,6 +9,11 @@ export interface DeviceReconnectArgs {
   /** iot-services: the account whose IoT Core the devices are connected to. */
   iotAccountId: string;
   topicArn: pulumi.Input<string>;
+  /**
+   * The topic policy that grants this account sns:Subscribe. The topic is in another account, so
+   * SNS refuses the Subscribe call (AuthorizationError) until that policy exists.
+   */
+  topicPolicy: pulumi.Resource;
   primaryRegion: string;
   secondaryRegion: string;
   reconnectTopic: string;
@@ -100,7 +105,10 @@ export class DeviceReconnect extends pulumi.ComponentResource {
     new aws.sns.TopicSubscription(
       `${name}-subscription`,
       { topic: args.topicArn, protocol: "lambda", endpoint: this.function.function.arn },
-      { parent: this, dependsOn: [permission] },
+      // Cross-account Subscribe needs the topic owner's grant first (AWS Knowledge Center,
+      // "resolve IAM errors when adding SNS subscribers": the topic policy must allow the
+      // subscriber's account); the permission lets SNS invoke the function once subscribed.
+      { parent: this, dependsOn: [permission, args.topicPolicy] },
     );
     this.registerOutputs({ functionArn: this.function.function.arn });
   }

@@ -23,6 +23,8 @@ export interface FailoverNotificationsArgs {
  */
 export class FailoverNotifications extends pulumi.ComponentResource {
   public readonly topic: aws.sns.Topic;
+  /** Grants iot-services sns:Subscribe: its subscription must wait for it. */
+  public readonly topicPolicy: aws.sns.TopicPolicy;
   public readonly alarm: aws.cloudwatch.MetricAlarm;
 
   constructor(
@@ -61,7 +63,7 @@ export class FailoverNotifications extends pulumi.ComponentResource {
       { name: "iot-dr-failover", kmsMasterKeyId: key.arn },
       parent,
     );
-    new aws.sns.TopicPolicy(
+    this.topicPolicy = new aws.sns.TopicPolicy(
       `${name}-topic-policy`,
       {
         arn: this.topic.arn,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { policyDocument } from "../iam/policyDocument";
 
 /** Arguments of {@link HealthNetwork}. */
 export interface HealthNetworkArgs {
@@ -9,6 +10,15 @@ export interface HealthNetworkArgs {
   cidrBlock?: string;
   /** Private subnets, one per availability zone. */
   zones?: number;
+}
+
+/** What may pass the interface endpoints: see {@link HealthNetwork.restrictEndpoints}. */
+export interface EndpointUse {
+  /** `arn:...:execute-api:<region>:<account>:<api>/<stage>/GET/health` of each health API. */
+  healthInvokeArns: pulumi.Input<string>[];
+  /** The aggregator's role, the only caller of PutMetricData here. */
+  metricPublisherRoleArn: pulumi.Input<string>;
+  metricNamespace: string;
 }
 
 /**
@@ -31,8 +41,12 @@ export class HealthNetwork extends pulumi.ComponentResource {
   public readonly executeApiEndpoint: aws.ec2.VpcEndpoint;
   public readonly monitoringEndpoint: aws.ec2.VpcEndpoint;
 
+  /** Children are named from it, also those {@link restrictEndpoints} adds later. */
+  private readonly baseName: string;
+
   constructor(name: string, args: HealthNetworkArgs, opts: pulumi.ComponentResourceOptions) {
     super("iotdr:health:HealthNetwork", name, {}, opts);
+    this.baseName = name;
     const parent = { parent: this };
     const cidrBlock = args.cidrBlock ?? "10.80.0.0/24";
 
@@ -112,6 +126,54 @@ export class HealthNetwork extends pulumi.ComponentResource {
       vpcId: this.vpc.id,
       executeApiEndpointId: this.executeApiEndpoint.id,
     });
+  }
+
+  /**
+   * Least-privilege endpoint policies, instead of the default full access: the execute-api
+   * endpoint carries only `GET /health` of the given APIs, the monitoring endpoint only the
+   * aggregator's PutMetricData in its namespace. Separate `VpcEndpointPolicy` resources, because
+   * the health APIs name this endpoint in their own resource policies, so they exist only after it.
+   */
+  restrictEndpoints(use: EndpointUse): void {
+    const parent = { parent: this };
+    new aws.ec2.VpcEndpointPolicy(
+      `${this.baseName}-execute-api-policy`,
+      {
+        vpcEndpointId: this.executeApiEndpoint.id,
+        policy: policyDocument([
+          {
+            sid: "InvokeHealthApisOnly",
+            actions: ["execute-api:Invoke"],
+            // The aggregator calls unsigned (the APIs authorize by aws:SourceVpce), and API
+            // Gateway evaluates an endpoint policy for a request without an Authorization header
+            // as an anonymous caller, so the principal must be "*" (API Gateway developer guide,
+            // "Use VPC endpoint policies for private APIs"). Callers outside this VPC that reach
+            // the endpoint over peering or a VPN are refused by the source VPC.
+            principals: { AWS: ["*"] },
+            resources: use.healthInvokeArns,
+            conditions: { StringEquals: { "aws:SourceVpc": this.vpc.id } },
+          },
+        ]),
+      },
+      parent,
+    );
+    new aws.ec2.VpcEndpointPolicy(
+      `${this.baseName}-monitoring-policy`,
+      {
+        vpcEndpointId: this.monitoringEndpoint.id,
+        policy: policyDocument([
+          {
+            sid: "AggregatorPublishesHealthOnly",
+            actions: ["cloudwatch:PutMetricData"],
+            principals: { AWS: [use.metricPublisherRoleArn] },
+            // PutMetricData has no resource type; the namespace condition is its scope.
+            resources: ["*"],
+            conditions: { StringEquals: { "cloudwatch:namespace": use.metricNamespace } },
+          },
+        ]),
+      },
+      parent,
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { partitionOf } from "../arn";
+import { NAMES } from "../names";
 import { StackContext } from "../context";
 import { FailoverRecords } from "../dns/failoverRecords";
 import { apiGatewayLoggingIn } from "./apiGatewayLogging";
@@ -87,6 +88,12 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
     { parent: ctx.in("sharedServices") },
   );
 
+  network.restrictEndpoints({
+    healthInvokeArns: apis.map(({ api }) => api.healthInvokeArn),
+    metricPublisherRoleArn: aggregator.function.role.arn,
+    metricNamespace: NAMES.healthMetricNamespace,
+  });
+
   // ARC spans both regions, so only `primary` holds it; it gates the PRIMARY records only.
   let recordCheckId = aggregator.healthCheck.id;
   let recoveryControls: RecoveryControls | undefined;
@@ -146,6 +153,7 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
       partition,
       iotAccountId: accounts.iotServices,
       topicArn: notifications.topic.arn,
+      topicPolicy: notifications.topicPolicy,
       primaryRegion: primary,
       secondaryRegion: secondary,
       reconnectTopic: config.health.reconnect.topic,

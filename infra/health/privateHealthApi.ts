@@ -5,7 +5,7 @@ import { NodeFunction } from "../lambda/nodeFunction";
 
 /** Arguments of {@link PrivateHealthApi}. */
 export interface PrivateHealthApiArgs {
-  /** The shared-services `execute-api` interface endpoint: the only way in. */
+  /** The shared-services `execute-api` interface endpoint: the only source the policy admits. */
   vpcEndpointId: pulumi.Input<string>;
   /** Which checks the handler runs (`HEALTH_CHECKS`): iot, app, commandControl, analytics. */
   checks: string[];
@@ -46,6 +46,8 @@ export class PrivateHealthApi extends pulumi.ComponentResource {
   public readonly handler: NodeFunction;
   /** `https://<api>.execute-api.<region>.<suffix>/<stage>/health`. */
   public readonly healthUrl: pulumi.Output<string>;
+  /** The execute-api ARN of `GET /health` on the stage, for the endpoint's policy. */
+  public readonly healthInvokeArn: pulumi.Output<string>;
 
   constructor(name: string, args: PrivateHealthApiArgs, opts: pulumi.ComponentResourceOptions) {
     super("iotdr:health:PrivateHealthApi", name, {}, opts);
@@ -75,7 +77,14 @@ export class PrivateHealthApi extends pulumi.ComponentResource {
       `${name}-api`,
       {
         description: `Private health API of ${name}`,
-        endpointConfiguration: { types: "PRIVATE", vpcEndpointIds: [args.vpcEndpointId] },
+        // No vpcEndpointIds: associating an endpoint only makes API Gateway create the
+        // `{api}-{vpce}.execute-api...` alias names, for endpoints with private DNS off (API
+        // Gateway developer guide, "Associate or disassociate a VPC endpoint with a private REST
+        // API"). The endpoint is in shared-services, another account; what lets it in is the
+        // resource policy's aws:SourceVpce below ("Set up a resource policy for a private API":
+        // VPC endpoints of other accounts are granted there), and the aggregator reaches the
+        // default host name through the endpoint's private DNS.
+        endpointConfiguration: { types: "PRIVATE" },
         // The policy pack knows health APIs by this tag: PRIVATE and aws:SourceVpce, no IAM auth.
         tags: { "iot-dr:api": "health" },
         policy: policyDocument([
@@ -178,6 +187,7 @@ export class PrivateHealthApi extends pulumi.ComponentResource {
       parent,
     );
     this.healthUrl = pulumi.interpolate`${this.stage.invokeUrl}/health`;
+    this.healthInvokeArn = pulumi.interpolate`${this.stage.executionArn}/GET/health`;
     this.registerOutputs({ healthUrl: this.healthUrl, apiId: this.api.id });
   }
 }

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { formatArn } from "../arn";
+import { dnsSuffixOf, formatArn } from "../arn";
 import { policyDocument } from "../iam/policyDocument";
+import { NodeFunction } from "../lambda/nodeFunction";
 import { NAMES } from "../names";
 
 /** Arguments of {@link HealthProbe}. */
@@ -14,20 +15,26 @@ export interface HealthProbeArgs {
 }
 
 /**
- * The identity the health check uses for its MQTT round trip in this region: a thing, a certificate
- * and a policy that lets it connect as that thing and use its own health topic, nothing else.
+ * The identity the health check uses for its MQTT round trip in this region: a thing, a policy that
+ * lets it connect as that thing and use its own health topic, nothing else, and a certificate with
+ * its private key in a KMS-encrypted secret.
  *
- * The key pair comes from CreateKeysAndCertificate (`aws.iot.Certificate` without a CSR). The
- * private key is then in Pulumi state, encrypted by the stack's secrets provider; the CSR path
- * would not avoid that, because the key behind the CSR would have to be generated and held by the
- * program (the tls provider also keeps it in state). It is acceptable because this key unlocks
- * only the probe's own client id and topic, the prober reads it from Secrets Manager at run time
- * (never from a bundle, config or output), and replacing the certificate rotates it.
+ * The key pair is made inside AWS, never by the program: a function of this component calls
+ * CreateKeysAndCertificate and writes the key straight to the secret, and Pulumi only invokes it
+ * (`aws.lambda.Invocation`, lifecycle CRUD), keeping its result (the certificate ARN) in state.
+ * `aws.iot.Certificate` without a CSR would return the key as an output, so into the stack's
+ * state, readable by anyone who can export the stack and only as safe as its secrets provider; a
+ * CSR would need the key generated and held by the program (the tls provider keeps it in state
+ * too). Rotation: `pulumi up --replace` the invocation; the old certificate is retired.
  */
 export class HealthProbe extends pulumi.ComponentResource {
   public readonly thing: aws.iot.Thing;
-  public readonly certificate: aws.iot.Certificate;
+  public readonly policy: aws.iot.Policy;
   public readonly secret: aws.secretsmanager.Secret;
+  /** Issues and retires the probe's certificates. */
+  public readonly issuer: NodeFunction;
+  /** The current certificate: its result is `{certificateArn, retired}`, no key material. */
+  public readonly certificate: aws.lambda.Invocation;
 
   constructor(name: string, args: HealthProbeArgs, opts: pulumi.ComponentResourceOptions) {
     super("iotdr:iot:HealthProbe", name, {}, opts);
@@ -42,8 +49,7 @@ export class HealthProbe extends pulumi.ComponentResource {
       });
 
     this.thing = new aws.iot.Thing(`${name}-thing`, { name: NAMES.probeThing }, parent);
-    this.certificate = new aws.iot.Certificate(`${name}-cert`, { active: true }, parent);
-    const policy = new aws.iot.Policy(
+    this.policy = new aws.iot.Policy(
       `${name}-policy`,
       {
         name: `${NAMES.probeThing}-${args.region}`,
@@ -67,41 +73,92 @@ export class HealthProbe extends pulumi.ComponentResource {
       },
       parent,
     );
-    new aws.iot.PolicyAttachment(
-      `${name}-policy-attachment`,
-      { policy: policy.name, target: this.certificate.arn },
-      parent,
-    );
-    new aws.iot.ThingPrincipalAttachment(
-      `${name}-principal-attachment`,
-      { thing: this.thing.name, principal: this.certificate.arn },
-      parent,
-    );
-
     this.secret = new aws.secretsmanager.Secret(
       `${name}-secret`,
       {
         name: NAMES.probeSecret,
-        description: "iot-dr health probe: certificate and private key of the probe thing",
+        description:
+          "iot-dr health probe: certificate and private key of the probe thing, written by its issuer function",
         kmsKeyId: args.kmsKeyArn,
         recoveryWindowInDays: 7,
       },
       parent,
     );
-    new aws.secretsmanager.SecretVersion(
-      `${name}-secret-value`,
+
+    this.issuer = new NodeFunction(
+      `${name}-issuer`,
       {
-        secretId: this.secret.id,
-        secretString: pulumi.secret(
-          pulumi.jsonStringify({
-            clientId: NAMES.probeThing,
-            topic: NAMES.probeTopic,
-            certificatePem: this.certificate.certificatePem,
-            privateKey: this.certificate.privateKey,
-          }),
-        ),
+        code: "probeCertificate",
+        description: "Issues the health probe's certificate into its secret; retires old ones",
+        statements: [
+          {
+            // CreateKeysAndCertificate has no resource type: "*" is the only resource it takes.
+            sid: "IssueCertificate",
+            actions: ["iot:CreateKeysAndCertificate"],
+            resources: ["*"],
+          },
+          {
+            sid: "FindProbeCertificates",
+            actions: ["iot:ListThingPrincipals"],
+            resources: [this.thing.arn],
+          },
+          {
+            // Certificate ARNs carry only an id, so no narrower pattern exists; the function only
+            // ever names the certificate it issued and those attached to the probe thing.
+            sid: "AttachAndRetireProbeCertificates",
+            actions: [
+              "iot:AttachPolicy",
+              "iot:DetachPolicy",
+              "iot:AttachThingPrincipal",
+              "iot:DetachThingPrincipal",
+              "iot:UpdateCertificate",
+              "iot:DeleteCertificate",
+            ],
+            resources: [iotArn("cert/*")],
+          },
+          {
+            sid: "WriteProbeSecret",
+            actions: ["secretsmanager:PutSecretValue"],
+            resources: [this.secret.arn],
+          },
+          {
+            // Secrets Manager encrypts a new value with the caller's rights on the key:
+            // GenerateDataKey and Decrypt (Secrets Manager user guide, "Permissions for the KMS
+            // key"), through Secrets Manager and for this secret only.
+            sid: "EncryptProbeSecret",
+            actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+            resources: [args.kmsKeyArn],
+            conditions: {
+              StringEquals: {
+                "kms:ViaService": `secretsmanager.${args.region}.${dnsSuffixOf(args.region)}`,
+                "kms:EncryptionContext:SecretARN": this.secret.arn,
+              },
+            },
+          },
+        ],
+        timeoutSeconds: 60,
       },
       parent,
+    );
+
+    this.certificate = new aws.lambda.Invocation(
+      `${name}-certificate`,
+      {
+        functionName: this.issuer.function.name,
+        input: pulumi.jsonStringify({
+          thingName: this.thing.name,
+          policyName: this.policy.name,
+          secretId: this.secret.arn,
+          clientId: NAMES.probeThing,
+          topic: NAMES.probeTopic,
+        }),
+        // Invoked on delete too, so a destroyed stack leaves no certificate attached to the
+        // thing or the policy (IoT refuses to delete either while a certificate is attached).
+        lifecycleScope: "CRUD",
+      },
+      // A replacement's delete retires every certificate of the thing: it must run before the
+      // new invocation issues one, not after.
+      { parent: this, deleteBeforeReplace: true },
     );
     this.registerOutputs({ secretArn: this.secret.arn, thingName: this.thing.name });
   }

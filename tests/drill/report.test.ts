@@ -1,4 +1,7 @@
 import { strict as assert } from "assert";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 import { rtoBudget } from "../../infra/health/budget";
 import { connectedSvg } from "../../drill/plot";
 import { resultsTable } from "../../drill/report";
@@ -8,10 +11,45 @@ describe("drill settings and report", () => {
   it("reads the stack file's health and dns settings with the config schema's defaults", () => {
     const settings = drillSettings([]);
     assert.equal(settings.stack.ttlSeconds, 60);
-    assert.equal(settings.stack.health.requestIntervalSeconds, 10);
+    assert.equal(settings.stack.health.probeTimeoutSeconds, 5);
     // Not in Pulumi.primary.yaml: the schema's default applies.
     assert.equal(settings.stack.health.aggregatorIntervalSeconds, 10);
     assert.deepEqual([settings.devices, settings.scale], [50, 20]);
+    // A value that differs from the default shows the file is read, not the defaults.
+    const dir = mkdtempSync(join(tmpdir(), "drill-"));
+    try {
+      const file = join(dir, "Pulumi.primary.yaml");
+      writeFileSync(
+        file,
+        readFileSync("Pulumi.primary.yaml", "utf8").replace(
+          "probeTimeoutSeconds: 5",
+          "probeTimeoutSeconds: 7",
+        ),
+      );
+      assert.equal(drillSettings(["--stack", file]).stack.health.probeTimeoutSeconds, 7);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a stack file whose health settings carry a key nothing reads", () => {
+    const dir = mkdtempSync(join(tmpdir(), "drill-"));
+    try {
+      const file = join(dir, "Pulumi.primary.yaml");
+      writeFileSync(
+        file,
+        readFileSync("Pulumi.primary.yaml", "utf8").replace(
+          "probeTimeoutSeconds: 5",
+          "probeTimeoutSeconds: 5\n    failureThreshold: 3",
+        ),
+      );
+      assert.throws(
+        () => drillSettings(["--stack", file]),
+        /iot-dr:health.failureThreshold: is not a known key/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses a bad flag, naming it and the range", () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parseStackConfig } from "../../infra/config";
+import { ConfigError, foreignConfigKeys, parseStackConfig } from "../../infra/config";
+import { configSchema } from "../../infra/config/schema";
 import { validRawConfig, withValue } from "../support/config";
 
 const SECRET = new Set(["accounts"]);
@@ -34,8 +35,6 @@ describe("stack config", () => {
   it("fills the health settings Route 53 and CloudWatch would otherwise default", () => {
     const config = parseStackConfig(validRawConfig(), SECRET, DEFAULTS);
     assert.deepEqual(config.health, {
-      requestIntervalSeconds: 30,
-      failureThreshold: 3,
       alarmPeriodSeconds: 60,
       alarmEvaluationPeriods: 1,
       probeTimeoutSeconds: 5,
@@ -167,13 +166,20 @@ describe("stack config", () => {
       /other than dns.iotDomain/,
     ],
     ["dns.ttlSeconds", 0, "iot-dr:dns.ttlSeconds", /whole number from 1 to 86400, got 0/],
+    // A CLOUDWATCH_METRIC health check has no request interval and no failure threshold (Route 53
+    // API reference, HealthCheckConfig): keys that nothing reads are refused, not ignored.
     [
       "health.requestIntervalSeconds",
-      15,
+      10,
       "iot-dr:health.requestIntervalSeconds",
-      /10 or 30.*got 15/,
+      /not a known key: expected only alarmPeriodSeconds/,
     ],
-    ["health.failureThreshold", 11, "iot-dr:health.failureThreshold", /from 1 to 10, got 11/],
+    [
+      "health.failureThreshold",
+      3,
+      "iot-dr:health.failureThreshold",
+      /not a known key: expected only alarmPeriodSeconds/,
+    ],
     [
       "health.alarmPeriodSeconds",
       30,
@@ -325,6 +331,88 @@ describe("stack config", () => {
     assert.match(
       error.message,
       /invalid stack config \(2 problems\):\n {2}iot-dr:role: .*\n {2}iot-dr:dns.ttlSeconds: /,
+    );
+  });
+});
+
+describe("no config key is silently ignored", () => {
+  /** Every object schema inside `schema`, with its dotted path, through defaults and pipes. */
+  function objectsOf(schema: unknown, path = "iot-dr"): [string, Record<string, unknown>][] {
+    const def = (schema as { _zod: { def: Record<string, unknown> } })._zod.def;
+    const inner = (s: unknown, p = path) => objectsOf(s, p);
+    switch (def.type) {
+      case "object":
+        return [
+          [path, def],
+          ...Object.entries(def.shape as Record<string, unknown>).flatMap(([key, value]) =>
+            inner(value, `${path}.${key}`),
+          ),
+        ];
+      case "default":
+      case "prefault":
+      case "optional":
+      case "nullable":
+      case "readonly":
+        return inner(def.innerType);
+      case "pipe":
+        return [...inner(def.in), ...inner(def.out)];
+      case "record":
+        return inner(def.valueType, `${path}.*`);
+      case "union":
+        return (def.options as unknown[]).flatMap((option) => inner(option));
+      default:
+        return [];
+    }
+  }
+
+  it("refuses unknown keys in every object of the schema (each is strict)", () => {
+    const objects = objectsOf(configSchema);
+    assert.ok(objects.length >= 8, `found only ${objects.length} objects`);
+    for (const [path, def] of objects) {
+      const catchall = (def.catchall as { _zod?: { def: { type: string } } } | undefined)?._zod;
+      assert.equal(catchall?.def.type, "never", `${path} accepts unknown keys`);
+    }
+  });
+
+  it("refuses an unknown key at every level, naming it and the keys it expects", () => {
+    for (const [path, expected] of [
+      ["retries", /expected only role, regions/],
+      ["regions.tertiary", /expected only primary, secondary/],
+      ["accounts.iotServices.region", /expected only id, deployRoleArn, externalId/],
+      ["dns.ttl", /expected only hostedZoneId/],
+      ["health.interval", /expected only alarmPeriodSeconds/],
+      ["health.reconnect.qos", /expected only topic, displaceSessions/],
+      ["health.arc.cluster", /expected only enabled/],
+      ["iotPlane.trail", /expected only organizationTrailArn, sweepSchedule/],
+    ] as const) {
+      const problems = problemsOf(withValue(validRawConfig(), path, 1));
+      const problem = problems.find((p) => p.key === `iot-dr:${path}`);
+      assert.ok(problem, `${path}: no problem names it; got ${JSON.stringify(problems)}`);
+      assert.match(problem.message, /is not a known key/);
+      assert.match(problem.message, expected);
+    }
+  });
+
+  it("refuses keys outside the iot-dr namespace, which this program never reads", () => {
+    assert.deepEqual(
+      foreignConfigKeys([
+        "iot-dr:role",
+        "iot-dr:health",
+        "pulumi:tags",
+        "aws:region",
+        "iotdr:role",
+      ]),
+      [
+        {
+          key: "aws:region",
+          message:
+            "is not read: every AWS provider here is built from iot-dr:accounts and iot-dr:regions (the default aws provider is never used); remove the key",
+        },
+        {
+          key: "iotdr:role",
+          message: "is not read: this program reads only iot-dr: keys; did you mean iot-dr:role?",
+        },
+      ],
     );
   });
 });

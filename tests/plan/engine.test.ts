@@ -100,6 +100,17 @@ describe("offline engine", () => {
       );
     });
 
+    it("records each resource's dependencies: the resources its inputs come from and its dependsOn", () => {
+      const topic = plan.resources.find((r) => r.name === "dep-topic");
+      const queue = plan.resources.find((r) => r.name === "dep-queue");
+      const inner = plan.resources.find((r) => r.name === "outer-inner-queue");
+      assert.ok(topic && queue && inner);
+      assert.ok(queue.dependencies?.includes(topic.urn), "the input's resource");
+      // dependsOn a component waits for the component's children too.
+      assert.ok(queue.dependencies?.includes(inner.urn), "dependsOn the component's children");
+      assert.deepEqual(topic.dependencies, []);
+    });
+
     it("places a resource by the provider it inherits from its ancestors", () => {
       const queue = plan.resources.find((r) => r.type === "aws:sqs/queue:Queue");
       assert.ok(queue);

@@ -25,6 +25,9 @@ export const DEVICE_ROUTES = [
 
 export const STAGE_NAME = "v1";
 
+/** Only the custom domain serves the API. */
+const DEFAULT_ENDPOINT_DISABLED = true;
+
 /** Access log fields (JSON, one line per request) that an incident review needs. */
 const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: "$context.requestId",
@@ -62,9 +65,11 @@ export class DeviceApi extends pulumi.ComponentResource {
         name: "iot-dr-devices",
         description: "Onboard, suspend, resume and decommission IoT devices",
         endpointConfiguration: { types: "REGIONAL" },
-        // Callers use the custom domain, whose record fails over; the default endpoint stays
-        // open for the health checks of each region.
-        disableExecuteApiEndpoint: false,
+        // Callers use the custom domain, whose record fails over. The default execute-api host
+        // would be a second way in, past the failover record: disabled, it answers 403
+        // (API Gateway developer guide, "Disable the default endpoint for REST APIs"). Nothing
+        // calls it: the C&C health check reaches iot-services through STS, not through this API.
+        disableExecuteApiEndpoint: DEFAULT_ENDPOINT_DISABLED,
       },
       parent,
     );
@@ -187,6 +192,8 @@ export class DeviceApi extends pulumi.ComponentResource {
         // A new deployment whenever the routes change; otherwise the stage serves the old ones.
         triggers: {
           routes: createHash("sha256").update(JSON.stringify(DEVICE_ROUTES)).digest("hex"),
+          // The default endpoint setting takes effect only with a stage update (same guide).
+          defaultEndpoint: DEFAULT_ENDPOINT_DISABLED ? "disabled" : "enabled",
         },
       },
       { parent: this, dependsOn: integrations },

@@ -19,6 +19,16 @@ for (const [stack, region] of [
       assert.deepEqual(api.revealedInputs.endpointConfiguration, { types: "REGIONAL" });
     });
 
+    it("answers only on its custom domain: the default execute-api endpoint is disabled", async () => {
+      const report = await ownStack(stack);
+      const [api] = ofTypeIn(report, "iotdr:cc:", "aws:apigateway/restApi:RestApi");
+      // With a custom domain in front, the default host name is a second way in that bypasses
+      // the domain's TLS policy and the failover record (API Gateway: disableExecuteApiEndpoint).
+      assert.equal(api.revealedInputs.disableExecuteApiEndpoint, true);
+      const [domain] = ofTypeIn(report, "iotdr:cc:", "aws:apigateway/domainName:DomainName");
+      assert.equal(domain.revealedInputs.domainName, "api.iot.example.com");
+    });
+
     it("requires IAM authorization and request validation on every method of every route", async () => {
       const report = await ownStack(stack);
       const methods = ofTypeIn(report, "iotdr:cc:", "aws:apigateway/method:Method");

@@ -18,6 +18,11 @@ interface PolicyStatement {
   Condition?: Record<string, Record<string, string>>;
 }
 
+const resourcesOf = (statement: PolicyStatement): string[] => {
+  const resource = (statement as unknown as { Resource?: string | string[] }).Resource;
+  return resource === undefined ? [] : ([] as string[]).concat(resource);
+};
+
 const statementsOf = (policy: unknown): PolicyStatement[] =>
   (JSON.parse(String(policy)) as { Statement: PolicyStatement[] }).Statement;
 
@@ -68,10 +73,10 @@ for (const [stack, region] of [
       );
     });
 
-    it("makes every health API PRIVATE, bound to that endpoint, in its own account and region", async () => {
+    it("makes every health API PRIVATE in its own account and region, with no association to another account's endpoint", async () => {
       const report = await ownStack(stack);
-      const endpointId = idOf(named(report, "aws:ec2/vpcEndpoint:VpcEndpoint", "-execute-api"));
-      assert.match(endpointId, /^vpce-[0-9a-f]{17}$/);
+      const endpoint = named(report, "aws:ec2/vpcEndpoint:VpcEndpoint", "-execute-api");
+      assert.match(idOf(endpoint), /^vpce-[0-9a-f]{17}$/);
       const apis = ofType(report, "aws:apigateway/restApi:RestApi");
       assert.deepEqual(
         apis.map((api) => api.account).sort(),
@@ -79,11 +84,54 @@ for (const [stack, region] of [
       );
       for (const api of apis) {
         assert.equal(api.region, region);
-        assert.deepEqual(api.revealedInputs.endpointConfiguration, {
-          types: "PRIVATE",
-          vpcEndpointIds: [endpointId],
-        });
+        assert.notEqual(api.account, endpoint.account);
+        // vpcEndpointIds only makes API Gateway create `{api}-{vpce}` alias names for endpoints
+        // with private DNS off; access comes from the resource policy's aws:SourceVpce (next
+        // test), and the aggregator calls the default host name through private DNS.
+        assert.deepEqual(api.revealedInputs.endpointConfiguration, { types: "PRIVATE" });
       }
+      assert.equal(endpoint.revealedInputs.privateDnsEnabled, true);
+    });
+
+    it("lets the execute-api endpoint carry only GET /health of the region's three health APIs", async () => {
+      const report = await ownStack(stack);
+      const endpoint = named(report, "aws:ec2/vpcEndpoint:VpcEndpoint", "-execute-api");
+      const policies = ofType(report, "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy").filter(
+        (p) => p.revealedInputs.vpcEndpointId === idOf(endpoint),
+      );
+      assert.equal(policies.length, 1, "one endpoint policy on the execute-api endpoint");
+      assert.equal(policies[0].account, ACCOUNTS.sharedServices);
+      const healthArns = ofType(report, "aws:apigateway/restApi:RestApi")
+        .map((api) => `arn:aws:execute-api:${region}:${api.account}:${idOf(api)}/v1/GET/health`)
+        .sort();
+      assert.equal(healthArns.length, 3);
+      const statements = statementsOf(policies[0].revealedInputs.policy);
+      assert.ok(statements.length > 0);
+      for (const statement of statements) {
+        assert.equal(statement.Effect, "Allow");
+        assert.deepEqual(statement.Action, ["execute-api:Invoke"]);
+      }
+      assert.deepEqual(statements.flatMap((s) => resourcesOf(s)).sort(), healthArns);
+    });
+
+    it("lets the monitoring endpoint carry only the aggregator's PutMetricData in the health namespace", async () => {
+      const report = await ownStack(stack);
+      const endpoint = named(report, "aws:ec2/vpcEndpoint:VpcEndpoint", "-monitoring");
+      const policies = ofType(report, "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy").filter(
+        (p) => p.revealedInputs.vpcEndpointId === idOf(endpoint),
+      );
+      assert.equal(policies.length, 1, "one endpoint policy on the monitoring endpoint");
+      const role = named(report, "aws:iam/role:Role", "health-aggregator-fn-role");
+      const statements = statementsOf(policies[0].revealedInputs.policy);
+      assert.equal(statements.length, 1);
+      const [statement] = statements;
+      assert.equal(statement.Effect, "Allow");
+      assert.deepEqual(statement.Action, ["cloudwatch:PutMetricData"]);
+      assert.deepEqual(statement.Principal, { AWS: [role.revealedState.arn] });
+      assert.deepEqual(resourcesOf(statement), ["*"]);
+      assert.deepEqual(statement.Condition, {
+        StringEquals: { "cloudwatch:namespace": "IoTDR/Health" },
+      });
     });
 
     it("allows execute-api:Invoke only from that endpoint and denies every other source", async () => {
@@ -260,6 +308,27 @@ describe("fail-over notifications (primary stack)", () => {
     assert.deepEqual(publish?.Condition, {
       StringEquals: { "aws:SourceAccount": ACCOUNTS.sharedServices },
     });
+  });
+
+  it("subscribes the reconnect function only once the topic policy lets iot-services subscribe", async () => {
+    const report = await ownStack("primary");
+    const policy = ofType(report, "aws:sns/topicPolicy:TopicPolicy")[0];
+    const subscribe = statementsOf(policy.revealedInputs.policy).find((s) =>
+      s.Action.includes("sns:Subscribe"),
+    );
+    assert.deepEqual(subscribe?.Principal, { AWS: [`arn:aws:iam::${ACCOUNTS.iotServices}:root`] });
+    const subscription = ofType(report, "aws:sns/topicSubscription:TopicSubscription").find(
+      (s) => s.revealedInputs.protocol === "lambda",
+    );
+    assert.ok(subscription);
+    // Subscribe from iot-services to a shared-services topic is a cross-account call: SNS
+    // refuses it (AuthorizationError) until the topic policy grants sns:Subscribe, so the
+    // engine must not create the subscription before the policy.
+    assert.notEqual(subscription.account, policy.account);
+    assert.ok(
+      subscription.dependencies?.includes(policy.urn),
+      `the subscription waits for ${policy.urn}; it depends on ${JSON.stringify(subscription.dependencies)}`,
+    );
   });
 
   it("runs the reconnect function in iot-services us-east-1, invoked by the topic only, publishing to both regions' reconnect topic", async () => {

@@ -33,6 +33,14 @@ class Inner extends pulumi.ComponentResource {
 
 const outer = new Outer("outer", { providers: { aws: providers.beijing } });
 
+// Dependencies the engine must record: one from an input, one from dependsOn.
+const topic = new aws.sns.Topic("dep-topic", {}, { provider: providers.tokyo });
+new aws.sqs.Queue(
+  "dep-queue",
+  { name: topic.name },
+  { provider: providers.tokyo, dependsOn: [outer] },
+);
+
 export const perProvider = Object.fromEntries(
   Object.entries(providers).map(([key, provider]) => [
     key,
