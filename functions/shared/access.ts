@@ -7,6 +7,7 @@
  * Templates (resources, roles, context values) are ARNs with placeholders:
  * - `{partition}`, `{region}`, `{account}`, `{dnsSuffix}`: where the function runs; `{region}` is
  *   the region the call goes to when the call names `regions`.
+ * - `{event.NAME}`: a field of the event a deploy-time invocation (`aws.lambda.Invocation`) sends.
  * - `{env.NAME}`: an environment variable of the function; `{env.NAME[,]}` a comma-separated list
  *   and `{env.NAME[].field}` a JSON array's field, each making one call per value.
  * - `{accountOf:ARN}`, `{inRegion:ARN}` (the ARN in the call's region), `{queueArn:URL}`.

@@ -432,7 +432,42 @@ const SCENARIOS: Record<string, Scenario> = {
     answer: (scope) => reconnectAnswer(scope),
     expect: ["iot:Publish", "iot:SearchIndex", "iot:DeleteConnection"],
   },
+
+  "the probe certificate issuer, invoked by an update that retires the old certificate": {
+    declaration: DECLARATIONS["probe certificate issuer"],
+    // The event Pulumi's Invocation sends (lifecycle CRUD adds `tf`), from the planned input.
+    events: (scope) => [{ ...scope.event, tf: { action: "update" } }],
+    answer: (scope) => probeIssuerAnswer(scope),
+    expect: [
+      "iot:CreateKeysAndCertificate",
+      "iot:AttachPolicy",
+      "iot:AttachThingPrincipal",
+      "secretsmanager:PutSecretValue",
+      "iot:ListThingPrincipals",
+      "iot:DetachThingPrincipal",
+      "iot:DetachPolicy",
+      "iot:UpdateCertificate",
+      "iot:DeleteCertificate",
+    ],
+  },
 };
+
+function probeIssuerAnswer(scope: TemplateScope): Answer {
+  const cert = (id: string) => `arn:aws:iot:${scope.region}:${scope.account}:cert/${id}`;
+  return (client, command, input) => {
+    if (command === "CreateKeysAndCertificate") {
+      return {
+        certificateArn: cert(CERT_ID),
+        certificateId: CERT_ID,
+        certificatePem: "-----BEGIN CERTIFICATE-----",
+        keyPair: { PrivateKey: "-----BEGIN RSA PRIVATE KEY-----" },
+      };
+    }
+    if (command === "ListThingPrincipals")
+      return { principals: [cert(CERT_ID), cert("b".repeat(64))] };
+    return defaultAnswer(client, command, input);
+  };
+}
 
 function alarm(NewStateValue: string, OldStateValue: string) {
   const message = { AlarmName: "iot-dr-primary", NewStateValue, OldStateValue };

@@ -56,6 +56,7 @@ export interface Caller {
   partition: string;
   dnsSuffix: string;
   env: Record<string, string>;
+  event?: Record<string, string>;
   role: Planned;
   fn?: PlannedFunction;
 }
@@ -71,6 +72,7 @@ export function callersOf(world: PlannedWorld, declaration: AccessDeclaration): 
       partition: fn.partition,
       dnsSuffix: fn.dnsSuffix,
       env: fn.env,
+      event: fn.event,
       role: fn.role,
       fn,
     }));
@@ -101,6 +103,7 @@ export function functionCallers(world: PlannedWorld): Caller[] {
     partition: fn.partition,
     dnsSuffix: fn.dnsSuffix,
     env: fn.env,
+    event: fn.event,
     role: fn.role,
     fn,
   }));
@@ -192,6 +195,7 @@ export function scopeOf(world: PlannedWorld, caller: Caller): TemplateScope {
     account: caller.account,
     dnsSuffix: caller.dnsSuffix,
     env: caller.env,
+    event: caller.event,
     lookup: (name, arg, scope) => {
       const need = (): string => {
         if (!arg) throw new Error(`{${name}} needs an argument`);
@@ -354,8 +358,62 @@ function accountOf(principal: SimulatedPrincipal): string {
  */
 const MRAP_OBJECT = /^arn:[\w-]+:s3::\d{12}:accesspoint\/[^/]+\.mrap\/object\//;
 
+/**
+ * iam-simulate 0.1.173 drops request context keys whose variable part follows a colon (it matches
+ * only `/` variables such as `aws:PrincipalTag/x`), so a `kms:EncryptionContext:<key>` condition
+ * could never match. Such conditions (StringEquals and StringLike, the operators the plan uses) are judged
+ * here against the request's context and removed when they hold; one that does not hold keeps
+ * the statement from matching, as AWS would.
+ */
+function withEncryptionContextJudged<T>(policy: T, context: Record<string, string | string[]>): T {
+  if (!policy) return policy;
+  const copy = JSON.parse(JSON.stringify(policy)) as { Statement?: unknown };
+  const statements = [copy.Statement ?? []].flat() as {
+    Condition?: Record<string, Record<string, string | string[]>>;
+  }[];
+  for (const statement of statements) {
+    for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
+      for (const [key, expected] of Object.entries(keys)) {
+        if (!/^kms:EncryptionContext:/i.test(key)) continue;
+        if (operator !== "StringEquals" && operator !== "StringLike") {
+          throw new Error(`${operator} on ${key}: teach withEncryptionContextJudged`);
+        }
+        const sent = Object.entries(context).find(([k]) => k.toLowerCase() === key.toLowerCase());
+        const holds =
+          sent !== undefined &&
+          [expected]
+            .flat()
+            .some((value) =>
+              operator === "StringEquals"
+                ? value === String(sent[1])
+                : globMatch(value, String(sent[1])),
+            );
+        delete keys[key];
+        if (!holds) keys["aws:PrincipalArn"] = "arn:aws:iam::000000000000:role/encryption-context";
+      }
+    }
+  }
+  return copy as T;
+}
+
+/** IAM's StringLike: `*` any run of characters, `?` one character. */
+function globMatch(pattern: string, value: string): boolean {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${body}$`).test(value);
+}
+
 /** Runs AWS's evaluation of one request. */
 export async function simulate(call: SimulatedCall): Promise<SimulationOutcome> {
+  const identityPolicies =
+    call.principal.kind === "anonymous"
+      ? []
+      : call.principal.identityPolicies.map((p) => ({
+          ...p,
+          policy: withEncryptionContextJudged(p.policy, call.context),
+        }));
   const simulation = {
     request: {
       principal: call.principal.kind === "anonymous" ? anonymousPrincipal : call.principal.arn,
@@ -363,10 +421,10 @@ export async function simulate(call: SimulatedCall): Promise<SimulationOutcome> 
       resource: { resource: call.resource, accountId: call.resourceAccount },
       contextVariables: call.context,
     },
-    identityPolicies: call.principal.kind === "anonymous" ? [] : call.principal.identityPolicies,
+    identityPolicies,
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    resourcePolicy: call.resourcePolicy,
+    resourcePolicy: withEncryptionContextJudged(call.resourcePolicy, call.context),
   };
   if (MRAP_OBJECT.test(call.resource)) {
     // Given as already validated: the unsafe path reads the policy's name from its metadata.

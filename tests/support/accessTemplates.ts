@@ -16,6 +16,8 @@ export interface TemplateScope {
   account: string;
   dnsSuffix: string;
   env: Record<string, string>;
+  /** The event a deploy-time invocation sends the function (`{event.NAME}`). */
+  event?: Record<string, string>;
   /** Extra bindings, e.g. `keyRegion` once a KMS key is resolved. */
   bindings?: Record<string, string>;
   /** Facts of the deployment: `pairRegions`, `function`, `vpcEndpoint`, `executeApi`, ... */
@@ -76,6 +78,11 @@ function valuesOf(token: string, scope: TemplateScope): string[] {
     }
   }
   if (name.startsWith("env.")) return envValues(name.slice(4), scope.env);
+  if (name.startsWith("event.")) {
+    const value = scope.event?.[name.slice(6)];
+    if (!value) throw new Error(`the declaration names event field ${name.slice(6)}, not sent`);
+    return [value];
+  }
   if (!scope.lookup) throw new Error(`template token {${token}} needs the deployment's facts`);
   const found = scope.lookup(name, arg, scope);
   return Array.isArray(found) ? found : [found];

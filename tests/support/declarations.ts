@@ -4,6 +4,7 @@ import { CAPTURE_ACCESS } from "../../functions/capture/access";
 import { COMMAND_CONTROL_ACCESS } from "../../functions/commandControl/access";
 import { FORWARDER_ACCESS } from "../../functions/forwarder/access";
 import { HEALTH_ACCESS } from "../../functions/health/access";
+import { PROBE_CERTIFICATE_ACCESS } from "../../functions/probeCertificate/access";
 import { RECONCILER_ACCESS, SWEEP_MACHINE_ACCESS } from "../../functions/reconciler/access";
 import { RECONNECT_ACCESS } from "../../functions/reconnect/access";
 import { AccessDeclaration } from "../../functions/shared/access";
@@ -19,4 +20,5 @@ export const DECLARATIONS: Record<string, AccessDeclaration> = {
   reconciler: RECONCILER_ACCESS,
   "sweep state machine": SWEEP_MACHINE_ACCESS,
   reconnect: RECONNECT_ACCESS,
+  "probe certificate issuer": PROBE_CERTIFICATE_ACCESS,
 };

@@ -38,6 +38,8 @@ export interface PlannedFunction extends Planned {
   dnsSuffix: string;
   arn: string;
   env: Record<string, string>;
+  /** The event a planned `aws:lambda/invocation:Invocation` sends it at deploy, if any. */
+  event: Record<string, string>;
   role: Planned;
 }
 
@@ -135,9 +137,25 @@ export class PlannedWorld {
         dnsSuffix: dnsSuffixOf(region),
         arn: str(state.arn),
         env: { ...(env ?? {}) },
+        event: this.invocationInputOf(str(state.name), fn.stack),
         role,
       };
     });
+  }
+
+  /** The input of the deploy-time invocation of a function (by name), as string fields. */
+  private invocationInputOf(functionName: string, stack: string): Record<string, string> {
+    const invocation = this.ofType("aws:lambda/invocation:Invocation").find(
+      (i) => i.stack === stack && str(i.resource.revealedInputs.functionName) === functionName,
+    );
+    if (!invocation) return {};
+    const input = JSON.parse(str(invocation.resource.revealedInputs.input)) as Record<
+      string,
+      unknown
+    >;
+    return Object.fromEntries(
+      Object.entries(input).filter(([, v]) => typeof v === "string") as [string, string][],
+    );
   }
 
   functionsOf(code: string): PlannedFunction[] {
@@ -380,7 +398,9 @@ export class PlannedWorld {
   secretNamed(name: string, account: string, region: string): Planned {
     const found = this.ofType("aws:secretsmanager/secret:Secret").find(
       (s) =>
-        str(s.resource.revealedInputs.name) === name &&
+        // Callers name a secret by its name or its ARN, as Secrets Manager accepts both.
+        (str(s.resource.revealedInputs.name) === name ||
+          str(s.resource.revealedState.arn) === name) &&
         s.resource.account === account &&
         s.resource.region === region,
     );
@@ -463,6 +483,42 @@ export class PlannedWorld {
     return str(byId.resource.revealedState.arn);
   }
 
+  /**
+   * A certificate issued at deploy by a function the plan invokes (`aws.lambda.Invocation`) that
+   * writes it into the secret and attaches the policy its input names; undefined otherwise. Its
+   * ARN exists only once issued, so it stands as `cert/<issued>`.
+   */
+  private certificateIssuedInto(
+    name: string,
+    account: string,
+    region: string,
+  ): { certificateArn: string; policies: NamedPolicy[] } | undefined {
+    const secret = this.ofType("aws:secretsmanager/secret:Secret").find(
+      (s) =>
+        str(s.resource.revealedInputs.name) === name &&
+        s.resource.account === account &&
+        s.resource.region === region,
+    );
+    if (!secret) return undefined;
+    const secretArn = str(secret.resource.revealedState.arn);
+    const issuer = this.functions().find(
+      (f) => f.account === account && f.region === region && f.event.secretId === secretArn,
+    );
+    if (!issuer) return undefined;
+    const policyName = issuer.event.policyName;
+    const policy = this.ofType("aws:iot/policy:Policy").find(
+      (p) =>
+        str(p.resource.revealedInputs.name) === policyName &&
+        p.resource.account === account &&
+        p.resource.region === region,
+    );
+    if (!policy) throw new Error(`${issuer.resource.name} attaches ${policyName}, not planned`);
+    return {
+      certificateArn: `arn:${issuer.partition}:iot:${region}:${account}:cert/issued`,
+      policies: [{ name: policyName, policy: policyOf(policy.resource.revealedInputs.policy) }],
+    };
+  }
+
   /** The IoT policies attached to the certificate whose PEM a secret holds. */
   iotPoliciesOfCertificateInSecret(
     name: string,
@@ -472,6 +528,8 @@ export class PlannedWorld {
     certificateArn: string;
     policies: NamedPolicy[];
   } {
+    const issued = this.certificateIssuedInto(name, account, region);
+    if (issued) return issued;
     const value = JSON.parse(this.secretValue(name, account, region)) as {
       certificatePem?: string;
     };

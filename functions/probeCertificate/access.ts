@@ -1,0 +1,33 @@
+/** The AWS calls of the probe certificate issuer (see functions/shared/access.ts). */
+import type { AccessDeclaration } from "../shared/access";
+
+const IOT = "arn:{partition}:iot:{region}:{account}";
+/** Certificates are named by an id AWS makes up: the one it issues, or one found on the thing. */
+const CERT = `${IOT}:cert/<certificateId>`;
+
+/** Invoked by Pulumi at deploy with the probe's names in its event, never with key material. */
+export const PROBE_CERTIFICATE_ACCESS: AccessDeclaration = {
+  runsAs: { lambda: "probeCertificate" },
+  calls: [
+    { action: "iot:CreateKeysAndCertificate", resource: "*", why: "no resource type in IAM" },
+    { action: "iot:AttachPolicy", resource: CERT, why: "authorized on the target certificate" },
+    { action: "iot:AttachThingPrincipal", resource: CERT },
+    { action: "iot:ListThingPrincipals", resource: `${IOT}:thing/{event.thingName}` },
+    { action: "iot:DetachThingPrincipal", resource: CERT, why: "retires older certificates" },
+    { action: "iot:DetachPolicy", resource: CERT },
+    { action: "iot:UpdateCertificate", resource: CERT },
+    { action: "iot:DeleteCertificate", resource: CERT },
+    { action: "secretsmanager:PutSecretValue", resource: "{event.secretId}" },
+    {
+      // Secrets Manager encrypts the new value with the secret's customer managed key as the
+      // caller (Secrets Manager user guide, "Secret encryption and decryption").
+      action: "kms:GenerateDataKey",
+      resource: { kmsKeyOf: { secret: "{event.secretId}" } },
+      by: "implied",
+      context: {
+        "kms:ViaService": "secretsmanager.{region}.{dnsSuffix}",
+        "kms:EncryptionContext:SecretARN": "{event.secretId}",
+      },
+    },
+  ],
+};
