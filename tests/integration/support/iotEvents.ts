@@ -46,6 +46,9 @@ export class IotEventTap {
   private readonly thingVersions = new Map<string, number>();
   /** Messages published on topics no capture rule selects, or that a WHERE clause dropped. */
   readonly unselected: string[] = [];
+  /** When set, every event is stamped with this time: calls that land in one second, for sure. */
+  pinnedAt?: number;
+  private now = () => this.pinnedAt ?? Date.now();
 
   constructor(private readonly options: TapOptions) {}
 
@@ -65,7 +68,7 @@ export class IotEventTap {
         const before = api ? await this.before(api, input) : undefined;
         try {
           const result = await next(args);
-          if (api) await this.after(api, input, result.output as Input, before, roleArn);
+          if (api) await this.after(api, input, result.output as unknown as Input, before, roleArn);
           return result;
         } catch (error) {
           // CloudTrail records failed calls too, with their error code.
@@ -79,16 +82,23 @@ export class IotEventTap {
 
   private async before(api: string, input: Input): Promise<Input | undefined> {
     const { observer } = this.options;
+    const plain = (out: object) => out as unknown as Input;
     switch (api) {
       case "DeleteThing":
-        return observer.send(new DescribeThingCommand({ thingName: input.thingName as string }));
+        return plain(
+          await observer.send(new DescribeThingCommand({ thingName: input.thingName as string })),
+        );
       case "DeleteThingGroup":
-        return observer.send(
-          new DescribeThingGroupCommand({ thingGroupName: input.thingGroupName as string }),
+        return plain(
+          await observer.send(
+            new DescribeThingGroupCommand({ thingGroupName: input.thingGroupName as string }),
+          ),
         );
       case "DeleteThingType":
-        return observer.send(
-          new DescribeThingTypeCommand({ thingTypeName: input.thingTypeName as string }),
+        return plain(
+          await observer.send(
+            new DescribeThingTypeCommand({ thingTypeName: input.thingTypeName as string }),
+          ),
         );
       case "RemoveThingFromThingGroup":
         return this.membershipIds(input);
@@ -121,7 +131,7 @@ export class IotEventTap {
     roleArn: string,
   ): Promise<void> {
     const { observer, account } = this.options;
-    const base = () => ({ eventId: randomUUID(), timestamp: Date.now(), accountId: account });
+    const base = () => ({ eventId: randomUUID(), timestamp: this.now(), accountId: account });
     switch (api) {
       case "CreateThing":
       case "UpdateThing": {
@@ -177,11 +187,17 @@ export class IotEventTap {
         const type =
           api === "DeleteThingType"
             ? before!
-            : await observer.send(new DescribeThingTypeCommand({ thingTypeName }));
+            : ((await observer.send(
+                new DescribeThingTypeCommand({ thingTypeName }),
+              )) as unknown as Input);
         const props = (type.thingTypeProperties ?? {}) as Input;
         const meta = (type.thingTypeMetadata ?? {}) as Input;
         const operation =
-          { CreateThingType: "created", DeprecateThingType: "updated" }[api] ?? "deleted";
+          api === "CreateThingType"
+            ? "created"
+            : api === "DeprecateThingType"
+              ? "updated"
+              : "deleted";
         this.publish(`$aws/events/thingType/${thingTypeName}/${operation}`, {
           eventType: "THING_TYPE_EVENT",
           ...base(),
@@ -202,11 +218,17 @@ export class IotEventTap {
         const group =
           api === "DeleteThingGroup"
             ? before!
-            : await observer.send(new DescribeThingGroupCommand({ thingGroupName }));
+            : ((await observer.send(
+                new DescribeThingGroupCommand({ thingGroupName }),
+              )) as unknown as Input);
         const props = (group.thingGroupProperties ?? {}) as Input;
         const meta = (group.thingGroupMetadata ?? {}) as Input;
         const operation =
-          { CreateThingGroup: "created", UpdateThingGroup: "updated" }[api] ?? "deleted";
+          api === "CreateThingGroup"
+            ? "created"
+            : api === "UpdateThingGroup"
+              ? "updated"
+              : "deleted";
         this.publish(`$aws/events/thingGroup/${thingGroupName}/${operation}`, {
           eventType: "THING_GROUP_EVENT",
           ...base(),
@@ -254,7 +276,7 @@ export class IotEventTap {
 
   /** The MQTT message through every capture rule that selects it. */
   private publish(topic: string, payload: Input): void {
-    const now = Date.now();
+    const now = this.now();
     const selected = this.rules
       .map((rule) => applyRule(rule, topic, payload, now))
       .filter((out) => out !== undefined);
@@ -271,7 +293,7 @@ export class IotEventTap {
   ): void {
     if (!CAPTURED_IOT_CALLS.includes(eventName)) return;
     const { region, account } = this.options;
-    const time = isoSeconds(Date.now());
+    const time = isoSeconds(this.now());
     const roleName = roleArn.slice(roleArn.lastIndexOf("/") + 1);
     // What CloudTrail keeps of a response: never a private key.
     const response = responseElements
