@@ -3,6 +3,7 @@
  * "Different" compares the entity's content only, so a reconciler's echo (the other region's state
  * applied here, seen again as an event) finds the same content and dies out.
  */
+import { formatArn, partitionOf } from "../../infra/arn";
 import type { Clock } from "../shared/clock";
 import { identityOf, keys } from "../shared/entities";
 import {
@@ -40,9 +41,11 @@ export interface CaptureResult {
 
 export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<CaptureResult[]> {
   let changes: Change[];
+  let account: string | undefined;
   if (isCloudTrailEvent(event)) {
     if (isEcho(event, deps.reconcilerRoleArn)) return [{ outcome: "echo" }];
     changes = changesOfCloudTrail(event);
+    account = event.account ?? event.detail.recipientAccountId;
   } else if (isRulePayload(event)) {
     changes = changesOfRulePayload(event);
   } else {
@@ -52,11 +55,66 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
   }
   const results: CaptureResult[] = [];
   for (const change of changes) {
+    const readAt = deps.clock.now();
     const desired = change.lookup ? await lookup(change.lookup, deps.iot) : change.desired;
     if (desired) await ensureDependencies(change, deps);
-    results.push({ key: change.key, outcome: await write(change, desired ?? null, deps) });
+    const ordered =
+      account === undefined
+        ? change
+        : {
+            ...change,
+            // CloudTrail times are whole seconds, so two calls of one second tie. In this region,
+            // the time capture read the state orders them (a read sees every call before it);
+            // a state carried by the event itself dates from the call.
+            sourceVersion: change.sourceVersion ?? (change.lookup ? readAt : change.version),
+          };
+    const reread = account === undefined ? undefined : rereadOf(change, account, deps);
+    results.push({ key: change.key, outcome: await write(ordered, desired ?? null, deps, reread) });
   }
   return results;
+}
+
+/** What IoT holds now for a change whose event carried the state (attachments, deletes, ...). */
+type Reread = () => Promise<{ desired: Record<string, unknown> | null; sourceVersion: number }>;
+
+function rereadOf(change: Change, account: string, deps: CaptureDeps): Reread | undefined {
+  const arn = (resource: string) =>
+    formatArn({
+      partition: partitionOf(deps.region),
+      service: "iot",
+      region: deps.region,
+      account,
+      resource,
+    });
+  const id = identityOf(change.key);
+  const current = async (): Promise<Record<string, unknown> | null> => {
+    switch (id.kind) {
+      case "policy":
+        return lookup({ type: "policy", policyName: id.policyName }, deps.iot);
+      case "certificate":
+        return lookup({ type: "certificate", certificateId: id.certificateId }, deps.iot);
+      case "policyAttachment":
+        return (await deps.iot.policyAttached(
+          id.policyName,
+          arn(`${id.target.type}/${id.target.id}`),
+        ))
+          ? { policyName: id.policyName, target: id.target }
+          : null;
+      case "principalAttachment":
+        return (await deps.iot.principalAttached(id.thingName, arn(`cert/${id.certificateId}`)))
+          ? { thingName: id.thingName, certificateId: id.certificateId }
+          : null;
+      default:
+        return null;
+    }
+  };
+  if (!["policy", "certificate", "policyAttachment", "principalAttachment"].includes(id.kind)) {
+    return undefined;
+  }
+  return async () => {
+    const sourceVersion = deps.clock.now();
+    return { desired: await current(), sourceVersion };
+  };
 }
 
 /**
@@ -130,6 +188,7 @@ async function write(
   change: Change,
   desired: Record<string, unknown> | null,
   deps: CaptureDeps,
+  reread?: Reread,
 ): Promise<Outcome> {
   const now = deps.clock.now();
   const candidate: RegistryItem = {
@@ -151,6 +210,16 @@ async function write(
       current.sourceRegion === deps.region &&
       current.sourceVersion !== undefined &&
       candidate.sourceVersion !== undefined;
+    // Same region, same time, different state: the event cannot say which came last, IoT can.
+    if (
+      reread &&
+      sameRegionCounter &&
+      candidate.version === current.version &&
+      candidate.sourceVersion! <= current.sourceVersion!
+    ) {
+      const now = await reread();
+      return write({ ...change, sourceVersion: now.sourceVersion }, now.desired, deps);
+    }
     if (sameRegionCounter && candidate.sourceVersion! <= current.sourceVersion!) return "stale";
     if (candidate.version <= current.version) {
       // The region's own counter says newer although the clock has not moved: bump the version.

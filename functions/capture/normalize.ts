@@ -44,10 +44,13 @@ export interface RulePayload {
 export interface CloudTrailEvent {
   source: string;
   "detail-type": string;
+  /** The account the event happened in (EventBridge envelope). */
+  account?: string;
   time?: string;
   detail: {
     eventName: string;
     eventTime?: string;
+    recipientAccountId?: string;
     errorCode?: string;
     userIdentity?: { sessionContext?: { sessionIssuer?: { arn?: string } } };
     requestParameters?: Record<string, unknown> | null;

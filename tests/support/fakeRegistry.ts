@@ -448,6 +448,10 @@ export class FakeIot implements ReconcilerIotPort {
           s ? { thingName, shadowName, state: structuredClone(s.state) } : null,
         );
       },
+      policyAttached: (policyName, targetArn) =>
+        Promise.resolve(!!this.attachments.get(policyName)?.has(targetArn)),
+      principalAttached: (thingName, principalArn) =>
+        Promise.resolve(!!this.things.get(thingName)?.principals.has(principalArn)),
     };
   }
 
