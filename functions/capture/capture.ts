@@ -191,6 +191,11 @@ async function write(
   reread?: Reread,
 ): Promise<Outcome> {
   const now = deps.clock.now();
+  const current = await deps.table.get(change.key);
+  // Capture owns the fields it reads from IoT. Other fields of a live item were set by another
+  // writer (the command & control API's links from a thing to its certificates, groups and
+  // policy): they are kept, so an echo of the API's own change is "unchanged", not a rewrite.
+  if (desired && current?.desired && !current.deleted) desired = { ...current.desired, ...desired };
   const candidate: RegistryItem = {
     pk: change.key,
     kind: change.kind,
@@ -203,7 +208,6 @@ async function write(
     sourceVersion: change.sourceVersion,
   };
   if (candidate.deleted) candidate.expiresAt = tombstoneExpiry(now);
-  const current = await deps.table.get(change.key);
   if (current) {
     if (sameContent(current, candidate)) return "unchanged";
     const sameRegionCounter =
