@@ -297,6 +297,9 @@ export class FakeIot implements ReconcilerIotPort {
         this.memberships.add(`${c.input.thingGroupName}|${c.input.thingName}`);
         return;
       case "RemoveThingFromThingGroup":
+        // As IoT (and moto) answer: the thing and the group must exist.
+        if (!this.things.has(c.input.thingName!) || !this.groups.has(c.input.thingGroupName!))
+          fail("ResourceNotFoundException");
         this.memberships.delete(`${c.input.thingGroupName}|${c.input.thingName}`);
         return;
       case "RegisterCertificateWithoutCA": {

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { ServiceDeps, route } from "../../../functions/commandControl/service";
+import { identityOf } from "../../../functions/shared/entities";
 import { FakeRegistry } from "./fakeRegistry";
 import { CSR_PEM, validOnboard } from "./requests";
 
@@ -161,11 +162,13 @@ describe("command & control request validation", () => {
       "membership#plant-7|sensor-0001",
       "membership#temperature|sensor-0001",
       "policy#device-telemetry",
-      `policyAttachment#device-telemetry|${certificateId}`,
-      `principalAttachment#sensor-0001|${certificateId}`,
+      `policyAttachment#device-telemetry|cert/${certificateId}`,
+      `principalAttachment#sensor-0001|cert/${certificateId}`,
       "thing#sensor-0001",
     ]);
     for (const item of registry.items.values()) {
+      // The reconcilers parse every key the API writes.
+      assert.equal(identityOf(item.pk).kind, item.kind);
       assert.equal(item.version, 1_800_000_000_000);
       assert.equal(item.updatedBy, "api:eu-west-1");
       assert.doesNotMatch(JSON.stringify(item), /PRIVATE KEY/);

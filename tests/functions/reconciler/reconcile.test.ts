@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { captureEvent } from "../../../functions/capture/capture";
 import type { CloudTrailEvent, RulePayload } from "../../../functions/capture/normalize";
 import type { DeadLetter } from "../../../functions/reconciler/dlq";
+import type { ReconcilerIotPort } from "../../../functions/reconciler/iot";
 import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import type { RegistryItem } from "../../../functions/shared/registryItem";
@@ -215,6 +216,53 @@ describe("reconciler", () => {
     );
     assert.equal(iot.certs.size, 0);
     assert.equal(iot.things.size, 0);
+  });
+
+  it("converges tombstones of a thing and its memberships in one batch, whichever delete lands first", async () => {
+    const table = new FakeTable();
+    const { iot, letters } = secondary(table);
+    iot.things.set("dev-1", { type: null, attributes: {}, version: 1, principals: new Set() });
+    const groups = ["g1", "g2", "g3"];
+    for (const g of groups) {
+      iot.groups.set(g, { parent: null, description: null, attributes: {}, version: 1 });
+      iot.memberships.add(`${g}|dev-1`);
+    }
+    const tombstone = (pk: string, kind: RegistryItem["kind"]): RegistryItem => ({
+      pk,
+      kind,
+      version: 9,
+      updatedAt: "",
+      updatedBy: "api:eu-west-1",
+      deleted: true,
+      desired: null,
+    });
+    const items = [
+      tombstone("thing#dev-1", "thing"),
+      ...groups.map((g) => tombstone(`membership#${g}|dev-1`, "membership")),
+    ];
+    for (const item of items) await table.putIfNewer(item);
+    // The removals land after the thing's delete, which ended the memberships already.
+    const slowRemovals: ReconcilerIotPort = {
+      read: (id, place, deleting) => iot.read(id, place, deleting),
+      listNames: () => iot.listNames(),
+      send: async (c) => {
+        if (c.api === "RemoveThingFromThingGroup") await new Promise((r) => setTimeout(r, 5));
+        return iot.send(c);
+      },
+    };
+    const report = await new Reconciler({
+      iot: slowRemovals,
+      table,
+      dlq: { send: (l) => Promise.resolve(void letters.push(l)) },
+      pacer: unpaced,
+      place: iot.place,
+      clock: manualClock(),
+      maxConcurrency: 4,
+    }).reconcileAll(items, true);
+    assert.deepEqual(letters, []);
+    assert.equal(report.converged, items.length);
+    assert.equal(iot.things.size, 0);
+    assert.equal(iot.memberships.size, 0);
   });
 
   it("sends an entity that cannot converge to the DLQ with its key", async () => {
