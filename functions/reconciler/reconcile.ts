@@ -218,6 +218,9 @@ export class Reconciler {
           await this.convergeDependencies(item, depth);
           continue;
         }
+        // Deleting, and something the plan touches went away meanwhile (deletes of one batch run
+        // concurrently; DeleteThing also ends the thing's memberships): read again, plan the rest.
+        if (name === "ResourceNotFoundException" && item.deleted) continue;
         if (!RETRY_AFTER_READ.has(name)) break;
         // IoT is eventually consistent after detaches and under contention: back off, re-read.
         await clock.sleep(100 * 2 ** attempt);
