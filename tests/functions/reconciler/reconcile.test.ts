@@ -265,6 +265,21 @@ describe("reconciler", () => {
     assert.equal(iot.memberships.size, 0);
   });
 
+  it("dead-letters an item whose key it cannot read and converges the rest of the batch", async () => {
+    const { table, items } = await capturedItems(onboarding);
+    const { iot, letters, reconciler } = secondary(table);
+    const malformed: RegistryItem = { ...items[0], pk: "principalAttachment#dev-1|c1" };
+    await table.putIfNewer(malformed);
+    const report = await reconciler().reconcileAll([malformed, ...items], true);
+    assert.deepEqual(report.deadLettered, [malformed.pk]);
+    assert.deepEqual(
+      letters.map((l) => l.key),
+      [malformed.pk],
+    );
+    assert.match(letters[0].reason, /expected <kind>#<id>/);
+    assert.deepEqual(iot.snapshot(), expected);
+  });
+
   it("sends an entity that cannot converge to the DLQ with its key", async () => {
     const table = new FakeTable();
     const { iot, letters, reconciler } = secondary(table);
