@@ -109,7 +109,22 @@ export class Reconciler {
       if (current && this.deps.recent?.has(current)) report.converged += 1;
       else if (current) latest.set(pk, current);
     });
-    items = [...latest.values()];
+    items = [];
+    for (const item of latest.values()) {
+      // One item no reader can parse must not hold back the batch (nor, through retries, the
+      // stream): it goes to the DLQ with the parser's reason, the others converge.
+      try {
+        identityOf(item.pk);
+        items.push(item);
+      } catch (error) {
+        await this.deps.dlq.send({
+          key: item.pk,
+          version: item.version,
+          reason: (error as Error).message,
+        });
+        report.deadLettered.push(item.pk);
+      }
+    }
     const record = async (item: RegistryItem) => {
       try {
         const outcome = await this.once(item, blind, 0);
