@@ -107,6 +107,13 @@ describe("the health probe's identity stays in its region (moto)", function () {
     for (const [i, r] of world.regions.entries()) {
       certificates.set(r.name, await deployProbe(r, probes[i]));
     }
+    for (const r of world.regions) {
+      // The capture rules' WHERE drops the probe's registry events before they cost an invocation.
+      assert.ok(
+        r.tap.unselected.includes(`$aws/events/thing/${NAMES.probeThing}/created`),
+        `${r.name}: a capture rule selected the probe thing's event`,
+      );
+    }
     await world.settle();
     for (const r of world.regions) await r.sweep();
     await world.settle();

@@ -127,7 +127,10 @@ async function buildFleet(r: RegionHarness) {
 
 async function assertConverged(world: World, from: RegionHarness, to: RegionHarness) {
   const source = await snapshot(from.direct);
-  const entities = Object.values(source).reduce((n, kind) => n + Object.keys(kind).length, 0);
+  const entities = Object.values(source as unknown as Record<string, object>).reduce(
+    (n: number, kind) => n + Object.keys(kind).length,
+    0,
+  );
   assert.ok(entities > 0, "the source region has nothing to compare");
   assert.deepEqual(await snapshot(to.direct), relocate(source, to.name));
   for (const r of world.regions) assert.deepEqual(await r.deadLetters(), [], `${r.name} DLQ`);

@@ -114,6 +114,19 @@ describe("command & control request validation", () => {
       bent((b) => (b.policy = { name: "p", version: 2 })),
       "policy.version",
     ],
+    // Names the platform keeps for its own objects, which the registry never replicates.
+    ["a name the platform reserves", bent((b) => (b.name = "iot-dr-health-probe")), "name"],
+    ["a thing type the platform reserves", bent((b) => (b.thingType = "iot-dr-x")), "thingType"],
+    [
+      "a group the platform reserves",
+      bent((b) => (b.groups = ["plant-7", "iot-dr-x"])),
+      "groups[1]",
+    ],
+    [
+      "a policy the platform reserves",
+      bent((b) => (b.policy = { name: "iot-dr-health-probe-eu-west-1" })),
+      "policy.name",
+    ],
   ];
 
   for (const [what, body, field] of badBodies) {

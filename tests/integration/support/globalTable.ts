@@ -14,7 +14,6 @@ import {
   DescribeTableCommand,
   PutItemCommand,
   UpdateTimeToLiveCommand,
-  type AttributeValue,
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
 import {
@@ -243,14 +242,14 @@ export class GlobalTableBridge {
       await target.ddb.send(
         new DeleteItemCommand({
           TableName: target.tableName,
-          Key: d.Keys as Record<string, AttributeValue>,
+          Key: d.Keys,
         }),
       );
     } else {
       await target.ddb.send(
         new PutItemCommand({
           TableName: target.tableName,
-          Item: d.NewImage as Record<string, AttributeValue>,
+          Item: d.NewImage,
         }),
       );
     }

@@ -21,7 +21,7 @@ import {
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { CAPTURE_RULES } from "../../../infra/iotPlane/captureRules";
 import { CAPTURED_IOT_CALLS } from "../../../infra/iotPlane/cloudTrailCapture";
-import { applyRule, parseRule } from "./ruleSql";
+import { applyRule, parseRule } from "../../support/ruleSql";
 
 type Input = Record<string, unknown>;
 
