@@ -13,6 +13,7 @@ import {
   type RegistryItem,
 } from "../shared/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
+import { isReservedIdentity } from "../shared/reserved";
 import type { CaptureIotPort } from "./iot";
 import {
   changesOfCloudTrail,
@@ -32,7 +33,11 @@ export interface CaptureDeps {
   clock: Clock;
 }
 
-export type Outcome = "written" | "unchanged" | "stale" | "echo";
+/**
+ * `reserved`: a platform object of this region (see shared/reserved.ts); `unused`: a certificate
+ * nothing replicated uses yet.
+ */
+export type Outcome = "written" | "unchanged" | "stale" | "echo" | "reserved" | "unused";
 
 export interface CaptureResult {
   key?: string;
@@ -55,6 +60,17 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
   }
   const results: CaptureResult[] = [];
   for (const change of changes) {
+    const id = identityOf(change.key);
+    if (isReservedIdentity(id)) {
+      results.push({ key: change.key, outcome: "reserved" });
+      continue;
+    }
+    // A certificate enters the registry with its first replicated attachment (see
+    // ensureDependencies), so one used only by reserved objects, the health probe's, never does.
+    if (id.kind === "certificate" && !(await deps.table.get(change.key))) {
+      results.push({ key: change.key, outcome: "unused" });
+      continue;
+    }
     const readAt = deps.clock.now();
     const desired = change.lookup ? await lookup(change.lookup, deps.iot) : change.desired;
     if (desired) await ensureDependencies(change, deps);

@@ -118,12 +118,9 @@ export function onboardWrites(request: OnboardRequest, ctx: WriteContext): Regis
       condition: { kind: "newer" },
     },
     {
-      item: item(
-        ctx,
-        "principalAttachment",
-        keys.principalAttachment(request.name, certId),
-        { ...principalAttachment },
-      ),
+      item: item(ctx, "principalAttachment", keys.principalAttachment(request.name, certId), {
+        ...principalAttachment,
+      }),
       condition: { kind: "newer" },
     },
     {

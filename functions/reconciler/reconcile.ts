@@ -9,6 +9,7 @@ import type { Clock } from "../shared/clock";
 import { identityOf, type Identity } from "../shared/entities";
 import type { RegistryItem } from "../shared/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
+import { isReservedIdentity } from "../shared/reserved";
 import {
   blindCreate,
   ConvergenceError,
@@ -114,8 +115,10 @@ export class Reconciler {
       // One item no reader can parse must not hold back the batch (nor, through retries, the
       // stream): it goes to the DLQ with the parser's reason, the others converge.
       try {
-        identityOf(item.pk);
-        items.push(item);
+        // The other region's platform objects (its health probe) are never applied here, and
+        // this region's own are never deleted on their account.
+        if (isReservedIdentity(identityOf(item.pk))) report.converged += 1;
+        else items.push(item);
       } catch (error) {
         await this.deps.dlq.send({
           key: item.pk,

@@ -73,6 +73,8 @@ async function capturedItems(
 ): Promise<{ table: FakeTable; items: RegistryItem[] }> {
   const table = new FakeTable();
   const primary = new FakeIot({ region: "eu-west-1", account: ACCOUNT });
+  // The primary's IoT holds the certificate the events register, as capture finds it on lookup.
+  primary.certs.set(CERT, { pem: PEM, status: "ACTIVE" });
   const deps = {
     table,
     iot: primary.lookups(),

@@ -276,7 +276,7 @@ async function region(
                 lookups: sdkCaptureIot(reconcilerClients.iot, reconcilerClients.data),
                 pacer: unpaced,
                 reconciler: () => new Reconciler(deps),
-                region: name,
+                place,
                 now: () => Date.now(),
               });
             }),
