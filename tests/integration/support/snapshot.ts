@@ -63,77 +63,101 @@ async function shadowState(clients: Clients, thingName: string, shadowName?: str
   }
 }
 
-/** The registry of one region; names for which `skip` is true are left out. */
-export async function snapshot(
-  clients: Clients,
-  skip: (name: string) => boolean = () => false,
-): Promise<RegistrySnapshot> {
+/** Entries built concurrently (moto serves calls in parallel), keyed in sorted order. */
+async function byName<T>(names: string[], read: (name: string) => Promise<T>) {
+  const values = await Promise.all(names.map(read));
+  return Object.fromEntries(
+    names.map((n, i) => [n, values[i]] as const).sort(([a], [b]) => a.localeCompare(b)),
+  );
+}
+
+/** The registry of one region. */
+export async function snapshot(clients: Clients): Promise<RegistrySnapshot> {
   const { iot } = clients;
-  const snap: RegistrySnapshot = {
-    thingTypes: {},
-    thingGroups: {},
-    things: {},
-    certificates: {},
-    policies: {},
+  const [types, groups, things, certificates, policies] = await Promise.all([
+    iot.send(new ListThingTypesCommand({})),
+    iot.send(new ListThingGroupsCommand({})),
+    iot.send(new ListThingsCommand({ maxResults: 250 })),
+    iot.send(new ListCertificatesCommand({ pageSize: 250 })),
+    iot.send(new ListPoliciesCommand({ pageSize: 250 })),
+  ]);
+  const certArns = new Map(
+    (certificates.certificates ?? []).map((c) => [c.certificateId!, c.certificateArn!]),
+  );
+  const [thingTypes, thingGroups, thingsByName, certs, policyDocs] = await Promise.all([
+    byName(
+      (types.thingTypes ?? []).map((t) => t.thingTypeName!),
+      async (thingTypeName) => {
+        const d = await iot.send(new DescribeThingTypeCommand({ thingTypeName }));
+        return {
+          description: d.thingTypeProperties?.thingTypeDescription ?? null,
+          searchable: [...(d.thingTypeProperties?.searchableAttributes ?? [])].sort(),
+          deprecated: d.thingTypeMetadata?.deprecated ?? false,
+        };
+      },
+    ),
+    byName(
+      (groups.thingGroups ?? []).map((g) => g.groupName!),
+      async (thingGroupName) => {
+        const d = await iot.send(new DescribeThingGroupCommand({ thingGroupName }));
+        return {
+          parent: d.thingGroupMetadata?.parentGroupName ?? null,
+          description: d.thingGroupProperties?.thingGroupDescription ?? null,
+          attributes: d.thingGroupProperties?.attributePayload?.attributes ?? {},
+        };
+      },
+    ),
+    byName(
+      (things.things ?? []).map((t) => t.thingName!),
+      async (thingName) => {
+        const [d, inGroups, principals, classic, named] = await Promise.all([
+          iot.send(new DescribeThingCommand({ thingName })),
+          iot.send(new ListThingGroupsForThingCommand({ thingName })),
+          iot.send(new ListThingPrincipalsCommand({ thingName })),
+          shadowState(clients, thingName),
+          clients.data.send(new ListNamedShadowsForThingCommand({ thingName })),
+        ]);
+        // moto lists deleted named shadows too: only readable ones count.
+        const namedStates = await byName(named.results ?? [], (shadowName) =>
+          shadowState(clients, thingName, shadowName),
+        );
+        const shadows: Record<string, unknown> = classic ? { $classic: classic } : {};
+        for (const [name, state] of Object.entries(namedStates)) if (state) shadows[name] = state;
+        return {
+          type: d.thingTypeName ?? null,
+          attributes: d.attributes ?? {},
+          groups: (inGroups.thingGroups ?? []).map((g) => g.groupName!).sort(),
+          principals: [...(principals.principals ?? [])].sort(),
+          shadows,
+        };
+      },
+    ),
+    byName([...certArns.keys()], async (certificateId) => {
+      const [d, attached] = await Promise.all([
+        iot.send(new DescribeCertificateCommand({ certificateId })),
+        iot.send(new ListAttachedPoliciesCommand({ target: certArns.get(certificateId) })),
+      ]);
+      return {
+        status: d.certificateDescription!.status!,
+        pem: d.certificateDescription!.certificatePem!,
+        policies: (attached.policies ?? []).map((p) => p.policyName!).sort(),
+      };
+    }),
+    byName(
+      (policies.policies ?? []).map((p) => p.policyName!),
+      async (policyName) => {
+        const d = await iot.send(new GetPolicyCommand({ policyName }));
+        return { document: JSON.parse(d.policyDocument!) as unknown };
+      },
+    ),
+  ]);
+  return {
+    thingTypes,
+    thingGroups,
+    things: thingsByName,
+    certificates: certs,
+    policies: policyDocs,
   };
-  for (const t of (await iot.send(new ListThingTypesCommand({}))).thingTypes ?? []) {
-    if (skip(t.thingTypeName!)) continue;
-    const d = await iot.send(new DescribeThingTypeCommand({ thingTypeName: t.thingTypeName }));
-    snap.thingTypes[t.thingTypeName!] = {
-      description: d.thingTypeProperties?.thingTypeDescription ?? null,
-      searchable: [...(d.thingTypeProperties?.searchableAttributes ?? [])].sort(),
-      deprecated: d.thingTypeMetadata?.deprecated ?? false,
-    };
-  }
-  for (const g of (await iot.send(new ListThingGroupsCommand({}))).thingGroups ?? []) {
-    if (skip(g.groupName!)) continue;
-    const d = await iot.send(new DescribeThingGroupCommand({ thingGroupName: g.groupName }));
-    snap.thingGroups[g.groupName!] = {
-      parent: d.thingGroupMetadata?.parentGroupName ?? null,
-      description: d.thingGroupProperties?.thingGroupDescription ?? null,
-      attributes: d.thingGroupProperties?.attributePayload?.attributes ?? {},
-    };
-  }
-  for (const t of (await iot.send(new ListThingsCommand({ maxResults: 250 }))).things ?? []) {
-    const thingName = t.thingName!;
-    if (skip(thingName)) continue;
-    const d = await iot.send(new DescribeThingCommand({ thingName }));
-    const groups = await iot.send(new ListThingGroupsForThingCommand({ thingName }));
-    const principals = await iot.send(new ListThingPrincipalsCommand({ thingName }));
-    const shadows: Record<string, unknown> = {};
-    const classic = await shadowState(clients, thingName);
-    if (classic) shadows.$classic = classic;
-    const named = await clients.data.send(new ListNamedShadowsForThingCommand({ thingName }));
-    for (const shadowName of named.results ?? []) {
-      // moto lists deleted named shadows too: only readable ones count.
-      const state = await shadowState(clients, thingName, shadowName);
-      if (state) shadows[shadowName] = state;
-    }
-    snap.things[thingName] = {
-      type: d.thingTypeName ?? null,
-      attributes: d.attributes ?? {},
-      groups: (groups.thingGroups ?? []).map((g) => g.groupName!).sort(),
-      principals: [...(principals.principals ?? [])].sort(),
-      shadows,
-    };
-  }
-  for (const c of (await iot.send(new ListCertificatesCommand({ pageSize: 250 }))).certificates ??
-    []) {
-    const d = await iot.send(new DescribeCertificateCommand({ certificateId: c.certificateId }));
-    const attached = await iot.send(new ListAttachedPoliciesCommand({ target: c.certificateArn }));
-    const policies = (attached.policies ?? []).map((p) => p.policyName!).filter((p) => !skip(p));
-    snap.certificates[c.certificateId!] = {
-      status: d.certificateDescription!.status!,
-      pem: d.certificateDescription!.certificatePem!,
-      policies: policies.sort(),
-    };
-  }
-  for (const p of (await iot.send(new ListPoliciesCommand({ pageSize: 250 }))).policies ?? []) {
-    if (skip(p.policyName!)) continue;
-    const d = await iot.send(new GetPolicyCommand({ policyName: p.policyName }));
-    snap.policies[p.policyName!] = { document: JSON.parse(d.policyDocument!) as unknown };
-  }
-  return snap;
 }
 
 /** The snapshot with every IoT ARN in it moved to `region` (parsed and rebuilt, never replaced). */

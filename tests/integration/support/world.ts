@@ -106,8 +106,12 @@ export interface RegionHarness {
   capture(): Promise<CaptureResult[]>;
   /** The reconciler on one batch of this region's stream records, as Lambda would hand them. */
   reconcile(records: DynamoDBRecord[]): Promise<ReconcileReport>;
-  /** The sweep: the planned state machine runs in moto, each segment's invocation in-process. */
-  sweep(): Promise<SweepReport[]>;
+  /**
+   * The sweep. `stateMachine`: the planned state machine runs in moto and each segment's Lambda
+   * invocation runs in-process with the payload the map sent; `segments`: the same invocations
+   * without the state machine (moto takes ~0.2 s per map iteration).
+   */
+  sweep(via?: "stateMachine" | "segments"): Promise<SweepReport[]>;
   deadLetters(): Promise<DeadLetter[]>;
 }
 
@@ -260,9 +264,15 @@ async function region(
         true,
       );
     },
-    async sweep() {
-      machineArn ??= await createSweepMachine(sfn, place);
-      const payloads = await runSweepMachine(sfn, machineArn);
+    async sweep(via = "stateMachine") {
+      let payloads: unknown[];
+      if (via === "stateMachine") {
+        machineArn ??= await createSweepMachine(sfn, place);
+        payloads = await runSweepMachine(sfn, machineArn);
+      } else {
+        const { segments, totalSegments } = sweepInput();
+        payloads = segments.map((segment) => ({ sweep: { segment, totalSegments } }));
+      }
       const reports: SweepReport[] = [];
       for (let i = 0; i < payloads.length; i += SWEEP_MAX_CONCURRENCY) {
         reports.push(
