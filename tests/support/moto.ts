@@ -63,8 +63,14 @@ let reportedMissing = false;
 
 /** The run's moto server, started on first use. */
 export function motoServer(): Promise<MotoServer> {
-  started ??= start();
+  started ??= startMoto();
   return started;
+}
+
+/** How moto is launched: which python, with which interpreter options (tests bend them). */
+export interface LaunchOptions {
+  python?: string;
+  pythonArgs?: string[];
 }
 
 function freePort(): Promise<number> {
@@ -78,7 +84,7 @@ function freePort(): Promise<number> {
   });
 }
 
-class MotoUnavailable extends Error {
+export class MotoUnavailable extends Error {
   constructor(detail: string) {
     super(`${MOTO_MISSING}\n(${detail})`);
     this.name = "MotoUnavailable";
@@ -87,7 +93,12 @@ class MotoUnavailable extends Error {
   }
 }
 
-async function start(): Promise<MotoServer> {
+/**
+ * Starts a moto server of its own (the run shares {@link motoServer}'s). Rejects with
+ * {@link MotoUnavailable} when python3 or moto is missing, or the server does not come up.
+ */
+export async function startMoto(options: LaunchOptions = {}): Promise<MotoServer> {
+  const python = options.python ?? "python3";
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const begin = Date.now();
@@ -98,7 +109,7 @@ async function start(): Promise<MotoServer> {
   let child: ChildProcess;
   let exited: string | undefined;
   try {
-    child = spawn("python3", ["-u", "-c", LAUNCHER, String(port)], {
+    child = spawn(python, [...(options.pythonArgs ?? []), "-u", "-c", LAUNCHER, String(port)], {
       stdio: ["pipe", "pipe", "pipe"],
       env: { ...process.env, PYTHONUNBUFFERED: "1" },
     });
@@ -107,7 +118,7 @@ async function start(): Promise<MotoServer> {
   }
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
-  child.on("error", (error) => (exited = `python3 could not be started: ${error.message}`));
+  child.on("error", (error) => (exited = `${python} could not be started: ${error.message}`));
   child.on("exit", (code, signal) => (exited ??= `moto exited with ${signal ?? `code ${code}`}`));
   // The run must not wait for the server, nor the server outlive the run.
   child.unref();

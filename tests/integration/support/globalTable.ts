@@ -24,6 +24,7 @@ import {
   type _Record,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord } from "aws-lambda";
+import { stableJson } from "../../../functions/shared/stableJson";
 
 /** The planned `aws:dynamodb/table:Table` inputs the harness reads. */
 export interface PlannedTable {
@@ -110,11 +111,14 @@ export function lambdaRecord(record: _Record, region: string, streamArn: string)
 }
 
 const keyOf = (record: _Record) => JSON.stringify(record.dynamodb?.Keys ?? {});
+/** A write as its replica's stream will show it: the key and the new image (none for a delete). */
+const echoId = (record: _Record) =>
+  stableJson([record.dynamodb?.Keys ?? {}, record.dynamodb?.NewImage ?? null]);
 
 export class GlobalTableBridge {
   private readonly cursors = new Map<string, Cursor>();
   private readonly streamArns = new Map<string, string>();
-  /** Replicated writes each region's stream will show, by key: not local writes, not replicated. */
+  /** Replicated writes each region's stream will show (by key and image): not to replicate back. */
   private readonly echoes = new Map<string, Map<string, number>>();
   /** When the write each region holds per key was made (ms), for last writer wins. */
   private readonly writtenAt = new Map<string, Map<string, number>>();
@@ -187,17 +191,13 @@ export class GlobalTableBridge {
   }
 
   /**
-   * Reads every live region's stream once: replicates its local writes to the other live regions
-   * (last writer wins) and returns, per region, the stream records its reconciler receives.
+   * Reads every live region's stream once, then replicates the local writes among the live regions
+   * (last writer wins, by the time of the write) and returns, per region, the stream records its
+   * reconciler receives: local writes and replicated ones alike, as a replica's stream shows both.
    */
-  async pump(): Promise<Map<string, DynamoDBRecord[]>> {
+  async pump(): Promise<{ delivered: Map<string, DynamoDBRecord[]>; replicated: number }> {
     const delivered = new Map<string, DynamoDBRecord[]>();
-    for (const target of this.replicas) {
-      if (this.down.has(target.region)) continue;
-      const waiting = this.backlog.get(target.region) ?? [];
-      this.backlog.delete(target.region);
-      for (const { record, at } of waiting) await this.replicate(record, at, target);
-    }
+    const local: { record: _Record; at: number; source: Replica }[] = [];
     for (const source of this.replicas) {
       if (this.down.has(source.region)) continue;
       const records = await this.read(source.region);
@@ -207,54 +207,72 @@ export class GlobalTableBridge {
         records.map((r) => lambdaRecord(r, source.region, arn)),
       );
       for (const record of records) {
-        const key = keyOf(record);
-        const echoes = this.echoes.get(source.region)!;
-        const pending = echoes.get(key) ?? 0;
-        if (pending > 0) {
-          echoes.set(key, pending - 1);
-          continue;
-        }
-        const at = record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Date.now();
-        this.writtenAt.get(source.region)!.set(key, at);
-        for (const target of this.replicas) {
-          if (target === source) continue;
-          if (this.down.has(target.region)) {
-            this.backlog.set(target.region, [
-              ...(this.backlog.get(target.region) ?? []),
-              { record, at },
-            ]);
-          } else {
-            await this.replicate(record, at, target);
-          }
-        }
+        if (this.isEcho(source.region, record)) continue;
+        const at = record.dynamodb?.ApproximateCreationDateTime?.getTime();
+        if (at === undefined) throw new Error("a stream record without its creation time");
+        // Known before any replication of this round, so an older write elsewhere loses to it.
+        this.heldAt(source.region, keyOf(record), at);
+        local.push({ record, at, source });
       }
     }
-    return delivered;
+    const due = [
+      ...this.replicas.flatMap((target) =>
+        this.down.has(target.region) ? [] : this.takeBacklog(target),
+      ),
+      ...local.flatMap(({ record, at, source }) =>
+        this.replicas.filter((t) => t !== source).map((target) => ({ record, at, target })),
+      ),
+    ].sort((x, y) => x.at - y.at);
+    let replicated = 0;
+    for (const { record, at, target } of due) {
+      if (this.down.has(target.region)) {
+        this.backlog.set(target.region, [
+          ...(this.backlog.get(target.region) ?? []),
+          { record, at },
+        ]);
+      } else if (await this.replicate(record, at, target)) {
+        replicated += 1;
+      }
+    }
+    return { delivered, replicated };
+  }
+
+  private takeBacklog(target: Replica) {
+    const waiting = this.backlog.get(target.region) ?? [];
+    this.backlog.delete(target.region);
+    return waiting.map(({ record, at }) => ({ record, at, target }));
+  }
+
+  private heldAt(region: string, key: string, at: number): void {
+    const held = this.writtenAt.get(region)!;
+    held.set(key, Math.max(held.get(key) ?? 0, at));
+  }
+
+  /** A record of a write the bridge made (matched by key and image), consumed once. */
+  private isEcho(region: string, record: _Record): boolean {
+    const pending = this.echoes.get(region)!;
+    const id = echoId(record);
+    const count = pending.get(id) ?? 0;
+    if (count === 0) return false;
+    pending.set(id, count - 1);
+    return true;
   }
 
   /** Applies one local write of another region to `target`, unless target holds a later one. */
-  private async replicate(record: _Record, at: number, target: Replica): Promise<void> {
+  private async replicate(record: _Record, at: number, target: Replica): Promise<boolean> {
     const key = keyOf(record);
     const held = this.writtenAt.get(target.region)!.get(key);
-    if (held !== undefined && held > at) return;
+    if (held !== undefined && held > at) return false;
     const d = record.dynamodb!;
     if (record.eventName === "REMOVE") {
-      await target.ddb.send(
-        new DeleteItemCommand({
-          TableName: target.tableName,
-          Key: d.Keys,
-        }),
-      );
+      await target.ddb.send(new DeleteItemCommand({ TableName: target.tableName, Key: d.Keys }));
     } else {
-      await target.ddb.send(
-        new PutItemCommand({
-          TableName: target.tableName,
-          Item: d.NewImage,
-        }),
-      );
+      await target.ddb.send(new PutItemCommand({ TableName: target.tableName, Item: d.NewImage }));
     }
-    this.writtenAt.get(target.region)!.set(key, at);
+    this.heldAt(target.region, key, at);
     const echoes = this.echoes.get(target.region)!;
-    echoes.set(key, (echoes.get(key) ?? 0) + 1);
+    const id = echoId(record);
+    echoes.set(id, (echoes.get(id) ?? 0) + 1);
+    return true;
   }
 }

@@ -166,7 +166,9 @@ export async function twoRegions(
         for (const r of world.regions) {
           if (!bridge.down.has(r.name)) moved += (await r.capture()).length;
         }
-        const delivered = await bridge.pump();
+        const { delivered, replicated } = await bridge.pump();
+        // Replicated writes show in their table's stream at the next read.
+        moved += replicated;
         for (const r of world.regions) {
           const records = delivered.get(r.name) ?? [];
           moved += records.length;
