@@ -269,7 +269,9 @@ export class FakeIot implements ReconcilerIotPort {
         return;
       case "CreateThingGroup": {
         const { thingGroupName, parentGroupName, thingGroupProperties } = c.input;
-        if (parentGroupName && !this.groups.has(parentGroupName)) fail("ResourceNotFoundException");
+        // CreateThingGroup's documented errors include no ResourceNotFoundException: a missing
+        // parent is an invalid request (moto 5.2.1 answers 500).
+        if (parentGroupName && !this.groups.has(parentGroupName)) fail("InvalidRequestException");
         if (this.groups.has(thingGroupName!)) fail("ResourceAlreadyExistsException");
         this.groups.set(thingGroupName!, {
           parent: parentGroupName ?? null,

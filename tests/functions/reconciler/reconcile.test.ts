@@ -267,6 +267,29 @@ describe("reconciler", () => {
     assert.equal(iot.memberships.size, 0);
   });
 
+  it("creates thing groups parents first when a batch brings the children first", async () => {
+    const table = new FakeTable();
+    const { iot, letters, reconciler } = secondary(table);
+    const group = (name: string, parent: string | null): RegistryItem => ({
+      pk: `thingGroup#${name}`,
+      kind: "thingGroup",
+      version: 7,
+      updatedAt: "",
+      updatedBy: "capture:eu-west-1",
+      deleted: false,
+      desired: { thingGroupName: name, parentGroupName: parent, description: null, attributes: {} },
+    });
+    const items = [group("line-3", "plant-7"), group("plant-7", "fleet"), group("fleet", null)];
+    for (const item of items) await table.putIfNewer(item);
+    await reconciler().reconcileAll(items, true);
+    assert.deepEqual(letters, []);
+    assert.deepEqual(iot.snapshot().groups, {
+      fleet: { parent: null, description: null, attributes: {} },
+      "plant-7": { parent: "fleet", description: null, attributes: {} },
+      "line-3": { parent: "plant-7", description: null, attributes: {} },
+    });
+  });
+
   it("dead-letters an item whose key it cannot read and converges the rest of the batch", async () => {
     const { table, items } = await capturedItems(onboarding);
     const { iot, letters, reconciler } = secondary(table);
