@@ -24,7 +24,7 @@ import {
   UpdateCertificateCommand,
   UpdateThingCommand,
 } from "@aws-sdk/client-iot";
-import { UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
+import { DeleteThingShadowCommand, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
 import { useMoto } from "../support/moto";
 import { relocate, snapshot } from "./support/snapshot";
 import { plannedRegistryTable, twoRegions, type RegionHarness, type World } from "./support/world";
@@ -221,7 +221,7 @@ describe("registry replication against moto (capture -> global table -> reconcil
     assert.deepEqual((await snapshot(world.A.direct)).things["gateway-1"].principals, []);
   });
 
-  it("replicates deletes as tombstones: detaches, deactivation, certificate, thing, membership and policy", async () => {
+  it("replicates deletes as tombstones: detaches, deactivation, certificate, thing, membership, named shadow and policy", async () => {
     const { certificateId, certificateArn } = await buildFleet(world.A);
     await world.settle();
     const { iot } = world.A.operator;
@@ -237,6 +237,9 @@ describe("registry replication against moto (capture -> global table -> reconcil
     await iot.send(new UpdateCertificateCommand({ certificateId, newStatus: "INACTIVE" }));
     await iot.send(new DeleteCertificateCommand({ certificateId }));
     await iot.send(new DeleteThingCommand({ thingName: "gateway-1" }));
+    await world.A.operator.data.send(
+      new DeleteThingShadowCommand({ thingName: "sensor-1", shadowName: "config" }),
+    );
     // IoT deletes a policy only once its non-default versions are gone.
     await iot.send(
       new DeletePolicyVersionCommand({ policyName: "sensor-policy", policyVersionId: "1" }),
@@ -246,6 +249,7 @@ describe("registry replication against moto (capture -> global table -> reconcil
     await assertConverged(world, world.A, world.B);
     const b = await snapshot(world.B.direct);
     assert.deepEqual(Object.keys(b.things), ["sensor-1"]);
+    assert.deepEqual(Object.keys(b.things["sensor-1"].shadows), ["$classic"]);
     assert.deepEqual(b.certificates, {});
     assert.deepEqual(b.policies, {});
   });

@@ -261,6 +261,16 @@ export class IotEventTap {
         );
         return;
       }
+      case "DeleteThingShadow": {
+        // delete/accepted carries the version and time of the deletion, no state.
+        const named = input.shadowName ? `/name/${input.shadowName as string}` : "";
+        const doc = output.payload ? decode(output.payload) : {};
+        this.publish(`$aws/things/${input.thingName as string}/shadow${named}/delete/accepted`, {
+          version: doc.version,
+          timestamp: Math.floor(this.now() / 1000),
+        });
+        return;
+      }
       case "UpdateThingShadow": {
         const named = input.shadowName ? `/name/${input.shadowName as string}` : "";
         this.publish(
