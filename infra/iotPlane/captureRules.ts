@@ -16,7 +16,10 @@ const PROJECTION = "*, topic() AS topic, timestamp() AS receivedAt";
 const notReserved = (...levels: number[]) =>
   ` WHERE ${levels.map((n) => `NOT startswith(topic(${n}), '${RESERVED_NAME_PREFIX}')`).join(" AND ")}`;
 
-/** Capture rules by name suffix: the registry event topics and the shadow `update/accepted` topics. */
+/**
+ * Capture rules by name suffix: the registry event topics and the shadow `update/accepted` and
+ * `delete/accepted` topics.
+ */
 export const CAPTURE_RULES: Record<string, { description: string; sql: string }> = {
   registry_thing: {
     description: "Thing created, updated or deleted",
@@ -51,6 +54,15 @@ export const CAPTURE_RULES: Record<string, { description: string; sql: string }>
   shadow_named: {
     description: "Named shadow update accepted",
     sql: `SELECT ${PROJECTION}, topic(3) AS thingName, topic(6) AS shadowName FROM '$aws/things/+/shadow/name/+/update/accepted'${notReserved(3)}`,
+  },
+  // A deleted shadow: the other region deletes its copy.
+  shadow_classic_deleted: {
+    description: "Classic shadow deleted",
+    sql: `SELECT ${PROJECTION}, topic(3) AS thingName FROM '$aws/things/+/shadow/delete/accepted'${notReserved(3)}`,
+  },
+  shadow_named_deleted: {
+    description: "Named shadow deleted",
+    sql: `SELECT ${PROJECTION}, topic(3) AS thingName, topic(6) AS shadowName FROM '$aws/things/+/shadow/name/+/delete/accepted'${notReserved(3)}`,
   },
 };
 

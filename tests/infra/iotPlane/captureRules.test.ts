@@ -19,6 +19,8 @@ const TOPICS: Record<string, string> = {
     "$aws/events/thingGroupHierarchy/thingGroup/{group}/childThingGroup/{child}/added",
   shadow_classic: "$aws/things/{thing}/shadow/update/accepted",
   shadow_named: "$aws/things/{thing}/shadow/name/config/update/accepted",
+  shadow_classic_deleted: "$aws/things/{thing}/shadow/delete/accepted",
+  shadow_named_deleted: "$aws/things/{thing}/shadow/name/config/delete/accepted",
 };
 
 const fill = (topic: string, reserved?: string) =>

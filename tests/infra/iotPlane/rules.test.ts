@@ -25,6 +25,12 @@ const CAPTURE_TOPICS: Record<string, string[]> = {
     "topic(3) AS thingName",
     "topic(6) AS shadowName",
   ],
+  iot_dr_shadow_classic_deleted: ["$aws/things/+/shadow/delete/accepted", "topic(3) AS thingName"],
+  iot_dr_shadow_named_deleted: [
+    "$aws/things/+/shadow/name/+/delete/accepted",
+    "topic(3) AS thingName",
+    "topic(6) AS shadowName",
+  ],
 };
 
 for (const [stack, region] of [
