@@ -193,6 +193,17 @@ export class BenchIot implements ReconcilerIotPort {
         }),
       thingGroup: () => Promise.resolve(null),
       shadow: () => Promise.resolve(null),
+      policyAttached: (_policy, target) =>
+        retry.call(async () => {
+          await this.api("ListAttachedPolicies");
+          const id = target.slice(target.lastIndexOf("/") + 1);
+          return !!(this.flags[indexOfCert(id)] & POLICY_ATTACHMENT);
+        }),
+      principalAttached: (thingName) =>
+        retry.call(async () => {
+          await this.api("ListThingPrincipals");
+          return !!(this.flags[indexOfThing(thingName)] & PRINCIPAL_ATTACHMENT);
+        }),
     };
   }
 

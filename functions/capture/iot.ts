@@ -8,6 +8,8 @@ import {
   DescribeThingGroupCommand,
   GetPolicyCommand,
   IoTClient,
+  ListAttachedPoliciesCommand,
+  ListThingPrincipalsCommand,
 } from "@aws-sdk/client-iot";
 import { GetThingShadowCommand, IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import type {
@@ -25,6 +27,10 @@ export interface CaptureIotPort {
   certificate(certificateId: string): Promise<CertificateDesired | null>;
   policy(policyName: string): Promise<PolicyDesired | null>;
   shadow(thingName: string, shadowName: string | null): Promise<ShadowDesired | null>;
+  /** Whether the policy is attached to the target (an IoT ARN of this region) now. */
+  policyAttached(policyName: string, targetArn: string): Promise<boolean>;
+  /** Whether the principal (an IoT ARN of this region) is attached to the thing now. */
+  principalAttached(thingName: string, principalArn: string): Promise<boolean>;
 }
 
 const notFound = (error: unknown): boolean =>
@@ -100,5 +106,29 @@ export function sdkCaptureIot(
         if (doc.state?.reported) state.reported = doc.state.reported;
         return { thingName, shadowName, state };
       }),
+    policyAttached: async (policyName, target) => {
+      let marker: string | undefined;
+      do {
+        const out = await orNull(() =>
+          iot.send(new ListAttachedPoliciesCommand({ target, marker })),
+        );
+        if (!out) return false;
+        if (out.policies?.some((p) => p.policyName === policyName)) return true;
+        marker = out.nextMarker;
+      } while (marker);
+      return false;
+    },
+    principalAttached: async (thingName, principal) => {
+      let nextToken: string | undefined;
+      do {
+        const out = await orNull(() =>
+          iot.send(new ListThingPrincipalsCommand({ thingName, nextToken })),
+        );
+        if (!out) return false;
+        if (out.principals?.includes(principal)) return true;
+        nextToken = out.nextToken;
+      } while (nextToken);
+      return false;
+    },
   };
 }

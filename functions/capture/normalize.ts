@@ -44,10 +44,13 @@ export interface RulePayload {
 export interface CloudTrailEvent {
   source: string;
   "detail-type": string;
+  /** The account the event happened in (EventBridge envelope). */
+  account?: string;
   time?: string;
   detail: {
     eventName: string;
     eventTime?: string;
+    recipientAccountId?: string;
     errorCode?: string;
     userIdentity?: { sessionContext?: { sessionIssuer?: { arn?: string } } };
     requestParameters?: Record<string, unknown> | null;
@@ -211,14 +214,27 @@ export function changesOfRulePayload(payload: RulePayload): Change[] {
 
 /**
  * update/accepted carries only the fields of the update request, not the whole document, so the
- * full shadow is read back (a later event with the same content is then a no-op).
+ * full shadow is read back (a later event with the same content is then a no-op); delete/accepted
+ * is a tombstone.
  */
 function shadowChange(parts: string[], payload: RulePayload): Change[] {
   // $aws/things/<t>/shadow/update/accepted or $aws/things/<t>/shadow/name/<n>/update/accepted
   const thingName = parts[2];
   const shadowName = parts[4] === "name" ? parts[5] : null;
   if (!thingName || parts[3] !== "shadow" || (parts[4] === "name" && !shadowName)) {
-    fail("shadow topic", "$aws/things/<t>/shadow/[name/<n>/]update/accepted", payload.topic);
+    fail("shadow topic", "$aws/things/<t>/shadow/[name/<n>/]update|delete/accepted", payload.topic);
+  }
+  if (parts.slice(-2).join("/") === "delete/accepted") {
+    // The deleted document's version comes back when the shadow is made again within 48 hours
+    // (Device Shadow service, "Interacting with shadows"): it cannot order a delete, the time can.
+    return [
+      {
+        key: keys.shadow(thingName, shadowName),
+        kind: "shadow",
+        version: payload.receivedAt,
+        desired: null,
+      },
+    ];
   }
   return [
     {

@@ -1,4 +1,12 @@
-import { RegistryItem, TOMBSTONE_TTL_SECONDS, registryKey } from "../shared/registryItem";
+import {
+  keys,
+  type MembershipDesired,
+  type PolicyAttachmentDesired,
+  type PolicyDesired,
+  type PrincipalAttachmentDesired,
+  type ThingDesired as EntityThingDesired,
+} from "../shared/entities";
+import { RegistryItem, TOMBSTONE_TTL_SECONDS } from "../shared/registryItem";
 import { OnboardRequest } from "./validate";
 
 /**
@@ -19,11 +27,11 @@ export interface RegistryWrite {
   condition: WriteCondition;
 }
 
-/** The thing item's desired state as the API writes it (region-neutral). */
-export interface ThingDesired {
-  thingName: string;
-  thingTypeName: string | null;
-  attributes: Record<string, string>;
+/**
+ * The thing item's desired state as the API writes it (region-neutral): the registry's thing shape,
+ * which the reconcilers apply, plus links only the API reads (capture keeps them, see capture.ts).
+ */
+export interface ThingDesired extends EntityThingDesired {
   /** Links the API needs to suspend or decommission without scanning the table. */
   groups: string[];
   certificateIds: string[];
@@ -92,53 +100,51 @@ export function onboardWrites(request: OnboardRequest, ctx: WriteContext): Regis
         }
       : // The active region's reconciler issues it (CreateCertificateFromCsr) and capture records the PEM.
         { certificateId: null, csrPem: request.credential.csrPem, status: "ACTIVE" };
+  // Every key and desired shape is the registry's own (shared/entities.ts): the reconcilers parse
+  // the keys and apply the shapes, whoever wrote them.
+  const principalAttachment: PrincipalAttachmentDesired = {
+    thingName: request.name,
+    certificateId: certId,
+  };
+  const target = { type: "cert", id: certId } as const;
+  const policyAttachment: PolicyAttachmentDesired = { policyName: request.policy.name, target };
   const writes: RegistryWrite[] = [
     {
-      item: item(ctx, "thing", registryKey("thing", request.name), { ...thing }),
+      item: item(ctx, "thing", keys.thing(request.name), { ...thing }),
       condition: { kind: "create" },
     },
     {
-      item: item(ctx, "certificate", registryKey("certificate", certId), credential),
+      item: item(ctx, "certificate", keys.certificate(certId), credential),
       condition: { kind: "newer" },
     },
     {
-      item: item(
-        ctx,
-        "principalAttachment",
-        registryKey("principalAttachment", request.name, certId),
-        {
-          thingName: request.name,
-          certificateId: certId,
-        },
-      ),
-      condition: { kind: "newer" },
-    },
-    {
-      item: item(
-        ctx,
-        "policyAttachment",
-        registryKey("policyAttachment", request.policy.name, certId),
-        {
-          policyName: request.policy.name,
-          certificateId: certId,
-        },
-      ),
-      condition: { kind: "newer" },
-    },
-    ...request.groups.map((group) => ({
-      item: item(ctx, "membership", registryKey("membership", group, request.name), {
-        thingGroupName: group,
-        thingName: request.name,
+      item: item(ctx, "principalAttachment", keys.principalAttachment(request.name, certId), {
+        ...principalAttachment,
       }),
-      condition: { kind: "newer" } as const,
-    })),
+      condition: { kind: "newer" },
+    },
+    {
+      item: item(ctx, "policyAttachment", keys.policyAttachment(request.policy.name, target), {
+        ...policyAttachment,
+      }),
+      condition: { kind: "newer" },
+    },
+    ...request.groups.map((group) => {
+      const membership: MembershipDesired = { thingGroupName: group, thingName: request.name };
+      return {
+        item: item(ctx, "membership", keys.membership(group, request.name), { ...membership }),
+        condition: { kind: "newer" } as const,
+      };
+    }),
   ];
   if (request.policy.document) {
+    // IoT takes and returns a policy document as a JSON string.
+    const policy: PolicyDesired = {
+      policyName: request.policy.name,
+      document: JSON.stringify(request.policy.document),
+    };
     writes.push({
-      item: item(ctx, "policy", registryKey("policy", request.policy.name), {
-        policyName: request.policy.name,
-        policyDocument: request.policy.document,
-      }),
+      item: item(ctx, "policy", keys.policy(request.policy.name), { ...policy }),
       condition: { kind: "newer" },
     });
   }
@@ -189,14 +195,14 @@ export function decommissionWrites(
       condition: { kind: "current", version: cert.version } as const,
     })),
     ...desired.certificateIds.flatMap((certId) => [
+      tombstone("principalAttachment", keys.principalAttachment(desired.thingName, certId)),
       tombstone(
-        "principalAttachment",
-        registryKey("principalAttachment", desired.thingName, certId),
+        "policyAttachment",
+        keys.policyAttachment(desired.policyName, { type: "cert", id: certId }),
       ),
-      tombstone("policyAttachment", registryKey("policyAttachment", desired.policyName, certId)),
     ]),
     ...desired.groups.map((group) =>
-      tombstone("membership", registryKey("membership", group, desired.thingName)),
+      tombstone("membership", keys.membership(group, desired.thingName)),
     ),
   ];
 }

@@ -1,4 +1,5 @@
 import { X509Certificate, createHash } from "crypto";
+import { RESERVED_NAME_PREFIX, isReservedName } from "../shared/reserved";
 
 /**
  * Pure validation of the API's requests. Every refusal names the field and what was expected, so a
@@ -55,6 +56,17 @@ function bad(field: string, message: string): never {
   throw new RequestError(400, field, `${field}: ${message}`);
 }
 
+/** The registry never replicates the platform's own names: a device named so would exist nowhere. */
+function notReserved(name: string, field: string): string {
+  if (isReservedName(name)) {
+    bad(
+      field,
+      `names starting with ${JSON.stringify(RESERVED_NAME_PREFIX)} are reserved for the platform`,
+    );
+  }
+  return name;
+}
+
 /** A thing name from the path or body. */
 export function validThingName(value: unknown, field = "name"): string {
   if (typeof value !== "string") bad(field, "expected a thing name string");
@@ -84,14 +96,14 @@ export function parseOnboard(body: string | null | undefined): OnboardRequest {
       bad(key, `is not a known field: expected only ${ONBOARD_FIELDS.join(", ")}`);
   }
   if (raw.name === undefined) bad("name", "is required: expected a thing name");
-  const name = validThingName(raw.name);
+  const name = notReserved(validThingName(raw.name), "name");
 
   let thingType: string | null = null;
   if (raw.thingType !== undefined) {
     if (typeof raw.thingType !== "string" || !IOT_NAME.test(raw.thingType)) {
       bad("thingType", "expected a thing type name of 1-128 letters, digits, ':', '_' or '-'");
     }
-    thingType = raw.thingType;
+    thingType = notReserved(raw.thingType, "thingType");
   }
 
   const attributes: Record<string, string> = {};
@@ -133,6 +145,7 @@ export function parseOnboard(body: string | null | undefined): OnboardRequest {
       const field = `groups[${index}]`;
       if (typeof group !== "string" || !IOT_NAME.test(group))
         bad(field, "expected a thing group name of 1-128 letters, digits, ':', '_' or '-'");
+      notReserved(group, field);
       if (groups.includes(group))
         bad(field, `expected each group once, got ${JSON.stringify(group)} twice`);
       groups.push(group);
@@ -196,6 +209,7 @@ function parsePolicy(value: unknown): OnboardRequest["policy"] {
   if (typeof policy.name !== "string" || !POLICY_NAME.test(policy.name)) {
     bad("policy.name", "expected a policy name of 1-128 characters of letters, digits or +=,.@-_");
   }
+  notReserved(policy.name, "policy.name");
   if (policy.document === undefined) return { name: policy.name, document: null };
   const doc = policy.document;
   if (typeof doc !== "object" || doc === null || Array.isArray(doc))

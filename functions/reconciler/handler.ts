@@ -45,7 +45,7 @@ export async function handler(
       lookups: sdkCaptureIot(clients.iot, clients.data),
       pacer,
       reconciler: () => new Reconciler(deps),
-      region: place.region,
+      place,
       now: () => Date.now(),
     });
     logger.info("swept", {

@@ -9,6 +9,7 @@ import type { Clock } from "../shared/clock";
 import { identityOf, type Identity } from "../shared/entities";
 import type { RegistryItem } from "../shared/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
+import { isReservedIdentity } from "../shared/reserved";
 import {
   blindCreate,
   ConvergenceError,
@@ -92,6 +93,27 @@ const RETRY_AFTER_READ = new Set([
   "InternalFailureException",
 ]);
 
+/** Items of one kind ordered so that each comes after the items of the set it depends on. */
+function parentsFirst(items: RegistryItem[]): RegistryItem[] {
+  const byKey = new Map(items.map((i) => [i.pk, i]));
+  const ordered: RegistryItem[] = [];
+  const placed = new Set<string>();
+  const visiting = new Set<string>();
+  const place = (item: RegistryItem) => {
+    if (placed.has(item.pk) || visiting.has(item.pk)) return; // a cycle: IoT will refuse it
+    visiting.add(item.pk);
+    for (const dep of dependenciesOf(item)) {
+      const parent = byKey.get(dep);
+      if (parent) place(parent);
+    }
+    visiting.delete(item.pk);
+    placed.add(item.pk);
+    ordered.push(item);
+  };
+  items.forEach(place);
+  return ordered;
+}
+
 export class Reconciler {
   private inflight = new Map<string, Promise<ItemOutcome>>();
   private calls = 0;
@@ -109,7 +131,24 @@ export class Reconciler {
       if (current && this.deps.recent?.has(current)) report.converged += 1;
       else if (current) latest.set(pk, current);
     });
-    items = [...latest.values()];
+    items = [];
+    for (const item of latest.values()) {
+      // One item no reader can parse must not hold back the batch (nor, through retries, the
+      // stream): it goes to the DLQ with the parser's reason, the others converge.
+      try {
+        // The other region's platform objects (its health probe) are never applied here, and
+        // this region's own are never deleted on their account.
+        if (isReservedIdentity(identityOf(item.pk))) report.converged += 1;
+        else items.push(item);
+      } catch (error) {
+        await this.deps.dlq.send({
+          key: item.pk,
+          version: item.version,
+          reason: (error as Error).message,
+        });
+        report.deadLettered.push(item.pk);
+      }
+    }
     const record = async (item: RegistryItem) => {
       try {
         const outcome = await this.once(item, blind, 0);
@@ -125,7 +164,9 @@ export class Reconciler {
     };
     // Live items: one pool per kind, all kinds at once, so a kind held back by a low quota
     // (certificates at 10 TPS) never keeps workers from the others. An item waits for the
-    // dependencies that are in the same set, of another kind, to finish first.
+    // dependencies that are in the same set to finish first. Within a kind (a thing group and
+    // its parent) the pool's queue holds parents first, so a worker only ever waits for an item
+    // already taken: IoT refuses a group whose parent does not exist yet.
     const live = items.filter((i) => !i.deleted);
     const release = new Map<string, () => void>();
     const finished = new Map(
@@ -134,15 +175,19 @@ export class Reconciler {
     const byKind = new Map<RegistryItem["kind"], RegistryItem[]>();
     for (const item of live) byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), item]);
     await Promise.all(
-      [...byKind.values()].map((group) =>
-        this.pool(group, async (item) => {
+      [...byKind.values()].map((group) => {
+        const queue = parentsFirst(group);
+        const position = new Map(queue.map((item, i) => [item.pk, i]));
+        return this.pool(queue, async (item) => {
           for (const dep of dependenciesOf(item)) {
-            if (!dep.startsWith(`${item.kind}#`)) await finished.get(dep);
+            // Never a later item of the same queue (only a cycle puts one there): no deadlock.
+            const same = position.get(dep);
+            if (same === undefined || same < position.get(item.pk)!) await finished.get(dep);
           }
           await record(item);
           release.get(item.pk)!();
-        }),
-      ),
+        });
+      }),
     );
     // Deletes: dependents before what they depend on, so detaches come before deletes.
     const deletes = items
@@ -218,6 +263,9 @@ export class Reconciler {
           await this.convergeDependencies(item, depth);
           continue;
         }
+        // Deleting, and something the plan touches went away meanwhile (deletes of one batch run
+        // concurrently; DeleteThing also ends the thing's memberships): read again, plan the rest.
+        if (name === "ResourceNotFoundException" && item.deleted) continue;
         if (!RETRY_AFTER_READ.has(name)) break;
         // IoT is eventually consistent after detaches and under contention: back off, re-read.
         await clock.sleep(100 * 2 ** attempt);

@@ -9,6 +9,9 @@ import type { CaptureIotPort } from "../capture/iot";
 import { keys } from "../shared/entities";
 import type { RegistryItem } from "../shared/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
+import { isReservedName } from "../shared/reserved";
+import type { CertificateActual } from "./actual";
+import type { Place } from "./converge";
 import type { ListedKind, ReconcilerIotPort } from "./iot";
 import type { Pacer } from "./pacer";
 import type { Reconciler, ReconcileReport } from "./reconcile";
@@ -24,7 +27,8 @@ export interface SweepDeps {
   lookups: CaptureIotPort;
   pacer: Pacer;
   reconciler: () => Reconciler;
-  region: string;
+  /** Where the sweep runs: it reads this region's certificates' attachments by ARN. */
+  place: Place;
   now: () => number;
 }
 
@@ -94,8 +98,11 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
       const page = await deps.iot.listNames(listed.kind, next);
       for (const name of page.names) {
         if (segmentOf(name, request.totalSegments) !== request.segment) continue;
+        // This region's platform objects (its health probe) are never the registry's.
+        if (isReservedName(name)) continue;
         const key = listed.key(name);
         if (await deps.table.get(key)) continue;
+        if (listed.kind === "certificate" && !(await inUse(name, deps))) continue;
         const desired = await describe(listed.kind, name, deps.lookups);
         if (!desired) continue;
         const now = deps.now();
@@ -104,7 +111,7 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
           kind: listed.kind,
           version: now,
           updatedAt: new Date(now).toISOString(),
-          updatedBy: `sweep:${deps.region}`,
+          updatedBy: `sweep:${deps.place.region}`,
           deleted: false,
           desired: { ...desired },
         };
@@ -114,6 +121,21 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
     } while (next);
   }
   return report;
+}
+
+/**
+ * As for capture, a certificate is the registry's once something the registry replicates uses it:
+ * a thing or a policy not reserved for the platform. The health probe's certificate is not.
+ */
+async function inUse(certificateId: string, deps: SweepDeps): Promise<boolean> {
+  await deps.pacer.take("ListAttachedPolicies");
+  await deps.pacer.take("ListPrincipalThings");
+  const actual = (await deps.iot.read(
+    { kind: "certificate", certificateId },
+    deps.place,
+    true,
+  )) as CertificateActual | null;
+  return !!actual && [...actual.policies, ...actual.things].some((name) => !isReservedName(name));
 }
 
 function describe(kind: ListedKind, name: string, lookups: CaptureIotPort) {

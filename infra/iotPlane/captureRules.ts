@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { RESERVED_NAME_PREFIX } from "../../functions/shared/reserved";
 
 /** Rule names must match [a-zA-Z0-9_]+; every rule of the plane starts with this. */
 export const RULE_NAME_PREFIX = "iot_dr_";
@@ -7,41 +8,61 @@ export const RULE_NAME_PREFIX = "iot_dr_";
 /** What every capture rule adds to the message: where and when IoT Core saw it. */
 const PROJECTION = "*, topic() AS topic, timestamp() AS receivedAt";
 
-/** Capture rules by name suffix: the registry event topics and the shadow `update/accepted` topics. */
+/**
+ * Drops events of the platform's own objects (the health probe's thing and policy, see
+ * functions/shared/reserved.ts) before they cost an invocation: `levels` are the topic levels
+ * (1-based, as IoT SQL's topic(n)) that hold a thing, thing type or thing group name.
+ */
+const notReserved = (...levels: number[]) =>
+  ` WHERE ${levels.map((n) => `NOT startswith(topic(${n}), '${RESERVED_NAME_PREFIX}')`).join(" AND ")}`;
+
+/**
+ * Capture rules by name suffix: the registry event topics and the shadow `update/accepted` and
+ * `delete/accepted` topics.
+ */
 export const CAPTURE_RULES: Record<string, { description: string; sql: string }> = {
   registry_thing: {
     description: "Thing created, updated or deleted",
-    sql: `SELECT ${PROJECTION} FROM '$aws/events/thing/+/+'`,
+    sql: `SELECT ${PROJECTION} FROM '$aws/events/thing/+/+'${notReserved(4)}`,
   },
   registry_thing_type: {
     description: "Thing type created, updated, deprecated or deleted",
-    sql: `SELECT ${PROJECTION} FROM '$aws/events/thingType/+/+'`,
+    sql: `SELECT ${PROJECTION} FROM '$aws/events/thingType/+/+'${notReserved(4)}`,
   },
   registry_thing_type_association: {
     description: "Thing type associated with or removed from a thing",
-    sql: `SELECT ${PROJECTION} FROM '$aws/events/thingTypeAssociation/thing/+/+'`,
+    sql: `SELECT ${PROJECTION} FROM '$aws/events/thingTypeAssociation/thing/+/+'${notReserved(5, 6)}`,
   },
   registry_thing_group: {
     description: "Thing group created, updated or deleted",
-    sql: `SELECT ${PROJECTION} FROM '$aws/events/thingGroup/+/+'`,
+    sql: `SELECT ${PROJECTION} FROM '$aws/events/thingGroup/+/+'${notReserved(4)}`,
   },
   registry_thing_group_membership: {
     description: "Thing added to or removed from a thing group",
-    sql: `SELECT ${PROJECTION} FROM '$aws/events/thingGroupMembership/thingGroup/+/thing/+/+'`,
+    sql: `SELECT ${PROJECTION} FROM '$aws/events/thingGroupMembership/thingGroup/+/thing/+/+'${notReserved(5, 7)}`,
   },
   registry_thing_group_hierarchy: {
     description: "Thing group added to or removed from a parent group",
-    sql: `SELECT ${PROJECTION} FROM '$aws/events/thingGroupHierarchy/thingGroup/+/childThingGroup/+/+'`,
+    sql: `SELECT ${PROJECTION} FROM '$aws/events/thingGroupHierarchy/thingGroup/+/childThingGroup/+/+'${notReserved(5, 7)}`,
   },
   // $aws/things/<thing>/shadow/update/accepted: the thing is level 3.
   shadow_classic: {
     description: "Classic shadow update accepted",
-    sql: `SELECT ${PROJECTION}, topic(3) AS thingName FROM '$aws/things/+/shadow/update/accepted'`,
+    sql: `SELECT ${PROJECTION}, topic(3) AS thingName FROM '$aws/things/+/shadow/update/accepted'${notReserved(3)}`,
   },
   // $aws/things/<thing>/shadow/name/<shadow>/update/accepted: thing level 3, shadow level 6.
   shadow_named: {
     description: "Named shadow update accepted",
-    sql: `SELECT ${PROJECTION}, topic(3) AS thingName, topic(6) AS shadowName FROM '$aws/things/+/shadow/name/+/update/accepted'`,
+    sql: `SELECT ${PROJECTION}, topic(3) AS thingName, topic(6) AS shadowName FROM '$aws/things/+/shadow/name/+/update/accepted'${notReserved(3)}`,
+  },
+  // A deleted shadow: the other region deletes its copy.
+  shadow_classic_deleted: {
+    description: "Classic shadow deleted",
+    sql: `SELECT ${PROJECTION}, topic(3) AS thingName FROM '$aws/things/+/shadow/delete/accepted'${notReserved(3)}`,
+  },
+  shadow_named_deleted: {
+    description: "Named shadow deleted",
+    sql: `SELECT ${PROJECTION}, topic(3) AS thingName, topic(6) AS shadowName FROM '$aws/things/+/shadow/name/+/delete/accepted'${notReserved(3)}`,
   },
 };
 

@@ -269,7 +269,9 @@ export class FakeIot implements ReconcilerIotPort {
         return;
       case "CreateThingGroup": {
         const { thingGroupName, parentGroupName, thingGroupProperties } = c.input;
-        if (parentGroupName && !this.groups.has(parentGroupName)) fail("ResourceNotFoundException");
+        // CreateThingGroup's documented errors include no ResourceNotFoundException: a missing
+        // parent is an invalid request (moto 5.2.1 answers 500).
+        if (parentGroupName && !this.groups.has(parentGroupName)) fail("InvalidRequestException");
         if (this.groups.has(thingGroupName!)) fail("ResourceAlreadyExistsException");
         this.groups.set(thingGroupName!, {
           parent: parentGroupName ?? null,
@@ -297,6 +299,9 @@ export class FakeIot implements ReconcilerIotPort {
         this.memberships.add(`${c.input.thingGroupName}|${c.input.thingName}`);
         return;
       case "RemoveThingFromThingGroup":
+        // As IoT (and moto) answer: the thing and the group must exist.
+        if (!this.things.has(c.input.thingName!) || !this.groups.has(c.input.thingGroupName!))
+          fail("ResourceNotFoundException");
         this.memberships.delete(`${c.input.thingGroupName}|${c.input.thingName}`);
         return;
       case "RegisterCertificateWithoutCA": {
@@ -448,6 +453,10 @@ export class FakeIot implements ReconcilerIotPort {
           s ? { thingName, shadowName, state: structuredClone(s.state) } : null,
         );
       },
+      policyAttached: (policyName, targetArn) =>
+        Promise.resolve(!!this.attachments.get(policyName)?.has(targetArn)),
+      principalAttached: (thingName, principalArn) =>
+        Promise.resolve(!!this.things.get(thingName)?.principals.has(principalArn)),
     };
   }
 

@@ -69,6 +69,18 @@ describe("capture normalization", () => {
     );
   });
 
+  it("reads a deleted shadow as a tombstone ordered by time, not by the deleted document's version", () => {
+    assert.deepEqual(
+      changesOfRulePayload({
+        topic: "$aws/things/dev-1/shadow/name/config/delete/accepted",
+        receivedAt: 12,
+        version: 3,
+        timestamp: 1,
+      }),
+      [{ key: "shadow#dev-1|config", kind: "shadow", version: 12, desired: null }],
+    );
+  });
+
   it("takes the PEM from RegisterCertificateWithoutCA and looks it up for CreateKeysAndCertificate", () => {
     const pem = "-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----";
     assert.deepEqual(

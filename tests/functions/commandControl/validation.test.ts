@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { ServiceDeps, route } from "../../../functions/commandControl/service";
+import { identityOf } from "../../../functions/shared/entities";
 import { FakeRegistry } from "./fakeRegistry";
 import { CSR_PEM, validOnboard } from "./requests";
 
@@ -113,6 +114,19 @@ describe("command & control request validation", () => {
       bent((b) => (b.policy = { name: "p", version: 2 })),
       "policy.version",
     ],
+    // Names the platform keeps for its own objects, which the registry never replicates.
+    ["a name the platform reserves", bent((b) => (b.name = "iot-dr-health-probe")), "name"],
+    ["a thing type the platform reserves", bent((b) => (b.thingType = "iot-dr-x")), "thingType"],
+    [
+      "a group the platform reserves",
+      bent((b) => (b.groups = ["plant-7", "iot-dr-x"])),
+      "groups[1]",
+    ],
+    [
+      "a policy the platform reserves",
+      bent((b) => (b.policy = { name: "iot-dr-health-probe-eu-west-1" })),
+      "policy.name",
+    ],
   ];
 
   for (const [what, body, field] of badBodies) {
@@ -161,11 +175,13 @@ describe("command & control request validation", () => {
       "membership#plant-7|sensor-0001",
       "membership#temperature|sensor-0001",
       "policy#device-telemetry",
-      `policyAttachment#device-telemetry|${certificateId}`,
-      `principalAttachment#sensor-0001|${certificateId}`,
+      `policyAttachment#device-telemetry|cert/${certificateId}`,
+      `principalAttachment#sensor-0001|cert/${certificateId}`,
       "thing#sensor-0001",
     ]);
     for (const item of registry.items.values()) {
+      // The reconcilers parse every key the API writes.
+      assert.equal(identityOf(item.pk).kind, item.kind);
       assert.equal(item.version, 1_800_000_000_000);
       assert.equal(item.updatedBy, "api:eu-west-1");
       assert.doesNotMatch(JSON.stringify(item), /PRIVATE KEY/);

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { captureEvent } from "../../../functions/capture/capture";
 import type { CloudTrailEvent, RulePayload } from "../../../functions/capture/normalize";
 import type { DeadLetter } from "../../../functions/reconciler/dlq";
+import type { ReconcilerIotPort } from "../../../functions/reconciler/iot";
 import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import type { RegistryItem } from "../../../functions/shared/registryItem";
@@ -72,6 +73,8 @@ async function capturedItems(
 ): Promise<{ table: FakeTable; items: RegistryItem[] }> {
   const table = new FakeTable();
   const primary = new FakeIot({ region: "eu-west-1", account: ACCOUNT });
+  // The primary's IoT holds the certificate the events register, as capture finds it on lookup.
+  primary.certs.set(CERT, { pem: PEM, status: "ACTIVE" });
   const deps = {
     table,
     iot: primary.lookups(),
@@ -215,6 +218,91 @@ describe("reconciler", () => {
     );
     assert.equal(iot.certs.size, 0);
     assert.equal(iot.things.size, 0);
+  });
+
+  it("converges tombstones of a thing and its memberships in one batch, whichever delete lands first", async () => {
+    const table = new FakeTable();
+    const { iot, letters } = secondary(table);
+    iot.things.set("dev-1", { type: null, attributes: {}, version: 1, principals: new Set() });
+    const groups = ["g1", "g2", "g3"];
+    for (const g of groups) {
+      iot.groups.set(g, { parent: null, description: null, attributes: {}, version: 1 });
+      iot.memberships.add(`${g}|dev-1`);
+    }
+    const tombstone = (pk: string, kind: RegistryItem["kind"]): RegistryItem => ({
+      pk,
+      kind,
+      version: 9,
+      updatedAt: "",
+      updatedBy: "api:eu-west-1",
+      deleted: true,
+      desired: null,
+    });
+    const items = [
+      tombstone("thing#dev-1", "thing"),
+      ...groups.map((g) => tombstone(`membership#${g}|dev-1`, "membership")),
+    ];
+    for (const item of items) await table.putIfNewer(item);
+    // The removals land after the thing's delete, which ended the memberships already.
+    const slowRemovals: ReconcilerIotPort = {
+      read: (id, place, deleting) => iot.read(id, place, deleting),
+      listNames: () => iot.listNames(),
+      send: async (c) => {
+        if (c.api === "RemoveThingFromThingGroup") await new Promise((r) => setTimeout(r, 5));
+        return iot.send(c);
+      },
+    };
+    const report = await new Reconciler({
+      iot: slowRemovals,
+      table,
+      dlq: { send: (l) => Promise.resolve(void letters.push(l)) },
+      pacer: unpaced,
+      place: iot.place,
+      clock: manualClock(),
+      maxConcurrency: 4,
+    }).reconcileAll(items, true);
+    assert.deepEqual(letters, []);
+    assert.equal(report.converged, items.length);
+    assert.equal(iot.things.size, 0);
+    assert.equal(iot.memberships.size, 0);
+  });
+
+  it("creates thing groups parents first when a batch brings the children first", async () => {
+    const table = new FakeTable();
+    const { iot, letters, reconciler } = secondary(table);
+    const group = (name: string, parent: string | null): RegistryItem => ({
+      pk: `thingGroup#${name}`,
+      kind: "thingGroup",
+      version: 7,
+      updatedAt: "",
+      updatedBy: "capture:eu-west-1",
+      deleted: false,
+      desired: { thingGroupName: name, parentGroupName: parent, description: null, attributes: {} },
+    });
+    const items = [group("line-3", "plant-7"), group("plant-7", "fleet"), group("fleet", null)];
+    for (const item of items) await table.putIfNewer(item);
+    await reconciler().reconcileAll(items, true);
+    assert.deepEqual(letters, []);
+    assert.deepEqual(iot.snapshot().groups, {
+      fleet: { parent: null, description: null, attributes: {} },
+      "plant-7": { parent: "fleet", description: null, attributes: {} },
+      "line-3": { parent: "plant-7", description: null, attributes: {} },
+    });
+  });
+
+  it("dead-letters an item whose key it cannot read and converges the rest of the batch", async () => {
+    const { table, items } = await capturedItems(onboarding);
+    const { iot, letters, reconciler } = secondary(table);
+    const malformed: RegistryItem = { ...items[0], pk: "principalAttachment#dev-1|c1" };
+    await table.putIfNewer(malformed);
+    const report = await reconciler().reconcileAll([malformed, ...items], true);
+    assert.deepEqual(report.deadLettered, [malformed.pk]);
+    assert.deepEqual(
+      letters.map((l) => l.key),
+      [malformed.pk],
+    );
+    assert.match(letters[0].reason, /expected <kind>#<id>/);
+    assert.deepEqual(iot.snapshot(), expected);
   });
 
   it("sends an entity that cannot converge to the DLQ with its key", async () => {

@@ -25,6 +25,12 @@ const CAPTURE_TOPICS: Record<string, string[]> = {
     "topic(3) AS thingName",
     "topic(6) AS shadowName",
   ],
+  iot_dr_shadow_classic_deleted: ["$aws/things/+/shadow/delete/accepted", "topic(3) AS thingName"],
+  iot_dr_shadow_named_deleted: [
+    "$aws/things/+/shadow/name/+/delete/accepted",
+    "topic(3) AS thingName",
+    "topic(6) AS shadowName",
+  ],
 };
 
 for (const [stack, region] of [
@@ -61,7 +67,14 @@ for (const [stack, region] of [
         assert.equal(rule.revealedInputs.sqlVersion, "2016-03-23");
         assert.match(sql, /topic\(\) AS topic/);
         assert.match(sql, /timestamp\(\) AS receivedAt/);
-        assert.ok(sql.endsWith(`FROM '${parts[0]}'`), sql);
+        // The topic filter, then nothing but the WHERE that drops the platform's own objects
+        // (what it drops is tested in captureRules.test.ts).
+        const [selectFrom, where] = sql.split(" WHERE ");
+        assert.ok(selectFrom.endsWith(`FROM '${parts[0]}'`), sql);
+        assert.match(
+          where,
+          /^NOT startswith\(topic\(\d\), '[\w-]+'\)( AND NOT startswith\(topic\(\d\), '[\w-]+'\))*$/,
+        );
         for (const part of parts.slice(1)) assert.ok(sql.includes(part), `${name}: ${part}`);
         assert.deepEqual(rule.revealedInputs.lambdas, [{ functionArn: capture.revealedState.arn }]);
       }

@@ -1,0 +1,142 @@
+/**
+ * The health probe's thing, certificate and policy belong to their region: each region's probe
+ * proves that region's IoT works, with its own identity. Deployed in moto as the plan declares
+ * them (both stacks, each in its region), they must never reach the registry table nor the other
+ * region, through capture or through the sweep.
+ */
+import { strict as assert } from "assert";
+import {
+  AttachPolicyCommand,
+  AttachThingPrincipalCommand,
+  CreateCertificateFromCsrCommand,
+  CreateKeysAndCertificateCommand,
+  CreatePolicyCommand,
+  CreateThingCommand,
+} from "@aws-sdk/client-iot";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { PlannedResource } from "../../plan/engine";
+import { NAMES } from "../../infra/names";
+import { ofType, ownStack } from "../support/ownStacks";
+import { useMoto } from "../support/moto";
+import { snapshot } from "./support/snapshot";
+import { plannedRegistryTable, twoRegions, type RegionHarness, type World } from "./support/world";
+
+interface PlannedProbe {
+  region: string;
+  thingName: string;
+  policyName: string;
+  policyDocument: string;
+  certificate: Record<string, unknown>;
+}
+
+const only = (resources: PlannedResource[], what: string): PlannedResource => {
+  const probe = resources.filter((r) => r.name.startsWith("health-probe"));
+  assert.equal(probe.length, 1, `one planned ${what} of the health probe`);
+  return probe[0];
+};
+
+async function plannedProbe(stack: "primary" | "secondary"): Promise<PlannedProbe> {
+  const report = await ownStack(stack);
+  const thing = only(ofType(report, "aws:iot/thing:Thing"), "thing");
+  const policy = only(ofType(report, "aws:iot/policy:Policy"), "policy");
+  const cert = only(ofType(report, "aws:iot/certificate:Certificate"), "certificate");
+  return {
+    region: thing.region!,
+    thingName: thing.revealedInputs.name as string,
+    policyName: policy.revealedInputs.name as string,
+    policyDocument: policy.revealedInputs.policy as string,
+    certificate: cert.revealedInputs,
+  };
+}
+
+/** What `pulumi up` does for the probe in its region, with the deploy role's client. */
+async function deployProbe(r: RegionHarness, probe: PlannedProbe): Promise<string> {
+  const { iot } = r.operator;
+  await iot.send(new CreateThingCommand({ thingName: probe.thingName }));
+  const cert = probe.certificate.csr
+    ? await iot.send(
+        new CreateCertificateFromCsrCommand({
+          certificateSigningRequest: probe.certificate.csr as string,
+          setAsActive: probe.certificate.active as boolean,
+        }),
+      )
+    : await iot.send(
+        new CreateKeysAndCertificateCommand({ setAsActive: probe.certificate.active as boolean }),
+      );
+  await iot.send(
+    new CreatePolicyCommand({
+      policyName: probe.policyName,
+      policyDocument: probe.policyDocument,
+    }),
+  );
+  await iot.send(
+    new AttachPolicyCommand({ policyName: probe.policyName, target: cert.certificateArn }),
+  );
+  await iot.send(
+    new AttachThingPrincipalCommand({
+      thingName: probe.thingName,
+      principal: cert.certificateArn,
+    }),
+  );
+  return cert.certificateId!;
+}
+
+describe("the health probe's identity stays in its region (moto)", function () {
+  this.timeout(60_000);
+  const moto = useMoto();
+  let planned: Awaited<ReturnType<typeof plannedRegistryTable>>;
+  let probes: PlannedProbe[];
+  let world: World;
+
+  before(async function () {
+    this.timeout(180_000);
+    planned = await plannedRegistryTable();
+    probes = [await plannedProbe("primary"), await plannedProbe("secondary")];
+  });
+
+  beforeEach(async () => {
+    world = await twoRegions(moto(), planned);
+  });
+
+  it("neither captures nor replicates the probe's thing, certificate and policy, nor does the sweep", async () => {
+    assert.deepEqual(
+      probes.map((p) => p.region),
+      [world.A.name, world.B.name],
+    );
+    const certificates = new Map<string, string>();
+    for (const [i, r] of world.regions.entries()) {
+      certificates.set(r.name, await deployProbe(r, probes[i]));
+    }
+    for (const r of world.regions) {
+      // The capture rules' WHERE drops the probe's registry events before they cost an invocation.
+      assert.ok(
+        r.tap.unselected.includes(`$aws/events/thing/${NAMES.probeThing}/created`),
+        `${r.name}: a capture rule selected the probe thing's event`,
+      );
+    }
+    await world.settle();
+    // The sweep's own capture of local objects (the state machine's part is replication.test.ts's).
+    for (const r of world.regions) await r.sweep("segments");
+    await world.settle();
+
+    for (const [i, r] of world.regions.entries()) {
+      const items = await r.doc.send(new ScanCommand({ TableName: planned.name }));
+      assert.deepEqual(
+        (items.Items ?? []).map((item) => item.pk as string),
+        [],
+        `${r.name}'s registry table holds probe objects`,
+      );
+      const own = certificates.get(r.name)!;
+      const snap = await snapshot(r.direct);
+      assert.deepEqual(
+        snap.things[NAMES.probeThing].principals,
+        [`arn:aws:iot:${r.name}:${world.account}:cert/${own}`],
+        r.name,
+      );
+      assert.deepEqual(Object.keys(snap.certificates), [own], r.name);
+      assert.deepEqual(Object.keys(snap.policies), [probes[i].policyName], r.name);
+      assert.deepEqual(snap.certificates[own].policies, [probes[i].policyName], r.name);
+      assert.deepEqual(await r.deadLetters(), [], `${r.name} DLQ`);
+    }
+  });
+});

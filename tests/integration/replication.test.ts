@@ -1,0 +1,317 @@
+/**
+ * Capture, the registry table, the reconciler and the sweep, over moto's IoT, DynamoDB and Step
+ * Functions in the example config's two regions of the iot-services account: the real SDK calls
+ * of the functions against AWS's API shapes, not against the project's fakes.
+ */
+import { strict as assert } from "assert";
+import {
+  AddThingToThingGroupCommand,
+  AttachPolicyCommand,
+  AttachThingPrincipalCommand,
+  CreateKeysAndCertificateCommand,
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  CreateThingCommand,
+  CreateThingGroupCommand,
+  CreateThingTypeCommand,
+  DeleteCertificateCommand,
+  DeletePolicyCommand,
+  DeletePolicyVersionCommand,
+  DeleteThingCommand,
+  DetachPolicyCommand,
+  DetachThingPrincipalCommand,
+  RemoveThingFromThingGroupCommand,
+  UpdateCertificateCommand,
+  UpdateThingCommand,
+} from "@aws-sdk/client-iot";
+import { DeleteThingShadowCommand, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
+import { useMoto } from "../support/moto";
+import { relocate, snapshot } from "./support/snapshot";
+import { plannedRegistryTable, twoRegions, type RegionHarness, type World } from "./support/world";
+
+const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+/** A device policy naming its own region's ARNs, as policies written by hand do. */
+function devicePolicy(r: RegionHarness, topic: string): string {
+  const arn = (resource: string) => `arn:aws:iot:${r.name}:${r.place.account}:${resource}`;
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "iot:Connect",
+        Resource: arn("client/${iot:Connection.Thing.ThingName}"),
+      },
+      { Effect: "Allow", Action: ["iot:Publish"], Resource: [arn(`topic/${topic}`)] },
+    ],
+  });
+}
+
+/** A fleet as an operator builds it in one region: every kind of entity the registry holds. */
+async function buildFleet(r: RegionHarness) {
+  const { iot, data } = r.operator;
+  await iot.send(
+    new CreateThingTypeCommand({
+      thingTypeName: "sensor",
+      thingTypeProperties: { thingTypeDescription: "temperature", searchableAttributes: ["site"] },
+    }),
+  );
+  await iot.send(new CreateThingGroupCommand({ thingGroupName: "fleet" }));
+  await iot.send(
+    new CreateThingGroupCommand({
+      thingGroupName: "plant-7",
+      parentGroupName: "fleet",
+      thingGroupProperties: {
+        thingGroupDescription: "plant 7",
+        attributePayload: { attributes: { city: "lyon" } },
+      },
+    }),
+  );
+  await iot.send(
+    new CreateThingCommand({
+      thingName: "sensor-1",
+      thingTypeName: "sensor",
+      attributePayload: { attributes: { site: "plant-7", fw: "1.0" } },
+    }),
+  );
+  await iot.send(
+    new CreateThingCommand({
+      thingName: "gateway-1",
+      attributePayload: { attributes: { hw: "b" } },
+    }),
+  );
+  await iot.send(
+    new AddThingToThingGroupCommand({ thingGroupName: "plant-7", thingName: "sensor-1" }),
+  );
+  const cert = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
+  await iot.send(
+    new CreatePolicyCommand({
+      policyName: "sensor-policy",
+      policyDocument: devicePolicy(r, "v1/*"),
+    }),
+  );
+  await iot.send(
+    new CreatePolicyVersionCommand({
+      policyName: "sensor-policy",
+      policyDocument: devicePolicy(r, "v2/*"),
+      setAsDefault: true,
+    }),
+  );
+  await iot.send(
+    new AttachPolicyCommand({ policyName: "sensor-policy", target: cert.certificateArn }),
+  );
+  await iot.send(
+    new AttachThingPrincipalCommand({ thingName: "sensor-1", principal: cert.certificateArn }),
+  );
+  await iot.send(
+    new UpdateThingCommand({
+      thingName: "sensor-1",
+      attributePayload: { attributes: { site: "plant-7", fw: "1.1" }, merge: false },
+    }),
+  );
+  await data.send(
+    new UpdateThingShadowCommand({
+      thingName: "sensor-1",
+      payload: json({ state: { desired: { led: "on" }, reported: { led: "off" } } }),
+    }),
+  );
+  await data.send(
+    new UpdateThingShadowCommand({
+      thingName: "sensor-1",
+      shadowName: "config",
+      payload: json({ state: { desired: { interval: 60 } } }),
+    }),
+  );
+  return { certificateId: cert.certificateId!, certificateArn: cert.certificateArn! };
+}
+
+async function assertConverged(world: World, from: RegionHarness, to: RegionHarness) {
+  const source = await snapshot(from.direct);
+  const entities = Object.values(source as unknown as Record<string, object>).reduce(
+    (n: number, kind) => n + Object.keys(kind).length,
+    0,
+  );
+  assert.ok(entities > 0, "the source region has nothing to compare");
+  assert.deepEqual(await snapshot(to.direct), relocate(source, to.name));
+  for (const r of world.regions) assert.deepEqual(await r.deadLetters(), [], `${r.name} DLQ`);
+}
+
+describe("registry replication against moto (capture -> global table -> reconciler)", function () {
+  this.timeout(60_000);
+  const moto = useMoto();
+  let planned: Awaited<ReturnType<typeof plannedRegistryTable>>;
+  let world: World;
+  before(async function () {
+    // Plans both stacks once per run (shared with the other suites that read the plan).
+    this.timeout(180_000);
+    planned = await plannedRegistryTable();
+  });
+  beforeEach(async () => {
+    world = await twoRegions(moto(), planned);
+  });
+
+  it("converges the other region to things, types, groups, certificates, policies, attachments and shadows", async () => {
+    const { certificateArn } = await buildFleet(world.A);
+    await world.settle();
+    await assertConverged(world, world.A, world.B);
+    // Nothing the operator did was undone on the way: the last change of each entity holds.
+    const a = await snapshot(world.A.direct);
+    assert.deepEqual(a.things["sensor-1"].attributes, { site: "plant-7", fw: "1.1" });
+    assert.deepEqual(
+      a.policies["sensor-policy"].document,
+      JSON.parse(devicePolicy(world.A, "v2/*")),
+    );
+    assert.deepEqual(a.things["sensor-1"].groups, ["plant-7"]);
+    assert.deepEqual(a.things["sensor-1"].shadows, {
+      $classic: { desired: { led: "on" }, reported: { led: "off" } },
+      config: { desired: { interval: 60 }, reported: null },
+    });
+    const b = await snapshot(world.B.direct);
+    // The certificate is the same (same id, registered without CA), its ARN is B's.
+    assert.deepEqual(b.things["sensor-1"].principals, [relocate(certificateArn, world.B.name)]);
+    assert.equal(
+      (b.policies["sensor-policy"].document as { Statement: { Resource: string }[] }).Statement[0]
+        .Resource,
+      `arn:aws:iot:${world.B.name}:${world.account}:client/\${iot:Connection.Thing.ThingName}`,
+    );
+  });
+
+  // CloudTrail's eventTime has whole seconds: calls of one second carry the same time.
+  it("keeps the last of several policy and certificate changes made within one CloudTrail second", async () => {
+    const { iot } = world.A.operator;
+    world.A.tap.pinnedAt = Date.parse("2026-11-30T12:00:00.250Z");
+    const cert = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
+    await iot.send(
+      new UpdateCertificateCommand({ certificateId: cert.certificateId, newStatus: "INACTIVE" }),
+    );
+    await iot.send(
+      new CreatePolicyCommand({ policyName: "p", policyDocument: devicePolicy(world.A, "v1/*") }),
+    );
+    await iot.send(
+      new CreatePolicyVersionCommand({
+        policyName: "p",
+        policyDocument: devicePolicy(world.A, "v2/*"),
+        setAsDefault: true,
+      }),
+    );
+    await iot.send(new AttachPolicyCommand({ policyName: "p", target: cert.certificateArn }));
+    await iot.send(new DetachPolicyCommand({ policyName: "p", target: cert.certificateArn }));
+    await iot.send(new AttachPolicyCommand({ policyName: "p", target: cert.certificateArn }));
+    await world.settle();
+    await assertConverged(world, world.A, world.B);
+    const a = await snapshot(world.A.direct);
+    assert.deepEqual(a.policies.p.document, JSON.parse(devicePolicy(world.A, "v2/*")));
+    assert.equal(a.certificates[cert.certificateId!].status, "INACTIVE");
+    assert.deepEqual(a.certificates[cert.certificateId!].policies, ["p"]);
+  });
+
+  it("keeps a detach that follows its attach within one CloudTrail second", async () => {
+    const { certificateArn } = await buildFleet(world.A);
+    await world.settle();
+    const { iot } = world.A.operator;
+    world.A.tap.pinnedAt = Date.parse("2026-11-30T12:00:01.250Z");
+    await iot.send(
+      new AttachThingPrincipalCommand({ thingName: "gateway-1", principal: certificateArn }),
+    );
+    await iot.send(
+      new DetachThingPrincipalCommand({ thingName: "gateway-1", principal: certificateArn }),
+    );
+    await world.settle();
+    await assertConverged(world, world.A, world.B);
+    assert.deepEqual((await snapshot(world.A.direct)).things["gateway-1"].principals, []);
+  });
+
+  it("replicates deletes as tombstones: detaches, deactivation, certificate, thing, membership, named shadow and policy", async () => {
+    const { certificateId, certificateArn } = await buildFleet(world.A);
+    await world.settle();
+    const { iot } = world.A.operator;
+    await iot.send(
+      new RemoveThingFromThingGroupCommand({ thingGroupName: "plant-7", thingName: "sensor-1" }),
+    );
+    await iot.send(
+      new DetachThingPrincipalCommand({ thingName: "sensor-1", principal: certificateArn }),
+    );
+    await iot.send(
+      new DetachPolicyCommand({ policyName: "sensor-policy", target: certificateArn }),
+    );
+    await iot.send(new UpdateCertificateCommand({ certificateId, newStatus: "INACTIVE" }));
+    await iot.send(new DeleteCertificateCommand({ certificateId }));
+    await iot.send(new DeleteThingCommand({ thingName: "gateway-1" }));
+    await world.A.operator.data.send(
+      new DeleteThingShadowCommand({ thingName: "sensor-1", shadowName: "config" }),
+    );
+    // IoT deletes a policy only once its non-default versions are gone.
+    await iot.send(
+      new DeletePolicyVersionCommand({ policyName: "sensor-policy", policyVersionId: "1" }),
+    );
+    await iot.send(new DeletePolicyCommand({ policyName: "sensor-policy" }));
+    await world.settle();
+    await assertConverged(world, world.A, world.B);
+    const b = await snapshot(world.B.direct);
+    assert.deepEqual(Object.keys(b.things), ["sensor-1"]);
+    assert.deepEqual(Object.keys(b.things["sensor-1"].shadows), ["$classic"]);
+    assert.deepEqual(b.certificates, {});
+    assert.deepEqual(b.policies, {});
+  });
+
+  it("repairs drift in the other region with the sweep (the planned state machine run in moto)", async () => {
+    const { certificateArn } = await buildFleet(world.A);
+    await world.settle();
+    // Changes nobody reports (events lost, or made behind the platform's back).
+    const { iot, data } = world.B.direct;
+    await iot.send(
+      new UpdateThingCommand({
+        thingName: "sensor-1",
+        attributePayload: { attributes: { fw: "0.9" }, merge: false },
+      }),
+    );
+    const inB = relocate(certificateArn, world.B.name);
+    await iot.send(new DetachPolicyCommand({ policyName: "sensor-policy", target: inB }));
+    await iot.send(new DetachThingPrincipalCommand({ thingName: "sensor-1", principal: inB }));
+    await iot.send(new DeleteThingCommand({ thingName: "gateway-1" }));
+    await data.send(
+      new UpdateThingShadowCommand({
+        thingName: "sensor-1",
+        shadowName: "config",
+        payload: json({ state: { desired: { interval: 5 } } }),
+      }),
+    );
+    await assert.rejects(assertConverged(world, world.A, world.B));
+    const reports = await world.B.sweep();
+    assert.equal(reports.length, 16, "one report per planned segment");
+    await assertConverged(world, world.A, world.B);
+  });
+
+  it("fails back: changes made in the secondary during an outage reach the primary when it returns", async () => {
+    await buildFleet(world.A);
+    await world.settle();
+    world.bridge.down.add(world.A.name);
+    const { iot, data } = world.B.operator;
+    await iot.send(
+      new CreateThingCommand({
+        thingName: "sensor-2",
+        thingTypeName: "sensor",
+        attributePayload: { attributes: { site: "plant-7" } },
+      }),
+    );
+    await iot.send(
+      new AddThingToThingGroupCommand({ thingGroupName: "plant-7", thingName: "sensor-2" }),
+    );
+    await iot.send(
+      new UpdateThingCommand({
+        thingName: "sensor-1",
+        attributePayload: { attributes: { site: "plant-7", fw: "2.0" }, merge: false },
+      }),
+    );
+    await data.send(
+      new UpdateThingShadowCommand({
+        thingName: "sensor-1",
+        payload: json({ state: { desired: { led: "blink" } } }),
+      }),
+    );
+    await world.settle();
+    world.bridge.down.delete(world.A.name);
+    await world.settle();
+    await assertConverged(world, world.B, world.A);
+  });
+});

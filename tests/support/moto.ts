@@ -1,0 +1,239 @@
+/**
+ * moto (the AWS API emulator, `python3 -m moto.server`) as the integration suites' AWS: started on
+ * a free loopback port the first time a suite asks for it, once per test run, stopped when the run
+ * ends, its state reset before every test. Suites that never call {@link useMoto} never start it.
+ * See docs of what moto emulates and what the harness bridges in README ("What is verified offline").
+ */
+import { spawn, type ChildProcess } from "child_process";
+import * as net from "net";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+
+/**
+ * Options every test starts from (POST /moto-api/config). IoT's `use_valid_cert` (real X.509
+ * certificates, ids as AWS computes them) is set in the launcher: this endpoint ignores it.
+ */
+export const MOTO_CONFIG = {
+  // Executions run their states instead of staying RUNNING forever.
+  stepfunctions: { execute_state_machine: true },
+  // No Docker here: a Lambda invoke returns its payload; the harness runs the handler itself.
+  lambda: { use_docker: false },
+} as const;
+
+/** The message the run fails with when moto cannot be started, whatever the cause below it. */
+export const MOTO_MISSING =
+  "The integration tests need moto, the AWS API emulator, importable by python3 " +
+  "(`python3 -c 'import moto.server'`). Install it with: pip install 'moto[server]'";
+
+const STARTUP_TIMEOUT_MS = 30_000;
+const OUTPUT_KEPT = 20_000;
+
+/** Credentials moto accepts: any static pair lands in its default account 123456789012. */
+export const STATIC_CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" };
+
+export interface MotoServer {
+  endpoint: string;
+  /** How long the server took from spawn to its first answer. */
+  startupMs: number;
+  /** The server's latest output (stdout and stderr), for failure messages. */
+  output(): string;
+}
+
+// Runs moto's server and exits when its stdin closes, i.e. as soon as the test process is gone,
+// however it ended (even SIGKILL): a run never leaves a server behind.
+const LAUNCHER = `
+import os, sys, threading
+try:
+    from moto.server import main
+    from moto.core.config import default_user_config
+except ImportError as error:
+    sys.stderr.write("moto import failed: %s\\n" % error)
+    sys.exit(3)
+# POST /moto-api/config ignores "iot" in moto 5.2.1 (only batch, lambda, stepfunctions are read):
+# set it in the server's process, so certificate ids are AWS's (SHA-256 of the DER encoding).
+default_user_config["iot"] = {"use_valid_cert": True}
+def watch():
+    sys.stdin.read()
+    os._exit(0)
+threading.Thread(target=watch, daemon=True).start()
+main(["-H", "127.0.0.1", "-p", sys.argv[1]])
+`;
+
+let started: Promise<MotoServer> | undefined;
+let reportedMissing = false;
+
+/** The run's moto server, started on first use. */
+export function motoServer(): Promise<MotoServer> {
+  started ??= startMoto();
+  return started;
+}
+
+/** How moto is launched: which python, with which interpreter options (tests bend them). */
+export interface LaunchOptions {
+  python?: string;
+  pythonArgs?: string[];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export class MotoUnavailable extends Error {
+  constructor(detail: string) {
+    super(`${MOTO_MISSING}\n(${detail})`);
+    this.name = "MotoUnavailable";
+    // Mocha prints the stack after the message: there is nothing to learn from it here.
+    this.stack = this.message;
+  }
+}
+
+/**
+ * Starts a moto server of its own (the run shares {@link motoServer}'s). Rejects with
+ * {@link MotoUnavailable} when python3 or moto is missing, or the server does not come up.
+ */
+export async function startMoto(options: LaunchOptions = {}): Promise<MotoServer> {
+  const python = options.python ?? "python3";
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const begin = Date.now();
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-OUTPUT_KEPT);
+  };
+  let child: ChildProcess;
+  let exited: string | undefined;
+  try {
+    child = spawn(python, [...(options.pythonArgs ?? []), "-u", "-c", LAUNCHER, String(port)], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, PYTHONUNBUFFERED: "1" },
+    });
+  } catch (error) {
+    throw new MotoUnavailable(`python3 could not be started: ${(error as Error).message}`);
+  }
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  child.on("error", (error) => (exited = `${python} could not be started: ${error.message}`));
+  child.on("exit", (code, signal) => (exited ??= `moto exited with ${signal ?? `code ${code}`}`));
+  // The run must not wait for the server, nor the server outlive the run.
+  child.unref();
+  for (const stream of [child.stdin, child.stdout, child.stderr]) {
+    (stream as unknown as { unref?: () => void }).unref?.();
+  }
+  process.once("exit", () => child.kill());
+
+  while (Date.now() - begin < STARTUP_TIMEOUT_MS) {
+    if (exited) throw new MotoUnavailable(`${exited}: ${output.trim().split("\n").pop() ?? ""}`);
+    try {
+      const answer = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
+      if (answer.ok) {
+        const server = { endpoint, startupMs: Date.now() - begin, output: () => output };
+        await configure(server);
+        return server;
+      }
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill();
+  throw new MotoUnavailable(
+    `moto did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS} ms; output:\n${output}`,
+  );
+}
+
+async function post(server: MotoServer, path: string, body?: unknown): Promise<void> {
+  const answer = await fetch(`${server.endpoint}${path}`, {
+    method: "POST",
+    ...(body === undefined
+      ? {}
+      : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+  });
+  if (!answer.ok) {
+    throw new Error(`moto ${path} answered ${answer.status}: ${await answer.text()}`);
+  }
+}
+
+async function configure(server: MotoServer): Promise<void> {
+  await post(server, "/moto-api/config", MOTO_CONFIG);
+}
+
+/** Forgets every resource of every account and region (the config stays). */
+export async function resetMoto(server: MotoServer): Promise<void> {
+  await post(server, "/moto-api/reset");
+}
+
+/**
+ * Registers, in the calling `describe`, a hook that starts moto (once per run) and one that resets
+ * it before each test. The returned getter gives the server inside tests. When moto cannot start,
+ * the first suite fails with {@link MOTO_MISSING}; the others are skipped, so the message is said
+ * once.
+ */
+export function useMoto(): () => MotoServer {
+  let server: MotoServer | undefined;
+  before(async function () {
+    this.timeout(STARTUP_TIMEOUT_MS + 5_000);
+    try {
+      server = await motoServer();
+    } catch (error) {
+      if (error instanceof MotoUnavailable && reportedMissing) this.skip();
+      reportedMissing = true;
+      throw error;
+    }
+  });
+  beforeEach(async () => {
+    await resetMoto(server!);
+  });
+  return () => {
+    if (!server) throw new Error("useMoto: the server is not started (call it inside a test)");
+    return server;
+  };
+}
+
+/** Client configuration for one region of moto, with the given (or static) credentials. */
+export function clientConfig(
+  server: MotoServer,
+  region: string,
+  credentials: {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken?: string;
+  } = STATIC_CREDENTIALS,
+) {
+  return { endpoint: server.endpoint, region, credentials, maxAttempts: 2 };
+}
+
+export interface AccountCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+/**
+ * Credentials whose calls land in `account`: moto answers an STS AssumeRole into any account's
+ * role, and files every later call made with those credentials under that account.
+ */
+export async function credentialsIn(
+  server: MotoServer,
+  account: string,
+  roleName = "moto-harness",
+): Promise<AccountCredentials> {
+  const sts = new STSClient(clientConfig(server, "us-east-1"));
+  const out = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${account}:role/${roleName}`,
+      RoleSessionName: "moto-harness",
+    }),
+  );
+  const c = out.Credentials!;
+  return {
+    accessKeyId: c.AccessKeyId!,
+    secretAccessKey: c.SecretAccessKey!,
+    sessionToken: c.SessionToken!,
+  };
+}
