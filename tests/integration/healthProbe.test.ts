@@ -5,19 +5,19 @@
  * region, through capture or through the sweep.
  */
 import { strict as assert } from "assert";
+import { CreatePolicyCommand, CreateThingCommand } from "@aws-sdk/client-iot";
+import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { ProbeIot, SecretWriter } from "../../functions/probeCertificate/iot";
 import {
-  AttachPolicyCommand,
-  AttachThingPrincipalCommand,
-  CreateCertificateFromCsrCommand,
-  CreateKeysAndCertificateCommand,
-  CreatePolicyCommand,
-  CreateThingCommand,
-} from "@aws-sdk/client-iot";
+  certificateIdOf,
+  parseEvent,
+  provisionProbe,
+} from "../../functions/probeCertificate/provision";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { PlannedResource } from "../../plan/engine";
 import { NAMES } from "../../infra/names";
 import { ofType, ownStack } from "../support/ownStacks";
-import { useMoto } from "../support/moto";
+import { MotoServer, clientConfig, useMoto } from "../support/moto";
 import { snapshot } from "./support/snapshot";
 import { plannedRegistryTable, twoRegions, type RegionHarness, type World } from "./support/world";
 
@@ -26,7 +26,8 @@ interface PlannedProbe {
   thingName: string;
   policyName: string;
   policyDocument: string;
-  certificate: Record<string, unknown>;
+  /** The event the planned `aws.lambda.Invocation` sends the certificate issuer at deploy. */
+  issuerInput: Record<string, string>;
 }
 
 const only = (resources: PlannedResource[], what: string): PlannedResource => {
@@ -39,46 +40,39 @@ async function plannedProbe(stack: "primary" | "secondary"): Promise<PlannedProb
   const report = await ownStack(stack);
   const thing = only(ofType(report, "aws:iot/thing:Thing"), "thing");
   const policy = only(ofType(report, "aws:iot/policy:Policy"), "policy");
-  const cert = only(ofType(report, "aws:iot/certificate:Certificate"), "certificate");
+  const invocation = only(ofType(report, "aws:lambda/invocation:Invocation"), "issuer invocation");
   return {
     region: thing.region!,
     thingName: thing.revealedInputs.name as string,
     policyName: policy.revealedInputs.name as string,
     policyDocument: policy.revealedInputs.policy as string,
-    certificate: cert.revealedInputs,
+    issuerInput: JSON.parse(invocation.revealedInputs.input as string) as Record<string, string>,
   };
 }
 
-/** What `pulumi up` does for the probe in its region, with the deploy role's client. */
-async function deployProbe(r: RegionHarness, probe: PlannedProbe): Promise<string> {
+/**
+ * What `pulumi up` does for the probe in its region: the thing and policy as planned, then the real
+ * certificate issuer as the planned invocation runs it (its key goes to the secret only).
+ */
+async function deployProbe(r: RegionHarness, probe: PlannedProbe, server: MotoServer) {
   const { iot } = r.operator;
   await iot.send(new CreateThingCommand({ thingName: probe.thingName }));
-  const cert = probe.certificate.csr
-    ? await iot.send(
-        new CreateCertificateFromCsrCommand({
-          certificateSigningRequest: probe.certificate.csr as string,
-          setAsActive: probe.certificate.active as boolean,
-        }),
-      )
-    : await iot.send(
-        new CreateKeysAndCertificateCommand({ setAsActive: probe.certificate.active as boolean }),
-      );
   await iot.send(
     new CreatePolicyCommand({
       policyName: probe.policyName,
       policyDocument: probe.policyDocument,
     }),
   );
-  await iot.send(
-    new AttachPolicyCommand({ policyName: probe.policyName, target: cert.certificateArn }),
+  const secrets = new SecretsManagerClient(clientConfig(server, r.name));
+  const secret = await secrets.send(
+    new CreateSecretCommand({ Name: `iot-dr/health/probe-${r.name}` }),
   );
-  await iot.send(
-    new AttachThingPrincipalCommand({
-      thingName: probe.thingName,
-      principal: cert.certificateArn,
-    }),
-  );
-  return cert.certificateId!;
+  const { request } = parseEvent({ ...probe.issuerInput, secretId: secret.ARN! });
+  const issued = await provisionProbe("create", request, {
+    iot: new ProbeIot(iot),
+    secrets: new SecretWriter(secrets),
+  });
+  return certificateIdOf(issued.certificateArn!);
 }
 
 describe("the health probe's identity stays in its region (moto)", function () {
@@ -105,7 +99,7 @@ describe("the health probe's identity stays in its region (moto)", function () {
     );
     const certificates = new Map<string, string>();
     for (const [i, r] of world.regions.entries()) {
-      certificates.set(r.name, await deployProbe(r, probes[i]));
+      certificates.set(r.name, await deployProbe(r, probes[i], moto()));
     }
     for (const r of world.regions) {
       // The capture rules' WHERE drops the probe's registry events before they cost an invocation.
