@@ -14,6 +14,9 @@ export const CAPTURE_ACCESS: AccessDeclaration = {
     { action: "iot:DescribeThingGroup", resource: `${IOT}:thinggroup/<thingGroupName>` },
     { action: "iot:DescribeCertificate", resource: `${IOT}:cert/<certificateId>` },
     { action: "iot:GetPolicy", resource: `${IOT}:policy/<policyName>` },
+    // A tie of changes within one CloudTrail second is settled by IoT's current attachments.
+    { action: "iot:ListThingPrincipals", resource: `${IOT}:thing/<thingName>` },
+    { action: "iot:ListAttachedPolicies", resource: "*", why: "no resource type in IAM" },
     {
       // The data plane's GetThingShadow is authorized as iot:GetThingShadow on the thing.
       action: "iot:GetThingShadow",

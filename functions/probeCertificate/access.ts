@@ -19,9 +19,19 @@ export const PROBE_CERTIFICATE_ACCESS: AccessDeclaration = {
     { action: "iot:DeleteCertificate", resource: CERT },
     { action: "secretsmanager:PutSecretValue", resource: "{event.secretId}" },
     {
-      // Secrets Manager encrypts the new value with the secret's customer managed key as the
-      // caller (Secrets Manager user guide, "Secret encryption and decryption").
+      // Changing a secret's value, Secrets Manager uses its customer managed key as the caller,
+      // who needs kms:GenerateDataKey and kms:Decrypt (Secrets Manager user guide, "Secret
+      // encryption and decryption", Permissions for the KMS key).
       action: "kms:GenerateDataKey",
+      resource: { kmsKeyOf: { secret: "{event.secretId}" } },
+      by: "implied",
+      context: {
+        "kms:ViaService": "secretsmanager.{region}.{dnsSuffix}",
+        "kms:EncryptionContext:SecretARN": "{event.secretId}",
+      },
+    },
+    {
+      action: "kms:Decrypt",
       resource: { kmsKeyOf: { secret: "{event.secretId}" } },
       by: "implied",
       context: {

@@ -157,7 +157,8 @@ function defineApplication(ctx: StackContext): Record<string, unknown> {
       statements: [
         {
           sid: "ApplicationTable",
-          actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+          // Indexes each document it stores; reads go to S3 (functions/application/documents.ts).
+          actions: ["dynamodb:PutItem"],
           resources: [
             namedArn("dynamodb", config.ownRegion, account, `table/${NAMES.applicationTable}`),
           ],

@@ -41,7 +41,7 @@ export function captureStatements(scope: Scope): Statement[] {
   return [
     {
       sid: "WriteDesiredState",
-      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem"],
       resources: [registryArns(scope).table],
     },
     // IAM authorizes each read against one resource type: each type's reads get only its ARNs.
@@ -50,11 +50,7 @@ export function captureStatements(scope: Scope): Statement[] {
       actions: ["iot:DescribeThing", "iot:ListThingPrincipals"],
       resources: [iot.thing],
     },
-    {
-      sid: "ReadChangedThingTypes",
-      actions: ["iot:DescribeThingType"],
-      resources: [iot.thingType],
-    },
+    // Thing types are captured from their events alone: no read of them is granted.
     {
       sid: "ReadChangedThingGroups",
       actions: ["iot:DescribeThingGroup"],
@@ -67,12 +63,7 @@ export function captureStatements(scope: Scope): Statement[] {
     },
     {
       sid: "ReadChangedPolicies",
-      actions: [
-        "iot:GetPolicy",
-        "iot:GetPolicyVersion",
-        "iot:ListPolicyVersions",
-        "iot:ListTargetsForPolicy",
-      ],
+      actions: ["iot:GetPolicy"],
       resources: [iot.policy],
     },
     // No resource type in the Service Authorization Reference (AWS IoT): "*" only.
@@ -104,13 +95,7 @@ export function reconcilerStatements(
     { sid: "ListRegistryStreams", actions: ["dynamodb:ListStreams"], resources: ["*"] },
     {
       sid: "SweepAndRepairDesiredState",
-      actions: [
-        "dynamodb:GetItem",
-        "dynamodb:Scan",
-        "dynamodb:Query",
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-      ],
+      actions: ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:PutItem"],
       resources: [registry.table],
     },
     {
@@ -125,7 +110,6 @@ export function reconcilerStatements(
         "iot:GetThingShadow",
         "iot:UpdateThingShadow",
         "iot:DeleteThingShadow",
-        "iot:ListNamedShadowsForThing",
       ],
       resources: [iot.thing],
     },
@@ -133,7 +117,6 @@ export function reconcilerStatements(
       sid: "ConvergeThingTypes",
       actions: [
         "iot:CreateThingType",
-        "iot:UpdateThingType",
         "iot:DeprecateThingType",
         "iot:DeleteThingType",
         "iot:DescribeThingType",
@@ -147,7 +130,6 @@ export function reconcilerStatements(
         "iot:UpdateThingGroup",
         "iot:DeleteThingGroup",
         "iot:DescribeThingGroup",
-        "iot:ListThingsInThingGroup",
       ],
       resources: [iot.thingGroup],
     },
@@ -183,7 +165,6 @@ export function reconcilerStatements(
         "iot:DeletePolicyVersion",
         "iot:SetDefaultPolicyVersion",
         "iot:GetPolicy",
-        "iot:GetPolicyVersion",
         "iot:ListPolicyVersions",
         "iot:ListTargetsForPolicy",
       ],

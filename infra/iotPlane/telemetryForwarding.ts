@@ -103,12 +103,7 @@ export class TelemetryForwarding extends pulumi.ComponentResource {
           ...forwarderStatements(args),
           {
             sid: "DrainTelemetryQueue",
-            actions: [
-              "sqs:ReceiveMessage",
-              "sqs:DeleteMessage",
-              "sqs:ChangeMessageVisibility",
-              "sqs:GetQueueAttributes",
-            ],
+            actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
             resources: [queue.arn],
           },
           { sid: "DecryptTelemetryQueue", actions: ["kms:Decrypt"], resources: [args.kmsKeyArn] },

@@ -247,6 +247,28 @@ const DOCUMENTED: Documented[] = [
       desired: { state: { desired: { color: "RED" }, reported: { color: "GREEN" } } },
     },
   },
+  // delete/accepted carries only the deleted document's version and time (Device Shadow MQTT
+  // topics: /delete/accepted).
+  {
+    name: "classic shadow delete accepted",
+    source: SHADOW_DOCUMENTS,
+    topic: "$aws/things/MyThing/shadow/delete/accepted",
+    payload: { version: 4, timestamp: 1591057529 },
+    expected: {
+      identity: { kind: "shadow", thingName: "MyThing", shadowName: null },
+      deleted: true,
+    },
+  },
+  {
+    name: "named shadow delete accepted",
+    source: SHADOW_DOCUMENTS,
+    topic: "$aws/things/MyThing/shadow/name/config/delete/accepted",
+    payload: { version: 4, timestamp: 1591057529 },
+    expected: {
+      identity: { kind: "shadow", thingName: "MyThing", shadowName: "config" },
+      deleted: true,
+    },
+  },
 ];
 
 /** The planned rules whose action invokes the capture function. */

@@ -36,6 +36,16 @@ describe("IoT SQL evaluator, on the examples of AWS's SQL reference", () => {
     assert.equal(run(sql, "topic/subtopic", incoming), undefined);
   });
 
+  it("NOT startswith(a, b) is true when a does not start with b, and Undefined drops the message (iot-sql-functions, iot-sql-operators)", () => {
+    const sql = "SELECT * FROM 'things/+/x' WHERE NOT startswith(topic(2), 'iot-dr-')";
+    assert.deepEqual(run(sql, "things/sensor-1/x", incoming), incoming);
+    assert.equal(run(sql, "things/iot-dr-probe/x", incoming), undefined);
+    // startswith of a missing key is Undefined, and NOT Undefined is not true.
+    const onKey = "SELECT * FROM 'things/+/x' WHERE NOT startswith(name, 'iot-dr-')";
+    assert.equal(run(onKey, "things/a/x", incoming), undefined);
+    assert.deepEqual(run(onKey, "things/a/x", { name: "pump" }), { name: "pump" });
+  });
+
   it("topic(n) is the n-th segment counting from 1, topic() the whole topic (iot-sql-functions)", () => {
     assert.deepEqual(
       run(

@@ -32,6 +32,45 @@ describe("access simulation: every call a function declares, against the planned
     });
   }
 
+  // Least privilege the other way round: a grant nobody uses is a permission an attacker could.
+  it("grants each function's role no action that neither the function nor Lambda for it makes", () => {
+    const overGranted: string[] = [];
+    for (const [name, declaration] of Object.entries(DECLARATIONS)) {
+      if (!("lambda" in declaration.runsAs)) continue;
+      const declared = new Set(declaration.calls.map((c) => c.action.toLowerCase()));
+      for (const caller of callersOf(world, declaration)) {
+        const used = new Set([
+          ...declared,
+          ...lambdaServiceCalls(world, caller.fn!).map((c) => c.action.toLowerCase()),
+        ]);
+        if (caller.fn!.resource.revealedInputs.vpcConfig) {
+          for (const a of [
+            "CreateNetworkInterface",
+            "DescribeNetworkInterfaces",
+            "DeleteNetworkInterface",
+            "AssignPrivateIpAddresses",
+            "UnassignPrivateIpAddresses",
+          ]) {
+            used.add(`ec2:${a}`.toLowerCase());
+          }
+        }
+        for (const { policy } of world.principalOf(caller.role).identityPolicies) {
+          for (const statement of [policy.Statement].flat()) {
+            if (statement.Effect !== "Allow") continue;
+            for (const action of [statement.Action ?? []].flat().map(String)) {
+              if (!used.has(action.toLowerCase())) {
+                overGranted.push(
+                  `${name} (${caller.stack} ${caller.region}): ${action} (${typeof statement.Sid === "string" ? statement.Sid : ""})`,
+                );
+              }
+            }
+          }
+        }
+      }
+    }
+    assert.deepEqual([...new Set(overGranted)], []);
+  });
+
   it("allows what Lambda does with each function's role: logs, event source pollers, failure destinations", async () => {
     const requests = functionCallers(world).flatMap((caller) =>
       lambdaServiceCalls(world, caller.fn!).flatMap((call) => requestsOf(world, caller, call)),

@@ -17,6 +17,8 @@
  *   a wildcard at the first level does not match a topic that starts with `$`.
  *   https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-from.html
  *   https://docs.aws.amazon.com/iot/latest/developerguide/topics.html
+ * - `NOT` and `startswith(String, String)` (Boolean; Undefined unless both are strings) in WHERE.
+ *   https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-operators.html
  * - `WHERE` with comparisons (`=`, `<>`, `!=`, `<`, `<=`, `>`, `>=`) joined by `AND` / `OR`
  *   (`AND` binds tighter); a comparison with Undefined is not true.
  *   https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-where.html
@@ -64,17 +66,20 @@ type Token =
 type Expr =
   | { kind: "path"; keys: string[] }
   | { kind: "literal"; value: string | number | boolean }
-  | { kind: "call"; name: "clientid" | "timestamp" | "topic"; arg?: number };
+  | { kind: "call"; name: "clientid" | "timestamp" | "topic"; arg?: number }
+  | { kind: "startswith"; text: Expr; prefix: Expr };
 
 type Item = { kind: "star" } | { kind: "expr"; expr: Expr; name: string };
 
 type Cond =
   | { kind: "cmp"; op: string; left: Expr; right: Expr }
-  | { kind: "and" | "or"; left: Cond; right: Cond };
+  | { kind: "and" | "or"; left: Cond; right: Cond }
+  | { kind: "not"; cond: Cond }
+  | { kind: "test"; expr: Expr };
 
-const KEYWORDS = new Set(["SELECT", "FROM", "WHERE", "AS", "AND", "OR", "TRUE", "FALSE"]);
+const KEYWORDS = new Set(["SELECT", "FROM", "WHERE", "AS", "AND", "OR", "NOT", "TRUE", "FALSE"]);
 const COMPARISONS = ["<=", ">=", "<>", "!=", "=", "<", ">"];
-const FUNCTIONS = new Set(["clientid", "timestamp", "topic"]);
+const FUNCTIONS = new Set(["clientid", "timestamp", "topic", "startswith"]);
 
 function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
@@ -210,6 +215,13 @@ class Parser {
     if (this.isSymbol("(")) {
       this.at++;
       if (!FUNCTIONS.has(t.text)) this.refuse(`the function ${t.text}()`);
+      if (t.text === "startswith") {
+        const text = this.expr();
+        this.expectSymbol(",");
+        const prefix = this.expr();
+        this.expectSymbol(")");
+        return { kind: "startswith", text, prefix };
+      }
       const name = t.text as "clientid" | "timestamp" | "topic";
       let arg: number | undefined;
       const a = this.peek();
@@ -234,6 +246,11 @@ class Parser {
     return { kind: "path", keys };
   }
 
+  private isComparison(): boolean {
+    const op = this.peek();
+    return op?.kind === "symbol" && COMPARISONS.includes(op.text);
+  }
+
   private or(): Cond {
     let left = this.and();
     while (this.isKeyword("OR")) {
@@ -253,8 +270,14 @@ class Parser {
   }
 
   private comparison(): Cond {
+    if (this.isKeyword("NOT")) {
+      this.at++;
+      return { kind: "not", cond: this.comparison() };
+    }
     if (this.isSymbol("(")) this.refuse("parentheses in WHERE");
     const left = this.expr();
+    // A Boolean function on its own is a condition (startswith).
+    if (left.kind === "startswith" && !this.isComparison()) return { kind: "test", expr: left };
     const op = this.peek();
     if (op?.kind !== "symbol" || !COMPARISONS.includes(op.text)) {
       this.refuse("a WHERE condition that is not a comparison");
@@ -313,20 +336,40 @@ export function parseIotRule(sql: string, sqlVersion: string): IotRule {
             }
             return v;
           }
+          case "startswith": {
+            // Undefined unless both are strings (reference: startswith(String, String)).
+            const [text, prefix] = [value(expr.text), value(expr.prefix)];
+            if (typeof text !== "string" || typeof prefix !== "string") return undefined;
+            return text.startsWith(prefix);
+          }
           case "call":
             if (expr.name === "clientid") return message.clientId ?? "n/a";
             if (expr.name === "timestamp") return nowMs;
             return expr.arg === undefined ? message.topic : message.topic.split("/")[expr.arg - 1];
         }
       };
-      const holds = (cond: Cond): boolean => {
+      // Three-valued: a comparison with Undefined is Undefined, NOT Undefined stays Undefined, and
+      // a WHERE that is not true drops the message (iot-sql-operators.html).
+      const holds = (cond: Cond): boolean | undefined => {
+        if (cond.kind === "not") {
+          const inner = holds(cond.cond);
+          return inner === undefined ? undefined : !inner;
+        }
+        if (cond.kind === "test") {
+          const v = value(cond.expr);
+          return typeof v === "boolean" ? v : undefined;
+        }
         if (cond.kind !== "cmp") {
-          return cond.kind === "and"
-            ? holds(cond.left) && holds(cond.right)
-            : holds(cond.left) || holds(cond.right);
+          const [a, b] = [holds(cond.left), holds(cond.right)];
+          if (cond.kind === "and") {
+            if (a === false || b === false) return false;
+            return a === undefined || b === undefined ? undefined : true;
+          }
+          if (a === true || b === true) return true;
+          return a === undefined || b === undefined ? undefined : false;
         }
         const [l, r] = [value(cond.left), value(cond.right)];
-        if (l === undefined || r === undefined) return false;
+        if (l === undefined || r === undefined) return undefined;
         switch (cond.op) {
           case "=":
             return l === r;
@@ -343,7 +386,7 @@ export function parseIotRule(sql: string, sqlVersion: string): IotRule {
         if (cond.op === ">") return a > b;
         return a >= b;
       };
-      if (where && !holds(where)) return undefined;
+      if (where && holds(where) !== true) return undefined;
       const out: Record<string, unknown> = {};
       for (const item of items) {
         if (item.kind === "star") {
