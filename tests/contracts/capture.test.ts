@@ -9,7 +9,7 @@ import { identityOf, type Identity } from "../../functions/shared/entities";
 import type { PlannedResource } from "../../plan/engine";
 import { FakeIot, FakeTable, manualClock } from "../support/fakeRegistry";
 import { ofType, ownStack } from "../support/ownStacks";
-import { parseIotRule, type IotRule } from "./support/iotSql";
+import { parseIotRule, type IotRule } from "../support/iotSql";
 import { planBothStacksFirst, withState } from "./support/planned";
 
 const REGISTRY_EVENTS =

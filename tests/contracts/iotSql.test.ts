@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { UnsupportedIotSql, parseIotRule, topicFor, topicMatches } from "./support/iotSql";
+import { UnsupportedIotSql, parseIotRule, topicFor, topicMatches } from "../support/iotSql";
 
 const V = "2016-03-23";
 const NOW = 1_700_000_000_123;

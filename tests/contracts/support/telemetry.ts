@@ -15,7 +15,7 @@ import type { PlannedResource } from "../../../plan/engine";
 import type { StackReport } from "../../../plan/run";
 import { ofType, ownStack } from "../../support/ownStacks";
 import { matchesPattern } from "./eventBridge";
-import { parseIotRule, topicFor } from "./iotSql";
+import { parseIotRule, topicFor } from "../../support/iotSql";
 import { ROOT, loadHandler, mappedFunction, withState } from "./planned";
 
 const FORWARDER = path.join(ROOT, "functions", "forwarder", "handler");

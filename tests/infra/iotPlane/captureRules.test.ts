@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { CAPTURE_RULES } from "../../../infra/iotPlane/captureRules";
 import { NAMES } from "../../../infra/names";
-import { applyRule, parseRule } from "../../support/ruleSql";
+import { parseIotRule } from "../../support/iotSql";
 
 /**
  * One topic per capture rule as IoT publishes it, with a placeholder for each name it carries:
@@ -34,11 +34,14 @@ describe("capture rules", () => {
   });
 
   for (const [suffix, topic] of Object.entries(TOPICS)) {
-    const rule = parseRule(CAPTURE_RULES[suffix].sql);
+    const rule = parseIotRule(CAPTURE_RULES[suffix].sql, "2016-03-23");
     const names = [...topic.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
 
     it(`${suffix} hands capture its event with topic and receive time`, () => {
-      const out = applyRule(rule, fill(topic), { eventType: "X" }, 1_800_000_000_000);
+      const out = rule.evaluate(
+        { topic: fill(topic), payload: JSON.stringify({ eventType: "X" }) },
+        1_800_000_000_000,
+      );
       assert.deepEqual(
         { topic: out?.topic, receivedAt: out?.receivedAt, eventType: out?.eventType },
         { topic: fill(topic), receivedAt: 1_800_000_000_000, eventType: "X" },
@@ -47,7 +50,7 @@ describe("capture rules", () => {
 
     for (const name of names) {
       it(`${suffix} drops the event when its ${name} is the platform's own (the health probe's)`, () => {
-        assert.equal(applyRule(rule, fill(topic, name), {}, 0), undefined);
+        assert.equal(rule.evaluate({ topic: fill(topic, name), payload: "{}" }, 0), undefined);
       });
     }
   }

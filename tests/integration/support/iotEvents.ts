@@ -21,7 +21,7 @@ import {
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { CAPTURE_RULES } from "../../../infra/iotPlane/captureRules";
 import { CAPTURED_IOT_CALLS } from "../../../infra/iotPlane/cloudTrailCapture";
-import { applyRule, parseRule } from "../../support/ruleSql";
+import { parseIotRule } from "../../support/iotSql";
 
 type Input = Record<string, unknown>;
 
@@ -37,7 +37,10 @@ export interface TapOptions {
 }
 
 export class IotEventTap {
-  private readonly rules = Object.values(CAPTURE_RULES).map((rule) => parseRule(rule.sql));
+  private readonly rules = Object.values(CAPTURE_RULES).map((rule) =>
+    // The version every capture rule declares (infra/iotPlane/captureRules.ts).
+    parseIotRule(rule.sql, "2016-03-23"),
+  );
   private pending: unknown[] = [];
   /**
    * moto keeps a thing's version at 1 after UpdateThing; AWS increments it and registry events
@@ -288,7 +291,7 @@ export class IotEventTap {
   private publish(topic: string, payload: Input): void {
     const now = this.now();
     const selected = this.rules
-      .map((rule) => applyRule(rule, topic, payload, now))
+      .map((rule) => rule.evaluate({ topic, payload: JSON.stringify(payload) }, now))
       .filter((out) => out !== undefined);
     if (selected.length === 0) this.unselected.push(topic);
     this.pending.push(...selected);
