@@ -105,6 +105,30 @@ export class PlannedWorld {
     return this.all.filter((p) => p.resource.type === type && (!stack || p.stack === stack));
   }
 
+  /** The resource of a type with this `name` input in an account and region, if planned. */
+  named(type: string, name: string, account: string, region: string): Planned | undefined {
+    return this.ofType(type).find(
+      (p) =>
+        str(p.resource.revealedInputs.name) === name &&
+        p.resource.account === account &&
+        p.resource.region === region,
+    );
+  }
+
+  /** A secret by its name or its ARN (Secrets Manager accepts both), if planned. */
+  private secretOf(nameOrArn: string, account: string, region: string): Planned | undefined {
+    const type = "aws:secretsmanager/secret:Secret";
+    return (
+      this.named(type, nameOrArn, account, region) ??
+      this.ofType(type).find(
+        (s) =>
+          str(s.resource.revealedState.arn) === nameOrArn &&
+          s.resource.account === account &&
+          s.resource.region === region,
+      )
+    );
+  }
+
   /** Both regions of the pair, primary first. */
   pairRegions(): string[] {
     const byRole = (role: string) =>
@@ -396,14 +420,7 @@ export class PlannedWorld {
   }
 
   secretNamed(name: string, account: string, region: string): Planned {
-    const found = this.ofType("aws:secretsmanager/secret:Secret").find(
-      (s) =>
-        // Callers name a secret by its name or its ARN, as Secrets Manager accepts both.
-        (str(s.resource.revealedInputs.name) === name ||
-          str(s.resource.revealedState.arn) === name) &&
-        s.resource.account === account &&
-        s.resource.region === region,
-    );
+    const found = this.secretOf(name, account, region);
     if (!found) throw new Error(`the plan has no secret ${name} in ${account} ${region}`);
     return found;
   }
@@ -413,12 +430,7 @@ export class PlannedWorld {
    * operator creates (read by the program through getSecretVersion) the value the plan used.
    */
   secretValue(name: string, account: string, region: string): string {
-    const secret = this.ofType("aws:secretsmanager/secret:Secret").find(
-      (s) =>
-        str(s.resource.revealedInputs.name) === name &&
-        s.resource.account === account &&
-        s.resource.region === region,
-    );
+    const secret = this.named("aws:secretsmanager/secret:Secret", name, account, region);
     if (secret) {
       const version = this.ofType("aws:secretsmanager/secretVersion:SecretVersion").find(
         (v) => str(v.resource.revealedInputs.secretId) === str(secret.resource.revealedState.arn),
@@ -463,12 +475,7 @@ export class PlannedWorld {
     if (key.startsWith("arn:") && key.includes(":key/")) return key;
     const alias = key.replace(/^arn:[^:]+:kms:[^:]*:\d*:/, "");
     if (alias.startsWith("alias/")) {
-      const found = this.ofType("aws:kms/alias:Alias").find(
-        (a) =>
-          str(a.resource.revealedInputs.name) === alias &&
-          a.resource.account === account &&
-          a.resource.region === region,
-      );
+      const found = this.named("aws:kms/alias:Alias", alias, account, region);
       const target = str(found?.resource.revealedInputs.targetKeyId);
       const keyRes = this.ofType("aws:kms/key:Key").find(
         (k) => str(k.resource.revealedState.keyId) === target,
@@ -493,30 +500,24 @@ export class PlannedWorld {
     account: string,
     region: string,
   ): { certificateArn: string; policies: NamedPolicy[] } | undefined {
-    const secret = this.ofType("aws:secretsmanager/secret:Secret").find(
-      (s) =>
-        str(s.resource.revealedInputs.name) === name &&
-        s.resource.account === account &&
-        s.resource.region === region,
-    );
+    const secret = this.named("aws:secretsmanager/secret:Secret", name, account, region);
     if (!secret) return undefined;
     const secretArn = str(secret.resource.revealedState.arn);
     const issuer = this.functions().find(
       (f) => f.account === account && f.region === region && f.event.secretId === secretArn,
     );
     if (!issuer) return undefined;
-    const policyName = issuer.event.policyName;
-    const policy = this.ofType("aws:iot/policy:Policy").find(
-      (p) =>
-        str(p.resource.revealedInputs.name) === policyName &&
-        p.resource.account === account &&
-        p.resource.region === region,
-    );
-    if (!policy) throw new Error(`${issuer.resource.name} attaches ${policyName}, not planned`);
     return {
       certificateArn: `arn:${issuer.partition}:iot:${region}:${account}:cert/issued`,
-      policies: [{ name: policyName, policy: policyOf(policy.resource.revealedInputs.policy) }],
+      policies: [this.iotPolicy(issuer.event.policyName, account, region)],
     };
+  }
+
+  /** A planned IoT policy by name in an account and region. */
+  private iotPolicy(name: string, account: string, region: string): NamedPolicy {
+    const policy = this.named("aws:iot/policy:Policy", name, account, region);
+    if (!policy) throw new Error(`IoT policy ${name} is not in the plan`);
+    return { name, policy: policyOf(policy.resource.revealedInputs.policy) };
   }
 
   /** The IoT policies attached to the certificate whose PEM a secret holds. */
@@ -543,17 +544,7 @@ export class PlannedWorld {
     const certificateArn = str(cert.resource.revealedState.arn);
     const policies = this.ofType("aws:iot/policyAttachment:PolicyAttachment")
       .filter((a) => str(a.resource.revealedInputs.target) === certificateArn)
-      .map((a) => {
-        const policyName = str(a.resource.revealedInputs.policy);
-        const policy = this.ofType("aws:iot/policy:Policy").find(
-          (p) =>
-            str(p.resource.revealedInputs.name) === policyName &&
-            p.resource.account === account &&
-            p.resource.region === region,
-        );
-        if (!policy) throw new Error(`IoT policy ${policyName} is not in the plan`);
-        return { name: policyName, policy: policyOf(policy.resource.revealedInputs.policy) };
-      });
+      .map((a) => this.iotPolicy(str(a.resource.revealedInputs.policy), account, region));
     return { certificateArn, policies };
   }
 
@@ -585,12 +576,7 @@ export class PlannedWorld {
 
   /** The value the deployment writes to an SSM parameter in an account and region. */
   ssmParameter(name: string, account: string, region: string): string {
-    const found = this.ofType("aws:ssm/parameter:Parameter").find(
-      (p) =>
-        str(p.resource.revealedInputs.name) === name &&
-        p.resource.account === account &&
-        p.resource.region === region,
-    );
+    const found = this.named("aws:ssm/parameter:Parameter", name, account, region);
     if (!found) throw new Error(`the plan writes no parameter ${name} in ${account} ${region}`);
     return str(found.resource.revealedInputs.value);
   }
