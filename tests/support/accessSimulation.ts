@@ -64,18 +64,7 @@ export interface Caller {
 /** The planned principals a declaration speaks for (every instance in both stacks). */
 export function callersOf(world: PlannedWorld, declaration: AccessDeclaration): Caller[] {
   if ("lambda" in declaration.runsAs) {
-    return world.functionsOf(declaration.runsAs.lambda).map((fn) => ({
-      stack: fn.stack,
-      name: fn.resource.name,
-      account: fn.account,
-      region: fn.region,
-      partition: fn.partition,
-      dnsSuffix: fn.dnsSuffix,
-      env: fn.env,
-      event: fn.event,
-      role: fn.role,
-      fn,
-    }));
+    return world.functionsOf(declaration.runsAs.lambda).map(functionCaller);
   }
   return world.stateMachines(declaration.runsAs.stateMachine).map((machine) => {
     const region = machine.resource.region ?? "";
@@ -95,7 +84,12 @@ export function callersOf(world: PlannedWorld, declaration: AccessDeclaration): 
 
 /** Every planned function as a caller. */
 export function functionCallers(world: PlannedWorld): Caller[] {
-  return world.functions().map((fn) => ({
+  return world.functions().map(functionCaller);
+}
+
+/** A planned function as the principal of its calls: its role, place, environment and event. */
+function functionCaller(fn: PlannedFunction): Caller {
+  return {
     stack: fn.stack,
     name: fn.resource.name,
     account: fn.account,
@@ -106,13 +100,15 @@ export function functionCallers(world: PlannedWorld): Caller[] {
     event: fn.event,
     role: fn.role,
     fn,
-  }));
+  };
 }
 
 /**
  * The calls Lambda itself makes with a function's role, as the plan wires the function: its log
- * stream, the pollers of its event source mappings, and its failure destinations
+ * stream, a VPC function's network interfaces, the pollers of its event source mappings, and its
+ * failure destinations
  * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html,
  * https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html,
  * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html,
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
@@ -126,6 +122,19 @@ export function lambdaServiceCalls(world: PlannedWorld, fn: PlannedFunction): De
     action,
     resource: `arn:{partition}:logs:{region}:{account}:log-group:${logGroup}:log-stream:<stream>`,
   }));
+  if (fn.resource.revealedInputs.vpcConfig) {
+    // Lambda manages a VPC function's network interfaces with its role (Lambda developer guide,
+    // "Giving Lambda functions access to resources in an Amazon VPC", required permissions).
+    calls.push(
+      ...[
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+      ].map((action) => ({ action, resource: "*" })),
+    );
+  }
   const queueUrlOf = (arn: string) => {
     const queue = world
       .ofType("aws:sqs/queue:Queue")
