@@ -140,9 +140,14 @@ export class PlannedWorld {
 
   // ---- principals
 
-  /** Every planned function, with the folder it was built from (its role says `Runs <code>:`). */
+  private plannedFunctions?: PlannedFunction[];
+
+  /**
+   * Every planned function, with the folder it was built from (its role says `Runs <code>:`);
+   * worked out once, as the plan does not change.
+   */
   functions(): PlannedFunction[] {
-    return this.ofType("aws:lambda/function:Function").map((fn) => {
+    this.plannedFunctions ??= this.ofType("aws:lambda/function:Function").map((fn) => {
       const inputs = fn.resource.revealedInputs;
       const state = fn.resource.revealedState;
       const role = this.roleInStack(str(inputs.role), fn.stack);
@@ -165,6 +170,7 @@ export class PlannedWorld {
         role,
       };
     });
+    return this.plannedFunctions;
   }
 
   /** The input of the deploy-time invocation of a function (by name), as string fields. */
