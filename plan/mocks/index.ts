@@ -33,6 +33,26 @@ function decodeProviderInput(value: unknown): unknown {
   }
 }
 
+/** Properties a provider fills in at `check`, before anything exists: the auto-name. */
+const AUTONAMED = ["name", "bucket"];
+
+/**
+ * What a preview of a create knows: the inputs the program gave (an unknown input arrives as a
+ * key with no value and stays unknown) and the provider's auto-name; ids and computed outputs are
+ * left out, which the runtime resolves as unknown in a preview.
+ */
+function previewState(
+  inputs: Record<string, unknown>,
+  state: Record<string, unknown>,
+): Record<string, unknown> {
+  const known: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(inputs)) if (value !== undefined) known[key] = value;
+  for (const key of AUTONAMED) {
+    if (!(key in inputs) && typeof state[key] === "string") known[key] = state[key];
+  }
+  return known;
+}
+
 /**
  * The mocks of the offline plan and of the unit tests: realistic ids, ARNs and computed outputs
  * for the account and region of each resource's provider, invokes answered per provider, and
@@ -47,7 +67,12 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     private readonly defaults: DefaultPlacement,
     /** Outputs of earlier stacks, by stack name (the last part of a reference's name). */
     private readonly stackOutputs: ReadonlyMap<string, Record<string, unknown>>,
+    /** Answer as a preview of new resources: no ids, no computed outputs. */
+    private readonly preview = false,
   ) {}
+
+  /** Invokes that threw, by token: the program's dependent resources will be missing. */
+  readonly failedInvokes: { token: string; message: string }[] = [];
 
   /** Placement of the resource or invoke that uses `providerRef` (default provider when empty). */
   placementOf(providerRef: string | undefined, regionInput?: unknown): Placement {
@@ -81,22 +106,28 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     if (!args.custom) {
       return { id: undefined, state: {} };
     }
-    return mockResourceState({
+    const made = mockResourceState({
       type: args.type,
       name: args.name,
       inputs,
       where: this.placementOf(args.provider, inputs.region),
     });
+    return this.preview ? { id: undefined, state: previewState(inputs, made.state) } : made;
   }
 
   call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
     const inputs = args.inputs as Record<string, unknown>;
-    return answerInvoke(
-      args.token,
-      inputs,
-      this.placementOf(args.provider, inputs.region),
-      this.stack,
-    );
+    try {
+      return answerInvoke(
+        args.token,
+        inputs,
+        this.placementOf(args.provider, inputs.region),
+        this.stack,
+      );
+    } catch (error) {
+      this.failedInvokes.push({ token: args.token, message: (error as Error).message });
+      throw error;
+    }
   }
 
   /** Account from `allowedAccountIds`, else from the assumed role's ARN, else the default. */
