@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { answerInvoke } from "./invokes";
 import { Placement, placementOf } from "./placement";
+import { previewState } from "./preview";
 import { mockResourceState } from "./resourceState";
+
+export { checkedInputs, unknownWhereComputed } from "./preview";
 
 /** Account and region the default provider uses when a program sets none (as `aws:region` would). */
 export interface DefaultPlacement {
@@ -31,26 +34,6 @@ function decodeProviderInput(value: unknown): unknown {
   } catch {
     return plain;
   }
-}
-
-/** Properties a provider fills in at `check`, before anything exists: the auto-name. */
-const AUTONAMED = ["name", "bucket"];
-
-/**
- * What a preview of a create knows: the inputs the program gave (an unknown input arrives as a
- * key with no value and stays unknown) and the provider's auto-name; ids and computed outputs are
- * left out, which the runtime resolves as unknown in a preview.
- */
-function previewState(
-  inputs: Record<string, unknown>,
-  state: Record<string, unknown>,
-): Record<string, unknown> {
-  const known: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(inputs)) if (value !== undefined) known[key] = value;
-  for (const key of AUTONAMED) {
-    if (!(key in inputs) && typeof state[key] === "string") known[key] = state[key];
-  }
-  return known;
 }
 
 /**

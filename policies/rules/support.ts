@@ -87,9 +87,14 @@ export function relationPolicy(
     configSchema: { properties: { ...REGIONAL_PROPERTIES } },
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       const config = args.getConfig<RegionalRuleConfig>();
-      const defer = config.deferToCrossStack ?? true;
-      for (const finding of check(args.resources.map(subjectOf), config)) {
-        if (finding.missing && defer) continue;
+      // With the peer's resources in the config nothing is left unseen: judge both stacks here,
+      // and report only this stack's findings (the peer's own preview reports its own).
+      const peers = config.peerResources;
+      const defer = !peers && (config.deferToCrossStack ?? true);
+      const own = args.resources.map(subjectOf);
+      const ownUrns = new Set(own.map((s) => s.urn));
+      for (const finding of check([...own, ...(peers ?? [])], config)) {
+        if (!ownUrns.has(finding.urn) || (finding.missing && defer)) continue;
         report(finding.message, finding.urn);
       }
     },
