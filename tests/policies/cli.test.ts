@@ -157,6 +157,31 @@ describe("the iot-dr pack started as `pulumi preview --policy-pack policies` sta
     );
   }
 
+  describe("relations across the two regions", () => {
+    let stack: CliStack;
+    before(async () => {
+      const dir = path.join(PROGRAMS, "single-region-table");
+      [stack] = await cliStacks({
+        programDir: dir,
+        configFiles: [path.join(dir, "Pulumi.dev.yaml")],
+      });
+    });
+    const noReplica = (found: CliViolation[]) =>
+      found.filter((v) => v.policy === "dynamodb-table-global" && /has no replica/.test(v.message));
+
+    it("are reported by the CLI itself when the pack config carries the peer's resources", async () => {
+      assert.match(stack.packConfig, /"peerResources":\[\]/);
+      const { up } = await judge(stack);
+      assert.equal(noReplica(up).length, 1);
+      assert.match(noReplica(up)[0].message, /^DynamoDB tables must be global tables.*\n/);
+    });
+
+    it("are left to the offline cross-stack check when it does not", async () => {
+      const { up } = await judge({ ...stack, packConfig: "{}" });
+      assert.deepEqual(noReplica(up), []);
+    });
+  });
+
   const programs = [
     {
       name: "this repository's program, with policies/pack-config.json",

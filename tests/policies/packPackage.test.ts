@@ -48,13 +48,13 @@ function bareImports(entry: string): Map<string, string> {
       }
     }
   };
-  visit(path.join(POLICIES, manifest.main ?? "index.ts"));
+  visit(entry);
   return found;
 }
 
 describe("policies/package.json: the pack installs and runs on its own", () => {
   it("declares every package that policies/index.ts reaches, at the root lockfile's version", () => {
-    const imports = bareImports(path.join(POLICIES, "index.ts"));
+    const imports = bareImports(path.join(POLICIES, manifest.main ?? "index.ts"));
     assert.ok(imports.has("@pulumi/policy"), "the walk found no import of @pulumi/policy");
     const problems = [...imports].flatMap(([pkg, from]) => {
       const declared = manifest.dependencies?.[pkg];
