@@ -11,10 +11,7 @@ const AUTONAMED = ["name", "bucket"];
 
 /** A plain object; an asset, archive, secret or resource reference (special signature) is a value. */
 const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" &&
-  v !== null &&
-  !Array.isArray(v) &&
-  !(pulumi.runtime.specialSigKey in (v as object));
+  typeof v === "object" && v !== null && !Array.isArray(v) && !(pulumi.runtime.specialSigKey in v);
 
 /**
  * The inputs as the engine holds them after the provider's `check` (what a policy's Analyze

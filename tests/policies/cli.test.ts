@@ -47,6 +47,8 @@ const sorted = (list: string[]) => [...list].sort();
 
 describe("the iot-dr pack started as `pulumi preview --policy-pack policies` starts it", function () {
   // One pack process for the suite: its start type-checks the pack (ts-node, as the CLI runs it).
+  // The CLI starts one per command; here each stack gets its own Configure and ConfigureStack
+  // instead (the rules read no PULUMI_* variable, which is all a restart would change).
   this.timeout(600_000);
   let pack: PolicyPackProcess;
   let info: AnalyzerInfo;

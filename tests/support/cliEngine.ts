@@ -1,14 +1,16 @@
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 import {
   AnalyzerPolicyInfo,
   EnforcementLevel,
   PolicyPackConfig,
   checkConfigureLevels,
-  isValidLevel,
   parsePolicyPackConfig,
   reconcilePolicyPackConfig,
   withEnforcementLevelProperty,
 } from "./cliPackConfig";
-import { PolicyPackProcess, StackContext, Struct, analyzerPb } from "./cliPackProcess";
+import { PolicyPackProcess, StackContext } from "./cliPackProcess";
 
 /**
  * The engine's side of the analyzer protocol, as pulumi/pulumi does it (commit
@@ -18,9 +20,6 @@ import { PolicyPackProcess, StackContext, Struct, analyzerPb } from "./cliPackPr
  * and pkg/resource/plugin/analyzer_plugin.go (marshalling, diagnostics).
  */
 
-/** The engine's unknown value (sdk/nodejs/runtime/rpc.ts `unknownValue`, Go plugin.UnknownStringValue). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 export interface EngineResource {
   urn: string;
   type: string;
@@ -28,7 +27,7 @@ export interface EngineResource {
   parent: string | null;
   dependencies: string[];
   provider?: { urn: string; type: string; name: string; props: Record<string, unknown> };
-  /** What Analyze gets: the checked inputs. */
+  /** What Analyze gets: the checked inputs (unknowns as the engine's unknown value). */
   inputs: Record<string, unknown>;
   /** What AnalyzeStack gets: the outputs. */
   outputs: Record<string, unknown>;
@@ -53,57 +52,47 @@ export interface AnalyzerInfo {
   initialConfig: PolicyPackConfig;
 }
 
-const LEVEL_NAMES = new Map<number, EnforcementLevel>(
-  Object.entries(analyzerPb.EnforcementLevel as Record<string, number>).map(([name, value]) => [
-    value,
-    name.toLowerCase() as EnforcementLevel,
-  ]),
-);
-const LEVEL_VALUES = new Map([...LEVEL_NAMES].map(([value, name]) => [name, value]));
+const LEVELS: Record<EnforcementLevel, pb.EnforcementLevel> = {
+  advisory: pb.EnforcementLevel.ADVISORY,
+  mandatory: pb.EnforcementLevel.MANDATORY,
+  remediate: pb.EnforcementLevel.REMEDIATE,
+  disabled: pb.EnforcementLevel.DISABLED,
+};
 
 /** analyzer_plugin.go convertEnforcementLevel */
-function levelOf(value: number): EnforcementLevel {
-  const level = LEVEL_NAMES.get(value);
+function levelOf(value: pb.EnforcementLevel): EnforcementLevel {
+  const level = (Object.keys(LEVELS) as EnforcementLevel[]).find((k) => LEVELS[k] === value);
   if (!level) throw new Error(`invalid enforcement level ${value}`);
   return level;
 }
 
-interface Message {
-  [getter: string]: (...args: unknown[]) => unknown;
-}
+type Props = Record<string, unknown>;
 
 /** analyzer_plugin.go GetAnalyzerInfo */
 export async function analyzerInfo(pack: PolicyPackProcess): Promise<AnalyzerInfo> {
-  const response = await pack.call<Message>("getAnalyzerInfo");
-  const supportsConfig = response.getSupportsconfig() as boolean;
-  const policies = (response.getPoliciesList() as Message[]).map((p): AnalyzerPolicyInfo => {
-    const schema = p.getConfigschema() as Message | undefined;
-    const given = schema
-      ? {
-          properties: ((schema.getProperties() as Message | undefined)?.toJavaScript() ??
-            {}) as Record<string, Record<string, unknown>>,
-          required: schema.getRequiredList() as string[],
-        }
-      : undefined;
+  const response = await pack.call("getAnalyzerInfo", new Empty());
+  const supportsConfig = response.getSupportsconfig();
+  const policies = response.getPoliciesList().map((p): AnalyzerPolicyInfo => {
+    const schema = p.getConfigschema();
+    const given = schema && {
+      properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Props>,
+      required: schema.getRequiredList(),
+    };
     return {
-      name: p.getName() as string,
-      enforcementLevel: levelOf(p.getEnforcementlevel() as number),
+      name: p.getName(),
+      enforcementLevel: levelOf(p.getEnforcementlevel()),
       configSchema: supportsConfig ? withEnforcementLevelProperty(given) : undefined,
     };
   });
   policies.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const initialConfig: PolicyPackConfig = new Map();
-  const initial = response.getInitialconfigMap() as Map<string, Message> & {
-    forEach(f: (v: Message, k: string) => void): void;
-  };
-  initial.forEach((value, key) =>
+  response.getInitialconfigMap().forEach((value, key) =>
     initialConfig.set(key, {
-      enforcementLevel: levelOf(value.getEnforcementlevel() as number),
-      properties: (value.getProperties() as Message | undefined)?.toJavaScript() as
-        Record<string, unknown> | undefined,
+      enforcementLevel: levelOf(value.getEnforcementlevel()),
+      properties: value.getProperties()?.toJavaScript(),
     }),
   );
-  return { name: response.getName() as string, supportsConfig, policies, initialConfig };
+  return { name: response.getName(), supportsConfig, policies, initialConfig };
 }
 
 /**
@@ -117,8 +106,9 @@ export async function configurePack(
   configText: string | undefined,
 ): Promise<PolicyPackConfig> {
   if (!info.supportsConfig) {
-    if (configText !== undefined)
+    if (configText !== undefined) {
       throw new Error(`policy pack "${info.name}" does not support config`);
+    }
     return new Map();
   }
   const fromFile = configText === undefined ? undefined : parsePolicyPackConfig(configText);
@@ -130,12 +120,12 @@ export async function configurePack(
   if (!config) throw new Error(`validating policy config:\n  ${validationErrors.join("\n  ")}`);
   if (config.size === 0) return config;
   checkConfigureLevels(config);
-  const request = new analyzerPb.ConfigureAnalyzerRequest();
+  const request = new pb.ConfigureAnalyzerRequest();
   const map = request.getPolicyconfigMap();
   for (const [name, value] of config) {
-    const entry = new analyzerPb.PolicyConfig();
-    entry.setEnforcementlevel(LEVEL_VALUES.get(value.enforcementLevel as EnforcementLevel));
-    entry.setProperties(Struct.fromJavaScript(value.properties ?? {}));
+    const entry = new pb.PolicyConfig();
+    entry.setEnforcementlevel(LEVELS[value.enforcementLevel as EnforcementLevel]);
+    entry.setProperties(Struct.fromJavaScript(toStruct(value.properties ?? {})));
     map.set(name, entry);
   }
   await pack.call("configure", request);
@@ -144,7 +134,7 @@ export async function configurePack(
 
 /** analyzer_plugin.go NewPolicyAnalyzer: ConfigureStack with the stack's identity and config. */
 export async function configureStack(pack: PolicyPackProcess, stack: StackContext): Promise<void> {
-  const request = new analyzerPb.AnalyzerStackConfigureRequest();
+  const request = new pb.AnalyzerStackConfigureRequest();
   request.setStack(stack.stack);
   request.setProject(stack.project);
   request.setOrganization(stack.organization);
@@ -154,31 +144,35 @@ export async function configureStack(pack: PolicyPackProcess, stack: StackContex
   await pack.call("configureStack", request);
 }
 
+type JsValue = Parameters<typeof Struct.fromJavaScript>[0][string];
+
 /** MarshalProperties(SkipInternalKeys): keys starting "__" stay with the engine; undefined is absent. */
-function marshal(value: unknown): unknown {
+function marshal(value: unknown): JsValue {
   if (Array.isArray(value)) return value.map(marshal);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([k, v]) => !k.startsWith("__") && v !== undefined)
-        .map(([k, v]) => [k, marshal(v)]),
-    );
-  }
-  return value;
+  if (value && typeof value === "object") return toStruct(value as Props);
+  return value as JsValue;
 }
 
-const struct = (props: Record<string, unknown>) => Struct.fromJavaScript(marshal(props));
+function toStruct(props: Props): Record<string, JsValue> {
+  return Object.fromEntries(
+    Object.entries(props)
+      .filter(([k, v]) => !k.startsWith("__") && v !== undefined)
+      .map(([k, v]) => [k, marshal(v)]),
+  );
+}
 
-function options(resource: EngineResource) {
-  const opts = new analyzerPb.AnalyzerResourceOptions();
+const struct = (props: Props) => Struct.fromJavaScript(toStruct(props));
+
+function options(resource: EngineResource): pb.AnalyzerResourceOptions {
+  const opts = new pb.AnalyzerResourceOptions();
   opts.setParent(resource.parent ?? "");
-  opts.setCustomtimeouts(new analyzerPb.AnalyzerResourceOptions.CustomTimeouts());
+  opts.setCustomtimeouts(new pb.AnalyzerResourceOptions.CustomTimeouts());
   return opts;
 }
 
-function provider(resource: EngineResource) {
+function provider(resource: EngineResource): pb.AnalyzerProviderResource | undefined {
   if (!resource.provider) return undefined;
-  const p = new analyzerPb.AnalyzerProviderResource();
+  const p = new pb.AnalyzerProviderResource();
   p.setUrn(resource.provider.urn);
   p.setType(resource.provider.type);
   p.setName(resource.provider.name);
@@ -186,17 +180,17 @@ function provider(resource: EngineResource) {
   return p;
 }
 
-function violationsOf(response: Message, fallbackUrn: string): CliViolation[] {
-  return (response.getDiagnosticsList() as Message[]).map((d) => {
-    const level = levelOf(d.getEnforcementlevel() as number);
-    const message = d.getMessage() as string;
-    const description = d.getDescription() as string;
+function violationsOf(response: pb.AnalyzeResponse, fallbackUrn: string): CliViolation[] {
+  return response.getDiagnosticsList().map((d) => {
+    const level = levelOf(d.getEnforcementlevel());
+    const message = d.getMessage();
+    const description = d.getDescription();
     return {
-      policyPack: d.getPolicypackname() as string,
-      policy: d.getPolicyname() as string,
+      policyPack: d.getPolicypackname(),
+      policy: d.getPolicyname(),
       // step_generator.go: a remediate-level violation blocks like a mandatory one.
       enforcementLevel: level === "remediate" ? "mandatory" : level,
-      urn: (d.getUrn() as string) || fallbackUrn,
+      urn: d.getUrn() || fallbackUrn,
       message,
       // @pulumi/policy server.js makeReportViolationFun: message = description + "\n" + message.
       detail: message.startsWith(`${description}\n`)
@@ -211,15 +205,14 @@ export async function analyze(
   pack: PolicyPackProcess,
   resource: EngineResource,
 ): Promise<CliViolation[]> {
-  const request = new analyzerPb.AnalyzeRequest();
+  const request = new pb.AnalyzeRequest();
   request.setUrn(resource.urn);
   request.setType(resource.type);
   request.setName(resource.name);
   request.setProperties(struct(resource.inputs));
   request.setOptions(options(resource));
-  const p = provider(resource);
-  if (p) request.setProvider(p);
-  return violationsOf(await pack.call<Message>("analyze", request), resource.urn);
+  request.setProvider(provider(resource));
+  return violationsOf(await pack.call("analyze", request), resource.urn);
 }
 
 /**
@@ -230,23 +223,22 @@ export async function analyzeStack(
   pack: PolicyPackProcess,
   resources: EngineResource[],
 ): Promise<CliViolation[]> {
-  const request = new analyzerPb.AnalyzeStackRequest();
+  const request = new pb.AnalyzeStackRequest();
   request.setResourcesList(
     resources.map((resource) => {
-      const r = new analyzerPb.AnalyzerResource();
+      const r = new pb.AnalyzerResource();
       r.setUrn(resource.urn);
       r.setType(resource.type);
       r.setName(resource.name);
       r.setProperties(struct(resource.outputs));
       r.setOptions(options(resource));
-      const p = provider(resource);
-      if (p) r.setProvider(p);
+      r.setProvider(provider(resource));
       r.setParent(resource.parent ?? "");
       r.setDependenciesList(resource.dependencies);
       return r;
     }),
   );
-  return violationsOf(await pack.call<Message>("analyzeStack", request), "");
+  return violationsOf(await pack.call("analyzeStack", request), "");
 }
 
 /** A whole preview or update: Analyze per resource in registration order, then AnalyzeStack. */
@@ -259,5 +251,3 @@ export async function runDeployment(
   found.push(...(await analyzeStack(pack, resources)));
   return found;
 }
-
-export { isValidLevel };

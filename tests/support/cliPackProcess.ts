@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from "child_process";
-import { createRequire } from "module";
 import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 
 /**
  * Starts a Node.js policy pack the way `pulumi preview --policy-pack DIR` does and talks to it
@@ -16,14 +18,6 @@ import * as grpc from "@grpc/grpc-js";
  * - the pack (`@pulumi/policy` server.js serve) prints the port it listens on as its first line.
  */
 
-// The generated code and google-protobuf exactly as @pulumi/pulumi loads them (one Struct class).
-const sdkRequire = createRequire(require.resolve("@pulumi/pulumi/proto/analyzer_pb"));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-export const analyzerPb = sdkRequire("./analyzer_pb");
-export const { Struct } = sdkRequire("google-protobuf/google/protobuf/struct_pb");
-const { Empty } = sdkRequire("google-protobuf/google/protobuf/empty_pb");
-
 /** What the CLI passes to the pack about the stack under preview or update. */
 export interface StackContext {
   organization: string;
@@ -38,11 +32,22 @@ export interface StackContext {
 const ENGINE_ADDRESS = "127.0.0.1:1";
 const START_TIMEOUT_MS = 180_000;
 
-type Unary = (request: unknown, callback: (error: Error | null, response: unknown) => void) => void;
+/** The Analyzer service methods the engine calls here: request and response messages. */
+interface AnalyzerMethods {
+  getAnalyzerInfo: [Empty, pb.AnalyzerInfo];
+  configure: [pb.ConfigureAnalyzerRequest, Empty];
+  configureStack: [pb.AnalyzerStackConfigureRequest, pb.AnalyzerStackConfigureResponse];
+  analyze: [pb.AnalyzeRequest, pb.AnalyzeResponse];
+  analyzeStack: [pb.AnalyzeStackRequest, pb.AnalyzeResponse];
+}
+export type AnalyzerCall = <M extends keyof AnalyzerMethods>(
+  method: M,
+  request: AnalyzerMethods[M][0],
+) => Promise<AnalyzerMethods[M][1]>;
 
 export interface PolicyPackProcess {
-  /** Calls one method of the Analyzer service and returns its response message. */
-  call<T>(method: string, request?: unknown): Promise<T>;
+  /** Calls one method of the Analyzer service (the generated client) and returns its response. */
+  call: AnalyzerCall;
   /** What the pack wrote to stderr so far (console.error of rules, load errors). */
   stderr(): string;
   close(): Promise<void>;
@@ -75,21 +80,27 @@ export async function startPolicyPack(
     child.kill();
     throw new Error(`policy pack in ${packDir} printed ${JSON.stringify(port)}, not a port`);
   }
-  const client = new analyzerGrpc.AnalyzerClient(
+  const client = new AnalyzerClient(
     `127.0.0.1:${port}`,
     grpc.credentials.createInsecure(),
     // The engine's limit (rpcutil.GrpcChannelOptions): a whole stack goes in one AnalyzeStack.
     { "grpc.max_send_message_length": 400 * 1024 * 1024 },
-  ) as grpc.Client & Record<string, Unary>;
+  );
+  const call: AnalyzerCall = (method, request) =>
+    new Promise((resolve, reject) => {
+      const unary = client[method].bind(client) as (
+        request: unknown,
+        callback: (
+          error: grpc.ServiceError | null,
+          response: AnalyzerMethods[typeof method][1],
+        ) => void,
+      ) => void;
+      unary(request, (error, response) =>
+        error ? reject(new Error(`${method}: ${error.message}\n${stderr}`)) : resolve(response),
+      );
+    });
   return {
-    call: <T>(method: string, request: unknown = new Empty()) =>
-      new Promise<T>((resolve, reject) =>
-        client[method](request, (error, response) =>
-          error
-            ? reject(new Error(`${method}: ${error.message}\n${stderr}`))
-            : resolve(response as T),
-        ),
-      ),
+    call,
     stderr: () => stderr,
     close: async () => {
       client.close();
