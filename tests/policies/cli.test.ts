@@ -126,17 +126,17 @@ describe("the iot-dr pack started as `pulumi preview --policy-pack policies` sta
   }
 
   /**
-   * Mandatory violations of `up` that the preview misses, as "policy resource" per stack. At
-   * preview these stack rules read ids or ARNs that are still unknown, so CrossGuard turns them
-   * into an advisory "can't run policy during preview". Deciding them at preview is the rules'
-   * work (issue 12, part B); until it lands they are listed here, and the test fails both on a
-   * new gap and on a listed one that closed (remove it then).
+   * Mandatory violations of `up` that the preview misses, as "policy resource" per stack: these
+   * rules read an output a preview cannot know (in brackets), so CrossGuard turns them into an
+   * advisory "can't run policy during preview". Deciding them at preview is the rules' work
+   * (issue 12, part B); until it lands they are listed here, and the test fails both on a new gap
+   * and on a listed one that closed (remove it then).
    */
   const KNOWN_PREVIEW_GAPS: Record<string, string[]> = {
-    "lonely-bus/dev": ["lambda-function-failure-destination handler"],
-    "open-api/dev": ["apigateway-method-authorized devices-things-post"],
-    "open-bucket/dev": ["s3-bucket-encrypted-kms assets", "s3-bucket-versioned assets"],
-    "single-region-table/dev": ["dynamodb-table-global registry"],
+    "lonely-bus/dev": ["lambda-function-failure-destination handler"], // [function .arn]
+    "open-api/dev": ["apigateway-method-authorized devices-things-post"], // [method .restApi]
+    "open-bucket/dev": ["s3-bucket-encrypted-kms assets"], // [sse config .bucket, from bucket.id]
+    "single-region-table/dev": ["dynamodb-table-global registry"], // [table .replicas, computed]
   };
 
   function assertPreviewCatchesUp(stack: CliStack, preview: CliViolation[], up: CliViolation[]) {
