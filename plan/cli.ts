@@ -1,5 +1,7 @@
+import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { packConfigForStack } from "./crossStack";
 import { ProgramError } from "./engine";
 import { renderText } from "./report";
 import {
@@ -14,6 +16,7 @@ import { UsageError } from "./stackFile";
 
 const USAGE = `usage: npm run plan -- [--stack NAME] [--json] [--policy-config FILE]
                      [--program DIR --config FILE [--config FILE ...]]
+                     [--stack NAME --write-pack-config FILE]
 
 Runs the program under the offline mocks, stack by stack in deployment order, and judges it with
 the iot-dr policy pack. Without --program: this repository's program, secondary then primary.
@@ -25,9 +28,13 @@ the iot-dr policy pack. Without --program: this repository's program, secondary 
                    the pack's config, the JSON file \`pulumi preview --policy-pack-config\` takes
                    (enforcement levels, rule settings, exemptions with reasons); default
                    for this repository's program: policies/pack-config.json
+  --write-pack-config FILE
+                   with --stack: write the policy config for \`pulumi preview\` of that stack:
+                   the policy config plus, for each rule relating the two regions, the other
+                   stacks' declared resources (peerResources), so the CLI judges them itself
 Exit status: 0 no mandatory violation, 1 mandatory violations (exempted ones do not count),
 2 bad config, policy config or usage,
-3 the program itself failed.`;
+3 the program itself failed, or a resource or invoke could not be resolved.`;
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -42,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
         program: { type: "string" },
         config: { type: "string", multiple: true },
         "policy-config": { type: "string" },
+        "write-pack-config": { type: "string" },
         help: { type: "boolean", default: false },
       },
       strict: true,
@@ -67,6 +75,9 @@ async function main(argv: string[]): Promise<number> {
   if (values.stack && stackNames.every((name) => name !== undefined && name !== values.stack)) {
     throw new UsageError(`--stack ${values.stack}: expected one of ${stackNames.join(", ")}`);
   }
+  if (values["write-pack-config"] && !values.stack) {
+    throw new UsageError("--write-pack-config FILE needs --stack NAME: the config is per stack");
+  }
   // Our own program is judged with the pack config CI and `pulumi preview` use; it is read
   // before planning so a bad file fails fast, before the program runs.
   const pack = iotDrPack(
@@ -82,6 +93,10 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(
       `--stack ${values.stack}: expected one of ${reports.map((r) => r.stack).join(", ")}`,
     );
+  }
+  if (values["write-pack-config"] && values.stack) {
+    const document = packConfigForStack(reports, values.stack, pack.config ?? {});
+    fs.writeFileSync(values["write-pack-config"], `${JSON.stringify(document, null, 2)}\n`);
   }
   const text = values.json ? `${JSON.stringify(toJson(shown), null, 2)}\n` : renderText(shown);
   // Writes to a pipe are asynchronous: exiting before the flush cut the JSON at 128 KiB.

@@ -1,12 +1,9 @@
-import { RegionalRuleConfig } from "../policies/config";
+import { PeerResource, RegionalRuleConfig } from "../policies/config";
 import { relationRules } from "../policies/rules";
-import { lambdaFunctionSymmetric } from "../policies/rules/lambda";
 import { Subject } from "../policies/rules/support";
 import { PlannedResource } from "./engine";
 import { PolicyPackRules, Violation, policySettings, violationOf } from "./policyRunner";
 import type { StackReport } from "./run";
-
-const FUNCTION = "aws:lambda/function:Function";
 
 const subjectOf = (r: PlannedResource): Subject => ({
   urn: r.urn,
@@ -21,8 +18,8 @@ const stackOfUrn = (urn: string) => urn.split("::")[0].replace(/^urn:pulumi:/, "
 
 /**
  * What no single stack can see, judged over every stack of the plan: counterparts the per-stack
- * rules deferred (a replica, a replication, an endpoint, a failover partner in the other stack),
- * and functions deployed in one stack only. Returns the violations per stack name.
+ * rules deferred (a replica, a replication, an endpoint, a failover partner, a function in the
+ * other stack). Returns the violations per stack name.
  */
 export function crossStackViolations(
   reports: StackReport[],
@@ -35,36 +32,53 @@ export function crossStackViolations(
   for (const rule of relationRules) {
     const { level, config } = policySettings(pack, rule.policy);
     const regional = config as RegionalRuleConfig;
-    // With deferral off the per-stack rule has already reported the missing counterparts.
-    if (level === "disabled" || regional.deferToCrossStack === false) continue;
+    // With deferral off, or the peer's resources in the config, the per-stack rule has already
+    // reported the missing counterparts.
+    if (level === "disabled" || regional.deferToCrossStack === false || regional.peerResources) {
+      continue;
+    }
     for (const finding of rule.check(subjects, regional)) {
       if (!finding.missing) continue;
       add(violationOf(pack.name, rule.policy.name, level, finding.urn, finding.message, config));
     }
   }
-
-  const symmetric = policySettings(pack, lambdaFunctionSymmetric);
-  if (reports.length > 1 && symmetric.level !== "disabled") {
-    for (const report of reports) {
-      for (const fn of report.resources.filter((r) => r.type === FUNCTION)) {
-        const missingFrom = reports
-          .filter(
-            (other) => !other.resources.some((r) => r.type === FUNCTION && r.name === fn.name),
-          )
-          .map((other) => other.stack);
-        if (missingFrom.length === 0) continue;
-        add(
-          violationOf(
-            pack.name,
-            lambdaFunctionSymmetric.name,
-            symmetric.level,
-            fn.urn,
-            `Lambda function ${fn.name} is in stack ${report.stack} but not in ${missingFrom.join(", ")}: after a failover it would be missing; create it from the symmetric program in every stack (or exempt it with a reason).`,
-            symmetric.config,
-          ),
-        );
-      }
-    }
-  }
   return byStack;
+}
+
+/** The peer stack's resources as a pack config carries them: managed resources, secrets hidden. */
+function peerResourcesOf(peers: StackReport[]): PeerResource[] {
+  return peers.flatMap((report) =>
+    report.resources
+      .filter((r) => r.custom && !r.type.startsWith("pulumi:"))
+      .map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        ...(r.region && r.region !== "global" ? { region: r.region } : {}),
+        props: r.state,
+      })),
+  );
+}
+
+/**
+ * The `--policy-pack-config` document for `pulumi preview` of `stack`: the given config with
+ * every relation rule's `peerResources` set to the other stacks' declared resources, so the CLI
+ * judges the relations itself (`npm run plan -- --stack NAME --write-pack-config FILE`).
+ */
+export function packConfigForStack(
+  reports: StackReport[],
+  stack: string,
+  base: Record<string, unknown>,
+): Record<string, unknown> {
+  const peerResources = peerResourcesOf(reports.filter((r) => r.stack !== stack));
+  const config: Record<string, unknown> = { ...base };
+  for (const rule of relationRules) {
+    const name = rule.policy.name;
+    const given = config[name];
+    config[name] =
+      typeof given === "string"
+        ? { enforcementLevel: given, peerResources }
+        : { ...(given as object | undefined), peerResources };
+  }
+  return config;
 }

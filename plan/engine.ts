@@ -53,6 +53,11 @@ export interface PlanStackOptions {
   stackOutputs: ReadonlyMap<string, Record<string, unknown>>;
   /** Where the default provider acts when the program's config does not say. */
   defaults?: DefaultPlacement;
+  /**
+   * Run as `pulumi preview` of a new stack: the mocks answer with inputs and provider-assigned
+   * names only, so computed outputs (ids, ARNs) stay unknown as the engine leaves them.
+   */
+  preview?: boolean;
 }
 
 /** The program failed while running: a config error, a thrown error, a failed apply. */
@@ -107,10 +112,11 @@ interface MockMonitorInternals {
 export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
   const { project, stack } = options;
   const defaults = options.defaults ?? defaultPlacement(options.config);
-  const mocks = new OfflineMocks(stack, defaults, options.stackOutputs);
+  const preview = options.preview ?? false;
+  const mocks = new OfflineMocks(stack, defaults, options.stackOutputs, preview);
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
   // "organization" is what the Pulumi CLI uses for a stack with no organization (self-managed backends).
-  await pulumi.runtime.setMocks(mocks, project, stack, true, "organization");
+  await pulumi.runtime.setMocks(mocks, project, stack, preview, "organization");
 
   const rootUrn = `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
   const byUrn = new Map<string, PlannedResource>();
@@ -184,17 +190,92 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
   const failures: unknown[] = [];
   const onRejection = (reason: unknown) => failures.push(reason);
   process.on("unhandledRejection", onRejection);
+  const started = watchRegistrations();
   try {
     const outputs = await runProgram(options.programDir);
     // Internal to the runtime, but the only way to know every registration has finished.
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    // A failed registration rejects after its RPC counted as done; let that rejection arrive.
+    await new Promise((resolve) => setImmediate(resolve));
+    const unresolved = unresolvedOf(started.calls, resources, mocks.failedInvokes);
+    if (unresolved) throw new UnresolvedError(unresolved);
     if (failures.length > 0) throw failures[0];
     return { stack, project, resources, outputs };
   } catch (error) {
     throw error instanceof ProgramError ? error : new ProgramError(stack, error);
   } finally {
+    started.stop();
     process.off("unhandledRejection", onRejection);
   }
+}
+
+/** Resources or invokes the plan could not resolve: a plan without them would pass them unjudged. */
+export class UnresolvedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnresolvedError";
+  }
+}
+
+interface StartedResource {
+  type: string;
+  name: string;
+}
+
+/**
+ * Records every resource the program constructs. The runtime swallows a registration whose inputs
+ * fail (e.g. an unanswered invoke) after logging it, so the resource would silently be missing
+ * from the plan; comparing constructions with registrations finds it.
+ */
+function watchRegistrations(): { calls: StartedResource[]; stop(): void } {
+  // The Resource constructor calls these through the module object, so wrapping them sees every call.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runtimeResource = require("@pulumi/pulumi/runtime/resource") as Record<
+    "registerResource" | "readResource",
+    (...args: unknown[]) => unknown
+  >;
+  const calls: StartedResource[] = [];
+  const originals = {
+    registerResource: runtimeResource.registerResource,
+    readResource: runtimeResource.readResource,
+  };
+  // registerResource(res, parent, t, name, ...) and readResource(res, parent, t, name, ...)
+  for (const key of ["registerResource", "readResource"] as const) {
+    runtimeResource[key] = (...args: unknown[]) => {
+      calls.push({ type: String(args[2]), name: String(args[3]) });
+      return originals[key](...args);
+    };
+  }
+  return {
+    calls,
+    stop: () => Object.assign(runtimeResource, originals),
+  };
+}
+
+/** A message naming each resource that was constructed but never registered, and each failed invoke. */
+function unresolvedOf(
+  started: StartedResource[],
+  registered: PlannedResource[],
+  failedInvokes: { token: string; message: string }[],
+): string | undefined {
+  const left = new Map<string, number>();
+  for (const r of registered)
+    left.set(`${r.type}::${r.name}`, (left.get(`${r.type}::${r.name}`) ?? 0) + 1);
+  const missing: StartedResource[] = [];
+  for (const s of started) {
+    const key = `${s.type}::${s.name}`;
+    const count = left.get(key) ?? 0;
+    if (count > 0) left.set(key, count - 1);
+    else missing.push(s);
+  }
+  if (missing.length === 0 && failedInvokes.length === 0) return undefined;
+  const lines = [
+    ...missing.map(
+      (m) => `resource ${m.name} (${m.type}) could not be resolved: its inputs never became known`,
+    ),
+    ...failedInvokes.map((i) => `invoke ${i.token} could not be resolved: ${i.message}`),
+  ];
+  return `the plan cannot judge what it cannot resolve:\n  ${lines.join("\n  ")}`;
 }
 
 /** The state as the engine would keep it: outputs the resource marks secret shown as "[secret]". */

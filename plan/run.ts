@@ -1,6 +1,6 @@
 import * as path from "path";
 import { PlannedResource, StackPlan, planStack } from "./engine";
-import { IOT_DR_PACK_NAME, crossStackOnlyRules, iotDrPolicies } from "../policies/rules";
+import { IOT_DR_PACK_NAME, iotDrPolicies } from "../policies/rules";
 import { readPolicyConfig } from "./policyConfig";
 import { crossStackViolations } from "./crossStack";
 import { PolicyPackRules, Violation, evaluatePolicies } from "./policyRunner";
@@ -51,9 +51,7 @@ export const OWN_POLICY_CONFIG = path.join("policies", "pack-config.json");
 
 /** The iot-dr pack with its config read from `configFile`, checked against the rules' schemas. */
 export function iotDrPack(configFile: string | undefined): PolicyPackRules {
-  const config = configFile
-    ? readPolicyConfig(path.resolve(configFile), [...iotDrPolicies, ...crossStackOnlyRules])
-    : undefined;
+  const config = configFile ? readPolicyConfig(path.resolve(configFile), iotDrPolicies) : undefined;
   return { name: IOT_DR_PACK_NAME, policies: iotDrPolicies, config };
 }
 

@@ -29,6 +29,22 @@ export interface RegionalRuleConfig extends RuleConfig {
    * to the offline plan's cross-stack check; false: the relation must be in this stack.
    */
   deferToCrossStack?: boolean;
+  /**
+   * The peer stack's declared resources (`npm run plan -- --stack NAME --write-pack-config FILE`).
+   * Given, the rule sees both stacks and reports a missing counterpart itself, under the CLI.
+   */
+  peerResources?: PeerResource[];
+}
+
+/** A resource of the peer stack as the pack config carries it: no secrets (shown "[secret]"). */
+export interface PeerResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** Its region when known ("global" services have none). */
+  region?: string;
+  /** Its declared state: inputs and the outputs the plan computed. */
+  props: Record<string, unknown>;
 }
 
 export const EXEMPTIONS_SCHEMA: PolicyConfigJSONSchema = {
@@ -61,6 +77,24 @@ export const DEFER_SCHEMA: PolicyConfigJSONSchema = {
   default: true,
 };
 
+export const PEER_RESOURCES_SCHEMA: PolicyConfigJSONSchema = {
+  type: "array",
+  description:
+    "The peer stack's resources, written by the offline plan (--write-pack-config); with them the rule judges both stacks.",
+  items: {
+    type: "object",
+    properties: {
+      urn: { type: "string", pattern: "^urn:pulumi:" },
+      type: { type: "string", minLength: 1 },
+      name: { type: "string", minLength: 1 },
+      region: { type: "string" },
+      props: { type: "object" },
+    },
+    required: ["urn", "type", "name", "props"],
+    additionalProperties: false,
+  },
+};
+
 /** Schema properties shared by every rule. */
 export const COMMON_PROPERTIES = { exemptions: EXEMPTIONS_SCHEMA };
 
@@ -69,6 +103,7 @@ export const REGIONAL_PROPERTIES = {
   ...COMMON_PROPERTIES,
   drRegions: DR_REGIONS_SCHEMA,
   deferToCrossStack: DEFER_SCHEMA,
+  peerResources: PEER_RESOURCES_SCHEMA,
 };
 
 /** `*` in a name pattern matches any run of characters; everything else is literal. */

@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { answerInvoke } from "./invokes";
 import { Placement, placementOf } from "./placement";
+import { previewState } from "./preview";
 import { mockResourceState } from "./resourceState";
+
+export { checkedInputs, unknownWhereComputed } from "./preview";
 
 /** Account and region the default provider uses when a program sets none (as `aws:region` would). */
 export interface DefaultPlacement {
@@ -47,7 +50,12 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     private readonly defaults: DefaultPlacement,
     /** Outputs of earlier stacks, by stack name (the last part of a reference's name). */
     private readonly stackOutputs: ReadonlyMap<string, Record<string, unknown>>,
+    /** Answer as a preview of new resources: no ids, no computed outputs. */
+    private readonly preview = false,
   ) {}
+
+  /** Invokes that threw, by token: the program's dependent resources will be missing. */
+  readonly failedInvokes: { token: string; message: string }[] = [];
 
   /** Placement of the resource or invoke that uses `providerRef` (default provider when empty). */
   placementOf(providerRef: string | undefined, regionInput?: unknown): Placement {
@@ -81,22 +89,28 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     if (!args.custom) {
       return { id: undefined, state: {} };
     }
-    return mockResourceState({
+    const made = mockResourceState({
       type: args.type,
       name: args.name,
       inputs,
       where: this.placementOf(args.provider, inputs.region),
     });
+    return this.preview ? { id: undefined, state: previewState(inputs, made.state) } : made;
   }
 
   call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
     const inputs = args.inputs as Record<string, unknown>;
-    return answerInvoke(
-      args.token,
-      inputs,
-      this.placementOf(args.provider, inputs.region),
-      this.stack,
-    );
+    try {
+      return answerInvoke(
+        args.token,
+        inputs,
+        this.placementOf(args.provider, inputs.region),
+        this.stack,
+      );
+    } catch (error) {
+      this.failedInvokes.push({ token: args.token, message: (error as Error).message });
+      throw error;
+    }
   }
 
   /** Account from `allowedAccountIds`, else from the assumed role's ARN, else the default. */

@@ -35,6 +35,7 @@ export const relationRules: RelationRule[] = [
   s3BucketMultiRegionAccessPoint,
   eventbridgeBusGlobalEndpoint,
   route53RecordFailoverPair,
+  lambdaFunctionSymmetric,
 ];
 
 /** Every rule of the iot-dr pack; the pack and the offline plan both take them from here. */
@@ -57,9 +58,6 @@ export const iotDrPolicies: Policies = [
   snsTopicEncryptedKms,
   ...relationRules.map((r) => r.policy),
 ];
-
-/** Rules only the offline plan can judge (they need both stacks); config accepts them too. */
-export const crossStackOnlyRules = [lambdaFunctionSymmetric];
 
 /** Name of the pack, as `pulumi preview --policy-pack` reports it. */
 export const IOT_DR_PACK_NAME = "iot-dr";

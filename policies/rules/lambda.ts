@@ -1,6 +1,7 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { COMMON_PROPERTIES, RuleConfig } from "../config";
 import {
+  RelationRule,
   Subject,
   asList,
   asRecord,
@@ -9,6 +10,7 @@ import {
   label,
   ofType,
   pointsAt,
+  relationPolicy,
   subjectOf,
 } from "./support";
 
@@ -153,15 +155,37 @@ export const lambdaFunctionFailureDestination: StackValidationPolicy = {
   },
 };
 
+/** `urn:pulumi:<stack>::...` */
+const stackOfUrn = (urn: string) => urn.split("::")[0].replace(/^urn:pulumi:/, "");
+
 /**
- * The offline plan's cross-stack check (plan/crossStack.ts): a function deployed in one region
- * only is missing after a failover. `pulumi preview` sees one stack and cannot judge it, so the
- * pack holds no per-stack version; this is its name, description and config schema.
+ * A function deployed in one region only is missing after a failover. Judged across stacks: by
+ * the offline plan's cross-stack check, and under the CLI when the pack config carries the peer
+ * stack's resources (peerResources); a stack alone has nothing to compare with.
  */
-export const lambdaFunctionSymmetric = {
-  name: "lambda-function-symmetric",
-  description:
-    "Lambda functions must come from the symmetric program: every function (by type and logical name) is present in both stacks. Checked by the offline plan across stacks only.",
-  enforcementLevel: "mandatory" as const,
-  configSchema: commonSchema(),
-};
+export const lambdaFunctionSymmetric: RelationRule = relationPolicy(
+  {
+    name: "lambda-function-symmetric",
+    description:
+      "Lambda functions must come from the symmetric program: every function (by type and logical name) is present in both stacks.",
+    enforcementLevel: "mandatory",
+  },
+  (subjects) => {
+    const functions = ofType(subjects, FUNCTION);
+    const stacks = [...new Set(subjects.map((s) => stackOfUrn(s.urn)))];
+    if (stacks.length < 2) return [];
+    return functions.flatMap((fn) => {
+      const missingFrom = stacks.filter(
+        (stack) => !functions.some((f) => f.name === fn.name && stackOfUrn(f.urn) === stack),
+      );
+      if (missingFrom.length === 0) return [];
+      return [
+        {
+          urn: fn.urn,
+          missing: true,
+          message: `Lambda function ${fn.name} is in stack ${stackOfUrn(fn.urn)} but not in ${missingFrom.join(", ")}: after a failover it would be missing; create it from the symmetric program in every stack (or exempt it with a reason).`,
+        },
+      ];
+    });
+  },
+);

@@ -52,9 +52,17 @@ function decoded(value: unknown): unknown {
   }
 }
 
-/** A resource's region: its own `region` argument (aws v7), else its provider's. */
+/** The engine's unknown value: an output a preview cannot know yet (sdk/nodejs/runtime/rpc.ts). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * A resource's region: its own `region` argument (aws v7), else its provider's. In a preview a
+ * region the program did not set is an unknown output (the provider's region, once created);
+ * reading it through CrossGuard's proxy would abort the whole rule, so it is read around it.
+ */
 export function regionOf(props: Props, provider?: { props: Props }): string | undefined {
-  return asString(props.region) ?? asString(decoded(provider?.props.region));
+  const own: unknown = Object.getOwnPropertyDescriptor(props, "region")?.value;
+  return (own === UNKNOWN ? undefined : asString(own)) ?? asString(decoded(provider?.props.region));
 }
 
 /** A policy resource as a {@link Subject}. */
@@ -87,9 +95,14 @@ export function relationPolicy(
     configSchema: { properties: { ...REGIONAL_PROPERTIES } },
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       const config = args.getConfig<RegionalRuleConfig>();
-      const defer = config.deferToCrossStack ?? true;
-      for (const finding of check(args.resources.map(subjectOf), config)) {
-        if (finding.missing && defer) continue;
+      // With the peer's resources in the config nothing is left unseen: judge both stacks here,
+      // and report only this stack's findings (the peer's own preview reports its own).
+      const peers = config.peerResources;
+      const defer = !peers && (config.deferToCrossStack ?? true);
+      const own = args.resources.map(subjectOf);
+      const ownUrns = new Set(own.map((s) => s.urn));
+      for (const finding of check([...own, ...(peers ?? [])], config)) {
+        if (!ownUrns.has(finding.urn) || (finding.missing && defer)) continue;
         report(finding.message, finding.urn);
       }
     },

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { crossStackOnlyRules, iotDrPolicies } from "../../policies/rules";
+import { iotDrPolicies } from "../../policies/rules";
 import { parsePolicyConfig } from "../../plan/policyConfig";
 
-const RULES = [...iotDrPolicies, ...crossStackOnlyRules];
+const RULES = iotDrPolicies;
 const parse = (document: unknown) => parsePolicyConfig(document, RULES, "cfg");
 
 describe("policy pack config", () => {

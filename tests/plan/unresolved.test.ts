@@ -1,0 +1,49 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { ProgramError, UnresolvedError, planStack } from "../../plan/engine";
+import { ROOT } from "../support/ownStacks";
+
+const PROGRAM = path.join("tests", "programs", "unanswered-invoke");
+
+describe("offline plan: what it cannot resolve", () => {
+  it("fails the stack naming the resource whose inputs never resolved and the invoke", async () => {
+    await assert.rejects(
+      planStack({
+        programDir: path.join(ROOT, PROGRAM),
+        project: "unanswered-invoke",
+        stack: "dev",
+        config: { "aws:region": "eu-west-1" },
+        secretKeys: [],
+        stackOutputs: new Map(),
+      }),
+      (error: Error) => {
+        assert.ok(error instanceof ProgramError);
+        assert.ok(error.cause instanceof UnresolvedError);
+        assert.match(error.message, /resource reader-policy \(aws:iam\/rolePolicy:RolePolicy\)/);
+        assert.match(error.message, /invoke aws:iam\/getPolicyDocument:getPolicyDocument/);
+        return true;
+      },
+    );
+  });
+
+  it("exits non-zero from `npm run plan` instead of passing a plan without the resource", function () {
+    this.timeout(120_000);
+    const run = spawnSync(
+      process.execPath,
+      [
+        require.resolve("ts-node/dist/bin"),
+        "--transpile-only",
+        "plan/cli.ts",
+        "--program",
+        PROGRAM,
+        "--config",
+        path.join(PROGRAM, "Pulumi.dev.yaml"),
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    assert.equal(run.status, 3, run.stdout);
+    assert.match(run.stderr, /reader-policy \(aws:iam\/rolePolicy:RolePolicy\)/);
+    assert.match(run.stderr, /aws:iam\/getPolicyDocument:getPolicyDocument/);
+  });
+});

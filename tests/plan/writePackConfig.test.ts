@@ -1,0 +1,68 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ROOT } from "../support/ownStacks";
+
+const PROGRAM = path.join("tests", "programs", "asymmetric-functions");
+
+function plan(...args: string[]) {
+  return spawnSync(
+    process.execPath,
+    [require.resolve("ts-node/dist/bin"), "--transpile-only", "plan/cli.ts", ...args],
+    { cwd: ROOT, encoding: "utf8" },
+  );
+}
+
+interface Peer {
+  urn: string;
+  type: string;
+  name: string;
+  props: Record<string, unknown>;
+}
+
+describe("npm run plan -- --stack NAME --write-pack-config FILE", function () {
+  this.timeout(180_000);
+
+  it("writes the stack's pack config with the other stack's resources for every relation rule", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pack-config-")), "primary.json");
+    const run = plan(
+      "--program",
+      PROGRAM,
+      "--config",
+      path.join(PROGRAM, "Pulumi.secondary.yaml"),
+      "--config",
+      path.join(PROGRAM, "Pulumi.primary.yaml"),
+      "--stack",
+      "primary",
+      "--write-pack-config",
+      file,
+    );
+    assert.equal(run.status, 1, run.stderr); // the sample breaks lambda-function-symmetric
+    const config = JSON.parse(fs.readFileSync(file, "utf8")) as Record<
+      string,
+      { peerResources?: Peer[] }
+    >;
+    const peers = config["lambda-function-symmetric"].peerResources ?? [];
+    assert.ok(peers.length > 0);
+    assert.ok(peers.every((p) => p.urn.startsWith("urn:pulumi:secondary::")));
+    assert.ok(peers.some((p) => p.type === "aws:cloudwatch/eventBus:EventBus"));
+    assert.ok(!peers.some((p) => p.type.startsWith("pulumi:")), "providers carry credentials");
+    for (const rule of [
+      "dynamodb-table-global",
+      "s3-bucket-replicated",
+      "s3-bucket-multi-region-access-point",
+      "eventbridge-bus-global-endpoint",
+      "route53-record-failover-pair",
+    ]) {
+      assert.deepEqual(config[rule].peerResources, peers, rule);
+    }
+  });
+
+  it("refuses --write-pack-config without --stack, naming both", () => {
+    const run = plan("--write-pack-config", "x.json");
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /--write-pack-config FILE needs --stack NAME/);
+  });
+});

@@ -1,0 +1,221 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { iotDrPolicies } from "../../policies/rules";
+import { OWN_POLICY_CONFIG, ownStackFiles } from "../../plan/run";
+import {
+  AnalyzerInfo,
+  CliViolation,
+  analyzerInfo,
+  configurePack,
+  configureStack,
+  runDeployment,
+} from "../support/cliEngine";
+import { PolicyPackProcess, startPolicyPack } from "../support/cliPackProcess";
+import { CliStack, cliStacks } from "../support/cliStacks";
+import { ROOT, ownStacks } from "../support/ownStacks";
+
+const POLICIES = path.join(ROOT, "policies");
+const PACK_CONFIG = path.join(ROOT, OWN_POLICY_CONFIG);
+const PROGRAMS = path.join(ROOT, "tests", "programs");
+
+/** Sample programs with stack files, in deployment order (secondary before primary). */
+function samplePrograms(): { name: string; dir: string; configFiles: string[] }[] {
+  return (
+    fs
+      .readdirSync(PROGRAMS)
+      .map((name) => ({ name, dir: path.join(PROGRAMS, name) }))
+      .map(({ name, dir }) => ({
+        name,
+        dir,
+        configFiles: fs
+          .readdirSync(dir)
+          .filter((f) => /^Pulumi\.[\w.-]+\.yaml$/.test(f))
+          .sort((a, b) => order(a) - order(b))
+          .map((f) => path.join(dir, f)),
+      }))
+      // unanswered-invoke cannot be planned (that is its point); health-variants has no stack.
+      .filter((p) => p.configFiles.length > 0 && p.name !== "unanswered-invoke")
+  );
+}
+const order = (file: string) => (file.includes("secondary") ? 0 : file.includes("primary") ? 1 : 2);
+
+const key = (v: { policy: string; urn: string; enforcementLevel: string; message: string }) =>
+  `${v.enforcementLevel} ${v.policy} ${v.urn}: ${v.message}`;
+const cliKey = (v: CliViolation) => key({ ...v, message: v.detail });
+const sorted = (list: string[]) => [...list].sort();
+
+describe("the iot-dr pack started as `pulumi preview --policy-pack policies` starts it", function () {
+  // One pack process for the suite: its start type-checks the pack (ts-node, as the CLI runs it).
+  // The CLI starts one per command; here each stack gets its own Configure and ConfigureStack
+  // instead (the rules read no PULUMI_* variable, which is all a restart would change).
+  this.timeout(600_000);
+  let pack: PolicyPackProcess;
+  let info: AnalyzerInfo;
+
+  before(async () => {
+    pack = await startPolicyPack(POLICIES, {
+      organization: "organization",
+      project: "iot-dr",
+      stack: "secondary",
+      dryRun: true,
+      config: {},
+    });
+    info = await analyzerInfo(pack);
+  });
+  after(async () => pack?.close());
+
+  it("registers every rule that policies/pack-config.json configures", () => {
+    const configured = Object.keys(JSON.parse(fs.readFileSync(PACK_CONFIG, "utf8")) as object);
+    const registered = info.policies.map((p) => p.name);
+    assert.deepEqual(
+      configured.filter((name) => name !== "all" && !registered.includes(name)),
+      [],
+    );
+  });
+
+  it("registers exactly the rules the offline plan runs", () => {
+    assert.deepEqual(
+      info.policies.map((p) => p.name),
+      sorted(iotDrPolicies.map((p) => p.name)),
+    );
+  });
+
+  it("accepts policies/pack-config.json through the CLI's reconciliation and Configure", async () => {
+    const config = await configurePack(pack, info, fs.readFileSync(PACK_CONFIG, "utf8"));
+    assert.deepEqual(
+      [...config.keys()].filter((k) => !info.policies.some((p) => p.name === k)),
+      [],
+    );
+  });
+
+  it("aborts like the CLI on a configured rule the pack does not register", async () => {
+    await assert.rejects(
+      configurePack(pack, info, JSON.stringify({ "no-such-rule": { exemptions: [] } })),
+      /invalid enforcement level ""/,
+    );
+  });
+
+  it("aborts like the CLI on config its schema refuses", async () => {
+    await assert.rejects(
+      configurePack(
+        pack,
+        info,
+        JSON.stringify({ "dynamodb-table-global": { exemptions: [{ resource: "x" }] } }),
+      ),
+      /validating policy config:\n {2}dynamodb-table-global: \/exemptions\/0 must have required property 'reason'/,
+    );
+  });
+
+  /** Runs a stack's preview and update through the pack. */
+  async function judge(stack: CliStack) {
+    await configurePack(pack, info, stack.packConfig);
+    await configureStack(pack, { ...stack.context, dryRun: true });
+    const preview = await runDeployment(pack, stack.preview);
+    await configureStack(pack, { ...stack.context, dryRun: false });
+    const up = await runDeployment(pack, stack.up);
+    return { preview, up };
+  }
+
+  function assertSameVerdicts(stack: CliStack, up: CliViolation[]) {
+    assert.deepEqual(
+      sorted(up.map(cliKey)),
+      sorted(stack.offline.filter((v) => v.exemption === undefined).map(key)),
+      `stack ${stack.context.stack}: the CLI at up and the offline runner disagree`,
+    );
+  }
+
+  /**
+   * Mandatory violations of `up` that the preview misses, as "policy resource" per stack: these
+   * rules read an output a preview cannot know (in brackets), so CrossGuard turns them into an
+   * advisory "can't run policy during preview". Deciding them at preview is the rules' work
+   * (issue 12, part B); until it lands they are listed here, and the test fails both on a new gap
+   * and on a listed one that closed (remove it then).
+   */
+  const KNOWN_PREVIEW_GAPS: Record<string, string[]> = {
+    "lonely-bus/dev": ["lambda-function-failure-destination handler"], // [function .arn]
+    "open-api/dev": ["apigateway-method-authorized devices-things-post"], // [method .restApi]
+    "open-bucket/dev": ["s3-bucket-encrypted-kms assets"], // [sse config .bucket, from bucket.id]
+    "single-region-table/dev": ["dynamodb-table-global registry"], // [table .replicas, computed]
+  };
+
+  function assertPreviewCatchesUp(stack: CliStack, preview: CliViolation[], up: CliViolation[]) {
+    const blocking = (list: CliViolation[]) =>
+      new Set(
+        list
+          .filter((v) => v.enforcementLevel === "mandatory")
+          .map((v) => `${v.policy} ${v.urn.split("::").pop()}`),
+      );
+    const atPreview = blocking(preview);
+    const missed = [...blocking(up)].filter((v) => !atPreview.has(v)).sort();
+    const where = `${stack.context.project}/${stack.context.stack}`;
+    const advisories = preview
+      .filter((v) => v.enforcementLevel === "advisory")
+      .map((v) => `  ${v.policy}: ${v.detail}`);
+    assert.deepEqual(
+      missed,
+      KNOWN_PREVIEW_GAPS[where] ?? [],
+      `stack ${where}: up blocks on these, preview did not; preview advisories:\n${advisories.join("\n")}`,
+    );
+  }
+
+  describe("relations across the two regions", () => {
+    let stack: CliStack;
+    before(async () => {
+      const dir = path.join(PROGRAMS, "single-region-table");
+      [stack] = await cliStacks({
+        programDir: dir,
+        configFiles: [path.join(dir, "Pulumi.dev.yaml")],
+      });
+    });
+    const noReplica = (found: CliViolation[]) =>
+      found.filter((v) => v.policy === "dynamodb-table-global" && /has no replica/.test(v.message));
+
+    it("are reported by the CLI itself when the pack config carries the peer's resources", async () => {
+      assert.match(stack.packConfig, /"peerResources":\[\]/);
+      const { up } = await judge(stack);
+      assert.equal(noReplica(up).length, 1);
+      assert.match(noReplica(up)[0].message, /^DynamoDB tables must be global tables.*\n/);
+    });
+
+    it("are left to the offline cross-stack check when it does not", async () => {
+      const { up } = await judge({ ...stack, packConfig: "{}" });
+      assert.deepEqual(noReplica(up), []);
+    });
+  });
+
+  const programs = [
+    {
+      name: "this repository's program, with policies/pack-config.json",
+      load: () =>
+        cliStacks({
+          programDir: path.join(ROOT, "infra"),
+          configFiles: ownStackFiles(ROOT),
+          packConfigFile: PACK_CONFIG,
+          reports: ownStacks(),
+        }),
+    },
+    ...samplePrograms().map((p) => ({
+      name: `sample program ${p.name}`,
+      load: () => cliStacks({ programDir: p.dir, configFiles: p.configFiles }),
+    })),
+  ];
+
+  for (const program of programs) {
+    describe(program.name, () => {
+      let results: { stack: CliStack; preview: CliViolation[]; up: CliViolation[] }[];
+      before(async () => {
+        results = [];
+        for (const stack of await program.load()) results.push({ stack, ...(await judge(stack)) });
+      });
+
+      it("gets at `up` exactly the offline runner's verdicts", () => {
+        for (const { stack, up } of results) assertSameVerdicts(stack, up);
+      });
+
+      it("reports at preview every mandatory violation that `up` reports", () => {
+        for (const { stack, preview, up } of results) assertPreviewCatchesUp(stack, preview, up);
+      });
+    });
+  }
+});
