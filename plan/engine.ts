@@ -1,5 +1,6 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { skipStackTraces } from "./lightRuntime";
 import { DefaultPlacement, OfflineMocks } from "./mocks";
 import { isGlobalType } from "./mocks/placement";
 import { plainValue, revealValue } from "./serialized";
@@ -108,6 +109,7 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
   const { project, stack } = options;
   const defaults = options.defaults ?? defaultPlacement(options.config);
   const mocks = new OfflineMocks(stack, defaults, options.stackOutputs);
+  skipStackTraces();
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
   // "organization" is what the Pulumi CLI uses for a stack with no organization (self-managed backends).
   await pulumi.runtime.setMocks(mocks, project, stack, true, "organization");
