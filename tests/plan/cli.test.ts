@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { nodeScriptArgs } from "../support/npmScript";
+import { nodeScriptArgs } from "../../bench/tooling/npmScript";
 import { ROOT } from "../support/ownStacks";
 
 /** Runs the plan CLI as `npm run plan` does, returning exit status, stdout and stderr. */

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { spawn } from "child_process";
 import * as path from "path";
-import { nodeScriptArgs } from "../support/npmScript";
+import { nodeScriptArgs } from "../../bench/tooling/npmScript";
 import { ROOT } from "../support/ownStacks";
 
 interface Run {
