@@ -3,4 +3,5 @@
 // `import()` as is, which Node then loads as ESM, past this hook (and an AWS SDK package as its
 // other, ESM build); turned off, it becomes `require` inside a promise, as tsc emits it.
 // Error stacks point at the TypeScript lines (Node's own source maps, which esbuild-register turns on).
+// eslint-disable-next-line no-undef, @typescript-eslint/no-require-imports -- a CommonJS preload, by design
 require("esbuild-register/dist/node").register({ supported: { "dynamic-import": false } });
