@@ -3,6 +3,11 @@
  * in deployment order, keeps the reports as the CLI does until it prints them, and prints one JSON
  * line with the heap left after a full collection: with the reports, and again once they are
  * dropped (what the run leaves behind besides its results: it must not grow with the stacks).
+ *
+ * Known (2026-12-01): it does grow, about 8.4 MB per stack planned (1 to 6 stacks measured), with
+ * or without source maps. A heap snapshot after three stacks shows the earlier stacks' resources
+ * reachable from their program's old module instances, through V8's "weak_refs_keep_during_job"
+ * root; unlinking reloaded modules from their importer's `children` did not change it.
  */
 import * as path from "path";
 import {
