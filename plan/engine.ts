@@ -1,5 +1,6 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { skipStackTraces } from "./lightRuntime";
 import { DefaultPlacement, OfflineMocks } from "./mocks";
 import { isGlobalType } from "./mocks/placement";
 import { plainValue, revealValue } from "./serialized";
@@ -114,6 +115,7 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
   const defaults = options.defaults ?? defaultPlacement(options.config);
   const preview = options.preview ?? false;
   const mocks = new OfflineMocks(stack, defaults, options.stackOutputs, preview);
+  skipStackTraces();
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
   // "organization" is what the Pulumi CLI uses for a stack with no organization (self-managed backends).
   await pulumi.runtime.setMocks(mocks, project, stack, preview, "organization");

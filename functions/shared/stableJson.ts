@@ -1,22 +1,17 @@
+import { configure } from "safe-stable-stringify";
+
+// Keys sorted at every depth; like JSON.stringify, a cycle is a TypeError rather than a
+// "[Circular]" marker that could make two different values compare equal.
+const stringify = configure({ deterministic: true, circularValue: TypeError });
+
 /** JSON with object keys sorted, so two equal values always serialize the same way. */
 export function stableJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  const json = stringify(value);
+  if (json === undefined) throw new TypeError(`stableJson: ${typeof value} has no JSON form`);
+  return json;
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === "object") {
-    const source = value as Record<string, unknown>;
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(source).sort()) {
-      if (source[key] !== undefined) sorted[key] = sortKeys(source[key]);
-    }
-    return sorted;
-  }
-  return value;
-}
-
-/** Deep equality of JSON values, ignoring key order. */
+/** Deep equality of JSON values, ignoring key order; two absent values (undefined) are equal. */
 export function sameJson(a: unknown, b: unknown): boolean {
-  return stableJson(a) === stableJson(b);
+  return stringify(a) === stringify(b);
 }

@@ -1,32 +1,78 @@
+import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { buildSync } from "esbuild";
+import { BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
+import { cachedBuild } from "./bundleCache";
 
-const FUNCTIONS_DIR = path.resolve(__dirname, "..", "..", "functions");
-const bundles = new Map<string, string>();
+const ROOT = path.resolve(__dirname, "..", "..");
+const FUNCTIONS_DIR = path.join(ROOT, "functions");
+// Where build tools conventionally cache (ignored with node_modules, gone with a fresh install).
+const CACHE_FILE = path.join(ROOT, "node_modules", ".cache", "iot-dr", "function-bundles.json");
 
 /**
- * Bundles `functions/<name>/handler.ts` with everything it imports (AWS SDK v3 clients included,
- * so the deployed versions are the tested ones, and SigV4a is present) into one CommonJS file for
- * the `nodejs22.x` runtime. Bundles are cached per process: both stacks of a plan share them.
+ * Each handler with everything it imports (AWS SDK v3 clients included, so the deployed versions
+ * are the tested ones, and SigV4a is present) as one CommonJS file for the `nodejs22.x` runtime.
  */
-export function bundleFunction(name: string): string {
-  let code = bundles.get(name);
-  if (code === undefined) {
+const OPTIONS: BuildOptions = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "cjs",
+  minify: true,
+  sourcemap: false,
+  legalComments: "none",
+  logLevel: "silent",
+};
+
+/** Every handler of functions/ (a folder with a handler.ts), by folder name. */
+function handlerEntries(): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const name of fs.readdirSync(FUNCTIONS_DIR).sort()) {
+    const entry = path.join("functions", name, "handler.ts");
+    if (fs.existsSync(path.join(ROOT, entry))) entries[name] = entry;
+  }
+  return entries;
+}
+
+/**
+ * All handlers in one esbuild run: they share most modules, so it costs about what two single
+ * builds cost. Reused from the last run while no file it read has changed (see cachedBuild).
+ */
+function bundleAll(): Map<string, string> {
+  const entryPoints = handlerEntries();
+  const outputs = cachedBuild(CACHE_FILE, ROOT, [esbuildVersion, OPTIONS, entryPoints], () => {
     const result = buildSync({
-      entryPoints: [path.join(FUNCTIONS_DIR, name, "handler.ts")],
-      bundle: true,
-      platform: "node",
-      target: "node22",
-      format: "cjs",
-      minify: true,
-      sourcemap: false,
+      ...OPTIONS,
+      entryPoints,
+      absWorkingDir: ROOT,
+      outdir: "bundles",
       write: false,
-      legalComments: "none",
-      logLevel: "silent",
+      metafile: true,
     });
-    code = result.outputFiles[0].text;
-    bundles.set(name, code);
+    return {
+      outputs: Object.fromEntries(
+        result.outputFiles.map((file) => [path.basename(file.path, ".js"), file.text]),
+      ),
+      inputs: Object.keys(result.metafile.inputs),
+    };
+  });
+  return new Map(Object.entries(outputs));
+}
+
+// Kept on the global object, not in this module: the offline plan reloads the program for each
+// stack (each must run with its own config), and both stacks deploy the same bundles.
+const BUNDLES = Symbol.for("iot-dr.functionBundles");
+type BundlesGlobal = typeof globalThis & { [BUNDLES]?: Map<string, string> };
+
+/** The bundle of `functions/<name>/handler.ts`; all handlers are built once per process. */
+export function bundleFunction(name: string): string {
+  const global = globalThis as BundlesGlobal;
+  const bundles = (global[BUNDLES] ??= bundleAll());
+  const code = bundles.get(name);
+  if (code === undefined) {
+    throw new Error(
+      `function code "${name}": expected a folder functions/${name} with a handler.ts; have ${[...bundles.keys()].join(", ")}`,
+    );
   }
   return code;
 }

@@ -17,3 +17,12 @@ describe("function bundles", () => {
     assert.ok(!bundleFunction("capture").includes(marker));
   });
 });
+
+describe("function bundles by name", () => {
+  it("refuses a function with no handler, naming the folder it expected and those it has", () => {
+    assert.throws(
+      () => bundleFunction("nosuch"),
+      /functions\/nosuch with a handler\.ts; have .*capture/,
+    );
+  });
+});

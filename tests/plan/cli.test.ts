@@ -1,18 +1,15 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
+import { nodeScriptArgs } from "../../bench/tooling/npmScript";
 import { ROOT } from "../support/ownStacks";
 
 /** Runs the plan CLI as `npm run plan` does, returning exit status, stdout and stderr. */
 function plan(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    [require.resolve("ts-node/dist/bin"), "--transpile-only", "plan/cli.ts", ...args],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-    },
-  );
+  const result = spawnSync(process.execPath, [...nodeScriptArgs("plan"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { spawn } from "child_process";
 import * as path from "path";
+import { nodeScriptArgs } from "../../bench/tooling/npmScript";
 import { ROOT } from "../support/ownStacks";
 
 interface Run {
@@ -26,7 +27,7 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
 
 /**
  * Runs the plan CLI as `npm run plan` does. Runs start together (each spawn mostly waits on
- * ts-node and the program), and a run with the same arguments is shared.
+ * loading and the program), and a run with the same arguments is shared.
  */
 function plan(...args: string[]): Promise<Run> {
   const key = JSON.stringify(args);
@@ -35,11 +36,9 @@ function plan(...args: string[]): Promise<Run> {
     run = slot(
       () =>
         new Promise<Run>((resolve, reject) => {
-          const child = spawn(
-            process.execPath,
-            [require.resolve("ts-node/dist/bin"), "--transpile-only", "plan/cli.ts", ...args],
-            { cwd: ROOT },
-          );
+          const child = spawn(process.execPath, [...nodeScriptArgs("plan"), ...args], {
+            cwd: ROOT,
+          });
           let stdout = "";
           let stderr = "";
           child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
