@@ -5,6 +5,7 @@ import {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { COMMON_PROPERTIES, REGIONAL_PROPERTIES, RegionalRuleConfig } from "../config";
+import { UNKNOWN, plainProps, refKeys } from "./preview";
 
 /** A resource as the relation checks see it: one stack's or, in the offline plan, every stack's. */
 export interface Subject {
@@ -15,6 +16,13 @@ export interface Subject {
   props: Record<string, unknown>;
   /** Its region when known: its own `region` input, else its provider's. */
   region?: string;
+  /**
+   * URNs each top-level input was computed from (`propertyDependencies`): at preview an id or ARN
+   * of a new resource is unknown, but which resource it comes from is known.
+   */
+  refs?: Record<string, string[]>;
+  /** The account its provider is pinned to, when it says. */
+  account?: string;
 }
 
 /** A violation a relation check found; `missing` ones may be left to the cross-stack check. */
@@ -34,13 +42,23 @@ export interface RelationRule {
 export type Props = Record<string, unknown>;
 
 export const asRecord = (value: unknown): Props =>
-  value && typeof value === "object" && !Array.isArray(value) ? (value as Props) : {};
+  value && typeof value === "object" && !Array.isArray(value) && value !== UNKNOWN
+    ? (value as Props)
+    : {};
 
 export const asList = (value: unknown): unknown[] =>
-  value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+  value === undefined || value === null || value === UNKNOWN
+    ? []
+    : Array.isArray(value)
+      ? value
+      : [value];
 
 export const asString = (value: unknown): string | undefined =>
   typeof value === "string" ? value : undefined;
+
+/** Set to something: a known non-empty value, or one only `up` will know (a reference). */
+export const isSet = (value: unknown): boolean =>
+  value === UNKNOWN || (value !== undefined && value !== null && value !== "");
 
 /** Provider inputs may arrive JSON-encoded (as a provider plugin receives them). */
 function decoded(value: unknown): unknown {
@@ -57,14 +75,26 @@ export function regionOf(props: Props, provider?: { props: Props }): string | un
   return asString(props.region) ?? asString(decoded(provider?.props.region));
 }
 
-/** A policy resource as a {@link Subject}. */
+/** The account a provider acts in: its single allowed account, else its deploy role's account. */
+export function accountOf(providerProps: Props): string | undefined {
+  const allowed = asList(decoded(providerProps.allowedAccountIds)).map(String);
+  if (allowed.length === 1) return allowed[0];
+  const role = asString(asRecord(asList(decoded(providerProps.assumeRoles))[0]).roleArn);
+  return role ? /^arn:[^:]+:iam::(\d{12}):/.exec(role)?.[1] : undefined;
+}
+
+/** A policy resource as a {@link Subject}: plain props, unknowns as {@link UNKNOWN}, its references. */
 export function subjectOf(resource: PolicyResource): Subject {
+  const props = plainProps(resource.props);
+  const provider = resource.provider ? { props: plainProps(resource.provider.props) } : undefined;
   return {
     urn: resource.urn,
     type: resource.type,
     name: resource.name,
-    props: resource.props,
-    region: regionOf(resource.props, resource.provider),
+    props,
+    region: regionOf(props, provider),
+    refs: refKeys(resource),
+    account: provider ? accountOf(provider.props) : undefined,
   };
 }
 
@@ -165,6 +195,32 @@ export function idsOf(subject: Subject): string[] {
 /** Whether `ref` (a name, ARN or id) points at `subject`. */
 export const pointsAt = (ref: unknown, subject: Subject): boolean =>
   typeof ref === "string" && ref !== "" && idsOf(subject).includes(ref);
+
+/**
+ * Whether input `key` of `from` refers to `target`: its known value names it, or (at preview, where
+ * ids and ARNs of new resources are unknown) the engine records it was computed from `target`.
+ * `value` narrows to one nested field of the input (e.g. a rule's destination bucket).
+ */
+export function refersTo(
+  from: Subject,
+  key: string,
+  target: Subject,
+  value: unknown = from.props[key],
+): boolean {
+  if (pointsAt(value, target)) return true;
+  if (value !== UNKNOWN && value !== undefined && typeof value === "string") return false;
+  return (from.refs?.[key] ?? []).includes(target.urn);
+}
+
+/** The subjects of `types` that input `key` of `from` refers to. */
+export const referencedBy = (
+  from: Subject,
+  key: string,
+  subjects: Subject[],
+  types: string[],
+  value: unknown = from.props[key],
+): Subject[] =>
+  subjects.filter((s) => types.includes(s.type) && refersTo(from, key, s, value));
 
 export const asNumber = (value: unknown): number | undefined => {
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
