@@ -153,9 +153,7 @@ const destinationsOf = (
   buckets: Subject[],
 ): Subject[] => {
   const target = asRecord(entry.rule.destination).bucket;
-  return buckets.filter(
-    (b) => b !== entry.from && refersTo(entry.from, entry.key, b, target),
-  );
+  return buckets.filter((b) => b !== entry.from && refersTo(entry.from, entry.key, b, target));
 };
 
 /**

@@ -1,6 +1,7 @@
 import {
   PolicyResource,
   ReportViolation,
+  ResourceValidationArgs,
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
@@ -81,6 +82,20 @@ export function accountOf(providerProps: Props): string | undefined {
   if (allowed.length === 1) return allowed[0];
   const role = asString(asRecord(asList(decoded(providerProps.assumeRoles))[0]).roleArn);
   return role ? /^arn:[^:]+:iam::(\d{12}):/.exec(role)?.[1] : undefined;
+}
+
+/** The resource a resource rule validates, as a {@link Subject} (no references: those are stack-only). */
+export function resourceSubject(args: ResourceValidationArgs): Subject {
+  const props = plainProps(args.props);
+  const provider = args.provider ? { props: plainProps(args.provider.props) } : undefined;
+  return {
+    urn: args.urn,
+    type: args.type,
+    name: args.name,
+    props,
+    region: regionOf(props, provider),
+    account: provider ? accountOf(provider.props) : undefined,
+  };
 }
 
 /** A policy resource as a {@link Subject}: plain props, unknowns as {@link UNKNOWN}, its references. */
@@ -184,7 +199,7 @@ export function principalsOf(statement: IamStatement): Record<string, string[]> 
 
 /** Where a reference may point: a provider id is often the ARN's last segment (API, health check). */
 export function idsOf(subject: Subject): string[] {
-  const ids = ["id", "name", "arn", "bucket"]
+  const ids = ["id", "name", "arn", "bucket", "url"]
     .map((k) => asString(subject.props[k]))
     .filter((v): v is string => Boolean(v));
   const arn = asString(subject.props.arn);
@@ -219,8 +234,7 @@ export const referencedBy = (
   subjects: Subject[],
   types: string[],
   value: unknown = from.props[key],
-): Subject[] =>
-  subjects.filter((s) => types.includes(s.type) && refersTo(from, key, s, value));
+): Subject[] => subjects.filter((s) => types.includes(s.type) && refersTo(from, key, s, value));
 
 export const asNumber = (value: unknown): number | undefined => {
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;

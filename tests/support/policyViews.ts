@@ -170,9 +170,7 @@ export async function judgeView(
       const resource = resources.get(r.declared.name)!;
       if (r.declared.parent) resource.parent = resources.get(r.declared.parent);
       for (const [k, urns] of Object.entries(r.refs)) {
-        resource.propertyDependencies[k] = urns.map(
-          (u) => resources.get(nameOfUrn.get(u)!)!,
-        );
+        resource.propertyDependencies[k] = urns.map((u) => resources.get(nameOfUrn.get(u)!)!);
         resource.dependencies.push(...resource.propertyDependencies[k]);
       }
     }
@@ -197,7 +195,9 @@ export async function judgeView(
       name: r.declared.name,
       urn: urnOf(r.declared),
       props: unknownCheckingProxy(r.inputs),
-      opts: { parent: r.declared.parent ? urnOf({ ...r.declared, name: r.declared.parent }) : undefined },
+      opts: {
+        parent: r.declared.parent ? urnOf({ ...r.declared, name: r.declared.parent }) : undefined,
+      },
       provider: providerOf(r.declared),
       getConfig,
       stackTags: new Map(),
