@@ -44,7 +44,7 @@ describe("dynamodb-table-global", () => {
     assert.deepEqual(
       await violationsOf(policy, [table({ replicas: [{ regionName: "us-east-1" }] })], PAIR),
       [
-        'DynamoDB table registry (iot-dr-registry) has no replica in eu-central-1: add replicas: [{ regionName: "eu-central-1" }] (or an aws.dynamodb.TableReplica there).',
+        'DynamoDB table registry (iot-dr-registry) has no replica in eu-central-1 (only us-east-1): add replicas: [{ regionName: "eu-central-1" }] (or an aws.dynamodb.TableReplica there).',
       ],
     );
   });

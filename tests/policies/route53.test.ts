@@ -76,7 +76,7 @@ describe("route53-record-failover", () => {
     assert.deepEqual(
       await violationsOf(route53RecordFailover, [primary({ healthCheckId: undefined })], DR),
       [
-        "Route 53 PRIMARY record iot.example.com has no healthCheckId: without one Route 53 never fails over; attach the region's health check.",
+        "Route 53 PRIMARY record iot.example.com has no healthCheckId: without one Route 53 never fails over; attach the region's health check (or, for an alias, set evaluateTargetHealth: true).",
       ],
     );
   });
