@@ -145,18 +145,25 @@ export function relationPolicy(
 /** Schema of rules that only take exemptions. */
 export const commonSchema = () => ({ properties: { ...COMMON_PROPERTIES } });
 
-/** One IAM statement, normalised: lists everywhere, principal as given. */
+/** One IAM statement, normalised: lists everywhere, negations flagged, principal as given. */
 export interface IamStatement {
   sid?: string;
   effect: string;
   principal: unknown;
+  /** NotPrincipal: every principal except these. */
+  notPrincipal: boolean;
   actions: string[];
   notActions: boolean;
   resources: string[];
+  notResources: boolean;
   condition: Props;
 }
 
-/** Statements of a policy document given as a JSON string or an object; [] if unparsable. */
+/**
+ * Statements of a policy document given as a JSON string or an object (aws v7 takes both, and a
+ * getPolicyDocument result's `json` is a string); [] if unparsable. Keys are matched
+ * case-insensitively, as IAM's parser does.
+ */
 export function statementsOf(document: unknown): IamStatement[] {
   let doc = document;
   if (typeof doc === "string") {
@@ -166,16 +173,23 @@ export function statementsOf(document: unknown): IamStatement[] {
       return [];
     }
   }
-  return asList(asRecord(doc).Statement).map((raw) => {
+  const field = (o: Props, key: string) =>
+    o[Object.keys(o).find((k) => k.toLowerCase() === key.toLowerCase()) ?? key];
+  return asList(field(asRecord(doc), "Statement")).map((raw) => {
     const s = asRecord(raw);
+    const notActions = field(s, "NotAction") !== undefined;
+    const notResources = field(s, "NotResource") !== undefined;
+    const notPrincipal = field(s, "NotPrincipal") !== undefined;
     return {
-      sid: asString(s.Sid),
-      effect: asString(s.Effect) ?? "Allow",
-      principal: s.Principal,
-      actions: asList(s.Action ?? s.NotAction).map(String),
-      notActions: s.NotAction !== undefined,
-      resources: asList(s.Resource ?? s.NotResource).map(String),
-      condition: asRecord(s.Condition),
+      sid: asString(field(s, "Sid")),
+      effect: asString(field(s, "Effect")) ?? "Allow",
+      principal: notPrincipal ? field(s, "NotPrincipal") : field(s, "Principal"),
+      notPrincipal,
+      actions: asList(notActions ? field(s, "NotAction") : field(s, "Action")).map(String),
+      notActions,
+      resources: asList(notResources ? field(s, "NotResource") : field(s, "Resource")).map(String),
+      notResources,
+      condition: asRecord(field(s, "Condition")),
     };
   });
 }
@@ -185,6 +199,36 @@ export function conditionKeys(statement: IamStatement): string[] {
   return Object.values(statement.condition).flatMap((block) =>
     Object.keys(asRecord(block)).map((k) => k.toLowerCase()),
   );
+}
+
+/** Operators that admit only the listed values when the key is present and absent alike. */
+const RESTRICTING_OPERATORS = [
+  "stringequals",
+  "stringequalsignorecase",
+  "stringlike",
+  "arnequals",
+  "arnlike",
+  "foranyvalue:stringequals",
+  "forallvalues:stringequals",
+];
+
+/** A value that admits anything: empty, or nothing but wildcards. */
+const admitsAnything = (value: string) => /^[*?]*$/.test(value);
+
+/**
+ * The keys (lower-cased) on which the statement really restricts the caller: a positive operator
+ * without IfExists (an absent key would pass), and no value that is only wildcards.
+ */
+export function restrictingKeys(statement: IamStatement): string[] {
+  const keys: string[] = [];
+  for (const [operator, block] of Object.entries(statement.condition)) {
+    if (!RESTRICTING_OPERATORS.includes(operator.toLowerCase())) continue;
+    for (const [key, values] of Object.entries(asRecord(block))) {
+      const list = asList(values).map(String);
+      if (list.length > 0 && !list.some(admitsAnything)) keys.push(key.toLowerCase());
+    }
+  }
+  return keys;
 }
 
 /** Principal values of a statement per kind ("AWS", "Service", ...); "*" as { "*": ["*"] }. */
