@@ -1,7 +1,15 @@
 import { Policies } from "@pulumi/policy";
-import { apigatewayHealthApiPrivate, apigatewayMethodAuthorized } from "./apigateway";
+import {
+  apigatewayEndpointRegional,
+  apigatewayMethodAuthorized,
+  apigatewayPrivateApiPolicy,
+} from "./apigateway";
 import { awsProviderAssumeRole } from "./awsProvider";
-import { dynamodbTableEncryptedKms, dynamodbTableGlobal } from "./dynamodb";
+import {
+  dynamodbTableEncryptedKms,
+  dynamodbTableGlobal,
+  dynamodbTablePointInTimeRecovery,
+} from "./dynamodb";
 import { eventbridgeBusGlobalEndpoint } from "./eventbridge";
 import {
   iamPolicyNoPublicPrincipal,
@@ -14,7 +22,12 @@ import {
   lambdaFunctionRuntime,
   lambdaFunctionSymmetric,
 } from "./lambda";
-import { snsTopicEncryptedKms, sqsQueueEncryptedKms } from "./messaging";
+import {
+  kinesisStreamEncryptedKms,
+  snsTopicEncryptedKms,
+  sqsQueueDeadLetter,
+  sqsQueueEncryptedKms,
+} from "./messaging";
 import { route53RecordFailover, route53RecordFailoverPair } from "./route53";
 import {
   s3BucketEncryptedKms,
@@ -47,7 +60,8 @@ export const iotDrPolicies: Policies = [
   lambdaFunctionRuntime,
   lambdaFunctionFailureDestination,
   route53RecordFailover,
-  apigatewayHealthApiPrivate,
+  apigatewayEndpointRegional,
+  apigatewayPrivateApiPolicy,
   apigatewayMethodAuthorized,
   iamRoleCrossAccountTrust,
   iamPolicyNoPublicPrincipal,
@@ -55,6 +69,9 @@ export const iotDrPolicies: Policies = [
   iotTopicRuleErrorAction,
   sqsQueueEncryptedKms,
   snsTopicEncryptedKms,
+  sqsQueueDeadLetter,
+  kinesisStreamEncryptedKms,
+  dynamodbTablePointInTimeRecovery,
   ...relationRules.map((r) => r.policy),
 ];
 

@@ -132,7 +132,7 @@ describe("sample programs that break the rules", function () {
       [],
       {
         dev: [
-          "iot-dr/apigateway-health-api-private",
+          "iot-dr/apigateway-endpoint-regional",
           "iot-dr/apigateway-method-authorized",
           "iot-dr/iam-policy-no-public-principal",
           "iot-dr/iam-policy-no-wildcard-admin",
