@@ -36,6 +36,11 @@ import {
   s3BucketReplicated,
   s3BucketVersioned,
 } from "./s3";
+import { acmCertificateBothRegions, acmCertificateDnsValidated } from "./acm";
+import { kmsKeyRotation, kmsReplicatedDataKey } from "./kms";
+import { rdsCrossRegion } from "./rds";
+import { secretsmanagerSecretReplicated } from "./secretsmanager";
+import { statefulDeletionProtection } from "./stateful";
 import { RelationRule } from "./support";
 
 /**
@@ -48,6 +53,10 @@ export const relationRules: RelationRule[] = [
   s3BucketMultiRegionAccessPoint,
   eventbridgeBusGlobalEndpoint,
   route53RecordFailoverPair,
+  kmsReplicatedDataKey,
+  rdsCrossRegion,
+  secretsmanagerSecretReplicated,
+  acmCertificateBothRegions,
 ];
 
 /** Every rule of the iot-dr pack; the pack and the offline plan both take them from here. */
@@ -72,6 +81,9 @@ export const iotDrPolicies: Policies = [
   sqsQueueDeadLetter,
   kinesisStreamEncryptedKms,
   dynamodbTablePointInTimeRecovery,
+  kmsKeyRotation,
+  acmCertificateDnsValidated,
+  statefulDeletionProtection,
   ...relationRules.map((r) => r.policy),
 ];
 

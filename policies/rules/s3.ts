@@ -37,6 +37,12 @@ const bucketLabel = (bucket: Subject) => label(bucket, "bucket");
 const configsOf = (subjects: Subject[], types: string[], bucket: Subject) =>
   subjects.filter((s) => types.includes(s.type) && refersTo(s, "bucket", bucket));
 
+/** Default-encryption rules of a bucket: inline (deprecated block) or separate (either version). */
+export const sseRulesOf = (bucket: Subject, subjects: Subject[]): unknown[] => [
+  ...asList(asRecord(bucket.props.serverSideEncryptionConfiguration).rule),
+  ...configsOf(subjects, SSE, bucket).flatMap((c) => asList(c.props.rules)),
+];
+
 /** A stack rule over each bucket and the configuration resources that name it (aws v7 split them). */
 function perBucket(
   base: Omit<StackValidationPolicy, "validateStack" | "configSchema">,
@@ -85,10 +91,7 @@ export const s3BucketEncryptedKms = perBucket(
     enforcementLevel: "mandatory",
   },
   (bucket, subjects) => {
-    const rules = [
-      ...asList(asRecord(bucket.props.serverSideEncryptionConfiguration).rule),
-      ...configsOf(subjects, SSE, bucket).flatMap((c) => asList(c.props.rules)),
-    ];
+    const rules = sseRulesOf(bucket, subjects);
     const kms = rules.some((rule) =>
       ["aws:kms", "aws:kms:dsse"].includes(
         String(asRecord(asRecord(rule).applyServerSideEncryptionByDefault).sseAlgorithm),
@@ -135,7 +138,7 @@ export const s3BucketPublicAccessBlocked = perBucket(
 );
 
 /** Enabled replication rules of a bucket: inline (deprecated block) or BucketReplicationConfig. */
-function replicationRules(bucket: Subject, subjects: Subject[]) {
+export function replicationRules(bucket: Subject, subjects: Subject[]) {
   const inline = asList(asRecord(bucket.props.replicationConfiguration).rules).map((rule) => ({
     from: bucket,
     key: "replicationConfiguration",
