@@ -35,7 +35,7 @@ export const acmCertificateDnsValidated: ResourceValidationPolicy = {
     if (isSet(props.certificateAuthorityArn)) return;
     if (props.validationMethod !== "DNS") {
       report(
-        `ACM certificate ${args.name} uses ${String(props.validationMethod ?? "no")} validation, which does not renew unattended: set validationMethod "DNS" and keep its CNAME record.`,
+        `ACM certificate ${args.name} uses ${asString(props.validationMethod) ?? "no"} validation, which does not renew unattended: set validationMethod "DNS" and keep its CNAME record.`,
       );
     }
   },

@@ -84,7 +84,7 @@ export const kmsReplicatedDataKey = relationPolicy(
           findings.push({
             urn: bucket.urn,
             missing: false,
-            message: `S3 bucket ${label(bucket, "bucket")} is SSE-KMS encrypted but its replication rule ${String(rule.id ?? "")} ${selected ? "names no key" : "does not select SSE-KMS objects (S3 skips them)"}: set sourceSelectionCriteria.sseKmsEncryptedObjects.status "Enabled" and destination.encryptionConfiguration.replicaKmsKeyId to a key in the destination region.`,
+            message: `S3 bucket ${label(bucket, "bucket")} is SSE-KMS encrypted but its replication rule ${asString(rule.id) ?? ""} ${selected ? "names no key" : "does not select SSE-KMS objects (S3 skips them)"}: set sourceSelectionCriteria.sseKmsEncryptedObjects.status "Enabled" and destination.encryptionConfiguration.replicaKmsKeyId to a key in the destination region.`,
           });
         }
       }

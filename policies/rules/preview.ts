@@ -47,7 +47,7 @@ function plain(value: unknown): unknown {
 
 /** Props without the unknown-checking proxy, unknowns as {@link UNKNOWN}. */
 export function plainProps(props: Record<string, unknown>): Record<string, unknown> {
-  const target = (props as Record<string, unknown>)[PROXY_TARGET] ?? props;
+  const target = props[PROXY_TARGET] ?? props;
   return plain(target) as Record<string, unknown>;
 }
 

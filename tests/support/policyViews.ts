@@ -1,10 +1,4 @@
-import {
-  Policy,
-  PolicyResource,
-  ResourceValidationArgs,
-  StackValidationPolicy,
-  unknownCheckingProxy,
-} from "@pulumi/policy";
+import { Policy, PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import * as policyModule from "@pulumi/policy";
 import { withExemptions } from "../../policies/exemptions";
 
@@ -17,7 +11,11 @@ import { withExemptions } from "../../policies/exemptions";
 
 /** The engine's unknown value on the wire (pulumi/pulumi sdk/go/common/resource/plugin/rpc.go UnknownStringValue). */
 const UNKNOWN_WIRE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const { UnknownValueError } = policyModule as unknown as { UnknownValueError: typeof Error };
+/** Exported at runtime, not in the typings (marked internal). */
+const { UnknownValueError, unknownCheckingProxy } = policyModule as unknown as {
+  UnknownValueError: typeof Error;
+  unknownCheckingProxy: <T extends object>(props: T) => T;
+};
 
 /** An input made from another resource's output: known at `up`, unknown at preview. */
 export interface Ref {
@@ -176,7 +174,7 @@ export async function judgeView(
     }
     await guarded(
       () =>
-        (wrapped as StackValidationPolicy).validateStack(
+        wrapped.validateStack(
           {
             resources: [...resources.values()],
             getConfig,
