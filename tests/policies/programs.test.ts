@@ -123,6 +123,7 @@ describe("sample programs that break the rules", function () {
           "iot-dr/lambda-function-failure-destination",
           "iot-dr/lambda-function-runtime",
           "iot-dr/sns-topic-encrypted-kms",
+          "iot-dr/sqs-queue-dead-letter",
           "iot-dr/sqs-queue-encrypted-kms",
         ],
       },
