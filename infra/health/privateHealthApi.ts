@@ -85,7 +85,8 @@ export class PrivateHealthApi extends pulumi.ComponentResource {
         // VPC endpoints of other accounts are granted there), and the aggregator reaches the
         // default host name through the endpoint's private DNS.
         endpointConfiguration: { types: "PRIVATE" },
-        // The policy pack knows health APIs by this tag: PRIVATE and aws:SourceVpce, no IAM auth.
+        // For people and dashboards only: the policy pack lets its methods be open because the API
+        // is PRIVATE behind an aws:SourceVpce policy, not because of this tag.
         tags: { "iot-dr:api": "health" },
         policy: policyDocument([
           {

@@ -1,72 +1,102 @@
 import { StackValidationPolicy } from "@pulumi/policy";
+import { Undecided, isUnknown } from "./preview";
 import {
+  IamStatement,
   Subject,
   asList,
   asRecord,
   asString,
   commonSchema,
-  conditionKeys,
   ofType,
-  pointsAt,
+  refersTo,
+  restrictingKeys,
   statementsOf,
   subjectOf,
 } from "./support";
 
 const REST_API = "aws:apigateway/restApi:RestApi";
 const REST_API_POLICY = "aws:apigateway/restApiPolicy:RestApiPolicy";
+const DOMAIN_NAME = "aws:apigateway/domainName:DomainName";
 
-/** The tag that marks a health API; a name ending in "-health" (or "health") marks it too. */
-export const HEALTH_API_TAG = { key: "iot-dr:api", value: "health" };
+/** Endpoint types of an API or domain; absent means EDGE (the API Gateway default). */
+const endpointTypes = (s: Subject) =>
+  asList(asRecord(s.props.endpointConfiguration).types).map(String);
 
-export function isHealthApi(api: Subject): boolean {
-  const tags = asRecord(api.props.tags);
-  if (tags[HEALTH_API_TAG.key] === HEALTH_API_TAG.value) return true;
-  const name = asString(api.props.name) ?? api.name;
-  return /(^|-)health$/.test(name);
-}
+const apiName = (api: Subject) => asString(api.props.name) ?? api.name;
 
-/** The API a method, integration or policy belongs to (`restApi` / `restApiId` is the API id). */
+/** The API a method, integration or policy belongs to (`restApi` / `restApiId`). */
 const apiOf = (s: Subject, apis: Subject[]) =>
-  apis.find((api) => pointsAt(s.props.restApi ?? s.props.restApiId, api));
+  apis.find((api) => refersTo(s, "restApi", api) || refersTo(s, "restApiId", api));
+
+/** Keys that tie a caller to a VPC endpoint or VPC. */
+const VPC_KEYS = ["aws:sourcevpce", "aws:sourcevpc"];
+
+/** A Deny for every caller whose VPC endpoint is not the listed one (a real value, not "*"). */
+const deniesOtherEndpoints = (s: IamStatement) =>
+  s.effect === "Deny" &&
+  Object.entries(s.condition).some(
+    ([operator, block]) =>
+      /^string(not)?equals$|^stringnotlike$/i.test(operator) &&
+      operator.toLowerCase().includes("not") &&
+      Object.entries(asRecord(block)).some(
+        ([key, values]) =>
+          VPC_KEYS.includes(key.toLowerCase()) &&
+          asList(values).length > 0 &&
+          asList(values).every((v) => !/^[*?]*$/.test(String(v))),
+      ),
+  );
 
 /**
- * Route 53 health checkers cannot reach private APIs, so the aggregator inside the VPC calls
- * them through the execute-api interface endpoint; the policy must admit only that endpoint.
+ * Whether the API's resource policies admit only callers through a VPC endpoint: every Allow
+ * restricted on aws:SourceVpce / aws:SourceVpc, or a Deny for any other endpoint. undefined when a
+ * policy is only known at deploy.
  */
-export const apigatewayHealthApiPrivate: StackValidationPolicy = {
-  name: "apigateway-health-api-private",
-  description: `API Gateway health APIs (tag ${HEALTH_API_TAG.key}=${HEALTH_API_TAG.value}, or a name ending in "-health") must be PRIVATE endpoints whose resource policy admits only a VPC endpoint: every Allow conditioned on aws:SourceVpce, or a Deny when aws:SourceVpce differs.`,
+function vpcOnly(api: Subject, subjects: Subject[], apis: Subject[]): boolean | undefined {
+  const documents = [
+    api.props.policy,
+    ...ofType(subjects, REST_API_POLICY)
+      .filter((p) => apiOf(p, apis) === api)
+      .map((p) => p.props.policy),
+  ].filter((d) => d !== undefined);
+  if (documents.some(isUnknown)) return undefined;
+  const statements = documents.flatMap(statementsOf);
+  const allows = statements.filter((s) => s.effect === "Allow");
+  return (
+    statements.some(deniesOtherEndpoints) ||
+    (allows.length > 0 && allows.every((s) => restrictingKeys(s).some((k) => VPC_KEYS.includes(k))))
+  );
+}
+
+const isPrivate = (api: Subject) => endpointTypes(api).includes("PRIVATE");
+
+/**
+ * An edge-optimized API or custom domain is fronted by a CloudFront distribution: the same domain
+ * name cannot be an edge domain in two regions, so DNS could not fail it over. REGIONAL (behind
+ * Route 53 failover) or PRIVATE (reached through a VPC endpoint) APIs live in one region each.
+ */
+export const apigatewayEndpointRegional: StackValidationPolicy = {
+  name: "apigateway-endpoint-regional",
+  description:
+    'API Gateway REST APIs must set endpointConfiguration.types "REGIONAL" or "PRIVATE" (EDGE is the default), and custom domain names must be REGIONAL with a regionalCertificateArn.',
   enforcementLevel: "mandatory",
   configSchema: commonSchema(),
   validateStack: (args, report) => {
     const subjects = args.resources.map(subjectOf);
-    const apis = ofType(subjects, REST_API);
-    for (const api of apis.filter(isHealthApi)) {
-      const name = asString(api.props.name) ?? api.name;
-      const types = asList(asRecord(api.props.endpointConfiguration).types).map(String);
-      if (types.length !== 1 || types[0] !== "PRIVATE") {
+    for (const api of ofType(subjects, REST_API)) {
+      const types = endpointTypes(api);
+      if (types.length !== 1 || !["REGIONAL", "PRIVATE"].includes(types[0])) {
         report(
-          `Health API ${name} must be private: set endpointConfiguration: { types: "PRIVATE" } (it is ${types.join(", ") || "EDGE by default"}).`,
+          `API ${apiName(api)} is ${types.join(", ") || "EDGE (the default)"}: set endpointConfiguration: { types: "REGIONAL" } (or "PRIVATE"), so each region serves it and DNS fails it over.`,
           api.urn,
         );
       }
-      const documents = [
-        api.props.policy,
-        ...ofType(subjects, REST_API_POLICY)
-          .filter((p) => apiOf(p, apis) === api)
-          .map((p) => p.props.policy),
-      ].filter((d) => asString(d));
-      const statements = documents.flatMap(statementsOf);
-      const hasVpce = (s: ReturnType<typeof statementsOf>[number]) =>
-        conditionKeys(s).includes("aws:sourcevpce");
-      const allows = statements.filter((s) => s.effect === "Allow");
-      const restricted =
-        statements.some((s) => s.effect === "Deny" && hasVpce(s)) ||
-        (allows.length > 0 && allows.every(hasVpce));
-      if (!restricted) {
+    }
+    for (const domain of ofType(subjects, DOMAIN_NAME)) {
+      const types = endpointTypes(domain);
+      if (types.length !== 1 || types[0] !== "REGIONAL") {
         report(
-          `Health API ${name} must restrict its resource policy to the shared-services execute-api VPC endpoint: condition every Allow on aws:SourceVpce (or Deny when aws:SourceVpce differs).`,
-          api.urn,
+          `API domain name ${asString(domain.props.domainName) ?? domain.name} is ${types.join(", ") || "EDGE (the default)"}: set endpointConfiguration: { types: "REGIONAL" } and regionalCertificateArn.`,
+          domain.urn,
         );
       }
     }
@@ -74,37 +104,93 @@ export const apigatewayHealthApiPrivate: StackValidationPolicy = {
 };
 
 /**
- * Public APIs change devices; anonymous methods would let anyone onboard or suspend them. A
- * CORS preflight (OPTIONS) may stay open when a MOCK integration answers it without a backend.
+ * A PRIVATE API is reachable from any VPC endpoint of any account unless its resource policy says
+ * which; the policy must name our endpoints (Route 53 checkers cannot reach it, the aggregator in
+ * the VPC does).
  */
-export const apigatewayMethodAuthorized: StackValidationPolicy = {
-  name: "apigateway-method-authorized",
+export const apigatewayPrivateApiPolicy: StackValidationPolicy = {
+  name: "apigateway-private-api-policy",
   description:
-    'API Gateway methods of APIs other than health APIs must require AWS_IAM or an authorizer (authorization not "NONE"); only OPTIONS methods answered by a MOCK integration may be open.',
+    "PRIVATE API Gateway APIs must have a resource policy (policy on the API, or aws.apigateway.RestApiPolicy) that admits only VPC endpoints: every Allow restricted on aws:SourceVpce or aws:SourceVpc (StringEquals, no wildcard-only value), or a Deny when aws:SourceVpce is not the listed endpoint.",
   enforcementLevel: "mandatory",
   configSchema: commonSchema(),
   validateStack: (args, report) => {
     const subjects = args.resources.map(subjectOf);
     const apis = ofType(subjects, REST_API);
-    for (const method of ofType(subjects, "aws:apigateway/method:Method")) {
-      const api = apiOf(method, apis);
-      if (api && isHealthApi(api)) continue;
-      if ((asString(method.props.authorization) ?? "NONE").toUpperCase() !== "NONE") continue;
-      const verb = String(method.props.httpMethod);
-      const mocked =
-        verb === "OPTIONS" &&
-        ofType(subjects, "aws:apigateway/integration:Integration").some(
-          (i) =>
-            i.props.restApi === method.props.restApi &&
-            i.props.resourceId === method.props.resourceId &&
-            i.props.httpMethod === "OPTIONS" &&
-            i.props.type === "MOCK",
+    const undecided = new Undecided();
+    for (const api of apis.filter(isPrivate)) {
+      const only = vpcOnly(api, subjects, apis);
+      if (only === undefined) undecided.add(`resource policy of API ${apiName(api)}`);
+      else if (!only) {
+        report(
+          `Private API ${apiName(api)} must restrict its resource policy to your VPC endpoints: condition every Allow on aws:SourceVpce (or Deny when aws:SourceVpce is not your endpoint).`,
+          api.urn,
         );
-      if (mocked) continue;
+      }
+    }
+    undecided.settle();
+  },
+};
+
+/** Whether a MOCK integration answers this OPTIONS method (a CORS preflight with no backend). */
+function mockedPreflight(method: Subject, subjects: Subject[], apis: Subject[]): boolean {
+  if (method.props.httpMethod !== "OPTIONS") return false;
+  const api = apiOf(method, apis);
+  const sameResource = (i: Subject) => {
+    const mine = method.props.resourceId;
+    const theirs = i.props.resourceId;
+    if (typeof mine === "string" && typeof theirs === "string") return mine === theirs;
+    const refs = (s: Subject) => (s.refs?.resourceId ?? []).join(",");
+    return refs(method) !== "" && refs(method) === refs(i);
+  };
+  return ofType(subjects, "aws:apigateway/integration:Integration").some(
+    (i) =>
+      apiOf(i, apis) === api &&
+      sameResource(i) &&
+      i.props.httpMethod === "OPTIONS" &&
+      i.props.type === "MOCK",
+  );
+}
+
+/**
+ * Public APIs change devices; anonymous methods would let anyone onboard or suspend them. Open
+ * methods are allowed only where the network is the gate (a PRIVATE API whose policy admits only
+ * VPC endpoints) or for a CORS preflight (OPTIONS) answered by a MOCK integration.
+ */
+export const apigatewayMethodAuthorized: StackValidationPolicy = {
+  name: "apigateway-method-authorized",
+  description:
+    'API Gateway methods must require AWS_IAM or an authorizer (authorization not "NONE"), and HTTP/WebSocket API routes an authorizationType other than NONE; exceptions: methods of a PRIVATE API whose resource policy admits only VPC endpoints, and OPTIONS methods answered by a MOCK integration.',
+  enforcementLevel: "mandatory",
+  configSchema: commonSchema(),
+  validateStack: (args, report) => {
+    const subjects = args.resources.map(subjectOf);
+    const apis = ofType(subjects, REST_API);
+    const undecided = new Undecided();
+    for (const method of ofType(subjects, "aws:apigateway/method:Method")) {
+      if ((asString(method.props.authorization) ?? "NONE").toUpperCase() !== "NONE") continue;
+      const api = apiOf(method, apis);
+      if (api && isPrivate(api)) {
+        const only = vpcOnly(api, subjects, apis);
+        if (only === undefined) {
+          undecided.add(`open method ${method.name} of private API ${apiName(api)}`);
+          continue;
+        }
+        if (only) continue;
+      }
+      if (mockedPreflight(method, subjects, apis)) continue;
       report(
-        `API Gateway method ${verb} ${method.name}${api ? ` of API ${asString(api.props.name) ?? api.name}` : ""} is open (authorization "NONE"): set authorization "AWS_IAM" or an authorizer.`,
+        `API Gateway method ${String(method.props.httpMethod)} ${method.name}${api ? ` of API ${apiName(api)}` : ""} is open (authorization "NONE"): set authorization "AWS_IAM" or an authorizer.`,
         method.urn,
       );
     }
+    for (const route of ofType(subjects, "aws:apigatewayv2/route:Route")) {
+      if ((asString(route.props.authorizationType) ?? "NONE").toUpperCase() !== "NONE") continue;
+      report(
+        `API Gateway route ${String(route.props.routeKey)} (${route.name}) is open (authorizationType NONE): set "AWS_IAM", "JWT" or "CUSTOM" with an authorizer.`,
+        route.urn,
+      );
+    }
+    undecided.settle();
   },
 };

@@ -1,4 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { Undecided, isUnknown, plainProps } from "./preview";
 import { commonSchema } from "./support";
 
 /**
@@ -27,11 +28,18 @@ export const awsProviderAssumeRole: ResourceValidationPolicy = {
   configSchema: commonSchema(),
   validateResource: (args, reportViolation) => {
     if (args.type !== "pulumi:providers:aws") return;
-    const allowed = providerInput(args.props, "allowedAccountIds");
-    const roles = providerInput(args.props, "assumeRoles");
+    const props = plainProps(args.props);
+    const allowed = providerInput(props, "allowedAccountIds");
+    const roles = providerInput(props, "assumeRoles");
     const role = Array.isArray(roles)
       ? (roles[0] as Record<string, unknown> | undefined)
       : undefined;
+    // A role or account read from another resource at deploy time can only be judged at up.
+    const undecided = new Undecided();
+    if ([allowed, roles, role?.roleArn, role?.externalId].some(isUnknown)) {
+      undecided.add(`provider ${args.name}: assumeRoles / allowedAccountIds`);
+      undecided.settle();
+    }
     if (!role || typeof role.roleArn !== "string") {
       reportViolation(`provider ${args.name} must assume a deploy role (assumeRoles[0].roleArn).`);
       return;

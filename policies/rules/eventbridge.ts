@@ -1,4 +1,14 @@
-import { Finding, Subject, asList, asRecord, asString, ofType, relationPolicy } from "./support";
+import {
+  Finding,
+  Subject,
+  asList,
+  asRecord,
+  asString,
+  isSet,
+  ofType,
+  refersTo,
+  relationPolicy,
+} from "./support";
 
 const BUS = "aws:cloudwatch/eventBus:EventBus";
 const ENDPOINT = "aws:cloudwatch/eventEndpoint:EventEndpoint";
@@ -13,9 +23,10 @@ function busArnParts(arn: string): { region: string; name: string } | undefined 
 function fronts(endpoint: Subject, bus: Subject): boolean {
   const busName = asString(bus.props.name) ?? bus.name;
   return asList(endpoint.props.eventBuses).some((entry) => {
-    const arn = asString(asRecord(entry).eventBusArn);
+    const given = asRecord(entry).eventBusArn;
+    if (refersTo(endpoint, "eventBuses", bus, given)) return true;
+    const arn = asString(given);
     if (!arn) return false;
-    if (arn === bus.props.arn) return true;
     const parts = busArnParts(arn);
     return parts?.name === busName && (!bus.region || parts.region === bus.region);
   });
@@ -55,7 +66,7 @@ export const eventbridgeBusGlobalEndpoint = relationPolicy(
           missing: false,
           message: `EventBridge global endpoint ${endpoint.name} has replication DISABLED: events sent before a failover would be lost; set replicationConfig.state "ENABLED".`,
         });
-      } else if (!asString(endpoint.props.roleArn)) {
+      } else if (!isSet(endpoint.props.roleArn)) {
         findings.push({
           urn: endpoint.urn,
           missing: false,

@@ -1,4 +1,5 @@
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { Undecided, isUnknown } from "./preview";
 import {
   IamStatement,
   Props,
@@ -6,8 +7,9 @@ import {
   asRecord,
   asString,
   commonSchema,
-  conditionKeys,
   principalsOf,
+  resourceSubject,
+  restrictingKeys,
   statementsOf,
 } from "./support";
 
@@ -38,6 +40,9 @@ const DOCUMENTS: Record<string, (props: Props) => [string, unknown][]> = {
       asRecord(i).policy,
     ]),
   ],
+  "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy": (p) => [
+    ["policy", asRecord(p.details).policy],
+  ],
 };
 for (const type of [
   "aws:iam/rolePolicy:RolePolicy",
@@ -46,7 +51,11 @@ for (const type of [
   "aws:iam/groupPolicy:GroupPolicy",
   "aws:apigateway/restApi:RestApi",
   "aws:apigateway/restApiPolicy:RestApiPolicy",
+  "aws:s3/bucket:Bucket",
+  "aws:s3/bucketV2:BucketV2",
   "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:s3/accessPoint:AccessPoint",
+  "aws:s3control/accessPointPolicy:AccessPointPolicy",
   "aws:sqs/queue:Queue",
   "aws:sqs/queuePolicy:QueuePolicy",
   "aws:sns/topic:Topic",
@@ -56,35 +65,33 @@ for (const type of [
   "aws:secretsmanager/secret:Secret",
   "aws:kms/key:Key",
   "aws:kms/keyPolicy:KeyPolicy",
+  "aws:kms/replicaKey:ReplicaKey",
+  "aws:dynamodb/resourcePolicy:ResourcePolicy",
+  "aws:kinesis/resourcePolicy:ResourcePolicy",
+  "aws:lambda/resourcePolicy:ResourcePolicy",
 ]) {
   DOCUMENTS[type] = (p) => [["policy", p.policy]];
 }
 
-/** Every statement of the resource's policies, with where it is for messages. */
-const statementsIn = (args: ResourceValidationArgs): { s: IamStatement; where: string }[] =>
-  (DOCUMENTS[args.type]?.(args.props) ?? [])
-    .filter(([, document]) => asString(document))
-    .flatMap(([which, document]) =>
-      statementsOf(document).map((s, i) => ({
-        s,
-        where: `${which}, ${s.sid ?? `statement ${i}`}`,
-      })),
-    );
-
-/** The account a provider acts in: its pinned account, else its deploy role's account. */
-function ownAccountOf(args: ResourceValidationArgs): string | undefined {
-  const props = args.provider?.props ?? {};
-  const decode = (v: unknown) => {
-    try {
-      return typeof v === "string" ? (JSON.parse(v) as unknown) : v;
-    } catch {
-      return v;
+/**
+ * Every statement of the resource's policies, with where it is for messages. A document made at
+ * deploy time (an Output of another resource) is unknown at preview and waits for `up`.
+ */
+function statementsIn(
+  args: ResourceValidationArgs,
+  undecided: Undecided,
+): { s: IamStatement; where: string }[] {
+  const props = resourceSubject(args).props;
+  return (DOCUMENTS[args.type]?.(props) ?? []).flatMap(([which, document]) => {
+    if (isUnknown(document)) {
+      undecided.add(`${args.name} ${which}`);
+      return [];
     }
-  };
-  const allowed = asList(decode(props.allowedAccountIds)).map(String);
-  if (allowed.length === 1) return allowed[0];
-  const role = asString(asRecord(asList(decode(props.assumeRoles))[0]).roleArn);
-  return role ? /^arn:[^:]+:iam::(\d{12}):/.exec(role)?.[1] : undefined;
+    return statementsOf(document).map((s, i) => ({
+      s,
+      where: `${which}, ${s.sid ?? `statement ${i}`}`,
+    }));
+  });
 }
 
 /** The account of an AWS principal: a bare id, or the account field of an ARN. */
@@ -93,69 +100,140 @@ const accountOfPrincipal = (p: string) =>
 
 /**
  * A role another account may assume must say who: an external id (the caller proves it is the
- * intended party), the caller's organization, or a condition on its exact principal ARN.
+ * intended party), the caller's organization, or a condition on its exact principal ARN. The
+ * condition must restrict: a positive operator on that very key with a value that is not "*".
  */
 export const iamRoleCrossAccountTrust: ResourceValidationPolicy = {
   name: "iam-role-cross-account-trust",
   description:
-    "IAM roles trusted by another account must condition the trust on sts:ExternalId, aws:PrincipalOrgID or aws:PrincipalArn.",
+    "IAM roles trusted by another account must condition the trust on sts:ExternalId, aws:PrincipalOrgID or aws:PrincipalArn with StringEquals/StringLike/ArnEquals/ArnLike (not IfExists) and a value other than a wildcard.",
   enforcementLevel: "mandatory",
   configSchema: commonSchema(),
   validateResource: (args, report) => {
     if (args.type !== ROLE) return;
-    const own = ownAccountOf(args);
-    statementsOf(args.props.assumeRolePolicy).forEach((s, i) => {
+    const subject = resourceSubject(args);
+    const undecided = new Undecided();
+    const trust = subject.props.assumeRolePolicy;
+    if (isUnknown(trust)) undecided.add(`${args.name} trust policy`);
+    statementsOf(trust).forEach((s, i) => {
       const where = `trust policy, ${s.sid ?? `statement ${i}`}`;
       if (s.effect !== "Allow") return;
       const foreign = (principalsOf(s).AWS ?? []).filter((p) => {
         const account = accountOfPrincipal(p);
-        return account !== undefined && account !== own;
+        return account !== undefined && account !== subject.account;
       });
-      if (foreign.length === 0) return;
-      if (conditionKeys(s).some((k) => TRUST_CONDITIONS.includes(k))) return;
+      if (foreign.length === 0 && !s.notPrincipal) return;
+      if (restrictingKeys(s).some((k) => TRUST_CONDITIONS.includes(k))) return;
       report(
-        `IAM role ${args.name} trusts ${foreign.join(", ")} (${where}) without sts:ExternalId, aws:PrincipalOrgID or aws:PrincipalArn: add a StringEquals condition on one of them.`,
+        `IAM role ${args.name} trusts ${s.notPrincipal ? "every principal but those in NotPrincipal" : foreign.join(", ")} (${where}) without sts:ExternalId, aws:PrincipalOrgID or aws:PrincipalArn: add a StringEquals condition on one of them.`,
       );
     });
+    undecided.settle();
   },
 };
+
+/** Whether a statement's principal is everyone: "*", `{ <kind>: "*" }`, or a NotPrincipal. */
+const isOpen = (s: IamStatement) =>
+  s.notPrincipal || Object.values(principalsOf(s)).some((values) => values.includes("*"));
 
 /** `Principal: "*"` opens a resource to every AWS account unless a condition narrows it. */
 export const iamPolicyNoPublicPrincipal: ResourceValidationPolicy = {
   name: "iam-policy-no-public-principal",
-  description: `Policies must not allow Principal "*" (or AWS "*") without a narrowing condition (${NARROWING_CONDITIONS.join(", ")}).`,
+  description: `Policies must not allow Principal "*" (any kind, or an Allow with NotPrincipal) without a condition that restricts (${NARROWING_CONDITIONS.join(", ")}; positive operator, no IfExists, no wildcard-only value). Lambda permissions with principal "*" need sourceArn, sourceAccount or principalOrgId.`,
   enforcementLevel: "mandatory",
   configSchema: commonSchema(),
   validateResource: (args, report) => {
-    for (const { s, where } of statementsIn(args)) {
-      if (s.effect !== "Allow") continue;
-      const principals = principalsOf(s);
-      const open = principals["*"] !== undefined || (principals.AWS ?? []).includes("*");
-      if (!open || conditionKeys(s).some((k) => NARROWING_CONDITIONS.includes(k))) continue;
+    const undecided = new Undecided();
+    if (args.type === "aws:lambda/permission:Permission") {
+      const p = resourceSubject(args).props;
+      if (p.principal === "*" && ![p.sourceArn, p.sourceAccount, p.principalOrgId].some(Boolean)) {
+        report(
+          `Permission ${args.name} lets any AWS account invoke ${String(p.function)}: set sourceArn, sourceAccount or principalOrgId, or name the principal.`,
+        );
+      }
+    }
+    for (const { s, where } of statementsIn(args, undecided)) {
+      if (s.effect !== "Allow" || !isOpen(s)) continue;
+      if (restrictingKeys(s).some((k) => NARROWING_CONDITIONS.includes(k))) continue;
       report(
         `${args.type.split(":").pop()} ${args.name} allows Principal "*" (${where}) to ${s.actions.join(", ")} with no narrowing condition: add one such as aws:SourceVpce, aws:SourceArn or aws:PrincipalOrgID, or name the principal.`,
       );
     }
+    undecided.settle();
   },
 };
 
 const ALL_ACTIONS = ["*", "*:*"];
 
+/** Whether an Allow grants every action on every resource, however it is spelled. */
+function grantsAll(s: IamStatement): boolean {
+  if (s.effect !== "Allow") return false;
+  // NotAction / NotResource grant everything except what they list.
+  const everyAction = s.notActions || s.actions.some((a) => ALL_ACTIONS.includes(a));
+  const everyResource = s.notResources || s.resources.includes("*");
+  return everyAction && everyResource;
+}
+
+/**
+ * AWS managed policies that grant (nearly) everything, or the power to grant it to oneself.
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/policy-list.html
+ */
+export const ADMIN_MANAGED_POLICIES = [
+  "AdministratorAccess",
+  "PowerUserAccess",
+  "IAMFullAccess",
+  "AdministratorAccess-Amplify",
+  "AdministratorAccess-AWSElasticBeanstalk",
+];
+const isAdminManagedPolicy = (arn: unknown) =>
+  typeof arn === "string" &&
+  ADMIN_MANAGED_POLICIES.some((name) =>
+    new RegExp(`^arn:[^:]+:iam::aws:policy/${name}$`).test(arn),
+  );
+
+/** Attachments of a managed policy by ARN: [which, policyArn]. */
+function attachedPolicies(type: string, props: Props): [string, unknown][] {
+  if (type === ROLE) {
+    return asList(props.managedPolicyArns).map((arn) => ["managedPolicyArns", arn]);
+  }
+  if (
+    [
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+      "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+      "aws:iam/policyAttachment:PolicyAttachment",
+    ].includes(type)
+  ) {
+    return [["policyArn", props.policyArn]];
+  }
+  if (type.includes("PolicyAttachmentsExclusive")) {
+    return asList(props.policyArns).map((arn) => ["policyArns", arn]);
+  }
+  return [];
+}
+
 /** Administrator access hides what a function or role really needs; name the actions. */
 export const iamPolicyNoWildcardAdmin: ResourceValidationPolicy = {
   name: "iam-policy-no-wildcard-admin",
-  description:
-    'Identity and resource policies must not Allow the "*" action on the "*" resource; name the actions and resources.',
+  description: `Identity and resource policies must not Allow every action on every resource ("*" or "*:*" on "*", NotAction, NotResource), nor attach an administrator AWS managed policy (${ADMIN_MANAGED_POLICIES.join(", ")}) by managedPolicyArns or a policy attachment; name the actions and resources.`,
   enforcementLevel: "mandatory",
   configSchema: commonSchema(),
   validateResource: (args, report) => {
-    for (const { s, where } of statementsIn(args)) {
-      if (s.effect !== "Allow" || s.notActions) continue;
-      if (s.actions.some((a) => ALL_ACTIONS.includes(a)) && s.resources.includes("*")) {
+    const undecided = new Undecided();
+    for (const { s, where } of statementsIn(args, undecided)) {
+      if (grantsAll(s)) {
         report(
           `${args.type.split(":").pop()} ${args.name} allows "*" on "*" (${where}): name the actions and the resources they apply to.`,
         );
       }
     }
+    for (const [which, arn] of attachedPolicies(args.type, resourceSubject(args).props)) {
+      if (isAdminManagedPolicy(arn)) {
+        report(
+          `${args.type.split(":").pop()} ${args.name} attaches ${asString(arn)} (${which}), which allows (nearly) every action: attach a policy that names the actions needed.`,
+        );
+      }
+    }
+    undecided.settle();
   },
 };

@@ -1,7 +1,15 @@
 import { Policies } from "@pulumi/policy";
-import { apigatewayHealthApiPrivate, apigatewayMethodAuthorized } from "./apigateway";
+import {
+  apigatewayEndpointRegional,
+  apigatewayMethodAuthorized,
+  apigatewayPrivateApiPolicy,
+} from "./apigateway";
 import { awsProviderAssumeRole } from "./awsProvider";
-import { dynamodbTableEncryptedKms, dynamodbTableGlobal } from "./dynamodb";
+import {
+  dynamodbTableEncryptedKms,
+  dynamodbTableGlobal,
+  dynamodbTablePointInTimeRecovery,
+} from "./dynamodb";
 import { eventbridgeBusGlobalEndpoint } from "./eventbridge";
 import {
   iamPolicyNoPublicPrincipal,
@@ -14,7 +22,12 @@ import {
   lambdaFunctionRuntime,
   lambdaFunctionSymmetric,
 } from "./lambda";
-import { snsTopicEncryptedKms, sqsQueueEncryptedKms } from "./messaging";
+import {
+  kinesisStreamEncryptedKms,
+  snsTopicEncryptedKms,
+  sqsQueueDeadLetter,
+  sqsQueueEncryptedKms,
+} from "./messaging";
 import { route53RecordFailover, route53RecordFailoverPair } from "./route53";
 import {
   s3BucketEncryptedKms,
@@ -23,6 +36,11 @@ import {
   s3BucketReplicated,
   s3BucketVersioned,
 } from "./s3";
+import { acmCertificateBothRegions, acmCertificateDnsValidated } from "./acm";
+import { kmsKeyRotation, kmsReplicatedDataKey } from "./kms";
+import { rdsCrossRegion } from "./rds";
+import { secretsmanagerSecretReplicated } from "./secretsmanager";
+import { statefulDeletionProtection } from "./stateful";
 import { RelationRule } from "./support";
 
 /**
@@ -36,6 +54,10 @@ export const relationRules: RelationRule[] = [
   eventbridgeBusGlobalEndpoint,
   route53RecordFailoverPair,
   lambdaFunctionSymmetric,
+  kmsReplicatedDataKey,
+  rdsCrossRegion,
+  secretsmanagerSecretReplicated,
+  acmCertificateBothRegions,
 ];
 
 /** Every rule of the iot-dr pack; the pack and the offline plan both take them from here. */
@@ -48,7 +70,8 @@ export const iotDrPolicies: Policies = [
   lambdaFunctionRuntime,
   lambdaFunctionFailureDestination,
   route53RecordFailover,
-  apigatewayHealthApiPrivate,
+  apigatewayEndpointRegional,
+  apigatewayPrivateApiPolicy,
   apigatewayMethodAuthorized,
   iamRoleCrossAccountTrust,
   iamPolicyNoPublicPrincipal,
@@ -56,6 +79,12 @@ export const iotDrPolicies: Policies = [
   iotTopicRuleErrorAction,
   sqsQueueEncryptedKms,
   snsTopicEncryptedKms,
+  sqsQueueDeadLetter,
+  kinesisStreamEncryptedKms,
+  dynamodbTablePointInTimeRecovery,
+  kmsKeyRotation,
+  acmCertificateDnsValidated,
+  statefulDeletionProtection,
   ...relationRules.map((r) => r.policy),
 ];
 

@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { asRecord, commonSchema } from "./support";
+import { isUnknown } from "./preview";
+import { asRecord, commonSchema, resourceSubject } from "./support";
 
 /** Without an error action, a rule whose action fails drops the message silently. */
 export const iotTopicRuleErrorAction: ResourceValidationPolicy = {
@@ -10,7 +11,8 @@ export const iotTopicRuleErrorAction: ResourceValidationPolicy = {
   configSchema: commonSchema(),
   validateResource: (args, report) => {
     if (args.type !== "aws:iot/topicRule:TopicRule") return;
-    if (Object.keys(asRecord(args.props.errorAction)).length === 0) {
+    const errorAction = resourceSubject(args).props.errorAction;
+    if (!isUnknown(errorAction) && Object.keys(asRecord(errorAction)).length === 0) {
       report(
         `IoT topic rule ${args.name} has no errorAction: add one (e.g. errorAction: { sqs: {...} }) so failed actions are kept.`,
       );

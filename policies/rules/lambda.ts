@@ -7,10 +7,12 @@ import {
   asRecord,
   asString,
   commonSchema,
+  isSet,
   label,
   ofType,
-  pointsAt,
   relationPolicy,
+  refersTo,
+  resourceSubject,
   subjectOf,
 } from "./support";
 
@@ -37,9 +39,10 @@ export const lambdaFunctionRuntime: ResourceValidationPolicy = {
   validateResource: (args, report) => {
     if (args.type !== FUNCTION) return;
     const config = args.getConfig<RuntimeConfig>();
-    const runtime = asString(args.props.runtime);
+    const props = resourceSubject(args).props;
+    const runtime = asString(props.runtime);
     if (!runtime) {
-      if (args.props.packageType === "Image") return;
+      if (props.packageType === "Image") return;
       report(`Lambda function ${args.name} must set a runtime (nodejs22.x or newer).`);
       return;
     }
@@ -61,47 +64,69 @@ const ASYNC_PRINCIPALS = [
   "s3.amazonaws.com",
 ];
 const STREAM_SOURCE = /^arn:[^:]+:(kinesis|dynamodb|kafka):/;
+const STREAM_TYPES = [
+  "aws:kinesis/stream:Stream",
+  "aws:dynamodb/table:Table",
+  "aws:msk/cluster:Cluster",
+  "aws:msk/serverlessCluster:ServerlessCluster",
+];
+const QUEUE = "aws:sqs/queue:Queue";
 
-/** `function` arguments may be a name, an ARN or a qualified ARN (`...:function:name:alias`). */
-function isFunctionRef(ref: unknown, fn: Subject): boolean {
-  if (pointsAt(ref, fn)) return true;
+/**
+ * Whether input `key` of `from` (optionally one nested `value` of it) is `fn`: a name, an ARN, a
+ * qualified ARN (`...:function:name:alias`), or at preview a value computed from `fn`.
+ */
+function isFunctionRef(from: Subject, key: string, fn: Subject, value = from.props[key]): boolean {
+  if (refersTo(from, key, fn, value)) return true;
   const arn = asString(fn.props.arn);
-  return typeof ref === "string" && arn !== undefined && ref.startsWith(`${arn}:`);
+  return typeof value === "string" && arn !== undefined && value.startsWith(`${arn}:`);
 }
 
 /** Who invokes `fn` asynchronously, as "principal via resource" descriptions. */
 function asyncInvokers(fn: Subject, subjects: Subject[]): string[] {
   const found: string[] = [];
   for (const s of subjects) {
-    if (s.type === "aws:lambda/permission:Permission" && isFunctionRef(s.props.function, fn)) {
+    if (s.type === "aws:lambda/permission:Permission" && isFunctionRef(s, "function", fn)) {
       const principal = asString(s.props.principal) ?? "";
       if (ASYNC_PRINCIPALS.includes(principal)) found.push(`${principal} (permission ${s.name})`);
     }
     if (s.type === "aws:iot/topicRule:TopicRule") {
-      if (asList(s.props.lambdas).some((l) => isFunctionRef(asRecord(l).functionArn, fn))) {
+      if (
+        asList(s.props.lambdas).some((l) =>
+          isFunctionRef(s, "lambdas", fn, asRecord(l).functionArn),
+        )
+      ) {
         found.push(`IoT topic rule ${s.name}`);
       }
     }
-    if (s.type === "aws:cloudwatch/eventTarget:EventTarget" && isFunctionRef(s.props.arn, fn)) {
+    if (s.type === "aws:cloudwatch/eventTarget:EventTarget" && isFunctionRef(s, "arn", fn)) {
       found.push(`EventBridge target ${s.name}`);
     }
     if (
       s.type === "aws:sns/topicSubscription:TopicSubscription" &&
       s.props.protocol === "lambda" &&
-      isFunctionRef(s.props.endpoint, fn)
+      isFunctionRef(s, "endpoint", fn)
     ) {
       found.push(`SNS subscription ${s.name}`);
+    }
+    if (
+      s.type === "aws:s3/bucketNotification:BucketNotification" &&
+      asList(s.props.lambdaFunctions).some((l) =>
+        isFunctionRef(s, "lambdaFunctions", fn, asRecord(l).lambdaFunctionArn),
+      )
+    ) {
+      found.push(`S3 notification ${s.name}`);
     }
   }
   return found;
 }
 
 function hasAsyncFailureTarget(fn: Subject, subjects: Subject[]): boolean {
-  if (asString(asRecord(fn.props.deadLetterConfig).targetArn)) return true;
+  if (isSet(asRecord(fn.props.deadLetterConfig).targetArn)) return true;
   return ofType(subjects, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").some(
     (c) =>
-      isFunctionRef(c.props.functionName, fn) &&
-      Boolean(asString(asRecord(asRecord(c.props.destinationConfig).onFailure).destination)),
+      isFunctionRef(c, "functionName", fn) &&
+      isSet(asRecord(asRecord(c.props.destinationConfig).onFailure).destination),
   );
 }
 
@@ -128,21 +153,25 @@ export const lambdaFunctionFailureDestination: StackValidationPolicy = {
       }
     }
     for (const mapping of ofType(subjects, "aws:lambda/eventSourceMapping:EventSourceMapping")) {
-      const source = asString(mapping.props.eventSourceArn) ?? "";
-      if (STREAM_SOURCE.test(source)) {
+      const given = mapping.props.eventSourceArn;
+      const source = asString(given) ?? "";
+      // At preview a new stream's or queue's ARN is unknown; the resource it comes from says what it is.
+      const from = subjects.filter((s) => refersTo(mapping, "eventSourceArn", s));
+      const fromStream = from.some((s) => STREAM_TYPES.includes(s.type));
+      if (STREAM_SOURCE.test(source) || fromStream) {
         const onFailure = asRecord(asRecord(mapping.props.destinationConfig).onFailure);
-        if (!asString(onFailure.destinationArn)) {
+        if (!isSet(onFailure.destinationArn)) {
           report(
-            `Event source mapping ${mapping.name} reads the stream ${source} with no on-failure destination: set destinationConfig.onFailure.destinationArn (SQS, SNS, S3 or Kafka).`,
+            `Event source mapping ${mapping.name} reads the stream ${source || from.map((s) => s.name).join(", ")} with no on-failure destination: set destinationConfig.onFailure.destinationArn (SQS, SNS, S3 or Kafka).`,
             mapping.urn,
           );
         }
-      } else if (/^arn:[^:]+:sqs:/.test(source)) {
-        const queue = ofType(subjects, "aws:sqs/queue:Queue").find((q) => pointsAt(source, q));
+      } else if (/^arn:[^:]+:sqs:/.test(source) || from.some((s) => s.type === QUEUE)) {
+        const queue = ofType(subjects, QUEUE).find((q) => refersTo(mapping, "eventSourceArn", q));
         const redriven =
-          Boolean(asString(queue?.props.redrivePolicy)) ||
+          isSet(queue?.props.redrivePolicy) ||
           ofType(subjects, "aws:sqs/redrivePolicy:RedrivePolicy").some(
-            (r) => queue && r.props.queueUrl === queue.props.url,
+            (r) => queue && refersTo(r, "queueUrl", queue),
           );
         if (queue && !redriven) {
           report(

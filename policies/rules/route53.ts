@@ -7,8 +7,9 @@ import {
   asNumber,
   asRecord,
   asString,
+  isSet,
   ofType,
-  pointsAt,
+  refersTo,
   relationPolicy,
   subjectOf,
 } from "./support";
@@ -49,8 +50,7 @@ export function detectionSeconds(
 ): number | undefined {
   const type = asString(check.props.type);
   if (type === "CLOUDWATCH_METRIC") {
-    const alarmName = asString(check.props.cloudwatchAlarmName);
-    const alarm = ofType(subjects, ALARM).find((a) => a.props.name === alarmName);
+    const alarm = ofType(subjects, ALARM).find((a) => refersTo(check, "cloudwatchAlarmName", a));
     const period = asNumber(alarm?.props.period);
     const periods = asNumber(alarm?.props.evaluationPeriods);
     return period !== undefined && periods !== undefined ? period * periods : undefined;
@@ -58,7 +58,7 @@ export function detectionSeconds(
   if (type === "CALCULATED") {
     if (depth > 2) return undefined;
     const children = asList(check.props.childHealthchecks).map((id) =>
-      ofType(subjects, HEALTH_CHECK).find((c) => pointsAt(id, c)),
+      ofType(subjects, HEALTH_CHECK).find((c) => refersTo(check, "childHealthchecks", c, id)),
     );
     const times = children.map((c) => (c ? detectionSeconds(c, subjects, depth + 1) : undefined));
     return times.some((t) => t === undefined) ? undefined : Math.max(0, ...(times as number[]));
@@ -100,16 +100,23 @@ export const route53RecordFailover: StackValidationPolicy = {
         );
         continue;
       }
-      const healthCheckId = asString(record.props.healthCheckId);
-      if (failover === "PRIMARY" && !healthCheckId) {
+      // An alias that evaluates its target's health fails over on that health (Route 53 docs,
+      // "Health checking for alias records"); a health check is then optional.
+      const evaluatesTarget = asList(record.props.aliases).some(
+        (a) => asRecord(a).evaluateTargetHealth === true,
+      );
+      const hasCheck = isSet(record.props.healthCheckId);
+      if (failover === "PRIMARY" && !hasCheck && !evaluatesTarget) {
         report(
-          `Route 53 PRIMARY record ${name} has no healthCheckId: without one Route 53 never fails over; attach the region's health check.`,
+          `Route 53 PRIMARY record ${name} has no healthCheckId: without one Route 53 never fails over; attach the region's health check (or, for an alias, set evaluateTargetHealth: true).`,
           record.urn,
         );
         continue;
       }
-      if (!healthCheckId) continue;
-      const check = ofType(subjects, HEALTH_CHECK).find((c) => pointsAt(healthCheckId, c));
+      if (!hasCheck) continue;
+      const check = ofType(subjects, HEALTH_CHECK).find((c) =>
+        refersTo(record, "healthCheckId", c),
+      );
       if (!check) continue;
       if (
         check.props.type === "CLOUDWATCH_METRIC" &&
@@ -143,8 +150,10 @@ export const route53RecordFailoverPair = relationPolicy(
   (subjects: Subject[]) => {
     const findings: Finding[] = [];
     const records = ofType(subjects, RECORD).filter((r) => failoverTypeOf(r));
+    // A zone created in this stack has no id at preview: its reference stands for it.
+    const zoneOf = (r: Subject) => asString(r.props.zoneId) ?? (r.refs?.zoneId ?? []).join(",");
     const keyOf = (r: Subject) =>
-      `${normalise(asString(r.props.name) ?? "")}|${String(r.props.type)}|${String(r.props.zoneId)}`;
+      `${normalise(asString(r.props.name) ?? "")}|${String(r.props.type)}|${zoneOf(r)}`;
     for (const record of records) {
       const other = failoverTypeOf(record) === "PRIMARY" ? "SECONDARY" : "PRIMARY";
       if (!records.some((r) => keyOf(r) === keyOf(record) && failoverTypeOf(r) === other)) {

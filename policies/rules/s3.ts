@@ -9,26 +9,39 @@ import {
   commonSchema,
   label,
   ofType,
-  pointsAt,
+  refersTo,
   relationPolicy,
   subjectOf,
 } from "./support";
 
-const BUCKET = "aws:s3/bucket:Bucket";
-const VERSIONING = "aws:s3/bucketVersioning:BucketVersioning";
-const REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
+/** Both generations of the bucket resource; aws v7's Bucket is the former BucketV2. */
+const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+const VERSIONING = [
+  "aws:s3/bucketVersioning:BucketVersioning",
+  "aws:s3/bucketVersioningV2:BucketVersioningV2",
+];
+const REPLICATION = ["aws:s3/bucketReplicationConfig:BucketReplicationConfig"];
 const MRAP = "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint";
 const SSE = [
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
   "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 ];
-const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+const PUBLIC_ACCESS_BLOCK = ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"];
+const ACCOUNT_PUBLIC_ACCESS_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock";
+
+export const bucketsOf = (subjects: Subject[]) => subjects.filter((s) => BUCKETS.includes(s.type));
 
 const bucketLabel = (bucket: Subject) => label(bucket, "bucket");
 
-/** The configuration resources of `type` whose `bucket` argument points at `bucket`. */
+/** The configuration resources of `types` whose `bucket` input is `bucket` (by value or reference). */
 const configsOf = (subjects: Subject[], types: string[], bucket: Subject) =>
-  subjects.filter((s) => types.includes(s.type) && pointsAt(s.props.bucket, bucket));
+  subjects.filter((s) => types.includes(s.type) && refersTo(s, "bucket", bucket));
+
+/** Default-encryption rules of a bucket: inline (deprecated block) or separate (either version). */
+export const sseRulesOf = (bucket: Subject, subjects: Subject[]): unknown[] => [
+  ...asList(asRecord(bucket.props.serverSideEncryptionConfiguration).rule),
+  ...configsOf(subjects, SSE, bucket).flatMap((c) => asList(c.props.rules)),
+];
 
 /** A stack rule over each bucket and the configuration resources that name it (aws v7 split them). */
 function perBucket(
@@ -40,7 +53,7 @@ function perBucket(
     configSchema: commonSchema(),
     validateStack: (args, report) => {
       const subjects = args.resources.map(subjectOf);
-      for (const bucket of ofType(subjects, BUCKET)) {
+      for (const bucket of bucketsOf(subjects)) {
         const message = check(bucket, subjects);
         if (message) report(message, bucket.urn);
       }
@@ -57,9 +70,12 @@ export const s3BucketVersioned = perBucket(
     enforcementLevel: "mandatory",
   },
   (bucket, subjects) => {
-    const enabled = configsOf(subjects, [VERSIONING], bucket).some(
-      (v) => asRecord(v.props.versioningConfiguration).status === "Enabled",
-    );
+    // The deprecated inline block counts too; Suspended or Disabled is off, whoever says it.
+    const enabled =
+      asRecord(bucket.props.versioning).enabled === true ||
+      configsOf(subjects, VERSIONING, bucket).some(
+        (v) => asRecord(v.props.versioningConfiguration).status === "Enabled",
+      );
     return enabled
       ? undefined
       : `S3 bucket ${bucketLabel(bucket)} must be versioned: add an aws.s3.BucketVersioning with versioningConfiguration.status "Enabled".`;
@@ -75,11 +91,10 @@ export const s3BucketEncryptedKms = perBucket(
     enforcementLevel: "mandatory",
   },
   (bucket, subjects) => {
-    const kms = configsOf(subjects, SSE, bucket).some((c) =>
-      asList(c.props.rules).some((rule) =>
-        ["aws:kms", "aws:kms:dsse"].includes(
-          String(asRecord(asRecord(rule).applyServerSideEncryptionByDefault).sseAlgorithm),
-        ),
+    const rules = sseRulesOf(bucket, subjects);
+    const kms = rules.some((rule) =>
+      ["aws:kms", "aws:kms:dsse"].includes(
+        String(asRecord(asRecord(rule).applyServerSideEncryptionByDefault).sseAlgorithm),
       ),
     );
     return kms
@@ -103,7 +118,15 @@ export const s3BucketPublicAccessBlocked = perBucket(
     enforcementLevel: "mandatory",
   },
   (bucket, subjects) => {
-    const blocks = configsOf(subjects, [PUBLIC_ACCESS_BLOCK], bucket);
+    // An account-wide block of the bucket's own account covers every bucket in it.
+    const accountWide = subjects.filter(
+      (s) =>
+        s.type === ACCOUNT_PUBLIC_ACCESS_BLOCK &&
+        bucket.account !== undefined &&
+        (asString(s.props.accountId) ?? s.account) === bucket.account,
+    );
+    if (accountWide.some((b) => BLOCKS.every((k) => b.props[k] === true))) return undefined;
+    const blocks = configsOf(subjects, PUBLIC_ACCESS_BLOCK, bucket);
     if (blocks.length === 0) {
       return `S3 bucket ${bucketLabel(bucket)} must block public access: add an aws.s3.BucketPublicAccessBlock with ${BLOCKS.join(", ")} true.`;
     }
@@ -114,48 +137,81 @@ export const s3BucketPublicAccessBlocked = perBucket(
   },
 );
 
+/** Enabled replication rules of a bucket: inline (deprecated block) or BucketReplicationConfig. */
+export function replicationRules(bucket: Subject, subjects: Subject[]) {
+  const inline = asList(asRecord(bucket.props.replicationConfiguration).rules).map((rule) => ({
+    from: bucket,
+    key: "replicationConfiguration",
+    rule: asRecord(rule),
+  }));
+  const separate = configsOf(subjects, REPLICATION, bucket).flatMap((c) =>
+    asList(c.props.rules).map((rule) => ({ from: c, key: "rules", rule: asRecord(rule) })),
+  );
+  return [...inline, ...separate];
+}
+
+/** Buckets a rule's destination is: by its ARN, or at preview the bucket its input was made from. */
+const destinationsOf = (
+  entry: ReturnType<typeof replicationRules>[number],
+  buckets: Subject[],
+): Subject[] => {
+  const target = asRecord(entry.rule.destination).bucket;
+  return buckets.filter((b) => b !== entry.from && refersTo(entry.from, entry.key, b, target));
+};
+
 /**
- * Replication is bidirectional in our design and the primary stack owns both directions, so a
- * secondary bucket's replication is usually in the other stack: a missing one is deferred.
+ * Each bucket must be one end of a replication across the DR pair: it replicates to its peer, or
+ * it is the standby its peer replicates to (one-way replication to a standby is a DR design too).
+ * The other end often lives in the other stack, so a missing one is deferred.
  */
 export const s3BucketReplicated = relationPolicy(
   {
     name: "s3-bucket-replicated",
     description:
-      "S3 buckets must replicate to the peer region: an aws.s3.BucketReplicationConfig on the bucket with an Enabled rule whose destination bucket is in the peer region.",
+      "S3 buckets must be replicated across the DR pair: an Enabled replication rule (aws.s3.BucketReplicationConfig, or the bucket's inline replicationConfiguration) whose destination is a bucket in the peer region, or be the destination of such a rule from the peer region. A destination in the same region or outside the pair does not count.",
     enforcementLevel: "mandatory",
   },
   (subjects, config) => {
     const findings: Finding[] = [];
-    const buckets = ofType(subjects, BUCKET);
+    const buckets = bucketsOf(subjects);
+    const replicatedTo = new Set<Subject>();
+    const replicates = new Set<Subject>();
     for (const bucket of buckets) {
       const peer = peerRegionOf(config, bucket.region);
-      const rules = configsOf(subjects, [REPLICATION], bucket).flatMap((c) =>
-        asList(c.props.rules).map(asRecord),
-      );
-      const enabled = rules.filter((r) => r.status === "Enabled");
-      if (enabled.length === 0) {
-        findings.push({
-          urn: bucket.urn,
-          missing: rules.length === 0,
-          message: `S3 bucket ${bucketLabel(bucket)} is not replicated: add an aws.s3.BucketReplicationConfig with an Enabled rule to its bucket in ${peer ?? "the peer region"}.`,
-        });
-        continue;
-      }
-      for (const rule of enabled) {
-        const target = asString(asRecord(rule.destination).bucket);
-        const destination = buckets.find((b) => pointsAt(target, b));
-        const region = destination?.region;
+      for (const entry of replicationRules(bucket, subjects)) {
+        if (entry.rule.status !== "Enabled") continue;
+        const destinations = destinationsOf(entry, buckets);
+        const target = asString(asRecord(entry.rule.destination).bucket);
         // A destination outside the plan cannot be placed; its own stack's rules judge it.
-        if (!region) continue;
-        if (region === bucket.region || (peer && region !== peer)) {
-          findings.push({
-            urn: bucket.urn,
-            missing: false,
-            message: `S3 bucket ${bucketLabel(bucket)} replicates to ${target} in ${region}; the destination must be in ${peer ?? "another region"}.`,
-          });
+        if (destinations.length === 0 && target) replicates.add(bucket);
+        for (const destination of destinations) {
+          const region = destination.region;
+          if (region && (region === bucket.region || (peer && region !== peer))) {
+            findings.push({
+              urn: bucket.urn,
+              missing: false,
+              message: `S3 bucket ${bucketLabel(bucket)} replicates to ${bucketLabel(destination)} in ${region}; the destination must be in ${peer ?? "another region"}.`,
+            });
+            continue;
+          }
+          replicates.add(bucket);
+          replicatedTo.add(destination);
         }
       }
+    }
+    for (const bucket of buckets) {
+      if (replicates.has(bucket) || replicatedTo.has(bucket)) continue;
+      if (findings.some((f) => f.urn === bucket.urn)) continue;
+      const peer = peerRegionOf(config, bucket.region);
+      const rules = replicationRules(bucket, subjects);
+      findings.push({
+        urn: bucket.urn,
+        missing: rules.length === 0,
+        message:
+          rules.length === 0
+            ? `S3 bucket ${bucketLabel(bucket)} is not replicated: add an aws.s3.BucketReplicationConfig with an Enabled rule to its bucket in ${peer ?? "the peer region"} (or replicate the peer into it).`
+            : `S3 bucket ${bucketLabel(bucket)} has replication switched off: set status "Enabled" on a rule whose destination is its bucket in ${peer ?? "the peer region"}.`,
+      });
     }
     return findings;
   },
@@ -170,12 +226,12 @@ export const s3BucketMultiRegionAccessPoint = relationPolicy(
     enforcementLevel: "mandatory",
   },
   (subjects) =>
-    ofType(subjects, BUCKET)
+    bucketsOf(subjects)
       .filter(
         (bucket) =>
           !ofType(subjects, MRAP).some((ap) =>
             asList(asRecord(ap.props.details).regions).some((r) =>
-              pointsAt(asRecord(r).bucket, bucket),
+              refersTo(ap, "details", bucket, asRecord(r).bucket),
             ),
           ),
       )

@@ -1,10 +1,12 @@
 import {
   PolicyResource,
   ReportViolation,
+  ResourceValidationArgs,
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { COMMON_PROPERTIES, REGIONAL_PROPERTIES, RegionalRuleConfig } from "../config";
+import { UNKNOWN, plainProps, refKeys } from "./preview";
 
 /** A resource as the relation checks see it: one stack's or, in the offline plan, every stack's. */
 export interface Subject {
@@ -15,6 +17,13 @@ export interface Subject {
   props: Record<string, unknown>;
   /** Its region when known: its own `region` input, else its provider's. */
   region?: string;
+  /**
+   * URNs each top-level input was computed from (`propertyDependencies`): at preview an id or ARN
+   * of a new resource is unknown, but which resource it comes from is known.
+   */
+  refs?: Record<string, string[]>;
+  /** The account its provider is pinned to, when it says. */
+  account?: string;
 }
 
 /** A violation a relation check found; `missing` ones may be left to the cross-stack check. */
@@ -34,13 +43,23 @@ export interface RelationRule {
 export type Props = Record<string, unknown>;
 
 export const asRecord = (value: unknown): Props =>
-  value && typeof value === "object" && !Array.isArray(value) ? (value as Props) : {};
+  value && typeof value === "object" && !Array.isArray(value) && value !== UNKNOWN
+    ? (value as Props)
+    : {};
 
 export const asList = (value: unknown): unknown[] =>
-  value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+  value === undefined || value === null || value === UNKNOWN
+    ? []
+    : Array.isArray(value)
+      ? value
+      : [value];
 
 export const asString = (value: unknown): string | undefined =>
   typeof value === "string" ? value : undefined;
+
+/** Set to something: a known non-empty value, or one only `up` will know (a reference). */
+export const isSet = (value: unknown): boolean =>
+  value === UNKNOWN || (value !== undefined && value !== null && value !== "");
 
 /** Provider inputs may arrive JSON-encoded (as a provider plugin receives them). */
 function decoded(value: unknown): unknown {
@@ -52,27 +71,50 @@ function decoded(value: unknown): unknown {
   }
 }
 
-/** The engine's unknown value: an output a preview cannot know yet (sdk/nodejs/runtime/rpc.ts). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 /**
  * A resource's region: its own `region` argument (aws v7), else its provider's. In a preview a
  * region the program did not set is an unknown output (the provider's region, once created);
- * reading it through CrossGuard's proxy would abort the whole rule, so it is read around it.
+ * reading it through CrossGuard's proxy would abort the whole rule, so callers pass plain props
+ * ({@link plainProps}), where it is {@link UNKNOWN} and the provider's region is taken instead.
  */
 export function regionOf(props: Props, provider?: { props: Props }): string | undefined {
-  const own: unknown = Object.getOwnPropertyDescriptor(props, "region")?.value;
-  return (own === UNKNOWN ? undefined : asString(own)) ?? asString(decoded(provider?.props.region));
+  return asString(props.region) ?? asString(decoded(provider?.props.region));
 }
 
-/** A policy resource as a {@link Subject}. */
+/** The account a provider acts in: its single allowed account, else its deploy role's account. */
+export function accountOf(providerProps: Props): string | undefined {
+  const allowed = asList(decoded(providerProps.allowedAccountIds)).map(String);
+  if (allowed.length === 1) return allowed[0];
+  const role = asString(asRecord(asList(decoded(providerProps.assumeRoles))[0]).roleArn);
+  return role ? /^arn:[^:]+:iam::(\d{12}):/.exec(role)?.[1] : undefined;
+}
+
+/** The resource a resource rule validates, as a {@link Subject} (no references: those are stack-only). */
+export function resourceSubject(args: ResourceValidationArgs): Subject {
+  const props = plainProps(args.props);
+  const provider = args.provider ? { props: plainProps(args.provider.props) } : undefined;
+  return {
+    urn: args.urn,
+    type: args.type,
+    name: args.name,
+    props,
+    region: regionOf(props, provider),
+    account: provider ? accountOf(provider.props) : undefined,
+  };
+}
+
+/** A policy resource as a {@link Subject}: plain props, unknowns as {@link UNKNOWN}, its references. */
 export function subjectOf(resource: PolicyResource): Subject {
+  const props = plainProps(resource.props);
+  const provider = resource.provider ? { props: plainProps(resource.provider.props) } : undefined;
   return {
     urn: resource.urn,
     type: resource.type,
     name: resource.name,
-    props: resource.props,
-    region: regionOf(resource.props, resource.provider),
+    props,
+    region: regionOf(props, provider),
+    refs: refKeys(resource),
+    account: provider ? accountOf(provider.props) : undefined,
   };
 }
 
@@ -113,18 +155,25 @@ export function relationPolicy(
 /** Schema of rules that only take exemptions. */
 export const commonSchema = () => ({ properties: { ...COMMON_PROPERTIES } });
 
-/** One IAM statement, normalised: lists everywhere, principal as given. */
+/** One IAM statement, normalised: lists everywhere, negations flagged, principal as given. */
 export interface IamStatement {
   sid?: string;
   effect: string;
   principal: unknown;
+  /** NotPrincipal: every principal except these. */
+  notPrincipal: boolean;
   actions: string[];
   notActions: boolean;
   resources: string[];
+  notResources: boolean;
   condition: Props;
 }
 
-/** Statements of a policy document given as a JSON string or an object; [] if unparsable. */
+/**
+ * Statements of a policy document given as a JSON string or an object (aws v7 takes both, and a
+ * getPolicyDocument result's `json` is a string); [] if unparsable. Keys are matched
+ * case-insensitively, as IAM's parser does.
+ */
 export function statementsOf(document: unknown): IamStatement[] {
   let doc = document;
   if (typeof doc === "string") {
@@ -134,16 +183,23 @@ export function statementsOf(document: unknown): IamStatement[] {
       return [];
     }
   }
-  return asList(asRecord(doc).Statement).map((raw) => {
+  const field = (o: Props, key: string) =>
+    o[Object.keys(o).find((k) => k.toLowerCase() === key.toLowerCase()) ?? key];
+  return asList(field(asRecord(doc), "Statement")).map((raw) => {
     const s = asRecord(raw);
+    const notActions = field(s, "NotAction") !== undefined;
+    const notResources = field(s, "NotResource") !== undefined;
+    const notPrincipal = field(s, "NotPrincipal") !== undefined;
     return {
-      sid: asString(s.Sid),
-      effect: asString(s.Effect) ?? "Allow",
-      principal: s.Principal,
-      actions: asList(s.Action ?? s.NotAction).map(String),
-      notActions: s.NotAction !== undefined,
-      resources: asList(s.Resource ?? s.NotResource).map(String),
-      condition: asRecord(s.Condition),
+      sid: asString(field(s, "Sid")),
+      effect: asString(field(s, "Effect")) ?? "Allow",
+      principal: notPrincipal ? field(s, "NotPrincipal") : field(s, "Principal"),
+      notPrincipal,
+      actions: asList(notActions ? field(s, "NotAction") : field(s, "Action")).map(String),
+      notActions,
+      resources: asList(notResources ? field(s, "NotResource") : field(s, "Resource")).map(String),
+      notResources,
+      condition: asRecord(field(s, "Condition")),
     };
   });
 }
@@ -153,6 +209,36 @@ export function conditionKeys(statement: IamStatement): string[] {
   return Object.values(statement.condition).flatMap((block) =>
     Object.keys(asRecord(block)).map((k) => k.toLowerCase()),
   );
+}
+
+/** Operators that admit only the listed values when the key is present and absent alike. */
+const RESTRICTING_OPERATORS = [
+  "stringequals",
+  "stringequalsignorecase",
+  "stringlike",
+  "arnequals",
+  "arnlike",
+  "foranyvalue:stringequals",
+  "forallvalues:stringequals",
+];
+
+/** A value that admits anything: empty, or nothing but wildcards. */
+const admitsAnything = (value: string) => /^[*?]*$/.test(value);
+
+/**
+ * The keys (lower-cased) on which the statement really restricts the caller: a positive operator
+ * without IfExists (an absent key would pass), and no value that is only wildcards.
+ */
+export function restrictingKeys(statement: IamStatement): string[] {
+  const keys: string[] = [];
+  for (const [operator, block] of Object.entries(statement.condition)) {
+    if (!RESTRICTING_OPERATORS.includes(operator.toLowerCase())) continue;
+    for (const [key, values] of Object.entries(asRecord(block))) {
+      const list = asList(values).map(String);
+      if (list.length > 0 && !list.some(admitsAnything)) keys.push(key.toLowerCase());
+    }
+  }
+  return keys;
 }
 
 /** Principal values of a statement per kind ("AWS", "Service", ...); "*" as { "*": ["*"] }. */
@@ -167,7 +253,7 @@ export function principalsOf(statement: IamStatement): Record<string, string[]> 
 
 /** Where a reference may point: a provider id is often the ARN's last segment (API, health check). */
 export function idsOf(subject: Subject): string[] {
-  const ids = ["id", "name", "arn", "bucket"]
+  const ids = ["id", "name", "arn", "bucket", "url"]
     .map((k) => asString(subject.props[k]))
     .filter((v): v is string => Boolean(v));
   const arn = asString(subject.props.arn);
@@ -178,6 +264,31 @@ export function idsOf(subject: Subject): string[] {
 /** Whether `ref` (a name, ARN or id) points at `subject`. */
 export const pointsAt = (ref: unknown, subject: Subject): boolean =>
   typeof ref === "string" && ref !== "" && idsOf(subject).includes(ref);
+
+/**
+ * Whether input `key` of `from` refers to `target`: its known value names it, or (at preview, where
+ * ids and ARNs of new resources are unknown) the engine records it was computed from `target`.
+ * `value` narrows to one nested field of the input (e.g. a rule's destination bucket).
+ */
+export function refersTo(
+  from: Subject,
+  key: string,
+  target: Subject,
+  value: unknown = from.props[key],
+): boolean {
+  if (pointsAt(value, target)) return true;
+  if (value !== UNKNOWN && value !== undefined && typeof value === "string") return false;
+  return (from.refs?.[key] ?? []).includes(target.urn);
+}
+
+/** The subjects of `types` that input `key` of `from` refers to. */
+export const referencedBy = (
+  from: Subject,
+  key: string,
+  subjects: Subject[],
+  types: string[],
+  value: unknown = from.props[key],
+): Subject[] => subjects.filter((s) => types.includes(s.type) && refersTo(from, key, s, value));
 
 export const asNumber = (value: unknown): number | undefined => {
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;

@@ -1,9 +1,11 @@
 import { strict as assert } from "assert";
 import {
-  apigatewayHealthApiPrivate,
+  apigatewayEndpointRegional,
   apigatewayMethodAuthorized,
+  apigatewayPrivateApiPolicy,
 } from "../../policies/rules/apigateway";
 import { violationsOf } from "../support/policies";
+import { Declared, ref, rejectedAtBoth } from "../support/policyViews";
 
 const VPCE_ONLY = JSON.stringify({
   Version: "2012-10-17",
@@ -32,54 +34,163 @@ const method = (restApi: string, httpMethod: string, authorization: string) => (
   props: { restApi, resourceId: "res1", httpMethod, authorization },
 });
 
-describe("apigateway-health-api-private", () => {
-  it("passes a private health API restricted to a VPC endpoint", async () => {
-    assert.deepEqual(
-      await violationsOf(apigatewayHealthApiPrivate, [
-        // aws v7 takes one type as a string
-        api("iot-health", { endpointConfiguration: { types: "PRIVATE" }, policy: VPCE_ONLY }),
-      ]),
-      [],
-    );
+const restApi = (name: string, props: Record<string, unknown> = {}): Declared => ({
+  type: "aws:apigateway/restApi:RestApi",
+  name,
+  props: { name, ...props },
+  outputs: {
+    id: `${name}id`,
+    rootResourceId: "root",
+    arn: `arn:aws:apigateway:eu-west-1::/restapis/${name}id`,
+  },
+});
+const openMethod = (name: string, api: string): Declared => ({
+  type: "aws:apigateway/method:Method",
+  name,
+  props: {
+    restApi: ref(api),
+    resourceId: ref(api, "rootResourceId"),
+    httpMethod: "GET",
+    authorization: "NONE",
+  },
+});
+const statement = (extra: Record<string, unknown>) =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: "*",
+        Action: "execute-api:Invoke",
+        Resource: "execute-api:/*",
+        ...extra,
+      },
+    ],
   });
 
-  it("accepts the policy as a separate RestApiPolicy, and the tag as the mark", async () => {
-    const health = api("probe", {
-      tags: { "iot-dr:api": "health" },
-      endpointConfiguration: { types: ["PRIVATE"] },
+describe("apigateway-endpoint-regional", () => {
+  it("rejects EDGE APIs (explicit or by default) and edge domain names; REGIONAL and PRIVATE pass", async () => {
+    const program: Declared[] = [
+      restApi("default-edge"),
+      restApi("edge", { endpointConfiguration: { types: "EDGE" } }),
+      restApi("regional", { endpointConfiguration: { types: "REGIONAL" } }),
+      restApi("private", { endpointConfiguration: { types: ["PRIVATE"] } }),
+      {
+        type: "aws:apigateway/domainName:DomainName",
+        name: "edge-domain",
+        props: {
+          domainName: "api.example.com",
+          certificateArn: "arn:aws:acm:us-east-1:1:certificate/x",
+        },
+      },
+      {
+        type: "aws:apigateway/domainName:DomainName",
+        name: "regional-domain",
+        props: {
+          domainName: "api.example.com",
+          regionalCertificateArn: "arn",
+          endpointConfiguration: { types: "REGIONAL" },
+        },
+      },
+    ];
+    const result = await rejectedAtBoth(apigatewayEndpointRegional, program);
+    assert.deepEqual(result.up, ["default-edge", "edge", "edge-domain"]);
+    assert.deepEqual(result.preview, result.up);
+  });
+});
+
+describe("apigateway-private-api-policy", () => {
+  it("passes a private API restricted to a VPC endpoint inline or by a RestApiPolicy made from it", async () => {
+    const program: Declared[] = [
+      restApi("inline", { endpointConfiguration: { types: "PRIVATE" }, policy: VPCE_ONLY }),
+      restApi("separate", { endpointConfiguration: { types: "PRIVATE" } }),
+      {
+        type: "aws:apigateway/restApiPolicy:RestApiPolicy",
+        name: "separate-policy",
+        props: { restApiId: ref("separate"), policy: VPCE_ONLY },
+      },
+      restApi("deny-others", {
+        endpointConfiguration: { types: "PRIVATE" },
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: "*",
+              Action: "execute-api:Invoke",
+              Resource: "execute-api:/*",
+            },
+            {
+              Effect: "Deny",
+              Principal: "*",
+              Action: "execute-api:Invoke",
+              Resource: "execute-api:/*",
+              Condition: { StringNotEquals: { "aws:SourceVpce": "vpce-1" } },
+            },
+          ],
+        }),
+      }),
+    ];
+    assert.deepEqual(await rejectedAtBoth(apigatewayPrivateApiPolicy, program), {
+      preview: [],
+      up: [],
+      advisory: [],
     });
-    const policy = {
-      type: "aws:apigateway/restApiPolicy:RestApiPolicy",
-      name: "probe-policy",
-      props: { restApiId: "probeid", policy: VPCE_ONLY },
-    };
-    assert.deepEqual(await violationsOf(apigatewayHealthApiPrivate, [health, policy]), []);
   });
 
-  it("rejects a regional health API with no VPC endpoint condition", async () => {
-    assert.deepEqual(
-      await violationsOf(apigatewayHealthApiPrivate, [
-        api("iot-health", { endpointConfiguration: { types: ["REGIONAL"] } }),
-      ]),
-      [
-        'Health API iot-health must be private: set endpointConfiguration: { types: "PRIVATE" } (it is REGIONAL).',
-        "Health API iot-health must restrict its resource policy to the shared-services execute-api VPC endpoint: condition every Allow on aws:SourceVpce (or Deny when aws:SourceVpce differs).",
-      ],
-    );
+  it("rejects a private API with no policy, an open one, or a wildcard endpoint condition", async () => {
+    const program: Declared[] = [
+      restApi("no-policy", { endpointConfiguration: { types: "PRIVATE" } }),
+      restApi("open", { endpointConfiguration: { types: "PRIVATE" }, policy: statement({}) }),
+      restApi("any-endpoint", {
+        endpointConfiguration: { types: "PRIVATE" },
+        policy: statement({ Condition: { StringLike: { "aws:SourceVpce": "*" } } }),
+      }),
+      restApi("regional-open", {
+        endpointConfiguration: { types: "REGIONAL" },
+        policy: statement({}),
+      }),
+    ];
+    const result = await rejectedAtBoth(apigatewayPrivateApiPolicy, program);
+    assert.deepEqual(result.up, ["any-endpoint", "no-policy", "open"]);
+    assert.deepEqual(result.preview, result.up);
   });
 });
 
 describe("apigateway-method-authorized", () => {
-  it("passes IAM-authorized methods and open methods of health APIs", async () => {
+  it("passes IAM-authorized methods", async () => {
     assert.deepEqual(
       await violationsOf(apigatewayMethodAuthorized, [
         api("devices"),
         method("devicesid", "POST", "AWS_IAM"),
-        api("iot-health"),
-        method("iot-healthid", "GET", "NONE"),
       ]),
       [],
     );
+  });
+
+  it("an open method passes only on a private API restricted to VPC endpoints, never by name or tag", async () => {
+    const program: Declared[] = [
+      restApi("private-vpce", { endpointConfiguration: { types: "PRIVATE" }, policy: VPCE_ONLY }),
+      openMethod("vpce-get", "private-vpce"),
+      restApi("named-health", {
+        endpointConfiguration: { types: "REGIONAL" },
+        tags: { "iot-dr:api": "health" },
+      }),
+      openMethod("named-get", "named-health"),
+      restApi("private-open", {
+        endpointConfiguration: { types: "PRIVATE" },
+        policy: statement({}),
+      }),
+      openMethod("private-open-get", "private-open"),
+      {
+        type: "aws:apigatewayv2/route:Route",
+        name: "http-route",
+        props: { apiId: "x", routeKey: "GET /things" },
+      },
+    ];
+    const result = await rejectedAtBoth(apigatewayMethodAuthorized, program);
+    assert.deepEqual(result.up, ["http-route", "named-get", "private-open-get"]);
+    assert.deepEqual(result.preview, result.up);
   });
 
   it("rejects an open method of a public API", async () => {

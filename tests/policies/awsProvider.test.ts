@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { awsProviderAssumeRole } from "../../policies/rules/awsProvider";
 import { violationsOf } from "../support/policies";
+import { Declared, judge, ref, rejected } from "../support/policyViews";
 
 const ROLE = "arn:aws:iam::222222222222:role/iot-dr-deploy";
 
@@ -73,5 +74,27 @@ describe("aws-provider-assume-role", () => {
       ]),
       [],
     );
+  });
+});
+
+describe("aws-provider-assume-role at preview", () => {
+  it("a deploy role only known at deploy is an advisory at preview and judged at up", async () => {
+    const program: Declared[] = [
+      {
+        type: "aws:iam/role:Role",
+        name: "deploy",
+        props: {},
+        outputs: { arn: "arn:aws:iam::222222222222:role/deploy" },
+      },
+      {
+        type: "pulumi:providers:aws",
+        name: "late",
+        props: { assumeRoles: [{ roleArn: ref("deploy", "arn") }] },
+      },
+    ];
+    const { preview, up } = await judge(awsProviderAssumeRole, program);
+    assert.deepEqual(preview.mandatory, []);
+    assert.match(preview.advisory.join(), /late: can't run during preview: decided at pulumi up/);
+    assert.deepEqual(rejected(up), ["late"]);
   });
 });

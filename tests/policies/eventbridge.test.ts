@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { eventbridgeBusGlobalEndpoint } from "../../policies/rules/eventbridge";
 import { violationsOf } from "../support/policies";
+import { Declared, awsProvider, ref, rejectedAtBoth } from "../support/policyViews";
 
 const NO_DEFER = { deferToCrossStack: false };
 const bus = (region: string, name = "iot-dr-telemetry") => ({
@@ -55,5 +56,54 @@ describe("eventbridge-bus-global-endpoint", () => {
     assert.deepEqual(await violationsOf(policy, [endpoint({ roleArn: undefined })]), [
       "EventBridge global endpoint telemetry replicates events but has no roleArn: give it a role allowed events:PutEvents on both buses.",
     ]);
+  });
+});
+
+describe("eventbridge-bus-global-endpoint at preview and at up", () => {
+  it("a new endpoint fronting new buses is matched by reference; one without a role is rejected", async () => {
+    const newBus = (name: string, provider: string, busName = "telemetry"): Declared => ({
+      type: "aws:cloudwatch/eventBus:EventBus",
+      name,
+      provider,
+      props: { name: busName },
+      outputs: { arn: `arn:aws:events:${provider}:1:event-bus/${busName}`, id: busName },
+    });
+    const program: Declared[] = [
+      awsProvider("eu-west-1", "eu-west-1"),
+      awsProvider("eu-central-1", "eu-central-1"),
+      newBus("west-bus", "eu-west-1"),
+      newBus("central-bus", "eu-central-1"),
+      newBus("unfronted", "eu-west-1", "audit"),
+      {
+        type: "aws:iam/role:Role",
+        name: "role",
+        props: {},
+        outputs: { arn: "arn:aws:iam::1:role/r" },
+      },
+      {
+        type: "aws:cloudwatch/eventEndpoint:EventEndpoint",
+        name: "endpoint",
+        props: {
+          eventBuses: [
+            { eventBusArn: ref("west-bus", "arn") },
+            { eventBusArn: ref("central-bus", "arn") },
+          ],
+          roleArn: ref("role", "arn"),
+        },
+      },
+      {
+        type: "aws:cloudwatch/eventEndpoint:EventEndpoint",
+        name: "roleless",
+        props: {
+          eventBuses: [
+            { eventBusArn: ref("west-bus", "arn") },
+            { eventBusArn: ref("central-bus", "arn") },
+          ],
+        },
+      },
+    ];
+    const result = await rejectedAtBoth(eventbridgeBusGlobalEndpoint.policy, program, NO_DEFER);
+    assert.deepEqual(result.up, ["roleless", "unfronted"]);
+    assert.deepEqual(result.preview, result.up);
   });
 });

@@ -5,6 +5,7 @@ import {
   iamRoleCrossAccountTrust,
 } from "../../policies/rules/iam";
 import { violationsOf } from "../support/policies";
+import { Declared, judge, ref, rejected, rejectedAtBoth } from "../support/policyViews";
 
 const doc = (...Statement: Record<string, unknown>[]) =>
   JSON.stringify({ Version: "2012-10-17", Statement });
@@ -134,5 +135,169 @@ describe("iam-policy-no-wildcard-admin", () => {
         'Role cc-access allows "*" on "*" (inline policy all, statement 0): name the actions and the resources they apply to.',
       ],
     );
+  });
+});
+
+describe("IAM rules judge meaning, not spelling", () => {
+  const admin = { Effect: "Allow", Action: "*", Resource: "*" };
+  const rolePolicy = (name: string, policy: unknown): Declared => ({
+    type: "aws:iam/rolePolicy:RolePolicy",
+    name,
+    props: { role: "fn-role", policy },
+  });
+
+  it("rejects admin as a JSON string, an object, NotAction and NotResource, at preview and up", async () => {
+    const program = [
+      rolePolicy("json", doc(admin)),
+      rolePolicy("object", { Version: "2012-10-17", Statement: [admin] }),
+      rolePolicy("not-action", doc({ Effect: "Allow", NotAction: "iam:*", Resource: "*" })),
+      rolePolicy(
+        "not-resource",
+        doc({ Effect: "Allow", Action: "*", NotResource: "arn:aws:s3:::x" }),
+      ),
+      rolePolicy("lower-case-keys", doc({ effect: "Allow", action: "*", resource: "*" })),
+      rolePolicy("named", doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" })),
+    ];
+    const result = await rejectedAtBoth(iamPolicyNoWildcardAdmin, program);
+    const expected = ["json", "lower-case-keys", "not-action", "not-resource", "object"];
+    assert.deepEqual(result.preview, expected);
+    assert.deepEqual(result.up, expected);
+  });
+
+  it("rejects AWS managed administrator policies attached any way", async () => {
+    const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
+    const program: Declared[] = [
+      {
+        type: "aws:iam/role:Role",
+        name: "managed-arns",
+        props: {
+          assumeRolePolicy: trust({ Service: "lambda.amazonaws.com" }),
+          managedPolicyArns: [ADMIN],
+        },
+      },
+      {
+        type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        name: "attachment",
+        props: { role: "r", policyArn: ADMIN },
+      },
+      {
+        type: "aws:iam/policyAttachment:PolicyAttachment",
+        name: "shared",
+        props: { roles: ["r"], policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" },
+      },
+      {
+        type: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+        name: "exclusive",
+        props: { roleName: "r", policyArns: ["arn:aws:iam::aws:policy/IAMFullAccess"] },
+      },
+      {
+        type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        name: "read-only",
+        props: { role: "r", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" },
+      },
+    ];
+    const result = await rejectedAtBoth(iamPolicyNoWildcardAdmin, program);
+    assert.deepEqual(result.up, ["attachment", "exclusive", "managed-arns", "shared"]);
+    assert.deepEqual(result.preview, result.up);
+  });
+
+  it("a document only known at deploy says so at preview and is judged at up", async () => {
+    const program: Declared[] = [
+      { type: "aws:iam/policy:Policy", name: "source", props: {}, outputs: { json: doc(admin) } },
+      {
+        type: "aws:iam/rolePolicy:RolePolicy",
+        name: "from-output",
+        props: { role: "r", policy: ref("source", "json") },
+      },
+    ];
+    const { preview, up } = await judge(iamPolicyNoWildcardAdmin, program);
+    assert.deepEqual(preview.mandatory, []);
+    assert.match(
+      preview.advisory.join("\n"),
+      /from-output: can't run during preview: decided at pulumi up.*from-output policy/,
+    );
+    assert.deepEqual(rejected(up), ["from-output"]);
+  });
+
+  it("conditions that restrict nothing do not narrow a public principal", async () => {
+    const open = (
+      name: string,
+      Condition: Record<string, unknown>,
+      principal: unknown = "*",
+    ): Declared => ({
+      type: "aws:sqs/queuePolicy:QueuePolicy",
+      name,
+      props: {
+        queueUrl: "q",
+        policy: doc({
+          Effect: "Allow",
+          Principal: principal,
+          Action: "sqs:SendMessage",
+          Resource: "*",
+          Condition,
+        }),
+      },
+    });
+    const program = [
+      open("like-star", { StringLike: { "aws:SourceVpce": "*" } }),
+      open("if-exists", { StringEqualsIfExists: { "aws:SourceVpce": "vpce-1" } }),
+      open("negated", { StringNotEquals: { "aws:SourceVpce": "vpce-1" } }),
+      open("not-principal", {}, undefined),
+      open("canonical-star", {}, { CanonicalUser: "*" }),
+      open("narrowed", { StringEquals: { "aws:SourceVpce": "vpce-1" } }),
+      open("narrowed-arn", {
+        ArnLike: { "aws:SourceArn": "arn:aws:iot:eu-west-1:111111111111:rule/*" },
+      }),
+    ];
+    // NotPrincipal on an Allow: every principal but the listed ones.
+    (program[3].props!.policy as string) = doc({
+      Effect: "Allow",
+      NotPrincipal: { AWS: "arn:aws:iam::1:root" },
+      Action: "sqs:SendMessage",
+      Resource: "*",
+    });
+    const result = await rejectedAtBoth(iamPolicyNoPublicPrincipal, program);
+    const expected = ["canonical-star", "if-exists", "like-star", "negated", "not-principal"];
+    assert.deepEqual(result.preview, expected);
+    assert.deepEqual(result.up, expected);
+  });
+
+  it("an external id under another key, or a wildcard one, does not protect a cross-account trust", async () => {
+    const foreign = { AWS: "arn:aws:iam::333333333333:root" };
+    const trusted = (name: string, condition: Record<string, unknown>): Declared => ({
+      type: "aws:iam/role:Role",
+      name,
+      provider: "acct",
+      props: { assumeRolePolicy: trust(foreign, condition) },
+    });
+    const program: Declared[] = [
+      {
+        type: "pulumi:providers:aws",
+        name: "acct",
+        props: { region: "eu-west-1", allowedAccountIds: '["111111111111"]' },
+      },
+      trusted("wrong-key", { StringEquals: { "aws:ExternalId": "x" } }),
+      trusted("wildcard", { StringLike: { "sts:ExternalId": "*" } }),
+      trusted("if-exists", { StringEqualsIfExists: { "sts:ExternalId": "x" } }),
+      trusted("external-id", { StringEquals: { "sts:externalid": "x" } }),
+    ];
+    const result = await rejectedAtBoth(iamRoleCrossAccountTrust, program);
+    assert.deepEqual(result.preview, ["if-exists", "wildcard", "wrong-key"]);
+    assert.deepEqual(result.up, result.preview);
+  });
+
+  it("a Lambda permission for any principal needs a source", async () => {
+    const permission = (name: string, props: Record<string, unknown>): Declared => ({
+      type: "aws:lambda/permission:Permission",
+      name,
+      props: { function: "fn", action: "lambda:InvokeFunction", ...props },
+    });
+    const result = await rejectedAtBoth(iamPolicyNoPublicPrincipal, [
+      permission("anyone", { principal: "*" }),
+      permission("scoped", { principal: "*", sourceAccount: "111111111111" }),
+      permission("service", { principal: "iot.amazonaws.com" }),
+    ]);
+    assert.deepEqual(result.up, ["anyone"]);
+    assert.deepEqual(result.preview, ["anyone"]);
   });
 });

@@ -4,6 +4,7 @@ import {
   lambdaFunctionRuntime,
 } from "../../policies/rules/lambda";
 import { violationsOf } from "../support/policies";
+import { Declared, awsProvider, ref, rejectedAtBoth } from "../support/policyViews";
 
 const FN_ARN = "arn:aws:lambda:eu-west-1:222222222222:function:capture-fn-1a2b3c4";
 const fn = (props: Record<string, unknown> = {}) => ({
@@ -117,5 +118,121 @@ describe("lambda-function-failure-destination", () => {
     ]);
     const redriven = { ...queue, props: { arn: queueArn, redrivePolicy: '{"maxReceiveCount":5}' } };
     assert.deepEqual(await violationsOf(lambdaFunctionFailureDestination, [redriven, mapping]), []);
+  });
+});
+
+describe("Lambda rules at preview and at up", () => {
+  const newFn = (name: string, props: Record<string, unknown> = {}): Declared => ({
+    type: "aws:lambda/function:Function",
+    name,
+    props: { runtime: "nodejs22.x", ...props },
+    outputs: {
+      arn: `arn:aws:lambda:eu-west-1:1:function:${name}-1a2b`,
+      name: `${name}-1a2b`,
+      id: `${name}-1a2b`,
+    },
+  });
+  const queue = (name: string, props: Record<string, unknown> = {}): Declared => ({
+    type: "aws:sqs/queue:Queue",
+    name,
+    props,
+    outputs: {
+      arn: `arn:aws:sqs:eu-west-1:1:${name}`,
+      url: `https://sqs/${name}`,
+      id: `https://sqs/${name}`,
+    },
+  });
+
+  it("async invokers and failure targets are matched by reference: an on-failure destination or DLQ passes, none is rejected", async () => {
+    const program: Declared[] = [
+      queue("dlq"),
+      newFn("with-config"),
+      {
+        type: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+        name: "with-config-invoke",
+        props: {
+          functionName: ref("with-config", "name"),
+          destinationConfig: { onFailure: { destination: ref("dlq", "arn") } },
+        },
+      },
+      newFn("with-dlq", { deadLetterConfig: { targetArn: ref("dlq", "arn") } }),
+      newFn("bare"),
+      ...["with-config", "with-dlq", "bare"].map((fn): Declared => ({
+        type: "aws:lambda/permission:Permission",
+        name: `${fn}-events`,
+        props: {
+          function: ref(fn, "name"),
+          principal: "events.amazonaws.com",
+          action: "lambda:InvokeFunction",
+        },
+      })),
+      {
+        type: "aws:s3/bucketNotification:BucketNotification",
+        name: "uploads",
+        props: {
+          bucket: "b",
+          lambdaFunctions: [
+            { lambdaFunctionArn: ref("with-dlq", "arn"), events: ["s3:ObjectCreated:*"] },
+          ],
+        },
+      },
+    ];
+    const result = await rejectedAtBoth(lambdaFunctionFailureDestination, program);
+    assert.deepEqual(result.up, ["bare"]);
+    assert.deepEqual(result.preview, result.up);
+  });
+
+  it("event source mappings from a new stream or queue are judged at preview by what they read", async () => {
+    const program: Declared[] = [
+      newFn("consumer"),
+      {
+        type: "aws:kinesis/stream:Stream",
+        name: "stream",
+        props: {},
+        outputs: { arn: "arn:aws:kinesis:eu-west-1:1:stream/s" },
+      },
+      queue("no-redrive"),
+      queue("dlq"),
+      queue("redriven", { redrivePolicy: ref("dlq", "arn") }),
+      {
+        type: "aws:lambda/eventSourceMapping:EventSourceMapping",
+        name: "from-stream",
+        props: { functionName: ref("consumer", "name"), eventSourceArn: ref("stream", "arn") },
+      },
+      {
+        type: "aws:lambda/eventSourceMapping:EventSourceMapping",
+        name: "from-queue",
+        props: { functionName: ref("consumer", "name"), eventSourceArn: ref("no-redrive", "arn") },
+      },
+      {
+        type: "aws:lambda/eventSourceMapping:EventSourceMapping",
+        name: "from-redriven",
+        props: { functionName: ref("consumer", "name"), eventSourceArn: ref("redriven", "arn") },
+      },
+    ];
+    const result = await rejectedAtBoth(lambdaFunctionFailureDestination, program);
+    assert.deepEqual(result.up, ["from-queue", "from-stream"]);
+    assert.deepEqual(result.preview, result.up);
+  });
+
+  it("an edge function in us-east-1, invoked by CloudFront, passes the function rules (DR-correct)", async () => {
+    const program: Declared[] = [
+      awsProvider("virginia", "us-east-1"),
+      { ...newFn("edge", { publish: true }), provider: "virginia" },
+      {
+        type: "aws:cloudfront/distribution:Distribution",
+        name: "cdn",
+        props: {
+          defaultCacheBehavior: {
+            lambdaFunctionAssociations: [
+              { eventType: "viewer-request", lambdaArn: ref("edge", "arn") },
+            ],
+          },
+        },
+      },
+    ];
+    for (const rule of [lambdaFunctionFailureDestination, lambdaFunctionRuntime]) {
+      assert.deepEqual(await rejectedAtBoth(rule, program), { preview: [], up: [], advisory: [] });
+    }
   });
 });

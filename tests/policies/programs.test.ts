@@ -122,6 +122,7 @@ describe("sample programs that break the rules", function () {
           "iot-dr/lambda-function-failure-destination",
           "iot-dr/lambda-function-runtime",
           "iot-dr/sns-topic-encrypted-kms",
+          "iot-dr/sqs-queue-dead-letter",
           "iot-dr/sqs-queue-encrypted-kms",
         ],
       },
@@ -131,7 +132,7 @@ describe("sample programs that break the rules", function () {
       [],
       {
         dev: [
-          "iot-dr/apigateway-health-api-private",
+          "iot-dr/apigateway-endpoint-regional",
           "iot-dr/apigateway-method-authorized",
           "iot-dr/iam-policy-no-public-principal",
           "iot-dr/iam-policy-no-wildcard-admin",

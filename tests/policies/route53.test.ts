@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { route53RecordFailover, route53RecordFailoverPair } from "../../policies/rules/route53";
 import { violationsOf } from "../support/policies";
+import { Declared, ref, rejectedAtBoth } from "../support/policyViews";
 
 const CHECK_ID = "0f1e2d3c-aaaa-bbbb-cccc-111122223333";
 const DR = { drDomains: ["iot.example.com"], rtoTargetSeconds: 300 };
@@ -76,7 +77,7 @@ describe("route53-record-failover", () => {
     assert.deepEqual(
       await violationsOf(route53RecordFailover, [primary({ healthCheckId: undefined })], DR),
       [
-        "Route 53 PRIMARY record iot.example.com has no healthCheckId: without one Route 53 never fails over; attach the region's health check.",
+        "Route 53 PRIMARY record iot.example.com has no healthCheckId: without one Route 53 never fails over; attach the region's health check (or, for an alias, set evaluateTargetHealth: true).",
       ],
     );
   });
@@ -141,5 +142,98 @@ describe("route53-record-failover-pair", () => {
         "Route 53 PRIMARY record iot.example.com has no SECONDARY counterpart: add the SECONDARY record of the same name and type (in the other region's stack).",
       ],
     );
+  });
+});
+
+describe("Route 53 rules at preview and at up", () => {
+  const zone: Declared = {
+    type: "aws:route53/zone:Zone",
+    name: "zone",
+    props: { name: "example.com" },
+    outputs: { zoneId: "Z9", id: "Z9" },
+  };
+  const newAlarm: Declared = {
+    type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    name: "alarm",
+    props: { period: 60, evaluationPeriods: 3 },
+    outputs: { name: "alarm-1a2b", id: "alarm-1a2b" },
+  };
+  const newCheck = (name: string, props: Record<string, unknown> = {}): Declared => ({
+    type: "aws:route53/healthCheck:HealthCheck",
+    name,
+    props: {
+      type: "CLOUDWATCH_METRIC",
+      cloudwatchAlarmName: ref("alarm", "name"),
+      insufficientDataHealthStatus: "Unhealthy",
+      ...props,
+    },
+    outputs: { id: `${name}-id`, arn: `arn:aws:route53:::healthcheck/${name}-id` },
+  });
+  const failover = (name: string, type: string, props: Record<string, unknown>): Declared => ({
+    type: "aws:route53/record:Record",
+    name,
+    props: {
+      zoneId: ref("zone", "zoneId"),
+      name: "iot.example.com",
+      type: "A",
+      failoverRoutingPolicies: [{ type }],
+      setIdentifier: type,
+      ...props,
+    },
+  });
+  const alias = (evaluateTargetHealth: boolean) => ({
+    aliases: [
+      {
+        name: "d-1.execute-api.eu-west-1.amazonaws.com",
+        zoneId: "ZLY8HYME6SFDD",
+        evaluateTargetHealth,
+      },
+    ],
+  });
+
+  it("a failover alias with evaluateTargetHealth needs no health check (DR-correct); without it, it does", async () => {
+    const program = [
+      zone,
+      failover("alias-primary", "PRIMARY", alias(true)),
+      failover("alias-secondary", "SECONDARY", alias(true)),
+    ];
+    assert.deepEqual(await rejectedAtBoth(route53RecordFailover, program, DR), {
+      preview: [],
+      up: [],
+      advisory: [],
+    });
+    const blind = [zone, failover("blind-primary", "PRIMARY", alias(false))];
+    const result = await rejectedAtBoth(route53RecordFailover, blind, DR);
+    assert.deepEqual(result, { preview: ["blind-primary"], up: ["blind-primary"], advisory: [] });
+  });
+
+  it("a new health check and alarm are matched by reference: detection over the RTO and healthy-on-missing-data are found at preview", async () => {
+    const program = [
+      zone,
+      newAlarm,
+      newCheck("lenient", { insufficientDataHealthStatus: "Healthy" }),
+      failover("slow", "PRIMARY", {
+        ttl: 250,
+        records: ["1.2.3.4"],
+        healthCheckId: ref("lenient"),
+      }),
+    ];
+    const result = await rejectedAtBoth(route53RecordFailover, program, DR);
+    assert.deepEqual(result.up, ["lenient", "slow"]);
+    assert.deepEqual(result.preview, result.up);
+  });
+
+  it("the failover pair is matched in a zone created by the same stack", async () => {
+    const program = [
+      zone,
+      failover("p", "PRIMARY", alias(true)),
+      failover("s", "SECONDARY", alias(true)),
+      failover("lonely", "PRIMARY", { ...alias(true), name: "api.iot.example.com" }),
+    ];
+    const result = await rejectedAtBoth(route53RecordFailoverPair.policy, program, {
+      deferToCrossStack: false,
+    });
+    assert.deepEqual(result.up, ["lonely"]);
+    assert.deepEqual(result.preview, result.up);
   });
 });

@@ -38,7 +38,17 @@ export class ProcessedTelemetryTable extends pulumi.ComponentResource {
         streamEnabled: true,
         streamViewType: "NEW_AND_OLD_IMAGES",
         serverSideEncryption: { enabled: true },
-        replicas: [{ regionName: args.replicaRegion }],
+        // A lost or overwritten ledger lets a replayed event be processed twice: restorable
+        // (per replica) and not deletable by accident, like the other global tables.
+        pointInTimeRecovery: { enabled: true },
+        deletionProtectionEnabled: true,
+        replicas: [
+          {
+            regionName: args.replicaRegion,
+            pointInTimeRecovery: true,
+            deletionProtectionEnabled: true,
+          },
+        ],
       },
       { parent: this },
     );

@@ -35,7 +35,14 @@ export class ApplicationTable extends pulumi.ComponentResource {
         serverSideEncryption: { enabled: true },
         pointInTimeRecovery: { enabled: true },
         deletionProtectionEnabled: true,
-        replicas: [{ regionName: args.replicaRegion, pointInTimeRecovery: true }],
+        // Deletion protection is per replica: the table's flag does not cover the copy.
+        replicas: [
+          {
+            regionName: args.replicaRegion,
+            pointInTimeRecovery: true,
+            deletionProtectionEnabled: true,
+          },
+        ],
       },
       { parent: this },
     );

@@ -6,4 +6,7 @@ new aws.dynamodb.Table("registry", {
   billingMode: "PAY_PER_REQUEST",
   hashKey: "pk",
   attributes: [{ name: "pk", type: "S" }],
+  // Restorable and protected, so the sample breaks only the two rules it is about.
+  pointInTimeRecovery: { enabled: true },
+  deletionProtectionEnabled: true,
 });

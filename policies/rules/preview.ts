@@ -1,0 +1,85 @@
+import * as policy from "@pulumi/policy";
+import { PolicyResource } from "@pulumi/policy";
+
+/** Exported at runtime, not in the typings (marked internal); the analyzer tests instanceof it. */
+const { UnknownValueError } = policy as unknown as {
+  UnknownValueError: new (sentinel: string, path: string[]) => Error;
+};
+
+/**
+ * At `pulumi preview` the engine sends what a new resource's provider cannot know yet (its id, ARN,
+ * and every input computed from them) as sentinel strings, and @pulumi/policy wraps props in a
+ * proxy that throws UnknownValueError on reading one: the whole stack policy then becomes a single
+ * "can't run during preview" advisory. Rules read plain props instead, where an unknown value is
+ * {@link UNKNOWN}, and decide from what is known (names, literal inputs, references, providers).
+ * Sentinels and proxy keys: @pulumi/policy proxy.ts (github.com/pulumi/pulumi-policy, sdk/nodejs/policy/proxy.ts).
+ */
+const SENTINELS = new Set([
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
+  "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // string (the engine's computed value on the wire)
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
+  "030794c1-ac77-496b-92df-f27374a8bd58", // asset
+  "e48ece36-62e2-4504-bad9-02848725956a", // archive
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
+]);
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
+class Unknown {
+  toString() {
+    return "(known after deploy)";
+  }
+}
+
+/** A value only `pulumi up` knows. Not a string, record or list to the readers in support.ts. */
+export const UNKNOWN: unknown = Object.freeze(new Unknown());
+
+export const isUnknown = (value: unknown): boolean => value === UNKNOWN;
+
+function plain(value: unknown): unknown {
+  if (typeof value === "string") return SENTINELS.has(value) ? UNKNOWN : value;
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
+}
+
+/** Props without the unknown-checking proxy, unknowns as {@link UNKNOWN}. */
+export function plainProps(props: Record<string, unknown>): Record<string, unknown> {
+  const target = props[PROXY_TARGET] ?? props;
+  return plain(target) as Record<string, unknown>;
+}
+
+/** URNs each top-level input was computed from, as the engine sends them to stack policies. */
+export function refKeys(resource: PolicyResource): Record<string, string[]> {
+  const refs: Record<string, string[]> = {};
+  for (const [key, resources] of Object.entries(resource.propertyDependencies ?? {})) {
+    refs[key] = resources.map((r) => r.urn);
+  }
+  return refs;
+}
+
+/**
+ * What a rule cannot decide before deploy. CrossGuard turns an UnknownValueError into one
+ * advisory "can't run ... during preview: <message>" after the violations already reported, so a
+ * rule reports every decided violation first and then raises this once, naming what waits for `up`.
+ */
+export class UndecidedAtPreview extends UnknownValueError {
+  constructor(public readonly items: string[]) {
+    super("04da6b54-80e4-46f7-96ec-b56ff0331ba9", []);
+    this.message = `decided at pulumi up, when these values are known: ${items.join("; ")}`;
+    this.name = "UndecidedAtPreview";
+  }
+}
+
+/** Collects what waits for `up`; `settle` raises it once at the end of a rule's run. */
+export class Undecided {
+  private readonly items: string[] = [];
+  add(what: string): void {
+    this.items.push(what);
+  }
+  settle(): void {
+    if (this.items.length > 0) throw new UndecidedAtPreview(this.items);
+  }
+}
