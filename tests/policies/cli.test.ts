@@ -126,18 +126,10 @@ describe("the iot-dr pack started as `pulumi preview --policy-pack policies` sta
   }
 
   /**
-   * Mandatory violations of `up` that the preview misses, as "policy resource" per stack: these
-   * rules read an output a preview cannot know (in brackets), so CrossGuard turns them into an
-   * advisory "can't run policy during preview". Deciding them at preview is the rules' work
-   * (issue 12, part B); until it lands they are listed here, and the test fails both on a new gap
-   * and on a listed one that closed (remove it then).
+   * Every mandatory violation of `up` must already be reported at preview (issue 12): a rule that
+   * reads an output a preview cannot know would otherwise turn into CrossGuard's advisory "can't run
+   * policy during preview" and the PR would pass.
    */
-  const KNOWN_PREVIEW_GAPS: Record<string, string[]> = {
-    "lonely-bus/dev": ["lambda-function-failure-destination handler"], // [function .arn]
-    "open-api/dev": ["apigateway-method-authorized devices-things-post"], // [method .restApi]
-    "open-bucket/dev": ["s3-bucket-encrypted-kms assets"], // [sse config .bucket, from bucket.id]
-    "single-region-table/dev": ["dynamodb-table-global registry"], // [table .replicas, computed]
-  };
 
   function assertPreviewCatchesUp(stack: CliStack, preview: CliViolation[], up: CliViolation[]) {
     const blocking = (list: CliViolation[]) =>
@@ -154,7 +146,7 @@ describe("the iot-dr pack started as `pulumi preview --policy-pack policies` sta
       .map((v) => `  ${v.policy}: ${v.detail}`);
     assert.deepEqual(
       missed,
-      KNOWN_PREVIEW_GAPS[where] ?? [],
+      [],
       `stack ${where}: up blocks on these, preview did not; preview advisories:\n${advisories.join("\n")}`,
     );
   }
