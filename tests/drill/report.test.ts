@@ -10,10 +10,11 @@ import { drillSettings } from "../../drill/settings";
 describe("drill settings and report", () => {
   it("reads the stack file's health and dns settings with the config schema's defaults", () => {
     const settings = drillSettings([]);
-    assert.equal(settings.stack.ttlSeconds, 60);
-    assert.equal(settings.stack.health.probeTimeoutSeconds, 5);
+    assert.equal(settings.stack.ttlSeconds, 10);
+    assert.equal(settings.stack.health.probeTimeoutSeconds, 3);
+    assert.equal(settings.stack.health.aggregatorIntervalSeconds, 5);
     // Not in Pulumi.primary.yaml: the schema's default applies.
-    assert.equal(settings.stack.health.aggregatorIntervalSeconds, 10);
+    assert.equal(settings.stack.health.reconnect.topic, "iot-dr/reconnect");
     assert.deepEqual([settings.devices, settings.scale], [50, 20]);
     // A value that differs from the default shows the file is read, not the defaults.
     const dir = mkdtempSync(join(tmpdir(), "drill-"));
@@ -22,7 +23,7 @@ describe("drill settings and report", () => {
       writeFileSync(
         file,
         readFileSync("Pulumi.primary.yaml", "utf8").replace(
-          "probeTimeoutSeconds: 5",
+          "probeTimeoutSeconds: 3",
           "probeTimeoutSeconds: 7",
         ),
       );
@@ -39,8 +40,8 @@ describe("drill settings and report", () => {
       writeFileSync(
         file,
         readFileSync("Pulumi.primary.yaml", "utf8").replace(
-          "probeTimeoutSeconds: 5",
-          "probeTimeoutSeconds: 5\n    failureThreshold: 3",
+          "probeTimeoutSeconds: 3",
+          "probeTimeoutSeconds: 3\n    failureThreshold: 3",
         ),
       );
       assert.throws(
@@ -109,7 +110,7 @@ describe("drill settings and report", () => {
     const rows = table.split("\n").slice(2);
     assert.match(
       rows[0],
-      /\| 1 \| killed \| secondary \| 5.00 \| 17.50 \| 50.0 \| 175 \| yes \| 20.0 \| 10 \| 0 \| 1 \| disconnect 2 \|/,
+      /\| 1 \| killed \| secondary \| 5.00 \| 12.00 \| 50.0 \| 120 \| yes \| 20.0 \| 10 \| 0 \| 1 \| disconnect 2 \|/,
     );
     assert.match(rows[1], /over \(no outage: the secondary serves\)/);
     assert.match(rows[2], /DEADLINE HIT/);
