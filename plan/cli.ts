@@ -1,7 +1,9 @@
 import * as path from "path";
 import { parseArgs } from "util";
 import { ProgramError } from "./engine";
+import { progressOn } from "./progress";
 import { renderText } from "./report";
+import { renderSummary } from "./summary";
 import {
   OWN_POLICY_CONFIG,
   hasMandatoryViolations,
@@ -12,22 +14,34 @@ import {
 } from "./run";
 import { UsageError } from "./stackFile";
 
-const USAGE = `usage: npm run plan -- [--stack NAME] [--json] [--policy-config FILE]
+const USAGE = `usage: npm run plan -- [--stack NAME] [--json | --verbose] [--policy-config FILE]
                      [--program DIR --config FILE [--config FILE ...]]
 
 Runs the program under the offline mocks, stack by stack in deployment order, and judges it with
 the iot-dr policy pack. Without --program: this repository's program, secondary then primary.
+Prints a one-screen summary per stack: verdict, resources by component, violations with their
+fix or exemption reason, and the RTO/RPO budget against the target. On a terminal, a progress
+line per stage goes to stderr.
   --stack NAME     report only this stack (earlier stacks still run: later ones reference them)
-  --json           print one JSON document instead of the preview
+  --json           print one JSON document instead of the summary (no progress lines)
+  --verbose        also print the full resource tree by account, region and component
   --program DIR    a Pulumi TypeScript program folder (entry index.ts)
-  --config FILE    a Pulumi.<stack>.yaml for --program; repeat it in deployment order
+  --config FILE    a Pulumi.<stack>.yaml for --program; repeat it in deployment order (one is
+                   enough for a single-stack program)
   --policy-config FILE
                    the pack's config, the JSON file \`pulumi preview --policy-pack-config\` takes
                    (enforcement levels, rule settings, exemptions with reasons); default
                    for this repository's program: policies/pack-config.json
+  --help           this text
+
+Examples:
+  npm run plan                                   # both stacks of this repository, summary
+  npm run plan -- --stack primary --verbose      # one stack with its resource tree
+  npm run plan -- --json > plan.json             # the JSON contract, for tools
+  npm run plan -- --program ../other --config ../other/Pulumi.dev.yaml
+
 Exit status: 0 no mandatory violation, 1 mandatory violations (exempted ones do not count),
-2 bad config, policy config or usage,
-3 the program itself failed.`;
+2 bad config, missing config, policy config or usage, 3 the program itself failed.`;
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -39,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         stack: { type: "string" },
         json: { type: "boolean", default: false },
+        verbose: { type: "boolean", default: false },
         program: { type: "string" },
         config: { type: "string", multiple: true },
         "policy-config": { type: "string" },
@@ -72,18 +87,23 @@ async function main(argv: string[]): Promise<number> {
   const pack = iotDrPack(
     values["policy-config"] ?? (values.program ? undefined : path.join(ROOT, OWN_POLICY_CONFIG)),
   );
+  const progress = progressOn(process.stderr, !values.json);
   const reports = await planProgram({
     programDir,
     configFiles,
     policyPacks: [pack],
+    onStage: (stage) => progress.stage(stage),
   });
+  progress.done("report");
   const shown = values.stack ? reports.filter((r) => r.stack === values.stack) : reports;
   if (values.stack && shown.length === 0) {
     throw new UsageError(
       `--stack ${values.stack}: expected one of ${reports.map((r) => r.stack).join(", ")}`,
     );
   }
-  const text = values.json ? `${JSON.stringify(toJson(shown), null, 2)}\n` : renderText(shown);
+  const text = values.json
+    ? `${JSON.stringify(toJson(shown), null, 2)}\n`
+    : (values.verbose ? `${renderText(shown)}\n` : "") + renderSummary(shown);
   // Writes to a pipe are asynchronous: exiting before the flush cut the JSON at 128 KiB.
   await new Promise<void>((resolve, reject) =>
     process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
