@@ -61,8 +61,12 @@ export class HealthMonitor {
     return this.alarm === "OK";
   }
 
+  /** When the rounds and the alarm periods started: both grids count from here. */
+  public startedAt = 0;
+
   start(): void {
     const started = Date.now();
+    this.startedAt = started;
     const maxRounds = Math.ceil((this.deadlineAt - started) / this.timings.roundMs) + 1;
     const maxPeriods = Math.ceil((this.deadlineAt - started) / this.timings.alarmPeriodMs) + 1;
     this.every(this.timings.roundMs, maxRounds, started, () => this.round());

@@ -1,6 +1,7 @@
 import { PlannedResource } from "./engine";
 import { Violation } from "./policyRunner";
 import { StackReport, isBlocking } from "./run";
+import { rtoVerdict } from "../infra/health/budget";
 
 /**
  * The closing summary a person reads at a glance (about 40 lines for our two stacks): per stack
@@ -26,13 +27,6 @@ interface PrintedBudget {
 interface PrintedRpo {
   path: string;
   seconds: number | null;
-}
-
-/** The verdict word both the plan and the drill print for an RTO against its target. */
-export function rtoVerdict(totalSeconds: number, targetSeconds: number): string {
-  return totalSeconds <= targetSeconds
-    ? `fits the ${targetSeconds} s target`
-    : `OVER the ${targetSeconds} s target`;
 }
 
 /** A component's short name: the last part of its type (`iotdr:health:HealthAggregator`). */

@@ -47,6 +47,13 @@ const ROUTE53_HEALTH =
  */
 export const ROUTE53_REACTION_SECONDS = 30;
 
+/** The verdict of a budget against its target, worded the same by the plan and the drill. */
+export function rtoVerdict(totalSeconds: number, targetSeconds: number): string {
+  return totalSeconds <= targetSeconds
+    ? `fits the ${targetSeconds} s target`
+    : `OVER the ${targetSeconds} s target`;
+}
+
 function sum(path: string, terms: BudgetTerm[], targetSeconds: number): RtoBudget {
   const totalSeconds = terms.reduce((total, term) => total + term.seconds, 0);
   return { path, terms, totalSeconds, targetSeconds, withinTarget: totalSeconds <= targetSeconds };
