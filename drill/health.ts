@@ -123,9 +123,10 @@ export class HealthMonitor {
 
   /** One alarm evaluation at a period boundary: Minimum of the period, missing data breaching. */
   private evaluate(boundary: number): void {
+    // A period is [start, start + period): a point stamped at the boundary is the next one's.
     const from = boundary - this.timings.alarmPeriodMs;
-    const inPeriod = this.points.filter((p) => p.at > from && p.at <= boundary);
-    this.points = this.points.filter((p) => p.at > from);
+    const inPeriod = this.points.filter((p) => p.at >= from && p.at < boundary);
+    this.points = this.points.filter((p) => p.at >= boundary);
     const breaching = inPeriod.length === 0 || Math.min(...inPeriod.map((p) => p.value)) === 0;
     this.breaches.push(breaching);
     const recent = this.breaches.slice(-this.timings.evaluationPeriods);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { rawConfigSchema } from "../infra/config/schema";
+import { yamlErrorMessage } from "../plan/stackFile";
 
 /** The stack settings the drill runs with, and the budget is computed for. */
 export interface StackSettings {
@@ -80,11 +81,17 @@ function wholeIn(
 
 /** Reads the stack file's dns and health settings through the config schema (same defaults). */
 export function loadStackSettings(file: string): StackSettings {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`--stack ${file}: cannot read it (${(error as Error).message})`);
+  }
   let document: unknown;
   try {
-    document = parse(readFileSync(file, "utf8"));
+    document = parse(text);
   } catch (error) {
-    throw new Error(`--stack: cannot read ${file}: ${(error as Error).message}`);
+    throw new Error(yamlErrorMessage(file, error));
   }
   const config = (document as { config?: Record<string, unknown> })?.config ?? {};
   const shape = rawConfigSchema.shape;

@@ -1,6 +1,13 @@
 import * as path from "path";
 import { parseArgs } from "util";
 import { ProgramError } from "./engine";
+import { loadInvokeAnswers } from "./mocks/invokes";
+import {
+  clearMissingInputs,
+  missingInputsMessage,
+  recordMissingRegion,
+  watchRequiredConfig,
+} from "./programInputs";
 import { progressOn } from "./progress";
 import { renderText } from "./report";
 import { renderSummary } from "./summary";
@@ -12,7 +19,7 @@ import {
   planProgram,
   toJson,
 } from "./run";
-import { UsageError } from "./stackFile";
+import { ConfigFileError, UsageError } from "./stackFile";
 
 const USAGE = `usage: npm run plan -- [--stack NAME] [--json | --verbose] [--policy-config FILE]
                      [--program DIR --config FILE [--config FILE ...]]
@@ -28,6 +35,9 @@ line per stage goes to stderr.
   --program DIR    a Pulumi TypeScript program folder (entry index.ts)
   --config FILE    a Pulumi.<stack>.yaml for --program; repeat it in deployment order (one is
                    enough for a single-stack program)
+  --invoke-answers FILE
+                   answers for provider functions the mocks cannot answer themselves, a JSON
+                   object {"aws:ec2/getVpc:getVpc": {"id": "vpc-1", ...}}
   --policy-config FILE
                    the pack's config, the JSON file \`pulumi preview --policy-pack-config\` takes
                    (enforcement levels, rule settings, exemptions with reasons); default
@@ -39,6 +49,7 @@ Examples:
   npm run plan -- --stack primary --verbose      # one stack with its resource tree
   npm run plan -- --json > plan.json             # the JSON contract, for tools
   npm run plan -- --program ../other --config ../other/Pulumi.dev.yaml
+  npm run plan -- --program ../other --config ../other/Pulumi.dev.yaml --invoke-answers answers.json
 
 Exit status: 0 no mandatory violation, 1 mandatory violations (exempted ones do not count),
 2 bad config, missing config, policy config or usage, 3 the program itself failed.`;
@@ -57,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
         program: { type: "string" },
         config: { type: "string", multiple: true },
         "policy-config": { type: "string" },
+        "invoke-answers": { type: "string" },
         help: { type: "boolean", default: false },
       },
       strict: true,
@@ -87,13 +99,35 @@ async function main(argv: string[]): Promise<number> {
   const pack = iotDrPack(
     values["policy-config"] ?? (values.program ? undefined : path.join(ROOT, OWN_POLICY_CONFIG)),
   );
+  if (values["invoke-answers"]) loadInvokeAnswers(path.resolve(values["invoke-answers"]));
   const progress = progressOn(process.stderr, !values.json);
-  const reports = await planProgram({
-    programDir,
-    configFiles,
-    policyPacks: [pack],
-    onStage: (stage) => progress.stage(stage),
-  });
+  // Pulumi runs a program in its own folder: relative paths in it (files it reads) mean that.
+  if (values.program) process.chdir(programDir);
+  watchRequiredConfig();
+  let stage = "";
+  let reports;
+  try {
+    reports = await planProgram({
+      programDir,
+      configFiles,
+      policyPacks: [pack],
+      onStage: (what) => {
+        // A stack's inputs are judged once its program ran; the next stage starts a new stack.
+        refuseMissingInputs(stage, configFiles);
+        clearMissingInputs();
+        stage = what;
+        progress.stage(what);
+      },
+    });
+  } catch (error) {
+    // `aws.config.requireRegion()` throws a plain Error: the key it lacks is still aws:region.
+    if (/No AWS region has been configured/.test(String((error as Error)?.message))) {
+      recordMissingRegion();
+    }
+    refuseMissingInputs(stage, configFiles);
+    throw error;
+  }
+  refuseMissingInputs(stage, configFiles);
   progress.done("report");
   const shown = values.stack ? reports.filter((r) => r.stack === values.stack) : reports;
   if (values.stack && shown.length === 0) {
@@ -111,9 +145,29 @@ async function main(argv: string[]): Promise<number> {
   return hasMandatoryViolations(shown) ? 1 : 0;
 }
 
+/** Throws a UsageError naming every config key and invoke the stack's program lacked. */
+function refuseMissingInputs(stage: string, configFiles: string[]): void {
+  const stack = /^([\w.-]+): program/.exec(stage)?.[1];
+  if (!stack) return;
+  const file = configFiles.find((f) => path.basename(f) === `Pulumi.${stack}.yaml`) ?? stack;
+  const message = missingInputsMessage(stack, path.relative(ROOT, file) || file);
+  if (message) throw new MissingInputs(message);
+}
+
+/** Missing config or invoke answers: the user's input, exit 2, without the usage text. */
+class MissingInputs extends Error {}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof MissingInputs) {
+      console.error(`error: ${error.message}`);
+      process.exit(2);
+    }
+    if (error instanceof ConfigFileError) {
+      console.error(`error: ${error.message}`);
+      process.exit(2);
+    }
     if (error instanceof UsageError) {
       console.error(`error: ${error.message}\n\n${USAGE}`);
       process.exit(2);
