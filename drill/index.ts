@@ -236,9 +236,11 @@ async function run(settings: DrillSettings): Promise<number> {
       progress.stage(`scenario ${results.length + 1}: ${name}; connected ${connectedNow()}`);
       markers.push({ t: t0, label: `${results.length + 1}: ${name}` });
       if (!failback) {
+        // Devices that move by the instruction have that path's budget.
+        const own = byInstruction ? instructedBudget(budget, settings.notifyPeriodSeconds) : budget;
         markers.push({
-          t: t0 + ms(budget.totalSeconds),
-          label: `#${results.length + 1} budget ${budget.totalSeconds} s`,
+          t: t0 + ms(own.totalSeconds),
+          label: `#${results.length + 1} budget ${own.totalSeconds} s`,
           kind: "budget",
         });
       }
