@@ -3,7 +3,7 @@
  * every other one, printing each step only after the outbox returned (so after it is on disk),
  * until the parent kills it.
  */
-import { Outbox } from "../../device-client/outbox";
+import { Outbox } from "@iot-dr/device-client";
 
 const [file] = process.argv.slice(2);
 const outbox = new Outbox(100_000, "msgId", file);

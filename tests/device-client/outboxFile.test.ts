@@ -3,7 +3,7 @@ import { spawn } from "child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { Outbox } from "../../device-client/outbox";
+import { Outbox } from "@iot-dr/device-client";
 
 describe("device client: file-backed outbox", () => {
   let dir: string;

@@ -9,7 +9,7 @@ import {
   OutboxFullError,
   parseInstruction,
   type FailoverClientOptions,
-} from "../../device-client";
+} from "@iot-dr/device-client";
 
 const resolver = () =>
   Promise.resolve({ endpoints: [{ host: "127.0.0.1", port: 1 }], ttlSeconds: 1 });
