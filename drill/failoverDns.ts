@@ -1,5 +1,5 @@
 import { createUDPServer, Packet, UDPClient, type UDPServer } from "dns2";
-import type { Endpoint, Resolver } from "../device-client";
+import type { Endpoint, Resolver } from "@iot-dr/device-client";
 
 /** One region's record of the failover pair: an SRV target name and where it listens. */
 export interface FailoverTarget {

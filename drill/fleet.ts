@@ -1,4 +1,8 @@
-import { FailoverClient, type ConnectCause, type FailoverClientOptions } from "../device-client";
+import {
+  FailoverClient,
+  type ConnectCause,
+  type FailoverClientOptions,
+} from "@iot-dr/device-client";
 
 export interface Move {
   at: number;

@@ -61,8 +61,12 @@ export class HealthMonitor {
     return this.alarm === "OK";
   }
 
+  /** When the rounds and the alarm periods started: both grids count from here. */
+  public startedAt = 0;
+
   start(): void {
     const started = Date.now();
+    this.startedAt = started;
     const maxRounds = Math.ceil((this.deadlineAt - started) / this.timings.roundMs) + 1;
     const maxPeriods = Math.ceil((this.deadlineAt - started) / this.timings.alarmPeriodMs) + 1;
     this.every(this.timings.roundMs, maxRounds, started, () => this.round());
@@ -119,9 +123,10 @@ export class HealthMonitor {
 
   /** One alarm evaluation at a period boundary: Minimum of the period, missing data breaching. */
   private evaluate(boundary: number): void {
+    // A period is [start, start + period): a point stamped at the boundary is the next one's.
     const from = boundary - this.timings.alarmPeriodMs;
-    const inPeriod = this.points.filter((p) => p.at > from && p.at <= boundary);
-    this.points = this.points.filter((p) => p.at > from);
+    const inPeriod = this.points.filter((p) => p.at >= from && p.at < boundary);
+    this.points = this.points.filter((p) => p.at >= boundary);
     const breaching = inPeriod.length === 0 || Math.min(...inPeriod.map((p) => p.value)) === 0;
     this.breaches.push(breaching);
     const recent = this.breaches.slice(-this.timings.evaluationPeriods);

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { format } from "prettier";
-import { rtoBudget } from "../infra/health/budget";
+import { ROUTE53_REACTION_SECONDS, rtoBudget } from "../infra/health/budget";
 import { DEFAULT_HYSTERESIS } from "../functions/aggregator/decision";
 import { executePlan } from "../functions/reconnect/execute";
 import type { DevicesPort } from "../functions/reconnect/iot";
@@ -19,7 +19,8 @@ import { HealthMonitor, type HealthEvent } from "./health";
 import { connectedSvg, type Marker, type Sample } from "./plot";
 import { PROBE_THING, probeRegion } from "./probe";
 import { Region } from "./region";
-import { budgetLines, resultsTable, type ScenarioResult } from "./report";
+import { progressOn } from "../plan/progress";
+import { budgetLines, instructedBudget, resultsTable, type ScenarioResult } from "./report";
 import { AnalyticsSink } from "./sink";
 import { drillSettings, seededRandom, USAGE, type DrillSettings } from "./settings";
 
@@ -52,6 +53,7 @@ async function run(settings: DrillSettings): Promise<number> {
     rtoTargetSeconds: stack.rtoTargetSeconds,
   });
   const started = Date.now();
+  const progress = progressOn(process.stderr, true);
   const hardDeadline = started + HARD_DEADLINE_MS;
   // A scenario may take twice its worst case (budget + the notification alarm), no more.
   const scenarioMs = ms(2 * (budget.totalSeconds + settings.notifyPeriodSeconds)) + 3000;
@@ -96,8 +98,22 @@ async function run(settings: DrillSettings): Promise<number> {
     jitterSeconds: stack.health.deviceReconnectSeconds,
     displaceSessions: false,
   };
+  // Route 53 follows the alarm after its reaction time (the budget's term), not at once.
+  let route53Healthy = true;
+  const route53Timers = new Set<NodeJS.Timeout>();
+  const onAlarmChange = (event: HealthEvent) => {
+    const timer = setTimeout(() => {
+      route53Timers.delete(timer);
+      route53Healthy = event.healthy;
+      onHealthChange({ ...event, at: Date.now() });
+    }, ms(ROUTE53_REACTION_SECONDS));
+    route53Timers.add(timer);
+  };
   const onHealthChange = (event: HealthEvent) => {
     flips.push(event);
+    progress.stage(
+      `DNS now answers ${event.healthy ? "PRIMARY" : "SECONDARY"}; connected ${connectedNow()}`,
+    );
     const period = ms(settings.notifyPeriodSeconds);
     const sinceStart = event.at - started - notifyPhase;
     const wait = period - (((sinceStart % period) + period) % period);
@@ -134,14 +150,14 @@ async function run(settings: DrillSettings): Promise<number> {
     },
     (timeoutMs) => probeRegion(primary, timeoutMs),
     hardDeadline,
-    onHealthChange,
+    onAlarmChange,
   );
   const dns = new FailoverDns(
     stack.iotDomain,
     stack.ttlSeconds,
     { name: `primary.${stack.iotDomain}`, endpoint: { host: "127.0.0.1", port: primary.port } },
     { name: `secondary.${stack.iotDomain}`, endpoint: { host: "127.0.0.1", port: secondary.port } },
-    () => monitor.healthy,
+    () => route53Healthy,
   );
   const dnsAddress = await dns.start();
 
@@ -174,13 +190,18 @@ async function run(settings: DrillSettings): Promise<number> {
   );
 
   const regions = [primary.name, secondary.name];
+  const connectedNow = () =>
+    Object.entries(fleet.connectedPer(regions))
+      .map(([region, n]) => `${region} ${n}`)
+      .join(", ");
   const samples: Sample[] = [];
   const markers: Marker[] = [];
   const sampleEveryMs = 50;
   let sampleCount = 0;
   const sampler = setInterval(() => {
     if (++sampleCount > HARD_DEADLINE_MS / sampleEveryMs) return clearInterval(sampler);
-    samples.push({ t: (Date.now() - started) / 1000, counts: fleet.connectedPer(regions) });
+    // Wall-clock ms here; the plot gets stack seconds since the outage at the end.
+    samples.push({ t: Date.now(), counts: fleet.connectedPer(regions) });
   }, sampleEveryMs);
 
   // One process plays both regions, DNS and the fleet: its event-loop stalls delay the probes.
@@ -207,8 +228,22 @@ async function run(settings: DrillSettings): Promise<number> {
     ) => {
       const failback = to === primary;
       if (failures.length) return;
+      // A failure is injected at the budget's worst instant: just after a round published a
+      // healthy value, so the last failed round's 0 lands just after an alarm period boundary and
+      // the whole period passes. Fail-backs start at once.
+      if (!failback) await sleep(msToWorstInstant());
       const t0 = Date.now();
-      markers.push({ t: (t0 - started) / 1000, label: `${results.length + 1}: ${name}` });
+      progress.stage(`scenario ${results.length + 1}: ${name}; connected ${connectedNow()}`);
+      markers.push({ t: t0, label: `${results.length + 1}: ${name}` });
+      if (!failback) {
+        // Devices that move by the instruction have that path's budget.
+        const own = byInstruction ? instructedBudget(budget, settings.notifyPeriodSeconds) : budget;
+        markers.push({
+          t: t0 + ms(own.totalSeconds),
+          label: `#${results.length + 1} budget ${own.totalSeconds} s`,
+          kind: "budget",
+        });
+      }
       await inject();
       const deadline = Math.min(hardDeadline, t0 + scenarioMs);
       const done = await waitFor(
@@ -236,6 +271,9 @@ async function run(settings: DrillSettings): Promise<number> {
         duplicates: 0,
         causes,
       });
+      progress.stage(
+        `scenario ${results.length}: ${done ? `every device publishes in ${to.name}` : "deadline hit"}; connected ${connectedNow()}`,
+      );
       if (!done)
         failures.push(
           `scenario "${name}": deadline hit before every device published in ${to.name}`,
@@ -250,6 +288,14 @@ async function run(settings: DrillSettings): Promise<number> {
       return t0;
     };
 
+    const msToWorstInstant = () => {
+      const round = ms(stack.health.aggregatorIntervalSeconds);
+      const period = ms(stack.health.alarmPeriodSeconds);
+      const lead = DEFAULT_HYSTERESIS.failAfterRounds * round - round / 2;
+      const sinceStart = Date.now() - monitor.startedAt;
+      const next = Math.ceil((sinceStart + lead) / period) * period - lead;
+      return next - sinceStart;
+    };
     const starts: number[] = [];
     const push = (t0: number | undefined) => t0 !== undefined && starts.push(t0);
     push(await scenario("primary broker killed", secondary, () => primary.kill()));
@@ -330,14 +376,16 @@ async function run(settings: DrillSettings): Promise<number> {
     ];
     for (const flip of flips) {
       markers.push({
-        t: (flip.at - started) / 1000,
+        t: flip.at,
         label: flip.healthy ? "DNS: PRIMARY" : "DNS: SECONDARY",
       });
     }
+    const outage = starts[0] ?? started;
+    const sinceOutage = (at: number) => ((at - outage) / 1000) * scale;
     const svg = connectedSvg(
-      samples,
+      samples.map((sample) => ({ ...sample, t: sinceOutage(sample.t) })),
       regions,
-      markers,
+      markers.map((marker) => ({ ...marker, t: sinceOutage(marker.t) })),
       `Connected devices per region (${settings.devices} devices, scale ${scale})`,
       scale,
     );
@@ -352,7 +400,13 @@ async function run(settings: DrillSettings): Promise<number> {
     console.log(table);
     console.log("");
     for (const line of summary) console.log(line);
-    console.log(`\nRTO budget of these settings (infra/health/budget.ts):\n${budgetLines(budget)}`);
+    console.log(
+      `\nRTO budget of these settings (infra/health/budget.ts, the one \`npm run plan\` prints):\n${budgetLines(budget)}`,
+    );
+    const instructed = instructedBudget(budget, settings.notifyPeriodSeconds);
+    console.log(
+      `devices moved by the reconnect instruction (broker up): ${instructed.totalSeconds} s, the DNS TTL replaced by the ${settings.notifyPeriodSeconds} s notification alarm`,
+    );
     console.log(
       `\nwrote ${join(settings.outDir, "results.md")} and ${join(settings.outDir, "connected.svg")}`,
     );
@@ -362,6 +416,7 @@ async function run(settings: DrillSettings): Promise<number> {
   } finally {
     clearInterval(sampler);
     for (const timer of notifyTimers) clearTimeout(timer);
+    for (const timer of route53Timers) clearTimeout(timer);
     monitor.stop();
     await fleet.stop();
     await dns.close();
@@ -406,7 +461,7 @@ ${summary.map((line) => `- ${line}`).join("\n")}
 RTO budget of the same settings (\`infra/health/budget.ts\`):
 ${budgetLines(budget)}
 
-Not in the budget, so a row may exceed it: the aggregator's hysteresis (a failure needs ${DEFAULT_HYSTERESIS.failAfterRounds} failed rounds, a recovery ${DEFAULT_HYSTERESIS.recoverAfterRounds} healthy ones and then a whole alarm period without a 0; the budget counts one round) and, where devices move by the reconnect instruction, the period of the alarm that triggers it (instructed devices flush their DNS cache, so they skip the TTL term instead).
+Fail-overs are injected at the budget's worst instant (just after a healthy round, so the whole alarm period passes) and Route 53 follows the alarm after the budget's ${ROUTE53_REACTION_SECONDS} s reaction term. Where devices move by the reconnect instruction, the period of the HealthCheckStatus alarm that triggers it replaces the DNS TTL (instructed devices flush their DNS cache). A fail-back has no outage: the secondary serves until the devices move.
 
 ![connected devices per region](connected.svg)
 
@@ -414,6 +469,10 @@ ${failures.length ? `**Failed:**\n${failures.map((f) => `- ${f}`).join("\n")}\n`
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes("--help")) {
+    console.log(USAGE);
+    return;
+  }
   let settings: DrillSettings;
   try {
     settings = drillSettings(process.argv.slice(2));

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { rawConfigSchema } from "../infra/config/schema";
+import { yamlErrorMessage } from "../plan/stackFile";
 
 /** The stack settings the drill runs with, and the budget is computed for. */
 export interface StackSettings {
@@ -36,13 +37,30 @@ export interface DrillSettings {
   /** Period of the HealthCheckStatus alarm that triggers the reconnect function. */
   notifyPeriodSeconds: number;
   outDir: string;
+  help: boolean;
 }
 
-export const USAGE = `npm run drill -- [--devices N] [--scale F] [--seed S] [--stack Pulumi.primary.yaml]
-  --devices  simulated devices, 1-2000 (default 50)
-  --scale    time compression: stack seconds are divided by it, 5-200 (default 20)
-  --seed     seed of the jitter, for a reproducible run (default 7)
-  --stack    stack file whose iot-dr:dns and iot-dr:health settings are used (default Pulumi.primary.yaml)`;
+export const USAGE = `usage: npm run drill -- [--devices N] [--scale F] [--seed S] [--stack FILE] [--out DIR]
+
+Fails the primary region over and back four times on loopback (broker killed, application
+unhealthy) with N devices on the failover client, and prints measured RTO, acknowledged messages
+lost and duplicates per scenario against the RTO budget the plan prints for the same stack file.
+On a terminal, progress (scenario, phase, connected devices) goes to stderr.
+  --devices N  simulated devices, 1-2000 (default 50)
+  --scale F    time compression: stack seconds are divided by it, 5-200 (default 20)
+  --seed S     seed of every random choice (jitter, phases): the same seed gives the same
+               schedule (default 7)
+  --stack FILE stack file whose iot-dr:dns, iot-dr:health and iot-dr:rtoTargetSeconds are used
+               (default Pulumi.primary.yaml)
+  --out DIR    where results.md and connected.svg go (default .drill, ignored by git)
+  --help       this text
+
+Examples:
+  npm run drill                                  # 50 devices, scale 20
+  npm run drill -- --devices 200 --scale 10      # a larger fleet, slower clock
+  npm run drill -- --seed 3 --stack Pulumi.secondary.yaml --out /tmp/drill
+
+Exit status: 0 passed, 1 a message lost, a deadline hit or the health flapped, 2 bad usage.`;
 
 function wholeIn(
   flag: string,
@@ -63,11 +81,17 @@ function wholeIn(
 
 /** Reads the stack file's dns and health settings through the config schema (same defaults). */
 export function loadStackSettings(file: string): StackSettings {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`--stack ${file}: cannot read it (${(error as Error).message})`);
+  }
   let document: unknown;
   try {
-    document = parse(readFileSync(file, "utf8"));
+    document = parse(text);
   } catch (error) {
-    throw new Error(`--stack: cannot read ${file}: ${(error as Error).message}`);
+    throw new Error(yamlErrorMessage(file, error));
   }
   const config = (document as { config?: Record<string, unknown> })?.config ?? {};
   const shape = rawConfigSchema.shape;
@@ -105,6 +129,8 @@ export function drillSettings(argv: string[]): DrillSettings {
       scale: { type: "string" },
       seed: { type: "string" },
       stack: { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean" },
     },
     strict: true,
   });
@@ -119,7 +145,9 @@ export function drillSettings(argv: string[]): DrillSettings {
     publishSeconds: 5,
     resolveSeconds: 3600,
     notifyPeriodSeconds: stack.health.alarmPeriodSeconds,
-    outDir: "drill",
+    // Never a tracked folder: a run must not change the repository.
+    outDir: values.out ?? ".drill",
+    help: values.help === true,
   };
 }
 

@@ -1,4 +1,4 @@
-import { Deduper, messageIdOf } from "../device-client";
+import { Deduper, messageIdOf } from "@iot-dr/device-client";
 import type { Received } from "./region";
 
 /**

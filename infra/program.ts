@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_KEYS, StackConfig } from "./config";
-import { rpoBudget, rtoBudget } from "./health/budget";
+import { arcRtoBudget, rpoBudget, rtoBudget } from "./health/budget";
 import { defineHealth } from "./health";
 import { HealthDeps } from "./health/deps";
 import { StackContext } from "./context";
@@ -35,16 +35,19 @@ export function defineStack(config: StackConfig, stackName: string) {
   // Every account is present in the stack's own region, whatever the areas below place there.
   for (const account of ACCOUNT_KEYS) ctx.in(account);
 
-  const rto = rtoBudget({
+  const rtoInputs = {
     ...config.health,
     ...config.dns,
     rtoTargetSeconds: config.rtoTargetSeconds,
-  });
+  };
+  const rto = rtoBudget(rtoInputs);
   const outputs: Record<string, unknown> = {
     role: config.role,
     region: config.ownRegion,
     // The plan prints these; `pulumi stack output rto` shows them after a real deploy.
     rto,
+    // The faster path (the aggregator flips an ARC routing control), shown beside it.
+    rtoFastPath: arcRtoBudget(rtoInputs),
     rpo: rpoBudget({
       rto,
       s3ReplicationTimeControl: config.dataPlane.s3ReplicationTimeControl,

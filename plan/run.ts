@@ -16,6 +16,8 @@ export interface PlanProgramOptions {
   /** Stack files in deployment order; each stack may reference the ones before it. */
   configFiles: string[];
   policyPacks: PolicyPackRules[];
+  /** Told when each stage starts, for a progress display; the plan never depends on it. */
+  onStage?: (stage: string) => void;
 }
 
 /** Plans each stack in order, feeding earlier outputs to later stack references, then judges it. */
@@ -23,8 +25,10 @@ export async function planProgram(options: PlanProgramOptions): Promise<StackRep
   const project = projectNameOf(options.programDir);
   const stackOutputs = new Map<string, Record<string, unknown>>();
   const reports: StackReport[] = [];
+  const stage = options.onStage ?? (() => undefined);
   for (const file of options.configFiles) {
     const stackFile = readStackFile(file, project);
+    stage(`${stackFile.stack}: program under the mocks`);
     const plan = await planStack({
       programDir: options.programDir,
       project,
@@ -34,11 +38,13 @@ export async function planProgram(options: PlanProgramOptions): Promise<StackRep
       stackOutputs,
     });
     stackOutputs.set(plan.stack, plan.outputs);
+    stage(`${plan.stack}: policies on ${plan.resources.length} resources`);
     reports.push({ ...plan, violations: await evaluatePolicies(plan, options.policyPacks) });
   }
   // Only now are both stacks known: what one stack cannot see is judged across them.
   const pack = options.policyPacks.find((p) => p.name === IOT_DR_PACK_NAME);
   if (pack) {
+    stage("cross-stack checks");
     const crossStack = crossStackViolations(reports, pack);
     for (const report of reports) report.violations.push(...(crossStack.get(report.stack) ?? []));
   }

@@ -20,6 +20,9 @@ export class UsageError extends Error {
   }
 }
 
+/** A stack file whose content is wrong: exit 2, the file and place named, no usage text. */
+export class ConfigFileError extends UsageError {}
+
 /**
  * Reads a stack config file. There is no secrets provider offline, so a `secure:` value is taken
  * as it is written (the example files hold placeholders there) and its key is marked secret.
@@ -39,11 +42,11 @@ export function readStackFile(file: string, project: string): StackConfigFile {
   try {
     document = parse(text);
   } catch (error) {
-    throw new UsageError(`${file}: not valid YAML (${(error as Error).message})`);
+    throw new ConfigFileError(yamlErrorMessage(file, error));
   }
   const entries = (document as { config?: unknown } | null)?.config ?? {};
   if (typeof entries !== "object" || entries === null || Array.isArray(entries)) {
-    throw new UsageError(`${file}: expected a \`config:\` map of keys to values`);
+    throw new ConfigFileError(`${file}: expected a \`config:\` map of keys to values`);
   }
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -55,6 +58,17 @@ export function readStackFile(file: string, project: string): StackConfigFile {
     if (secret) secretKeys.push(fullKey);
   }
   return { stack: match[1], config, secretKeys };
+}
+
+/** `FILE:LINE:COLUMN: not valid YAML: what` for the yaml library's parse errors. */
+export function yamlErrorMessage(file: string, error: unknown): string {
+  const position = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+  const what = ((error as Error).message ?? String(error))
+    .split("\n")[0]
+    .replace(/ at line \d+, column \d+:?$/, "");
+  return position
+    ? `${file}:${position.line}:${position.col}: not valid YAML: ${what}`
+    : `${file}: not valid YAML: ${what}`;
 }
 
 function revealSecure(raw: unknown): { value: unknown; secret: boolean } {

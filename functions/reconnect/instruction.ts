@@ -37,7 +37,7 @@ export interface ReconnectPlan {
 }
 
 /**
- * The instruction's wire format, the contract with the device client (`device-client/`, which
+ * The instruction's wire format, the contract with the device client (`packages/device-client/`, which
  * subscribes to the same topic and reads `action`, `reason` and `spreadSeconds`; the other fields
  * are for people reading the message): `action` says what to do, `spreadSeconds` how long devices
  * spread their moves over so the new region is not stormed. `tests/contracts/reconnect.test.ts`

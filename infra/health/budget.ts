@@ -10,11 +10,15 @@ import { DEFAULT_HYSTERESIS } from "../../functions/aggregator/decision";
 export interface BudgetTerm {
   name: string;
   seconds: number;
-  /** The config keys it comes from. */
+  /** The config keys it comes from ("fixed" where no key sets it). */
   from: string;
+  /** Where the figure comes from: an AWS page, or this repository's code for our own parts. */
+  source: string;
 }
 
 export interface RtoBudget {
+  /** Which fail-over path the terms describe. */
+  path: string;
   terms: BudgetTerm[];
   totalSeconds: number;
   targetSeconds: number;
@@ -32,44 +36,121 @@ export interface RtoInputs {
   rtoTargetSeconds: number;
 }
 
+const ROUTE53_HEALTH =
+  "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html";
+
 /**
- * Worst case, for a failure that starts just after the aggregator published a healthy value:
- * the aggregator needs `failAfterRounds` failed rounds (interval each, plus a probe timeout), the alarm needs `evaluation periods` full
- * periods of Minimum = 0, Route 53 then answers SECONDARY, resolvers may hold the old answer for
- * a TTL, and a device waits out its reconnect backoff.
+ * How long Route 53 takes to follow a CLOUDWATCH_METRIC check's alarm. AWS gives no figure: the
+ * page above says only that Route 53 "monitors the data stream for the corresponding alarm". The
+ * same page's standard interval between endpoint checks is 30 s, so one such interval is budgeted.
+ * An ARC routing control's health check is budgeted the same: ARC's guide gives no figure either.
  */
-export function rtoBudget(inputs: RtoInputs): RtoBudget {
-  const terms: BudgetTerm[] = [
+export const ROUTE53_REACTION_SECONDS = 30;
+
+/** The verdict of a budget against its target, worded the same by the plan and the drill. */
+export function rtoVerdict(totalSeconds: number, targetSeconds: number): string {
+  return totalSeconds <= targetSeconds
+    ? `fits the ${targetSeconds} s target`
+    : `OVER the ${targetSeconds} s target`;
+}
+
+function sum(path: string, terms: BudgetTerm[], targetSeconds: number): RtoBudget {
+  const totalSeconds = terms.reduce((total, term) => total + term.seconds, 0);
+  return { path, terms, totalSeconds, targetSeconds, withinTarget: totalSeconds <= targetSeconds };
+}
+
+/** Failure noticed by our aggregator: the same for both paths. */
+function aggregatorTerms(inputs: RtoInputs): BudgetTerm[] {
+  return [
     {
       // The aggregator publishes 0 only after this many failed rounds in a row (its hysteresis).
       name: "aggregator rounds",
       seconds: DEFAULT_HYSTERESIS.failAfterRounds * inputs.aggregatorIntervalSeconds,
       from: `${DEFAULT_HYSTERESIS.failAfterRounds} x health.aggregatorIntervalSeconds`,
+      source: "functions/aggregator/decision.ts (DEFAULT_HYSTERESIS)",
     },
     {
       name: "probe timeout",
       seconds: inputs.probeTimeoutSeconds,
       from: "health.probeTimeoutSeconds",
+      source: "functions/health (each probe gives up after this)",
     },
+  ];
+}
+
+/** The DNS answer reaching devices and their reconnect: the same for both paths. */
+function clientTerms(inputs: RtoInputs): BudgetTerm[] {
+  return [
     {
-      name: "alarm detection",
-      seconds: inputs.alarmPeriodSeconds * inputs.alarmEvaluationPeriods,
-      from: "health.alarmPeriodSeconds x health.alarmEvaluationPeriods",
+      name: "DNS TTL",
+      seconds: inputs.ttlSeconds,
+      from: "dns.ttlSeconds",
+      // Resolvers may cache the old answer for the record's TTL.
+      source:
+        "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-basic.html#rrsets-values-basic-ttl",
     },
-    { name: "DNS TTL", seconds: inputs.ttlSeconds, from: "dns.ttlSeconds" },
     {
       name: "device reconnect",
       seconds: inputs.deviceReconnectSeconds,
       from: "health.deviceReconnectSeconds",
+      // A disconnected client waits out its backoff before it connects to the new answer.
+      source: "https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html",
     },
   ];
-  const totalSeconds = terms.reduce((sum, term) => sum + term.seconds, 0);
-  return {
-    terms,
-    totalSeconds,
-    targetSeconds: inputs.rtoTargetSeconds,
-    withinTarget: totalSeconds <= inputs.rtoTargetSeconds,
-  };
+}
+
+/**
+ * Worst case of the metric-alarm path, for a failure that starts just after the aggregator
+ * published a healthy value: the aggregator needs `failAfterRounds` failed rounds (interval each,
+ * plus a probe timeout), the alarm needs `evaluation periods` full periods of Minimum = 0, Route 53
+ * then follows the alarm and answers SECONDARY, resolvers may hold the old answer for a TTL, and a
+ * device waits out its reconnect backoff.
+ */
+export function rtoBudget(inputs: RtoInputs): RtoBudget {
+  return sum(
+    "metric alarm -> Route 53 health check",
+    [
+      ...aggregatorTerms(inputs),
+      {
+        name: "alarm detection",
+        seconds: inputs.alarmPeriodSeconds * inputs.alarmEvaluationPeriods,
+        from: "health.alarmPeriodSeconds x health.alarmEvaluationPeriods",
+        // An alarm changes state only when a whole period has been evaluated.
+        source:
+          "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation.html",
+      },
+      {
+        name: "Route 53 reaction to the alarm",
+        seconds: ROUTE53_REACTION_SECONDS,
+        from: "fixed",
+        source: ROUTE53_HEALTH,
+      },
+      ...clientTerms(inputs),
+    ],
+    inputs.rtoTargetSeconds,
+  );
+}
+
+/**
+ * The faster path, offered side by side: the aggregator itself switches the primary's ARC routing
+ * control off (UpdateRoutingControlState on the cluster's data plane) after its failed rounds, so
+ * no alarm period is waited out; Route 53 follows the routing control's health check.
+ */
+export function arcRtoBudget(inputs: RtoInputs): RtoBudget {
+  return sum(
+    "aggregator -> ARC routing control",
+    [
+      ...aggregatorTerms(inputs),
+      {
+        name: "Route 53 reaction to the routing control",
+        seconds: ROUTE53_REACTION_SECONDS,
+        from: "fixed",
+        source: "https://docs.aws.amazon.com/r53recovery/latest/dg/routing-control.about.html",
+      },
+      ...clientTerms(inputs),
+    ],
+    inputs.rtoTargetSeconds,
+  );
 }
 
 /**

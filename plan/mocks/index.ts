@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { recordMissingRegion } from "../programInputs";
 import { answerInvoke } from "./invokes";
 import { Placement, placementOf } from "./placement";
 import { previewState } from "./preview";
@@ -81,6 +82,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
       return { id: name, state: { name, outputs, secretOutputNames: [] } };
     }
     if (args.type === "pulumi:providers:aws") {
+      if (args.name.startsWith("default") && !decodeProviderInput(inputs.region)) {
+        recordMissingRegion();
+      }
       // Ids are unique per run so a reference finds its provider without knowing its parent.
       const id = `${args.name}-${this.providers.size + 1}`;
       this.providers.set(id, this.providerPlacement(inputs));
@@ -89,6 +93,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     if (!args.custom) {
       return { id: undefined, state: {} };
     }
+    this.checkDefaultRegion(args.type, args.provider, inputs.region);
     const made = mockResourceState({
       type: args.type,
       name: args.name,
@@ -100,6 +105,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 
   call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
     const inputs = args.inputs as Record<string, unknown>;
+    this.checkDefaultRegion(args.token, args.provider, inputs.region);
     try {
       return answerInvoke(
         args.token,
@@ -111,6 +117,15 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
       this.failedInvokes.push({ token: args.token, message: (error as Error).message });
       throw error;
     }
+  }
+
+  /**
+   * The default provider takes its region from `aws:region` (or the environment); without it
+   * `pulumi up` stops, so the plan must not quietly pick one for an AWS resource or invoke.
+   */
+  private checkDefaultRegion(token: string, provider: string | undefined, region: unknown): void {
+    if (!token.startsWith("aws:") || (provider && !/::default/.test(provider)) || region) return;
+    if (!new pulumi.Config("aws").get("region") && !process.env.AWS_REGION) recordMissingRegion();
   }
 
   /** Account from `allowedAccountIds`, else from the assumed role's ARN, else the default. */

@@ -1,3 +1,7 @@
+import { createHash } from "crypto";
+import * as fs from "fs";
+import { missingInputs } from "../programInputs";
+import { UsageError } from "../stackFile";
 import { Placement } from "./placement";
 
 type InvokeAnswer = (
@@ -49,6 +53,26 @@ const INVOKES: Record<string, InvokeAnswer> = {
       createdDate: "2026-01-01T00:00:00Z",
     };
   },
+  // The newest image matching the filters: a made-up but well-formed AMI of the caller's region.
+  "aws:ec2/getAmi:getAmi": (inputs, where) => {
+    const owners = Array.isArray(inputs.owners) ? inputs.owners.map(String) : [];
+    const id = `ami-0${createHash("sha256").update(where.region).digest("hex").slice(0, 16)}`;
+    return {
+      id,
+      imageId: id,
+      arn: `arn:${where.partition}:ec2:${where.region}::image/${id}`,
+      architecture: "x86_64",
+      name: "offline-plan-image",
+      ownerId: owners[0] ?? where.account,
+      owners,
+      mostRecent: inputs.mostRecent ?? false,
+      rootDeviceName: "/dev/xvda",
+      rootDeviceType: "ebs",
+      virtualizationType: "hvm",
+      state: "available",
+      filters: inputs.filters ?? [],
+    };
+  },
   "aws:iot/getEndpoint:getEndpoint": (inputs, where) => {
     const prefix = `a${where.account.slice(-4)}offline`;
     const type = typeof inputs.endpointType === "string" ? inputs.endpointType : "iot:Data-ATS";
@@ -64,6 +88,39 @@ const INVOKES: Record<string, InvokeAnswer> = {
   },
 };
 
+/** Answers a user supplied with --invoke-answers, by token; they win over the built-in ones. */
+const supplied = new Map<string, Record<string, unknown>>();
+
+/** Reads `{"<token>": {<result>}, ...}` for invokes the offline plan cannot answer itself. */
+export function loadInvokeAnswers(file: string): void {
+  let document: unknown;
+  try {
+    document = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new UsageError(
+      `--invoke-answers ${file}: expected a JSON file (${(error as Error).message})`,
+    );
+  }
+  if (!document || typeof document !== "object" || Array.isArray(document)) {
+    throw new UsageError(
+      `--invoke-answers ${file}: expected an object of invoke tokens to results`,
+    );
+  }
+  for (const [token, result] of Object.entries(document)) {
+    if (
+      !/^[\w-]+:[\w/.-]*:\w+$/.test(token) ||
+      !result ||
+      typeof result !== "object" ||
+      Array.isArray(result)
+    ) {
+      throw new UsageError(
+        `--invoke-answers ${file}: ${JSON.stringify(token)}: expected a token such as "aws:ec2/getAmi:getAmi" mapped to an object`,
+      );
+    }
+    supplied.set(token, result as Record<string, unknown>);
+  }
+}
+
 /** The answer to `token`; an invoke the plan does not know fails loudly instead of returning nothing. */
 export function answerInvoke(
   token: string,
@@ -71,8 +128,13 @@ export function answerInvoke(
   where: Placement,
   stack: string,
 ): Record<string, unknown> {
+  const given = supplied.get(token);
+  if (given) return given;
   const answer = INVOKES[token];
   if (!answer) {
+    // Recorded: the error below reaches the program only as a failed input, which the runtime
+    // reports as a bare serialization error.
+    missingInputs.invokes.add(token);
     throw new Error(
       `the offline plan has no answer for ${token}: add one to plan/mocks/invokes.ts`,
     );

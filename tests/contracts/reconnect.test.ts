@@ -9,7 +9,7 @@ import { DescribeEndpointCommand, IoTClient } from "@aws-sdk/client-iot";
 import type { SNSEvent } from "aws-lambda";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import * as path from "path";
-import { FailoverClient, type ConnectedEvent, type InstructionEvent } from "../../device-client";
+import { FailoverClient, type ConnectedEvent, type InstructionEvent } from "@iot-dr/device-client";
 import { srvResolver } from "../../drill/failoverDns";
 import { nextEvent, startRegions } from "../device-client/loopback";
 import { ofType, ownStack } from "../support/ownStacks";

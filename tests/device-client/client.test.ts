@@ -8,7 +8,7 @@ import {
   type ExhaustedEvent,
   type FailoverClientOptions,
   type InstructionEvent,
-} from "../../device-client";
+} from "@iot-dr/device-client";
 import { srvResolver } from "../../drill/failoverDns";
 import { eventually, nextEvent, startRegions } from "./loopback";
 

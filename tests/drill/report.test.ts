@@ -4,16 +4,19 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { rtoBudget } from "../../infra/health/budget";
 import { connectedSvg } from "../../drill/plot";
-import { resultsTable } from "../../drill/report";
-import { drillSettings } from "../../drill/settings";
+import { spawnSync } from "child_process";
+import { Resvg } from "@resvg/resvg-js";
+import { instructedBudget, resultsTable } from "../../drill/report";
+import { USAGE, drillSettings, seededRandom } from "../../drill/settings";
 
 describe("drill settings and report", () => {
   it("reads the stack file's health and dns settings with the config schema's defaults", () => {
     const settings = drillSettings([]);
-    assert.equal(settings.stack.ttlSeconds, 60);
-    assert.equal(settings.stack.health.probeTimeoutSeconds, 5);
+    assert.equal(settings.stack.ttlSeconds, 10);
+    assert.equal(settings.stack.health.probeTimeoutSeconds, 3);
+    assert.equal(settings.stack.health.aggregatorIntervalSeconds, 5);
     // Not in Pulumi.primary.yaml: the schema's default applies.
-    assert.equal(settings.stack.health.aggregatorIntervalSeconds, 10);
+    assert.equal(settings.stack.health.reconnect.topic, "iot-dr/reconnect");
     assert.deepEqual([settings.devices, settings.scale], [50, 20]);
     // A value that differs from the default shows the file is read, not the defaults.
     const dir = mkdtempSync(join(tmpdir(), "drill-"));
@@ -22,7 +25,7 @@ describe("drill settings and report", () => {
       writeFileSync(
         file,
         readFileSync("Pulumi.primary.yaml", "utf8").replace(
-          "probeTimeoutSeconds: 5",
+          "probeTimeoutSeconds: 3",
           "probeTimeoutSeconds: 7",
         ),
       );
@@ -39,8 +42,8 @@ describe("drill settings and report", () => {
       writeFileSync(
         file,
         readFileSync("Pulumi.primary.yaml", "utf8").replace(
-          "probeTimeoutSeconds: 5",
-          "probeTimeoutSeconds: 5\n    failureThreshold: 3",
+          "probeTimeoutSeconds: 3",
+          "probeTimeoutSeconds: 3\n    failureThreshold: 3",
         ),
       );
       assert.throws(
@@ -107,27 +110,129 @@ describe("drill settings and report", () => {
       settings,
     );
     const rows = table.split("\n").slice(2);
+    // 5 drill s x 10 = 50 stack s against 120: more than 15 % under the budget.
     assert.match(
       rows[0],
-      /\| 1 \| killed \| secondary \| 5.00 \| 17.50 \| 50.0 \| 175 \| yes \| 20.0 \| 10 \| 0 \| 1 \| disconnect 2 \|/,
+      /\| 1 \| killed \| secondary \| 50\.0 \| 120 \| 42 % \| under the budget by more than 15 % \| 20\.0 \| 10 \| 0 \| 1 \| disconnect 2 \|/,
     );
-    assert.match(rows[1], /over \(no outage: the secondary serves\)/);
+    // A fail-back has no outage: the same verdict whatever it measured, so it cannot flip.
+    assert.match(rows[1], /\| - \| - \| no outage \(the secondary served\) \|/);
     assert.match(rows[2], /DEADLINE HIT/);
   });
 
-  it("plots one line per region and labels the events", () => {
+  it("judges a fail-over within 15 % of its budget as matching it, the instructed path by its own budget", () => {
+    const settings = drillSettings(["--scale", "10"]);
+    const budget = rtoBudget({
+      ...settings.stack.health,
+      ttlSeconds: settings.stack.ttlSeconds,
+      rtoTargetSeconds: settings.stack.rtoTargetSeconds,
+    });
+    const row = (rtoMs: number, causes: Record<string, number>) =>
+      resultsTable(
+        [
+          {
+            name: "x",
+            to: "secondary",
+            failback: false,
+            rtoMs,
+            acked: 0,
+            lost: 0,
+            duplicates: 0,
+            causes,
+          },
+        ],
+        budget,
+        settings,
+      ).split("\n")[2];
+    // 11.5 drill s = 115 stack s of 120; 13.9 = 139 is 16 % over.
+    assert.match(row(11_500, { disconnect: 1 }), /96 % \| matches the budget \(within 15 %\)/);
+    assert.match(row(13_900, { disconnect: 1 }), /116 % \| OVER the budget/);
+    // Instructed: the 60 s notification alarm replaces the 10 s TTL, 170 s.
+    const instructed = instructedBudget(budget, settings.notifyPeriodSeconds);
+    assert.equal(instructed.totalSeconds, budget.totalSeconds - settings.stack.ttlSeconds + 60);
+    assert.match(row(16_500, { instruction: 1 }), /170 \(instructed\) \| 97 % \| matches/);
+  });
+
+  it("writes to an ignored folder by default and answers --help with examples", () => {
+    const settings = drillSettings([]);
+    assert.equal(settings.outDir, ".drill");
+    assert.match(readFileSync(".gitignore", "utf8"), /^\.drill\/$/m);
+    assert.equal(drillSettings(["--out", "/tmp/x"]).outDir, "/tmp/x");
+    const tracked = spawnSync("git", ["ls-files", "drill"], { encoding: "utf8" }).stdout;
+    assert.doesNotMatch(tracked, /results\.md|connected\.svg/, "the drill's output is not tracked");
+    assert.match(USAGE, /--seed S[\s\S]*--out DIR[\s\S]*Examples:\n {2}npm run drill/);
+  });
+
+  it("gives the same random schedule for the same seed, a different one for another", () => {
+    const draw = (seed: number) => {
+      const random = seededRandom(drillSettings(["--seed", String(seed)]).seed);
+      return Array.from({ length: 20 }, () => random());
+    };
+    assert.deepEqual(draw(3), draw(3));
+    assert.notDeepEqual(draw(3), draw(4));
+  });
+
+  it("plots one line per region, seconds since the outage on x, the budget as a marked line", () => {
     const svg = connectedSvg(
       [
-        { t: 0, counts: { primary: 3, secondary: 0 } },
-        { t: 1, counts: { primary: 0, secondary: 3 } },
+        { t: -20, counts: { primary: 3, secondary: 0 } },
+        { t: 0, counts: { primary: 0, secondary: 0 } },
+        { t: 110, counts: { primary: 0, secondary: 3 } },
       ],
       ["primary", "secondary"],
-      [{ t: 0.5, label: "broker <killed>" }],
+      [
+        { t: 0, label: "1: broker <killed>" },
+        { t: 2, label: "a second label right beside the first" },
+        { t: 120, label: "#1 budget 120 s", kind: "budget" },
+      ],
       "title",
       20,
     );
     assert.equal(svg.match(/<polyline /g)?.length, 2);
     assert.ok(svg.includes("broker &lt;killed&gt;"));
-    assert.ok(svg.startsWith("<svg") && svg.trimEnd().endsWith("</svg>"));
+    assert.match(svg, /seconds since the outage/);
+    assert.match(svg, /stroke="#e07b00" stroke-width="2"/);
+    // Close labels go to separate rows: no two label baselines at one y overlap in x.
+    const labels = [
+      ...svg.matchAll(
+        /<text x="([\d.]+)" y="([\d.]+)" font-size="11" text-anchor="(\w+)"[^>]*>([^<]*)</g,
+      ),
+    ];
+    assert.equal(labels.length, 3);
+    const rowsOf = new Set(labels.slice(0, 2).map((m) => m[2]));
+    assert.equal(rowsOf.size, 2, "the two close labels share no row");
+    // The label at the right edge is drawn leftwards, so it is not cut.
+    assert.equal(labels[2][3], "end");
+  });
+
+  it("renders to a PNG of the SVG's size that is not blank", () => {
+    const samples = Array.from({ length: 60 }, (_, i) => ({
+      t: i * 3 - 30,
+      counts: { primary: i < 10 ? 50 : 0, secondary: i < 40 ? 0 : 50 },
+    }));
+    const svg = connectedSvg(
+      samples,
+      ["primary", "secondary"],
+      [
+        { t: 0, label: "1: primary broker killed" },
+        { t: 97, label: "DNS: SECONDARY" },
+        { t: 120, label: "#1 budget 120 s", kind: "budget" },
+      ],
+      "Connected devices per region",
+      20,
+    );
+    const width = Number(/width="(\d+)"/.exec(svg)![1]);
+    const height = Number(/height="(\d+)"/.exec(svg)![1]);
+    const png = new Resvg(svg, { font: { loadSystemFonts: true } }).render();
+    assert.deepEqual([png.width, png.height], [width, height]);
+    const pixels = png.pixels;
+    let drawn = 0;
+    for (let i = 0; i < pixels.length; i += 4) {
+      if (pixels[i] < 200 || pixels[i + 1] < 200 || pixels[i + 2] < 200) drawn += 1;
+    }
+    // Axes, two lines, markers and labels: well over 1 % of the image is drawn on white.
+    const share = drawn / (png.width * png.height);
+    assert.ok(share > 0.01 && share < 0.5, `drawn share ${share}`);
+    assert.ok(png.asPng().length > 1000);
   });
 });

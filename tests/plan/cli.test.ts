@@ -79,8 +79,8 @@ describe("plan CLI", () => {
     }
   });
 
-  it("prints a readable preview grouped by account and region, with policy results", () => {
-    const run = plan("--stack", "secondary");
+  it("prints the resource tree by account and region only with --verbose", () => {
+    const run = plan("--stack", "secondary", "--verbose");
     assert.equal(run.status, 0, run.stderr);
     assert.match(
       run.stdout,
@@ -89,6 +89,33 @@ describe("plan CLI", () => {
     assert.match(run.stdout, /account 222222222222 \(iot-services\)\n {4}eu-central-1\n/);
     assert.match(run.stdout, /policies: 0 mandatory, 0 advisory violation\(s\)/);
     assert.doesNotMatch(run.stdout, /Stack primary/);
+  });
+
+  it("closes with a summary that fits one screen, and no progress lines when stderr is not a terminal", () => {
+    const run = plan();
+    assert.equal(run.status, 0, run.stderr);
+    const lines = run.stdout.trimEnd().split("\n");
+    assert.ok(lines.length <= 40, `${lines.length} lines:\n${run.stdout}`);
+    assert.match(run.stdout, /^Stack secondary: PASS; 0 advisory, 3 exempted;/m);
+    assert.match(run.stdout, /^Stack primary: PASS; 0 advisory, 4 exempted;/m);
+    // Exempted with the pack config's reason, on the named resource.
+    assert.match(
+      run.stdout,
+      /exempted {3}s3-bucket-replicated on management-trail-logs: CloudTrail log bucket of one region's trail/,
+    );
+    assert.match(run.stdout, /RTO budget, worst case: 120 s, fits the 120 s target/);
+    assert.match(run.stdout, /Route 53 reaction to the alarm +30 +- +fixed/);
+    assert.match(run.stdout, /DNS TTL +10 +10 +dns\.ttlSeconds/);
+    assert.match(run.stdout, /^Verdict: PASS/m);
+    assert.doesNotMatch(run.stdout, /account 222222222222/, "the tree is --verbose only");
+    assert.equal(run.stderr, "", "no progress on a pipe");
+  });
+
+  it("answers --help with the options and examples, exit 0", () => {
+    const run = plan("--help");
+    assert.equal(run.status, 0);
+    assert.match(run.stdout, /--verbose/);
+    assert.match(run.stdout, /Examples:\n {2}npm run plan /);
   });
 
   it("rejects a program with a mandatory violation with exit status 1", () => {

@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
-import { rpoBudget, rtoBudget, termsOverTarget } from "../../../infra/health/budget";
+import { readFileSync } from "fs";
+import { parse } from "yaml";
+import { arcRtoBudget, rpoBudget, rtoBudget, termsOverTarget } from "../../../infra/health/budget";
 
 const EXAMPLE = {
   ttlSeconds: 60,
@@ -12,7 +14,7 @@ const EXAMPLE = {
 };
 
 describe("RTO and RPO budget", () => {
-  it("sums the example config by hand: 2 x 10 + 5 + 60 + 60 + 30 = 175 s", () => {
+  it("sums these settings by hand: 2 x 10 + 5 + 60 + 30 (Route 53) + 60 + 30 = 205 s", () => {
     const budget = rtoBudget(EXAMPLE);
     assert.deepEqual(
       budget.terms.map((t) => [t.name, t.seconds]),
@@ -20,11 +22,12 @@ describe("RTO and RPO budget", () => {
         ["aggregator rounds", 20],
         ["probe timeout", 5],
         ["alarm detection", 60],
+        ["Route 53 reaction to the alarm", 30],
         ["DNS TTL", 60],
         ["device reconnect", 30],
       ],
     );
-    assert.equal(budget.totalSeconds, 175);
+    assert.equal(budget.totalSeconds, 205);
     assert.equal(budget.withinTarget, true);
     assert.deepEqual(termsOverTarget(budget), []);
   });
@@ -32,11 +35,41 @@ describe("RTO and RPO budget", () => {
   it("multiplies the alarm period by its evaluation periods: 3 x 120 s", () => {
     const budget = rtoBudget({ ...EXAMPLE, alarmPeriodSeconds: 120, alarmEvaluationPeriods: 3 });
     assert.equal(budget.terms.find((t) => t.name === "alarm detection")?.seconds, 360);
-    assert.equal(budget.totalSeconds, 475);
+    assert.equal(budget.totalSeconds, 505);
   });
 
+  it("cites a source for every term: an AWS page, or our own module for our own parts", () => {
+    for (const budget of [rtoBudget(EXAMPLE), arcRtoBudget(EXAMPLE)]) {
+      for (const term of budget.terms) {
+        assert.match(term.source, /^(https:\/\/docs\.aws\.amazon\.com\/|functions\/)/, term.name);
+      }
+    }
+  });
+
+  for (const stack of ["primary", "secondary"]) {
+    it(`fits 120 s in the example config Pulumi.${stack}.yaml, with the ARC path beside it`, () => {
+      const config = (
+        parse(readFileSync(`Pulumi.${stack}.yaml`, "utf8")) as {
+          config: Record<string, Record<string, number>>;
+        }
+      ).config;
+      const inputs = {
+        ...(config["iot-dr:health"] as unknown as typeof EXAMPLE),
+        ttlSeconds: config["iot-dr:dns"].ttlSeconds,
+        rtoTargetSeconds: config["iot-dr:rtoTargetSeconds"] as unknown as number,
+      };
+      const metric = rtoBudget(inputs);
+      assert.ok(metric.totalSeconds <= 120, `metric path ${metric.totalSeconds} s`);
+      assert.equal(metric.targetSeconds, 120);
+      assert.ok(metric.terms.some((t) => /Route 53/.test(t.name)));
+      // The ARC path skips the alarm period and nothing else.
+      const arc = arcRtoBudget(inputs);
+      assert.equal(arc.totalSeconds, metric.totalSeconds - inputs.alarmPeriodSeconds);
+    });
+  }
+
   it("names the largest terms that push it over the target, and no more", () => {
-    // 20 + 5 + 300 + 600 + 30 = 955 against 400: dropping the TTL (600) leaves 355, which fits.
+    // 20 + 5 + 300 + 30 + 600 + 30 = 985 against 400: dropping the TTL (600) leaves 385, which fits.
     const budget = rtoBudget({
       ...EXAMPLE,
       ttlSeconds: 600,
@@ -64,7 +97,7 @@ describe("RTO and RPO budget", () => {
     });
     assert.equal(withRtc.find((e) => e.path === "S3 objects")?.seconds, 900);
     assert.equal(without.find((e) => e.path === "S3 objects")?.seconds, null);
-    assert.equal(withRtc.find((e) => e.path === "telemetry (QoS 0)")?.seconds, 175);
+    assert.equal(withRtc.find((e) => e.path === "telemetry (QoS 0)")?.seconds, 205);
     assert.equal(withRtc.find((e) => e.path === "EventBridge events")?.seconds, 420);
   });
 });

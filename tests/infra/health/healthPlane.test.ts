@@ -243,7 +243,7 @@ describe("failover records across the two stacks", () => {
       assert.equal(record.account, ACCOUNTS.sharedServices);
       assert.equal(record.revealedInputs.zoneId, "Z0PLACEHOLDER00000000");
       assert.equal(record.revealedInputs.type, "CNAME");
-      assert.equal(record.revealedInputs.ttl, 60);
+      assert.equal(record.revealedInputs.ttl, 10); // dns.ttlSeconds of the example config
       assert.deepEqual(record.revealedInputs.failoverRoutingPolicies, [{ type }]);
       const check = named(report, "aws:route53/healthCheck:HealthCheck", `health-aggregator-check`);
       assert.equal(record.revealedInputs.healthCheckId, idOf(check));

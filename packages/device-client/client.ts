@@ -82,7 +82,7 @@ export class FailoverClient extends EventEmitter {
     this.options = resolveOptions(options);
     const o = this.options;
     this.dns = new DnsCache(o.domain, o.resolver, o.timeScale, o.connectTimeoutMs);
-    this.outbox = new Outbox(o.maxOutbox, o.idField);
+    this.outbox = new Outbox(o.maxOutbox, o.idField, o.outboxFile);
   }
 
   /** Connected to an endpoint right now. */

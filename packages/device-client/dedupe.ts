@@ -3,6 +3,7 @@
  * fail-over with the same id, so a consumer may see one message twice (at-least-once): it keeps
  * the ids it saw, bounded by count and by age, and drops repeats.
  */
+import { LRUCache } from "lru-cache";
 
 export interface DeduperOptions {
   /** Most ids remembered; the oldest are forgotten first. Default 100000. */
@@ -14,51 +15,42 @@ export interface DeduperOptions {
 }
 
 export class Deduper {
-  private readonly seen = new Map<string, number>();
-  private readonly maxIds: number;
-  private readonly windowMs: number;
-  private readonly now: () => number;
+  /** Ids seen, bounded by count (least recently seen forgotten first) and by age (ttl). */
+  private readonly seen: LRUCache<string, true>;
 
   constructor(options: DeduperOptions = {}) {
-    this.maxIds = options.maxIds ?? 100_000;
-    this.windowMs = options.windowMs ?? 3_600_000;
-    this.now = options.now ?? Date.now;
-    if (!Number.isInteger(this.maxIds) || this.maxIds < 1) {
-      throw new RangeError(
-        `Deduper option "maxIds": expected a whole number >= 1, got ${this.maxIds}`,
-      );
+    const maxIds = options.maxIds ?? 100_000;
+    const windowMs = options.windowMs ?? 3_600_000;
+    if (!Number.isInteger(maxIds) || maxIds < 1) {
+      throw new RangeError(`Deduper option "maxIds": expected a whole number >= 1, got ${maxIds}`);
     }
-    if (!(this.windowMs > 0)) {
-      throw new RangeError(
-        `Deduper option "windowMs": expected milliseconds > 0, got ${this.windowMs}`,
-      );
+    if (!(windowMs > 0)) {
+      throw new RangeError(`Deduper option "windowMs": expected milliseconds > 0, got ${windowMs}`);
     }
+    const now = options.now ?? Date.now;
+    this.seen = new LRUCache<string, true>({
+      max: maxIds,
+      ttl: windowMs,
+      // An id's age counts from its first sighting: a repeat does not extend the window.
+      updateAgeOnGet: false,
+      updateAgeOnHas: false,
+      // Read the clock on every check, so an injected one is followed exactly.
+      ttlResolution: 0,
+      perf: { now },
+    });
   }
 
   /** True the first time `id` is seen within the window, false for a duplicate. */
   firstSeen(id: string): boolean {
-    const now = this.now();
-    this.forgetOlderThan(now - this.windowMs);
     if (this.seen.has(id)) return false;
-    this.seen.set(id, now);
-    // Map keeps insertion order, so the first key is the oldest.
-    while (this.seen.size > this.maxIds) {
-      const oldest = this.seen.keys().next().value as string;
-      this.seen.delete(oldest);
-    }
+    this.seen.set(id, true);
     return true;
   }
 
-  /** Ids currently remembered. */
+  /** Ids currently remembered (expired ones are purged first). */
   get size(): number {
+    this.seen.purgeStale();
     return this.seen.size;
-  }
-
-  private forgetOlderThan(limit: number): void {
-    for (const [id, at] of this.seen) {
-      if (at >= limit) break;
-      this.seen.delete(id);
-    }
   }
 }
 

@@ -11,5 +11,5 @@ export {
 } from "./client";
 export { Deduper, messageIdOf, type DeduperOptions } from "./dedupe";
 export { OptionError, type FailoverClientOptions } from "./options";
-export { OutboxFullError, type Acknowledged, type PendingMessage } from "./outbox";
+export { Outbox, OutboxFullError, type Acknowledged, type PendingMessage } from "./outbox";
 export { systemResolver, type Endpoint, type Resolution, type Resolver } from "./resolver";

@@ -43,6 +43,11 @@ export interface FailoverClientOptions {
   idField?: string;
   /** Most unacknowledged QoS 1 messages kept; `publish` refuses beyond. Default 1000. */
   maxOutbox?: number;
+  /**
+   * A file that keeps the unacknowledged messages across restarts (written atomically on every
+   * publish and acknowledgement). Default none: the outbox lives in memory.
+   */
+  outboxFile?: string;
   /** On a move, wait this long for in-flight acknowledgements before closing. Default 2000. */
   drainTimeoutMs?: number;
   /** Divides DNS TTLs and instruction spreads (whole seconds on the wire): drills and tests. Default 1. */
@@ -66,6 +71,7 @@ export interface ResolvedOptions {
   maxInstructionSpreadMs: number;
   idField: string;
   maxOutbox: number;
+  outboxFile: string | undefined;
   drainTimeoutMs: number;
   timeScale: number;
   random: () => number;
@@ -212,6 +218,10 @@ export function resolveOptions(options: FailoverClientOptions): ResolvedOptions 
     ),
     idField: text("idField", options.idField ?? "msgId", /^[\w.-]{1,64}$/, "1-64 word characters"),
     maxOutbox: wholeNumber("maxOutbox", options.maxOutbox, 1000, 1),
+    outboxFile:
+      options.outboxFile === undefined
+        ? undefined
+        : text("outboxFile", options.outboxFile, /^.+$/, "a file path"),
     drainTimeoutMs: wholeNumber("drainTimeoutMs", options.drainTimeoutMs, 2000, 0),
     timeScale: positive("timeScale", options.timeScale, 1, 1),
     random,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { OutboxFile } from "./outboxFile";
 
 /** A QoS 1 message the broker has not acknowledged yet. */
 export interface PendingMessage {
@@ -36,11 +37,33 @@ export class OutboxFullError extends Error {
  */
 export class Outbox {
   private readonly entries = new Map<string, Entry>();
+  private readonly store?: OutboxFile;
 
+  /**
+   * With `file`, the outbox survives a restart: messages an earlier run left unacknowledged are
+   * loaded (and sent again on the next connection), and every add and ack is on disk before
+   * `publish` sees it.
+   */
   constructor(
     private readonly max: number,
     private readonly idField: string,
-  ) {}
+    file?: string,
+  ) {
+    if (!file) return;
+    this.store = new OutboxFile(file);
+    for (const message of this.store.load()) {
+      // Nobody of this run waits for these: their acknowledgement only removes them.
+      this.entries.set(message.id, {
+        ...message,
+        resolve: () => undefined,
+        reject: () => undefined,
+      });
+    }
+  }
+
+  private persist(): void {
+    this.store?.save(this.pending());
+  }
 
   /** Adds a message; its id is `message[idField]` if set, else a new UUID written there. */
   add(
@@ -67,6 +90,7 @@ export class Outbox {
     });
     const entry: Entry = { id, topic, payload, sends: 0, resolve, reject };
     this.entries.set(id, entry);
+    this.persist();
     return { entry, acked };
   }
 
@@ -75,6 +99,8 @@ export class Outbox {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
+    // On disk first: a crash after the caller heard "acknowledged" must not resend it.
+    this.persist();
     entry.resolve({ id, sends: entry.sends });
   }
 

@@ -1,0 +1,203 @@
+import { PlannedResource } from "./engine";
+import { Violation } from "./policyRunner";
+import { StackReport, isBlocking } from "./run";
+import { rtoVerdict } from "../infra/health/budget";
+
+/**
+ * The closing summary a person reads at a glance (about 40 lines for our two stacks): per stack
+ * the verdict, resources by component, each violation with its resource, rule and fix, exempted
+ * ones with the pack config's reason, and the RTO/RPO budget as a table against the target.
+ * The full resource tree is `renderTree` (--verbose).
+ */
+
+const WIDTH = 100;
+
+interface PrintedTerm {
+  name: string;
+  seconds: number;
+  from: string;
+}
+interface PrintedBudget {
+  path?: string;
+  terms: PrintedTerm[];
+  totalSeconds: number;
+  targetSeconds: number;
+  withinTarget: boolean;
+}
+interface PrintedRpo {
+  path: string;
+  seconds: number | null;
+}
+
+/** A component's short name: the last part of its type (`iotdr:health:HealthAggregator`). */
+function componentName(resource: PlannedResource, byUrn: Map<string, PlannedResource>): string {
+  let name = resource.type.startsWith("pulumi:providers:") ? "providers" : "(top level)";
+  for (
+    let parent = byUrn.get(resource.parent ?? "");
+    parent && parent.type !== "pulumi:pulumi:Stack";
+    parent = byUrn.get(parent.parent ?? "")
+  ) {
+    // The account-region grouping holds everything: the component below it says more.
+    if (parent.type !== "iotdr:accounts:AccountRegion") name = parent.type.split(":").pop()!;
+  }
+  return name;
+}
+
+/** Words joined by ", " and wrapped at the summary's width under an indent. */
+function wrap(indent: string, head: string, words: string[]): string[] {
+  const lines: string[] = [];
+  let line = `${indent}${head}`;
+  for (const [i, word] of words.entries()) {
+    const piece = word + (i < words.length - 1 ? "," : "");
+    if (line.length + piece.length + 1 > WIDTH && line.trim() !== head.trim()) {
+      lines.push(line);
+      line = `${indent}  ${piece}`;
+    } else {
+      line += line.endsWith(" ") ? piece : ` ${piece}`;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** At most two lines of "component count", the largest first; the rest summed (--verbose has all). */
+function componentLines(byCount: [string, number][]): string[] {
+  for (let shown = byCount.length; shown > 0; shown--) {
+    const rest = byCount.slice(shown);
+    const tail = rest.length
+      ? [`${rest.length} more (${rest.reduce((n, [, c]) => n + c, 0)} resources)`]
+      : [];
+    const lines = wrap("  ", "by component:", [
+      ...byCount.slice(0, shown).map(([name, n]) => `${name} ${n}`),
+      ...tail,
+    ]);
+    if (lines.length <= 2) return lines;
+  }
+  return wrap("  ", "by component:", [`${byCount.length} components`]);
+}
+
+/** The last part of a URN: the resource's name. */
+const resourceName = (urn: string) => urn.split("::").pop() ?? urn;
+
+function violationLine(v: Violation): string {
+  const where = v.urn ? resourceName(v.urn) : "(stack)";
+  if (v.exemption !== undefined) {
+    return `    exempted   ${v.policy} on ${where}: ${v.exemption}`;
+  }
+  const level = isBlocking(v) ? "MANDATORY" : v.enforcementLevel;
+  return `    ${level.padEnd(10)} ${v.policy} on ${where}: ${v.message}`;
+}
+
+function budgetTable(rto: PrintedBudget, fast: PrintedBudget | undefined): string[] {
+  const nameWidth = Math.max(
+    4,
+    ...[...rto.terms, ...(fast?.terms ?? [])].map((t) => t.name.length),
+  );
+  const row = (term: string, seconds: string, key: string, other = "") =>
+    `    ${term.padEnd(nameWidth)}  ${seconds.padStart(7)}${fast ? other.padStart(6) : ""}  ${key}`;
+  const lines = [
+    `  RTO budget, worst case: ${rto.totalSeconds} s, ${rtoVerdict(rto.totalSeconds, rto.targetSeconds)} (rtoTargetSeconds)`,
+    row("term", "seconds", "config key", fast ? "ARC" : ""),
+  ];
+  const fastSeconds = new Map(fast?.terms.map((t) => [t.name, t.seconds]));
+  for (const term of rto.terms) {
+    const other = fastSeconds.get(term.name);
+    lines.push(
+      row(term.name, String(term.seconds), term.from, other === undefined ? "-" : String(other)),
+    );
+  }
+  for (const term of fast?.terms ?? []) {
+    if (!rto.terms.some((t) => t.name === term.name)) {
+      lines.push(row(term.name, "-", term.from, String(term.seconds)));
+    }
+  }
+  lines.push(
+    row(
+      "total",
+      String(rto.totalSeconds),
+      `target ${rto.targetSeconds}`,
+      fast ? String(fast.totalSeconds) : "",
+    ),
+  );
+  if (fast) {
+    lines.push(
+      `    ARC column: the faster path, ${fast.path ?? "ARC routing control"} (not deployed by default)`,
+    );
+  }
+  return lines;
+}
+
+function rpoLine(rpo: PrintedRpo[]): string[] {
+  return wrap(
+    "  ",
+    "RPO:",
+    rpo.map((e) => `${e.path} ${e.seconds === null ? "unbounded" : `${e.seconds} s`}`),
+  );
+}
+
+/** One block per stack, then one verdict line for the run. */
+export function renderSummary(reports: StackReport[]): string {
+  const lines: string[] = [];
+  let previousBudget: { stack: string; text: string } | undefined;
+  for (const report of reports) {
+    const byUrn = new Map(report.resources.map((r) => [r.urn, r]));
+    const blocking = report.violations.filter(isBlocking);
+    const exempted = report.violations.filter((v) => v.exemption !== undefined);
+    const advisory = report.violations.length - blocking.length - exempted.length;
+    const accounts = new Set(report.resources.map((r) => r.account).filter(Boolean));
+    const regions = new Set(
+      report.resources.map((r) => r.region).filter((r) => r && r !== "global"),
+    );
+    const verdict = blocking.length ? `FAIL (${blocking.length} mandatory)` : "PASS";
+    lines.push(
+      `Stack ${report.stack}: ${verdict}; ${advisory} advisory, ${exempted.length} exempted; ` +
+        `${report.resources.length} resources, ${accounts.size} account(s), ${[...regions].join(", ") || "no region"}`,
+    );
+    const counts = new Map<string, number>();
+    for (const r of report.resources) {
+      if (!r.custom) continue;
+      const name = componentName(r, byUrn);
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    const byCount = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    lines.push(...componentLines(byCount));
+    // Blocking first: what stops the deploy is what a reader needs first.
+    const ordered = [
+      ...blocking,
+      ...report.violations.filter((v) => !isBlocking(v) && v.exemption === undefined),
+      ...exempted,
+    ];
+    if (ordered.length)
+      lines.push("  violations (rule on resource: fix, or the exemption's reason):");
+    lines.push(...ordered.map(violationLine));
+
+    const rto = report.outputs.rto as PrintedBudget | undefined;
+    if (rto?.terms) {
+      const fast = report.outputs.rtoFastPath as PrintedBudget | undefined;
+      const rpo = report.outputs.rpo as PrintedRpo[] | undefined;
+      const block = [
+        ...budgetTable(rto, fast?.terms ? fast : undefined),
+        ...(Array.isArray(rpo) ? rpoLine(rpo) : []),
+      ];
+      const text = block.join("\n");
+      // Both stacks usually share the settings: say so instead of printing the table twice.
+      if (previousBudget?.text === text) {
+        lines.push(
+          `  RTO budget ${rto.totalSeconds} s, ${rtoVerdict(rto.totalSeconds, rto.targetSeconds)}: same table as stack ${previousBudget.stack}`,
+        );
+      } else {
+        lines.push(...block);
+        previousBudget = { stack: report.stack, text };
+      }
+    }
+    lines.push("");
+  }
+  const failing = reports.filter((r) => r.violations.some(isBlocking)).map((r) => r.stack);
+  lines.push(
+    failing.length
+      ? `Verdict: FAIL, mandatory violations in ${failing.join(", ")} (exit 1)`
+      : `Verdict: PASS, no mandatory violation in ${reports.map((r) => r.stack).join(", ")}`,
+    "Resource tree by account and region: --verbose; machine-readable: --json",
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,82 @@
+import { strict as assert } from "assert";
+import { spawn } from "child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { Outbox } from "@iot-dr/device-client";
+
+describe("device client: file-backed outbox", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "outbox-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("keeps unacknowledged messages across a restart, with their payload and id", () => {
+    const file = join(dir, "outbox.json");
+    const first = new Outbox(10, "msgId", file);
+    void first.add("t/a", { msgId: "one", v: 1 }).acked;
+    void first.add("t/b", { msgId: "two", v: 2 }).acked;
+    first.ack("one");
+    const second = new Outbox(10, "msgId", file);
+    assert.deepEqual(
+      second.pending().map((m) => [m.id, m.topic, JSON.parse(m.payload.toString()) as unknown]),
+      [["two", "t/b", { msgId: "two", v: 2 }]],
+    );
+    second.ack("two");
+    assert.equal(new Outbox(10, "msgId", file).size, 0);
+  });
+
+  it("names the file when it is not an outbox", () => {
+    const file = join(dir, "outbox.json");
+    writeFileSync(file, "{not json");
+    assert.throws(() => new Outbox(10, "msgId", file), /outbox file .*outbox\.json: expected JSON/);
+  });
+
+  it("loses no unacknowledged message and resends no acknowledged one when killed mid-send", async function () {
+    this.timeout(60_000);
+    const file = join(dir, "outbox.json");
+    const child = spawn(
+      process.execPath,
+      [
+        require.resolve("ts-node/dist/bin"),
+        "--transpile-only",
+        join(__dirname, "outboxChild.ts"),
+        file,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const added = new Set<string>();
+    const acked = new Set<string>();
+    let buffered = "";
+    await new Promise<void>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("exit", () => resolve());
+      child.stdout.on("data", (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split("\n");
+        buffered = lines.pop() ?? "";
+        for (const line of lines) {
+          const [what, id] = line.split(" ");
+          (what === "acked" ? acked : added).add(id);
+        }
+        // Killed without warning, in the middle of its add/ack loop.
+        if (added.size >= 300 && !child.killed) child.kill("SIGKILL");
+      });
+    });
+    assert.ok(added.size >= 300, `the child added ${added.size} messages before it died`);
+    const restarted = new Outbox(100_000, "msgId", file);
+    const pending = restarted.pending().map((m) => m.id);
+    assert.equal(new Set(pending).size, pending.length, "no message twice");
+    for (const id of acked) assert.ok(!pending.includes(id), `acknowledged ${id} would be resent`);
+    for (const id of added) {
+      if (!acked.has(id)) assert.ok(pending.includes(id), `unacknowledged ${id} was lost`);
+    }
+    // At most the one message the child was adding or acknowledging when it died is unreported.
+    const unreported = pending.filter((id) => !added.has(id));
+    assert.ok(unreported.length <= 1, `unreported: ${unreported.join(", ")}`);
+    // Only the outbox and, at most, the temporary file being written when it died remain.
+    assert.ok(existsSync(file));
+    assert.ok(readdirSync(dir).every((f) => f === "outbox.json" || f.endsWith(".tmp")));
+  });
+});

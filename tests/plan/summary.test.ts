@@ -1,0 +1,109 @@
+import { strict as assert } from "assert";
+import { PlannedResource } from "../../plan/engine";
+import { progressOn } from "../../plan/progress";
+import { StackReport } from "../../plan/run";
+import { renderSummary } from "../../plan/summary";
+import { arcRtoBudget, rtoBudget } from "../../infra/health/budget";
+
+const STACK_URN = "urn:pulumi:dev::demo::pulumi:pulumi:Stack::demo-dev";
+
+function resource(name: string, type: string, parent: string, custom = true): PlannedResource {
+  return {
+    urn: `urn:pulumi:dev::demo::${type}::${name}`,
+    type,
+    name,
+    account: "111111111111",
+    region: "eu-west-1",
+    parent,
+    inputs: {},
+    state: {},
+    revealedInputs: {},
+    revealedState: {},
+    custom,
+    provider: null,
+  };
+}
+
+function report(): StackReport {
+  const component = resource("store", "demo:data:Store", STACK_URN, false);
+  const bucket = resource("open-bucket", "aws:s3/bucket:Bucket", component.urn);
+  const logs = resource("logs", "aws:s3/bucket:Bucket", component.urn);
+  const inputs = {
+    ttlSeconds: 60,
+    alarmPeriodSeconds: 60,
+    alarmEvaluationPeriods: 1,
+    aggregatorIntervalSeconds: 10,
+    probeTimeoutSeconds: 5,
+    deviceReconnectSeconds: 30,
+    rtoTargetSeconds: 200,
+  };
+  return {
+    stack: "dev",
+    project: "demo",
+    resources: [component, bucket, logs],
+    outputs: { rto: rtoBudget(inputs), rtoFastPath: arcRtoBudget(inputs) },
+    violations: [
+      {
+        policyPack: "iot-dr",
+        policy: "s3-bucket-replicated",
+        enforcementLevel: "mandatory",
+        urn: bucket.urn,
+        message: "not replicated: add an aws.s3.BucketReplicationConfig",
+      },
+      {
+        policyPack: "iot-dr",
+        policy: "s3-bucket-replicated",
+        enforcementLevel: "mandatory",
+        urn: logs.urn,
+        message: "not replicated",
+        exemption: "audit logs of one region",
+      },
+    ],
+  };
+}
+
+describe("plan summary", () => {
+  const text = renderSummary([report()]);
+
+  it("gives the verdict first: a mandatory violation fails the stack", () => {
+    assert.match(text, /^Stack dev: FAIL \(1 mandatory\); 0 advisory, 1 exempted; 3 resources/);
+    assert.match(text, /^Verdict: FAIL, mandatory violations in dev \(exit 1\)$/m);
+  });
+
+  it("counts resources by their component", () => {
+    assert.match(text, /by component: Store 2\n/);
+  });
+
+  it("names the resource, the rule and the fix; an exempted one with its reason", () => {
+    assert.match(
+      text,
+      /MANDATORY {2}s3-bucket-replicated on open-bucket: not replicated: add an aws\.s3\.BucketReplicationConfig/,
+    );
+    assert.match(text, /exempted {3}s3-bucket-replicated on logs: audit logs of one region/);
+  });
+
+  it("prints the RTO budget as a table of term, seconds and config key against the target", () => {
+    // 2 x 10 + 5 + 60 + 30 + 60 + 30 = 205 against 200.
+    assert.match(text, /RTO budget, worst case: 205 s, OVER the 200 s target/);
+    assert.match(text, /alarm detection +60 +- +health\.alarmPeriodSeconds x/);
+    assert.match(text, /total +205 +145 +target 200/);
+  });
+
+  it("prints progress lines with elapsed time on a terminal only", () => {
+    let clock = 0;
+    const written: string[] = [];
+    const tty = { isTTY: true, write: (t: string) => written.push(t) };
+    const progress = progressOn(tty, true, () => clock);
+    progress.stage("dev: program under the mocks");
+    clock = 1500;
+    progress.stage("cross-stack checks");
+    assert.deepEqual(written, [
+      "[  0.0 s] dev: program under the mocks\n",
+      "[  1.5 s] cross-stack checks\n",
+    ]);
+    const pipe = { isTTY: false, write: (t: string) => written.push(t) };
+    progressOn(pipe, true).stage("x");
+    progressOn(tty, false).stage("x");
+    assert.equal(written.length, 2);
+  });
+});
