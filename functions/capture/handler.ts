@@ -1,6 +1,7 @@
 import { realClock } from "../shared/clock";
 import { requireEnv } from "../shared/env";
 import { createLogger } from "../shared/logger";
+import { dynamoEchoLedger } from "../shared/echoLedger";
 import { dynamoRegistryTable } from "../shared/registryTable";
 import { captureEvent, type CaptureResult } from "./capture";
 import { sdkCaptureIot } from "./iot";
@@ -12,6 +13,7 @@ const deps = {
   region: requireEnv("AWS_REGION"),
   reconcilerRoleArn: requireEnv("RECONCILER_ROLE_ARN"),
   clock: realClock,
+  ledger: dynamoEchoLedger(requireEnv("REGISTRY_TABLE")),
 };
 
 /** Entry for IoT rule payloads and CloudTrail-via-EventBridge events alike. */

@@ -95,6 +95,8 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
       "iot:ListCertificates",
       "iot:ListAttachedPolicies",
       "iot:RegisterCertificateWithoutCA",
+      // The API region's reconciler issues a CSR device's certificate (functions/reconciler/issueCsr.ts).
+      "iot:CreateCertificateFromCsr",
     ),
   ],
 };

@@ -8,6 +8,7 @@ import {
   AddThingToThingGroupCommand,
   AttachPolicyCommand,
   AttachThingPrincipalCommand,
+  CreateCertificateFromCsrCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   CreateThingCommand,
@@ -55,6 +56,7 @@ import {
 import type { Identity } from "../shared/entities";
 import type { Actual, PolicyVersionActual, ShadowActual } from "./actual";
 import type { IotCall } from "./calls";
+import type { Issued } from "./issueCsr";
 import { certArn, targetArn, type Place } from "./converge";
 
 /** Kinds the sweep lists in the local registry. */
@@ -63,6 +65,8 @@ export type ListedKind = "thing" | "thingType" | "thingGroup" | "policy" | "cert
 export interface ReconcilerIotPort {
   read(id: Identity, place: Place, deleting: boolean): Promise<Actual | null>;
   send(call: IotCall): Promise<void>;
+  /** CreateCertificateFromCsr: the issued certificate's id and PEM. */
+  issueFromCsr(csrPem: string, active: boolean): Promise<Issued>;
   listNames(kind: ListedKind, cursor?: string): Promise<{ names: string[]; cursor?: string }>;
 }
 
@@ -311,6 +315,16 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
         case "DeleteThingShadow":
           return void (await data.send(new DeleteThingShadowCommand(c.input)));
       }
+    },
+
+    async issueFromCsr(certificateSigningRequest, setAsActive) {
+      const out = await iot.send(
+        new CreateCertificateFromCsrCommand({ certificateSigningRequest, setAsActive }),
+      );
+      if (!out.certificateId || !out.certificatePem) {
+        throw new Error("CreateCertificateFromCsr returned no certificateId or certificatePem");
+      }
+      return { certificateId: out.certificateId, certificatePem: out.certificatePem };
     },
 
     async listNames(kind, cursor) {

@@ -6,9 +6,11 @@
  * read + diff; an item that cannot converge goes to the DLQ with its key.
  */
 import type { Clock } from "../shared/clock";
-import { identityOf, type Identity } from "../shared/entities";
+import { isLedgerKey, type EchoLedger } from "../shared/echoLedger";
+import { identityOf, type CsrCertificateDesired, type Identity } from "../shared/entities";
 import type { RegistryItem } from "../shared/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
+import { parseRegistryItem, writerOf } from "../shared/registrySchema";
 import { isReservedIdentity } from "../shared/reserved";
 import {
   blindCreate,
@@ -19,6 +21,7 @@ import {
   type Place,
 } from "./converge";
 import type { DlqPort } from "./dlq";
+import { namesPlaceholder, replacePlaceholder } from "./issueCsr";
 import { errorName, type ReconcilerIotPort } from "./iot";
 import type { Pacer } from "./pacer";
 
@@ -37,6 +40,8 @@ export interface ReconcileDeps {
    * own stream record comes. The sweep passes none, since finding drift is its purpose.
    */
   recent?: RecentlyConverged;
+  /** Where a converged item's state is recorded, so capture knows it as an echo. */
+  ledger?: EchoLedger;
 }
 
 /** A bounded map of key -> version converged, oldest forgotten first. */
@@ -80,6 +85,12 @@ const READ_APIS: Record<Identity["kind"], string[]> = {
   principalAttachment: ["ListThingPrincipals"],
   shadow: ["GetThingShadow"],
 };
+
+/** True when the item is a state captured from this region's IoT: the region holds it already. */
+export function isLocalState(item: RegistryItem, place: Place): boolean {
+  const writer = writerOf(item);
+  return (writer === "capture" || writer === "sweep") && item.sourceRegion === place.region;
+}
 
 /** Errors after which a fresh read and a new plan can succeed. */
 const RETRY_AFTER_READ = new Set([
@@ -132,21 +143,32 @@ export class Reconciler {
       else if (current) latest.set(pk, current);
     });
     items = [];
-    for (const item of latest.values()) {
+    for (const raw of latest.values()) {
+      // Echo ledger entries share the table; they are not registry items.
+      if (isLedgerKey(raw.pk)) continue;
       // One item no reader can parse must not hold back the batch (nor, through retries, the
-      // stream): it goes to the DLQ with the parser's reason, the others converge.
-      try {
-        // The other region's platform objects (its health probe) are never applied here, and
-        // this region's own are never deleted on their account.
-        if (isReservedIdentity(identityOf(item.pk))) report.converged += 1;
-        else items.push(item);
-      } catch (error) {
-        await this.deps.dlq.send({
-          key: item.pk,
-          version: item.version,
-          reason: (error as Error).message,
-        });
-        report.deadLettered.push(item.pk);
+      // stream): it goes to the DLQ with the schema's reason, the others converge.
+      const parsed = parseRegistryItem(raw);
+      if (!parsed.ok) {
+        this.deps.log?.("dead-lettering", { key: raw.pk, reason: parsed.reason });
+        await this.deps.dlq.send({ key: raw.pk, version: raw.version, reason: parsed.reason });
+        report.deadLettered.push(raw.pk);
+        continue;
+      }
+      const item = parsed.item;
+      const id = identityOf(item.pk);
+      // The other region's platform objects (its health probe) are never applied here, and this
+      // region's own are never deleted on their account. A state captured from this region's IoT
+      // is there already (docs/convergence.md, ownership). A placeholder of a certificate not
+      // issued yet has nothing to apply, except for its issuer.
+      if (
+        isReservedIdentity(id) ||
+        isLocalState(item, this.deps.place) ||
+        (namesPlaceholder(id) && !this.issues(item))
+      ) {
+        report.converged += 1;
+      } else {
+        items.push(item);
       }
     }
     const record = async (item: RegistryItem) => {
@@ -198,6 +220,16 @@ export class Reconciler {
     return report;
   }
 
+  /** True for a live CSR placeholder this region's reconciler must issue. */
+  private issues(item: RegistryItem): boolean {
+    return (
+      item.kind === "certificate" &&
+      !item.deleted &&
+      item.sourceRegion === this.deps.place.region &&
+      (item.desired as { certificateId?: unknown }).certificateId === null
+    );
+  }
+
   /** Runs `work` over `items` with at most maxConcurrency in flight, in queue order. */
   private async pool<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
     let next = 0;
@@ -232,7 +264,10 @@ export class Reconciler {
 
   private async converge(item: RegistryItem, blind: boolean, depth: number): Promise<ItemOutcome> {
     const outcome = await this.attempts(item, blind, depth);
-    if (outcome === "converged") this.deps.recent?.add(item);
+    if (outcome === "converged") {
+      this.deps.recent?.add(item);
+      await this.deps.ledger?.record(this.deps.place.region, item, this.deps.clock.now());
+    }
     return outcome;
   }
 
@@ -242,6 +277,17 @@ export class Reconciler {
     let reason = "";
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       try {
+        if (this.issues(item)) {
+          await this.deps.pacer.take("CreateCertificateFromCsr");
+          this.calls += 1;
+          const desired = item.desired as unknown as CsrCertificateDesired;
+          const issued = await this.deps.iot.issueFromCsr(
+            desired.csrPem,
+            desired.status === "ACTIVE",
+          );
+          await replacePlaceholder(item, issued, this.deps.table, place, clock.now());
+          return "converged";
+        }
         const create = blind && attempt === 1 ? blindCreate(item, place) : undefined;
         if (create) {
           try {

@@ -13,8 +13,9 @@ const item = (pk: string, desired: Record<string, unknown> | null): RegistryItem
   pk,
   kind: pk.split("#")[0] as RegistryItem["kind"],
   version: 1,
-  updatedAt: "",
-  updatedBy: "test",
+  updatedAt: "2026-11-26T04:00:00.000Z",
+  updatedBy: "capture:eu-west-1",
+  sourceRegion: "eu-west-1",
   deleted: desired === null,
   desired,
 });
