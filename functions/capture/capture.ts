@@ -61,7 +61,7 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
   if (isCloudTrailEvent(event)) {
     if (isEcho(event, deps.reconcilerRoleArn)) return [{ outcome: "echo" }];
     changes = changesOfCloudTrail(event);
-    account = event.account ?? event.detail.recipientAccountId ?? account;
+    account = account ?? event.account ?? event.detail.recipientAccountId;
   } else if (isRulePayload(event)) {
     changes = changesOfRulePayload(event);
   } else {
