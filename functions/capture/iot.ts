@@ -67,8 +67,10 @@ export function replicatedStatus(status: string | undefined): CertificateStatus 
 }
 
 export function sdkCaptureIot(
-  iot = new IoTClient({ retryMode: "adaptive" }),
-  data = new IoTDataPlaneClient({ retryMode: "adaptive" }),
+  // Adaptive retry: client-side rate limiting that slows down on ThrottlingException; capture
+  // shares IoT's read quotas with the reconciler and the operators, so throttling is expected.
+  iot = new IoTClient({ retryMode: "adaptive", maxAttempts: 8 }),
+  data = new IoTDataPlaneClient({ retryMode: "adaptive", maxAttempts: 8 }),
 ): CaptureIotPort {
   const port: CaptureIotPort = {
     async state(id, arn) {

@@ -20,6 +20,7 @@ import {
   planConvergence,
   type Place,
 } from "./converge";
+import { backoffDelay, DEPENDENCY_BACKOFF, type Backoff } from "./backoff";
 import type { DlqPort } from "./dlq";
 import { namesPlaceholder, replacePlaceholder } from "./issueCsr";
 import { errorName, type ReconcilerIotPort } from "./iot";
@@ -42,6 +43,10 @@ export interface ReconcileDeps {
   recent?: RecentlyConverged;
   /** Where a converged item's state is recorded, so capture knows it as an echo. */
   ledger?: EchoLedger;
+  /** Waits for dependencies and propagation (default {@link DEPENDENCY_BACKOFF}). */
+  backoff?: Backoff;
+  /** Jitter source (default Math.random). */
+  random?: () => number;
 }
 
 /** A bounded map of key -> version converged, oldest forgotten first. */
@@ -70,8 +75,13 @@ export interface ReconcileReport {
   calls: number;
 }
 
-const MAX_ATTEMPTS = 4;
-const MAX_DEPENDENCY_DEPTH = 3;
+/**
+ * How many dependencies deep an item converges what it needs: a thing group hierarchy is at most 7
+ * deep ("Maximum depth of a thing group hierarchy", AWS IoT Device Management quotas,
+ * https://docs.aws.amazon.com/general/latest/gr/iot_device_management.html#thing-limits), and a
+ * membership or policy attachment of its deepest group needs all of its ancestors.
+ */
+export const MAX_DEPENDENCY_DEPTH = 7;
 
 /** IoT read APIs behind each kind's `read`, for pacing. */
 const READ_APIS: Record<Identity["kind"], string[]> = {
@@ -275,7 +285,8 @@ export class Reconciler {
     const { place, clock } = this.deps;
     const id = identityOf(item.pk);
     let reason = "";
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const policy = this.deps.backoff ?? DEPENDENCY_BACKOFF;
+    for (let attempt = 1; attempt <= policy.attempts; attempt++) {
       try {
         if (this.issues(item)) {
           await this.deps.pacer.take("CreateCertificateFromCsr");
@@ -305,16 +316,27 @@ export class Reconciler {
         reason = `${errorName(error) || "Error"}: ${(error as Error).message}`;
         if (error instanceof ConvergenceError) break;
         const name = errorName(error);
-        if (name === "ResourceNotFoundException" && !item.deleted && depth < MAX_DEPENDENCY_DEPTH) {
+        // IoT answers a missing thing, certificate, policy or group with ResourceNotFound, and a
+        // child group whose parent is missing with InvalidRequest (CreateThingGroup's errors).
+        const dependencyMissing =
+          !item.deleted &&
+          (name === "ResourceNotFoundException" ||
+            (name === "InvalidRequestException" && item.kind === "thingGroup"));
+        // DeleteThing refuses a thing with principals until a detach has propagated, "several
+        // seconds" after it (DetachThingPrincipal, AWS IoT API Reference); deletes of one batch
+        // also run concurrently, so what a plan touches may be gone: read again, plan the rest.
+        const deleteInFlight =
+          item.deleted &&
+          (name === "ResourceNotFoundException" || name === "InvalidRequestException");
+        if (dependencyMissing && depth < MAX_DEPENDENCY_DEPTH) {
+          // Converged from the table now; one still missing there is waited for below.
           await this.convergeDependencies(item, depth);
-          continue;
+        } else if (!deleteInFlight && !RETRY_AFTER_READ.has(name)) {
+          break;
         }
-        // Deleting, and something the plan touches went away meanwhile (deletes of one batch run
-        // concurrently; DeleteThing also ends the thing's memberships): read again, plan the rest.
-        if (name === "ResourceNotFoundException" && item.deleted) continue;
-        if (!RETRY_AFTER_READ.has(name)) break;
-        // IoT is eventually consistent after detaches and under contention: back off, re-read.
-        await clock.sleep(100 * 2 ** attempt);
+        if (attempt < policy.attempts) {
+          await clock.sleep(backoffDelay(attempt, policy, this.deps.random));
+        }
       }
     }
     this.deps.log?.("dead-lettering", { key: item.pk, reason });
@@ -322,11 +344,14 @@ export class Reconciler {
     return "dead-lettered";
   }
 
-  /** Converges, from the table, the live dependencies of an item that IoT reported missing. */
+  /**
+   * Converges, from the table, the live dependencies of an item that IoT reported missing. One not
+   * in the table yet (still replicating) is waited for by the caller's back-off.
+   */
   private async convergeDependencies(item: RegistryItem, depth: number): Promise<void> {
     for (const key of dependenciesOf(item)) {
       const dep = await this.deps.table.get(key);
-      if (dep && !dep.deleted) await this.once(dep, true, depth + 1);
+      if (dep && !dep.deleted && parseRegistryItem(dep).ok) await this.once(dep, true, depth + 1);
     }
   }
 }

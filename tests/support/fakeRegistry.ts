@@ -98,6 +98,15 @@ export class FakeIot implements ReconcilerIotPort {
   calls: IotCall[] = [];
   /** IoT's ids of the current incarnations (`thing:<name>`, `group:<name>`): new on every create. */
   ids = new Map<string, string>();
+  /**
+   * How long a DetachThingPrincipal takes to reach DeleteThing: "This call is asynchronous. It
+   * might take several seconds for the detachment to propagate." (DetachThingPrincipal, AWS IoT
+   * API Reference). 0 by default; tests that set it also set `clock`.
+   */
+  detachLagMs = 0;
+  clock?: Clock;
+  /** `thing` -> time its last detach has propagated. */
+  private detachedUntil = new Map<string, number>();
   private tick = 0;
 
   private idOf(key: string): string {
@@ -266,6 +275,9 @@ export class FakeIot implements ReconcilerIotPort {
         const t = this.things.get(c.input.thingName!);
         if (t && t.principals.size > 0)
           fail("InvalidRequestException", "thing has principals attached");
+        const propagated = this.detachedUntil.get(c.input.thingName!) ?? 0;
+        if (t && this.clock && this.clock.now() < propagated)
+          fail("InvalidRequestException", "Cannot delete thing which has attached principals");
         this.things.delete(c.input.thingName!);
         this.ids.delete(`thing:${c.input.thingName}`);
         for (const m of [...this.memberships])
@@ -420,6 +432,8 @@ export class FakeIot implements ReconcilerIotPort {
       }
       case "DetachThingPrincipal":
         this.things.get(c.input.thingName!)?.principals.delete(c.input.principal!);
+        if (this.clock && this.detachLagMs > 0)
+          this.detachedUntil.set(c.input.thingName!, this.clock.now() + this.detachLagMs);
         return;
       case "UpdateThingShadow": {
         const key = `${c.input.thingName}|${c.input.shadowName ?? ""}`;
