@@ -160,8 +160,6 @@ async function write(
 ): Promise<Outcome> {
   const now = deps.clock.now();
   const current = await deps.table.get(key);
-  // IoT does not hold it and the table never knew it: nothing happened that matters.
-  if (!state && !current) return "unchanged";
   // A late event of a change made here before the other region's newer change: the state read
   // now is older than the item unless a later local change comes, whose own event will tell.
   if (
