@@ -77,6 +77,7 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
       POLICY,
       "iot:GetPolicy",
       "iot:ListPolicyVersions",
+      "iot:GetPolicyVersion",
       "iot:ListTargetsForPolicy",
       "iot:CreatePolicy",
       "iot:CreatePolicyVersion",

@@ -28,6 +28,7 @@ import {
   DetachPolicyCommand,
   DetachThingPrincipalCommand,
   GetPolicyCommand,
+  GetPolicyVersionCommand,
   IoTClient,
   ListAttachedPoliciesCommand,
   ListCertificatesCommand,
@@ -196,14 +197,27 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
             const listed = await iot.send(
               new ListPolicyVersionsCommand({ policyName: id.policyName }),
             );
-            const versions: PolicyVersionActual[] = (listed.policyVersions ?? []).map((v) => ({
-              versionId: v.versionId!,
-              isDefault: v.isDefaultVersion ?? false,
-              createDate: v.createDate?.getTime() ?? 0,
-              ...(v.versionId === policy.defaultVersionId
-                ? { document: policy.policyDocument }
-                : {}),
-            }));
+            // Every version's document: the item names all of them (docs/convergence.md).
+            const versions: PolicyVersionActual[] = [];
+            for (const v of listed.policyVersions ?? []) {
+              const document =
+                v.versionId === policy.defaultVersionId
+                  ? policy.policyDocument
+                  : (
+                      await iot.send(
+                        new GetPolicyVersionCommand({
+                          policyName: id.policyName,
+                          policyVersionId: v.versionId,
+                        }),
+                      )
+                    ).policyDocument;
+              versions.push({
+                versionId: v.versionId!,
+                isDefault: v.isDefaultVersion ?? false,
+                createDate: v.createDate?.getTime() ?? 0,
+                ...(document !== undefined ? { document } : {}),
+              });
+            }
             const targets = deleting
               ? await all(async (marker) => {
                   const page = await iot.send(

@@ -90,7 +90,7 @@ const READ_APIS: Record<Identity["kind"], string[]> = {
   thingGroup: ["DescribeThingGroup"],
   membership: ["ListThingGroupsForThing"],
   certificate: ["DescribeCertificate"],
-  policy: ["GetPolicy", "ListPolicyVersions"],
+  policy: ["GetPolicy", "ListPolicyVersions", "GetPolicyVersion"],
   policyAttachment: ["ListAttachedPolicies"],
   principalAttachment: ["ListThingPrincipals"],
   shadow: ["GetThingShadow"],

@@ -171,6 +171,7 @@ export function reconcilerStatements(
         "iot:SetDefaultPolicyVersion",
         "iot:GetPolicy",
         "iot:ListPolicyVersions",
+        "iot:GetPolicyVersion",
         "iot:ListTargetsForPolicy",
       ],
       resources: [iot.policy],

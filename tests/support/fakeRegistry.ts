@@ -185,7 +185,7 @@ export class FakeIot implements ReconcilerIotPort {
               versionId: v.id,
               isDefault: v.isDefault,
               createDate: v.createDate,
-              ...(v.isDefault ? { document: v.document } : {}),
+              document: v.document,
             })),
             targets: deleting ? [...(this.attachments.get(id.policyName) ?? [])] : [],
           };
