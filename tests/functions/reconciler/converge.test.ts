@@ -253,7 +253,10 @@ describe("policy versions (issue 15: non-default versions were never read nor ap
     const versions = () =>
       iot.policies
         .get("fleet")!
-        .versions.map((v) => [JSON.parse(v.document).Statement[0].Resource, v.isDefault])
+        .versions.map((v) => [
+          (JSON.parse(v.document) as { Statement: { Resource: string }[] }).Statement[0].Resource,
+          v.isDefault,
+        ])
         .sort();
     assert.deepEqual(versions(), [
       ["a", false],
