@@ -4,7 +4,7 @@
  * service's (HTTP 400, client fault). State is one byte of flags per device, so memory does not
  * depend on what the simulation keeps, only on N (and lives outside the JS heap).
  */
-import type { CaptureIotPort } from "../functions/capture/iot";
+import { stateOfReads, type CaptureIotPort } from "../functions/capture/iot";
 import type { Actual } from "../functions/reconciler/actual";
 import type { IotCall } from "../functions/reconciler/calls";
 import type { ReconcilerIotPort } from "../functions/reconciler/iot";
@@ -161,6 +161,10 @@ export class BenchIot implements ReconcilerIotPort {
     }
   }
 
+  issueFromCsr(): Promise<never> {
+    return Promise.reject(new Error("bench IoT: no CSR onboarding in the benchmark"));
+  }
+
   listNames(): Promise<{ names: string[] }> {
     return Promise.resolve({ names: [] });
   }
@@ -173,7 +177,7 @@ export class BenchIot implements ReconcilerIotPort {
 
   /** Capture's lookups, through the SDK-style adaptive retry of capture's client. */
   lookups(retry: AdaptiveRetry): CaptureIotPort {
-    return {
+    const reads: Omit<CaptureIotPort, "state"> = {
       thing: (name) =>
         retry.call(async () => {
           await this.api("DescribeThing");
@@ -205,6 +209,7 @@ export class BenchIot implements ReconcilerIotPort {
           return !!(this.flags[indexOfThing(thingName)] & PRINCIPAL_ATTACHMENT);
         }),
     };
+    return { ...reads, state: (id, arn) => stateOfReads(reads, id, arn) };
   }
 
   /** The reconciler's port, every call through the SDK-style adaptive retry. */
@@ -213,6 +218,7 @@ export class BenchIot implements ReconcilerIotPort {
       read: (id) => retry.call(() => this.read(id)),
       send: (c) => retry.call(() => this.send(c)),
       listNames: () => this.listNames(),
+      issueFromCsr: () => this.issueFromCsr(),
     };
   }
 }

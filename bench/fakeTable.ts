@@ -22,7 +22,6 @@ const SLOTS = ["thing", "certificate", "policyAttachment", "principalAttachment"
 
 export class BenchTable implements RegistryTablePort {
   private versions: Float64Array;
-  private sourceVersions: Int32Array;
   private policy: RegistryItem | undefined;
   writes = 0;
   corrupt = 0;
@@ -33,7 +32,6 @@ export class BenchTable implements RegistryTablePort {
     private readonly clock: Clock,
   ) {
     this.versions = new Float64Array(n * SLOTS.length);
-    this.sourceVersions = new Int32Array(n);
   }
 
   private slotOf(pk: string): { n: number; slot: number } | undefined {
@@ -59,7 +57,7 @@ export class BenchTable implements RegistryTablePort {
       updatedBy: "capture:eu-west-1",
       deleted: false,
       desired: { ...desired },
-      ...(slot === 0 ? { sourceRegion: "eu-west-1", sourceVersion: this.sourceVersions[n] } : {}),
+      sourceRegion: "eu-west-1",
     };
   }
 
@@ -83,7 +81,6 @@ export class BenchTable implements RegistryTablePort {
       if (this.versions[i] !== 0 && !(this.versions[i] < item.version)) return false;
       if (!sameContent(item, this.build(item.pk, at.n, at.slot))) this.corrupt += 1;
       this.versions[i] = item.version;
-      if (at.slot === 0) this.sourceVersions[at.n] = item.sourceVersion ?? 0;
     }
     this.writes += 1;
     this.onWrite(item);

@@ -7,14 +7,22 @@ const IOT = "arn:{partition}:iot:{region}:{account}";
 export const CAPTURE_ACCESS: AccessDeclaration = {
   runsAs: { lambda: "capture" },
   calls: [
-    { action: "dynamodb:GetItem", resource: TABLE, why: "the stored version, to write only newer" },
+    {
+      action: "dynamodb:GetItem",
+      resource: TABLE,
+      why: "the stored item and this region's echo ledger entry",
+    },
     { action: "dynamodb:PutItem", resource: TABLE, why: "conditional put of the desired state" },
-    // Events say what changed, not to what: the current state is read from local IoT.
+    // Events say what may have changed: the current state is read from local IoT (state-based).
     { action: "iot:DescribeThing", resource: `${IOT}:thing/<thingName>` },
+    { action: "iot:DescribeThingType", resource: `${IOT}:thingtype/<thingTypeName>` },
+    { action: "iot:ListThingGroupsForThing", resource: `${IOT}:thing/<thingName>` },
+    { action: "iot:ListPolicyVersions", resource: `${IOT}:policy/<policyName>` },
+    { action: "iot:GetPolicyVersion", resource: `${IOT}:policy/<policyName>` },
     { action: "iot:DescribeThingGroup", resource: `${IOT}:thinggroup/<thingGroupName>` },
     { action: "iot:DescribeCertificate", resource: `${IOT}:cert/<certificateId>` },
     { action: "iot:GetPolicy", resource: `${IOT}:policy/<policyName>` },
-    // A tie of changes within one CloudTrail second is settled by IoT's current attachments.
+    // An attachment's state is whether IoT lists it now.
     { action: "iot:ListThingPrincipals", resource: `${IOT}:thing/<thingName>` },
     { action: "iot:ListAttachedPolicies", resource: "*", why: "no resource type in IAM" },
     {

@@ -1,18 +1,23 @@
 /**
- * Capture: each change becomes a registry item, written only when it is newer and different.
- * "Different" compares the entity's content only, so a reconciler's echo (the other region's state
- * applied here, seen again as an event) finds the same content and dies out.
+ * Capture, state-based (docs/convergence.md): an event only names an object that may have changed.
+ * Capture reads the object's current state from local IoT and writes it when it differs both from
+ * the table's item and from what this region's reconciler last applied (the echo ledger), with a
+ * version above the stored one. Order, duplicates, whole-second ties and lost events of the
+ * sources cannot reorder anything: the last read is IoT's current state.
  */
 import { formatArn, partitionOf } from "../../infra/arn";
 import type { Clock } from "../shared/clock";
-import { identityOf, keys } from "../shared/entities";
+import { digestOf, type EchoLedger } from "../shared/echoLedger";
+import { identityOf, keys, type Identity } from "../shared/entities";
 import {
+  nextItemVersion,
   sameContent,
   tombstoneExpiry,
   type EntityKind,
   type RegistryItem,
 } from "../shared/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
+import { registryItem } from "../shared/registrySchema";
 import { isReservedIdentity } from "../shared/reserved";
 import type { CaptureIotPort } from "./iot";
 import {
@@ -22,7 +27,6 @@ import {
   isEcho,
   isRulePayload,
   type Change,
-  type Lookup,
 } from "./normalize";
 
 export interface CaptureDeps {
@@ -31,11 +35,15 @@ export interface CaptureDeps {
   region: string;
   reconcilerRoleArn: string;
   clock: Clock;
+  /** This region's echo ledger; without one, only echoes equal to the item are recognised. */
+  ledger?: EchoLedger;
+  /** This account, for the ARNs of attachments (CloudTrail events carry it too). */
+  account?: string;
 }
 
 /**
  * `reserved`: a platform object of this region (see shared/reserved.ts); `unused`: a certificate
- * nothing replicated uses yet.
+ * nothing replicated uses yet; `echo`: a state this region's reconciler wrote.
  */
 export type Outcome = "written" | "unchanged" | "stale" | "echo" | "reserved" | "unused";
 
@@ -44,13 +52,16 @@ export interface CaptureResult {
   outcome: Outcome;
 }
 
+/** Conditional puts lost to a concurrent writer are retried with a fresh read this many times. */
+const WRITE_ATTEMPTS = 3;
+
 export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<CaptureResult[]> {
   let changes: Change[];
-  let account: string | undefined;
+  let account = deps.account;
   if (isCloudTrailEvent(event)) {
     if (isEcho(event, deps.reconcilerRoleArn)) return [{ outcome: "echo" }];
     changes = changesOfCloudTrail(event);
-    account = event.account ?? event.detail.recipientAccountId;
+    account = account ?? event.account ?? event.detail.recipientAccountId;
   } else if (isRulePayload(event)) {
     changes = changesOfRulePayload(event);
   } else {
@@ -58,6 +69,16 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
       `capture: expected an IoT rule payload with topic and receivedAt, or an "AWS API Call via CloudTrail" event, got ${JSON.stringify(event).slice(0, 200)}`,
     );
   }
+  const arn = (resource: string) => {
+    if (!account) throw new Error(`capture: the account is needed for the ARN of ${resource}`);
+    return formatArn({
+      partition: partitionOf(deps.region),
+      service: "iot",
+      region: deps.region,
+      account,
+      resource,
+    });
+  };
   const results: CaptureResult[] = [];
   for (const change of changes) {
     const id = identityOf(change.key);
@@ -71,184 +92,107 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
       results.push({ key: change.key, outcome: "unused" });
       continue;
     }
-    const readAt = deps.clock.now();
-    const desired = change.lookup ? await lookup(change.lookup, deps.iot) : change.desired;
-    if (desired) await ensureDependencies(change, deps);
-    const ordered =
-      account === undefined
-        ? change
-        : {
-            ...change,
-            // CloudTrail times are whole seconds, so two calls of one second tie. In this region,
-            // the time capture read the state orders them (a read sees every call before it);
-            // a state carried by the event itself dates from the call.
-            sourceVersion: change.sourceVersion ?? (change.lookup ? readAt : change.version),
-          };
-    const reread = account === undefined ? undefined : rereadOf(change, account, deps);
-    results.push({ key: change.key, outcome: await write(ordered, desired ?? null, deps, reread) });
+    // CloudTrail times are whole seconds: the call may have been up to 999 ms after eventTime.
+    const happenedBy = change.version + (account !== undefined ? 999 : 0);
+    const outcome = await capture(change.key, change.kind, id, deps, arn, happenedBy);
+    results.push({ key: change.key, outcome });
   }
   return results;
 }
 
-/** What IoT holds now for a change whose event carried the state (attachments, deletes, ...). */
-type Reread = () => Promise<{ desired: Record<string, unknown> | null; sourceVersion: number }>;
-
-function rereadOf(change: Change, account: string, deps: CaptureDeps): Reread | undefined {
-  const arn = (resource: string) =>
-    formatArn({
-      partition: partitionOf(deps.region),
-      service: "iot",
-      region: deps.region,
-      account,
-      resource,
-    });
-  const id = identityOf(change.key);
-  const current = async (): Promise<Record<string, unknown> | null> => {
-    switch (id.kind) {
-      case "policy":
-        return lookup({ type: "policy", policyName: id.policyName }, deps.iot);
-      case "certificate":
-        return lookup({ type: "certificate", certificateId: id.certificateId }, deps.iot);
-      case "policyAttachment":
-        return (await deps.iot.policyAttached(
-          id.policyName,
-          arn(`${id.target.type}/${id.target.id}`),
-        ))
-          ? { policyName: id.policyName, target: id.target }
-          : null;
-      case "principalAttachment":
-        return (await deps.iot.principalAttached(id.thingName, arn(`cert/${id.certificateId}`)))
-          ? { thingName: id.thingName, certificateId: id.certificateId }
-          : null;
-      default:
-        return null;
-    }
-  };
-  if (!["policy", "certificate", "policyAttachment", "principalAttachment"].includes(id.kind)) {
-    return undefined;
+/** Reads the object's state from IoT and records it (dependencies first for attachments). */
+async function capture(
+  key: string,
+  kind: EntityKind,
+  id: Identity,
+  deps: CaptureDeps,
+  arn: (resource: string) => string,
+  happenedBy: number,
+): Promise<Outcome> {
+  for (let attempt = 1; ; attempt++) {
+    const state = await deps.iot.state(id, arn);
+    if (state) await ensureDependencies(id, deps, arn);
+    const outcome = await write(key, kind, state, deps, happenedBy);
+    if (outcome !== "stale" || attempt >= WRITE_ATTEMPTS) return outcome;
   }
-  return async () => {
-    const sourceVersion = deps.clock.now();
-    return { desired: await current(), sourceVersion };
-  };
 }
 
 /**
  * CloudTrail events arrive late and in any order: an attachment can be seen before the certificate
- * it names. The attachment happened, so its certificate, thing or policy existed here then: when
- * the table does not know it yet, capture it from local IoT first. The table then never holds a
- * live attachment without its entities, and the other region's reconciler can always create them.
+ * it names. The attachment exists, so its certificate, thing or policy exist here: when the table
+ * does not know them yet, capture them from local IoT first. The table then never holds a live
+ * attachment without its entities, and the other region's reconciler can always create them.
  */
-async function ensureDependencies(change: Change, deps: CaptureDeps): Promise<void> {
-  const lookups: { key: string; kind: EntityKind; lookup: Lookup }[] = [];
-  const id = identityOf(change.key);
+async function ensureDependencies(
+  id: Identity,
+  deps: CaptureDeps,
+  arn: (resource: string) => string,
+): Promise<void> {
+  const needed: { key: string; kind: EntityKind }[] = [];
   if (id.kind === "policyAttachment") {
-    lookups.push({
-      key: keys.policy(id.policyName),
-      kind: "policy",
-      lookup: { type: "policy", policyName: id.policyName },
-    });
+    needed.push({ key: keys.policy(id.policyName), kind: "policy" });
     if (id.target.type === "cert") {
-      lookups.push({
-        key: keys.certificate(id.target.id),
-        kind: "certificate",
-        lookup: { type: "certificate", certificateId: id.target.id },
-      });
+      needed.push({ key: keys.certificate(id.target.id), kind: "certificate" });
+    } else {
+      needed.push({ key: keys.thingGroup(id.target.id), kind: "thingGroup" });
     }
   } else if (id.kind === "principalAttachment") {
-    lookups.push({
-      key: keys.thing(id.thingName),
-      kind: "thing",
-      lookup: { type: "thing", thingName: id.thingName },
-    });
-    lookups.push({
-      key: keys.certificate(id.certificateId),
-      kind: "certificate",
-      lookup: { type: "certificate", certificateId: id.certificateId },
-    });
+    needed.push({ key: keys.thing(id.thingName), kind: "thing" });
+    needed.push({ key: keys.certificate(id.certificateId), kind: "certificate" });
   } else if (id.kind === "membership") {
-    lookups.push({
-      key: keys.thing(id.thingName),
-      kind: "thing",
-      lookup: { type: "thing", thingName: id.thingName },
-    });
+    needed.push({ key: keys.thing(id.thingName), kind: "thing" });
+    needed.push({ key: keys.thingGroup(id.thingGroupName), kind: "thingGroup" });
   }
-  for (const dep of lookups) {
+  for (const dep of needed) {
     if (await deps.table.get(dep.key)) continue;
-    const desired = await lookup(dep.lookup, deps.iot);
+    const state = await deps.iot.state(identityOf(dep.key), arn);
     // Gone since: its own delete event will (or did) tell; nothing to write.
-    if (desired)
-      await write({ key: dep.key, kind: dep.kind, version: change.version }, desired, deps);
+    if (state) await write(dep.key, dep.kind, state, deps);
   }
-}
-
-async function lookup(which: Lookup, iot: CaptureIotPort): Promise<Record<string, unknown> | null> {
-  const found = await (() => {
-    switch (which.type) {
-      case "thing":
-        return iot.thing(which.thingName);
-      case "thingGroup":
-        return iot.thingGroup(which.thingGroupName);
-      case "certificate":
-        return iot.certificate(which.certificateId);
-      case "policy":
-        return iot.policy(which.policyName);
-      case "shadow":
-        return iot.shadow(which.thingName, which.shadowName);
-    }
-  })();
-  return found ? { ...found } : null;
 }
 
 async function write(
-  change: Change,
-  desired: Record<string, unknown> | null,
+  key: string,
+  kind: EntityKind,
+  state: { desired: Record<string, unknown>; incarnation?: string } | null,
   deps: CaptureDeps,
-  reread?: Reread,
+  happenedBy?: number,
 ): Promise<Outcome> {
   const now = deps.clock.now();
-  const current = await deps.table.get(change.key);
+  const current = await deps.table.get(key);
+  // A late event of a change made here before the other region's newer change: the state read
+  // now is older than the item unless a later local change comes, whose own event will tell.
+  if (
+    current &&
+    happenedBy !== undefined &&
+    current.sourceRegion !== deps.region &&
+    happenedBy < current.version
+  ) {
+    return "stale";
+  }
+  let desired = state ? state.desired : null;
   // Capture owns the fields it reads from IoT. Other fields of a live item were set by another
   // writer (the command & control API's links from a thing to its certificates, groups and
   // policy): they are kept, so an echo of the API's own change is "unchanged", not a rewrite.
   if (desired && current?.desired && !current.deleted) desired = { ...current.desired, ...desired };
+  const observed = { deleted: desired === null, desired };
+  if (current && sameContent(current, observed)) return "unchanged";
+  // A state this region's reconciler applied, which the table has moved past: an echo.
+  const applied = await deps.ledger?.applied(deps.region, key);
+  if (applied !== undefined && applied === digestOf(observed)) return "echo";
   const candidate: RegistryItem = {
-    pk: change.key,
-    kind: change.kind,
-    version: change.version,
+    pk: key,
+    kind,
+    version: nextItemVersion(now, current?.version),
     updatedAt: new Date(now).toISOString(),
     updatedBy: `capture:${deps.region}`,
+    sourceRegion: deps.region,
     deleted: desired === null,
     desired,
-    sourceRegion: deps.region,
-    sourceVersion: change.sourceVersion,
   };
+  // A tombstone is of the incarnation that was deleted; a live item of the one IoT holds now.
+  const incarnation = state ? state.incarnation : current?.incarnation;
+  if (incarnation) candidate.incarnation = incarnation;
   if (candidate.deleted) candidate.expiresAt = tombstoneExpiry(now);
-  if (current) {
-    if (sameContent(current, candidate)) return "unchanged";
-    const sameRegionCounter =
-      current.sourceRegion === deps.region &&
-      current.sourceVersion !== undefined &&
-      candidate.sourceVersion !== undefined;
-    // Same region, same time, different state: the event cannot say which came last, IoT can.
-    if (
-      reread &&
-      sameRegionCounter &&
-      candidate.version === current.version &&
-      candidate.sourceVersion! <= current.sourceVersion!
-    ) {
-      const now = await reread();
-      return write({ ...change, sourceVersion: now.sourceVersion }, now.desired, deps);
-    }
-    if (sameRegionCounter && candidate.sourceVersion! <= current.sourceVersion!) return "stale";
-    if (candidate.version <= current.version) {
-      // The region's own counter says newer although the clock has not moved: bump the version.
-      if (sameRegionCounter && candidate.sourceVersion! > current.sourceVersion!) {
-        candidate.version = current.version + 1;
-      } else {
-        return "stale";
-      }
-    }
-  }
-  return (await deps.table.putIfNewer(candidate)) ? "written" : "stale";
+  return (await deps.table.putIfNewer(registryItem(candidate))) ? "written" : "stale";
 }

@@ -6,13 +6,18 @@ import {
   DescribeCertificateCommand,
   DescribeThingCommand,
   DescribeThingGroupCommand,
+  DescribeThingTypeCommand,
   GetPolicyCommand,
+  GetPolicyVersionCommand,
   IoTClient,
   ListAttachedPoliciesCommand,
+  ListPolicyVersionsCommand,
+  ListThingGroupsForThingCommand,
   ListThingPrincipalsCommand,
 } from "@aws-sdk/client-iot";
 import { GetThingShadowCommand, IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import type {
+  Identity,
   CertificateDesired,
   CertificateStatus,
   PolicyDesired,
@@ -21,7 +26,18 @@ import type {
   ThingGroupDesired,
 } from "../shared/entities";
 
+/** An object's current state in local IoT: its region-neutral desired shape and incarnation id. */
+export interface CapturedState {
+  desired: Record<string, unknown>;
+  incarnation?: string;
+}
+
 export interface CaptureIotPort {
+  /**
+   * The current state of the object a key names, null when IoT does not hold it. `arn` builds
+   * this region's ARN of a resource (attachments are listed by ARN).
+   */
+  state(id: Identity, arn: (resource: string) => string): Promise<CapturedState | null>;
   thing(thingName: string): Promise<ThingDesired | null>;
   thingGroup(thingGroupName: string): Promise<ThingGroupDesired | null>;
   certificate(certificateId: string): Promise<CertificateDesired | null>;
@@ -51,10 +67,125 @@ export function replicatedStatus(status: string | undefined): CertificateStatus 
 }
 
 export function sdkCaptureIot(
-  iot = new IoTClient({ retryMode: "adaptive" }),
-  data = new IoTDataPlaneClient({ retryMode: "adaptive" }),
+  // Adaptive retry: client-side rate limiting that slows down on ThrottlingException; capture
+  // shares IoT's read quotas with the reconciler and the operators, so throttling is expected.
+  iot = new IoTClient({ retryMode: "adaptive", maxAttempts: 8 }),
+  data = new IoTDataPlaneClient({ retryMode: "adaptive", maxAttempts: 8 }),
 ): CaptureIotPort {
-  return {
+  const port: CaptureIotPort = {
+    async state(id, arn) {
+      switch (id.kind) {
+        case "thing":
+          return orNull(async () => {
+            const out = await iot.send(new DescribeThingCommand({ thingName: id.thingName }));
+            const desired: ThingDesired = {
+              thingName: id.thingName,
+              thingTypeName: out.thingTypeName ?? null,
+              attributes: out.attributes ?? {},
+            };
+            return { desired: { ...desired }, incarnation: out.thingId };
+          });
+        case "thingType":
+          return orNull(async () => {
+            const out = await iot.send(
+              new DescribeThingTypeCommand({ thingTypeName: id.thingTypeName }),
+            );
+            return {
+              desired: {
+                thingTypeName: id.thingTypeName,
+                description: out.thingTypeProperties?.thingTypeDescription ?? null,
+                searchableAttributes: out.thingTypeProperties?.searchableAttributes ?? [],
+                deprecated: out.thingTypeMetadata?.deprecated ?? false,
+              },
+              incarnation: out.thingTypeId,
+            };
+          });
+        case "thingGroup":
+          return orNull(async () => {
+            const out = await iot.send(
+              new DescribeThingGroupCommand({ thingGroupName: id.thingGroupName }),
+            );
+            const desired: ThingGroupDesired = {
+              thingGroupName: id.thingGroupName,
+              parentGroupName: out.thingGroupMetadata?.parentGroupName ?? null,
+              description: out.thingGroupProperties?.thingGroupDescription ?? null,
+              attributes: out.thingGroupProperties?.attributePayload?.attributes ?? {},
+            };
+            return { desired: { ...desired }, incarnation: out.thingGroupId };
+          });
+        case "membership": {
+          let nextToken: string | undefined;
+          do {
+            const out = await orNull(() =>
+              iot.send(new ListThingGroupsForThingCommand({ thingName: id.thingName, nextToken })),
+            );
+            if (!out) return null;
+            if (out.thingGroups?.some((g) => g.groupName === id.thingGroupName)) {
+              return { desired: { thingGroupName: id.thingGroupName, thingName: id.thingName } };
+            }
+            nextToken = out.nextToken;
+          } while (nextToken);
+          return null;
+        }
+        case "certificate": {
+          const found = await port.certificate(id.certificateId);
+          return found ? { desired: { ...found }, incarnation: id.certificateId } : null;
+        }
+        case "policy":
+          return orNull(async () => {
+            const policy = await iot.send(new GetPolicyCommand({ policyName: id.policyName }));
+            if (!policy.policyDocument) {
+              throw new Error(`GetPolicy(${id.policyName}) returned no document`);
+            }
+            const listed = await iot.send(
+              new ListPolicyVersionsCommand({ policyName: id.policyName }),
+            );
+            // Oldest first; the default's document is at hand, the others are read one by one.
+            const versions = [...(listed.policyVersions ?? [])].sort(
+              (a, b) => (a.createDate?.getTime() ?? 0) - (b.createDate?.getTime() ?? 0),
+            );
+            const documents: string[] = [];
+            for (const v of versions) {
+              if (v.versionId === policy.defaultVersionId) {
+                documents.push(policy.policyDocument);
+                continue;
+              }
+              const out = await iot.send(
+                new GetPolicyVersionCommand({
+                  policyName: id.policyName,
+                  policyVersionId: v.versionId,
+                }),
+              );
+              if (out.policyDocument) documents.push(out.policyDocument);
+            }
+            const desired: PolicyDesired = {
+              policyName: id.policyName,
+              document: policy.policyDocument,
+              versions: documents.length > 0 ? documents : [policy.policyDocument],
+            };
+            // The creation date changes only on a recreate (the generation id on every version).
+            return {
+              desired: { ...desired },
+              incarnation: String(policy.creationDate?.getTime() ?? ""),
+            };
+          });
+        case "policyAttachment":
+          return (await port.policyAttached(
+            id.policyName,
+            arn(`${id.target.type}/${id.target.id}`),
+          ))
+            ? { desired: { policyName: id.policyName, target: id.target } }
+            : null;
+        case "principalAttachment":
+          return (await port.principalAttached(id.thingName, arn(`cert/${id.certificateId}`)))
+            ? { desired: { thingName: id.thingName, certificateId: id.certificateId } }
+            : null;
+        case "shadow": {
+          const found = await port.shadow(id.thingName, id.shadowName);
+          return found ? { desired: { ...found } } : null;
+        }
+      }
+    },
     thing: (thingName) =>
       orNull(async () => {
         const out = await iot.send(new DescribeThingCommand({ thingName }));
@@ -80,10 +211,12 @@ export function sdkCaptureIot(
         const pem = out.certificateDescription?.certificatePem;
         if (!pem)
           throw new Error(`DescribeCertificate(${certificateId}) returned no certificatePem`);
+        const ca = out.certificateDescription?.caCertificateId;
         return {
           certificateId,
           certificatePem: pem,
           status: replicatedStatus(out.certificateDescription?.status),
+          ...(ca ? { caCertificateId: ca } : {}),
         };
       }),
     policy: (policyName) =>
@@ -131,4 +264,40 @@ export function sdkCaptureIot(
       return false;
     },
   };
+  return port;
+}
+
+/**
+ * `state` from a port's per-kind reads, for ports that have only those (the benchmark's): no
+ * incarnation ids, a policy's default version only, no thing types or memberships.
+ */
+export async function stateOfReads(
+  port: Omit<CaptureIotPort, "state">,
+  id: Identity,
+  arn: (resource: string) => string,
+): Promise<CapturedState | null> {
+  const some = (found: object | null) =>
+    found ? { desired: { ...(found as Record<string, unknown>) } } : null;
+  switch (id.kind) {
+    case "thing":
+      return some(await port.thing(id.thingName));
+    case "thingGroup":
+      return some(await port.thingGroup(id.thingGroupName));
+    case "certificate":
+      return some(await port.certificate(id.certificateId));
+    case "policy":
+      return some(await port.policy(id.policyName));
+    case "shadow":
+      return some(await port.shadow(id.thingName, id.shadowName));
+    case "policyAttachment":
+      return (await port.policyAttached(id.policyName, arn(`${id.target.type}/${id.target.id}`)))
+        ? { desired: { policyName: id.policyName, target: id.target } }
+        : null;
+    case "principalAttachment":
+      return (await port.principalAttached(id.thingName, arn(`cert/${id.certificateId}`)))
+        ? { desired: { thingName: id.thingName, certificateId: id.certificateId } }
+        : null;
+    default:
+      throw new Error(`stateOfReads: no read of a ${id.kind} in this port`);
+  }
 }

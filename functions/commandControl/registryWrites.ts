@@ -1,5 +1,6 @@
 import {
   keys,
+  type CsrCertificateDesired,
   type MembershipDesired,
   type PolicyAttachmentDesired,
   type PolicyDesired,
@@ -7,6 +8,7 @@ import {
   type ThingDesired as EntityThingDesired,
 } from "../shared/entities";
 import { RegistryItem, TOMBSTONE_TTL_SECONDS } from "../shared/registryItem";
+import { registryItem } from "../shared/registrySchema";
 import { OnboardRequest } from "./validate";
 
 /**
@@ -64,12 +66,14 @@ function item(
     version: ctx.version,
     updatedAt: ctx.now.toISOString(),
     updatedBy: ctx.writer,
+    // The API's items are desired state for both regions' IoT (docs/convergence.md).
+    sourceRegion: ctx.writer.slice(ctx.writer.indexOf(":") + 1),
     deleted: desired === null,
     desired,
   };
   if (desired === null)
     base.expiresAt = Math.floor(ctx.now.getTime() / 1000) + TOMBSTONE_TTL_SECONDS;
-  return base;
+  return registryItem(base);
 }
 
 /** The certificate's registry id: IoT's certificate id, or `csr-<sha256>` until IoT issues one. */
@@ -98,8 +102,15 @@ export function onboardWrites(request: OnboardRequest, ctx: WriteContext): Regis
           certificatePem: request.credential.certificatePem,
           status: "ACTIVE",
         }
-      : // The active region's reconciler issues it (CreateCertificateFromCsr) and capture records the PEM.
-        { certificateId: null, csrPem: request.credential.csrPem, status: "ACTIVE" };
+      : // The reconciler of this region issues it (CreateCertificateFromCsr) and replaces the items
+        // naming the placeholder id by the issued certificate's (shared/entities.ts).
+        ({
+          certificateId: null,
+          csrPem: request.credential.csrPem,
+          status: "ACTIVE",
+          thingName: request.name,
+          policyName: request.policy.name,
+        } satisfies CsrCertificateDesired);
   // Every key and desired shape is the registry's own (shared/entities.ts): the reconcilers parse
   // the keys and apply the shapes, whoever wrote them.
   const principalAttachment: PrincipalAttachmentDesired = {

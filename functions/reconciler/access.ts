@@ -77,6 +77,7 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
       POLICY,
       "iot:GetPolicy",
       "iot:ListPolicyVersions",
+      "iot:GetPolicyVersion",
       "iot:ListTargetsForPolicy",
       "iot:CreatePolicy",
       "iot:CreatePolicyVersion",
@@ -95,6 +96,8 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
       "iot:ListCertificates",
       "iot:ListAttachedPolicies",
       "iot:RegisterCertificateWithoutCA",
+      // The API region's reconciler issues a CSR device's certificate (functions/reconciler/issueCsr.ts).
+      "iot:CreateCertificateFromCsr",
     ),
   ],
 };

@@ -31,7 +31,7 @@ export interface PolicyVersionActual {
   versionId: string;
   isDefault: boolean;
   createDate: number;
-  /** Known for the default version; for others only when the port read it. */
+  /** Every version's document (GetPolicy for the default, GetPolicyVersion for the others). */
   document?: string;
 }
 

@@ -24,6 +24,7 @@ import type {
   Actual,
   CertificateActual,
   PolicyActual,
+  PolicyVersionActual,
   PresenceActual,
   ShadowActual,
   ThingActual,
@@ -309,39 +310,60 @@ function planCertificate(d: CertificateDesired, a: CertificateActual | null): Io
 }
 
 function planPolicy(d: PolicyDesired, a: PolicyActual | null, place: Place): IotCall[] {
-  const document = localizePolicyDocument(d.document, place.region);
+  const local = (document: string) => localizePolicyDocument(document, place.region);
+  const same = (x?: string, y?: string) =>
+    x !== undefined && y !== undefined && sameJson(JSON.parse(x), JSON.parse(y));
+  const defaultDocument = local(d.document);
+  // Every version when the item lists them (captured policies); the default only otherwise (the
+  // API's), and then the region's other versions are left alone.
+  const wanted = d.versions?.map(local);
+  const { policyName } = d;
+  const create = (policyDocument: string, setAsDefault: boolean) =>
+    call("CreatePolicyVersion", { policyName, policyDocument, setAsDefault });
+  const remove = (v: PolicyVersionActual) =>
+    call("DeletePolicyVersion", { policyName, policyVersionId: v.versionId });
   if (!a || a.versions.length === 0) {
-    return [call("CreatePolicy", { policyName: d.policyName, policyDocument: document })];
-  }
-  const same = (v: { document?: string }) =>
-    v.document !== undefined && sameJson(JSON.parse(v.document), JSON.parse(document));
-  const current = a.versions.find((v) => v.isDefault);
-  if (current && same(current)) return [];
-  const existing = a.versions.find((v) => !v.isDefault && same(v));
-  if (existing) {
     return [
-      call("SetDefaultPolicyVersion", {
-        policyName: d.policyName,
-        policyVersionId: existing.versionId,
-      }),
+      call("CreatePolicy", { policyName, policyDocument: defaultDocument }),
+      ...(wanted ?? []).filter((w) => !same(w, defaultDocument)).map((w) => create(w, false)),
     ];
   }
   const calls: IotCall[] = [];
-  if (a.versions.length >= MAX_POLICY_VERSIONS) {
-    const oldest = a.versions
-      .filter((v) => !v.isDefault)
-      .sort((x, y) => x.createDate - y.createDate)[0];
-    calls.push(
-      call("DeletePolicyVersion", { policyName: d.policyName, policyVersionId: oldest.versionId }),
-    );
+  let versions = [...a.versions].sort((x, y) => x.createDate - y.createDate);
+  const unwanted = (v: PolicyVersionActual) =>
+    !v.isDefault && wanted !== undefined && !wanted.some((w) => same(w, v.document));
+  const current = versions.find((v) => v.isDefault);
+  if (!current || !same(current.document, defaultDocument)) {
+    const existing = versions.find((v) => !v.isDefault && same(v.document, defaultDocument));
+    if (existing) {
+      calls.push(
+        call("SetDefaultPolicyVersion", { policyName, policyVersionId: existing.versionId }),
+      );
+      versions = versions.map((v) => ({ ...v, isDefault: v === existing }));
+    } else {
+      if (versions.length >= MAX_POLICY_VERSIONS) {
+        // Room for the new default: an unwanted version first, else the oldest non-default.
+        const victim = versions.find(unwanted) ?? versions.find((v) => !v.isDefault)!;
+        calls.push(remove(victim));
+        versions = versions.filter((v) => v !== victim);
+      }
+      calls.push(create(defaultDocument, true));
+      versions = [
+        ...versions.map((v) => ({ ...v, isDefault: false })),
+        { versionId: "", isDefault: true, createDate: Infinity, document: defaultDocument },
+      ];
+    }
   }
-  calls.push(
-    call("CreatePolicyVersion", {
-      policyName: d.policyName,
-      policyDocument: document,
-      setAsDefault: true,
-    }),
-  );
+  if (!wanted) return calls;
+  for (const v of versions.filter(unwanted)) calls.push(remove(v));
+  versions = versions.filter((v) => !unwanted(v));
+  for (const w of wanted) {
+    if (versions.some((v) => same(v.document, w)) || versions.length >= MAX_POLICY_VERSIONS) {
+      continue;
+    }
+    calls.push(create(w, false));
+    versions.push({ versionId: "", isDefault: false, createDate: Infinity, document: w });
+  }
   return calls;
 }
 

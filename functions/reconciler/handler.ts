@@ -4,6 +4,7 @@ import { sdkCaptureIot } from "../capture/iot";
 import { realClock } from "../shared/clock";
 import { intEnv, requireEnv } from "../shared/env";
 import { createLogger } from "../shared/logger";
+import { dynamoEchoLedger } from "../shared/echoLedger";
 import { dynamoRegistryTable } from "../shared/registryTable";
 import type { Place } from "./converge";
 import { sqsDlq } from "./dlq";
@@ -18,6 +19,7 @@ const clients = reconcilerClients();
 const iot = sdkReconcilerIot(clients);
 const table = dynamoRegistryTable(requireEnv("REGISTRY_TABLE"));
 const dlq = sqsDlq(requireEnv("DLQ_URL"));
+const ledger = dynamoEchoLedger(requireEnv("REGISTRY_TABLE"));
 const maxConcurrency = intEnv("MAX_CONCURRENCY", 16);
 // Share of each IoT quota this instance paces to (1 / expected concurrent instances).
 const quotaShare = Number(process.env.QUOTA_SHARE ?? "1");
@@ -56,7 +58,7 @@ export async function handler(
     return report;
   }
   const items = latestItems((event as DynamoDBStreamEvent).Records ?? []);
-  const report = await new Reconciler({ ...deps, recent }).reconcileAll(
+  const report = await new Reconciler({ ...deps, recent, ledger }).reconcileAll(
     items.map((i) => i.item),
     true,
   );

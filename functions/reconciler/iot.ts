@@ -8,6 +8,7 @@ import {
   AddThingToThingGroupCommand,
   AttachPolicyCommand,
   AttachThingPrincipalCommand,
+  CreateCertificateFromCsrCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   CreateThingCommand,
@@ -27,6 +28,7 @@ import {
   DetachPolicyCommand,
   DetachThingPrincipalCommand,
   GetPolicyCommand,
+  GetPolicyVersionCommand,
   IoTClient,
   ListAttachedPoliciesCommand,
   ListCertificatesCommand,
@@ -55,6 +57,7 @@ import {
 import type { Identity } from "../shared/entities";
 import type { Actual, PolicyVersionActual, ShadowActual } from "./actual";
 import type { IotCall } from "./calls";
+import type { Issued } from "./issueCsr";
 import { certArn, targetArn, type Place } from "./converge";
 
 /** Kinds the sweep lists in the local registry. */
@@ -63,6 +66,8 @@ export type ListedKind = "thing" | "thingType" | "thingGroup" | "policy" | "cert
 export interface ReconcilerIotPort {
   read(id: Identity, place: Place, deleting: boolean): Promise<Actual | null>;
   send(call: IotCall): Promise<void>;
+  /** CreateCertificateFromCsr: the issued certificate's id and PEM. */
+  issueFromCsr(csrPem: string, active: boolean): Promise<Issued>;
   listNames(kind: ListedKind, cursor?: string): Promise<{ names: string[]; cursor?: string }>;
 }
 
@@ -192,14 +197,27 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
             const listed = await iot.send(
               new ListPolicyVersionsCommand({ policyName: id.policyName }),
             );
-            const versions: PolicyVersionActual[] = (listed.policyVersions ?? []).map((v) => ({
-              versionId: v.versionId!,
-              isDefault: v.isDefaultVersion ?? false,
-              createDate: v.createDate?.getTime() ?? 0,
-              ...(v.versionId === policy.defaultVersionId
-                ? { document: policy.policyDocument }
-                : {}),
-            }));
+            // Every version's document: the item names all of them (docs/convergence.md).
+            const versions: PolicyVersionActual[] = [];
+            for (const v of listed.policyVersions ?? []) {
+              const document =
+                v.versionId === policy.defaultVersionId
+                  ? policy.policyDocument
+                  : (
+                      await iot.send(
+                        new GetPolicyVersionCommand({
+                          policyName: id.policyName,
+                          policyVersionId: v.versionId,
+                        }),
+                      )
+                    ).policyDocument;
+              versions.push({
+                versionId: v.versionId!,
+                isDefault: v.isDefaultVersion ?? false,
+                createDate: v.createDate?.getTime() ?? 0,
+                ...(document !== undefined ? { document } : {}),
+              });
+            }
             const targets = deleting
               ? await all(async (marker) => {
                   const page = await iot.send(
@@ -311,6 +329,16 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
         case "DeleteThingShadow":
           return void (await data.send(new DeleteThingShadowCommand(c.input)));
       }
+    },
+
+    async issueFromCsr(certificateSigningRequest, setAsActive) {
+      const out = await iot.send(
+        new CreateCertificateFromCsrCommand({ certificateSigningRequest, setAsActive }),
+      );
+      if (!out.certificateId || !out.certificatePem) {
+        throw new Error("CreateCertificateFromCsr returned no certificateId or certificatePem");
+      }
+      return { certificateId: out.certificateId, certificatePem: out.certificatePem };
     },
 
     async listNames(kind, cursor) {

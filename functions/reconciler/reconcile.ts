@@ -6,9 +6,11 @@
  * read + diff; an item that cannot converge goes to the DLQ with its key.
  */
 import type { Clock } from "../shared/clock";
-import { identityOf, type Identity } from "../shared/entities";
+import { isLedgerKey, type EchoLedger } from "../shared/echoLedger";
+import { identityOf, type CsrCertificateDesired, type Identity } from "../shared/entities";
 import type { RegistryItem } from "../shared/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
+import { parseRegistryItem, writerOf } from "../shared/registrySchema";
 import { isReservedIdentity } from "../shared/reserved";
 import {
   blindCreate,
@@ -18,7 +20,9 @@ import {
   planConvergence,
   type Place,
 } from "./converge";
+import { backoffDelay, DEPENDENCY_BACKOFF, type Backoff } from "./backoff";
 import type { DlqPort } from "./dlq";
+import { namesPlaceholder, replacePlaceholder } from "./issueCsr";
 import { errorName, type ReconcilerIotPort } from "./iot";
 import type { Pacer } from "./pacer";
 
@@ -37,6 +41,12 @@ export interface ReconcileDeps {
    * own stream record comes. The sweep passes none, since finding drift is its purpose.
    */
   recent?: RecentlyConverged;
+  /** Where a converged item's state is recorded, so capture knows it as an echo. */
+  ledger?: EchoLedger;
+  /** Waits for dependencies and propagation (default {@link DEPENDENCY_BACKOFF}). */
+  backoff?: Backoff;
+  /** Jitter source (default Math.random). */
+  random?: () => number;
 }
 
 /** A bounded map of key -> version converged, oldest forgotten first. */
@@ -65,8 +75,13 @@ export interface ReconcileReport {
   calls: number;
 }
 
-const MAX_ATTEMPTS = 4;
-const MAX_DEPENDENCY_DEPTH = 3;
+/**
+ * How many dependencies deep an item converges what it needs: a thing group hierarchy is at most 7
+ * deep ("Maximum depth of a thing group hierarchy", AWS IoT Device Management quotas,
+ * https://docs.aws.amazon.com/general/latest/gr/iot_device_management.html#thing-limits), and a
+ * membership or policy attachment of its deepest group needs all of its ancestors.
+ */
+export const MAX_DEPENDENCY_DEPTH = 7;
 
 /** IoT read APIs behind each kind's `read`, for pacing. */
 const READ_APIS: Record<Identity["kind"], string[]> = {
@@ -75,11 +90,17 @@ const READ_APIS: Record<Identity["kind"], string[]> = {
   thingGroup: ["DescribeThingGroup"],
   membership: ["ListThingGroupsForThing"],
   certificate: ["DescribeCertificate"],
-  policy: ["GetPolicy", "ListPolicyVersions"],
+  policy: ["GetPolicy", "ListPolicyVersions", "GetPolicyVersion"],
   policyAttachment: ["ListAttachedPolicies"],
   principalAttachment: ["ListThingPrincipals"],
   shadow: ["GetThingShadow"],
 };
+
+/** True when the item is a state captured from this region's IoT: the region holds it already. */
+export function isLocalState(item: RegistryItem, place: Place): boolean {
+  const writer = writerOf(item);
+  return (writer === "capture" || writer === "sweep") && item.sourceRegion === place.region;
+}
 
 /** Errors after which a fresh read and a new plan can succeed. */
 const RETRY_AFTER_READ = new Set([
@@ -132,21 +153,32 @@ export class Reconciler {
       else if (current) latest.set(pk, current);
     });
     items = [];
-    for (const item of latest.values()) {
+    for (const raw of latest.values()) {
+      // Echo ledger entries share the table; they are not registry items.
+      if (isLedgerKey(raw.pk)) continue;
       // One item no reader can parse must not hold back the batch (nor, through retries, the
-      // stream): it goes to the DLQ with the parser's reason, the others converge.
-      try {
-        // The other region's platform objects (its health probe) are never applied here, and
-        // this region's own are never deleted on their account.
-        if (isReservedIdentity(identityOf(item.pk))) report.converged += 1;
-        else items.push(item);
-      } catch (error) {
-        await this.deps.dlq.send({
-          key: item.pk,
-          version: item.version,
-          reason: (error as Error).message,
-        });
-        report.deadLettered.push(item.pk);
+      // stream): it goes to the DLQ with the schema's reason, the others converge.
+      const parsed = parseRegistryItem(raw);
+      if (!parsed.ok) {
+        this.deps.log?.("dead-lettering", { key: raw.pk, reason: parsed.reason });
+        await this.deps.dlq.send({ key: raw.pk, version: raw.version, reason: parsed.reason });
+        report.deadLettered.push(raw.pk);
+        continue;
+      }
+      const item = parsed.item;
+      const id = identityOf(item.pk);
+      // The other region's platform objects (its health probe) are never applied here, and this
+      // region's own are never deleted on their account. A state captured from this region's IoT
+      // is there already (docs/convergence.md, ownership). A placeholder of a certificate not
+      // issued yet has nothing to apply, except for its issuer.
+      if (
+        isReservedIdentity(id) ||
+        isLocalState(item, this.deps.place) ||
+        (namesPlaceholder(id) && !this.issues(item))
+      ) {
+        report.converged += 1;
+      } else {
+        items.push(item);
       }
     }
     const record = async (item: RegistryItem) => {
@@ -198,6 +230,16 @@ export class Reconciler {
     return report;
   }
 
+  /** True for a live CSR placeholder this region's reconciler must issue. */
+  private issues(item: RegistryItem): boolean {
+    return (
+      item.kind === "certificate" &&
+      !item.deleted &&
+      item.sourceRegion === this.deps.place.region &&
+      (item.desired as { certificateId?: unknown }).certificateId === null
+    );
+  }
+
   /** Runs `work` over `items` with at most maxConcurrency in flight, in queue order. */
   private async pool<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
     let next = 0;
@@ -232,7 +274,10 @@ export class Reconciler {
 
   private async converge(item: RegistryItem, blind: boolean, depth: number): Promise<ItemOutcome> {
     const outcome = await this.attempts(item, blind, depth);
-    if (outcome === "converged") this.deps.recent?.add(item);
+    if (outcome === "converged") {
+      this.deps.recent?.add(item);
+      await this.deps.ledger?.record(this.deps.place.region, item, this.deps.clock.now());
+    }
     return outcome;
   }
 
@@ -240,8 +285,20 @@ export class Reconciler {
     const { place, clock } = this.deps;
     const id = identityOf(item.pk);
     let reason = "";
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const policy = this.deps.backoff ?? DEPENDENCY_BACKOFF;
+    for (let attempt = 1; attempt <= policy.attempts; attempt++) {
       try {
+        if (this.issues(item)) {
+          await this.deps.pacer.take("CreateCertificateFromCsr");
+          this.calls += 1;
+          const desired = item.desired as unknown as CsrCertificateDesired;
+          const issued = await this.deps.iot.issueFromCsr(
+            desired.csrPem,
+            desired.status === "ACTIVE",
+          );
+          await replacePlaceholder(item, issued, this.deps.table, place, clock.now());
+          return "converged";
+        }
         const create = blind && attempt === 1 ? blindCreate(item, place) : undefined;
         if (create) {
           try {
@@ -259,16 +316,27 @@ export class Reconciler {
         reason = `${errorName(error) || "Error"}: ${(error as Error).message}`;
         if (error instanceof ConvergenceError) break;
         const name = errorName(error);
-        if (name === "ResourceNotFoundException" && !item.deleted && depth < MAX_DEPENDENCY_DEPTH) {
+        // IoT answers a missing thing, certificate, policy or group with ResourceNotFound, and a
+        // child group whose parent is missing with InvalidRequest (CreateThingGroup's errors).
+        const dependencyMissing =
+          !item.deleted &&
+          (name === "ResourceNotFoundException" ||
+            (name === "InvalidRequestException" && item.kind === "thingGroup"));
+        // DeleteThing refuses a thing with principals until a detach has propagated, "several
+        // seconds" after it (DetachThingPrincipal, AWS IoT API Reference); deletes of one batch
+        // also run concurrently, so what a plan touches may be gone: read again, plan the rest.
+        const deleteInFlight =
+          item.deleted &&
+          (name === "ResourceNotFoundException" || name === "InvalidRequestException");
+        if (dependencyMissing && depth < MAX_DEPENDENCY_DEPTH) {
+          // Converged from the table now; one still missing there is waited for below.
           await this.convergeDependencies(item, depth);
-          continue;
+        } else if (!deleteInFlight && !RETRY_AFTER_READ.has(name)) {
+          break;
         }
-        // Deleting, and something the plan touches went away meanwhile (deletes of one batch run
-        // concurrently; DeleteThing also ends the thing's memberships): read again, plan the rest.
-        if (name === "ResourceNotFoundException" && item.deleted) continue;
-        if (!RETRY_AFTER_READ.has(name)) break;
-        // IoT is eventually consistent after detaches and under contention: back off, re-read.
-        await clock.sleep(100 * 2 ** attempt);
+        if (attempt < policy.attempts) {
+          await clock.sleep(backoffDelay(attempt, policy, this.deps.random));
+        }
       }
     }
     this.deps.log?.("dead-lettering", { key: item.pk, reason });
@@ -276,11 +344,14 @@ export class Reconciler {
     return "dead-lettered";
   }
 
-  /** Converges, from the table, the live dependencies of an item that IoT reported missing. */
+  /**
+   * Converges, from the table, the live dependencies of an item that IoT reported missing. One not
+   * in the table yet (still replicating) is waited for by the caller's back-off.
+   */
   private async convergeDependencies(item: RegistryItem, depth: number): Promise<void> {
     for (const key of dependenciesOf(item)) {
       const dep = await this.deps.table.get(key);
-      if (dep && !dep.deleted) await this.once(dep, true, depth + 1);
+      if (dep && !dep.deleted && parseRegistryItem(dep).ok) await this.once(dep, true, depth + 1);
     }
   }
 }

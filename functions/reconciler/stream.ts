@@ -2,6 +2,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
+import { isLedgerKey } from "../shared/echoLedger";
 import type { RegistryItem } from "../shared/registryItem";
 
 export interface StreamItem {
@@ -21,6 +22,8 @@ export function latestItems(records: DynamoDBRecord[]): StreamItem[] {
     const sequence = record.dynamodb?.SequenceNumber;
     if (record.eventName === "REMOVE" || !image || !sequence) continue;
     const item = unmarshall(image as Record<string, AttributeValue>) as RegistryItem;
+    // Echo ledger entries (shared/echoLedger.ts) share the table: nothing to converge.
+    if (isLedgerKey(String(item.pk))) continue;
     const seen = byKey.get(item.pk);
     if (!seen || seen.item.version <= item.version) {
       byKey.set(item.pk, { item, firstSequenceNumber: seen?.firstSequenceNumber ?? sequence });

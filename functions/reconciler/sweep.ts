@@ -8,6 +8,7 @@
 import type { CaptureIotPort } from "../capture/iot";
 import { keys } from "../shared/entities";
 import type { RegistryItem } from "../shared/registryItem";
+import { registryItem } from "../shared/registrySchema";
 import type { RegistryTablePort } from "../shared/registryTable";
 import { isReservedName } from "../shared/reserved";
 import type { CertificateActual } from "./actual";
@@ -106,15 +107,16 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         const desired = await describe(listed.kind, name, deps.lookups);
         if (!desired) continue;
         const now = deps.now();
-        const item: RegistryItem = {
+        const item: RegistryItem = registryItem({
           pk: key,
           kind: listed.kind,
           version: now,
           updatedAt: new Date(now).toISOString(),
           updatedBy: `sweep:${deps.place.region}`,
+          sourceRegion: deps.place.region,
           deleted: false,
           desired: { ...desired },
-        };
+        });
         if (await deps.table.putIfNewer(item)) report.captured.push(key);
       }
       next = page.cursor;

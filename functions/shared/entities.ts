@@ -36,12 +36,33 @@ export interface CertificateDesired {
   certificateId: string;
   certificatePem: string;
   status: CertificateStatus;
+  /** The CA certificate that signed it, when IoT registered it with one. */
+  caCertificateId?: string;
 }
+
+/**
+ * A certificate the command & control API asked for with a CSR: the reconciler of the API's region
+ * issues it (CreateCertificateFromCsr) and replaces this item, keyed `csr-<sha256 of the CSR>`,
+ * and the attachments naming it by items of the issued certificate's id.
+ */
+export interface CsrCertificateDesired {
+  certificateId: null;
+  csrPem: string;
+  status: CertificateStatus;
+  /** The device it is for and the policy it gets: the attachments to re-key once issued. */
+  thingName: string;
+  policyName: string;
+}
+
+/** The placeholder id prefix of a certificate not issued yet. */
+export const CSR_ID_PREFIX = "csr-";
 
 export interface PolicyDesired {
   policyName: string;
   /** The default version's document, as written (ARNs of the writer's region included). */
   document: string;
+  /** Every version's document, oldest first, the default among them; absent: the default only. */
+  versions?: string[];
 }
 
 /** What a policy is attached to: a certificate or a thing group. */

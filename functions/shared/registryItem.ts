@@ -1,8 +1,9 @@
 /**
  * The registry global table's item: the desired state of one IoT entity. Every writer (capture,
- * the command & control API, the anti-entropy sweep) writes this shape with a conditional put
- * `attribute_not_exists(pk) OR version < :version`, so an older or repeated write never wins and
- * echoes die out. Never holds a private key.
+ * the command & control API, the anti-entropy sweep, the reconciler issuing a CSR) writes this shape,
+ * checked by shared/registrySchema.ts, with a conditional put
+ * `attribute_not_exists(pk) OR version < :version`, so an older or repeated write never wins.
+ * Never holds a private key.
  */
 import { stableJson } from "./stableJson";
 
@@ -22,9 +23,9 @@ export interface RegistryItem {
   pk: string;
   kind: EntityKind;
   /**
-   * Monotonic per item: milliseconds since the epoch of the change, bumped to previous + 1 when the
-   * clock has not moved. Region-local counters (thing versionNumber, shadow version) differ between
-   * regions, so they are kept in `desired`, never compared across regions.
+   * Strictly increasing per key, across incarnations: milliseconds since the epoch of the write,
+   * bumped to stored + 1 when the clock has not moved past it ({@link nextItemVersion}). IoT's own
+   * counters (thing version, shadow version) restart on a recreate and are never used here.
    */
   version: number;
   /** ISO time of the write. */
@@ -38,11 +39,12 @@ export interface RegistryItem {
   /** TTL attribute (epoch seconds), set on tombstones only, so they outlive any replication lag. */
   expiresAt?: number;
   /**
-   * Region of the change and its region-local counter (thing `versionNumber`, shadow `version`):
-   * orders two events of the same region when their timestamps tie. Never compared across regions.
+   * The region the change came from: for captured items the region whose IoT made it, which owns
+   * the object (docs/convergence.md). The reconciler of that region does not apply captured items.
    */
-  sourceRegion?: string;
-  sourceVersion?: number;
+  sourceRegion: string;
+  /** IoT's id of the incarnation (thingId, thingGroupId, certificate id, policy creation time). */
+  incarnation?: string;
 }
 
 /** True when two items describe the same entity state (metadata such as version left out). */
@@ -75,4 +77,9 @@ export function registryKey(kind: EntityKind, ...idParts: string[]): string {
     );
   }
   return `${kind}#${idParts.join("|")}`;
+}
+
+/** The version of a write after `stored`: the time, or stored + 1 when the clock lags. */
+export function nextItemVersion(nowMs: number, stored?: number): number {
+  return Math.max(nowMs, (stored ?? 0) + 1);
 }

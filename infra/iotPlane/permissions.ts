@@ -47,10 +47,15 @@ export function captureStatements(scope: Scope): Statement[] {
     // IAM authorizes each read against one resource type: each type's reads get only its ARNs.
     {
       sid: "ReadChangedThings",
-      actions: ["iot:DescribeThing", "iot:ListThingPrincipals"],
+      actions: ["iot:DescribeThing", "iot:ListThingPrincipals", "iot:ListThingGroupsForThing"],
       resources: [iot.thing],
     },
-    // Thing types are captured from their events alone: no read of them is granted.
+    // Capture is state-based (docs/convergence.md): every kind's current state is read from IoT.
+    {
+      sid: "ReadChangedThingTypes",
+      actions: ["iot:DescribeThingType"],
+      resources: [iot.thingType],
+    },
     {
       sid: "ReadChangedThingGroups",
       actions: ["iot:DescribeThingGroup"],
@@ -63,7 +68,7 @@ export function captureStatements(scope: Scope): Statement[] {
     },
     {
       sid: "ReadChangedPolicies",
-      actions: ["iot:GetPolicy"],
+      actions: ["iot:GetPolicy", "iot:ListPolicyVersions", "iot:GetPolicyVersion"],
       resources: [iot.policy],
     },
     // No resource type in the Service Authorization Reference (AWS IoT): "*" only.
@@ -166,6 +171,7 @@ export function reconcilerStatements(
         "iot:SetDefaultPolicyVersion",
         "iot:GetPolicy",
         "iot:ListPolicyVersions",
+        "iot:GetPolicyVersion",
         "iot:ListTargetsForPolicy",
       ],
       resources: [iot.policy],
@@ -190,6 +196,8 @@ export function reconcilerStatements(
         "iot:ListCertificates",
         "iot:RegisterCertificateWithoutCA",
         "iot:ListAttachedPolicies",
+        // A CSR device's certificate, issued by the API region's reconciler.
+        "iot:CreateCertificateFromCsr",
       ],
       resources: ["*"],
     },

@@ -72,6 +72,14 @@ const DOCUMENTED: Documented[] = [
     source: REGISTRY_EVENTS,
     topic: "$aws/events/thing/MyThing/created",
     payload: thingEvent("CREATED"),
+    // Capture is state-based (docs/convergence.md): IoT holds what the event announces.
+    seed: (iot) =>
+      iot.things.set("MyThing", {
+        type: null,
+        attributes: thingAttributes,
+        version: 1,
+        principals: new Set(),
+      }),
     expected: {
       identity: { kind: "thing", thingName: "MyThing" },
       deleted: false,
@@ -102,6 +110,12 @@ const DOCUMENTED: Documented[] = [
       searchableAttributes: ["attribute1", "attribute2", "attribute3"],
       description: "My thing type",
     },
+    seed: (iot) =>
+      iot.types.set("MyThingType", {
+        deprecated: false,
+        description: "My thing type",
+        searchable: ["attribute1", "attribute2", "attribute3"],
+      }),
     expected: {
       identity: { kind: "thingType", thingTypeName: "MyThingType" },
       deleted: false,
@@ -163,6 +177,13 @@ const DOCUMENTED: Documented[] = [
       attributes: thingAttributes,
       dynamicGroupMappingId: null,
     },
+    seed: (iot) =>
+      iot.groups.set("Tg_level5", {
+        parent: "Tg_level4",
+        description: "New description for Tg_level5",
+        attributes: thingAttributes,
+        version: 3,
+      }),
     expected: {
       identity: { kind: "thingGroup", thingGroupName: "Tg_level5" },
       deleted: false,
@@ -188,6 +209,16 @@ const DOCUMENTED: Documented[] = [
       thingArn: "arn:aws:iot:ap-northeast-2:123456789012:thing/MyThing",
       thingId: "b604f69c-aa9a-4d4a-829e-c480e958a0b5",
       membershipId: "8505ebf8-4d32-4286-80e9-c23a4a16bbd8",
+    },
+    seed: (iot) => {
+      iot.groups.set("MyChildThingGroup", {
+        parent: null,
+        description: null,
+        attributes: {},
+        version: 1,
+      });
+      iot.things.set("MyThing", { type: null, attributes: {}, version: 1, principals: new Set() });
+      iot.memberships.add("MyChildThingGroup|MyThing");
     },
     expected: {
       identity: { kind: "membership", thingGroupName: "MyChildThingGroup", thingName: "MyThing" },

@@ -65,6 +65,7 @@ const registryItem = (pk: string, kind: string, desired: Record<string, unknown>
   version: NOW,
   updatedAt: new Date(NOW).toISOString(),
   updatedBy: "api:eu-west-1",
+  sourceRegion: "eu-west-1",
   deleted: desired === null,
   desired,
 });
@@ -144,7 +145,11 @@ const existingDevice = (scope: TemplateScope): Answer => {
     }),
     DescribeThingGroup: () => ({ thingGroupMetadata: {}, thingGroupProperties: {}, version: 1 }),
     DescribeCertificate: () => ({
-      certificateDescription: { certificateId: CERT_ID, status: "ACTIVE", certificatePem: "PEM" },
+      certificateDescription: {
+        certificateId: CERT_ID,
+        status: "ACTIVE",
+        certificatePem: CERTIFICATE_PEM,
+      },
     }),
     GetPolicy: () => ({
       policyName: "device-telemetry",

@@ -26,6 +26,7 @@ const item: RegistryItem = {
   version: 42,
   updatedAt: "2026-11-26T04:00:00.000Z",
   updatedBy: "capture:eu-west-1",
+  sourceRegion: "eu-west-1",
   deleted: false,
   desired: { thingName: "dev-1", thingTypeName: null, attributes: {} },
 };

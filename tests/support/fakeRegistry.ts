@@ -53,7 +53,11 @@ const fail = (name: string, message = name): never => {
   throw error;
 };
 
-export const fakeCertificateId = (pem: string) => createHash("sha256").update(pem).digest("hex");
+/** IoT's certificate id: the SHA-256 of the certificate's DER (its fingerprint), as the API computes it. */
+export const fakeCertificateId = (pem: string) =>
+  createHash("sha256")
+    .update(Buffer.from(pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, ""), "base64"))
+    .digest("hex");
 
 interface PolicyVersion {
   id: string;
@@ -92,7 +96,23 @@ export class FakeIot implements ReconcilerIotPort {
   attachments = new Map<string, Set<string>>();
   shadows = new Map<string, { state: Record<string, unknown>; version: number }>();
   calls: IotCall[] = [];
+  /** IoT's ids of the current incarnations (`thing:<name>`, `group:<name>`): new on every create. */
+  ids = new Map<string, string>();
+  /**
+   * How long a DetachThingPrincipal takes to reach DeleteThing: "This call is asynchronous. It
+   * might take several seconds for the detachment to propagate." (DetachThingPrincipal, AWS IoT
+   * API Reference). 0 by default; tests that set it also set `clock`.
+   */
+  detachLagMs = 0;
+  clock?: Clock;
+  /** `thing` -> time its last detach has propagated. */
+  private detachedUntil = new Map<string, number>();
   private tick = 0;
+
+  private idOf(key: string): string {
+    if (!this.ids.has(key)) this.ids.set(key, `id-${++this.tick}`);
+    return this.ids.get(key)!;
+  }
 
   constructor(readonly place: Place) {}
 
@@ -165,7 +185,7 @@ export class FakeIot implements ReconcilerIotPort {
               versionId: v.id,
               isDefault: v.isDefault,
               createDate: v.createDate,
-              ...(v.isDefault ? { document: v.document } : {}),
+              document: v.document,
             })),
             targets: deleting ? [...(this.attachments.get(id.policyName) ?? [])] : [],
           };
@@ -193,6 +213,15 @@ export class FakeIot implements ReconcilerIotPort {
     return Promise.resolve(result);
   }
 
+  /** Issues a certificate for the CSR, as IoT's CreateCertificateFromCsr: a new one every call. */
+  issueFromCsr(csrPem: string, active: boolean) {
+    const body = createHash("sha256").update(`${csrPem}#${++this.tick}`).digest("base64");
+    const certificatePem = `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+    const certificateId = fakeCertificateId(certificatePem);
+    this.certs.set(certificateId, { pem: certificatePem, status: active ? "ACTIVE" : "INACTIVE" });
+    return Promise.resolve({ certificateId, certificatePem });
+  }
+
   listNames(): Promise<{ names: string[]; cursor?: string }> {
     return Promise.resolve({ names: [] });
   }
@@ -218,6 +247,7 @@ export class FakeIot implements ReconcilerIotPort {
             return;
           fail("ResourceAlreadyExistsException");
         }
+        this.ids.set(`thing:${thingName}`, `id-${++this.tick}`);
         this.things.set(thingName!, {
           type: thingTypeName ?? null,
           attributes: { ...attributes },
@@ -245,7 +275,11 @@ export class FakeIot implements ReconcilerIotPort {
         const t = this.things.get(c.input.thingName!);
         if (t && t.principals.size > 0)
           fail("InvalidRequestException", "thing has principals attached");
+        const propagated = this.detachedUntil.get(c.input.thingName!) ?? 0;
+        if (t && this.clock && this.clock.now() < propagated)
+          fail("InvalidRequestException", "Cannot delete thing which has attached principals");
         this.things.delete(c.input.thingName!);
+        this.ids.delete(`thing:${c.input.thingName}`);
         for (const m of [...this.memberships])
           if (m.endsWith(`|${c.input.thingName}`)) this.memberships.delete(m);
         return;
@@ -273,6 +307,7 @@ export class FakeIot implements ReconcilerIotPort {
         // parent is an invalid request (moto 5.2.1 answers 500).
         if (parentGroupName && !this.groups.has(parentGroupName)) fail("InvalidRequestException");
         if (this.groups.has(thingGroupName!)) fail("ResourceAlreadyExistsException");
+        this.ids.set(`group:${thingGroupName}`, `id-${++this.tick}`);
         this.groups.set(thingGroupName!, {
           parent: parentGroupName ?? null,
           description: thingGroupProperties?.thingGroupDescription ?? null,
@@ -292,6 +327,7 @@ export class FakeIot implements ReconcilerIotPort {
       }
       case "DeleteThingGroup":
         this.groups.delete(c.input.thingGroupName!);
+        this.ids.delete(`group:${c.input.thingGroupName}`);
         return;
       case "AddThingToThingGroup":
         if (!this.groups.has(c.input.thingGroupName!) || !this.things.has(c.input.thingName!))
@@ -396,6 +432,8 @@ export class FakeIot implements ReconcilerIotPort {
       }
       case "DetachThingPrincipal":
         this.things.get(c.input.thingName!)?.principals.delete(c.input.principal!);
+        if (this.clock && this.detachLagMs > 0)
+          this.detachedUntil.set(c.input.thingName!, this.clock.now() + this.detachLagMs);
         return;
       case "UpdateThingShadow": {
         const key = `${c.input.thingName}|${c.input.shadowName ?? ""}`;
@@ -417,7 +455,73 @@ export class FakeIot implements ReconcilerIotPort {
 
   /** The lookups capture makes, answered from this region's state. */
   lookups(): CaptureIotPort {
-    return {
+    const lookups: CaptureIotPort = {
+      state: async (id, arn) => {
+        switch (id.kind) {
+          case "thing": {
+            const t = await lookups.thing(id.thingName);
+            return t
+              ? { desired: { ...t }, incarnation: this.idOf(`thing:${id.thingName}`) }
+              : null;
+          }
+          case "thingType": {
+            const t = this.types.get(id.thingTypeName);
+            return t
+              ? {
+                  desired: {
+                    thingTypeName: id.thingTypeName,
+                    description: t.description,
+                    searchableAttributes: t.searchable,
+                    deprecated: t.deprecated,
+                  },
+                }
+              : null;
+          }
+          case "thingGroup": {
+            const g = await lookups.thingGroup(id.thingGroupName);
+            return g
+              ? { desired: { ...g }, incarnation: this.idOf(`group:${id.thingGroupName}`) }
+              : null;
+          }
+          case "membership":
+            return this.memberships.has(`${id.thingGroupName}|${id.thingName}`)
+              ? { desired: { thingGroupName: id.thingGroupName, thingName: id.thingName } }
+              : null;
+          case "certificate": {
+            const c = await lookups.certificate(id.certificateId);
+            return c ? { desired: { ...c }, incarnation: id.certificateId } : null;
+          }
+          case "policy": {
+            const p = this.policies.get(id.policyName);
+            const d = p?.versions.find((v) => v.isDefault);
+            if (!p || !d) return null;
+            const versions = [...p.versions].sort((a, b) => a.createDate - b.createDate);
+            return {
+              desired: {
+                policyName: id.policyName,
+                document: d.document,
+                versions: versions.map((v) => v.document),
+              },
+              incarnation: String(versions[0].createDate),
+            };
+          }
+          case "policyAttachment":
+            return (await lookups.policyAttached(
+              id.policyName,
+              arn(`${id.target.type}/${id.target.id}`),
+            ))
+              ? { desired: { policyName: id.policyName, target: id.target } }
+              : null;
+          case "principalAttachment":
+            return (await lookups.principalAttached(id.thingName, arn(`cert/${id.certificateId}`)))
+              ? { desired: { thingName: id.thingName, certificateId: id.certificateId } }
+              : null;
+          case "shadow": {
+            const s = await lookups.shadow(id.thingName, id.shadowName);
+            return s ? { desired: { ...s } } : null;
+          }
+        }
+      },
       thing: (name) => {
         const t = this.things.get(name);
         return Promise.resolve(
@@ -458,6 +562,7 @@ export class FakeIot implements ReconcilerIotPort {
       principalAttached: (thingName, principalArn) =>
         Promise.resolve(!!this.things.get(thingName)?.principals.has(principalArn)),
     };
+    return lookups;
   }
 
   /** A comparable picture of the region's registry (ARNs reduced to their resource part). */

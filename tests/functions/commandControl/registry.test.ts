@@ -16,6 +16,7 @@ function write(pk: string, condition: RegistryWrite["condition"]): RegistryWrite
       version: 7,
       updatedAt: "2027-01-15T08:00:00.000Z",
       updatedBy: "api:eu-west-1",
+      sourceRegion: "eu-west-1",
       deleted: false,
       desired: {},
     },

@@ -200,6 +200,13 @@ describe("command & control request validation", () => {
     assert.equal(result.status, 201, JSON.stringify(result.body));
     const cert = registry.items.get(`certificate#${String(result.body.certificateId)}`);
     assert.match(String(result.body.certificateId), /^csr-[0-9a-f]{64}$/);
-    assert.deepEqual(cert?.desired, { certificateId: null, csrPem: CSR_PEM, status: "ACTIVE" });
+    // The device and its policy: the issuing reconciler re-keys their attachments (issueCsr.ts).
+    assert.deepEqual(cert?.desired, {
+      certificateId: null,
+      csrPem: CSR_PEM,
+      status: "ACTIVE",
+      thingName: "sensor-0001",
+      policyName: "device-telemetry",
+    });
   });
 });

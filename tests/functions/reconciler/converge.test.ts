@@ -7,14 +7,16 @@ import {
   type Place,
 } from "../../../functions/reconciler/converge";
 import type { RegistryItem } from "../../../functions/shared/registryItem";
+import { FakeIot } from "../../support/fakeRegistry";
 
 const here: Place = { region: "eu-central-1", account: "111111111111" };
 const item = (pk: string, desired: Record<string, unknown> | null): RegistryItem => ({
   pk,
   kind: pk.split("#")[0] as RegistryItem["kind"],
   version: 1,
-  updatedAt: "",
-  updatedBy: "test",
+  updatedAt: "2026-11-26T04:00:00.000Z",
+  updatedBy: "capture:eu-west-1",
+  sourceRegion: "eu-west-1",
   deleted: desired === null,
   desired,
 });
@@ -223,5 +225,50 @@ describe("reconciler convergence plan", () => {
         ),
       ConvergenceError,
     );
+  });
+});
+
+describe("policy versions (issue 15: non-default versions were never read nor applied)", () => {
+  const place = { region: "eu-central-1", account: "111111111111" };
+  const doc = (topic: string) =>
+    JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Resource: topic }] });
+  const policyItem = (document: string, versions: string[]): RegistryItem => ({
+    pk: "policy#fleet",
+    kind: "policy",
+    version: 1,
+    updatedAt: "2026-11-26T04:00:00.000Z",
+    updatedBy: "capture:eu-west-1",
+    sourceRegion: "eu-west-1",
+    deleted: false,
+    desired: { policyName: "fleet", document, versions },
+  });
+
+  it("creates every version and keeps the default, then drops one gone from the item", async () => {
+    const iot = new FakeIot(place);
+    const apply = async (item: RegistryItem) => {
+      const actual = await iot.read({ kind: "policy", policyName: "fleet" }, place, false);
+      for (const c of planConvergence(item, actual, place)) await iot.send(c);
+    };
+    await apply(policyItem(doc("b"), [doc("a"), doc("b"), doc("c")]));
+    const versions = () =>
+      iot.policies
+        .get("fleet")!
+        .versions.map((v) => [
+          (JSON.parse(v.document) as { Statement: { Resource: string }[] }).Statement[0].Resource,
+          v.isDefault,
+        ])
+        .sort();
+    assert.deepEqual(versions(), [
+      ["a", false],
+      ["b", true],
+      ["c", false],
+    ]);
+    await apply(policyItem(doc("c"), [doc("b"), doc("c")]));
+    assert.deepEqual(versions(), [
+      ["b", false],
+      ["c", true],
+    ]);
+    const again = await iot.read({ kind: "policy", policyName: "fleet" }, place, false);
+    assert.deepEqual(planConvergence(policyItem(doc("c"), [doc("b"), doc("c")]), again, place), []);
   });
 });

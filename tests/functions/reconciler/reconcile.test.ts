@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { captureEvent } from "../../../functions/capture/capture";
 import type { CloudTrailEvent, RulePayload } from "../../../functions/capture/normalize";
+import { call, type IotCall } from "../../../functions/reconciler/calls";
 import type { DeadLetter } from "../../../functions/reconciler/dlq";
 import type { ReconcilerIotPort } from "../../../functions/reconciler/iot";
 import { unpaced } from "../../../functions/reconciler/pacer";
@@ -22,6 +23,8 @@ const trail = (
 ): CloudTrailEvent => ({
   source: "aws.iot",
   "detail-type": "AWS API Call via CloudTrail",
+  // EventBridge's envelope names the account of every event.
+  account: ACCOUNT,
   detail: {
     eventName,
     eventTime: new Date(T0 + seconds * 1000).toISOString(),
@@ -68,13 +71,24 @@ const onboarding = [
   thing("updated", 6, { fw: "2" }),
 ];
 
+/** The calls behind each event of `onboarding`: capture reads their result from the primary's IoT. */
+const onboardingCalls: IotCall[] = [
+  call("CreatePolicy", { policyName: "fleet", policyDocument: policyDoc }),
+  call("RegisterCertificateWithoutCA", { certificatePem: PEM, status: "ACTIVE" }),
+  call("CreateThing", { thingName: "dev-1", attributePayload: { attributes: { fw: "1" } } }),
+  call("AttachPolicy", { policyName: "fleet", target: primaryArn(`cert/${CERT}`) }),
+  call("AttachThingPrincipal", { thingName: "dev-1", principal: primaryArn(`cert/${CERT}`) }),
+  call("UpdateThing", {
+    thingName: "dev-1",
+    attributePayload: { attributes: { fw: "2" }, merge: false },
+  }),
+];
+
 async function capturedItems(
   events: unknown[],
 ): Promise<{ table: FakeTable; items: RegistryItem[] }> {
   const table = new FakeTable();
   const primary = new FakeIot({ region: "eu-west-1", account: ACCOUNT });
-  // The primary's IoT holds the certificate the events register, as capture finds it on lookup.
-  primary.certs.set(CERT, { pem: PEM, status: "ACTIVE" });
   const deps = {
     table,
     iot: primary.lookups(),
@@ -82,7 +96,11 @@ async function capturedItems(
     reconcilerRoleArn: ROLE,
     clock: manualClock(T0 + 10_000),
   };
-  for (const event of events) await captureEvent(event, deps);
+  for (const [i, event] of events.entries()) {
+    // Each event reaches capture after its call: IoT holds the call's result when capture reads.
+    if (events[i] === onboarding[i]) await primary.send(onboardingCalls[i]);
+    await captureEvent(event, deps);
+  }
   return { table, items: table.stream };
 }
 
@@ -233,8 +251,9 @@ describe("reconciler", () => {
       pk,
       kind,
       version: 9,
-      updatedAt: "",
+      updatedAt: "2026-11-26T04:00:00.000Z",
       updatedBy: "api:eu-west-1",
+      sourceRegion: "eu-west-1",
       deleted: true,
       desired: null,
     });
@@ -247,6 +266,7 @@ describe("reconciler", () => {
     const slowRemovals: ReconcilerIotPort = {
       read: (id, place, deleting) => iot.read(id, place, deleting),
       listNames: () => iot.listNames(),
+      issueFromCsr: (csr, active) => iot.issueFromCsr(csr, active),
       send: async (c) => {
         if (c.api === "RemoveThingFromThingGroup") await new Promise((r) => setTimeout(r, 5));
         return iot.send(c);
@@ -274,8 +294,9 @@ describe("reconciler", () => {
       pk: `thingGroup#${name}`,
       kind: "thingGroup",
       version: 7,
-      updatedAt: "",
+      updatedAt: "2026-11-26T04:00:00.000Z",
       updatedBy: "capture:eu-west-1",
+      sourceRegion: "eu-west-1",
       deleted: false,
       desired: { thingGroupName: name, parentGroupName: parent, description: null, attributes: {} },
     });
@@ -314,8 +335,9 @@ describe("reconciler", () => {
       pk: "thingGroup#fleet",
       kind: "thingGroup",
       version: 5,
-      updatedAt: "",
-      updatedBy: "t",
+      updatedAt: "2026-11-26T04:00:00.000Z",
+      updatedBy: "capture:eu-west-1",
+      sourceRegion: "eu-west-1",
       deleted: false,
       desired: {
         thingGroupName: "fleet",

@@ -14,6 +14,8 @@ const UNSCOPABLE = new Set([
   "iot:ListPolicies",
   "iot:ListCertificates",
   "iot:RegisterCertificateWithoutCA",
+  // No resource type either: the certificate does not exist before the call.
+  "iot:CreateCertificateFromCsr",
 ]);
 
 for (const [stack, region] of [
@@ -89,8 +91,11 @@ for (const [stack, region] of [
         statements.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource ?? []);
       assert.deepEqual(resourcesOf("iot:DescribeThing"), [iot("thing")]);
       assert.deepEqual(resourcesOf("iot:ListThingPrincipals"), [iot("thing")]);
-      // Thing type events carry the type's whole content: capture reads nothing for them.
-      assert.deepEqual(resourcesOf("iot:DescribeThingType"), []);
+      // Capture is state-based (docs/convergence.md): it reads every kind it captures.
+      assert.deepEqual(resourcesOf("iot:DescribeThingType"), [iot("thingtype")]);
+      assert.deepEqual(resourcesOf("iot:ListThingGroupsForThing"), [iot("thing")]);
+      assert.deepEqual(resourcesOf("iot:ListPolicyVersions"), [iot("policy")]);
+      assert.deepEqual(resourcesOf("iot:GetPolicyVersion"), [iot("policy")]);
       assert.deepEqual(resourcesOf("iot:DescribeThingGroup"), [iot("thinggroup")]);
       assert.deepEqual(resourcesOf("iot:DescribeCertificate"), [iot("cert")]);
       assert.deepEqual(resourcesOf("iot:GetPolicy"), [iot("policy")]);

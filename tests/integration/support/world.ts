@@ -56,6 +56,7 @@ import {
 } from "../../support/moto";
 import { createPlannedTable, GlobalTableBridge, type PlannedTable } from "./globalTable";
 import { IotEventTap } from "./iotEvents";
+import { refuseConflictingCreateThing } from "./motoBridges";
 
 /** The example stack config's regions and accounts (Pulumi.primary.yaml). */
 export function exampleConfig(): {
@@ -205,6 +206,7 @@ async function region(
   const reconcilerClients = clients();
   const reconcilerRoleArn = `arn:aws:iam::${account}:role/iot-dr-reconciler-${name}`;
   const tap = new IotEventTap({ region: name, account, observer: direct.iot });
+  for (const c of [operator, reconcilerClients]) refuseConflictingCreateThing(c.iot, direct.iot);
   tap.attach(operator.iot, `arn:aws:iam::${account}:role/operator`);
   tap.attach(operator.data, `arn:aws:iam::${account}:role/operator`);
   // The reconciler's own changes are events too: capture must recognise them as echoes.

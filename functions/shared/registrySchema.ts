@@ -1,0 +1,180 @@
+/**
+ * The one schema of registry items (docs/convergence.md): every writer builds its items through
+ * {@link registryItem}, which throws on a shape no reader accepts, and the reader (the reconciler)
+ * parses what the stream brings with {@link parseRegistryItem}, which names the reason so the item
+ * can go to the DLQ alone.
+ */
+import { z } from "zod";
+import { identityOf } from "./entities";
+import type { RegistryItem } from "./registryItem";
+
+/** IoT names (things, groups, types, policies): [a-zA-Z0-9:_-]+, 128 characters at most. */
+const iotName = z.string().regex(/^[a-zA-Z0-9:_-]{1,128}$/, "an IoT name ([a-zA-Z0-9:_-]+)");
+/** A certificate id is the certificate's SHA-256, in hex. */
+const certificateId = z.string().regex(/^[0-9a-f]{64}$/, "a certificate id (64 hex digits)");
+/** The command & control API's placeholder id of a certificate IoT has not issued yet. */
+const csrCertificateId = z.string().regex(/^csr-[0-9a-f]{64}$/, "csr-<sha256 of the CSR>");
+const attributes = z.record(z.string(), z.string());
+const status = z.enum(["ACTIVE", "INACTIVE", "REVOKED"]);
+const jsonDocument = z.string().refine((text) => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, "a JSON document");
+
+const thing = z.looseObject({
+  thingName: iotName,
+  thingTypeName: iotName.nullable(),
+  attributes,
+});
+const thingType = z.object({
+  thingTypeName: iotName,
+  description: z.string().nullable(),
+  searchableAttributes: z.array(z.string()),
+  deprecated: z.boolean(),
+});
+const thingGroup = z.object({
+  thingGroupName: iotName,
+  parentGroupName: iotName.nullable(),
+  description: z.string().nullable(),
+  attributes,
+});
+const membership = z.object({ thingGroupName: iotName, thingName: iotName });
+const certificate = z.union([
+  z.object({
+    certificateId,
+    certificatePem: z.string().includes("BEGIN CERTIFICATE"),
+    status,
+    /** The CA that signed it, when registered with one (replicated before the certificate). */
+    caCertificateId: certificateId.optional(),
+  }),
+  // Written by the API for a CSR: the API region's reconciler issues the certificate from it.
+  z.object({
+    certificateId: z.null(),
+    csrPem: z.string().includes("CERTIFICATE REQUEST"),
+    status,
+    thingName: iotName,
+    policyName: iotName,
+  }),
+]);
+const policy = z.object({
+  policyName: iotName,
+  /** The default version's document. */
+  document: jsonDocument,
+  /** Every version's document, oldest first, the default among them (IoT keeps at most 5). */
+  versions: z.array(jsonDocument).min(1).max(5).optional(),
+});
+const policyTarget = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("cert"), id: z.union([certificateId, csrCertificateId]) }),
+  z.object({ type: z.literal("thinggroup"), id: iotName }),
+]);
+const policyAttachment = z.object({ policyName: iotName, target: policyTarget });
+const principalAttachment = z.object({
+  thingName: iotName,
+  certificateId: z.union([certificateId, csrCertificateId]),
+});
+const shadowState = z.record(z.string(), z.unknown()).nullable().optional();
+const shadow = z.object({
+  thingName: iotName,
+  shadowName: z.string().min(1).max(64).nullable(),
+  state: z.object({ desired: shadowState, reported: shadowState }),
+});
+
+/** The `desired` schema of each kind. */
+export const DESIRED = {
+  thing,
+  thingType,
+  thingGroup,
+  membership,
+  certificate,
+  policy,
+  policyAttachment,
+  principalAttachment,
+  shadow,
+} as const;
+
+export const ENTITY_KINDS = Object.keys(DESIRED) as (keyof typeof DESIRED)[];
+
+/** Who writes items: the part of `updatedBy` before the region. */
+export const WRITERS = ["capture", "api", "sweep", "reconciler"] as const;
+export type Writer = (typeof WRITERS)[number];
+
+const envelope = z.object({
+  pk: z.string().min(3),
+  kind: z.enum(ENTITY_KINDS),
+  version: z.number().int().positive(),
+  updatedAt: z.iso.datetime(),
+  updatedBy: z.string().regex(/^(capture|api|sweep|reconciler):[a-z0-9-]+$/, "<writer>:<region>"),
+  deleted: z.boolean(),
+  desired: z.record(z.string(), z.unknown()).nullable(),
+  expiresAt: z.number().int().positive().optional(),
+  /** The region the change came from (docs/convergence.md, ownership). */
+  sourceRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region"),
+  /** The IoT id of the incarnation the item describes (thingId, thingGroupId, ...). */
+  incarnation: z.string().min(1).optional(),
+});
+
+const itemSchema = envelope.superRefine((item, ctx) => {
+  let kindOfKey: string;
+  try {
+    kindOfKey = identityOf(item.pk).kind;
+  } catch (error) {
+    ctx.addIssue({ code: "custom", path: ["pk"], message: (error as Error).message });
+    return;
+  }
+  if (kindOfKey !== item.kind) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["kind"],
+      message: `expected ${kindOfKey} (the key's kind), got ${item.kind}`,
+    });
+  }
+  if (item.deleted !== (item.desired === null)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["desired"],
+      message: item.deleted
+        ? "expected null on a tombstone"
+        : "expected the desired state of a live item",
+    });
+    return;
+  }
+  if (item.desired === null) return;
+  const desired = DESIRED[item.kind].safeParse(item.desired);
+  if (!desired.success) {
+    for (const issue of desired.error.issues) {
+      ctx.addIssue({ ...issue, path: ["desired", ...issue.path] });
+    }
+  }
+});
+
+/** Why `raw` is not a registry item, in one line naming its key and each field at fault. */
+function reasonOf(raw: unknown, error: z.ZodError): string {
+  const pk = (raw as { pk?: unknown } | null)?.pk;
+  const problems = error.issues.map((i) => `${i.path.join(".") || "item"}: ${i.message}`);
+  return `registry item ${JSON.stringify(pk ?? null)}: ${problems.join("; ")}`;
+}
+
+export type Parsed = { ok: true; item: RegistryItem } | { ok: false; reason: string };
+
+/** The reader's check: the item, or the reason it cannot be read. */
+export function parseRegistryItem(raw: unknown): Parsed {
+  const result = itemSchema.safeParse(raw);
+  return result.success
+    ? { ok: true, item: raw as RegistryItem }
+    : { ok: false, reason: reasonOf(raw, result.error) };
+}
+
+/** The writers' check: returns the item when every reader can read it, else throws why not. */
+export function registryItem(item: RegistryItem): RegistryItem {
+  const parsed = parseRegistryItem(item);
+  if (!parsed.ok) throw new Error(`refusing to write ${parsed.reason}`);
+  return item;
+}
+
+/** The writer of an item (`capture`, `api`, ...), from `updatedBy`. */
+export const writerOf = (item: Pick<RegistryItem, "updatedBy">): Writer =>
+  item.updatedBy.slice(0, item.updatedBy.indexOf(":")) as Writer;

@@ -1,0 +1,136 @@
+/**
+ * Items of every writer reach the one reader: the command & control API's items (real writer)
+ * driven into the real reconciler, and malformed items that must go to the DLQ with their reason
+ * while the rest of the batch converges.
+ */
+import { strict as assert } from "assert";
+import { onboardWrites } from "../../../functions/commandControl/registryWrites";
+import { parseOnboard } from "../../../functions/commandControl/validate";
+import type { DeadLetter } from "../../../functions/reconciler/dlq";
+import { unpaced } from "../../../functions/reconciler/pacer";
+import { Reconciler } from "../../../functions/reconciler/reconcile";
+import type { RegistryItem } from "../../../functions/shared/registryItem";
+import { CSR_PEM, validOnboard } from "../commandControl/requests";
+import { FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
+
+const ACCOUNT = "111111111111";
+const PRIMARY = { region: "eu-west-1", account: ACCOUNT };
+const SECONDARY = { region: "eu-central-1", account: ACCOUNT };
+const T0 = Date.parse("2026-11-26T04:00:00Z");
+
+function region(place: typeof PRIMARY, table: FakeTable) {
+  const iot = new FakeIot(place);
+  const letters: DeadLetter[] = [];
+  const reconciler = () =>
+    new Reconciler({
+      iot,
+      table,
+      dlq: { send: (l) => Promise.resolve(void letters.push(l)) },
+      pacer: unpaced,
+      place,
+      clock: manualClock(T0),
+      maxConcurrency: 4,
+    });
+  return { iot, letters, reconciler };
+}
+
+function apiItems(body: Record<string, unknown>): RegistryItem[] {
+  const request = parseOnboard(JSON.stringify(body));
+  return onboardWrites(request, {
+    version: T0,
+    now: new Date(T0),
+    writer: "api:eu-west-1",
+  }).map((w) => w.item);
+}
+
+describe("registry items from every writer, read by the reconciler", () => {
+  it("onboards a device the API wrote with a certificate PEM in both regions", async () => {
+    const table = new FakeTable();
+    for (const item of apiItems(validOnboard())) await table.putIfNewer(item);
+    for (const place of [PRIMARY, SECONDARY]) {
+      const r = region(place, table);
+      r.iot.groups.set("plant-7", { parent: null, description: null, attributes: {}, version: 1 });
+      r.iot.groups.set("temperature", {
+        parent: null,
+        description: null,
+        attributes: {},
+        version: 1,
+      });
+      const report = await r.reconciler().reconcileAll(table.stream, true);
+      assert.deepEqual(r.letters, [], `${place.region} dead letters`);
+      assert.deepEqual(report.failed, []);
+      const snap = r.iot.snapshot();
+      assert.deepEqual(Object.keys(snap.things), ["sensor-0001"]);
+      assert.equal(snap.things["sensor-0001"].principals.length, 1);
+      assert.equal(snap.memberships.length, 2);
+      assert.deepEqual(Object.keys(snap.policies), ["device-telemetry"]);
+    }
+  });
+
+  it("issues a CSR device's certificate once, in the API's region, and replicates its PEM", async () => {
+    const body = validOnboard();
+    delete body.certificatePem;
+    body.csr = CSR_PEM;
+    const table = new FakeTable();
+    for (const item of apiItems(body)) await table.putIfNewer(item);
+    const primary = region(PRIMARY, table);
+    const secondary = region(SECONDARY, table);
+    for (const r of [primary, secondary]) {
+      for (const g of ["plant-7", "temperature"]) {
+        r.iot.groups.set(g, { parent: null, description: null, attributes: {}, version: 1 });
+      }
+    }
+    // The secondary sees the API's items first: it must not issue a second certificate.
+    await secondary.reconciler().reconcileAll([...table.stream], true);
+    await primary.reconciler().reconcileAll([...table.stream], true);
+    // What the primary wrote back (the issued certificate and its attachments) reaches both.
+    await secondary.reconciler().reconcileAll([...table.stream], true);
+    await primary.reconciler().reconcileAll([...table.stream], true);
+    assert.deepEqual(primary.letters, []);
+    assert.deepEqual(secondary.letters, []);
+    const [p, s] = [primary.iot.snapshot(), secondary.iot.snapshot()];
+    assert.equal(Object.keys(p.certs).length, 1, "one certificate issued");
+    assert.deepEqual(s.certs, p.certs);
+    assert.deepEqual(s.things, p.things);
+    assert.equal(p.things["sensor-0001"].principals.length, 1);
+    assert.deepEqual(s.attachments, p.attachments);
+    const thing = (await table.get("thing#sensor-0001"))!;
+    const certId = Object.keys(p.certs)[0];
+    assert.deepEqual((thing.desired as { certificateIds: string[] }).certificateIds, [certId]);
+  });
+
+  it("dead-letters each malformed item with its reason and converges the rest of the batch", async () => {
+    const table = new FakeTable();
+    const good: RegistryItem = {
+      pk: "thing#ok-1",
+      kind: "thing",
+      version: T0,
+      updatedAt: new Date(T0).toISOString(),
+      updatedBy: "capture:eu-west-1",
+      sourceRegion: "eu-west-1",
+      deleted: false,
+      desired: { thingName: "ok-1", thingTypeName: null, attributes: {} },
+    };
+    const bad = [
+      // Live but without a desired state: must never be read as a delete.
+      { ...good, pk: "membership#g|ok-1", kind: "membership", desired: null },
+      // A key of no known kind.
+      { ...good, pk: "gadget#x" },
+      // Key and kind disagree.
+      { ...good, pk: "thing#ok-2", kind: "policy" },
+      // A thing without attributes.
+      { ...good, pk: "thing#ok-3", desired: { thingName: "ok-3" } },
+    ] as RegistryItem[];
+    for (const item of [good, ...bad]) await table.putIfNewer(item);
+    const r = region(SECONDARY, table);
+    r.iot.groups.set("g", { parent: null, description: null, attributes: {}, version: 1 });
+    r.iot.memberships.add("g|ok-1");
+    r.iot.things.set("ok-1", { type: null, attributes: {}, version: 1, principals: new Set() });
+    const report = await r.reconciler().reconcileAll(table.stream, true);
+    assert.deepEqual(report.failed, []);
+    assert.deepEqual(r.letters.map((l) => l.key).sort(), bad.map((b) => b.pk).sort());
+    for (const letter of r.letters) assert.match(letter.reason, /expected|registry item/);
+    assert.ok(r.iot.memberships.has("g|ok-1"), "a malformed live item deleted the membership");
+    assert.ok(r.iot.things.has("ok-1"));
+  });
+});
