@@ -9,6 +9,7 @@ import type { Place } from "./converge";
 import { sqsDlq } from "./dlq";
 import { reconcilerClients, sdkReconcilerIot } from "./iot";
 import { tokenBucketPacer } from "./pacer";
+import { parseQuotaShare } from "./quotas";
 import { Reconciler, RecentlyConverged } from "./reconcile";
 import { latestItems } from "./stream";
 import { parseSweep, sweepSegment, type SweepReport } from "./sweep";
@@ -19,9 +20,8 @@ const iot = sdkReconcilerIot(clients);
 const table = dynamoRegistryTable(requireEnv("REGISTRY_TABLE"));
 const dlq = sqsDlq(requireEnv("DLQ_URL"));
 const maxConcurrency = intEnv("MAX_CONCURRENCY", 16);
-// Share of each IoT quota this instance paces to (1 / expected concurrent instances).
-const quotaShare = Number(process.env.QUOTA_SHARE ?? "1");
-const pacer = tokenBucketPacer(realClock, quotaShare > 0 && quotaShare <= 1 ? quotaShare : 1);
+// Share of each IoT quota this container paces to (1 / reserved concurrency, set by infra).
+const pacer = tokenBucketPacer(realClock, parseQuotaShare(process.env.QUOTA_SHARE));
 const recent = new RecentlyConverged();
 const log = (message: string, fields: Record<string, unknown>) => logger.warn(message, fields);
 

@@ -78,6 +78,17 @@ for (const [stack, region] of [
       assert.ok(RECONCILER_CONCURRENCY * MAX_CONCURRENCY <= 100);
     });
 
+    it("has each container pace at its share of the quotas: 1 / reserved concurrency", async () => {
+      const fn = named(await ownStack(stack), "reconciler-fn", FUNCTION);
+      const reserved = Number(fn.revealedInputs.reservedConcurrentExecutions);
+      const env = (fn.revealedInputs.environment as { variables: Record<string, string> })
+        .variables;
+      assert.ok(env.QUOTA_SHARE, "QUOTA_SHARE is set");
+      // Together the containers that can run at once pace at no more than the whole quota.
+      assert.ok(Number(env.QUOTA_SHARE) * reserved <= 1 + 1e-9, `share ${env.QUOTA_SHARE}`);
+      assert.ok(Number(env.QUOTA_SHARE) * reserved >= 1 - 1e-9, "and use all of it");
+    });
+
     it("sweeps with a Distributed Map bounded by the quotas, one segment per reconciler call", async () => {
       const report = await ownStack(stack);
       const machine = named(report, "registry-sweep-machine");
