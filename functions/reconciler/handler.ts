@@ -12,7 +12,7 @@ import { tokenBucketPacer } from "./pacer";
 import { parseQuotaShare } from "./quotas";
 import { Reconciler, RecentlyConverged } from "./reconcile";
 import { latestItems } from "./stream";
-import { parseSweep, sweepSegment, type SweepReport } from "./sweep";
+import { parseSweep, SWEEP_MARGIN_MS, sweepResult, sweepSegment, type SweepResult } from "./sweep";
 
 const logger = createLogger("reconciler");
 const clients = reconcilerClients();
@@ -34,7 +34,7 @@ function placeOf(context: Context): Place {
 export async function handler(
   event: DynamoDBStreamEvent | { sweep: unknown },
   context: Context,
-): Promise<DynamoDBBatchResponse | SweepReport> {
+): Promise<DynamoDBBatchResponse | SweepResult> {
   const place = placeOf(context);
   const deps = { iot, table, dlq, pacer, place, clock: realClock, maxConcurrency, log };
   const sweep = parseSweep(event);
@@ -47,13 +47,15 @@ export async function handler(
       reconciler: () => new Reconciler(deps),
       place,
       now: () => Date.now(),
+      // Stop starting pages in time to return a continuation well inside the function timeout.
+      deadline: Date.now() + context.getRemainingTimeInMillis() - SWEEP_MARGIN_MS,
     });
     logger.info("swept", {
       ...sweep,
       converged: report.converged,
       captured: report.captured.length,
     });
-    return report;
+    return sweepResult(report);
   }
   const items = latestItems((event as DynamoDBStreamEvent).Records ?? []);
   const report = await new Reconciler({ ...deps, recent }).reconcileAll(

@@ -47,8 +47,26 @@ export function sweepDefinition(reconcilerArn: string, partition: string): objec
                   JitterStrategy: "FULL",
                 },
               ],
-              End: true,
+              Next: "MorePages",
             },
+            // An invocation stops starting pages well before the function timeout and returns
+            // where it stopped (`next`): the segment goes on in a new invocation, so a segment
+            // of any size is many short invocations, never one that Lambda's 900 s cuts off.
+            MorePages: {
+              Type: "Choice",
+              Choices: [
+                {
+                  And: [
+                    { Variable: "$.next", IsPresent: true },
+                    { Variable: "$.next", IsNull: false },
+                  ],
+                  Next: "NextPage",
+                },
+              ],
+              Default: "SegmentDone",
+            },
+            NextPage: { Type: "Pass", OutputPath: "$.next", Next: "ReconcileSegment" },
+            SegmentDone: { Type: "Succeed" },
           },
         },
         ItemsPath: "$.segments",

@@ -54,13 +54,11 @@ describe("redrive command", () => {
 
   it("passes SQS's refusal on (a queue that is no DLQ of any source)", async () => {
     const sqs = mockClient(SQSClient);
-    sqs
-      .on(StartMessageMoveTaskCommand)
-      .rejects(
-        Object.assign(new Error("Source queue must be configured as a DLQ"), {
-          name: "InvalidParameterValueException",
-        }),
-      );
+    sqs.on(StartMessageMoveTaskCommand).rejects(
+      Object.assign(new Error("Source queue must be configured as a DLQ"), {
+        name: "InvalidParameterValueException",
+      }),
+    );
     const request = parseRedrive(["--queue", DLQ]);
     if (request === "help") return assert.fail("not help");
     await assert.rejects(

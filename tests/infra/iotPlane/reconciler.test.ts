@@ -106,6 +106,27 @@ for (const [stack, region] of [
       const task = map.ItemProcessor.States[map.ItemProcessor.StartAt];
       const reconciler = named(report, "reconciler-fn", FUNCTION);
       assert.equal(task.Parameters.FunctionName, reconciler.revealedState.arn);
+      // A segment is many short invocations: each returns `next` (the continuation, or null),
+      // and the processor invokes again with it until the segment is done.
+      const states = map.ItemProcessor.States as unknown as Record<string, Record<string, unknown>>;
+      const choice = states[String(states[map.ItemProcessor.StartAt].Next)];
+      assert.equal(choice.Type, "Choice");
+      assert.deepEqual(choice.Choices, [
+        {
+          And: [
+            { Variable: "$.next", IsPresent: true },
+            { Variable: "$.next", IsNull: false },
+          ],
+          Next: "NextPage",
+        },
+      ]);
+      assert.deepEqual(states.NextPage, {
+        Type: "Pass",
+        OutputPath: "$.next",
+        Next: map.ItemProcessor.StartAt,
+      });
+      assert.equal(states[String(choice.Default)].Type, "Succeed");
+      assert.ok(Number(reconciler.revealedInputs.timeout) <= 900);
 
       const schedule = named(report, "registry-sweep-schedule");
       const target = schedule.revealedInputs.target as Record<string, string>;
