@@ -110,11 +110,9 @@ export function parseSweep(event: unknown): SweepRequest | undefined {
       `sweep: expected continuation {phase:"table",cursor:{...}} or {phase:"list",kind:<n>,next?}, got ${JSON.stringify(continuation)}`,
     );
   }
-  return {
-    segment: segment!,
-    totalSegments: totalSegments!,
-    continuation: continuation ?? undefined,
-  };
+  return continuation
+    ? { segment: segment!, totalSegments: totalSegments!, continuation }
+    : { segment: segment!, totalSegments: totalSegments! };
 }
 
 function validContinuation(c: unknown): c is SweepContinuation {
