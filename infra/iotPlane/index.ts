@@ -22,6 +22,7 @@ import {
   MAX_CONCURRENCY,
   RECONCILER_CONCURRENCY,
   RECONCILER_QUOTA_SHARE,
+  RECONCILER_TIMEOUT_SECONDS,
 } from "./reconcilerSizing";
 
 export { MAX_CONCURRENCY, RECONCILER_CONCURRENCY, RECONCILER_QUOTA_SHARE };
@@ -106,7 +107,7 @@ export function defineIotPlane(ctx: StackContext): Record<string, pulumi.Input<u
       description:
         "Converges this region's IoT registry to the desired state in the registry table",
       // A batch of STREAM_SETTINGS.batchSize records under throttling, or one sweep segment.
-      timeoutSeconds: 900,
+      timeoutSeconds: RECONCILER_TIMEOUT_SECONDS,
       memoryMb: 512,
       reservedConcurrency: RECONCILER_CONCURRENCY,
       statements: reconcilerStatements(scope, { queueArn: reconcilerDlq.arn, kmsKeyArn: key.arn }),

@@ -13,6 +13,9 @@ export const RECONCILER_CONCURRENCY = 10;
 /** Share of each account quota one container paces to: together they stay within the quota. */
 export const RECONCILER_QUOTA_SHARE = quotaShareFor(RECONCILER_CONCURRENCY);
 
+/** The reconciler's timeout: Lambda's maximum, for a batch under throttling or a sweep page. */
+export const RECONCILER_TIMEOUT_SECONDS = 900;
+
 /**
  * IoT calls one reconciler invocation makes at once. Pacing (above) bounds the rate; this bounds
  * the calls in flight (10 x 10 = 100, the thing quotas), so a slow IoT cannot pile up sockets.
@@ -42,3 +45,11 @@ export const STREAM_SETTINGS = {
   // Desired state must never be skipped: start from the oldest record still in the stream.
   startingPosition: "TRIM_HORIZON",
 } as const;
+
+/**
+ * Sweep sizing. The table is scanned in SWEEP_SEGMENTS segments, at most SWEEP_MAX_CONCURRENCY at
+ * a time: each running segment is one reconciler container pacing at RECONCILER_QUOTA_SHARE, so
+ * the sweep alone uses 4/10 of each quota and leaves the rest to the stream reconciler.
+ */
+export const SWEEP_SEGMENTS = 16;
+export const SWEEP_MAX_CONCURRENCY = 4;
