@@ -215,7 +215,7 @@ export class BenchIot {
           throw awsError("VersionConflictException", "version conflict", 409);
         }
         const attributes = c.input.attributePayload?.attributes;
-        if (attributes) this.gen[n] = genOf(attributes as Record<string, string>);
+        if (attributes) this.gen[n] = genOf(attributes);
         this.thingVersion[n] += 1;
         this.thingEvent(n, "updated");
         return;

@@ -115,7 +115,7 @@ export class BenchTable implements RegistryTablePort {
       if (this.meta[i] & PRESENT && !(this.versions[i] < item.version)) {
         return Promise.resolve(false);
       }
-      const desired = item.desired as Record<string, unknown> | null;
+      const desired = item.desired;
       const content =
         slot === 0
           ? genOf(desired?.attributes as Record<string, string>)

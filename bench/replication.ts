@@ -276,7 +276,7 @@ export async function runReplication(options: BenchOptions) {
   // The operator: onboards in the primary, Poisson arrivals at the quota-bound rate. Its tool
   // paces each API at the primary's quota as the fake's table states it (not the code under
   // test's), and retries what is throttled anyway.
-  const operatorRetry = new AdaptiveRetry(clock, random, 50);
+  const operatorRetry = new AdaptiveRetry(clock, random, 50, false);
   const operatorIot = primary.port(operatorRetry, OPERATOR_ROLE);
   const nextSlot = new Map<string, number>();
   const operator = {
@@ -296,6 +296,7 @@ export async function runReplication(options: BenchOptions) {
   let highAt = NaN;
   let heapMbStart = NaN;
   const counted = new Uint8Array(n);
+  const faulted = new Map<number, string>();
   secondary.onCreate = (i) => {
     if (secondary.flags[i] !== ALL || counted[i]) return;
     counted[i] = 1;
@@ -319,7 +320,9 @@ export async function runReplication(options: BenchOptions) {
     if (onboarded === Math.min(1000, n)) heapMbStart = heapMb();
     // Faults on a device already onboarded: a delete and recreate under the same name in the
     // primary, or the same thing edited in both regions within one second.
-    if (chance(0.01)) {
+    const fault = options.faults ? random() : 1;
+    if (fault < 0.01) {
+      faulted.set(i, "recreate");
       spawn(200_000 + random() * 200_000, async () => {
         await call("DetachThingPrincipal", { thingName: thingName(i), principal: certArn(i) });
         await call("DeleteThing", { thingName: thingName(i) });
@@ -329,17 +332,18 @@ export async function runReplication(options: BenchOptions) {
         });
         await call("AttachThingPrincipal", { thingName: thingName(i), principal: certArn(i) });
       });
-    } else if (chance(0.01)) {
+    } else if (fault < 0.02) {
+      faulted.set(i, "edits");
       const edit = (region: BenchIot, gen: number) => () =>
         region
-          .port(new AdaptiveRetry(clock, random), OPERATOR_ROLE)
+          .port(new AdaptiveRetry(clock, random, 50, false), OPERATOR_ROLE)
           .send({
             api: "UpdateThing",
             input: {
               thingName: thingName(i),
               attributePayload: { attributes: thingOf(i, gen).attributes },
             },
-          } as Parameters<typeof operator.send>[0])
+          })
           .catch(() => undefined); // not there yet in the secondary: no edit
       const at = 300_000 + random() * 300_000;
       spawn(at, edit(primary, 1));
@@ -361,7 +365,15 @@ export async function runReplication(options: BenchOptions) {
     lastLog = Date.now();
     const queued = lanes.map((regionLanes) => regionLanes.reduce((a, q) => a + q.length, 0));
     console.error(
-      JSON.stringify({ t: Math.round(clock.now() / 1000), onboarded, completed, inflight, queued, steps: clock.steps, pending: clock.pending }),
+      JSON.stringify({
+        t: Math.round(clock.now() / 1000),
+        onboarded,
+        completed,
+        inflight,
+        queued,
+        steps: clock.steps,
+        pending: clock.pending,
+      }),
     );
   };
   const horizon = (n / quotaBoundRate) * 1000 * 3 + 3_600_000;
@@ -382,7 +394,14 @@ export async function runReplication(options: BenchOptions) {
   let divergent = primary.policyDocument && secondary.policyDocument ? 0 : 1;
   for (let i = 0; i < n; i++) {
     if ((primary.flags[i] & ~secondary.flags[i]) !== 0) lost += 1;
-    if (primary.stateOf(i) !== secondary.stateOf(i)) divergent += 1;
+    if (primary.stateOf(i) !== secondary.stateOf(i)) {
+      divergent += 1;
+      if (process.env.BENCH_DEBUG) {
+        console.error(
+          `divergent ${i}: ${faulted.get(i) ?? "-"} A=${primary.stateOf(i)} B=${secondary.stateOf(i)} table thing gen ${table.contentOf(i, 0)}`,
+        );
+      }
+    }
   }
   const achieved = (highMark - lowMark) / ((highAt - lowAt) / 1000);
   const admitted = (region: BenchIot, api: string) => (region.admitted.get(api) ?? 0) / n;
@@ -413,7 +432,9 @@ export async function runReplication(options: BenchOptions) {
     callsPerDevice: Object.fromEntries(
       iot.map((region) => [
         region.region,
-        Object.fromEntries([...region.admitted.keys()].sort().map((api) => [api, round(admitted(region, api))])),
+        Object.fromEntries(
+          [...region.admitted.keys()].sort().map((api) => [api, round(admitted(region, api))]),
+        ),
       ]),
     ),
     virtualSeconds: Math.round(clock.now() / 1000),
