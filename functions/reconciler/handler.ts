@@ -1,5 +1,6 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { parseArn } from "../../infra/arn";
+import { RECONCILER_TIMEOUT_SECONDS } from "../../infra/iotPlane/reconcilerSizing";
 import { sdkCaptureIot } from "../capture/iot";
 import { realClock } from "../shared/clock";
 import { intEnv, requireEnv } from "../shared/env";
@@ -25,6 +26,12 @@ const pacer = tokenBucketPacer(realClock, parseQuotaShare(process.env.QUOTA_SHAR
 const recent = new RecentlyConverged();
 const log = (message: string, fields: Record<string, unknown>) => logger.warn(message, fields);
 
+/** Lambda's time left; a caller without Lambda's context (a test) gets the function's timeout. */
+const remainingMs = (context: Context): number =>
+  typeof context.getRemainingTimeInMillis === "function"
+    ? context.getRemainingTimeInMillis()
+    : RECONCILER_TIMEOUT_SECONDS * 1000;
+
 function placeOf(context: Context): Place {
   const { region, account } = parseArn(context.invokedFunctionArn);
   return { region, account };
@@ -48,7 +55,7 @@ export async function handler(
       place,
       now: () => Date.now(),
       // Stop starting pages in time to return a continuation well inside the function timeout.
-      deadline: Date.now() + context.getRemainingTimeInMillis() - SWEEP_MARGIN_MS,
+      deadline: Date.now() + remainingMs(context) - SWEEP_MARGIN_MS,
     });
     logger.info("swept", {
       ...sweep,

@@ -20,7 +20,6 @@ import {
 } from "./converge";
 import type { DlqPort } from "./dlq";
 import { errorName, type ReconcilerIotPort } from "./iot";
-import { ownedBy } from "./ownership";
 import type { Pacer } from "./pacer";
 
 export interface ReconcileDeps {
@@ -140,8 +139,6 @@ export class Reconciler {
         // The other region's platform objects (its health probe) are never applied here, and
         // this region's own are never deleted on their account.
         if (isReservedIdentity(identityOf(item.pk))) report.converged += 1;
-        // This region's IoT is where the item came from: applying it here could only revert.
-        else if (ownedBy(item, this.deps.place.region)) report.converged += 1;
         else items.push(item);
       } catch (error) {
         await this.deps.dlq.send({
