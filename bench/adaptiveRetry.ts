@@ -29,6 +29,8 @@ export class AdaptiveRetry {
     private readonly clock: Clock,
     private readonly random: () => number,
     private readonly maxAttempts = 8,
+    /** False: the SDK's "standard" mode (retries with backoff, no client-side rate limiter). */
+    private readonly adaptive = true,
   ) {}
 
   async call<T>(send: () => Promise<T>): Promise<T> {
@@ -69,6 +71,7 @@ export class AdaptiveRetry {
   }
 
   private update(throttled: boolean): void {
+    if (!this.adaptive) return;
     const now = this.seconds();
     const bucket = Math.floor(now * 2) / 2;
     this.count += 1;

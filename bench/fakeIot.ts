@@ -1,20 +1,25 @@
 /**
- * One region's IoT Core for the benchmark: enforces per-API rate quotas with token buckets (burst
- * of one second) and answers over-quota calls with a ThrottlingException shaped like the real
- * service's (HTTP 400, client fault). State is one byte of flags per device, so memory does not
- * depend on what the simulation keeps, only on N (and lives outside the JS heap).
+ * One region's IoT Core for the benchmark. Enforces per-API rate quotas from its own table
+ * (bench/iotQuotas.ts, not the reconciler's) with token buckets (one second of burst), answers
+ * over-quota calls with a ThrottlingException shaped like the real service's, and can be told to
+ * throttle a fraction of calls on top (a fault). State is typed arrays per device (outside the JS
+ * heap), so memory depends on N only, not on what the simulation keeps. Every change is reported
+ * as the events IoT would publish (registry events, CloudTrail calls) through `onEvent`.
  */
 import { stateOfReads, type CaptureIotPort } from "../functions/capture/iot";
+import type { CloudTrailEvent, RulePayload } from "../functions/capture/normalize";
 import type { Actual } from "../functions/reconciler/actual";
 import type { IotCall } from "../functions/reconciler/calls";
 import type { ReconcilerIotPort } from "../functions/reconciler/iot";
-import { quotaOf } from "../functions/reconciler/quotas";
 import type { Clock } from "../functions/shared/clock";
 import type { Identity } from "../functions/shared/entities";
 import type { AdaptiveRetry } from "./adaptiveRetry";
 import {
+  ACCOUNT,
   CERT,
+  certId,
   certOf,
+  genOf,
   indexOfCert,
   indexOfPem,
   indexOfThing,
@@ -23,8 +28,10 @@ import {
   policyOf,
   PRINCIPAL_ATTACHMENT,
   THING,
+  thingName,
   thingOf,
 } from "./fleet";
+import { fakeQuotaOf } from "./iotQuotas";
 
 const READ_APIS: Partial<Record<Identity["kind"], string[]>> = {
   thing: ["DescribeThing"],
@@ -34,7 +41,7 @@ const READ_APIS: Partial<Record<Identity["kind"], string[]>> = {
   principalAttachment: ["ListThingPrincipals"],
 };
 
-function awsError(name: string, message: string, status: number): Error {
+export function awsError(name: string, message: string, status: number): Error {
   return Object.assign(new Error(message), {
     name,
     $fault: status >= 500 ? "server" : "client",
@@ -42,14 +49,29 @@ function awsError(name: string, message: string, status: number): Error {
   });
 }
 
-export class BenchIot implements ReconcilerIotPort {
+/** Who makes a call: CloudTrail names the role, so capture can tell the reconciler's echoes. */
+export type Caller = string;
+
+export class BenchIot {
   readonly flags: Uint8Array;
+  /** Attribute generation of each thing. */
+  readonly gen: Uint8Array;
+  /** IoT's own thing version: restarts at 1 when a thing is recreated. */
+  readonly thingVersion: Uint16Array;
+  /** 0 ACTIVE, 1 INACTIVE. */
+  readonly certStatus: Uint8Array;
   policyDocument: string | null = null;
   throttles = 0;
   calls = 0;
+  /** Admitted calls per API, for the bound and the report. */
+  readonly admitted = new Map<string, number>();
   mismatches = 0;
+  /** Fraction of calls throttled whatever the quota (fault injection). */
+  injectedThrottle = 0;
   private buckets = new Map<string, { tokens: number; at: number }>();
-  /** Called when an entity of device n first exists here. */
+  /** Each change here, as IoT would publish it. */
+  onEvent: (event: RulePayload | CloudTrailEvent) => void = () => {};
+  /** Called when an entity of device n comes into existence here. */
   onCreate: (n: number, flag: number) => void = () => {};
 
   constructor(
@@ -57,26 +79,35 @@ export class BenchIot implements ReconcilerIotPort {
     n: number,
     private readonly clock: Clock,
     private readonly random: () => number,
+    private readonly wall: (virtual: number) => number,
   ) {
     this.flags = new Uint8Array(n);
+    this.gen = new Uint8Array(n);
+    this.thingVersion = new Uint16Array(n);
+    this.certStatus = new Uint8Array(n);
   }
 
   /** Admission, then 20-50 ms of service time; over quota -> ThrottlingException. */
   private async api(name: string): Promise<void> {
     this.calls += 1;
-    const quota = quotaOf(name);
+    const quota = fakeQuotaOf(name);
     const now = this.clock.now();
     const bucket = this.buckets.get(name) ?? { tokens: quota, at: now };
     bucket.tokens = Math.min(quota, bucket.tokens + ((now - bucket.at) / 1000) * quota);
     bucket.at = now;
     this.buckets.set(name, bucket);
-    const admitted = bucket.tokens >= 1;
+    const admitted = bucket.tokens >= 1 && !(this.random() < this.injectedThrottle);
     if (admitted) bucket.tokens -= 1;
     await this.clock.sleep(20 + this.random() * 30);
     if (!admitted) {
       this.throttles += 1;
       throw awsError("ThrottlingException", "Rate exceeded", 400);
     }
+    this.admitted.set(name, (this.admitted.get(name) ?? 0) + 1);
+  }
+
+  private certArn(n: number): string {
+    return `arn:aws:iot:${this.region}:${ACCOUNT}:cert/${certId(n)}`;
   }
 
   private set(n: number, flag: number): void {
@@ -86,16 +117,56 @@ export class BenchIot implements ReconcilerIotPort {
     }
   }
 
-  async read(id: Identity): Promise<Actual | null> {
+  private trail(caller: Caller, eventName: string, req: Record<string, unknown>, res = {}) {
+    const event: CloudTrailEvent = {
+      source: "aws.iot",
+      "detail-type": "AWS API Call via CloudTrail",
+      account: ACCOUNT,
+      detail: {
+        eventName,
+        // CloudTrail's eventTime has whole seconds.
+        eventTime: new Date(Math.floor(this.wall(this.clock.now()) / 1000) * 1000).toISOString(),
+        recipientAccountId: ACCOUNT,
+        userIdentity: { sessionContext: { sessionIssuer: { arn: caller } } },
+        requestParameters: req,
+        responseElements: res,
+      },
+    };
+    this.onEvent(event);
+  }
+
+  private thingEvent(n: number, operation: "created" | "updated" | "deleted"): void {
+    const at = this.wall(this.clock.now());
+    this.onEvent({
+      ...thingOf(n, this.gen[n]),
+      topic: `$aws/events/thing/${thingName(n)}/${operation}`,
+      eventType: "THING_EVENT",
+      operation,
+      receivedAt: at,
+      timestamp: at,
+      versionNumber: this.thingVersion[n],
+    });
+  }
+
+  async read(id: Identity, _place?: unknown, deleting = false): Promise<Actual | null> {
     for (const api of READ_APIS[id.kind] ?? ["Describe"]) await this.api(api);
     switch (id.kind) {
       case "thing": {
         const n = indexOfThing(id.thingName);
-        return this.flags[n] & THING ? { ...thingOf(n), version: 1, principals: [] } : null;
+        if (!(this.flags[n] & THING)) return null;
+        const { thingTypeName, attributes } = thingOf(n, this.gen[n]);
+        const principals =
+          deleting && this.flags[n] & PRINCIPAL_ATTACHMENT ? [this.certArn(n)] : [];
+        return { thingTypeName, attributes, version: this.thingVersion[n], principals };
       }
       case "certificate": {
         const n = indexOfCert(id.certificateId);
-        return this.flags[n] & CERT ? { status: "ACTIVE", policies: [], things: [] } : null;
+        if (!(this.flags[n] & CERT)) return null;
+        return {
+          status: this.certStatus[n] ? "INACTIVE" : "ACTIVE",
+          policies: deleting && this.flags[n] & POLICY_ATTACHMENT ? [POLICY] : [],
+          things: deleting && this.flags[n] & PRINCIPAL_ATTACHMENT ? [thingName(n)] : [],
+        };
       }
       case "policy":
         return this.policyDocument
@@ -115,64 +186,118 @@ export class BenchIot implements ReconcilerIotPort {
     }
   }
 
-  async send(c: IotCall): Promise<void> {
+  async send(c: IotCall, caller: Caller): Promise<void> {
     await this.api(c.api);
+    const notFound = (what: string) => awsError("ResourceNotFoundException", what, 404);
     switch (c.api) {
       case "CreateThing": {
         const n = indexOfThing(c.input.thingName!);
-        const expected = thingOf(n).attributes;
-        if (JSON.stringify(c.input.attributePayload?.attributes) !== JSON.stringify(expected))
-          this.mismatches += 1;
-        return this.set(n, THING);
+        const gen = genOf(c.input.attributePayload?.attributes);
+        if (Number.isNaN(gen)) this.mismatches += 1;
+        if (this.flags[n] & THING) {
+          // Idempotent when identical, as IoT's CreateThing is.
+          if (this.gen[n] === gen) return;
+          throw awsError("ResourceAlreadyExistsException", "thing exists", 409);
+        }
+        this.gen[n] = gen;
+        this.thingVersion[n] = 1;
+        this.set(n, THING);
+        this.thingEvent(n, "created");
+        return;
+      }
+      case "UpdateThing": {
+        const n = indexOfThing(c.input.thingName!);
+        if (!(this.flags[n] & THING)) throw notFound("thing not found");
+        if (
+          c.input.expectedVersion !== undefined &&
+          c.input.expectedVersion !== this.thingVersion[n]
+        ) {
+          throw awsError("VersionConflictException", "version conflict", 409);
+        }
+        const attributes = c.input.attributePayload?.attributes;
+        if (attributes) this.gen[n] = genOf(attributes);
+        this.thingVersion[n] += 1;
+        this.thingEvent(n, "updated");
+        return;
+      }
+      case "DeleteThing": {
+        const n = indexOfThing(c.input.thingName!);
+        if (!(this.flags[n] & THING)) return;
+        if (this.flags[n] & PRINCIPAL_ATTACHMENT) {
+          throw awsError("InvalidRequestException", "detach principals first", 400);
+        }
+        this.flags[n] &= ~THING;
+        this.thingEvent(n, "deleted");
+        return;
       }
       case "RegisterCertificateWithoutCA": {
         const n = indexOfPem(c.input.certificatePem!);
         if (this.flags[n] & CERT)
           throw awsError("ResourceAlreadyExistsException", "certificate exists", 409);
-        if (c.input.status !== "ACTIVE") this.mismatches += 1;
-        return this.set(n, CERT);
+        this.certStatus[n] = c.input.status === "ACTIVE" ? 0 : 1;
+        this.set(n, CERT);
+        this.trail(
+          caller,
+          "RegisterCertificateWithoutCA",
+          { certificatePem: c.input.certificatePem, status: c.input.status },
+          { certificateId: certId(n), certificateArn: this.certArn(n) },
+        );
+        return;
+      }
+      case "UpdateCertificate": {
+        const n = indexOfCert(c.input.certificateId!);
+        if (!(this.flags[n] & CERT)) throw notFound("certificate not found");
+        this.certStatus[n] = c.input.newStatus === "ACTIVE" ? 0 : 1;
+        this.trail(caller, "UpdateCertificate", {
+          certificateId: c.input.certificateId,
+          newStatus: c.input.newStatus,
+        });
+        return;
       }
       case "CreatePolicy":
         if (this.policyDocument)
           throw awsError("ResourceAlreadyExistsException", "policy exists", 409);
         if (!c.input.policyDocument!.includes(`:${this.region}:`)) this.mismatches += 1;
         this.policyDocument = c.input.policyDocument!;
+        this.trail(caller, "CreatePolicy", {
+          policyName: c.input.policyName,
+          policyDocument: c.input.policyDocument,
+        });
         return;
-      case "AttachPolicy": {
+      case "AttachPolicy":
+      case "DetachPolicy": {
         const n = indexOfCert(c.input.target!.split("/").pop()!);
         if (
           !this.policyDocument ||
           !(this.flags[n] & CERT) ||
           !c.input.target!.includes(`:${this.region}:`)
         ) {
-          throw awsError("ResourceNotFoundException", "policy or certificate not found", 404);
+          throw notFound("policy or certificate not found");
         }
-        return this.set(n, POLICY_ATTACHMENT);
+        if (c.api === "AttachPolicy") this.set(n, POLICY_ATTACHMENT);
+        else this.flags[n] &= ~POLICY_ATTACHMENT;
+        this.trail(caller, c.api, { policyName: c.input.policyName, target: c.input.target });
+        return;
       }
-      case "AttachThingPrincipal": {
+      case "AttachThingPrincipal":
+      case "DetachThingPrincipal": {
         const n = indexOfThing(c.input.thingName!);
         if (!(this.flags[n] & THING) || !(this.flags[n] & CERT)) {
-          throw awsError("ResourceNotFoundException", "thing or principal not found", 404);
+          throw notFound("thing or principal not found");
         }
-        return this.set(n, PRINCIPAL_ATTACHMENT);
+        if (c.api === "AttachThingPrincipal") this.set(n, PRINCIPAL_ATTACHMENT);
+        else this.flags[n] &= ~PRINCIPAL_ATTACHMENT;
+        this.trail(caller, c.api, { thingName: c.input.thingName, principal: c.input.principal });
+        return;
       }
       default:
         throw new Error(`bench IoT: unexpected ${c.api}`);
     }
   }
 
-  issueFromCsr(): Promise<never> {
-    return Promise.reject(new Error("bench IoT: no CSR onboarding in the benchmark"));
-  }
-
-  listNames(): Promise<{ names: string[] }> {
-    return Promise.resolve({ names: [] });
-  }
-
-  /** Onboarding done by the operator in this region (its own quotas are not the subject here). */
-  onboard(n: number): void {
-    if (!this.policyDocument) this.policyDocument = policyOf().document;
-    this.flags[n] = THING | CERT | POLICY_ATTACHMENT | PRINCIPAL_ATTACHMENT;
+  /** A comparable digest of device n here: entities, generation, certificate status. */
+  stateOf(n: number): number {
+    return this.flags[n] | (this.gen[n] << 4) | (this.certStatus[n] << 12);
   }
 
   /** Capture's lookups, through the SDK-style adaptive retry of capture's client. */
@@ -182,13 +307,14 @@ export class BenchIot implements ReconcilerIotPort {
         retry.call(async () => {
           await this.api("DescribeThing");
           const n = indexOfThing(name);
-          return this.flags[n] & THING ? thingOf(n) : null;
+          return this.flags[n] & THING ? thingOf(n, this.gen[n]) : null;
         }),
       certificate: (id) =>
         retry.call(async () => {
           await this.api("DescribeCertificate");
           const n = indexOfCert(id);
-          return this.flags[n] & CERT ? certOf(n) : null;
+          if (!(this.flags[n] & CERT)) return null;
+          return certOf(n, this.certStatus[n] ? "INACTIVE" : "ACTIVE");
         }),
       policy: (name) =>
         retry.call(async () => {
@@ -203,22 +329,31 @@ export class BenchIot implements ReconcilerIotPort {
           const id = target.slice(target.lastIndexOf("/") + 1);
           return !!(this.flags[indexOfCert(id)] & POLICY_ATTACHMENT);
         }),
-      principalAttached: (thingName) =>
+      principalAttached: (name) =>
         retry.call(async () => {
           await this.api("ListThingPrincipals");
-          return !!(this.flags[indexOfThing(thingName)] & PRINCIPAL_ATTACHMENT);
+          return !!(this.flags[indexOfThing(name)] & PRINCIPAL_ATTACHMENT);
         }),
     };
     return { ...reads, state: (id, arn) => stateOfReads(reads, id, arn) };
   }
 
-  /** The reconciler's port, every call through the SDK-style adaptive retry. */
-  withRetry(retry: AdaptiveRetry): ReconcilerIotPort {
+  /**
+   * A caller's port (the reconciler's, or an operator's), every call through the SDK-style
+   * adaptive retry. `alive` false makes every further call fail at once: a killed container.
+   */
+  port(retry: AdaptiveRetry, caller: Caller, alive: () => boolean = () => true): ReconcilerIotPort {
+    const guard = <T>(work: () => Promise<T>) =>
+      retry.call(() => {
+        if (!alive()) return Promise.reject(awsError("Killed", "container killed", 500));
+        return work();
+      });
     return {
-      read: (id) => retry.call(() => this.read(id)),
-      send: (c) => retry.call(() => this.send(c)),
-      listNames: () => this.listNames(),
-      issueFromCsr: () => this.issueFromCsr(),
+      read: (id, place, deleting) => guard(() => this.read(id, place, deleting)),
+      send: (c) => guard(() => this.send(c, caller)),
+      listNames: () => Promise.resolve({ names: [] }),
+      issueFromCsr: () =>
+        Promise.reject(new Error("bench IoT: no CSR onboarding in the benchmark")),
     };
   }
 }

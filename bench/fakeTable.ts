@@ -1,95 +1,161 @@
 /**
  * The registry global table for the benchmark: the same conditional-put semantics as DynamoDB,
- * storing per device only the version of each of its 4 items (typed arrays, outside the JS heap);
- * the items themselves are rebuilt from the device number. Every accepted write is handed to
- * `onWrite` (the stream, delivered to the other region after a replication delay).
+ * storing per device and item only numbers (version, source counter, flags, content generation)
+ * in typed arrays outside the JS heap; the items themselves are rebuilt from the device number.
+ * Every accepted write is handed to `onWrite` (the stream). Scans page by segment like DynamoDB's
+ * parallel scan, so the sweep can run over it.
  */
 import type { RegistryItem } from "../functions/shared/registryItem";
 import { sameContent } from "../functions/shared/registryItem";
 import type { RegistryTablePort } from "../functions/shared/registryTable";
-import type { Clock } from "../functions/shared/clock";
 import {
+  certId,
   certOf,
+  genOf,
   indexOfCert,
   indexOfThing,
   policyAttachmentOf,
-  policyOf,
   principalAttachmentOf,
+  thingName,
   thingOf,
 } from "./fleet";
 
 const SLOTS = ["thing", "certificate", "policyAttachment", "principalAttachment"] as const;
+const PRESENT = 1;
+const DELETED = 2;
+const POLICY_KEY = "policy#fleet";
 
 export class BenchTable implements RegistryTablePort {
   private versions: Float64Array;
+  private meta: Uint8Array;
+  /** Thing: attribute generation; certificate: 1 when INACTIVE. */
+  private content: Uint8Array;
   private policy: RegistryItem | undefined;
   writes = 0;
   corrupt = 0;
   onWrite: (item: RegistryItem) => void = () => {};
 
   constructor(
-    n: number,
-    private readonly clock: Clock,
+    private readonly n: number,
+    /** Regions by index (1-based in `meta`), to rebuild sourceRegion. */
+    private readonly regions: string[],
   ) {
     this.versions = new Float64Array(n * SLOTS.length);
+    this.meta = new Uint8Array(n * SLOTS.length);
+    this.content = new Uint8Array(n * SLOTS.length);
   }
 
-  private slotOf(pk: string): { n: number; slot: number } | undefined {
-    const [kind, rest] = [pk.slice(0, pk.indexOf("#")), pk.slice(pk.indexOf("#") + 1)];
+  private slotOf(pk: string): { n: number; slot: number } {
+    const kind = pk.slice(0, pk.indexOf("#"));
+    const rest = pk.slice(pk.indexOf("#") + 1);
     const slot = SLOTS.indexOf(kind as (typeof SLOTS)[number]);
-    if (slot < 0) return undefined;
     const n =
       kind === "thing" || kind === "principalAttachment"
         ? indexOfThing(rest.split("|")[0])
         : kind === "certificate"
           ? indexOfCert(rest)
           : indexOfCert(rest.split("/").pop()!);
+    if (slot < 0 || !(n >= 0 && n < this.n)) throw new Error(`bench table: unexpected key ${pk}`);
     return { n, slot };
   }
 
+  private desiredOf(n: number, slot: number, content: number): Record<string, unknown> {
+    switch (slot) {
+      case 0:
+        return { ...thingOf(n, content) };
+      case 1:
+        return { ...certOf(n, content ? "INACTIVE" : "ACTIVE") };
+      case 2:
+        return { ...policyAttachmentOf(n) };
+      default:
+        return { ...principalAttachmentOf(n) };
+    }
+  }
+
   private build(pk: string, n: number, slot: number): RegistryItem {
-    const desired = [thingOf, certOf, policyAttachmentOf, principalAttachmentOf][slot](n);
+    const i = n * SLOTS.length + slot;
+    const deleted = !!(this.meta[i] & DELETED);
+    const source = this.meta[i] >> 2;
     return {
       pk,
       kind: SLOTS[slot],
-      version: this.versions[n * SLOTS.length + slot],
+      version: this.versions[i],
       updatedAt: "",
-      updatedBy: "capture:eu-west-1",
-      deleted: false,
-      desired: { ...desired },
-      sourceRegion: "eu-west-1",
+      updatedBy: source ? `capture:${this.regions[source - 1]}` : "api:bench",
+      deleted,
+      desired: deleted ? null : this.desiredOf(n, slot, this.content[i]),
+      // The operator's API writes go to the first (primary) region's table.
+      sourceRegion: this.regions[Math.max(source, 1) - 1],
     };
   }
 
-  async get(pk: string): Promise<RegistryItem | undefined> {
-    await this.clock.sleep(3);
-    if (pk === "policy#fleet") return this.policy;
-    const at = this.slotOf(pk);
-    if (!at || this.versions[at.n * SLOTS.length + at.slot] === 0) return undefined;
-    return this.build(pk, at.n, at.slot);
+  /** The live content of device n's item in a slot: -1 when absent or deleted. */
+  contentOf(n: number, slot: number): number {
+    const i = n * SLOTS.length + slot;
+    return this.meta[i] & PRESENT && !(this.meta[i] & DELETED) ? this.content[i] : -1;
   }
 
-  async putIfNewer(item: RegistryItem): Promise<boolean> {
-    await this.clock.sleep(5);
-    if (item.pk === "policy#fleet") {
-      if (this.policy && !(this.policy.version < item.version)) return false;
+  get(pk: string): Promise<RegistryItem | undefined> {
+    if (pk === POLICY_KEY) return Promise.resolve(this.policy && { ...this.policy });
+    const { n, slot } = this.slotOf(pk);
+    if (!(this.meta[n * SLOTS.length + slot] & PRESENT)) return Promise.resolve(undefined);
+    return Promise.resolve(this.build(pk, n, slot));
+  }
+
+  putIfNewer(item: RegistryItem): Promise<boolean> {
+    if (item.pk === POLICY_KEY) {
+      if (this.policy && !(this.policy.version < item.version)) return Promise.resolve(false);
       this.policy = item;
     } else {
-      const at = this.slotOf(item.pk);
-      if (!at) throw new Error(`bench table: unexpected key ${item.pk}`);
-      const i = at.n * SLOTS.length + at.slot;
-      if (this.versions[i] !== 0 && !(this.versions[i] < item.version)) return false;
-      if (!sameContent(item, this.build(item.pk, at.n, at.slot))) this.corrupt += 1;
+      const { n, slot } = this.slotOf(item.pk);
+      const i = n * SLOTS.length + slot;
+      if (this.meta[i] & PRESENT && !(this.versions[i] < item.version)) {
+        return Promise.resolve(false);
+      }
+      const desired = item.desired;
+      const content =
+        slot === 0
+          ? genOf(desired?.attributes as Record<string, string>)
+          : slot === 1
+            ? desired?.status === "INACTIVE"
+              ? 1
+              : 0
+            : 0;
+      const source = this.regions.indexOf(item.sourceRegion ?? "") + 1;
       this.versions[i] = item.version;
+      this.meta[i] = PRESENT | (item.deleted ? DELETED : 0) | (source << 2);
+      this.content[i] = item.deleted || Number.isNaN(content) ? 0 : content;
+      if (!sameContent(item, this.build(item.pk, n, slot))) this.corrupt += 1;
     }
     this.writes += 1;
     this.onWrite(item);
-    return true;
+    return Promise.resolve(true);
   }
 
-  scanSegment(): Promise<{ items: RegistryItem[] }> {
-    return Promise.resolve({ items: [] });
+  /** Device indexes of a segment are those congruent to it; the cursor is the next index. */
+  scanSegment(
+    segment: number,
+    totalSegments: number,
+    cursor?: Record<string, unknown>,
+    limit = 1000,
+  ): Promise<{ items: RegistryItem[]; cursor?: Record<string, unknown> }> {
+    const items: RegistryItem[] = [];
+    let d = (cursor?.next as number | undefined) ?? segment;
+    if (!cursor && segment === 0 && this.policy) items.push({ ...this.policy });
+    for (; d < this.n && items.length + SLOTS.length <= limit; d += totalSegments) {
+      for (let slot = 0; slot < SLOTS.length; slot++) {
+        if (!(this.meta[d * SLOTS.length + slot] & PRESENT)) continue;
+        const pk =
+          slot === 0
+            ? `thing#${thingName(d)}`
+            : slot === 1
+              ? `certificate#${certId(d)}`
+              : slot === 2
+                ? `policyAttachment#fleet|cert/${certId(d)}`
+                : `principalAttachment#${thingName(d)}|cert/${certId(d)}`;
+        items.push(this.build(pk, d, slot));
+      }
+    }
+    return Promise.resolve({ items, cursor: d < this.n ? { next: d } : undefined });
   }
 }
-
-export { policyOf };

@@ -1,4 +1,4 @@
-/** The synthetic fleet: device n's names and state are a function of n, so nothing per device is stored. */
+/** The synthetic fleet: device n's names and state are a function of n (and a small generation). */
 import type {
   CertificateDesired,
   PolicyAttachmentDesired,
@@ -34,15 +34,22 @@ export const indexOfThing = (name: string) =>
   name.startsWith("dev-") ? Number(name.slice(4)) : NaN;
 export const indexOfCert = (id: string) => parseInt(id, 16);
 
-export const thingOf = (n: number): ThingDesired => ({
+/** The thing's attributes at a generation: an edit or a recreate moves it on. */
+export const thingOf = (n: number, gen = 0): ThingDesired => ({
   thingName: thingName(n),
   thingTypeName: null,
-  attributes: { serial: String(n), fw: "1.0.0" },
+  attributes: { serial: String(n), fw: `1.${gen}` },
 });
-export const certOf = (n: number): CertificateDesired => ({
+/** The generation back from attributes; NaN when they are not this fleet's. */
+export const genOf = (attributes: Record<string, string> | undefined): number =>
+  attributes?.fw?.startsWith("1.") ? Number(attributes.fw.slice(2)) : NaN;
+export const certOf = (
+  n: number,
+  status: "ACTIVE" | "INACTIVE" = "ACTIVE",
+): CertificateDesired => ({
   certificateId: certId(n),
   certificatePem: pemOf(n),
-  status: "ACTIVE",
+  status,
 });
 export const policyAttachmentOf = (n: number): PolicyAttachmentDesired => ({
   policyName: POLICY,

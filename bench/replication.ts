@@ -1,357 +1,480 @@
 /**
- * npm run bench:replication -- N devices onboarded in the primary region flow through capture
- * (registry events and CloudTrail-via-EventBridge), the registry table and its stream, into the
- * secondary region's reconciler, against fake IoT APIs that enforce the IoT quotas, on a virtual
- * clock. Prints throughput against the quota-bound maximum, throttles, entities lost, replication
- * lag and peak memory.
+ * npm run -s bench:replication -- [--json] [--devices N] [--seed S] [--shards K] [--no-faults]
+ *
+ * Devices onboarded in the primary region flow through capture (registry events and CloudTrail),
+ * the registry table and its stream into both regions' reconcilers, against fake IoT regions that
+ * enforce their own quota table (bench/iotQuotas.ts), on a virtual clock. Prints how close the
+ * replication gets to the quota-bound rate, throttles, what is lost or differs between regions at
+ * the end, heap at 1,000 devices and at the end, and the sweep's time for a million devices.
+ *
+ * The deployed topology is read from infra (infra/iotPlane/reconcilerSizing.ts, which the stack
+ * deploys): batch size, batching window, parallelization factor, reserved concurrency, the quota
+ * share each container paces at, calls in flight, timeout. The stream has enough shards for the
+ * reserved concurrency to be reached (shards x factor = reserved concurrency): the deployment's
+ * most concurrent case, and the one where containers could throttle each other.
  *
  * Modelled (assumptions stated so the figures can be judged):
- * - onboarding in the primary at the quota-bound rate (the primary is bound by the same quotas);
- * - registry event -> rule -> capture: 0.1-1 s; CloudTrail -> EventBridge -> capture: 5-60 s
- *   (best effort per AWS; any order);
- * - global table replication: 0.5-1.5 s; stream -> reconciler: 1 shard, batches of up to
- *   BATCH_SIZE records or BATCH_WINDOW_MS, one batch at a time; MAX_CONCURRENCY 32;
- * - IoT calls take 20-50 ms; table calls 3-5 ms; capture's and the reconciler's SDK clients use
- *   adaptive retry (bench/adaptiveRetry.ts); the reconciler also paces itself to the quotas.
+ * - arrivals: onboarding in the primary is a Poisson process at the quota-bound rate of the fake's
+ *   table, made by an operator client of its own (adaptive retry), whose calls count against the
+ *   primary's quotas; capture's reads in the primary count there too;
+ * - registry event -> rule -> capture 0.1-1 s; CloudTrail -> EventBridge -> capture 5-60 s, any
+ *   order; a failed capture invocation is retried twice by Lambda (60 s, 120 s);
+ * - table write -> stream of each region 0.5-1.5 s; records of one key stay in order on one of
+ *   shards x factor lanes (a lane is one container); a lane takes up to batchSize records or what
+ *   came within the batching window;
+ * - IoT calls take 20-50 ms; each container has its own pacer (quota x share) and SDK adaptive
+ *   retry (bench/adaptiveRetry.ts).
+ * Faults (unless --no-faults): 5% of stream records and capture events delivered twice; 1% of IoT
+ * calls throttled whatever the quota; 2% of batch invocations killed at a random moment (the batch
+ * is retried by a new container); 1% of devices deleted and recreated under the same name in the
+ * primary; 1% of devices edited in both regions within the same second.
  */
 import { captureEvent, type CaptureDeps } from "../functions/capture/capture";
 import type { CloudTrailEvent, RulePayload } from "../functions/capture/normalize";
 import { tokenBucketPacer } from "../functions/reconciler/pacer";
-import { quotaOf } from "../functions/reconciler/quotas";
 import { RecentlyConverged, Reconciler } from "../functions/reconciler/reconcile";
-import type { RegistryItem } from "../functions/shared/registryItem";
+import {
+  MAX_CONCURRENCY,
+  RECONCILER_CONCURRENCY,
+  RECONCILER_QUOTA_SHARE,
+  RECONCILER_TIMEOUT_SECONDS,
+  STREAM_SETTINGS,
+} from "../infra/iotPlane/reconcilerSizing";
 import { AdaptiveRetry } from "./adaptiveRetry";
 import { BenchIot } from "./fakeIot";
 import { BenchTable } from "./fakeTable";
-import {
-  ACCOUNT,
-  ALL,
-  certId,
-  pemOf,
-  POLICY,
-  POLICY_DOCUMENT,
-  PRINCIPAL_ATTACHMENT,
-  thingName,
-  thingOf,
-} from "./fleet";
+import { ACCOUNT, ALL, certId, pemOf, POLICY, POLICY_DOCUMENT, thingName, thingOf } from "./fleet";
+import { fakeQuotaOf } from "./iotQuotas";
+import { measureSweep } from "./sweepBench";
 import { prng, VirtualClock } from "./virtualClock";
 
 const PRIMARY = "eu-west-1";
 const SECONDARY = "eu-central-1";
-const ROLE = `arn:aws:iam::${ACCOUNT}:role/iot-dr-reconciler`;
-const BATCH_SIZE = 1000;
-const BATCH_WINDOW_MS = 1000;
-const MAX_CONCURRENCY = 32;
+const REGIONS = [PRIMARY, SECONDARY];
+const RECONCILER_ROLE = `arn:aws:iam::${ACCOUNT}:role/iot-dr-reconciler`;
+const OPERATOR_ROLE = `arn:aws:iam::${ACCOUNT}:role/onboarding`;
 
-/** Calls the secondary makes per onboarded device on its fast path: one create per entity. */
-const CALLS_PER_DEVICE: Record<string, number> = {
-  CreateThing: 1,
-  RegisterCertificateWithoutCA: 1,
-  AttachPolicy: 1,
-  AttachThingPrincipal: 1,
-};
-const quotaBound = Math.min(
-  ...Object.entries(CALLS_PER_DEVICE).map(([api, k]) => quotaOf(api) / k),
-);
+export const USAGE = `Usage: npm run -s bench:replication -- [--json] [--devices N] [--seed S] [--shards K] [--no-faults]
 
-/** Latency histogram in 100 ms buckets: constant memory whatever N. */
-class Histogram {
-  private buckets = new Float64Array(20_000);
-  count = 0;
-  add(ms: number): void {
-    this.buckets[Math.min(this.buckets.length - 1, Math.floor(ms / 100))] += 1;
-    this.count += 1;
-  }
-  quantile(q: number): number {
-    let seen = 0;
-    for (let i = 0; i < this.buckets.length; i++) {
-      seen += this.buckets[i];
-      if (seen >= q * this.count) return (i + 1) * 100;
-    }
-    return NaN;
-  }
+Replication of N devices (default 100000) from the primary to the secondary region at the
+deployed reconciler settings, against fake IoT regions enforcing their own quota table.
+  --json       print one JSON object (devices, containers, batchSize, ratio, throttles, lost,
+               divergent, heapMbStart, heapMbEnd, sweepSecondsPer1M, initialSyncHoursPer1M, ...)
+  --devices N  devices to onboard (>= 1000 for the heap figures)
+  --seed S     seed of the pseudo-random faults and delays (default 1)
+  --shards K   stream shards (default: reserved concurrency / parallelization factor)
+  --no-faults  no duplicates, injected throttles, kills, recreates or concurrent edits
+  --help       this text`;
+
+export interface BenchOptions {
+  devices: number;
+  seed: number;
+  shards: number;
+  faults: boolean;
+  json: boolean;
 }
 
-const trail = (
-  eventName: string,
-  at: number,
-  req: Record<string, unknown>,
-  res: Record<string, unknown> = {},
-  issuer = `arn:aws:iam::${ACCOUNT}:role/onboarding`,
-): CloudTrailEvent => ({
-  source: "aws.iot",
-  "detail-type": "AWS API Call via CloudTrail",
-  detail: {
-    eventName,
-    eventTime: new Date(at).toISOString(),
-    userIdentity: { sessionContext: { sessionIssuer: { arn: issuer } } },
-    requestParameters: req,
-    responseElements: res,
-  },
-});
-
-async function run(n: number) {
-  const clock = new VirtualClock();
-  const random = prng(n);
-  const T0 = Date.parse("2026-11-26T00:00:00Z");
-  const primary = new BenchIot(PRIMARY, n, clock, random);
-  const secondary = new BenchIot(SECONDARY, n, clock, random);
-  const table = new BenchTable(n, clock);
-  const captureRetryA = new AdaptiveRetry(clock, random);
-  const captureRetryB = new AdaptiveRetry(clock, random);
-  const reconcilerRetry = new AdaptiveRetry(clock, random);
-  const wall = (virtual: number) => T0 + virtual;
-  // Capture runs as many concurrent Lambda invocations: each has its own SDK client (so its own
-  // adaptive limiter), and a failed invocation is retried by Lambda twice (async invocation).
-  let captureFailures = 0;
-  const capture = async (
-    event: unknown,
-    deps: CaptureDeps,
-    region: BenchIot,
-    retry: AdaptiveRetry,
-  ) => {
-    for (let attempt = 0; ; attempt++) {
-      const own = new AdaptiveRetry(clock, random);
-      try {
-        return await captureEvent(event, { ...deps, iot: region.lookups(own) });
-      } catch (error) {
-        if (attempt === 2) {
-          captureFailures += 1;
-          throw error;
-        }
-        await clock.sleep(60_000 * (attempt + 1));
-      } finally {
-        retry.throttles += own.throttles;
+export function parseOptions(argv: string[]): BenchOptions | "help" {
+  const options: BenchOptions = {
+    devices: 100_000,
+    seed: 1,
+    shards: Math.max(1, Math.floor(RECONCILER_CONCURRENCY / STREAM_SETTINGS.parallelizationFactor)),
+    faults: true,
+    json: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const int = (min: number) => {
+      const raw = argv[++i];
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < min) {
+        throw new Error(`${flag}: expected an integer >= ${min}, got ${JSON.stringify(raw)}`);
       }
-    }
-  };
-  const captureA: CaptureDeps = {
-    table,
-    iot: primary.lookups(captureRetryA),
-    region: PRIMARY,
-    reconcilerRoleArn: ROLE,
-    clock: { now: () => wall(clock.now()), sleep: (ms) => clock.sleep(ms) },
-  };
-  const captureInA = (event: unknown) => capture(event, captureA, primary, captureRetryA);
-  const captureB: CaptureDeps = {
-    ...captureA,
-    iot: secondary.lookups(captureRetryB),
-    region: SECONDARY,
-  };
+      return value;
+    };
+    if (flag === "--help" || flag === "-h") return "help";
+    else if (flag === "--json") options.json = true;
+    else if (flag === "--no-faults") options.faults = false;
+    else if (flag === "--devices") options.devices = int(10);
+    else if (flag === "--seed") options.seed = int(0);
+    else if (flag === "--shards") options.shards = int(1);
+    else throw new Error(`unknown argument ${JSON.stringify(flag)}; see --help`);
+  }
+  return options;
+}
 
-  // Replication tracking: onboarding time and completion per device, in typed arrays.
-  const onboardedAt = new Float64Array(n);
-  const lag = new Histogram();
-  let completed = 0;
-  // Steady state: the time from the 10th to the 90th percentile completion, so the pipeline's
-  // fill and drain (which the lag figures report) do not count as slowness.
-  const lowMark = Math.max(1, Math.floor(n * 0.1));
-  const highMark = Math.max(lowMark + 1, Math.floor(n * 0.9));
-  let lowAt = NaN;
-  let highAt = NaN;
-  const echoes = { written: 0, unchanged: 0, suppressed: 0 };
+/** FNV-1a with a salt: which lane of a shard a key goes to (Lambda keeps one key on one lane). */
+function hashOf(text: string, salt: number): number {
+  let hash = 0x811c9dc5 ^ salt;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/**
+ * The calls replication needs per device at least, by region and API: the operator's onboarding
+ * and capture's read of the certificate in the primary, one create per entity in the secondary.
+ * Quota-bound rate: the lowest quota / calls of these, from the fake's table.
+ */
+const MINIMAL_CALLS: { region: string; api: string; perDevice: number }[] = [
+  { region: PRIMARY, api: "RegisterCertificateWithoutCA", perDevice: 1 },
+  { region: PRIMARY, api: "CreateThing", perDevice: 1 },
+  { region: PRIMARY, api: "AttachPolicy", perDevice: 1 },
+  { region: PRIMARY, api: "AttachThingPrincipal", perDevice: 1 },
+  { region: PRIMARY, api: "DescribeCertificate", perDevice: 1 },
+  { region: SECONDARY, api: "CreateThing", perDevice: 1 },
+  { region: SECONDARY, api: "RegisterCertificateWithoutCA", perDevice: 1 },
+  { region: SECONDARY, api: "AttachPolicy", perDevice: 1 },
+  { region: SECONDARY, api: "AttachThingPrincipal", perDevice: 1 },
+];
+export const quotaBoundRate = Math.min(
+  ...MINIMAL_CALLS.map((c) => fakeQuotaOf(c.api) / c.perDevice),
+);
+
+const heapMb = () => {
+  (globalThis as { gc?: () => void }).gc?.();
+  return Math.round((process.memoryUsage().heapUsed / 2 ** 20) * 10) / 10;
+};
+
+export async function runReplication(options: BenchOptions) {
+  const n = options.devices;
+  const clock = new VirtualClock(5);
+  const random = prng(options.seed);
+  const T0 = Date.parse("2026-11-26T00:00:00Z");
+  const wall = (virtual: number) => T0 + virtual;
+  const chance = (p: number) => options.faults && random() < p;
+  const table = new BenchTable(n, REGIONS);
+  const iot = REGIONS.map((region) => new BenchIot(region, n, clock, random, wall));
+  const [primary, secondary] = iot;
+  if (options.faults) for (const region of iot) region.injectedThrottle = 0.01;
+
+  const counts = { captureFailures: 0, deadLetters: 0, kills: 0, batches: 0, retried: 0 };
+  const deadLettered = new Set<string>();
   let inflight = 0;
   const spawn = (delay: number, work: () => Promise<unknown>) => {
     inflight += 1;
     void clock
       .sleep(delay)
       .then(work)
-      .catch((error: unknown) => console.error("capture failed:", error))
+      .catch(() => undefined)
       .finally(() => (inflight -= 1));
   };
-  secondary.onCreate = (i, flag) => {
-    if (secondary.flags[i] === ALL) {
-      completed += 1;
-      const now = clock.now();
-      lag.add(now - onboardedAt[i]);
-      if (completed === lowMark) lowAt = now;
-      if (completed === highMark) highAt = now;
-    }
-    // The secondary's own changes come back to its capture: registry events carry the content,
-    // CloudTrail calls carry the reconciler's role. Both must die out.
-    if (flag === 1) {
-      const event: RulePayload = {
-        ...thingOf(i),
-        topic: `$aws/events/thing/${thingName(i)}/created`,
-        receivedAt: wall(clock.now()),
-        timestamp: wall(clock.now()),
-        versionNumber: 1,
-      };
-      spawn(100 + random() * 900, async () => {
-        const [r] = await capture(event, captureB, secondary, captureRetryB);
-        if (r.outcome === "written") echoes.written += 1;
-        else echoes.unchanged += 1;
-      });
-    } else if (flag === PRINCIPAL_ATTACHMENT) {
-      const event = trail(
-        "AttachThingPrincipal",
-        wall(clock.now()),
-        {
-          thingName: thingName(i),
-          principal: `arn:aws:iot:${SECONDARY}:${ACCOUNT}:cert/${certId(i)}`,
-        },
-        {},
-        ROLE,
-      );
-      spawn(5000 + random() * 55_000, async () => {
-        const [r] = await capture(event, captureB, secondary, captureRetryB);
-        if (r.outcome === "echo") echoes.suppressed += 1;
-        else echoes.written += 1;
-      });
-    }
-  };
 
-  // The stream of the secondary's replica: records arrive after the replication delay.
-  const stream: RegistryItem[] = [];
-  table.onWrite = (item) => {
-    inflight += 1;
-    void clock.sleep(500 + random() * 1000).then(() => {
-      stream.push(item);
-      inflight -= 1;
+  // Capture: one async Lambda invocation per event, its own SDK client, two retries by Lambda.
+  const captureIn = (r: number) => {
+    const deps = (retry: AdaptiveRetry): CaptureDeps => ({
+      table,
+      iot: iot[r].lookups(retry),
+      region: REGIONS[r],
+      reconcilerRoleArn: RECONCILER_ROLE,
+      clock: { now: () => wall(clock.now()), sleep: (ms) => clock.sleep(ms) },
     });
+    return async (event: unknown) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await captureEvent(event, deps(new AdaptiveRetry(clock, random)));
+        } catch (error) {
+          if (attempt === 2) {
+            counts.captureFailures += 1;
+            throw error;
+          }
+          await clock.sleep(60_000 * (attempt + 1));
+        }
+      }
+    };
+  };
+  iot.forEach((region, r) => {
+    const capture = captureIn(r);
+    region.onEvent = (event: RulePayload | CloudTrailEvent) => {
+      const delay = () => ("topic" in event ? 100 + random() * 900 : 5000 + random() * 55_000);
+      spawn(delay(), () => capture(event));
+      if (chance(0.05)) spawn(delay(), () => capture(event));
+    };
+  });
+
+  // The stream of each region: lanes of keys, shards x parallelization factor per region.
+  const { batchSize, parallelizationFactor } = STREAM_SETTINGS;
+  const windowMs = STREAM_SETTINGS.maximumBatchingWindowInSeconds * 1000;
+  const lanesPerRegion = options.shards * parallelizationFactor;
+  const containers = Math.min(lanesPerRegion, RECONCILER_CONCURRENCY);
+  const lanes = REGIONS.map(() => Array.from({ length: lanesPerRegion }, () => [] as string[]));
+  table.onWrite = (item) => {
+    const lane =
+      (hashOf(item.pk, 0) % options.shards) * parallelizationFactor +
+      (hashOf(item.pk, 1) % parallelizationFactor);
+    for (let r = 0; r < REGIONS.length; r++) {
+      const copies = chance(0.05) ? 2 : 1;
+      for (let c = 0; c < copies; c++) {
+        spawn(500 + random() * 1000, () => Promise.resolve(void lanes[r][lane].push(item.pk)));
+      }
+    }
   };
 
-  // Onboarding in the primary, at the quota-bound rate.
-  let onboarded = 0;
-  const onboarding = (async () => {
-    await captureInA(
-      trail("CreatePolicy", wall(0), { policyName: POLICY, policyDocument: POLICY_DOCUMENT }),
-    );
-    for (let i = 0; i < n; i++) {
-      await clock.sleep(Math.max(0, (i / quotaBound) * 1000 - clock.now()));
-      primary.onboard(i);
-      onboardedAt[i] = clock.now();
-      onboarded += 1;
-      const at = wall(clock.now());
-      const cert = `arn:aws:iot:${PRIMARY}:${ACCOUNT}:cert/${certId(i)}`;
-      const ct = () => 5000 + random() * 55_000;
-      spawn(ct(), () =>
-        captureInA(
-          trail(
-            "RegisterCertificateWithoutCA",
-            at,
-            { certificatePem: pemOf(i), status: "ACTIVE" },
-            { certificateId: certId(i) },
-          ),
-        ),
-      );
-      spawn(100 + random() * 900, () =>
-        captureInA({
-          ...thingOf(i),
-          topic: `$aws/events/thing/${thingName(i)}/created`,
-          receivedAt: at + 100,
-          timestamp: at,
-          versionNumber: 1,
-        }),
-      );
-      spawn(ct(), () =>
-        capture(
-          trail("AttachPolicy", at + 1, { policyName: POLICY, target: cert }),
-          captureA,
-          primary,
-          captureRetryA,
-        ),
-      );
-      spawn(ct(), () =>
-        captureInA(
-          trail("AttachThingPrincipal", at + 2, { thingName: thingName(i), principal: cert }),
-        ),
-      );
-    }
-  })();
-
-  // The secondary's reconciler: one batch at a time from the stream (one shard).
-  const recent = new RecentlyConverged();
-  const pacer = tokenBucketPacer(clock);
-  const deadLetters: string[] = [];
-  let batches = 0;
   let done = false;
-  const reconciling = (async () => {
+  const lane = async (r: number, queue: string[]) => {
+    // A container: its pacer at the deployed share, its own memory of what it converged.
+    const container = () => ({
+      pacer: tokenBucketPacer(clock, RECONCILER_QUOTA_SHARE),
+      recent: new RecentlyConverged(),
+      retry: new AdaptiveRetry(clock, random),
+    });
+    let current = container();
     while (!done) {
-      if (stream.length === 0) {
-        await clock.sleep(100);
+      if (queue.length === 0) {
+        await clock.sleep(200);
         continue;
       }
-      const windowEnd = clock.now() + BATCH_WINDOW_MS;
-      while (stream.length < BATCH_SIZE && clock.now() < windowEnd) await clock.sleep(50);
-      const batch = stream.splice(0, BATCH_SIZE);
-      batches += 1;
-      await new Reconciler({
-        iot: secondary.withRetry(reconcilerRetry),
+      const windowEnd = clock.now() + windowMs;
+      while (queue.length < batchSize && clock.now() < windowEnd) await clock.sleep(100);
+      const batch = queue.slice(0, batchSize);
+      counts.batches += 1;
+      let alive = true;
+      const killed = chance(0.02);
+      const invocation = new Reconciler({
+        iot: iot[r].port(current.retry, RECONCILER_ROLE, () => alive),
         table,
-        dlq: { send: (l) => Promise.resolve(void deadLetters.push(l.key)) },
-        pacer,
-        place: { region: SECONDARY, account: ACCOUNT },
+        dlq: {
+          send: (letter) => {
+            if (!alive) return Promise.reject(new Error("container killed"));
+            deadLettered.add(letter.key);
+            return Promise.resolve();
+          },
+        },
+        pacer: current.pacer,
+        place: { region: REGIONS[r], account: ACCOUNT },
         clock,
         maxConcurrency: MAX_CONCURRENCY,
-        recent,
-      }).reconcileAll(batch, true);
+        recent: current.recent,
+      }).reconcileAll(
+        await Promise.all(batch.map((pk) => table.get(pk))).then((items) =>
+          items.filter((i) => i !== undefined),
+        ),
+        true,
+      );
+      if (killed) {
+        // Killed at a random moment: what it did stays done, the batch is retried whole by a
+        // new container (Lambda retries a failed stream batch).
+        await Promise.race([invocation, clock.sleep(random() * 5000)]);
+        alive = false;
+        await invocation.catch(() => undefined);
+        counts.kills += 1;
+        current = container();
+        continue;
+      }
+      const report = await invocation;
+      queue.splice(0, batch.length);
+      if (report.failed.length) {
+        counts.retried += report.failed.length;
+        queue.unshift(...report.failed);
+      }
+    }
+  };
+  const running = lanes.flatMap((regionLanes, r) => regionLanes.map((q) => lane(r, q)));
+
+  // The operator: onboards in the primary, Poisson arrivals at the quota-bound rate. Its tool
+  // paces each API at the primary's quota as the fake's table states it (not the code under
+  // test's), and retries what is throttled anyway.
+  const operatorRetry = new AdaptiveRetry(clock, random, 50, false);
+  const operatorIot = primary.port(operatorRetry, OPERATOR_ROLE);
+  const nextSlot = new Map<string, number>();
+  const operator = {
+    send: async (c: Parameters<typeof operatorIot.send>[0]) => {
+      const slot = Math.max(clock.now(), nextSlot.get(c.api) ?? 0);
+      nextSlot.set(c.api, slot + 1000 / fakeQuotaOf(c.api));
+      if (slot > clock.now()) await clock.sleep(slot - clock.now());
+      return operatorIot.send(c);
+    },
+  };
+  const onboardedAt = new Float64Array(n);
+  let onboarded = 0;
+  let completed = 0;
+  const lowMark = Math.max(1, Math.floor(n * 0.1));
+  const highMark = Math.max(lowMark + 1, Math.floor(n * 0.9));
+  let lowAt = NaN;
+  let highAt = NaN;
+  let heapMbStart = NaN;
+  const counted = new Uint8Array(n);
+  const faulted = new Map<number, string>();
+  secondary.onCreate = (i) => {
+    if (secondary.flags[i] !== ALL || counted[i]) return;
+    counted[i] = 1;
+    completed += 1;
+    if (completed === lowMark) lowAt = clock.now();
+    if (completed === highMark) highAt = clock.now();
+  };
+  const call = (api: string, input: Record<string, unknown>) =>
+    operator.send({ api, input } as Parameters<typeof operator.send>[0]);
+  const certArn = (i: number) => `arn:aws:iot:${PRIMARY}:${ACCOUNT}:cert/${certId(i)}`;
+  const onboard = async (i: number) => {
+    await call("RegisterCertificateWithoutCA", { certificatePem: pemOf(i), status: "ACTIVE" });
+    await call("CreateThing", {
+      thingName: thingName(i),
+      attributePayload: { attributes: thingOf(i).attributes },
+    });
+    await call("AttachPolicy", { policyName: POLICY, target: certArn(i) });
+    await call("AttachThingPrincipal", { thingName: thingName(i), principal: certArn(i) });
+    onboardedAt[i] = clock.now() || 1;
+    onboarded += 1;
+    if (onboarded === Math.min(1000, n)) heapMbStart = heapMb();
+    // Faults on a device already onboarded: a delete and recreate under the same name in the
+    // primary, or the same thing edited in both regions within one second.
+    const fault = options.faults ? random() : 1;
+    if (fault < 0.01) {
+      faulted.set(i, "recreate");
+      spawn(200_000 + random() * 200_000, async () => {
+        await call("DetachThingPrincipal", { thingName: thingName(i), principal: certArn(i) });
+        await call("DeleteThing", { thingName: thingName(i) });
+        await call("CreateThing", {
+          thingName: thingName(i),
+          attributePayload: { attributes: thingOf(i, 3).attributes },
+        });
+        await call("AttachThingPrincipal", { thingName: thingName(i), principal: certArn(i) });
+      });
+    } else if (fault < 0.02) {
+      faulted.set(i, "edits");
+      const edit = (region: BenchIot, gen: number) => () =>
+        region
+          .port(new AdaptiveRetry(clock, random, 50, false), OPERATOR_ROLE)
+          .send({
+            api: "UpdateThing",
+            input: {
+              thingName: thingName(i),
+              attributePayload: { attributes: thingOf(i, gen).attributes },
+            },
+          })
+          .catch(() => undefined); // not there yet in the secondary: no edit
+      const at = 300_000 + random() * 300_000;
+      spawn(at, edit(primary, 1));
+      spawn(at + random() * 900, edit(secondary, 2));
+    }
+  };
+  const arrivals = (async () => {
+    await call("CreatePolicy", { policyName: POLICY, policyDocument: POLICY_DOCUMENT });
+    for (let i = 0; i < n; i++) {
+      await clock.sleep((-Math.log(1 - random()) / quotaBoundRate) * 1000);
+      spawn(0, () => onboard(i));
     }
   })();
 
-  let peakHeap = 0;
-  let peakRss = 0;
-  const sample = () => {
-    const m = process.memoryUsage();
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-    peakRss = Math.max(peakRss, m.rss);
-  };
-  const horizon = (n / quotaBound) * 1000 * 3 + 600_000;
   const started = Date.now();
-  await clock.run(
-    () =>
-      (onboarded === n && completed === n && inflight === 0 && stream.length === 0) ||
-      clock.now() > horizon,
-    () => {
-      if (clock.steps % 5000 === 0) sample();
-    },
-  );
+  let lastLog = started;
+  const progress = () => {
+    if (!process.env.BENCH_DEBUG || Date.now() - lastLog < 5000) return;
+    lastLog = Date.now();
+    const queued = lanes.map((regionLanes) => regionLanes.reduce((a, q) => a + q.length, 0));
+    console.error(
+      JSON.stringify({
+        t: Math.round(clock.now() / 1000),
+        onboarded,
+        completed,
+        inflight,
+        queued,
+        steps: clock.steps,
+        pending: clock.pending,
+      }),
+    );
+  };
+  const horizon = (n / quotaBoundRate) * 1000 * 3 + 3_600_000;
+  const idle = () =>
+    onboarded === n &&
+    inflight === 0 &&
+    lanes.every((regionLanes) => regionLanes.every((q) => !q.length));
+  await clock.run(() => idle() || clock.now() > horizon, progress);
+  // Settle: in-flight batches finish (their lanes are empty now).
+  const settleUntil = clock.now() + 120_000;
+  await clock.run(() => clock.now() > settleUntil && idle());
   done = true;
   await clock.run(() => false);
-  await Promise.all([onboarding, reconciling]);
-  sample();
-  const devicesPerSecond = (highMark - lowMark) / ((highAt - lowAt) / 1000);
+  await Promise.all([arrivals, ...running]);
+  const heapMbEnd = heapMb();
+
+  let lost = 0;
+  let divergent = primary.policyDocument && secondary.policyDocument ? 0 : 1;
+  for (let i = 0; i < n; i++) {
+    if ((primary.flags[i] & ~secondary.flags[i]) !== 0) lost += 1;
+    if (primary.stateOf(i) !== secondary.stateOf(i)) {
+      divergent += 1;
+      if (process.env.BENCH_DEBUG) {
+        console.error(
+          `divergent ${i}: ${faulted.get(i) ?? "-"} A=${primary.stateOf(i)} B=${secondary.stateOf(i)} table thing gen ${table.contentOf(i, 0)}`,
+        );
+      }
+    }
+  }
+  const achieved = (highMark - lowMark) / ((highAt - lowAt) / 1000);
+  const admitted = (region: BenchIot, api: string) => (region.admitted.get(api) ?? 0) / n;
   return {
     devices: n,
-    "devices/s": devicesPerSecond,
-    "quota-bound max": quotaBound,
-    ratio: devicesPerSecond / quotaBound,
+    containers,
+    batchSize,
+    parallelizationFactor,
+    reservedConcurrency: RECONCILER_CONCURRENCY,
+    quotaShare: RECONCILER_QUOTA_SHARE,
+    shards: options.shards,
+    quotaBoundPerSecond: quotaBoundRate,
+    achievedPerSecond: round(achieved),
+    ratio: round(achieved / quotaBoundRate),
     throttles: primary.throttles + secondary.throttles,
-    lost: n - completed + deadLetters.length,
-    "capture failures": captureFailures,
-    "lag p50 s": lag.quantile(0.5) / 1000,
-    "lag p99 s": lag.quantile(0.99) / 1000,
-    "peak heap MB": peakHeap / 2 ** 20,
-    "peak rss MB": peakRss / 2 ** 20,
-    // Diagnostics
-    "virtual s": clock.now() / 1000,
-    "wall s": (Date.now() - started) / 1000,
-    "secondary IoT calls/device": secondary.calls / n,
-    "table writes": table.writes,
-    "wrong content": secondary.mismatches + table.corrupt,
-    "echo writes": echoes.written,
-    "echoes no-op": echoes.unchanged + echoes.suppressed,
-    "throttles primary/secondary":
-      `${primary.throttles}/${secondary.throttles}` as unknown as number,
-    "dead letters": deadLetters.length,
-    "sdk retries on throttle":
-      captureRetryA.throttles + captureRetryB.throttles + reconcilerRetry.throttles,
-    batches,
+    lost,
+    divergent,
+    deadLetters: deadLettered.size,
+    heapMbStart,
+    heapMbEnd,
+    initialSyncHoursPer1M: round(1_000_000 / achieved / 3600),
+    faults: options.faults,
+    kills: counts.kills,
+    captureFailures: counts.captureFailures,
+    corruptWrites: table.corrupt + primary.mismatches + secondary.mismatches,
+    throttlesByRegion: { [PRIMARY]: primary.throttles, [SECONDARY]: secondary.throttles },
+    // Admitted calls per device, by region and API: what the bound's minimal profile is judged by.
+    callsPerDevice: Object.fromEntries(
+      iot.map((region) => [
+        region.region,
+        Object.fromEntries(
+          [...region.admitted.keys()].sort().map((api) => [api, round(admitted(region, api))]),
+        ),
+      ]),
+    ),
+    virtualSeconds: Math.round(clock.now() / 1000),
+    wallSeconds: round((Date.now() - started) / 1000),
   };
 }
 
-async function main() {
-  const sizes = process.argv
-    .slice(2)
-    .map(Number)
-    .filter((x) => x > 0);
-  for (const n of sizes.length ? sizes : [1_000, 100_000]) {
-    const result = await run(n);
-    const fmt = (v: number) =>
-      typeof v !== "number" || Number.isInteger(v) ? String(v) : v.toFixed(2);
-    console.log(`\nN = ${n.toLocaleString("en")}`);
-    for (const [k, v] of Object.entries(result)) console.log(`  ${k.padEnd(28)} ${fmt(v)}`);
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+async function main(): Promise<number> {
+  let options: BenchOptions | "help";
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`bench:replication: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
   }
+  if (options === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  const replication = await runReplication(options);
+  const sweep = await measureSweep({
+    seed: options.seed,
+    devices: Math.min(options.devices, 20_000),
+  });
+  const result = {
+    ...replication,
+    sweepSecondsPer1M: sweep.secondsPer1M,
+    sweepHoursPer1M: round(sweep.secondsPer1M / 3600),
+    sweepLongestInvocationSeconds: sweep.longestInvocationSeconds,
+    sweepInvocations: sweep.invocations,
+    sweepSampleDevices: sweep.devices,
+    sweepTimeoutSeconds: RECONCILER_TIMEOUT_SECONDS,
+  };
+  if (options.json) console.log(JSON.stringify(result));
+  else
+    for (const [k, v] of Object.entries(result))
+      console.log(`${k.padEnd(30)} ${JSON.stringify(v)}`);
+  return 0;
 }
 
-void main();
+if (require.main === module) void main().then((code) => (process.exitCode = code));

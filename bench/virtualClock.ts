@@ -17,6 +17,9 @@ export class VirtualClock implements Clock {
   private heap: Timer[] = [];
   steps = 0;
 
+  /** Timers within `quantumMs` of the first due fire together (fewer turns, same order). */
+  constructor(private readonly quantumMs = 1) {}
+
   now(): number {
     return this.t;
   }
@@ -39,7 +42,9 @@ export class VirtualClock implements Clock {
       const first = this.pop()!;
       this.t = Math.max(this.t, first.at);
       first.resolve();
-      while (this.heap.length > 0 && this.heap[0].at < this.t + 1) this.pop()!.resolve();
+      while (this.heap.length > 0 && this.heap[0].at < this.t + this.quantumMs) {
+        this.pop()!.resolve();
+      }
       this.steps += 1;
       onStep?.();
     }

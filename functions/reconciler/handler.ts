@@ -1,5 +1,6 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { parseArn } from "../../infra/arn";
+import { RECONCILER_TIMEOUT_SECONDS } from "../../infra/iotPlane/reconcilerSizing";
 import { sdkCaptureIot } from "../capture/iot";
 import { realClock } from "../shared/clock";
 import { intEnv, requireEnv } from "../shared/env";
@@ -10,9 +11,10 @@ import type { Place } from "./converge";
 import { sqsDlq } from "./dlq";
 import { reconcilerClients, sdkReconcilerIot } from "./iot";
 import { tokenBucketPacer } from "./pacer";
+import { parseQuotaShare } from "./quotas";
 import { Reconciler, RecentlyConverged } from "./reconcile";
 import { latestItems } from "./stream";
-import { parseSweep, sweepSegment, type SweepReport } from "./sweep";
+import { parseSweep, SWEEP_MARGIN_MS, sweepResult, sweepSegment, type SweepResult } from "./sweep";
 
 const logger = createLogger("reconciler");
 const clients = reconcilerClients();
@@ -21,11 +23,16 @@ const table = dynamoRegistryTable(requireEnv("REGISTRY_TABLE"));
 const dlq = sqsDlq(requireEnv("DLQ_URL"));
 const ledger = dynamoEchoLedger(requireEnv("REGISTRY_TABLE"));
 const maxConcurrency = intEnv("MAX_CONCURRENCY", 16);
-// Share of each IoT quota this instance paces to (1 / expected concurrent instances).
-const quotaShare = Number(process.env.QUOTA_SHARE ?? "1");
-const pacer = tokenBucketPacer(realClock, quotaShare > 0 && quotaShare <= 1 ? quotaShare : 1);
+// Share of each IoT quota this container paces to (1 / reserved concurrency, set by infra).
+const pacer = tokenBucketPacer(realClock, parseQuotaShare(process.env.QUOTA_SHARE));
 const recent = new RecentlyConverged();
 const log = (message: string, fields: Record<string, unknown>) => logger.warn(message, fields);
+
+/** Lambda's time left; a caller without Lambda's context (a test) gets the function's timeout. */
+const remainingMs = (context: Context): number =>
+  typeof context.getRemainingTimeInMillis === "function"
+    ? context.getRemainingTimeInMillis()
+    : RECONCILER_TIMEOUT_SECONDS * 1000;
 
 function placeOf(context: Context): Place {
   const { region, account } = parseArn(context.invokedFunctionArn);
@@ -36,7 +43,7 @@ function placeOf(context: Context): Place {
 export async function handler(
   event: DynamoDBStreamEvent | { sweep: unknown },
   context: Context,
-): Promise<DynamoDBBatchResponse | SweepReport> {
+): Promise<DynamoDBBatchResponse | SweepResult> {
   const place = placeOf(context);
   const deps = { iot, table, dlq, pacer, place, clock: realClock, maxConcurrency, log };
   const sweep = parseSweep(event);
@@ -49,13 +56,15 @@ export async function handler(
       reconciler: () => new Reconciler(deps),
       place,
       now: () => Date.now(),
+      // Stop starting pages in time to return a continuation well inside the function timeout.
+      deadline: Date.now() + remainingMs(context) - SWEEP_MARGIN_MS,
     });
     logger.info("swept", {
       ...sweep,
       converged: report.converged,
       captured: report.captured.length,
     });
-    return report;
+    return sweepResult(report);
   }
   const items = latestItems((event as DynamoDBStreamEvent).Records ?? []);
   const report = await new Reconciler({ ...deps, recent, ledger }).reconcileAll(

@@ -351,7 +351,7 @@ export class Reconciler {
   private async convergeDependencies(item: RegistryItem, depth: number): Promise<void> {
     for (const key of dependenciesOf(item)) {
       const dep = await this.deps.table.get(key);
-      if (dep && !dep.deleted && parseRegistryItem(dep).ok) await this.once(dep, true, depth + 1);
+      if (dep && !dep.deleted && parseRegistryItem(dep).ok) await this.once(dep, false, depth + 1);
     }
   }
 }

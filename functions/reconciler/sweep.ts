@@ -1,25 +1,38 @@
 /**
- * Anti-entropy sweep of one segment (Step Functions runs the segments as a Distributed Map):
- * table -> IoT converges every item of the segment with read + diff (no blind creates: drift is
- * the point), and IoT -> table captures local entities the table has never heard of (no item,
- * not even a tombstone: so neither we nor the other region created or deleted them). Local names
- * are split among segments by a hash, so each is looked at by exactly one segment.
+ * Anti-entropy sweep of one segment (Step Functions runs the segments as a Distributed Map, and
+ * loops each segment's invocations on the continuation this returns, so no invocation runs near
+ * Lambda's 900 s whatever the fleet's size).
+ *
+ * - table -> IoT: every item of the segment the OTHER region owns is converged here with read +
+ *   diff (drift is the point: missing attachments, memberships, shadows are recreated). Items
+ *   this region owns are never applied to this region's IoT (see ownership.ts); instead, where
+ *   capture can read the object, this region's IoT state is captured into the table when it
+ *   differs (a lost event), just above the stale row's version so any real change wins.
+ * - IoT -> table: local entities the table has never heard of (no item, not even a tombstone)
+ *   are captured. Each kind is listed by one segment only (listing is not segmentable).
  */
 import type { CaptureIotPort } from "../capture/iot";
-import { keys } from "../shared/entities";
-import type { RegistryItem } from "../shared/registryItem";
+import { identityOf, keys, type Identity } from "../shared/entities";
+import { sameContent, tombstoneExpiry, type RegistryItem } from "../shared/registryItem";
 import { registryItem } from "../shared/registrySchema";
 import type { RegistryTablePort } from "../shared/registryTable";
 import { isReservedName } from "../shared/reserved";
 import type { CertificateActual } from "./actual";
-import type { Place } from "./converge";
+import { certArn, targetArn, type Place } from "./converge";
 import type { ListedKind, ReconcilerIotPort } from "./iot";
+import { ownedBy } from "./ownership";
 import type { Pacer } from "./pacer";
 import type { Reconciler, ReconcileReport } from "./reconcile";
+
+/** Where a segment's sweep stopped: JSON, carried by Step Functions to the next invocation. */
+export type SweepContinuation =
+  | { phase: "table"; cursor: Record<string, unknown> }
+  | { phase: "list"; kind: number; next?: string };
 
 export interface SweepRequest {
   segment: number;
   totalSegments: number;
+  continuation?: SweepContinuation;
 }
 
 export interface SweepDeps {
@@ -31,16 +44,57 @@ export interface SweepDeps {
   /** Where the sweep runs: it reads this region's certificates' attachments by ARN. */
   place: Place;
   now: () => number;
+  /** Time (on `now`'s clock) after which no new page is started; the rest is continued. */
+  deadline?: number;
+  /** Items per table page: small, so one page ends well before the deadline's margin. */
+  pageSize?: number;
 }
 
 export interface SweepReport extends ReconcileReport {
   captured: string[];
+  /** Items this region owns, left alone in its IoT. */
+  owned: number;
+  /** Set when the segment is not done: the next invocation's request. */
+  next?: SweepRequest;
+}
+
+/** Items per table page: at 1 certificate read per second (a 10-TPS quota's 1/10 share), 100 s. */
+export const SWEEP_PAGE_ITEMS = 100;
+
+/**
+ * Time an invocation keeps for the page it is in when the deadline passes: a page of
+ * SWEEP_PAGE_ITEMS at the slowest share takes ~100 s, plus retries.
+ */
+export const SWEEP_MARGIN_MS = 300_000;
+
+/** What an invocation returns to Step Functions: counts, not keys (256 KB state limit). */
+export interface SweepResult {
+  converged: number;
+  deadLettered: number;
+  failed: number;
+  captured: number;
+  owned: number;
+  calls: number;
+  /** The next invocation's input, or null when the segment is done (the state machine loops). */
+  next: { sweep: SweepRequest } | null;
+}
+
+export function sweepResult(report: SweepReport): SweepResult {
+  return {
+    converged: report.converged,
+    deadLettered: report.deadLettered.length,
+    failed: report.failed.length,
+    captured: report.captured.length,
+    owned: report.owned,
+    calls: report.calls,
+    next: report.next ? { sweep: report.next } : null,
+  };
 }
 
 export function parseSweep(event: unknown): SweepRequest | undefined {
   const sweep = (event as { sweep?: Partial<SweepRequest> } | null)?.sweep;
   if (!sweep) return undefined;
-  const { segment, totalSegments } = sweep;
+  const { segment, totalSegments, continuation } = sweep;
   if (
     !Number.isInteger(totalSegments) ||
     totalSegments! < 1 ||
@@ -52,7 +106,24 @@ export function parseSweep(event: unknown): SweepRequest | undefined {
       `sweep: expected integers 0 <= segment < totalSegments, got ${JSON.stringify(sweep)}`,
     );
   }
-  return { segment: segment!, totalSegments: totalSegments! };
+  if (continuation !== undefined && continuation !== null && !validContinuation(continuation)) {
+    throw new Error(
+      `sweep: expected continuation {phase:"table",cursor:{...}} or {phase:"list",kind:<n>,next?}, got ${JSON.stringify(continuation)}`,
+    );
+  }
+  return continuation
+    ? { segment: segment!, totalSegments: totalSegments!, continuation }
+    : { segment: segment!, totalSegments: totalSegments! };
+}
+
+function validContinuation(c: unknown): c is SweepContinuation {
+  const value = c as Partial<Record<string, unknown>>;
+  if (value?.phase === "table") return typeof value.cursor === "object" && value.cursor !== null;
+  return (
+    value?.phase === "list" &&
+    Number.isInteger(value.kind) &&
+    (value.next === undefined || typeof value.next === "string")
+  );
 }
 
 /** FNV-1a: a stable, cheap split of names among segments. */
@@ -80,25 +151,52 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
     failed: [],
     calls: 0,
     captured: [],
+    owned: 0,
   };
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.table.scanSegment(request.segment, request.totalSegments, cursor);
-    const result = await deps.reconciler().reconcileAll(page.items, false);
-    report.converged += result.converged;
-    report.deadLettered.push(...result.deadLettered);
-    report.failed.push(...result.failed);
-    report.calls += result.calls;
-    cursor = page.cursor;
-  } while (cursor);
+  // At least one page per invocation, so a late start still makes progress.
+  let pages = 0;
+  const mayStart = () => pages++ === 0 || deps.deadline === undefined || deps.now() < deps.deadline;
+  const stopAt = (continuation: SweepContinuation): SweepReport => ({
+    ...report,
+    next: { segment: request.segment, totalSegments: request.totalSegments, continuation },
+  });
+  let at = request.continuation;
 
-  for (const listed of LISTED) {
-    let next: string | undefined;
+  if (!at || at.phase === "table") {
+    let cursor = at?.cursor;
     do {
+      if (!mayStart()) return stopAt({ phase: "table", cursor: cursor! });
+      const page = await deps.table.scanSegment(
+        request.segment,
+        request.totalSegments,
+        cursor,
+        deps.pageSize ?? SWEEP_PAGE_ITEMS,
+      );
+      const theirs = page.items.filter((item) => !ownedBy(item, deps.place.region));
+      const result = await deps.reconciler().reconcileAll(theirs, false);
+      report.converged += result.converged;
+      report.deadLettered.push(...result.deadLettered);
+      report.failed.push(...result.failed);
+      report.calls += result.calls;
+      for (const item of page.items.filter((i) => ownedBy(i, deps.place.region))) {
+        report.owned += 1;
+        if (await recaptureOwned(item, deps)) report.captured.push(item.pk);
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    at = { phase: "list", kind: 0 };
+  }
+
+  for (let k = at.kind; k < LISTED.length; k++) {
+    // One segment lists each kind: every segment listing everything would multiply the calls.
+    if (k % request.totalSegments !== request.segment) continue;
+    const listed = LISTED[k];
+    let next = k === at.kind ? at.next : undefined;
+    do {
+      if (!mayStart()) return stopAt({ phase: "list", kind: k, next });
       await deps.pacer.take(listed.listApi);
       const page = await deps.iot.listNames(listed.kind, next);
       for (const name of page.names) {
-        if (segmentOf(name, request.totalSegments) !== request.segment) continue;
         // This region's platform objects (its health probe) are never the registry's.
         if (isReservedName(name)) continue;
         const key = listed.key(name);
@@ -123,6 +221,97 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
     } while (next);
   }
   return report;
+}
+
+/**
+ * An item this region owns whose object here says otherwise (an event that never arrived):
+ * captured from this region's IoT, one version above the stale row, so that any change made after
+ * the row (in either region, versioned by its time) still wins. False when nothing changed or
+ * capture cannot read the kind (memberships: their events are the only source).
+ */
+async function recaptureOwned(item: RegistryItem, deps: SweepDeps): Promise<boolean> {
+  const id = identityOf(item.pk);
+  if (isReservedName(nameOf(id))) return false;
+  const read = await readOwned(id, item, deps);
+  if (read === undefined) return false;
+  const desired = read && item.desired && !item.deleted ? { ...item.desired, ...read } : read;
+  const candidate = { deleted: desired === null, desired };
+  if (sameContent(item, candidate)) return false;
+  const now = deps.now();
+  // Through the one schema (registrySchema.ts), like every writer; the incarnation is the row's.
+  const next: RegistryItem = registryItem({
+    pk: item.pk,
+    kind: item.kind,
+    version: item.version + 1,
+    updatedAt: new Date(now).toISOString(),
+    updatedBy: `sweep:${deps.place.region}`,
+    ...candidate,
+    sourceRegion: deps.place.region,
+    ...(item.incarnation ? { incarnation: item.incarnation } : {}),
+    ...(candidate.deleted ? { expiresAt: tombstoneExpiry(now) } : {}),
+  });
+  return deps.table.putIfNewer(next);
+}
+
+function nameOf(id: Identity): string {
+  switch (id.kind) {
+    case "thing":
+    case "shadow":
+    case "principalAttachment":
+      return id.thingName;
+    case "certificate":
+      return id.certificateId;
+    case "policy":
+    case "policyAttachment":
+      return id.policyName;
+    case "thingGroup":
+    case "membership":
+      return id.thingGroupName;
+    case "thingType":
+      return id.thingTypeName;
+  }
+}
+
+/** This region's state of an owned object: desired, null when absent, undefined when unreadable. */
+async function readOwned(
+  id: Identity,
+  item: RegistryItem,
+  deps: SweepDeps,
+): Promise<Record<string, unknown> | null | undefined> {
+  const { lookups, pacer, place } = deps;
+  const found = async (read: Promise<object | null>) => {
+    const value = await read;
+    return value ? { ...value } : null;
+  };
+  switch (id.kind) {
+    case "thing":
+      await pacer.take("DescribeThing");
+      return found(lookups.thing(id.thingName));
+    case "thingGroup":
+      await pacer.take("DescribeThingGroup");
+      return found(lookups.thingGroup(id.thingGroupName));
+    case "certificate":
+      await pacer.take("DescribeCertificate");
+      return found(lookups.certificate(id.certificateId));
+    case "policy":
+      await pacer.take("GetPolicy");
+      return found(lookups.policy(id.policyName));
+    case "shadow":
+      await pacer.take("GetThingShadow");
+      return found(lookups.shadow(id.thingName, id.shadowName));
+    case "principalAttachment":
+      await pacer.take("ListThingPrincipals");
+      return (await lookups.principalAttached(id.thingName, certArn(place, id.certificateId)))
+        ? (item.desired ?? { thingName: id.thingName, certificateId: id.certificateId })
+        : null;
+    case "policyAttachment":
+      await pacer.take("ListAttachedPolicies");
+      return (await lookups.policyAttached(id.policyName, targetArn(place, id.target)))
+        ? (item.desired ?? { policyName: id.policyName, target: id.target })
+        : null;
+    default:
+      return undefined;
+  }
 }
 
 /**

@@ -13,11 +13,12 @@ export interface RegistryTablePort {
   get(pk: string): Promise<RegistryItem | undefined>;
   /** Writes the item when it is newer; false when a newer or equal version is already stored. */
   putIfNewer(item: RegistryItem): Promise<boolean>;
-  /** One page of one scan segment; pass the returned cursor back until it is undefined. */
+  /** One page (at most `limit` items) of one scan segment; pass the cursor back until undefined. */
   scanSegment(
     segment: number,
     totalSegments: number,
     cursor?: Record<string, unknown>,
+    limit?: number,
   ): Promise<{ items: RegistryItem[]; cursor?: Record<string, unknown> }>;
 }
 
@@ -53,13 +54,14 @@ export function dynamoRegistryTable(
         throw error;
       }
     },
-    async scanSegment(segment, totalSegments, cursor) {
+    async scanSegment(segment, totalSegments, cursor, limit) {
       const out = await client.send(
         new ScanCommand({
           TableName: tableName,
           Segment: segment,
           TotalSegments: totalSegments,
           ExclusiveStartKey: cursor,
+          Limit: limit,
         }),
       );
       return { items: (out.Items ?? []) as RegistryItem[], cursor: out.LastEvaluatedKey };

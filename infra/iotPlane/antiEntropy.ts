@@ -3,14 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { formatArn } from "../arn";
 import { policyDocument } from "../iam/policyDocument";
 
-/**
- * Sweep sizing. The table is scanned in SWEEP_SEGMENTS parallel segments, at most
- * SWEEP_MAX_CONCURRENCY at a time: each running segment is one reconciler invocation making up to
- * MAX_CONCURRENCY IoT calls at once, so the sweep alone stays near 4 x 10 = 40 calls in flight,
- * under the ~100 TPS thing quotas with room for the stream reconciler that runs at the same time.
- */
-export const SWEEP_SEGMENTS = 16;
-export const SWEEP_MAX_CONCURRENCY = 4;
+export { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "./reconcilerSizing";
+import { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "./reconcilerSizing";
 
 /** Name of the sweep state machine; the same in both regions (each sweeps its own region). */
 export const SWEEP_STATE_MACHINE = "iot-dr-registry-sweep";
@@ -47,8 +41,26 @@ export function sweepDefinition(reconcilerArn: string, partition: string): objec
                   JitterStrategy: "FULL",
                 },
               ],
-              End: true,
+              Next: "MorePages",
             },
+            // An invocation stops starting pages well before the function timeout and returns
+            // where it stopped (`next`): the segment goes on in a new invocation, so a segment
+            // of any size is many short invocations, never one that Lambda's 900 s cuts off.
+            MorePages: {
+              Type: "Choice",
+              Choices: [
+                {
+                  And: [
+                    { Variable: "$.next", IsPresent: true },
+                    { Variable: "$.next", IsNull: false },
+                  ],
+                  Next: "NextPage",
+                },
+              ],
+              Default: "SegmentDone",
+            },
+            NextPage: { Type: "Pass", OutputPath: "$.next", Next: "ReconcileSegment" },
+            SegmentDone: { Type: "Succeed" },
           },
         },
         ItemsPath: "$.segments",

@@ -18,13 +18,14 @@ import { RuleRole } from "./ruleRole";
 import { StreamReconciliation } from "./streamReconciliation";
 import { TELEMETRY_VISIBILITY_TIMEOUT_SECONDS, TelemetryForwarding } from "./telemetryForwarding";
 
-/**
- * IoT calls one reconciler invocation makes at once. With the function's reserved concurrency
- * (RECONCILER_CONCURRENCY) that bounds the region's calls in flight to 10 x 10 = 100, the thing
- * quotas of DESIGN.md; the SDK's adaptive retry absorbs the rest.
- */
-export const MAX_CONCURRENCY = 10;
-export const RECONCILER_CONCURRENCY = 10;
+import {
+  MAX_CONCURRENCY,
+  RECONCILER_CONCURRENCY,
+  RECONCILER_QUOTA_SHARE,
+  RECONCILER_TIMEOUT_SECONDS,
+} from "./reconcilerSizing";
+
+export { MAX_CONCURRENCY, RECONCILER_CONCURRENCY, RECONCILER_QUOTA_SHARE };
 
 /** Stack output names of the IoT plane (the secondary's are read by `primary`). */
 export const IOT_PLANE_OUTPUTS = {
@@ -106,7 +107,7 @@ export function defineIotPlane(ctx: StackContext): Record<string, pulumi.Input<u
       description:
         "Converges this region's IoT registry to the desired state in the registry table",
       // A batch of STREAM_SETTINGS.batchSize records under throttling, or one sweep segment.
-      timeoutSeconds: 900,
+      timeoutSeconds: RECONCILER_TIMEOUT_SECONDS,
       memoryMb: 512,
       reservedConcurrency: RECONCILER_CONCURRENCY,
       statements: reconcilerStatements(scope, { queueArn: reconcilerDlq.arn, kmsKeyArn: key.arn }),
@@ -114,6 +115,8 @@ export function defineIotPlane(ctx: StackContext): Record<string, pulumi.Input<u
         REGISTRY_TABLE: NAMES.registryTable,
         DLQ_URL: reconcilerDlq.url,
         MAX_CONCURRENCY: String(MAX_CONCURRENCY),
+        // Each container's share of the account's IoT quotas (1 / reserved concurrency).
+        QUOTA_SHARE: String(RECONCILER_QUOTA_SHARE),
       },
     },
     opts,

@@ -1,31 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { STREAM_SETTINGS } from "./reconcilerSizing";
 
-/**
- * Stream settings of the reconciler, sized against the IoT quotas in DESIGN.md (about 100 TPS per
- * account and region for the thing calls, 25 for CreateThingGroup):
- * - batchSize 25: one record costs the reconciler a describe plus 1-3 writes, so a batch is at most
- *   ~100 IoT calls, run MAX_CONCURRENCY at a time; a throttled batch then still ends well within
- *   the function timeout.
- * - parallelizationFactor 2: two concurrent batches per shard (records of one key stay in order,
- *   Lambda keeps per-key ordering at any factor). A registry table has few shards, so this gives
- *   a handful of concurrent invocations, and the function's reserved concurrency caps the total
- *   that stream and sweep together can run against the quotas.
- * - bisect on error, 5 retries, 6 hours maximum age, per-item failures: a poison record is isolated
- *   and sent to the on-failure queue instead of blocking its shard for the stream's 24 hours; the
- *   anti-entropy sweep repairs whatever that leaves behind.
- */
-export const STREAM_SETTINGS = {
-  batchSize: 25,
-  parallelizationFactor: 2,
-  maximumBatchingWindowInSeconds: 1,
-  maximumRetryAttempts: 5,
-  maximumRecordAgeInSeconds: 6 * 3600,
-  bisectBatchOnFunctionError: true,
-  functionResponseTypes: ["ReportBatchItemFailures"],
-  // Desired state must never be skipped: start from the oldest record still in the stream.
-  startingPosition: "TRIM_HORIZON",
-} as const;
+export { STREAM_SETTINGS } from "./reconcilerSizing";
 
 /** Arguments of {@link StreamReconciliation}. */
 export interface StreamReconciliationArgs {

@@ -29,7 +29,10 @@ export class FakeTable implements RegistryTablePort {
     this.stream.push(structuredClone(item));
     return Promise.resolve(true);
   }
-  scanSegment(segment: number, totalSegments: number) {
+  scanSegment(
+    segment: number,
+    totalSegments: number,
+  ): Promise<{ items: RegistryItem[]; cursor?: Record<string, unknown> }> {
     const items = [...this.items.values()].filter((_, i) => i % totalSegments === segment);
     return Promise.resolve({ items: structuredClone(items), cursor: undefined });
   }

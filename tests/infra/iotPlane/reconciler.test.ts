@@ -78,6 +78,17 @@ for (const [stack, region] of [
       assert.ok(RECONCILER_CONCURRENCY * MAX_CONCURRENCY <= 100);
     });
 
+    it("has each container pace at its share of the quotas: 1 / reserved concurrency", async () => {
+      const fn = named(await ownStack(stack), "reconciler-fn", FUNCTION);
+      const reserved = Number(fn.revealedInputs.reservedConcurrentExecutions);
+      const env = (fn.revealedInputs.environment as { variables: Record<string, string> })
+        .variables;
+      assert.ok(env.QUOTA_SHARE, "QUOTA_SHARE is set");
+      // Together the containers that can run at once pace at no more than the whole quota.
+      assert.ok(Number(env.QUOTA_SHARE) * reserved <= 1 + 1e-9, `share ${env.QUOTA_SHARE}`);
+      assert.ok(Number(env.QUOTA_SHARE) * reserved >= 1 - 1e-9, "and use all of it");
+    });
+
     it("sweeps with a Distributed Map bounded by the quotas, one segment per reconciler call", async () => {
       const report = await ownStack(stack);
       const machine = named(report, "registry-sweep-machine");
@@ -95,6 +106,27 @@ for (const [stack, region] of [
       const task = map.ItemProcessor.States[map.ItemProcessor.StartAt];
       const reconciler = named(report, "reconciler-fn", FUNCTION);
       assert.equal(task.Parameters.FunctionName, reconciler.revealedState.arn);
+      // A segment is many short invocations: each returns `next` (the continuation, or null),
+      // and the processor invokes again with it until the segment is done.
+      const states = map.ItemProcessor.States as unknown as Record<string, Record<string, unknown>>;
+      const choice = states[String(states[map.ItemProcessor.StartAt].Next)];
+      assert.equal(choice.Type, "Choice");
+      assert.deepEqual(choice.Choices, [
+        {
+          And: [
+            { Variable: "$.next", IsPresent: true },
+            { Variable: "$.next", IsNull: false },
+          ],
+          Next: "NextPage",
+        },
+      ]);
+      assert.deepEqual(states.NextPage, {
+        Type: "Pass",
+        OutputPath: "$.next",
+        Next: map.ItemProcessor.StartAt,
+      });
+      assert.equal(states[String(choice.Default)].Type, "Succeed");
+      assert.ok(Number(reconciler.revealedInputs.timeout) <= 900);
 
       const schedule = named(report, "registry-sweep-schedule");
       const target = schedule.revealedInputs.target as Record<string, string>;

@@ -1,0 +1,133 @@
+/**
+ * The anti-entropy sweep of the secondary over a converged fleet, run as deployed: SWEEP_SEGMENTS
+ * segments, SWEEP_MAX_CONCURRENCY at a time (the Distributed Map), each segment a loop of
+ * invocations that stop starting pages SWEEP_MARGIN_MS before the reconciler's timeout and return a
+ * continuation (the state machine's Choice), each invocation a new container pacing at the quota
+ * share, against the fake IoT's own quotas. Every item is read (drift is what it looks for), so the
+ * time is set by the 10-TPS reads (certificates, attachments) at the sweep's share of the quota.
+ */
+import { localizePolicyDocument } from "../functions/reconciler/converge";
+import { tokenBucketPacer } from "../functions/reconciler/pacer";
+import { Reconciler } from "../functions/reconciler/reconcile";
+import { SWEEP_MARGIN_MS, sweepSegment, type SweepRequest } from "../functions/reconciler/sweep";
+import {
+  MAX_CONCURRENCY,
+  RECONCILER_QUOTA_SHARE,
+  RECONCILER_TIMEOUT_SECONDS,
+  SWEEP_MAX_CONCURRENCY,
+  SWEEP_SEGMENTS,
+} from "../infra/iotPlane/reconcilerSizing";
+import { AdaptiveRetry } from "./adaptiveRetry";
+import { BenchIot } from "./fakeIot";
+import { BenchTable } from "./fakeTable";
+import {
+  ACCOUNT,
+  ALL,
+  certOf,
+  policyAttachmentOf,
+  POLICY_DOCUMENT,
+  policyOf,
+  principalAttachmentOf,
+  thingOf,
+} from "./fleet";
+import { prng, VirtualClock } from "./virtualClock";
+
+const PRIMARY = "eu-west-1";
+const SECONDARY = "eu-central-1";
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/iot-dr-reconciler`;
+
+export async function measureSweep(options: { seed: number; devices: number }) {
+  const n = options.devices;
+  const clock = new VirtualClock(5);
+  const random = prng(options.seed + 7);
+  const T0 = Date.parse("2026-11-26T00:00:00Z");
+  const table = new BenchTable(n, [PRIMARY, SECONDARY]);
+  const iot = new BenchIot(SECONDARY, n, clock, random, (t) => T0 + t);
+  iot.policyDocument = localizePolicyDocument(POLICY_DOCUMENT, SECONDARY);
+  const put = (pk: string, kind: string, desired: object) =>
+    table.putIfNewer({
+      pk,
+      kind: kind as "thing",
+      version: T0,
+      updatedAt: "",
+      updatedBy: `capture:${PRIMARY}`,
+      deleted: false,
+      desired: { ...desired },
+      sourceRegion: PRIMARY,
+    });
+  await put("policy#fleet", "policy", policyOf());
+  for (let i = 0; i < n; i++) {
+    iot.flags[i] = ALL;
+    iot.thingVersion[i] = 1;
+    const cert = certOf(i);
+    await put(`thing#dev-${i}`, "thing", thingOf(i));
+    await put(`certificate#${cert.certificateId}`, "certificate", cert);
+    await put(
+      `policyAttachment#fleet|cert/${cert.certificateId}`,
+      "policyAttachment",
+      policyAttachmentOf(i),
+    );
+    await put(
+      `principalAttachment#dev-${i}|cert/${cert.certificateId}`,
+      "principalAttachment",
+      principalAttachmentOf(i),
+    );
+  }
+
+  const timeoutMs = RECONCILER_TIMEOUT_SECONDS * 1000;
+  let invocations = 0;
+  let longest = 0;
+  let drift = 0;
+  const segment = async (s: number) => {
+    let request: SweepRequest | undefined = { segment: s, totalSegments: SWEEP_SEGMENTS };
+    while (request) {
+      invocations += 1;
+      const started = clock.now();
+      const pacer = tokenBucketPacer(clock, RECONCILER_QUOTA_SHARE);
+      const retry = new AdaptiveRetry(clock, random);
+      const port = iot.port(retry, ROLE);
+      const place = { region: SECONDARY, account: ACCOUNT };
+      const report = await sweepSegment(request, {
+        table,
+        iot: port,
+        lookups: iot.lookups(retry),
+        pacer,
+        reconciler: () =>
+          new Reconciler({
+            iot: port,
+            table,
+            dlq: { send: () => Promise.resolve(void (drift += 1)) },
+            pacer,
+            place,
+            clock,
+            maxConcurrency: MAX_CONCURRENCY,
+          }),
+        place,
+        now: () => clock.now(),
+        deadline: started + timeoutMs - SWEEP_MARGIN_MS,
+      });
+      longest = Math.max(longest, clock.now() - started);
+      // What Step Functions carries is JSON.
+      request = report.next ? (JSON.parse(JSON.stringify(report.next)) as SweepRequest) : undefined;
+    }
+  };
+  // The Distributed Map: at most SWEEP_MAX_CONCURRENCY segments at once.
+  let next = 0;
+  const worker = async () => {
+    while (next < SWEEP_SEGMENTS) await segment(next++);
+  };
+  const workers = Promise.all(Array.from({ length: SWEEP_MAX_CONCURRENCY }, worker));
+  let finished = false;
+  void workers.then(() => (finished = true));
+  await clock.run(() => finished);
+  await workers;
+  const seconds = clock.now() / 1000;
+  return {
+    devices: n,
+    secondsPer1M: Math.round((seconds * 1_000_000) / n),
+    longestInvocationSeconds: Math.round(longest / 1000),
+    invocations,
+    deadLetters: drift,
+    throttles: iot.throttles,
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * How the reconciler is deployed, in one place without Pulumi imports, so that the stack and the
+ * replication benchmark (bench/replication.ts) read the same figures instead of restating them.
+ */
+import { quotaShareFor } from "../../functions/reconciler/quotas";
+
+/**
+ * Containers of the reconciler that can run at once (its reserved concurrency): stream batches
+ * and sweep segments together. Each paces its IoT calls at quota x RECONCILER_QUOTA_SHARE.
+ */
+export const RECONCILER_CONCURRENCY = 10;
+
+/** Share of each account quota one container paces to: together they stay within the quota. */
+export const RECONCILER_QUOTA_SHARE = quotaShareFor(RECONCILER_CONCURRENCY);
+
+/** The reconciler's timeout: Lambda's maximum, for a batch under throttling or a sweep page. */
+export const RECONCILER_TIMEOUT_SECONDS = 900;
+
+/**
+ * IoT calls one reconciler invocation makes at once. Pacing (above) bounds the rate; this bounds
+ * the calls in flight (10 x 10 = 100, the thing quotas), so a slow IoT cannot pile up sockets.
+ */
+export const MAX_CONCURRENCY = 10;
+
+/**
+ * Stream settings of the reconciler, sized against the IoT quotas:
+ * - batchSize 25: one record costs the reconciler a describe plus 1-3 writes, so a batch is at most
+ *   ~100 IoT calls, paced at the container's share of each quota; a batch then still ends well
+ *   within the function timeout.
+ * - parallelizationFactor 2: two concurrent batches per shard (records of one key stay in order,
+ *   Lambda keeps per-key ordering at any factor). The function's reserved concurrency caps the
+ *   total that stream and sweep together can run against the quotas.
+ * - bisect on error, 5 retries, 6 hours maximum age, per-item failures: a poison record is isolated
+ *   and sent to the on-failure queue instead of blocking its shard for the stream's 24 hours; the
+ *   anti-entropy sweep repairs whatever that leaves behind.
+ */
+export const STREAM_SETTINGS = {
+  batchSize: 25,
+  parallelizationFactor: 2,
+  maximumBatchingWindowInSeconds: 1,
+  maximumRetryAttempts: 5,
+  maximumRecordAgeInSeconds: 6 * 3600,
+  bisectBatchOnFunctionError: true,
+  functionResponseTypes: ["ReportBatchItemFailures"],
+  // Desired state must never be skipped: start from the oldest record still in the stream.
+  startingPosition: "TRIM_HORIZON",
+} as const;
+
+/**
+ * Sweep sizing. The table is scanned in SWEEP_SEGMENTS segments, at most SWEEP_MAX_CONCURRENCY at
+ * a time: each running segment is one reconciler container pacing at RECONCILER_QUOTA_SHARE, so
+ * the sweep alone uses 4/10 of each quota and leaves the rest to the stream reconciler.
+ */
+export const SWEEP_SEGMENTS = 16;
+export const SWEEP_MAX_CONCURRENCY = 4;

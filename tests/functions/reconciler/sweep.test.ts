@@ -1,0 +1,224 @@
+import { strict as assert } from "assert";
+import { unpaced } from "../../../functions/reconciler/pacer";
+import { Reconciler } from "../../../functions/reconciler/reconcile";
+import {
+  parseSweep,
+  sweepResult,
+  sweepSegment,
+  type SweepDeps,
+  type SweepRequest,
+} from "../../../functions/reconciler/sweep";
+import type { RegistryItem } from "../../../functions/shared/registryItem";
+import type { RegistryTablePort } from "../../../functions/shared/registryTable";
+import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
+
+const ACCOUNT = "111111111111";
+const PRIMARY = { region: "eu-west-1", account: ACCOUNT };
+const SECONDARY = { region: "eu-central-1", account: ACCOUNT };
+const T0 = Date.parse("2026-11-26T04:00:00Z");
+const PEM = "-----BEGIN CERTIFICATE-----\nMIIsweep\n-----END CERTIFICATE-----";
+const CERT = fakeCertificateId(PEM);
+
+/** The registry table with DynamoDB's paging: at most `limit` items a page, and a cursor. */
+class PagedTable extends FakeTable implements RegistryTablePort {
+  scanSegment(
+    segment: number,
+    totalSegments: number,
+    cursor?: Record<string, unknown>,
+    limit = 1000,
+  ): Promise<{ items: RegistryItem[]; cursor?: Record<string, unknown> }> {
+    const all = [...this.items.values()].filter((_, i) => i % totalSegments === segment);
+    const from = (cursor?.index as number | undefined) ?? 0;
+    const items = structuredClone(all.slice(from, from + limit));
+    const more = from + limit < all.length;
+    return Promise.resolve({ items, cursor: more ? { index: from + limit } : undefined });
+  }
+}
+
+const item = (
+  pk: string,
+  desired: Record<string, unknown>,
+  sourceRegion: string,
+): RegistryItem => ({
+  pk,
+  kind: pk.slice(0, pk.indexOf("#")) as RegistryItem["kind"],
+  version: T0,
+  updatedAt: new Date(T0).toISOString(),
+  updatedBy: `capture:${sourceRegion}`,
+  deleted: false,
+  desired,
+  sourceRegion,
+});
+
+function world(place: typeof PRIMARY) {
+  const table = new PagedTable();
+  const iot = new FakeIot(place);
+  const clock = manualClock(T0 + 3_600_000);
+  const deps = (extra: Partial<SweepDeps> = {}): SweepDeps => ({
+    table,
+    iot,
+    lookups: iot.lookups(),
+    pacer: unpaced,
+    reconciler: () =>
+      new Reconciler({
+        iot,
+        table,
+        dlq: { send: () => Promise.resolve() },
+        pacer: unpaced,
+        place,
+        clock,
+        maxConcurrency: 4,
+      }),
+    place,
+    now: () => clock.now(),
+    ...extra,
+  });
+  return { table, iot, clock, deps };
+}
+
+describe("sweep", () => {
+  it("does not re-activate a certificate its own region deactivated (the table row is stale)", async () => {
+    const { table, iot, deps } = world(PRIMARY);
+    // The primary owns the certificate; its deactivation event never reached the table.
+    await table.putIfNewer(
+      item(
+        `certificate#${CERT}`,
+        { certificateId: CERT, certificatePem: PEM, status: "ACTIVE" },
+        PRIMARY.region,
+      ),
+    );
+    iot.certs.set(CERT, { pem: PEM, status: "INACTIVE" });
+    await sweepSegment({ segment: 0, totalSegments: 1 }, deps());
+    assert.equal(iot.certs.get(CERT)?.status, "INACTIVE");
+    assert.equal(iot.calls.length, 0, "no write to the owning region's IoT");
+    // Instead the owning region's state is captured, so the other region converges to it.
+    const row = await table.get(`certificate#${CERT}`);
+    assert.equal(row?.desired?.status, "INACTIVE");
+    assert.equal(row?.version, T0 + 1, "just above the stale row: any real later change wins");
+    assert.equal(row?.sourceRegion, PRIMARY.region);
+  });
+
+  it("does not recreate a thing its own region deleted, and records the delete", async () => {
+    const { table, iot, deps } = world(PRIMARY);
+    await table.putIfNewer(
+      item(
+        "thing#dev-1",
+        { thingName: "dev-1", thingTypeName: null, attributes: { fw: "1" } },
+        PRIMARY.region,
+      ),
+    );
+    await sweepSegment({ segment: 0, totalSegments: 1 }, deps());
+    assert.equal(iot.things.has("dev-1"), false);
+    assert.equal(iot.calls.length, 0);
+    const row = await table.get("thing#dev-1");
+    assert.equal(row?.deleted, true);
+    assert.ok(row?.expiresAt, "a tombstone expires like capture's");
+  });
+
+  it("leaves a newer change alone when the owning region's IoT agrees with the table", async () => {
+    const { table, iot, deps } = world(PRIMARY);
+    iot.things.set("dev-1", {
+      type: null,
+      attributes: { fw: "2" },
+      version: 3,
+      principals: new Set(),
+    });
+    await table.putIfNewer(
+      item(
+        "thing#dev-1",
+        { thingName: "dev-1", thingTypeName: null, attributes: { fw: "2" } },
+        PRIMARY.region,
+      ),
+    );
+    await sweepSegment({ segment: 0, totalSegments: 1 }, deps());
+    assert.equal((await table.get("thing#dev-1"))?.version, T0, "no rewrite");
+  });
+
+  it("repairs, in the other region, a missing thing, certificate, attachments and shadow", async () => {
+    const { table, iot, deps } = world(SECONDARY);
+    const policyDoc = JSON.stringify({ Version: "2012-10-17", Statement: [] });
+    for (const i of [
+      item(
+        "thing#dev-1",
+        { thingName: "dev-1", thingTypeName: null, attributes: { fw: "1" } },
+        PRIMARY.region,
+      ),
+      item(
+        `certificate#${CERT}`,
+        { certificateId: CERT, certificatePem: PEM, status: "ACTIVE" },
+        PRIMARY.region,
+      ),
+      item("policy#fleet", { policyName: "fleet", document: policyDoc }, PRIMARY.region),
+      item(
+        `policyAttachment#fleet|cert/${CERT}`,
+        { policyName: "fleet", target: { type: "cert", id: CERT } },
+        PRIMARY.region,
+      ),
+      item(
+        `principalAttachment#dev-1|cert/${CERT}`,
+        { thingName: "dev-1", certificateId: CERT },
+        PRIMARY.region,
+      ),
+      item(
+        "shadow#dev-1|$classic",
+        { thingName: "dev-1", shadowName: null, state: { desired: { on: true } } },
+        PRIMARY.region,
+      ),
+    ])
+      await table.putIfNewer(i);
+    const report = await sweepSegment({ segment: 0, totalSegments: 1 }, deps());
+    assert.deepEqual(report.deadLettered, []);
+    assert.equal(report.owned, 0);
+    assert.ok(
+      iot.things.get("dev-1")?.principals.has(`arn:aws:iot:eu-central-1:${ACCOUNT}:cert/${CERT}`),
+    );
+    assert.ok(
+      iot.attachments.get("fleet")?.has(`arn:aws:iot:eu-central-1:${ACCOUNT}:cert/${CERT}`),
+    );
+    assert.equal(iot.certs.get(CERT)?.status, "ACTIVE");
+    assert.ok(iot.shadows.has("dev-1|"));
+  });
+
+  it("stops starting pages at the deadline and continues where it stopped in the next invocation", async () => {
+    const { table, iot, clock, deps } = world(SECONDARY);
+    for (let i = 0; i < 25; i++) {
+      await table.putIfNewer(
+        item(
+          `thing#dev-${i}`,
+          { thingName: `dev-${i}`, thingTypeName: null, attributes: {} },
+          PRIMARY.region,
+        ),
+      );
+    }
+    let request: SweepRequest | undefined = { segment: 0, totalSegments: 1 };
+    let invocations = 0;
+    while (request) {
+      invocations += 1;
+      // Each page takes a minute of this invocation's time; the deadline admits two pages.
+      const started = clock.now();
+      const slowTable = Object.create(table) as PagedTable;
+      slowTable.scanSegment = async (...args) => {
+        clock.t += 60_000;
+        return table.scanSegment(...args);
+      };
+      const report = await sweepSegment(
+        request,
+        deps({ table: slowTable, pageSize: 5, deadline: started + 90_000 }),
+      );
+      const result = sweepResult(report);
+      // What Step Functions carries to the next invocation is JSON.
+      request = result.next ? parseSweep(JSON.parse(JSON.stringify(result.next))) : undefined;
+      assert.ok(invocations < 10, "the sweep ends");
+    }
+    assert.equal(invocations, 3);
+    assert.equal(iot.things.size, 25, "every item converged exactly once across the invocations");
+  });
+
+  it("refuses a malformed continuation, naming what it expected", () => {
+    assert.throws(
+      () =>
+        parseSweep({ sweep: { segment: 0, totalSegments: 1, continuation: { phase: "table" } } }),
+      /sweep: expected continuation/,
+    );
+  });
+});
