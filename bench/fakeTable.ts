@@ -80,7 +80,7 @@ export class BenchTable implements RegistryTablePort {
       pk,
       kind: SLOTS[slot],
       version: this.versions[i],
-      updatedAt: "",
+      updatedAt: new Date(this.versions[i]).toISOString(),
       updatedBy: source ? `capture:${this.regions[source - 1]}` : "api:bench",
       deleted,
       desired: deleted ? null : this.desiredOf(n, slot, this.content[i]),

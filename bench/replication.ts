@@ -143,7 +143,8 @@ export async function runReplication(options: BenchOptions) {
   const clock = new VirtualClock(5);
   const random = prng(options.seed);
   const T0 = Date.parse("2026-11-26T00:00:00Z");
-  const wall = (virtual: number) => T0 + virtual;
+  // Date.now() is whole milliseconds; item versions are too (registrySchema.ts), so is this clock.
+  const wall = (virtual: number) => T0 + Math.floor(virtual);
   const chance = (p: number) => options.faults && random() < p;
   const table = new BenchTable(n, REGIONS);
   const iot = REGIONS.map((region) => new BenchIot(region, n, clock, random, wall));
@@ -178,6 +179,7 @@ export async function runReplication(options: BenchOptions) {
         } catch (error) {
           if (attempt === 2) {
             counts.captureFailures += 1;
+            if (process.env.BENCH_DEBUG) console.error(error);
             throw error;
           }
           await clock.sleep(60_000 * (attempt + 1));

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { packConfigForStack } from "./crossStack";
-import { ProgramError } from "./engine";
+import { ProgramError, UnresolvedError } from "./engine";
 import { loadInvokeAnswers } from "./mocks/invokes";
 import {
   clearMissingInputs,
@@ -59,8 +59,8 @@ Examples:
   npm run plan -- --program ../other --config ../other/Pulumi.dev.yaml --invoke-answers answers.json
 
 Exit status: 0 no mandatory violation, 1 mandatory violations (exempted ones do not count),
-2 bad config, missing config, policy config or usage,
-3 the program itself failed, or a resource or invoke could not be resolved.`;
+2 bad config, missing config or invoke answers, policy config or usage,
+3 the program itself failed, or a resource could not be resolved.`;
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -138,7 +138,10 @@ async function main(argv: string[]): Promise<number> {
     if (/No AWS region has been configured/.test(String((error as Error)?.message))) {
       recordMissingRegion();
     }
-    refuseMissingInputs(stage, configFiles);
+    // An unanswered invoke is input the user can give (--invoke-answers): exit 2, and the refusal
+    // also names the resources the plan could not resolve without it.
+    const cause = error instanceof ProgramError ? error.cause : error;
+    refuseMissingInputs(stage, configFiles, cause instanceof UnresolvedError ? cause : undefined);
     throw error;
   }
   refuseMissingInputs(stage, configFiles);
@@ -164,12 +167,16 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Throws a UsageError naming every config key and invoke the stack's program lacked. */
-function refuseMissingInputs(stage: string, configFiles: string[]): void {
+function refuseMissingInputs(
+  stage: string,
+  configFiles: string[],
+  unresolved?: UnresolvedError,
+): void {
   const stack = /^([\w.-]+): program/.exec(stage)?.[1];
   if (!stack) return;
   const file = configFiles.find((f) => path.basename(f) === `Pulumi.${stack}.yaml`) ?? stack;
   const message = missingInputsMessage(stack, path.relative(ROOT, file) || file);
-  if (message) throw new MissingInputs(message);
+  if (message) throw new MissingInputs(unresolved ? `${message}\n${unresolved.message}` : message);
 }
 
 /** Missing config or invoke answers: the user's input, exit 2, without the usage text. */

@@ -31,7 +31,9 @@ describe("plan of programs others wrote (--program DIR --config FILE)", () => {
     it(`plans pulumi/examples ${example} with one stack file`, () => {
       const dir = path.join(EXAMPLES, example);
       const run = plan("--json", "--program", dir, "--config", path.join(dir, "Pulumi.dev.yaml"));
-      assert.equal(run.status, 0, run.stderr);
+      // Planned and judged: 0, or 1 when a DR rule fires on it (these programs are single-region,
+      // e.g. the secret has no replica: secretsmanager-secret-replicated). Never 2 or 3.
+      assert.ok(run.status === 0 || run.status === 1, `exit ${run.status}: ${run.stderr}`);
       const [stack] = (
         JSON.parse(run.stdout) as { stacks: { resources: { type: string; region: string }[] }[] }
       ).stacks;
