@@ -51,13 +51,13 @@ export class SecondaryStackReference {
   public readonly topology: pulumi.Output<Topology>;
 
   constructor(config: StackConfig) {
-    this.reference = new pulumi.StackReference(config.secondaryStack);
+    this.reference = new pulumi.StackReference(config.peerStack);
     const expected = topologyOf(config);
     this.topology = this.reference.requireOutput("topology").apply((actual) => {
       const problems = topologyMismatches(expected, actual as Partial<Topology> | undefined);
       if (problems.length > 0) {
         throw new Error(
-          `stack ${config.secondaryStack} does not match this stack's config:\n  ${problems.join("\n  ")}`,
+          `stack ${config.peerStack} does not match this stack's config:\n  ${problems.join("\n  ")}`,
         );
       }
       return actual as Topology;

@@ -4,6 +4,7 @@ import { Subject } from "../policies/rules/support";
 import { PlannedResource } from "./engine";
 import { PolicyPackRules, Violation, policySettings, violationOf } from "./policyRunner";
 import type { StackReport } from "./run";
+import { UsageError } from "./stackFile";
 
 const subjectOf = (r: PlannedResource): Subject => ({
   urn: r.urn,
@@ -69,8 +70,19 @@ export function packConfigForStack(
   reports: StackReport[],
   stack: string,
   base: Record<string, unknown>,
+  /** The peer the stack's config names (`<project>:peerStack`); else every other stack planned. */
+  peerStack?: { key: string; value: string },
 ): Record<string, unknown> {
-  const peerResources = peerResourcesOf(reports.filter((r) => r.stack !== stack));
+  const peers = peerStack
+    ? reports.filter((r) => r.stack === peerStack.value.split("/").pop())
+    : reports.filter((r) => r.stack !== stack);
+  if (peerStack && peers.length === 0) {
+    throw new UsageError(
+      `${peerStack.key} of stack ${stack} is ${JSON.stringify(peerStack.value)}: expected one of ` +
+        `the stacks planned with it (${reports.map((r) => r.stack).join(", ")}), so its resources can go into the pack config`,
+    );
+  }
+  const peerResources = peerResourcesOf(peers);
   const config: Record<string, unknown> = { ...base };
   for (const rule of relationRules) {
     const name = rule.policy.name;

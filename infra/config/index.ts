@@ -19,7 +19,8 @@ export interface AccountConfig {
 export interface StackConfig extends Omit<ParsedConfig, "accounts"> {
   accounts: Record<AccountKey, AccountConfig>;
   /** The stack whose outputs `primary` reads; derived when not configured. */
-  secondaryStack: string;
+  /** The other region's stack (organization/project/stack): primary references it. */
+  peerStack: string;
   /** Region of this stack's own resources. */
   ownRegion: string;
   /** The other region. */
@@ -101,8 +102,9 @@ export function parseStackConfig(
     accounts,
     ownRegion,
     peerRegion,
-    secondaryStack:
-      parsed.secondaryStack ?? `${defaults.organization}/${defaults.project}/secondary`,
+    peerStack:
+      parsed.peerStack ??
+      `${defaults.organization}/${defaults.project}/${parsed.role === "primary" ? "secondary" : "primary"}`,
   };
 }
 

@@ -296,7 +296,9 @@ export const rawConfigSchema = z.strictObject(
       )
       .prefault({}),
 
-    secondaryStack: z
+    // The other region's stack: primary references it, and the pack config of each stack carries
+    // the peer's resources so the CLI judges the relations across regions (docs/policies.md).
+    peerStack: z
       .string({ error: expected('a stack name such as "acme/iot-dr/secondary"') })
       .regex(/^([\w.-]+\/){0,2}[\w.-]+$/, {
         error: expected('a stack name such as "acme/iot-dr/secondary"'),
@@ -326,7 +328,7 @@ export const rawConfigSchema = z.strictObject(
     error: (issue) =>
       unknownKeys(
         issue,
-        "role, regions, accounts, dns, health, rtoTargetSeconds, telemetry, iotPlane, secondaryStack, tags, dataPlane",
+        "role, regions, accounts, dns, health, rtoTargetSeconds, telemetry, iotPlane, peerStack, tags, dataPlane",
       ),
   },
 );

@@ -26,10 +26,12 @@ describe("stack config", () => {
     const config = parseStackConfig(validRawConfig("secondary"), SECRET, DEFAULTS);
     assert.equal(config.ownRegion, "eu-central-1");
     assert.equal(config.peerRegion, "eu-west-1");
-    assert.equal(config.secondaryStack, "acme/iot-dr/secondary");
+    // Without peerStack, each stack's peer is the other role's stack of the same project.
+    assert.equal(config.peerStack, "acme/iot-dr/primary");
     const primary = parseStackConfig(validRawConfig("primary"), SECRET, DEFAULTS);
     assert.equal(primary.ownRegion, "eu-west-1");
     assert.equal(primary.peerRegion, "eu-central-1");
+    assert.equal(primary.peerStack, "acme/iot-dr/secondary");
   });
 
   it("fills the health settings Route 53 and CloudWatch would otherwise default", () => {
@@ -260,7 +262,7 @@ describe("stack config", () => {
     ["rtoTargetSeconds", 2.5, "iot-dr:rtoTargetSeconds", /whole number.*got 2.5/],
     ["tags", { "aws:owner": "me" }, "iot-dr:tags.aws:owner", /not starting with aws:/],
     ["tags", { owner: 7 }, "iot-dr:tags.owner", /tag value string, got 7/],
-    ["secondaryStack", "a/b/c/d", "iot-dr:secondaryStack", /stack name.*got "a\/b\/c\/d"/],
+    ["peerStack", "a/b/c/d", "iot-dr:peerStack", /stack name.*got "a\/b\/c\/d"/],
     ["telemetry.topicFilter", "dt/#/x", "iot-dr:telemetry.topicFilter", /MQTT topic filter/],
     ["telemetry.topicFilter", "$aws/things/+", "iot-dr:telemetry.topicFilter", /no \$/],
     ["telemetry.topicFilter", "dt/'x", "iot-dr:telemetry.topicFilter", /MQTT topic filter/],

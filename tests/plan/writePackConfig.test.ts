@@ -60,6 +60,44 @@ describe("npm run plan -- --stack NAME --write-pack-config FILE", function () {
     }
   });
 
+  it("takes the peer the stack's config names (peerStack), and refuses one that was not planned", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peer-stack-"));
+    const copy = (stack: string, peer: string) => {
+      const text = fs.readFileSync(path.join(PROGRAM, `Pulumi.${stack}.yaml`), "utf8");
+      const file = path.join(dir, `Pulumi.${stack}.yaml`);
+      fs.writeFileSync(
+        file,
+        text.replace(/^config:\n/m, `config:\n  asymmetric-functions:peerStack: ${peer}\n`),
+      );
+      return file;
+    };
+    const secondary = copy("secondary", "organization/asymmetric-functions/primary");
+    const named = (peer: string) => {
+      const file = path.join(dir, `${peer}.json`);
+      const run = plan(
+        ...["--program", PROGRAM, "--config", secondary],
+        ...["--config", copy("primary", `organization/asymmetric-functions/${peer}`)],
+        ...["--stack", "primary", "--write-pack-config", file],
+      );
+      return { run, file };
+    };
+    const good = named("secondary");
+    assert.equal(good.run.status, 1, good.run.stderr);
+    const config = JSON.parse(fs.readFileSync(good.file, "utf8")) as Record<
+      string,
+      { peerResources?: Peer[] }
+    >;
+    const peers = config["dynamodb-table-global"].peerResources ?? [];
+    assert.ok(peers.length > 0 && peers.every((p) => p.urn.startsWith("urn:pulumi:secondary::")));
+    const bad = named("staging");
+    assert.equal(bad.run.status, 2, bad.run.stderr);
+    assert.match(
+      bad.run.stderr,
+      /asymmetric-functions:peerStack of stack primary is "organization\/asymmetric-functions\/staging": expected one of the stacks planned with it \(secondary, primary\)/,
+    );
+    assert.ok(!fs.existsSync(bad.file), "no pack config written for a peer that was not planned");
+  });
+
   it("refuses --write-pack-config without --stack, naming both", () => {
     const run = plan("--write-pack-config", "x.json");
     assert.equal(run.status, 2);
