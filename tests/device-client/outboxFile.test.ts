@@ -38,9 +38,10 @@ describe("device client: file-backed outbox", () => {
     const file = join(dir, "outbox.json");
     const child = spawn(
       process.execPath,
+      // The project's TypeScript loader, as every npm script uses it (typescript-loader.js).
       [
-        require.resolve("ts-node/dist/bin"),
-        "--transpile-only",
+        "-r",
+        join(__dirname, "..", "..", "typescript-loader.js"),
         join(__dirname, "outboxChild.ts"),
         file,
       ],

@@ -4,18 +4,15 @@ import { writeFileSync, mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { ROOT } from "../support/ownStacks";
+import { nodeScriptArgs } from "../../bench/tooling/npmScript";
 
 /** Runs the plan CLI as `npm run plan` does. */
 function plan(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    [require.resolve("ts-node/dist/bin"), "--transpile-only", "plan/cli.ts", ...args],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, AWS_REGION: "", AWS_DEFAULT_REGION: "" },
-    },
-  );
+  const result = spawnSync(process.execPath, [...nodeScriptArgs("plan"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, AWS_REGION: "", AWS_DEFAULT_REGION: "" },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

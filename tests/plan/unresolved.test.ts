@@ -3,6 +3,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { ProgramError, UnresolvedError, planStack } from "../../plan/engine";
 import { ROOT } from "../support/ownStacks";
+import { nodeScriptArgs } from "../../bench/tooling/npmScript";
 
 const PROGRAM = path.join("tests", "programs", "unanswered-invoke");
 
@@ -32,9 +33,7 @@ describe("offline plan: what it cannot resolve", () => {
     const run = spawnSync(
       process.execPath,
       [
-        require.resolve("ts-node/dist/bin"),
-        "--transpile-only",
-        "plan/cli.ts",
+        ...nodeScriptArgs("plan"),
         "--program",
         PROGRAM,
         "--config",

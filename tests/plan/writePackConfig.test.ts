@@ -4,15 +4,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../support/ownStacks";
+import { nodeScriptArgs } from "../../bench/tooling/npmScript";
 
 const PROGRAM = path.join("tests", "programs", "asymmetric-functions");
 
 function plan(...args: string[]) {
-  return spawnSync(
-    process.execPath,
-    [require.resolve("ts-node/dist/bin"), "--transpile-only", "plan/cli.ts", ...args],
-    { cwd: ROOT, encoding: "utf8" },
-  );
+  return spawnSync(process.execPath, [...nodeScriptArgs("plan"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
 }
 
 interface Peer {
