@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TTL_ATTRIBUTE } from "../../functions/shared/registryItem";
+import { globalTableSettings } from "../globalTable";
 import { NAMES } from "../names";
 
 /** Arguments of {@link RegistryTable}. */
@@ -25,26 +26,12 @@ export class RegistryTable extends pulumi.ComponentResource {
       `${name}-table`,
       {
         name: NAMES.registryTable,
-        billingMode: "PAY_PER_REQUEST",
         hashKey: "pk",
         attributes: [{ name: "pk", type: "S" }],
-        // Global tables need both images; the reconciler diffs old against new as well.
-        streamEnabled: true,
-        streamViewType: "NEW_AND_OLD_IMAGES",
-        pointInTimeRecovery: { enabled: true },
-        // AWS-managed key (aws/dynamodb): present in every region, so the replica needs no key ARN.
-        serverSideEncryption: { enabled: true },
-        deletionProtectionEnabled: true,
         // Tombstones expire once every region has surely seen the delete.
         ttl: { attributeName: TTL_ATTRIBUTE, enabled: true },
-        replicas: [
-          {
-            regionName: args.replicaRegion,
-            pointInTimeRecovery: true,
-            deletionProtectionEnabled: true,
-            propagateTags: true,
-          },
-        ],
+        // Both stream images: replication needs them, and the reconciler diffs old against new.
+        ...globalTableSettings(args.replicaRegion, { propagateTags: true }),
       },
       { parent: this },
     );

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { globalTableSettings } from "../../globalTable";
 import { NAMES } from "../../names";
 
 /** Days a claim is kept: far longer than EventBridge retries an event (24 hours at most). */
@@ -30,25 +31,12 @@ export class ProcessedTelemetryTable extends pulumi.ComponentResource {
       `${name}-table`,
       {
         name: NAMES.telemetryProcessedTable,
-        billingMode: "PAY_PER_REQUEST",
         hashKey: "messageId",
         attributes: [{ name: "messageId", type: "S" }],
         ttl: { attributeName: "expiresAt", enabled: true },
-        // Global tables replicate through the stream.
-        streamEnabled: true,
-        streamViewType: "NEW_AND_OLD_IMAGES",
-        serverSideEncryption: { enabled: true },
-        // A lost or overwritten ledger lets a replayed event be processed twice: restorable
-        // (per replica) and not deletable by accident, like the other global tables.
-        pointInTimeRecovery: { enabled: true },
-        deletionProtectionEnabled: true,
-        replicas: [
-          {
-            regionName: args.replicaRegion,
-            pointInTimeRecovery: true,
-            deletionProtectionEnabled: true,
-          },
-        ],
+        // A lost or overwritten ledger lets a replayed event be processed twice: restorable and
+        // not deletable by accident, like the other global tables.
+        ...globalTableSettings(args.replicaRegion),
       },
       { parent: this },
     );

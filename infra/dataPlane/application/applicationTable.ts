@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { globalTableSettings } from "../../globalTable";
 import { NAMES } from "../../names";
 
 /** Arguments of {@link ApplicationTable}. */
@@ -22,27 +23,13 @@ export class ApplicationTable extends pulumi.ComponentResource {
       `${name}-table`,
       {
         name: NAMES.applicationTable,
-        billingMode: "PAY_PER_REQUEST",
         hashKey: "pk",
         rangeKey: "sk",
         attributes: [
           { name: "pk", type: "S" },
           { name: "sk", type: "S" },
         ],
-        // Global tables replicate through the stream.
-        streamEnabled: true,
-        streamViewType: "NEW_AND_OLD_IMAGES",
-        serverSideEncryption: { enabled: true },
-        pointInTimeRecovery: { enabled: true },
-        deletionProtectionEnabled: true,
-        // Deletion protection is per replica: the table's flag does not cover the copy.
-        replicas: [
-          {
-            regionName: args.replicaRegion,
-            pointInTimeRecovery: true,
-            deletionProtectionEnabled: true,
-          },
-        ],
+        ...globalTableSettings(args.replicaRegion),
       },
       { parent: this },
     );
