@@ -10,10 +10,10 @@ import {
   GetPolicyCommand,
   GetPolicyVersionCommand,
   IoTClient,
-  ListAttachedPoliciesCommand,
   ListPolicyVersionsCommand,
-  ListThingGroupsForThingCommand,
-  ListThingPrincipalsCommand,
+  paginateListAttachedPolicies,
+  paginateListThingGroupsForThing,
+  paginateListThingPrincipals,
 } from "@aws-sdk/client-iot";
 import { GetThingShadowCommand, IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import type {
@@ -59,6 +59,20 @@ async function orNull<T>(read: () => Promise<T>): Promise<T | null> {
     if (notFound(error)) return null;
     throw error;
   }
+}
+
+/**
+ * Whether any page of a listing matches, read page by page through the SDK's paginator and
+ * stopping at the first match; null when the listed object is gone (its listing is not found).
+ */
+async function anyListed<P>(
+  pages: AsyncIterable<P>,
+  matches: (page: P) => boolean,
+): Promise<boolean | null> {
+  return orNull(async () => {
+    for await (const page of pages) if (matches(page)) return true;
+    return false;
+  });
 }
 
 /** Statuses other than these (PENDING_TRANSFER, ...) are replicated as INACTIVE: never usable. */
@@ -114,18 +128,13 @@ export function sdkCaptureIot(
             return { desired: { ...desired }, incarnation: out.thingGroupId };
           });
         case "membership": {
-          let nextToken: string | undefined;
-          do {
-            const out = await orNull(() =>
-              iot.send(new ListThingGroupsForThingCommand({ thingName: id.thingName, nextToken })),
-            );
-            if (!out) return null;
-            if (out.thingGroups?.some((g) => g.groupName === id.thingGroupName)) {
-              return { desired: { thingGroupName: id.thingGroupName, thingName: id.thingName } };
-            }
-            nextToken = out.nextToken;
-          } while (nextToken);
-          return null;
+          const member = await anyListed(
+            paginateListThingGroupsForThing({ client: iot }, { thingName: id.thingName }),
+            (page) => !!page.thingGroups?.some((g) => g.groupName === id.thingGroupName),
+          );
+          return member
+            ? { desired: { thingGroupName: id.thingGroupName, thingName: id.thingName } }
+            : null;
         }
         case "certificate": {
           const found = await port.certificate(id.certificateId);
@@ -239,30 +248,16 @@ export function sdkCaptureIot(
         if (doc.state?.reported) state.reported = doc.state.reported;
         return { thingName, shadowName, state };
       }),
-    policyAttached: async (policyName, target) => {
-      let marker: string | undefined;
-      do {
-        const out = await orNull(() =>
-          iot.send(new ListAttachedPoliciesCommand({ target, marker })),
-        );
-        if (!out) return false;
-        if (out.policies?.some((p) => p.policyName === policyName)) return true;
-        marker = out.nextMarker;
-      } while (marker);
-      return false;
-    },
-    principalAttached: async (thingName, principal) => {
-      let nextToken: string | undefined;
-      do {
-        const out = await orNull(() =>
-          iot.send(new ListThingPrincipalsCommand({ thingName, nextToken })),
-        );
-        if (!out) return false;
-        if (out.principals?.includes(principal)) return true;
-        nextToken = out.nextToken;
-      } while (nextToken);
-      return false;
-    },
+    policyAttached: async (policyName, target) =>
+      !!(await anyListed(
+        paginateListAttachedPolicies({ client: iot }, { target }),
+        (page) => !!page.policies?.some((p) => p.policyName === policyName),
+      )),
+    principalAttached: async (thingName, principal) =>
+      !!(await anyListed(
+        paginateListThingPrincipals({ client: iot }, { thingName }),
+        (page) => !!page.principals?.includes(principal),
+      )),
   };
   return port;
 }

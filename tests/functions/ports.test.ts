@@ -6,6 +6,7 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import {
   DescribeCertificateCommand,
   IoTClient,
+  ListThingPrincipalsCommand,
   RegisterCertificateWithoutCACommand,
   UpdateThingCommand,
 } from "@aws-sdk/client-iot";
@@ -105,6 +106,26 @@ describe("function ports", () => {
       status: "INACTIVE",
     });
     assert.equal(await port.certificate("c2"), null);
+  });
+
+  it("finds a thing's principal on a later page, and none once the thing is gone", async () => {
+    const iot = new IoTClient({ region: "eu-west-1" });
+    const mock = mockClient(iot);
+    mock
+      .on(ListThingPrincipalsCommand, { thingName: "t1", nextToken: undefined })
+      .resolves({ principals: ["arn:a"], nextToken: "page-2" })
+      .on(ListThingPrincipalsCommand, { thingName: "t1", nextToken: "page-2" })
+      .resolves({ principals: ["arn:b"] });
+    const notFound = Object.assign(new Error("gone"), { name: "ResourceNotFoundException" });
+    mock.on(ListThingPrincipalsCommand, { thingName: "t2" }).rejects(notFound);
+    const port = sdkCaptureIot(iot, new IoTDataPlaneClient({ region: "eu-west-1" }));
+    assert.equal(await port.principalAttached("t1", "arn:b"), true);
+    assert.equal(await port.principalAttached("t1", "arn:c"), false);
+    // Stops at the first match: "arn:a" needs only the first page.
+    mock.resetHistory();
+    assert.equal(await port.principalAttached("t1", "arn:a"), true);
+    assert.equal(mock.commandCalls(ListThingPrincipalsCommand).length, 1);
+    assert.equal(await port.principalAttached("t2", "arn:a"), false);
   });
 
   it("dead-letters an entity with its key as a message attribute", async () => {
