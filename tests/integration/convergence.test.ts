@@ -15,27 +15,17 @@ import {
   UpdateThingCommand,
 } from "@aws-sdk/client-iot";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { useMoto } from "../support/moto";
 import { relocate, snapshot } from "./support/snapshot";
-import { plannedRegistryTable, twoRegions, type World } from "./support/world";
+import { useTwoRegions } from "./support/world";
 
 const attributes = (fw: string) => ({ attributes: { fw }, merge: false });
 
 describe("convergence scenarios against moto (issue 15)", function () {
   this.timeout(60_000);
-  const moto = useMoto();
-  let planned: Awaited<ReturnType<typeof plannedRegistryTable>>;
-  let world: World;
-  before(async function () {
-    this.timeout(180_000);
-    planned = await plannedRegistryTable();
-  });
-  beforeEach(async () => {
-    world = await twoRegions(moto(), planned);
-  });
+  const suite = useTwoRegions();
 
   it("keeps a thing deleted and recreated under the same name in both regions", async () => {
-    const { iot } = world.A.operator;
+    const { iot } = suite.world.A.operator;
     await iot.send(
       new CreateThingCommand({ thingName: "dev-1", attributePayload: attributes("1") }),
     );
@@ -44,89 +34,95 @@ describe("convergence scenarios against moto (issue 15)", function () {
         new UpdateThingCommand({ thingName: "dev-1", attributePayload: attributes(fw) }),
       );
     }
-    await world.settle();
+    await suite.world.settle();
     await iot.send(new DeleteThingCommand({ thingName: "dev-1" }));
-    await world.settle();
-    assert.equal((await snapshot(world.B.direct)).things["dev-1"], undefined);
+    await suite.world.settle();
+    assert.equal((await snapshot(suite.world.B.direct)).things["dev-1"], undefined);
     await iot.send(
       new CreateThingCommand({ thingName: "dev-1", attributePayload: attributes("new") }),
     );
-    await world.settle();
-    assert.deepEqual((await snapshot(world.B.direct)).things["dev-1"]?.attributes, { fw: "new" });
-    const item = (await world.A.table.get("thing#dev-1"))!;
+    await suite.world.settle();
+    assert.deepEqual((await snapshot(suite.world.B.direct)).things["dev-1"]?.attributes, {
+      fw: "new",
+    });
+    const item = (await suite.world.A.table.get("thing#dev-1"))!;
     assert.equal(item.deleted, false);
   });
 
   it("writes nothing back for the reconciler's own changes: ownership stays with the origin", async () => {
-    const { iot } = world.A.operator;
+    const { iot } = suite.world.A.operator;
     await iot.send(
       new CreateThingCommand({ thingName: "dev-1", attributePayload: attributes("1") }),
     );
     await iot.send(
       new UpdateThingCommand({ thingName: "dev-1", attributePayload: attributes("2") }),
     );
-    await world.settle();
-    const results = await world.B.capture();
+    await suite.world.settle();
+    const results = await suite.world.B.capture();
     assert.deepEqual(results, [], "B's capture had events left after settling");
-    for (const r of world.regions) {
+    for (const r of suite.world.regions) {
       const item = (await r.table.get("thing#dev-1"))!;
-      assert.equal(item.sourceRegion, world.A.name, `${r.name}: owner moved by an echo`);
-      assert.equal(item.updatedBy, `capture:${world.A.name}`);
+      assert.equal(item.sourceRegion, suite.world.A.name, `${r.name}: owner moved by an echo`);
+      assert.equal(item.updatedBy, `capture:${suite.world.A.name}`);
     }
-    assert.deepEqual((await snapshot(world.B.direct)).things["dev-1"].attributes, { fw: "2" });
+    assert.deepEqual((await snapshot(suite.world.B.direct)).things["dev-1"].attributes, {
+      fw: "2",
+    });
   });
 
   it("replicates a certificate's deactivation", async () => {
-    const { iot } = world.A.operator;
+    const { iot } = suite.world.A.operator;
     await iot.send(new CreateThingCommand({ thingName: "dev-1" }));
     const cert = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
     await iot.send(
       new AttachThingPrincipalCommand({ thingName: "dev-1", principal: cert.certificateArn }),
     );
-    await world.settle();
+    await suite.world.settle();
     assert.equal(
-      (await snapshot(world.B.direct)).certificates[cert.certificateId!]?.status,
+      (await snapshot(suite.world.B.direct)).certificates[cert.certificateId!]?.status,
       "ACTIVE",
     );
     await iot.send(
       new UpdateCertificateCommand({ certificateId: cert.certificateId, newStatus: "INACTIVE" }),
     );
-    await world.settle();
-    const b = await snapshot(world.B.direct);
+    await suite.world.settle();
+    const b = await snapshot(suite.world.B.direct);
     assert.equal(b.certificates[cert.certificateId!]?.status, "INACTIVE");
-    assert.deepEqual(b, relocate(await snapshot(world.A.direct), world.B.name));
+    assert.deepEqual(b, relocate(await snapshot(suite.world.A.direct), suite.world.B.name));
     // Detaching later still replicates.
     await iot.send(
       new DetachThingPrincipalCommand({ thingName: "dev-1", principal: cert.certificateArn }),
     );
-    await world.settle();
-    assert.deepEqual((await snapshot(world.B.direct)).things["dev-1"].principals, []);
+    await suite.world.settle();
+    assert.deepEqual((await snapshot(suite.world.B.direct)).things["dev-1"].principals, []);
   });
 
   it("dead-letters a malformed item with its reason and converges the rest of its batch", async () => {
-    const { iot } = world.A.operator;
+    const { iot } = suite.world.A.operator;
     await iot.send(
       new CreateThingCommand({ thingName: "dev-1", attributePayload: attributes("1") }),
     );
     // A writer that bypassed the schema: a live membership without its desired state.
-    await world.A.doc.send(
+    await suite.world.A.doc.send(
       new PutCommand({
-        TableName: planned.name,
+        TableName: suite.planned.name,
         Item: {
           pk: "membership#plant-7|dev-1",
           kind: "membership",
           version: Date.now(),
           updatedAt: new Date().toISOString(),
           updatedBy: "api:eu-west-1",
-          sourceRegion: world.A.name,
+          sourceRegion: suite.world.A.name,
           deleted: false,
           desired: null,
         },
       }),
     );
-    await world.settle();
-    assert.deepEqual((await snapshot(world.B.direct)).things["dev-1"]?.attributes, { fw: "1" });
-    for (const r of world.regions) {
+    await suite.world.settle();
+    assert.deepEqual((await snapshot(suite.world.B.direct)).things["dev-1"]?.attributes, {
+      fw: "1",
+    });
+    for (const r of suite.world.regions) {
       const letters = await r.deadLetters();
       assert.deepEqual(
         letters.map((l) => l.key),

@@ -25,9 +25,8 @@ import {
   UpdateThingCommand,
 } from "@aws-sdk/client-iot";
 import { DeleteThingShadowCommand, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
-import { useMoto } from "../support/moto";
 import { relocate, snapshot } from "./support/snapshot";
-import { plannedRegistryTable, twoRegions, type RegionHarness, type World } from "./support/world";
+import { useTwoRegions, type RegionHarness, type World } from "./support/world";
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
@@ -138,93 +137,88 @@ async function assertConverged(world: World, from: RegionHarness, to: RegionHarn
 
 describe("registry replication against moto (capture -> global table -> reconciler)", function () {
   this.timeout(60_000);
-  const moto = useMoto();
-  let planned: Awaited<ReturnType<typeof plannedRegistryTable>>;
-  let world: World;
-  before(async function () {
-    // Plans both stacks once per run (shared with the other suites that read the plan).
-    this.timeout(180_000);
-    planned = await plannedRegistryTable();
-  });
-  beforeEach(async () => {
-    world = await twoRegions(moto(), planned);
-  });
+  const suite = useTwoRegions();
 
   it("converges the other region to things, types, groups, certificates, policies, attachments and shadows", async () => {
-    const { certificateArn } = await buildFleet(world.A);
-    await world.settle();
-    await assertConverged(world, world.A, world.B);
+    const { certificateArn } = await buildFleet(suite.world.A);
+    await suite.world.settle();
+    await assertConverged(suite.world, suite.world.A, suite.world.B);
     // Nothing the operator did was undone on the way: the last change of each entity holds.
-    const a = await snapshot(world.A.direct);
+    const a = await snapshot(suite.world.A.direct);
     assert.deepEqual(a.things["sensor-1"].attributes, { site: "plant-7", fw: "1.1" });
     assert.deepEqual(
       a.policies["sensor-policy"].document,
-      JSON.parse(devicePolicy(world.A, "v2/*")),
+      JSON.parse(devicePolicy(suite.world.A, "v2/*")),
     );
     assert.deepEqual(a.things["sensor-1"].groups, ["plant-7"]);
     assert.deepEqual(a.things["sensor-1"].shadows, {
       $classic: { desired: { led: "on" }, reported: { led: "off" } },
       config: { desired: { interval: 60 }, reported: null },
     });
-    const b = await snapshot(world.B.direct);
+    const b = await snapshot(suite.world.B.direct);
     // The certificate is the same (same id, registered without CA), its ARN is B's.
-    assert.deepEqual(b.things["sensor-1"].principals, [relocate(certificateArn, world.B.name)]);
+    assert.deepEqual(b.things["sensor-1"].principals, [
+      relocate(certificateArn, suite.world.B.name),
+    ]);
     assert.equal(
       (b.policies["sensor-policy"].document as { Statement: { Resource: string }[] }).Statement[0]
         .Resource,
-      `arn:aws:iot:${world.B.name}:${world.account}:client/\${iot:Connection.Thing.ThingName}`,
+      `arn:aws:iot:${suite.world.B.name}:${suite.world.account}:client/\${iot:Connection.Thing.ThingName}`,
     );
   });
 
   // CloudTrail's eventTime has whole seconds: calls of one second carry the same time.
   it("keeps the last of several policy and certificate changes made within one CloudTrail second", async () => {
-    const { iot } = world.A.operator;
-    world.A.tap.pinnedAt = Date.parse("2026-11-30T12:00:00.250Z");
+    const { iot } = suite.world.A.operator;
+    suite.world.A.tap.pinnedAt = Date.parse("2026-11-30T12:00:00.250Z");
     const cert = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
     await iot.send(
       new UpdateCertificateCommand({ certificateId: cert.certificateId, newStatus: "INACTIVE" }),
     );
     await iot.send(
-      new CreatePolicyCommand({ policyName: "p", policyDocument: devicePolicy(world.A, "v1/*") }),
+      new CreatePolicyCommand({
+        policyName: "p",
+        policyDocument: devicePolicy(suite.world.A, "v1/*"),
+      }),
     );
     await iot.send(
       new CreatePolicyVersionCommand({
         policyName: "p",
-        policyDocument: devicePolicy(world.A, "v2/*"),
+        policyDocument: devicePolicy(suite.world.A, "v2/*"),
         setAsDefault: true,
       }),
     );
     await iot.send(new AttachPolicyCommand({ policyName: "p", target: cert.certificateArn }));
     await iot.send(new DetachPolicyCommand({ policyName: "p", target: cert.certificateArn }));
     await iot.send(new AttachPolicyCommand({ policyName: "p", target: cert.certificateArn }));
-    await world.settle();
-    await assertConverged(world, world.A, world.B);
-    const a = await snapshot(world.A.direct);
-    assert.deepEqual(a.policies.p.document, JSON.parse(devicePolicy(world.A, "v2/*")));
+    await suite.world.settle();
+    await assertConverged(suite.world, suite.world.A, suite.world.B);
+    const a = await snapshot(suite.world.A.direct);
+    assert.deepEqual(a.policies.p.document, JSON.parse(devicePolicy(suite.world.A, "v2/*")));
     assert.equal(a.certificates[cert.certificateId!].status, "INACTIVE");
     assert.deepEqual(a.certificates[cert.certificateId!].policies, ["p"]);
   });
 
   it("keeps a detach that follows its attach within one CloudTrail second", async () => {
-    const { certificateArn } = await buildFleet(world.A);
-    await world.settle();
-    const { iot } = world.A.operator;
-    world.A.tap.pinnedAt = Date.parse("2026-11-30T12:00:01.250Z");
+    const { certificateArn } = await buildFleet(suite.world.A);
+    await suite.world.settle();
+    const { iot } = suite.world.A.operator;
+    suite.world.A.tap.pinnedAt = Date.parse("2026-11-30T12:00:01.250Z");
     await iot.send(
       new AttachThingPrincipalCommand({ thingName: "gateway-1", principal: certificateArn }),
     );
     await iot.send(
       new DetachThingPrincipalCommand({ thingName: "gateway-1", principal: certificateArn }),
     );
-    await world.settle();
-    await assertConverged(world, world.A, world.B);
-    assert.deepEqual((await snapshot(world.A.direct)).things["gateway-1"].principals, []);
+    await suite.world.settle();
+    await assertConverged(suite.world, suite.world.A, suite.world.B);
+    assert.deepEqual((await snapshot(suite.world.A.direct)).things["gateway-1"].principals, []);
   });
 
   it("replicates deletes as tombstones: detaches, deactivation, certificate, thing, membership, named shadow and policy", async () => {
-    const { certificateId, certificateArn } = await buildFleet(world.A);
-    await world.settle();
-    const { iot } = world.A.operator;
+    const { certificateId, certificateArn } = await buildFleet(suite.world.A);
+    await suite.world.settle();
+    const { iot } = suite.world.A.operator;
     await iot.send(
       new RemoveThingFromThingGroupCommand({ thingGroupName: "plant-7", thingName: "sensor-1" }),
     );
@@ -237,7 +231,7 @@ describe("registry replication against moto (capture -> global table -> reconcil
     await iot.send(new UpdateCertificateCommand({ certificateId, newStatus: "INACTIVE" }));
     await iot.send(new DeleteCertificateCommand({ certificateId }));
     await iot.send(new DeleteThingCommand({ thingName: "gateway-1" }));
-    await world.A.operator.data.send(
+    await suite.world.A.operator.data.send(
       new DeleteThingShadowCommand({ thingName: "sensor-1", shadowName: "config" }),
     );
     // IoT deletes a policy only once its non-default versions are gone.
@@ -245,9 +239,9 @@ describe("registry replication against moto (capture -> global table -> reconcil
       new DeletePolicyVersionCommand({ policyName: "sensor-policy", policyVersionId: "1" }),
     );
     await iot.send(new DeletePolicyCommand({ policyName: "sensor-policy" }));
-    await world.settle();
-    await assertConverged(world, world.A, world.B);
-    const b = await snapshot(world.B.direct);
+    await suite.world.settle();
+    await assertConverged(suite.world, suite.world.A, suite.world.B);
+    const b = await snapshot(suite.world.B.direct);
     assert.deepEqual(Object.keys(b.things), ["sensor-1"]);
     assert.deepEqual(Object.keys(b.things["sensor-1"].shadows), ["$classic"]);
     assert.deepEqual(b.certificates, {});
@@ -255,17 +249,17 @@ describe("registry replication against moto (capture -> global table -> reconcil
   });
 
   it("repairs drift in the other region with the sweep (the planned state machine run in moto)", async () => {
-    const { certificateArn } = await buildFleet(world.A);
-    await world.settle();
+    const { certificateArn } = await buildFleet(suite.world.A);
+    await suite.world.settle();
     // Changes nobody reports (events lost, or made behind the platform's back).
-    const { iot, data } = world.B.direct;
+    const { iot, data } = suite.world.B.direct;
     await iot.send(
       new UpdateThingCommand({
         thingName: "sensor-1",
         attributePayload: { attributes: { fw: "0.9" }, merge: false },
       }),
     );
-    const inB = relocate(certificateArn, world.B.name);
+    const inB = relocate(certificateArn, suite.world.B.name);
     await iot.send(new DetachPolicyCommand({ policyName: "sensor-policy", target: inB }));
     await iot.send(new DetachThingPrincipalCommand({ thingName: "sensor-1", principal: inB }));
     await iot.send(new DeleteThingCommand({ thingName: "gateway-1" }));
@@ -276,17 +270,17 @@ describe("registry replication against moto (capture -> global table -> reconcil
         payload: json({ state: { desired: { interval: 5 } } }),
       }),
     );
-    await assert.rejects(assertConverged(world, world.A, world.B));
-    const reports = await world.B.sweep();
+    await assert.rejects(assertConverged(suite.world, suite.world.A, suite.world.B));
+    const reports = await suite.world.B.sweep();
     assert.equal(reports.length, 16, "one report per planned segment");
-    await assertConverged(world, world.A, world.B);
+    await assertConverged(suite.world, suite.world.A, suite.world.B);
   });
 
   it("fails back: changes made in the secondary during an outage reach the primary when it returns", async () => {
-    await buildFleet(world.A);
-    await world.settle();
-    world.bridge.down.add(world.A.name);
-    const { iot, data } = world.B.operator;
+    await buildFleet(suite.world.A);
+    await suite.world.settle();
+    suite.world.bridge.down.add(suite.world.A.name);
+    const { iot, data } = suite.world.B.operator;
     await iot.send(
       new CreateThingCommand({
         thingName: "sensor-2",
@@ -309,9 +303,9 @@ describe("registry replication against moto (capture -> global table -> reconcil
         payload: json({ state: { desired: { led: "blink" } } }),
       }),
     );
-    await world.settle();
-    world.bridge.down.delete(world.A.name);
-    await world.settle();
-    await assertConverged(world, world.B, world.A);
+    await suite.world.settle();
+    suite.world.bridge.down.delete(suite.world.A.name);
+    await suite.world.settle();
+    await assertConverged(suite.world, suite.world.B, suite.world.A);
   });
 });

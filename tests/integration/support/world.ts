@@ -53,6 +53,7 @@ import {
   credentialsIn,
   type AccountCredentials,
   type MotoServer,
+  useMoto,
 } from "../../support/moto";
 import { createPlannedTable, GlobalTableBridge, type PlannedTable } from "./globalTable";
 import { IotEventTap } from "./iotEvents";
@@ -130,6 +131,42 @@ export interface World {
 }
 
 const MAX_ROUNDS = 12;
+
+/** What a suite against both regions reads: the plan (built once) and a fresh world per test. */
+export interface TwoRegionSuite {
+  readonly planned: PlannedTable & { region: string };
+  readonly world: World;
+}
+
+/**
+ * Registers a suite's hooks (inside its `describe`): moto started and reset, the registry table
+ * planned once per run (shared with the other suites that read the plan), and both regions built
+ * afresh before each test.
+ */
+export function useTwoRegions(): TwoRegionSuite {
+  const moto = useMoto();
+  let planned: TwoRegionSuite["planned"] | undefined;
+  let world: World | undefined;
+  before(async function () {
+    this.timeout(180_000);
+    planned = await plannedRegistryTable();
+  });
+  beforeEach(async () => {
+    world = await twoRegions(moto(), planned!);
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useTwoRegions: no ${what} outside a test`);
+    return value;
+  };
+  return {
+    get planned() {
+      return started(planned, "plan");
+    },
+    get world() {
+      return started(world, "world");
+    },
+  };
+}
 
 /** Both regions of the example config, each with the planned registry table (see plannedRegistryTable). */
 export async function twoRegions(
