@@ -12,10 +12,10 @@ import { CreateThingGroupCommand } from "@aws-sdk/client-iot";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { ofType, ownStack } from "../support/ownStacks";
-import { clientConfig, credentialsIn, useMoto, type MotoServer } from "../support/moto";
+import { clientConfig, credentialsIn } from "../support/moto";
 import { CERTIFICATE_PEM, validOnboard } from "../functions/commandControl/requests";
 import { relocate, snapshot } from "./support/snapshot";
-import { exampleConfig, plannedRegistryTable, twoRegions, type World } from "./support/world";
+import { exampleConfig, useTwoRegions } from "./support/world";
 import { X509Certificate, createHash } from "crypto";
 
 const HANDLER = path.resolve(__dirname, "../../functions/commandControl/handler.ts");
@@ -95,30 +95,26 @@ function loadHandler(env: Record<string, string>): { handler: Handler; restore: 
 
 describe("contract: command & control API -> registry table -> reconciler -> IoT (moto)", function () {
   this.timeout(60_000);
-  const moto = useMoto();
-  let planned: Awaited<ReturnType<typeof plannedRegistryTable>>;
+  const suite = useTwoRegions();
   let fn: Awaited<ReturnType<typeof plannedFunction>>;
-  let world: World;
   let api: Handler;
   let restore = () => {};
   const externalId = "external-id-from-the-operator";
 
   before(async function () {
     this.timeout(180_000);
-    planned = await plannedRegistryTable();
     fn = await plannedFunction();
   });
 
   beforeEach(async () => {
-    const server: MotoServer = moto();
-    world = await twoRegions(server, planned);
+    const server = suite.server;
     const commandControl = exampleConfig().commandControl;
     const own = await credentialsIn(server, commandControl, "command-control-api");
     await new SecretsManagerClient(clientConfig(server, fn.region, own)).send(
       new CreateSecretCommand({ Name: fn.env.EXTERNAL_ID_SECRET, SecretString: externalId }),
     );
     // Groups the onboarding request names exist in both regions already.
-    for (const r of world.regions) {
+    for (const r of suite.world.regions) {
       for (const group of validOnboard().groups as string[]) {
         await r.direct.iot.send(new CreateThingGroupCommand({ thingGroupName: group }));
       }
@@ -139,7 +135,7 @@ describe("contract: command & control API -> registry table -> reconciler -> IoT
   afterEach(() => restore());
 
   it("onboards a device that then exists in IoT in both regions: thing, certificate, policy and attachments", async () => {
-    assert.equal(fn.region, world.A.name, "the API writes in the primary region's table");
+    assert.equal(fn.region, suite.world.A.name, "the API writes in the primary region's table");
     const created = await api(proxyEvent("POST", "/devices", "/devices", validOnboard()));
     assert.equal(created.statusCode, 201, created.body);
     const certificateId = createHash("sha256")
@@ -150,10 +146,10 @@ describe("contract: command & control API -> registry table -> reconciler -> IoT
       certificateId,
     );
 
-    await world.settle();
-    for (const r of world.regions) {
+    await suite.world.settle();
+    for (const r of suite.world.regions) {
       const snap = await snapshot(r.direct);
-      const certArn = `arn:aws:iot:${r.name}:${world.account}:cert/${certificateId}`;
+      const certArn = `arn:aws:iot:${r.name}:${suite.world.account}:cert/${certificateId}`;
       assert.deepEqual(
         snap.things["sensor-0001"],
         {
@@ -175,29 +171,29 @@ describe("contract: command & control API -> registry table -> reconciler -> IoT
       assert.deepEqual(await r.deadLetters(), [], `${r.name} DLQ`);
     }
     assert.deepEqual(
-      await snapshot(world.B.direct),
-      relocate(await snapshot(world.A.direct), world.B.name),
+      await snapshot(suite.world.B.direct),
+      relocate(await snapshot(suite.world.A.direct), suite.world.B.name),
     );
   });
 
   it("reports the onboarded device in sync in both regions, then suspends and decommissions it everywhere", async () => {
     await api(proxyEvent("POST", "/devices", "/devices", validOnboard()));
-    await world.settle();
+    await suite.world.settle();
     const described = await api(proxyEvent("GET", "/devices/{name}", "/devices/sensor-0001"));
     assert.equal(described.statusCode, 200, described.body);
     const regions = (JSON.parse(described.body) as { regions: Record<string, { state: string }> })
       .regions;
     assert.deepEqual(Object.fromEntries(Object.entries(regions).map(([r, s]) => [r, s.state])), {
-      [world.A.name]: "in-sync",
-      [world.B.name]: "in-sync",
+      [suite.world.A.name]: "in-sync",
+      [suite.world.B.name]: "in-sync",
     });
 
     const suspended = await api(
       proxyEvent("POST", "/devices/{name}/suspend", "/devices/sensor-0001/suspend"),
     );
     assert.equal(suspended.statusCode, 200, suspended.body);
-    await world.settle();
-    for (const r of world.regions) {
+    await suite.world.settle();
+    for (const r of suite.world.regions) {
       const certs = Object.values((await snapshot(r.direct)).certificates);
       assert.deepEqual(
         certs.map((c) => c.status),
@@ -210,8 +206,8 @@ describe("contract: command & control API -> registry table -> reconciler -> IoT
       proxyEvent("DELETE", "/devices/{name}", "/devices/sensor-0001"),
     );
     assert.equal(decommissioned.statusCode, 202, decommissioned.body);
-    await world.settle();
-    for (const r of world.regions) {
+    await suite.world.settle();
+    for (const r of suite.world.regions) {
       const snap = await snapshot(r.direct);
       assert.deepEqual(Object.keys(snap.things), [], r.name);
       assert.deepEqual(snap.certificates, {}, r.name);

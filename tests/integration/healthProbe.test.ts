@@ -17,9 +17,9 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { PlannedResource } from "../../plan/engine";
 import { NAMES } from "../../infra/names";
 import { ofType, ownStack } from "../support/ownStacks";
-import { MotoServer, clientConfig, useMoto } from "../support/moto";
+import { MotoServer, clientConfig } from "../support/moto";
 import { snapshot } from "./support/snapshot";
-import { plannedRegistryTable, twoRegions, type RegionHarness, type World } from "./support/world";
+import { useTwoRegions, type RegionHarness } from "./support/world";
 
 interface PlannedProbe {
   region: string;
@@ -77,44 +77,37 @@ async function deployProbe(r: RegionHarness, probe: PlannedProbe, server: MotoSe
 
 describe("the health probe's identity stays in its region (moto)", function () {
   this.timeout(60_000);
-  const moto = useMoto();
-  let planned: Awaited<ReturnType<typeof plannedRegistryTable>>;
+  const suite = useTwoRegions();
   let probes: PlannedProbe[];
-  let world: World;
 
   before(async function () {
     this.timeout(180_000);
-    planned = await plannedRegistryTable();
     probes = [await plannedProbe("primary"), await plannedProbe("secondary")];
-  });
-
-  beforeEach(async () => {
-    world = await twoRegions(moto(), planned);
   });
 
   it("neither captures nor replicates the probe's thing, certificate and policy, nor does the sweep", async () => {
     assert.deepEqual(
       probes.map((p) => p.region),
-      [world.A.name, world.B.name],
+      [suite.world.A.name, suite.world.B.name],
     );
     const certificates = new Map<string, string>();
-    for (const [i, r] of world.regions.entries()) {
-      certificates.set(r.name, await deployProbe(r, probes[i], moto()));
+    for (const [i, r] of suite.world.regions.entries()) {
+      certificates.set(r.name, await deployProbe(r, probes[i], suite.server));
     }
-    for (const r of world.regions) {
+    for (const r of suite.world.regions) {
       // The capture rules' WHERE drops the probe's registry events before they cost an invocation.
       assert.ok(
         r.tap.unselected.includes(`$aws/events/thing/${NAMES.probeThing}/created`),
         `${r.name}: a capture rule selected the probe thing's event`,
       );
     }
-    await world.settle();
+    await suite.world.settle();
     // The sweep's own capture of local objects (the state machine's part is replication.test.ts's).
-    for (const r of world.regions) await r.sweep("segments");
-    await world.settle();
+    for (const r of suite.world.regions) await r.sweep("segments");
+    await suite.world.settle();
 
-    for (const [i, r] of world.regions.entries()) {
-      const items = await r.doc.send(new ScanCommand({ TableName: planned.name }));
+    for (const [i, r] of suite.world.regions.entries()) {
+      const items = await r.doc.send(new ScanCommand({ TableName: suite.planned.name }));
       assert.deepEqual(
         (items.Items ?? []).map((item) => item.pk as string),
         [],
@@ -124,7 +117,7 @@ describe("the health probe's identity stays in its region (moto)", function () {
       const snap = await snapshot(r.direct);
       assert.deepEqual(
         snap.things[NAMES.probeThing].principals,
-        [`arn:aws:iot:${r.name}:${world.account}:cert/${own}`],
+        [`arn:aws:iot:${r.name}:${suite.world.account}:cert/${own}`],
         r.name,
       );
       assert.deepEqual(Object.keys(snap.certificates), [own], r.name);

@@ -136,6 +136,8 @@ const MAX_ROUNDS = 12;
 export interface TwoRegionSuite {
   readonly planned: PlannedTable & { region: string };
   readonly world: World;
+  /** The moto server the world runs on, for a suite's own set-up beside it. */
+  readonly server: MotoServer;
 }
 
 /**
@@ -164,6 +166,9 @@ export function useTwoRegions(): TwoRegionSuite {
     },
     get world() {
       return started(world, "world");
+    },
+    get server() {
+      return moto();
     },
   };
 }
