@@ -21,7 +21,7 @@ import {
   planProgram,
   toJson,
 } from "./run";
-import { ConfigFileError, UsageError, projectNameOf, readStackFile } from "./stackFile";
+import { ConfigFileError, UsageError } from "./stackFile";
 
 const USAGE = `usage: npm run plan -- [--stack NAME] [--json | --verbose] [--policy-config FILE]
                      [--program DIR --config FILE [--config FILE ...]]
@@ -153,12 +153,7 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   if (packConfigOut && values.stack) {
-    const document = packConfigForStack(
-      reports,
-      values.stack,
-      pack.config ?? {},
-      peerStackOf(configFiles, values.stack, programDir),
-    );
+    const document = packConfigForStack(reports, values.stack, pack.config ?? {});
     fs.writeFileSync(packConfigOut, `${JSON.stringify(document, null, 2)}\n`);
   }
   const text = values.json
@@ -182,22 +177,6 @@ function refuseMissingInputs(
   const file = configFiles.find((f) => path.basename(f) === `Pulumi.${stack}.yaml`) ?? stack;
   const message = missingInputsMessage(stack, path.relative(ROOT, file) || file);
   if (message) throw new MissingInputs(unresolved ? `${message}\n${unresolved.message}` : message);
-}
-
-/** The peer the stack's own file names (`<project>:peerStack`), as the program reads it. */
-function peerStackOf(
-  configFiles: string[],
-  stack: string,
-  programDir: string,
-): { key: string; value: string } | undefined {
-  const file = configFiles.find(
-    (f) => path.basename(f).replace(/\.ya?ml$/, "") === `Pulumi.${stack}`,
-  );
-  if (!file) return undefined;
-  const project = projectNameOf(programDir);
-  const key = `${project}:peerStack`;
-  const value = readStackFile(file, project).config[key];
-  return value ? { key, value } : undefined;
 }
 
 /** Missing config or invoke answers: the user's input, exit 2, without the usage text. */

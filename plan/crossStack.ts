@@ -70,15 +70,16 @@ export function packConfigForStack(
   reports: StackReport[],
   stack: string,
   base: Record<string, unknown>,
-  /** The peer the stack's config names (`<project>:peerStack`); else every other stack planned. */
-  peerStack?: { key: string; value: string },
 ): Record<string, unknown> {
+  // The peer the stack's config names (`<project>:peerStack`); else every other stack planned.
+  const own = reports.find((r) => r.stack === stack);
+  const peerStack = own?.peerStack;
   const peers = peerStack
-    ? reports.filter((r) => r.stack === peerStack.value.split("/").pop())
+    ? reports.filter((r) => r.stack === peerStack.split("/").pop())
     : reports.filter((r) => r.stack !== stack);
   if (peerStack && peers.length === 0) {
     throw new UsageError(
-      `${peerStack.key} of stack ${stack} is ${JSON.stringify(peerStack.value)}: expected one of ` +
+      `${own.project}:peerStack of stack ${stack} is ${JSON.stringify(peerStack)}: expected one of ` +
         `the stacks planned with it (${reports.map((r) => r.stack).join(", ")}), so its resources can go into the pack config`,
     );
   }

@@ -9,6 +9,8 @@ import { projectNameOf, readStackFile } from "./stackFile";
 /** A planned stack with its policy results. */
 export interface StackReport extends StackPlan {
   violations: Violation[];
+  /** The other region's stack its config names (`<project>:peerStack`), when it names one. */
+  peerStack?: string;
 }
 
 export interface PlanProgramOptions {
@@ -39,7 +41,11 @@ export async function planProgram(options: PlanProgramOptions): Promise<StackRep
     });
     stackOutputs.set(plan.stack, plan.outputs);
     stage(`${plan.stack}: policies on ${plan.resources.length} resources`);
-    reports.push({ ...plan, violations: await evaluatePolicies(plan, options.policyPacks) });
+    reports.push({
+      ...plan,
+      violations: await evaluatePolicies(plan, options.policyPacks),
+      peerStack: stackFile.config[`${project}:peerStack`],
+    });
   }
   // Only now are both stacks known: what one stack cannot see is judged across them.
   const pack = options.policyPacks.find((p) => p.name === IOT_DR_PACK_NAME);
