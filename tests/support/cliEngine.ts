@@ -11,6 +11,9 @@ import {
   withEnforcementLevelProperty,
 } from "./cliPackConfig";
 import { PolicyPackProcess, StackContext } from "./cliPackProcess";
+import { encodeStringsWithBuffer } from "./protobufStrings";
+
+encodeStringsWithBuffer();
 
 /**
  * The engine's side of the analyzer protocol, as pulumi/pulumi does it (commit
