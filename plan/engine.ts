@@ -204,6 +204,9 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
     if (failures.length > 0) throw failures[0];
     return { stack, project, resources, outputs };
   } catch (error) {
+    // The outputs of a failed registration reject after the failure is known: let them reach this
+    // plan's listener, not the next plan's in the same process (tests run the CLI in-process).
+    await new Promise((resolve) => setImmediate(resolve));
     throw error instanceof ProgramError ? error : new ProgramError(stack, error);
   } finally {
     started.stop();

@@ -36,21 +36,24 @@ const PLACEHOLDERS: Record<string, Placeholder> = {
   requireSecretObject: () => pulumi.secret({}),
 };
 
-let watching = false;
+type ConfigMethod = (this: pulumi.Config, key: string, ...rest: unknown[]) => unknown;
+let unwatch: (() => void) | undefined;
 
 /**
  * Makes `Config.require*` record a missing key and go on with a placeholder, so one run names
  * every key a program lacks. The placeholder never reaches a report: the CLI refuses first.
+ * Returns the undo: a plan run inside a test process must leave `Config` as it found it.
  */
-export function watchRequiredConfig(): void {
-  if (watching) return;
-  watching = true;
-  const proto = pulumi.Config.prototype as unknown as Record<
-    string,
-    (this: pulumi.Config, key: string, ...rest: unknown[]) => unknown
-  >;
+export function watchRequiredConfig(): () => void {
+  if (unwatch) return unwatch;
+  const proto = pulumi.Config.prototype as unknown as Record<string, ConfigMethod>;
+  const originals = Object.fromEntries(Object.keys(PLACEHOLDERS).map((m) => [m, proto[m]]));
+  unwatch = () => {
+    Object.assign(proto, originals);
+    unwatch = undefined;
+  };
   for (const [method, placeholder] of Object.entries(PLACEHOLDERS)) {
-    const original = proto[method];
+    const original = originals[method];
     proto[method] = function (this: pulumi.Config, key: string, ...rest: unknown[]) {
       try {
         return original.call(this, key, ...rest);
@@ -71,6 +74,7 @@ export function watchRequiredConfig(): void {
       }
     };
   }
+  return unwatch;
 }
 
 /** The refusal for what `missingInputs` holds, one line per input; undefined when nothing. */

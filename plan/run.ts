@@ -6,6 +6,8 @@ import { crossStackViolations } from "./crossStack";
 import { PolicyPackRules, Violation, evaluatePolicies } from "./policyRunner";
 import { projectNameOf, readStackFile } from "./stackFile";
 
+export { ownStackFiles } from "./stackFile";
+
 /** A planned stack with its policy results. */
 export interface StackReport extends StackPlan {
   violations: Violation[];
@@ -57,7 +59,6 @@ export async function planProgram(options: PlanProgramOptions): Promise<StackRep
   return reports;
 }
 
-/** The stack files of this repository's own program, in deployment order. */
 /** The pack config of this repository's program (exemptions with their reasons). */
 export const OWN_POLICY_CONFIG = path.join("policies", "pack-config.json");
 
@@ -65,10 +66,6 @@ export const OWN_POLICY_CONFIG = path.join("policies", "pack-config.json");
 export function iotDrPack(configFile: string | undefined): PolicyPackRules {
   const config = configFile ? readPolicyConfig(path.resolve(configFile), iotDrPolicies) : undefined;
   return { name: IOT_DR_PACK_NAME, policies: iotDrPolicies, config };
-}
-
-export function ownStackFiles(root: string): string[] {
-  return ["secondary", "primary"].map((stack) => path.join(root, `Pulumi.${stack}.yaml`));
 }
 
 /** The JSON contract: only these fields are promised; `state` and revealed values stay out. */

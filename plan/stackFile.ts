@@ -23,6 +23,11 @@ export class UsageError extends Error {
 /** A stack file whose content is wrong: exit 2, the file and place named, no usage text. */
 export class ConfigFileError extends UsageError {}
 
+/** The stack files of this repository's own program, in deployment order. */
+export function ownStackFiles(root: string): string[] {
+  return ["secondary", "primary"].map((stack) => path.join(root, `Pulumi.${stack}.yaml`));
+}
+
 /**
  * Reads a stack config file. There is no secrets provider offline, so a `secure:` value is taken
  * as it is written (the example files hold placeholders there) and its key is marked secret.

@@ -91,6 +91,11 @@ const INVOKES: Record<string, InvokeAnswer> = {
 /** Answers a user supplied with --invoke-answers, by token; they win over the built-in ones. */
 const supplied = new Map<string, Record<string, unknown>>();
 
+/** Forgets the answers of an earlier --invoke-answers: each plan run starts with none. */
+export function clearInvokeAnswers(): void {
+  supplied.clear();
+}
+
 /** Reads `{"<token>": {<result>}, ...}` for invokes the offline plan cannot answer itself. */
 export function loadInvokeAnswers(file: string): void {
   let document: unknown;

@@ -3,15 +3,21 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { nodeScriptArgs } from "../../bench/tooling/npmScript";
 import { ROOT } from "../support/ownStacks";
+import { planInProcess } from "../support/planCli";
 
-/** Runs the plan CLI as `npm run plan` does, returning exit status, stdout and stderr. */
-function plan(...args: string[]) {
+/**
+ * Runs the plan CLI as `npm run plan` does, returning exit status, stdout and stderr. A process
+ * each for what only a process shows (exit status, a pipe's flush, stderr); the other runs go
+ * through the same entry function in this process (planInProcess).
+ */
+function spawnPlan(...args: string[]) {
   const result = spawnSync(process.execPath, [...nodeScriptArgs("plan"), ...args], {
     cwd: ROOT,
     encoding: "utf8",
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+const plan = (...args: string[]) => planInProcess(args);
 
 describe("plan CLI", () => {
   interface PlanJson {
@@ -25,8 +31,10 @@ describe("plan CLI", () => {
   let json: PlanJson;
 
   before(() => {
-    const run = plan("--json");
+    // Over 128 KiB of JSON through a pipe: the process must flush it all before it exits.
+    const run = spawnPlan("--json");
     assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stderr, "", "nothing but the JSON: no progress, no warnings");
     json = JSON.parse(run.stdout) as PlanJson;
   });
 
@@ -79,8 +87,8 @@ describe("plan CLI", () => {
     }
   });
 
-  it("prints the resource tree by account and region only with --verbose", () => {
-    const run = plan("--stack", "secondary", "--verbose");
+  it("prints the resource tree by account and region only with --verbose", async () => {
+    const run = await plan("--stack", "secondary", "--verbose");
     assert.equal(run.status, 0, run.stderr);
     assert.match(
       run.stdout,
@@ -91,8 +99,8 @@ describe("plan CLI", () => {
     assert.doesNotMatch(run.stdout, /Stack primary/);
   });
 
-  it("closes with a summary that fits one screen, and no progress lines when stderr is not a terminal", () => {
-    const run = plan();
+  it("closes with a summary that fits one screen, and no progress lines when stderr is not a terminal", async () => {
+    const run = await plan();
     assert.equal(run.status, 0, run.stderr);
     const lines = run.stdout.trimEnd().split("\n");
     assert.ok(lines.length <= 40, `${lines.length} lines:\n${run.stdout}`);
@@ -112,7 +120,7 @@ describe("plan CLI", () => {
   });
 
   it("answers --help with the options and examples, exit 0", () => {
-    const run = plan("--help");
+    const run = spawnPlan("--help");
     assert.equal(run.status, 0);
     assert.match(run.stdout, /--verbose/);
     assert.match(run.stdout, /Examples:\n {2}npm run plan /);
@@ -120,7 +128,7 @@ describe("plan CLI", () => {
 
   it("rejects a program with a mandatory violation with exit status 1", () => {
     const program = path.join("tests", "programs", "unpinned-provider");
-    const run = plan(
+    const run = spawnPlan(
       "--json",
       "--program",
       program,
@@ -138,8 +146,8 @@ describe("plan CLI", () => {
     );
   });
 
-  it("exits 2 on a bad stack config, naming the key and what it expects", () => {
-    const run = plan(
+  it("exits 2 on a bad stack config, naming the key and what it expects", async () => {
+    const run = await plan(
       "--program",
       "infra",
       "--config",
@@ -152,15 +160,36 @@ describe("plan CLI", () => {
     );
   });
 
-  it("exits 2 on bad usage and says how to call it", () => {
-    const unknown = plan("--stacks", "primary");
+  it("exits 2 on bad usage and says how to call it", async () => {
+    const unknown = spawnPlan("--stacks", "primary");
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /Unknown option '--stacks'[\s\S]*usage: npm run plan/);
-    const lonely = plan("--program", "infra");
+    const lonely = await plan("--program", "infra");
     assert.equal(lonely.status, 2);
     assert.match(lonely.stderr, /--program DIR and --config FILE go together/);
-    const missing = plan("--stack", "tertiary");
+    const missing = await plan("--stack", "tertiary");
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /--stack tertiary: expected one of secondary, primary/);
+  });
+
+  it("answers --help and usage errors without loading the Pulumi SDK", () => {
+    const child = spawnSync(
+      process.execPath,
+      [
+        ...nodeScriptArgs("plan").slice(0, -1),
+        "-e",
+        `const { planCli } = require("./plan/cli");
+         const io = { write: (text, done) => done && done() };
+         const sdk = () => Object.keys(require.cache).filter((f) => /[\\/]@pulumi[\\/]/.test(f));
+         (async () => {
+           const codes = [await planCli(["--help"], { stdout: io, stderr: io }),
+                          await planCli(["--stacks", "x"], { stdout: io, stderr: io })];
+           console.log(JSON.stringify({ codes, sdk: sdk() }));
+         })();`,
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(JSON.parse(child.stdout), { codes: [0, 2], sdk: [] });
   });
 });

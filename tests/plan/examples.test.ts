@@ -1,20 +1,14 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import { writeFileSync, mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { ROOT } from "../support/ownStacks";
-import { nodeScriptArgs } from "../../bench/tooling/npmScript";
+import { planInProcess } from "../support/planCli";
 
-/** Runs the plan CLI as `npm run plan` does. */
-function plan(...args: string[]) {
-  const result = spawnSync(process.execPath, [...nodeScriptArgs("plan"), ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, AWS_REGION: "", AWS_DEFAULT_REGION: "" },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+/**
+ * Runs the plan CLI's entry function as `npm run plan` runs it, with no region in the
+ * environment: the stack file alone must give it.
+ */
+const plan = (...args: string[]) => planInProcess(args, { AWS_REGION: "", AWS_DEFAULT_REGION: "" });
 
 const EXAMPLES = path.join("tests", "programs", "examples");
 const NO_REGION = path.join("tests", "fixtures", "examples", "Pulumi.noregion.yaml");
@@ -25,9 +19,15 @@ describe("plan of programs others wrote (--program DIR --config FILE)", () => {
     ["aws-ts-stepfunctions", "aws:sfn/stateMachine:StateMachine"],
     ["aws-ts-secrets-manager", "aws:secretsmanager/secretVersion:SecretVersion"],
   ]) {
-    it(`plans pulumi/examples ${example} with one stack file`, () => {
+    it(`plans pulumi/examples ${example} with one stack file`, async () => {
       const dir = path.join(EXAMPLES, example);
-      const run = plan("--json", "--program", dir, "--config", path.join(dir, "Pulumi.dev.yaml"));
+      const run = await plan(
+        "--json",
+        "--program",
+        dir,
+        "--config",
+        path.join(dir, "Pulumi.dev.yaml"),
+      );
       // Planned and judged: 0, or 1 when a DR rule fires on it (these programs are single-region,
       // e.g. the secret has no replica: secretsmanager-secret-replicated). Never 2 or 3.
       assert.ok(run.status === 0 || run.status === 1, `exit ${run.status}: ${run.stderr}`);
@@ -40,9 +40,15 @@ describe("plan of programs others wrote (--program DIR --config FILE)", () => {
     });
   }
 
-  it("gives an AMI look-up a well-formed image id", () => {
+  it("gives an AMI look-up a well-formed image id", async () => {
     const dir = path.join(EXAMPLES, "aws-ts-webserver");
-    const run = plan("--json", "--program", dir, "--config", path.join(dir, "Pulumi.dev.yaml"));
+    const run = await plan(
+      "--json",
+      "--program",
+      dir,
+      "--config",
+      path.join(dir, "Pulumi.dev.yaml"),
+    );
     const [stack] = (
       JSON.parse(run.stdout) as {
         stacks: { resources: { type: string; inputs: { ami?: string } }[] }[];
@@ -53,8 +59,8 @@ describe("plan of programs others wrote (--program DIR --config FILE)", () => {
   });
 
   for (const example of ["aws-ts-webserver", "aws-ts-stepfunctions"]) {
-    it(`refuses ${example} without aws:region: exit 2 naming the key, no stack trace`, () => {
-      const run = plan("--program", path.join(EXAMPLES, example), "--config", NO_REGION);
+    it(`refuses ${example} without aws:region: exit 2 naming the key, no stack trace`, async () => {
+      const run = await plan("--program", path.join(EXAMPLES, example), "--config", NO_REGION);
       assert.equal(run.status, 2, run.stderr);
       assert.match(run.stderr, /Pulumi\.noregion\.yaml lacks what the program requires/);
       assert.match(run.stderr, /aws:region: missing, expected an AWS region such as us-east-1/);
@@ -62,9 +68,9 @@ describe("plan of programs others wrote (--program DIR --config FILE)", () => {
     });
   }
 
-  it("names every project key a program requires and its stack file lacks, and aws:region", () => {
+  it("names every project key a program requires and its stack file lacks, and aws:region", async () => {
     const dir = path.join("tests", "programs", "needs-config");
-    const run = plan("--program", dir, "--config", path.join(dir, "Pulumi.dev.yaml"));
+    const run = await plan("--program", dir, "--config", path.join(dir, "Pulumi.dev.yaml"));
     assert.equal(run.status, 2, run.stderr);
     assert.match(run.stderr, /needs-config:targetDomain: missing, expected a string value/);
     assert.match(run.stderr, /needs-config:port: missing, expected a number value/);
@@ -72,17 +78,17 @@ describe("plan of programs others wrote (--program DIR --config FILE)", () => {
     assert.doesNotMatch(run.stderr, /usage:/);
   });
 
-  it("names an invoke the mocks cannot answer and takes its answer from --invoke-answers", () => {
+  it("names an invoke the mocks cannot answer and takes its answer from --invoke-answers", async () => {
     const dir = path.join("tests", "programs", "unknown-invoke");
     const config = path.join(dir, "Pulumi.dev.yaml");
-    const refused = plan("--program", dir, "--config", config);
+    const refused = await plan("--program", dir, "--config", config);
     assert.equal(refused.status, 2, refused.stderr);
     assert.match(
       refused.stderr,
       /invoke aws:ec2\/getVpc:getVpc: the offline mocks have no answer; give one with --invoke-answers FILE/,
     );
     assert.doesNotMatch(refused.stderr, /serializ/);
-    const answered = plan(
+    const answered = await plan(
       "--json",
       "--program",
       dir,
@@ -95,12 +101,12 @@ describe("plan of programs others wrote (--program DIR --config FILE)", () => {
     assert.match(answered.stdout, /"vpcId": "vpc-0fixture"/);
   });
 
-  it("names the file, line and column of a YAML error, without the usage text", () => {
+  it("names the file, line and column of a YAML error, without the usage text", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "plan-yaml-"));
     try {
       const file = path.join(dir, "Pulumi.dev.yaml");
       writeFileSync(file, "config:\n  aws:region: us-east-1\n   bad: indent\n");
-      const run = plan(
+      const run = await plan(
         "--program",
         path.join(EXAMPLES, "aws-ts-secrets-manager"),
         "--config",

@@ -1,9 +1,8 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as path from "path";
 import { ProgramError, UnresolvedError, planStack } from "../../plan/engine";
 import { ROOT } from "../support/ownStacks";
-import { nodeScriptArgs } from "../../bench/tooling/npmScript";
+import { planInProcess } from "../support/planCli";
 
 const PROGRAM = path.join("tests", "programs", "unanswered-invoke");
 
@@ -28,19 +27,13 @@ describe("offline plan: what it cannot resolve", () => {
     );
   });
 
-  it("exits non-zero from `npm run plan` instead of passing a plan without the resource", function () {
-    this.timeout(120_000);
-    const run = spawnSync(
-      process.execPath,
-      [
-        ...nodeScriptArgs("plan"),
-        "--program",
-        PROGRAM,
-        "--config",
-        path.join(PROGRAM, "Pulumi.dev.yaml"),
-      ],
-      { cwd: ROOT, encoding: "utf8" },
-    );
+  it("exits non-zero from `npm run plan` instead of passing a plan without the resource", async () => {
+    const run = await planInProcess([
+      "--program",
+      PROGRAM,
+      "--config",
+      path.join(PROGRAM, "Pulumi.dev.yaml"),
+    ]);
     // 2: the missing answer is the user's input (--invoke-answers), named with the resource it blocks.
     assert.equal(run.status, 2, run.stdout);
     assert.match(run.stderr, /reader-policy \(aws:iam\/rolePolicy:RolePolicy\)/);

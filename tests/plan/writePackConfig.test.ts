@@ -1,19 +1,13 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ROOT } from "../support/ownStacks";
-import { nodeScriptArgs } from "../../bench/tooling/npmScript";
+import { planInProcess } from "../support/planCli";
 
 const PROGRAM = path.join("tests", "programs", "asymmetric-functions");
 
-function plan(...args: string[]) {
-  return spawnSync(process.execPath, [...nodeScriptArgs("plan"), ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
-}
+/** `npm run plan -- ARGS` through the CLI's entry function, in this process. */
+const plan = (...args: string[]) => planInProcess(args);
 
 interface Peer {
   urn: string;
@@ -25,9 +19,9 @@ interface Peer {
 describe("npm run plan -- --stack NAME --write-pack-config FILE", function () {
   this.timeout(180_000);
 
-  it("writes the stack's pack config with the other stack's resources for every relation rule", () => {
+  it("writes the stack's pack config with the other stack's resources for every relation rule", async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pack-config-")), "primary.json");
-    const run = plan(
+    const run = await plan(
       "--program",
       PROGRAM,
       "--config",
@@ -60,7 +54,7 @@ describe("npm run plan -- --stack NAME --write-pack-config FILE", function () {
     }
   });
 
-  it("takes the peer the stack's config names (peerStack), and refuses one that was not planned", () => {
+  it("takes the peer the stack's config names (peerStack), and refuses one that was not planned", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "peer-stack-"));
     const copy = (stack: string, peer: string) => {
       const text = fs.readFileSync(path.join(PROGRAM, `Pulumi.${stack}.yaml`), "utf8");
@@ -72,16 +66,16 @@ describe("npm run plan -- --stack NAME --write-pack-config FILE", function () {
       return file;
     };
     const secondary = copy("secondary", "organization/asymmetric-functions/primary");
-    const named = (peer: string) => {
+    const named = async (peer: string) => {
       const file = path.join(dir, `${peer}.json`);
-      const run = plan(
+      const run = await plan(
         ...["--program", PROGRAM, "--config", secondary],
         ...["--config", copy("primary", `organization/asymmetric-functions/${peer}`)],
         ...["--stack", "primary", "--write-pack-config", file],
       );
       return { run, file };
     };
-    const good = named("secondary");
+    const good = await named("secondary");
     assert.equal(good.run.status, 1, good.run.stderr);
     const config = JSON.parse(fs.readFileSync(good.file, "utf8")) as Record<
       string,
@@ -89,7 +83,7 @@ describe("npm run plan -- --stack NAME --write-pack-config FILE", function () {
     >;
     const peers = config["dynamodb-table-global"].peerResources ?? [];
     assert.ok(peers.length > 0 && peers.every((p) => p.urn.startsWith("urn:pulumi:secondary::")));
-    const bad = named("staging");
+    const bad = await named("staging");
     assert.equal(bad.run.status, 2, bad.run.stderr);
     assert.match(
       bad.run.stderr,
@@ -98,8 +92,8 @@ describe("npm run plan -- --stack NAME --write-pack-config FILE", function () {
     assert.ok(!fs.existsSync(bad.file), "no pack config written for a peer that was not planned");
   });
 
-  it("refuses --write-pack-config without --stack, naming both", () => {
-    const run = plan("--write-pack-config", "x.json");
+  it("refuses --write-pack-config without --stack, naming both", async () => {
+    const run = await plan("--write-pack-config", "x.json");
     assert.equal(run.status, 2);
     assert.match(run.stderr, /--write-pack-config FILE needs --stack NAME/);
   });

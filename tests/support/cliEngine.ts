@@ -11,6 +11,9 @@ import {
   withEnforcementLevelProperty,
 } from "./cliPackConfig";
 import { PolicyPackProcess, StackContext } from "./cliPackProcess";
+import { encodeStringsWithBuffer } from "./protobufStrings";
+
+encodeStringsWithBuffer();
 
 /**
  * The engine's side of the analyzer protocol, as pulumi/pulumi does it (commit
@@ -246,8 +249,9 @@ export async function runDeployment(
   pack: PolicyPackProcess,
   resources: EngineResource[],
 ): Promise<CliViolation[]> {
-  const found: CliViolation[] = [];
-  for (const resource of resources) found.push(...(await analyze(pack, resource)));
-  found.push(...(await analyzeStack(pack, resources)));
-  return found;
+  // The engine sends one Analyze per step as it generates them. Each answer depends on that
+  // request alone (the pack keeps no state between calls), so they go out together, answered in
+  // the same order, without waiting a round trip to the pack process per resource.
+  const perResource = await Promise.all(resources.map((resource) => analyze(pack, resource)));
+  return [...perResource.flat(), ...(await analyzeStack(pack, resources))];
 }
