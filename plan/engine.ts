@@ -1,3 +1,4 @@
+import { createRequire } from "module";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { skipStackTraces } from "./lightRuntime";
@@ -211,6 +212,12 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
   } finally {
     started.stop();
     process.off("unhandledRejection", onRejection);
+    // The runtime keeps this monitor until the next stack's setMocks (after the last stack, until
+    // exit); without the recording overrides it no longer holds this stack's records.
+    const overridden: Partial<MockMonitorInternals> = monitor;
+    for (const key of ["newUrn", "registerResource", "readResource"] as const) {
+      delete overridden[key];
+    }
   }
 }
 
@@ -296,18 +303,35 @@ function withSecretOutputs(
 /** Loads the program afresh (so a second stack runs it again) and resolves its exports. */
 async function runProgram(programDir: string): Promise<Record<string, unknown>> {
   const dir = path.resolve(programDir);
+  forgetModulesOf(dir);
+  try {
+    // Not this module's own `require`: Node lists every module it loads in the loader's
+    // `module.children` for good, and deleting it from require.cache does not unlist it, so each
+    // stack's program instance (its exports, and through them every resource) stayed reachable
+    // from plan/engine.ts. A throwaway parent module goes when this run does.
+    let exported: unknown = createRequire(path.join(dir, "index"))(dir);
+    const main = exported as { default?: unknown };
+    // Like the Pulumi runtime: a module that exports a function has its result as outputs.
+    if (typeof exported === "function") exported = await (exported as () => unknown)();
+    else if (typeof main?.default === "function") {
+      exported = await (main.default as () => unknown)();
+    }
+    return (await resolveDeep(exported ?? {})) as Record<string, unknown>;
+  } finally {
+    // The next stack loads its own instance; this one would otherwise stay until then, or to the
+    // end of the process after the last stack. (The first instance to import a package stays
+    // regardless: Node keeps each module's first parent. That is once per process, not per stack.)
+    forgetModulesOf(dir);
+  }
+}
+
+/** Drops the program's own modules (not its node_modules) from the module cache. */
+function forgetModulesOf(dir: string): void {
   for (const file of Object.keys(require.cache)) {
     if (file.startsWith(dir + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`)) {
       delete require.cache[file];
     }
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  let exported: unknown = require(dir);
-  const main = exported as { default?: unknown };
-  // Like the Pulumi runtime: a module that exports a function has its result as outputs.
-  if (typeof exported === "function") exported = await (exported as () => unknown)();
-  else if (typeof main?.default === "function") exported = await (main.default as () => unknown)();
-  return (await resolveDeep(exported ?? {})) as Record<string, unknown>;
 }
 
 /** Waits for every Output inside a value; secrets come back as "[secret]". */
