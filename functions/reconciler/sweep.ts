@@ -269,6 +269,10 @@ function nameOf(id: Identity): string {
       return id.thingGroupName;
     case "thingType":
       return id.thingTypeName;
+    case "caCertificate":
+      return id.caCertificateId;
+    case "provisioningTemplate":
+      return id.templateName;
   }
 }
 

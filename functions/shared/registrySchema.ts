@@ -83,6 +83,40 @@ const shadow = z.object({
   state: z.object({ desired: shadowState, reported: shadowState }),
 });
 
+const caCertificate = z.object({
+  caCertificateId: certificateId,
+  caCertificatePem: z.string().includes("BEGIN CERTIFICATE"),
+  status: z.enum(["ACTIVE", "INACTIVE"]),
+  autoRegistrationStatus: z.enum(["ENABLE", "DISABLE"]),
+  registrationConfig: z
+    .object({
+      templateBody: jsonDocument.optional(),
+      roleArn: z.string().startsWith("arn:").optional(),
+      templateName: z.string().min(1).optional(),
+    })
+    .nullable(),
+});
+/** Template names: [0-9A-Za-z_-]+, 36 characters at most (CreateProvisioningTemplate). */
+const templateName = z
+  .string()
+  .regex(/^[0-9A-Za-z_-]{1,36}$/, "a provisioning template name ([0-9A-Za-z_-]{1,36})");
+const provisioningTemplate = z.object({
+  templateName,
+  description: z.string().nullable(),
+  templateBody: jsonDocument,
+  enabled: z.boolean(),
+  provisioningRoleArn: z.string().regex(/^arn:[a-z-]+:iam::\d{12}:role\//, "an IAM role ARN"),
+  type: z.enum(["FLEET_PROVISIONING", "JITP"]),
+  preProvisioningHook: z
+    .object({
+      functionName: z
+        .string()
+        .regex(/^[a-zA-Z0-9_-]{1,64}(:[a-zA-Z0-9$_-]+)?$/, "a Lambda function name"),
+      payloadVersion: z.string().nullable(),
+    })
+    .nullable(),
+});
+
 /** The `desired` schema of each kind. */
 export const DESIRED = {
   thing,
@@ -94,6 +128,8 @@ export const DESIRED = {
   policyAttachment,
   principalAttachment,
   shadow,
+  caCertificate,
+  provisioningTemplate,
 } as const;
 
 export const ENTITY_KINDS = Object.keys(DESIRED) as (keyof typeof DESIRED)[];

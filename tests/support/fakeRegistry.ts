@@ -13,6 +13,7 @@ import type { Clock } from "../../functions/shared/clock";
 import type { Identity } from "../../functions/shared/entities";
 import type { RegistryItem } from "../../functions/shared/registryItem";
 import type { RegistryTablePort } from "../../functions/shared/registryTable";
+import { FakeFleet } from "./fakeFleet";
 
 export class FakeTable implements RegistryTablePort {
   items = new Map<string, RegistryItem>();
@@ -93,7 +94,10 @@ export class FakeIot implements ReconcilerIotPort {
     }
   >();
   memberships = new Set<string>();
-  certs = new Map<string, { pem: string; status: string }>();
+  /** `ca`: the id of the CA it was registered with (RegisterCertificate). */
+  certs = new Map<string, { pem: string; status: string; ca?: string }>();
+  /** CA certificates and provisioning templates. */
+  fleet = new FakeFleet(fakeCertificateId);
   policies = new Map<string, { versions: PolicyVersion[]; next: number }>();
   /** policy name -> target ARNs */
   attachments = new Map<string, Set<string>>();
@@ -211,6 +215,9 @@ export class FakeIot implements ReconcilerIotPort {
           const s = this.shadows.get(`${id.thingName}|${id.shadowName ?? ""}`);
           return s ? { state: structuredClone(s.state), version: s.version } : null;
         }
+        case "caCertificate":
+        case "provisioningTemplate":
+          return this.fleet.read(id)!;
       }
     })();
     return Promise.resolve(result);
@@ -453,6 +460,8 @@ export class FakeIot implements ReconcilerIotPort {
       case "DeleteThingShadow":
         this.shadows.delete(`${c.input.thingName}|${c.input.shadowName ?? ""}`);
         return;
+      default:
+        if (!this.fleet.apply(c, this.certs)) fail("InvalidRequestException", `no fake ${c.api}`);
     }
   }
 
@@ -523,6 +532,9 @@ export class FakeIot implements ReconcilerIotPort {
             const s = await lookups.shadow(id.thingName, id.shadowName);
             return s ? { desired: { ...s } } : null;
           }
+          case "caCertificate":
+          case "provisioningTemplate":
+            return this.fleet.state(id)!;
         }
       },
       thing: (name) => {
@@ -547,7 +559,14 @@ export class FakeIot implements ReconcilerIotPort {
       certificate: (id) => {
         const c = this.certs.get(id);
         return Promise.resolve(
-          c ? { certificateId: id, certificatePem: c.pem, status: c.status as "ACTIVE" } : null,
+          c
+            ? {
+                certificateId: id,
+                certificatePem: c.pem,
+                status: c.status as "ACTIVE",
+                ...(c.ca ? { caCertificateId: c.ca } : {}),
+              }
+            : null,
         );
       },
       policy: (name) => {
