@@ -12,13 +12,13 @@ import { identityOf, keys, type Identity } from "../shared/entities";
 import {
   nextItemVersion,
   sameContent,
-  tombstoneExpiry,
   type EntityKind,
   type RegistryItem,
 } from "../shared/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
 import { registryItem } from "../shared/registrySchema";
 import { isReservedIdentity } from "../shared/reserved";
+import { tombstoneTtl } from "../shared/tombstones";
 import type { CaptureIotPort } from "./iot";
 import {
   changesOfCloudTrail,
@@ -201,6 +201,7 @@ async function write(
   // A tombstone is of the incarnation that was deleted; a live item of the one IoT holds now.
   const incarnation = state ? state.incarnation : current?.incarnation;
   if (incarnation) candidate.incarnation = incarnation;
-  if (candidate.deleted) candidate.expiresAt = tombstoneExpiry(now);
+  // No TTL yet: the sweep sets it once every region confirmed the delete (shared/tombstones.ts).
+  if (candidate.deleted) Object.assign(candidate, tombstoneTtl(key, now));
   return (await deps.table.putIfNewer(registryItem(candidate))) ? "written" : "stale";
 }

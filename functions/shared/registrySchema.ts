@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { identityOf } from "./entities";
 import type { RegistryItem } from "./registryItem";
+import { namesPlaceholderKey } from "./tombstones";
 
 /** IoT names (things, groups, types, policies): [a-zA-Z0-9:_-]+, 128 characters at most. */
 const iotName = z.string().regex(/^[a-zA-Z0-9:_-]{1,128}$/, "an IoT name ([a-zA-Z0-9:_-]+)");
@@ -204,10 +205,19 @@ export function parseRegistryItem(raw: unknown): Parsed {
     : { ok: false, reason: reasonOf(raw, result.error) };
 }
 
-/** The writers' check: returns the item when every reader can read it, else throws why not. */
+/**
+ * The writers' check: returns the item when every reader can read it, else throws why not. A
+ * writer never sets a TTL except on a CSR placeholder's tombstone: the sweep gives a tombstone its
+ * TTL once every region confirmed the delete (shared/tombstones.ts).
+ */
 export function registryItem(item: RegistryItem): RegistryItem {
   const parsed = parseRegistryItem(item);
   if (!parsed.ok) throw new Error(`refusing to write ${parsed.reason}`);
+  if (item.expiresAt !== undefined && !(item.deleted && namesPlaceholderKey(item.pk))) {
+    throw new Error(
+      `refusing to write registry item ${JSON.stringify(item.pk)}: expiresAt: expected none (the sweep sets it once every region confirmed the delete)`,
+    );
+  }
   return item;
 }
 

@@ -8,7 +8,7 @@ import type { CaptureIotPort } from "../../functions/capture/iot";
 import type { Actual } from "../../functions/reconciler/actual";
 import type { IotCall } from "../../functions/reconciler/calls";
 import { certArn, type Place } from "../../functions/reconciler/converge";
-import type { ReconcilerIotPort } from "../../functions/reconciler/iot";
+import type { ListedKind, ReconcilerIotPort } from "../../functions/reconciler/iot";
 import type { Clock } from "../../functions/shared/clock";
 import type { Identity } from "../../functions/shared/entities";
 import type { RegistryItem } from "../../functions/shared/registryItem";
@@ -36,6 +36,23 @@ export class FakeTable implements RegistryTablePort {
   ): Promise<{ items: RegistryItem[]; cursor?: Record<string, unknown> }> {
     const items = [...this.items.values()].filter((_, i) => i % totalSegments === segment);
     return Promise.resolve({ items: structuredClone(items), cursor: undefined });
+  }
+  /** DynamoDB's TTL: removes the items whose `expiresAt` (epoch seconds) has passed. */
+  expireTtl(nowMs: number): string[] {
+    const gone = [...this.items.values()]
+      .filter((i) => i.expiresAt !== undefined && i.expiresAt * 1000 <= nowMs)
+      .map((i) => i.pk);
+    for (const pk of gone) this.items.delete(pk);
+    return gone;
+  }
+  /** The sweep's TombstoneExpiryPort: sets the TTL of the version read, as the DynamoDB port. */
+  setExpiry(item: RegistryItem, expiresAt: number): Promise<boolean> {
+    const current = this.items.get(item.pk);
+    if (!current || current.version !== item.version || !current.deleted) {
+      return Promise.resolve(false);
+    }
+    this.items.set(item.pk, { ...structuredClone(item), expiresAt });
+    return Promise.resolve(true);
   }
 }
 
@@ -232,8 +249,16 @@ export class FakeIot implements ReconcilerIotPort {
     return Promise.resolve({ certificateId, certificatePem });
   }
 
-  listNames(): Promise<{ names: string[]; cursor?: string }> {
-    return Promise.resolve({ names: [] });
+  /** The region's names of a kind, all in one page. */
+  listNames(kind: ListedKind): Promise<{ names: string[]; cursor?: string }> {
+    const names = {
+      thing: [...this.things.keys()],
+      thingType: [...this.types.keys()],
+      thingGroup: [...this.groups.keys()],
+      policy: [...this.policies.keys()],
+      certificate: [...this.certs.keys()],
+    }[kind];
+    return Promise.resolve({ names });
   }
 
   async send(c: IotCall): Promise<void> {
