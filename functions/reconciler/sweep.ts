@@ -19,7 +19,7 @@ import type { RegistryTablePort } from "../shared/registryTable";
 import { isReservedName } from "../shared/reserved";
 import { expireConfirmed, tombstoneTtl, type TombstoneExpiryDeps } from "../shared/tombstones";
 import type { CertificateActual } from "./actual";
-import { certArn, targetArn, type Place } from "./converge";
+import { certArn, iotArn, targetArn, type Place } from "./converge";
 import type { ListedKind, ReconcilerIotPort } from "./iot";
 import { ownedBy } from "./ownership";
 import type { Pacer } from "./pacer";
@@ -321,6 +321,14 @@ async function readOwned(
       return (await lookups.policyAttached(id.policyName, targetArn(place, id.target)))
         ? (item.desired ?? { policyName: id.policyName, target: id.target })
         : null;
+    case "caCertificate":
+    case "provisioningTemplate": {
+      await pacer.take(
+        id.kind === "caCertificate" ? "DescribeCACertificate" : "DescribeProvisioningTemplate",
+      );
+      const state = await lookups.state(id, (resource) => iotArn(place, resource));
+      return state ? state.desired : null;
+    }
     default:
       return undefined;
   }

@@ -7,6 +7,7 @@ import { strict as assert } from "assert";
 import type { DeadLetter } from "../../../functions/reconciler/dlq";
 import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
+import { sweepSegment } from "../../../functions/reconciler/sweep";
 import type { RegistryItem } from "../../../functions/shared/registryItem";
 import { parseRegistryItem } from "../../../functions/shared/registrySchema";
 import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
@@ -190,6 +191,46 @@ describe("fleet objects replicated (issue 15)", () => {
     assert.match(r.letters[0].reason, new RegExp(`CA ${CA}`));
     assert.equal(r.iot.certs.has(DEVICE), false);
     assert.ok(r.sleeps.length >= 1);
+  });
+
+  it("sweeps a CA its region owns back into the table when its change event was lost", async () => {
+    const table = new FakeTable();
+    const owner = { region: "eu-west-1", account: PLACE.account };
+    const iot = new FakeIot(owner);
+    await table.putIfNewer(caItem());
+    // Deactivated in the owning region; the CloudTrail event never reached capture.
+    iot.fleet.cas.set(CA, {
+      pem: CA_PEM,
+      mode: "DEFAULT",
+      status: "INACTIVE",
+      autoRegistrationStatus: "ENABLE",
+      registrationConfig: { templateBody: JITP_BODY, roleArn: ROLE },
+    });
+    const report = await sweepSegment(
+      { segment: 0, totalSegments: 1 },
+      {
+        table,
+        iot,
+        lookups: iot.lookups(),
+        pacer: unpaced,
+        reconciler: () =>
+          new Reconciler({
+            iot,
+            table,
+            dlq: { send: () => Promise.reject(new Error("nothing to dead-letter")) },
+            pacer: unpaced,
+            place: owner,
+            clock: manualClock(T0),
+            maxConcurrency: 4,
+          }),
+        place: owner,
+        now: () => T0 + 60_000,
+      },
+    );
+    assert.deepEqual(report.captured, [`caCertificate#${CA}`]);
+    const item = (await table.get(`caCertificate#${CA}`))!;
+    assert.equal((item.desired as { status: string }).status, "INACTIVE");
+    assert.equal(iot.fleet.cas.get(CA)?.status, "INACTIVE", "the owner's IoT was left alone");
   });
 
   it("creates a provisioning template with its pre-provisioning hook in this region", async () => {
