@@ -9,8 +9,7 @@ import {
   DescribeProvisioningTemplateVersionCommand,
   type IoTClient,
 } from "@aws-sdk/client-iot";
-import { hookFunctionName } from "../reconciler/convergeFleet";
-import { registrationConfigOf } from "../reconciler/iotFleet";
+import { hookFunctionName, registrationConfigOf } from "../shared/fleet";
 import type { CaCertificateDesired, ProvisioningTemplateDesired } from "../shared/entities";
 
 export async function caCertificateState(

@@ -10,7 +10,7 @@
  * SNI_ONLY for CAs ("Manage your CA certificates", AWS IoT Core Developer Guide), and every device
  * of this project sends SNI (the custom domain needs it).
  */
-import { formatArn, parseArn, partitionOf } from "../../infra/arn";
+import { formatArn, partitionOf } from "../../infra/arn";
 import type {
   CaCertificateDesired,
   CertificateDesired,
@@ -91,17 +91,6 @@ export function hookArn(place: Place, functionName: string): string {
     account: place.account,
     resource: `function:${functionName}`,
   });
-}
-
-/** The region-neutral name (with its qualifier, if any) of a hook's Lambda function ARN. */
-export function hookFunctionName(targetArn: string): string {
-  const { service, resource } = parseArn(targetArn);
-  if (service !== "lambda" || !resource.startsWith("function:")) {
-    throw new Error(
-      `pre-provisioning hook: expected a Lambda function ARN, got ${JSON.stringify(targetArn)}`,
-    );
-  }
-  return resource.slice("function:".length);
 }
 
 function hookOf(d: ProvisioningTemplateDesired, place: Place) {

@@ -18,6 +18,7 @@ import {
   UpdateCACertificateCommand,
   UpdateProvisioningTemplateCommand,
 } from "@aws-sdk/client-iot";
+import { registrationConfigOf } from "../shared/fleet";
 import type { CaCertificateActual, ProvisioningTemplateActual } from "./actual";
 import type { IotCall } from "./calls";
 
@@ -32,17 +33,6 @@ export async function readCaCertificate(
     autoRegistrationStatus: d?.autoRegistrationStatus ?? "DISABLE",
     registrationConfig: registrationConfigOf(out.registrationConfig),
   };
-}
-
-/** The fields of a registration config that are set; null when none is. */
-export function registrationConfigOf(
-  config: { templateBody?: string; roleArn?: string; templateName?: string } | undefined,
-): CaCertificateActual["registrationConfig"] {
-  const out: NonNullable<CaCertificateActual["registrationConfig"]> = {};
-  if (config?.templateBody) out.templateBody = config.templateBody;
-  if (config?.roleArn) out.roleArn = config.roleArn;
-  if (config?.templateName) out.templateName = config.templateName;
-  return Object.keys(out).length > 0 ? out : null;
 }
 
 export async function readProvisioningTemplate(

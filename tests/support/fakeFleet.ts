@@ -15,7 +15,7 @@ import type {
   ProvisioningTemplateActual,
 } from "../../functions/reconciler/actual";
 import type { IotCall } from "../../functions/reconciler/calls";
-import { hookFunctionName } from "../../functions/reconciler/convergeFleet";
+import { hookFunctionName } from "../../functions/shared/fleet";
 import type { CapturedState } from "../../functions/capture/iot";
 import type { Identity } from "../../functions/shared/entities";
 
