@@ -22,6 +22,10 @@ export const CAPTURE_ACCESS: AccessDeclaration = {
     { action: "iot:DescribeThingGroup", resource: `${IOT}:thinggroup/<thingGroupName>` },
     { action: "iot:DescribeCertificate", resource: `${IOT}:cert/<certificateId>` },
     { action: "iot:GetPolicy", resource: `${IOT}:policy/<policyName>` },
+    { action: "iot:DescribeCACertificate", resource: `${IOT}:cacert/<caCertificateId>` },
+    ...["iot:DescribeProvisioningTemplate", "iot:DescribeProvisioningTemplateVersion"].map(
+      (action) => ({ action, resource: `${IOT}:provisioningtemplate/<templateName>` }),
+    ),
     // An attachment's state is whether IoT lists it now.
     { action: "iot:ListThingPrincipals", resource: `${IOT}:thing/<thingName>` },
     { action: "iot:ListAttachedPolicies", resource: "*", why: "no resource type in IAM" },

@@ -12,13 +12,13 @@ import { identityOf, keys, type Identity } from "../shared/entities";
 import {
   nextItemVersion,
   sameContent,
-  tombstoneExpiry,
   type EntityKind,
   type RegistryItem,
 } from "../shared/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
 import { registryItem } from "../shared/registrySchema";
 import { isReservedIdentity } from "../shared/reserved";
+import { tombstoneTtl } from "../shared/tombstones";
 import type { CaptureIotPort } from "./iot";
 import {
   changesOfCloudTrail,
@@ -111,7 +111,7 @@ async function capture(
 ): Promise<Outcome> {
   for (let attempt = 1; ; attempt++) {
     const state = await deps.iot.state(id, arn);
-    if (state) await ensureDependencies(id, deps, arn);
+    if (state) await ensureDependencies(id, deps, arn, state.desired);
     const outcome = await write(key, kind, state, deps, happenedBy);
     if (outcome !== "stale" || attempt >= WRITE_ATTEMPTS) return outcome;
   }
@@ -127,8 +127,12 @@ async function ensureDependencies(
   id: Identity,
   deps: CaptureDeps,
   arn: (resource: string) => string,
+  desired: Record<string, unknown>,
 ): Promise<void> {
   const needed: { key: string; kind: EntityKind }[] = [];
+  // CA before certificate: the other region registers a CA-signed certificate with its CA.
+  const ca = id.kind === "certificate" ? desired.caCertificateId : undefined;
+  if (typeof ca === "string") needed.push({ key: keys.caCertificate(ca), kind: "caCertificate" });
   if (id.kind === "policyAttachment") {
     needed.push({ key: keys.policy(id.policyName), kind: "policy" });
     if (id.target.type === "cert") {
@@ -145,9 +149,13 @@ async function ensureDependencies(
   }
   for (const dep of needed) {
     if (await deps.table.get(dep.key)) continue;
-    const state = await deps.iot.state(identityOf(dep.key), arn);
+    const depId = identityOf(dep.key);
+    const state = await deps.iot.state(depId, arn);
     // Gone since: its own delete event will (or did) tell; nothing to write.
-    if (state) await write(dep.key, dep.kind, state, deps);
+    if (!state) continue;
+    // A certificate's own dependency (its CA) before it.
+    await ensureDependencies(depId, deps, arn, state.desired);
+    await write(dep.key, dep.kind, state, deps);
   }
 }
 
@@ -193,6 +201,7 @@ async function write(
   // A tombstone is of the incarnation that was deleted; a live item of the one IoT holds now.
   const incarnation = state ? state.incarnation : current?.incarnation;
   if (incarnation) candidate.incarnation = incarnation;
-  if (candidate.deleted) candidate.expiresAt = tombstoneExpiry(now);
+  // No TTL yet: the sweep sets it once every region confirmed the delete (shared/tombstones.ts).
+  if (candidate.deleted) Object.assign(candidate, tombstoneTtl(key, now));
   return (await deps.table.putIfNewer(registryItem(candidate))) ? "written" : "stale";
 }

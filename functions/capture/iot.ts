@@ -25,6 +25,7 @@ import type {
   ThingDesired,
   ThingGroupDesired,
 } from "../shared/entities";
+import { caCertificateState, provisioningTemplateState } from "./iotFleet";
 
 /** An object's current state in local IoT: its region-neutral desired shape and incarnation id. */
 export interface CapturedState {
@@ -193,6 +194,16 @@ export function sdkCaptureIot(
           const found = await port.shadow(id.thingName, id.shadowName);
           return found ? { desired: { ...found } } : null;
         }
+        case "caCertificate":
+          return orNull(async () => ({
+            desired: { ...(await caCertificateState(iot, id.caCertificateId)) },
+            incarnation: id.caCertificateId,
+          }));
+        case "provisioningTemplate":
+          return orNull(async () => {
+            const desired = await provisioningTemplateState(iot, id.templateName);
+            return { desired: { ...desired } };
+          });
       }
     },
     thing: (thingName) =>

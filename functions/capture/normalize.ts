@@ -13,6 +13,7 @@ import type {
 } from "../shared/entities";
 import { keys } from "../shared/entities";
 import type { EntityKind } from "../shared/registryItem";
+import { changesOfFleetCall } from "./normalizeFleet";
 
 /** An entity whose current state capture must read from local IoT before writing. */
 export type Lookup =
@@ -20,7 +21,9 @@ export type Lookup =
   | { type: "thingGroup"; thingGroupName: string }
   | { type: "certificate"; certificateId: string }
   | { type: "policy"; policyName: string }
-  | { type: "shadow"; thingName: string; shadowName: string | null };
+  | { type: "shadow"; thingName: string; shadowName: string | null }
+  | { type: "caCertificate"; caCertificateId: string }
+  | { type: "provisioningTemplate"; templateName: string };
 
 export interface Change {
   key: string;
@@ -377,6 +380,6 @@ export function changesOfCloudTrail(event: CloudTrailEvent): Change[] {
       ];
     }
     default:
-      return [];
+      return changesOfFleetCall(detail.eventName, req, res, version) ?? [];
   }
 }

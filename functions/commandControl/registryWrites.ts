@@ -7,8 +7,9 @@ import {
   type PrincipalAttachmentDesired,
   type ThingDesired as EntityThingDesired,
 } from "../shared/entities";
-import { RegistryItem, TOMBSTONE_TTL_SECONDS } from "../shared/registryItem";
+import { RegistryItem } from "../shared/registryItem";
 import { registryItem } from "../shared/registrySchema";
+import { tombstoneTtl } from "../shared/tombstones";
 import { OnboardRequest } from "./validate";
 
 /**
@@ -71,8 +72,8 @@ function item(
     deleted: desired === null,
     desired,
   };
-  if (desired === null)
-    base.expiresAt = Math.floor(ctx.now.getTime() / 1000) + TOMBSTONE_TTL_SECONDS;
+  // No TTL until both regions confirmed the delete (docs/convergence.md, tombstones).
+  if (desired === null) Object.assign(base, tombstoneTtl(pk, ctx.now.getTime()));
   return registryItem(base);
 }
 

@@ -11,6 +11,8 @@ const THING_TYPE = `${IOT}:thingtype/<thingTypeName>`;
 const THING_GROUP = `${IOT}:thinggroup/<thingGroupName>`;
 const CERT = `${IOT}:cert/<certificateId>`;
 const POLICY = `${IOT}:policy/<policyName>`;
+const CA_CERT = `${IOT}:cacert/<caCertificateId>`;
+const TEMPLATE = `${IOT}:provisioningtemplate/<templateName>`;
 
 const on = (resource: string, ...actions: string[]): DeclaredCall[] =>
   actions.map((action) => ({ action, resource }));
@@ -85,6 +87,31 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
       "iot:SetDefaultPolicyVersion",
       "iot:DeletePolicy",
     ),
+    // Fleet objects (convergeFleet.ts).
+    ...on(
+      CA_CERT,
+      "iot:DescribeCACertificate",
+      "iot:UpdateCACertificate",
+      "iot:DeleteCACertificate",
+    ),
+    ...on(
+      TEMPLATE,
+      "iot:DescribeProvisioningTemplate",
+      "iot:ListProvisioningTemplateVersions",
+      "iot:DescribeProvisioningTemplateVersion",
+      "iot:CreateProvisioningTemplate",
+      "iot:UpdateProvisioningTemplate",
+      "iot:CreateProvisioningTemplateVersion",
+      "iot:DeleteProvisioningTemplateVersion",
+      "iot:DeleteProvisioningTemplate",
+    ),
+    {
+      // A template's provisioning role and a CA's JITP role are passed to IoT, which assumes them.
+      action: "iam:PassRole",
+      resource: "arn:{partition}:iam::{account}:role/<roleName>",
+      by: "implied",
+      context: { "iam:PassedToService": "iot.amazonaws.com" },
+    },
     // No resource type in IAM: listings of the whole local registry (the sweep), the policies of a
     // target, and registering a certificate (its ARN does not exist before the call).
     ...on(
@@ -96,6 +123,9 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
       "iot:ListCertificates",
       "iot:ListAttachedPolicies",
       "iot:RegisterCertificateWithoutCA",
+      // A CA-signed certificate is registered with its CA; a CA in SNI_ONLY mode.
+      "iot:RegisterCertificate",
+      "iot:RegisterCACertificate",
       // The API region's reconciler issues a CSR device's certificate (functions/reconciler/issueCsr.ts).
       "iot:CreateCertificateFromCsr",
     ),

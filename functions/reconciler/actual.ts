@@ -50,6 +50,25 @@ export interface ShadowActual {
   version: number;
 }
 
+export interface CaCertificateActual {
+  status: string;
+  autoRegistrationStatus: string;
+  registrationConfig: { templateBody?: string; roleArn?: string; templateName?: string } | null;
+}
+
+export interface ProvisioningTemplateActual {
+  description: string | null;
+  /** The default version's body. */
+  templateBody: string;
+  enabled: boolean;
+  provisioningRoleArn: string;
+  type: string;
+  /** As IoT holds it: the target is this region's function ARN. */
+  preProvisioningHook: { targetArn: string; payloadVersion?: string } | null;
+  /** Versions other than the default, oldest first. */
+  nonDefaultVersionIds: number[];
+}
+
 export type Actual =
   | ThingActual
   | ThingTypeActual
@@ -57,4 +76,6 @@ export type Actual =
   | CertificateActual
   | PolicyActual
   | PresenceActual
-  | ShadowActual;
+  | ShadowActual
+  | CaCertificateActual
+  | ProvisioningTemplateActual;

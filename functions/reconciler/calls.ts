@@ -4,6 +4,15 @@ import type {
   AttachPolicyCommandInput,
   AttachThingPrincipalCommandInput,
   CreatePolicyCommandInput,
+  CreateProvisioningTemplateCommandInput,
+  CreateProvisioningTemplateVersionCommandInput,
+  DeleteCACertificateCommandInput,
+  DeleteProvisioningTemplateCommandInput,
+  DeleteProvisioningTemplateVersionCommandInput,
+  RegisterCACertificateCommandInput,
+  RegisterCertificateCommandInput,
+  UpdateCACertificateCommandInput,
+  UpdateProvisioningTemplateCommandInput,
   CreatePolicyVersionCommandInput,
   CreateThingCommandInput,
   CreateThingGroupCommandInput,
@@ -49,6 +58,15 @@ export interface IotApis {
   DetachPolicy: DetachPolicyCommandInput;
   AttachThingPrincipal: AttachThingPrincipalCommandInput;
   DetachThingPrincipal: DetachThingPrincipalCommandInput;
+  RegisterCertificate: RegisterCertificateCommandInput;
+  RegisterCACertificate: RegisterCACertificateCommandInput;
+  UpdateCACertificate: UpdateCACertificateCommandInput;
+  DeleteCACertificate: DeleteCACertificateCommandInput;
+  CreateProvisioningTemplate: CreateProvisioningTemplateCommandInput;
+  UpdateProvisioningTemplate: UpdateProvisioningTemplateCommandInput;
+  CreateProvisioningTemplateVersion: CreateProvisioningTemplateVersionCommandInput;
+  DeleteProvisioningTemplateVersion: DeleteProvisioningTemplateVersionCommandInput;
+  DeleteProvisioningTemplate: DeleteProvisioningTemplateCommandInput;
   /** Data plane: `payload` is the shadow update document. */
   UpdateThingShadow: { thingName: string; shadowName?: string; payload: Record<string, unknown> };
   DeleteThingShadow: { thingName: string; shadowName?: string };

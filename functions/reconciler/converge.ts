@@ -6,12 +6,14 @@
  */
 import { formatArn, parseArn, partitionOf } from "../../infra/arn";
 import type {
+  CaCertificateDesired,
   CertificateDesired,
   MembershipDesired,
   PolicyAttachmentDesired,
   PolicyDesired,
   PolicyTarget,
   PrincipalAttachmentDesired,
+  ProvisioningTemplateDesired,
   ShadowDesired,
   ThingDesired,
   ThingGroupDesired,
@@ -22,16 +24,24 @@ import type { RegistryItem } from "../shared/registryItem";
 import { sameJson } from "../shared/stableJson";
 import type {
   Actual,
+  CaCertificateActual,
   CertificateActual,
   PolicyActual,
   PolicyVersionActual,
   PresenceActual,
+  ProvisioningTemplateActual,
   ShadowActual,
   ThingActual,
   ThingGroupActual,
   ThingTypeActual,
 } from "./actual";
 import { call, type IotCall } from "./calls";
+import {
+  planCaCertificate,
+  planCaCertificateDelete,
+  planProvisioningTemplate,
+  registerCertificate,
+} from "./convergeFleet";
 
 /** Where the reconciler runs: ARNs are built for this account and region. */
 export interface Place {
@@ -41,6 +51,12 @@ export interface Place {
 
 /** IoT keeps at most 5 versions of a policy. */
 export const MAX_POLICY_VERSIONS = 5;
+
+/** What a plan needs besides the item: a certificate's CA, read from the table by the caller. */
+export interface PlanContext {
+  /** The PEM of the CA that signed a certificate item (`caCertificateId`). */
+  caCertificatePem?: string;
+}
 
 /** Thrown when no sequence of calls can make IoT match (the entity goes to the DLQ). */
 export class ConvergenceError extends Error {}
@@ -99,18 +115,20 @@ const shadowInput = (thingName: string, shadowName: string | null) =>
  * the kind needs a read first. The reconciler tries this first on the stream path: for a new
  * device that is one call per entity and no read; a conflict falls back to read + diff.
  */
-export function blindCreate(item: RegistryItem, place: Place): IotCall | undefined {
+export function blindCreate(
+  item: RegistryItem,
+  place: Place,
+  context: PlanContext = {},
+): IotCall | undefined {
   if (item.deleted || !item.desired) return undefined;
   switch (item.kind) {
     case "thing":
       return createThing(item.desired as unknown as ThingDesired);
-    case "certificate": {
-      const d = item.desired as unknown as CertificateDesired;
-      return call("RegisterCertificateWithoutCA", {
-        certificatePem: d.certificatePem,
-        status: d.status,
-      });
-    }
+    case "certificate":
+      return registerCertificate(
+        item.desired as unknown as CertificateDesired,
+        context.caCertificatePem,
+      );
     case "membership": {
       const d = item.desired as unknown as MembershipDesired;
       return call("AddThingToThingGroup", {
@@ -157,6 +175,11 @@ export function dependenciesOf(item: RegistryItem): string[] {
       return [keys.thing(id.thingName), keys.certificate(id.certificateId)];
     case "shadow":
       return [keys.thing(id.thingName)];
+    case "certificate": {
+      // CA before certificate: one signed by a registered CA is registered with it.
+      const ca = (item.desired as unknown as CertificateDesired | null)?.caCertificateId;
+      return ca ? [keys.caCertificate(ca)] : [];
+    }
     default:
       return [];
   }
@@ -164,6 +187,8 @@ export function dependenciesOf(item: RegistryItem): string[] {
 
 /** Creation order of kinds: an entity's dependencies come in an earlier rank. Deletes go in reverse. */
 export const KIND_RANK: Record<RegistryItem["kind"], number> = {
+  caCertificate: 0,
+  provisioningTemplate: 0,
   thingType: 0,
   thingGroup: 1,
   policy: 1,
@@ -180,6 +205,7 @@ export function planConvergence(
   item: RegistryItem,
   actual: Actual | null,
   place: Place,
+  context: PlanContext = {},
 ): IotCall[] {
   const id = identityOf(item.pk);
   const live = !item.deleted && item.desired !== null;
@@ -201,6 +227,7 @@ export function planConvergence(
       return planCertificate(
         item.desired as unknown as CertificateDesired,
         actual as CertificateActual | null,
+        context,
       );
     case "policy":
       return planPolicy(
@@ -214,6 +241,22 @@ export function planConvergence(
     case "policyAttachment":
     case "principalAttachment":
       return (actual as PresenceActual | null)?.present ? [] : [blindCreate(item, place)!];
+    case "caCertificate":
+      return planCaCertificate(
+        item.desired as unknown as CaCertificateDesired,
+        actual as CaCertificateActual | null,
+      );
+    case "provisioningTemplate": {
+      const d = item.desired as unknown as ProvisioningTemplateDesired;
+      const a = actual as ProvisioningTemplateActual | null;
+      if (a && a.type !== d.type) {
+        // Fixed at creation: UpdateProvisioningTemplate has no type.
+        throw new ConvergenceError(
+          `provisioning template ${d.templateName}: type is ${a.type} here, ${d.type} desired; IoT cannot change it`,
+        );
+      }
+      return planProvisioningTemplate(d, a, place);
+    }
   }
 }
 
@@ -299,12 +342,12 @@ function planThingGroup(d: ThingGroupDesired, a: ThingGroupActual | null): IotCa
   ];
 }
 
-function planCertificate(d: CertificateDesired, a: CertificateActual | null): IotCall[] {
-  if (!a) {
-    return [
-      call("RegisterCertificateWithoutCA", { certificatePem: d.certificatePem, status: d.status }),
-    ];
-  }
+function planCertificate(
+  d: CertificateDesired,
+  a: CertificateActual | null,
+  context: PlanContext,
+): IotCall[] {
+  if (!a) return [registerCertificate(d, context.caCertificatePem)];
   if (a.status === d.status) return [];
   return [call("UpdateCertificate", { certificateId: d.certificateId, newStatus: d.status })];
 }
@@ -473,5 +516,9 @@ function planDelete(id: Identity, actual: Actual, place: Place): IotCall[] {
         : [];
     case "shadow":
       return [call("DeleteThingShadow", shadowInput(id.thingName, id.shadowName))];
+    case "caCertificate":
+      return planCaCertificateDelete(id.caCertificateId, actual as CaCertificateActual);
+    case "provisioningTemplate":
+      return [call("DeleteProvisioningTemplate", { templateName: id.templateName })];
   }
 }

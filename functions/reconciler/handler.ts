@@ -7,6 +7,7 @@ import { intEnv, requireEnv } from "../shared/env";
 import { createLogger } from "../shared/logger";
 import { dynamoEchoLedger } from "../shared/echoLedger";
 import { dynamoRegistryTable } from "../shared/registryTable";
+import { dynamoTombstoneExpiry, parseRegions } from "../shared/tombstones";
 import type { Place } from "./converge";
 import { sqsDlq } from "./dlq";
 import { reconcilerClients, sdkReconcilerIot } from "./iot";
@@ -23,6 +24,8 @@ const table = dynamoRegistryTable(requireEnv("REGISTRY_TABLE"));
 const dlq = sqsDlq(requireEnv("DLQ_URL"));
 const ledger = dynamoEchoLedger(requireEnv("REGISTRY_TABLE"));
 const maxConcurrency = intEnv("MAX_CONCURRENCY", 16);
+const tombstones = dynamoTombstoneExpiry(requireEnv("REGISTRY_TABLE"));
+const regions = parseRegions(process.env.REGISTRY_REGIONS);
 // Share of each IoT quota this container paces to (1 / reserved concurrency, set by infra).
 const pacer = tokenBucketPacer(realClock, parseQuotaShare(process.env.QUOTA_SHARE));
 const recent = new RecentlyConverged();
@@ -53,11 +56,13 @@ export async function handler(
       iot,
       lookups: sdkCaptureIot(clients.iot, clients.data),
       pacer,
-      reconciler: () => new Reconciler(deps),
+      // The ledger records the deletes the sweep applies: confirmations of their tombstones.
+      reconciler: () => new Reconciler({ ...deps, ledger }),
       place,
       now: () => Date.now(),
       // Stop starting pages in time to return a continuation well inside the function timeout.
       deadline: Date.now() + remainingMs(context) - SWEEP_MARGIN_MS,
+      expiry: { store: tombstones, ledger, regions },
     });
     logger.info("swept", {
       ...sweep,

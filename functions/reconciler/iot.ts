@@ -59,6 +59,7 @@ import type { Actual, PolicyVersionActual, ShadowActual } from "./actual";
 import type { IotCall } from "./calls";
 import type { Issued } from "./issueCsr";
 import { certArn, targetArn, type Place } from "./converge";
+import { readCaCertificate, readProvisioningTemplate, sendFleet } from "./iotFleet";
 
 /** Kinds the sweep lists in the local registry. */
 export type ListedKind = "thing" | "thingType" | "thingGroup" | "policy" | "certificate";
@@ -267,6 +268,10 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
             if (doc.state?.reported) state.reported = doc.state.reported;
             return { state, version: doc.version ?? 0 };
           });
+        case "caCertificate":
+          return orNull(() => readCaCertificate(iot, id.caCertificateId));
+        case "provisioningTemplate":
+          return orNull(() => readProvisioningTemplate(iot, id.templateName));
       }
     },
 
@@ -328,6 +333,8 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
           ));
         case "DeleteThingShadow":
           return void (await data.send(new DeleteThingShadowCommand(c.input)));
+        default:
+          if (!(await sendFleet(iot, c))) throw new Error(`no IoT command for ${c.api}`);
       }
     },
 

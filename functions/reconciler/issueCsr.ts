@@ -7,13 +7,9 @@
  * any other item. Elsewhere, and for the placeholder's attachments, there is nothing to do.
  */
 import { CSR_ID_PREFIX, keys, type CsrCertificateDesired, type Identity } from "../shared/entities";
-import {
-  nextItemVersion,
-  tombstoneExpiry,
-  type EntityKind,
-  type RegistryItem,
-} from "../shared/registryItem";
+import { nextItemVersion, type EntityKind, type RegistryItem } from "../shared/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
+import { tombstoneTtl } from "../shared/tombstones";
 import { registryItem } from "../shared/registrySchema";
 
 /** True when the item names a certificate IoT has not issued yet (nothing to apply for it). */
@@ -57,7 +53,8 @@ export async function replacePlaceholder(
       sourceRegion: place.region,
       deleted: value === null,
       desired: value,
-      ...(value === null ? { expiresAt: tombstoneExpiry(nowMs) } : {}),
+      // The placeholder's keys name nothing in IoT: their tombstones expire at once.
+      ...(value === null ? tombstoneTtl(pk, nowMs) : {}),
     };
     await table.putIfNewer(registryItem(item));
   };

@@ -25,6 +25,7 @@ import type { DlqPort } from "./dlq";
 import { namesPlaceholder, replacePlaceholder } from "./issueCsr";
 import { errorName, type ReconcilerIotPort } from "./iot";
 import type { Pacer } from "./pacer";
+import { planContextOf, waitsForCa } from "./signingCa";
 
 export interface ReconcileDeps {
   iot: ReconcilerIotPort;
@@ -94,6 +95,8 @@ const READ_APIS: Record<Identity["kind"], string[]> = {
   policyAttachment: ["ListAttachedPolicies"],
   principalAttachment: ["ListThingPrincipals"],
   shadow: ["GetThingShadow"],
+  caCertificate: ["DescribeCACertificate"],
+  provisioningTemplate: ["DescribeProvisioningTemplate", "ListProvisioningTemplateVersions"],
 };
 
 /** True when the item is a state captured from this region's IoT: the region holds it already. */
@@ -299,7 +302,8 @@ export class Reconciler {
           await replacePlaceholder(item, issued, this.deps.table, place, clock.now());
           return "converged";
         }
-        const create = blind && attempt === 1 ? blindCreate(item, place) : undefined;
+        const context = await planContextOf(item, this.deps.table);
+        const create = blind && attempt === 1 ? blindCreate(item, place, context) : undefined;
         if (create) {
           try {
             await this.send(create);
@@ -310,7 +314,7 @@ export class Reconciler {
           }
         }
         const actual = await this.read(id, item.deleted);
-        for (const call of planConvergence(item, actual, place)) await this.send(call);
+        for (const call of planConvergence(item, actual, place, context)) await this.send(call);
         return "converged";
       } catch (error) {
         reason = `${errorName(error) || "Error"}: ${(error as Error).message}`;
@@ -321,7 +325,8 @@ export class Reconciler {
         const dependencyMissing =
           !item.deleted &&
           (name === "ResourceNotFoundException" ||
-            (name === "InvalidRequestException" && item.kind === "thingGroup"));
+            (name === "InvalidRequestException" && item.kind === "thingGroup") ||
+            waitsForCa(item, name));
         // DeleteThing refuses a thing with principals until a detach has propagated, "several
         // seconds" after it (DetachThingPrincipal, AWS IoT API Reference); deletes of one batch
         // also run concurrently, so what a plan touches may be gone: read again, plan the rest.

@@ -13,12 +13,13 @@
  */
 import type { CaptureIotPort } from "../capture/iot";
 import { identityOf, keys, type Identity } from "../shared/entities";
-import { sameContent, tombstoneExpiry, type RegistryItem } from "../shared/registryItem";
+import { sameContent, type RegistryItem } from "../shared/registryItem";
 import { registryItem } from "../shared/registrySchema";
 import type { RegistryTablePort } from "../shared/registryTable";
 import { isReservedName } from "../shared/reserved";
+import { expireConfirmed, tombstoneTtl, type TombstoneExpiryDeps } from "../shared/tombstones";
 import type { CertificateActual } from "./actual";
-import { certArn, targetArn, type Place } from "./converge";
+import { certArn, iotArn, targetArn, type Place } from "./converge";
 import type { ListedKind, ReconcilerIotPort } from "./iot";
 import { ownedBy } from "./ownership";
 import type { Pacer } from "./pacer";
@@ -48,6 +49,11 @@ export interface SweepDeps {
   deadline?: number;
   /** Items per table page: small, so one page ends well before the deadline's margin. */
   pageSize?: number;
+  /**
+   * Gives confirmed tombstones their TTL (shared/tombstones.ts); without it none ever expires,
+   * which is safe: a tombstone kept forever can revive nothing.
+   */
+  expiry?: TombstoneExpiryDeps;
 }
 
 export interface SweepReport extends ReconcileReport {
@@ -182,6 +188,8 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         report.owned += 1;
         if (await recaptureOwned(item, deps)) report.captured.push(item.pk);
       }
+      // After this page's deletes were applied here (and recorded in the ledger).
+      if (deps.expiry) await expireConfirmed(page.items, deps.expiry, deps.now());
       cursor = page.cursor;
     } while (cursor);
     at = { phase: "list", kind: 0 };
@@ -248,7 +256,7 @@ async function recaptureOwned(item: RegistryItem, deps: SweepDeps): Promise<bool
     ...candidate,
     sourceRegion: deps.place.region,
     ...(item.incarnation ? { incarnation: item.incarnation } : {}),
-    ...(candidate.deleted ? { expiresAt: tombstoneExpiry(now) } : {}),
+    ...(candidate.deleted ? tombstoneTtl(item.pk, now) : {}),
   });
   return deps.table.putIfNewer(next);
 }
@@ -269,6 +277,10 @@ function nameOf(id: Identity): string {
       return id.thingGroupName;
     case "thingType":
       return id.thingTypeName;
+    case "caCertificate":
+      return id.caCertificateId;
+    case "provisioningTemplate":
+      return id.templateName;
   }
 }
 
@@ -309,6 +321,14 @@ async function readOwned(
       return (await lookups.policyAttached(id.policyName, targetArn(place, id.target)))
         ? (item.desired ?? { policyName: id.policyName, target: id.target })
         : null;
+    case "caCertificate":
+    case "provisioningTemplate": {
+      await pacer.take(
+        id.kind === "caCertificate" ? "DescribeCACertificate" : "DescribeProvisioningTemplate",
+      );
+      const state = await lookups.state(id, (resource) => iotArn(place, resource));
+      return state ? state.desired : null;
+    }
     default:
       return undefined;
   }

@@ -30,6 +30,8 @@ export interface EchoLedger {
   record(region: string, item: RegistryItem, nowMs: number): Promise<void>;
   /** The digest of the state the region's reconciler last applied for `pk`, if any. */
   applied(region: string, pk: string): Promise<string | undefined>;
+  /** The item version the region's reconciler last converged for `pk`, if any. */
+  appliedVersion(region: string, pk: string): Promise<number | undefined>;
 }
 
 export function dynamoEchoLedger(
@@ -53,29 +55,40 @@ export function dynamoEchoLedger(
       );
     },
     async applied(region, pk) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: { pk: ledgerKey(region, pk) },
-          ConsistentRead: true,
-        }),
-      );
-      return (out.Item as { digest?: string } | undefined)?.digest;
+      return (await entry(region, pk))?.digest;
+    },
+    async appliedVersion(region, pk) {
+      return (await entry(region, pk))?.version;
     },
   };
+  async function entry(region: string, pk: string) {
+    const out = await client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { pk: ledgerKey(region, pk) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item as { digest?: string; version?: number } | undefined;
+  }
 }
 
 /** In memory (tests, benchmark). */
 export function memoryEchoLedger(): EchoLedger & { entries: Map<string, string> } {
   const entries = new Map<string, string>();
+  const versions = new Map<string, number>();
   return {
     entries,
     record(region, item) {
       entries.set(ledgerKey(region, item.pk), digestOf(item));
+      versions.set(ledgerKey(region, item.pk), item.version);
       return Promise.resolve();
     },
     applied(region, pk) {
       return Promise.resolve(entries.get(ledgerKey(region, pk)));
+    },
+    appliedVersion(region, pk) {
+      return Promise.resolve(versions.get(ledgerKey(region, pk)));
     },
   };
 }

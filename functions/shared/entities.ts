@@ -78,6 +78,40 @@ export interface PrincipalAttachmentDesired {
   certificateId: string;
 }
 
+/** A CA certificate's status; IoT has no REVOKED for CAs. */
+export type CaCertificateStatus = "ACTIVE" | "INACTIVE";
+
+/**
+ * A CA certificate (functions/reconciler/convergeFleet.ts says how another region registers it).
+ * Same id in every region: the SHA-256 of the certificate, like a device certificate's.
+ */
+export interface CaCertificateDesired {
+  caCertificateId: string;
+  caCertificatePem: string;
+  status: CaCertificateStatus;
+  /** Whether IoT registers the certificates it signed when a device first connects (JITR). */
+  autoRegistrationStatus: "ENABLE" | "DISABLE";
+  /** JITP: the template IoT applies to those certificates; the role is IAM's, not a region's. */
+  registrationConfig: { templateBody?: string; roleArn?: string; templateName?: string } | null;
+}
+
+/** A fleet provisioning template (CreateProvisioningTemplate), its default version's body. */
+export interface ProvisioningTemplateDesired {
+  templateName: string;
+  description: string | null;
+  /** The default version's template body (a JSON document). */
+  templateBody: string;
+  enabled: boolean;
+  /** IAM role IoT assumes to provision: IAM is global, so the ARN is the same in every region. */
+  provisioningRoleArn: string;
+  type: "FLEET_PROVISIONING" | "JITP";
+  /**
+   * The Lambda function IoT calls before provisioning, by name (with its qualifier, if any): each
+   * region calls the function of that name in its own region.
+   */
+  preProvisioningHook: { functionName: string; payloadVersion: string | null } | null;
+}
+
 /** Key part of the classic (unnamed) shadow; `$` cannot appear in shadow names. */
 export const CLASSIC_SHADOW = "$classic";
 
@@ -102,6 +136,8 @@ export const keys = {
     registryKey("principalAttachment", thing, `cert/${certificateId}`),
   shadow: (thing: string, shadowName: string | null) =>
     registryKey("shadow", thing, shadowName ?? CLASSIC_SHADOW),
+  caCertificate: (id: string) => registryKey("caCertificate", id),
+  provisioningTemplate: (name: string) => registryKey("provisioningTemplate", name),
 };
 
 /** The names a registry key identifies (what a tombstone still tells: it has no `desired`). */
@@ -114,7 +150,9 @@ export type Identity =
   | { kind: "policy"; policyName: string }
   | { kind: "policyAttachment"; policyName: string; target: PolicyTarget }
   | { kind: "principalAttachment"; thingName: string; certificateId: string }
-  | { kind: "shadow"; thingName: string; shadowName: string | null };
+  | { kind: "shadow"; thingName: string; shadowName: string | null }
+  | { kind: "caCertificate"; caCertificateId: string }
+  | { kind: "provisioningTemplate"; templateName: string };
 
 /** Parses a registry key back into the entity's names; throws on a malformed key. */
 export function identityOf(pk: string): Identity {
@@ -158,6 +196,10 @@ export function identityOf(pk: string): Identity {
         thingName: parts[0],
         shadowName: (parts[1] ?? bad()) === CLASSIC_SHADOW ? null : parts[1],
       };
+    case "caCertificate":
+      return { kind, caCertificateId: parts[0] };
+    case "provisioningTemplate":
+      return { kind, templateName: parts[0] };
     default:
       return bad();
   }

@@ -16,7 +16,9 @@ export type EntityKind =
   | "policy"
   | "policyAttachment"
   | "principalAttachment"
-  | "shadow";
+  | "shadow"
+  | "caCertificate"
+  | "provisioningTemplate";
 
 export interface RegistryItem {
   /** `<kind>#<id>`, see {@link registryKey}. The table's only key. */

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { identityOf } from "./entities";
 import type { RegistryItem } from "./registryItem";
+import { namesPlaceholderKey } from "./tombstones";
 
 /** IoT names (things, groups, types, policies): [a-zA-Z0-9:_-]+, 128 characters at most. */
 const iotName = z.string().regex(/^[a-zA-Z0-9:_-]{1,128}$/, "an IoT name ([a-zA-Z0-9:_-]+)");
@@ -83,6 +84,40 @@ const shadow = z.object({
   state: z.object({ desired: shadowState, reported: shadowState }),
 });
 
+const caCertificate = z.object({
+  caCertificateId: certificateId,
+  caCertificatePem: z.string().includes("BEGIN CERTIFICATE"),
+  status: z.enum(["ACTIVE", "INACTIVE"]),
+  autoRegistrationStatus: z.enum(["ENABLE", "DISABLE"]),
+  registrationConfig: z
+    .object({
+      templateBody: jsonDocument.optional(),
+      roleArn: z.string().startsWith("arn:").optional(),
+      templateName: z.string().min(1).optional(),
+    })
+    .nullable(),
+});
+/** Template names: [0-9A-Za-z_-]+, 36 characters at most (CreateProvisioningTemplate). */
+const templateName = z
+  .string()
+  .regex(/^[0-9A-Za-z_-]{1,36}$/, "a provisioning template name ([0-9A-Za-z_-]{1,36})");
+const provisioningTemplate = z.object({
+  templateName,
+  description: z.string().nullable(),
+  templateBody: jsonDocument,
+  enabled: z.boolean(),
+  provisioningRoleArn: z.string().regex(/^arn:[a-z-]+:iam::\d{12}:role\//, "an IAM role ARN"),
+  type: z.enum(["FLEET_PROVISIONING", "JITP"]),
+  preProvisioningHook: z
+    .object({
+      functionName: z
+        .string()
+        .regex(/^[a-zA-Z0-9_-]{1,64}(:[a-zA-Z0-9$_-]+)?$/, "a Lambda function name"),
+      payloadVersion: z.string().nullable(),
+    })
+    .nullable(),
+});
+
 /** The `desired` schema of each kind. */
 export const DESIRED = {
   thing,
@@ -94,6 +129,8 @@ export const DESIRED = {
   policyAttachment,
   principalAttachment,
   shadow,
+  caCertificate,
+  provisioningTemplate,
 } as const;
 
 export const ENTITY_KINDS = Object.keys(DESIRED) as (keyof typeof DESIRED)[];
@@ -168,10 +205,19 @@ export function parseRegistryItem(raw: unknown): Parsed {
     : { ok: false, reason: reasonOf(raw, result.error) };
 }
 
-/** The writers' check: returns the item when every reader can read it, else throws why not. */
+/**
+ * The writers' check: returns the item when every reader can read it, else throws why not. A
+ * writer never sets a TTL except on a CSR placeholder's tombstone: the sweep gives a tombstone its
+ * TTL once every region confirmed the delete (shared/tombstones.ts).
+ */
 export function registryItem(item: RegistryItem): RegistryItem {
   const parsed = parseRegistryItem(item);
   if (!parsed.ok) throw new Error(`refusing to write ${parsed.reason}`);
+  if (item.expiresAt !== undefined && !(item.deleted && namesPlaceholderKey(item.pk))) {
+    throw new Error(
+      `refusing to write registry item ${JSON.stringify(item.pk)}: expiresAt: expected none (the sweep sets it once every region confirmed the delete)`,
+    );
+  }
   return item;
 }
 

@@ -1,10 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { FLEET_CALLS } from "../../functions/capture/normalizeFleet";
 import { policyDocument } from "../iam/policyDocument";
 
 /**
- * IoT calls that change certificates, policies and principal attachments. IoT publishes no registry
- * event for these, so they reach the capture function as CloudTrail management events.
+ * IoT calls that change certificates, policies, principal attachments, CA certificates and
+ * provisioning templates. IoT publishes no registry event for these ("Registry events" covers
+ * things, thing types and thing groups), so they reach capture as CloudTrail management events.
  */
 export const CAPTURED_IOT_CALLS = [
   "CreatePolicy",
@@ -22,6 +24,7 @@ export const CAPTURED_IOT_CALLS = [
   "DeleteCertificate",
   "AttachThingPrincipal",
   "DetachThingPrincipal",
+  ...FLEET_CALLS,
 ];
 
 /** The event pattern of {@link CloudTrailCapture}. */

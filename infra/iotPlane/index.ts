@@ -117,6 +117,8 @@ export function defineIotPlane(ctx: StackContext): Record<string, pulumi.Input<u
         MAX_CONCURRENCY: String(MAX_CONCURRENCY),
         // Each container's share of the account's IoT quotas (1 / reserved concurrency).
         QUOTA_SHARE: String(RECONCILER_QUOTA_SHARE),
+        // A tombstone expires once every region of the table confirmed it (shared/tombstones.ts).
+        REGISTRY_REGIONS: [config.regions.primary, config.regions.secondary].join(","),
       },
     },
     opts,

@@ -29,6 +29,8 @@ export function iotArns(scope: Scope) {
     thingType: arn("thingtype/*"),
     cert: arn("cert/*"),
     policy: arn("policy/*"),
+    caCert: arn("cacert/*"),
+    provisioningTemplate: arn("provisioningtemplate/*"),
   };
 }
 
@@ -70,6 +72,16 @@ export function captureStatements(scope: Scope): Statement[] {
       sid: "ReadChangedPolicies",
       actions: ["iot:GetPolicy", "iot:ListPolicyVersions", "iot:GetPolicyVersion"],
       resources: [iot.policy],
+    },
+    {
+      sid: "ReadChangedCaCertificates",
+      actions: ["iot:DescribeCACertificate"],
+      resources: [iot.caCert],
+    },
+    {
+      sid: "ReadChangedProvisioningTemplates",
+      actions: ["iot:DescribeProvisioningTemplate", "iot:DescribeProvisioningTemplateVersion"],
+      resources: [iot.provisioningTemplate],
     },
     // No resource type in the Service Authorization Reference (AWS IoT): "*" only.
     { sid: "ReadChangedAttachments", actions: ["iot:ListAttachedPolicies"], resources: ["*"] },
@@ -176,6 +188,33 @@ export function reconcilerStatements(
       ],
       resources: [iot.policy],
     },
+    // CA certificates and provisioning templates, so JITP/JITR fleets provision in either region.
+    {
+      sid: "ConvergeCaCertificates",
+      actions: ["iot:DescribeCACertificate", "iot:UpdateCACertificate", "iot:DeleteCACertificate"],
+      resources: [iot.caCert],
+    },
+    {
+      sid: "ConvergeProvisioningTemplates",
+      actions: [
+        "iot:DescribeProvisioningTemplate",
+        "iot:ListProvisioningTemplateVersions",
+        "iot:DescribeProvisioningTemplateVersion",
+        "iot:CreateProvisioningTemplate",
+        "iot:UpdateProvisioningTemplate",
+        "iot:CreateProvisioningTemplateVersion",
+        "iot:DeleteProvisioningTemplateVersion",
+        "iot:DeleteProvisioningTemplate",
+      ],
+      resources: [iot.provisioningTemplate],
+    },
+    // The template's provisioning role and a CA's JITP role: passed to IoT only.
+    {
+      sid: "PassProvisioningRolesToIot",
+      actions: ["iam:PassRole"],
+      resources: [formatArn({ ...scope, region: "", service: "iam", resource: "role/*" })],
+      conditions: { StringEquals: { "iam:PassedToService": "iot.amazonaws.com" } },
+    },
     // Attaching a policy is authorized against its target only, a certificate or a thing group
     // (Service Authorization Reference, AWS IoT: resource types `cert` and `thinggroup`).
     {
@@ -195,6 +234,8 @@ export function reconcilerStatements(
         "iot:ListPolicies",
         "iot:ListCertificates",
         "iot:RegisterCertificateWithoutCA",
+        "iot:RegisterCertificate",
+        "iot:RegisterCACertificate",
         "iot:ListAttachedPolicies",
         // A CSR device's certificate, issued by the API region's reconciler.
         "iot:CreateCertificateFromCsr",

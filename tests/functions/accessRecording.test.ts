@@ -214,6 +214,15 @@ const SCENARIOS: Record<string, Scenario> = {
         receivedAt: NOW + 900,
         timestamp: NOW + 900,
       },
+      ...["UpdateCACertificate", "UpdateProvisioningTemplate"].map((eventName) => ({
+        source: "aws.iot",
+        "detail-type": "AWS API Call via CloudTrail",
+        detail: {
+          eventName,
+          eventTime: new Date(NOW + 1000).toISOString(),
+          requestParameters: { certificateId: "c".repeat(64), templateName: "fleet-a" },
+        },
+      })),
     ],
     answer: (scope) => existingDevice(scope),
     expect: [
@@ -223,6 +232,8 @@ const SCENARIOS: Record<string, Scenario> = {
       "iot:GetPolicy",
       "iot:DescribeThingGroup",
       "iot:GetThingShadow",
+      "iot:DescribeCACertificate",
+      "iot:DescribeProvisioningTemplate",
     ],
   },
 
@@ -269,6 +280,98 @@ const SCENARIOS: Record<string, Scenario> = {
         "dynamodb:Scan",
         "iot:ListThings",
         "dynamodb:PutItem",
+      ],
+    };
+  })(),
+
+  "the reconciler, converging and deleting a CA, a CA-signed certificate and a template": (() => {
+    const CA_ID = "c".repeat(64);
+    const ROLE = "arn:aws:iam::111111111111:role/fleet-provisioning";
+    const fleet = [
+      registryItem(`caCertificate#${CA_ID}`, "caCertificate", {
+        caCertificateId: CA_ID,
+        caCertificatePem: CERTIFICATE_PEM,
+        status: "ACTIVE",
+        autoRegistrationStatus: "ENABLE",
+        registrationConfig: { templateBody: "{}", roleArn: ROLE },
+      }),
+      registryItem(`certificate#${CERT_ID}`, "certificate", {
+        certificateId: CERT_ID,
+        certificatePem: CERTIFICATE_PEM,
+        status: "ACTIVE",
+        caCertificateId: CA_ID,
+      }),
+      registryItem("provisioningTemplate#fleet-a", "provisioningTemplate", {
+        templateName: "fleet-a",
+        description: null,
+        templateBody: "{}",
+        enabled: true,
+        provisioningRoleArn: ROLE,
+        type: "FLEET_PROVISIONING",
+        preProvisioningHook: null,
+      }),
+    ];
+    const gone = fleet.map((item) => ({ ...item, version: NOW + 1, deleted: true, desired: null }));
+    const state = { table: new Map<string, unknown>(), exists: false };
+    const existing = answering({
+      DescribeCACertificate: () => ({
+        certificateDescription: { certificateId: CA_ID, status: "ACTIVE" },
+      }),
+      DescribeCertificate: () => ({
+        certificateDescription: { certificateId: CERT_ID, status: "INACTIVE" },
+      }),
+      DescribeProvisioningTemplate: () => ({
+        templateName: "fleet-a",
+        templateBody: '{"old":1}',
+        defaultVersionId: 2,
+        enabled: false,
+        provisioningRoleArn: ROLE,
+        type: "FLEET_PROVISIONING",
+      }),
+      ListProvisioningTemplateVersions: () => ({
+        versions: [
+          { versionId: 1, isDefaultVersion: false },
+          { versionId: 2, isDefaultVersion: true },
+        ],
+      }),
+    });
+    return {
+      declaration: DECLARATIONS.reconciler,
+      events: () => [
+        () => {
+          state.table = new Map(fleet.map((item) => [item.pk, item]));
+          state.exists = false;
+          return { Records: fleet.map((item, i) => streamRecord(item, i + 1)) };
+        },
+        () => {
+          state.table = new Map(fleet.map((item) => [item.pk, { ...item, version: NOW + 2 }]));
+          state.exists = true;
+          return {
+            Records: fleet.map((item, i) => streamRecord({ ...item, version: NOW + 2 }, i + 50)),
+          };
+        },
+        () => {
+          state.table = new Map(gone.map((item) => [item.pk, item]));
+          state.exists = true;
+          return { Records: gone.map((item, i) => streamRecord(item, i + 100)) };
+        },
+      ],
+      answer: () => (client: string, command: string, input: Record<string, unknown>) => {
+        if (command === "Get")
+          return { Item: state.table.get(String((input.Key as { pk: string }).pk)) };
+        return (state.exists ? existing : answering({}))(client, command, input);
+      },
+      expect: [
+        "iot:RegisterCACertificate",
+        "iot:RegisterCertificate",
+        "iot:CreateProvisioningTemplate",
+        "iot:DescribeCACertificate",
+        "iot:UpdateProvisioningTemplate",
+        "iot:CreateProvisioningTemplateVersion",
+        "iot:DeleteProvisioningTemplateVersion",
+        "iot:UpdateCACertificate",
+        "iot:DeleteCACertificate",
+        "iot:DeleteProvisioningTemplate",
       ],
     };
   })(),

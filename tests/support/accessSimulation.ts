@@ -287,7 +287,13 @@ export function requestsOf(
         resource,
         resourceAccount: accountOfResource(world, resource, principal, caller),
         principal,
-        resourcePolicy: world.resourcePolicyOf(resource, caller.stack),
+        // A role's trust policy governs who assumes it, not who passes it: iam:PassRole is
+        // authorized by the passer's identity policy alone (IAM User Guide, "Grant a user
+        // permissions to pass a role to an AWS service"), and the role passed may not be the plan's.
+        resourcePolicy:
+          call.action === "iam:PassRole"
+            ? undefined
+            : world.resourcePolicyOf(resource, caller.stack),
         context,
       };
     });

@@ -350,6 +350,9 @@ function candidatesOf(input: Record<string, unknown>, where: Place): string[] {
   if (s("thingGroupName")) out.push(arn("iot", `thinggroup/${s("thingGroupName")}`));
   if (s("thingTypeName")) out.push(arn("iot", `thingtype/${s("thingTypeName")}`));
   if (s("certificateId")) out.push(arn("iot", `cert/${s("certificateId")}`));
+  // The CA APIs name a CA by `certificateId` too: the action's resource type picks the one.
+  if (s("certificateId")) out.push(arn("iot", `cacert/${s("certificateId")}`));
+  if (s("templateName")) out.push(arn("iot", `provisioningtemplate/${s("templateName")}`));
   if (s("policyName")) out.push(arn("iot", `policy/${s("policyName")}`));
   if (s("indexName")) out.push(arn("iot", `index/${s("indexName")}`));
   if (s("topic")) out.push(arn("iot", `topic/${s("topic")}`));

@@ -8,11 +8,12 @@ import type { CaptureIotPort } from "../../functions/capture/iot";
 import type { Actual } from "../../functions/reconciler/actual";
 import type { IotCall } from "../../functions/reconciler/calls";
 import { certArn, type Place } from "../../functions/reconciler/converge";
-import type { ReconcilerIotPort } from "../../functions/reconciler/iot";
+import type { ListedKind, ReconcilerIotPort } from "../../functions/reconciler/iot";
 import type { Clock } from "../../functions/shared/clock";
 import type { Identity } from "../../functions/shared/entities";
 import type { RegistryItem } from "../../functions/shared/registryItem";
 import type { RegistryTablePort } from "../../functions/shared/registryTable";
+import { FakeFleet } from "./fakeFleet";
 
 export class FakeTable implements RegistryTablePort {
   items = new Map<string, RegistryItem>();
@@ -35,6 +36,23 @@ export class FakeTable implements RegistryTablePort {
   ): Promise<{ items: RegistryItem[]; cursor?: Record<string, unknown> }> {
     const items = [...this.items.values()].filter((_, i) => i % totalSegments === segment);
     return Promise.resolve({ items: structuredClone(items), cursor: undefined });
+  }
+  /** DynamoDB's TTL: removes the items whose `expiresAt` (epoch seconds) has passed. */
+  expireTtl(nowMs: number): string[] {
+    const gone = [...this.items.values()]
+      .filter((i) => i.expiresAt !== undefined && i.expiresAt * 1000 <= nowMs)
+      .map((i) => i.pk);
+    for (const pk of gone) this.items.delete(pk);
+    return gone;
+  }
+  /** The sweep's TombstoneExpiryPort: sets the TTL of the version read, as the DynamoDB port. */
+  setExpiry(item: RegistryItem, expiresAt: number): Promise<boolean> {
+    const current = this.items.get(item.pk);
+    if (!current || current.version !== item.version || !current.deleted) {
+      return Promise.resolve(false);
+    }
+    this.items.set(item.pk, { ...structuredClone(item), expiresAt });
+    return Promise.resolve(true);
   }
 }
 
@@ -93,7 +111,10 @@ export class FakeIot implements ReconcilerIotPort {
     }
   >();
   memberships = new Set<string>();
-  certs = new Map<string, { pem: string; status: string }>();
+  /** `ca`: the id of the CA it was registered with (RegisterCertificate). */
+  certs = new Map<string, { pem: string; status: string; ca?: string }>();
+  /** CA certificates and provisioning templates. */
+  fleet = new FakeFleet(fakeCertificateId);
   policies = new Map<string, { versions: PolicyVersion[]; next: number }>();
   /** policy name -> target ARNs */
   attachments = new Map<string, Set<string>>();
@@ -211,6 +232,9 @@ export class FakeIot implements ReconcilerIotPort {
           const s = this.shadows.get(`${id.thingName}|${id.shadowName ?? ""}`);
           return s ? { state: structuredClone(s.state), version: s.version } : null;
         }
+        case "caCertificate":
+        case "provisioningTemplate":
+          return this.fleet.read(id)!;
       }
     })();
     return Promise.resolve(result);
@@ -225,8 +249,16 @@ export class FakeIot implements ReconcilerIotPort {
     return Promise.resolve({ certificateId, certificatePem });
   }
 
-  listNames(): Promise<{ names: string[]; cursor?: string }> {
-    return Promise.resolve({ names: [] });
+  /** The region's names of a kind, all in one page. */
+  listNames(kind: ListedKind): Promise<{ names: string[]; cursor?: string }> {
+    const names = {
+      thing: [...this.things.keys()],
+      thingType: [...this.types.keys()],
+      thingGroup: [...this.groups.keys()],
+      policy: [...this.policies.keys()],
+      certificate: [...this.certs.keys()],
+    }[kind];
+    return Promise.resolve({ names });
   }
 
   async send(c: IotCall): Promise<void> {
@@ -453,6 +485,8 @@ export class FakeIot implements ReconcilerIotPort {
       case "DeleteThingShadow":
         this.shadows.delete(`${c.input.thingName}|${c.input.shadowName ?? ""}`);
         return;
+      default:
+        if (!this.fleet.apply(c, this.certs)) fail("InvalidRequestException", `no fake ${c.api}`);
     }
   }
 
@@ -523,6 +557,9 @@ export class FakeIot implements ReconcilerIotPort {
             const s = await lookups.shadow(id.thingName, id.shadowName);
             return s ? { desired: { ...s } } : null;
           }
+          case "caCertificate":
+          case "provisioningTemplate":
+            return this.fleet.state(id)!;
         }
       },
       thing: (name) => {
@@ -547,7 +584,14 @@ export class FakeIot implements ReconcilerIotPort {
       certificate: (id) => {
         const c = this.certs.get(id);
         return Promise.resolve(
-          c ? { certificateId: id, certificatePem: c.pem, status: c.status as "ACTIVE" } : null,
+          c
+            ? {
+                certificateId: id,
+                certificatePem: c.pem,
+                status: c.status as "ACTIVE",
+                ...(c.ca ? { caCertificateId: c.ca } : {}),
+              }
+            : null,
         );
       },
       policy: (name) => {

@@ -265,7 +265,7 @@ describe("reconciler", () => {
     // The removals land after the thing's delete, which ended the memberships already.
     const slowRemovals: ReconcilerIotPort = {
       read: (id, place, deleting) => iot.read(id, place, deleting),
-      listNames: () => iot.listNames(),
+      listNames: (kind) => iot.listNames(kind),
       issueFromCsr: (csr, active) => iot.issueFromCsr(csr, active),
       send: async (c) => {
         if (c.api === "RemoveThingFromThingGroup") await new Promise((r) => setTimeout(r, 5));

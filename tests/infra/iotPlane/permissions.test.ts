@@ -14,6 +14,9 @@ const UNSCOPABLE = new Set([
   "iot:ListPolicies",
   "iot:ListCertificates",
   "iot:RegisterCertificateWithoutCA",
+  // Neither has a resource type: the certificate does not exist before the call.
+  "iot:RegisterCertificate",
+  "iot:RegisterCACertificate",
   // No resource type either: the certificate does not exist before the call.
   "iot:CreateCertificateFromCsr",
 ]);
@@ -32,6 +35,13 @@ for (const [stack, region] of [
           for (const resource of s.Resource ?? []) {
             if (resource === "*") {
               for (const action of s.Action) assert.ok(UNSCOPABLE.has(action), `${action} on "*"`);
+            } else if (resource.startsWith("arn:aws:iam::")) {
+              // IAM has no regions: a role is passed only to IoT (the fleet's provisioning roles).
+              assert.equal(resource, `arn:aws:iam::${IOT_ACCOUNT}:role/*`);
+              assert.deepEqual(s.Action, ["iam:PassRole"]);
+              assert.deepEqual((s as { Condition?: unknown }).Condition, {
+                StringEquals: { "iam:PassedToService": "iot.amazonaws.com" },
+              });
             } else {
               assert.match(
                 resource,

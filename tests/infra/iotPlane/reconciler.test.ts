@@ -89,6 +89,23 @@ for (const [stack, region] of [
       assert.ok(Number(env.QUOTA_SHARE) * reserved >= 1 - 1e-9, "and use all of it");
     });
 
+    it("names every region of the registry table, whose confirmations expire a tombstone", async () => {
+      const fn = named(await ownStack(stack), "reconciler-fn", FUNCTION);
+      const env = (fn.revealedInputs.environment as { variables: Record<string, string> })
+        .variables;
+      const table = ofType(await ownStack("secondary"), "aws:dynamodb/table:Table").find(
+        (t) => t.revealedInputs.name === "iot-dr-registry",
+      )!;
+      const tableRegions = [
+        table.region!,
+        ...((table.revealedInputs.replicas ?? []) as { regionName: string }[]).map(
+          (r) => r.regionName,
+        ),
+      ];
+      assert.deepEqual(env.REGISTRY_REGIONS.split(",").sort(), tableRegions.sort());
+      assert.ok(env.REGISTRY_REGIONS.split(",").includes(region));
+    });
+
     it("sweeps with a Distributed Map bounded by the quotas, one segment per reconciler call", async () => {
       const report = await ownStack(stack);
       const machine = named(report, "registry-sweep-machine");

@@ -137,24 +137,36 @@ for (const [stack, region] of [
       assert.deepEqual(pattern.source, ["aws.iot"]);
       assert.deepEqual(pattern["detail-type"], ["AWS API Call via CloudTrail"]);
       assert.deepEqual(pattern.detail.eventSource, ["iot.amazonaws.com"]);
-      assert.deepEqual(pattern.detail.eventName.slice().sort(), [
-        "AttachPolicy",
-        "AttachThingPrincipal",
-        "CreateCertificateFromCsr",
-        "CreateKeysAndCertificate",
-        "CreatePolicy",
-        "CreatePolicyVersion",
-        "DeleteCertificate",
-        "DeletePolicy",
-        "DeletePolicyVersion",
-        "DetachPolicy",
-        "DetachThingPrincipal",
-        "RegisterCertificate",
-        "RegisterCertificateWithoutCA",
-        "SetDefaultPolicyVersion",
-        "UpdateCertificate",
-      ]);
-      assert.equal(CAPTURED_IOT_CALLS.length, 15);
+      assert.deepEqual(
+        pattern.detail.eventName.slice().sort(),
+        [
+          "AttachPolicy",
+          "AttachThingPrincipal",
+          "CreateCertificateFromCsr",
+          "CreateKeysAndCertificate",
+          "CreatePolicy",
+          "CreatePolicyVersion",
+          "DeleteCertificate",
+          "DeletePolicy",
+          "DeletePolicyVersion",
+          "DetachPolicy",
+          "DetachThingPrincipal",
+          "RegisterCertificate",
+          "RegisterCertificateWithoutCA",
+          "SetDefaultPolicyVersion",
+          "UpdateCertificate",
+          // CA certificates and provisioning templates: no registry events either.
+          "CreateProvisioningTemplate",
+          "CreateProvisioningTemplateVersion",
+          "DeleteCACertificate",
+          "DeleteProvisioningTemplate",
+          "DeleteProvisioningTemplateVersion",
+          "RegisterCACertificate",
+          "UpdateCACertificate",
+          "UpdateProvisioningTemplate",
+        ].sort(),
+      );
+      assert.equal(CAPTURED_IOT_CALLS.length, 23);
 
       const target = named(report, "cloudtrail-capture-target");
       const dlq = named(report, "iot-events-dlq-queue");

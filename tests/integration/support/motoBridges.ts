@@ -2,7 +2,12 @@
  * Where moto 5.2.1 answers differently from AWS in a way the functions rely on, the harness makes
  * the client see AWS's answer. Each bridge cites the behaviour it restores.
  */
-import { DescribeThingCommand, IoTClient } from "@aws-sdk/client-iot";
+import {
+  type CertificateDescription,
+  DescribeThingCommand,
+  IoTClient,
+  ListCertificatesByCACommand,
+} from "@aws-sdk/client-iot";
 import { sameJson } from "../../../functions/shared/stableJson";
 
 /**
@@ -39,4 +44,58 @@ export function refuseConflictingCreateThing(client: IoTClient, observer: IoTCli
     },
     { step: "initialize", priority: "low", name: "refuseConflictingCreateThing" },
   );
+}
+
+/**
+ * DescribeCertificate: a certificate registered with a CA names it in `caCertificateId` ("The
+ * certificate ID of the CA certificate used to sign this certificate", CertificateDescription, AWS
+ * IoT API Reference). moto 5.2.1 links the two (ListCertificatesByCA answers) but leaves the field
+ * out of DescribeCertificate, and has no ListCACertificates: the bridge remembers the CAs registered
+ * through the clients it watches and asks ListCertificatesByCA which one signed the certificate.
+ */
+export class CaCertificateBridge {
+  private readonly cas = new Set<string>();
+
+  constructor(private readonly observer: IoTClient) {}
+
+  /** Remembers the CAs registered through `client`. */
+  watch(client: IoTClient): void {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if ((context as { commandName?: string }).commandName === "RegisterCACertificateCommand") {
+          const id = (result.output as { certificateId?: string }).certificateId;
+          if (id) this.cas.add(id);
+        }
+        return result;
+      },
+      { step: "initialize", priority: "low", name: "watchCaCertificates" },
+    );
+  }
+
+  /** Adds `caCertificateId` to the DescribeCertificate answers `client` gets. */
+  fill(client: IoTClient): void {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if ((context as { commandName?: string }).commandName !== "DescribeCertificateCommand") {
+          return result;
+        }
+        const description = (result.output as { certificateDescription?: CertificateDescription })
+          .certificateDescription;
+        if (!description?.certificateId || description.caCertificateId) return result;
+        for (const caCertificateId of this.cas) {
+          const listed = await this.observer
+            .send(new ListCertificatesByCACommand({ caCertificateId }))
+            .catch(() => undefined);
+          if (listed?.certificates?.some((c) => c.certificateId === description.certificateId)) {
+            description.caCertificateId = caCertificateId;
+            break;
+          }
+        }
+        return result;
+      },
+      { step: "initialize", priority: "low", name: "fillCaCertificateId" },
+    );
+  }
 }

@@ -57,7 +57,7 @@ import {
 } from "../../support/moto";
 import { createPlannedTable, GlobalTableBridge, type PlannedTable } from "./globalTable";
 import { IotEventTap } from "./iotEvents";
-import { refuseConflictingCreateThing } from "./motoBridges";
+import { CaCertificateBridge, refuseConflictingCreateThing } from "./motoBridges";
 
 /** The example stack config's regions and accounts (Pulumi.primary.yaml). */
 export function exampleConfig(): {
@@ -249,6 +249,8 @@ async function region(
   const reconcilerRoleArn = `arn:aws:iam::${account}:role/iot-dr-reconciler-${name}`;
   const tap = new IotEventTap({ region: name, account, observer: direct.iot });
   for (const c of [operator, reconcilerClients]) refuseConflictingCreateThing(c.iot, direct.iot);
+  const cas = new CaCertificateBridge(direct.iot);
+  for (const c of [operator, reconcilerClients]) cas.watch(c.iot);
   tap.attach(operator.iot, `arn:aws:iam::${account}:role/operator`);
   tap.attach(operator.data, `arn:aws:iam::${account}:role/operator`);
   // The reconciler's own changes are events too: capture must recognise them as echoes.
@@ -265,7 +267,9 @@ async function region(
   const queue = await sqs.send(new CreateQueueCommand({ QueueName: "iot-dr-reconciler-dlq" }));
   const dlq = sqsDlq(queue.QueueUrl!, sqs);
   const reconcilerIot = sdkReconcilerIot(reconcilerClients);
-  const lookups = sdkCaptureIot(clients().iot, clients().data);
+  const captureClients = clients();
+  for (const c of [captureClients, reconcilerClients]) cas.fill(c.iot);
+  const lookups = sdkCaptureIot(captureClients.iot, captureClients.data);
   const recent = new RecentlyConverged();
   const deps = {
     iot: reconcilerIot,

@@ -1,0 +1,47 @@
+/**
+ * CA before certificate (docs/convergence.md, dependencies): a certificate IoT registered with a CA
+ * is registered here with that CA, so the CA's item must be in the table and its CA registered in
+ * this region first. Until then the certificate waits with the reconciler's back-off.
+ */
+import { keys, type CaCertificateDesired, type CertificateDesired } from "../shared/entities";
+import type { RegistryItem } from "../shared/registryItem";
+import type { RegistryTablePort } from "../shared/registryTable";
+import { parseRegistryItem } from "../shared/registrySchema";
+import type { PlanContext } from "./converge";
+
+/** The certificate's CA has no live item in the table yet (still replicating, or deleted). */
+export class CaNotReplicated extends Error {
+  override name = "CaNotReplicated";
+}
+
+/** The CA id a live certificate item names, if any. */
+export function signingCaOf(item: RegistryItem): string | undefined {
+  if (item.kind !== "certificate" || item.deleted) return undefined;
+  return (item.desired as unknown as CertificateDesired | null)?.caCertificateId;
+}
+
+/** What planning `item` needs from the table: its signing CA's PEM. */
+export async function planContextOf(
+  item: RegistryItem,
+  table: RegistryTablePort,
+): Promise<PlanContext> {
+  const caId = signingCaOf(item);
+  if (!caId) return {};
+  const ca = await table.get(keys.caCertificate(caId));
+  if (!ca || ca.deleted || !parseRegistryItem(ca).ok) {
+    throw new CaNotReplicated(`certificate's CA ${caId} has no live item in the table yet`);
+  }
+  return { caCertificatePem: (ca.desired as unknown as CaCertificateDesired).caCertificatePem };
+}
+
+/**
+ * True when the error means the signing CA is not usable here yet: not in the table, or not yet
+ * registered in this region's IoT, which RegisterCertificate answers with
+ * CertificateValidationException ("The certificate is invalid", AWS IoT API Reference).
+ */
+export function waitsForCa(item: RegistryItem, errorName: string): boolean {
+  return (
+    signingCaOf(item) !== undefined &&
+    (errorName === "CaNotReplicated" || errorName === "CertificateValidationException")
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * Tombstone expiry (docs/convergence.md, tombstones): a tombstone is kept until every region has
+ * confirmed the delete, and only then gets its TTL. A region that was away longer than the TTL
+ * therefore still finds the tombstone when it comes back, deletes its copy, and cannot bring the
+ * object back through the sweep's adoption of objects the table does not know.
+ *
+ * A region confirms a tombstone when its IoT is known to lack the object at the tombstone's
+ * version: the tombstone was captured from that region's IoT, or that region's reconciler (stream
+ * or sweep) converged exactly that version (its echo ledger entry). Placeholder items of a CSR
+ * (`csr-...`) name nothing in IoT: their tombstones get the TTL when written.
+ */
+import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { EchoLedger } from "./echoLedger";
+import { CSR_ID_PREFIX, identityOf } from "./entities";
+import { tombstoneExpiry, type RegistryItem } from "./registryItem";
+
+/** True for the keys of a CSR placeholder's items (its certificate and attachments). */
+export function namesPlaceholderKey(pk: string): boolean {
+  let certificateId: string | undefined;
+  try {
+    const id = identityOf(pk);
+    if (id.kind === "certificate" || id.kind === "principalAttachment") {
+      certificateId = id.certificateId;
+    } else if (id.kind === "policyAttachment" && id.target.type === "cert") {
+      certificateId = id.target.id;
+    }
+  } catch {
+    return false;
+  }
+  return !!certificateId?.startsWith(CSR_ID_PREFIX);
+}
+
+/** The TTL fields a writer puts on a tombstone it writes at `nowMs`: placeholders only. */
+export function tombstoneTtl(pk: string, nowMs: number): { expiresAt?: number } {
+  return namesPlaceholderKey(pk) ? { expiresAt: tombstoneExpiry(nowMs) } : {};
+}
+
+/** Sets a confirmed tombstone's TTL, only while it is still that version. */
+export interface TombstoneExpiryPort {
+  setExpiry(item: RegistryItem, expiresAt: number): Promise<boolean>;
+}
+
+/** What the sweep needs to expire tombstones; without it, no tombstone ever expires. */
+export interface TombstoneExpiryDeps {
+  store: TombstoneExpiryPort;
+  ledger: EchoLedger;
+  /** Every region the registry table replicates to (the deployment's pair). */
+  regions: string[];
+}
+
+/** True when `region`'s IoT is known to lack the object at the tombstone's version. */
+export async function confirmedIn(
+  item: RegistryItem,
+  region: string,
+  ledger: EchoLedger,
+): Promise<boolean> {
+  const writer = item.updatedBy.slice(0, item.updatedBy.indexOf(":"));
+  if ((writer === "capture" || writer === "sweep") && item.sourceRegion === region) return true;
+  return (await ledger.appliedVersion(region, item.pk)) === item.version;
+}
+
+/**
+ * Gives each tombstone of `items` that every region confirmed its TTL, counted from `nowMs`;
+ * returns the keys that got one.
+ */
+export async function expireConfirmed(
+  items: RegistryItem[],
+  deps: TombstoneExpiryDeps,
+  nowMs: number,
+): Promise<string[]> {
+  const expired: string[] = [];
+  for (const item of items) {
+    if (!item.deleted || item.expiresAt !== undefined || namesPlaceholderKey(item.pk)) continue;
+    let all = true;
+    for (const region of deps.regions) {
+      if (!(await confirmedIn(item, region, deps.ledger))) {
+        all = false;
+        break;
+      }
+    }
+    if (all && (await deps.store.setExpiry(item, tombstoneExpiry(nowMs)))) expired.push(item.pk);
+  }
+  return expired;
+}
+
+/** REGISTRY_REGIONS as set by infra: the table's regions, comma-separated. */
+export function parseRegions(raw: string | undefined): string[] {
+  const regions = (raw ?? "").split(",").filter((r) => r !== "");
+  if (regions.length < 2 || regions.some((r) => !/^[a-z]{2}(-[a-z]+)+-\d$/.test(r))) {
+    throw new Error(
+      `REGISTRY_REGIONS: expected the registry table's regions, comma-separated (at least 2), got ${JSON.stringify(raw)}`,
+    );
+  }
+  return regions;
+}
+
+export function dynamoTombstoneExpiry(
+  tableName: string,
+  client: DynamoDBDocumentClient = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ retryMode: "adaptive" }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  ),
+): TombstoneExpiryPort {
+  return {
+    async setExpiry(item, expiresAt) {
+      try {
+        // A whole-item put of the version read, so a newer write (a recreate) is never undone.
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...item, expiresAt },
+            ConditionExpression: "version = :version AND deleted = :deleted",
+            ExpressionAttributeValues: { ":version": item.version, ":deleted": true },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
+        throw error;
+      }
+    },
+  };
+}
