@@ -5,10 +5,17 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { Outbox } from "@iot-dr/device-client";
 
+/**
+ * A memory-backed folder where there is one: the kill test is about a process crash, which the page
+ * cache outlives, so what it checks (atomic replace, nothing lost or resent) holds there as on a
+ * disk, without the outbox's two fsyncs per change (~30 ms each on a busy disk, 450 changes).
+ */
+const FOLDER = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+
 describe("device client: file-backed outbox", () => {
   let dir: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "outbox-"));
+    dir = mkdtempSync(join(FOLDER, "outbox-"));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

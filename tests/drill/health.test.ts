@@ -1,9 +1,10 @@
 import { strict as assert } from "assert";
+import FakeTimers, { type InstalledClock } from "@sinonjs/fake-timers";
 import type { CheckResult } from "../../functions/aggregator/decision";
 import { srvResolver } from "../../drill/failoverDns";
 import { HealthMonitor, type HealthEvent } from "../../drill/health";
 import { EXPECTED_APIS } from "../../drill/probe";
-import { eventually, startRegions } from "../device-client/loopback";
+import { startRegions } from "../device-client/loopback";
 
 const healthyRound = (): Promise<CheckResult[]> =>
   Promise.resolve(EXPECTED_APIS.map((name) => ({ name, outcome: "healthy" as const })));
@@ -18,52 +19,70 @@ const failedRound = (): Promise<CheckResult[]> =>
 const TIMINGS = { roundMs: 20, probeTimeoutMs: 10, alarmPeriodMs: 100, evaluationPeriods: 1 };
 
 describe("drill health chain (aggregator decision -> alarm -> failover DNS)", () => {
-  const monitors: HealthMonitor[] = [];
-  afterEach(() => monitors.splice(0).forEach((m) => m.stop()));
+  describe("rounds and alarm periods, on a fake clock", () => {
+    const monitors: HealthMonitor[] = [];
+    // The monitor runs on setTimeout and Date.now: faked, its rounds and alarm periods fall exactly
+    // on their grid, as they do unloaded; on the real clock of a busy machine late timers fired in
+    // a burst and a recovery "took" 10 ms. tickAsync settles promises between timers.
+    let clock: InstalledClock;
+    beforeEach(() => {
+      clock = FakeTimers.install({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    });
+    afterEach(() => {
+      monitors.splice(0).forEach((m) => m.stop());
+      clock.uninstall();
+    });
 
-  function monitor(probe: () => Promise<CheckResult[]>, events: HealthEvent[]): HealthMonitor {
-    const m = new HealthMonitor(TIMINGS, probe, Date.now() + 5000, (e) => events.push(e));
-    monitors.push(m);
-    m.start();
-    return m;
-  }
+    /** Moves the fake clock in 10 ms steps until `done`, failing after `ms`. */
+    async function eventually(done: () => boolean, ms: number, what: string): Promise<void> {
+      for (let waited = 0; waited < ms && !done(); waited += 10) await clock.tickAsync(10);
+      if (!done()) throw new Error(`not within ${ms} ms: ${what}`);
+    }
 
-  it("fails over on consecutive failed rounds, naming the failing checkpoint", async () => {
-    const events: HealthEvent[] = [];
-    let failing = false;
-    const m = monitor(() => (failing ? failedRound() : healthyRound()), events);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    assert.equal(m.healthy, true);
-    failing = true;
-    await eventually(() => !m.healthy, 1000, "alarm");
-    assert.deepEqual(events[0].reasons, ["iot-services: unhealthy (application services)"]);
-  });
+    function monitor(probe: () => Promise<CheckResult[]>, events: HealthEvent[]): HealthMonitor {
+      const m = new HealthMonitor(TIMINGS, probe, Date.now() + 5000, (e) => events.push(e));
+      monitors.push(m);
+      m.start();
+      return m;
+    }
 
-  it("does not fail over on one failed round: the aggregator's hysteresis absorbs it", async () => {
-    const events: HealthEvent[] = [];
-    let rounds = 0;
-    monitor(() => (++rounds === 3 ? failedRound() : healthyRound()), events);
-    await new Promise((resolve) => setTimeout(resolve, 450));
-    assert.ok(rounds > 10);
-    assert.deepEqual(events, []);
-  });
+    it("fails over on consecutive failed rounds, naming the failing checkpoint", async () => {
+      const events: HealthEvent[] = [];
+      let failing = false;
+      const m = monitor(() => (failing ? failedRound() : healthyRound()), events);
+      await clock.tickAsync(150);
+      assert.equal(m.healthy, true);
+      failing = true;
+      await eventually(() => !m.healthy, 1000, "alarm");
+      assert.deepEqual(events[0].reasons, ["iot-services: unhealthy (application services)"]);
+    });
 
-  it("treats a period without datapoints as breaching: a silent aggregator fails over", async () => {
-    const events: HealthEvent[] = [];
-    const m = monitor(() => new Promise<CheckResult[]>(() => undefined), events);
-    await eventually(() => !m.healthy, 1000, "alarm on missing data");
-  });
+    it("does not fail over on one failed round: the aggregator's hysteresis absorbs it", async () => {
+      const events: HealthEvent[] = [];
+      let rounds = 0;
+      monitor(() => (++rounds === 3 ? failedRound() : healthyRound()), events);
+      await clock.tickAsync(450);
+      assert.ok(rounds > 10);
+      assert.deepEqual(events, []);
+    });
 
-  it("fails back only after a whole clean alarm period", async () => {
-    const events: HealthEvent[] = [];
-    let failing = true;
-    const m = monitor(() => (failing ? failedRound() : healthyRound()), events);
-    await eventually(() => !m.healthy, 1000, "alarm");
-    const recovered = Date.now();
-    failing = false;
-    await eventually(() => m.healthy, 1000, "recovery");
-    // 3 healthy rounds (60 ms) and then the end of a period without a 0 in it.
-    assert.ok(Date.now() - recovered >= 100, `recovered after ${Date.now() - recovered} ms`);
+    it("treats a period without datapoints as breaching: a silent aggregator fails over", async () => {
+      const events: HealthEvent[] = [];
+      const m = monitor(() => new Promise<CheckResult[]>(() => undefined), events);
+      await eventually(() => !m.healthy, 1000, "alarm on missing data");
+    });
+
+    it("fails back only after a whole clean alarm period", async () => {
+      const events: HealthEvent[] = [];
+      let failing = true;
+      const m = monitor(() => (failing ? failedRound() : healthyRound()), events);
+      await eventually(() => !m.healthy, 1000, "alarm");
+      const recovered = Date.now();
+      failing = false;
+      await eventually(() => m.healthy, 1000, "recovery");
+      // 3 healthy rounds (60 ms) and then the end of a period without a 0 in it.
+      assert.ok(Date.now() - recovered >= 100, `recovered after ${Date.now() - recovered} ms`);
+    });
   });
 
   it("the DNS stand-in answers PRIMARY while healthy and SECONDARY otherwise, with the TTL", async () => {
