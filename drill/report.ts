@@ -25,32 +25,6 @@ const fixed = (value: number, digits = 1) => value.toFixed(digits);
 export const NEAR_BUDGET = 0.15;
 
 /**
- * The budget of a fail-over whose devices move by the reconnect instruction (their broker stays
- * up): the HealthCheckStatus alarm that notifies the reconnect function replaces the DNS TTL,
- * since instructed devices flush their DNS cache.
- */
-export function instructedBudget(budget: RtoBudget, notifyPeriodSeconds: number): RtoBudget {
-  const terms = budget.terms.map((term) =>
-    term.name === "DNS TTL"
-      ? {
-          name: "reconnect notification alarm",
-          seconds: notifyPeriodSeconds,
-          from: "health.alarmPeriodSeconds (HealthCheckStatus alarm)",
-          source: term.source,
-        }
-      : term,
-  );
-  const totalSeconds = terms.reduce((sum, term) => sum + term.seconds, 0);
-  return {
-    ...budget,
-    path: `${budget.path}, devices instructed`,
-    terms,
-    totalSeconds,
-    withinTarget: totalSeconds <= budget.targetSeconds,
-  };
-}
-
-/**
  * The side-by-side table in Markdown (it reads as plain text on a terminal too), in stack seconds.
  * A fail-back row has no outage (the secondary serves meanwhile): its verdict says so whatever it
  * measured, so the row does not flip between runs.
@@ -58,10 +32,11 @@ export function instructedBudget(budget: RtoBudget, notifyPeriodSeconds: number)
 export function resultsTable(
   results: ScenarioResult[],
   budget: RtoBudget,
+  /** The budget of devices moved by the reconnect instruction (infra/health/budget.ts). */
+  instructed: RtoBudget,
   settings: DrillSettings,
 ): string {
   const scale = settings.scale;
-  const instructed = instructedBudget(budget, settings.notifyPeriodSeconds);
   const rows = results.map((r, i) => {
     const rto = r.rtoMs === undefined ? undefined : (r.rtoMs / 1000) * scale;
     // Devices whose broker stays up move by the instruction: that path has its own budget.

@@ -34,8 +34,6 @@ export interface DrillSettings {
    * drill devices move on disconnect or by the reconnect instruction, never by chance timing.
    */
   resolveSeconds: number;
-  /** Period of the HealthCheckStatus alarm that triggers the reconnect function. */
-  notifyPeriodSeconds: number;
   outDir: string;
   help: boolean;
 }
@@ -144,7 +142,6 @@ export function drillSettings(argv: string[]): DrillSettings {
     seed: wholeIn("seed", values.seed, 7, 0, 2 ** 31 - 1),
     publishSeconds: 5,
     resolveSeconds: 3600,
-    notifyPeriodSeconds: stack.health.alarmPeriodSeconds,
     // Never a tracked folder: a run must not change the repository.
     outDir: values.out ?? ".drill",
     help: values.help === true,
