@@ -105,7 +105,8 @@ async function run(settings: DrillSettings): Promise<number> {
     jitterSeconds: stack.health.deviceReconnectSeconds,
     displaceSessions: false,
   };
-  let answer: Route53Answer | undefined;
+  /** The function's view of Route 53: set once the DNS stand-in listens. */
+  const answer: { port?: Route53Answer } = {};
   const waitClock = { now: () => Date.now(), sleep };
   const reconnectFunction = (event: HealthEvent) => {
     const alarm = alarmFromAction({
@@ -120,8 +121,8 @@ async function run(settings: DrillSettings): Promise<number> {
       },
     });
     const plan = planReconnect(alarm, reconnectSettings);
-    if (!plan || !answer) return;
-    const port = answer;
+    const port = answer.port;
+    if (!plan || !port) return;
     void awaitAnswer(
       plan.towards,
       port,
@@ -179,7 +180,7 @@ async function run(settings: DrillSettings): Promise<number> {
     () => route53Healthy,
   );
   const dnsAddress = await dns.start();
-  answer = new Route53Answer({
+  answer.port = new Route53Answer({
     domain: stack.iotDomain,
     zoneName: stack.iotDomain,
     primaryRegion: primary.name,
