@@ -26,7 +26,13 @@ import { connectedSvg, type Marker, type Sample } from "./plot";
 import { PROBE_THING, probeRegion } from "./probe";
 import { Region } from "./region";
 import { progressOn } from "../plan/progress";
-import { budgetLines, resultsTable, type ScenarioResult } from "./report";
+import {
+  budgetLines,
+  NEAR_BUDGET,
+  ratioToBudget,
+  resultsTable,
+  type ScenarioResult,
+} from "./report";
 import { AnalyticsSink } from "./sink";
 import { drillSettings, seededRandom, USAGE, type DrillSettings } from "./settings";
 
@@ -393,6 +399,15 @@ async function run(settings: DrillSettings): Promise<number> {
       failures.push(`${fleet.exhausted} devices exhausted their reconnect bounds (${reasons})`);
     }
 
+    // The drill's claim: each fail-over measures within 15 % of the budget of its path.
+    for (const r of results) {
+      const judged = ratioToBudget(r, budget, instructed, scale);
+      if (judged && Math.abs(judged.ratio - 1) > NEAR_BUDGET) {
+        failures.push(
+          `scenario "${r.name}": measured ${Math.round(judged.ratio * 100)} % of its ${judged.own.totalSeconds} s budget, not within ${NEAR_BUDGET * 100} % (event-loop delay max ${(lag.max / 1e6).toFixed(0)} ms; on a busy machine run with a lower --scale)`,
+        );
+      }
+    }
     const left = await fleet.stop();
     const table = resultsTable(results, budget, instructed, settings);
     const summary = [

@@ -24,6 +24,19 @@ const fixed = (value: number, digits = 1) => value.toFixed(digits);
 /** How far from its budget a fail-over may measure and still match it. */
 export const NEAR_BUDGET = 0.15;
 
+/** The budget a fail-over row is judged by, and measured / budget; undefined for fail-backs. */
+export function ratioToBudget(
+  r: ScenarioResult,
+  budget: RtoBudget,
+  instructed: RtoBudget,
+  scale: number,
+): { own: RtoBudget; ratio: number } | undefined {
+  if (r.failback || r.rtoMs === undefined) return undefined;
+  // Devices whose broker stays up move by the instruction: that path has its own budget.
+  const own = (r.causes.instruction ?? 0) > 0 ? instructed : budget;
+  return { own, ratio: ((r.rtoMs / 1000) * scale) / own.totalSeconds };
+}
+
 /**
  * The side-by-side table in Markdown (it reads as plain text on a terminal too), in stack seconds.
  * A fail-back row has no outage (the secondary serves meanwhile): its verdict says so whatever it
@@ -40,8 +53,9 @@ export function resultsTable(
   const rows = results.map((r, i) => {
     const rto = r.rtoMs === undefined ? undefined : (r.rtoMs / 1000) * scale;
     // Devices whose broker stays up move by the instruction: that path has its own budget.
-    const own = (r.causes.instruction ?? 0) > 0 && !r.failback ? instructed : budget;
-    const ratio = rto === undefined || r.failback ? undefined : rto / own.totalSeconds;
+    const judged = ratioToBudget(r, budget, instructed, scale);
+    const own = judged?.own ?? ((r.causes.instruction ?? 0) > 0 ? instructed : budget);
+    const ratio = judged?.ratio;
     const verdict =
       rto === undefined
         ? "DEADLINE HIT"

@@ -58,7 +58,8 @@ Examples:
   npm run drill -- --devices 200 --scale 10      # a larger fleet, slower clock
   npm run drill -- --seed 3 --stack Pulumi.secondary.yaml --out /tmp/drill
 
-Exit status: 0 passed, 1 a message lost, a deadline hit or the health flapped, 2 bad usage.`;
+Exit status: 0 passed, 1 a message lost, a deadline hit, the health flapped or a fail-over not
+within 15 % of its budget, 2 bad usage.`;
 
 function wholeIn(
   flag: string,
