@@ -449,7 +449,7 @@ async function run(settings: DrillSettings): Promise<number> {
       `\nwrote ${join(settings.outDir, "results.md")} and ${join(settings.outDir, "connected.svg")}`,
     );
     console.log(
-      `a larger fleet: npm run drill -- --devices 200 --scale 10 (a lower scale keeps the one process's event-loop stalls small against the scaled timings)`,
+      `a larger fleet: npm run drill -- --devices 200 --scale 5 (a lower scale keeps the one process's event-loop stalls small against the scaled timings)`,
     );
   } finally {
     clearInterval(sampler);

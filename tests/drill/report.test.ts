@@ -27,7 +27,7 @@ describe("drill settings and report", () => {
     assert.equal(settings.stack.health.aggregatorIntervalSeconds, 5);
     // Not in Pulumi.primary.yaml: the schema's default applies.
     assert.equal(settings.stack.health.reconnect.topic, "iot-dr/reconnect");
-    assert.deepEqual([settings.devices, settings.scale], [50, 20]);
+    assert.deepEqual([settings.devices, settings.scale], [50, 10]);
     // A value that differs from the default shows the file is read, not the defaults.
     const dir = mkdtempSync(join(tmpdir(), "drill-"));
     try {
