@@ -12,7 +12,8 @@ export interface FailoverTarget {
  * A Route 53 stand-in for the IoT domain's failover record: it answers PRIMARY while the primary's
  * health check is healthy, else SECONDARY, with the record's TTL. On one loopback address the
  * regions differ by port, so the record is an SRV (Route 53 failover routing takes any record type;
- * the real IoT domain is a CNAME on port 8883) with the target's A record as additional data.
+ * the real IoT domain is a CNAME on port 8883) with the target's A record as additional data. A
+ * CNAME question gets the target's name, as the real record answers.
  */
 export class FailoverDns {
   private server?: UDPServer;
@@ -45,6 +46,21 @@ export class FailoverDns {
       }
       const target = this.current();
       this.answers.set(target.name, (this.answers.get(target.name) ?? 0) + 1);
+      if (question.type === Packet.TYPE.CNAME) {
+        // What the real record is (a CNAME to the region's endpoint): the reconnect function asks
+        // for it to learn which region Route 53 answers.
+        response.answers.push(
+          record({
+            name: this.domain,
+            type: Packet.TYPE.CNAME,
+            class: Packet.CLASS.IN,
+            ttl: this.ttlSeconds,
+            domain: target.name,
+          }),
+        );
+        void send(response);
+        return;
+      }
       response.answers.push(
         record({
           name: this.domain,

@@ -24,30 +24,17 @@ const fixed = (value: number, digits = 1) => value.toFixed(digits);
 /** How far from its budget a fail-over may measure and still match it. */
 export const NEAR_BUDGET = 0.15;
 
-/**
- * The budget of a fail-over whose devices move by the reconnect instruction (their broker stays
- * up): the HealthCheckStatus alarm that notifies the reconnect function replaces the DNS TTL,
- * since instructed devices flush their DNS cache.
- */
-export function instructedBudget(budget: RtoBudget, notifyPeriodSeconds: number): RtoBudget {
-  const terms = budget.terms.map((term) =>
-    term.name === "DNS TTL"
-      ? {
-          name: "reconnect notification alarm",
-          seconds: notifyPeriodSeconds,
-          from: "health.alarmPeriodSeconds (HealthCheckStatus alarm)",
-          source: term.source,
-        }
-      : term,
-  );
-  const totalSeconds = terms.reduce((sum, term) => sum + term.seconds, 0);
-  return {
-    ...budget,
-    path: `${budget.path}, devices instructed`,
-    terms,
-    totalSeconds,
-    withinTarget: totalSeconds <= budget.targetSeconds,
-  };
+/** The budget a fail-over row is judged by, and measured / budget; undefined for fail-backs. */
+export function ratioToBudget(
+  r: ScenarioResult,
+  budget: RtoBudget,
+  instructed: RtoBudget,
+  scale: number,
+): { own: RtoBudget; ratio: number } | undefined {
+  if (r.failback || r.rtoMs === undefined) return undefined;
+  // Devices whose broker stays up move by the instruction: that path has its own budget.
+  const own = (r.causes.instruction ?? 0) > 0 ? instructed : budget;
+  return { own, ratio: ((r.rtoMs / 1000) * scale) / own.totalSeconds };
 }
 
 /**
@@ -58,15 +45,17 @@ export function instructedBudget(budget: RtoBudget, notifyPeriodSeconds: number)
 export function resultsTable(
   results: ScenarioResult[],
   budget: RtoBudget,
+  /** The budget of devices moved by the reconnect instruction (infra/health/budget.ts). */
+  instructed: RtoBudget,
   settings: DrillSettings,
 ): string {
   const scale = settings.scale;
-  const instructed = instructedBudget(budget, settings.notifyPeriodSeconds);
   const rows = results.map((r, i) => {
     const rto = r.rtoMs === undefined ? undefined : (r.rtoMs / 1000) * scale;
     // Devices whose broker stays up move by the instruction: that path has its own budget.
-    const own = (r.causes.instruction ?? 0) > 0 && !r.failback ? instructed : budget;
-    const ratio = rto === undefined || r.failback ? undefined : rto / own.totalSeconds;
+    const judged = ratioToBudget(r, budget, instructed, scale);
+    const own = judged?.own ?? ((r.causes.instruction ?? 0) > 0 ? instructed : budget);
+    const ratio = judged?.ratio;
     const verdict =
       rto === undefined
         ? "DEADLINE HIT"

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_KEYS, StackConfig } from "./config";
-import { arcRtoBudget, rpoBudget, rtoBudget } from "./health/budget";
+import { arcRtoBudget, instructedRtoBudget, rpoBudget, rtoBudget } from "./health/budget";
 import { defineHealth } from "./health";
 import { HealthDeps } from "./health/deps";
 import { StackContext } from "./context";
@@ -48,6 +48,8 @@ export function defineStack(config: StackConfig, stackName: string) {
     rto,
     // The faster path (the aggregator flips an ARC routing control), shown beside it.
     rtoFastPath: arcRtoBudget(rtoInputs),
+    // Devices whose broker stays up, moved by the reconnect instruction.
+    rtoInstructed: instructedRtoBudget(rtoInputs),
     rpo: rpoBudget({
       rto,
       s3ReplicationTimeControl: config.dataPlane.s3ReplicationTimeControl,

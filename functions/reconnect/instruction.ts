@@ -68,6 +68,32 @@ export function parseAlarm(message: string): AlarmNotification {
   };
 }
 
+/**
+ * The same fields from the event an alarm's Lambda action delivers (CloudWatch invokes the
+ * function directly: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions-Lambda.html).
+ */
+export function alarmFromAction(event: {
+  alarmData?: {
+    alarmName?: unknown;
+    state?: { value?: unknown; reason?: unknown; timestamp?: unknown };
+    previousState?: { value?: unknown };
+  };
+}): AlarmNotification {
+  const data = event.alarmData;
+  if (typeof data?.alarmName !== "string" || typeof data.state?.value !== "string") {
+    throw new Error(
+      "event is not a CloudWatch alarm action (expected alarmData.alarmName and alarmData.state.value)",
+    );
+  }
+  return {
+    AlarmName: data.alarmName,
+    NewStateValue: data.state.value,
+    OldStateValue: typeof data.previousState?.value === "string" ? data.previousState.value : "",
+    NewStateReason: typeof data.state.reason === "string" ? data.state.reason : undefined,
+    StateChangeTime: typeof data.state.timestamp === "string" ? data.state.timestamp : undefined,
+  };
+}
+
 /** The reconnect to send for an alarm transition, or null when the transition moves nobody. */
 export function planReconnect(
   alarm: AlarmNotification,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { rtoBudget, termsOverTarget } from "../health/budget";
+import { instructedRtoBudget, rtoBudget, termsOverTarget } from "../health/budget";
 import { ACCOUNT_KEYS, AccountKey, ParsedConfig, configSchema } from "./schema";
 
 export { ACCOUNT_KEYS, AccountKey } from "./schema";
@@ -71,19 +71,21 @@ export function parseStackConfig(
     );
   }
   const parsed = result.data;
-  const budget = rtoBudget({
+  const rtoInputs = {
     ...parsed.health,
     ...parsed.dns,
     rtoTargetSeconds: parsed.rtoTargetSeconds,
-  });
-  if (!budget.withinTarget) {
+  };
+  // Every path devices take must fit: those whose broker dies, and those only instructed.
+  for (const budget of [rtoBudget(rtoInputs), instructedRtoBudget(rtoInputs)]) {
+    if (budget.withinTarget) continue;
     const over = termsOverTarget(budget)
       .map((term) => `${term.name} ${term.seconds} s (${term.from})`)
       .join(", ");
     throw new ConfigError([
       {
         key: `${CONFIG_NAMESPACE}:rtoTargetSeconds`,
-        message: `expected a target the worst-case RTO fits, got ${budget.targetSeconds} s for a budget of ${budget.totalSeconds} s; lower ${over}, or raise the target`,
+        message: `expected a target the worst-case RTO fits, got ${budget.targetSeconds} s for a budget of ${budget.totalSeconds} s (${budget.path}); lower ${over}, or raise the target`,
       },
     ]);
   }

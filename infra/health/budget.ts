@@ -1,4 +1,5 @@
 import { DEFAULT_HYSTERESIS } from "../../functions/aggregator/decision";
+import { ANSWER_POLL_SECONDS } from "../../functions/reconnect/answer";
 
 /**
  * The worst-case recovery time and the recovery point of each data path, computed from the stack
@@ -109,23 +110,65 @@ function clientTerms(inputs: RtoInputs): BudgetTerm[] {
 export function rtoBudget(inputs: RtoInputs): RtoBudget {
   return sum(
     "metric alarm -> Route 53 health check",
+    [...aggregatorTerms(inputs), ...alarmTerms(inputs), ...clientTerms(inputs)],
+    inputs.rtoTargetSeconds,
+  );
+}
+
+/** The alarm the Route 53 check follows, and Route 53 following it. */
+function alarmTerms(inputs: RtoInputs): BudgetTerm[] {
+  return [
+    {
+      name: "alarm detection",
+      seconds: inputs.alarmPeriodSeconds * inputs.alarmEvaluationPeriods,
+      from: "health.alarmPeriodSeconds x health.alarmEvaluationPeriods",
+      // An alarm changes state only when a whole period has been evaluated.
+      source:
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation.html",
+    },
+    {
+      name: "Route 53 reaction to the alarm",
+      seconds: ROUTE53_REACTION_SECONDS,
+      from: "fixed",
+      source: ROUTE53_HEALTH,
+    },
+  ];
+}
+
+/**
+ * Worst case of devices whose broker stays up (the application is unhealthy): they never
+ * disconnect, so only the reconnect instruction moves them. The alarm the Route 53 check follows
+ * invokes the reconnect function directly when it changes state (a Lambda alarm action, invoked
+ * asynchronously: alarms-and-actions-Lambda.html), so the function's start runs alongside Route
+ * 53's reaction; it then asks the zone's name servers every poll until they answer the secondary,
+ * and publishes. Devices wait a random part of the instruction's spread, flush their own DNS
+ * cache and resolve; a resolver between them and Route 53 may still hold the old answer for a
+ * TTL. Before, a second alarm (HealthCheckStatus in us-east-1, period 60 s) started the function
+ * after Route 53 had moved, adding its whole period; AWS warns that its SNS notification may take
+ * "several minutes" (Route53/latest/DeveloperGuide/monitoring-health-checks.html). That alarm
+ * still notifies the function: for manual ARC flips, and to tell stragglers again.
+ */
+export function instructedRtoBudget(inputs: RtoInputs): RtoBudget {
+  const [ttl, reconnect] = clientTerms(inputs);
+  return sum(
+    "metric alarm -> reconnect instruction (broker up)",
     [
       ...aggregatorTerms(inputs),
+      ...alarmTerms(inputs),
       {
-        name: "alarm detection",
-        seconds: inputs.alarmPeriodSeconds * inputs.alarmEvaluationPeriods,
-        from: "health.alarmPeriodSeconds x health.alarmEvaluationPeriods",
-        // An alarm changes state only when a whole period has been evaluated.
-        source:
-          "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation.html",
-      },
-      {
-        name: "Route 53 reaction to the alarm",
-        seconds: ROUTE53_REACTION_SECONDS,
+        name: "answer poll",
+        seconds: ANSWER_POLL_SECONDS,
         from: "fixed",
-        source: ROUTE53_HEALTH,
+        source: "functions/reconnect/answer.ts (ANSWER_POLL_SECONDS)",
       },
-      ...clientTerms(inputs),
+      ttl,
+      {
+        name: "instruction spread",
+        seconds: inputs.deviceReconnectSeconds,
+        from: "health.deviceReconnectSeconds",
+        // The instruction's spreadSeconds: a device moves after a random part of it.
+        source: reconnect.source,
+      },
     ],
     inputs.rtoTargetSeconds,
   );

@@ -3,17 +3,33 @@ import * as pulumi from "@pulumi/pulumi";
 import { Statement } from "../iam/policyDocument";
 import { NodeFunction } from "../lambda/nodeFunction";
 
+/** What invokes the function: an SNS topic of alarm notifications, or an alarm's Lambda action. */
+export type ReconnectTrigger =
+  | {
+      topicArn: pulumi.Input<string>;
+      /**
+       * The topic policy that grants this account sns:Subscribe. The topic is in another account,
+       * so SNS refuses the Subscribe call (AuthorizationError) until that policy exists.
+       */
+      topicPolicy: pulumi.Resource;
+    }
+  | {
+      /** The alarm whose actions invoke the function directly (same region). */
+      alarmArn: string;
+      /** The alarm's account (shared-services). */
+      alarmAccountId: string;
+    };
+
 /** Arguments of {@link DeviceReconnect}. */
 export interface DeviceReconnectArgs {
   partition: string;
   /** iot-services: the account whose IoT Core the devices are connected to. */
   iotAccountId: string;
-  topicArn: pulumi.Input<string>;
-  /**
-   * The topic policy that grants this account sns:Subscribe. The topic is in another account, so
-   * SNS refuses the Subscribe call (AuthorizationError) until that policy exists.
-   */
-  topicPolicy: pulumi.Resource;
+  trigger: ReconnectTrigger;
+  /** The public zone of the IoT domain: the function asks its name servers for the answer. */
+  zoneName: string;
+  /** The PRIMARY record's CNAME value: an answer other than it is the SECONDARY record. */
+  primaryTarget: pulumi.Input<string>;
   primaryRegion: string;
   secondaryRegion: string;
   reconnectTopic: string;
@@ -26,9 +42,13 @@ export interface DeviceReconnectArgs {
  * The function that tells devices to move (the article's option 1) and, where configured,
  * disconnects those that stay (option 2, IoT DeleteConnection on the clients fleet indexing lists
  * as connected). It runs in iot-services, whose IoT Core the devices use, so it publishes with its
- * own role and no cross-account role chain; it subscribes across accounts to the shared-services
- * topic, which only SNS may invoke it for. It sits in us-east-1 beside the topic: the alarm
- * that feeds it is there, and so it keeps working when either IoT region is down.
+ * own role and no cross-account role chain. Before publishing it waits until the zone's name
+ * servers answer the region devices move to (functions/reconnect/answer.ts).
+ *
+ * Two triggers: the primary aggregator's alarm invokes it directly, in that alarm's region, the
+ * moment the alarm changes state (the fast path: nothing waits for a second alarm); and in
+ * us-east-1 the HealthCheckStatus alarm's SNS topic, which also carries manual ARC flips and keeps
+ * working when the primary region is down.
  */
 export class DeviceReconnect extends pulumi.ComponentResource {
   public readonly function: NodeFunction;
@@ -87,29 +107,48 @@ export class DeviceReconnect extends pulumi.ComponentResource {
           IOT_DOMAIN: args.iotDomain,
           JITTER_SECONDS: String(args.jitterSeconds),
           DISPLACE_SESSIONS: String(args.displaceSessions),
+          ZONE_NAME: args.zoneName,
+          PRIMARY_TARGET: args.primaryTarget,
         },
         timeoutSeconds: 300,
       },
       parent,
     );
-    const permission = new aws.lambda.Permission(
-      `${name}-from-topic`,
-      {
-        action: "lambda:InvokeFunction",
-        function: this.function.function.name,
-        principal: "sns.amazonaws.com",
-        sourceArn: args.topicArn,
-      },
-      parent,
-    );
-    new aws.sns.TopicSubscription(
-      `${name}-subscription`,
-      { topic: args.topicArn, protocol: "lambda", endpoint: this.function.function.arn },
-      // Cross-account Subscribe needs the topic owner's grant first (AWS Knowledge Center,
-      // "resolve IAM errors when adding SNS subscribers": the topic policy must allow the
-      // subscriber's account); the permission lets SNS invoke the function once subscribed.
-      { parent: this, dependsOn: [permission, args.topicPolicy] },
-    );
+    const trigger = args.trigger;
+    if ("alarmArn" in trigger) {
+      // CloudWatch's own principal for Lambda alarm actions, scoped to the one alarm:
+      // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions-Lambda.html
+      new aws.lambda.Permission(
+        `${name}-from-alarm`,
+        {
+          action: "lambda:InvokeFunction",
+          function: this.function.function.name,
+          principal: "lambda.alarms.cloudwatch.amazonaws.com",
+          sourceAccount: trigger.alarmAccountId,
+          sourceArn: trigger.alarmArn,
+        },
+        parent,
+      );
+    } else {
+      const permission = new aws.lambda.Permission(
+        `${name}-from-topic`,
+        {
+          action: "lambda:InvokeFunction",
+          function: this.function.function.name,
+          principal: "sns.amazonaws.com",
+          sourceArn: trigger.topicArn,
+        },
+        parent,
+      );
+      new aws.sns.TopicSubscription(
+        `${name}-subscription`,
+        { topic: trigger.topicArn, protocol: "lambda", endpoint: this.function.function.arn },
+        // Cross-account Subscribe needs the topic owner's grant first (AWS Knowledge Center,
+        // "resolve IAM errors when adding SNS subscribers": the topic policy must allow the
+        // subscriber's account); the permission lets SNS invoke the function once subscribed.
+        { parent: this, dependsOn: [permission, trigger.topicPolicy] },
+      );
+    }
     this.registerOutputs({ functionArn: this.function.function.arn });
   }
 }

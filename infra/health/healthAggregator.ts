@@ -14,6 +14,16 @@ export interface HealthAggregatorArgs {
   probeTimeoutSeconds: number;
   alarmPeriodSeconds: number;
   alarmEvaluationPeriods: number;
+  /**
+   * Invoked on ALARM and on OK: in `primary`, the reconnect function, so devices hear of a
+   * fail-over when the alarm Route 53 follows changes, not a HealthCheckStatus alarm period later.
+   */
+  alarmActions?: pulumi.Input<string>[];
+}
+
+/** The name of a region's health alarm: its ARN is known before the alarm exists. */
+export function healthAlarmName(region: string): string {
+  return `iot-dr-health-${region}`;
 }
 
 /**
@@ -94,7 +104,7 @@ export class HealthAggregator extends pulumi.ComponentResource {
     this.alarm = new aws.cloudwatch.MetricAlarm(
       `${name}-alarm`,
       {
-        name: `iot-dr-health-${args.region}`,
+        name: healthAlarmName(args.region),
         alarmDescription: `The ${args.region} region of iot-dr is unhealthy (or its aggregator is silent)`,
         namespace: NAMES.healthMetricNamespace,
         metricName: NAMES.healthMetricName,
@@ -107,6 +117,8 @@ export class HealthAggregator extends pulumi.ComponentResource {
         comparisonOperator: "LessThanThreshold",
         // A dead region publishes nothing: silence must fail over, not hold the last good state.
         treatMissingData: "breaching",
+        alarmActions: args.alarmActions,
+        okActions: args.alarmActions,
       },
       parent,
     );

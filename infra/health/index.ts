@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { partitionOf } from "../arn";
+import { formatArn, partitionOf } from "../arn";
 import { NAMES } from "../names";
 import { StackContext } from "../context";
 import { FailoverRecords } from "../dns/failoverRecords";
@@ -7,7 +7,7 @@ import { apiGatewayLoggingIn } from "./apiGatewayLogging";
 import { DeviceReconnect } from "./deviceReconnect";
 import { HealthDeps } from "./deps";
 import { FailoverNotifications } from "./failoverNotifications";
-import { HealthAggregator } from "./healthAggregator";
+import { HealthAggregator, healthAlarmName } from "./healthAggregator";
 import { healthApiSpecs } from "./healthApis";
 import { HealthNetwork } from "./healthNetwork";
 import { PrivateHealthApi } from "./privateHealthApi";
@@ -74,6 +74,40 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
     return { name: spec.name, api };
   });
 
+  const reconnectArgs = {
+    partition,
+    iotAccountId: accounts.iotServices,
+    primaryRegion: config.regions.primary,
+    secondaryRegion: config.regions.secondary,
+    reconnectTopic: config.health.reconnect.topic,
+    iotDomain: config.dns.iotDomain,
+    zoneName: config.dns.zoneName,
+    jitterSeconds: config.health.deviceReconnectSeconds,
+    displaceSessions: config.health.reconnect.displaceSessions,
+  };
+  // The fast path of the reconnect instruction: the alarm Route 53 follows invokes the function
+  // in its own region, so no second alarm period is waited out (infra/health/budget.ts).
+  const fastReconnect = ctx.isPrimary
+    ? new DeviceReconnect(
+        "device-reconnect-fast",
+        {
+          ...reconnectArgs,
+          primaryTarget: deps.iotDomainTarget,
+          trigger: {
+            alarmArn: formatArn({
+              partition,
+              service: "cloudwatch",
+              region,
+              account: accounts.sharedServices,
+              resource: `alarm:${healthAlarmName(region)}`,
+            }),
+            alarmAccountId: accounts.sharedServices,
+          },
+        },
+        { parent: ctx.in("iotServices") },
+      )
+    : undefined;
+
   const aggregator = new HealthAggregator(
     "health-aggregator",
     {
@@ -84,6 +118,7 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
       probeTimeoutSeconds: config.health.probeTimeoutSeconds,
       alarmPeriodSeconds: config.health.alarmPeriodSeconds,
       alarmEvaluationPeriods: config.health.alarmEvaluationPeriods,
+      alarmActions: fastReconnect && [fastReconnect.function.function.arn],
     },
     { parent: ctx.in("sharedServices") },
   );
@@ -146,20 +181,12 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
     },
     { parent: ctx.in("sharedServices", ROUTE53_METRICS_REGION) },
   );
-  const { primary, secondary } = config.regions;
   new DeviceReconnect(
     "device-reconnect",
     {
-      partition,
-      iotAccountId: accounts.iotServices,
-      topicArn: notifications.topic.arn,
-      topicPolicy: notifications.topicPolicy,
-      primaryRegion: primary,
-      secondaryRegion: secondary,
-      reconnectTopic: config.health.reconnect.topic,
-      iotDomain: config.dns.iotDomain,
-      jitterSeconds: config.health.deviceReconnectSeconds,
-      displaceSessions: config.health.reconnect.displaceSessions,
+      ...reconnectArgs,
+      primaryTarget: deps.iotDomainTarget,
+      trigger: { topicArn: notifications.topic.arn, topicPolicy: notifications.topicPolicy },
     },
     { parent: ctx.in("iotServices", ROUTE53_METRICS_REGION) },
   );

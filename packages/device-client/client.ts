@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { connect, type MqttClient } from "mqtt";
-import { backoffDelay } from "./backoff";
+import { backOff } from "exponential-backoff";
 import {
   isPublishTopic,
   resolveOptions,
@@ -54,6 +54,9 @@ export class ClientStoppedError extends Error {
 
 type State = "idle" | "running" | "exhausted" | "stopped";
 
+/** Thrown by an attempt that would start past the reconnect deadline: not retried. */
+class DeadlinePassed extends Error {}
+
 /**
  * An MQTT client for devices and gateways that follows the IoT domain's failover record: it
  * re-resolves the domain on a schedule and on disconnect (honouring the TTL), reconnects with
@@ -76,6 +79,9 @@ export class FailoverClient extends EventEmitter {
   private resolveTimer?: NodeJS.Timeout;
   private readonly sleepers = new Set<() => void>();
   private readonly inFlight = new WeakMap<MqttClient, Set<string>>();
+  private markStopped!: (connected: false) => void;
+  /** Settles when stop() is called: a reconnection waiting out a delay ends at once. */
+  private readonly stopped = new Promise<false>((resolve) => (this.markStopped = resolve));
 
   constructor(options: FailoverClientOptions) {
     super();
@@ -149,6 +155,7 @@ export class FailoverClient extends EventEmitter {
   async stop(): Promise<PendingMessage[]> {
     if (this.state === "stopped") return [];
     this.state = "stopped";
+    this.markStopped(false);
     clearTimeout(this.resolveTimer);
     for (const wake of [...this.sleepers]) wake();
     const conn = this.conn;
@@ -170,40 +177,53 @@ export class FailoverClient extends EventEmitter {
     return this.loop;
   }
 
-  /** One reconnection: bounded by attempts and a deadline; DNS through the TTL-honouring cache. */
+  /**
+   * One reconnection, bounded by attempts and a deadline; DNS through the TTL-honouring cache.
+   * The delays are exponential-backoff's (full jitter, capped at backoff.maxMs); after a broken
+   * connection the first attempt waits too, or a whole fleet arrives at once.
+   */
   private async connectLoop(cause: ConnectCause): Promise<boolean> {
-    const { backoff, reconnect, random, connectTimeoutMs } = this.options;
+    const { backoff, reconnect, connectTimeoutMs } = this.options;
     const started = Date.now();
     const deadline = started + reconnect.deadlineMs;
-    let lastError: unknown;
     let attempt = 0;
-    for (; attempt < reconnect.maxAttempts; attempt++) {
-      // After a broken connection the first attempt is jittered too, or a fleet arrives at once.
-      if (attempt > 0 || cause === "disconnect") {
-        const delay = backoffDelay(attempt, backoff, random);
-        if (Date.now() + delay >= deadline) break;
-        await this.sleep(delay);
-      }
+    let lastError: unknown;
+    const once = async (): Promise<boolean> => {
+      const n = attempt++;
       if (this.state !== "running") return false;
+      if (Date.now() >= deadline) throw new DeadlinePassed();
       let endpoint: Endpoint | undefined;
       try {
         const { endpoints } = await this.dns.resolve();
-        endpoint = endpoints[attempt % endpoints.length];
+        endpoint = endpoints[n % endpoints.length];
         const timeout = Math.max(1, Math.min(connectTimeoutMs, deadline - Date.now()));
         const conn = await this.connectOnce(endpoint, timeout);
         if (this.state !== "running") {
           conn.end(true);
           return false;
         }
-        this.attach(conn, endpoint, cause, attempt + 1);
+        this.attach(conn, endpoint, cause, n + 1);
         return true;
       } catch (error) {
         lastError = error;
-        this.emit("connect-failed", { endpoint, attempt, error });
+        this.emit("connect-failed", { endpoint, attempt: n, error });
+        throw error;
       }
-      if (Date.now() >= deadline) break;
-    }
-    if (this.state === "running") {
+    };
+    const attempts = backOff(once, {
+      numOfAttempts: reconnect.maxAttempts,
+      startingDelay: backoff.initialMs,
+      timeMultiple: backoff.factor,
+      maxDelay: backoff.maxMs,
+      jitter: "full",
+      delayFirstAttempt: cause === "disconnect",
+      // Awaited before each delay: a stopped client or a passed deadline ends the loop there.
+      retry: (error) =>
+        !(error instanceof DeadlinePassed) && this.state === "running" && Date.now() < deadline,
+    }).catch(() => false);
+    // stop() ends the wait at once; the library's pending delay then finds the client stopped.
+    const connected = await Promise.race([attempts, this.stopped]);
+    if (!connected && this.state === "running") {
       this.state = "exhausted";
       const event: ExhaustedEvent = {
         cause,
@@ -213,7 +233,7 @@ export class FailoverClient extends EventEmitter {
       };
       this.emit("exhausted", event);
     }
-    return false;
+    return connected;
   }
 
   private connectOnce(endpoint: Endpoint, timeoutMs: number): Promise<MqttClient> {

@@ -1,4 +1,3 @@
-export { backoffDelay, type BackoffSettings } from "./backoff";
 export {
   ClientStoppedError,
   FailoverClient,

@@ -52,7 +52,10 @@ export interface FailoverClientOptions {
   drainTimeoutMs?: number;
   /** Divides DNS TTLs and instruction spreads (whole seconds on the wire): drills and tests. Default 1. */
   timeScale?: number;
-  /** Random source in [0, 1) for jitter; injectable for reproducible drills. */
+  /**
+   * Random source in [0, 1) for the DNS schedule and the instruction spread; injectable for
+   * reproducible drills. The reconnect backoff's jitter is exponential-backoff's (Math.random).
+   */
   random?: () => number;
   /** Further mqtt.js options (TLS certificates, keepalive, protocolVersion, ...). */
   mqtt?: Omit<IClientOptions, ControlledMqttKey>;

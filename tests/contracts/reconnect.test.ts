@@ -1,8 +1,10 @@
 /**
- * Contract: the reconnect instruction, from the PLANNED HealthCheckStatus alarm through its SNS
- * topic to the REAL reconnect handler (environment from the planned function), whose real IoT
- * data plane client publishes over HTTPS into a real MQTT broker, to a REAL device client with its
- * default options connected there. Topic and payload are whatever the two sides really use.
+ * Contract: the reconnect instruction, from the PLANNED alarms (the primary aggregator's alarm,
+ * whose Lambda action invokes the function directly, and the HealthCheckStatus alarm through its
+ * SNS topic) to the REAL reconnect handler (environment from the planned function), which asks a
+ * DNS stand-in of the zone's name servers for the failover answer and whose real IoT data plane
+ * client publishes over HTTPS into a real MQTT broker, to a REAL device client with its default
+ * options connected there. Topic and payload are whatever the two sides really use.
  */
 import { strict as assert } from "assert";
 import { DescribeEndpointCommand, IoTClient } from "@aws-sdk/client-iot";
@@ -48,6 +50,50 @@ async function plannedReconnect() {
     subscriptions[0].revealedInputs.endpoint,
   );
   return { alarm, topicArn: String(subscriptions[0].revealedInputs.topic), fn };
+}
+
+/** The function the primary aggregator's alarm (the one the PRIMARY record follows) invokes. */
+async function plannedFastReconnect() {
+  const report = await ownStack("primary");
+  const alarm = ofType(report, "aws:cloudwatch/metricAlarm:MetricAlarm").find(
+    (a) => a.name === "health-aggregator-alarm",
+  );
+  assert.ok(alarm, "the primary stack plans its aggregator alarm");
+  const actions = alarm.revealedInputs.alarmActions as string[] | undefined;
+  assert.equal(actions?.length, 1, "the aggregator alarm has one action");
+  const fn = withState(report, "aws:lambda/function:Function", "arn", actions[0]);
+  return { alarm, fn };
+}
+
+/**
+ * The event a Lambda alarm action delivers, shaped like AWS's sample
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions-Lambda.html).
+ */
+function alarmActionEvent(
+  alarmName: string,
+  region: string,
+  account: string,
+  from: string,
+  to: string,
+) {
+  return {
+    source: "aws.cloudwatch",
+    alarmArn: `arn:aws:cloudwatch:${region}:${account}:alarm:${alarmName}`,
+    accountId: account,
+    time: "2026-06-03T17:44:00.123+0000",
+    region,
+    alarmData: {
+      alarmName,
+      state: {
+        value: to,
+        reason:
+          "Threshold Crossed: 1 out of the last 1 datapoints [0.0 (03/06/26 17:43:00)] was less than the threshold (1.0)",
+        timestamp: "2026-06-03T17:44:00.123+0000",
+      },
+      previousState: { value: from, reason: "", timestamp: "2026-06-03T17:20:00.000+0000" },
+      configuration: { metrics: [] },
+    },
+  };
 }
 
 /**
@@ -117,13 +163,16 @@ describe("reconnect contract: fail-over alarm -> real reconnect function -> IoT 
   });
   after(() => iot.restore());
 
-  it("moves a device with default options off the region the alarm says to leave", async () => {
-    const { alarm, topicArn, fn } = await plannedReconnect();
-    const env = environmentOf(fn);
+  /**
+   * Both regions, their data-plane stand-ins, the DNS stand-in (which answers the CNAME the
+   * function asks for, and the SRV the device asks for) and one device as shipped on the primary.
+   */
+  async function setUp(env: Record<string, string>) {
     regions = await startRegions(3600);
+    const started = regions;
     const byRegion: Record<string, DataPlaneStandIn> = {
-      [env.PRIMARY_REGION]: await startDataPlane(regions.primary.aedes),
-      [env.SECONDARY_REGION]: await startDataPlane(regions.secondary.aedes),
+      [env.PRIMARY_REGION]: await startDataPlane(started.primary.aedes),
+      [env.SECONDARY_REGION]: await startDataPlane(started.secondary.aedes),
     };
     planes.push(...Object.values(byRegion));
     trustLocalhostCertificate();
@@ -140,7 +189,7 @@ describe("reconnect contract: fail-over alarm -> real reconnect function -> IoT 
     const device = new FailoverClient({
       domain: "iot.drill.test",
       clientId: "thermostat-0042",
-      resolver: srvResolver(regions.address, 500),
+      resolver: srvResolver(started.address, 500),
       resolveIntervalMs: 3_600_000,
       backoff: { initialMs: 5, maxMs: 40 },
       reconnect: { maxAttempts: 100, deadlineMs: 4000 },
@@ -151,21 +200,55 @@ describe("reconnect contract: fail-over alarm -> real reconnect function -> IoT 
     device.on("warning", () => undefined);
     clients.push(device);
     await device.start();
-    assert.equal(device.endpoint?.port, regions.primary.port);
+    assert.equal(device.endpoint?.port, started.primary.port);
     await new Promise((resolve) => setTimeout(resolve, 100)); // its subscription is in place
-    regions.state.primaryHealthy = false;
+    // The function asks the stand-in as it would the zone's name servers. The stand-in's domain
+    // and PRIMARY target stand for the planned ones (tests/infra/health/healthPlane.test.ts holds the planned
+    // PRIMARY_TARGET to the PRIMARY record's value).
+    const handlerEnv = {
+      ...env,
+      NAME_SERVERS: `${started.address.host}:${started.address.port}`,
+      PRIMARY_TARGET: "primary.iot.drill.test",
+      IOT_DOMAIN: "iot.drill.test",
+      AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    };
+    return { regions: started, byRegion, device, handlerEnv };
+  }
+
+  /** The device obeys the instruction the function published and moves to the secondary. */
+  async function assertMoved(
+    device: FailoverClient,
+    obeyed: Promise<InstructionEvent>,
+    moved: Promise<ConnectedEvent>,
+    sent: { topic: string; payload: string },
+    secondaryPort: number,
+  ) {
+    const instruction = await obeyed.catch(() => {
+      throw new Error(
+        `the device did not obey: the function published ${sent.payload} on ${sent.topic}; the device listens on ${device.options.instructionTopic}`,
+      );
+    });
+    assert.equal(instruction.outcome, "moving");
+    const event = await moved;
+    assert.deepEqual(
+      { port: event.endpoint.port, cause: event.cause },
+      { port: secondaryPort, cause: "instruction" },
+    );
+  }
+
+  it("moves a device with default options off the region the HealthCheckStatus alarm says to leave", async () => {
+    const { alarm, topicArn, fn } = await plannedReconnect();
+    const env = environmentOf(fn);
+    const { regions: r, byRegion, device, handlerEnv } = await setUp(env);
+    r.state.primaryHealthy = false;
 
     const obeyed = nextEvent<InstructionEvent>(device, "instruction", 5000);
     const moved = nextEvent<ConnectedEvent>(device, "connected", 6000);
     moved.catch(() => undefined); // awaited below; not unhandled if the test fails first
     const { module, restore } = loadHandler<{ handler: (event: SNSEvent) => Promise<void> }>(
       RECONNECT,
-      {
-        ...env,
-        AWS_REGION: String(fn.region),
-        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-        AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-      },
+      { ...handlerEnv, AWS_REGION: String(fn.region) },
     );
     try {
       await module.handler(
@@ -177,17 +260,44 @@ describe("reconnect contract: fail-over alarm -> real reconnect function -> IoT 
     const primaryPublishes = byRegion[env.PRIMARY_REGION].published;
     assert.equal(primaryPublishes.length, 1, "the instruction went to the region being left");
     assert.equal(primaryPublishes[0].topic, env.RECONNECT_TOPIC);
-    const [sent] = primaryPublishes;
-    const instruction = await obeyed.catch(() => {
-      throw new Error(
-        `the device did not obey: the function published ${sent.payload} on ${sent.topic}; the device listens on ${device.options.instructionTopic}`,
-      );
-    });
-    assert.equal(instruction.outcome, "moving");
-    const event = await moved;
-    assert.deepEqual(
-      { port: event.endpoint.port, cause: event.cause },
-      { port: regions.secondary.port, cause: "instruction" },
+    await assertMoved(device, obeyed, moved, primaryPublishes[0], r.secondary.port);
+  });
+
+  it("on the aggregator alarm's own action, instructs only once Route 53 answers the secondary, and the device moves", async () => {
+    const { alarm, fn } = await plannedFastReconnect();
+    const env = environmentOf(fn);
+    const { regions: r, byRegion, device, handlerEnv } = await setUp(env);
+    const obeyed = nextEvent<InstructionEvent>(device, "instruction", 8000);
+    const moved = nextEvent<ConnectedEvent>(device, "connected", 9000);
+    moved.catch(() => undefined);
+    const { module, restore } = loadHandler<{ handler: (event: unknown) => Promise<void> }>(
+      RECONNECT,
+      { ...handlerEnv, AWS_REGION: String(fn.region) },
     );
+    const primaryPlane = byRegion[env.PRIMARY_REGION];
+    // The alarm has just changed; Route 53 follows it a little later (its reaction term).
+    let publishedBeforeFlip = -1;
+    const flip = setTimeout(() => {
+      publishedBeforeFlip = primaryPlane.published.length;
+      r.state.primaryHealthy = false;
+    }, 1500);
+    try {
+      await module.handler(
+        alarmActionEvent(
+          String(alarm.revealedInputs.name),
+          String(alarm.region),
+          String(alarm.account),
+          "OK",
+          "ALARM",
+        ),
+      );
+    } finally {
+      clearTimeout(flip);
+      restore();
+    }
+    assert.equal(publishedBeforeFlip, 0, "the function published before Route 53 answered");
+    assert.equal(primaryPlane.published.length, 1, "the instruction went to the region being left");
+    assert.equal(primaryPlane.published[0].topic, env.RECONNECT_TOPIC);
+    await assertMoved(device, obeyed, moved, primaryPlane.published[0], r.secondary.port);
   });
 });

@@ -1,6 +1,5 @@
 import { strict as assert } from "assert";
 import {
-  backoffDelay,
   ClientStoppedError,
   Deduper,
   FailoverClient,
@@ -16,33 +15,41 @@ const resolver = () =>
 const base: FailoverClientOptions = { domain: "iot.example.com", clientId: "thing-1", resolver };
 
 describe("device client building blocks", () => {
-  describe("backoff", () => {
-    const settings = { initialMs: 100, maxMs: 1000, factor: 2 };
+  describe("backoff (exponential-backoff, full jitter)", () => {
+    // The library draws its jitter from Math.random: pinned here, the delays are the ceilings.
+    const realRandom = Math.random;
+    afterEach(() => (Math.random = realRandom));
 
-    it("grows the ceiling exponentially from the initial delay", () => {
-      const almostOne = () => 0.999999;
-      assert.deepEqual(
-        [0, 1, 2, 3].map((a) => backoffDelay(a, settings, almostOne)),
-        [99, 199, 399, 799],
-      );
+    /** Gaps between the failed attempts of a client whose every DNS query fails. */
+    async function gapsBetweenAttempts(random: number, attempts: number): Promise<number[]> {
+      Math.random = () => random;
+      const failing = () => Promise.reject(new Error("no answer"));
+      const c = new FailoverClient({
+        ...base,
+        resolver: failing,
+        backoff: { initialMs: 100, maxMs: 200 },
+        reconnect: { maxAttempts: attempts, deadlineMs: 10_000 },
+      });
+      const at: number[] = [];
+      c.on("connect-failed", () => at.push(Date.now()));
+      await assert.rejects(c.start(), /within the reconnect bounds/);
+      await c.stop();
+      assert.equal(at.length, attempts);
+      return at.slice(1).map((t, i) => t - at[i]);
+    }
+
+    it("doubles the delay from backoff.initialMs and never waits past backoff.maxMs", async () => {
+      const gaps = await gapsBetweenAttempts(0.999, 5);
+      // Ceilings 100, 200, then capped at 200 (uncapped they would be 400 and 800).
+      for (const [i, ceiling] of [100, 200, 200, 200].entries()) {
+        assert.ok(gaps[i] >= ceiling - 1, `gap ${i} ${gaps[i]} ms < ${ceiling} ms`);
+        assert.ok(gaps[i] < 2 * ceiling, `gap ${i} ${gaps[i]} ms: not capped at ${ceiling} ms`);
+      }
     });
 
-    it("never waits longer than maxMs, however many attempts", () => {
-      assert.equal(
-        backoffDelay(40, settings, () => 0.999999),
-        999,
-      );
-    });
-
-    it("spreads delays over the whole range with full jitter", () => {
-      assert.equal(
-        backoffDelay(3, settings, () => 0),
-        0,
-      );
-      assert.equal(
-        backoffDelay(3, settings, () => 0.5),
-        400,
-      );
+    it("spreads delays down to zero with full jitter", async () => {
+      const gaps = await gapsBetweenAttempts(0, 4);
+      for (const gap of gaps) assert.ok(gap < 50, `a zero jitter still waited ${gap} ms`);
     });
   });
 

@@ -2,22 +2,32 @@ import { strict as assert } from "assert";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { rtoBudget } from "../../infra/health/budget";
+import { instructedRtoBudget, rtoBudget } from "../../infra/health/budget";
 import { connectedSvg } from "../../drill/plot";
 import { spawnSync } from "child_process";
 import { Resvg } from "@resvg/resvg-js";
-import { instructedBudget, resultsTable } from "../../drill/report";
+import { resultsTable } from "../../drill/report";
 import { USAGE, drillSettings, seededRandom } from "../../drill/settings";
+
+/** Both budgets of the drill's settings, as the drill computes them. */
+function budgetsOf(settings: ReturnType<typeof drillSettings>) {
+  const inputs = {
+    ...settings.stack.health,
+    ttlSeconds: settings.stack.ttlSeconds,
+    rtoTargetSeconds: settings.stack.rtoTargetSeconds,
+  };
+  return { budget: rtoBudget(inputs), instructed: instructedRtoBudget(inputs) };
+}
 
 describe("drill settings and report", () => {
   it("reads the stack file's health and dns settings with the config schema's defaults", () => {
     const settings = drillSettings([]);
-    assert.equal(settings.stack.ttlSeconds, 10);
+    assert.equal(settings.stack.ttlSeconds, 5);
     assert.equal(settings.stack.health.probeTimeoutSeconds, 3);
     assert.equal(settings.stack.health.aggregatorIntervalSeconds, 5);
     // Not in Pulumi.primary.yaml: the schema's default applies.
     assert.equal(settings.stack.health.reconnect.topic, "iot-dr/reconnect");
-    assert.deepEqual([settings.devices, settings.scale], [50, 20]);
+    assert.deepEqual([settings.devices, settings.scale], [50, 10]);
     // A value that differs from the default shows the file is read, not the defaults.
     const dir = mkdtempSync(join(tmpdir(), "drill-"));
     try {
@@ -68,11 +78,7 @@ describe("drill settings and report", () => {
 
   it("puts measured RTO and the budget of the same settings side by side, in drill and stack seconds", () => {
     const settings = drillSettings(["--scale", "10"]);
-    const budget = rtoBudget({
-      ...settings.stack.health,
-      ttlSeconds: settings.stack.ttlSeconds,
-      rtoTargetSeconds: settings.stack.rtoTargetSeconds,
-    });
+    const { budget, instructed } = budgetsOf(settings);
     const table = resultsTable(
       [
         {
@@ -107,13 +113,14 @@ describe("drill settings and report", () => {
         },
       ],
       budget,
+      instructed,
       settings,
     );
     const rows = table.split("\n").slice(2);
-    // 5 drill s x 10 = 50 stack s against 120: more than 15 % under the budget.
+    // 5 drill s x 10 = 50 stack s against 115: more than 15 % under the budget.
     assert.match(
       rows[0],
-      /\| 1 \| killed \| secondary \| 50\.0 \| 120 \| 42 % \| under the budget by more than 15 % \| 20\.0 \| 10 \| 0 \| 1 \| disconnect 2 \|/,
+      /\| 1 \| killed \| secondary \| 50\.0 \| 115 \| 43 % \| under the budget by more than 15 % \| 20\.0 \| 10 \| 0 \| 1 \| disconnect 2 \|/,
     );
     // A fail-back has no outage: the same verdict whatever it measured, so it cannot flip.
     assert.match(rows[1], /\| - \| - \| no outage \(the secondary served\) \|/);
@@ -122,11 +129,7 @@ describe("drill settings and report", () => {
 
   it("judges a fail-over within 15 % of its budget as matching it, the instructed path by its own budget", () => {
     const settings = drillSettings(["--scale", "10"]);
-    const budget = rtoBudget({
-      ...settings.stack.health,
-      ttlSeconds: settings.stack.ttlSeconds,
-      rtoTargetSeconds: settings.stack.rtoTargetSeconds,
-    });
+    const { budget, instructed } = budgetsOf(settings);
     const row = (rtoMs: number, causes: Record<string, number>) =>
       resultsTable(
         [
@@ -142,15 +145,17 @@ describe("drill settings and report", () => {
           },
         ],
         budget,
+        instructed,
         settings,
       ).split("\n")[2];
-    // 11.5 drill s = 115 stack s of 120; 13.9 = 139 is 16 % over.
-    assert.match(row(11_500, { disconnect: 1 }), /96 % \| matches the budget \(within 15 %\)/);
-    assert.match(row(13_900, { disconnect: 1 }), /116 % \| OVER the budget/);
-    // Instructed: the 60 s notification alarm replaces the 10 s TTL, 170 s.
-    const instructed = instructedBudget(budget, settings.notifyPeriodSeconds);
-    assert.equal(instructed.totalSeconds, budget.totalSeconds - settings.stack.ttlSeconds + 60);
-    assert.match(row(16_500, { instruction: 1 }), /170 \(instructed\) \| 97 % \| matches/);
+    // 11 drill s = 110 stack s of 115; 13.3 = 133 is 16 % over.
+    assert.equal(budget.totalSeconds, 115);
+    assert.match(row(11_000, { disconnect: 1 }), /96 % \| matches the budget \(within 15 %\)/);
+    assert.match(row(13_300, { disconnect: 1 }), /116 % \| OVER the budget/);
+    // Instructed: no second alarm, the function's answer poll instead: 116 s.
+    assert.equal(instructed.totalSeconds, budget.totalSeconds + 1);
+    assert.match(row(11_000, { instruction: 1 }), /116 \(instructed\) \| 95 % \| matches/);
+    assert.match(row(9_600, { instruction: 1 }), /83 % \| under the budget by more than 15 %/);
   });
 
   it("writes to an ignored folder by default and answers --help with examples", () => {

@@ -34,6 +34,20 @@ describe("stack config", () => {
     assert.equal(primary.peerStack, "acme/iot-dr/secondary");
   });
 
+  it("refuses a target that only the DNS path fits: instructed devices must fit it too", () => {
+    // Defaults: DNS path 2 x 10 + 5 + 60 + 30 + 60 + 30 = 205 s; instructed path 1 s (poll) more.
+    const problems = problemsOf({ ...validRawConfig(), rtoTargetSeconds: 205 });
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].key, "iot-dr:rtoTargetSeconds");
+    assert.match(
+      problems[0].message,
+      /got 205 s for a budget of 206 s \(metric alarm -> reconnect instruction \(broker up\)\)/,
+    );
+    assert.doesNotThrow(() =>
+      parseStackConfig({ ...validRawConfig(), rtoTargetSeconds: 206 }, SECRET, DEFAULTS),
+    );
+  });
+
   it("fills the health settings Route 53 and CloudWatch would otherwise default", () => {
     const config = parseStackConfig(validRawConfig(), SECRET, DEFAULTS);
     assert.deepEqual(config.health, {

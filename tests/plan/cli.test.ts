@@ -105,15 +105,15 @@ describe("plan CLI", () => {
     const lines = run.stdout.trimEnd().split("\n");
     assert.ok(lines.length <= 40, `${lines.length} lines:\n${run.stdout}`);
     assert.match(run.stdout, /^Stack secondary: PASS; 0 advisory, 3 exempted;/m);
-    assert.match(run.stdout, /^Stack primary: PASS; 0 advisory, 4 exempted;/m);
+    assert.match(run.stdout, /^Stack primary: PASS; 0 advisory, 5 exempted;/m);
     // Exempted with the pack config's reason, on the named resource.
     assert.match(
       run.stdout,
       /exempted {3}s3-bucket-replicated on management-trail-logs: CloudTrail log bucket of one region's trail/,
     );
-    assert.match(run.stdout, /RTO budget, worst case: 120 s, fits the 120 s target/);
+    assert.match(run.stdout, /RTO budget, worst case: 115 s, fits the 120 s target/);
     assert.match(run.stdout, /Route 53 reaction to the alarm +30 +- +fixed/);
-    assert.match(run.stdout, /DNS TTL +10 +10 +dns\.ttlSeconds/);
+    assert.match(run.stdout, /DNS TTL +5 +5 +dns\.ttlSeconds/);
     assert.match(run.stdout, /^Verdict: PASS/m);
     assert.doesNotMatch(run.stdout, /account 222222222222/, "the tree is --verbose only");
     assert.equal(run.stderr, "", "no progress on a pipe");

@@ -1,8 +1,10 @@
 import { strict as assert } from "assert";
+import { awaitAnswer } from "../../../functions/reconnect/answer";
 import { executePlan } from "../../../functions/reconnect/execute";
 import { DevicesPort } from "../../../functions/reconnect/iot";
 import {
   ReconnectSettings,
+  alarmFromAction,
   parseAlarm,
   planReconnect,
 } from "../../../functions/reconnect/instruction";
@@ -97,5 +99,60 @@ describe("device reconnect", () => {
       "disconnect eu-west-1 stuck",
       "disconnect eu-west-1 c",
     ]);
+  });
+});
+
+describe("device reconnect: the wait for Route 53's answer", () => {
+  /** A clock that advances only when slept on, and a port answering from poll `from` on. */
+  function world(from: number) {
+    let now = 0;
+    const asked: number[] = [];
+    return {
+      asked,
+      clock: { now: () => now, sleep: (ms: number) => Promise.resolve(void (now += ms)) },
+      port: {
+        answers: (towards: string) => {
+          asked.push(now);
+          if (towards !== "eu-central-1") return Promise.reject(new Error("wrong region asked"));
+          return Promise.resolve(asked.length >= from);
+        },
+      },
+    };
+  }
+
+  it("asks every poll until the name servers answer the target region", async () => {
+    const w = world(4);
+    const wait = await awaitAnswer("eu-central-1", w.port, w.clock, 1000, 90_000);
+    assert.deepEqual(wait, { answered: true, waitedMs: 3000, polls: 4 });
+    assert.deepEqual(w.asked, [0, 1000, 2000, 3000]);
+  });
+
+  it("gives up after its longest wait, bounded in polls", async () => {
+    const w = world(Infinity);
+    const wait = await awaitAnswer("eu-central-1", w.port, w.clock, 1000, 5000);
+    assert.deepEqual(wait, { answered: false, waitedMs: 5000, polls: 6 });
+  });
+
+  it("takes a failed question for no answer and asks again", async () => {
+    const w = world(1);
+    let failures = 1;
+    const flaky = {
+      answers: (towards: string) =>
+        failures-- > 0 ? Promise.reject(new Error("timeout")) : w.port.answers(towards),
+    };
+    const wait = await awaitAnswer("eu-central-1", flaky, w.clock, 1000, 5000);
+    assert.deepEqual(wait, { answered: true, waitedMs: 1000, polls: 2 });
+  });
+
+  it("reads the transition from the event of an alarm's Lambda action", () => {
+    const notification = alarmFromAction({
+      alarmData: {
+        alarmName: "iot-dr-health-eu-west-1",
+        state: { value: "ALARM", reason: "Threshold Crossed", timestamp: "2026-06-03T17:44:00Z" },
+        previousState: { value: "OK" },
+      },
+    });
+    assert.deepEqual(planReconnect(notification, SETTINGS)?.leave, "eu-west-1");
+    assert.throws(() => alarmFromAction({}), /not a CloudWatch alarm action.*alarmData\.alarmName/);
   });
 });

@@ -1,7 +1,13 @@
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import { parse } from "yaml";
-import { arcRtoBudget, rpoBudget, rtoBudget, termsOverTarget } from "../../../infra/health/budget";
+import {
+  arcRtoBudget,
+  instructedRtoBudget,
+  rpoBudget,
+  rtoBudget,
+  termsOverTarget,
+} from "../../../infra/health/budget";
 
 const EXAMPLE = {
   ttlSeconds: 60,
@@ -39,7 +45,11 @@ describe("RTO and RPO budget", () => {
   });
 
   it("cites a source for every term: an AWS page, or our own module for our own parts", () => {
-    for (const budget of [rtoBudget(EXAMPLE), arcRtoBudget(EXAMPLE)]) {
+    for (const budget of [
+      rtoBudget(EXAMPLE),
+      arcRtoBudget(EXAMPLE),
+      instructedRtoBudget(EXAMPLE),
+    ]) {
       for (const term of budget.terms) {
         assert.match(term.source, /^(https:\/\/docs\.aws\.amazon\.com\/|functions\/)/, term.name);
       }
@@ -65,8 +75,30 @@ describe("RTO and RPO budget", () => {
       // The ARC path skips the alarm period and nothing else.
       const arc = arcRtoBudget(inputs);
       assert.equal(arc.totalSeconds, metric.totalSeconds - inputs.alarmPeriodSeconds);
+      // Devices whose broker stays up are moved by the instruction: that path fits too.
+      const instructed = instructedRtoBudget(inputs);
+      assert.ok(instructed.totalSeconds <= 120, `instructed path ${instructed.totalSeconds} s`);
     });
   }
+
+  it("budgets the instructed path without a second alarm: 2 x 10 + 5 + 60 + 30 + 1 (poll) + 60 + 30 = 206 s", () => {
+    const budget = instructedRtoBudget(EXAMPLE);
+    assert.deepEqual(
+      budget.terms.map((t) => [t.name, t.seconds]),
+      [
+        ["aggregator rounds", 20],
+        ["probe timeout", 5],
+        ["alarm detection", 60],
+        ["Route 53 reaction to the alarm", 30],
+        ["answer poll", 1],
+        ["DNS TTL", 60],
+        ["instruction spread", 30],
+      ],
+    );
+    assert.equal(budget.totalSeconds, 206);
+    // Exactly one alarm period: the HealthCheckStatus alarm no longer stands in the path.
+    assert.equal(budget.terms.filter((t) => /alarm/.test(t.from)).length, 1);
+  });
 
   it("names the largest terms that push it over the target, and no more", () => {
     // 20 + 5 + 300 + 30 + 600 + 30 = 985 against 400: dropping the TTL (600) leaves 385, which fits.

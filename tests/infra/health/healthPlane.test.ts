@@ -243,7 +243,7 @@ describe("failover records across the two stacks", () => {
       assert.equal(record.account, ACCOUNTS.sharedServices);
       assert.equal(record.revealedInputs.zoneId, "Z0PLACEHOLDER00000000");
       assert.equal(record.revealedInputs.type, "CNAME");
-      assert.equal(record.revealedInputs.ttl, 10); // dns.ttlSeconds of the example config
+      assert.equal(record.revealedInputs.ttl, 5); // dns.ttlSeconds of the example config
       assert.deepEqual(record.revealedInputs.failoverRoutingPolicies, [{ type }]);
       const check = named(report, "aws:route53/healthCheck:HealthCheck", `health-aggregator-check`);
       assert.equal(record.revealedInputs.healthCheckId, idOf(check));
@@ -333,10 +333,7 @@ describe("fail-over notifications (primary stack)", () => {
 
   it("runs the reconnect function in iot-services us-east-1, invoked by the topic only, publishing to both regions' reconnect topic", async () => {
     const report = await ownStack("primary");
-    const fn = ofType(report, "aws:lambda/function:Function").find((f) =>
-      f.name.startsWith("device-reconnect"),
-    );
-    assert.ok(fn);
+    const fn = named(report, "aws:lambda/function:Function", "device-reconnect-fn-fn");
     assert.equal(fn.account, ACCOUNTS.iotServices);
     assert.equal(fn.region, "us-east-1");
     const env = (fn.revealedInputs.environment as { variables: Record<string, string> }).variables;
@@ -349,8 +346,10 @@ describe("fail-over notifications (primary stack)", () => {
     );
     assert.equal(subscription?.revealedInputs.topic, topic.revealedState.arn);
     assert.equal(subscription?.account, ACCOUNTS.iotServices);
-    const permission = ofType(report, "aws:lambda/permission:Permission").find((p) =>
-      p.name.startsWith("device-reconnect"),
+    const permission = named(
+      report,
+      "aws:lambda/permission:Permission",
+      "device-reconnect-from-topic",
     );
     assert.equal(permission?.revealedInputs.principal, "sns.amazonaws.com");
     assert.equal(permission?.revealedInputs.sourceArn, topic.revealedState.arn);
@@ -369,6 +368,54 @@ describe("fail-over notifications (primary stack)", () => {
       false,
       "no displacement rights while displaceSessions is off",
     );
+  });
+
+  it("lets the alarm the PRIMARY record follows invoke a reconnect function in its own region, on ALARM and on OK", async () => {
+    const report = await ownStack("primary");
+    const fn = named(report, "aws:lambda/function:Function", "device-reconnect-fast-fn-fn");
+    assert.deepEqual([fn.account, fn.region], [ACCOUNTS.iotServices, "eu-west-1"]);
+    const alarm = named(
+      report,
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      "health-aggregator-alarm",
+    );
+    assert.equal(alarm.region, "eu-west-1");
+    assert.deepEqual(alarm.revealedInputs.alarmActions, [fn.revealedState.arn]);
+    assert.deepEqual(alarm.revealedInputs.okActions, [fn.revealedState.arn]);
+    // The health check on the PRIMARY record follows exactly this alarm.
+    const check = named(report, "aws:route53/healthCheck:HealthCheck", "health-aggregator-check");
+    assert.equal(check.revealedInputs.cloudwatchAlarmName, alarm.revealedInputs.name);
+    // Only that alarm of shared-services may invoke it, through CloudWatch's alarm-action principal.
+    const permission = named(
+      report,
+      "aws:lambda/permission:Permission",
+      "device-reconnect-fast-from-alarm",
+    );
+    assert.equal(permission.revealedInputs.principal, "lambda.alarms.cloudwatch.amazonaws.com");
+    assert.equal(permission.revealedInputs.sourceAccount, ACCOUNTS.sharedServices);
+    assert.equal(
+      permission.revealedInputs.sourceArn,
+      `arn:aws:cloudwatch:eu-west-1:${ACCOUNTS.sharedServices}:alarm:${String(alarm.revealedInputs.name)}`,
+    );
+    // It waits for the zone to answer other than the PRIMARY record's value.
+    const env = (fn.revealedInputs.environment as { variables: Record<string, string> }).variables;
+    const primaryRecord = ofType(report, "aws:route53/record:Record").find(
+      (r) => r.revealedInputs.name === "iot.example.com",
+    );
+    assert.deepEqual(primaryRecord?.revealedInputs.records, [env.PRIMARY_TARGET]);
+    assert.equal(env.ZONE_NAME, "example.com");
+    assert.equal(env.IOT_DOMAIN, "iot.example.com");
+  });
+
+  it("gives the secondary region's health alarm no action: it moves no device", async () => {
+    const report = await ownStack("secondary");
+    const alarm = named(
+      report,
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      "health-aggregator-alarm",
+    );
+    assert.equal(alarm.revealedInputs.alarmActions, undefined);
+    assert.equal(alarm.revealedInputs.okActions, undefined);
   });
 
   it("keeps notifications, ARC and the reconnect function out of the secondary stack", async () => {
