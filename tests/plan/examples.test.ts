@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { writeFileSync, mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { planInProcess } from "../support/planCli";
 
 /**
@@ -76,6 +77,24 @@ describe("plan of programs others wrote (--program DIR --config FILE)", () => {
     assert.match(run.stderr, /needs-config:port: missing, expected a number value/);
     assert.match(run.stderr, /aws:region: missing/);
     assert.doesNotMatch(run.stderr, /usage:/);
+  });
+
+  it("leaves the process as it found it: Config.require throws again, no answers, same folder", async () => {
+    const dir = path.join("tests", "programs", "unknown-invoke");
+    const cwd = process.cwd();
+    await plan(
+      ...["--program", dir, "--config", path.join(dir, "Pulumi.dev.yaml")],
+      ...["--invoke-answers", path.join(dir, "invoke-answers.json")],
+    );
+    // A program that lacks config: the run patches Config.require* to name every missing key.
+    const needs = path.join("tests", "programs", "needs-config");
+    const refused = await plan("--program", needs, "--config", path.join(needs, "Pulumi.dev.yaml"));
+    assert.equal(refused.status, 2, refused.stderr);
+    assert.equal(process.cwd(), cwd);
+    assert.throws(() => new pulumi.Config("needs-config").require("port"), /Missing required/);
+    // The answers of the first run are gone: the same program is refused without them.
+    const again = await plan("--program", dir, "--config", path.join(dir, "Pulumi.dev.yaml"));
+    assert.equal(again.status, 2, again.stderr);
   });
 
   it("names an invoke the mocks cannot answer and takes its answer from --invoke-answers", async () => {
