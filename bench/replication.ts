@@ -34,18 +34,20 @@ import type { CloudTrailEvent, RulePayload } from "../functions/capture/normaliz
 import { tokenBucketPacer } from "../functions/reconciler/pacer";
 import { RecentlyConverged, Reconciler } from "../functions/reconciler/reconcile";
 import {
+  CAPTURE_CONCURRENCY,
   MAX_CONCURRENCY,
   RECONCILER_CONCURRENCY,
   RECONCILER_QUOTA_SHARE,
   RECONCILER_TIMEOUT_SECONDS,
   STREAM_SETTINGS,
 } from "../infra/iotPlane/reconcilerSizing";
-import { AdaptiveRetry } from "./adaptiveRetry";
+import { SdkRetry, virtualTime } from "./adaptiveRetry";
 import { BenchIot } from "./fakeIot";
 import { BenchTable } from "./fakeTable";
 import { ACCOUNT, ALL, certId, pemOf, POLICY, POLICY_DOCUMENT, thingName, thingOf } from "./fleet";
 import { fakeQuotaOf } from "./iotQuotas";
 import { measureSweep } from "./sweepBench";
+import { EventQueue } from "./eventQueue";
 import { prng, VirtualClock } from "./virtualClock";
 
 const PRIMARY = "eu-west-1";
@@ -139,12 +141,21 @@ const heapMb = () => {
 };
 
 export async function runReplication(options: BenchOptions) {
-  const n = options.devices;
   const clock = new VirtualClock(5);
   const random = prng(options.seed);
   const T0 = Date.parse("2026-11-26T00:00:00Z");
   // Date.now() is whole milliseconds; item versions are too (registrySchema.ts), so is this clock.
   const wall = (virtual: number) => T0 + Math.floor(virtual);
+  return virtualTime(clock, wall, random, () => replicate(options, clock, random, wall));
+}
+
+async function replicate(
+  options: BenchOptions,
+  clock: VirtualClock,
+  random: () => number,
+  wall: (virtual: number) => number,
+) {
+  const n = options.devices;
   const chance = (p: number) => options.faults && random() < p;
   const table = new BenchTable(n, REGIONS);
   const iot = REGIONS.map((region) => new BenchIot(region, n, clock, random, wall));
@@ -163,36 +174,52 @@ export async function runReplication(options: BenchOptions) {
       .finally(() => (inflight -= 1));
   };
 
-  // Capture: one async Lambda invocation per event, its own SDK client, two retries by Lambda.
-  const captureIn = (r: number) => {
-    const deps = (retry: AdaptiveRetry): CaptureDeps => ({
+  // Capture: asynchronous Lambda invocations, at most CAPTURE_CONCURRENCY at once per region (its
+  // reserved concurrency; Lambda queues the other events). A container keeps its SDK client (its
+  // retries and per-API limiters) across invocations; a failed invocation is retried twice by
+  // Lambda (after 1 and 2 minutes).
+  let done = false;
+  let capturing = 0;
+  const captureQueues = REGIONS.map(() => new EventQueue<{ event: unknown; attempt: number }>());
+  const captureContainer = async (r: number) => {
+    const retry = new SdkRetry();
+    const deps: CaptureDeps = {
       table,
       iot: iot[r].lookups(retry),
       region: REGIONS[r],
       reconcilerRoleArn: RECONCILER_ROLE,
       clock: { now: () => wall(clock.now()), sleep: (ms) => clock.sleep(ms) },
-    });
-    return async (event: unknown) => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await captureEvent(event, deps(new AdaptiveRetry(clock, random)));
-        } catch (error) {
-          if (attempt === 2) {
-            counts.captureFailures += 1;
-            if (process.env.BENCH_DEBUG) console.error(error);
-            throw error;
-          }
-          await clock.sleep(60_000 * (attempt + 1));
-        }
-      }
+      // The table keeps each region's echo ledger, as the deployed table does.
+      ledger: table,
     };
+    for (;;) {
+      const next = await captureQueues[r].take(() => done);
+      if (!next) return;
+      capturing += 1;
+      try {
+        await captureEvent(next.event, deps);
+      } catch (error) {
+        if (next.attempt === 2) {
+          counts.captureFailures += 1;
+          if (process.env.BENCH_DEBUG) console.error(error);
+        } else {
+          const again = { event: next.event, attempt: next.attempt + 1 };
+          spawn(60_000 * again.attempt, () => Promise.resolve(captureQueues[r].put(again)));
+        }
+      } finally {
+        capturing -= 1;
+      }
+    }
   };
+  const capturers = REGIONS.flatMap((_, r) =>
+    Array.from({ length: CAPTURE_CONCURRENCY }, () => captureContainer(r)),
+  );
   iot.forEach((region, r) => {
-    const capture = captureIn(r);
     region.onEvent = (event: RulePayload | CloudTrailEvent) => {
       const delay = () => ("topic" in event ? 100 + random() * 900 : 5000 + random() * 55_000);
-      spawn(delay(), () => capture(event));
-      if (chance(0.05)) spawn(delay(), () => capture(event));
+      const deliver = () => Promise.resolve(captureQueues[r].put({ event, attempt: 0 }));
+      spawn(delay(), deliver);
+      if (chance(0.05)) spawn(delay(), deliver);
     };
   });
 
@@ -214,13 +241,12 @@ export async function runReplication(options: BenchOptions) {
     }
   };
 
-  let done = false;
   const lane = async (r: number, queue: string[]) => {
     // A container: its pacer at the deployed share, its own memory of what it converged.
     const container = () => ({
       pacer: tokenBucketPacer(clock, RECONCILER_QUOTA_SHARE),
       recent: new RecentlyConverged(),
-      retry: new AdaptiveRetry(clock, random),
+      retry: new SdkRetry(),
     });
     let current = container();
     while (!done) {
@@ -249,6 +275,7 @@ export async function runReplication(options: BenchOptions) {
         clock,
         maxConcurrency: MAX_CONCURRENCY,
         recent: current.recent,
+        ledger: table,
       }).reconcileAll(
         await Promise.all(batch.map((pk) => table.get(pk))).then((items) =>
           items.filter((i) => i !== undefined),
@@ -278,7 +305,7 @@ export async function runReplication(options: BenchOptions) {
   // The operator: onboards in the primary, Poisson arrivals at the quota-bound rate. Its tool
   // paces each API at the primary's quota as the fake's table states it (not the code under
   // test's), and retries what is throttled anyway.
-  const operatorRetry = new AdaptiveRetry(clock, random, 50, false);
+  const operatorRetry = new SdkRetry(50, false);
   const operatorIot = primary.port(operatorRetry, OPERATOR_ROLE);
   const nextSlot = new Map<string, number>();
   const operator = {
@@ -338,7 +365,7 @@ export async function runReplication(options: BenchOptions) {
       faulted.set(i, "edits");
       const edit = (region: BenchIot, gen: number) => () =>
         region
-          .port(new AdaptiveRetry(clock, random, 50, false), OPERATOR_ROLE)
+          .port(new SdkRetry(50, false), OPERATOR_ROLE)
           .send({
             api: "UpdateThing",
             input: {
@@ -360,11 +387,11 @@ export async function runReplication(options: BenchOptions) {
     }
   })();
 
-  const started = Date.now();
+  const started = performance.now();
   let lastLog = started;
   const progress = () => {
-    if (!process.env.BENCH_DEBUG || Date.now() - lastLog < 5000) return;
-    lastLog = Date.now();
+    if (!process.env.BENCH_DEBUG || performance.now() - lastLog < 5000) return;
+    lastLog = performance.now();
     const queued = lanes.map((regionLanes) => regionLanes.reduce((a, q) => a + q.length, 0));
     console.error(
       JSON.stringify({
@@ -382,14 +409,17 @@ export async function runReplication(options: BenchOptions) {
   const idle = () =>
     onboarded === n &&
     inflight === 0 &&
+    capturing === 0 &&
+    captureQueues.every((q) => q.length === 0) &&
     lanes.every((regionLanes) => regionLanes.every((q) => !q.length));
   await clock.run(() => idle() || clock.now() > horizon, progress);
   // Settle: in-flight batches finish (their lanes are empty now).
   const settleUntil = clock.now() + 120_000;
   await clock.run(() => clock.now() > settleUntil && idle());
   done = true;
+  captureQueues.forEach((q) => q.close());
   await clock.run(() => false);
-  await Promise.all([arrivals, ...running]);
+  await Promise.all([arrivals, ...running, ...capturers]);
   const heapMbEnd = heapMb();
 
   let lost = 0;
@@ -440,7 +470,7 @@ export async function runReplication(options: BenchOptions) {
       ]),
     ),
     virtualSeconds: Math.round(clock.now() / 1000),
-    wallSeconds: round((Date.now() - started) / 1000),
+    wallSeconds: round((performance.now() - started) / 1000),
   };
 }
 

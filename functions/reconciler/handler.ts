@@ -51,7 +51,7 @@ export async function handler(
     const report = await sweepSegment(sweep, {
       table,
       iot,
-      lookups: sdkCaptureIot(clients.iot, clients.data),
+      lookups: sdkCaptureIot(clients),
       pacer,
       reconciler: () => new Reconciler(deps),
       place,

@@ -19,6 +19,7 @@ import { StreamReconciliation } from "./streamReconciliation";
 import { TELEMETRY_VISIBILITY_TIMEOUT_SECONDS, TelemetryForwarding } from "./telemetryForwarding";
 
 import {
+  CAPTURE_CONCURRENCY,
   MAX_CONCURRENCY,
   RECONCILER_CONCURRENCY,
   RECONCILER_QUOTA_SHARE,
@@ -136,6 +137,8 @@ export function defineIotPlane(ctx: StackContext): Record<string, pulumi.Input<u
     {
       code: "capture",
       description: "Turns IoT registry, shadow and CloudTrail events into desired state",
+      // Bounded, so capture's reads cannot crowd out the region's IoT quotas (reconcilerSizing.ts).
+      reservedConcurrency: CAPTURE_CONCURRENCY,
       statements: [
         ...captureStatements(scope),
         {

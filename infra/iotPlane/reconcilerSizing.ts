@@ -17,6 +17,16 @@ export const RECONCILER_QUOTA_SHARE = quotaShareFor(RECONCILER_CONCURRENCY);
 export const RECONCILER_TIMEOUT_SECONDS = 900;
 
 /**
+ * Capture containers that can run at once (its reserved concurrency; Lambda queues further events
+ * for up to 6 hours). Capture reads each changed object in the region where it changed, against
+ * the same account quotas as the operators' own calls (DescribeCertificate, ListThingPrincipals,
+ * ListAttachedPolicies: 10 TPS): unbounded, a burst of onboarding starts as many containers as it
+ * has events, and they throttle each other until their retries run out. Bounded, each container's
+ * SDK limiters (functions/shared/apiRateLimit.ts) settle on its part of each quota.
+ */
+export const CAPTURE_CONCURRENCY = 10;
+
+/**
  * IoT calls one reconciler invocation makes at once. Pacing (above) bounds the rate; this bounds
  * the calls in flight (10 x 10 = 100, the thing quotas), so a slow IoT cannot pile up sockets.
  */

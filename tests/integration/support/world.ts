@@ -265,7 +265,7 @@ async function region(
   const queue = await sqs.send(new CreateQueueCommand({ QueueName: "iot-dr-reconciler-dlq" }));
   const dlq = sqsDlq(queue.QueueUrl!, sqs);
   const reconcilerIot = sdkReconcilerIot(reconcilerClients);
-  const lookups = sdkCaptureIot(clients().iot, clients().data);
+  const lookups = sdkCaptureIot(clients());
   const recent = new RecentlyConverged();
   const deps = {
     iot: reconcilerIot,
@@ -329,7 +329,7 @@ async function region(
               return sweepSegment(request, {
                 table,
                 iot: reconcilerIot,
-                lookups: sdkCaptureIot(reconcilerClients.iot, reconcilerClients.data),
+                lookups: sdkCaptureIot(reconcilerClients),
                 pacer: unpaced,
                 reconciler: () => new Reconciler(deps),
                 place,
