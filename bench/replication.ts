@@ -241,6 +241,7 @@ async function replicate(
     }
   };
 
+  const busy = { ms: 0, batches: 0, calls: 0, max: 0 };
   const lane = async (r: number, queue: string[]) => {
     // A container: its pacer at the deployed share, its own memory of what it converged.
     const container = () => ({
@@ -257,6 +258,7 @@ async function replicate(
       const windowEnd = clock.now() + windowMs;
       while (queue.length < batchSize && clock.now() < windowEnd) await clock.sleep(100);
       const batch = queue.slice(0, batchSize);
+      const batchStart = clock.now();
       counts.batches += 1;
       let alive = true;
       const killed = chance(0.02);
@@ -293,6 +295,12 @@ async function replicate(
         continue;
       }
       const report = await invocation;
+      if (r === 1) {
+        busy.ms += clock.now() - batchStart;
+        busy.batches += 1;
+        busy.calls += report.calls;
+        busy.max = Math.max(busy.max, clock.now() - batchStart);
+      }
       queue.splice(0, batch.length);
       if (report.failed.length) {
         counts.retried += report.failed.length;
@@ -323,6 +331,8 @@ async function replicate(
   const highMark = Math.max(lowMark + 1, Math.floor(n * 0.9));
   let lowAt = NaN;
   let highAt = NaN;
+  let onboardedLowAt = NaN;
+  let onboardedHighAt = NaN;
   let heapMbStart = NaN;
   const counted = new Uint8Array(n);
   const faulted = new Map<number, string>();
@@ -346,6 +356,8 @@ async function replicate(
     await call("AttachThingPrincipal", { thingName: thingName(i), principal: certArn(i) });
     onboardedAt[i] = clock.now() || 1;
     onboarded += 1;
+    if (onboarded === lowMark) onboardedLowAt = clock.now();
+    if (onboarded === highMark) onboardedHighAt = clock.now();
     if (onboarded === Math.min(1000, n)) heapMbStart = heapMb();
     // Faults on a device already onboarded: a delete and recreate under the same name in the
     // primary, or the same thing edited in both regions within one second.
@@ -400,6 +412,8 @@ async function replicate(
         completed,
         inflight,
         queued,
+        captureQueued: captureQueues.map((q) => q.length),
+        busy: { ...busy, avg: busy.ms / busy.batches },
         steps: clock.steps,
         pending: clock.pending,
       }),
@@ -447,6 +461,8 @@ async function replicate(
     shards: options.shards,
     quotaBoundPerSecond: quotaBoundRate,
     achievedPerSecond: round(achieved),
+    // The same measure of onboarding in the primary: what the operator offered.
+    onboardedPerSecond: round((highMark - lowMark) / ((onboardedHighAt - onboardedLowAt) / 1000)),
     ratio: round(achieved / quotaBoundRate),
     throttles: primary.throttles + secondary.throttles,
     lost,
