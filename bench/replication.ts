@@ -458,8 +458,18 @@ async function replicate(
     parallelizationFactor,
     reservedConcurrency: RECONCILER_CONCURRENCY,
     quotaShare: RECONCILER_QUOTA_SHARE,
+    captureConcurrency: CAPTURE_CONCURRENCY,
     shards: options.shards,
     quotaBoundPerSecond: quotaBoundRate,
+    // The same bound from the calls per device this run made (admitted, both regions): below the
+    // quota-bound when the code makes more calls of a low-quota API than the minimal profile.
+    callsBoundPerSecond: round(
+      Math.min(
+        ...iot.flatMap((region) =>
+          [...region.admitted.keys()].map((api) => fakeQuotaOf(api) / admitted(region, api)),
+        ),
+      ),
+    ),
     achievedPerSecond: round(achieved),
     // The same measure of onboarding in the primary: what the operator offered.
     onboardedPerSecond: round((highMark - lowMark) / ((onboardedHighAt - onboardedLowAt) / 1000)),

@@ -8,7 +8,7 @@
  * are the SDK's standard strategy (bounded attempts, exponential back-off with full jitter, retry
  * quota).
  */
-import { IoTClient } from "@aws-sdk/client-iot";
+import { IoTClient, type IoTClientConfig } from "@aws-sdk/client-iot";
 import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { DefaultRateLimiter, StandardRetryStrategy } from "@smithy/util-retry";
 import type { FinalizeRequestMiddleware, Pluggable } from "@smithy/types";
@@ -62,11 +62,15 @@ export function rateLimitPerApi<I extends object, O extends object>(
 }
 
 /** IoT clients with the SDK's standard retries and its adaptive limiter per API. */
-export function adaptiveIotClients(): { iot: IoTClient; data: IoTDataPlaneClient } {
-  const iot = new IoTClient({ retryStrategy: new StandardRetryStrategy(MAX_ATTEMPTS) });
-  const data = new IoTDataPlaneClient({ retryStrategy: new StandardRetryStrategy(MAX_ATTEMPTS) });
+export function adaptiveIotClients(
+  config: Omit<IoTClientConfig, "retryStrategy"> = {},
+  limiters: () => ApiRateLimiters = () => new ApiRateLimiters(),
+): { iot: IoTClient; data: IoTDataPlaneClient } {
+  const retryStrategy = () => new StandardRetryStrategy(MAX_ATTEMPTS);
+  const iot = new IoTClient({ ...config, retryStrategy: retryStrategy() });
+  const data = new IoTDataPlaneClient({ ...config, retryStrategy: retryStrategy() });
   // One set of limiters per client: the data plane's shadow quotas are their own.
-  iot.middlewareStack.use(rateLimitPerApi(new ApiRateLimiters()));
-  data.middlewareStack.use(rateLimitPerApi(new ApiRateLimiters()));
+  iot.middlewareStack.use(rateLimitPerApi(limiters()));
+  data.middlewareStack.use(rateLimitPerApi(limiters()));
   return { iot, data };
 }
