@@ -85,15 +85,15 @@ describe("records of one device on different stream lanes", () => {
 
   it("does not create what another container created while this one waited for its turn", async () => {
     const { iot, container } = await region();
-    let first!: Promise<unknown>;
+    const first: Promise<unknown>[] = [];
     // This container's turn for the create comes after the other container has converged it.
     const waiting: Pacer = {
       take: async (api) => {
-        if (api === "RegisterCertificateWithoutCA") await first;
+        if (api === "RegisterCertificateWithoutCA") await first[0];
       },
     };
-    first = container().reconcileAll([certificate], true);
-    await Promise.all([first, container(waiting).reconcileAll([certificate], true)]);
+    first.push(container().reconcileAll([certificate], true));
+    await Promise.all([first[0], container(waiting).reconcileAll([certificate], true)]);
     assert.deepEqual(
       iot.calls.map((c) => c.api),
       ["RegisterCertificateWithoutCA"],
