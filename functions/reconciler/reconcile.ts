@@ -301,8 +301,11 @@ export class Reconciler {
           return "converged";
         }
         // What it needs first: an attach sent before its certificate is here fails, and still
-        // costs a call of a 10-TPS quota (AttachPolicy).
-        if (attempt === 1 && !item.deleted) await this.dependenciesFirst(item, depth);
+        // costs a call of a 10-TPS quota (AttachPolicy). Only with the ledger to tell what is
+        // here already (the stream's containers); the sweep reads and diffs every item anyway.
+        if (attempt === 1 && !item.deleted && blind && this.deps.ledger) {
+          await this.dependenciesFirst(item, depth);
+        }
         const create = blind && attempt === 1 ? blindCreate(item, place) : undefined;
         if (create) {
           try {
