@@ -15,15 +15,20 @@
  *
  * Modelled (assumptions stated so the figures can be judged):
  * - arrivals: onboarding in the primary is a Poisson process at the quota-bound rate of the fake's
- *   table, made by an operator client of its own (adaptive retry), whose calls count against the
- *   primary's quotas; capture's reads in the primary count there too;
+ *   table, made by an operator client of its own (the SDK's standard retries, pacing each API at
+ *   the fake's quota, not the code under test's), whose calls count against the primary's quotas;
+ *   capture's reads in the primary count there too;
  * - registry event -> rule -> capture 0.1-1 s; CloudTrail -> EventBridge -> capture 5-60 s, any
- *   order; a failed capture invocation is retried twice by Lambda (60 s, 120 s);
+ *   order; capture runs CAPTURE_CONCURRENCY containers per region fed from one queue (Lambda's
+ *   asynchronous queue at the reserved concurrency), each keeping its SDK client; a failed
+ *   invocation is retried twice by Lambda (60 s, 120 s);
  * - table write -> stream of each region 0.5-1.5 s; records of one key stay in order on one of
  *   shards x factor lanes (a lane is one container); a lane takes up to batchSize records or what
  *   came within the batching window;
- * - IoT calls take 20-50 ms; each container has its own pacer (quota x share) and SDK adaptive
- *   retry (bench/adaptiveRetry.ts).
+ * - IoT calls take 20-50 ms; each reconciler container has its own pacer (quota x share); every
+ *   client has the SDK's StandardRetryStrategy and DefaultRateLimiter per API, as the Lambda
+ *   clients do (functions/shared/apiRateLimit.ts), run on the virtual clock (bench/adaptiveRetry.ts);
+ * - the registry table holds each region's echo ledger, as the deployed table does.
  * Faults (unless --no-faults): 5% of stream records and capture events delivered twice; 1% of IoT
  * calls throttled whatever the quota; 2% of batch invocations killed at a random moment (the batch
  * is retried by a new container); 1% of devices deleted and recreated under the same name in the
@@ -40,6 +45,7 @@ import {
   RECONCILER_QUOTA_SHARE,
   RECONCILER_TIMEOUT_SECONDS,
   STREAM_SETTINGS,
+  SWEEP_SEGMENTS,
 } from "../infra/iotPlane/reconcilerSizing";
 import { SdkRetry, virtualTime } from "./adaptiveRetry";
 import { BenchIot } from "./fakeIot";
@@ -527,6 +533,14 @@ async function main(): Promise<number> {
     sweepInvocations: sweep.invocations,
     sweepSampleDevices: sweep.devices,
     sweepTimeoutSeconds: RECONCILER_TIMEOUT_SECONDS,
+    // What a whole sweep (one Standard execution, its segments child executions) must finish in:
+    // a Standard execution lasts at most 1 year and 25,000 history events (AWS Step Functions
+    // service quotas, https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html);
+    // a segment's loop adds 9 events per invocation.
+    sweepExecutionLimitSeconds: 365 * 24 * 3600,
+    sweepHistoryEventsPerSegmentPer1M: Math.ceil(
+      (9 * sweep.invocations * 1_000_000) / sweep.devices / SWEEP_SEGMENTS,
+    ),
   };
   if (options.json) console.log(JSON.stringify(result));
   else
