@@ -1,102 +1,84 @@
 /**
- * The AWS SDK v3 "adaptive" retry mode, on the virtual clock: retries throttling errors with
- * exponential backoff and full jitter (base 100 ms, cap 20 s), and a client-side CUBIC rate
- * limiter (as in @smithy/util-retry DefaultRateLimiter) that turns on at the first throttle, drops
- * the send rate to 0.7 x the measured rate and grows it back along a cubic curve.
+ * The SDK's own retry and rate limiting for the benchmark's fake IoT clients: the AWS SDK's
+ * StandardRetryStrategy (bounded attempts, full-jitter back-off, retry quota) around each call and
+ * its DefaultRateLimiter per API (functions/shared/apiRateLimit.ts, as the Lambda clients use them),
+ * driven in the order the SDK's retry middleware drives them. Nothing here is a copy of their
+ * algorithms; `virtualTime` makes them run on the benchmark's virtual clock.
  */
-import type { Clock } from "../functions/shared/clock";
+import { isThrottlingError, isTransientError } from "@smithy/core/retry";
+import { StandardRetryStrategy } from "@smithy/util-retry";
+import type { RetryErrorType, SdkError } from "@smithy/types";
+import { ApiRateLimiters, MAX_ATTEMPTS } from "../functions/shared/apiRateLimit";
+import type { VirtualClock } from "./virtualClock";
 
-const BETA = 0.7;
-const SCALE = 0.4;
-const SMOOTH = 0.8;
-const MIN_FILL = 0.5;
+function errorTypeOf(error: unknown): RetryErrorType {
+  const e = error as SdkError;
+  if (isThrottlingError(e)) return "THROTTLING";
+  if (isTransientError(e)) return "TRANSIENT";
+  return (e.$metadata?.httpStatusCode ?? 0) >= 500 ? "SERVER_ERROR" : "CLIENT_ERROR";
+}
 
-export class AdaptiveRetry {
+/** One SDK client's retries and limiters (a Lambda container keeps its client across calls). */
+export class SdkRetry {
   throttles = 0;
-  private enabled = false;
-  private fillRate = 0;
-  private capacity = 0;
-  private tokens = 0;
-  private lastRefill = 0;
-  private lastMaxRate = 0;
-  private lastThrottle = 0;
-  private timeWindow = 0;
-  private measured = 0;
-  private bucketTime = 0;
-  private count = 0;
+  private readonly strategy: StandardRetryStrategy;
+  private readonly limiters = new ApiRateLimiters();
 
   constructor(
-    private readonly clock: Clock,
-    private readonly random: () => number,
-    private readonly maxAttempts = 8,
-    /** False: the SDK's "standard" mode (retries with backoff, no client-side rate limiter). */
+    maxAttempts = MAX_ATTEMPTS,
+    /** False: the SDK's "standard" mode, retries without a client-side limiter. */
     private readonly adaptive = true,
-  ) {}
+  ) {
+    this.strategy = new StandardRetryStrategy(maxAttempts);
+  }
 
-  async call<T>(send: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      await this.acquire();
+  /** `send` with the SDK's retries, each attempt through the API's limiter. */
+  async call<T>(api: string, send: () => Promise<T>): Promise<T> {
+    let token = await this.strategy.acquireInitialRetryToken("");
+    for (;;) {
       try {
-        const result = await send();
-        this.update(false);
+        const result = await (this.adaptive ? this.limiters.attempt(api, send) : send());
+        this.strategy.recordSuccess(token);
         return result;
       } catch (error) {
-        if ((error as { name?: string }).name !== "ThrottlingException") throw error;
-        this.throttles += 1;
-        this.update(true);
-        if (attempt >= this.maxAttempts) throw error;
-        await this.clock.sleep(this.random() * Math.min(20_000, 100 * 2 ** attempt));
+        const errorType = errorTypeOf(error);
+        if (errorType === "THROTTLING") this.throttles += 1;
+        try {
+          token = await this.strategy.refreshRetryTokenForRetry(token, {
+            error: error as SdkError,
+            errorType,
+          });
+        } catch {
+          throw error; // not retryable, out of attempts or of retry quota: the SDK throws it
+        }
       }
     }
   }
+}
 
-  private seconds(): number {
-    return this.clock.now() / 1000;
-  }
-
-  private refill(): void {
-    const now = this.seconds();
-    this.tokens = Math.min(this.capacity, this.tokens + (now - this.lastRefill) * this.fillRate);
-    this.lastRefill = now;
-  }
-
-  private async acquire(): Promise<void> {
-    if (!this.enabled) return;
-    this.refill();
-    if (this.tokens < 1) {
-      await this.clock.sleep(((1 - this.tokens) / this.fillRate) * 1000);
-      this.refill();
-    }
-    this.tokens -= 1;
-  }
-
-  private update(throttled: boolean): void {
-    if (!this.adaptive) return;
-    const now = this.seconds();
-    const bucket = Math.floor(now * 2) / 2;
-    this.count += 1;
-    if (bucket > this.bucketTime) {
-      const rate = this.count / (bucket - this.bucketTime);
-      this.measured = rate * SMOOTH + this.measured * (1 - SMOOTH);
-      this.count = 0;
-      this.bucketTime = bucket;
-    }
-    let rate: number;
-    if (throttled) {
-      const toUse = this.enabled ? Math.min(this.measured, this.fillRate) : this.measured;
-      this.lastMaxRate = toUse;
-      this.timeWindow = Math.cbrt((this.lastMaxRate * (1 - BETA)) / SCALE);
-      this.lastThrottle = now;
-      rate = toUse * BETA;
-      this.enabled = true;
-    } else {
-      this.timeWindow = Math.cbrt((this.lastMaxRate * (1 - BETA)) / SCALE);
-      rate = SCALE * (now - this.lastThrottle - this.timeWindow) ** 3 + this.lastMaxRate;
-    }
-    const newRate = Math.min(rate, 2 * this.measured);
-    this.refill();
-    this.fillRate = Math.max(newRate, MIN_FILL);
-    this.capacity = Math.max(newRate, 1);
-    this.tokens = Math.min(this.tokens, this.capacity);
+/**
+ * Runs `work` with the SDK's timers, clock and jitter on the virtual clock: global setTimeout,
+ * Date.now and Math.random are the virtual clock's and the run's seeded generator until it ends.
+ */
+export async function virtualTime<T>(
+  clock: VirtualClock,
+  wall: (virtual: number) => number,
+  random: () => number,
+  work: () => Promise<T>,
+): Promise<T> {
+  const saved = { setTimeout: globalThis.setTimeout, now: Date.now, random: Math.random };
+  const handle = { ref: () => handle, unref: () => handle, hasRef: () => false };
+  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+    void clock.sleep(ms ?? 0).then(fn);
+    return handle;
+  }) as unknown as typeof setTimeout;
+  Date.now = () => wall(clock.now());
+  Math.random = random;
+  try {
+    return await work();
+  } finally {
+    globalThis.setTimeout = saved.setTimeout;
+    Date.now = saved.now;
+    Math.random = saved.random;
   }
 }

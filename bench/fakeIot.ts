@@ -13,7 +13,7 @@ import type { IotCall } from "../functions/reconciler/calls";
 import type { ReconcilerIotPort } from "../functions/reconciler/iot";
 import type { Clock } from "../functions/shared/clock";
 import type { Identity } from "../functions/shared/entities";
-import type { AdaptiveRetry } from "./adaptiveRetry";
+import type { SdkRetry } from "./adaptiveRetry";
 import {
   ACCOUNT,
   CERT,
@@ -148,8 +148,20 @@ export class BenchIot {
     });
   }
 
-  async read(id: Identity, _place?: unknown, deleting = false): Promise<Actual | null> {
-    for (const api of READ_APIS[id.kind] ?? ["Describe"]) await this.api(api);
+  /** Each read API is one SDK call of the caller's client: retried and limited on its own. */
+  async read(
+    id: Identity,
+    retry: SdkRetry | undefined,
+    deleting = false,
+    alive: () => boolean = () => true,
+  ): Promise<Actual | null> {
+    const call = (api: string) => {
+      if (!alive()) throw awsError("Killed", "container killed", 400);
+      return this.api(api);
+    };
+    for (const api of READ_APIS[id.kind] ?? ["Describe"]) {
+      await (retry ? retry.call(api, () => call(api)) : call(api));
+    }
     switch (id.kind) {
       case "thing": {
         const n = indexOfThing(id.thingName);
@@ -300,37 +312,37 @@ export class BenchIot {
     return this.flags[n] | (this.gen[n] << 4) | (this.certStatus[n] << 12);
   }
 
-  /** Capture's lookups, through the SDK-style adaptive retry of capture's client. */
-  lookups(retry: AdaptiveRetry): CaptureIotPort {
+  /** Capture's lookups, through the SDK's retry and per-API limiters of capture's client. */
+  lookups(retry: SdkRetry): CaptureIotPort {
     const reads: Omit<CaptureIotPort, "state"> = {
       thing: (name) =>
-        retry.call(async () => {
+        retry.call("DescribeThing", async () => {
           await this.api("DescribeThing");
           const n = indexOfThing(name);
           return this.flags[n] & THING ? thingOf(n, this.gen[n]) : null;
         }),
       certificate: (id) =>
-        retry.call(async () => {
+        retry.call("DescribeCertificate", async () => {
           await this.api("DescribeCertificate");
           const n = indexOfCert(id);
           if (!(this.flags[n] & CERT)) return null;
           return certOf(n, this.certStatus[n] ? "INACTIVE" : "ACTIVE");
         }),
       policy: (name) =>
-        retry.call(async () => {
+        retry.call("GetPolicy", async () => {
           await this.api("GetPolicy");
           return name === POLICY && this.policyDocument ? policyOf() : null;
         }),
       thingGroup: () => Promise.resolve(null),
       shadow: () => Promise.resolve(null),
       policyAttached: (_policy, target) =>
-        retry.call(async () => {
+        retry.call("ListAttachedPolicies", async () => {
           await this.api("ListAttachedPolicies");
           const id = target.slice(target.lastIndexOf("/") + 1);
           return !!(this.flags[indexOfCert(id)] & POLICY_ATTACHMENT);
         }),
       principalAttached: (name) =>
-        retry.call(async () => {
+        retry.call("ListThingPrincipals", async () => {
           await this.api("ListThingPrincipals");
           return !!(this.flags[indexOfThing(name)] & PRINCIPAL_ATTACHMENT);
         }),
@@ -339,18 +351,15 @@ export class BenchIot {
   }
 
   /**
-   * A caller's port (the reconciler's, or an operator's), every call through the SDK-style
-   * adaptive retry. `alive` false makes every further call fail at once: a killed container.
+   * A caller's port (the reconciler's, or an operator's), every call through the SDK's retry and
+   * per-API limiters of its client. `alive` false makes every further call fail at once, and not
+   * be retried: a killed container.
    */
-  port(retry: AdaptiveRetry, caller: Caller, alive: () => boolean = () => true): ReconcilerIotPort {
-    const guard = <T>(work: () => Promise<T>) =>
-      retry.call(() => {
-        if (!alive()) return Promise.reject(awsError("Killed", "container killed", 500));
-        return work();
-      });
+  port(retry: SdkRetry, caller: Caller, alive: () => boolean = () => true): ReconcilerIotPort {
+    const killed = () => Promise.reject(awsError("Killed", "container killed", 400));
     return {
-      read: (id, place, deleting) => guard(() => this.read(id, place, deleting)),
-      send: (c) => guard(() => this.send(c, caller)),
+      read: (id, _place, deleting) => this.read(id, retry, deleting, alive),
+      send: (c) => retry.call(c.api, () => (alive() ? this.send(c, caller) : killed())),
       listNames: () => Promise.resolve({ names: [] }),
       issueFromCsr: () =>
         Promise.reject(new Error("bench IoT: no CSR onboarding in the benchmark")),

@@ -5,6 +5,7 @@
  * Every accepted write is handed to `onWrite` (the stream). Scans page by segment like DynamoDB's
  * parallel scan, so the sweep can run over it.
  */
+import { digestOf, type EchoLedger } from "../functions/shared/echoLedger";
 import type { RegistryItem } from "../functions/shared/registryItem";
 import { sameContent } from "../functions/shared/registryItem";
 import type { RegistryTablePort } from "../functions/shared/registryTable";
@@ -25,12 +26,18 @@ const PRESENT = 1;
 const DELETED = 2;
 const POLICY_KEY = "policy#fleet";
 
-export class BenchTable implements RegistryTablePort {
+export class BenchTable implements RegistryTablePort, EchoLedger {
   private versions: Float64Array;
   private meta: Uint8Array;
   /** Thing: attribute generation; certificate: 1 when INACTIVE. */
   private content: Uint8Array;
   private policy: RegistryItem | undefined;
+  /** The echo ledger (echoLedger.ts) per region: what its reconciler last applied, as meta/content. */
+  private appliedMeta: Uint8Array[];
+  private appliedContent: Uint8Array[];
+  private appliedVersions: Float64Array[];
+  private appliedPolicy = new Map<string, string>();
+  private appliedPolicyVersion = new Map<string, number>();
   writes = 0;
   corrupt = 0;
   onWrite: (item: RegistryItem) => void = () => {};
@@ -43,6 +50,60 @@ export class BenchTable implements RegistryTablePort {
     this.versions = new Float64Array(n * SLOTS.length);
     this.meta = new Uint8Array(n * SLOTS.length);
     this.content = new Uint8Array(n * SLOTS.length);
+    this.appliedMeta = regions.map(() => new Uint8Array(n * SLOTS.length));
+    this.appliedContent = regions.map(() => new Uint8Array(n * SLOTS.length));
+    this.appliedVersions = regions.map(() => new Float64Array(n * SLOTS.length));
+  }
+
+  record(region: string, item: RegistryItem): Promise<void> {
+    const r = this.regions.indexOf(region);
+    if (item.pk === POLICY_KEY) {
+      this.appliedPolicy.set(region, digestOf(item));
+      this.appliedPolicyVersion.set(region, item.version);
+      return Promise.resolve();
+    }
+    const { n, slot } = this.slotOf(item.pk);
+    const i = n * SLOTS.length + slot;
+    this.appliedMeta[r][i] = PRESENT | (item.deleted ? DELETED : 0);
+    this.appliedContent[r][i] = item.deleted ? 0 : this.contentCode(slot, item);
+    this.appliedVersions[r][i] = item.version;
+    return Promise.resolve();
+  }
+
+  appliedVersion(region: string, pk: string): Promise<number | undefined> {
+    if (pk === POLICY_KEY) return Promise.resolve(this.appliedPolicyVersion.get(region));
+    const r = this.regions.indexOf(region);
+    const { n, slot } = this.slotOf(pk);
+    const i = n * SLOTS.length + slot;
+    return Promise.resolve(
+      this.appliedMeta[r][i] & PRESENT ? this.appliedVersions[r][i] : undefined,
+    );
+  }
+
+  applied(region: string, pk: string): Promise<string | undefined> {
+    if (pk === POLICY_KEY) return Promise.resolve(this.appliedPolicy.get(region));
+    const r = this.regions.indexOf(region);
+    const { n, slot } = this.slotOf(pk);
+    const i = n * SLOTS.length + slot;
+    const meta = this.appliedMeta[r][i];
+    if (!(meta & PRESENT)) return Promise.resolve(undefined);
+    const deleted = !!(meta & DELETED);
+    const desired = deleted ? null : this.desiredOf(n, slot, this.appliedContent[r][i]);
+    return Promise.resolve(digestOf({ deleted, desired }));
+  }
+
+  /** Thing: attribute generation; certificate: 1 when INACTIVE; others 0. */
+  private contentCode(slot: number, item: RegistryItem): number {
+    const desired = item.desired;
+    const code =
+      slot === 0
+        ? genOf(desired?.attributes as Record<string, string>)
+        : slot === 1
+          ? desired?.status === "INACTIVE"
+            ? 1
+            : 0
+          : 0;
+    return Number.isNaN(code) ? 0 : code;
   }
 
   private slotOf(pk: string): { n: number; slot: number } {
@@ -112,19 +173,11 @@ export class BenchTable implements RegistryTablePort {
       if (this.meta[i] & PRESENT && !(this.versions[i] < item.version)) {
         return Promise.resolve(false);
       }
-      const desired = item.desired;
-      const content =
-        slot === 0
-          ? genOf(desired?.attributes as Record<string, string>)
-          : slot === 1
-            ? desired?.status === "INACTIVE"
-              ? 1
-              : 0
-            : 0;
+      const content = this.contentCode(slot, item);
       const source = this.regions.indexOf(item.sourceRegion ?? "") + 1;
       this.versions[i] = item.version;
       this.meta[i] = PRESENT | (item.deleted ? DELETED : 0) | (source << 2);
-      this.content[i] = item.deleted || Number.isNaN(content) ? 0 : content;
+      this.content[i] = item.deleted ? 0 : content;
       if (!sameContent(item, this.build(item.pk, n, slot))) this.corrupt += 1;
     }
     this.writes += 1;

@@ -15,15 +15,20 @@
  *
  * Modelled (assumptions stated so the figures can be judged):
  * - arrivals: onboarding in the primary is a Poisson process at the quota-bound rate of the fake's
- *   table, made by an operator client of its own (adaptive retry), whose calls count against the
- *   primary's quotas; capture's reads in the primary count there too;
+ *   table, made by an operator client of its own (the SDK's standard retries, pacing each API at
+ *   the fake's quota, not the code under test's), whose calls count against the primary's quotas;
+ *   capture's reads in the primary count there too;
  * - registry event -> rule -> capture 0.1-1 s; CloudTrail -> EventBridge -> capture 5-60 s, any
- *   order; a failed capture invocation is retried twice by Lambda (60 s, 120 s);
+ *   order; capture runs CAPTURE_CONCURRENCY containers per region fed from one queue (Lambda's
+ *   asynchronous queue at the reserved concurrency), each keeping its SDK client; a failed
+ *   invocation is retried twice by Lambda (60 s, 120 s);
  * - table write -> stream of each region 0.5-1.5 s; records of one key stay in order on one of
  *   shards x factor lanes (a lane is one container); a lane takes up to batchSize records or what
  *   came within the batching window;
- * - IoT calls take 20-50 ms; each container has its own pacer (quota x share) and SDK adaptive
- *   retry (bench/adaptiveRetry.ts).
+ * - IoT calls take 20-50 ms; each reconciler container has its own pacer (quota x share); every
+ *   client has the SDK's StandardRetryStrategy and DefaultRateLimiter per API, as the Lambda
+ *   clients do (functions/shared/apiRateLimit.ts), run on the virtual clock (bench/adaptiveRetry.ts);
+ * - the registry table holds each region's echo ledger, as the deployed table does.
  * Faults (unless --no-faults): 5% of stream records and capture events delivered twice; 1% of IoT
  * calls throttled whatever the quota; 2% of batch invocations killed at a random moment (the batch
  * is retried by a new container); 1% of devices deleted and recreated under the same name in the
@@ -34,18 +39,21 @@ import type { CloudTrailEvent, RulePayload } from "../functions/capture/normaliz
 import { tokenBucketPacer } from "../functions/reconciler/pacer";
 import { RecentlyConverged, Reconciler } from "../functions/reconciler/reconcile";
 import {
+  CAPTURE_CONCURRENCY,
   MAX_CONCURRENCY,
   RECONCILER_CONCURRENCY,
   RECONCILER_QUOTA_SHARE,
   RECONCILER_TIMEOUT_SECONDS,
   STREAM_SETTINGS,
+  SWEEP_SEGMENTS,
 } from "../infra/iotPlane/reconcilerSizing";
-import { AdaptiveRetry } from "./adaptiveRetry";
+import { SdkRetry, virtualTime } from "./adaptiveRetry";
 import { BenchIot } from "./fakeIot";
 import { BenchTable } from "./fakeTable";
 import { ACCOUNT, ALL, certId, pemOf, POLICY, POLICY_DOCUMENT, thingName, thingOf } from "./fleet";
 import { fakeQuotaOf } from "./iotQuotas";
 import { measureSweep } from "./sweepBench";
+import { EventQueue } from "./eventQueue";
 import { prng, VirtualClock } from "./virtualClock";
 
 const PRIMARY = "eu-west-1";
@@ -139,12 +147,21 @@ const heapMb = () => {
 };
 
 export async function runReplication(options: BenchOptions) {
-  const n = options.devices;
   const clock = new VirtualClock(5);
   const random = prng(options.seed);
   const T0 = Date.parse("2026-11-26T00:00:00Z");
   // Date.now() is whole milliseconds; item versions are too (registrySchema.ts), so is this clock.
   const wall = (virtual: number) => T0 + Math.floor(virtual);
+  return virtualTime(clock, wall, random, () => replicate(options, clock, random, wall));
+}
+
+async function replicate(
+  options: BenchOptions,
+  clock: VirtualClock,
+  random: () => number,
+  wall: (virtual: number) => number,
+) {
+  const n = options.devices;
   const chance = (p: number) => options.faults && random() < p;
   const table = new BenchTable(n, REGIONS);
   const iot = REGIONS.map((region) => new BenchIot(region, n, clock, random, wall));
@@ -163,36 +180,52 @@ export async function runReplication(options: BenchOptions) {
       .finally(() => (inflight -= 1));
   };
 
-  // Capture: one async Lambda invocation per event, its own SDK client, two retries by Lambda.
-  const captureIn = (r: number) => {
-    const deps = (retry: AdaptiveRetry): CaptureDeps => ({
+  // Capture: asynchronous Lambda invocations, at most CAPTURE_CONCURRENCY at once per region (its
+  // reserved concurrency; Lambda queues the other events). A container keeps its SDK client (its
+  // retries and per-API limiters) across invocations; a failed invocation is retried twice by
+  // Lambda (after 1 and 2 minutes).
+  let done = false;
+  let capturing = 0;
+  const captureQueues = REGIONS.map(() => new EventQueue<{ event: unknown; attempt: number }>());
+  const captureContainer = async (r: number) => {
+    const retry = new SdkRetry();
+    const deps: CaptureDeps = {
       table,
       iot: iot[r].lookups(retry),
       region: REGIONS[r],
       reconcilerRoleArn: RECONCILER_ROLE,
       clock: { now: () => wall(clock.now()), sleep: (ms) => clock.sleep(ms) },
-    });
-    return async (event: unknown) => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await captureEvent(event, deps(new AdaptiveRetry(clock, random)));
-        } catch (error) {
-          if (attempt === 2) {
-            counts.captureFailures += 1;
-            if (process.env.BENCH_DEBUG) console.error(error);
-            throw error;
-          }
-          await clock.sleep(60_000 * (attempt + 1));
-        }
-      }
+      // The table keeps each region's echo ledger, as the deployed table does.
+      ledger: table,
     };
+    for (;;) {
+      const next = await captureQueues[r].take(() => done);
+      if (!next) return;
+      capturing += 1;
+      try {
+        await captureEvent(next.event, deps);
+      } catch (error) {
+        if (next.attempt === 2) {
+          counts.captureFailures += 1;
+          if (process.env.BENCH_DEBUG) console.error(error);
+        } else {
+          const again = { event: next.event, attempt: next.attempt + 1 };
+          spawn(60_000 * again.attempt, () => Promise.resolve(captureQueues[r].put(again)));
+        }
+      } finally {
+        capturing -= 1;
+      }
+    }
   };
+  const capturers = REGIONS.flatMap((_, r) =>
+    Array.from({ length: CAPTURE_CONCURRENCY }, () => captureContainer(r)),
+  );
   iot.forEach((region, r) => {
-    const capture = captureIn(r);
     region.onEvent = (event: RulePayload | CloudTrailEvent) => {
       const delay = () => ("topic" in event ? 100 + random() * 900 : 5000 + random() * 55_000);
-      spawn(delay(), () => capture(event));
-      if (chance(0.05)) spawn(delay(), () => capture(event));
+      const deliver = () => Promise.resolve(captureQueues[r].put({ event, attempt: 0 }));
+      spawn(delay(), deliver);
+      if (chance(0.05)) spawn(delay(), deliver);
     };
   });
 
@@ -214,13 +247,13 @@ export async function runReplication(options: BenchOptions) {
     }
   };
 
-  let done = false;
+  const busy = { ms: 0, batches: 0, calls: 0, max: 0 };
   const lane = async (r: number, queue: string[]) => {
     // A container: its pacer at the deployed share, its own memory of what it converged.
     const container = () => ({
       pacer: tokenBucketPacer(clock, RECONCILER_QUOTA_SHARE),
       recent: new RecentlyConverged(),
-      retry: new AdaptiveRetry(clock, random),
+      retry: new SdkRetry(),
     });
     let current = container();
     while (!done) {
@@ -231,6 +264,7 @@ export async function runReplication(options: BenchOptions) {
       const windowEnd = clock.now() + windowMs;
       while (queue.length < batchSize && clock.now() < windowEnd) await clock.sleep(100);
       const batch = queue.slice(0, batchSize);
+      const batchStart = clock.now();
       counts.batches += 1;
       let alive = true;
       const killed = chance(0.02);
@@ -249,6 +283,7 @@ export async function runReplication(options: BenchOptions) {
         clock,
         maxConcurrency: MAX_CONCURRENCY,
         recent: current.recent,
+        ledger: table,
       }).reconcileAll(
         await Promise.all(batch.map((pk) => table.get(pk))).then((items) =>
           items.filter((i) => i !== undefined),
@@ -266,6 +301,12 @@ export async function runReplication(options: BenchOptions) {
         continue;
       }
       const report = await invocation;
+      if (r === 1) {
+        busy.ms += clock.now() - batchStart;
+        busy.batches += 1;
+        busy.calls += report.calls;
+        busy.max = Math.max(busy.max, clock.now() - batchStart);
+      }
       queue.splice(0, batch.length);
       if (report.failed.length) {
         counts.retried += report.failed.length;
@@ -278,7 +319,7 @@ export async function runReplication(options: BenchOptions) {
   // The operator: onboards in the primary, Poisson arrivals at the quota-bound rate. Its tool
   // paces each API at the primary's quota as the fake's table states it (not the code under
   // test's), and retries what is throttled anyway.
-  const operatorRetry = new AdaptiveRetry(clock, random, 50, false);
+  const operatorRetry = new SdkRetry(50, false);
   const operatorIot = primary.port(operatorRetry, OPERATOR_ROLE);
   const nextSlot = new Map<string, number>();
   const operator = {
@@ -296,6 +337,8 @@ export async function runReplication(options: BenchOptions) {
   const highMark = Math.max(lowMark + 1, Math.floor(n * 0.9));
   let lowAt = NaN;
   let highAt = NaN;
+  let onboardedLowAt = NaN;
+  let onboardedHighAt = NaN;
   let heapMbStart = NaN;
   const counted = new Uint8Array(n);
   const faulted = new Map<number, string>();
@@ -319,6 +362,8 @@ export async function runReplication(options: BenchOptions) {
     await call("AttachThingPrincipal", { thingName: thingName(i), principal: certArn(i) });
     onboardedAt[i] = clock.now() || 1;
     onboarded += 1;
+    if (onboarded === lowMark) onboardedLowAt = clock.now();
+    if (onboarded === highMark) onboardedHighAt = clock.now();
     if (onboarded === Math.min(1000, n)) heapMbStart = heapMb();
     // Faults on a device already onboarded: a delete and recreate under the same name in the
     // primary, or the same thing edited in both regions within one second.
@@ -338,7 +383,7 @@ export async function runReplication(options: BenchOptions) {
       faulted.set(i, "edits");
       const edit = (region: BenchIot, gen: number) => () =>
         region
-          .port(new AdaptiveRetry(clock, random, 50, false), OPERATOR_ROLE)
+          .port(new SdkRetry(50, false), OPERATOR_ROLE)
           .send({
             api: "UpdateThing",
             input: {
@@ -360,11 +405,11 @@ export async function runReplication(options: BenchOptions) {
     }
   })();
 
-  const started = Date.now();
+  const started = performance.now();
   let lastLog = started;
   const progress = () => {
-    if (!process.env.BENCH_DEBUG || Date.now() - lastLog < 5000) return;
-    lastLog = Date.now();
+    if (!process.env.BENCH_DEBUG || performance.now() - lastLog < 5000) return;
+    lastLog = performance.now();
     const queued = lanes.map((regionLanes) => regionLanes.reduce((a, q) => a + q.length, 0));
     console.error(
       JSON.stringify({
@@ -373,6 +418,8 @@ export async function runReplication(options: BenchOptions) {
         completed,
         inflight,
         queued,
+        captureQueued: captureQueues.map((q) => q.length),
+        busy: { ...busy, avg: busy.ms / busy.batches },
         steps: clock.steps,
         pending: clock.pending,
       }),
@@ -382,14 +429,17 @@ export async function runReplication(options: BenchOptions) {
   const idle = () =>
     onboarded === n &&
     inflight === 0 &&
+    capturing === 0 &&
+    captureQueues.every((q) => q.length === 0) &&
     lanes.every((regionLanes) => regionLanes.every((q) => !q.length));
   await clock.run(() => idle() || clock.now() > horizon, progress);
   // Settle: in-flight batches finish (their lanes are empty now).
   const settleUntil = clock.now() + 120_000;
   await clock.run(() => clock.now() > settleUntil && idle());
   done = true;
+  captureQueues.forEach((q) => q.close());
   await clock.run(() => false);
-  await Promise.all([arrivals, ...running]);
+  await Promise.all([arrivals, ...running, ...capturers]);
   const heapMbEnd = heapMb();
 
   let lost = 0;
@@ -414,9 +464,21 @@ export async function runReplication(options: BenchOptions) {
     parallelizationFactor,
     reservedConcurrency: RECONCILER_CONCURRENCY,
     quotaShare: RECONCILER_QUOTA_SHARE,
+    captureConcurrency: CAPTURE_CONCURRENCY,
     shards: options.shards,
     quotaBoundPerSecond: quotaBoundRate,
+    // The same bound from the calls per device this run made (admitted, both regions): below the
+    // quota-bound when the code makes more calls of a low-quota API than the minimal profile.
+    callsBoundPerSecond: round(
+      Math.min(
+        ...iot.flatMap((region) =>
+          [...region.admitted.keys()].map((api) => fakeQuotaOf(api) / admitted(region, api)),
+        ),
+      ),
+    ),
     achievedPerSecond: round(achieved),
+    // The same measure of onboarding in the primary: what the operator offered.
+    onboardedPerSecond: round((highMark - lowMark) / ((onboardedHighAt - onboardedLowAt) / 1000)),
     ratio: round(achieved / quotaBoundRate),
     throttles: primary.throttles + secondary.throttles,
     lost,
@@ -440,7 +502,7 @@ export async function runReplication(options: BenchOptions) {
       ]),
     ),
     virtualSeconds: Math.round(clock.now() / 1000),
-    wallSeconds: round((Date.now() - started) / 1000),
+    wallSeconds: round((performance.now() - started) / 1000),
   };
 }
 
@@ -471,6 +533,14 @@ async function main(): Promise<number> {
     sweepInvocations: sweep.invocations,
     sweepSampleDevices: sweep.devices,
     sweepTimeoutSeconds: RECONCILER_TIMEOUT_SECONDS,
+    // What a whole sweep (one Standard execution, its segments child executions) must finish in:
+    // a Standard execution lasts at most 1 year and 25,000 history events (AWS Step Functions
+    // service quotas, https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html);
+    // a segment's loop adds 9 events per invocation.
+    sweepExecutionLimitSeconds: 365 * 24 * 3600,
+    sweepHistoryEventsPerSegmentPer1M: Math.ceil(
+      (9 * sweep.invocations * 1_000_000) / sweep.devices / SWEEP_SEGMENTS,
+    ),
   };
   if (options.json) console.log(JSON.stringify(result));
   else

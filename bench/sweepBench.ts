@@ -17,7 +17,7 @@ import {
   SWEEP_MAX_CONCURRENCY,
   SWEEP_SEGMENTS,
 } from "../infra/iotPlane/reconcilerSizing";
-import { AdaptiveRetry } from "./adaptiveRetry";
+import { SdkRetry, virtualTime } from "./adaptiveRetry";
 import { BenchIot } from "./fakeIot";
 import { BenchTable } from "./fakeTable";
 import {
@@ -37,10 +37,18 @@ const SECONDARY = "eu-central-1";
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/iot-dr-reconciler`;
 
 export async function measureSweep(options: { seed: number; devices: number }) {
-  const n = options.devices;
   const clock = new VirtualClock(5);
   const random = prng(options.seed + 7);
   const T0 = Date.parse("2026-11-26T00:00:00Z");
+  return virtualTime(
+    clock,
+    (t) => T0 + t,
+    random,
+    () => sweep(options.devices, clock, random, T0),
+  );
+}
+
+async function sweep(n: number, clock: VirtualClock, random: () => number, T0: number) {
   const table = new BenchTable(n, [PRIMARY, SECONDARY]);
   const iot = new BenchIot(SECONDARY, n, clock, random, (t) => T0 + t);
   iot.policyDocument = localizePolicyDocument(POLICY_DOCUMENT, SECONDARY);
@@ -84,7 +92,7 @@ export async function measureSweep(options: { seed: number; devices: number }) {
       invocations += 1;
       const started = clock.now();
       const pacer = tokenBucketPacer(clock, RECONCILER_QUOTA_SHARE);
-      const retry = new AdaptiveRetry(clock, random);
+      const retry = new SdkRetry();
       const port = iot.port(retry, ROLE);
       const place = { region: SECONDARY, account: ACCOUNT };
       const report = await sweepSegment(request, {

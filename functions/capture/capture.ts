@@ -86,10 +86,23 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
       results.push({ key: change.key, outcome: "reserved" });
       continue;
     }
+    const current = await deps.table.get(change.key);
     // A certificate enters the registry with its first replicated attachment (see
     // ensureDependencies), so one used only by reserved objects, the health probe's, never does.
-    if (id.kind === "certificate" && !(await deps.table.get(change.key))) {
+    if (id.kind === "certificate" && !current) {
       results.push({ key: change.key, outcome: "unused" });
+      continue;
+    }
+    // The event states what the change made, and the table holds exactly that: no read. Either it
+    // is still IoT's state, or a later change made it otherwise, and that change's own event reads
+    // it. (A certificate's registration event, seen after an attachment recorded the certificate,
+    // would otherwise cost a DescribeCertificate of a 10-TPS quota; a duplicate event, a List*.)
+    if (
+      current &&
+      change.desired !== undefined &&
+      sameContent(current, observed(current, change.desired))
+    ) {
+      results.push({ key: change.key, outcome: "unchanged" });
       continue;
     }
     // CloudTrail times are whole seconds: the call may have been up to 999 ms after eventTime.
@@ -159,6 +172,21 @@ async function ensureDependencies(
   }
 }
 
+/**
+ * An IoT state as the item it would make. Capture owns the fields it reads from IoT. Other fields
+ * of a live item were set by another writer (the command & control API's links from a thing to its
+ * certificates, groups and policy): they are kept, so an echo of the API's own change is
+ * "unchanged", not a rewrite.
+ */
+function observed(
+  current: RegistryItem | undefined,
+  state: Record<string, unknown> | null,
+): { deleted: boolean; desired: Record<string, unknown> | null } {
+  const desired =
+    state && current?.desired && !current.deleted ? { ...current.desired, ...state } : state;
+  return { deleted: desired === null, desired };
+}
+
 async function write(
   key: string,
   kind: EntityKind,
@@ -178,16 +206,12 @@ async function write(
   ) {
     return "stale";
   }
-  let desired = state ? state.desired : null;
-  // Capture owns the fields it reads from IoT. Other fields of a live item were set by another
-  // writer (the command & control API's links from a thing to its certificates, groups and
-  // policy): they are kept, so an echo of the API's own change is "unchanged", not a rewrite.
-  if (desired && current?.desired && !current.deleted) desired = { ...current.desired, ...desired };
-  const observed = { deleted: desired === null, desired };
-  if (current && sameContent(current, observed)) return "unchanged";
+  const seen = observed(current, state ? state.desired : null);
+  const desired = seen.desired;
+  if (current && sameContent(current, seen)) return "unchanged";
   // A state this region's reconciler applied, which the table has moved past: an echo.
   const applied = await deps.ledger?.applied(deps.region, key);
-  if (applied !== undefined && applied === digestOf(observed)) return "echo";
+  if (applied !== undefined && applied === digestOf(seen)) return "echo";
   const candidate: RegistryItem = {
     pk: key,
     kind,

@@ -16,6 +16,7 @@ import {
   paginateListThingPrincipals,
 } from "@aws-sdk/client-iot";
 import { GetThingShadowCommand, IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
+import { adaptiveIotClients } from "../shared/apiRateLimit";
 import type {
   Identity,
   CertificateDesired,
@@ -82,11 +83,11 @@ export function replicatedStatus(status: string | undefined): CertificateStatus 
 }
 
 export function sdkCaptureIot(
-  // Adaptive retry: client-side rate limiting that slows down on ThrottlingException; capture
-  // shares IoT's read quotas with the reconciler and the operators, so throttling is expected.
-  iot = new IoTClient({ retryMode: "adaptive", maxAttempts: 8 }),
-  data = new IoTDataPlaneClient({ retryMode: "adaptive", maxAttempts: 8 }),
+  // The SDK's retries and its adaptive limiter per API (shared/apiRateLimit.ts): capture shares
+  // IoT's read quotas with the reconciler and the operators, so throttling is expected.
+  clients?: { iot: IoTClient; data: IoTDataPlaneClient },
 ): CaptureIotPort {
+  const { iot, data } = clients ?? adaptiveIotClients();
   const port: CaptureIotPort = {
     async state(id, arn) {
       switch (id.kind) {

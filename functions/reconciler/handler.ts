@@ -54,7 +54,7 @@ export async function handler(
     const report = await sweepSegment(sweep, {
       table,
       iot,
-      lookups: sdkCaptureIot(clients.iot, clients.data),
+      lookups: sdkCaptureIot(clients),
       pacer,
       // The ledger records the deletes the sweep applies: confirmations of their tombstones.
       reconciler: () => new Reconciler({ ...deps, ledger }),

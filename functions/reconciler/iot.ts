@@ -54,6 +54,7 @@ import {
   IoTDataPlaneClient,
   UpdateThingShadowCommand,
 } from "@aws-sdk/client-iot-data-plane";
+import { adaptiveIotClients } from "../shared/apiRateLimit";
 import type { Identity } from "../shared/entities";
 import type { Actual, PolicyVersionActual, ShadowActual } from "./actual";
 import type { IotCall } from "./calls";
@@ -99,13 +100,11 @@ async function all<T>(
 }
 
 /**
- * Clients for the reconciler: adaptive retry (client-side rate limiting that backs off on
- * ThrottlingException) and more attempts than the default 3, since throttling under a bulk
- * re-sync is expected, not exceptional.
+ * Clients for the reconciler: the SDK's retries with its adaptive limiter per API
+ * (shared/apiRateLimit.ts), since throttling under a bulk re-sync is expected, not exceptional.
  */
 export function reconcilerClients(): { iot: IoTClient; data: IoTDataPlaneClient } {
-  const config = { retryMode: "adaptive", maxAttempts: 8 } as const;
-  return { iot: new IoTClient(config), data: new IoTDataPlaneClient(config) };
+  return adaptiveIotClients();
 }
 
 export function sdkReconcilerIot({ iot, data } = reconcilerClients()): ReconcilerIotPort {

@@ -6,7 +6,7 @@
  * read + diff; an item that cannot converge goes to the DLQ with its key.
  */
 import type { Clock } from "../shared/clock";
-import { isLedgerKey, type EchoLedger } from "../shared/echoLedger";
+import { digestOf, isLedgerKey, type EchoLedger } from "../shared/echoLedger";
 import { identityOf, type CsrCertificateDesired, type Identity } from "../shared/entities";
 import type { RegistryItem } from "../shared/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
@@ -177,7 +177,8 @@ export class Reconciler {
       if (
         isReservedIdentity(id) ||
         isLocalState(item, this.deps.place) ||
-        (namesPlaceholder(id) && !this.issues(item))
+        (namesPlaceholder(id) && !this.issues(item)) ||
+        (await this.appliedHere(item))
       ) {
         report.converged += 1;
       } else {
@@ -302,11 +303,22 @@ export class Reconciler {
           await replacePlaceholder(item, issued, this.deps.table, place, clock.now());
           return "converged";
         }
+        // What it needs first: an attach sent before its certificate is here fails, and still
+        // costs a call of a 10-TPS quota (AttachPolicy). Only with the ledger to tell what is
+        // here already (the stream's containers); the sweep reads and diffs every item anyway.
+        if (attempt === 1 && !item.deleted && blind && this.deps.ledger) {
+          await this.dependenciesFirst(item, depth);
+        }
         const context = await planContextOf(item, this.deps.table);
         const create = blind && attempt === 1 ? blindCreate(item, place, context) : undefined;
         if (create) {
           try {
-            await this.send(create);
+            await this.deps.pacer.take(create.api);
+            // Another container may have converged it (as a dependency) while this one waited
+            // for its turn: the check costs a table read, a second create an IoT call and a read.
+            if (await this.appliedHere(item)) return "converged";
+            this.calls += 1;
+            await this.deps.iot.send(create);
             return "converged";
           } catch (error) {
             // Exists already (maybe with other content): read and diff below.
@@ -347,6 +359,44 @@ export class Reconciler {
     this.deps.log?.("dead-lettering", { key: item.pk, reason });
     await this.deps.dlq.send({ key: item.pk, version: item.version, reason });
     return "dead-lettered";
+  }
+
+  /**
+   * True when this region's reconciler already made its IoT hold exactly this item (the echo
+   * ledger, shared by every container): the record of an item converged elsewhere first, e.g. as a
+   * dependency in another container, or by a killed invocation, costs no IoT call.
+   */
+  private async appliedHere(item: RegistryItem): Promise<boolean> {
+    if (this.deps.recent?.has(item)) return true;
+    const applied = await this.deps.ledger?.applied(this.deps.place.region, item.pk);
+    return applied !== undefined && applied === digestOf(item);
+  }
+
+  /**
+   * Before a live item's first attempt: each dependency the table holds live that this region's
+   * IoT is not known to hold yet (neither captured here nor in the ledger) is converged first,
+   * its create tried blind. Records of one device's keys are on different stream lanes, so an
+   * attachment's record often comes before its certificate's; that one then finds it converged.
+   * Dependencies the table does not hold yet are waited for by the caller's back-off.
+   */
+  private async dependenciesFirst(item: RegistryItem, depth: number): Promise<void> {
+    if (depth >= MAX_DEPENDENCY_DEPTH) return;
+    for (const key of dependenciesOf(item)) {
+      const found = await this.deps.table.get(key);
+      const parsed = found && !found.deleted ? parseRegistryItem(found) : undefined;
+      if (!parsed?.ok) continue;
+      const dep = parsed.item;
+      const id = identityOf(dep.pk);
+      if (
+        isReservedIdentity(id) ||
+        isLocalState(dep, this.deps.place) ||
+        (namesPlaceholder(id) && !this.issues(dep)) ||
+        (await this.appliedHere(dep))
+      ) {
+        continue;
+      }
+      await this.once(dep, true, depth + 1);
+    }
   }
 
   /**

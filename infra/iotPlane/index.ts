@@ -19,6 +19,7 @@ import { StreamReconciliation } from "./streamReconciliation";
 import { TELEMETRY_VISIBILITY_TIMEOUT_SECONDS, TelemetryForwarding } from "./telemetryForwarding";
 
 import {
+  CAPTURE_CONCURRENCY,
   MAX_CONCURRENCY,
   RECONCILER_CONCURRENCY,
   RECONCILER_QUOTA_SHARE,
@@ -115,7 +116,7 @@ export function defineIotPlane(ctx: StackContext): Record<string, pulumi.Input<u
         REGISTRY_TABLE: NAMES.registryTable,
         DLQ_URL: reconcilerDlq.url,
         MAX_CONCURRENCY: String(MAX_CONCURRENCY),
-        // Each container's share of the account's IoT quotas (1 / reserved concurrency).
+        // Each container's share of the account's IoT quotas (1.5 / reserved concurrency).
         QUOTA_SHARE: String(RECONCILER_QUOTA_SHARE),
         // A tombstone expires once every region of the table confirmed it (shared/tombstones.ts).
         REGISTRY_REGIONS: [config.regions.primary, config.regions.secondary].join(","),
@@ -138,6 +139,8 @@ export function defineIotPlane(ctx: StackContext): Record<string, pulumi.Input<u
     {
       code: "capture",
       description: "Turns IoT registry, shadow and CloudTrail events into desired state",
+      // Bounded, so capture's reads cannot crowd out the region's IoT quotas (reconcilerSizing.ts).
+      reservedConcurrency: CAPTURE_CONCURRENCY,
       statements: [
         ...captureStatements(scope),
         {

@@ -10,11 +10,24 @@ import { quotaShareFor } from "../../functions/reconciler/quotas";
  */
 export const RECONCILER_CONCURRENCY = 10;
 
-/** Share of each account quota one container paces to: together they stay within the quota. */
+/** Share of each account quota one container paces to (1.5 / concurrency, see quotas.ts). */
 export const RECONCILER_QUOTA_SHARE = quotaShareFor(RECONCILER_CONCURRENCY);
 
 /** The reconciler's timeout: Lambda's maximum, for a batch under throttling or a sweep page. */
 export const RECONCILER_TIMEOUT_SECONDS = 900;
+
+/**
+ * Capture containers that can run at once (its reserved concurrency; Lambda queues further events
+ * for up to 6 hours). Capture reads each changed object in the region where it changed, against
+ * the same account quotas as the operators' own calls (DescribeCertificate, ListThingPrincipals,
+ * ListAttachedPolicies: 10 TPS): unbounded, a burst of onboarding starts as many containers as it
+ * has events, and they throttle each other until their retries run out. Bounded, each container's
+ * SDK limiters (functions/shared/apiRateLimit.ts) settle on its part of each quota. Measured with
+ * npm run -s bench:replication -- --devices 10000 --json (10,000 devices, faults): unbounded 127,056
+ * throttles for 5,000 devices and 1,068 events lost after Lambda's retries; bounded at 3, 5 and 10
+ * the same ratio (0.869, 0.874, 0.877) with 1,854, 2,818 and 4,798 throttles in the primary.
+ */
+export const CAPTURE_CONCURRENCY = 5;
 
 /**
  * IoT calls one reconciler invocation makes at once. Pacing (above) bounds the rate; this bounds
@@ -49,7 +62,7 @@ export const STREAM_SETTINGS = {
 /**
  * Sweep sizing. The table is scanned in SWEEP_SEGMENTS segments, at most SWEEP_MAX_CONCURRENCY at
  * a time: each running segment is one reconciler container pacing at RECONCILER_QUOTA_SHARE, so
- * the sweep alone uses 4/10 of each quota and leaves the rest to the stream reconciler.
+ * the sweep alone uses 4 x 0.15 = 0.6 of each quota and leaves the rest to the stream reconciler.
  */
 export const SWEEP_SEGMENTS = 16;
 export const SWEEP_MAX_CONCURRENCY = 4;

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { parseOptions, quotaBoundRate, runReplication } from "../../bench/replication";
 import { fakeQuotaOf } from "../../bench/iotQuotas";
 import {
+  CAPTURE_CONCURRENCY,
   RECONCILER_CONCURRENCY,
   RECONCILER_QUOTA_SHARE,
   STREAM_SETTINGS,
@@ -16,6 +17,10 @@ describe("replication benchmark", () => {
     assert.equal(result.parallelizationFactor, STREAM_SETTINGS.parallelizationFactor);
     assert.equal(result.containers, RECONCILER_CONCURRENCY);
     assert.equal(result.quotaShare, RECONCILER_QUOTA_SHARE);
+    assert.equal(result.captureConcurrency, CAPTURE_CONCURRENCY);
+    // The origin side's calls are counted: capture's reads in the primary, per device.
+    assert.ok(result.callsPerDevice["eu-west-1"].DescribeCertificate >= 1);
+    assert.ok(result.callsPerDevice["eu-west-1"].ListThingPrincipals >= 1);
     // Without faults nothing is lost and the regions agree.
     assert.equal(result.lost, 0);
     assert.equal(result.divergent, 0);

@@ -99,7 +99,7 @@ describe("function ports", () => {
       .resolves({ certificateDescription: { certificatePem: "PEM", status: "PENDING_TRANSFER" } });
     const notFound = Object.assign(new Error("gone"), { name: "ResourceNotFoundException" });
     mock.on(DescribeCertificateCommand, { certificateId: "c2" }).rejects(notFound);
-    const port = sdkCaptureIot(iot, new IoTDataPlaneClient({ region: "eu-west-1" }));
+    const port = sdkCaptureIot({ iot, data: new IoTDataPlaneClient({ region: "eu-west-1" }) });
     assert.deepEqual(await port.certificate("c1"), {
       certificateId: "c1",
       certificatePem: "PEM",
@@ -118,7 +118,7 @@ describe("function ports", () => {
       .resolves({ principals: ["arn:b"] });
     const notFound = Object.assign(new Error("gone"), { name: "ResourceNotFoundException" });
     mock.on(ListThingPrincipalsCommand, { thingName: "t2" }).rejects(notFound);
-    const port = sdkCaptureIot(iot, new IoTDataPlaneClient({ region: "eu-west-1" }));
+    const port = sdkCaptureIot({ iot, data: new IoTDataPlaneClient({ region: "eu-west-1" }) });
     assert.equal(await port.principalAttached("t1", "arn:b"), true);
     assert.equal(await port.principalAttached("t1", "arn:c"), false);
     // Stops at the first match: "arn:a" needs only the first page.

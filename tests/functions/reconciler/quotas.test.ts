@@ -3,6 +3,7 @@ import {
   IOT_QUOTAS,
   parseQuotaShare,
   quotaOf,
+  QUOTA_OVERSUBSCRIPTION,
   quotaShareFor,
 } from "../../../functions/reconciler/quotas";
 
@@ -59,8 +60,10 @@ describe("IoT quota table", () => {
 });
 
 describe("quota share", () => {
-  it("splits each quota evenly among the containers that can run at once", () => {
-    assert.equal(quotaShareFor(10), 0.1);
+  it("lets the containers that can run at once pace at 1.5 x the quota together, one at most 1 x", () => {
+    assert.equal(QUOTA_OVERSUBSCRIPTION, 1.5);
+    assert.equal(quotaShareFor(10), 0.15);
+    assert.equal(quotaShareFor(3), 0.5);
     assert.equal(quotaShareFor(1), 1);
   });
 

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "../../../infra/iotPlane/antiEntropy";
 import { MAX_CONCURRENCY, RECONCILER_CONCURRENCY } from "../../../infra/iotPlane";
+import { QUOTA_OVERSUBSCRIPTION } from "../../../functions/reconciler/quotas";
 import { ofType, ownStack } from "../../support/ownStacks";
 import { IOT_ACCOUNT, REGIONS, jsonOf, named, statement, statementsOf } from "./support";
 
@@ -78,15 +79,17 @@ for (const [stack, region] of [
       assert.ok(RECONCILER_CONCURRENCY * MAX_CONCURRENCY <= 100);
     });
 
-    it("has each container pace at its share of the quotas: 1 / reserved concurrency", async () => {
+    it("has each container pace at its share of the quotas: 1.5 / reserved concurrency", async () => {
       const fn = named(await ownStack(stack), "reconciler-fn", FUNCTION);
       const reserved = Number(fn.revealedInputs.reservedConcurrentExecutions);
       const env = (fn.revealedInputs.environment as { variables: Record<string, string> })
         .variables;
       assert.ok(env.QUOTA_SHARE, "QUOTA_SHARE is set");
-      // Together the containers that can run at once pace at no more than the whole quota.
-      assert.ok(Number(env.QUOTA_SHARE) * reserved <= 1 + 1e-9, `share ${env.QUOTA_SHARE}`);
-      assert.ok(Number(env.QUOTA_SHARE) * reserved >= 1 - 1e-9, "and use all of it");
+      // Together the containers that can run at once pace at no more than 1.5 x the quota (the
+      // SDK's per-API limiter takes care of the rest, quotas.ts), and use all of that.
+      const together = Number(env.QUOTA_SHARE) * reserved;
+      assert.ok(together <= QUOTA_OVERSUBSCRIPTION + 1e-9, `share ${env.QUOTA_SHARE}`);
+      assert.ok(together >= QUOTA_OVERSUBSCRIPTION - 1e-9, "and use all of it");
     });
 
     it("names every region of the registry table, whose confirmations expire a tombstone", async () => {

@@ -269,7 +269,7 @@ async function region(
   const reconcilerIot = sdkReconcilerIot(reconcilerClients);
   const captureClients = clients();
   for (const c of [captureClients, reconcilerClients]) cas.fill(c.iot);
-  const lookups = sdkCaptureIot(captureClients.iot, captureClients.data);
+  const lookups = sdkCaptureIot(captureClients);
   const recent = new RecentlyConverged();
   const deps = {
     iot: reconcilerIot,
@@ -333,7 +333,7 @@ async function region(
               return sweepSegment(request, {
                 table,
                 iot: reconcilerIot,
-                lookups: sdkCaptureIot(reconcilerClients.iot, reconcilerClients.data),
+                lookups: sdkCaptureIot(reconcilerClients),
                 pacer: unpaced,
                 reconciler: () => new Reconciler(deps),
                 place,
