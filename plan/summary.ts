@@ -88,27 +88,46 @@ function violationLine(v: Violation): string {
   return `    ${level.padEnd(10)} ${v.policy} on ${where}: ${v.message}`;
 }
 
-function budgetTable(rto: PrintedBudget, fast: PrintedBudget | undefined): string[] {
-  const nameWidth = Math.max(
-    4,
-    ...[...rto.terms, ...(fast?.terms ?? [])].map((t) => t.name.length),
-  );
-  const row = (term: string, seconds: string, key: string, other = "") =>
-    `    ${term.padEnd(nameWidth)}  ${seconds.padStart(7)}${fast ? other.padStart(6) : ""}  ${key}`;
+/** A budget printed as a column beside the main one. */
+interface BudgetColumn {
+  label: string;
+  budget: PrintedBudget;
+  note: string;
+}
+
+function budgetTable(rto: PrintedBudget, columns: BudgetColumn[]): string[] {
+  const all = [rto, ...columns.map((c) => c.budget)];
+  const nameWidth = Math.max(4, ...all.flatMap((b) => b.terms.map((t) => t.name.length)));
+  const widths = columns.map((c) => Math.max(6, c.label.length + 2));
+  const row = (term: string, seconds: string, key: string, others: string[]) =>
+    `    ${term.padEnd(nameWidth)}  ${seconds.padStart(7)}${others.map((o, i) => o.padStart(widths[i])).join("")}  ${key}`;
+  const secondsIn = (budget: PrintedBudget, name: string) => {
+    const term = budget.terms.find((t) => t.name === name);
+    return term === undefined ? "-" : String(term.seconds);
+  };
   const lines = [
     `  RTO budget, worst case: ${rto.totalSeconds} s, ${rtoVerdict(rto.totalSeconds, rto.targetSeconds)} (rtoTargetSeconds)`,
-    row("term", "seconds", "config key", fast ? "ARC" : ""),
+    row(
+      "term",
+      "seconds",
+      "config key",
+      columns.map((c) => c.label),
+    ),
   ];
-  const fastSeconds = new Map(fast?.terms.map((t) => [t.name, t.seconds]));
-  for (const term of rto.terms) {
-    const other = fastSeconds.get(term.name);
-    lines.push(
-      row(term.name, String(term.seconds), term.from, other === undefined ? "-" : String(other)),
-    );
-  }
-  for (const term of fast?.terms ?? []) {
-    if (!rto.terms.some((t) => t.name === term.name)) {
-      lines.push(row(term.name, "-", term.from, String(term.seconds)));
+  // Terms in the order the paths list them, each once, with the config key of its first path.
+  const seen = new Set<string>();
+  for (const budget of all) {
+    for (const term of budget.terms) {
+      if (seen.has(term.name)) continue;
+      seen.add(term.name);
+      lines.push(
+        row(
+          term.name,
+          secondsIn(rto, term.name),
+          term.from,
+          columns.map((c) => secondsIn(c.budget, term.name)),
+        ),
+      );
     }
   }
   lines.push(
@@ -116,12 +135,12 @@ function budgetTable(rto: PrintedBudget, fast: PrintedBudget | undefined): strin
       "total",
       String(rto.totalSeconds),
       `target ${rto.targetSeconds}`,
-      fast ? String(fast.totalSeconds) : "",
+      columns.map((c) => String(c.budget.totalSeconds)),
     ),
   );
-  if (fast) {
+  for (const column of columns) {
     lines.push(
-      `    ARC column: the faster path, ${fast.path ?? "ARC routing control"} (not deployed by default)`,
+      `    ${column.label} column: ${column.budget.path ?? column.label}, ${column.note}, ${rtoVerdict(column.budget.totalSeconds, column.budget.targetSeconds)}`,
     );
   }
   return lines;
@@ -173,12 +192,25 @@ export function renderSummary(reports: StackReport[]): string {
 
     const rto = report.outputs.rto as PrintedBudget | undefined;
     if (rto?.terms) {
+      const instructed = report.outputs.rtoInstructed as PrintedBudget | undefined;
       const fast = report.outputs.rtoFastPath as PrintedBudget | undefined;
+      const columns: BudgetColumn[] = [];
+      if (instructed?.terms) {
+        columns.push({
+          label: "instr.",
+          budget: instructed,
+          note: "devices whose broker stays up",
+        });
+      }
+      if (fast?.terms) {
+        columns.push({
+          label: "ARC",
+          budget: fast,
+          note: "the faster path, not deployed by default",
+        });
+      }
       const rpo = report.outputs.rpo as PrintedRpo[] | undefined;
-      const block = [
-        ...budgetTable(rto, fast?.terms ? fast : undefined),
-        ...(Array.isArray(rpo) ? rpoLine(rpo) : []),
-      ];
+      const block = [...budgetTable(rto, columns), ...(Array.isArray(rpo) ? rpoLine(rpo) : [])];
       const text = block.join("\n");
       // Both stacks usually share the settings: say so instead of printing the table twice.
       if (previousBudget?.text === text) {

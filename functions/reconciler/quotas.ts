@@ -99,9 +99,10 @@ export const quotaOf = (api: string): number => (IOT_QUOTAS[api] ?? DEFAULT_QUOT
  * any moment some containers have no call of an API while others queue theirs. Each container may
  * therefore pace at 1.5 x its even share; what that asks above the quota when all are busy is
  * throttled and slowed down by the SDK's per-API adaptive limiter (shared/apiRateLimit.ts).
- * Measured with npm run -s bench:replication -- --devices 10000 --json: ratio 0.63 at 1 x (5,000
- * devices: 0.585), 0.877 at 1.5 x, 0.869 at 2 x and 2.5 x, 0.83 at 3 x; throttles in the secondary
- * 489 at 1.5 x, 3,344 at 2 x.
+ * Measured with npm run -s bench:replication -- --devices N --json (faults on, at commit beb79f0,
+ * before capture's concurrency was bounded to 5): 10,000 devices gave ratio 0.877 at 1.5 x,
+ * 0.869 at 2 x and 2.5 x, 0.83 at 3 x (secondary throttles 489 at 1.5 x, 3,344 at 2 x); the even
+ * split (1 x) gave 0.585 at 5,000 devices. Not the same fleet size: read them as a trend.
  */
 export const QUOTA_OVERSUBSCRIPTION = 1.5;
 

@@ -3,7 +3,7 @@ import { PlannedResource } from "../../plan/engine";
 import { progressOn } from "../../plan/progress";
 import { StackReport } from "../../plan/run";
 import { renderSummary } from "../../plan/summary";
-import { arcRtoBudget, rtoBudget } from "../../infra/health/budget";
+import { arcRtoBudget, instructedRtoBudget, rtoBudget } from "../../infra/health/budget";
 
 const STACK_URN = "urn:pulumi:dev::demo::pulumi:pulumi:Stack::demo-dev";
 
@@ -24,24 +24,29 @@ function resource(name: string, type: string, parent: string, custom = true): Pl
   };
 }
 
+const inputs = {
+  ttlSeconds: 60,
+  alarmPeriodSeconds: 60,
+  alarmEvaluationPeriods: 1,
+  aggregatorIntervalSeconds: 10,
+  probeTimeoutSeconds: 5,
+  deviceReconnectSeconds: 30,
+  rtoTargetSeconds: 200,
+};
+
 function report(): StackReport {
   const component = resource("store", "demo:data:Store", STACK_URN, false);
   const bucket = resource("open-bucket", "aws:s3/bucket:Bucket", component.urn);
   const logs = resource("logs", "aws:s3/bucket:Bucket", component.urn);
-  const inputs = {
-    ttlSeconds: 60,
-    alarmPeriodSeconds: 60,
-    alarmEvaluationPeriods: 1,
-    aggregatorIntervalSeconds: 10,
-    probeTimeoutSeconds: 5,
-    deviceReconnectSeconds: 30,
-    rtoTargetSeconds: 200,
-  };
   return {
     stack: "dev",
     project: "demo",
     resources: [component, bucket, logs],
-    outputs: { rto: rtoBudget(inputs), rtoFastPath: arcRtoBudget(inputs) },
+    outputs: {
+      rto: rtoBudget(inputs),
+      rtoInstructed: instructedRtoBudget(inputs),
+      rtoFastPath: arcRtoBudget(inputs),
+    },
     violations: [
       {
         policyPack: "iot-dr",
@@ -85,8 +90,17 @@ describe("plan summary", () => {
   it("prints the RTO budget as a table of term, seconds and config key against the target", () => {
     // 2 x 10 + 5 + 60 + 30 + 60 + 30 = 205 against 200.
     assert.match(text, /RTO budget, worst case: 205 s, OVER the 200 s target/);
-    assert.match(text, /alarm detection +60 +- +health\.alarmPeriodSeconds x/);
-    assert.match(text, /total +205 +145 +target 200/);
+    assert.match(text, /alarm detection +60 +60 +- +health\.alarmPeriodSeconds x/);
+    assert.match(text, /total +205 +\d+ +145 +target 200/);
+  });
+
+  it("prints the instructed path (devices whose broker stays up) as its own column and verdict", () => {
+    const instructed = instructedRtoBudget(inputs);
+    assert.match(text, /term +seconds +instr\. +ARC +config key/);
+    // Its own terms appear with "-" for the paths that do not have them.
+    assert.match(text, /answer poll +- +1 +- +fixed/);
+    assert.match(text, new RegExp(`total +205 +${instructed.totalSeconds} +145 +target 200`));
+    assert.match(text, /instr\. column: .*devices whose broker stays up, OVER the 200 s target/);
   });
 
   it("prints progress lines with elapsed time on a terminal only", () => {
