@@ -112,8 +112,10 @@ describe("plan CLI", () => {
       /exempted {3}s3-bucket-replicated on management-trail-logs: CloudTrail log bucket of one region's trail/,
     );
     assert.match(run.stdout, /RTO budget, worst case: 115 s, fits the 120 s target/);
-    assert.match(run.stdout, /Route 53 reaction to the alarm +30 +- +fixed/);
-    assert.match(run.stdout, /DNS TTL +5 +5 +dns\.ttlSeconds/);
+    // Columns: broker down, instructed (broker up), ARC.
+    assert.match(run.stdout, /Route 53 reaction to the alarm +30 +30 +- +fixed/);
+    assert.match(run.stdout, /DNS TTL +5 +5 +5 +dns\.ttlSeconds/);
+    assert.match(run.stdout, /total +115 +116 +55 +target 120/);
     assert.match(run.stdout, /^Verdict: PASS/m);
     assert.doesNotMatch(run.stdout, /account 222222222222/, "the tree is --verbose only");
     assert.equal(run.stderr, "", "no progress on a pipe");
