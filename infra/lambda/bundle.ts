@@ -77,9 +77,28 @@ export function bundleFunction(name: string): string {
   return code;
 }
 
-/** The Lambda code archive of a function: its bundle as `index.js`, so the handler is `index.handler`. */
-export function functionCode(name: string): pulumi.asset.AssetArchive {
-  return new pulumi.asset.AssetArchive({
-    "index.js": new pulumi.asset.StringAsset(bundleFunction(name)),
-  });
+// Where each function's bundle is written for the engine to read (ignored with node_modules). A
+// relative path: the engine resolves it against the program's folder, and state stays the same on
+// every machine.
+const CODE_DIR = path.join("node_modules", ".cache", "iot-dr", "functions");
+
+/**
+ * The Lambda code archive of a function: its bundle as `index.js`, so the handler is `index.handler`.
+ * A file on disk, not a StringAsset: the SDK sends a StringAsset's whole text through gRPC on every
+ * registration (1.1-1.4 MB per function), while a FileArchive is sent as its path and the engine
+ * reads and hashes the file itself; the zip Lambda receives has the same single index.js.
+ */
+export function functionCode(name: string): pulumi.asset.FileArchive {
+  const code = bundleFunction(name);
+  const dir = path.join(CODE_DIR, name);
+  const file = path.join(ROOT, dir, "index.js");
+  // Written only when it changed, so a plan that reads it while another writes never sees half.
+  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== code) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Beside the folder, not in it: a crash must not leave a stray file in the archive.
+    const temporary = path.join(ROOT, CODE_DIR, `${name}.${process.pid}.tmp`);
+    fs.writeFileSync(temporary, code);
+    fs.renameSync(temporary, file);
+  }
+  return new pulumi.asset.FileArchive(path.relative(process.cwd(), path.join(ROOT, dir)) || ".");
 }
