@@ -83,6 +83,21 @@ describe("drill health chain (aggregator decision -> alarm -> failover DNS)", ()
       // 3 healthy rounds (60 ms) and then the end of a period without a 0 in it.
       assert.ok(Date.now() - recovered >= 100, `recovered after ${Date.now() - recovered} ms`);
     });
+
+    it("judges a period by its Minimum: a period that ends healthy but held a 0 keeps the alarm", async () => {
+      const events: HealthEvent[] = [];
+      let failing = true;
+      const m = monitor(() => (failing ? failedRound() : healthyRound()), events);
+      await eventually(() => !m.healthy, 1000, "alarm");
+      // Recover right at a period boundary B: the rounds at B+20 and B+40 still publish 0 (the
+      // aggregator waits for 3 healthy rounds), B+60 and B+80 publish 1. The period [B, B+100)
+      // ends on a 1 but its Minimum is 0; only [B+100, B+200) is clean.
+      while ((Date.now() - m.startedAt) % TIMINGS.alarmPeriodMs !== 0) await clock.tickAsync(10);
+      const boundary = Date.now();
+      failing = false;
+      await eventually(() => m.healthy, 1000, "recovery");
+      assert.equal(events.at(-1)?.at, boundary + 2 * TIMINGS.alarmPeriodMs);
+    });
   });
 
   it("the DNS stand-in answers PRIMARY while healthy and SECONDARY otherwise, with the TTL", async () => {
