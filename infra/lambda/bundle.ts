@@ -82,6 +82,11 @@ export function bundleFunction(name: string): string {
 // every machine.
 const CODE_DIR = path.join("node_modules", ".cache", "iot-dr", "functions");
 
+// Names whose file this process has checked or written: the bundles do not change within a process
+// (built once, above), and every function is deployed in each region of both stacks.
+const WRITTEN = Symbol.for("iot-dr.functionCodeWritten");
+type WrittenGlobal = typeof globalThis & { [WRITTEN]?: Set<string> };
+
 /**
  * The Lambda code archive of a function: its bundle as `index.js`, so the handler is `index.handler`.
  * A file on disk, not a StringAsset: the SDK sends a StringAsset's whole text through gRPC on every
@@ -89,16 +94,21 @@ const CODE_DIR = path.join("node_modules", ".cache", "iot-dr", "functions");
  * reads and hashes the file itself; the zip Lambda receives has the same single index.js.
  */
 export function functionCode(name: string): pulumi.asset.FileArchive {
-  const code = bundleFunction(name);
-  const dir = path.join(CODE_DIR, name);
-  const file = path.join(ROOT, dir, "index.js");
-  // Written only when it changed, so a plan that reads it while another writes never sees half.
-  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== code) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    // Beside the folder, not in it: a crash must not leave a stray file in the archive.
-    const temporary = path.join(ROOT, CODE_DIR, `${name}.${process.pid}.tmp`);
-    fs.writeFileSync(temporary, code);
-    fs.renameSync(temporary, file);
+  const dir = path.join(ROOT, CODE_DIR, name);
+  const written = ((globalThis as WrittenGlobal)[WRITTEN] ??= new Set());
+  if (!written.has(name)) {
+    writeIfChanged(path.join(dir, "index.js"), bundleFunction(name), name);
+    written.add(name);
   }
-  return new pulumi.asset.FileArchive(path.relative(process.cwd(), path.join(ROOT, dir)) || ".");
+  return new pulumi.asset.FileArchive(path.relative(process.cwd(), dir) || ".");
+}
+
+/** Written only when it changed, so a plan that reads it while another writes never sees half. */
+function writeIfChanged(file: string, code: string, name: string): void {
+  if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === code) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Beside the folder, not in it: a crash must not leave a stray file in the archive.
+  const temporary = path.join(ROOT, CODE_DIR, `${name}.${process.pid}.tmp`);
+  fs.writeFileSync(temporary, code);
+  fs.renameSync(temporary, file);
 }
