@@ -22,12 +22,16 @@ export interface RegistryTablePort {
   ): Promise<{ items: RegistryItem[]; cursor?: Record<string, unknown> }>;
 }
 
+/** The client every writer of registry items uses: adaptive retries, optional fields left out. */
+export function registryDocumentClient(): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({ retryMode: "adaptive" }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
 export function dynamoRegistryTable(
   tableName: string,
-  client: DynamoDBDocumentClient = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ retryMode: "adaptive" }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  ),
+  client: DynamoDBDocumentClient = registryDocumentClient(),
 ): RegistryTablePort {
   return {
     async get(pk) {

@@ -9,11 +9,12 @@
  * or sweep) converged exactly that version (its echo ledger entry). Placeholder items of a CSR
  * (`csr-...`) name nothing in IoT: their tombstones get the TTL when written.
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { EchoLedger } from "./echoLedger";
 import { CSR_ID_PREFIX, identityOf } from "./entities";
 import { tombstoneExpiry, type RegistryItem } from "./registryItem";
+import { registryDocumentClient } from "./registryTable";
 
 /** True for the keys of a CSR placeholder's items (its certificate and attachments). */
 export function namesPlaceholderKey(pk: string): boolean {
@@ -97,10 +98,7 @@ export function parseRegions(raw: string | undefined): string[] {
 
 export function dynamoTombstoneExpiry(
   tableName: string,
-  client: DynamoDBDocumentClient = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ retryMode: "adaptive" }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  ),
+  client: DynamoDBDocumentClient = registryDocumentClient(),
 ): TombstoneExpiryPort {
   return {
     async setExpiry(item, expiresAt) {
