@@ -25,7 +25,7 @@ import type { Progress } from "../plan/progress";
 import { NEAR_BUDGET, ratioToBudget, type ScenarioResult } from "./report";
 import { refusedStream } from "./memoryLink";
 import { AnalyticsSink } from "./sink";
-import type { DrillSettings } from "./settings";
+import type { DrillSettings, StackSettings } from "./settings";
 
 const TELEMETRY = "telemetry/";
 const ID_FIELD = "msgId";
@@ -64,6 +64,19 @@ async function waitFor(done: () => boolean, deadlineAt: number): Promise<boolean
   return done();
 }
 
+/**
+ * The budgets a drill is judged by: infra/health/budget.ts on the stack file's settings, the
+ * functions and inputs the program uses for the `rto` and `rtoInstructed` outputs the plan prints.
+ */
+export function drillBudgets(stack: StackSettings): { budget: Budget; instructed: Budget } {
+  const rtoInputs = {
+    ...stack.health,
+    ttlSeconds: stack.ttlSeconds,
+    rtoTargetSeconds: stack.rtoTargetSeconds,
+  };
+  return { budget: rtoBudget(rtoInputs), instructed: instructedRtoBudget(rtoInputs) };
+}
+
 export async function runDrill(
   settings: DrillSettings,
   random: () => number,
@@ -71,13 +84,7 @@ export async function runDrill(
 ): Promise<DrillOutcome> {
   const { stack } = settings;
   const ms = (seconds: number) => seconds * 1000;
-  const rtoInputs = {
-    ...stack.health,
-    ttlSeconds: stack.ttlSeconds,
-    rtoTargetSeconds: stack.rtoTargetSeconds,
-  };
-  const budget = rtoBudget(rtoInputs);
-  const instructed = instructedRtoBudget(rtoInputs);
+  const { budget, instructed } = drillBudgets(stack);
   const started = Date.now();
   const hardDeadline = started + HARD_DEADLINE_MS;
   // A scenario may take twice its worst case, no more.
@@ -89,7 +96,10 @@ export async function runDrill(
   );
   const registry = new Set([...deviceIds, PROBE_THING]);
   const sink = new AnalyticsSink(ID_FIELD);
-  const endpointOf = (name: string): Endpoint => ({ host: `${name}.${stack.iotDomain}`, port: 8883 });
+  const endpointOf = (name: string): Endpoint => ({
+    host: `${name}.${stack.iotDomain}`,
+    port: 8883,
+  });
   const primary = new Region("primary", endpointOf("primary"), registry, TELEMETRY, (m) =>
     sink.receive(m),
   );
