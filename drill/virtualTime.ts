@@ -42,15 +42,17 @@ export async function onVirtualTime<T>(
       if (++steps > maxSteps) {
         throw new Error(`virtual clock: not done after ${maxSteps} timers (a timer loop?)`);
       }
-      if (clock.countTimers() === 0) {
+      const before = clock.now;
+      // Fires the first timer after the promise chains and stream callbacks before it have run.
+      await clock.nextAsync();
+      // Counting the timers scans them all: only when time stood still (an immediate, or none).
+      if (!outcome && clock.now === before && clock.countTimers() === 0) {
         // Let pending promise chains run; if they start no timer, nothing can ever move on.
         await new Promise((resolve) => realImmediate(resolve));
         if (!outcome && clock.countTimers() === 0) {
           throw new Error("virtual clock: no timer left and the work not done (real I/O?)");
         }
-        continue;
       }
-      await clock.nextAsync();
     }
     if ("error" in outcome) throw outcome.error;
     return { value: outcome.value, steps };
