@@ -8,6 +8,7 @@
  * - `mid-write:N`: its N-th file write writes half of its bytes, then the process is killed (a
  *   torn write, as a crash or power cut leaves one).
  */
+import type { PathOrFileDescriptor } from "node:fs";
 import { Outbox } from "@iot-dr/device-client";
 
 // The module object itself, patched in place below: an imported namespace is read-only.
@@ -28,10 +29,13 @@ const die = (): never => {
 if (mode === "mid-write") {
   // Every way the outbox could write its file (fs calls are looked up on the module at each call).
   let writes = 0;
-  const half = (data: string | NodeJS.ArrayBufferView) =>
-    typeof data === "string"
-      ? data.slice(0, Math.floor(data.length / 2))
-      : Buffer.from(data.buffer, data.byteOffset, Math.floor(data.byteLength / 2));
+  const half = (data: string | NodeJS.ArrayBufferView) => {
+    const bytes =
+      typeof data === "string"
+        ? Buffer.from(data)
+        : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    return bytes.subarray(0, Math.floor(bytes.length / 2));
+  };
   const writeSync = fs.writeSync;
   const writeFileSync = fs.writeFileSync;
   const patched = fs as unknown as Record<string, unknown>;
@@ -46,7 +50,7 @@ if (mode === "mid-write") {
     return (writeSync as (...args: unknown[]) => number)(fd, data, ...rest);
   };
   patched.writeFileSync = (
-    path: fs.PathOrFileDescriptor,
+    path: PathOrFileDescriptor,
     data: string | NodeJS.ArrayBufferView,
     ...rest: unknown[]
   ) => {
