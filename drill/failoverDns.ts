@@ -1,5 +1,6 @@
 import { createUDPServer, Packet, UDPClient, type UDPServer } from "dns2";
 import type { Endpoint, Resolver } from "@iot-dr/device-client";
+import type { AnswerPort } from "../functions/reconnect/answer";
 
 /** One region's record of the failover pair: an SRV target name and where it listens. */
 export interface FailoverTarget {
@@ -32,6 +33,29 @@ export class FailoverDns {
   /** The target answered now. */
   current(): FailoverTarget {
     return this.primaryHealthy() ? this.primary : this.secondary;
+  }
+
+  /**
+   * The device-side resolver without a socket: the answer a query would get, for drills on a
+   * virtual clock (a UDP round trip would take machine time). The DNS cache in the client still
+   * honours the TTL.
+   */
+  resolver(): Resolver {
+    return (domain) =>
+      domain.toLowerCase().replace(/\.$/, "") === this.domain
+        ? Promise.resolve({ endpoints: [this.current().endpoint], ttlSeconds: this.ttlSeconds })
+        : Promise.reject(new Error(`${domain}: NXDOMAIN`));
+  }
+
+  /**
+   * The reconnect function's view of the record without a socket: whether it answers `towards`
+   * (the CNAME comparison of functions/reconnect/route53Answer.ts).
+   */
+  answerPort(primaryRegion: string): AnswerPort {
+    return {
+      answers: (towards) =>
+        Promise.resolve((this.current() === this.primary) === (towards === primaryRegion)),
+    };
   }
 
   async start(): Promise<{ host: string; port: number }> {

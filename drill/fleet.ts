@@ -1,6 +1,7 @@
 import {
   FailoverClient,
   type ConnectCause,
+  type Endpoint,
   type FailoverClientOptions,
 } from "@iot-dr/device-client";
 
@@ -32,7 +33,7 @@ export class Fleet {
   constructor(
     count: number,
     options: (clientId: string) => FailoverClientOptions,
-    private readonly regionOf: (port: number) => string,
+    private readonly regionOf: (endpoint: Endpoint) => string,
     private readonly telemetryPrefix: string,
     /** Most messages one device publishes: the publishing loop's count bound. */
     private readonly maxMessages: number,
@@ -40,11 +41,11 @@ export class Fleet {
     this.devices = Array.from({ length: count }, (_, i) => {
       const clientId = `device-${String(i + 1).padStart(4, "0")}`;
       const client = new FailoverClient(options(clientId));
-      client.on("connected", (event: { endpoint: { port: number }; cause: ConnectCause }) => {
+      client.on("connected", (event: { endpoint: Endpoint; cause: ConnectCause }) => {
         this.moves.push({
           at: Date.now(),
           clientId,
-          to: this.regionOf(event.endpoint.port),
+          to: this.regionOf(event.endpoint),
           cause: event.cause,
         });
       });
@@ -85,7 +86,7 @@ export class Fleet {
   connectedPer(regions: string[]): Record<string, number> {
     const counts = Object.fromEntries(regions.map((r) => [r, 0]));
     for (const { client } of this.devices) {
-      if (client.connected && client.endpoint) counts[this.regionOf(client.endpoint.port)] += 1;
+      if (client.connected && client.endpoint) counts[this.regionOf(client.endpoint)] += 1;
     }
     return counts;
   }

@@ -60,7 +60,6 @@ export function connectedSvg(
   regions: string[],
   markers: Marker[],
   title: string,
-  scale: number,
 ): string {
   const width = 960;
   const left = 60;
@@ -101,7 +100,7 @@ export function connectedSvg(
     );
   }
   parts.push(
-    `<text x="${left + plotW / 2}" y="${top + plotH + 38}" text-anchor="middle">seconds since the outage (stack seconds; the drill ran ${scale}x faster)</text>`,
+    `<text x="${left + plotW / 2}" y="${top + plotH + 38}" text-anchor="middle">seconds since the outage</text>`,
     `<text x="16" y="${top + plotH / 2}" text-anchor="middle" transform="rotate(-90 16 ${top + plotH / 2})">connected devices</text>`,
   );
   for (const { marker, x: mx, row, anchor } of labels) {

@@ -1,4 +1,4 @@
-import { connect } from "mqtt";
+import { MqttClient } from "mqtt";
 import type { CheckResult } from "../functions/aggregator/decision";
 import type { Region } from "./region";
 
@@ -18,7 +18,7 @@ export async function probeRegion(region: Region, timeoutMs: number): Promise<Ch
     { name: "command-control", outcome: "healthy" },
     { name: "data-analytics", outcome: "healthy" },
   ];
-  const roundTrip = await mqttRoundTrip(region.port, timeoutMs);
+  const roundTrip = await mqttRoundTrip(region, timeoutMs);
   if (roundTrip !== "ok") {
     return [{ name: "iot-services", outcome: roundTrip, failing: ["mqtt round trip"] }, ...others];
   }
@@ -31,12 +31,11 @@ export async function probeRegion(region: Region, timeoutMs: number): Promise<Ch
   return [{ name: "iot-services", outcome: "healthy" }, ...others];
 }
 
-function mqttRoundTrip(port: number, timeoutMs: number): Promise<"ok" | "timeout" | "error"> {
+function mqttRoundTrip(region: Region, timeoutMs: number): Promise<"ok" | "timeout" | "error"> {
   return new Promise((resolve) => {
     const topic = `iot-dr/probe/${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const client = connect({
-      host: "127.0.0.1",
-      port,
+    // mqtt.js over the region's in-memory connection (its stream builder), as devices connect.
+    const client = new MqttClient(() => region.connect(), {
       clientId: PROBE_THING,
       reconnectPeriod: 0,
       connectTimeout: timeoutMs,

@@ -1,5 +1,7 @@
 import { Aedes, type AedesPublishPacket, type Client } from "aedes";
-import { createServer, type Server, type Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import type { Endpoint } from "@iot-dr/device-client";
+import { memoryLink, refusedStream } from "./memoryLink";
 
 /** What a region's topic rule hands to analytics: one telemetry message as received. */
 export interface Received {
@@ -10,36 +12,34 @@ export interface Received {
 }
 
 /**
- * One "region" on loopback: an aedes broker (the IoT Core stand-in) whose connections are checked
+ * One "region" in memory: an aedes broker (the IoT Core stand-in) whose connections are checked
  * against the registry stand-in, a flag for its application services (what the health API reports
- * besides the MQTT round trip), and a topic rule that forwards telemetry to analytics.
+ * besides the MQTT round trip), and a topic rule that forwards telemetry to analytics. Clients
+ * reach it through {@link Region.connect} (in-memory streams), so a drill on a virtual clock sees
+ * the same order of events on every run.
  */
 export class Region {
   private broker?: Aedes;
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
-  private boundPort = 0;
+  private readonly links = new Set<Duplex>();
   /** Whether the region's application services answer their health checkpoint. */
   public appHealthy = true;
 
   constructor(
     public readonly name: string,
+    /** Where DNS says this region's broker listens (fixed: the endpoint outlives the broker). */
+    public readonly endpoint: Endpoint,
     /** The registry stand-in: thing names allowed to connect, replicated to every region. */
     private readonly registry: ReadonlySet<string>,
     private readonly telemetryPrefix: string,
     private readonly onTelemetry: (message: Received) => void,
   ) {}
 
-  get port(): number {
-    return this.boundPort;
-  }
-
   get up(): boolean {
     return this.broker !== undefined;
   }
 
-  /** Starts the broker; on the port it had before if it ran already (the endpoint is fixed). */
-  async start(): Promise<number> {
+  /** Starts the broker. */
+  async start(): Promise<void> {
     if (this.broker) throw new Error(`region ${this.name}: already running`);
     const broker = await Aedes.createBroker({
       authenticate: (client, _username, _password, done) => {
@@ -63,29 +63,26 @@ export class Region {
         });
       }
     });
-    const server = createServer((socket) => {
-      this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
-      broker.handle(socket);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.boundPort, "127.0.0.1", () => resolve());
-    });
-    this.boundPort = (server.address() as { port: number }).port;
     this.broker = broker;
-    this.server = server;
-    return this.boundPort;
   }
 
-  /** The broker dies: the listener closes and every connection drops. */
+  /** A client's connection to the broker: refused while the broker is down. */
+  connect(): Duplex {
+    const broker = this.broker;
+    if (!broker) return refusedStream(`${this.endpoint.host}:${this.endpoint.port}`);
+    const [client, server] = memoryLink();
+    this.links.add(server);
+    server.once("close", () => this.links.delete(server));
+    broker.handle(server);
+    return client;
+  }
+
+  /** The broker dies: every connection drops and new ones are refused. */
   async kill(): Promise<void> {
-    const { broker, server } = this;
+    const broker = this.broker;
     this.broker = undefined;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const link of this.links) link.destroy();
+    this.links.clear();
     if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
   }
 

@@ -1,5 +1,4 @@
 import { rtoVerdict, type RtoBudget } from "../infra/health/budget";
-import type { DrillSettings } from "./settings";
 
 /** What one scenario measured. */
 export interface ScenarioResult {
@@ -29,16 +28,15 @@ export function ratioToBudget(
   r: ScenarioResult,
   budget: RtoBudget,
   instructed: RtoBudget,
-  scale: number,
 ): { own: RtoBudget; ratio: number } | undefined {
   if (r.failback || r.rtoMs === undefined) return undefined;
   // Devices whose broker stays up move by the instruction: that path has its own budget.
   const own = (r.causes.instruction ?? 0) > 0 ? instructed : budget;
-  return { own, ratio: ((r.rtoMs / 1000) * scale) / own.totalSeconds };
+  return { own, ratio: r.rtoMs / 1000 / own.totalSeconds };
 }
 
 /**
- * The side-by-side table in Markdown (it reads as plain text on a terminal too), in stack seconds.
+ * The side-by-side table in Markdown (it reads as plain text on a terminal too), in the stack's seconds.
  * A fail-back row has no outage (the secondary serves meanwhile): its verdict says so whatever it
  * measured, so the row does not flip between runs.
  */
@@ -47,13 +45,11 @@ export function resultsTable(
   budget: RtoBudget,
   /** The budget of devices moved by the reconnect instruction (infra/health/budget.ts). */
   instructed: RtoBudget,
-  settings: DrillSettings,
 ): string {
-  const scale = settings.scale;
   const rows = results.map((r, i) => {
-    const rto = r.rtoMs === undefined ? undefined : (r.rtoMs / 1000) * scale;
+    const rto = r.rtoMs === undefined ? undefined : r.rtoMs / 1000;
     // Devices whose broker stays up move by the instruction: that path has its own budget.
-    const judged = ratioToBudget(r, budget, instructed, scale);
+    const judged = ratioToBudget(r, budget, instructed);
     const own = judged?.own ?? ((r.causes.instruction ?? 0) > 0 ? instructed : budget);
     const ratio = judged?.ratio;
     const verdict =
@@ -77,7 +73,7 @@ export function resultsTable(
       r.failback ? "-" : `${own.totalSeconds}${own === instructed ? " (instructed)" : ""}`,
       ratio === undefined ? "-" : `${Math.round(ratio * 100)} %`,
       verdict,
-      r.dnsMs === undefined ? "-" : fixed((r.dnsMs / 1000) * scale),
+      r.dnsMs === undefined ? "-" : fixed(r.dnsMs / 1000),
       `${r.acked}`,
       `${r.lost}`,
       `${r.duplicates}`,
@@ -88,11 +84,11 @@ export function resultsTable(
     "#",
     "scenario",
     "devices to",
-    "RTO measured (stack s)",
-    "budget (stack s)",
+    "RTO measured (s)",
+    "budget (s)",
     "measured / budget",
     "verdict",
-    "DNS switched after (stack s)",
+    "DNS switched after (s)",
     "acked msgs",
     "acked lost",
     "duplicates seen",

@@ -24,8 +24,6 @@ export interface DrillSettings {
   stackFile: string;
   stack: StackSettings;
   devices: number;
-  /** Every duration of the stack settings is divided by this. */
-  scale: number;
   seed: number;
   /** Production seconds between two telemetry messages of one device. */
   publishSeconds: number;
@@ -38,25 +36,26 @@ export interface DrillSettings {
   help: boolean;
 }
 
-export const USAGE = `usage: npm run drill -- [--devices N] [--scale F] [--seed S] [--stack FILE] [--out DIR]
+export const USAGE = `usage: npm run drill -- [--devices N] [--seed S] [--stack FILE] [--out DIR]
 
-Fails the primary region over and back four times on loopback (broker killed, application
+Fails the primary region over and back four times in memory (broker killed, application
 unhealthy) with N devices on the failover client, and prints measured RTO, acknowledged messages
 lost and duplicates per scenario against the RTO budget the plan prints for the same stack file.
+It runs on a virtual clock (the stack's own seconds, no waiting) with in-memory brokers, DNS and
+connections, so a run takes seconds and the same seed gives the same table.
 On a terminal, progress (scenario, phase, connected devices) goes to stderr.
   --devices N  simulated devices, 1-2000 (default 50)
-  --scale F    time compression: stack seconds are divided by it, 5-200 (default 10: at 20 a
-               busy machine stalls the one process enough to push fail-overs past 15 %)
-  --seed S     seed of every random choice (jitter, phases): the same seed gives the same
-               schedule (default 7)
+  --seed S     seed of every random choice (backoff jitter, phases, DNS schedule): the same
+               seed gives the same table and results.json (default 7)
   --stack FILE stack file whose iot-dr:dns, iot-dr:health and iot-dr:rtoTargetSeconds are used
                (default Pulumi.primary.yaml)
-  --out DIR    where results.md and connected.svg go (default .drill, ignored by git)
+  --out DIR    where results.md, results.json and connected.svg go (default .drill, ignored
+               by git)
   --help       this text
 
 Examples:
-  npm run drill                                  # 50 devices, scale 10
-  npm run drill -- --devices 200 --scale 5       # a larger fleet, slower clock
+  npm run drill                                  # 50 devices, seed 7
+  npm run drill -- --devices 200                 # a larger fleet
   npm run drill -- --seed 3 --stack Pulumi.secondary.yaml --out /tmp/drill
 
 Exit status: 0 passed, 1 a message lost, a deadline hit, the health flapped or a fail-over not
@@ -126,7 +125,6 @@ export function drillSettings(argv: string[]): DrillSettings {
     args: argv,
     options: {
       devices: { type: "string" },
-      scale: { type: "string" },
       seed: { type: "string" },
       stack: { type: "string" },
       out: { type: "string" },
@@ -140,7 +138,6 @@ export function drillSettings(argv: string[]): DrillSettings {
     stackFile,
     stack,
     devices: wholeIn("devices", values.devices, 50, 1, 2000),
-    scale: wholeIn("scale", values.scale, 10, 5, 200),
     seed: wholeIn("seed", values.seed, 7, 0, 2 ** 31 - 1),
     publishSeconds: 5,
     resolveSeconds: 3600,

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { connect, type MqttClient } from "mqtt";
+import { connect, MqttClient, type IClientOptions } from "mqtt";
 import { backOff } from "exponential-backoff";
 import {
   isPublishTopic,
@@ -239,7 +239,7 @@ export class FailoverClient extends EventEmitter {
   private connectOnce(endpoint: Endpoint, timeoutMs: number): Promise<MqttClient> {
     const o = this.options;
     return new Promise((resolve, reject) => {
-      const conn = connect({
+      const options: IClientOptions = {
         // TLS checks the certificate against the domain even when DNS gave an address.
         servername: o.domain,
         ...o.mqtt,
@@ -248,7 +248,12 @@ export class FailoverClient extends EventEmitter {
         clientId: o.clientId,
         reconnectPeriod: 0,
         connectTimeout: timeoutMs,
-      });
+      };
+      const transport = o.transport;
+      // mqtt.js takes a stream builder in place of its TCP/TLS one (its MqttClient constructor).
+      const conn = transport
+        ? new MqttClient(() => transport(endpoint), options)
+        : connect(options);
       const timer = setTimeout(
         () =>
           fail(

@@ -1,5 +1,6 @@
+import type { Duplex } from "node:stream";
 import type { IClientOptions } from "mqtt";
-import type { Resolver } from "./resolver";
+import type { Endpoint, Resolver } from "./resolver";
 
 /** MQTT options the failover client sets itself: endpoint, identity and reconnection. */
 export type ControlledMqttKey =
@@ -59,6 +60,12 @@ export interface FailoverClientOptions {
   random?: () => number;
   /** Further mqtt.js options (TLS certificates, keepalive, protocolVersion, ...). */
   mqtt?: Omit<IClientOptions, ControlledMqttKey>;
+  /**
+   * Opens the byte stream to an endpoint instead of mqtt.js's TCP or TLS (its stream builder):
+   * an in-memory broker in drills and tests, where real sockets would make timing and order
+   * depend on the machine. Default: mqtt.js connects as `mqtt` says.
+   */
+  transport?: (endpoint: Endpoint) => Duplex;
 }
 
 /** Options after defaults and validation. */
@@ -79,6 +86,7 @@ export interface ResolvedOptions {
   timeScale: number;
   random: () => number;
   mqtt: Omit<IClientOptions, ControlledMqttKey>;
+  transport: ((endpoint: Endpoint) => Duplex) | undefined;
 }
 
 /** A bad option: the message names it and says what was expected. */
@@ -197,6 +205,13 @@ export function resolveOptions(options: FailoverClientOptions): ResolvedOptions 
       );
     }
   }
+  if (options.transport !== undefined && typeof options.transport !== "function") {
+    throw new OptionError(
+      "transport",
+      "a function (endpoint) => Duplex stream, or left out",
+      options.transport,
+    );
+  }
   const random = options.random ?? Math.random;
   if (typeof random !== "function") {
     throw new OptionError("random", "a function returning a number in [0, 1)", random);
@@ -229,5 +244,6 @@ export function resolveOptions(options: FailoverClientOptions): ResolvedOptions 
     timeScale: positive("timeScale", options.timeScale, 1, 1),
     random,
     mqtt,
+    transport: options.transport,
   };
 }

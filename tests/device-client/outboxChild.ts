@@ -1,12 +1,69 @@
 /**
- * Child process of the outbox kill test: adds messages to a file-backed outbox and acknowledges
+ * Child process of the outbox kill tests: adds messages to a file-backed outbox and acknowledges
  * every other one, printing each step only after the outbox returned (so after it is on disk),
- * until the parent kills it.
+ * until it dies. How it dies is the second argument:
+ * - `parent`: the parent kills it at a moment of its choosing (SIGKILL).
+ * - `after-ack:N`: it kills itself right after reporting its N-th acknowledgement, before any
+ *   other work (a save put off to later never happens).
+ * - `mid-write:N`: its N-th file write writes half of its bytes, then the process is killed (a
+ *   torn write, as a crash or power cut leaves one).
  */
+import type { PathOrFileDescriptor } from "node:fs";
 import { Outbox } from "@iot-dr/device-client";
 
-const [file] = process.argv.slice(2);
+// The module object itself, patched in place below: an imported namespace is read-only.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+const fs = require("node:fs") as typeof import("node:fs");
+
+const [file, crash = "parent"] = process.argv.slice(2);
+const [mode, at] = crash.split(":");
+const nth = Number(at);
+if (mode !== "parent" && !(Number.isInteger(nth) && nth >= 1)) {
+  throw new Error(`outboxChild: expected parent, after-ack:N or mid-write:N, got ${crash}`);
+}
+const die = (): never => {
+  process.kill(process.pid, "SIGKILL");
+  throw new Error("unreachable: killed");
+};
+
+if (mode === "mid-write") {
+  // Every way the outbox could write its file (fs calls are looked up on the module at each call).
+  let writes = 0;
+  const half = (data: string | NodeJS.ArrayBufferView) => {
+    const bytes =
+      typeof data === "string"
+        ? Buffer.from(data)
+        : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    return bytes.subarray(0, Math.floor(bytes.length / 2));
+  };
+  const writeSync = fs.writeSync;
+  const writeFileSync = fs.writeFileSync;
+  const patched = fs as unknown as Record<string, unknown>;
+  if (!Object.getOwnPropertyDescriptor(fs, "writeSync")?.writable) {
+    throw new Error("outboxChild: cannot patch fs.writeSync");
+  }
+  patched.writeSync = (fd: number, data: string | NodeJS.ArrayBufferView, ...rest: unknown[]) => {
+    if (fd > 2 && ++writes === nth) {
+      writeSync(fd, half(data));
+      die();
+    }
+    return (writeSync as (...args: unknown[]) => number)(fd, data, ...rest);
+  };
+  patched.writeFileSync = (
+    path: PathOrFileDescriptor,
+    data: string | NodeJS.ArrayBufferView,
+    ...rest: unknown[]
+  ) => {
+    if (++writes === nth) {
+      writeFileSync(path, half(data));
+      die();
+    }
+    return (writeFileSync as (...args: unknown[]) => void)(path, data, ...rest);
+  };
+}
+
 const outbox = new Outbox(100_000, "msgId", file);
+let acks = 0;
 for (let i = 0; i < 100_000; i++) {
   const id = `m-${i}`;
   void outbox.add("telemetry/x", { msgId: id, n: i }).acked;
@@ -14,5 +71,6 @@ for (let i = 0; i < 100_000; i++) {
   if (i % 2 === 0) {
     outbox.ack(id);
     process.stdout.write(`acked ${id}\n`);
+    if (mode === "after-ack" && ++acks === nth) die();
   }
 }

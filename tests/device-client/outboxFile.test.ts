@@ -40,9 +40,8 @@ describe("device client: file-backed outbox", () => {
     assert.throws(() => new Outbox(10, "msgId", file), /outbox file .*outbox\.json: expected JSON/);
   });
 
-  it("loses no unacknowledged message and resends no acknowledged one when killed mid-send", async function () {
-    this.timeout(60_000);
-    const file = join(dir, "outbox.json");
+  /** Runs the child until it dies (see outboxChild.ts for `crash`); what it reported. */
+  async function runChild(file: string, crash: string) {
     const child = spawn(
       process.execPath,
       // The project's TypeScript loader, as every npm script uses it (typescript-loader.js).
@@ -51,15 +50,16 @@ describe("device client: file-backed outbox", () => {
         join(__dirname, "..", "..", "typescript-loader.js"),
         join(__dirname, "outboxChild.ts"),
         file,
+        crash,
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     const added = new Set<string>();
     const acked = new Set<string>();
     let buffered = "";
-    await new Promise<void>((resolve, reject) => {
+    const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
       child.on("error", reject);
-      child.on("exit", () => resolve());
+      child.on("exit", (_code, killedBy) => resolve(killedBy));
       child.stdout.on("data", (chunk: Buffer) => {
         buffered += chunk.toString();
         const lines = buffered.split("\n");
@@ -69,10 +69,18 @@ describe("device client: file-backed outbox", () => {
           (what === "acked" ? acked : added).add(id);
         }
         // Killed without warning, in the middle of its add/ack loop.
-        if (added.size >= 300 && !child.killed) child.kill("SIGKILL");
+        if (crash === "parent" && added.size >= 300 && !child.killed) child.kill("SIGKILL");
       });
     });
-    assert.ok(added.size >= 300, `the child added ${added.size} messages before it died`);
+    assert.equal(signal, "SIGKILL", "the child died by SIGKILL, not by an error");
+    return { added, acked };
+  }
+
+  /** What a restart finds: every unacknowledged message once, no acknowledged one. */
+  function assertRestartKeepsPromises(
+    file: string,
+    { added, acked }: { added: Set<string>; acked: Set<string> },
+  ) {
     const restarted = new Outbox(100_000, "msgId", file);
     const pending = restarted.pending().map((m) => m.id);
     assert.equal(new Set(pending).size, pending.length, "no message twice");
@@ -86,5 +94,38 @@ describe("device client: file-backed outbox", () => {
     // Only the outbox and, at most, the temporary file being written when it died remain.
     assert.ok(existsSync(file));
     assert.ok(readdirSync(dir).every((f) => f === "outbox.json" || f.endsWith(".tmp")));
+  }
+
+  it("loses no unacknowledged message and resends no acknowledged one when killed mid-send", async function () {
+    this.timeout(60_000);
+    const file = join(dir, "outbox.json");
+    const reported = await runChild(file, "parent");
+    assert.ok(reported.added.size >= 300, `the child added ${reported.added.size} messages`);
+    assertRestartKeepsPromises(file, reported);
+  });
+
+  // The kill above lands wherever the child happens to be: almost never inside a write, and never
+  // right after an acknowledgement that a later add would not have saved anyway. These two put
+  // the crash exactly there (checked against a non-atomic write and a deferred ack save, which
+  // fail them).
+  it("keeps the last saved set when killed in the middle of writing the file", async function () {
+    this.timeout(60_000);
+    // Writes 40 and 41: the saves of an add and of its acknowledgement (two writes per save
+    // would shift them, not spare them).
+    for (const nth of [40, 41]) {
+      const file = join(dir, "outbox.json");
+      rmSync(file, { force: true });
+      const reported = await runChild(file, `mid-write:${nth}`);
+      assert.ok(reported.added.size >= 10, `the child added ${reported.added.size} messages`);
+      assertRestartKeepsPromises(file, reported);
+    }
+  });
+
+  it("has an acknowledgement on disk when ack() returns, not later", async function () {
+    this.timeout(60_000);
+    const file = join(dir, "outbox.json");
+    const reported = await runChild(file, "after-ack:20");
+    assert.equal(reported.acked.size, 20);
+    assertRestartKeepsPromises(file, reported);
   });
 });

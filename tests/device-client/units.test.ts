@@ -95,6 +95,14 @@ describe("device client building blocks", () => {
       refuses({ mqtt: { port: 1883 } as FailoverClientOptions["mqtt"] }, "mqtt.port", /left out/);
     });
 
+    it("refuses a transport that is not a stream builder", () => {
+      refuses(
+        { transport: "memory" as unknown as FailoverClientOptions["transport"] },
+        "transport",
+        /expected a function \(endpoint\) => Duplex stream, or left out, got "memory"/,
+      );
+    });
+
     it("refuses a wildcard instruction topic and fills in the client id", () => {
       refuses({ instructionTopic: "iot-dr/#" }, "instructionTopic", /without wildcards/);
       const c = new FailoverClient({ ...base, instructionTopic: "cmd/{clientId}/reconnect" });

@@ -27,7 +27,7 @@ describe("drill settings and report", () => {
     assert.equal(settings.stack.health.aggregatorIntervalSeconds, 5);
     // Not in Pulumi.primary.yaml: the schema's default applies.
     assert.equal(settings.stack.health.reconnect.topic, "iot-dr/reconnect");
-    assert.deepEqual([settings.devices, settings.scale], [50, 10]);
+    assert.equal(settings.devices, 50);
     // A value that differs from the default shows the file is read, not the defaults.
     const dir = mkdtempSync(join(tmpdir(), "drill-"));
     try {
@@ -71,13 +71,15 @@ describe("drill settings and report", () => {
       /--devices: expected a whole number from 1 to 2000, got "0"/,
     );
     assert.throws(
-      () => drillSettings(["--scale", "x"]),
-      /--scale: expected a whole number from 5 to 200/,
+      () => drillSettings(["--seed", "x"]),
+      /--seed: expected a whole number from 0 to 2147483647, got "x"/,
     );
+    // The drill runs on a virtual clock in the stack's seconds: there is no time scale left.
+    assert.throws(() => drillSettings(["--scale", "10"]), /Unknown option '--scale'/);
   });
 
-  it("puts measured RTO and the budget of the same settings side by side, in drill and stack seconds", () => {
-    const settings = drillSettings(["--scale", "10"]);
+  it("puts measured RTO and the budget of the same settings side by side, in the stack's seconds", () => {
+    const settings = drillSettings([]);
     const { budget, instructed } = budgetsOf(settings);
     const table = resultsTable(
       [
@@ -85,8 +87,8 @@ describe("drill settings and report", () => {
           name: "killed",
           to: "secondary",
           failback: false,
-          rtoMs: 5000,
-          dnsMs: 2000,
+          rtoMs: 50_000,
+          dnsMs: 20_000,
           acked: 10,
           lost: 0,
           duplicates: 1,
@@ -114,10 +116,9 @@ describe("drill settings and report", () => {
       ],
       budget,
       instructed,
-      settings,
     );
     const rows = table.split("\n").slice(2);
-    // 5 drill s x 10 = 50 stack s against 115: more than 15 % under the budget.
+    // 50 s against 115: more than 15 % under the budget.
     assert.match(
       rows[0],
       /\| 1 \| killed \| secondary \| 50\.0 \| 115 \| 43 % \| under the budget by more than 15 % \| 20\.0 \| 10 \| 0 \| 1 \| disconnect 2 \|/,
@@ -128,7 +129,7 @@ describe("drill settings and report", () => {
   });
 
   it("judges a fail-over within 15 % of its budget as matching it, the instructed path by its own budget", () => {
-    const settings = drillSettings(["--scale", "10"]);
+    const settings = drillSettings([]);
     const { budget, instructed } = budgetsOf(settings);
     const row = (rtoMs: number, causes: Record<string, number>) =>
       resultsTable(
@@ -146,16 +147,15 @@ describe("drill settings and report", () => {
         ],
         budget,
         instructed,
-        settings,
       ).split("\n")[2];
-    // 11 drill s = 110 stack s of 115; 13.3 = 133 is 16 % over.
+    // 110 s of 115; 133 is 16 % over.
     assert.equal(budget.totalSeconds, 115);
-    assert.match(row(11_000, { disconnect: 1 }), /96 % \| matches the budget \(within 15 %\)/);
-    assert.match(row(13_300, { disconnect: 1 }), /116 % \| OVER the budget/);
+    assert.match(row(110_000, { disconnect: 1 }), /96 % \| matches the budget \(within 15 %\)/);
+    assert.match(row(133_000, { disconnect: 1 }), /116 % \| OVER the budget/);
     // Instructed: no second alarm, the function's answer poll instead: 116 s.
     assert.equal(instructed.totalSeconds, budget.totalSeconds + 1);
-    assert.match(row(11_000, { instruction: 1 }), /116 \(instructed\) \| 95 % \| matches/);
-    assert.match(row(9_600, { instruction: 1 }), /83 % \| under the budget by more than 15 %/);
+    assert.match(row(110_000, { instruction: 1 }), /116 \(instructed\) \| 95 % \| matches/);
+    assert.match(row(96_000, { instruction: 1 }), /83 % \| under the budget by more than 15 %/);
   });
 
   it("writes to an ignored folder by default and answers --help with examples", () => {
@@ -191,7 +191,6 @@ describe("drill settings and report", () => {
         { t: 120, label: "#1 budget 120 s", kind: "budget" },
       ],
       "title",
-      20,
     );
     assert.equal(svg.match(/<polyline /g)?.length, 2);
     assert.ok(svg.includes("broker &lt;killed&gt;"));
@@ -224,7 +223,6 @@ describe("drill settings and report", () => {
         { t: 120, label: "#1 budget 120 s", kind: "budget" },
       ],
       "Connected devices per region",
-      20,
     );
     const width = Number(/width="(\d+)"/.exec(svg)![1]);
     const height = Number(/height="(\d+)"/.exec(svg)![1]);

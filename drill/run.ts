@@ -1,0 +1,433 @@
+/**
+ * The fail-over drill itself: two in-memory "regions", a Route 53 stand-in fed by the real
+ * aggregator logic, and N devices on the failover client, in the stack's own seconds. It does no
+ * real I/O (brokers, DNS and connections are in memory), so on a virtual clock
+ * (./virtualTime.ts) the same seed gives the same events; drill/index.ts writes the outputs.
+ */
+import { instructedRtoBudget, ROUTE53_REACTION_SECONDS, rtoBudget } from "../infra/health/budget";
+import { DEFAULT_HYSTERESIS } from "../functions/aggregator/decision";
+import {
+  ANSWER_MAX_WAIT_SECONDS,
+  ANSWER_POLL_SECONDS,
+  awaitAnswer,
+} from "../functions/reconnect/answer";
+import { executePlan } from "../functions/reconnect/execute";
+import type { DevicesPort } from "../functions/reconnect/iot";
+import { alarmFromAction, planReconnect } from "../functions/reconnect/instruction";
+import type { Endpoint } from "@iot-dr/device-client";
+import { FailoverDns } from "./failoverDns";
+import { Fleet } from "./fleet";
+import { HealthMonitor, type HealthEvent } from "./health";
+import type { Marker, Sample } from "./plot";
+import { PROBE_THING, probeRegion } from "./probe";
+import { Region } from "./region";
+import type { Progress } from "../plan/progress";
+import { NEAR_BUDGET, ratioToBudget, type ScenarioResult } from "./report";
+import { refusedStream } from "./memoryLink";
+import { AnalyticsSink } from "./sink";
+import type { DrillSettings, StackSettings } from "./settings";
+
+const TELEMETRY = "telemetry/";
+const ID_FIELD = "msgId";
+/** The drill stops itself after this much (virtual) time, whatever happens. */
+export const HARD_DEADLINE_MS = 1_700_000;
+/** The plot's sampling step. */
+const SAMPLE_EVERY_MS = 500;
+/** How often the drill looks whether a scenario is done (the RTO is timed by the sink). */
+const POLL_MS = 200;
+
+type Budget = ReturnType<typeof rtoBudget>;
+
+/** Everything a drill measured: the same for the same settings and seed. */
+export interface DrillOutcome {
+  results: ScenarioResult[];
+  budget: Budget;
+  instructed: Budget;
+  /** Summary lines of the run (counts only: no machine timing). */
+  summary: string[];
+  failures: string[];
+  /** Connected devices per region over time, and the plot's markers; t in seconds since the outage. */
+  samples: Sample[];
+  markers: Marker[];
+  regions: string[];
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `done` every POLL_MS until it holds or the deadline passes: bounded by both. */
+async function waitFor(done: () => boolean, deadlineAt: number): Promise<boolean> {
+  const maxPolls = Math.ceil((deadlineAt - Date.now()) / POLL_MS) + 1;
+  for (let i = 0; i < maxPolls && Date.now() < deadlineAt; i++) {
+    if (done()) return true;
+    await sleep(POLL_MS);
+  }
+  return done();
+}
+
+/**
+ * The budgets a drill is judged by: infra/health/budget.ts on the stack file's settings, the
+ * functions and inputs the program uses for the `rto` and `rtoInstructed` outputs the plan prints.
+ */
+export function drillBudgets(stack: StackSettings): { budget: Budget; instructed: Budget } {
+  const rtoInputs = {
+    ...stack.health,
+    ttlSeconds: stack.ttlSeconds,
+    rtoTargetSeconds: stack.rtoTargetSeconds,
+  };
+  return { budget: rtoBudget(rtoInputs), instructed: instructedRtoBudget(rtoInputs) };
+}
+
+export async function runDrill(
+  settings: DrillSettings,
+  random: () => number,
+  progress: Progress,
+): Promise<DrillOutcome> {
+  const { stack } = settings;
+  const ms = (seconds: number) => seconds * 1000;
+  const { budget, instructed } = drillBudgets(stack);
+  const started = Date.now();
+  const hardDeadline = started + HARD_DEADLINE_MS;
+  // A scenario may take twice its worst case, no more.
+  const scenarioMs = ms(2 * Math.max(budget.totalSeconds, instructed.totalSeconds)) + 3000;
+
+  const deviceIds = Array.from(
+    { length: settings.devices },
+    (_, i) => `device-${String(i + 1).padStart(4, "0")}`,
+  );
+  const registry = new Set([...deviceIds, PROBE_THING]);
+  const sink = new AnalyticsSink(ID_FIELD);
+  const endpointOf = (name: string): Endpoint => ({
+    host: `${name}.${stack.iotDomain}`,
+    port: 8883,
+  });
+  const primary = new Region("primary", endpointOf("primary"), registry, TELEMETRY, (m) =>
+    sink.receive(m),
+  );
+  const secondary = new Region("secondary", endpointOf("secondary"), registry, TELEMETRY, (m) =>
+    sink.receive(m),
+  );
+  const regionsByName = new Map([primary, secondary].map((r) => [r.name, r]));
+  const regionAt = (endpoint: Endpoint) =>
+    [primary, secondary].find((r) => r.endpoint.host === endpoint.host);
+  await primary.start();
+  await secondary.start();
+
+  const flips: HealthEvent[] = [];
+  const instructions: { at: number; region: string; delivered: boolean; answered: boolean }[] = [];
+
+  // The reconnect function: the alarm Route 53 follows invokes it as it changes state (its Lambda
+  // action), and the real function's plan, wait for the answer and message builder decide what
+  // goes to which region and when, so the drill sends exactly what production would; only the IoT
+  // calls are the drill's (publish into its broker), and it asks the drill's DNS stand-in.
+  const drillDevices: DevicesPort = {
+    async publish(region, topic, payload) {
+      if (!(await regionsByName.get(region)?.publish(topic, payload))) {
+        throw new Error(`${region}: broker down, instruction not delivered`);
+      }
+    },
+    // Displacing sessions (option 2) is not a drill scenario: the instruction alone is measured.
+    connectedClients: () => Promise.resolve([]),
+    disconnect: () => Promise.resolve(),
+  };
+  const reconnectSettings = {
+    primaryRegion: primary.name,
+    secondaryRegion: secondary.name,
+    topic: stack.health.reconnect.topic,
+    domain: stack.iotDomain,
+    jitterSeconds: stack.health.deviceReconnectSeconds,
+    displaceSessions: false,
+  };
+  // Route 53 follows the alarm after its reaction time (the budget's term), not at once.
+  let route53Healthy = true;
+  const dns = new FailoverDns(
+    stack.iotDomain,
+    stack.ttlSeconds,
+    { name: primary.endpoint.host, endpoint: primary.endpoint },
+    { name: secondary.endpoint.host, endpoint: secondary.endpoint },
+    () => route53Healthy,
+  );
+  const answerPort = dns.answerPort(primary.name);
+  const waitClock = { now: () => Date.now(), sleep };
+  const reconnectFunction = (event: HealthEvent) => {
+    const alarm = alarmFromAction({
+      alarmData: {
+        alarmName: "iot-dr-health-primary",
+        state: {
+          value: event.healthy ? "OK" : "ALARM",
+          reason: event.healthy ? "primary healthy again" : event.reasons.join("; "),
+          timestamp: new Date(event.at).toISOString(),
+        },
+        previousState: { value: event.healthy ? "ALARM" : "OK" },
+      },
+    });
+    const plan = planReconnect(alarm, reconnectSettings);
+    if (!plan) return;
+    void awaitAnswer(
+      plan.towards,
+      answerPort,
+      waitClock,
+      ms(ANSWER_POLL_SECONDS),
+      ms(ANSWER_MAX_WAIT_SECONDS),
+    ).then(async (wait) => {
+      const outcome = await executePlan(plan, drillDevices);
+      instructions.push({
+        at: Date.now(),
+        region: plan.leave,
+        delivered: outcome.published,
+        answered: wait.answered,
+      });
+    });
+  };
+  const route53Timers = new Set<NodeJS.Timeout>();
+  const onAlarmChange = (event: HealthEvent) => {
+    reconnectFunction(event);
+    const timer = setTimeout(() => {
+      route53Timers.delete(timer);
+      route53Healthy = event.healthy;
+      onHealthChange({ ...event, at: Date.now() });
+    }, ms(ROUTE53_REACTION_SECONDS));
+    route53Timers.add(timer);
+  };
+  const onHealthChange = (event: HealthEvent) => {
+    flips.push(event);
+    progress.stage(
+      `DNS now answers ${event.healthy ? "PRIMARY" : "SECONDARY"}; connected ${connectedNow()}`,
+    );
+  };
+  const monitor = new HealthMonitor(
+    {
+      roundMs: ms(stack.health.aggregatorIntervalSeconds),
+      probeTimeoutMs: ms(stack.health.probeTimeoutSeconds),
+      alarmPeriodMs: ms(stack.health.alarmPeriodSeconds),
+      evaluationPeriods: stack.health.alarmEvaluationPeriods,
+      hysteresis: DEFAULT_HYSTERESIS,
+    },
+    (timeoutMs) => probeRegion(primary, timeoutMs),
+    hardDeadline,
+    onAlarmChange,
+  );
+
+  const fleet = new Fleet(
+    settings.devices,
+    (clientId) => ({
+      domain: stack.iotDomain,
+      clientId,
+      resolver: dns.resolver(),
+      // In memory: the endpoint DNS answered, or refused as TCP refuses a dead broker's port.
+      transport: (endpoint) =>
+        regionAt(endpoint)?.connect() ?? refusedStream(`${endpoint.host}:${endpoint.port}`),
+      resolveIntervalMs: ms(settings.resolveSeconds),
+      backoff: { initialMs: ms(1), maxMs: ms(stack.health.deviceReconnectSeconds) },
+      reconnect: { maxAttempts: 500, deadlineMs: scenarioMs },
+      // The client's default instruction topic, as a device ships: a function that publishes
+      // elsewhere fails the instructed scenario instead of being papered over here.
+      maxInstructionSpreadMs: ms(stack.health.deviceReconnectSeconds),
+      drainTimeoutMs: ms(2),
+      random,
+    }),
+    (endpoint) => regionAt(endpoint)?.name ?? "unknown",
+    TELEMETRY,
+    Math.ceil(HARD_DEADLINE_MS / ms(settings.publishSeconds)),
+  );
+
+  const regions = [primary.name, secondary.name];
+  const connectedNow = () =>
+    Object.entries(fleet.connectedPer(regions))
+      .map(([region, n]) => `${region} ${n}`)
+      .join(", ");
+  const samples: Sample[] = [];
+  const markers: Marker[] = [];
+  let sampleCount = 0;
+  const sampler = setInterval(() => {
+    if (++sampleCount > HARD_DEADLINE_MS / SAMPLE_EVERY_MS) return clearInterval(sampler);
+    samples.push({ t: Date.now(), counts: fleet.connectedPer(regions) });
+  }, SAMPLE_EVERY_MS);
+
+  const results: ScenarioResult[] = [];
+  const failures: string[] = [];
+  const summary: string[] = [];
+  const starts: number[] = [];
+  try {
+    await fleet.start(ms(settings.publishSeconds), random);
+    // The aggregator starts on a connected fleet, as in production where it always runs.
+    monitor.start();
+    const warm = await waitFor(
+      () => deviceIds.every((id) => sink.firstIn(id, primary.name, started) !== undefined),
+      Math.min(hardDeadline, Date.now() + scenarioMs),
+    );
+    if (!warm) failures.push("warm-up: not every device published in the primary region in time");
+
+    /** Where the next failure lands: just after a healthy round, so a whole alarm period passes. */
+    const msToWorstInstant = () => {
+      const round = ms(stack.health.aggregatorIntervalSeconds);
+      const period = ms(stack.health.alarmPeriodSeconds);
+      const lead = DEFAULT_HYSTERESIS.failAfterRounds * round - round / 2;
+      const sinceStart = Date.now() - monitor.startedAt;
+      const next = Math.ceil((sinceStart + lead) / period) * period - lead;
+      return next - sinceStart;
+    };
+
+    const scenario = async (
+      name: string,
+      to: Region,
+      inject: () => Promise<void> | void,
+      byInstruction = false,
+    ) => {
+      const failback = to === primary;
+      if (failures.length) return;
+      // A failure is injected at the budget's worst instant: just after a round published a
+      // healthy value, so the last failed round's 0 lands just after an alarm period boundary and
+      // the whole period passes. Fail-backs start at once.
+      if (!failback) await sleep(msToWorstInstant());
+      const t0 = Date.now();
+      starts.push(t0);
+      progress.stage(`scenario ${results.length + 1}: ${name}; connected ${connectedNow()}`);
+      markers.push({ t: t0, label: `${results.length + 1}: ${name}` });
+      if (!failback) {
+        // Devices that move by the instruction have that path's budget.
+        const own = byInstruction ? instructed : budget;
+        markers.push({
+          t: t0 + ms(own.totalSeconds),
+          label: `#${results.length + 1} budget ${own.totalSeconds} s`,
+          kind: "budget",
+        });
+      }
+      await inject();
+      const deadline = Math.min(hardDeadline, t0 + scenarioMs);
+      const done = await waitFor(
+        () => deviceIds.every((id) => sink.firstIn(id, to.name, t0) !== undefined),
+        deadline,
+      );
+      const last = done
+        ? Math.max(...deviceIds.map((id) => sink.firstIn(id, to.name, t0) ?? t0))
+        : undefined;
+      const flip = flips.find((f) => f.at >= t0);
+      const causes: Record<string, number> = {};
+      for (const id of deviceIds) {
+        const move = fleet.moves.find((m) => m.clientId === id && m.at >= t0 && m.to === to.name);
+        const cause = move?.cause ?? "not moved";
+        causes[cause] = (causes[cause] ?? 0) + 1;
+      }
+      results.push({
+        name,
+        to: to.name,
+        failback,
+        rtoMs: last === undefined ? undefined : last - t0,
+        dnsMs: flip ? flip.at - t0 : undefined,
+        acked: 0,
+        lost: 0,
+        duplicates: 0,
+        causes,
+      });
+      progress.stage(
+        `scenario ${results.length}: ${done ? `every device publishes in ${to.name}` : "deadline hit"}; connected ${connectedNow()}`,
+      );
+      if (!done)
+        failures.push(
+          `scenario "${name}": deadline hit before every device published in ${to.name}`,
+        );
+      if (byInstruction && causes.instruction !== settings.devices) {
+        failures.push(
+          `scenario "${name}": expected every device to move by the reconnect instruction, got ${JSON.stringify(causes)}`,
+        );
+      }
+      // Let the last in-flight acknowledgements land and the plot show the plateau.
+      await sleep(ms(10));
+    };
+
+    await scenario("primary broker killed", secondary, () => primary.kill());
+    await scenario("fail-back after the broker recovered", primary, () => primary.start());
+    await scenario(
+      "primary application unhealthy, broker up",
+      secondary,
+      () => {
+        primary.appHealthy = false;
+      },
+      true,
+    );
+    await scenario("fail-back after the application recovered", primary, () => {
+      primary.appHealthy = true;
+    });
+
+    fleet.stopPublishing();
+    const drained = await waitFor(
+      () => fleet.unacknowledged() === 0,
+      Math.min(hardDeadline, Date.now() + scenarioMs),
+    );
+    if (!drained)
+      failures.push(
+        `drain: ${fleet.unacknowledged()} messages still unacknowledged at the deadline`,
+      );
+    // Attribute acknowledged, lost and duplicated messages to the scenario they happened in.
+    const windowOf = (at: number) => {
+      let index = -1;
+      for (const [i, t0] of starts.entries()) if (at >= t0) index = i;
+      return index;
+    };
+    let lostTotal = 0;
+    for (const [id, at] of fleet.acked) {
+      const w = windowOf(at);
+      const lost = !sink.has(id);
+      if (lost) lostTotal += 1;
+      if (w >= 0) {
+        results[w].acked += 1;
+        if (lost) results[w].lost += 1;
+      }
+    }
+    for (const duplicate of sink.duplicates) {
+      const w = windowOf(duplicate.at);
+      if (w >= 0) results[w].duplicates += 1;
+    }
+    if (flips.length !== results.length) {
+      failures.push(
+        `the health check changed ${flips.length} times in ${results.length} scenarios (one change per scenario expected)`,
+      );
+    }
+    if (lostTotal) failures.push(`${lostTotal} acknowledged messages never reached analytics`);
+    if (fleet.exhausted) {
+      const reasons = [...fleet.failures.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([reason, n]) => `${n}x ${reason}`)
+        .join("; ");
+      failures.push(`${fleet.exhausted} devices exhausted their reconnect bounds (${reasons})`);
+    }
+    // The drill's claim: each fail-over measures within 15 % of the budget of its path.
+    for (const r of results) {
+      const judged = ratioToBudget(r, budget, instructed);
+      if (judged && Math.abs(judged.ratio - 1) > NEAR_BUDGET) {
+        failures.push(
+          `scenario "${r.name}": measured ${Math.round(judged.ratio * 100)} % of its ${judged.own.totalSeconds} s budget, not within ${NEAR_BUDGET * 100} %`,
+        );
+      }
+    }
+    const left = await fleet.stop();
+    summary.push(
+      `devices ${settings.devices}, seed ${settings.seed}, settings from ${settings.stackFile}`,
+      `messages acknowledged ${fleet.acked.size}, lost ${lostTotal}, duplicates seen ${sink.duplicates.length} (dropped by the dedupe helper ${sink.dropped}), unacknowledged at stop ${left}`,
+      `aggregator rounds ${monitor.rounds} (${monitor.skipped} skipped while a probe ran), health check changes ${flips.length}, reconnect instructions ${instructions.map((i) => `${i.region}${i.delivered ? "" : " (broker down, not delivered)"}${i.answered ? "" : " (sent without the new answer)"}`).join(", ") || "none"}`,
+      `drill time ${((Date.now() - started) / 1000).toFixed(1)} s of the stack's seconds (virtual clock)`,
+    );
+    for (const flip of flips) {
+      markers.push({ t: flip.at, label: flip.healthy ? "DNS: PRIMARY" : "DNS: SECONDARY" });
+    }
+  } finally {
+    clearInterval(sampler);
+    for (const timer of route53Timers) clearTimeout(timer);
+    monitor.stop();
+    await fleet.stop();
+    await primary.kill();
+    await secondary.kill();
+  }
+  const outage = starts[0] ?? started;
+  return {
+    results,
+    budget,
+    instructed,
+    summary,
+    failures,
+    samples: samples.map((sample) => ({ ...sample, t: (sample.t - outage) / 1000 })),
+    markers: markers.map((marker) => ({ ...marker, t: (marker.t - outage) / 1000 })),
+    regions,
+  };
+}
