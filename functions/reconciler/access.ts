@@ -121,6 +121,8 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
       "iot:ListThingGroups",
       "iot:ListPolicies",
       "iot:ListCertificates",
+      "iot:ListCACertificates",
+      "iot:ListProvisioningTemplates",
       "iot:ListAttachedPolicies",
       "iot:RegisterCertificateWithoutCA",
       // A CA-signed certificate is registered with its CA; a CA in SNI_ONLY mode.

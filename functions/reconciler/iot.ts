@@ -31,10 +31,12 @@ import {
   GetPolicyVersionCommand,
   IoTClient,
   ListAttachedPoliciesCommand,
+  ListCACertificatesCommand,
   ListCertificatesCommand,
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
   ListPrincipalThingsCommand,
+  ListProvisioningTemplatesCommand,
   ListTargetsForPolicyCommand,
   ListThingGroupsCommand,
   ListThingGroupsForThingCommand,
@@ -63,7 +65,14 @@ import { certArn, targetArn, type Place } from "./converge";
 import { readCaCertificate, readProvisioningTemplate, sendFleet } from "./iotFleet";
 
 /** Kinds the sweep lists in the local registry. */
-export type ListedKind = "thing" | "thingType" | "thingGroup" | "policy" | "certificate";
+export type ListedKind =
+  | "thing"
+  | "thingType"
+  | "thingGroup"
+  | "policy"
+  | "certificate"
+  | "caCertificate"
+  | "provisioningTemplate";
 
 export interface ReconcilerIotPort {
   read(id: Identity, place: Place, deleting: boolean): Promise<Actual | null>;
@@ -378,6 +387,26 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
           return {
             names: (out.certificates ?? []).map((c) => c.certificateId!),
             cursor: out.nextMarker,
+          };
+        }
+        case "caCertificate": {
+          // pageSize: 1 to 250 (ListCACertificates, AWS IoT API Reference).
+          const out = await iot.send(
+            new ListCACertificatesCommand({ marker: cursor, pageSize: maxResults }),
+          );
+          return {
+            names: (out.certificates ?? []).map((c) => c.certificateId!),
+            cursor: out.nextMarker,
+          };
+        }
+        case "provisioningTemplate": {
+          // maxResults: 1 to 250 (ListProvisioningTemplates, AWS IoT API Reference).
+          const out = await iot.send(
+            new ListProvisioningTemplatesCommand({ nextToken: cursor, maxResults }),
+          );
+          return {
+            names: (out.templates ?? []).map((t) => t.templateName!),
+            cursor: out.nextToken,
           };
         }
       }
