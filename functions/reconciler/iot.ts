@@ -30,6 +30,7 @@ import {
   GetPolicyCommand,
   GetPolicyVersionCommand,
   IoTClient,
+  type IoTClientConfig,
   ListAttachedPoliciesCommand,
   ListCACertificatesCommand,
   ListCertificatesCommand,
@@ -112,8 +113,11 @@ async function all<T>(
  * Clients for the reconciler: the SDK's retries with its adaptive limiter per API
  * (shared/apiRateLimit.ts), since throttling under a bulk re-sync is expected, not exceptional.
  */
-export function reconcilerClients(): { iot: IoTClient; data: IoTDataPlaneClient } {
-  return adaptiveIotClients();
+export function reconcilerClients(
+  // Region and credentials from the environment in Lambda; an endpoint for tests against moto.
+  config: Omit<IoTClientConfig, "retryStrategy"> = {},
+): { iot: IoTClient; data: IoTDataPlaneClient } {
+  return adaptiveIotClients(config);
 }
 
 export function sdkReconcilerIot({ iot, data } = reconcilerClients()): ReconcilerIotPort {
