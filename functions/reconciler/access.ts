@@ -121,6 +121,8 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
       "iot:ListThingGroups",
       "iot:ListPolicies",
       "iot:ListCertificates",
+      "iot:ListCACertificates",
+      "iot:ListProvisioningTemplates",
       "iot:ListAttachedPolicies",
       "iot:RegisterCertificateWithoutCA",
       // A CA-signed certificate is registered with its CA; a CA in SNI_ONLY mode.
@@ -148,6 +150,8 @@ export const SWEEP_MACHINE_ACCESS: AccessDeclaration = {
   runsAs: { stateMachine: SWEEP },
   calls: [
     { action: "states:StartExecution", resource: `${STATES}:stateMachine:${SWEEP}` },
+    // The first state: is an older sweep running? (one sweep at a time)
+    { action: "states:ListExecutions", resource: `${STATES}:stateMachine:${SWEEP}` },
     ...on(
       `${STATES}:execution:${SWEEP}/<mapRunLabel>:<executionId>`,
       "states:DescribeExecution",

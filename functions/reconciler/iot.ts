@@ -30,11 +30,14 @@ import {
   GetPolicyCommand,
   GetPolicyVersionCommand,
   IoTClient,
+  type IoTClientConfig,
   ListAttachedPoliciesCommand,
+  ListCACertificatesCommand,
   ListCertificatesCommand,
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
   ListPrincipalThingsCommand,
+  ListProvisioningTemplatesCommand,
   ListTargetsForPolicyCommand,
   ListThingGroupsCommand,
   ListThingGroupsForThingCommand,
@@ -63,7 +66,14 @@ import { certArn, targetArn, type Place } from "./converge";
 import { readCaCertificate, readProvisioningTemplate, sendFleet } from "./iotFleet";
 
 /** Kinds the sweep lists in the local registry. */
-export type ListedKind = "thing" | "thingType" | "thingGroup" | "policy" | "certificate";
+export type ListedKind =
+  | "thing"
+  | "thingType"
+  | "thingGroup"
+  | "policy"
+  | "certificate"
+  | "caCertificate"
+  | "provisioningTemplate";
 
 export interface ReconcilerIotPort {
   read(id: Identity, place: Place, deleting: boolean): Promise<Actual | null>;
@@ -103,8 +113,11 @@ async function all<T>(
  * Clients for the reconciler: the SDK's retries with its adaptive limiter per API
  * (shared/apiRateLimit.ts), since throttling under a bulk re-sync is expected, not exceptional.
  */
-export function reconcilerClients(): { iot: IoTClient; data: IoTDataPlaneClient } {
-  return adaptiveIotClients();
+export function reconcilerClients(
+  // Region and credentials from the environment in Lambda; an endpoint for tests against moto.
+  config: Omit<IoTClientConfig, "retryStrategy"> = {},
+): { iot: IoTClient; data: IoTDataPlaneClient } {
+  return adaptiveIotClients(config);
 }
 
 export function sdkReconcilerIot({ iot, data } = reconcilerClients()): ReconcilerIotPort {
@@ -378,6 +391,26 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
           return {
             names: (out.certificates ?? []).map((c) => c.certificateId!),
             cursor: out.nextMarker,
+          };
+        }
+        case "caCertificate": {
+          // pageSize: 1 to 250 (ListCACertificates, AWS IoT API Reference).
+          const out = await iot.send(
+            new ListCACertificatesCommand({ marker: cursor, pageSize: maxResults }),
+          );
+          return {
+            names: (out.certificates ?? []).map((c) => c.certificateId!),
+            cursor: out.nextMarker,
+          };
+        }
+        case "provisioningTemplate": {
+          // maxResults: 1 to 250 (ListProvisioningTemplates, AWS IoT API Reference).
+          const out = await iot.send(
+            new ListProvisioningTemplatesCommand({ nextToken: cursor, maxResults }),
+          );
+          return {
+            names: (out.templates ?? []).map((t) => t.templateName!),
+            cursor: out.nextToken,
           };
         }
       }

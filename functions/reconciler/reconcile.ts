@@ -178,7 +178,9 @@ export class Reconciler {
         isReservedIdentity(id) ||
         isLocalState(item, this.deps.place) ||
         (namesPlaceholder(id) && !this.issues(item)) ||
-        (await this.appliedHere(item))
+        // The ledger says what this region's reconciler applied, not what IoT holds now: the
+        // sweep (not blind) reads and diffs, since repairing drift since then is its purpose.
+        (blind && (await this.appliedHere(item)))
       ) {
         report.converged += 1;
       } else {

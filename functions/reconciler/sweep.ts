@@ -148,6 +148,14 @@ const LISTED: { kind: ListedKind; listApi: string; key: (name: string) => string
   { kind: "policy", listApi: "ListPolicies", key: keys.policy },
   { kind: "certificate", listApi: "ListCertificates", key: keys.certificate },
   { kind: "thing", listApi: "ListThings", key: keys.thing },
+  // Without them a CA or template whose event was lost never reaches the other region, and
+  // every JITP/JITR device of that CA could not connect there.
+  { kind: "caCertificate", listApi: "ListCACertificates", key: keys.caCertificate },
+  {
+    kind: "provisioningTemplate",
+    listApi: "ListProvisioningTemplates",
+    key: keys.provisioningTemplate,
+  },
 ];
 
 export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Promise<SweepReport> {
@@ -210,8 +218,9 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         const key = listed.key(name);
         if (await deps.table.get(key)) continue;
         if (listed.kind === "certificate" && !(await inUse(name, deps))) continue;
-        const desired = await describe(listed.kind, name, deps.lookups);
-        if (!desired) continue;
+        const described = await describe(listed.kind, name, deps);
+        if (!described) continue;
+        const { desired, incarnation } = described;
         const now = deps.now();
         const item: RegistryItem = registryItem({
           pk: key,
@@ -222,6 +231,7 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
           sourceRegion: deps.place.region,
           deleted: false,
           desired: { ...desired },
+          ...(incarnation ? { incarnation } : {}),
         });
         if (await deps.table.putIfNewer(item)) report.captured.push(key);
       }
@@ -349,18 +359,35 @@ async function inUse(certificateId: string, deps: SweepDeps): Promise<boolean> {
   return !!actual && [...actual.policies, ...actual.things].some((name) => !isReservedName(name));
 }
 
-function describe(kind: ListedKind, name: string, lookups: CaptureIotPort) {
+/** A listed object's desired state (and IoT's id of it, where capture reads one); null to skip. */
+async function describe(
+  kind: ListedKind,
+  name: string,
+  deps: SweepDeps,
+): Promise<{ desired: object; incarnation?: string } | null> {
+  const { lookups, pacer, place } = deps;
+  const plain = (desired: object | null) => (desired ? { desired } : null);
   switch (kind) {
     case "thing":
-      return lookups.thing(name);
+      return plain(await lookups.thing(name));
     case "thingType":
       // Thing types are rare and immutable: their events suffice; the sweep converges known ones.
-      return Promise.resolve(null);
+      return null;
     case "thingGroup":
-      return lookups.thingGroup(name);
+      return plain(await lookups.thingGroup(name));
     case "policy":
-      return lookups.policy(name);
+      return plain(await lookups.policy(name));
     case "certificate":
-      return lookups.certificate(name);
+      return plain(await lookups.certificate(name));
+    case "caCertificate":
+    case "provisioningTemplate": {
+      const id: Identity =
+        kind === "caCertificate" ? { kind, caCertificateId: name } : { kind, templateName: name };
+      await pacer.take(
+        kind === "caCertificate" ? "DescribeCACertificate" : "DescribeProvisioningTemplate",
+      );
+      const state = await lookups.state(id, (resource) => iotArn(place, resource));
+      return state ? { desired: state.desired, incarnation: state.incarnation } : null;
+    }
   }
 }

@@ -9,12 +9,63 @@ import { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "./reconcilerSizing";
 /** Name of the sweep state machine; the same in both regions (each sweeps its own region). */
 export const SWEEP_STATE_MACHINE = "iot-dr-registry-sweep";
 
-/** The sweep's Amazon States Language definition: a Distributed Map over the scan segments. */
+/** The state where a sweep that finds an older one running ends without sweeping. */
+export const SWEEP_ALREADY_RUNNING = "AnotherSweepRunning";
+
+/**
+ * The sweep's Amazon States Language definition: a Distributed Map over the scan segments, entered
+ * only by the oldest running execution of the machine. A sweep of a large fleet takes longer than
+ * the schedule's period (rate(6 hours) is passed above ~130,000 devices); an execution the
+ * schedule (or an operator) starts while another sweeps ends at once, so two sweeps never run
+ * together, and the one running finishes however long it takes (a Standard execution may run for
+ * a year). ListExecutions lists "the most recent execution first", so the oldest is the last
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html); two
+ * executions started together both see both, and only the older sweeps. The listing is eventually
+ * consistent: executions started within the same moment (seconds) might each miss the other;
+ * the schedule starts them a period apart.
+ */
 export function sweepDefinition(reconcilerArn: string, partition: string): object {
   return {
     Comment: "Anti-entropy: reconcile every registry item, one table scan segment per iteration",
-    StartAt: "Segments",
+    StartAt: "RunningSweeps",
     States: {
+      RunningSweeps: {
+        Type: "Task",
+        Resource: `arn:${partition}:states:::aws-sdk:sfn:listExecutions`,
+        Parameters: {
+          "StateMachineArn.$": "$$.StateMachine.Id",
+          StatusFilter: "RUNNING",
+          // At most one sweeps and the others end at once: far fewer than a page are running.
+          MaxResults: 1000,
+        },
+        ResultSelector: {
+          "oldest.$":
+            "States.ArrayGetItem($.Executions, States.MathAdd(States.ArrayLength($.Executions), -1))",
+        },
+        ResultPath: "$.running",
+        Retry: [
+          {
+            ErrorEquals: ["Sfn.SfnException", "States.TaskFailed"],
+            IntervalSeconds: 2,
+            BackoffRate: 2,
+            MaxAttempts: 5,
+            JitterStrategy: "FULL",
+          },
+        ],
+        Next: "OldestSweeps",
+      },
+      OldestSweeps: {
+        Type: "Choice",
+        Choices: [
+          {
+            Variable: "$.running.oldest.ExecutionArn",
+            StringEqualsPath: "$$.Execution.Id",
+            Next: "Segments",
+          },
+        ],
+        Default: SWEEP_ALREADY_RUNNING,
+      },
+      [SWEEP_ALREADY_RUNNING]: { Type: "Succeed" },
       Segments: {
         Type: "Map",
         ItemProcessor: {
@@ -146,6 +197,12 @@ export class AntiEntropy extends pulumi.ComponentResource {
           {
             sid: "RunOwnChildExecutions",
             actions: ["states:StartExecution"],
+            resources: [machineArn],
+          },
+          // Its first state lists the machine's running executions: one sweep at a time.
+          {
+            sid: "SeeRunningSweeps",
+            actions: ["states:ListExecutions"],
             resources: [machineArn],
           },
           // Child executions of a Distributed Map are named after the Map Run:

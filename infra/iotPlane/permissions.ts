@@ -233,6 +233,8 @@ export function reconcilerStatements(
         "iot:ListThingGroups",
         "iot:ListPolicies",
         "iot:ListCertificates",
+        "iot:ListCACertificates",
+        "iot:ListProvisioningTemplates",
         "iot:RegisterCertificateWithoutCA",
         "iot:RegisterCertificate",
         "iot:RegisterCACertificate",

@@ -1,8 +1,10 @@
 /**
  * Issue 15's convergence scenarios against moto with the real SDK (capture -> global table ->
- * reconciler, as tests/integration/support/world.ts wires them): a thing deleted and recreated, the
- * reconciler's own writes coming back as events, a certificate deactivated, and a malformed item in
- * a stream batch. (Same-second CloudTrail changes: replication.test.ts.)
+ * reconciler, as tests/integration/support/world.ts wires them with the functions' own clients,
+ * echo ledger and tombstone expiry): a thing deleted and recreated, a tombstone kept until both
+ * regions confirmed, the reconciler's own writes coming back as events, a certificate
+ * deactivated, and a malformed item in a stream batch. (Same-second CloudTrail changes:
+ * replication.test.ts; a CA-signed certificate and its CA: fleet.test.ts.)
  */
 import { strict as assert } from "assert";
 import {
@@ -15,6 +17,7 @@ import {
   UpdateThingCommand,
 } from "@aws-sdk/client-iot";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { TOMBSTONE_TTL_SECONDS } from "../../functions/shared/registryItem";
 import { relocate, snapshot } from "./support/snapshot";
 import { useTwoRegions } from "./support/world";
 
@@ -47,6 +50,37 @@ describe("convergence scenarios against moto (issue 15)", function () {
     });
     const item = (await suite.world.A.table.get("thing#dev-1"))!;
     assert.equal(item.deleted, false);
+  });
+
+  it("keeps a tombstone from expiring until every region confirmed the delete (the handlers' expiry and ledger)", async () => {
+    const { A, B, bridge } = suite.world;
+    await A.operator.iot.send(
+      new CreateThingCommand({ thingName: "dev-1", attributePayload: attributes("1") }),
+    );
+    await suite.world.settle();
+    // B is away: the delete is captured in A and goes no further.
+    bridge.down.add(B.name);
+    await A.operator.iot.send(new DeleteThingCommand({ thingName: "dev-1" }));
+    await suite.world.settle();
+    await A.sweep("segments");
+    const waiting = (await A.table.get("thing#dev-1"))!;
+    assert.equal(waiting.deleted, true);
+    assert.equal(waiting.expiresAt, undefined, "expires before B has deleted its copy");
+    assert.ok((await snapshot(B.direct)).things["dev-1"], "B lost its copy while away");
+
+    bridge.down.delete(B.name);
+    await suite.world.settle();
+    assert.equal((await snapshot(B.direct)).things["dev-1"], undefined);
+    const before = Date.now() / 1000;
+    await A.sweep("segments");
+    const expiring = (await A.table.get("thing#dev-1"))!;
+    assert.equal(expiring.deleted, true);
+    assert.ok(
+      expiring.expiresAt !== undefined &&
+        expiring.expiresAt >= before + TOMBSTONE_TTL_SECONDS - 60 &&
+        expiring.expiresAt <= before + TOMBSTONE_TTL_SECONDS + 60,
+      `expiresAt ${expiring.expiresAt}: not the TTL once both regions confirmed`,
+    );
   });
 
   it("writes nothing back for the reconciler's own changes: ownership stays with the origin", async () => {

@@ -257,6 +257,8 @@ export class FakeIot implements ReconcilerIotPort {
       thingGroup: [...this.groups.keys()],
       policy: [...this.policies.keys()],
       certificate: [...this.certs.keys()],
+      caCertificate: [...this.fleet.cas.keys()],
+      provisioningTemplate: [...this.fleet.templates.keys()],
     }[kind];
     return Promise.resolve({ names });
   }

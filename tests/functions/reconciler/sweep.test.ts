@@ -8,6 +8,7 @@ import {
   type SweepDeps,
   type SweepRequest,
 } from "../../../functions/reconciler/sweep";
+import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
 import type { RegistryItem } from "../../../functions/shared/registryItem";
 import type { RegistryTablePort } from "../../../functions/shared/registryTable";
 import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
@@ -181,6 +182,34 @@ describe("sweep", () => {
     );
     assert.equal(iot.certs.get(CERT)?.status, "ACTIVE");
     assert.ok(iot.shadows.has("dev-1|"));
+  });
+
+  it("repairs drift of an item this region's reconciler already applied (the echo ledger is not IoT)", async () => {
+    const { table, iot, clock, deps } = world(SECONDARY);
+    const thing = item(
+      "thing#dev-1",
+      { thingName: "dev-1", thingTypeName: null, attributes: { fw: "1" } },
+      PRIMARY.region,
+    );
+    await table.putIfNewer(thing);
+    const ledger = memoryEchoLedger();
+    const reconciler = () =>
+      new Reconciler({
+        iot,
+        table,
+        dlq: { send: () => Promise.reject(new Error("nothing to dead-letter")) },
+        pacer: unpaced,
+        place: SECONDARY,
+        clock,
+        maxConcurrency: 4,
+        ledger,
+      });
+    // The stream converged it (and recorded it); then someone changed it behind the platform.
+    await reconciler().reconcileAll([thing], true);
+    assert.equal(iot.things.get("dev-1")?.attributes.fw, "1");
+    iot.things.get("dev-1")!.attributes.fw = "0.9";
+    await sweepSegment({ segment: 0, totalSegments: 1 }, deps({ reconciler }));
+    assert.equal(iot.things.get("dev-1")?.attributes.fw, "1", "the sweep trusted the ledger");
   });
 
   it("stops starting pages at the deadline and continues where it stopped in the next invocation", async () => {

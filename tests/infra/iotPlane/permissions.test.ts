@@ -13,6 +13,9 @@ const UNSCOPABLE = new Set([
   "iot:ListThingGroups",
   "iot:ListPolicies",
   "iot:ListCertificates",
+  // The sweep's listings of CA certificates and provisioning templates: no resource type either.
+  "iot:ListCACertificates",
+  "iot:ListProvisioningTemplates",
   "iot:RegisterCertificateWithoutCA",
   // Neither has a resource type: the certificate does not exist before the call.
   "iot:RegisterCertificate",

@@ -115,7 +115,9 @@ for (const [stack, region] of [
       const definition = jsonOf<{ StartAt: string; States: Record<string, MapState> }>(
         machine.revealedInputs.definition,
       );
-      const map = definition.States[definition.StartAt];
+      // First the guard that keeps one sweep at a time (sweepSchedule.test.ts runs it).
+      assert.equal(definition.StartAt, "RunningSweeps");
+      const map = definition.States.Segments;
       assert.equal(map.Type, "Map");
       assert.equal(map.ItemProcessor.ProcessorConfig.Mode, "DISTRIBUTED");
       assert.equal(map.MaxConcurrency, SWEEP_MAX_CONCURRENCY);

@@ -63,9 +63,13 @@ export class CaCertificateBridge {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const result = await next(args);
-        if ((context as { commandName?: string }).commandName === "RegisterCACertificateCommand") {
+        const command = (context as { commandName?: string }).commandName;
+        if (command === "RegisterCACertificateCommand") {
           const id = (result.output as { certificateId?: string }).certificateId;
           if (id) this.cas.add(id);
+        }
+        if (command === "DeleteCACertificateCommand") {
+          this.cas.delete((args.input as { certificateId: string }).certificateId);
         }
         return result;
       },
@@ -96,6 +100,28 @@ export class CaCertificateBridge {
         return result;
       },
       { step: "initialize", priority: "low", name: "fillCaCertificateId" },
+    );
+  }
+
+  /**
+   * The sweep's listings of fleet objects (sweep.ts): moto 5.2.1 has neither ListCACertificates nor
+   * provisioning templates. ListCACertificates answers the CAs registered through the watched
+   * clients, in one page; ListProvisioningTemplates answers none (moto cannot hold one).
+   */
+  list(client: IoTClient): void {
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        const command = (context as { commandName?: string }).commandName;
+        if (command === "ListCACertificatesCommand") {
+          const certificates = [...this.cas].map((certificateId) => ({ certificateId }));
+          return Promise.resolve({ output: { certificates, $metadata: {} }, response: {} });
+        }
+        if (command === "ListProvisioningTemplatesCommand") {
+          return Promise.resolve({ output: { templates: [], $metadata: {} }, response: {} });
+        }
+        return next(args);
+      },
+      { step: "initialize", priority: "high", name: "listFleetObjects" },
     );
   }
 }
