@@ -110,6 +110,8 @@ interface MockMonitorInternals {
   newUrn(parent: string, type: string, name: string): string;
 }
 
+const STACK_TYPE = pulumi.runtime.rootPulumiStackTypeName;
+
 /** Runs one stack of a program under the offline mocks and records every resource it registers. */
 export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
   const { project, stack } = options;
@@ -125,14 +127,21 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
   const byUrn = new Map<string, PlannedResource>();
   const resources: PlannedResource[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorInternals;
-  // The mock monitor keeps only the parent's last type in a URN; the engine keeps the whole chain.
-  monitor.newUrn = (parent, type, name) =>
-    `urn:pulumi:${stack}::${project}::${parent ? `${parent.split("::")[2]}$` : ""}${type}::${name}`;
+  // The mock monitor keeps only the parent's last type in a URN; the engine keeps the whole chain,
+  // without the root stack's type (so a resource at the top is `<type>::<name>`).
+  monitor.newUrn = (parent, type, name) => {
+    const parentType = parent ? parent.split("::")[2] : STACK_TYPE;
+    const prefix = parentType === STACK_TYPE ? "" : `${parentType}$`;
+    return `urn:pulumi:${stack}::${project}::${prefix}${type}::${name}`;
+  };
   const recording =
     (call: MonitorCall, isRead: boolean): MonitorCall =>
     (request, callback) =>
       call(request, (error, response) => {
-        if (response) resources.push(recordOf(request, response, isRead));
+        // The root stack is the plan's frame, not one of its resources.
+        if (response && request.getType() !== STACK_TYPE) {
+          resources.push(recordOf(request, response, isRead));
+        }
         callback(error, response);
       });
   monitor.registerResource = recording(monitor.registerResource.bind(monitor), false);
@@ -193,14 +202,20 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
   const failures: unknown[] = [];
   const onRejection = (reason: unknown) => failures.push(reason);
   process.on("unhandledRejection", onRejection);
-  const started = watchRegistrations();
+  const started: StartedResource[] = [];
   try {
-    const outputs = await runProgram(options.programDir);
-    // Internal to the runtime, but the only way to know every registration has finished.
-    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-    // A failed registration rejects after its RPC counted as done; let that rejection arrive.
+    let outputs: Record<string, unknown> = {};
+    // The program runs as `pulumi up` runs it: under the root stack resource, so a stack
+    // transformation sees every resource it constructs.
+    await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation(watchConstruction(started));
+      outputs = await runProgram(options.programDir);
+      return undefined;
+    });
+    await registrationsSettled(started);
+    // A failed registration rejects after its URN did; let that rejection arrive.
     await new Promise((resolve) => setImmediate(resolve));
-    const unresolved = unresolvedOf(started.calls, resources, mocks.failedInvokes);
+    const unresolved = unresolvedOf(started, resources, mocks.failedInvokes);
     if (unresolved) throw new UnresolvedError(unresolved);
     if (failures.length > 0) throw failures[0];
     return { stack, project, resources, outputs };
@@ -210,7 +225,6 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
     await new Promise((resolve) => setImmediate(resolve));
     throw error instanceof ProgramError ? error : new ProgramError(stack, error);
   } finally {
-    started.stop();
     process.off("unhandledRejection", onRejection);
     // The runtime keeps this monitor until the next stack's setMocks (after the last stack, until
     // exit); without the recording overrides it no longer holds this stack's records.
@@ -232,36 +246,39 @@ export class UnresolvedError extends Error {
 interface StartedResource {
   type: string;
   name: string;
+  resource: pulumi.Resource;
 }
 
 /**
  * Records every resource the program constructs. The runtime swallows a registration whose inputs
  * fail (e.g. an unanswered invoke) after logging it, so the resource would silently be missing
  * from the plan; comparing constructions with registrations finds it.
+ *
+ * A stack transformation, not `registerResourceTransform`: the SDK calls it in each Resource's
+ * constructor, before registration, for every resource under the stack (reads included). The newer
+ * transforms are run by the engine, and the mock monitor does not run them (Mocks.registerTransform
+ * in @pulumi/pulumi runtime/mocks.d.ts).
  */
-function watchRegistrations(): { calls: StartedResource[]; stop(): void } {
-  // The Resource constructor calls these through the module object, so wrapping them sees every call.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const runtimeResource = require("@pulumi/pulumi/runtime/resource") as Record<
-    "registerResource" | "readResource",
-    (...args: unknown[]) => unknown
-  >;
-  const calls: StartedResource[] = [];
-  const originals = {
-    registerResource: runtimeResource.registerResource,
-    readResource: runtimeResource.readResource,
+function watchConstruction(started: StartedResource[]): pulumi.ResourceTransformation {
+  return ({ resource, type, name }) => {
+    started.push({ type, name, resource });
+    return undefined;
   };
-  // registerResource(res, parent, t, name, ...) and readResource(res, parent, t, name, ...)
-  for (const key of ["registerResource", "readResource"] as const) {
-    runtimeResource[key] = (...args: unknown[]) => {
-      calls.push({ type: String(args[2]), name: String(args[3]) });
-      return originals[key](...args);
-    };
+}
+
+/**
+ * Waits until every constructed resource's registration has answered or failed: its URN settles
+ * then (the SDK fails a resource's outputs when its registration fails). Resources constructed
+ * meanwhile, in an apply, are waited for in the next round.
+ */
+async function registrationsSettled(started: StartedResource[]): Promise<void> {
+  for (let seen = 0; seen < started.length;) {
+    const round = started.slice(seen);
+    seen = started.length;
+    await Promise.allSettled(
+      round.map((s) => pulumi.runtime.serializeProperty(`${s.name}.urn`, s.resource.urn)),
+    );
   }
-  return {
-    calls,
-    stop: () => Object.assign(runtimeResource, originals),
-  };
 }
 
 /** A message naming each resource that was constructed but never registered, and each failed invoke. */
