@@ -1,6 +1,5 @@
 import * as fs from "fs";
 import { EnforcementLevel, Policy, PolicyConfigSchema } from "@pulumi/policy";
-
 import { PolicyPackRules } from "./policyRunner";
 import { UsageError } from "./stackFile";
 
