@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PlannedResource } from "./engine";
+import type { PlannedResource } from "./plannedResource";
 import type { OfflineMocks } from "./mocks";
 import { isGlobalType } from "./mocks/placement";
 import type { Answer, Construction, Registrations } from "./registrations";
