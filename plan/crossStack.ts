@@ -3,7 +3,7 @@ import { relationRules } from "../policies/rules";
 import { Subject } from "../policies/rules/support";
 import { PlannedResource } from "./engine";
 import { PolicyPackRules, Violation, policySettings, violationOf } from "./policyRunner";
-import type { StackReport } from "./run";
+import type { StackReport } from "./stackReport";
 import { UsageError } from "./stackFile";
 
 const subjectOf = (r: PlannedResource): Subject => ({

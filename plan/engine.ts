@@ -2,39 +2,12 @@ import { createRequire } from "module";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { skipStackTraces } from "./lightRuntime";
+import { recordsOf } from "./records";
+import { Registrations } from "./registrations";
+import type { PlannedResource } from "./plannedResource";
 import { DefaultPlacement, OfflineMocks } from "./mocks";
-import { isGlobalType } from "./mocks/placement";
-import { plainValue, revealValue } from "./serialized";
 
-/** One resource as the plan reports it (the JSON contract's fields plus a few more). */
-export interface PlannedResource {
-  urn: string;
-  type: string;
-  name: string;
-  /** 12-digit id of the provider's account; null for resources no provider manages. */
-  account: string | null;
-  /** The resource's region, "global" for global services, null where no provider applies. */
-  region: string | null;
-  parent: string | null;
-  /** Inputs as the program declared them, secrets shown as "[secret]". */
-  inputs: Record<string, unknown>;
-  /** State after a mocked deploy: inputs plus computed outputs. */
-  state: Record<string, unknown>;
-  /** Inputs with secrets unwrapped, for policies and tests; never printed. */
-  revealedInputs: Record<string, unknown>;
-  /** State with secrets unwrapped, for policies and tests; never printed. */
-  revealedState: Record<string, unknown>;
-  /** True for resources a provider manages; false for components. */
-  custom: boolean;
-  /** URN of the provider that manages it, if any. */
-  provider: string | null;
-  /**
-   * URNs the engine creates first: the resources its inputs come from and its `dependsOn`
-   * (a component there stands for its children). Deploy-order checks read these. Always set by
-   * {@link planStack}; optional so hand-made records in tests need not list it.
-   */
-  dependencies?: string[];
-}
+export type { PlannedResource } from "./plannedResource";
 
 export interface StackPlan {
   stack: string;
@@ -79,128 +52,50 @@ export class ProgramError extends Error {
   }
 }
 
-/** The parts of the mock monitor's register and read requests that the plan records. */
-interface MonitorRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getProvider(): string;
-  /** Only register requests say; reads are always of custom resources. */
-  getCustom?(): boolean;
-  getProvidersMap?(): { toObject(): [string, string][] };
-  /** URNs the resource depends on (inputs and dependsOn), as the engine receives them. */
-  getDependenciesList?(): string[];
-  /** Outputs the resource marks secret (e.g. an IoT certificate's private key). */
-  getAdditionalsecretoutputsList?(): string[];
-  /** Register requests carry inputs as `object`, read requests as `properties`. */
-  getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
-  getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
-interface MonitorResponse {
-  getUrn(): string;
-  getId?(): string;
-  getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
-  getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
-type Callback = (error: unknown, response?: MonitorResponse) => void;
-type MonitorCall = (request: MonitorRequest, callback: Callback) => Promise<void>;
-interface MockMonitorInternals {
-  registerResource: MonitorCall;
-  readResource: MonitorCall;
-  newUrn(parent: string, type: string, name: string): string;
-}
-
 /** Runs one stack of a program under the offline mocks and records every resource it registers. */
 export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
   const { project, stack } = options;
   const defaults = options.defaults ?? defaultPlacement(options.config);
   const preview = options.preview ?? false;
   const mocks = new OfflineMocks(stack, defaults, options.stackOutputs, preview);
+  const registrations = new Registrations(stack, project);
   skipStackTraces();
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
   // "organization" is what the Pulumi CLI uses for a stack with no organization (self-managed backends).
-  await pulumi.runtime.setMocks(mocks, project, stack, preview, "organization");
-
-  const rootUrn = `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
-  const byUrn = new Map<string, PlannedResource>();
-  const resources: PlannedResource[] = [];
-  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorInternals;
-  // The mock monitor keeps only the parent's last type in a URN; the engine keeps the whole chain.
-  monitor.newUrn = (parent, type, name) =>
-    `urn:pulumi:${stack}::${project}::${parent ? `${parent.split("::")[2]}$` : ""}${type}::${name}`;
-  const recording =
-    (call: MonitorCall, isRead: boolean): MonitorCall =>
-    (request, callback) =>
-      call(request, (error, response) => {
-        if (response) resources.push(recordOf(request, response, isRead));
-        callback(error, response);
-      });
-  monitor.registerResource = recording(monitor.registerResource.bind(monitor), false);
-  // Stack references and `.get()` lookups are reads, not registrations; they belong in the plan too.
-  monitor.readResource = recording(monitor.readResource.bind(monitor), true);
-
-  const recordOf = (
-    request: MonitorRequest,
-    response: MonitorResponse,
-    isRead: boolean,
-  ): PlannedResource => {
-    const type = request.getType();
-    const urn = response.getUrn();
-    const parent = request.getParent() || rootUrn;
-    const isProvider = type.startsWith("pulumi:providers:");
-    const rawInputs =
-      (request.getObject ?? request.getProperties)?.call(request)?.toJavaScript() ?? {};
-    const rawState =
-      (response.getObject ?? response.getProperties)?.call(response)?.toJavaScript() ?? {};
-    // A provider is placed by its own inputs; a resource by its provider; a component by the
-    // providers it was given, else by its parent.
-    const providerRef = isProvider
-      ? `${urn}::${response.getId?.() ?? ""}`
-      : request.getProvider() ||
-        Object.fromEntries(request.getProvidersMap?.().toObject() ?? []).aws ||
-        "";
-    const where =
-      providerRef || type.startsWith("aws:")
-        ? mocks.placementOf(providerRef, isProvider ? undefined : rawInputs.region)
-        : undefined;
-    const parentRecord = byUrn.get(parent);
-    const record: PlannedResource = {
-      urn,
-      type,
-      name: request.getName(),
-      account: where?.account ?? parentRecord?.account ?? null,
-      region: where
-        ? isGlobalType(type)
-          ? "global"
-          : where.region
-        : (parentRecord?.region ?? null),
-      parent,
-      inputs: plainValue(rawInputs, isProvider) as Record<string, unknown>,
-      state: withSecretOutputs(
-        plainValue(rawState, isProvider) as Record<string, unknown>,
-        request.getAdditionalsecretoutputsList?.() ?? [],
-      ),
-      revealedInputs: revealValue(rawInputs) as Record<string, unknown>,
-      revealedState: revealValue(rawState) as Record<string, unknown>,
-      custom: isRead || request.getCustom?.() === true,
-      provider: providerRef && !isProvider ? providerRef.split("::").slice(0, -1).join("::") : null,
-      dependencies: [...new Set(request.getDependenciesList?.() ?? [])],
-    };
-    byUrn.set(urn, record);
-    return record;
-  };
+  await pulumi.runtime.setMocks(
+    registrations.recording(mocks),
+    project,
+    stack,
+    preview,
+    "organization",
+  );
+  const rootUrn = registrations.rootUrn();
 
   const failures: unknown[] = [];
   const onRejection = (reason: unknown) => failures.push(reason);
   process.on("unhandledRejection", onRejection);
-  const started = watchRegistrations();
   try {
-    const outputs = await runProgram(options.programDir);
-    // Internal to the runtime, but the only way to know every registration has finished.
-    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-    // A failed registration rejects after its RPC counted as done; let that rejection arrive.
+    let exported: unknown;
+    // The program runs as `pulumi up` runs it: under the root stack resource, so a stack
+    // transformation sees every resource it constructs.
+    await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation(registrations.transformation);
+      exported = await runProgram(options.programDir);
+      return undefined;
+    });
+    // Resolved before the wait: an apply in them may still construct resources.
+    const wire: unknown = await pulumi.runtime.serializeProperty("outputs", exported ?? {});
+    const mockUrns = await registrations.settled();
+    const outputs = outputsOf(wire, mockUrns);
+    // A failed registration rejects after its URN did; let that rejection arrive.
     await new Promise((resolve) => setImmediate(resolve));
-    const unresolved = unresolvedOf(started.calls, resources, mocks.failedInvokes);
+    if (registrations.unmatched.length > 0) {
+      throw new Error(
+        `the offline engine could not tell which resource these registrations were for: ${registrations.unmatched.join(", ")}`,
+      );
+    }
+    const resources = await recordsOf(registrations, mocks, rootUrn, mockUrns);
+    const unresolved = unresolvedOf(registrations.constructed, resources, mocks.failedInvokes);
     if (unresolved) throw new UnresolvedError(unresolved);
     if (failures.length > 0) throw failures[0];
     return { stack, project, resources, outputs };
@@ -210,14 +105,13 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
     await new Promise((resolve) => setImmediate(resolve));
     throw error instanceof ProgramError ? error : new ProgramError(stack, error);
   } finally {
-    started.stop();
+    registrations.stop();
     process.off("unhandledRejection", onRejection);
-    // The runtime keeps this monitor until the next stack's setMocks (after the last stack, until
-    // exit); without the recording overrides it no longer holds this stack's records.
-    const overridden: Partial<MockMonitorInternals> = monitor;
-    for (const key of ["newUrn", "registerResource", "readResource"] as const) {
-      delete overridden[key];
-    }
+    // The runtime keeps the last root stack (and through its children every resource of the run)
+    // until the next one; an empty stack in its place lets this run go.
+    await pulumi.runtime.runInPulumiStack(() => Promise.resolve(undefined));
+    // Its outputs' registration follows in microtasks; done before the next plan's monitor.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -229,51 +123,16 @@ export class UnresolvedError extends Error {
   }
 }
 
-interface StartedResource {
-  type: string;
-  name: string;
-}
-
-/**
- * Records every resource the program constructs. The runtime swallows a registration whose inputs
- * fail (e.g. an unanswered invoke) after logging it, so the resource would silently be missing
- * from the plan; comparing constructions with registrations finds it.
- */
-function watchRegistrations(): { calls: StartedResource[]; stop(): void } {
-  // The Resource constructor calls these through the module object, so wrapping them sees every call.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const runtimeResource = require("@pulumi/pulumi/runtime/resource") as Record<
-    "registerResource" | "readResource",
-    (...args: unknown[]) => unknown
-  >;
-  const calls: StartedResource[] = [];
-  const originals = {
-    registerResource: runtimeResource.registerResource,
-    readResource: runtimeResource.readResource,
-  };
-  // registerResource(res, parent, t, name, ...) and readResource(res, parent, t, name, ...)
-  for (const key of ["registerResource", "readResource"] as const) {
-    runtimeResource[key] = (...args: unknown[]) => {
-      calls.push({ type: String(args[2]), name: String(args[3]) });
-      return originals[key](...args);
-    };
-  }
-  return {
-    calls,
-    stop: () => Object.assign(runtimeResource, originals),
-  };
-}
-
 /** A message naming each resource that was constructed but never registered, and each failed invoke. */
 function unresolvedOf(
-  started: StartedResource[],
+  started: { type: string; name: string }[],
   registered: PlannedResource[],
   failedInvokes: { token: string; message: string }[],
 ): string | undefined {
   const left = new Map<string, number>();
   for (const r of registered)
     left.set(`${r.type}::${r.name}`, (left.get(`${r.type}::${r.name}`) ?? 0) + 1);
-  const missing: StartedResource[] = [];
+  const missing: { type: string; name: string }[] = [];
   for (const s of started) {
     const key = `${s.type}::${s.name}`;
     const count = left.get(key) ?? 0;
@@ -290,18 +149,8 @@ function unresolvedOf(
   return `the plan cannot judge what it cannot resolve:\n  ${lines.join("\n  ")}`;
 }
 
-/** The state as the engine would keep it: outputs the resource marks secret shown as "[secret]". */
-function withSecretOutputs(
-  state: Record<string, unknown>,
-  secretOutputs: string[],
-): Record<string, unknown> {
-  const shown = { ...state };
-  for (const key of secretOutputs) if (key in shown) shown[key] = "[secret]";
-  return shown;
-}
-
-/** Loads the program afresh (so a second stack runs it again) and resolves its exports. */
-async function runProgram(programDir: string): Promise<Record<string, unknown>> {
+/** Loads the program afresh (so a second stack runs it again) and returns its exports. */
+async function runProgram(programDir: string): Promise<unknown> {
   const dir = path.resolve(programDir);
   forgetModulesOf(dir);
   try {
@@ -316,7 +165,7 @@ async function runProgram(programDir: string): Promise<Record<string, unknown>> 
     else if (typeof main?.default === "function") {
       exported = await (main.default as () => unknown)();
     }
-    return (await resolveDeep(exported ?? {})) as Record<string, unknown>;
+    return exported;
   } finally {
     // The next stack loads its own instance; this one would otherwise stay until then, or to the
     // end of the process after the last stack. (The first instance to import a package stays
@@ -334,25 +183,35 @@ function forgetModulesOf(dir: string): void {
   }
 }
 
-/** Waits for every Output inside a value; secrets come back as "[secret]". */
-async function resolveDeep(value: unknown): Promise<unknown> {
-  if (pulumi.Output.isInstance(value)) {
-    const output = value as pulumi.Output<unknown> & { promise(): Promise<unknown> };
-    const [resolved, secret] = await Promise.all([output.promise(), pulumi.isSecret(output)]);
-    return secret ? "[secret]" : resolveDeep(resolved);
-  }
-  if (value instanceof Promise) return resolveDeep(await value);
-  if (pulumi.Resource.isInstance(value)) return await resolveDeep(value.urn);
-  if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
-  if (value && typeof value === "object") {
-    const entries = await Promise.all(
-      Object.entries(value as Record<string, unknown>).map(
-        async ([k, v]) => [k, await resolveDeep(v)] as const,
-      ),
-    );
-    return Object.fromEntries(entries.filter(([k]) => k !== "__esModule"));
-  }
-  return value;
+/**
+ * The program's exports as the SDK serialized them, for the plan: secrets as "[secret]", unknowns
+ * (at preview) left out, resources as their engine URN.
+ */
+function outputsOf(
+  wire: unknown,
+  mockUrns: Map<string, string | undefined>,
+): Record<string, unknown> {
+  const fromWire = (value: unknown): unknown => {
+    if (value === pulumi.runtime.unknownValue) return undefined;
+    if (Array.isArray(value)) return value.map(fromWire);
+    if (!value || typeof value !== "object") return value;
+    const record = value as Record<string, unknown>;
+    switch (record[pulumi.runtime.specialSigKey]) {
+      case pulumi.runtime.specialSecretSig:
+        return "[secret]";
+      case pulumi.runtime.specialResourceSig:
+        return mockUrns.get(String(record.urn)) ?? record.urn;
+      case undefined:
+        return Object.fromEntries(
+          Object.entries(record)
+            .filter(([k]) => k !== "__esModule")
+            .map(([k, v]) => [k, fromWire(v)]),
+        );
+      default:
+        return record;
+    }
+  };
+  return (fromWire(wire) ?? {}) as Record<string, unknown>;
 }
 
 /** `aws:region` and `aws:allowedAccountIds` from config, as the default provider would read them. */

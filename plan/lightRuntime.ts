@@ -12,6 +12,9 @@ import * as pulumi from "@pulumi/pulumi";
  *
  * What registers and what every resource's inputs are do not change, and errors the program throws
  * keep their whole stack. Returns false, changing nothing, if a Pulumi release moved either.
+ *
+ * Not public API, and kept for speed alone (no fact of the plan comes from it): the SDK offers no
+ * option to skip these traces. Listed as an exception in tests/plan/sdkInternals.test.ts.
  */
 export function skipStackTraces(): boolean {
   const debuggable = loadDebuggable();

@@ -1,8 +1,10 @@
 import * as fs from "fs";
-import { EnforcementLevel, Policy } from "@pulumi/policy";
-import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { EnforcementLevel, Policy, PolicyConfigSchema } from "@pulumi/policy";
 import { PolicyPackRules } from "./policyRunner";
 import { UsageError } from "./stackFile";
+
+/** One property's JSON schema, through the package's entry (its schema module is not exported). */
+type PolicyConfigJSONSchema = PolicyConfigSchema["properties"][string];
 
 type RuleMetadata = Pick<Policy, "name" | "configSchema">;
 

@@ -43,6 +43,9 @@ let unwatch: (() => void) | undefined;
  * Makes `Config.require*` record a missing key and go on with a placeholder, so one run names
  * every key a program lacks. The placeholder never reaches a report: the CLI refuses first.
  * Returns the undo: a plan run inside a test process must leave `Config` as it found it.
+ *
+ * Not public API: `Config.require*` throws on the first missing key and the SDK has no hook to
+ * answer it instead. Listed as an exception in tests/plan/sdkInternals.test.ts.
  */
 export function watchRequiredConfig(): () => void {
   if (unwatch) return unwatch;

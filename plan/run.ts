@@ -1,19 +1,14 @@
 import * as path from "path";
-import { PlannedResource, StackPlan, planStack } from "./engine";
+import { PlannedResource, planStack } from "./engine";
 import { IOT_DR_PACK_NAME, iotDrPolicies } from "../policies/rules";
 import { readPolicyConfig } from "./policyConfig";
 import { crossStackViolations } from "./crossStack";
 import { PolicyPackRules, Violation, evaluatePolicies } from "./policyRunner";
 import { projectNameOf, readStackFile } from "./stackFile";
+import type { StackReport } from "./stackReport";
 
 export { ownStackFiles } from "./stackFile";
-
-/** A planned stack with its policy results. */
-export interface StackReport extends StackPlan {
-  violations: Violation[];
-  /** The other region's stack its config names (`<project>:peerStack`), when it names one. */
-  peerStack?: string;
-}
+export type { StackReport } from "./stackReport";
 
 export interface PlanProgramOptions {
   programDir: string;

@@ -1,4 +1,7 @@
-import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import type { PolicyConfigSchema } from "@pulumi/policy";
+
+/** One property's JSON schema, through the package's entry (its schema module is not exported). */
+type PolicyConfigJSONSchema = PolicyConfigSchema["properties"][string];
 
 /**
  * Config of the iot-dr pack. CrossGuard hands each policy only its own entry of the pack config

@@ -1,7 +1,11 @@
 import * as policy from "@pulumi/policy";
 import { PolicyResource } from "@pulumi/policy";
 
-/** Exported at runtime, not in the typings (marked internal); the analyzer tests instanceof it. */
+/**
+ * Exported from the package's entry (its index.d.ts: `export { unknownCheckingProxy,
+ * UnknownValueError } from "./proxy"`), but the class's own declaration is left out of the
+ * typings; CrossGuard's analyzer tests `instanceof` it, and its props proxy throws it.
+ */
 const { UnknownValueError } = policy as unknown as {
   UnknownValueError: new (sentinel: string, path: string[]) => Error;
 };
@@ -12,7 +16,8 @@ const { UnknownValueError } = policy as unknown as {
  * proxy that throws UnknownValueError on reading one: the whole stack policy then becomes a single
  * "can't run during preview" advisory. Rules read plain props instead, where an unknown value is
  * {@link UNKNOWN}, and decide from what is known (names, literal inputs, references, providers).
- * Sentinels and proxy keys: @pulumi/policy proxy.ts (github.com/pulumi/pulumi-policy, sdk/nodejs/policy/proxy.ts).
+ * Sentinels: @pulumi/policy proxy.ts (github.com/pulumi/pulumi-policy, sdk/nodejs/policy/proxy.ts);
+ * the offline runner passes props without the proxy, so they arrive as these strings there.
  */
 const SENTINELS = new Set([
   "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
@@ -23,7 +28,6 @@ const SENTINELS = new Set([
   "e48ece36-62e2-4504-bad9-02848725956a", // archive
   "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
 ]);
-const PROXY_TARGET = "__getSpecialProxyTarget";
 
 class Unknown {
   toString() {
@@ -36,19 +40,29 @@ export const UNKNOWN: unknown = Object.freeze(new Unknown());
 
 export const isUnknown = (value: unknown): boolean => value === UNKNOWN;
 
+/** A property read through the proxy; a value it refuses as unknown is {@link UNKNOWN}. */
+function read(from: object, key: string | number): unknown {
+  try {
+    return (from as Record<string | number, unknown>)[key];
+  } catch (error) {
+    if (error instanceof UnknownValueError) return UNKNOWN;
+    throw error;
+  }
+}
+
 function plain(value: unknown): unknown {
   if (typeof value === "string") return SENTINELS.has(value) ? UNKNOWN : value;
-  if (Array.isArray(value)) return value.map(plain);
+  if (Array.isArray(value))
+    return Array.from({ length: value.length }, (_, i) => plain(read(value, i)));
   if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+    return Object.fromEntries(Object.keys(value).map((k) => [k, plain(read(value, k))]));
   }
   return value;
 }
 
-/** Props without the unknown-checking proxy, unknowns as {@link UNKNOWN}. */
+/** Props as plain values, unknowns as {@link UNKNOWN}: read through the proxy, or given plain. */
 export function plainProps(props: Record<string, unknown>): Record<string, unknown> {
-  const target = props[PROXY_TARGET] ?? props;
-  return plain(target) as Record<string, unknown>;
+  return plain(props) as Record<string, unknown>;
 }
 
 /** URNs each top-level input was computed from, as the engine sends them to stack policies. */

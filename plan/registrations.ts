@@ -1,0 +1,235 @@
+import { AsyncLocalStorage } from "async_hooks";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * What the offline engine learns of each resource through Pulumi's public API: the SDK's own
+ * stack transformation sees it constructed (type, name, inputs, options, parent), the mocks see it
+ * registered (provider, the answer). Nothing here reaches into the SDK's internals.
+ */
+
+const STACK_TYPE = pulumi.runtime.rootPulumiStackTypeName;
+
+/** One resource the program constructed, as the stack transformation saw it. */
+export interface Construction {
+  type: string;
+  name: string;
+  resource: pulumi.Resource;
+  /** Inputs as the SDK registers them (the transformation's `props`). */
+  props: pulumi.Inputs;
+  opts: pulumi.ResourceOptions;
+  /** Undefined for a resource of the root stack. */
+  parent?: pulumi.Resource;
+}
+
+/** One registration or read the mocks answered, with the construction it belongs to. */
+export interface Answer {
+  construction: Construction;
+  args: pulumi.runtime.MockResourceArgs;
+  result: pulumi.runtime.MockResourceResult;
+  /** The answer's state serialized, as the SDK receives it. */
+  state: Record<string, unknown>;
+}
+
+/** Watches one stack's program: what it constructs and what the mocks answer for it. */
+export class Registrations {
+  readonly constructed: Construction[] = [];
+  readonly answers: Answer[] = [];
+  /** Registrations the mocks answered that no construction accounts for (a bug of this engine). */
+  readonly unmatched: string[] = [];
+  private readonly byResource = new Map<pulumi.Resource, Construction>();
+  private readonly children = new Map<pulumi.Resource, pulumi.Resource[]>();
+  private readonly urns = new Map<Construction, string>();
+  // Which resource a registration belongs to: the SDK starts a registration from the resource's
+  // constructor, so the async context the transformation enters there reaches the mocks' call.
+  // (Node's AsyncLocalStorage, https://nodejs.org/api/async_context.html#asynclocalstorageenterwithstore)
+  // The store is a box emptied when the plan ends: enterWith leaves it on whatever async resource
+  // was running (the caller's too), which would otherwise keep every resource of the run alive.
+  private readonly constructing = new AsyncLocalStorage<{ construction?: Construction }>();
+  private readonly boxes: { construction?: Construction }[] = [];
+
+  constructor(
+    private readonly stack: string,
+    private readonly project: string,
+  ) {}
+
+  /**
+   * A stack transformation, not `registerResourceTransform`: the SDK calls it in each Resource's
+   * constructor, before registration, for every resource under the stack (reads included). The
+   * newer transforms are run by the engine, and the mock monitor does not run them
+   * (Mocks.registerTransform in @pulumi/pulumi runtime/mocks.d.ts).
+   */
+  readonly transformation: pulumi.ResourceTransformation = ({
+    resource,
+    type,
+    name,
+    props,
+    opts,
+  }) => {
+    // A resource rebuilt from a reference (opts.urn) is looked up, not registered.
+    if (opts.urn) return undefined;
+    const parent = opts.parent ?? pulumi.runtime.getStackResource();
+    const construction: Construction = {
+      type,
+      name,
+      resource,
+      props,
+      opts,
+      parent: parent && parent !== pulumi.runtime.getStackResource() ? parent : undefined,
+    };
+    this.constructed.push(construction);
+    this.byResource.set(resource, construction);
+    if (construction.parent) {
+      const siblings = this.children.get(construction.parent) ?? [];
+      siblings.push(resource);
+      this.children.set(construction.parent, siblings);
+    }
+    const box = { construction };
+    this.boxes.push(box);
+    this.constructing.enterWith(box);
+    return undefined;
+  };
+
+  /** The mocks with each answer recorded against the resource it was for. */
+  recording(mocks: pulumi.runtime.Mocks): pulumi.runtime.Mocks {
+    return {
+      call: (args) => mocks.call(args),
+      newResource: async (args) => {
+        const construction = this.constructing.getStore()?.construction;
+        const result = await mocks.newResource(args);
+        if (args.type === STACK_TYPE) return result;
+        if (construction?.type === args.type && construction.name === args.name) {
+          // Serialized as the mock monitor serializes it for the SDK; recorded once that is done,
+          // so resources are listed in the order their registrations complete.
+          const state = await pulumi.runtime.serializeProperties(
+            `${args.name}.state`,
+            result.state,
+          );
+          this.answers.push({ construction, args, result, state });
+        } else {
+          this.unmatched.push(`${args.name} (${args.type})`);
+        }
+        return result;
+      },
+    };
+  }
+
+  /** Stops tracking the async context: the next plan, or the test process, runs without it. */
+  stop(): void {
+    for (const box of this.boxes) delete box.construction;
+    // The root stack keeps this transformation (this object) until the runtime drops the stack.
+    this.constructed.length = 0;
+    this.answers.length = 0;
+    this.byResource.clear();
+    this.children.clear();
+    this.urns.clear();
+    this.boxes.length = 0;
+    this.constructing.disable();
+  }
+
+  /**
+   * Waits until every constructed resource's registration has answered or failed: its URN
+   * settles then (the SDK fails a resource's outputs when its registration fails). Resources
+   * constructed meanwhile, in an apply, are waited for in the next round. Returns the URN each
+   * registered resource got from the mock monitor, to the engine's URN (undefined where two
+   * resources got the same one).
+   */
+  async settled(): Promise<Map<string, string | undefined>> {
+    const mockUrns = new Map<string, string | undefined>();
+    for (let seen = 0; seen < this.constructed.length;) {
+      const round = this.constructed.slice(seen);
+      seen = this.constructed.length;
+      const settled = await Promise.allSettled(
+        round.map((c) => pulumi.runtime.serializeProperty(`${c.name}.urn`, c.resource.urn)),
+      );
+      settled.forEach((outcome, i) => {
+        if (outcome.status !== "fulfilled" || typeof outcome.value !== "string") return;
+        const urn = this.urnOf(round[i]);
+        const known = mockUrns.get(outcome.value);
+        mockUrns.set(outcome.value, mockUrns.has(outcome.value) && known !== urn ? undefined : urn);
+      });
+    }
+    return mockUrns;
+  }
+
+  readonly rootUrn = (): string =>
+    `urn:pulumi:${this.stack}::${this.project}::${STACK_TYPE}::${this.project}-${this.stack}`;
+
+  /**
+   * The URN the engine gives a resource: the whole chain of its parents' types, without the root
+   * stack's (the mock monitor keeps only the parent's last type).
+   */
+  urnOf(construction: Construction): string {
+    const known = this.urns.get(construction);
+    if (known) return known;
+    const parent = construction.parent && this.byResource.get(construction.parent);
+    const qualifiedType = parent
+      ? `${this.urnOf(parent).split("::")[2]}$${construction.type}`
+      : construction.type;
+    const urn = `urn:pulumi:${this.stack}::${this.project}::${qualifiedType}::${construction.name}`;
+    this.urns.set(construction, urn);
+    return urn;
+  }
+
+  constructionOf(resource: pulumi.Resource | undefined): Construction | undefined {
+    return resource && this.byResource.get(resource);
+  }
+
+  /**
+   * URNs of the custom resources a registration depends on, as the SDK sends them: its dependsOn
+   * and the resources its inputs come from, a component standing for its custom descendants
+   * (@pulumi/pulumi runtime/dependsOn.ts getAllTransitivelyReferencedResources).
+   */
+  async dependenciesOf(
+    construction: Construction,
+    fromInputs: Iterable<pulumi.Resource>,
+  ): Promise<string[]> {
+    const direct = [...(await explicitDependencies(construction.opts.dependsOn)), ...fromInputs];
+    const reached = new Set<pulumi.Resource>();
+    const walk = (resource: pulumi.Resource) => {
+      if (reached.has(resource)) return;
+      reached.add(resource);
+      if (pulumi.ComponentResource.isInstance(resource) && resource !== construction.resource) {
+        for (const child of this.children.get(resource) ?? []) walk(child);
+      }
+    };
+    direct.forEach(walk);
+    const urns: string[] = [];
+    for (const resource of reached) {
+      const reachedConstruction = this.byResource.get(resource);
+      if (
+        reachedConstruction &&
+        resource !== construction.resource &&
+        pulumi.CustomResource.isInstance(resource)
+      ) {
+        urns.push(this.urnOf(reachedConstruction));
+      }
+    }
+    return [...new Set(urns)];
+  }
+}
+
+/** The resources `dependsOn` names, resolved as the SDK resolves it. */
+async function explicitDependencies(dependsOn: unknown): Promise<pulumi.Resource[]> {
+  if (!dependsOn) return [];
+  if (Array.isArray(dependsOn)) {
+    return (await Promise.all(dependsOn.map(explicitDependencies))).flat();
+  }
+  if (dependsOn instanceof Promise) return explicitDependencies(await dependsOn);
+  if (pulumi.Output.isInstance(dependsOn)) {
+    const output = dependsOn;
+    // An unknown output never runs its apply (at preview); its serialization still settles.
+    const value = await new Promise<unknown>((resolve) => {
+      output.apply((v) => {
+        resolve(v);
+        return v;
+      });
+      const settled = () => setImmediate(() => resolve(undefined));
+      pulumi.runtime.serializeProperty("dependsOn", output).then(settled, settled);
+    });
+    return explicitDependencies(value);
+  }
+  if (!pulumi.Resource.isInstance(dependsOn)) {
+    throw new Error(`dependsOn: expected a Resource, got ${typeof dependsOn}`);
+  }
+  return [dependsOn];
+}
