@@ -248,6 +248,7 @@ async function replicate(
   };
 
   const busy = { ms: 0, batches: 0, calls: 0, max: 0 };
+  const prof = new Map<string, number>();
   const lane = async (r: number, queue: string[]) => {
     // A container: its pacer at the deployed share, its own memory of what it converged.
     const container = () => ({
@@ -268,8 +269,26 @@ async function replicate(
       counts.batches += 1;
       let alive = true;
       const killed = chance(0.02);
+      const basePort = iot[r].port(current.retry, RECONCILER_ROLE, () => alive);
+      const lastDone = new Map<string, number>();
+      const timed = <T>(api: string, kind: "pacer" | "call", p: Promise<T>) => {
+        const t0 = clock.now();
+        return p.finally(() => {
+          if (r !== 1) return;
+          const key = `${kind}:${api}`;
+          prof.set(key, (prof.get(key) ?? 0) + clock.now() - t0);
+          prof.set(`n${key}`, (prof.get(`n${key}`) ?? 0) + 1);
+          if (kind === "call") lastDone.set(api, clock.now());
+        });
+      };
+      const pacer = {
+        take: (api: string) => timed(api, "pacer", current.pacer.take(api)),
+      };
       const invocation = new Reconciler({
-        iot: iot[r].port(current.retry, RECONCILER_ROLE, () => alive),
+        iot: {
+          ...basePort,
+          send: (c) => timed(c.api, "call", basePort.send(c)),
+        } as typeof basePort,
         table,
         dlq: {
           send: (letter) => {
@@ -278,7 +297,7 @@ async function replicate(
             return Promise.resolve();
           },
         },
-        pacer: current.pacer,
+        pacer,
         place: { region: REGIONS[r], account: ACCOUNT },
         clock,
         maxConcurrency: MAX_CONCURRENCY,
@@ -302,6 +321,10 @@ async function replicate(
       }
       const report = await invocation;
       if (r === 1) {
+        for (const [api, at] of lastDone) {
+          prof.set(`tail:${api}`, (prof.get(`tail:${api}`) ?? 0) + clock.now() - at);
+        }
+        prof.set("records", (prof.get("records") ?? 0) + batch.length);
         busy.ms += clock.now() - batchStart;
         busy.batches += 1;
         busy.calls += report.calls;
@@ -407,7 +430,27 @@ async function replicate(
 
   const started = performance.now();
   let lastLog = started;
+  let nextTrace = 0;
   const progress = () => {
+    if (process.env.BENCH_TRACE && clock.now() >= nextTrace) {
+      nextTrace += 30_000;
+      const queued = lanes.map((regionLanes) => regionLanes.map((q) => q.length));
+      console.error(
+        JSON.stringify({
+          t: Math.round(clock.now() / 1000),
+          onboarded,
+          completed,
+          captureQ: captureQueues.map((q) => q.length),
+          capturing,
+          laneQ: queued[1].join(","),
+          laneQP: queued[0].reduce((a, b) => a + b, 0),
+          thr: iot.map((r) => r.throttles),
+          adm: Object.fromEntries(
+            ["RegisterCertificateWithoutCA", "AttachPolicy", "DescribeCertificate", "ListAttachedPolicies", "ListThingPrincipals"].map((api) => [api.slice(0, 8), iot.map((r) => r.admitted.get(api) ?? 0)]),
+          ),
+        }),
+      );
+    }
     if (!process.env.BENCH_DEBUG || performance.now() - lastLog < 5000) return;
     lastLog = performance.now();
     const queued = lanes.map((regionLanes) => regionLanes.reduce((a, q) => a + q.length, 0));
@@ -441,6 +484,7 @@ async function replicate(
   await clock.run(() => false);
   await Promise.all([arrivals, ...running, ...capturers]);
   const heapMbEnd = heapMb();
+  if (process.env.BENCH_TRACE) console.error(JSON.stringify({ busy, prof: Object.fromEntries(prof) }));
 
   let lost = 0;
   let divergent = primary.policyDocument && secondary.policyDocument ? 0 : 1;
