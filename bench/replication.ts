@@ -271,9 +271,14 @@ async function replicate(
       const killed = chance(0.02);
       const basePort = iot[r].port(current.retry, RECONCILER_ROLE, () => alive);
       const lastDone = new Map<string, number>();
+      const open = new Map<string, { n: number; since: number; busy: number }>();
       const timed = <T>(api: string, kind: "pacer" | "call", p: Promise<T>) => {
         const t0 = clock.now();
+        const o = open.get(api) ?? { n: 0, since: 0, busy: 0 };
+        open.set(api, o);
+        if (o.n++ === 0) o.since = t0;
         return p.finally(() => {
+          if (--o.n === 0) o.busy += clock.now() - o.since;
           if (r !== 1) return;
           const key = `${kind}:${api}`;
           prof.set(key, (prof.get(key) ?? 0) + clock.now() - t0);
@@ -283,6 +288,7 @@ async function replicate(
       };
       const pacer = {
         take: (api: string) => timed(api, "pacer", current.pacer.take(api)),
+        refund: (api: string) => current.pacer.refund(api),
       };
       const invocation = new Reconciler({
         iot: {
@@ -321,6 +327,9 @@ async function replicate(
       }
       const report = await invocation;
       if (r === 1) {
+        for (const [api, o] of open) {
+          prof.set(`busy:${api}`, (prof.get(`busy:${api}`) ?? 0) + o.busy);
+        }
         for (const [api, at] of lastDone) {
           prof.set(`tail:${api}`, (prof.get(`tail:${api}`) ?? 0) + clock.now() - at);
         }
