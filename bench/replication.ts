@@ -294,7 +294,7 @@ async function replicate(
         iot: {
           ...basePort,
           send: (c) => timed(c.api, "call", basePort.send(c)),
-        } as typeof basePort,
+        },
         table,
         dlq: {
           send: (letter) => {
@@ -455,7 +455,13 @@ async function replicate(
           laneQP: queued[0].reduce((a, b) => a + b, 0),
           thr: iot.map((r) => r.throttles),
           adm: Object.fromEntries(
-            ["RegisterCertificateWithoutCA", "AttachPolicy", "DescribeCertificate", "ListAttachedPolicies", "ListThingPrincipals"].map((api) => [api.slice(0, 8), iot.map((r) => r.admitted.get(api) ?? 0)]),
+            [
+              "RegisterCertificateWithoutCA",
+              "AttachPolicy",
+              "DescribeCertificate",
+              "ListAttachedPolicies",
+              "ListThingPrincipals",
+            ].map((api) => [api.slice(0, 8), iot.map((r) => r.admitted.get(api) ?? 0)]),
           ),
         }),
       );
@@ -493,7 +499,8 @@ async function replicate(
   await clock.run(() => false);
   await Promise.all([arrivals, ...running, ...capturers]);
   const heapMbEnd = heapMb();
-  if (process.env.BENCH_TRACE) console.error(JSON.stringify({ busy, prof: Object.fromEntries(prof) }));
+  if (process.env.BENCH_TRACE)
+    console.error(JSON.stringify({ busy, prof: Object.fromEntries(prof) }));
 
   let lost = 0;
   let divergent = primary.policyDocument && secondary.policyDocument ? 0 : 1;

@@ -62,7 +62,7 @@ export const STREAM_SETTINGS = {
 /**
  * Sweep sizing. The table is scanned in SWEEP_SEGMENTS segments, at most SWEEP_MAX_CONCURRENCY at
  * a time: each running segment is one reconciler container pacing at RECONCILER_QUOTA_SHARE, so
- * the sweep alone uses 4 x 0.15 = 0.6 of each quota and leaves the rest to the stream reconciler.
+ * the sweep alone uses 4 x 0.13 = 0.52 of each quota and leaves the rest to the stream reconciler.
  */
 export const SWEEP_SEGMENTS = 16;
 export const SWEEP_MAX_CONCURRENCY = 4;
