@@ -54,6 +54,7 @@ import { ACCOUNT, ALL, certId, pemOf, POLICY, POLICY_DOCUMENT, thingName, thingO
 import { fakeQuotaOf } from "./iotQuotas";
 import { measureSweep } from "./sweepBench";
 import { EventQueue } from "./eventQueue";
+import { LaneProfile } from "./laneProfile";
 import { prng, VirtualClock } from "./virtualClock";
 
 const PRIMARY = "eu-west-1";
@@ -248,7 +249,7 @@ async function replicate(
   };
 
   const busy = { ms: 0, batches: 0, calls: 0, max: 0 };
-  const prof = new Map<string, number>();
+  const profile = process.env.BENCH_TRACE ? new LaneProfile(clock) : undefined;
   const lane = async (r: number, queue: string[]) => {
     // A container: its pacer at the deployed share, its own memory of what it converged.
     const container = () => ({
@@ -269,32 +270,11 @@ async function replicate(
       counts.batches += 1;
       let alive = true;
       const killed = chance(0.02);
-      const basePort = iot[r].port(current.retry, RECONCILER_ROLE, () => alive);
-      const lastDone = new Map<string, number>();
-      const open = new Map<string, { n: number; since: number; busy: number }>();
-      const timed = <T>(api: string, kind: "pacer" | "call", p: Promise<T>) => {
-        const t0 = clock.now();
-        const o = open.get(api) ?? { n: 0, since: 0, busy: 0 };
-        open.set(api, o);
-        if (o.n++ === 0) o.since = t0;
-        return p.finally(() => {
-          if (--o.n === 0) o.busy += clock.now() - o.since;
-          if (r !== 1) return;
-          const key = `${kind}:${api}`;
-          prof.set(key, (prof.get(key) ?? 0) + clock.now() - t0);
-          prof.set(`n${key}`, (prof.get(`n${key}`) ?? 0) + 1);
-          if (kind === "call") lastDone.set(api, clock.now());
-        });
-      };
-      const pacer = {
-        take: (api: string) => timed(api, "pacer", current.pacer.take(api)),
-        refund: (api: string) => current.pacer.refund(api),
-      };
+      const port = iot[r].port(current.retry, RECONCILER_ROLE, () => alive);
+      // The secondary's containers are profiled under BENCH_TRACE (bench/laneProfile.ts).
+      const timed = r === 1 && profile ? profile.batch(current.pacer, port) : undefined;
       const invocation = new Reconciler({
-        iot: {
-          ...basePort,
-          send: (c) => timed(c.api, "call", basePort.send(c)),
-        },
+        iot: timed?.port ?? port,
         table,
         dlq: {
           send: (letter) => {
@@ -303,7 +283,7 @@ async function replicate(
             return Promise.resolve();
           },
         },
-        pacer,
+        pacer: timed?.pacer ?? current.pacer,
         place: { region: REGIONS[r], account: ACCOUNT },
         clock,
         maxConcurrency: MAX_CONCURRENCY,
@@ -327,13 +307,7 @@ async function replicate(
       }
       const report = await invocation;
       if (r === 1) {
-        for (const [api, o] of open) {
-          prof.set(`busy:${api}`, (prof.get(`busy:${api}`) ?? 0) + o.busy);
-        }
-        for (const [api, at] of lastDone) {
-          prof.set(`tail:${api}`, (prof.get(`tail:${api}`) ?? 0) + clock.now() - at);
-        }
-        prof.set("records", (prof.get("records") ?? 0) + batch.length);
+        timed?.end(batch.length);
         busy.ms += clock.now() - batchStart;
         busy.batches += 1;
         busy.calls += report.calls;
@@ -441,6 +415,8 @@ async function replicate(
   let lastLog = started;
   let nextTrace = 0;
   const progress = () => {
+    // BENCH_TRACE: the backlog every 30 virtual seconds (capture's queue per region, the stream
+    // lanes' queued keys of the secondary, of the primary in all), throttles and admitted calls.
     if (process.env.BENCH_TRACE && clock.now() >= nextTrace) {
       nextTrace += 30_000;
       const queued = lanes.map((regionLanes) => regionLanes.map((q) => q.length));
@@ -461,7 +437,7 @@ async function replicate(
               "DescribeCertificate",
               "ListAttachedPolicies",
               "ListThingPrincipals",
-            ].map((api) => [api.slice(0, 8), iot.map((r) => r.admitted.get(api) ?? 0)]),
+            ].map((api) => [api, iot.map((r) => r.admitted.get(api) ?? 0)]),
           ),
         }),
       );
@@ -499,8 +475,7 @@ async function replicate(
   await clock.run(() => false);
   await Promise.all([arrivals, ...running, ...capturers]);
   const heapMbEnd = heapMb();
-  if (process.env.BENCH_TRACE)
-    console.error(JSON.stringify({ busy, prof: Object.fromEntries(prof) }));
+  if (profile) console.error(JSON.stringify({ secondaryContainers: profile.report() }));
 
   let lost = 0;
   let divergent = primary.policyDocument && secondary.policyDocument ? 0 : 1;
