@@ -10,7 +10,7 @@ import { quotaShareFor } from "../../functions/reconciler/quotas";
  */
 export const RECONCILER_CONCURRENCY = 10;
 
-/** Share of each account quota one container paces to (1.5 / concurrency, see quotas.ts). */
+/** Share of each account quota one container paces to (1.3 / concurrency, see quotas.ts). */
 export const RECONCILER_QUOTA_SHARE = quotaShareFor(RECONCILER_CONCURRENCY);
 
 /** The reconciler's timeout: Lambda's maximum, for a batch under throttling or a sweep page. */
