@@ -54,6 +54,7 @@ import { ACCOUNT, ALL, certId, pemOf, POLICY, POLICY_DOCUMENT, thingName, thingO
 import { fakeQuotaOf } from "./iotQuotas";
 import { measureSweep } from "./sweepBench";
 import { EventQueue } from "./eventQueue";
+import { LaneProfile } from "./laneProfile";
 import { prng, VirtualClock } from "./virtualClock";
 
 const PRIMARY = "eu-west-1";
@@ -248,6 +249,7 @@ async function replicate(
   };
 
   const busy = { ms: 0, batches: 0, calls: 0, max: 0 };
+  const profile = process.env.BENCH_TRACE ? new LaneProfile(clock) : undefined;
   const lane = async (r: number, queue: string[]) => {
     // A container: its pacer at the deployed share, its own memory of what it converged.
     const container = () => ({
@@ -268,8 +270,11 @@ async function replicate(
       counts.batches += 1;
       let alive = true;
       const killed = chance(0.02);
+      const port = iot[r].port(current.retry, RECONCILER_ROLE, () => alive);
+      // The secondary's containers are profiled under BENCH_TRACE (bench/laneProfile.ts).
+      const timed = r === 1 && profile ? profile.batch(current.pacer, port) : undefined;
       const invocation = new Reconciler({
-        iot: iot[r].port(current.retry, RECONCILER_ROLE, () => alive),
+        iot: timed?.port ?? port,
         table,
         dlq: {
           send: (letter) => {
@@ -278,7 +283,7 @@ async function replicate(
             return Promise.resolve();
           },
         },
-        pacer: current.pacer,
+        pacer: timed?.pacer ?? current.pacer,
         place: { region: REGIONS[r], account: ACCOUNT },
         clock,
         maxConcurrency: MAX_CONCURRENCY,
@@ -302,6 +307,7 @@ async function replicate(
       }
       const report = await invocation;
       if (r === 1) {
+        timed?.end(batch.length);
         busy.ms += clock.now() - batchStart;
         busy.batches += 1;
         busy.calls += report.calls;
@@ -407,7 +413,35 @@ async function replicate(
 
   const started = performance.now();
   let lastLog = started;
+  let nextTrace = 0;
   const progress = () => {
+    // BENCH_TRACE: the backlog every 30 virtual seconds (capture's queue per region, the stream
+    // lanes' queued keys of the secondary, of the primary in all), throttles and admitted calls.
+    if (process.env.BENCH_TRACE && clock.now() >= nextTrace) {
+      nextTrace += 30_000;
+      const queued = lanes.map((regionLanes) => regionLanes.map((q) => q.length));
+      console.error(
+        JSON.stringify({
+          t: Math.round(clock.now() / 1000),
+          onboarded,
+          completed,
+          captureQ: captureQueues.map((q) => q.length),
+          capturing,
+          laneQ: queued[1].join(","),
+          laneQP: queued[0].reduce((a, b) => a + b, 0),
+          thr: iot.map((r) => r.throttles),
+          adm: Object.fromEntries(
+            [
+              "RegisterCertificateWithoutCA",
+              "AttachPolicy",
+              "DescribeCertificate",
+              "ListAttachedPolicies",
+              "ListThingPrincipals",
+            ].map((api) => [api, iot.map((r) => r.admitted.get(api) ?? 0)]),
+          ),
+        }),
+      );
+    }
     if (!process.env.BENCH_DEBUG || performance.now() - lastLog < 5000) return;
     lastLog = performance.now();
     const queued = lanes.map((regionLanes) => regionLanes.reduce((a, q) => a + q.length, 0));
@@ -441,6 +475,7 @@ async function replicate(
   await clock.run(() => false);
   await Promise.all([arrivals, ...running, ...capturers]);
   const heapMbEnd = heapMb();
+  if (profile) console.error(JSON.stringify({ secondaryContainers: profile.report() }));
 
   let lost = 0;
   let divergent = primary.policyDocument && secondary.policyDocument ? 0 : 1;

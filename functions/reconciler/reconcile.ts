@@ -318,7 +318,12 @@ export class Reconciler {
             await this.deps.pacer.take(create.api);
             // Another container may have converged it (as a dependency) while this one waited
             // for its turn: the check costs a table read, a second create an IoT call and a read.
-            if (await this.appliedHere(item)) return "converged";
+            // The unused turn goes back to the pacer: up to three containers (the certificate's
+            // record and its two attachments') converge one certificate at once.
+            if (await this.appliedHere(item)) {
+              this.deps.pacer.refund(create.api);
+              return "converged";
+            }
             this.calls += 1;
             await this.deps.iot.send(create);
             return "converged";

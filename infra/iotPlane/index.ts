@@ -116,7 +116,7 @@ export function defineIotPlane(ctx: StackContext): Record<string, pulumi.Input<u
         REGISTRY_TABLE: NAMES.registryTable,
         DLQ_URL: reconcilerDlq.url,
         MAX_CONCURRENCY: String(MAX_CONCURRENCY),
-        // Each container's share of the account's IoT quotas (1.5 / reserved concurrency).
+        // Each container's share of the account's IoT quotas (1.3 / reserved concurrency).
         QUOTA_SHARE: String(RECONCILER_QUOTA_SHARE),
         // A tombstone expires once every region of the table confirmed it (shared/tombstones.ts).
         REGISTRY_REGIONS: [config.regions.primary, config.regions.secondary].join(","),

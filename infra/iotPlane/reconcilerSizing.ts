@@ -10,7 +10,7 @@ import { quotaShareFor } from "../../functions/reconciler/quotas";
  */
 export const RECONCILER_CONCURRENCY = 10;
 
-/** Share of each account quota one container paces to (1.5 / concurrency, see quotas.ts). */
+/** Share of each account quota one container paces to (1.3 / concurrency, see quotas.ts). */
 export const RECONCILER_QUOTA_SHARE = quotaShareFor(RECONCILER_CONCURRENCY);
 
 /** The reconciler's timeout: Lambda's maximum, for a batch under throttling or a sweep page. */
@@ -62,7 +62,7 @@ export const STREAM_SETTINGS = {
 /**
  * Sweep sizing. The table is scanned in SWEEP_SEGMENTS segments, at most SWEEP_MAX_CONCURRENCY at
  * a time: each running segment is one reconciler container pacing at RECONCILER_QUOTA_SHARE, so
- * the sweep alone uses 4 x 0.15 = 0.6 of each quota and leaves the rest to the stream reconciler.
+ * the sweep alone uses 4 x 0.13 = 0.52 of each quota and leaves the rest to the stream reconciler.
  */
 export const SWEEP_SEGMENTS = 16;
 export const SWEEP_MAX_CONCURRENCY = 4;

@@ -91,6 +91,7 @@ describe("records of one device on different stream lanes", () => {
       take: async (api) => {
         if (api === "RegisterCertificateWithoutCA") await first[0];
       },
+      refund: () => undefined,
     };
     first.push(container().reconcileAll([certificate], true));
     await Promise.all([first[0], container(waiting).reconcileAll([certificate], true)]);
@@ -98,5 +99,22 @@ describe("records of one device on different stream lanes", () => {
       iot.calls.map((c) => c.api),
       ["RegisterCertificateWithoutCA"],
     );
+  });
+
+  it("gives back the turn it waited for when another container created it meanwhile", async () => {
+    const { iot, container } = await region();
+    const first: Promise<unknown>[] = [];
+    const refunded: string[] = [];
+    const waiting: Pacer = {
+      take: async (api) => {
+        if (api === "RegisterCertificateWithoutCA") await first[0];
+      },
+      refund: (api) => void refunded.push(api),
+    };
+    first.push(container().reconcileAll([certificate], true));
+    await Promise.all([first[0], container(waiting).reconcileAll([certificate], true)]);
+    // The turn was not used (one call in all): RegisterCertificateWithoutCA's quota is 10 TPS.
+    assert.equal(iot.calls.length, 1);
+    assert.deepEqual(refunded, ["RegisterCertificateWithoutCA"]);
   });
 });

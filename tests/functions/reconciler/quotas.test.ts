@@ -60,10 +60,10 @@ describe("IoT quota table", () => {
 });
 
 describe("quota share", () => {
-  it("lets the containers that can run at once pace at 1.5 x the quota together, one at most 1 x", () => {
-    assert.equal(QUOTA_OVERSUBSCRIPTION, 1.5);
-    assert.equal(quotaShareFor(10), 0.15);
-    assert.equal(quotaShareFor(3), 0.5);
+  it("lets the containers that can run at once pace at 1.3 x the quota together, one at most 1 x", () => {
+    assert.equal(QUOTA_OVERSUBSCRIPTION, 1.3);
+    assert.equal(quotaShareFor(10), 0.13);
+    assert.equal(quotaShareFor(2), 0.65);
     assert.equal(quotaShareFor(1), 1);
   });
 

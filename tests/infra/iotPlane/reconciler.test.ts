@@ -79,13 +79,13 @@ for (const [stack, region] of [
       assert.ok(RECONCILER_CONCURRENCY * MAX_CONCURRENCY <= 100);
     });
 
-    it("has each container pace at its share of the quotas: 1.5 / reserved concurrency", async () => {
+    it("has each container pace at its share of the quotas: 1.3 / reserved concurrency", async () => {
       const fn = named(await ownStack(stack), "reconciler-fn", FUNCTION);
       const reserved = Number(fn.revealedInputs.reservedConcurrentExecutions);
       const env = (fn.revealedInputs.environment as { variables: Record<string, string> })
         .variables;
       assert.ok(env.QUOTA_SHARE, "QUOTA_SHARE is set");
-      // Together the containers that can run at once pace at no more than 1.5 x the quota (the
+      // Together the containers that can run at once pace at no more than 1.3 x the quota (the
       // SDK's per-API limiter takes care of the rest, quotas.ts), and use all of that.
       const together = Number(env.QUOTA_SHARE) * reserved;
       assert.ok(together <= QUOTA_OVERSUBSCRIPTION + 1e-9, `share ${env.QUOTA_SHARE}`);
