@@ -15,7 +15,7 @@ export const SWEEP_ALREADY_RUNNING = "AnotherSweepRunning";
 /**
  * The sweep's Amazon States Language definition: a Distributed Map over the scan segments, entered
  * only by the oldest running execution of the machine. A sweep of a large fleet takes longer than
- * the schedule's period (rate(6 hours) is passed above ~130,000 devices); an execution the
+ * the schedule's period (rate(6 hours) is passed above ~110,000 devices); an execution the
  * schedule (or an operator) starts while another sweeps ends at once, so two sweeps never run
  * together, and the one running finishes however long it takes (a Standard execution may run for
  * a year). ListExecutions lists "the most recent execution first", so the oldest is the last
