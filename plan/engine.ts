@@ -95,6 +95,8 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
       );
     }
     const resources = await recordsOf(registrations, mocks, rootUrn, mockUrns);
+    const duplicates = duplicateUrnsOf(resources);
+    if (duplicates) throw new Error(duplicates);
     const unresolved = unresolvedOf(registrations.constructed, resources, mocks.failedInvokes);
     if (unresolved) throw new UnresolvedError(unresolved);
     if (failures.length > 0) throw failures[0];
@@ -113,6 +115,21 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
     // Its outputs' registration follows in microtasks; done before the next plan's monitor.
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/**
+ * pulumi refuses a program in which two resources share a URN (same type, name and parent chain),
+ * at preview as at up; the mocks do not, so the plan checks it. The message is the engine's own
+ * (diagnostic 2001, pkg/diag/errors.go in pulumi/pulumi).
+ */
+function duplicateUrnsOf(resources: PlannedResource[]): string | undefined {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const { urn } of resources) (seen.has(urn) ? duplicates : seen).add(urn);
+  if (duplicates.size === 0) return undefined;
+  return [...duplicates]
+    .map((urn) => `Duplicate resource URN '${urn}'; try giving it a unique name`)
+    .join("\n");
 }
 
 /** Resources or invokes the plan could not resolve: a plan without them would pass them unjudged. */

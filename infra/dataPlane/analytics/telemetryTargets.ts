@@ -257,7 +257,7 @@ export class TelemetryTargets extends pulumi.ComponentResource {
       parent,
     );
     const role = new aws.iam.Role(
-      `${name}-${what}-role`,
+      `${name}-${what}-delivery-role`,
       {
         description: `EventBridge delivers telemetry to the ${what}`,
         assumeRolePolicy: policyDocument([
@@ -271,7 +271,7 @@ export class TelemetryTargets extends pulumi.ComponentResource {
       parent,
     );
     new aws.iam.RolePolicy(
-      `${name}-${what}-role-policy`,
+      `${name}-${what}-delivery-role-policy`,
       { role: role.name, policy: policyDocument(target.statements) },
       parent,
     );

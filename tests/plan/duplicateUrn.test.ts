@@ -1,0 +1,30 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import { ProgramError, planStack } from "../../plan/engine";
+import { ROOT } from "../support/ownStacks";
+
+describe("offline engine: URNs are unique, as pulumi requires", () => {
+  it("fails the stack naming each URN that two resources share", async () => {
+    await assert.rejects(
+      planStack({
+        programDir: path.join(ROOT, "tests", "programs", "duplicate-urn"),
+        project: "duplicate-urn",
+        stack: "dev",
+        config: { "aws:region": "eu-west-1" },
+        secretKeys: [],
+        stackOutputs: new Map(),
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof ProgramError, String(error));
+        // pulumi's own words (diagnostic 2001 of its engine), so a reader searches what they know.
+        assert.match(
+          error.message,
+          /Duplicate resource URN 'urn:pulumi:dev::duplicate-urn::sample:index:Workflow\$aws:iam\/role:Role::telemetry-workflow-role'; try giving it a unique name/,
+        );
+        // The root-level role of the same name is another URN and is not named.
+        assert.doesNotMatch(error.message, /duplicate-urn::aws:iam\/role:Role::/);
+        return true;
+      },
+    );
+  });
+});
