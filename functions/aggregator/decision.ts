@@ -1,3 +1,4 @@
+import { DEFAULT_HYSTERESIS, type Hysteresis } from "../../core/healthTiming";
 /**
  * The aggregator's decision, pure so the Lambda, its tests and the fail-over drill share it:
  * one round of health API answers -> healthy or not, and the reported value across rounds.
@@ -44,14 +45,7 @@ export interface HealthState {
   passStreak: number;
 }
 
-export interface Hysteresis {
-  /** Consecutive failed rounds before the value drops to 0 (1 = at once). */
-  failAfterRounds: number;
-  /** Consecutive healthy rounds before the value returns to 1: damps flapping on fail-back. */
-  recoverAfterRounds: number;
-}
-
-export const DEFAULT_HYSTERESIS: Hysteresis = { failAfterRounds: 2, recoverAfterRounds: 3 };
+export { DEFAULT_HYSTERESIS, type Hysteresis } from "../../core/healthTiming";
 
 export const INITIAL_STATE: HealthState = { value: 1, failStreak: 0, passStreak: 0 };
 

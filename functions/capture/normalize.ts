@@ -12,29 +12,10 @@ import type {
   ThingTypeDesired,
 } from "../shared/entities";
 import { keys } from "../shared/entities";
-import type { EntityKind } from "../shared/registryItem";
+import type { Change } from "./change";
 import { changesOfFleetCall } from "./normalizeFleet";
 
-/** An entity whose current state capture must read from local IoT before writing. */
-export type Lookup =
-  | { type: "thing"; thingName: string }
-  | { type: "thingGroup"; thingGroupName: string }
-  | { type: "certificate"; certificateId: string }
-  | { type: "policy"; policyName: string }
-  | { type: "shadow"; thingName: string; shadowName: string | null }
-  | { type: "caCertificate"; caCertificateId: string }
-  | { type: "provisioningTemplate"; templateName: string };
-
-export interface Change {
-  key: string;
-  kind: EntityKind;
-  /** Milliseconds since the epoch of the change. */
-  version: number;
-  sourceVersion?: number;
-  /** The complete state, null for a delete; absent when `lookup` must provide it. */
-  desired?: Record<string, unknown> | null;
-  lookup?: Lookup;
-}
+export type { Change, Lookup } from "./change";
 
 /** What the IoT rules project: the event payload plus `topic` and `receivedAt` (ms). */
 export interface RulePayload {

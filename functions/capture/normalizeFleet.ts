@@ -5,19 +5,10 @@
  * Capture reads the object's state from IoT (state-based), so each call only names the object.
  */
 import { keys } from "../shared/entities";
-import type { Change } from "./normalize";
+import { FLEET_CALLS } from "../../core/fleetCalls";
+import type { Change } from "./change";
 
-/** The calls this module understands (the CloudTrail rule selects them too). */
-export const FLEET_CALLS = [
-  "RegisterCACertificate",
-  "UpdateCACertificate",
-  "DeleteCACertificate",
-  "CreateProvisioningTemplate",
-  "UpdateProvisioningTemplate",
-  "DeleteProvisioningTemplate",
-  "CreateProvisioningTemplateVersion",
-  "DeleteProvisioningTemplateVersion",
-] as const;
+export { FLEET_CALLS } from "../../core/fleetCalls";
 
 const str = (value: unknown): string | undefined =>
   typeof value === "string" && value !== "" ? value : undefined;

@@ -36,6 +36,7 @@ import type {
   ThingTypeActual,
 } from "./actual";
 import { call, type IotCall } from "./calls";
+import type { Place } from "./place";
 import {
   planCaCertificate,
   planCaCertificateDelete,
@@ -43,11 +44,7 @@ import {
   registerCertificate,
 } from "./convergeFleet";
 
-/** Where the reconciler runs: ARNs are built for this account and region. */
-export interface Place {
-  region: string;
-  account: string;
-}
+export type { Place } from "./place";
 
 /** IoT keeps at most 5 versions of a policy. */
 export const MAX_POLICY_VERSIONS = 5;

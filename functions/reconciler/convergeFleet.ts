@@ -19,7 +19,7 @@ import type {
 import { sameJson } from "../shared/stableJson";
 import type { CaCertificateActual, ProvisioningTemplateActual } from "./actual";
 import { call, type IotCall } from "./calls";
-import type { Place } from "./converge";
+import type { Place } from "./place";
 
 /**
  * A device certificate signed by a CA: registered with that CA (RegisterCertificate, "in the same

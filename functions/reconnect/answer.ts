@@ -1,3 +1,4 @@
+import { ANSWER_POLL_SECONDS } from "../../core/healthTiming";
 /**
  * Waiting for Route 53's answer before telling devices to move. The aggregator's alarm invokes the
  * function as soon as it changes state, while Route 53 is still following that alarm (its
@@ -17,8 +18,7 @@ export interface WaitClock {
   sleep(ms: number): Promise<void>;
 }
 
-/** Between two questions to the name servers: the budget's "answer poll" term. */
-export const ANSWER_POLL_SECONDS = 1;
+export { ANSWER_POLL_SECONDS } from "../../core/healthTiming";
 /**
  * Longest wait for the answer: three times the Route 53 reaction the budget allows. Past it the
  * instruction goes out anyway (devices that still get the old answer stay where they are, and the

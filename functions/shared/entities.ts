@@ -204,3 +204,19 @@ export function identityOf(pk: string): Identity {
       return bad();
   }
 }
+
+/** True for the keys of a CSR placeholder's items (its certificate and attachments). */
+export function namesPlaceholderKey(pk: string): boolean {
+  let certificateId: string | undefined;
+  try {
+    const id = identityOf(pk);
+    if (id.kind === "certificate" || id.kind === "principalAttachment") {
+      certificateId = id.certificateId;
+    } else if (id.kind === "policyAttachment" && id.target.type === "cert") {
+      certificateId = id.target.id;
+    }
+  } catch {
+    return false;
+  }
+  return !!certificateId?.startsWith(CSR_ID_PREFIX);
+}

@@ -5,9 +5,8 @@
  * can go to the DLQ alone.
  */
 import { z } from "zod";
-import { identityOf } from "./entities";
 import type { RegistryItem } from "./registryItem";
-import { namesPlaceholderKey } from "./tombstones";
+import { identityOf, namesPlaceholderKey } from "./entities";
 
 /** IoT names (things, groups, types, policies): [a-zA-Z0-9:_-]+, 128 characters at most. */
 const iotName = z.string().regex(/^[a-zA-Z0-9:_-]{1,128}$/, "an IoT name ([a-zA-Z0-9:_-]+)");

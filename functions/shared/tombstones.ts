@@ -12,25 +12,9 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { EchoLedger } from "./echoLedger";
-import { CSR_ID_PREFIX, identityOf } from "./entities";
+import { namesPlaceholderKey } from "./entities";
 import { tombstoneExpiry, type RegistryItem } from "./registryItem";
 import { registryDocumentClient } from "./registryTable";
-
-/** True for the keys of a CSR placeholder's items (its certificate and attachments). */
-export function namesPlaceholderKey(pk: string): boolean {
-  let certificateId: string | undefined;
-  try {
-    const id = identityOf(pk);
-    if (id.kind === "certificate" || id.kind === "principalAttachment") {
-      certificateId = id.certificateId;
-    } else if (id.kind === "policyAttachment" && id.target.type === "cert") {
-      certificateId = id.target.id;
-    }
-  } catch {
-    return false;
-  }
-  return !!certificateId?.startsWith(CSR_ID_PREFIX);
-}
 
 /** The TTL fields a writer puts on a tombstone it writes at `nowMs`: placeholders only. */
 export function tombstoneTtl(pk: string, nowMs: number): { expiresAt?: number } {

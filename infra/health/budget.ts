@@ -1,5 +1,4 @@
-import { DEFAULT_HYSTERESIS } from "../../functions/aggregator/decision";
-import { ANSWER_POLL_SECONDS } from "../../functions/reconnect/answer";
+import { ANSWER_POLL_SECONDS, DEFAULT_HYSTERESIS } from "../../core/healthTiming";
 
 /**
  * The worst-case recovery time and the recovery point of each data path, computed from the stack
@@ -68,7 +67,7 @@ function aggregatorTerms(inputs: RtoInputs): BudgetTerm[] {
       name: "aggregator rounds",
       seconds: DEFAULT_HYSTERESIS.failAfterRounds * inputs.aggregatorIntervalSeconds,
       from: `${DEFAULT_HYSTERESIS.failAfterRounds} x health.aggregatorIntervalSeconds`,
-      source: "functions/aggregator/decision.ts (DEFAULT_HYSTERESIS)",
+      source: "core/healthTiming.ts (DEFAULT_HYSTERESIS)",
     },
     {
       name: "probe timeout",
@@ -159,7 +158,7 @@ export function instructedRtoBudget(inputs: RtoInputs): RtoBudget {
         name: "answer poll",
         seconds: ANSWER_POLL_SECONDS,
         from: "fixed",
-        source: "functions/reconnect/answer.ts (ANSWER_POLL_SECONDS)",
+        source: "core/healthTiming.ts (ANSWER_POLL_SECONDS)",
       },
       ttl,
       {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { FLEET_CALLS } from "../../functions/capture/normalizeFleet";
+import { FLEET_CALLS } from "../../core/fleetCalls";
 import { policyDocument } from "../iam/policyDocument";
 
 /**
