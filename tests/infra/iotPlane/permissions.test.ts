@@ -158,7 +158,10 @@ for (const [stack, region] of [
       assert.equal(mapping.batchSize, 10);
       assert.ok(Number(mapping.maximumBatchingWindowInSeconds) > 0);
       assert.deepEqual(mapping.functionResponseTypes, ["ReportBatchItemFailures"]);
-      assert.equal(mapping.eventSourceArn, named(report, "iot-plane-telemetry-queue").revealedState.arn);
+      assert.equal(
+        mapping.eventSourceArn,
+        named(report, "iot-plane-telemetry-queue").revealedState.arn,
+      );
       const rule = named(report, "iot-plane-telemetry-rule").revealedInputs;
       assert.equal(
         rule.sql,
@@ -174,7 +177,10 @@ for (const [stack, region] of [
         StringEquals: { "aws:SourceAccount": IOT_ACCOUNT },
         ArnLike: { "aws:SourceArn": `arn:aws:iot:${region}:${IOT_ACCOUNT}:rule/iot_dr_*` },
       });
-      const send = statement(statementsOf(named(report, "iot-plane-iot-rules-policy")), "SendToPlaneQueues");
+      const send = statement(
+        statementsOf(named(report, "iot-plane-iot-rules-policy")),
+        "SendToPlaneQueues",
+      );
       assert.deepEqual(send.Resource, [
         named(report, "iot-plane-iot-events-dlq-queue").revealedState.arn,
         named(report, "iot-plane-telemetry-queue").revealedState.arn,

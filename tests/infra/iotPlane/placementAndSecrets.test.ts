@@ -69,7 +69,11 @@ for (const [stack, region] of [
       const invocation = named(report, "iot-plane-health-probe-certificate");
       assert.equal(invocation.type, "aws:lambda/invocation:Invocation");
       assert.equal(invocation.revealedInputs.lifecycleScope, "CRUD");
-      const issuer = named(report, "iot-plane-health-probe-issuer-fn", "aws:lambda/function:Function");
+      const issuer = named(
+        report,
+        "iot-plane-health-probe-issuer-fn",
+        "aws:lambda/function:Function",
+      );
       assert.equal(invocation.revealedInputs.functionName, issuer.revealedState.name);
       assert.deepEqual(jsonOf(invocation.revealedInputs.input), {
         thingName: named(report, "iot-plane-health-probe-thing").revealedInputs.name,

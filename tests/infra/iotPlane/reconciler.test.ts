@@ -171,7 +171,9 @@ for (const [stack, region] of [
         },
       ]);
       const machine = statementsOf(named(report, "iot-plane-registry-sweep-machine-policy"));
-      const reconcilerArn = String(named(report, "iot-plane-reconciler-fn", FUNCTION).revealedState.arn);
+      const reconcilerArn = String(
+        named(report, "iot-plane-reconciler-fn", FUNCTION).revealedState.arn,
+      );
       assert.deepEqual(statement(machine, "InvokeReconciler").Resource, [
         reconcilerArn,
         `${reconcilerArn}:*`,

@@ -198,12 +198,14 @@ for (const [stack, region] of [
       const key = named(report, "iot-plane-key");
       assert.equal(trail.revealedInputs.kmsKeyId, key.revealedState.arn);
       assert.deepEqual(
-        named(report, "iot-plane-management-trail-logs-versioning").revealedInputs.versioningConfiguration,
+        named(report, "iot-plane-management-trail-logs-versioning").revealedInputs
+          .versioningConfiguration,
         {
           status: "Enabled",
         },
       );
-      const sse = named(report, "iot-plane-management-trail-logs-encryption").revealedInputs.rules as {
+      const sse = named(report, "iot-plane-management-trail-logs-encryption").revealedInputs
+        .rules as {
         applyServerSideEncryptionByDefault: Record<string, string>;
       }[];
       assert.equal(sse[0].applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
@@ -216,7 +218,9 @@ for (const [stack, region] of [
       ]) {
         assert.equal(block[flag], true, flag);
       }
-      const policy = { Statement: statementsOf(named(report, "iot-plane-management-trail-logs-policy")) };
+      const policy = {
+        Statement: statementsOf(named(report, "iot-plane-management-trail-logs-policy")),
+      };
       const trailArn = trail.revealedState.arn;
       for (const s of policy.Statement.filter((x) => x.Effect === "Allow")) {
         assert.deepEqual(s.Principal, { Service: ["cloudtrail.amazonaws.com"] });
