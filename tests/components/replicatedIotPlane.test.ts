@@ -100,7 +100,7 @@ describe("ReplicatedIotPlane, alone in a program with explicit providers", () =>
     const table = one(both.resources, "plane-secondary-registry-table");
     const replicas = table.revealedState.replicas as { regionName: string; streamArn: string }[];
     const expected = {
-      secondary: table.revealedState.streamArn,
+      secondary: table.revealedState.streamArn as string | undefined,
       primary: replicas.find((r) => r.regionName === REGIONS.primary)?.streamArn,
     };
     for (const side of ["primary", "secondary"] as const) {
@@ -132,7 +132,7 @@ describe("ReplicatedIotPlane, alone in a program with explicit providers", () =>
       assert.match(String(outputs[side].reconcilerFunctionArn), new RegExp(`:${REGIONS[side]}:`));
       assert.match(String(outputs[side].iotDomainTarget), new RegExp(`\\.${REGIONS[side]}\\.`));
       for (const [key, value] of Object.entries(outputs[side])) {
-        assert.ok(typeof value === "string" && value.length > 0, `${side}.${key}: ${value}`);
+        assert.ok(typeof value === "string" && value.length > 0, `${side}.${key}: ${JSON.stringify(value)}`);
       }
     }
     assert.equal(outputs.registryTable.name, "iot-dr-registry");
