@@ -132,7 +132,10 @@ describe("ReplicatedIotPlane, alone in a program with explicit providers", () =>
       assert.match(String(outputs[side].reconcilerFunctionArn), new RegExp(`:${REGIONS[side]}:`));
       assert.match(String(outputs[side].iotDomainTarget), new RegExp(`\\.${REGIONS[side]}\\.`));
       for (const [key, value] of Object.entries(outputs[side])) {
-        assert.ok(typeof value === "string" && value.length > 0, `${side}.${key}: ${JSON.stringify(value)}`);
+        assert.ok(
+          typeof value === "string" && value.length > 0,
+          `${side}.${key}: ${JSON.stringify(value)}`,
+        );
       }
     }
     assert.equal(outputs.registryTable.name, "iot-dr-registry");
