@@ -1,0 +1,5 @@
+// The package entry (`import { MultiRegionBucket } from "iot-dr"`): package.json `exports["."]`.
+export * from "./crossAccountPrivateApi";
+export * from "./globalEventBus";
+export * from "./multiRegionBucket";
+export * from "./sides";
