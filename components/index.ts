@@ -1,1 +1,6 @@
+// The package entry (`import { MultiRegionBucket } from "iot-dr"`): package.json `exports["."]`.
+export * from "./crossAccountPrivateApi";
+export * from "./globalEventBus";
+export * from "./multiRegionBucket";
 export * from "./replicatedIotPlane";
+export * from "./sides";
