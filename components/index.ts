@@ -4,3 +4,5 @@ export * from "./globalEventBus";
 export * from "./multiRegionBucket";
 export * from "./replicatedIotPlane";
 export * from "./sides";
+// Adopting a component in a deployed stack: aliases for its children (docs/components.md).
+export { movedChildren } from "../infra/moved";
