@@ -2,4 +2,4 @@
 export * from "./crossAccountPrivateApi";
 export * from "./globalEventBus";
 export * from "./multiRegionBucket";
-export * from "./sides";
+export { REGION_SIDES, RegionPair, RegionSide } from "./sides";
