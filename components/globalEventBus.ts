@@ -3,14 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { formatArn, partitionOf } from "../infra/arn";
 import { GlobalEndpoint } from "../infra/dataPlane/analytics/globalEndpoint";
 import { TelemetryBus } from "../infra/dataPlane/analytics/telemetryBus";
-import {
-  RegionPair,
-  Side,
-  buildsRegion,
-  buildsSpanning,
-  checkSides,
-  requireProvider,
-} from "./sides";
+import { RegionPair, RegionSide, checkedSides, requireProvider } from "./sides";
 
 const COMPONENT = "GlobalEventBus";
 
@@ -18,8 +11,11 @@ const COMPONENT = "GlobalEventBus";
 export interface GlobalEventBusArgs {
   /** The bus owner's account in each region; only the regions this program builds are needed. */
   providers: { primary?: aws.Provider; secondary?: aws.Provider };
-  /** What this program builds (default `both`); see {@link Side}. */
-  side?: Side;
+  /**
+   * The regions this program builds (default both); see {@link RegionSide}. The `primary` side
+   * also builds what spans both regions.
+   */
+  sides?: RegionSide[];
   /** The account that owns both buses, the endpoint and its replication role. */
   accountId: string;
   /** Events go to the primary region's bus while it is healthy, else to the secondary's. */
@@ -66,8 +62,7 @@ export class GlobalEventBus extends pulumi.ComponentResource {
 
   constructor(name: string, args: GlobalEventBusArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("iot-dr:components:GlobalEventBus", name, {}, opts);
-    const side = args.side ?? "both";
-    checkSides(COMPONENT, side, args.regions);
+    const sides = checkedSides(COMPONENT, args.sides, args.regions);
     const buses: { primary?: TelemetryBus; secondary?: TelemetryBus } = {};
     const arnIn = (region: string) =>
       formatArn({
@@ -79,7 +74,7 @@ export class GlobalEventBus extends pulumi.ComponentResource {
       });
     const busArns = {} as GlobalEventBus["busArns"];
     for (const which of ["primary", "secondary"] as const) {
-      if (!buildsRegion(side, which)) {
+      if (!sides.has(which)) {
         busArns[which] = pulumi.output(arnIn(args.regions[which]));
         continue;
       }
@@ -100,7 +95,7 @@ export class GlobalEventBus extends pulumi.ComponentResource {
     this.buses = buses;
     this.busArns = busArns;
 
-    if (buildsSpanning(side)) {
+    if (sides.has("primary")) {
       const provider = requireProvider(
         COMPONENT,
         args.providers,

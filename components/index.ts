@@ -3,6 +3,6 @@ export * from "./crossAccountPrivateApi";
 export * from "./globalEventBus";
 export * from "./multiRegionBucket";
 export * from "./replicatedIotPlane";
-export * from "./sides";
+export { REGION_SIDES, RegionPair, RegionSide } from "./sides";
 // Adopting a component in a deployed stack: aliases for its children (docs/components.md).
 export { movedChildren } from "../infra/moved";

@@ -5,14 +5,7 @@ import { ApplicationAccessPoint } from "../infra/dataPlane/application/accessPoi
 import { ApplicationBucket } from "../infra/dataPlane/application/applicationBucket";
 import { BucketReplication } from "../infra/dataPlane/application/bucketReplication";
 import { ReplicationRole } from "../infra/dataPlane/application/replicationRole";
-import {
-  RegionPair,
-  Side,
-  buildsRegion,
-  buildsSpanning,
-  checkSides,
-  requireProvider,
-} from "./sides";
+import { RegionPair, RegionSide, checkedSides, requireProvider } from "./sides";
 
 const COMPONENT = "MultiRegionBucket";
 
@@ -31,8 +24,11 @@ export interface MultiRegionBucketArgs {
     secondary?: aws.Provider;
     accessPointControl?: aws.Provider;
   };
-  /** What this program builds (default `both`); see {@link Side}. */
-  side?: Side;
+  /**
+   * The regions this program builds (default both); see {@link RegionSide}. The `primary` side
+   * also builds what spans both regions.
+   */
+  sides?: RegionSide[];
   /** The account that owns both buckets and the access point. */
   accountId: string;
   /** The region pair; each holds one bucket. */
@@ -48,7 +44,7 @@ export interface MultiRegionBucketArgs {
   /** S3 Replication Time Control (15-minute SLA, with its metrics) instead of best effort. */
   replicationTimeControl: boolean;
   /**
-   * The secondary bucket's key ARN, when another program built that bucket (`side: "primary"`):
+   * The secondary bucket's key ARN, when another program built that bucket (sides `["primary"]`):
    * replicas written into it are encrypted with it.
    */
   secondaryKeyArn?: pulumi.Input<string>;
@@ -82,8 +78,7 @@ export class MultiRegionBucket extends pulumi.ComponentResource {
     opts: pulumi.ComponentResourceOptions = {},
   ) {
     super("iot-dr:components:MultiRegionBucket", name, {}, opts);
-    const side = args.side ?? "both";
-    checkSides(COMPONENT, side, args.regions);
+    const sides = checkedSides(COMPONENT, args.sides, args.regions);
     if (args.activeRegion !== "primary" && args.activeRegion !== "secondary") {
       throw new Error(
         `${COMPONENT}: expected activeRegion to be "primary" or "secondary", got ${String(args.activeRegion)}`,
@@ -97,7 +92,7 @@ export class MultiRegionBucket extends pulumi.ComponentResource {
     };
     const buckets: MultiRegionBucket["buckets"] = {};
     for (const which of ["primary", "secondary"] as const) {
-      if (!buildsRegion(side, which)) continue;
+      if (!sides.has(which)) continue;
       const provider = requireProvider(
         COMPONENT,
         args.providers,
@@ -118,7 +113,7 @@ export class MultiRegionBucket extends pulumi.ComponentResource {
     }
     this.buckets = buckets;
 
-    if (buildsSpanning(side)) {
+    if (sides.has("primary")) {
       const providers = {
         primary: requireProvider(COMPONENT, args.providers, "primary", "the replication role"),
         secondary: requireProvider(
@@ -137,7 +132,7 @@ export class MultiRegionBucket extends pulumi.ComponentResource {
       const secondaryKeyArn = buckets.secondary?.key.arn ?? args.secondaryKeyArn;
       if (!secondaryKeyArn) {
         throw new Error(
-          `${COMPONENT}: expected secondaryKeyArn (the secondary bucket's key) when side is "primary"`,
+          `${COMPONENT}: expected secondaryKeyArn (the secondary bucket's key) when the secondary side is built elsewhere`,
         );
       }
       const sides = {

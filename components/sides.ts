@@ -1,42 +1,40 @@
 import * as aws from "@pulumi/aws";
 
 /**
- * What one program builds of a two-region component. `both` builds everything (one program owns
- * both regions). A split deployment runs two stacks so the secondary region can change while the
- * primary is down: `secondary` builds only the secondary region's half, `primary` builds the
- * primary region's half and every piece that spans both regions, naming the other half by its
- * fixed name instead of reading it.
+ * One of a component's two regions. A program builds both (the default) or one: a split
+ * deployment runs a stack per region so the secondary can change while the primary is down. The
+ * `secondary` side is that region's half only; the `primary` side is the primary region's half and
+ * every piece that spans both regions, naming the other half by its fixed name instead of reading it.
  */
-export type Side = "both" | "primary" | "secondary";
-
-const SIDES: readonly Side[] = ["both", "primary", "secondary"];
+export type RegionSide = "primary" | "secondary";
 
 /** The two regions of a component: traffic goes to `primary` while it is healthy. */
-export interface RegionPair {
-  primary: string;
-  secondary: string;
-}
+export type RegionPair = Record<RegionSide, string>;
 
-/** Which region's half a program builds under `side`. */
-export function buildsRegion(side: Side, region: keyof RegionPair): boolean {
-  return side === "both" || side === region;
-}
+export const REGION_SIDES: readonly RegionSide[] = ["primary", "secondary"];
 
-/** Whether a program builds what spans both regions (only the owner of the primary half does). */
-export function buildsSpanning(side: Side): boolean {
-  return side !== "secondary";
-}
-
-/** Checks `side` and the region pair, naming the component and input that is wrong. */
-export function checkSides(component: string, side: Side, regions: RegionPair): void {
-  if (!SIDES.includes(side)) {
-    throw new Error(`${component}: expected side to be one of ${SIDES.join(", ")}, got ${side}`);
+/** The sides to build (default both), after checking them and the region pair. */
+export function checkedSides(
+  component: string,
+  sides: RegionSide[] | undefined,
+  regions: RegionPair,
+): Set<RegionSide> {
+  const chosen = sides ?? [...REGION_SIDES];
+  if (
+    chosen.length === 0 ||
+    new Set(chosen).size !== chosen.length ||
+    chosen.some((side) => !REGION_SIDES.includes(side))
+  ) {
+    throw new Error(
+      `${component}: expected sides to name primary, secondary or both once each, got [${chosen.join(", ")}]`,
+    );
   }
   if (!regions?.primary || !regions?.secondary || regions.primary === regions.secondary) {
     throw new Error(
       `${component}: expected regions.primary and regions.secondary to be two different regions, got ${JSON.stringify(regions)}`,
     );
   }
+  return new Set(chosen);
 }
 
 /** The provider a built piece needs; a clear error when the caller left it out. */

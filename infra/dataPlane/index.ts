@@ -46,7 +46,7 @@ function defineAnalytics(ctx: StackContext): Record<string, unknown> {
     "telemetry",
     {
       providers: { [own]: ctx.provider("dataAnalytics") },
-      side: own,
+      sides: [own],
       accountId: analytics,
       regions: config.regions,
       busName: NAMES.telemetryBus,
@@ -143,7 +143,7 @@ function defineApplication(ctx: StackContext): Record<string, unknown> {
             }
           : {}),
       },
-      side: own,
+      sides: [own],
       accountId: account,
       regions: config.regions,
       bucketPrefix: NAMES.applicationBucketPrefix,

@@ -10,8 +10,9 @@ const IOT_ACCOUNT = "777777777777";
 const DNS_ACCOUNT = "888888888888";
 const REGIONS = { primary: "ap-southeast-2", secondary: "ap-northeast-1" } as const;
 
-function plan(stack: string): Promise<StackPlan> {
-  const file = readStackFile(path.join(PROGRAM, `Pulumi.${stack}.yaml`), "plane-probe");
+/** A stack of the program; `folder` holds its stack file (bad configs live outside the program). */
+function plan(stack: string, folder = PROGRAM): Promise<StackPlan> {
+  const file = readStackFile(path.join(folder, `Pulumi.${stack}.yaml`), "plane-probe");
   return planStack({
     programDir: PROGRAM,
     project: "plane-probe",
@@ -143,10 +144,13 @@ describe("ReplicatedIotPlane, alone in a program with explicit providers", () =>
   });
 
   it("refuses the primary side alone without the registry stream, naming the argument", async () => {
-    await assert.rejects(plan("primaryonly"), (error: Error) => {
-      assert.ok(error instanceof ProgramError);
-      assert.match(error.message, /registryPrimaryReplicaStreamArn is missing/);
-      return true;
-    });
+    await assert.rejects(
+      plan("primaryonly", path.join(ROOT, "tests", "fixtures", "replicated-iot-plane")),
+      (error: Error) => {
+        assert.ok(error instanceof ProgramError);
+        assert.match(error.message, /registryPrimaryReplicaStreamArn is missing/);
+        return true;
+      },
+    );
   });
 });
