@@ -27,25 +27,25 @@ import {
 } from "../infra/iotPlane/telemetryForwarding";
 import { NodeFunction } from "../infra/lambda/nodeFunction";
 import { NAMES } from "../infra/names";
+import { RegionPair, RegionSide, checkedSides, requireProvider } from "./sides";
 
-/** One of the plane's two regions. */
-export type PlaneSide = "primary" | "secondary";
-
-export const PLANE_SIDES: readonly PlaneSide[] = ["primary", "secondary"];
+const COMPONENT = "ReplicatedIotPlane";
 
 /** Arguments of {@link ReplicatedIotPlane}. */
 export interface ReplicatedIotPlaneArgs {
   /** The two regions; the registry table is created in `secondary` with its replica in `primary`. */
-  regions: { primary: string; secondary: string };
+  regions: RegionPair;
   /**
-   * The regions this program builds (default both). A program per region, as with one stack per
-   * region, builds one side each; the `secondary` side creates the registry table.
+   * The regions this program builds (default both); see {@link RegionSide}. A program per region,
+   * as with one stack per region, builds one side each. Unlike the other components, the
+   * `secondary` side creates what spans both regions, the registry table: a global table is
+   * changed through the region it was created in, and that must still work when the primary is down.
    */
-  sides?: PlaneSide[];
+  sides?: RegionSide[];
   /** Provider of the IoT account in each built side's region: every child but DNS uses it. */
-  providers: Partial<Record<PlaneSide, aws.Provider>>;
+  providers: { primary?: aws.Provider; secondary?: aws.Provider };
   /** Provider of the hosted zone's account per built side; default {@link providers}. */
-  dnsProviders?: Partial<Record<PlaneSide, aws.Provider>>;
+  dnsProviders?: { primary?: aws.Provider; secondary?: aws.Provider };
   /** 12-digit id of the IoT account the providers act in: permissions name its ARNs. */
   accountId: string;
   /** 12-digit id of the account that owns the telemetry event bus in both regions. */
@@ -117,14 +117,19 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
 
   constructor(name: string, args: ReplicatedIotPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("iot-dr:components:ReplicatedIotPlane", name, {}, opts);
-    const sides = checkedSides(args);
+    const sides = checkedArgs(args);
     let registry: RegistryTable | undefined;
-    const built: Partial<Record<PlaneSide, IotPlaneSideOutputs>> = {};
+    const built: Partial<Record<RegionSide, IotPlaneSideOutputs>> = {};
     // Secondary first: it creates the table whose replica stream the primary side reads.
-    for (const side of [...sides].sort().reverse()) {
-      const provider = args.providers[side]!;
+    for (const side of (["secondary", "primary"] as const).filter((s) => sides.has(s))) {
+      const provider = requireProvider(
+        COMPONENT,
+        args.providers,
+        side,
+        `the ${side} side is built`,
+      );
       // One side keeps the same names in both programs of a split pair; two need distinct names.
-      const prefix = sides.length === 1 ? name : `${name}-${side}`;
+      const prefix = sides.size === 1 ? name : `${name}-${side}`;
       // `previous`: the child's name before the component, which is its role but for the key.
       const opts = (previous: string): pulumi.ComponentResourceOptions => ({
         parent: this,
@@ -166,7 +171,7 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
 
   /** Everything of the plane in one region but the table. */
   private side(
-    side: PlaneSide,
+    side: RegionSide,
     prefix: string,
     streamArn: pulumi.Output<string>,
     args: ReplicatedIotPlaneArgs,
@@ -370,27 +375,12 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
 }
 
 /** The sides to build, after checking that each has what it needs. */
-function checkedSides(args: ReplicatedIotPlaneArgs): PlaneSide[] {
-  const sides = args.sides ?? [...PLANE_SIDES];
+function checkedArgs(args: ReplicatedIotPlaneArgs): Set<RegionSide> {
+  const sides = checkedSides(COMPONENT, args.sides, args.regions);
   const problems: string[] = [];
-  if (sides.length === 0 || new Set(sides).size !== sides.length) {
-    problems.push(
-      `sides must name primary, secondary or both once each; got [${sides.join(", ")}]`,
-    );
-  }
-  for (const side of sides) {
-    if (!PLANE_SIDES.includes(side)) {
-      problems.push(`sides: expected "primary" or "secondary"; got "${String(side)}"`);
-    } else if (!args.providers[side]) {
-      problems.push(`providers.${side} is missing: the ${side} side is built`);
-    }
-  }
-  if (args.regions.primary === args.regions.secondary) {
-    problems.push(`regions.primary and regions.secondary are both ${args.regions.primary}`);
-  }
   if (
-    sides.includes("primary") &&
-    !sides.includes("secondary") &&
+    sides.has("primary") &&
+    !sides.has("secondary") &&
     args.registryPrimaryReplicaStreamArn === undefined
   ) {
     problems.push(
@@ -403,7 +393,7 @@ function checkedSides(args: ReplicatedIotPlaneArgs): PlaneSide[] {
       problems.push(`${key}: expected 12 digits; got "${args[key]}"`);
   }
   if (problems.length > 0) {
-    throw new Error(`ReplicatedIotPlane: ${problems.join("; ")}`);
+    throw new Error(`${COMPONENT}: ${problems.join("; ")}`);
   }
   return sides;
 }

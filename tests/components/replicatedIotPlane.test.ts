@@ -153,4 +153,18 @@ describe("ReplicatedIotPlane, alone in a program with explicit providers", () =>
       },
     );
   });
+
+  it("checks sides as the other two-region components do, with their message", async () => {
+    await assert.rejects(
+      plan("twiceprimary", path.join(ROOT, "tests", "fixtures", "replicated-iot-plane")),
+      (error: Error) => {
+        assert.ok(error instanceof ProgramError);
+        assert.match(
+          error.message,
+          /ReplicatedIotPlane: expected sides to name primary, secondary or both once each, got \[primary, primary\]/,
+        );
+        return true;
+      },
+    );
+  });
 });

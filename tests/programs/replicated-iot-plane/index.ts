@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PlaneSide, ReplicatedIotPlane } from "../../../components";
+import { RegionSide, ReplicatedIotPlane } from "../../../components";
 
 // Another topology than the project's: one IoT account, DNS in a second one, an APAC pair.
 const iotAccount = "777777777777";
@@ -13,7 +13,7 @@ const provider = (name: string, account: string, region: string) =>
 const sides = (new pulumi.Config().get("sides")?.split(",") ?? [
   "primary",
   "secondary",
-]) as PlaneSide[];
+]) as RegionSide[];
 
 const plane = new ReplicatedIotPlane("plane", {
   regions,
