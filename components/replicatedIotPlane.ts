@@ -38,8 +38,8 @@ export interface ReplicatedIotPlaneArgs {
   /**
    * The regions this program builds (default both); see {@link RegionSide}. A program per region,
    * as with one stack per region, builds one side each. Unlike the other components, the
-   * `secondary` side creates what spans both regions, the registry table: a global table is
-   * changed through the region it was created in, and that must still work when the primary is down.
+   * `secondary` side creates what spans both regions, the registry table: it is managed through
+   * the API of the region it was created in, which must still answer when the primary is down.
    */
   sides?: RegionSide[];
   /** Provider of the IoT account in each built side's region: every child but DNS uses it. */
