@@ -31,15 +31,16 @@ describe("examples/two-account: DR for an existing platform in two accounts", ()
   let stderr: string;
   let resources: Resource[];
   let violations: Plan["stacks"][0]["violations"];
+  // As README.md and docs/components.md tell a reader to run it, with the example's pack config.
+  const ARGS = [
+    ...["--program", DIR, "--config", path.join(DIR, "Pulumi.dev.yaml")],
+    ...["--policy-config", path.join(DIR, "pack-config.json")],
+  ];
   before(async () => {
-    // As the README tells a reader to run it, with the example's own pack config.
-    const run = await planInProcess(
-      [
-        ...["--json", "--program", DIR, "--config", path.join(DIR, "Pulumi.dev.yaml")],
-        ...["--policy-config", path.join(DIR, "pack-config.json")],
-      ],
-      { AWS_REGION: "", AWS_DEFAULT_REGION: "" },
-    );
+    const run = await planInProcess(["--json", ...ARGS], {
+      AWS_REGION: "",
+      AWS_DEFAULT_REGION: "",
+    });
     ({ status, stderr } = run);
     const [stack] = (JSON.parse(run.stdout || '{"stacks":[{}]}') as Plan).stacks;
     ({ resources = [], violations = [] } = stack);
@@ -49,6 +50,13 @@ describe("examples/two-account: DR for an existing platform in two accounts", ()
     assert.equal(status, 0, stderr);
     assert.deepEqual(violations, []);
     assert.ok(resources.length > 200, `only ${resources.length} resources`);
+  });
+
+  it("is the command README.md and docs/components.md show", () => {
+    const command = `npm run plan -- ${ARGS.join(" ")}`;
+    for (const doc of ["README.md", path.join("docs", "components.md")]) {
+      assert.ok(readFileSync(doc, "utf8").includes(`\n${command}\n`), `${doc}: ${command}`);
+    }
   });
 
   it("uses each of the four components, imported from the package entry", () => {
