@@ -126,7 +126,7 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
       // One side keeps the same names in both programs of a split pair; two need distinct names.
       const prefix = sides.length === 1 ? name : `${name}-${side}`;
       // `previous`: the child's name before the component, which is its role but for the key.
-      const opts = (previous: string): pulumi.ComponentResourceOptions => ({
+      const childOpts = (previous: string): pulumi.ComponentResourceOptions => ({
         parent: this,
         provider,
         aliases: args.previousParents
@@ -138,7 +138,7 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
         registry = new RegistryTable(
           `${prefix}-registry`,
           { replicaRegion: args.regions.primary },
-          opts("registry"),
+          childOpts("registry"),
         );
         streamArn = registry.table.streamArn;
       } else {
@@ -146,7 +146,7 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
           ? registry.replicaStreamArn
           : pulumi.output(args.registryPrimaryReplicaStreamArn!);
       }
-      built[side] = this.side(side, prefix, streamArn, args, opts);
+      built[side] = this.side(side, prefix, streamArn, args, childOpts);
     }
     this.primary = built.primary;
     this.secondary = built.secondary;
