@@ -86,7 +86,10 @@ describe("aliases of resources moved under a component (sample: the primary stac
   before(() =>
     pulumi.runtime.setMocks(
       {
-        newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs as Record<string, unknown> }),
+        newResource: (args) => ({
+          id: `${args.name}-id`,
+          state: args.inputs as Record<string, unknown>,
+        }),
         call: () => ({}),
       },
       "sample",
