@@ -131,7 +131,7 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
       // One side keeps the same names in both programs of a split pair; two need distinct names.
       const prefix = sides.size === 1 ? name : `${name}-${side}`;
       // `previous`: the child's name before the component, which is its role but for the key.
-      const opts = (previous: string): pulumi.ComponentResourceOptions => ({
+      const childOpts = (previous: string): pulumi.ComponentResourceOptions => ({
         parent: this,
         provider,
         aliases: args.previousParents
@@ -143,7 +143,7 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
         registry = new RegistryTable(
           `${prefix}-registry`,
           { replicaRegion: args.regions.primary },
-          opts("registry"),
+          childOpts("registry"),
         );
         streamArn = registry.table.streamArn;
       } else {
@@ -151,7 +151,7 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
           ? registry.replicaStreamArn
           : pulumi.output(args.registryPrimaryReplicaStreamArn!);
       }
-      built[side] = this.side(side, prefix, streamArn, args, opts);
+      built[side] = this.side(side, prefix, streamArn, args, childOpts);
     }
     this.primary = built.primary;
     this.secondary = built.secondary;
