@@ -7,7 +7,14 @@ describe("package entry", () => {
   it('resolves "iot-dr" to components/index.ts, which exports the components', async () => {
     assert.equal(require.resolve("iot-dr"), path.join(ROOT, "components", "index.ts"));
     const entry = (await import("iot-dr")) as Record<string, unknown>;
-    for (const name of ["GlobalEventBus", "MultiRegionBucket", "CrossAccountPrivateApi"]) {
+    for (const name of [
+      "ReplicatedIotPlane",
+      "GlobalEventBus",
+      "MultiRegionBucket",
+      "CrossAccountPrivateApi",
+      // Adopting a component in a deployed stack (docs/components.md).
+      "movedChildren",
+    ]) {
       assert.equal(typeof entry[name], "function", name);
     }
   });

@@ -100,19 +100,3 @@ describe("examples/two-account: DR for an existing platform in two accounts", ()
     }
   });
 });
-
-describe("the package entry", () => {
-  it("exports the four components and the helper that adopts them in a deployed stack", async () => {
-    // Resolved as a program resolves it: package.json `exports`, Node's self-reference.
-    const entry = (await import("iot-dr")) as Record<string, unknown>;
-    for (const name of [
-      "ReplicatedIotPlane",
-      "GlobalEventBus",
-      "MultiRegionBucket",
-      "CrossAccountPrivateApi",
-      "movedChildren",
-    ]) {
-      assert.equal(typeof entry[name], "function", name);
-    }
-  });
-});
