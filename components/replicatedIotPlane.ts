@@ -31,6 +31,19 @@ import { RegionPair, RegionSide, checkedSides, requireProvider } from "./sides";
 
 const COMPONENT = "ReplicatedIotPlane";
 
+/**
+ * What the plane's telemetry forwarder expects of the analytics account: a bus of this name in
+ * both regions (a `GlobalEventBus` with this `busName`) that admits events of this `source`,
+ * and, in the IoT account of each region, a String SSM parameter of this name holding the global
+ * endpoint's id, which the forwarder reads at cold start (so the endpoint can change without a
+ * redeploy of the plane).
+ */
+export const PLANE_TELEMETRY = {
+  busName: NAMES.telemetryBus,
+  source: NAMES.telemetrySource,
+  endpointIdParameter: NAMES.telemetryEndpointIdParameter,
+} as const;
+
 /** Arguments of {@link ReplicatedIotPlane}. */
 export interface ReplicatedIotPlaneArgs {
   /** The two regions; the registry table is created in `secondary` with its replica in `primary`. */

@@ -5,6 +5,7 @@ import {
   GlobalEventBus,
   MRAP_CONTROL_REGION,
   MultiRegionBucket,
+  PLANE_TELEMETRY,
   RegionPair,
   ReplicatedIotPlane,
 } from "iot-dr";
@@ -77,11 +78,24 @@ const telemetry = new GlobalEventBus("telemetry", {
   providers: platform,
   accountId: accounts.platform,
   regions,
-  busName: "iot-dr-telemetry",
+  busName: PLANE_TELEMETRY.busName,
   endpointName: "fleet-telemetry",
-  producer: { accountId: accounts.platform, source: "iot-dr.telemetry" },
+  producer: { accountId: accounts.platform, source: PLANE_TELEMETRY.source },
   health: { latencyThresholdMs: 30_000, alarmPeriodSeconds: 60, alarmEvaluationPeriods: 5 },
 });
+// The plane's forwarders read the endpoint's id from this parameter in each region.
+for (const side of ["primary", "secondary"] as const) {
+  new aws.ssm.Parameter(
+    `telemetry-endpoint-id-${side}`,
+    {
+      name: PLANE_TELEMETRY.endpointIdParameter,
+      type: "String",
+      description: "EventBridge global endpoint id for PutEvents (EndpointId)",
+      value: telemetry.endpointId!,
+    },
+    { provider: platform[side] },
+  );
+}
 
 // Documents behind one Multi-Region Access Point. Its control region is us-west-2: here that is
 // the secondary region, so the secondary provider serves both.

@@ -73,12 +73,38 @@ describe("examples/two-account: DR for an existing platform in two accounts", ()
 
   it("puts every resource under a component, in the two accounts and the new region pair", () => {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    for (const r of resources.filter((r) => r.type.startsWith("aws:"))) {
+    // The glue the program adds itself: the endpoint id for the plane's forwarders.
+    const glue = (r: Resource) => r.type === "aws:ssm/parameter:Parameter";
+    for (const r of resources.filter((r) => r.type.startsWith("aws:") && !glue(r))) {
       let top = byUrn.get(r.parent ?? "");
       while (top && !COMPONENTS.includes(top.type)) top = byUrn.get(top.parent ?? "");
       assert.ok(top, `${r.urn} is not under a component`);
       assert.ok(Object.values(ACCOUNTS).includes(r.account ?? ""), `${r.urn}: ${r.account}`);
       assert.ok(r.region === "global" || REGIONS.includes(r.region ?? ""), `${r.urn}: ${r.region}`);
+    }
+  });
+
+  it("hands the plane's forwarders the global endpoint's id in both regions of the IoT account", () => {
+    const endpoint = resources.filter(
+      (r) => r.type === "aws:cloudwatch/eventEndpoint:EventEndpoint",
+    );
+    assert.equal(endpoint.length, 1);
+    const parameters = resources.filter((r) => r.type === "aws:ssm/parameter:Parameter");
+    assert.deepEqual(parameters.map((r) => r.region).sort(), REGIONS);
+    for (const p of parameters) {
+      assert.equal(p.account, ACCOUNTS.platform);
+      // The name the forwarder reads (its ENDPOINT_ID_PARAMETER), so the two cannot drift.
+      const forwarder = resources.find(
+        (r) =>
+          r.type === "aws:lambda/function:Function" &&
+          r.region === p.region &&
+          /forwarder/.test(r.name),
+      );
+      const env = (forwarder?.inputs.environment as { variables: Record<string, string> })
+        ?.variables;
+      assert.equal(p.inputs.name, env?.ENDPOINT_ID_PARAMETER, p.urn);
+      // The value is the endpoint's id; the provider marks every parameter value secret.
+      assert.equal(p.inputs.type, "String");
     }
   });
 
