@@ -18,6 +18,8 @@ export interface AccountRegionArgs {
 export class AccountRegion extends pulumi.ComponentResource {
   public readonly account: AccountKey;
   public readonly region: string;
+  /** The provider its children inherit, for components that take providers as arguments. */
+  public readonly provider: aws.Provider;
 
   constructor(args: AccountRegionArgs, opts: { provider: aws.Provider }) {
     super(
@@ -28,6 +30,7 @@ export class AccountRegion extends pulumi.ComponentResource {
     );
     this.account = args.account;
     this.region = args.region;
+    this.provider = opts.provider;
     this.registerOutputs({});
   }
 }

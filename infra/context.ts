@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import { AccountRegion } from "./accountRegion";
 import { AccountKey, StackConfig } from "./config";
 import { AccountProviders } from "./providers";
@@ -36,6 +37,14 @@ export class StackContext {
       this.parts.set(key, part);
     }
     return part;
+  }
+
+  /**
+   * The provider of `account` in `region`, for a component that spans regions and places its
+   * children itself (the components in `components/` take explicit providers).
+   */
+  provider(account: AccountKey, region: string = this.config.ownRegion): aws.Provider {
+    return this.providers.get(account, region);
   }
 
   /**

@@ -1,22 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../arn";
+import { GlobalEventBus } from "../../components/globalEventBus";
+import { MRAP_CONTROL_REGION, MultiRegionBucket } from "../../components/multiRegionBucket";
 import { StackContext } from "../context";
 import { NodeFunction } from "../lambda/nodeFunction";
+import { movedChildren } from "../moved";
 import { NAMES, namedArn } from "../names";
-import { GlobalEndpoint } from "./analytics/globalEndpoint";
-import { TelemetryBus } from "./analytics/telemetryBus";
 import { ProcessedTelemetryTable } from "./analytics/processedTelemetryTable";
 import { REPLICA_SETTLE_SECONDS, TelemetryTargets } from "./analytics/telemetryTargets";
-import { ApplicationAccessPoint } from "./application/accessPoint";
-import {
-  ApplicationBucket,
-  applicationBucketArn,
-  applicationBucketName,
-} from "./application/applicationBucket";
 import { ApplicationTable } from "./application/applicationTable";
-import { BucketReplication } from "./application/bucketReplication";
-import { ReplicationRole } from "./application/replicationRole";
 import {
   CommandControlAccessRole,
   handlerRoleName,
@@ -29,9 +22,6 @@ import { CertificateValidationRecord } from "./commandControl/certificateValidat
 import { DeviceApi, STAGE_NAME } from "./commandControl/deviceApi";
 import { eventBridgeBudget } from "./eventBridgeBudget";
 import { RegionalParameter } from "./regionalParameter";
-
-/** The Multi-Region Access Point control plane is served from us-west-2 only. */
-export const MRAP_CONTROL_REGION = "us-west-2";
 
 /**
  * The data plane (telemetry bus, global endpoint, application buckets, table and functions) and
@@ -50,11 +40,36 @@ function defineAnalytics(ctx: StackContext): Record<string, unknown> {
   const { config } = ctx;
   const analytics = config.accounts.dataAnalytics.id;
   const parent = ctx.in("dataAnalytics");
-  const bus = new TelemetryBus(
+  const dp = config.dataPlane;
+  const own = config.role;
+  const events = new GlobalEventBus(
     "telemetry",
-    { accountId: analytics, iotServicesAccountId: config.accounts.iotServices.id },
-    { parent },
+    {
+      providers: { [own]: ctx.provider("dataAnalytics") },
+      sides: [own],
+      accountId: analytics,
+      regions: config.regions,
+      busName: NAMES.telemetryBus,
+      endpointName: NAMES.telemetryEndpoint,
+      producer: { accountId: config.accounts.iotServices.id, source: NAMES.telemetrySource },
+      health: {
+        latencyThresholdMs: dp.telemetryLatencyThresholdMs,
+        alarmPeriodSeconds: dp.telemetryAlarmPeriodSeconds,
+        alarmEvaluationPeriods: dp.telemetryAlarmEvaluationPeriods,
+      },
+    },
+    {
+      parent,
+      // Before the component, the bus and the endpoint were children of the account's region.
+      transformations: [
+        movedChildren(GlobalEventBus, {
+          [`telemetry-${own}`]: { name: "telemetry", parent },
+          telemetry: { parent },
+        }),
+      ],
+    },
   );
+  const bus = events.buses[own]!;
   // Each telemetry message once across both regions: see docs/telemetry-replication.md.
   if (!ctx.isPrimary) {
     new ProcessedTelemetryTable(
@@ -81,39 +96,23 @@ function defineAnalytics(ctx: StackContext): Record<string, unknown> {
   };
   if (!ctx.isPrimary) return outputs;
 
-  const dp = config.dataPlane;
-  const busArn = (region: string) =>
-    namedArn("events", region, analytics, `event-bus/${NAMES.telemetryBus}`);
-  const endpoint = new GlobalEndpoint(
-    "telemetry",
-    {
-      accountId: analytics,
-      primaryRegion: config.regions.primary,
-      secondaryRegion: config.regions.secondary,
-      primaryBusArn: bus.bus.arn,
-      secondaryBusArn: busArn(config.regions.secondary),
-      latencyThresholdMs: dp.telemetryLatencyThresholdMs,
-      alarmPeriodSeconds: dp.telemetryAlarmPeriodSeconds,
-      alarmEvaluationPeriods: dp.telemetryAlarmEvaluationPeriods,
-    },
-    { parent },
-  );
+  const endpointId = events.endpointId!;
   for (const region of [config.regions.primary, config.regions.secondary]) {
     new RegionalParameter(
       `telemetry-endpoint-id-${region}`,
       {
         parameterName: NAMES.telemetryEndpointIdParameter,
         description: "EventBridge global endpoint id for PutEvents (EndpointId)",
-        value: endpoint.endpointId,
+        value: endpointId,
       },
       { parent: ctx.in("iotServices", region) },
     );
   }
   return {
     ...outputs,
-    telemetryEndpointId: endpoint.endpointId,
-    telemetryEndpointArn: endpoint.endpoint.arn,
-    telemetryHealthCheckId: endpoint.healthCheck.id,
+    telemetryEndpointId: endpointId,
+    telemetryEndpointArn: events.endpoint!.arn,
+    telemetryHealthCheckId: events.healthCheck!.id,
     telemetryBudget: eventBridgeBudget({
       alarmPeriodSeconds: dp.telemetryAlarmPeriodSeconds,
       alarmEvaluationPeriods: dp.telemetryAlarmEvaluationPeriods,
@@ -126,15 +125,56 @@ function defineApplication(ctx: StackContext): Record<string, unknown> {
   const account = config.accounts.iotServices.id;
   const partition = partitionOf(config.ownRegion);
   const parent = ctx.in("iotServices");
-  const bucket = new ApplicationBucket(
+  const own = config.role;
+  const peer = own === "primary" ? "secondary" : "primary";
+  // The primary stack replicates into the secondary's bucket with the key that stack made.
+  const secondaryKeyArn = ctx.secondary?.reference
+    .requireOutput("applicationBucketKeyArn")
+    .apply((arn) => String(arn));
+  const buckets = new MultiRegionBucket(
     "application",
     {
+      providers: {
+        [own]: ctx.provider("iotServices"),
+        ...(ctx.isPrimary
+          ? {
+              [peer]: ctx.provider("iotServices", config.peerRegion),
+              accessPointControl: ctx.provider("iotServices", MRAP_CONTROL_REGION),
+            }
+          : {}),
+      },
+      sides: [own],
       accountId: account,
-      region: config.ownRegion,
+      regions: config.regions,
+      bucketPrefix: NAMES.applicationBucketPrefix,
+      accessPointName: NAMES.applicationAccessPoint,
+      activeRegion: config.dataPlane.s3ActiveRegion,
       noncurrentVersionDays: config.dataPlane.noncurrentVersionDays,
+      replicationTimeControl: config.dataPlane.s3ReplicationTimeControl,
+      secondaryKeyArn,
     },
-    { parent },
+    {
+      parent,
+      // Before the component these were children of the account's region they act in.
+      transformations: [
+        movedChildren(MultiRegionBucket, {
+          [`application-${own}`]: { name: "application", parent },
+          // Only `primary` builds what spans both regions (and has these account regions).
+          ...(ctx.isPrimary
+            ? {
+                "application-replication": { parent },
+                [`application-to-${config.peerRegion}`]: { parent },
+                [`application-to-${config.ownRegion}`]: {
+                  parent: ctx.in("iotServices", config.peerRegion),
+                },
+                application: { parent: ctx.in("iotServices", MRAP_CONTROL_REGION) },
+              }
+            : {}),
+        }),
+      ],
+    },
   );
+  const bucket = buckets.buckets[own]!;
   const outputs: Record<string, unknown> = {
     applicationBucketName: bucket.bucket.bucket,
     applicationBucketKeyArn: bucket.key.arn,
@@ -196,63 +236,7 @@ function defineApplication(ctx: StackContext): Record<string, unknown> {
   outputs.applicationFunctionName = fn.function.name;
   if (!ctx.isPrimary) return outputs;
 
-  // Primary: what spans both regions.
-  const peer = ctx.in("iotServices", config.peerRegion);
-  const secondaryKeyArn = ctx
-    .secondary!.reference.requireOutput("applicationBucketKeyArn")
-    .apply((arn) => String(arn));
-  const sides = [
-    { region: config.ownRegion, bucketArn: bucket.bucket.arn, keyArn: bucket.key.arn },
-    {
-      region: config.peerRegion,
-      bucketArn: pulumi.output(applicationBucketArn(account, config.peerRegion)),
-      keyArn: secondaryKeyArn,
-    },
-  ] as const;
-  const role = new ReplicationRole(
-    "application-replication",
-    { accountId: account, buckets: [sides[0], sides[1]] },
-    { parent },
-  );
-  const rtc = config.dataPlane.s3ReplicationTimeControl;
-  new BucketReplication(
-    `application-to-${config.peerRegion}`,
-    {
-      sourceBucket: bucket.bucket.id,
-      destinationBucketArn: sides[1].bucketArn,
-      destinationKeyArn: sides[1].keyArn,
-      roleArn: role.role.arn,
-      replicationTimeControl: rtc,
-    },
-    { parent, dependsOn: [bucket.versioning, role.policy] },
-  );
-  new BucketReplication(
-    `application-to-${config.ownRegion}`,
-    {
-      sourceBucket: applicationBucketName(account, config.peerRegion),
-      destinationBucketArn: sides[0].bucketArn,
-      destinationKeyArn: sides[0].keyArn,
-      roleArn: role.role.arn,
-      replicationTimeControl: rtc,
-    },
-    { parent: peer, dependsOn: [bucket.versioning, role.policy] },
-  );
-  const active =
-    config.dataPlane.s3ActiveRegion === "primary"
-      ? config.regions.primary
-      : config.regions.secondary;
-  const accessPoint = new ApplicationAccessPoint(
-    "application",
-    {
-      accountId: account,
-      buckets: [
-        { region: config.ownRegion, bucket: bucket.bucket.bucket },
-        { region: config.peerRegion, bucket: applicationBucketName(account, config.peerRegion) },
-      ],
-      activeRegion: active,
-    },
-    { parent: ctx.in("iotServices", MRAP_CONTROL_REGION) },
-  );
+  const accessPointArn = buckets.accessPoint!.arn;
   for (const region of regions) {
     new RegionalParameter(
       `application-access-point-${region}`,
@@ -260,15 +244,15 @@ function defineApplication(ctx: StackContext): Record<string, unknown> {
         parameterName: NAMES.applicationAccessPointParameter,
         description:
           "ARN of the application Multi-Region Access Point (S3 clients sign with SigV4a)",
-        value: accessPoint.accessPoint.arn,
+        value: accessPointArn,
       },
       { parent: ctx.in("iotServices", region) },
     );
   }
   return {
     ...outputs,
-    applicationAccessPointArn: accessPoint.accessPoint.arn,
-    applicationAccessPointActiveRegion: active,
+    applicationAccessPointArn: accessPointArn,
+    applicationAccessPointActiveRegion: buckets.activeRegion,
   };
 }
 

@@ -14,6 +14,8 @@ export interface HealthNetworkArgs {
 
 /** What may pass the interface endpoints: see {@link HealthNetwork.restrictEndpoints}. */
 export interface EndpointUse {
+  /** The `execute-api` endpoint the first health API made in this VPC (CrossAccountPrivateApi). */
+  executeApiEndpointId: pulumi.Input<string>;
   /** `arn:...:execute-api:<region>:<account>:<api>/<stage>/GET/health` of each health API. */
   healthInvokeArns: pulumi.Input<string>[];
   /** The aggregator's role, the only caller of PutMetricData here. */
@@ -22,9 +24,10 @@ export interface EndpointUse {
 }
 
 /**
- * The aggregator's private network: a VPC with private subnets only and interface endpoints for
- * `execute-api` (private DNS on, so the private health APIs' default host names resolve to it) and
- * `monitoring` (PutMetricData without a NAT gateway).
+ * The aggregator's private network: a VPC with private subnets only and an interface endpoint for
+ * `monitoring` (PutMetricData without a NAT gateway). The `execute-api` endpoint (private DNS on, so
+ * the private health APIs' default host names resolve to it) is the consumer side of the first
+ * health API's CrossAccountPrivateApi, made in this VPC with {@link endpointSecurityGroup}.
  *
  * Plain EC2 resources rather than awsx v3: awsx components are remote and register as ONE resource
  * under the offline plan's mocks, so neither the plan nor the tests would see or check the subnets,
@@ -38,7 +41,6 @@ export class HealthNetwork extends pulumi.ComponentResource {
   public readonly endpointSecurityGroup: aws.ec2.SecurityGroup;
   /** For functions in the VPC: HTTPS out to the VPC (the endpoints), nothing else. */
   public readonly clientSecurityGroup: aws.ec2.SecurityGroup;
-  public readonly executeApiEndpoint: aws.ec2.VpcEndpoint;
   public readonly monitoringEndpoint: aws.ec2.VpcEndpoint;
 
   /** Children are named from it, also those {@link restrictEndpoints} adds later. */
@@ -107,25 +109,19 @@ export class HealthNetwork extends pulumi.ComponentResource {
       },
       parent,
     );
-    const endpoint = (service: string) =>
-      new aws.ec2.VpcEndpoint(
-        `${name}-${service}`,
-        {
-          vpcId: this.vpc.id,
-          serviceName: `com.amazonaws.${args.region}.${service}`,
-          vpcEndpointType: "Interface",
-          privateDnsEnabled: true,
-          subnetIds: this.subnets.map((s) => s.id),
-          securityGroupIds: [this.endpointSecurityGroup.id],
-        },
-        parent,
-      );
-    this.executeApiEndpoint = endpoint("execute-api");
-    this.monitoringEndpoint = endpoint("monitoring");
-    this.registerOutputs({
-      vpcId: this.vpc.id,
-      executeApiEndpointId: this.executeApiEndpoint.id,
-    });
+    this.monitoringEndpoint = new aws.ec2.VpcEndpoint(
+      `${name}-monitoring`,
+      {
+        vpcId: this.vpc.id,
+        serviceName: `com.amazonaws.${args.region}.monitoring`,
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+        subnetIds: this.subnets.map((s) => s.id),
+        securityGroupIds: [this.endpointSecurityGroup.id],
+      },
+      parent,
+    );
+    this.registerOutputs({ vpcId: this.vpc.id });
   }
 
   /**
@@ -139,7 +135,7 @@ export class HealthNetwork extends pulumi.ComponentResource {
     new aws.ec2.VpcEndpointPolicy(
       `${this.baseName}-execute-api-policy`,
       {
-        vpcEndpointId: this.executeApiEndpoint.id,
+        vpcEndpointId: use.executeApiEndpointId,
         policy: policyDocument([
           {
             sid: "InvokeHealthApisOnly",

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { formatArn, partitionOf } from "../arn";
 import { NAMES } from "../names";
 import { StackContext } from "../context";
@@ -50,6 +51,9 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
     { parent: ctx.in("sharedServices") },
   );
 
+  // The first API makes the aggregator's execute-api endpoint in shared-services; the others
+  // admit that same endpoint (a VPC holds one execute-api endpoint with private DNS).
+  let executeApiEndpointId: pulumi.Output<string> | undefined;
   const apis = healthApiSpecs({
     region,
     accounts,
@@ -61,7 +65,22 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
     const api = new PrivateHealthApi(
       `health-${spec.name}`,
       {
-        vpcEndpointId: network.executeApiEndpoint.id,
+        providers: {
+          provider: ctx.provider(spec.account),
+          consumer: ctx.provider("sharedServices"),
+        },
+        consumer: executeApiEndpointId
+          ? { vpcEndpointId: executeApiEndpointId }
+          : {
+              network: {
+                region,
+                vpcId: network.vpc.id,
+                subnetIds: network.subnets.map((s) => s.id),
+                securityGroupIds: [network.endpointSecurityGroup.id],
+              },
+            },
+        // Before CrossAccountPrivateApi, the endpoint was the health network's.
+        endpointMovedFrom: { name: "health-network-execute-api", parent: network },
         checks: spec.checks,
         roleName: spec.roleName,
         statements: spec.statements,
@@ -71,8 +90,10 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
       },
       { parent },
     );
+    executeApiEndpointId ??= api.private.vpcEndpointId;
     return { name: spec.name, api };
   });
+  const endpointId = executeApiEndpointId!;
 
   const reconnectArgs = {
     partition,
@@ -124,6 +145,7 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
   );
 
   network.restrictEndpoints({
+    executeApiEndpointId: endpointId,
     healthInvokeArns: apis.map(({ api }) => api.healthInvokeArn),
     metricPublisherRoleArn: aggregator.function.role.arn,
     metricNamespace: NAMES.healthMetricNamespace,
@@ -165,7 +187,7 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
   const outputs: Record<string, unknown> = {
     healthCheckId: aggregator.healthCheck.id,
     healthAlarmName: aggregator.alarm.name,
-    executeApiEndpointId: network.executeApiEndpoint.id,
+    executeApiEndpointId: endpointId,
     healthUrls: Object.fromEntries(apis.map(({ name, api }) => [name, api.healthUrl])),
   };
   if (!ctx.isPrimary) return outputs;

@@ -11,8 +11,10 @@ export interface IotCustomDomainArgs {
   domainName: string;
   /** Hosted zone (shared-services) that holds the validation record. */
   hostedZoneId: string;
-  /** The shared-services account in this region: the validation record is created there. */
-  dnsParent: pulumi.Resource;
+  /** Provider of the account that holds the hosted zone: the validation record is created there. */
+  dnsProvider: aws.Provider;
+  /** Former places of the validation record, so moving it does not replace it. */
+  validationRecordAliases?: pulumi.Input<pulumi.Alias>[];
 }
 
 /**
@@ -50,7 +52,7 @@ export class IotCustomDomain extends pulumi.ComponentResource {
         ttl: 300,
         allowOverwrite: true,
       },
-      { parent: args.dnsParent },
+      { parent: this, provider: args.dnsProvider, aliases: args.validationRecordAliases },
     );
     const validation = new aws.acm.CertificateValidation(
       `${name}-validated`,

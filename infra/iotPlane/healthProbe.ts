@@ -12,6 +12,8 @@ export interface HealthProbeArgs {
   region: string;
   /** The plane's key: the secret is encrypted with it. */
   kmsKeyArn: pulumi.Input<string>;
+  /** Log path of its function, `/iot-dr/<logName>-issuer`; default the resource name. */
+  logName?: string;
 }
 
 /**
@@ -89,6 +91,7 @@ export class HealthProbe extends pulumi.ComponentResource {
       `${name}-issuer`,
       {
         code: "probeCertificate",
+        logGroupName: `/iot-dr/${args.logName ?? name}-issuer`,
         description: "Issues the health probe's certificate into its secret; retires old ones",
         statements: [
           {

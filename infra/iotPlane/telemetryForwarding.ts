@@ -29,6 +29,8 @@ export interface TelemetryForwardingArgs {
   queue: PlaneQueue;
   /** Name of the rule (letters, digits and underscores). */
   ruleName: string;
+  /** Log path of its function, `/iot-dr/<logName>-forwarder`; default the resource name. */
+  logName?: string;
 }
 
 /** The forwarder's permissions besides reading its queue: see {@link TelemetryForwarding}. */
@@ -97,6 +99,7 @@ export class TelemetryForwarding extends pulumi.ComponentResource {
       `${name}-forwarder`,
       {
         code: "forwarder",
+        logGroupName: `/iot-dr/${args.logName ?? name}-forwarder`,
         description: "Forwards device telemetry to the data-analytics EventBridge global endpoint",
         timeoutSeconds: FORWARDER_TIMEOUT_SECONDS,
         statements: [

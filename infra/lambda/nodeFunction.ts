@@ -23,6 +23,11 @@ export interface NodeFunctionArgs {
   logRetentionDays?: number;
   /** A fixed role name, for roles another stack must name in a trust policy before they exist. */
   roleName?: string;
+  /**
+   * Name of the log group; default `/iot-dr/<resource name>`. A log group's name cannot change in
+   * place, so a caller that renames the function's resource keeps the old name here.
+   */
+  logGroupName?: string;
 }
 
 /**
@@ -40,7 +45,10 @@ export class NodeFunction extends pulumi.ComponentResource {
 
     this.logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
-      { name: `/iot-dr/${name}`, retentionInDays: args.logRetentionDays ?? 30 },
+      {
+        name: args.logGroupName ?? `/iot-dr/${name}`,
+        retentionInDays: args.logRetentionDays ?? 30,
+      },
       parent,
     );
     this.role = new aws.iam.Role(

@@ -306,7 +306,7 @@ const DOCUMENTED: Documented[] = [
 async function captureRules(stack: "primary" | "secondary") {
   const report = await ownStack(stack);
   const capture = report.resources.find(
-    (r) => r.type === "aws:lambda/function:Function" && r.name === "capture-fn",
+    (r) => r.type === "aws:lambda/function:Function" && r.name === "iot-plane-capture-fn",
   );
   assert.ok(capture, "the capture function is planned");
   const rules = ofType(report, "aws:iot/topicRule:TopicRule").filter((r) =>

@@ -31,7 +31,7 @@ interface PlannedProbe {
 }
 
 const only = (resources: PlannedResource[], what: string): PlannedResource => {
-  const probe = resources.filter((r) => r.name.startsWith("health-probe"));
+  const probe = resources.filter((r) => r.name.startsWith("iot-plane-health-probe"));
   assert.equal(probe.length, 1, `one planned ${what} of the health probe`);
   return probe[0];
 };

@@ -109,7 +109,7 @@ describe("plan CLI", () => {
     // Exempted with the pack config's reason, on the named resource.
     assert.match(
       run.stdout,
-      /exempted {3}s3-bucket-replicated on management-trail-logs: CloudTrail log bucket of one region's trail/,
+      /exempted {3}s3-bucket-replicated on iot-plane-management-trail-logs: CloudTrail log bucket of one region's trail/,
     );
     assert.match(run.stdout, /RTO budget, worst case: 115 s, fits the 120 s target/);
     // Columns: broker down, instructed (broker up), ARC.

@@ -1,12 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../../iam/policyDocument";
-import { NAMES } from "../../names";
 
 /** Arguments of {@link GlobalEndpoint}. */
 export interface GlobalEndpointArgs {
-  /** The data-analytics account that owns both buses. */
+  /** The account that owns both buses. */
   accountId: string;
+  /** The buses' name (the same in both regions). */
+  busName: string;
+  /** The global endpoint's name. */
+  endpointName: string;
   /** Region of the primary bus: the endpoint, its alarm and the health check watch it. */
   primaryRegion: string;
   /** The region events fail over to. */
@@ -52,12 +55,12 @@ export class GlobalEndpoint extends pulumi.ComponentResource {
     this.alarm = new aws.cloudwatch.MetricAlarm(
       `${name}-latency-alarm`,
       {
-        name: `${NAMES.telemetryBus}-${args.primaryRegion}-latency`,
+        name: `${args.busName}-${args.primaryRegion}-latency`,
         alarmDescription:
           "Telemetry bus latency is high: the EventBridge global endpoint fails over to the secondary region",
         namespace: "AWS/Events",
         metricName: "IngestionToInvocationStartLatency",
-        dimensions: { EventBusName: NAMES.telemetryBus },
+        dimensions: { EventBusName: args.busName },
         statistic: "Average",
         period: args.alarmPeriodSeconds,
         evaluationPeriods: args.alarmEvaluationPeriods,
@@ -75,7 +78,7 @@ export class GlobalEndpoint extends pulumi.ComponentResource {
         cloudwatchAlarmName: this.alarm.name,
         cloudwatchAlarmRegion: args.primaryRegion,
         insufficientDataHealthStatus: "Unhealthy",
-        tags: { Name: `${NAMES.telemetryEndpoint}-primary` },
+        tags: { Name: `${args.endpointName}-primary` },
       },
       parent,
     );
@@ -112,7 +115,7 @@ export class GlobalEndpoint extends pulumi.ComponentResource {
     this.endpoint = new aws.cloudwatch.EventEndpoint(
       `${name}-endpoint`,
       {
-        name: NAMES.telemetryEndpoint,
+        name: args.endpointName,
         description: "Telemetry into whichever region's bus is healthy",
         eventBuses: [{ eventBusArn: args.primaryBusArn }, { eventBusArn: args.secondaryBusArn }],
         replicationConfig: { state: "ENABLED" },

@@ -1,11 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../../iam/policyDocument";
-import { NAMES } from "../../names";
 
 /** Arguments of {@link ApplicationAccessPoint}. */
 export interface ApplicationAccessPointArgs {
   accountId: string;
+  /** The access point's name. */
+  accessPointName: string;
   /** Both buckets; the access point's buckets are fixed at creation. */
   buckets: { region: string; bucket: pulumi.Input<string> }[];
   /** The region whose bucket receives requests; the other is passive (0%) until failover. */
@@ -14,7 +15,7 @@ export interface ApplicationAccessPointArgs {
 
 /**
  * The Multi-Region Access Point over the bucket pair, created through the us-west-2 control plane
- * (the parent must be iot-services in us-west-2). Its policy lets principals of this account
+ * (its provider must be in us-west-2). Its policy lets principals of this account
  * (still bound by their own IAM policies) use objects; the routes make it active/passive, and a
  * failover is a route change (SubmitMultiRegionAccessPointRoutes), never a `pulumi up`.
  */
@@ -39,7 +40,7 @@ export class ApplicationAccessPoint extends pulumi.ComponentResource {
       {
         accountId: args.accountId,
         details: {
-          name: NAMES.applicationAccessPoint,
+          name: args.accessPointName,
           publicAccessBlock: {
             blockPublicAcls: true,
             blockPublicPolicy: true,
@@ -56,7 +57,7 @@ export class ApplicationAccessPoint extends pulumi.ComponentResource {
       {
         accountId: args.accountId,
         details: {
-          name: NAMES.applicationAccessPoint,
+          name: args.accessPointName,
           policy: policyDocument([
             // Object actions on the access point's objects, listing on the access point
             // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointPolicyExamples.html).

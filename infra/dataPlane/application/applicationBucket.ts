@@ -1,29 +1,22 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../../iam/policyDocument";
-import { NAMES, namedArn } from "../../names";
 
 /** Arguments of {@link ApplicationBucket}. */
 export interface ApplicationBucketArgs {
-  /** The iot-services account. */
+  /** The account that owns the bucket. */
   accountId: string;
   region: string;
+  /** The bucket's name (fixed, so the other region's program can name it). */
+  bucketName: string;
+  /** The alias of the bucket's key, `alias/...`. */
+  keyAlias: string;
   /** Days a noncurrent object version is kept before it expires. */
   noncurrentVersionDays: number;
 }
 
-/** The bucket name of a region: fixed, so the primary stack names the secondary's without reading it. */
-export function applicationBucketName(accountId: string, region: string): string {
-  return `${NAMES.applicationBucketPrefix}-${accountId}-${region}`;
-}
-
-/** The bucket's ARN (S3 ARNs carry no region or account). */
-export function applicationBucketArn(accountId: string, region: string): string {
-  return namedArn("s3", region, "", applicationBucketName(accountId, region), { global: true });
-}
-
 /**
- * One region's half of the application bucket pair: versioned (replication needs it), SSE-KMS with
+ * One region's half of a replicated bucket pair: versioned (replication needs it), SSE-KMS with
  * its own customer managed key (the replica key of the other region's rule), no public access,
  * ACLs disabled, old versions expired, and access delegated to access points of this account so
  * the Multi-Region Access Point's policy decides who reads and writes.
@@ -48,12 +41,12 @@ export class ApplicationBucket extends pulumi.ComponentResource {
     );
     new aws.kms.Alias(
       `${name}-key-alias`,
-      { name: `alias/${NAMES.applicationBucketPrefix}`, targetKeyId: this.key.keyId },
+      { name: args.keyAlias, targetKeyId: this.key.keyId },
       parent,
     );
     this.bucket = new aws.s3.Bucket(
       `${name}-bucket`,
-      { bucket: applicationBucketName(args.accountId, args.region), forceDestroy: false },
+      { bucket: args.bucketName, forceDestroy: false },
       parent,
     );
     const bucketOpts = { parent: this };

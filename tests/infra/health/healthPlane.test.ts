@@ -45,6 +45,15 @@ const named = (report: StackReport, type: string, suffix: string): PlannedResour
   return found;
 };
 
+/** The one execute-api interface endpoint (the first health API's consumer side makes it). */
+const executeApiEndpoint = (report: StackReport): PlannedResource => {
+  const found = ofType(report, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((r) =>
+    String(r.inputs.serviceName).endsWith(".execute-api"),
+  );
+  assert.equal(found.length, 1, `one execute-api endpoint in ${report.stack}`);
+  return found[0];
+};
+
 for (const [stack, region] of [
   ["secondary", "eu-central-1"],
   ["primary", "eu-west-1"],
@@ -52,7 +61,7 @@ for (const [stack, region] of [
   describe(`health plane in the ${stack} stack`, () => {
     it(`puts the execute-api endpoint in shared-services ${region} with private DNS behind HTTPS from the VPC only`, async () => {
       const report = await ownStack(stack);
-      const endpoint = named(report, "aws:ec2/vpcEndpoint:VpcEndpoint", "-execute-api");
+      const endpoint = executeApiEndpoint(report);
       assert.equal(endpoint.account, ACCOUNTS.sharedServices);
       assert.equal(endpoint.region, region);
       assert.equal(endpoint.inputs.serviceName, `com.amazonaws.${region}.execute-api`);
@@ -75,7 +84,7 @@ for (const [stack, region] of [
 
     it("makes every health API PRIVATE in its own account and region, with no association to another account's endpoint", async () => {
       const report = await ownStack(stack);
-      const endpoint = named(report, "aws:ec2/vpcEndpoint:VpcEndpoint", "-execute-api");
+      const endpoint = executeApiEndpoint(report);
       assert.match(idOf(endpoint), /^vpce-[0-9a-f]{17}$/);
       const apis = ofType(report, "aws:apigateway/restApi:RestApi");
       assert.deepEqual(
@@ -95,7 +104,7 @@ for (const [stack, region] of [
 
     it("lets the execute-api endpoint carry only GET /health of the region's three health APIs", async () => {
       const report = await ownStack(stack);
-      const endpoint = named(report, "aws:ec2/vpcEndpoint:VpcEndpoint", "-execute-api");
+      const endpoint = executeApiEndpoint(report);
       const policies = ofType(report, "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy").filter(
         (p) => p.revealedInputs.vpcEndpointId === idOf(endpoint),
       );
@@ -136,7 +145,7 @@ for (const [stack, region] of [
 
     it("allows execute-api:Invoke only from that endpoint and denies every other source", async () => {
       const report = await ownStack(stack);
-      const endpointId = idOf(named(report, "aws:ec2/vpcEndpoint:VpcEndpoint", "-execute-api"));
+      const endpointId = idOf(executeApiEndpoint(report));
       for (const api of ofType(report, "aws:apigateway/restApi:RestApi")) {
         const statements = statementsOf(api.revealedInputs.policy);
         const allows = statements.filter((s) => s.Effect === "Allow");

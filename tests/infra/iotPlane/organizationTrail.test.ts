@@ -34,7 +34,7 @@ describe("the IoT plane with an organization trail in config", () => {
       ),
       [],
     );
-    assert.ok(named(report, "cloudtrail-capture-rule"));
+    assert.ok(named(report, "iot-plane-cloudtrail-capture-rule"));
   });
 
   it("leaves CloudTrail out of the plane key's policy", () => {

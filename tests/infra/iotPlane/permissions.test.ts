@@ -33,7 +33,7 @@ for (const [stack, region] of [
   describe(`IAM of the IoT plane in the ${stack} stack`, () => {
     for (const fn of ["capture", "reconciler"]) {
       it(`scopes every ${fn} statement to this region and account, "*" only for unscopable actions`, async () => {
-        const statements = statementsOf(named(await ownStack(stack), `${fn}-policy`));
+        const statements = statementsOf(named(await ownStack(stack), `iot-plane-${fn}-policy`));
         for (const s of statements) {
           for (const resource of s.Resource ?? []) {
             if (resource === "*") {
@@ -57,7 +57,7 @@ for (const [stack, region] of [
       });
 
       it(`lets ${fn} touch DynamoDB only on this region's registry table and its streams`, async () => {
-        const statements = statementsOf(named(await ownStack(stack), `${fn}-policy`));
+        const statements = statementsOf(named(await ownStack(stack), `iot-plane-${fn}-policy`));
         const dynamo = statements.filter((s) => s.Action.some((a) => a.startsWith("dynamodb:")));
         assert.ok(dynamo.length > 0);
         for (const s of dynamo) {
@@ -70,7 +70,7 @@ for (const [stack, region] of [
     }
 
     it("gives the reconciler the stream, the table and IoT resources by type", async () => {
-      const statements = statementsOf(named(await ownStack(stack), "reconciler-policy"));
+      const statements = statementsOf(named(await ownStack(stack), "iot-plane-reconciler-policy"));
       assert.deepEqual(statement(statements, "ReadRegistryStream").Resource, [`${table}/stream/*`]);
       assert.deepEqual(statement(statements, "SweepAndRepairDesiredState").Resource, [table]);
       const iot = (type: string) => `arn:aws:iot:${region}:${IOT_ACCOUNT}:${type}/*`;
@@ -79,14 +79,14 @@ for (const [stack, region] of [
       assert.deepEqual(statement(statements, "ConvergeThingGroups").Resource, [iot("thinggroup")]);
       assert.deepEqual(statement(statements, "ConvergeCertificates").Resource, [iot("cert")]);
       assert.deepEqual(statement(statements, "ConvergePolicies").Resource, [iot("policy")]);
-      const dlq = named(await ownStack(stack), "reconciler-dlq-queue");
+      const dlq = named(await ownStack(stack), "iot-plane-reconciler-dlq-queue");
       assert.deepEqual(statement(statements, "ParkUnconvergedEntities").Resource, [
         dlq.revealedState.arn,
       ]);
     });
 
     it("gives capture conditional writes on the table and reads of IoT only", async () => {
-      const statements = statementsOf(named(await ownStack(stack), "capture-policy"));
+      const statements = statementsOf(named(await ownStack(stack), "iot-plane-capture-policy"));
       assert.deepEqual(statement(statements, "WriteDesiredState").Resource, [table]);
       const reads = statements.filter((s) => s.Sid?.startsWith("ReadChanged"));
       assert.ok(reads.length > 0);
@@ -98,7 +98,7 @@ for (const [stack, region] of [
     // Service Authorization Reference, AWS IoT: each read is authorized against one resource
     // type, so each type's reads get that type's ARNs and nothing else.
     it("gives capture each IoT read on the resource type AWS authorizes it against", async () => {
-      const statements = statementsOf(named(await ownStack(stack), "capture-policy"));
+      const statements = statementsOf(named(await ownStack(stack), "iot-plane-capture-policy"));
       const iot = (type: string) => `arn:aws:iot:${region}:${IOT_ACCOUNT}:${type}/*`;
       const resourcesOf = (action: string) =>
         statements.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource ?? []);
@@ -120,7 +120,7 @@ for (const [stack, region] of [
     // condition key); AttachPolicy and DetachPolicy against the target, a certificate or a thing
     // group (the reconciler's PolicyTarget); ListAttachedPolicies has no resource type.
     it("gives the reconciler attachments on the resources AWS authorizes them against", async () => {
-      const statements = statementsOf(named(await ownStack(stack), "reconciler-policy"));
+      const statements = statementsOf(named(await ownStack(stack), "iot-plane-reconciler-policy"));
       const iot = (type: string) => `arn:aws:iot:${region}:${IOT_ACCOUNT}:${type}/*`;
       const resourcesOf = (action: string) =>
         statements.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource ?? []);
@@ -133,7 +133,7 @@ for (const [stack, region] of [
 
     it("lets the forwarder put events only on the analytics telemetry buses and read its endpoint id", async () => {
       const report = await ownStack(stack);
-      const statements = statementsOf(named(report, "telemetry-forwarder-policy"));
+      const statements = statementsOf(named(report, "iot-plane-telemetry-forwarder-policy"));
       assert.deepEqual(statement(statements, "PutTelemetryEvents").Resource, [
         `arn:aws:events:${REGIONS.primary}:444444444444:event-bus/iot-dr-telemetry`,
         `arn:aws:events:${REGIONS.secondary}:444444444444:event-bus/iot-dr-telemetry`,
@@ -141,11 +141,11 @@ for (const [stack, region] of [
       assert.deepEqual(statement(statements, "ReadEndpointId").Resource, [
         `arn:aws:ssm:${region}:${IOT_ACCOUNT}:parameter/iot-dr/telemetry/endpoint-id`,
       ]);
-      const queue = named(report, "telemetry-queue");
+      const queue = named(report, "iot-plane-telemetry-queue");
       assert.deepEqual(statement(statements, "DrainTelemetryQueue").Resource, [
         queue.revealedState.arn,
       ]);
-      const fn = named(report, "telemetry-forwarder-fn");
+      const fn = named(report, "iot-plane-telemetry-forwarder-fn");
       const env = (fn.revealedInputs.environment as { variables: Record<string, string> })
         .variables;
       assert.equal(env.ENDPOINT_ID_PARAMETER, "/iot-dr/telemetry/endpoint-id");
@@ -157,12 +157,15 @@ for (const [stack, region] of [
 
     it("drains telemetry ten messages at a time with per-message failures", async () => {
       const report = await ownStack(stack);
-      const mapping = named(report, "telemetry-mapping").revealedInputs;
+      const mapping = named(report, "iot-plane-telemetry-mapping").revealedInputs;
       assert.equal(mapping.batchSize, 10);
       assert.ok(Number(mapping.maximumBatchingWindowInSeconds) > 0);
       assert.deepEqual(mapping.functionResponseTypes, ["ReportBatchItemFailures"]);
-      assert.equal(mapping.eventSourceArn, named(report, "telemetry-queue").revealedState.arn);
-      const rule = named(report, "telemetry-rule").revealedInputs;
+      assert.equal(
+        mapping.eventSourceArn,
+        named(report, "iot-plane-telemetry-queue").revealedState.arn,
+      );
+      const rule = named(report, "iot-plane-telemetry-rule").revealedInputs;
       assert.equal(
         rule.sql,
         "SELECT *, clientid() AS clientId, topic() AS topic, timestamp() AS receivedAt FROM 'dt/+/telemetry'",
@@ -171,16 +174,19 @@ for (const [stack, region] of [
 
     it("lets only this account's iot_dr_ rules assume the rule role, to send to the plane's queues", async () => {
       const report = await ownStack(stack);
-      const [trust] = statementsOf(named(report, "iot-rules-role"), "assumeRolePolicy");
+      const [trust] = statementsOf(named(report, "iot-plane-iot-rules-role"), "assumeRolePolicy");
       assert.deepEqual(trust.Principal, { Service: ["iot.amazonaws.com"] });
       assert.deepEqual(trust.Condition, {
         StringEquals: { "aws:SourceAccount": IOT_ACCOUNT },
         ArnLike: { "aws:SourceArn": `arn:aws:iot:${region}:${IOT_ACCOUNT}:rule/iot_dr_*` },
       });
-      const send = statement(statementsOf(named(report, "iot-rules-policy")), "SendToPlaneQueues");
+      const send = statement(
+        statementsOf(named(report, "iot-plane-iot-rules-policy")),
+        "SendToPlaneQueues",
+      );
       assert.deepEqual(send.Resource, [
-        named(report, "iot-events-dlq-queue").revealedState.arn,
-        named(report, "telemetry-queue").revealedState.arn,
+        named(report, "iot-plane-iot-events-dlq-queue").revealedState.arn,
+        named(report, "iot-plane-telemetry-queue").revealedState.arn,
       ]);
     });
   });

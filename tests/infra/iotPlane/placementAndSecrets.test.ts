@@ -21,7 +21,7 @@ for (const [stack, region] of [
     });
 
     it("writes the certificate's validation record in the shared-services zone, overwriting", async () => {
-      const record = named(await ownStack(stack), "iot-domain-validation");
+      const record = named(await ownStack(stack), "iot-plane-iot-domain-validation");
       assert.equal(record.account, "111111111111");
       assert.equal(record.revealedInputs.zoneId, "Z0PLACEHOLDER00000000");
       assert.equal(record.revealedInputs.allowOverwrite, true);
@@ -36,11 +36,11 @@ for (const [stack, region] of [
       assert.equal(domain.revealedInputs.domainName, "iot.example.com");
       assert.equal(domain.revealedInputs.serviceType, "DATA");
       assert.deepEqual(domain.revealedInputs.tlsConfig, { securityPolicy: IOT_TLS_POLICY });
-      const cert = named(report, "iot-domain-cert");
+      const cert = named(report, "iot-plane-iot-domain-cert");
       assert.equal(cert.region, region);
       assert.deepEqual(domain.revealedInputs.serverCertificateArns, [cert.revealedState.arn]);
       assert.equal(
-        named(report, "iot-domain-validated").revealedInputs.certificateArn,
+        named(report, "iot-plane-iot-domain-validated").revealedInputs.certificateArn,
         cert.revealedState.arn,
       );
     });
@@ -54,7 +54,7 @@ for (const [stack, region] of [
 
     it("lets the probe connect as itself and use only its own health topic", async () => {
       const report = await ownStack(stack);
-      const policy = { Statement: statementsOf(named(report, "health-probe-policy")) };
+      const policy = { Statement: statementsOf(named(report, "iot-plane-health-probe-policy")) };
       const iot = `arn:aws:iot:${region}:${IOT_ACCOUNT}`;
       assert.deepEqual(
         policy.Statement.map((s) => [s.Action, s.Resource]),
@@ -66,15 +66,19 @@ for (const [stack, region] of [
       );
       // Its certificate is issued and attached by the issuer function, at deploy, to exactly
       // this thing and this policy; Pulumi only invokes it, on create, update and delete.
-      const invocation = named(report, "health-probe-certificate");
+      const invocation = named(report, "iot-plane-health-probe-certificate");
       assert.equal(invocation.type, "aws:lambda/invocation:Invocation");
       assert.equal(invocation.revealedInputs.lifecycleScope, "CRUD");
-      const issuer = named(report, "health-probe-issuer-fn", "aws:lambda/function:Function");
+      const issuer = named(
+        report,
+        "iot-plane-health-probe-issuer-fn",
+        "aws:lambda/function:Function",
+      );
       assert.equal(invocation.revealedInputs.functionName, issuer.revealedState.name);
       assert.deepEqual(jsonOf(invocation.revealedInputs.input), {
-        thingName: named(report, "health-probe-thing").revealedInputs.name,
-        policyName: named(report, "health-probe-policy").revealedInputs.name,
-        secretId: named(report, "health-probe-secret").revealedState.arn,
+        thingName: named(report, "iot-plane-health-probe-thing").revealedInputs.name,
+        policyName: named(report, "iot-plane-health-probe-policy").revealedInputs.name,
+        secretId: named(report, "iot-plane-health-probe-secret").revealedState.arn,
         clientId: "iot-dr-health-probe",
         topic: "iot-dr/health/iot-dr-health-probe",
       });
@@ -82,7 +86,7 @@ for (const [stack, region] of [
 
     it("keeps the probe's key in a KMS-encrypted secret, never in outputs or printed inputs", async () => {
       const report = await ownStack(stack);
-      const secret = named(report, "health-probe-secret");
+      const secret = named(report, "iot-plane-health-probe-secret");
       assert.equal(secret.revealedInputs.name, "iot-dr/health/probe");
       assert.equal(
         secret.revealedInputs.kmsKeyId,
@@ -95,7 +99,7 @@ for (const [stack, region] of [
           .filter((r) => r.revealedInputs.secretId === secret.revealedState.arn).length,
         0,
       );
-      const issuerPolicy = statementsOf(named(report, "health-probe-issuer-policy"));
+      const issuerPolicy = statementsOf(named(report, "iot-plane-health-probe-issuer-policy"));
       const writes = issuerPolicy.filter((st) =>
         st.Action.some((a) => a.startsWith("secretsmanager:")),
       );

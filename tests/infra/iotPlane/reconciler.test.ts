@@ -28,7 +28,7 @@ for (const [stack, region] of [
   describe(`reconciler of the ${stack} stack`, () => {
     it("reads the registry stream of its own region", async () => {
       const report = await ownStack(stack);
-      const mapping = named(report, "reconciler-stream-mapping");
+      const mapping = named(report, "iot-plane-reconciler-stream-mapping");
       assert.equal(mapping.region, region);
       const source = String(mapping.revealedInputs.eventSourceArn);
       assert.match(
@@ -49,7 +49,7 @@ for (const [stack, region] of [
 
     it("isolates poison records, bounds retries and record age, and keeps what fails", async () => {
       const report = await ownStack(stack);
-      const inputs = named(report, "reconciler-stream-mapping").revealedInputs;
+      const inputs = named(report, "iot-plane-reconciler-stream-mapping").revealedInputs;
       assert.equal(inputs.bisectBatchOnFunctionError, true);
       assert.ok(
         Number(inputs.maximumRetryAttempts) >= 0 && Number(inputs.maximumRetryAttempts) <= 10,
@@ -58,7 +58,7 @@ for (const [stack, region] of [
       assert.ok(Number(inputs.maximumRecordAgeInSeconds) <= 86400);
       assert.deepEqual(inputs.functionResponseTypes, ["ReportBatchItemFailures"]);
       assert.equal(inputs.startingPosition, "TRIM_HORIZON");
-      const dlq = named(report, "reconciler-dlq-queue");
+      const dlq = named(report, "iot-plane-reconciler-dlq-queue");
       assert.deepEqual(inputs.destinationConfig, {
         onFailure: { destinationArn: dlq.revealedState.arn },
       });
@@ -66,7 +66,7 @@ for (const [stack, region] of [
     });
 
     it("caps the reconciler's concurrency so IoT calls in flight stay within the quotas", async () => {
-      const fn = named(await ownStack(stack), "reconciler-fn", FUNCTION);
+      const fn = named(await ownStack(stack), "iot-plane-reconciler-fn", FUNCTION);
       assert.equal(fn.revealedInputs.reservedConcurrentExecutions, RECONCILER_CONCURRENCY);
       const env = (fn.revealedInputs.environment as { variables: Record<string, string> })
         .variables;
@@ -74,13 +74,13 @@ for (const [stack, region] of [
       assert.equal(env.MAX_CONCURRENCY, String(MAX_CONCURRENCY));
       assert.equal(
         env.DLQ_URL,
-        named(await ownStack(stack), "reconciler-dlq-queue").revealedState.url,
+        named(await ownStack(stack), "iot-plane-reconciler-dlq-queue").revealedState.url,
       );
       assert.ok(RECONCILER_CONCURRENCY * MAX_CONCURRENCY <= 100);
     });
 
     it("has each container pace at its share of the quotas: 1.3 / reserved concurrency", async () => {
-      const fn = named(await ownStack(stack), "reconciler-fn", FUNCTION);
+      const fn = named(await ownStack(stack), "iot-plane-reconciler-fn", FUNCTION);
       const reserved = Number(fn.revealedInputs.reservedConcurrentExecutions);
       const env = (fn.revealedInputs.environment as { variables: Record<string, string> })
         .variables;
@@ -93,7 +93,7 @@ for (const [stack, region] of [
     });
 
     it("names every region of the registry table, whose confirmations expire a tombstone", async () => {
-      const fn = named(await ownStack(stack), "reconciler-fn", FUNCTION);
+      const fn = named(await ownStack(stack), "iot-plane-reconciler-fn", FUNCTION);
       const env = (fn.revealedInputs.environment as { variables: Record<string, string> })
         .variables;
       const table = ofType(await ownStack("secondary"), "aws:dynamodb/table:Table").find(
@@ -111,7 +111,7 @@ for (const [stack, region] of [
 
     it("sweeps with a Distributed Map bounded by the quotas, one segment per reconciler call", async () => {
       const report = await ownStack(stack);
-      const machine = named(report, "registry-sweep-machine");
+      const machine = named(report, "iot-plane-registry-sweep-machine");
       const definition = jsonOf<{ StartAt: string; States: Record<string, MapState> }>(
         machine.revealedInputs.definition,
       );
@@ -126,7 +126,7 @@ for (const [stack, region] of [
         sweep: { "segment.$": "$$.Map.Item.Value", "totalSegments.$": "$.totalSegments" },
       });
       const task = map.ItemProcessor.States[map.ItemProcessor.StartAt];
-      const reconciler = named(report, "reconciler-fn", FUNCTION);
+      const reconciler = named(report, "iot-plane-reconciler-fn", FUNCTION);
       assert.equal(task.Parameters.FunctionName, reconciler.revealedState.arn);
       // A segment is many short invocations: each returns `next` (the continuation, or null),
       // and the processor invokes again with it until the segment is done.
@@ -150,7 +150,7 @@ for (const [stack, region] of [
       assert.equal(states[String(choice.Default)].Type, "Succeed");
       assert.ok(Number(reconciler.revealedInputs.timeout) <= 900);
 
-      const schedule = named(report, "registry-sweep-schedule");
+      const schedule = named(report, "iot-plane-registry-sweep-schedule");
       const target = schedule.revealedInputs.target as Record<string, string>;
       assert.equal(target.arn, machine.revealedState.arn);
       assert.deepEqual(jsonOf(target.input), {
@@ -162,8 +162,8 @@ for (const [stack, region] of [
     it("lets the schedule's role start only the sweep, and the sweep only invoke the reconciler", async () => {
       const report = await ownStack(stack);
       const machineArn = `arn:aws:states:${region}:${IOT_ACCOUNT}:stateMachine:iot-dr-registry-sweep`;
-      assert.equal(named(report, "registry-sweep-machine").revealedState.arn, machineArn);
-      const scheduler = statementsOf(named(report, "registry-sweep-scheduler-policy"));
+      assert.equal(named(report, "iot-plane-registry-sweep-machine").revealedState.arn, machineArn);
+      const scheduler = statementsOf(named(report, "iot-plane-registry-sweep-scheduler-policy"));
       assert.deepEqual(scheduler, [
         {
           Sid: "StartSweep",
@@ -172,8 +172,10 @@ for (const [stack, region] of [
           Resource: [machineArn],
         },
       ]);
-      const machine = statementsOf(named(report, "registry-sweep-machine-policy"));
-      const reconcilerArn = String(named(report, "reconciler-fn", FUNCTION).revealedState.arn);
+      const machine = statementsOf(named(report, "iot-plane-registry-sweep-machine-policy"));
+      const reconcilerArn = String(
+        named(report, "iot-plane-reconciler-fn", FUNCTION).revealedState.arn,
+      );
       assert.deepEqual(statement(machine, "InvokeReconciler").Resource, [
         reconcilerArn,
         `${reconcilerArn}:*`,

@@ -58,7 +58,7 @@ for (const [stack, region] of [
 
     it("sends registry events and accepted shadow updates to capture, with topic and time", async () => {
       const report = await ownStack(stack);
-      const capture = named(report, "capture-fn", "aws:lambda/function:Function");
+      const capture = named(report, "iot-plane-capture-fn", "aws:lambda/function:Function");
       const rules = ofType(report, RULE);
       for (const [name, parts] of Object.entries(CAPTURE_TOPICS)) {
         const rule = rules.find((r) => r.revealedInputs.name === name);
@@ -82,9 +82,9 @@ for (const [stack, region] of [
 
     it("gives every rule an error action to the encrypted dead-letter queue", async () => {
       const report = await ownStack(stack);
-      const dlq = named(report, "iot-events-dlq-queue");
+      const dlq = named(report, "iot-plane-iot-events-dlq-queue");
       assert.ok(dlq.revealedInputs.kmsMasterKeyId, "the dead-letter queue is KMS-encrypted");
-      const role = named(report, "iot-rules-role");
+      const role = named(report, "iot-plane-iot-rules-role");
       const rules = ofType(report, RULE);
       assert.equal(
         rules.length,
@@ -127,7 +127,7 @@ for (const [stack, region] of [
 
     it("captures IoT certificate and policy calls from CloudTrail on the default bus", async () => {
       const report = await ownStack(stack);
-      const rule = named(report, "cloudtrail-capture-rule");
+      const rule = named(report, "iot-plane-cloudtrail-capture-rule");
       assert.equal(rule.revealedInputs.eventBusName, "default");
       const pattern = jsonOf<{
         source: string[];
@@ -168,18 +168,18 @@ for (const [stack, region] of [
       );
       assert.equal(CAPTURED_IOT_CALLS.length, 23);
 
-      const target = named(report, "cloudtrail-capture-target");
-      const dlq = named(report, "iot-events-dlq-queue");
+      const target = named(report, "iot-plane-cloudtrail-capture-target");
+      const dlq = named(report, "iot-plane-iot-events-dlq-queue");
       assert.equal(
         target.revealedInputs.arn,
-        named(report, "capture-fn", "aws:lambda/function:Function").revealedState.arn,
+        named(report, "iot-plane-capture-fn", "aws:lambda/function:Function").revealedState.arn,
       );
       assert.deepEqual(target.revealedInputs.deadLetterConfig, { arn: dlq.revealedState.arn });
       const retry = target.revealedInputs.retryPolicy as Record<string, number>;
       assert.ok(retry.maximumRetryAttempts > 0 && retry.maximumEventAgeInSeconds > 0);
 
       const queuePolicy = {
-        Statement: statementsOf(named(report, "cloudtrail-capture-dlq-policy")),
+        Statement: statementsOf(named(report, "iot-plane-cloudtrail-capture-dlq-policy")),
       };
       assert.deepEqual(queuePolicy.Statement[0].Condition, {
         ArnEquals: { "aws:SourceArn": rule.revealedState.arn },
@@ -188,7 +188,7 @@ for (const [stack, region] of [
 
     it("keeps a single-region trail of write management events in an encrypted, private, versioned bucket", async () => {
       const report = await ownStack(stack);
-      const trail = named(report, "management-trail-trail");
+      const trail = named(report, "iot-plane-management-trail-trail");
       assert.equal(trail.region, region);
       assert.equal(trail.revealedInputs.isMultiRegionTrail, false);
       assert.equal(trail.revealedInputs.enableLogging, true);
@@ -198,16 +198,18 @@ for (const [stack, region] of [
       const key = named(report, "iot-plane-key");
       assert.equal(trail.revealedInputs.kmsKeyId, key.revealedState.arn);
       assert.deepEqual(
-        named(report, "management-trail-logs-versioning").revealedInputs.versioningConfiguration,
+        named(report, "iot-plane-management-trail-logs-versioning").revealedInputs
+          .versioningConfiguration,
         {
           status: "Enabled",
         },
       );
-      const sse = named(report, "management-trail-logs-encryption").revealedInputs.rules as {
+      const sse = named(report, "iot-plane-management-trail-logs-encryption").revealedInputs
+        .rules as {
         applyServerSideEncryptionByDefault: Record<string, string>;
       }[];
       assert.equal(sse[0].applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
-      const block = named(report, "management-trail-logs-public-access").revealedInputs;
+      const block = named(report, "iot-plane-management-trail-logs-public-access").revealedInputs;
       for (const flag of [
         "blockPublicAcls",
         "blockPublicPolicy",
@@ -216,7 +218,9 @@ for (const [stack, region] of [
       ]) {
         assert.equal(block[flag], true, flag);
       }
-      const policy = { Statement: statementsOf(named(report, "management-trail-logs-policy")) };
+      const policy = {
+        Statement: statementsOf(named(report, "iot-plane-management-trail-logs-policy")),
+      };
       const trailArn = trail.revealedState.arn;
       for (const s of policy.Statement.filter((x) => x.Effect === "Allow")) {
         assert.deepEqual(s.Principal, { Service: ["cloudtrail.amazonaws.com"] });

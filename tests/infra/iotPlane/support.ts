@@ -35,11 +35,10 @@ export function statement(statements: PolicyStatement[], sid: string): PolicySta
   return found;
 }
 
-/** Resources created under the IoT plane's components (by URN). */
+/** Cloud resources of the IoT plane: everything under its component (by URN). */
 export function iotPlaneResources(report: StackReport): PlannedResource[] {
   return report.resources.filter(
-    (r) =>
-      r.custom && (/iotdr:iot:/.test(r.urn) || /NodeFunction::(capture|reconciler)-/.test(r.urn)),
+    (r) => r.custom && r.urn.split("::")[2].includes("iot-dr:components:ReplicatedIotPlane$"),
   );
 }
 
