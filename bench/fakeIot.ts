@@ -12,7 +12,7 @@ import type { Actual } from "../functions/reconciler/actual";
 import type { IotCall } from "../functions/reconciler/calls";
 import type { ReconcilerIotPort } from "../functions/reconciler/iot";
 import type { Clock } from "../functions/shared/clock";
-import type { Identity } from "../functions/shared/entities";
+import type { Identity } from "../core/entities";
 import type { SdkRetry } from "./adaptiveRetry";
 import {
   ACCOUNT,

@@ -6,8 +6,8 @@
  * parallel scan, so the sweep can run over it.
  */
 import { digestOf, type EchoLedger } from "../functions/shared/echoLedger";
-import type { RegistryItem } from "../functions/shared/registryItem";
-import { sameContent } from "../functions/shared/registryItem";
+import type { RegistryItem } from "../core/registryItem";
+import { sameContent } from "../core/registryItem";
 import type { RegistryTablePort } from "../functions/shared/registryTable";
 import {
   certId,

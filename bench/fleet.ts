@@ -5,7 +5,7 @@ import type {
   PolicyDesired,
   PrincipalAttachmentDesired,
   ThingDesired,
-} from "../functions/shared/entities";
+} from "../core/entities";
 
 export const ACCOUNT = "111111111111";
 export const POLICY = "fleet";

@@ -1,6 +1,6 @@
 /**
  * The fake IoT's own quota table, written from AWS's documentation for the benchmark and not read
- * from the code under test (functions/reconciler/quotas.ts): a test compares the two.
+ * from the code under test (core/iotQuotas.ts): a test compares the two.
  *
  * Source: "AWS IoT Core endpoints and quotas", AWS General Reference, API TPS table
  * (https://docs.aws.amazon.com/general/latest/gr/iot-core.html#throttling-limits), with the

@@ -7,7 +7,7 @@
  * replication gets to the quota-bound rate, throttles, what is lost or differs between regions at
  * the end, heap at 1,000 devices and at the end, and the sweep's time for a million devices.
  *
- * The deployed topology is read from infra (infra/iotPlane/reconcilerSizing.ts, which the stack
+ * The deployed topology is read from core/reconcilerSizing.ts (which the stack
  * deploys): batch size, batching window, parallelization factor, reserved concurrency, the quota
  * share each container paces at, calls in flight, timeout. The stream has enough shards for the
  * reserved concurrency to be reached (shards x factor = reserved concurrency): the deployment's
@@ -46,7 +46,7 @@ import {
   RECONCILER_TIMEOUT_SECONDS,
   STREAM_SETTINGS,
   SWEEP_SEGMENTS,
-} from "../infra/iotPlane/reconcilerSizing";
+} from "../core/reconcilerSizing";
 import { SdkRetry, virtualTime } from "./adaptiveRetry";
 import { BenchIot } from "./fakeIot";
 import { BenchTable } from "./fakeTable";

@@ -16,7 +16,7 @@ import {
   RECONCILER_TIMEOUT_SECONDS,
   SWEEP_MAX_CONCURRENCY,
   SWEEP_SEGMENTS,
-} from "../infra/iotPlane/reconcilerSizing";
+} from "../core/reconcilerSizing";
 import { SdkRetry, virtualTime } from "./adaptiveRetry";
 import { BenchIot } from "./fakeIot";
 import { BenchTable } from "./fakeTable";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { formatArn, partitionOf } from "../infra/arn";
+import { formatArn, partitionOf } from "../core/arn";
 import { GlobalEndpoint } from "../infra/dataPlane/analytics/globalEndpoint";
 import { TelemetryBus } from "../infra/dataPlane/analytics/telemetryBus";
 import { RegionPair, RegionSide, checkedSides, requireProvider } from "./sides";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { formatArn, partitionOf } from "../infra/arn";
+import { formatArn, partitionOf } from "../core/arn";
 import { ApplicationAccessPoint } from "../infra/dataPlane/application/accessPoint";
 import { ApplicationBucket } from "../infra/dataPlane/application/applicationBucket";
 import { BucketReplication } from "../infra/dataPlane/application/bucketReplication";

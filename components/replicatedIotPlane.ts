@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { partitionOf } from "../infra/arn";
+import { partitionOf } from "../core/arn";
 import { AntiEntropy } from "../infra/iotPlane/antiEntropy";
 import { CaptureRules, RULE_NAME_PREFIX } from "../infra/iotPlane/captureRules";
 import { CloudTrailCapture } from "../infra/iotPlane/cloudTrailCapture";
@@ -16,7 +16,7 @@ import {
   RECONCILER_CONCURRENCY,
   RECONCILER_QUOTA_SHARE,
   RECONCILER_TIMEOUT_SECONDS,
-} from "../infra/iotPlane/reconcilerSizing";
+} from "../core/reconcilerSizing";
 import { RegistryEvents } from "../infra/iotPlane/registryEvents";
 import { RegistryTable } from "../infra/iotPlane/registryTable";
 import { RuleRole } from "../infra/iotPlane/ruleRole";

@@ -10,7 +10,7 @@
  * Prints the move task's handle; SQS runs the task (ListMessageMoveTasks shows its progress).
  */
 import { SQSClient, StartMessageMoveTaskCommand } from "@aws-sdk/client-sqs";
-import { parseArn } from "../infra/arn";
+import { parseArn } from "../core/arn";
 
 export const USAGE = `Usage: npm run redrive -- --queue <dlq-arn|dlq-url> [--to <queue-arn>] [--rate <n>]
 

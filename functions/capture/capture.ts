@@ -5,19 +5,19 @@
  * version above the stored one. Order, duplicates, whole-second ties and lost events of the
  * sources cannot reorder anything: the last read is IoT's current state.
  */
-import { formatArn, partitionOf } from "../../infra/arn";
+import { formatArn, partitionOf } from "../../core/arn";
 import type { Clock } from "../shared/clock";
 import { digestOf, type EchoLedger } from "../shared/echoLedger";
-import { identityOf, keys, type Identity } from "../shared/entities";
+import { identityOf, keys, type Identity } from "../../core/entities";
 import {
   nextItemVersion,
   sameContent,
   type EntityKind,
   type RegistryItem,
-} from "../shared/registryItem";
+} from "../../core/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
-import { registryItem } from "../shared/registrySchema";
-import { isReservedIdentity } from "../shared/reserved";
+import { registryItem } from "../../core/registrySchema";
+import { isReservedIdentity } from "../../core/reserved";
 import { tombstoneTtl } from "../shared/tombstones";
 import type { CaptureIotPort } from "./iot";
 import {
@@ -42,7 +42,7 @@ export interface CaptureDeps {
 }
 
 /**
- * `reserved`: a platform object of this region (see shared/reserved.ts); `unused`: a certificate
+ * `reserved`: a platform object of this region (see core/reserved.ts); `unused`: a certificate
  * nothing replicated uses yet; `echo`: a state this region's reconciler wrote.
  */
 export type Outcome = "written" | "unchanged" | "stale" | "echo" | "reserved" | "unused";

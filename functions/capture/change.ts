@@ -1,6 +1,6 @@
 // A registry change as capture writes it; its own module so the normalizers of each event family
 // (normalize.ts, normalizeFleet.ts) share it without importing each other.
-import type { EntityKind } from "../shared/registryItem";
+import type { EntityKind } from "../../core/registryItem";
 
 /** An entity whose current state capture must read from local IoT before writing. */
 export type Lookup =

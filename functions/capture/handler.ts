@@ -1,5 +1,5 @@
 import type { Context } from "aws-lambda";
-import { parseArn } from "../../infra/arn";
+import { parseArn } from "../../core/arn";
 import { realClock } from "../shared/clock";
 import { requireEnv } from "../shared/env";
 import { createLogger } from "../shared/logger";

@@ -25,7 +25,7 @@ import type {
   ShadowDesired,
   ThingDesired,
   ThingGroupDesired,
-} from "../shared/entities";
+} from "../../core/entities";
 import { caCertificateState, provisioningTemplateState } from "./iotFleet";
 
 /** An object's current state in local IoT: its region-neutral desired shape and incarnation id. */

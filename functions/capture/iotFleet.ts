@@ -10,7 +10,7 @@ import {
   type IoTClient,
 } from "@aws-sdk/client-iot";
 import { hookFunctionName, registrationConfigOf } from "../shared/fleet";
-import type { CaCertificateDesired, ProvisioningTemplateDesired } from "../shared/entities";
+import type { CaCertificateDesired, ProvisioningTemplateDesired } from "../../core/entities";
 
 export async function caCertificateState(
   iot: IoTClient,

@@ -4,14 +4,14 @@
  * the entity's current state in local IoT (when the event does not carry it: a certificate PEM, a
  * policy's default document after a version change, a full shadow after a partial update).
  */
-import { parseArn } from "../../infra/arn";
+import { parseArn } from "../../core/arn";
 import type {
   PolicyTarget,
   ThingDesired,
   ThingGroupDesired,
   ThingTypeDesired,
-} from "../shared/entities";
-import { keys } from "../shared/entities";
+} from "../../core/entities";
+import { keys } from "../../core/entities";
 import type { Change } from "./change";
 import { changesOfFleetCall } from "./normalizeFleet";
 

@@ -4,7 +4,7 @@
  * Guide), so these reach capture as CloudTrail management events, like certificates and policies.
  * Capture reads the object's state from IoT (state-based), so each call only names the object.
  */
-import { keys } from "../shared/entities";
+import { keys } from "../../core/entities";
 import { FLEET_CALLS } from "../../core/fleetCalls";
 import type { Change } from "./change";
 

@@ -1,4 +1,4 @@
-import { RegistryItem } from "../shared/registryItem";
+import { RegistryItem } from "../../core/registryItem";
 import { RegistryWrite } from "./registryWrites";
 
 /** A write lost a race: the registry holds a newer or conflicting item. */

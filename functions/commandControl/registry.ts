@@ -5,7 +5,7 @@ import {
   GetCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { RegistryItem } from "../shared/registryItem";
+import { RegistryItem } from "../../core/registryItem";
 import { ConflictError, RegistryPort } from "./ports";
 import { RegistryWrite, WriteCondition } from "./registryWrites";
 

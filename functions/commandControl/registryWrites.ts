@@ -6,9 +6,9 @@ import {
   type PolicyDesired,
   type PrincipalAttachmentDesired,
   type ThingDesired as EntityThingDesired,
-} from "../shared/entities";
-import { RegistryItem } from "../shared/registryItem";
-import { registryItem } from "../shared/registrySchema";
+} from "../../core/entities";
+import { RegistryItem } from "../../core/registryItem";
+import { registryItem } from "../../core/registrySchema";
 import { tombstoneTtl } from "../shared/tombstones";
 import { OnboardRequest } from "./validate";
 
@@ -104,7 +104,7 @@ export function onboardWrites(request: OnboardRequest, ctx: WriteContext): Regis
           status: "ACTIVE",
         }
       : // The reconciler of this region issues it (CreateCertificateFromCsr) and replaces the items
-        // naming the placeholder id by the issued certificate's (shared/entities.ts).
+        // naming the placeholder id by the issued certificate's (core/entities.ts).
         ({
           certificateId: null,
           csrPem: request.credential.csrPem,
@@ -112,7 +112,7 @@ export function onboardWrites(request: OnboardRequest, ctx: WriteContext): Regis
           thingName: request.name,
           policyName: request.policy.name,
         } satisfies CsrCertificateDesired);
-  // Every key and desired shape is the registry's own (shared/entities.ts): the reconcilers parse
+  // Every key and desired shape is the registry's own (core/entities.ts): the reconcilers parse
   // the keys and apply the shapes, whoever wrote them.
   const principalAttachment: PrincipalAttachmentDesired = {
     thingName: request.name,

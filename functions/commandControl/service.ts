@@ -1,4 +1,4 @@
-import { RegistryItem, registryKey } from "../shared/registryItem";
+import { RegistryItem, registryKey } from "../../core/registryItem";
 import { ActualThing, ConflictError, IotStatusPort, RegistryPort } from "./ports";
 import {
   ThingDesired,

@@ -1,5 +1,5 @@
 import { X509Certificate, createHash } from "crypto";
-import { RESERVED_NAME_PREFIX, isReservedName } from "../shared/reserved";
+import { RESERVED_NAME_PREFIX, isReservedName } from "../../core/reserved";
 
 /**
  * Pure validation of the API's requests. Every refusal names the field and what was expected, so a

@@ -3,7 +3,7 @@
  * most 10 entries and 256 KB (EventBridge's limits per PutEvents call).
  */
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
-import { stableJson } from "../shared/stableJson";
+import { stableJson } from "../../core/stableJson";
 
 export const MAX_ENTRIES_PER_CALL = 10;
 export const MAX_BYTES_PER_CALL = 256 * 1024;

@@ -4,7 +4,7 @@
  * deactivate a certificate before deleting it). ARNs are built for the reconciler's own region, and
  * IoT ARNs inside policy documents are rewritten to it by parsing, never by string replacement.
  */
-import { formatArn, parseArn, partitionOf } from "../../infra/arn";
+import { formatArn, parseArn, partitionOf } from "../../core/arn";
 import type {
   CaCertificateDesired,
   CertificateDesired,
@@ -18,10 +18,10 @@ import type {
   ThingDesired,
   ThingGroupDesired,
   ThingTypeDesired,
-} from "../shared/entities";
-import { identityOf, keys, type Identity } from "../shared/entities";
-import type { RegistryItem } from "../shared/registryItem";
-import { sameJson } from "../shared/stableJson";
+} from "../../core/entities";
+import { identityOf, keys, type Identity } from "../../core/entities";
+import type { RegistryItem } from "../../core/registryItem";
+import { sameJson } from "../../core/stableJson";
 import type {
   Actual,
   CaCertificateActual,

@@ -10,13 +10,13 @@
  * SNI_ONLY for CAs ("Manage your CA certificates", AWS IoT Core Developer Guide), and every device
  * of this project sends SNI (the custom domain needs it).
  */
-import { formatArn, partitionOf } from "../../infra/arn";
+import { formatArn, partitionOf } from "../../core/arn";
 import type {
   CaCertificateDesired,
   CertificateDesired,
   ProvisioningTemplateDesired,
-} from "../shared/entities";
-import { sameJson } from "../shared/stableJson";
+} from "../../core/entities";
+import { sameJson } from "../../core/stableJson";
 import type { CaCertificateActual, ProvisioningTemplateActual } from "./actual";
 import { call, type IotCall } from "./calls";
 import type { Place } from "./place";

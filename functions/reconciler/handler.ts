@@ -1,6 +1,6 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
-import { parseArn } from "../../infra/arn";
-import { RECONCILER_TIMEOUT_SECONDS } from "../../infra/iotPlane/reconcilerSizing";
+import { parseArn } from "../../core/arn";
+import { RECONCILER_TIMEOUT_SECONDS } from "../../core/reconcilerSizing";
 import { sdkCaptureIot } from "../capture/iot";
 import { realClock } from "../shared/clock";
 import { intEnv, requireEnv } from "../shared/env";
@@ -12,7 +12,7 @@ import type { Place } from "./converge";
 import { sqsDlq } from "./dlq";
 import { reconcilerClients, sdkReconcilerIot } from "./iot";
 import { tokenBucketPacer } from "./pacer";
-import { parseQuotaShare } from "./quotas";
+import { parseQuotaShare } from "../../core/iotQuotas";
 import { Reconciler, RecentlyConverged } from "./reconcile";
 import { latestItems } from "./stream";
 import { parseSweep, SWEEP_MARGIN_MS, sweepResult, sweepSegment, type SweepResult } from "./sweep";

@@ -58,7 +58,7 @@ import {
   UpdateThingShadowCommand,
 } from "@aws-sdk/client-iot-data-plane";
 import { adaptiveIotClients } from "../shared/apiRateLimit";
-import type { Identity } from "../shared/entities";
+import type { Identity } from "../../core/entities";
 import type { Actual, PolicyVersionActual, ShadowActual } from "./actual";
 import type { IotCall } from "./calls";
 import type { Issued } from "./issueCsr";

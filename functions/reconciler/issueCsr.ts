@@ -6,11 +6,16 @@
  * item naming the placeholder by one naming the issued certificate, which both regions apply like
  * any other item. Elsewhere, and for the placeholder's attachments, there is nothing to do.
  */
-import { CSR_ID_PREFIX, keys, type CsrCertificateDesired, type Identity } from "../shared/entities";
-import { nextItemVersion, type EntityKind, type RegistryItem } from "../shared/registryItem";
+import {
+  CSR_ID_PREFIX,
+  keys,
+  type CsrCertificateDesired,
+  type Identity,
+} from "../../core/entities";
+import { nextItemVersion, type EntityKind, type RegistryItem } from "../../core/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
 import { tombstoneTtl } from "../shared/tombstones";
-import { registryItem } from "../shared/registrySchema";
+import { registryItem } from "../../core/registrySchema";
 
 /** True when the item names a certificate IoT has not issued yet (nothing to apply for it). */
 export function namesPlaceholder(id: Identity): boolean {

@@ -6,7 +6,7 @@
  * deactivated certificate, recreate a deleted thing). Items of the command & control API carry no
  * `sourceRegion`: the table is their source, and both regions converge to them.
  */
-import type { RegistryItem } from "../shared/registryItem";
+import type { RegistryItem } from "../../core/registryItem";
 
 export function ownerOf(item: Pick<RegistryItem, "sourceRegion">): string | undefined {
   return item.sourceRegion;

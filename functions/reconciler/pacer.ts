@@ -6,7 +6,7 @@
  * `refund`, so a 10-TPS quota is not spent on nothing.
  */
 import type { Clock } from "../shared/clock";
-import { quotaOf } from "./quotas";
+import { quotaOf } from "../../core/iotQuotas";
 
 export interface Pacer {
   take(api: string): Promise<void>;

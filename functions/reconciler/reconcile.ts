@@ -7,11 +7,11 @@
  */
 import type { Clock } from "../shared/clock";
 import { digestOf, isLedgerKey, type EchoLedger } from "../shared/echoLedger";
-import { identityOf, type CsrCertificateDesired, type Identity } from "../shared/entities";
-import type { RegistryItem } from "../shared/registryItem";
+import { identityOf, type CsrCertificateDesired, type Identity } from "../../core/entities";
+import type { RegistryItem } from "../../core/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
-import { parseRegistryItem, writerOf } from "../shared/registrySchema";
-import { isReservedIdentity } from "../shared/reserved";
+import { parseRegistryItem, writerOf } from "../../core/registrySchema";
+import { isReservedIdentity } from "../../core/reserved";
 import {
   blindCreate,
   ConvergenceError,

@@ -3,10 +3,10 @@
  * is registered here with that CA, so the CA's item must be in the table and its CA registered in
  * this region first. Until then the certificate waits with the reconciler's back-off.
  */
-import { keys, type CaCertificateDesired, type CertificateDesired } from "../shared/entities";
-import type { RegistryItem } from "../shared/registryItem";
+import { keys, type CaCertificateDesired, type CertificateDesired } from "../../core/entities";
+import type { RegistryItem } from "../../core/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
-import { parseRegistryItem } from "../shared/registrySchema";
+import { parseRegistryItem } from "../../core/registrySchema";
 import type { PlanContext } from "./converge";
 
 /** The certificate's CA has no live item in the table yet (still replicating, or deleted). */

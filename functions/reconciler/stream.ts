@@ -3,7 +3,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
 import { isLedgerKey } from "../shared/echoLedger";
-import type { RegistryItem } from "../shared/registryItem";
+import type { RegistryItem } from "../../core/registryItem";
 
 export interface StreamItem {
   item: RegistryItem;

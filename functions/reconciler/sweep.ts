@@ -12,11 +12,11 @@
  *   are captured. Each kind is listed by one segment only (listing is not segmentable).
  */
 import type { CaptureIotPort } from "../capture/iot";
-import { identityOf, keys, type Identity } from "../shared/entities";
-import { sameContent, type RegistryItem } from "../shared/registryItem";
-import { registryItem } from "../shared/registrySchema";
+import { identityOf, keys, type Identity } from "../../core/entities";
+import { sameContent, type RegistryItem } from "../../core/registryItem";
+import { registryItem } from "../../core/registrySchema";
 import type { RegistryTablePort } from "../shared/registryTable";
-import { isReservedName } from "../shared/reserved";
+import { isReservedName } from "../../core/reserved";
 import { expireConfirmed, tombstoneTtl, type TombstoneExpiryDeps } from "../shared/tombstones";
 import type { CertificateActual } from "./actual";
 import { certArn, iotArn, targetArn, type Place } from "./converge";

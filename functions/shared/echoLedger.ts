@@ -8,8 +8,8 @@
 import { createHash } from "crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { tombstoneExpiry, type RegistryItem } from "./registryItem";
-import { stableJson } from "./stableJson";
+import { tombstoneExpiry, type RegistryItem } from "../../core/registryItem";
+import { stableJson } from "../../core/stableJson";
 
 export const ECHO_KEY_PREFIX = "echo#";
 

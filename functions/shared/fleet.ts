@@ -2,8 +2,8 @@
  * Region-neutral forms of the fleet objects' fields that capture writes and the reconciler reads
  * (CA certificates and provisioning templates, see functions/reconciler/convergeFleet.ts).
  */
-import { parseArn } from "../../infra/arn";
-import type { CaCertificateDesired } from "./entities";
+import { parseArn } from "../../core/arn";
+import type { CaCertificateDesired } from "../../core/entities";
 
 /** The region-neutral name (with its qualifier, if any) of a hook's Lambda function ARN. */
 export function hookFunctionName(targetArn: string): string {

@@ -5,7 +5,7 @@
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import type { RegistryItem } from "./registryItem";
+import type { RegistryItem } from "../../core/registryItem";
 
 export const NEWER_VERSION_CONDITION = "attribute_not_exists(pk) OR version < :version";
 

@@ -12,8 +12,8 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { EchoLedger } from "./echoLedger";
-import { namesPlaceholderKey } from "./entities";
-import { tombstoneExpiry, type RegistryItem } from "./registryItem";
+import { namesPlaceholderKey } from "../../core/entities";
+import { tombstoneExpiry, type RegistryItem } from "../../core/registryItem";
 import { registryDocumentClient } from "./registryTable";
 
 /** The TTL fields a writer puts on a tombstone it writes at `nowMs`: placeholders only. */

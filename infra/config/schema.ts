@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { z } from "zod";
-import { partitionOf } from "../arn";
+import { partitionOf } from "../../core/arn";
 
 /** The four accounts of the design, in the order the plan prints them. */
 export const ACCOUNT_KEYS = [

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { partitionOf } from "../arn";
+import { partitionOf } from "../../core/arn";
 import { GlobalEventBus } from "../../components/globalEventBus";
 import { MRAP_CONTROL_REGION, MultiRegionBucket } from "../../components/multiRegionBucket";
 import { StackContext } from "../context";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { partitionOf } from "../arn";
+import { partitionOf } from "../../core/arn";
 import { AccountKey } from "../config";
 import { StackContext } from "../context";
 import { policyDocument } from "../iam/policyDocument";

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccountKey } from "../config";
 import { Statement } from "../iam/policyDocument";
 import { NAMES, namedArn } from "../names";
-import { partitionOf, dnsSuffixOf } from "../arn";
+import { partitionOf, dnsSuffixOf } from "../../core/arn";
 import { healthRoleName } from "../dataPlane/commandControl/accessRole";
 import { HealthDeps } from "./deps";
 

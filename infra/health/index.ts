@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { formatArn, partitionOf } from "../arn";
+import { formatArn, partitionOf } from "../../core/arn";
 import { NAMES } from "../names";
 import { StackContext } from "../context";
 import { FailoverRecords } from "../dns/failoverRecords";

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { formatArn } from "../arn";
+import { formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
 
-export { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "./reconcilerSizing";
-import { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "./reconcilerSizing";
+export { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "../../core/reconcilerSizing";
+import { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "../../core/reconcilerSizing";
 
 /** Name of the sweep state machine; the same in both regions (each sweeps its own region). */
 export const SWEEP_STATE_MACHINE = "iot-dr-registry-sweep";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RESERVED_NAME_PREFIX } from "../../functions/shared/reserved";
+import { RESERVED_NAME_PREFIX } from "../../core/reserved";
 
 /** Rule names must match [a-zA-Z0-9_]+; every rule of the plane starts with this. */
 export const RULE_NAME_PREFIX = "iot_dr_";
@@ -10,7 +10,7 @@ const PROJECTION = "*, topic() AS topic, timestamp() AS receivedAt";
 
 /**
  * Drops events of the platform's own objects (the health probe's thing and policy, see
- * functions/shared/reserved.ts) before they cost an invocation: `levels` are the topic levels
+ * core/reserved.ts) before they cost an invocation: `levels` are the topic levels
  * (1-based, as IoT SQL's topic(n)) that hold a thing, thing type or thing group name.
  */
 const notReserved = (...levels: number[]) =>

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { dnsSuffixOf, formatArn } from "../arn";
+import { dnsSuffixOf, formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
 import { NodeFunction } from "../lambda/nodeFunction";
 import { NAMES } from "../names";

@@ -6,7 +6,7 @@ import {
   MAX_CONCURRENCY,
   RECONCILER_CONCURRENCY,
   RECONCILER_QUOTA_SHARE,
-} from "./reconcilerSizing";
+} from "../../core/reconcilerSizing";
 
 export { MAX_CONCURRENCY, RECONCILER_CONCURRENCY, RECONCILER_QUOTA_SHARE };
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { formatArn } from "../arn";
+import { formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
 
 /** Arguments of {@link ManagementTrail}. */

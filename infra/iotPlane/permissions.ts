@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { formatArn } from "../arn";
+import { formatArn } from "../../core/arn";
 import { Statement } from "../iam/policyDocument";
 import { NAMES } from "../names";
 

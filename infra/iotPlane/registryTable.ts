@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { TTL_ATTRIBUTE } from "../../functions/shared/registryItem";
+import { TTL_ATTRIBUTE } from "../../core/registryItem";
 import { globalTableSettings } from "../globalTable";
 import { NAMES } from "../names";
 

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { STREAM_SETTINGS } from "./reconcilerSizing";
+import { STREAM_SETTINGS } from "../../core/reconcilerSizing";
 
-export { STREAM_SETTINGS } from "./reconcilerSizing";
+export { STREAM_SETTINGS } from "../../core/reconcilerSizing";
 
 /** Arguments of {@link StreamReconciliation}. */
 export interface StreamReconciliationArgs {

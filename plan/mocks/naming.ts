@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { formatArn } from "../../infra/arn";
+import { formatArn } from "../../core/arn";
 import { Placement } from "./placement";
 
 /** What the mocks know when they make up a resource's state. */

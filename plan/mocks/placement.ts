@@ -1,4 +1,4 @@
-import { dnsSuffixOf, partitionOf } from "../../infra/arn";
+import { dnsSuffixOf, partitionOf } from "../../core/arn";
 
 /** Where a resource lives: the account and region of its provider, or its own `region` input. */
 export interface Placement {

@@ -1,4 +1,4 @@
-import { formatArn } from "../../infra/arn";
+import { formatArn } from "../../core/arn";
 import { DATA_PLANE_MAKERS } from "./dataPlaneState";
 import { ENDPOINT_MAKERS } from "./endpointState";
 import { IOT_PLANE_MAKERS } from "./iotPlaneState";

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { FAKE_IOT_QUOTAS } from "../../bench/iotQuotas";
-import { IOT_QUOTAS } from "../../functions/reconciler/quotas";
+import { IOT_QUOTAS } from "../../core/iotQuotas";
 
 describe("the benchmark's fake IoT quotas against the reconciler's table", () => {
   it("agree wherever both have a documented figure", () => {

@@ -6,7 +6,7 @@ import {
   RECONCILER_CONCURRENCY,
   RECONCILER_QUOTA_SHARE,
   STREAM_SETTINGS,
-} from "../../infra/iotPlane/reconcilerSizing";
+} from "../../core/reconcilerSizing";
 
 describe("replication benchmark", () => {
   it("runs the deployed topology: containers, batch size and share as infra sets them", async () => {

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { captureEvent, type CaptureDeps } from "../../functions/capture/capture";
-import { identityOf, type Identity } from "../../functions/shared/entities";
+import { identityOf, type Identity } from "../../core/entities";
 import type { PlannedResource } from "../../plan/engine";
 import { FakeIot, FakeTable, manualClock } from "../support/fakeRegistry";
 import { ofType, ownStack } from "../support/ownStacks";

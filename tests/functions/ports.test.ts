@@ -19,7 +19,7 @@ import { cachedSsm } from "../../functions/forwarder/ssm";
 import { sqsDlq } from "../../functions/reconciler/dlq";
 import { sdkReconcilerIot } from "../../functions/reconciler/iot";
 import { dynamoRegistryTable } from "../../functions/shared/registryTable";
-import type { RegistryItem } from "../../functions/shared/registryItem";
+import type { RegistryItem } from "../../core/registryItem";
 
 const item: RegistryItem = {
   pk: "thing#dev-1",

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { dnsSuffixOf, formatArn, parseArn, partitionOf } from "../../infra/arn";
+import { dnsSuffixOf, formatArn, parseArn, partitionOf } from "../../core/arn";
 
 describe("ARN helper", () => {
   it("knows the partition and DNS suffix of each region family", () => {

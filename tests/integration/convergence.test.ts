@@ -17,7 +17,7 @@ import {
   UpdateThingCommand,
 } from "@aws-sdk/client-iot";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { TOMBSTONE_TTL_SECONDS } from "../../functions/shared/registryItem";
+import { TOMBSTONE_TTL_SECONDS } from "../../core/registryItem";
 import { relocate, snapshot } from "./support/snapshot";
 import { useTwoRegions } from "./support/world";
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { parseArn } from "../../infra/arn";
+import { parseArn } from "../../core/arn";
 import { placementOf } from "../../plan/mocks/placement";
 import { mockResourceState } from "../../plan/mocks/resourceState";
 

@@ -11,7 +11,7 @@ import {
   runUnsafeSimulation,
 } from "@cloud-copilot/iam-simulate";
 import { AccessDeclaration, DeclaredCall } from "../../functions/shared/access";
-import { dnsSuffixOf, parseArn } from "../../infra/arn";
+import { dnsSuffixOf, parseArn } from "../../core/arn";
 import { TemplateScope, applies, regionsOf, render, renderOne, sampleOf } from "./accessTemplates";
 import {
   NamedPolicy,

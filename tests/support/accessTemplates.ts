@@ -5,7 +5,7 @@
  * lookup the caller provides, normally the planned stacks.
  */
 import { AccessDeclaration, DeclaredCall } from "../../functions/shared/access";
-import { parseArn } from "../../infra/arn";
+import { parseArn } from "../../core/arn";
 
 /** Where a call is rendered: the function's place, the call's region and the function's env. */
 export interface TemplateScope {

@@ -17,7 +17,7 @@ import type {
 import type { IotCall } from "../../functions/reconciler/calls";
 import { hookFunctionName } from "../../functions/shared/fleet";
 import type { CapturedState } from "../../functions/capture/iot";
-import type { Identity } from "../../functions/shared/entities";
+import type { Identity } from "../../core/entities";
 
 const fail = (name: string): never => {
   const error = new Error(name);

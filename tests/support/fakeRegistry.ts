@@ -10,8 +10,8 @@ import type { IotCall } from "../../functions/reconciler/calls";
 import { certArn, type Place } from "../../functions/reconciler/converge";
 import type { ListedKind, ReconcilerIotPort } from "../../functions/reconciler/iot";
 import type { Clock } from "../../functions/shared/clock";
-import type { Identity } from "../../functions/shared/entities";
-import type { RegistryItem } from "../../functions/shared/registryItem";
+import type { Identity } from "../../core/entities";
+import type { RegistryItem } from "../../core/registryItem";
 import type { RegistryTablePort } from "../../functions/shared/registryTable";
 import { FakeFleet } from "./fakeFleet";
 

@@ -10,7 +10,7 @@ import { PlannedResource } from "../../plan/engine";
 import { answerInvoke } from "../../plan/mocks/invokes";
 import { placementOf } from "../../plan/mocks/placement";
 import { StackReport } from "../../plan/run";
-import { dnsSuffixOf, parseArn, partitionOf } from "../../infra/arn";
+import { dnsSuffixOf, parseArn, partitionOf } from "../../core/arn";
 
 export interface PolicyDocument {
   Version?: string;

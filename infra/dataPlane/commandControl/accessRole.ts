@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { partitionOf } from "../../arn";
+import { partitionOf } from "../../../core/arn";
 import { policyDocument } from "../../iam/policyDocument";
 import { NAMES, namedArn } from "../../names";
 

@@ -8,7 +8,7 @@ import { captureEvent, type CaptureDeps } from "../../../functions/capture/captu
 import type { CloudTrailEvent } from "../../../functions/capture/normalize";
 import { CAPTURED_IOT_CALLS } from "../../../infra/iotPlane/cloudTrailCapture";
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
-import { parseRegistryItem } from "../../../functions/shared/registrySchema";
+import { parseRegistryItem } from "../../../core/registrySchema";
 import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 
 const ACCOUNT = "111111111111";

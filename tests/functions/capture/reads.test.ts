@@ -9,7 +9,7 @@ import { strict as assert } from "assert";
 import { captureEvent, type CaptureDeps } from "../../../functions/capture/capture";
 import type { CloudTrailEvent } from "../../../functions/capture/normalize";
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
-import type { RegistryItem } from "../../../functions/shared/registryItem";
+import type { RegistryItem } from "../../../core/registryItem";
 import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 
 const ACCOUNT = "111111111111";

@@ -8,8 +8,8 @@ import { strict as assert } from "assert";
 import { captureEvent, type CaptureDeps } from "../../../functions/capture/capture";
 import type { CloudTrailEvent, RulePayload } from "../../../functions/capture/normalize";
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
-import { parseRegistryItem } from "../../../functions/shared/registrySchema";
-import type { RegistryItem } from "../../../functions/shared/registryItem";
+import { parseRegistryItem } from "../../../core/registrySchema";
+import type { RegistryItem } from "../../../core/registryItem";
 import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 
 const ACCOUNT = "111111111111";

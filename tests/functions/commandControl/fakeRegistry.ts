@@ -1,4 +1,4 @@
-import { RegistryItem } from "../../../functions/shared/registryItem";
+import { RegistryItem } from "../../../core/registryItem";
 import { ConflictError, RegistryPort } from "../../../functions/commandControl/ports";
 import { RegistryWrite, WriteCondition } from "../../../functions/commandControl/registryWrites";
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { ServiceDeps, route } from "../../../functions/commandControl/service";
-import { identityOf } from "../../../functions/shared/entities";
+import { identityOf } from "../../../core/entities";
 import { FakeRegistry } from "./fakeRegistry";
 import { CSR_PEM, validOnboard } from "./requests";
 

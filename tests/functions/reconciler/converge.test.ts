@@ -6,7 +6,7 @@ import {
   planConvergence,
   type Place,
 } from "../../../functions/reconciler/converge";
-import type { RegistryItem } from "../../../functions/shared/registryItem";
+import type { RegistryItem } from "../../../core/registryItem";
 import { FakeIot } from "../../support/fakeRegistry";
 
 const here: Place = { region: "eu-central-1", account: "111111111111" };

@@ -8,8 +8,8 @@ import type { DeadLetter } from "../../../functions/reconciler/dlq";
 import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import { sweepSegment } from "../../../functions/reconciler/sweep";
-import type { RegistryItem } from "../../../functions/shared/registryItem";
-import { parseRegistryItem } from "../../../functions/shared/registrySchema";
+import type { RegistryItem } from "../../../core/registryItem";
+import { parseRegistryItem } from "../../../core/registrySchema";
 import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 
 const PLACE = { region: "eu-central-1", account: "111111111111" };

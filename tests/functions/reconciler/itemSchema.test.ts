@@ -9,7 +9,7 @@ import { parseOnboard } from "../../../functions/commandControl/validate";
 import type { DeadLetter } from "../../../functions/reconciler/dlq";
 import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
-import type { RegistryItem } from "../../../functions/shared/registryItem";
+import type { RegistryItem } from "../../../core/registryItem";
 import { CSR_PEM, validOnboard } from "../commandControl/requests";
 import { FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 

@@ -10,7 +10,7 @@ import type { DeadLetter } from "../../../functions/reconciler/dlq";
 import { unpaced, type Pacer } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import { memoryEchoLedger, type EchoLedger } from "../../../functions/shared/echoLedger";
-import type { RegistryItem } from "../../../functions/shared/registryItem";
+import type { RegistryItem } from "../../../core/registryItem";
 import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 
 const PLACE = { region: "eu-central-1", account: "111111111111" };

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { tokenBucketPacer } from "../../../functions/reconciler/pacer";
-import { quotaOf } from "../../../functions/reconciler/quotas";
+import { quotaOf } from "../../../core/iotQuotas";
 import { VirtualClock } from "../../../bench/virtualClock";
 
 const API = "DescribeCertificate";

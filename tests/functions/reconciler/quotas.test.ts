@@ -5,7 +5,7 @@ import {
   quotaOf,
   QUOTA_OVERSUBSCRIPTION,
   quotaShareFor,
-} from "../../../functions/reconciler/quotas";
+} from "../../../core/iotQuotas";
 
 /**
  * Figures as the AWS General Reference's "AWS IoT Core endpoints and quotas" API TPS table and

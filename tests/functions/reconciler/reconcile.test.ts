@@ -6,7 +6,7 @@ import type { DeadLetter } from "../../../functions/reconciler/dlq";
 import type { ReconcilerIotPort } from "../../../functions/reconciler/iot";
 import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
-import type { RegistryItem } from "../../../functions/shared/registryItem";
+import type { RegistryItem } from "../../../core/registryItem";
 import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 
 const ACCOUNT = "111111111111";

@@ -9,7 +9,7 @@ import {
   type SweepRequest,
 } from "../../../functions/reconciler/sweep";
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
-import type { RegistryItem } from "../../../functions/shared/registryItem";
+import type { RegistryItem } from "../../../core/registryItem";
 import type { RegistryTablePort } from "../../../functions/shared/registryTable";
 import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 

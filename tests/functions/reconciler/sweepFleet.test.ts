@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import { sweepSegment } from "../../../functions/reconciler/sweep";
-import { parseRegistryItem } from "../../../functions/shared/registrySchema";
+import { parseRegistryItem } from "../../../core/registrySchema";
 import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 
 const ACCOUNT = "111111111111";

@@ -10,8 +10,8 @@ import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import { sweepSegment, type SweepDeps } from "../../../functions/reconciler/sweep";
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
-import { TOMBSTONE_TTL_SECONDS, type RegistryItem } from "../../../functions/shared/registryItem";
-import { registryItem } from "../../../functions/shared/registrySchema";
+import { TOMBSTONE_TTL_SECONDS, type RegistryItem } from "../../../core/registryItem";
+import { registryItem } from "../../../core/registrySchema";
 import { FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 
 const ACCOUNT = "111111111111";

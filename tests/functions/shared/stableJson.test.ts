@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { sameJson, stableJson } from "../../../functions/shared/stableJson";
+import { sameJson, stableJson } from "../../../core/stableJson";
 
 describe("stable JSON", () => {
   it("writes equal values the same way whatever their key order, at every depth", () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "../../../infra/iotPlane/antiEntropy";
 import { MAX_CONCURRENCY, RECONCILER_CONCURRENCY } from "../../../infra/iotPlane";
-import { QUOTA_OVERSUBSCRIPTION } from "../../../functions/reconciler/quotas";
+import { QUOTA_OVERSUBSCRIPTION } from "../../../core/iotQuotas";
 import { ofType, ownStack } from "../../support/ownStacks";
 import { IOT_ACCOUNT, REGIONS, jsonOf, named, statement, statementsOf } from "./support";
 

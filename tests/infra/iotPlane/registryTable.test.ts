@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { TTL_ATTRIBUTE } from "../../../functions/shared/registryItem";
+import { TTL_ATTRIBUTE } from "../../../core/registryItem";
 import { ofType, ownStack } from "../../support/ownStacks";
 import { IOT_ACCOUNT, REGIONS } from "./support";
 

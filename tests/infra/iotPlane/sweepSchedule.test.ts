@@ -20,7 +20,7 @@ import {
   sweepDefinition,
   sweepInput,
 } from "../../../infra/iotPlane/antiEntropy";
-import { SWEEP_SEGMENTS } from "../../../infra/iotPlane/reconcilerSizing";
+import { SWEEP_SEGMENTS } from "../../../core/reconcilerSizing";
 
 const MACHINE = `arn:aws:states:eu-west-1:111111111111:stateMachine:${SWEEP_STATE_MACHINE}`;
 const RECONCILER = "arn:aws:lambda:eu-west-1:111111111111:function:iot-dr-reconciler";

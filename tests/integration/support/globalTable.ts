@@ -24,7 +24,7 @@ import {
   type _Record,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord } from "aws-lambda";
-import { stableJson } from "../../../functions/shared/stableJson";
+import { stableJson } from "../../../core/stableJson";
 
 /** The planned `aws:dynamodb/table:Table` inputs the harness reads. */
 export interface PlannedTable {

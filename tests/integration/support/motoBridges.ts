@@ -8,7 +8,7 @@ import {
   IoTClient,
   ListCertificatesByCACommand,
 } from "@aws-sdk/client-iot";
-import { sameJson } from "../../../functions/shared/stableJson";
+import { sameJson } from "../../../core/stableJson";
 
 /**
  * CreateThing: "If this call is made multiple times using the same thing name and configuration,

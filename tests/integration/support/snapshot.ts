@@ -22,7 +22,7 @@ import {
   GetThingShadowCommand,
   ListNamedShadowsForThingCommand,
 } from "@aws-sdk/client-iot-data-plane";
-import { formatArn, parseArn, partitionOf } from "../../../infra/arn";
+import { formatArn, parseArn, partitionOf } from "../../../core/arn";
 import type { Clients } from "./world";
 
 export interface RegistrySnapshot {

@@ -21,7 +21,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/c
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
 import { parse } from "yaml";
-import { partitionOf } from "../../../infra/arn";
+import { partitionOf } from "../../../core/arn";
 import {
   SWEEP_ALREADY_RUNNING,
   SWEEP_MAX_CONCURRENCY,

@@ -2,7 +2,7 @@
  * How the reconciler is deployed, in one place without Pulumi imports, so that the stack and the
  * replication benchmark (bench/replication.ts) read the same figures instead of restating them.
  */
-import { quotaShareFor } from "../../functions/reconciler/quotas";
+import { quotaShareFor } from "./iotQuotas";
 
 /**
  * Containers of the reconciler that can run at once (its reserved concurrency): stream batches

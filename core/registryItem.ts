@@ -1,7 +1,7 @@
 /**
  * The registry global table's item: the desired state of one IoT entity. Every writer (capture,
  * the command & control API, the anti-entropy sweep, the reconciler issuing a CSR) writes this shape,
- * checked by shared/registrySchema.ts, with a conditional put
+ * checked by core/registrySchema.ts, with a conditional put
  * `attribute_not_exists(pk) OR version < :version`, so an older or repeated write never wins.
  * Never holds a private key.
  */
