@@ -113,7 +113,9 @@ async function measure(runs: number, skipTests: boolean) {
   }
   const oneStack = await planHeap(1);
   const twoStacks = await planHeap(2, HEAP_ROUNDS);
-  let test: { ms: number; status: number | null; passed?: number; failed?: number } | undefined;
+  let test:
+    | { ms: number; status: number | null; passed?: number; failed?: number; failures?: string[] }
+    | undefined;
   if (!skipTests) {
     const npm = process.env.npm_execpath;
     const run = npm
@@ -134,6 +136,8 @@ async function measure(runs: number, skipTests: boolean) {
     testExit: test?.status ?? null,
     testsPassed: test?.passed ?? null,
     testsFailed: test?.failed ?? null,
+    // Named, so a missed limit says which test to look at without a second run.
+    testFailures: test?.failures ?? [],
     planHeapMb: round(twoStacks.heapMb, 1),
     planMaxRssMb: round(twoStacks.maxRssMb),
     heap: [oneStack, twoStacks].map((line) => ({
@@ -178,7 +182,8 @@ function missedLimits(result: Result): string[] {
     );
   }
   if (result.testExit !== null && result.testExit !== 0) {
-    missed.push(`npm test exited ${result.testExit}`);
+    const named = result.testFailures.length ? `: ${result.testFailures.join("; ")}` : "";
+    missed.push(`npm test exited ${result.testExit}${named}`);
   }
   return missed;
 }

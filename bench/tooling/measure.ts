@@ -34,8 +34,21 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** `N passed, N failed` as the summary reporter's last line says it. */
-export function testCounts(output: string): { passed: number; failed: number } | undefined {
+/** Prefix of the summary reporter's line naming a failed test (tests/support/summaryReporter.ts). */
+export const FAILED_PREFIX = "failed: ";
+
+/**
+ * `N passed, N failed` as the summary reporter's last line says it, with the failed tests it named
+ * before that line.
+ */
+export function testCounts(
+  output: string,
+): { passed: number; failed: number; failures: string[] } | undefined {
   const match = /^(\d+) passed, (\d+) failed/m.exec(output.split("\n").reverse().join("\n"));
-  return match ? { passed: Number(match[1]), failed: Number(match[2]) } : undefined;
+  if (!match) return undefined;
+  const failures = output
+    .split("\n")
+    .filter((line) => line.startsWith(FAILED_PREFIX))
+    .map((line) => line.slice(FAILED_PREFIX.length));
+  return { passed: Number(match[1]), failed: Number(match[2]), failures };
 }

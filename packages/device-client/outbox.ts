@@ -1,16 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { OutboxFile } from "./outboxFile";
+import type { PendingMessage } from "./pendingMessage";
 
-/** A QoS 1 message the broker has not acknowledged yet. */
-export interface PendingMessage {
-  /** Stable across resends: the consumer drops repeats by it. */
-  id: string;
-  topic: string;
-  /** The JSON payload as sent, id included. */
-  payload: Buffer;
-  /** How often it was handed to a connection. */
-  sends: number;
-}
+export type { PendingMessage };
 
 /** What `publish` resolves with once the broker acknowledged the message. */
 export interface Acknowledged {

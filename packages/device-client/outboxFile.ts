@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import type { PendingMessage } from "./outbox";
+import type { PendingMessage } from "./pendingMessage";
 
 /** One unacknowledged message as the file keeps it. */
 interface StoredMessage {

@@ -1,0 +1,77 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import type { IConfiguration } from "dependency-cruiser";
+
+/** The import directions of issue 14, as dependency-cruiser checks them (.dependency-cruiser.cjs). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const config = require("../../.dependency-cruiser.cjs") as Required<IConfiguration>;
+
+const ROOT = path.resolve(__dirname, "../..");
+const FIXTURE = path.join(ROOT, "tests/fixtures/import-graph");
+const PRODUCT = [
+  "core",
+  "components",
+  "infra",
+  "functions",
+  "plan",
+  "policies",
+  "drill",
+  "bench",
+  "ops",
+  "packages",
+  "tests",
+];
+
+interface Violation {
+  rule: { name: string };
+  from: string;
+  to: string;
+  cycle?: { name: string }[];
+}
+
+/** Every violation of the project's rules among `dirs`, read from `baseDir`. */
+async function violations(baseDir: string, dirs: string[]): Promise<string[]> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { cruise } = require("./cruise.cjs") as typeof import("dependency-cruiser");
+  const existing = dirs.filter((dir) => fs.existsSync(path.join(baseDir, dir)));
+  const result = await cruise(existing, {
+    ...config.options,
+    baseDir,
+    ruleSet: { forbidden: config.forbidden },
+    validate: true,
+  });
+  if (typeof result.output === "string")
+    throw new Error("dependency-cruiser returned text, expected a result object");
+  return (result.output.summary.violations as Violation[]).map((v) =>
+    v.cycle
+      ? `${v.rule.name}: ${v.from} -> ${v.cycle.map((c) => c.name).join(" -> ")}`
+      : `${v.rule.name}: ${v.from} -> ${v.to}`,
+  );
+}
+
+describe("import graph (issue 14: one direction, no circle)", function () {
+  this.timeout(120_000);
+
+  it("the project breaks none of the rules", async () => {
+    assert.deepEqual(await violations(ROOT, PRODUCT), []);
+  });
+
+  // The rules must be able to fail: a small tree that breaks each one once.
+  it("each rule finds its breach in a tree made to break it", async () => {
+    const found = await violations(FIXTURE, [
+      "core",
+      "components",
+      "infra",
+      "functions",
+      "packages",
+      "plan",
+    ]);
+    const rules = new Set(found.map((line) => line.split(":")[0]));
+    assert.deepEqual(
+      [...rules].sort(),
+      config.forbidden.map((rule) => rule.name ?? "").sort(),
+      found.join("\n"),
+    );
+  });
+});
