@@ -20,6 +20,7 @@ const PRODUCT = [
   "bench",
   "ops",
   "packages",
+  "examples",
   "tests",
 ];
 
