@@ -51,7 +51,19 @@ describe("RTO and RPO budget", () => {
       instructedRtoBudget(EXAMPLE),
     ]) {
       for (const term of budget.terms) {
-        assert.match(term.source, /^(https:\/\/docs\.aws\.amazon\.com\/|functions\/)/, term.name);
+        assert.match(
+          term.source,
+          /^(https:\/\/docs\.aws\.amazon\.com\/|(core|functions)\/)/,
+          term.name,
+        );
+        // Our own module is named by its path and the constant in it, and both exist.
+        const own = /^((?:core|functions)\/\S+\.ts) \((\w+)\)$/.exec(term.source);
+        if (own)
+          assert.match(
+            readFileSync(own[1], "utf8"),
+            new RegExp(`export const ${own[2]}\\b`),
+            term.source,
+          );
       }
     }
   });

@@ -91,13 +91,30 @@ describe("IoT plane resources under ReplicatedIotPlane keep their deployed ident
     }
   });
 
-  const ownAliases = (plan: StackPlan) =>
-    new Map(
-      (plan.outputs.ownAliases as [string, string[]][]).map(([urn, aliases]) => [
-        withoutRootStack(urn),
-        aliases.map(withoutRootStack),
+  /**
+   * Each resource's own aliases as URNs, as the engine computes an alias spec: its parent's type
+   * chain (none at the top), then its type and name (`createUrn` in the SDK's resource.ts).
+   */
+  const ownAliases = (plan: StackPlan) => {
+    const prefix = `urn:pulumi:${plan.stack}::${plan.project}::`;
+    const recorded = plan.outputs.ownAliases as {
+      resource: string;
+      aliases: { urn?: string; name?: string; type?: string; parent?: string }[];
+    }[];
+    return new Map(
+      recorded.map(({ resource, aliases }) => [
+        withoutRootStack(resource),
+        aliases.map((alias) =>
+          withoutRootStack(
+            alias.urn ??
+              (alias.parent
+                ? `${prefix}${typeChainOf(withoutRootStack(alias.parent))}$${alias.type}::${alias.name}`
+                : `${prefix}${alias.type}::${alias.name}`),
+          ),
+        ),
       ]),
     );
+  };
 
   it("gives a child of the plane an alias to its old name under the account-region grouping", () => {
     const plan = plans.get("secondary")!;

@@ -2,31 +2,39 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "../../../infra/config";
 import { defineStack } from "../../../infra/program";
 
-// A stack transformation needs the root stack resource, which the offline plan leaves out: the
-// program runs inside one, as the Pulumi CLI runs a program.
-export = pulumi.runtime.runInPulumiStack(async () => {
-  // Each resource's own aliases as URNs (inherited ones are the engine's work; the test derives
-  // them), keyed by its URN: the offline plan does not record aliases.
-  const recorded: (() => pulumi.Output<[string, string[]]>)[] = [];
-  pulumi.runtime.registerStackTransformation((args) => {
-    const aliases = (args.opts.aliases ?? []).map((alias) =>
-      pulumi
-        .output(alias)
-        .apply((a) =>
-          typeof a === "string"
-            ? pulumi.output(a)
-            : pulumi.createUrn(
-                a.name ?? args.name,
-                a.type ?? args.type,
-                a.parent ?? args.opts.parent,
-              ),
-        ),
-    );
-    // The resource's URN exists only once its constructor has run.
-    if (aliases.length > 0)
-      recorded.push(() => pulumi.all([args.resource.urn, pulumi.all(aliases)]));
-    return undefined;
-  });
-  const outputs = defineStack(loadStackConfig(), pulumi.getStack());
-  return Promise.resolve({ ...outputs, ownAliases: pulumi.all(recorded.map((r) => r())) });
+/** An alias as given, its parent kept as a resource so the plan reports that parent's real URN. */
+interface RecordedAlias {
+  urn?: string;
+  name?: string;
+  type?: string;
+  parent?: pulumi.Resource;
+}
+
+// Each resource's own aliases (inherited ones are the engine's work; the test derives them). The
+// offline plan runs the program under the root stack resource, as the Pulumi CLI does, so this
+// stack transformation sees every resource; the plan does not record aliases itself.
+const recorded: { resource: pulumi.Resource; aliases: pulumi.Output<RecordedAlias[]> }[] = [];
+pulumi.runtime.registerStackTransformation((args) => {
+  if (!args.opts.aliases?.length) return undefined;
+  const aliases = pulumi.all(
+    args.opts.aliases.map((alias) =>
+      pulumi.output(alias).apply((a): RecordedAlias => {
+        if (typeof a === "string") return { urn: a };
+        const parent = a.parent ?? args.opts.parent;
+        return {
+          name: String(a.name ?? args.name),
+          type: String(a.type ?? args.type),
+          parent: parent instanceof pulumi.Resource ? parent : undefined,
+        };
+      }),
+    ),
+  );
+  recorded.push({ resource: args.resource, aliases });
+  return undefined;
 });
+
+const outputs = defineStack(loadStackConfig(), pulumi.getStack());
+export = {
+  ...outputs,
+  ownAliases: recorded.map(({ resource, aliases }) => ({ resource, aliases })),
+};
