@@ -59,7 +59,9 @@ describe("device client: file-backed outbox", () => {
     let buffered = "";
     const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
       child.on("error", reject);
-      child.on("exit", (_code, killedBy) => resolve(killedBy));
+      // "close", not "exit": exit can come before the last lines the child wrote are read, and
+      // an acknowledgement on disk but unread here looked like a lost message.
+      child.on("close", (_code, killedBy) => resolve(killedBy));
       child.stdout.on("data", (chunk: Buffer) => {
         buffered += chunk.toString();
         const lines = buffered.split("\n");
