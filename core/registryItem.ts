@@ -7,18 +7,22 @@
  */
 import { stableJson } from "./stableJson";
 
-export type EntityKind =
-  | "thing"
-  | "thingType"
-  | "thingGroup"
-  | "membership"
-  | "certificate"
-  | "policy"
-  | "policyAttachment"
-  | "principalAttachment"
-  | "shadow"
-  | "caCertificate"
-  | "provisioningTemplate";
+/** Every kind of registry item; a key is `<kind>#<id>` ({@link registryKey}). */
+export const ENTITY_KINDS = [
+  "thing",
+  "thingType",
+  "thingGroup",
+  "membership",
+  "certificate",
+  "policy",
+  "policyAttachment",
+  "principalAttachment",
+  "shadow",
+  "caCertificate",
+  "provisioningTemplate",
+] as const;
+
+export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 export interface RegistryItem {
   /** `<kind>#<id>`, see {@link registryKey}. The table's only key. */
