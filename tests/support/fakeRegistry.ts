@@ -9,6 +9,10 @@ import type { Actual } from "../../functions/reconciler/actual";
 import type { IotCall } from "../../functions/reconciler/calls";
 import { certArn, type Place } from "../../functions/reconciler/converge";
 import type { ListedKind, ReconcilerIotPort } from "../../functions/reconciler/iot";
+import type { DlqPort } from "../../functions/reconciler/dlq";
+import { unpaced } from "../../functions/reconciler/pacer";
+import { Reconciler } from "../../functions/reconciler/reconcile";
+import type { SweepDeps } from "../../functions/reconciler/sweep";
 import type { Clock } from "../../functions/shared/clock";
 import type { Identity } from "../../core/entities";
 import type { RegistryItem } from "../../core/registryItem";
@@ -661,4 +665,29 @@ function mergeShadow(current: unknown, patch: unknown): unknown {
     else base[key] = merged;
   }
   return base;
+}
+
+/**
+ * A sweep of one region over the fakes, unpaced, with a reconciler of that region (4 in flight):
+ * the deps every sweep test builds. `now` defaults to the clock's time.
+ */
+export function unpacedSweepDeps(args: {
+  table: RegistryTablePort;
+  iot: FakeIot;
+  place: Place;
+  clock: Clock;
+  dlq: DlqPort;
+  now?: () => number;
+}): SweepDeps {
+  const { table, iot, place, clock, dlq } = args;
+  return {
+    table,
+    iot,
+    lookups: iot.lookups(),
+    pacer: unpaced,
+    reconciler: () =>
+      new Reconciler({ iot, table, dlq, pacer: unpaced, place, clock, maxConcurrency: 4 }),
+    place,
+    now: args.now ?? (() => clock.now()),
+  };
 }

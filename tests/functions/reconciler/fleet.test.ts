@@ -10,7 +10,13 @@ import { Reconciler } from "../../../functions/reconciler/reconcile";
 import { sweepSegment } from "../../../functions/reconciler/sweep";
 import type { RegistryItem } from "../../../core/registryItem";
 import { parseRegistryItem } from "../../../core/registrySchema";
-import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
+import {
+  fakeCertificateId,
+  FakeIot,
+  FakeTable,
+  manualClock,
+  unpacedSweepDeps,
+} from "../../support/fakeRegistry";
 
 const PLACE = { region: "eu-central-1", account: "111111111111" };
 const T0 = Date.parse("2026-11-26T04:00:00Z");
@@ -208,24 +214,14 @@ describe("fleet objects replicated (issue 15)", () => {
     });
     const report = await sweepSegment(
       { segment: 0, totalSegments: 1 },
-      {
+      unpacedSweepDeps({
         table,
         iot,
-        lookups: iot.lookups(),
-        pacer: unpaced,
-        reconciler: () =>
-          new Reconciler({
-            iot,
-            table,
-            dlq: { send: () => Promise.reject(new Error("nothing to dead-letter")) },
-            pacer: unpaced,
-            place: owner,
-            clock: manualClock(T0),
-            maxConcurrency: 4,
-          }),
         place: owner,
+        clock: manualClock(T0),
+        dlq: { send: () => Promise.reject(new Error("nothing to dead-letter")) },
         now: () => T0 + 60_000,
-      },
+      }),
     );
     assert.deepEqual(report.captured, [`caCertificate#${CA}`]);
     const item = (await table.get(`caCertificate#${CA}`))!;

@@ -11,7 +11,13 @@ import {
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
 import type { RegistryItem } from "../../../core/registryItem";
 import type { RegistryTablePort } from "../../../functions/shared/registryTable";
-import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
+import {
+  fakeCertificateId,
+  FakeIot,
+  FakeTable,
+  manualClock,
+  unpacedSweepDeps,
+} from "../../support/fakeRegistry";
 
 const ACCOUNT = "111111111111";
 const PRIMARY = { region: "eu-west-1", account: ACCOUNT };
@@ -55,23 +61,9 @@ function world(place: typeof PRIMARY) {
   const table = new PagedTable();
   const iot = new FakeIot(place);
   const clock = manualClock(T0 + 3_600_000);
+  const dlq = { send: () => Promise.resolve() };
   const deps = (extra: Partial<SweepDeps> = {}): SweepDeps => ({
-    table,
-    iot,
-    lookups: iot.lookups(),
-    pacer: unpaced,
-    reconciler: () =>
-      new Reconciler({
-        iot,
-        table,
-        dlq: { send: () => Promise.resolve() },
-        pacer: unpaced,
-        place,
-        clock,
-        maxConcurrency: 4,
-      }),
-    place,
-    now: () => clock.now(),
+    ...unpacedSweepDeps({ table, iot, place, clock, dlq }),
     ...extra,
   });
   return { table, iot, clock, deps };

@@ -4,11 +4,15 @@
  * region that owns one is never reverted to a stale table row.
  */
 import { strict as assert } from "assert";
-import { unpaced } from "../../../functions/reconciler/pacer";
-import { Reconciler } from "../../../functions/reconciler/reconcile";
 import { sweepSegment } from "../../../functions/reconciler/sweep";
 import { parseRegistryItem } from "../../../core/registrySchema";
-import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
+import {
+  fakeCertificateId,
+  FakeIot,
+  FakeTable,
+  manualClock,
+  unpacedSweepDeps,
+} from "../../support/fakeRegistry";
 
 const ACCOUNT = "111111111111";
 const PRIMARY = { region: "eu-west-1", account: ACCOUNT };
@@ -22,27 +26,13 @@ const BODY = JSON.stringify({ Resources: { thing: { Type: "AWS::IoT::Thing" } } 
 function region(place: typeof PRIMARY, table: FakeTable) {
   const iot = new FakeIot(place);
   const clock = manualClock(T0 + 3_600_000);
+  const dlq = {
+    send: (l: unknown) => Promise.reject(new Error(`dead-lettered ${JSON.stringify(l)}`)),
+  };
   const sweep = () =>
     sweepSegment(
       { segment: 0, totalSegments: 1 },
-      {
-        table,
-        iot,
-        lookups: iot.lookups(),
-        pacer: unpaced,
-        reconciler: () =>
-          new Reconciler({
-            iot,
-            table,
-            dlq: { send: (l) => Promise.reject(new Error(`dead-lettered ${JSON.stringify(l)}`)) },
-            pacer: unpaced,
-            place,
-            clock,
-            maxConcurrency: 4,
-          }),
-        place,
-        now: () => clock.now(),
-      },
+      unpacedSweepDeps({ table, iot, place, clock, dlq }),
     );
   return { iot, sweep };
 }
