@@ -56,8 +56,8 @@ describe("the benchmark's clients: the SDK's retry strategy and limiters on virt
   });
 
   it("waits at least 1 ms per timer as Node does, so the SDK's limiter never spins on a sliver of a token", async () => {
-    // Seen at 100,000 devices: a limiter short of its token by float rounding (1e-15 tokens) asked
-    // for a timer of ~1e-12 ms, which left virtual time and the whole-ms Date.now unchanged, so
+    // Seen at 100,000 devices (virtual t = 8,009,477 ms): a limiter short of its token by float
+    // rounding asked for a timer too short to change virtual time or the whole-ms Date.now, so
     // its refill found nothing and it asked again, forever. Node runs a delay below 1 ms after
     // 1 ms (timers.setTimeout: "less than 1 ... will be set to 1"), and then the bucket refills.
     const limiter = new DefaultRateLimiter();
