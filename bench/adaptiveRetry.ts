@@ -57,6 +57,18 @@ export class SdkRetry {
 }
 
 /**
+ * The delay Node gives a timer: "When delay is larger than 2147483647 or less than 1 or NaN, the
+ * delay will be set to 1. Non-integer delays are truncated to an integer." (Node.js API, timers,
+ * setTimeout). The SDK's limiter relies on it: short of its token by a sliver (float rounding), it
+ * asks for a timer of a sliver of a millisecond and refills from Date.now, which only moves by
+ * whole milliseconds; a shorter virtual timer would leave both unchanged and it would ask forever.
+ */
+export function nodeTimerDelay(ms: number | undefined): number {
+  const delay = Number(ms);
+  return delay >= 1 && delay <= 2147483647 ? Math.trunc(delay) : 1;
+}
+
+/**
  * Runs `work` with the SDK's timers, clock and jitter on the virtual clock: global setTimeout,
  * Date.now and Math.random are the virtual clock's and the run's seeded generator until it ends.
  */
@@ -69,7 +81,7 @@ export async function virtualTime<T>(
   const saved = { setTimeout: globalThis.setTimeout, now: Date.now, random: Math.random };
   const handle = { ref: () => handle, unref: () => handle, hasRef: () => false };
   globalThis.setTimeout = ((fn: () => void, ms?: number) => {
-    void clock.sleep(ms ?? 0).then(fn);
+    void clock.sleep(nodeTimerDelay(ms)).then(fn);
     return handle;
   }) as unknown as typeof setTimeout;
   Date.now = () => wall(clock.now());

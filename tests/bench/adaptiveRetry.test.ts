@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { DefaultRateLimiter } from "@smithy/util-retry";
 import { SdkRetry, virtualTime } from "../../bench/adaptiveRetry";
 import { awsError } from "../../bench/fakeIot";
 import { prng, VirtualClock } from "../../bench/virtualClock";
@@ -52,6 +53,30 @@ describe("the benchmark's clients: the SDK's retry strategy and limiters on virt
     );
     assert.equal(result, "ResourceNotFoundException");
     assert.equal(calls, 1);
+  });
+
+  it("waits at least 1 ms per timer as Node does, so the SDK's limiter never spins on a sliver of a token", async () => {
+    // Seen at 100,000 devices (virtual t = 8,009,477 ms): a limiter short of its token by float
+    // rounding asked for a timer too short to change virtual time or the whole-ms Date.now, so
+    // its refill found nothing and it asked again, forever. Node runs a delay below 1 ms after
+    // 1 ms (timers.setTimeout: "less than 1 ... will be set to 1"), and then the bucket refills.
+    const limiter = new DefaultRateLimiter();
+    const clock = new VirtualClock();
+    let finished = false;
+    const T0 = Date.parse("2026-11-26T00:00:00Z");
+    await virtualTime(
+      clock,
+      (t) => T0 + Math.floor(t),
+      prng(1),
+      async () => {
+        limiter.updateClientSendingRate({ errorType: "THROTTLING" }); // enables its bucket
+        (limiter as unknown as { availableTokens: number }).availableTokens = 1 - 2 ** -50;
+        void limiter.getSendToken().then(() => (finished = true));
+        await clock.run(() => finished || clock.steps > 1000);
+      },
+    );
+    assert.ok(finished, `no send token after ${clock.steps} timers at ${clock.now()} ms`);
+    assert.ok(clock.now() >= 1, `waited ${clock.now()} ms, less than Node's 1 ms`);
   });
 
   it("restores the real timers, clock and random when the run ends", async () => {
