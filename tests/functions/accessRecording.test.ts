@@ -14,11 +14,14 @@ import {
 } from "../support/awsRecorder";
 import { DECLARATIONS } from "../support/declarations";
 import { undeclared } from "../support/declaredCalls";
+import { keepCompiled } from "../support/keptCompiled";
 import { ownStacks } from "../support/ownStacks";
 import { PlannedWorld } from "../support/plannedPolicies";
 import { CERTIFICATE_PEM, validOnboard } from "./commandControl/requests";
 
 const FUNCTIONS = path.resolve(__dirname, "..", "..", "functions");
+// Each planned instance loads the functions afresh (below): compile their TypeScript once.
+keepCompiled(FUNCTIONS);
 
 /** What one handler run needs: its events, the fake AWS's answers, extra environment. */
 interface Scenario {
