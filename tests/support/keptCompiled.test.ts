@@ -41,6 +41,32 @@ describe("keepCompiled (TypeScript compiled once for modules loaded afresh)", ()
     assert.equal(after.reused - before.reused, 1);
   });
 
+  it("keeps error stacks on the TypeScript lines when it reuses the compiled code", () => {
+    const thrower = path.join(dir, "thrower.ts");
+    // Type-only lines first: the JavaScript's line of the throw differs from the TypeScript's.
+    fs.writeFileSync(
+      thrower,
+      "interface Unused {\n  a: string;\n}\ntype Also = Unused;\nexport function fail(): never {\n  throw new Error('here');\n}\n",
+    );
+    const stackOf = (): string => {
+      delete require.cache[thrower];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { fail } = require(thrower) as { fail: () => never };
+      try {
+        fail();
+      } catch (error) {
+        return (error as Error).stack ?? "";
+      }
+      throw new Error("fail() returned");
+    };
+    const before = keptCompiledLoads();
+    const first = stackOf();
+    const again = stackOf();
+    assert.equal(keptCompiledLoads().reused - before.reused, 1);
+    assert.match(first, /thrower\.ts:6:\d+/);
+    assert.match(again, /thrower\.ts:6:\d+/);
+  });
+
   it("transpiles a source that changed", () => {
     fresh();
     const before = keptCompiledLoads();
