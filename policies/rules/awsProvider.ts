@@ -1,19 +1,13 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { Undecided, isUnknown, plainProps } from "./preview";
-import { commonSchema } from "./support";
+import { commonSchema, decoded } from "./support";
 
 /**
  * The engine hands provider inputs over JSON-encoded (as a provider plugin receives them), while
  * other resources get plain values; accept both.
  */
 function providerInput(props: Record<string, unknown>, key: string): unknown {
-  const value = props[key];
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
+  return decoded(props[key]);
 }
 
 /**

@@ -47,6 +47,7 @@ const key = (v: { policy: string; urn: string; enforcementLevel: string; message
   `${v.enforcementLevel} ${v.policy} ${v.urn}: ${v.message}`;
 const cliKey = (v: CliViolation) => key({ ...v, message: v.detail });
 const sorted = (list: string[]) => [...list].sort();
+const RELATIONS = "relations across the two regions";
 
 describe("the iot-dr pack started as `pulumi preview --policy-pack policies` starts it", function () {
   // One pack process for the suite: its start type-checks the pack (ts-node, as the CLI runs it).
@@ -56,7 +57,30 @@ describe("the iot-dr pack started as `pulumi preview --policy-pack policies` sta
   let pack: PolicyPackProcess;
   let info: AnalyzerInfo;
 
+  // The programs are planned in this process while the pack type-checks itself in its own, so
+  // neither waits for the other. Plans still run one at a time: a plan sets the Pulumi runtime's
+  // global state. Each suite below awaits its own (a failed plan fails that suite's hook).
+  let queue: Promise<unknown> = Promise.resolve();
+  const planned = new Map<string, Promise<CliStack[]>>();
+  function planInTurn(name: string, load: () => Promise<CliStack[]>) {
+    const run = queue.then(load);
+    queue = run.catch(() => undefined);
+    // Awaited by the suite's hook; until then a rejection is not "unhandled".
+    run.catch(() => undefined);
+    planned.set(name, run);
+  }
+  const stacksOf = (name: string) => {
+    const run = planned.get(name);
+    if (!run) throw new Error(`${name} was not planned in the suite's before hook`);
+    return run;
+  };
+
   before(async () => {
+    planInTurn(RELATIONS, () => {
+      const dir = path.join(PROGRAMS, "single-region-table");
+      return cliStacks({ programDir: dir, configFiles: [path.join(dir, "Pulumi.dev.yaml")] });
+    });
+    for (const program of programs) planInTurn(program.name, program.load);
     pack = await startPolicyPack(POLICIES, {
       organization: "organization",
       project: "iot-dr",
@@ -154,14 +178,10 @@ describe("the iot-dr pack started as `pulumi preview --policy-pack policies` sta
     );
   }
 
-  describe("relations across the two regions", () => {
+  describe(RELATIONS, () => {
     let stack: CliStack;
     before(async () => {
-      const dir = path.join(PROGRAMS, "single-region-table");
-      [stack] = await cliStacks({
-        programDir: dir,
-        configFiles: [path.join(dir, "Pulumi.dev.yaml")],
-      });
+      [stack] = await stacksOf(RELATIONS);
     });
     const noReplica = (found: CliViolation[]) =>
       found.filter((v) => v.policy === "dynamodb-table-global" && /has no replica/.test(v.message));
@@ -201,7 +221,9 @@ describe("the iot-dr pack started as `pulumi preview --policy-pack policies` sta
       let results: { stack: CliStack; preview: CliViolation[]; up: CliViolation[] }[];
       before(async () => {
         results = [];
-        for (const stack of await program.load()) results.push({ stack, ...(await judge(stack)) });
+        for (const stack of await stacksOf(program.name)) {
+          results.push({ stack, ...(await judge(stack)) });
+        }
       });
 
       it("gets at `up` exactly the offline runner's verdicts", () => {
