@@ -59,35 +59,6 @@ const EXCEPTIONS: { file: string; text: string; why: string }[] = [
       "UnknownValueError is exported from @pulumi/policy's entry (index.d.ts re-exports it) but its " +
       "declaration is stripped from the typings; CrossGuard tests instanceof it (checked below)",
   },
-  {
-    file: "plan/lightRuntime.ts",
-    text: "@pulumi/pulumi/runtime/debuggable",
-    why:
-      "speed only: the SDK formats a source-mapped stack trace for every resource and promise; " +
-      "no public option turns it off",
-  },
-  {
-    file: "plan/lightRuntime.ts",
-    text: "pulumi.Resource as unknown as",
-    why: "speed only: Resource.callsites, as above",
-  },
-  {
-    file: "plan/lightRuntime.ts",
-    text: "debuggablePromise",
-    why: "speed only, as above",
-  },
-  {
-    file: "plan/lightRuntime.ts",
-    text: "callsites",
-    why: "speed only, as above",
-  },
-  {
-    file: "plan/programInputs.ts",
-    text: "pulumi.Config.prototype",
-    why:
-      "one run names every config key a program requires: Config.require* throws on the first " +
-      "missing key, and the SDK has no hook to answer it with a placeholder",
-  },
 ];
 
 function sourceFiles(dir: string): string[] {
