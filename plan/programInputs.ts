@@ -81,7 +81,8 @@ export class MissingConfig {
     this.placeholders[key] = PLACEHOLDERS[kind];
     this.kinds.set(key, { kind, secret });
     const method = `require${secret ? "Secret" : ""}${kind === "string" ? "" : kind[0].toUpperCase() + kind.slice(1)}`;
-    this.tell(key, `a ${kind} value (the program reads it with config.${method})`);
+    const article = kind === "object" ? "an" : "a";
+    this.tell(key, `${article} ${kind} value (the program reads it with config.${method})`);
     return true;
   }
 }
