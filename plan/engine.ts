@@ -2,7 +2,7 @@ import { createRequire } from "module";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { skipSdkStackCaptures } from "./lightRuntime";
-import { MissingConfig } from "./programInputs";
+import { MissingConfig } from "./missingConfig";
 import { recordsOf } from "./records";
 import { Registrations } from "./registrations";
 import type { PlannedResource } from "./plannedResource";
@@ -64,7 +64,7 @@ export class ProgramError extends Error {
  * The runs that find the plan go without stack traces (see plan/lightRuntime.ts); when the program
  * fails, it runs once more with them, so its error carries the whole stack (a program under the
  * mocks does the same thing each time). With `onMissingConfig`, a required config key the stack
- * lacks gets a placeholder and the program runs again, until none is missing (plan/programInputs.ts).
+ * lacks gets a placeholder and the program runs again, until none is missing (plan/missingConfig.ts).
  */
 export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
   const missing = options.onMissingConfig ? new MissingConfig(options.onMissingConfig) : undefined;
