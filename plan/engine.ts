@@ -126,6 +126,7 @@ async function planOnce(
   const stackTraceLimit = Error.stackTraceLimit;
   // No stack captured while the program runs: the SDK takes one for every promise it makes, a
   // plan makes tens of thousands, and nobody reads them (an error's stack comes from the rerun).
+  // The cost: code that finds its own file from a stack (rare in a Pulumi program) sees no frame.
   if (!traces) Error.stackTraceLimit = 0;
   try {
     let exported: unknown;

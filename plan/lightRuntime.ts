@@ -15,6 +15,10 @@ import * as path from "path";
  * SDK raises has a message (it fills in the one it preallocates before reading it), and an error
  * the program throws has its top frame in the program: both keep their whole source-mapped stack.
  *
+ * The engine also sets `Error.stackTraceLimit` to 0 while a program runs (plan/engine.ts), so the
+ * per-promise captures take no frame at all; the per-resource one raises the limit for itself
+ * (sdk/nodejs/resource.ts in pulumi/pulumi), hence this hook as well.
+ *
  * Returns the undo, which puts back the hook it found: a test process plans many times.
  */
 export function skipSdkStackCaptures(): () => void {
