@@ -7,9 +7,9 @@ import { ProgramError, UnresolvedError } from "./engine";
 import { clearInvokeAnswers, loadInvokeAnswers } from "./mocks/invokes";
 import {
   clearMissingInputs,
+  missingInputs,
   missingInputsMessage,
   recordMissingRegion,
-  watchRequiredConfig,
 } from "./programInputs";
 import { OutStream, writeOut } from "./output";
 import { progressOn } from "./progress";
@@ -43,27 +43,21 @@ export interface PlanIO {
  */
 export async function runPlan(args: PlanArgs, io: PlanIO): Promise<number> {
   const cwd = process.cwd();
-  let unwatch: (() => void) | undefined;
   try {
-    return await plan(args, io, (undo) => (unwatch = undo));
+    return await plan(args, io);
   } catch (error) {
     const [code, text] = failure(error);
     await writeOut(io.stderr, `${text}\n`);
     return code;
   } finally {
     // The CLI exits after one run; a test process runs many and must get its state back.
-    unwatch?.();
     clearMissingInputs();
     clearInvokeAnswers();
     process.chdir(cwd);
   }
 }
 
-async function plan(
-  args: PlanArgs,
-  io: PlanIO,
-  watching: (unwatch: () => void) => void,
-): Promise<number> {
+async function plan(args: PlanArgs, io: PlanIO): Promise<number> {
   const { configFiles } = args;
   // Our own program is judged with the pack config CI and `pulumi preview` use; it is read
   // before planning so a bad file fails fast, before the program runs.
@@ -76,7 +70,6 @@ async function plan(
   // Pulumi runs a program in its own folder: relative paths in it (files it reads) mean that.
   if (args.program) process.chdir(args.programDir);
   clearMissingInputs();
-  watching(watchRequiredConfig());
   let stage = "";
   let reports;
   try {
@@ -84,6 +77,8 @@ async function plan(
       programDir: args.programDir,
       configFiles,
       policyPacks: [pack],
+      // Every key the stack lacks is named in one refusal, not the first one alone.
+      onMissingConfig: (key, expected) => missingInputs.configKeys.set(key, expected),
       onStage: (what) => {
         // A stack's inputs are judged once its program ran; the next stage starts a new stack.
         refuseMissingInputs(stage, configFiles);

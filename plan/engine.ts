@@ -1,7 +1,8 @@
 import { createRequire } from "module";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { skipStackTraces } from "./lightRuntime";
+import { skipSdkStackCaptures } from "./lightRuntime";
+import { MissingConfig } from "./missingConfig";
 import { recordsOf } from "./records";
 import { Registrations } from "./registrations";
 import type { PlannedResource } from "./plannedResource";
@@ -33,6 +34,11 @@ export interface PlanStackOptions {
    * names only, so computed outputs (ids, ARNs) stay unknown as the engine leaves them.
    */
   preview?: boolean;
+  /**
+   * Told each config key the program requires and `config` lacks, with what it expects; the
+   * program then goes on with a placeholder. Without it the first missing key fails the plan.
+   */
+  onMissingConfig?: (key: string, expected: string) => void;
 }
 
 /** The program failed while running: a config error, a thrown error, a failed apply. */
@@ -52,15 +58,57 @@ export class ProgramError extends Error {
   }
 }
 
-/** Runs one stack of a program under the offline mocks and records every resource it registers. */
+/**
+ * Runs one stack of a program under the offline mocks and records every resource it registers.
+ *
+ * The runs that find the plan go without stack traces (see plan/lightRuntime.ts); when the program
+ * fails, it runs once more with them, so its error carries the whole stack (a program under the
+ * mocks does the same thing each time). With `onMissingConfig`, a required config key the stack
+ * lacks gets a placeholder and the program runs again, until none is missing (plan/missingConfig.ts).
+ */
 export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
+  const missing = options.onMissingConfig ? new MissingConfig(options.onMissingConfig) : undefined;
+  try {
+    for (;;) {
+      const config = { ...options.config, ...missing?.placeholders };
+      try {
+        return await planOnce(options, config, false);
+      } catch (error) {
+        const cause = error instanceof ProgramError ? error.cause : error;
+        if (missing?.answer(cause)) continue;
+        if (!lacksStack(cause)) throw error;
+        // Its error again, now with its stack; the first if the program did not fail the same way.
+        throw await planOnce(options, config, true).then(
+          () => error,
+          (traced: unknown) => traced,
+        );
+      }
+    }
+  } finally {
+    // No placeholder outlives the plan: the runtime keeps the last config it was given.
+    if (missing && Object.keys(missing.placeholders).length > 0) {
+      pulumi.runtime.setAllConfig(options.config, options.secretKeys);
+    }
+  }
+}
+
+/** An error raised while stack traces were off: it has its message but no frame. */
+function lacksStack(error: unknown): boolean {
+  return error instanceof Error && !/\n\s+at /.test(error.stack ?? "");
+}
+
+/** One run of the program; `traces` keeps the stack of every error raised while it runs. */
+async function planOnce(
+  options: PlanStackOptions,
+  config: Record<string, string>,
+  traces: boolean,
+): Promise<StackPlan> {
   const { project, stack } = options;
   const defaults = options.defaults ?? defaultPlacement(options.config);
   const preview = options.preview ?? false;
   const mocks = new OfflineMocks(stack, defaults, options.stackOutputs, preview);
   const registrations = new Registrations(stack, project);
-  skipStackTraces();
-  pulumi.runtime.setAllConfig(options.config, options.secretKeys);
+  pulumi.runtime.setAllConfig(config, options.secretKeys);
   // "organization" is what the Pulumi CLI uses for a stack with no organization (self-managed backends).
   await pulumi.runtime.setMocks(
     registrations.recording(mocks),
@@ -74,6 +122,12 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
   const failures: unknown[] = [];
   const onRejection = (reason: unknown) => failures.push(reason);
   process.on("unhandledRejection", onRejection);
+  const formatStacksAgain = skipSdkStackCaptures();
+  const stackTraceLimit = Error.stackTraceLimit;
+  // No stack captured while the program runs: the SDK takes one for every promise it makes, a
+  // plan makes tens of thousands, and nobody reads them (an error's stack comes from the rerun).
+  // The cost: code that finds its own file from a stack (rare in a Pulumi program) sees no frame.
+  if (!traces) Error.stackTraceLimit = 0;
   try {
     let exported: unknown;
     // The program runs as `pulumi up` runs it: under the root stack resource, so a stack
@@ -89,6 +143,8 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
     const outputs = outputsOf(wire, mockUrns);
     // A failed registration rejects after its URN did; let that rejection arrive.
     await new Promise((resolve) => setImmediate(resolve));
+    // The program is done: the plan's own errors below keep their stack.
+    Error.stackTraceLimit = stackTraceLimit;
     if (registrations.unmatched.length > 0) {
       throw new Error(
         `the offline engine could not tell which resource these registrations were for: ${registrations.unmatched.join(", ")}`,
@@ -107,8 +163,10 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
     await new Promise((resolve) => setImmediate(resolve));
     throw error instanceof ProgramError ? error : new ProgramError(stack, error);
   } finally {
+    Error.stackTraceLimit = stackTraceLimit;
     registrations.stop();
     process.off("unhandledRejection", onRejection);
+    formatStacksAgain();
     // The runtime keeps the last root stack (and through its children every resource of the run)
     // until the next one; an empty stack in its place lets this run go.
     await pulumi.runtime.runInPulumiStack(() => Promise.resolve(undefined));

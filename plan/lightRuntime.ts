@@ -1,57 +1,50 @@
-import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
 
 /**
- * Stops the Pulumi runtime formatting a stack trace for every resource and every promise it makes;
- * under the mocks nobody reads them. Profiled (`--cpu-prof`), this formatting was most of a plan's
- * time: each trace goes through the source maps, and a plan makes tens of thousands.
+ * While a plan runs, the Pulumi SDK's bookkeeping stack captures are not formatted. The SDK reads
+ * `new Error().stack` for every resource (its source position, which the mock monitor ignores)
+ * and every promise it tracks (printed only if the promise leaks at exit). With source maps on
+ * (the TypeScript loader turns them on) each such read maps every frame through the source maps;
+ * a plan reads tens of thousands, and profiled (`--cpu-prof`) they were most of its time.
  *
- * - `Resource.callsites()` is where a resource's source position comes from; the engine shows it
- *   in the Pulumi Cloud console, the mock monitor ignores it (runtime/mocks.js never reads it).
- * - `debuggablePromise` keeps a trace on each promise only to print it if the promise is still
- *   pending at exit (a "leak"); the trace stays empty here, the leak report itself stays.
+ * Done through Node's public stack trace hook, nothing of the SDK touched: `Error.prepareStackTrace`
+ * answers "" for a capture of that kind and passes every other error to the hook it found, which
+ * keeps Node's source-mapped formatting (Node documents chaining to the original for this:
+ * https://nodejs.org/api/cli.html#--enable-source-maps). A capture of that kind is a plain `Error`
+ * with no message when its stack is first read, whose top frame is in @pulumi/pulumi. An error the
+ * SDK raises has a message (it fills in the one it preallocates before reading it), and an error
+ * the program throws has its top frame in the program: both keep their whole source-mapped stack.
  *
- * What registers and what every resource's inputs are do not change, and errors the program throws
- * keep their whole stack. Returns false, changing nothing, if a Pulumi release moved either.
+ * The engine also sets `Error.stackTraceLimit` to 0 while a program runs (plan/engine.ts), so the
+ * per-promise captures take no frame at all; the per-resource one raises the limit for itself
+ * (sdk/nodejs/resource.ts in pulumi/pulumi), hence this hook as well.
  *
- * Not public API, and kept for speed alone (no fact of the plan comes from it): the SDK offers no
- * option to skip these traces. Listed as an exception in tests/plan/sdkInternals.test.ts.
+ * Returns the undo, which puts back the hook it found: a test process plans many times.
  */
-export function skipStackTraces(): boolean {
-  const debuggable = loadDebuggable();
-  const resource = pulumi.Resource as unknown as { callsites?: () => unknown[] };
-  if (
-    typeof debuggable?.debuggablePromise !== "function" ||
-    typeof resource.callsites !== "function"
-  ) {
-    return false;
-  }
-  if (patched.has(debuggable)) return true;
-  const original = debuggable.debuggablePromise;
-  // Callers reach it as a property of the module's exports at each call, so replacing it there works.
-  debuggable.debuggablePromise = (promise: unknown, context: unknown) => {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return original(promise, context);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
+export function skipSdkStackCaptures(): () => void {
+  const found = stackHook();
+  // Node before 21.6 has no default hook to pass the others to (the project runs on 22).
+  if (!found) return () => undefined;
+  const hook: StackHook = (error, trace) =>
+    isSdkStackCapture(error, trace) ? "" : found(error, trace);
+  Error.prepareStackTrace = hook;
+  return () => {
+    // Another hook installed meanwhile stays; it chains to this one, which then formats as before.
+    if (stackHook() === hook) Error.prepareStackTrace = found;
   };
-  resource.callsites = () => [];
-  patched.add(debuggable);
-  return true;
 }
 
-interface DebuggableModule {
-  debuggablePromise: (promise: unknown, context: unknown) => unknown;
-}
-const patched = new WeakSet<object>();
+type StackHook = (error: Error, trace: NodeJS.CallSite[]) => unknown;
 
-function loadDebuggable(): DebuggableModule | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require("@pulumi/pulumi/runtime/debuggable") as DebuggableModule;
-  } catch {
-    return undefined;
-  }
+/** V8's hook: a plain function property, though the typings declare it as a method. */
+export function stackHook(): StackHook | undefined {
+  return Reflect.get(Error, "prepareStackTrace") as StackHook | undefined;
+}
+
+const SDK_DIR = path.dirname(require.resolve("@pulumi/pulumi"));
+
+function isSdkStackCapture(error: Error, trace: NodeJS.CallSite[]): boolean {
+  if (Object.getPrototypeOf(error) !== Error.prototype || error.message !== "") return false;
+  const file = trace[0]?.getFileName();
+  return typeof file === "string" && file.startsWith(SDK_DIR + path.sep);
 }

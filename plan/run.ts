@@ -17,6 +17,8 @@ export interface PlanProgramOptions {
   policyPacks: PolicyPackRules[];
   /** Told when each stage starts, for a progress display; the plan never depends on it. */
   onStage?: (stage: string) => void;
+  /** Told each config key a stack's program requires and its file lacks (see planStack). */
+  onMissingConfig?: (key: string, expected: string) => void;
 }
 
 /** Plans each stack in order, feeding earlier outputs to later stack references, then judges it. */
@@ -35,6 +37,7 @@ export async function planProgram(options: PlanProgramOptions): Promise<StackRep
       config: stackFile.config,
       secretKeys: stackFile.secretKeys,
       stackOutputs,
+      onMissingConfig: options.onMissingConfig,
     });
     stackOutputs.set(plan.stack, plan.outputs);
     stage(`${plan.stack}: policies on ${plan.resources.length} resources`);

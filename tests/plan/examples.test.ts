@@ -86,7 +86,7 @@ describe("plan of programs others wrote (--program DIR --config FILE)", () => {
       ...["--program", dir, "--config", path.join(dir, "Pulumi.dev.yaml")],
       ...["--invoke-answers", path.join(dir, "invoke-answers.json")],
     );
-    // A program that lacks config: the run patches Config.require* to name every missing key.
+    // A program that lacks config: the run gives each missing key a placeholder to name them all.
     const needs = path.join("tests", "programs", "needs-config");
     const refused = await plan("--program", needs, "--config", path.join(needs, "Pulumi.dev.yaml"));
     assert.equal(refused.status, 2, refused.stderr);

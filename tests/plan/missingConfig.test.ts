@@ -1,0 +1,54 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { ProgramError, planStack } from "../../plan/engine";
+import { planInProcess } from "../support/planCli";
+import { ROOT } from "../support/ownStacks";
+
+// Not under tests/programs: the policy tests plan every program there, and this one cannot be.
+const DIR = path.join("tests", "fixtures", "typed-config");
+
+describe("plan names every config key a program requires, with the SDK's public API", () => {
+  it("learns what each missing key expects from the error its placeholder raises", async () => {
+    const run = await planInProcess([
+      "--program",
+      DIR,
+      "--config",
+      path.join(DIR, "Pulumi.dev.yaml"),
+    ]);
+    assert.equal(run.status, 2, run.stderr);
+    const lines = run.stderr.split("\n").filter((line) => /^ {2}typed-config:/.test(line));
+    assert.deepEqual(lines, [
+      "  typed-config:enabled: missing, expected a boolean value (the program reads it with config.requireBoolean)",
+      "  typed-config:tags: missing, expected an object value (the program reads it with config.requireObject)",
+      "  typed-config:size: missing, expected a number value (the program reads it with config.requireSecretNumber)",
+      "  typed-config:token: missing, expected a string value (the program reads it with config.requireSecret)",
+      // Named though its placeholder breaks the program's constraint; the search ends there.
+      "  typed-config:stage: missing, expected a string value (the program reads it with config.require)",
+    ]);
+    assert.doesNotMatch(run.stderr, /aws:region/);
+    // No placeholder outlives the run.
+    assert.throws(() => new pulumi.Config("typed-config").require("token"), /Missing required/);
+  });
+
+  it("fails at the first missing key when the caller does not ask for them all", async () => {
+    await assert.rejects(
+      planStack({
+        programDir: path.join(ROOT, DIR),
+        project: "typed-config",
+        stack: "dev",
+        config: { "aws:region": "eu-west-1" },
+        secretKeys: [],
+        stackOutputs: new Map(),
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof ProgramError);
+        assert.match(
+          error.message,
+          /Missing required configuration variable 'typed-config:enabled'/,
+        );
+        return true;
+      },
+    );
+  });
+});
