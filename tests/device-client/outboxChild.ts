@@ -5,6 +5,8 @@
  * - `parent`: the parent kills it at a moment of its choosing (SIGKILL).
  * - `after-ack:N`: it kills itself right after reporting its N-th acknowledgement, before any
  *   other work (a save put off to later never happens).
+ * - `ack-unreported:N`: it kills itself after its N-th `ack()` returned, before reporting it (a
+ *   kill from outside lands there too: the parent then never learns of that acknowledgement).
  * - `mid-write:N`: its N-th file write writes half of its bytes, then the process is killed (a
  *   torn write, as a crash or power cut leaves one).
  */
@@ -19,7 +21,9 @@ const [file, crash = "parent"] = process.argv.slice(2);
 const [mode, at] = crash.split(":");
 const nth = Number(at);
 if (mode !== "parent" && !(Number.isInteger(nth) && nth >= 1)) {
-  throw new Error(`outboxChild: expected parent, after-ack:N or mid-write:N, got ${crash}`);
+  throw new Error(
+    `outboxChild: expected parent, after-ack:N, ack-unreported:N or mid-write:N, got ${crash}`,
+  );
 }
 const die = (): never => {
   process.kill(process.pid, "SIGKILL");
@@ -70,7 +74,9 @@ for (let i = 0; i < 100_000; i++) {
   process.stdout.write(`added ${id}\n`);
   if (i % 2 === 0) {
     outbox.ack(id);
+    acks++;
+    if (mode === "ack-unreported" && acks === nth) die();
     process.stdout.write(`acked ${id}\n`);
-    if (mode === "after-ack" && ++acks === nth) die();
+    if (mode === "after-ack" && acks === nth) die();
   }
 }
