@@ -14,14 +14,13 @@ import {
 } from "../support/awsRecorder";
 import { DECLARATIONS } from "../support/declarations";
 import { undeclared } from "../support/declaredCalls";
-import { keepCompiled } from "../support/keptCompiled";
 import { ownStacks } from "../support/ownStacks";
 import { PlannedWorld } from "../support/plannedPolicies";
 import { CERTIFICATE_PEM, validOnboard } from "./commandControl/requests";
 
+// Each planned instance loads the functions afresh (below); the TypeScript loader keeps what it
+// transpiled (typescript-loader.js), so those loads do not transpile them again.
 const FUNCTIONS = path.resolve(__dirname, "..", "..", "functions");
-// Each planned instance loads the functions afresh (below): compile their TypeScript once.
-keepCompiled(FUNCTIONS);
 
 /** What one handler run needs: its events, the fake AWS's answers, extra environment. */
 interface Scenario {
