@@ -98,12 +98,12 @@ interface OwnReconciler {
 /**
  * A region's reconciler as the handler builds it (the functions' clients, the echo ledger on the
  * region's table), its calls tapped so they come back as events; `clock` and `table` may be
- * instrumented, `cas` makes moto refuse a certificate whose CA is not registered (as AWS does).
+ * instrumented. moto refuses it a certificate whose CA is not registered, as AWS does.
  */
 async function ownReconciler(
   suite: TwoRegionSuite,
   r: RegionHarness,
-  options: { clock?: Clock; table?: RegistryTablePort; cas?: Map<string, string> } = {},
+  options: { clock?: Clock; table?: RegistryTablePort } = {},
 ): Promise<OwnReconciler> {
   const credentials = await credentialsIn(suite.server, suite.world.account);
   const clients = reconcilerClients({
@@ -121,7 +121,7 @@ async function ownReconciler(
     { step: "initialize", priority: "high", name: "countCalls" },
   );
   refuseConflictingCreateThing(clients.iot, r.direct.iot);
-  if (options.cas) refuseCertificateOfUnregisteredCa(clients.iot, r.direct.iot, options.cas);
+  refuseCertificateOfUnregisteredCa(clients.iot, r.direct.iot);
   r.tap.attach(clients.iot, r.reconcilerRoleArn);
   r.tap.attach(clients.data, r.reconcilerRoleArn);
   const letters: DeadLetter[] = [];
@@ -217,8 +217,7 @@ describe("orders of arrival against moto (issue 15)", function () {
         }
       },
     };
-    const cas = new Map([[caPem, ca.certificateId!]]);
-    const own = await ownReconciler(suite, B, { clock, cas });
+    const own = await ownReconciler(suite, B, { clock });
     await own.reconcile([(await B.table.get(certKey))!]);
 
     assert.deepEqual(own.letters, [], "dead-lettered instead of waiting for the CA");

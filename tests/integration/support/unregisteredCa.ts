@@ -8,17 +8,24 @@
  * certificate is invalid", RegisterCertificate, AWS IoT API Reference). moto 5.2.1 registers it
  * anyway, unlinked from any CA, so the order of CA and certificate would not show.
  */
+import { X509Certificate, createHash } from "crypto";
 import { DescribeCACertificateCommand, type IoTClient } from "@aws-sdk/client-iot";
 
 /**
- * Makes `client` see AWS's refusal. `cas` maps each CA's PEM to its certificate id (the same in
- * every region); `observer` is an untapped client of the same region.
+ * A certificate's id as AWS IoT gives it, the same in every region: the SHA-256 of its DER
+ * encoding (moto computes it so with `use_valid_cert`, set by tests/support/moto.ts). Undefined
+ * when the PEM is not a certificate: AWS refuses that too.
  */
-export function refuseCertificateOfUnregisteredCa(
-  client: IoTClient,
-  observer: IoTClient,
-  cas: Map<string, string>,
-): void {
+function certificateIdOf(pem: string): string | undefined {
+  try {
+    return createHash("sha256").update(new X509Certificate(pem).raw).digest("hex");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Makes `client` see AWS's refusal; `observer` is an untapped client of the same region. */
+export function refuseCertificateOfUnregisteredCa(client: IoTClient, observer: IoTClient): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as { caCertificatePem?: string };
@@ -26,7 +33,7 @@ export function refuseCertificateOfUnregisteredCa(
         (context as { commandName?: string }).commandName === "RegisterCertificateCommand" &&
         input.caCertificatePem !== undefined
       ) {
-        const id = cas.get(input.caCertificatePem);
+        const id = certificateIdOf(input.caCertificatePem);
         const registered =
           id !== undefined &&
           (await observer

@@ -65,6 +65,7 @@ import {
 import { createPlannedTable, GlobalTableBridge, type PlannedTable } from "./globalTable";
 import { IotEventTap } from "./iotEvents";
 import { CaCertificateBridge, refuseConflictingCreateThing } from "./motoBridges";
+import { refuseCertificateOfUnregisteredCa } from "./unregisteredCa";
 
 /** The example stack config's regions and accounts (Pulumi.primary.yaml). */
 export function exampleConfig(): {
@@ -261,7 +262,10 @@ async function region(
   const reconcilerClients = reconcilerClientsOf(motoEndpoint);
   const reconcilerRoleArn = `arn:aws:iam::${account}:role/iot-dr-reconciler-${name}`;
   const tap = new IotEventTap({ region: name, account, observer: direct.iot });
-  for (const c of [operator, reconcilerClients]) refuseConflictingCreateThing(c.iot, direct.iot);
+  for (const c of [operator, reconcilerClients]) {
+    refuseConflictingCreateThing(c.iot, direct.iot);
+    refuseCertificateOfUnregisteredCa(c.iot, direct.iot);
+  }
   const cas = new CaCertificateBridge(direct.iot);
   for (const c of [operator, reconcilerClients]) cas.watch(c.iot);
   tap.attach(operator.iot, `arn:aws:iam::${account}:role/operator`);
