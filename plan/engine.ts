@@ -2,7 +2,7 @@ import { createRequire } from "module";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { skipSdkStackCaptures } from "./lightRuntime";
-import { MissingConfig } from "./missingConfig";
+import { MissingConfig, isSdkConfigRefusal } from "./missingConfig";
 import { recordsOf } from "./records";
 import { Registrations } from "./registrations";
 import type { PlannedResource } from "./plannedResource";
@@ -53,6 +53,8 @@ export class ProgramError extends Error {
 
   /** A config problem is the user's input, not a bug: the CLI exits 2 on it. */
   get isConfigProblem(): boolean {
+    // The SDK's config errors are all named "Error" (RunError subclasses): known by their message.
+    if (isSdkConfigRefusal(this.cause)) return true;
     const name = this.cause instanceof Error ? this.cause.name : "";
     return /Config/.test(name);
   }

@@ -20,6 +20,18 @@ const KIND_OF_TYPE_ERROR: Record<string, Kind> = {
 // is exported, so the key and the kind come from the message they raise.
 const MISSING = /^Missing required configuration variable '([^']+)'/;
 const WRONG_TYPE = /^Configuration '([^']+)' value '[^]*' is not a valid (.+)$/;
+// Its refusals of a value that is set: of the wrong type, or outside the program's allowed values,
+// range or pattern (ConfigTypeError, ConfigEnumError, ConfigRangeError, ConfigPatternError).
+const REFUSED_VALUE =
+  /^Configuration '[^']+' value '[^]*' (?:is not a valid |is not a legal enum value |is outside of the legal range |does not match the regular expression )/;
+
+/** The SDK refusing the stack's config (a key missing or a value refused): the user's input. */
+export function isSdkConfigRefusal(error: unknown): boolean {
+  return (
+    pulumi.RunError.isInstance(error) &&
+    (MISSING.test(error.message) || REFUSED_VALUE.test(error.message))
+  );
+}
 
 /**
  * Finds every config key a program requires and its stack lacks, one run at a time, with the

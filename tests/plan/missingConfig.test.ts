@@ -31,6 +31,30 @@ describe("plan names every config key a program requires, with the SDK's public 
     assert.throws(() => new pulumi.Config("typed-config").require("token"), /Missing required/);
   });
 
+  it("refuses a value of the wrong type or outside the program's constraint with exit 2, naming the key", async () => {
+    for (const [stack, expected] of [
+      [
+        "wrongtype",
+        /error: stack wrongtype: Configuration 'typed-config:enabled' value 'maybe' is not a valid boolean/,
+      ],
+      [
+        "notallowed",
+        /error: stack notallowed: Configuration 'typed-config:stage' value 'test' is not a legal enum value \(\["dev","prod"\]\)/,
+      ],
+    ] as const) {
+      const run = await planInProcess([
+        "--program",
+        DIR,
+        "--config",
+        path.join(DIR, `Pulumi.${stack}.yaml`),
+      ]);
+      assert.equal(run.status, 2, `${stack}: ${run.stderr}`);
+      assert.match(run.stderr, expected);
+      // The user's input, not a bug of the plan: no stack trace.
+      assert.doesNotMatch(run.stderr, /\n\s+at /, stack);
+    }
+  });
+
   it("fails at the first missing key when the caller does not ask for them all", async () => {
     await assert.rejects(
       planStack({
