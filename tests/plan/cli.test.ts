@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { nodeScriptArgs } from "../../bench/tooling/npmScript";
 import { ROOT } from "../support/ownStacks";
@@ -119,6 +120,14 @@ describe("plan CLI", () => {
     assert.match(run.stdout, /^Verdict: PASS/m);
     assert.doesNotMatch(run.stdout, /account 222222222222/, "the tree is --verbose only");
     assert.equal(run.stderr, "", "no progress on a pipe");
+  });
+
+  it("is the summary the README's quick start shows", async () => {
+    const run = await plan();
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const shown = /```\n(Stack secondary: [^]*?)```/.exec(readme)?.[1];
+    assert.ok(shown, "README.md shows no plan summary (a block starting `Stack secondary:`)");
+    assert.equal(shown, run.stdout, "README.md's summary is not what `npm run plan` prints now");
   });
 
   it("answers --help with the options and examples, exit 0", () => {
