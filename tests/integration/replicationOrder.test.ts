@@ -7,16 +7,10 @@
  * table port instrumented to place the other region's writes at the moment under test.
  */
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import {
   AttachThingPrincipalCommand,
   CreateThingCommand,
-  DescribeCACertificateCommand,
   DescribeThingCommand,
-  ListCertificatesByCACommand,
   RegisterCACertificateCommand,
   RegisterCertificateCommand,
   UpdateThingCommand,
@@ -36,57 +30,9 @@ import { credentialsIn } from "../support/moto";
 import { refuseConflictingCreateThing } from "./support/motoBridges";
 import { refuseCertificateOfUnregisteredCa } from "./support/unregisteredCa";
 import { useTwoRegions, type RegionHarness, type TwoRegionSuite } from "./support/world";
+import { assertCaWithItsCertificate, caAndDevice } from "./support/caFixtures";
 
 const attributes = (fw: string) => ({ attributes: { fw }, merge: false });
-
-/** A CA and a device certificate it signed, made with the openssl CLI for this run only. */
-function caAndDevice(): { caPem: string; devicePem: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iot-dr-order-"));
-  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  try {
-    // EC keys: generated in milliseconds, where RSA 2048 took most of the test's time.
-    const key = [
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "2",
-    ];
-    openssl("req", "-x509", ...key, "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=order-ca");
-    openssl(
-      "req",
-      "-new",
-      ...key.slice(0, 5),
-      "-keyout",
-      "d.key",
-      "-out",
-      "d.csr",
-      "-subj",
-      "/CN=d",
-    );
-    openssl(
-      "x509",
-      "-req",
-      "-in",
-      "d.csr",
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-out",
-      "d.pem",
-      "-days",
-      "2",
-    );
-    const read = (file: string) => fs.readFileSync(path.join(dir, file), "utf8");
-    return { caPem: read("ca.pem"), devicePem: read("d.pem") };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 interface OwnReconciler {
   reconcile(items: RegistryItem[]): Promise<void>;
@@ -230,23 +176,11 @@ describe("orders of arrival against moto (issue 15)", function () {
       sleeps.length >= 2 && sleeps.length <= 5 && sleeps.every((ms) => ms >= 1 && ms <= 30_000),
       `waits (ms): ${sleeps.join(", ")}`,
     );
-    const b = B.direct.iot;
-    const registered = await b.send(
-      new DescribeCACertificateCommand({ certificateId: ca.certificateId }),
-    );
-    assert.equal(registered.certificateDescription?.status, "ACTIVE");
-    const signed = await b.send(
-      new ListCertificatesByCACommand({ caCertificateId: ca.certificateId }),
-    );
-    assert.deepEqual(
-      signed.certificates?.map((c) => c.certificateId),
-      [device.certificateId],
-      "B holds the certificate registered with its CA",
-    );
+    await assertCaWithItsCertificate(B.direct.iot, ca.certificateId!, device.certificateId!);
 
     // The rest of the device follows through the regions' own functions.
     await suite.world.settle();
-    const thing = await b.send(new DescribeThingCommand({ thingName: "dev-1" }));
+    const thing = await B.direct.iot.send(new DescribeThingCommand({ thingName: "dev-1" }));
     assert.equal(thing.thingName, "dev-1");
     for (const r of suite.world.regions) assert.deepEqual(await r.deadLetters(), [], r.name);
   });

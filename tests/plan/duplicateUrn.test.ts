@@ -1,19 +1,12 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { ProgramError, planStack } from "../../plan/engine";
-import { ROOT } from "../support/ownStacks";
+import { ProgramError } from "../../plan/engine";
+import { planSampleStack } from "../support/sampleStack";
 
 describe("offline engine: URNs are unique, as pulumi requires", () => {
   it("fails the stack naming each URN that two resources share", async () => {
     await assert.rejects(
-      planStack({
-        programDir: path.join(ROOT, "tests", "programs", "duplicate-urn"),
-        project: "duplicate-urn",
-        stack: "dev",
-        config: { "aws:region": "eu-west-1" },
-        secretKeys: [],
-        stackOutputs: new Map(),
-      }),
+      planSampleStack(path.join("tests", "programs", "duplicate-urn")),
       (error: unknown) => {
         assert.ok(error instanceof ProgramError, String(error));
         // pulumi's own words (diagnostic 2001 of its engine), so a reader searches what they know.

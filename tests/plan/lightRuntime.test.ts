@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramError, planStack } from "../../plan/engine";
+import { ProgramError } from "../../plan/engine";
+import { planSampleStack } from "../support/sampleStack";
 import { skipSdkStackCaptures, stackHook } from "../../plan/lightRuntime";
 import { ROOT } from "../support/ownStacks";
 
@@ -56,25 +57,15 @@ describe("plan runtime without stack traces for every resource", () => {
   });
 
   it("keeps the whole stack of an error the program throws, pointing at its TypeScript line", async () => {
-    const programDir = path.join(ROOT, "tests", "programs", "throws-in-apply");
+    const program = path.join("tests", "programs", "throws-in-apply");
     const [limit, hook] = [Error.stackTraceLimit, stackHook()];
-    await assert.rejects(
-      planStack({
-        programDir,
-        project: "throws-in-apply",
-        stack: "dev",
-        config: { "aws:region": "eu-west-1" },
-        secretKeys: [],
-        stackOutputs: new Map(),
-      }),
-      (error: unknown) => {
-        assert.ok(error instanceof ProgramError);
-        const stack = (error.cause as Error).stack ?? "";
-        assert.match(stack, /no label for iot-dr-sample-logs/);
-        assert.ok(stack.includes(`${path.join(programDir, "index.ts")}:6:`), stack);
-        return true;
-      },
-    );
+    await assert.rejects(planSampleStack(program), (error: unknown) => {
+      assert.ok(error instanceof ProgramError);
+      const stack = (error.cause as Error).stack ?? "";
+      assert.match(stack, /no label for iot-dr-sample-logs/);
+      assert.ok(stack.includes(`${path.join(ROOT, program, "index.ts")}:6:`), stack);
+      return true;
+    });
     // A test process plans many times: the run leaves stack traces as it found them.
     assert.equal(Error.stackTraceLimit, limit);
     assert.equal(stackHook(), hook);

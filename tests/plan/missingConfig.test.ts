@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramError, planStack } from "../../plan/engine";
+import { ProgramError } from "../../plan/engine";
+import { planSampleStack } from "../support/sampleStack";
 import { planInProcess } from "../support/planCli";
-import { ROOT } from "../support/ownStacks";
 
 // Not under tests/programs: the policy tests plan every program there, and this one cannot be.
 const DIR = path.join("tests", "fixtures", "typed-config");
@@ -56,23 +56,10 @@ describe("plan names every config key a program requires, with the SDK's public 
   });
 
   it("fails at the first missing key when the caller does not ask for them all", async () => {
-    await assert.rejects(
-      planStack({
-        programDir: path.join(ROOT, DIR),
-        project: "typed-config",
-        stack: "dev",
-        config: { "aws:region": "eu-west-1" },
-        secretKeys: [],
-        stackOutputs: new Map(),
-      }),
-      (error: unknown) => {
-        assert.ok(error instanceof ProgramError);
-        assert.match(
-          error.message,
-          /Missing required configuration variable 'typed-config:enabled'/,
-        );
-        return true;
-      },
-    );
+    await assert.rejects(planSampleStack(DIR), (error: unknown) => {
+      assert.ok(error instanceof ProgramError);
+      assert.match(error.message, /Missing required configuration variable 'typed-config:enabled'/);
+      return true;
+    });
   });
 });

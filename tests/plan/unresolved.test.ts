@@ -1,30 +1,20 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { ProgramError, UnresolvedError, planStack } from "../../plan/engine";
-import { ROOT } from "../support/ownStacks";
+import { ProgramError, UnresolvedError } from "../../plan/engine";
+import { planSampleStack } from "../support/sampleStack";
 import { planInProcess } from "../support/planCli";
 
 const PROGRAM = path.join("tests", "programs", "unanswered-invoke");
 
 describe("offline plan: what it cannot resolve", () => {
   it("fails the stack naming the resource whose inputs never resolved and the invoke", async () => {
-    await assert.rejects(
-      planStack({
-        programDir: path.join(ROOT, PROGRAM),
-        project: "unanswered-invoke",
-        stack: "dev",
-        config: { "aws:region": "eu-west-1" },
-        secretKeys: [],
-        stackOutputs: new Map(),
-      }),
-      (error: Error) => {
-        assert.ok(error instanceof ProgramError);
-        assert.ok(error.cause instanceof UnresolvedError);
-        assert.match(error.message, /resource reader-policy \(aws:iam\/rolePolicy:RolePolicy\)/);
-        assert.match(error.message, /invoke aws:iam\/getPolicyDocument:getPolicyDocument/);
-        return true;
-      },
-    );
+    await assert.rejects(planSampleStack(PROGRAM), (error: Error) => {
+      assert.ok(error instanceof ProgramError);
+      assert.ok(error.cause instanceof UnresolvedError);
+      assert.match(error.message, /resource reader-policy \(aws:iam\/rolePolicy:RolePolicy\)/);
+      assert.match(error.message, /invoke aws:iam\/getPolicyDocument:getPolicyDocument/);
+      return true;
+    });
   });
 
   it("exits non-zero from `npm run plan` instead of passing a plan without the resource", async () => {
