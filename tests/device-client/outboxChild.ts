@@ -17,7 +17,17 @@ import { Outbox } from "@iot-dr/device-client";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 const fs = require("node:fs") as typeof import("node:fs");
 
-const [file, crash = "parent"] = process.argv.slice(2);
+const [file, crash = "parent", reportFile] = process.argv.slice(2);
+if (!reportFile) throw new Error("outboxChild: expected FILE CRASH REPORT_FILE");
+// Each step is reported in a file, written before the next step: stdout to a pipe is not that
+// (once the pipe is full Node queues writes in the process, and a kill loses them), so stdout
+// only shows progress.
+const report = fs.openSync(reportFile, "a");
+const writeReport = fs.writeSync;
+const say = (line: string) => {
+  writeReport(report, `${line}\n`);
+  process.stdout.write(`${line}\n`);
+};
 const [mode, at] = crash.split(":");
 const nth = Number(at);
 if (mode !== "parent" && !(Number.isInteger(nth) && nth >= 1)) {
@@ -47,7 +57,7 @@ if (mode === "mid-write") {
     throw new Error("outboxChild: cannot patch fs.writeSync");
   }
   patched.writeSync = (fd: number, data: string | NodeJS.ArrayBufferView, ...rest: unknown[]) => {
-    if (fd > 2 && ++writes === nth) {
+    if (fd > 2 && fd !== report && ++writes === nth) {
       writeSync(fd, half(data));
       die();
     }
@@ -71,12 +81,12 @@ let acks = 0;
 for (let i = 0; i < 100_000; i++) {
   const id = `m-${i}`;
   void outbox.add("telemetry/x", { msgId: id, n: i }).acked;
-  process.stdout.write(`added ${id}\n`);
+  say(`added ${id}`);
   if (i % 2 === 0) {
     outbox.ack(id);
     acks++;
     if (mode === "ack-unreported" && acks === nth) die();
-    process.stdout.write(`acked ${id}\n`);
+    say(`acked ${id}`);
     if (mode === "after-ack" && acks === nth) die();
   }
 }
