@@ -1,8 +1,9 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { PlannedResource, ProgramError, StackPlan, planStack } from "../../plan/engine";
-import { readStackFile } from "../../plan/stackFile";
+import { PlannedResource, ProgramError, StackPlan } from "../../plan/engine";
 import { ROOT } from "../support/ownStacks";
+import { planStackFile } from "../support/sampleStack";
+import { one } from "./support";
 
 const PROGRAM = path.join(ROOT, "tests", "programs", "replicated-iot-plane");
 const PLANE_TYPE = "iot-dr:components:ReplicatedIotPlane";
@@ -12,21 +13,7 @@ const REGIONS = { primary: "ap-southeast-2", secondary: "ap-northeast-1" } as co
 
 /** A stack of the program; `folder` holds its stack file (bad configs live outside the program). */
 function plan(stack: string, folder = PROGRAM): Promise<StackPlan> {
-  const file = readStackFile(path.join(folder, `Pulumi.${stack}.yaml`), "plane-probe");
-  return planStack({
-    programDir: PROGRAM,
-    project: "plane-probe",
-    stack: file.stack,
-    config: file.config,
-    secretKeys: file.secretKeys,
-    stackOutputs: new Map(),
-  });
-}
-
-function one(resources: PlannedResource[], name: string, type?: string): PlannedResource {
-  const found = resources.filter((r) => r.name === name && (!type || r.type === type));
-  assert.equal(found.length, 1, `expected one ${name}, found ${found.length}`);
-  return found[0];
+  return planStackFile(PROGRAM, "plane-probe", stack, folder);
 }
 
 describe("ReplicatedIotPlane, alone in a program with explicit providers", () => {

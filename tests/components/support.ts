@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { PlannedResource, StackPlan, planStack } from "../../plan/engine";
-import { readStackFile } from "../../plan/stackFile";
+import { PlannedResource, StackPlan } from "../../plan/engine";
 import { ROOT } from "../support/ownStacks";
+import { planStackFile } from "../support/sampleStack";
 
 /** A program that uses the components alone, imported by the package's name. */
 export const PROGRAM = path.join(ROOT, "tests", "programs", "components-alone");
@@ -16,15 +16,7 @@ const plans = new Map<string, Promise<StackPlan>>();
 export function plan(stack: "dev" | "primaryonly"): Promise<StackPlan> {
   let planned = plans.get(stack);
   if (!planned) {
-    const file = readStackFile(path.join(PROGRAM, `Pulumi.${stack}.yaml`), "components-probe");
-    planned = planStack({
-      programDir: PROGRAM,
-      project: "components-probe",
-      stack: file.stack,
-      config: file.config,
-      secretKeys: file.secretKeys,
-      stackOutputs: new Map(),
-    });
+    planned = planStackFile(PROGRAM, "components-probe", stack);
     plans.set(stack, planned);
   }
   return planned;

@@ -3,6 +3,7 @@ import * as path from "path";
 import { ProgramError, planStack } from "../../plan/engine";
 import { readStackFile } from "../../plan/stackFile";
 import { ROOT, ofType, ownStack } from "../support/ownStacks";
+import { planStackFile } from "../support/sampleStack";
 
 const INVOKES_PROGRAM = path.join(ROOT, "tests", "programs", "invokes");
 
@@ -53,15 +54,7 @@ describe("offline engine", () => {
   describe("invokes and computed state", () => {
     let plan: Awaited<ReturnType<typeof planStack>>;
     before(async () => {
-      const file = readStackFile(path.join(INVOKES_PROGRAM, "Pulumi.dev.yaml"), "invokes-probe");
-      plan = await planStack({
-        programDir: INVOKES_PROGRAM,
-        project: "invokes-probe",
-        stack: "dev",
-        config: file.config,
-        secretKeys: file.secretKeys,
-        stackOutputs: new Map(),
-      });
+      plan = await planStackFile(INVOKES_PROGRAM, "invokes-probe", "dev");
     });
 
     it("answers each invoke for the calling provider's account, region and partition", () => {

@@ -6,9 +6,8 @@ import "@pulumi/aws";
 import * as path from "path";
 import { setFlagsFromString } from "v8";
 import { runInNewContext } from "vm";
-import { planStack } from "../../plan/engine";
-import { readStackFile } from "../../plan/stackFile";
 import { ROOT } from "../support/ownStacks";
+import { planStackFile } from "../support/sampleStack";
 
 const PROGRAM = path.join(ROOT, "tests", "programs", "retention");
 const RUNS = 3;
@@ -18,15 +17,7 @@ setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
 async function planOnce(): Promise<void> {
-  const file = readStackFile(path.join(PROGRAM, "Pulumi.dev.yaml"), "retention");
-  await planStack({
-    programDir: PROGRAM,
-    project: "retention",
-    stack: file.stack,
-    config: file.config,
-    secretKeys: file.secretKeys,
-    stackOutputs: new Map(),
-  });
+  await planStackFile(PROGRAM, "retention", "dev");
 }
 
 describe("offline engine memory", () => {

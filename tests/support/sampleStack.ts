@@ -1,5 +1,6 @@
 import * as path from "path";
 import { planStack, type StackPlan } from "../../plan/engine";
+import { readStackFile } from "../../plan/stackFile";
 import { ROOT } from "./ownStacks";
 
 /**
@@ -13,6 +14,27 @@ export function planSampleStack(folder: string): Promise<StackPlan> {
     stack: "dev",
     config: { "aws:region": "eu-west-1" },
     secretKeys: [],
+    stackOutputs: new Map(),
+  });
+}
+
+/**
+ * A program's stack planned from its stack file `Pulumi.<stack>.yaml` in `stackFileDir` (the
+ * program's folder unless given), with no stack deployed before it.
+ */
+export function planStackFile(
+  programDir: string,
+  project: string,
+  stack: string,
+  stackFileDir = programDir,
+): Promise<StackPlan> {
+  const file = readStackFile(path.join(stackFileDir, `Pulumi.${stack}.yaml`), project);
+  return planStack({
+    programDir,
+    project,
+    stack: file.stack,
+    config: file.config,
+    secretKeys: file.secretKeys,
     stackOutputs: new Map(),
   });
 }
