@@ -93,9 +93,13 @@ function keepTranspiled(keptDir) {
     };
     return transpile.call(this, module, filename);
   };
+  let dirMade = false;
   const keep = (file, js) => {
     try {
-      fs.mkdirSync(dir, { recursive: true });
+      if (!dirMade) {
+        fs.mkdirSync(dir, { recursive: true });
+        dirMade = true;
+      }
       // Written whole, then renamed: a parallel reader sees the old state or the new, never half.
       const partial = `${file}.${process.pid}.tmp`;
       fs.writeFileSync(partial, js);
