@@ -10,12 +10,14 @@ export const PULL_REQUEST_WORKFLOW = "pulumi.yml";
 export const DEPLOY_WORKFLOW = "deploy.yml";
 
 export interface Step {
+  id?: string;
   name?: string;
   uses?: string;
   run?: string;
   if?: string;
   with?: Record<string, unknown>;
   env?: Record<string, unknown>;
+  "continue-on-error"?: boolean | string;
 }
 
 export interface Job {
