@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { AccountRegion } from "./accountRegion";
 import { AccountKey, StackConfig } from "./config";
+import { permissionsBoundaryArn } from "./iam/permissionsBoundary";
 import { AccountProviders } from "./providers";
 import { SecondaryStackReference } from "./topology";
 
@@ -31,7 +32,11 @@ export class StackContext {
     let part = this.parts.get(key);
     if (!part) {
       part = new AccountRegion(
-        { account, region },
+        {
+          account,
+          region,
+          permissionsBoundaryArn: permissionsBoundaryArn(this.config.accounts[account].id, region),
+        },
         { provider: this.providers.get(account, region) },
       );
       this.parts.set(key, part);

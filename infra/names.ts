@@ -54,6 +54,12 @@ export const NAMES = {
   healthMetricNamespace: "IoTDR/Health",
   /** The aggregator's metric: 1 healthy, 0 not, dimension `Region`. */
   healthMetricName: "RegionHealthy",
+  /**
+   * The managed policy in each account that bounds every role this program creates (its
+   * permission boundary): the bootstrap program (bootstrap/) creates it, and the deploy role may
+   * create or change a role only with it attached.
+   */
+  permissionsBoundary: "iot-dr-permissions-boundary",
 } as const;
 
 /** ARN of a resource named in {@link NAMES}, in a given account and region. */
