@@ -279,9 +279,13 @@ function defineCommandControl(ctx: StackContext): Record<string, unknown> {
 
   if (!ctx.isPrimary) {
     // The operator's secret (see NAMES.commandControlExternalIdSecret) must exist before this runs.
-    const externalId = aws.secretsmanager
-      .getSecretVersionOutput({ secretId: NAMES.commandControlExternalIdSecret }, { parent })
-      .apply((version) => pulumi.secret(version.secretString));
+    // Only `pulumi up` reads it: a preview (a pull request's, through the read-only roles, which
+    // may not read secrets) shows the trust's external id as unknown instead.
+    const externalId = pulumi.runtime.isDryRun()
+      ? pulumi.secret(pulumi.output<string>(pulumi.unknown as unknown as string))
+      : aws.secretsmanager
+          .getSecretVersionOutput({ secretId: NAMES.commandControlExternalIdSecret }, { parent })
+          .apply((version) => pulumi.secret(version.secretString));
     new CommandControlAccessRole(
       "command-control-access",
       { iotServicesAccountId: iotAccount, regions, handlerRoleArns, externalId },
