@@ -10,11 +10,15 @@ import { ROOT } from "../support/ownStacks";
 /** The provider functions a preview of `stack` calls, recorded from the mocks that answer them. */
 async function previewInvokes(stack: string): Promise<Set<string>> {
   const tokens = new Set<string>();
-  const call = OfflineMocks.prototype.call;
-  OfflineMocks.prototype.call = function (this: OfflineMocks, args: pulumi.runtime.MockCallArgs) {
-    tokens.add(args.token);
-    return call.call(this, args);
-  };
+  const mocks = OfflineMocks.prototype;
+  const call = Object.getOwnPropertyDescriptor(mocks, "call")!;
+  Object.defineProperty(mocks, "call", {
+    ...call,
+    value(this: OfflineMocks, args: pulumi.runtime.MockCallArgs) {
+      tokens.add(args.token);
+      return (call.value as OfflineMocks["call"]).call(this, args);
+    },
+  });
   try {
     const file = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`), "iot-dr");
     await planStack({
@@ -27,7 +31,7 @@ async function previewInvokes(stack: string): Promise<Set<string>> {
       preview: true,
     });
   } finally {
-    OfflineMocks.prototype.call = call;
+    Object.defineProperty(mocks, "call", call);
   }
   return tokens;
 }

@@ -1,0 +1,121 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ROLES } from "./names";
+import {
+  RoleActions,
+  Scope,
+  boundaryArn,
+  documentOf,
+  roleManagement,
+  servicesStatement,
+} from "./policies";
+import { previewActions } from "./previewReads";
+
+/** Arguments of {@link AccountRoles}. */
+export interface AccountRolesArgs {
+  /** The account and the region its provider uses. */
+  scope: Scope;
+  /** The IAM services the main program's plan creates resources of in this account. */
+  deployServices: string[];
+  /** Those and the services the program's roles call here: what the boundary lets through. */
+  boundaryServices: string[];
+  /** IAM role actions, from the IAM reference (bootstrap/planned.json). */
+  roleActions: RoleActions;
+  /** The pipeline roles that may assume this account's deploy and preview roles. */
+  pipelineDeployRoleArn: string;
+  pipelinePreviewRoleArn: string;
+  /** The account's external id, the one the main program's providers present. */
+  externalId: pulumi.Input<string>;
+}
+
+/**
+ * One account's part of the bootstrap: the permission boundary every role of the program carries,
+ * the deploy role `pulumi up` assumes (reaching only the services the plan uses here, and IAM only
+ * for roles with the boundary), and the read-only preview role (only the reads a preview makes).
+ */
+export class AccountRoles extends pulumi.ComponentResource {
+  public readonly deployRole: aws.iam.Role;
+  public readonly previewRole: aws.iam.Role;
+
+  constructor(name: string, args: AccountRolesArgs, opts: pulumi.ComponentResourceOptions) {
+    super("iotdr:bootstrap:AccountRoles", name, {}, opts);
+    const { scope } = args;
+    const boundary = new aws.iam.Policy(
+      `${name}-boundary`,
+      {
+        name: boundaryArn(scope).split("/").pop(),
+        description: "iot-dr: the most any role of the program may do in this account",
+        policy: documentOf([
+          servicesStatement("PlannedServices", args.boundaryServices),
+          // The preview role carries the boundary too.
+          { Sid: "WhatAPreviewReads", Effect: "Allow", Action: previewActions(), Resource: ["*"] },
+          ...(args.boundaryServices.includes("iam") ? roleManagement(scope, args.roleActions) : []),
+        ]),
+      },
+      { parent: this },
+    );
+    const trust = (pipelineRoleArn: string) =>
+      pulumi.output(args.externalId).apply((externalId) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "PipelineOnly",
+              Effect: "Allow",
+              Action: "sts:AssumeRole",
+              Principal: { AWS: pipelineRoleArn },
+              Condition: { StringEquals: { "sts:ExternalId": externalId } },
+            },
+          ],
+        }),
+      );
+    this.deployRole = new aws.iam.Role(
+      `${name}-deploy`,
+      {
+        name: ROLES.deploy,
+        description: "iot-dr: pulumi up of the main program, from the protected environment",
+        assumeRolePolicy: trust(args.pipelineDeployRoleArn),
+        permissionsBoundary: boundary.arn,
+        maxSessionDuration: 3600,
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-deploy-policy`,
+      {
+        role: this.deployRole.name,
+        policy: documentOf([
+          servicesStatement("PlannedServices", args.deployServices),
+          ...roleManagement(scope, args.roleActions),
+        ]),
+      },
+      { parent: this },
+    );
+    this.previewRole = new aws.iam.Role(
+      `${name}-preview`,
+      {
+        name: ROLES.preview,
+        description: "iot-dr: pulumi preview of pull requests, reads only",
+        assumeRolePolicy: trust(args.pipelinePreviewRoleArn),
+        permissionsBoundary: boundary.arn,
+        maxSessionDuration: 3600,
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-preview-policy`,
+      {
+        role: this.previewRole.name,
+        policy: documentOf([
+          { Sid: "WhatAPreviewReads", Effect: "Allow", Action: previewActions(), Resource: ["*"] },
+        ]),
+      },
+      { parent: this },
+    );
+    this.registerOutputs({
+      deployRoleArn: this.deployRole.arn,
+      previewRoleArn: this.previewRole.arn,
+      boundaryArn: boundary.arn,
+    });
+  }
+}

