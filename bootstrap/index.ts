@@ -1,15 +1,21 @@
 import * as aws from "@pulumi/aws";
+import * as fs from "fs";
+import * as path from "path";
 import { ACCOUNT_KEYS, AccountKey } from "./accountKeys";
 import { AccountRoles } from "./accountRoles";
 import { loadBootstrapConfig } from "./config";
 import { ROLES } from "./names";
 import { Pipeline } from "./pipeline";
 import { partitionOf } from "../core/arn";
-import planned from "./planned.json";
+import type { Planned } from "./derivation";
 
 // Deployed once per organisation by an administrator, before the main program (README, "Deploying
 // for real"): the roles the pipeline and every stack of the main program use.
 const config = loadBootstrapConfig();
+// What the main program's plan creates per account (npm run -s bootstrap:derive writes it).
+const planned = JSON.parse(
+  fs.readFileSync(path.join(__dirname, "planned.json"), "utf8"),
+) as Planned;
 const partition = partitionOf(config.region);
 const accountIds = ACCOUNT_KEYS.map((k) => config.accounts[k].id);
 
