@@ -1,5 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { instructedRtoBudget, rtoBudget, termsOverTarget } from "../health/budget";
+import {
+  RESERVED_CONCURRENCY,
+  UNRESERVED_MINIMUM,
+  concurrencyNeeded,
+} from "../../core/lambdaConcurrency";
 import { ACCOUNT_KEYS, AccountKey, ParsedConfig, configSchema } from "./schema";
 
 export { ACCOUNT_KEYS, AccountKey } from "./schema";
@@ -89,6 +94,8 @@ export function parseStackConfig(
       },
     ]);
   }
+  const short = concurrencyProblems(parsed.lambdaConcurrencyLimits);
+  if (short.length) throw new ConfigError(short);
   const accounts = Object.fromEntries(
     ACCOUNT_KEYS.map((key) => [
       key,
@@ -108,6 +115,25 @@ export function parseStackConfig(
       parsed.peerStack ??
       `${defaults.organization}/${defaults.project}/${parsed.role === "primary" ? "secondary" : "primary"}`,
   };
+}
+
+/**
+ * Accounts whose Lambda concurrency quota cannot take the program's reservations plus the 100
+ * Lambda keeps unreserved: refused here, with the figure to ask Service Quotas for, instead of a
+ * PutFunctionConcurrency error halfway through a deploy.
+ */
+function concurrencyProblems(limits: Record<AccountKey, number>) {
+  return ACCOUNT_KEYS.flatMap((key) => {
+    const reserved = RESERVED_CONCURRENCY[key];
+    const needed = concurrencyNeeded(reserved);
+    if (limits[key] >= needed) return [];
+    return [
+      {
+        key: `${CONFIG_NAMESPACE}:lambdaConcurrencyLimits.${key}`,
+        message: `expected at least ${needed} (the program reserves ${reserved} concurrent executions in this account in each region, and Lambda keeps ${UNRESERVED_MINIMUM} unreserved), got ${limits[key]}; raise the account's "Concurrent executions" quota in Service Quotas (both regions) and set the new value here`,
+      },
+    ];
+  });
 }
 
 /** Namespaces the engine owns: keys there configure Pulumi itself, not this program. */

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { z } from "zod";
 import { partitionOf } from "../../core/arn";
+import { DEFAULT_ACCOUNT_CONCURRENCY } from "../../core/lambdaConcurrency";
 
 /** The four accounts of the design, in the order the plan prints them. */
 export const ACCOUNT_KEYS = [
@@ -78,6 +79,11 @@ const integer = (description: string, min: number, max: number) =>
     .int({ error: expected(`${description}: a whole number from ${min} to ${max}`) })
     .min(min, { error: expected(`${description}: a whole number from ${min} to ${max}`) })
     .max(max, { error: expected(`${description}: a whole number from ${min} to ${max}`) });
+
+const concurrencyLimit = (account: AccountKey) =>
+  integer(`the ${account} account's Lambda concurrency quota`, 1, 1_000_000).default(
+    DEFAULT_ACCOUNT_CONCURRENCY,
+  );
 
 const tagKey = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const tagValue = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
@@ -223,6 +229,19 @@ export const rawConfigSchema = z.strictObject(
       // An absent `health` key gets every field's own default.
       .prefault({}),
     rtoTargetSeconds: integer("the recovery time objective in seconds", 60, 86400),
+    // Each account's Lambda concurrency quota (Service Quotas, "Concurrent executions"), the same in
+    // both regions: the plan refuses reservations the account cannot take (core/lambdaConcurrency.ts).
+    lambdaConcurrencyLimits: z
+      .strictObject(
+        {
+          sharedServices: concurrencyLimit("sharedServices"),
+          iotServices: concurrencyLimit("iotServices"),
+          commandControl: concurrencyLimit("commandControl"),
+          dataAnalytics: concurrencyLimit("dataAnalytics"),
+        } satisfies Record<AccountKey, unknown>,
+        { error: (issue) => unknownKeys(issue, ACCOUNT_KEYS.join(", ")) },
+      )
+      .prefault({}),
     dataPlane: z
       .strictObject(
         {
@@ -328,7 +347,7 @@ export const rawConfigSchema = z.strictObject(
     error: (issue) =>
       unknownKeys(
         issue,
-        "role, regions, accounts, dns, health, rtoTargetSeconds, telemetry, iotPlane, peerStack, tags, dataPlane",
+        "role, regions, accounts, dns, health, rtoTargetSeconds, lambdaConcurrencyLimits, telemetry, iotPlane, peerStack, tags, dataPlane",
       ),
   },
 );

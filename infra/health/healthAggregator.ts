@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AGGREGATOR_CONCURRENCY } from "../../core/lambdaConcurrency";
 import { NAMES } from "../names";
 import { NodeFunction } from "../lambda/nodeFunction";
 import { HealthNetwork } from "./healthNetwork";
@@ -68,7 +69,7 @@ export class HealthAggregator extends pulumi.ComponentResource {
         timeoutSeconds: 70,
         memoryMb: 256,
         // One instance: the hysteresis state lives in it, and rounds never publish twice.
-        reservedConcurrency: 1,
+        reservedConcurrency: AGGREGATOR_CONCURRENCY,
         vpc: {
           subnetIds: args.network.subnets.map((s) => s.id),
           securityGroupIds: [args.network.clientSecurityGroup.id],
