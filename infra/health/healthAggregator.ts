@@ -78,6 +78,18 @@ export class HealthAggregator extends pulumi.ComponentResource {
       parent,
     );
 
+    // The first sample, published at deploy before the alarm exists: an alarm whose first
+    // evaluation finds no data at all treats it as breaching and goes to ALARM, which fails the
+    // region over (and starts the reconnect) on a stack's first deploy with nothing wrong. One
+    // round, at create only (its input never changes); the schedule starts after it, so the two
+    // never meet at the function's reserved concurrency of 1.
+    const firstSample = new aws.lambda.Invocation(
+      `${name}-first-sample`,
+      { functionName: this.function.function.name, input: JSON.stringify({ rounds: 1 }) },
+      parent,
+    );
+    const afterFirstSample = { parent: this, dependsOn: [firstSample] };
+
     const schedule = new aws.cloudwatch.EventRule(
       `${name}-every-minute`,
       {
@@ -89,7 +101,7 @@ export class HealthAggregator extends pulumi.ComponentResource {
     new aws.cloudwatch.EventTarget(
       `${name}-target`,
       { rule: schedule.name, arn: this.function.function.arn },
-      parent,
+      afterFirstSample,
     );
     new aws.lambda.Permission(
       `${name}-scheduled`,
@@ -121,7 +133,7 @@ export class HealthAggregator extends pulumi.ComponentResource {
         alarmActions: args.alarmActions,
         okActions: args.alarmActions,
       },
-      parent,
+      afterFirstSample,
     );
     this.healthCheck = new aws.route53.HealthCheck(
       `${name}-check`,
