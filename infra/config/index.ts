@@ -5,6 +5,11 @@ import {
   UNRESERVED_MINIMUM,
   concurrencyNeeded,
 } from "../../core/lambdaConcurrency";
+import {
+  TELEMETRY_TRANSITIONS,
+  TELEMETRY_WORKFLOW_TYPE,
+  sustainedExecutionsPerSecond,
+} from "../../core/workflowQuotas";
 import { ACCOUNT_KEYS, AccountKey, ParsedConfig, configSchema } from "./schema";
 
 export { ACCOUNT_KEYS, AccountKey } from "./schema";
@@ -96,6 +101,8 @@ export function parseStackConfig(
   }
   const short = concurrencyProblems(parsed.lambdaConcurrencyLimits);
   if (short.length) throw new ConfigError(short);
+  const workflow = workflowProblem(parsed.telemetry.peakMessagesPerSecond, parsed.regions);
+  if (workflow) throw new ConfigError([workflow]);
   const accounts = Object.fromEntries(
     ACCOUNT_KEYS.map((key) => [
       key,
@@ -134,6 +141,23 @@ function concurrencyProblems(limits: Record<AccountKey, number>) {
       },
     ];
   });
+}
+
+/**
+ * The telemetry workflow starts one execution per message in whichever region is active; a peak
+ * rate over what its type sustains there would throttle EventBridge's deliveries into retries.
+ */
+function workflowProblem(rate: number, regions: { primary: string; secondary: string }) {
+  const capacity = Math.min(
+    ...[regions.primary, regions.secondary].map((region) =>
+      sustainedExecutionsPerSecond(TELEMETRY_WORKFLOW_TYPE, region, TELEMETRY_TRANSITIONS),
+    ),
+  );
+  if (rate <= capacity) return undefined;
+  return {
+    key: `${CONFIG_NAMESPACE}:telemetry.peakMessagesPerSecond`,
+    message: `expected at most ${capacity} (the ${TELEMETRY_WORKFLOW_TYPE} workflow's sustained StartExecution rate per region, Step Functions service quotas), got ${rate}; request a higher StartExecution quota in both regions first`,
+  };
 }
 
 /** Namespaces the engine owns: keys there configure Pulumi itself, not this program. */

@@ -289,8 +289,16 @@ export const rawConfigSchema = z.strictObject(
       .prefault({}),
     telemetry: z
       .strictObject(
-        { topicFilter: topicFilter.default(DEFAULT_TELEMETRY_TOPIC_FILTER) },
-        { error: (issue) => unknownKeys(issue, "topicFilter") },
+        {
+          topicFilter: topicFilter.default(DEFAULT_TELEMETRY_TOPIC_FILTER),
+          // The fleet's peak telemetry rate, in messages a second: one workflow execution each.
+          peakMessagesPerSecond: integer(
+            "the fleet's peak telemetry messages a second",
+            1,
+            1_000_000,
+          ).default(1000),
+        },
+        { error: (issue) => unknownKeys(issue, "topicFilter, peakMessagesPerSecond") },
       )
       .prefault({}),
     iotPlane: z

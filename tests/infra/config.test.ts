@@ -79,7 +79,10 @@ describe("stack config", () => {
 
   it("defaults the telemetry topic filter, the sweep schedule and creates a trail of its own", () => {
     const config = parseStackConfig(validRawConfig(), SECRET, DEFAULTS);
-    assert.deepEqual(config.telemetry, { topicFilter: "dt/+/telemetry" });
+    assert.deepEqual(config.telemetry, {
+      topicFilter: "dt/+/telemetry",
+      peakMessagesPerSecond: 1000,
+    });
     assert.deepEqual(config.iotPlane, { sweepSchedule: "rate(6 hours)" });
   });
 
