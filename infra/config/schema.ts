@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { z } from "zod";
 import { partitionOf } from "../../core/arn";
+import { MIN_PROBE_TIMEOUT_SECONDS } from "../../core/healthTiming";
 import { DEFAULT_ACCOUNT_CONCURRENCY } from "../../core/lambdaConcurrency";
 
 /** The four accounts of the design, in the order the plan prints them. */
@@ -175,16 +176,24 @@ export const rawConfigSchema = z.strictObject(
             })
             .default(60),
           alarmEvaluationPeriods: integer("alarm evaluation periods", 1, 10).default(1),
-          probeTimeoutSeconds: integer("the health probe timeout in seconds", 1, 29).default(5),
+          // At least a cold probe-secret read plus an MQTT round trip, with API Gateway's margin
+          // (core/healthTiming.ts): a shorter one fails healthy rounds after every cold start.
+          probeTimeoutSeconds: integer(
+            "the health probe timeout in seconds",
+            MIN_PROBE_TIMEOUT_SECONDS,
+            29,
+          ).default(5),
           // Several rounds a minute, so a standard-resolution period always holds a fresh sample.
           aggregatorIntervalSeconds: integer("seconds between aggregator rounds", 5, 30).default(
             10,
           ),
+          // The spread the reconnect instruction asks devices to move over: a device waits a random
+          // part of it (at most its own 30 s ceiling), so the new region is not stormed.
           deviceReconnectSeconds: integer(
-            "the devices' worst reconnect backoff in seconds",
+            "the reconnect instruction's spread in seconds",
             0,
-            3600,
-          ).default(30),
+            30,
+          ).default(5),
           // Email that hears about fail-over and fail-back; none means no email subscription.
           notificationEmail: z
             .string({ error: expected("an email address such as ops@example.com") })
@@ -210,10 +219,21 @@ export const rawConfigSchema = z.strictObject(
               { error: (issue) => unknownKeys(issue, "topic, displaceSessions") },
             )
             .default({ topic: "iot-dr/reconnect", displaceSessions: false }),
-          // Manual override with ARC routing controls: off by default, a cluster is billed hourly.
+          // ARC routing controls are not built: nothing would set them On after creation (they
+          // start Off, which fails the region over) nor flip them within their safety rules. The
+          // key stays so existing stack files keep parsing; `true` is refused by name.
           arc: z
             .strictObject(
-              { enabled: z.boolean({ error: expected("true or false") }).default(false) },
+              {
+                enabled: z
+                  .boolean({ error: expected("true or false") })
+                  .refine((enabled) => !enabled, {
+                    error: expected(
+                      "false: ARC routing controls are not supported (they start Off and nothing here turns them On, so enabling them would fail the region over on deploy)",
+                    ),
+                  })
+                  .default(false),
+              },
               { error: (issue) => unknownKeys(issue, "enabled") },
             )
             .default({ enabled: false }),
