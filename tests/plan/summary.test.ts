@@ -133,7 +133,7 @@ describe("plan summary", () => {
     );
     assert.match(
       text,
-      /instr\.: broker up, devices moved by the reconnect instruction, fits the 200 s target/,
+      /instr\.: broker up, devices moved by the reconnect instruction, OVER the 200 s target/,
     );
     assert.match(text, /silent: the aggregator silent with its region .*OVER the 200 s target/);
   });
