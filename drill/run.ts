@@ -151,9 +151,9 @@ export async function runDrill(
     displaceSessions: false,
   };
   // Route 53 reads the alarm as AWS describes it (./aws/route53Checker.ts), never a budget term.
-  let monitorRef: HealthMonitor | undefined;
+  const monitorRef: { current?: HealthMonitor } = {};
   const route53 = new Route53MetricCheck(
-    () => monitorRef?.alarmState ?? "OK",
+    () => monitorRef.current?.alarmState ?? "OK",
     (healthy) => onHealthChange({ at: Date.now(), healthy, reasons: [] }),
   );
   const dns = new FailoverDns(
@@ -215,7 +215,7 @@ export async function runDrill(
     hardDeadline,
     onAlarmChange,
   );
-  monitorRef = monitor;
+  monitorRef.current = monitor;
 
   const fleet = new Fleet(
     settings.devices,
