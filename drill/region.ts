@@ -3,9 +3,8 @@ import type { Duplex } from "node:stream";
 import type { Endpoint } from "@iot-dr/device-client";
 import { memoryLink, refusedStream } from "./memoryLink";
 
-/** The drill probe's topics: the rule republishes what arrives under the prefix to `<topic>/rules`. */
+/** The drill probe's topics: the broker's own round trip, no rule reads them. */
 export const PROBE_TOPIC_PREFIX = "iot-dr/probe/";
-export const RULES_REPLY_SUFFIX = "/rules";
 
 /** What a region's topic rule hands to analytics: one telemetry message as received. */
 export interface Received {
@@ -27,10 +26,7 @@ export class Region {
   private readonly links = new Set<Duplex>();
   /** Whether the region's application services answer their health checkpoint. */
   public appHealthy = true;
-  /**
-   * Whether the region's rules engine runs its topic rules: telemetry to analytics, and the
-   * health probe's republish (what the IoT health check's rules checkpoint waits for).
-   */
+  /** Whether the region's rules engine runs its topic rules (telemetry to analytics). */
   public rulesHealthy = true;
 
   constructor(
@@ -64,17 +60,6 @@ export class Region {
     });
     broker.on("publish", (packet: AedesPublishPacket, client: Client | null) => {
       if (!client || !this.rulesHealthy) return;
-      // The probe's topic rule: republish to the reply topic (as infra/iotPlane's probe rule).
-      if (
-        packet.topic.startsWith(PROBE_TOPIC_PREFIX) &&
-        !packet.topic.endsWith(RULES_REPLY_SUFFIX)
-      ) {
-        void this.publish(
-          `${packet.topic}${RULES_REPLY_SUFFIX}`,
-          Buffer.from(packet.payload).toString(),
-        );
-        return;
-      }
       if (packet.topic.startsWith(this.telemetryPrefix)) {
         this.onTelemetry({
           region: this.name,

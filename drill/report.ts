@@ -9,6 +9,8 @@ export interface ScenarioResult {
   failback: boolean;
   /** How devices reach the new region, and so which budget judges the row. */
   path: "disconnect" | "instruction" | "silent";
+  /** False when the failure was injected and nothing noticed it (no fail-over at all). */
+  detected?: boolean;
   /** Failure (or recovery) injected until the last device published there; undefined: deadline hit. */
   rtoMs?: number;
   /** Injection until the DNS answer changed. */
@@ -55,13 +57,15 @@ export function resultsTable(results: ScenarioResult[], budgets: PathBudgets): s
     const own = judged?.own ?? ownBudget(r, budgets);
     const ratio = judged?.ratio;
     const verdict =
-      rto === undefined
-        ? "DEADLINE HIT"
-        : ratio === undefined
-          ? "no outage (the secondary served)"
-          : ratio <= 1
-            ? "within the budget"
-            : "OVER the budget";
+      r.detected === false
+        ? "NOT DETECTED: no fail-over (docs/failover.md)"
+        : rto === undefined
+          ? "DEADLINE HIT"
+          : ratio === undefined
+            ? "no outage (the secondary served)"
+            : ratio <= 1
+              ? "within the budget"
+              : "OVER the budget";
     const causes = Object.entries(r.causes)
       .map(([cause, n]) => `${cause} ${n}`)
       .join(", ");

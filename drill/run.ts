@@ -29,7 +29,7 @@ import { AnalyticsSink } from "./sink";
 import type { DrillSettings, StackSettings } from "./settings";
 
 const TELEMETRY = "telemetry/";
-/** The partial outage: its acknowledged messages are lost to analytics by nature (see below). */
+/** The partial outage: not detected by the deployed health check; its losses are reported. */
 const RULES_ENGINE_DOWN = "partial outage: rules engine down, broker up";
 const ID_FIELD = "msgId";
 /** The drill stops itself after this much (virtual) time, whatever happens. */
@@ -366,17 +366,37 @@ export async function runDrill(
     await scenario("fail-back after the application recovered", primary, () => {
       primary.appHealthy = true;
     });
-    await scenario(
-      RULES_ENGINE_DOWN,
-      secondary,
-      () => {
-        primary.rulesHealthy = false;
-      },
-      "instruction",
-    );
-    await scenario("fail-back after the rules engine recovered", primary, () => {
+    // The partial outage: the rules engine stops, the broker stays up. The deployed IoT health
+    // check is an MQTT round trip through the broker only, so nothing notices: the drill watches
+    // for the instructed path's budget and a minute more, and reports what happened.
+    if (!failures.length) {
+      const t0 = Date.now();
+      starts.push(t0);
+      progress.stage(`scenario ${results.length + 1}: ${RULES_ENGINE_DOWN}`);
+      markers.push({ t: t0, label: `${results.length + 1}: ${RULES_ENGINE_DOWN}` });
+      primary.rulesHealthy = false;
+      await sleep(ms(instructed.totalSeconds + 60));
+      const switched = flips.some((f) => f.at >= t0);
+      const moved = fleet.moves.filter((m) => m.at >= t0 && m.to === secondary.name).length;
+      results.push({
+        name: RULES_ENGINE_DOWN,
+        to: secondary.name,
+        failback: false,
+        path: "instruction",
+        detected: switched,
+        acked: 0,
+        lost: 0,
+        duplicates: 0,
+        causes: moved ? { moved } : {},
+      });
       primary.rulesHealthy = true;
-    });
+      await sleep(ms(10));
+      if (switched) {
+        failures.push(
+          `scenario "${RULES_ENGINE_DOWN}": the health check changed, but the drill's probe does not see the rules engine; the drill needs a fail-back here`,
+        );
+      }
+    }
     await scenario(
       "region dead with its aggregator: broker killed, no health sample",
       secondary,
@@ -420,14 +440,15 @@ export async function runDrill(
       const w = windowOf(duplicate.at);
       if (w >= 0) results[w].duplicates += 1;
     }
-    if (flips.length !== results.length) {
+    const detectable = results.filter((r) => r.detected !== false).length;
+    if (flips.length !== detectable) {
       failures.push(
-        `the health check changed ${flips.length} times in ${results.length} scenarios (one change per scenario expected)`,
+        `the health check changed ${flips.length} times in ${detectable} scenarios (one change per scenario expected)`,
       );
     }
     // While the rules engine is down the broker still acknowledges (PUBACK comes from the
-    // broker), so what devices publish until they move is lost to analytics: that scenario's
-    // RPO, reported in its row and in the plan's RPO line. Anywhere else a loss fails the drill.
+    // broker), so what devices publish meanwhile is lost to analytics: reported in that row (and
+    // in the plan's RPO line). Anywhere else a loss fails the drill.
     const lostElsewhere = results
       .filter((r) => !r.name.startsWith(RULES_ENGINE_DOWN))
       .reduce((n, r) => n + r.lost, 0);
