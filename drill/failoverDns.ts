@@ -43,7 +43,11 @@ export class FailoverDns {
   resolver(): Resolver {
     return (domain) =>
       domain.toLowerCase().replace(/\.$/, "") === this.domain
-        ? Promise.resolve({ endpoints: [this.current().endpoint], ttlSeconds: this.ttlSeconds })
+        ? Promise.resolve({
+            endpoints: [this.current().endpoint],
+            ttlSeconds: this.ttlSeconds,
+            target: this.current().name,
+          })
         : Promise.reject(new Error(`${domain}: NXDOMAIN`));
   }
 
@@ -139,7 +143,12 @@ export function srvResolver(server: { host: string; port: number }, timeoutMs: n
       if (!a?.address) throw new Error(`${domain}: no address for SRV target ${record.target}`);
       return { host: a.address, port: Number(record.port) };
     });
-    return { endpoints, ttlSeconds: Math.min(...records.map((r) => r.ttl)) };
+    // The SRV target is the region's name: what the real record's CNAME target is to devices.
+    return {
+      endpoints,
+      ttlSeconds: Math.min(...records.map((r) => r.ttl)),
+      target: String(records[0].target),
+    };
   };
 }
 

@@ -28,7 +28,6 @@ export class Fleet {
   public refused = 0;
   /** Failed connection attempts per reason, ports and addresses left out. */
   public readonly failures = new Map<string, number>();
-  public exhausted = 0;
 
   constructor(
     count: number,
@@ -49,7 +48,6 @@ export class Fleet {
           cause: event.cause,
         });
       });
-      client.on("exhausted", () => (this.exhausted += 1));
       client.on("connect-failed", ({ error }: { error: unknown }) => {
         const reason = String((error as Error)?.message ?? error).replace(/[\d.:]+/g, "#");
         this.failures.set(reason, (this.failures.get(reason) ?? 0) + 1);

@@ -8,6 +8,12 @@ import {
   type Hysteresis,
 } from "../functions/aggregator/decision";
 import { EXPECTED_APIS } from "./probe";
+import {
+  evaluateAlarm,
+  type AlarmSpec,
+  type AlarmState,
+  type DataPoint,
+} from "./aws/cloudWatchAlarm";
 
 /** Timings of the health chain, already divided by the drill's time scale. */
 export interface HealthTimings {
@@ -31,15 +37,18 @@ export interface HealthEvent {
 
 /**
  * The primary region's health chain as deployed: the aggregator's rounds (judgeRound, then
- * nextState with its hysteresis) publish 1 or 0; a CloudWatch alarm on the Minimum over
- * `evaluationPeriods` periods (missing data breaching) drives the CLOUDWATCH_METRIC health check
- * the PRIMARY failover record carries. Both loops are bounded by a round count and a deadline.
+ * nextState with its hysteresis) publish 1 or 0; the alarm as infra/health/healthAggregator.ts
+ * plans it (Minimum < 1 over `evaluationPeriods` periods, missing data breaching) is evaluated by
+ * CloudWatch's documented rules (./aws/cloudWatchAlarm.ts: whole minutes, the evaluation range),
+ * and its state is what the CLOUDWATCH_METRIC health check reads (./aws/route53Checker.ts). Both
+ * loops are bounded by a round count and a deadline.
  */
 export class HealthMonitor {
   private state: HealthState = INITIAL_STATE;
-  private points: { at: number; value: 0 | 1 }[] = [];
-  private breaches: boolean[] = [];
-  private alarm: "OK" | "ALARM" = "OK";
+  private points: DataPoint[] = [];
+  private alarm: AlarmState = "OK";
+  /** A silent aggregator: rounds still run (the region is probed) but publish nothing. */
+  public silent = false;
   private lastReasons: string[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
@@ -61,16 +70,37 @@ export class HealthMonitor {
     return this.alarm === "OK";
   }
 
+  /** The alarm's state, as Route 53 reads it. */
+  get alarmState(): AlarmState {
+    return this.alarm;
+  }
+
+  private get spec(): AlarmSpec {
+    return {
+      period: this.timings.alarmPeriodMs / 1000,
+      evaluationPeriods: this.timings.evaluationPeriods,
+      datapointsToAlarm: this.timings.evaluationPeriods,
+      statistic: "Minimum",
+      threshold: 1,
+      comparisonOperator: "LessThanThreshold",
+      treatMissingData: "breaching",
+    };
+  }
+
   /** When the rounds and the alarm periods started: both grids count from here. */
   public startedAt = 0;
 
   start(): void {
     const started = Date.now();
     this.startedAt = started;
+    // The deploy's first sample (infra/health/healthAggregator.ts): the alarm never starts empty.
+    this.points.push({ at: started, value: this.state.value });
     const maxRounds = Math.ceil((this.deadlineAt - started) / this.timings.roundMs) + 1;
-    const maxPeriods = Math.ceil((this.deadlineAt - started) / this.timings.alarmPeriodMs) + 1;
+    const maxMinutes = Math.ceil((this.deadlineAt - started) / 60_000) + 1;
     this.every(this.timings.roundMs, maxRounds, started, () => this.round());
-    this.every(this.timings.alarmPeriodMs, maxPeriods, started, (at) => this.evaluate(at));
+    // CloudWatch evaluates standard-resolution alarms at whole minutes.
+    const minute = Math.floor(started / 60_000) * 60_000;
+    this.every(60_000, maxMinutes, minute, (at) => this.evaluate(at));
   }
 
   stop(): void {
@@ -118,26 +148,26 @@ export class HealthMonitor {
       verdict.healthy,
       this.timings.hysteresis ?? DEFAULT_HYSTERESIS,
     );
-    this.points.push({ at: Date.now(), value: this.state.value });
+    if (!this.silent) this.points.push({ at: Date.now(), value: this.state.value });
   }
 
-  /** One alarm evaluation at a period boundary: Minimum of the period, missing data breaching. */
-  private evaluate(boundary: number): void {
-    // A period is [start, start + period): a point stamped at the boundary is the next one's.
-    const from = boundary - this.timings.alarmPeriodMs;
-    const inPeriod = this.points.filter((p) => p.at >= from && p.at < boundary);
-    this.points = this.points.filter((p) => p.at >= boundary);
-    const breaching = inPeriod.length === 0 || Math.min(...inPeriod.map((p) => p.value)) === 0;
-    this.breaches.push(breaching);
-    const recent = this.breaches.slice(-this.timings.evaluationPeriods);
-    const next =
-      recent.length === this.timings.evaluationPeriods && recent.every(Boolean) ? "ALARM" : "OK";
+  /** One alarm evaluation at a whole minute, by CloudWatch's documented rules. */
+  private evaluate(at: number): void {
+    // Points older than any evaluation range still needed are dropped: the list stays small.
+    const keepFrom = at - (this.timings.evaluationPeriods + 3) * this.timings.alarmPeriodMs;
+    this.points = this.points.filter((p) => p.at >= keepFrom);
+    const next = evaluateAlarm(this.spec, this.points, at, this.alarm);
     if (next !== this.alarm) {
       this.alarm = next;
       const event: HealthEvent = {
         at: Date.now(),
         healthy: next === "OK",
-        reasons: next === "OK" ? [] : this.lastReasons,
+        reasons:
+          next === "OK"
+            ? []
+            : this.silent
+              ? ["no sample: the aggregator is silent"]
+              : this.lastReasons,
       };
       this.events.push(event);
       this.onChange(event);

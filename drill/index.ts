@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { format } from "prettier";
-import { ROUTE53_REACTION_SECONDS } from "../infra/health/budget";
+import { HEALTH_CHECKER_INTERVAL_SECONDS } from "./aws/route53Checker";
 import { DEFAULT_HYSTERESIS } from "../functions/aggregator/decision";
 import { ANSWER_POLL_SECONDS } from "../functions/reconnect/answer";
 import { progressOn } from "../plan/progress";
@@ -39,8 +39,8 @@ async function run(settings: DrillSettings): Promise<number> {
   const wallStarted = performance.now();
   const outcome = await drillOnVirtualTime(settings, progressOn(process.stderr, true));
   const wallSeconds = (performance.now() - wallStarted) / 1000;
-  const { results, budget, instructed, summary, failures } = outcome;
-  const table = resultsTable(results, budget, instructed);
+  const { results, budget, instructed, silent, summary, failures } = outcome;
+  const table = resultsTable(results, { budget, instructed, silent });
   const svg = connectedSvg(
     outcome.samples,
     outcome.regions,
@@ -63,7 +63,7 @@ async function run(settings: DrillSettings): Promise<number> {
     `wall time ${wallSeconds.toFixed(1)} s (${outcome.steps} timers on the virtual clock)`,
   );
   console.log(
-    `\nRTO budgets of these settings (infra/health/budget.ts, the ones \`npm run plan\` prints):\n${budgetLines(budget)}\n${budgetLines(instructed)}`,
+    `\nRTO budgets of these settings (infra/health/budget.ts, the ones \`npm run plan\` prints):\n${budgetLines(budget)}\n${budgetLines(instructed)}\n${budgetLines(silent)}`,
   );
   console.log(
     `\nwrote ${["results.md", "results.json", "connected.svg"].map((f) => join(settings.outDir, f)).join(", ")}`,
@@ -79,7 +79,8 @@ function markdown(table: string, settings: DrillSettings, outcome: DrillOutcome)
     `aggregator every ${h.aggregatorIntervalSeconds} s (fails after ${DEFAULT_HYSTERESIS.failAfterRounds} rounds, recovers after ${DEFAULT_HYSTERESIS.recoverAfterRounds})`,
     `probe timeout ${h.probeTimeoutSeconds} s`,
     `alarm ${h.alarmPeriodSeconds} s x ${h.alarmEvaluationPeriods}`,
-    `device backoff up to ${h.deviceReconnectSeconds} s`,
+    `instruction spread ${h.deviceReconnectSeconds} s`,
+    "devices on the shipped client's defaults",
     `reconnect function invoked by the alarm Route 53 follows, asking DNS every ${ANSWER_POLL_SECONDS} s`,
   ].join(", ");
   const { failures } = outcome;
@@ -97,7 +98,9 @@ ${budgetLines(outcome.budget)}
 
 ${budgetLines(outcome.instructed)}
 
-Fail-overs are injected at the budget's worst instant (just after a healthy round, so the whole alarm period passes) and Route 53 follows the alarm after the budget's ${ROUTE53_REACTION_SECONDS} s reaction term. Where devices move by the reconnect instruction, the same alarm invokes the reconnect function, which waits until the DNS stand-in answers the secondary before it publishes. A fail-back has no outage: the secondary serves until the devices move.
+${budgetLines(outcome.silent)}
+
+Fail-overs are injected at the budget's worst instant (just after a healthy round, so the whole alarm period passes; a silence just after a period's first sample). The alarm is evaluated by CloudWatch's documented rules (drill/aws/cloudWatchAlarm.ts) and Route 53 reads it every ${HEALTH_CHECKER_INTERVAL_SECONDS} s, its standard health-checker interval (drill/aws/route53Checker.ts): neither reads a budget term. Where devices move by the reconnect instruction, the same alarm invokes the reconnect function, which waits until the DNS stand-in answers the secondary before it publishes. A budget is an upper bound: a fail-over passes when it takes at most its path's budget. A fail-back has no outage: the secondary serves until the devices move.
 
 ![connected devices per region](connected.svg)
 

@@ -1,6 +1,6 @@
 import { MqttClient } from "mqtt";
 import type { CheckResult } from "../functions/aggregator/decision";
-import type { Region } from "./region";
+import { PROBE_TOPIC_PREFIX, type Region } from "./region";
 
 /** The health APIs the aggregator expects, as in the design. */
 export const EXPECTED_APIS = ["iot-services", "command-control", "data-analytics"] as const;
@@ -9,9 +9,11 @@ export const EXPECTED_APIS = ["iot-services", "command-control", "data-analytics
 export const PROBE_THING = "iot-dr-probe";
 
 /**
- * One round of the region's health APIs. iot-services runs the real checkpoint of the design:
- * an MQTT publish/subscribe round trip through the region's broker within the probe timeout,
- * then its application services. The two other APIs stay healthy in these scenarios.
+ * One round of the region's health APIs. iot-services runs what the deployed check runs
+ * (functions/health/iot.ts): an MQTT publish/subscribe round trip through the region's broker
+ * within the probe timeout, then its application services. Like the deployed check, it does not
+ * go through the rules engine, so a rules-engine outage is not seen (docs/failover.md). The two
+ * other APIs stay healthy in these scenarios.
  */
 export async function probeRegion(region: Region, timeoutMs: number): Promise<CheckResult[]> {
   const others: CheckResult[] = [
@@ -19,8 +21,11 @@ export async function probeRegion(region: Region, timeoutMs: number): Promise<Ch
     { name: "data-analytics", outcome: "healthy" },
   ];
   const roundTrip = await mqttRoundTrip(region, timeoutMs);
-  if (roundTrip !== "ok") {
-    return [{ name: "iot-services", outcome: roundTrip, failing: ["mqtt round trip"] }, ...others];
+  if (roundTrip.broker !== "ok") {
+    return [
+      { name: "iot-services", outcome: roundTrip.broker, failing: ["mqtt round trip"] },
+      ...others,
+    ];
   }
   if (!region.appHealthy) {
     return [
@@ -31,9 +36,12 @@ export async function probeRegion(region: Region, timeoutMs: number): Promise<Ch
   return [{ name: "iot-services", outcome: "healthy" }, ...others];
 }
 
-function mqttRoundTrip(region: Region, timeoutMs: number): Promise<"ok" | "timeout" | "error"> {
+function mqttRoundTrip(
+  region: Region,
+  timeoutMs: number,
+): Promise<{ broker: "ok" | "timeout" | "error" }> {
   return new Promise((resolve) => {
-    const topic = `iot-dr/probe/${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const topic = `${PROBE_TOPIC_PREFIX}${Date.now()}-${Math.random().toString(36).slice(2)}`;
     // mqtt.js over the region's in-memory connection (its stream builder), as devices connect.
     const client = new MqttClient(() => region.connect(), {
       clientId: PROBE_THING,
@@ -41,12 +49,12 @@ function mqttRoundTrip(region: Region, timeoutMs: number): Promise<"ok" | "timeo
       connectTimeout: timeoutMs,
     });
     let settled = false;
-    const finish = (outcome: "ok" | "timeout" | "error") => {
+    const finish = (broker: "ok" | "timeout" | "error") => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       client.end(true);
-      resolve(outcome);
+      resolve({ broker });
     };
     const timer = setTimeout(() => finish("timeout"), timeoutMs);
     client.on("error", () => finish("error"));

@@ -3,6 +3,9 @@ import type { Duplex } from "node:stream";
 import type { Endpoint } from "@iot-dr/device-client";
 import { memoryLink, refusedStream } from "./memoryLink";
 
+/** The drill probe's topics: the broker's own round trip, no rule reads them. */
+export const PROBE_TOPIC_PREFIX = "iot-dr/probe/";
+
 /** What a region's topic rule hands to analytics: one telemetry message as received. */
 export interface Received {
   region: string;
@@ -23,6 +26,8 @@ export class Region {
   private readonly links = new Set<Duplex>();
   /** Whether the region's application services answer their health checkpoint. */
   public appHealthy = true;
+  /** Whether the region's rules engine runs its topic rules (telemetry to analytics). */
+  public rulesHealthy = true;
 
   constructor(
     public readonly name: string,
@@ -54,7 +59,8 @@ export class Region {
       },
     });
     broker.on("publish", (packet: AedesPublishPacket, client: Client | null) => {
-      if (client && packet.topic.startsWith(this.telemetryPrefix)) {
+      if (!client || !this.rulesHealthy) return;
+      if (packet.topic.startsWith(this.telemetryPrefix)) {
         this.onTelemetry({
           region: this.name,
           clientId: client.id,

@@ -19,6 +19,7 @@ export function resultsJson(settings: DrillSettings, outcome: DrillOutcome): str
       stackFile: settings.stackFile,
       budget: budget(outcome.budget),
       instructedBudget: budget(outcome.instructed),
+      silentBudget: budget(outcome.silent),
       scenarios: outcome.results,
       summary: outcome.summary,
       failures: outcome.failures,

@@ -4,7 +4,8 @@
  * real I/O (brokers, DNS and connections are in memory), so on a virtual clock
  * (./virtualTime.ts) the same seed gives the same events; drill/index.ts writes the outputs.
  */
-import { instructedRtoBudget, ROUTE53_REACTION_SECONDS, rtoBudget } from "../infra/health/budget";
+import { instructedRtoBudget, rtoBudget, silentAggregatorRtoBudget } from "../infra/health/budget";
+import { Route53MetricCheck } from "./aws/route53Checker";
 import { DEFAULT_HYSTERESIS } from "../functions/aggregator/decision";
 import {
   ANSWER_MAX_WAIT_SECONDS,
@@ -22,12 +23,14 @@ import type { Marker, Sample } from "./plot";
 import { PROBE_THING, probeRegion } from "./probe";
 import { Region } from "./region";
 import type { Progress } from "../plan/progress";
-import { NEAR_BUDGET, ratioToBudget, type ScenarioResult } from "./report";
+import { ratioToBudget, type ScenarioResult } from "./report";
 import { refusedStream } from "./memoryLink";
 import { AnalyticsSink } from "./sink";
 import type { DrillSettings, StackSettings } from "./settings";
 
 const TELEMETRY = "telemetry/";
+/** The partial outage: not detected by the deployed health check; its losses are reported. */
+const RULES_ENGINE_DOWN = "partial outage: rules engine down, broker up";
 const ID_FIELD = "msgId";
 /** The drill stops itself after this much (virtual) time, whatever happens. */
 export const HARD_DEADLINE_MS = 1_700_000;
@@ -43,6 +46,7 @@ export interface DrillOutcome {
   results: ScenarioResult[];
   budget: Budget;
   instructed: Budget;
+  silent: Budget;
   /** Summary lines of the run (counts only: no machine timing). */
   summary: string[];
   failures: string[];
@@ -68,13 +72,21 @@ async function waitFor(done: () => boolean, deadlineAt: number): Promise<boolean
  * The budgets a drill is judged by: infra/health/budget.ts on the stack file's settings, the
  * functions and inputs the program uses for the `rto` and `rtoInstructed` outputs the plan prints.
  */
-export function drillBudgets(stack: StackSettings): { budget: Budget; instructed: Budget } {
+export function drillBudgets(stack: StackSettings): {
+  budget: Budget;
+  instructed: Budget;
+  silent: Budget;
+} {
   const rtoInputs = {
     ...stack.health,
     ttlSeconds: stack.ttlSeconds,
     rtoTargetSeconds: stack.rtoTargetSeconds,
   };
-  return { budget: rtoBudget(rtoInputs), instructed: instructedRtoBudget(rtoInputs) };
+  return {
+    budget: rtoBudget(rtoInputs),
+    instructed: instructedRtoBudget(rtoInputs),
+    silent: silentAggregatorRtoBudget(rtoInputs),
+  };
 }
 
 export async function runDrill(
@@ -84,11 +96,12 @@ export async function runDrill(
 ): Promise<DrillOutcome> {
   const { stack } = settings;
   const ms = (seconds: number) => seconds * 1000;
-  const { budget, instructed } = drillBudgets(stack);
+  const { budget, instructed, silent } = drillBudgets(stack);
   const started = Date.now();
   const hardDeadline = started + HARD_DEADLINE_MS;
   // A scenario may take twice its worst case, no more.
-  const scenarioMs = ms(2 * Math.max(budget.totalSeconds, instructed.totalSeconds)) + 3000;
+  const scenarioMs =
+    ms(2 * Math.max(budget.totalSeconds, instructed.totalSeconds, silent.totalSeconds)) + 3000;
 
   const deviceIds = Array.from(
     { length: settings.devices },
@@ -137,14 +150,18 @@ export async function runDrill(
     jitterSeconds: stack.health.deviceReconnectSeconds,
     displaceSessions: false,
   };
-  // Route 53 follows the alarm after its reaction time (the budget's term), not at once.
-  let route53Healthy = true;
+  // Route 53 reads the alarm as AWS describes it (./aws/route53Checker.ts), never a budget term.
+  const monitorRef: { current?: HealthMonitor } = {};
+  const route53 = new Route53MetricCheck(
+    () => monitorRef.current?.alarmState ?? "OK",
+    (healthy) => onHealthChange({ at: Date.now(), healthy, reasons: [] }),
+  );
   const dns = new FailoverDns(
     stack.iotDomain,
     stack.ttlSeconds,
     { name: primary.endpoint.host, endpoint: primary.endpoint },
     { name: secondary.endpoint.host, endpoint: secondary.endpoint },
-    () => route53Healthy,
+    () => route53.healthy,
   );
   const answerPort = dns.answerPort(primary.name);
   const waitClock = { now: () => Date.now(), sleep };
@@ -178,16 +195,8 @@ export async function runDrill(
       });
     });
   };
-  const route53Timers = new Set<NodeJS.Timeout>();
-  const onAlarmChange = (event: HealthEvent) => {
-    reconnectFunction(event);
-    const timer = setTimeout(() => {
-      route53Timers.delete(timer);
-      route53Healthy = event.healthy;
-      onHealthChange({ ...event, at: Date.now() });
-    }, ms(ROUTE53_REACTION_SECONDS));
-    route53Timers.add(timer);
-  };
+  // The alarm's Lambda action: the reconnect function starts as the alarm changes.
+  const onAlarmChange = (event: HealthEvent) => reconnectFunction(event);
   const onHealthChange = (event: HealthEvent) => {
     flips.push(event);
     progress.stage(
@@ -206,6 +215,7 @@ export async function runDrill(
     hardDeadline,
     onAlarmChange,
   );
+  monitorRef.current = monitor;
 
   const fleet = new Fleet(
     settings.devices,
@@ -217,12 +227,9 @@ export async function runDrill(
       transport: (endpoint) =>
         regionAt(endpoint)?.connect() ?? refusedStream(`${endpoint.host}:${endpoint.port}`),
       resolveIntervalMs: ms(settings.resolveSeconds),
-      backoff: { initialMs: ms(1), maxMs: ms(stack.health.deviceReconnectSeconds) },
-      reconnect: { maxAttempts: 500, deadlineMs: scenarioMs },
-      // The client's default instruction topic, as a device ships: a function that publishes
-      // elsewhere fails the instructed scenario instead of being papered over here.
-      maxInstructionSpreadMs: ms(stack.health.deviceReconnectSeconds),
-      drainTimeoutMs: ms(2),
+      // The shipped client's defaults (back-off, connect timeout, instruction spread ceiling,
+      // drain, instruction topic): the drill measures what a device ships with, and a function
+      // that publishes elsewhere fails the instructed scenario instead of being papered over.
       random,
     }),
     (endpoint) => regionAt(endpoint)?.name ?? "unknown",
@@ -251,41 +258,51 @@ export async function runDrill(
     await fleet.start(ms(settings.publishSeconds), random);
     // The aggregator starts on a connected fleet, as in production where it always runs.
     monitor.start();
+    route53.start(hardDeadline);
     const warm = await waitFor(
       () => deviceIds.every((id) => sink.firstIn(id, primary.name, started) !== undefined),
       Math.min(hardDeadline, Date.now() + scenarioMs),
     );
     if (!warm) failures.push("warm-up: not every device published in the primary region in time");
 
-    /** Where the next failure lands: just after a healthy round, so a whole alarm period passes. */
-    const msToWorstInstant = () => {
+    /**
+     * Where the next failure lands: just after a healthy round, so the last failed round's 0
+     * lands just after a period boundary and a whole alarm period passes; for a silent
+     * aggregator, just after its sample of a period's first round, so the last sample sits at a
+     * period's start. Periods are aligned to the clock, as CloudWatch's are.
+     */
+    const msToWorstInstant = (silence = false) => {
       const round = ms(stack.health.aggregatorIntervalSeconds);
       const period = ms(stack.health.alarmPeriodSeconds);
-      const lead = DEFAULT_HYSTERESIS.failAfterRounds * round - round / 2;
-      const sinceStart = Date.now() - monitor.startedAt;
-      const next = Math.ceil((sinceStart + lead) / period) * period - lead;
-      return next - sinceStart;
+      const lead = silence ? 0 : DEFAULT_HYSTERESIS.failAfterRounds * round - round / 2;
+      const now = Date.now();
+      // Round instants are startedAt + k x round: the first after a period boundary.
+      const boundary = Math.ceil((now + lead + round) / period) * period;
+      const firstRound =
+        monitor.startedAt + Math.ceil((boundary - monitor.startedAt) / round) * round;
+      const at = silence ? firstRound + round / 2 : firstRound - lead;
+      return Math.max(0, at - now);
     };
 
     const scenario = async (
       name: string,
       to: Region,
       inject: () => Promise<void> | void,
-      byInstruction = false,
+      path: "disconnect" | "instruction" | "silent" = "disconnect",
     ) => {
       const failback = to === primary;
+      const byInstruction = path === "instruction";
       if (failures.length) return;
-      // A failure is injected at the budget's worst instant: just after a round published a
-      // healthy value, so the last failed round's 0 lands just after an alarm period boundary and
-      // the whole period passes. Fail-backs start at once.
-      if (!failback) await sleep(msToWorstInstant());
+      // A failure is injected at the budget's worst instant (msToWorstInstant). Fail-backs start
+      // at once.
+      if (!failback) await sleep(msToWorstInstant(path === "silent"));
       const t0 = Date.now();
       starts.push(t0);
       progress.stage(`scenario ${results.length + 1}: ${name}; connected ${connectedNow()}`);
       markers.push({ t: t0, label: `${results.length + 1}: ${name}` });
       if (!failback) {
-        // Devices that move by the instruction have that path's budget.
-        const own = byInstruction ? instructed : budget;
+        // Each path has its own budget.
+        const own = path === "instruction" ? instructed : path === "silent" ? silent : budget;
         markers.push({
           t: t0 + ms(own.totalSeconds),
           label: `#${results.length + 1} budget ${own.totalSeconds} s`,
@@ -312,6 +329,7 @@ export async function runDrill(
         name,
         to: to.name,
         failback,
+        path,
         rtoMs: last === undefined ? undefined : last - t0,
         dnsMs: flip ? flip.at - t0 : undefined,
         acked: 0,
@@ -343,10 +361,54 @@ export async function runDrill(
       () => {
         primary.appHealthy = false;
       },
-      true,
+      "instruction",
     );
     await scenario("fail-back after the application recovered", primary, () => {
       primary.appHealthy = true;
+    });
+    // The partial outage: the rules engine stops, the broker stays up. The deployed IoT health
+    // check is an MQTT round trip through the broker only, so nothing notices: the drill watches
+    // for the instructed path's budget and a minute more, and reports what happened.
+    if (!failures.length) {
+      const t0 = Date.now();
+      starts.push(t0);
+      progress.stage(`scenario ${results.length + 1}: ${RULES_ENGINE_DOWN}`);
+      markers.push({ t: t0, label: `${results.length + 1}: ${RULES_ENGINE_DOWN}` });
+      primary.rulesHealthy = false;
+      await sleep(ms(instructed.totalSeconds + 60));
+      const switched = flips.some((f) => f.at >= t0);
+      const moved = fleet.moves.filter((m) => m.at >= t0 && m.to === secondary.name).length;
+      results.push({
+        name: RULES_ENGINE_DOWN,
+        to: secondary.name,
+        failback: false,
+        path: "instruction",
+        detected: switched,
+        acked: 0,
+        lost: 0,
+        duplicates: 0,
+        causes: moved ? { moved } : {},
+      });
+      primary.rulesHealthy = true;
+      await sleep(ms(10));
+      if (switched) {
+        failures.push(
+          `scenario "${RULES_ENGINE_DOWN}": the health check changed, but the drill's probe does not see the rules engine; the drill needs a fail-back here`,
+        );
+      }
+    }
+    await scenario(
+      "region dead with its aggregator: broker killed, no health sample",
+      secondary,
+      async () => {
+        monitor.silent = true;
+        await primary.kill();
+      },
+      "silent",
+    );
+    await scenario("fail-back after the region and its aggregator recovered", primary, async () => {
+      await primary.start();
+      monitor.silent = false;
     });
 
     fleet.stopPublishing();
@@ -378,26 +440,31 @@ export async function runDrill(
       const w = windowOf(duplicate.at);
       if (w >= 0) results[w].duplicates += 1;
     }
-    if (flips.length !== results.length) {
+    const detectable = results.filter((r) => r.detected !== false).length;
+    if (flips.length !== detectable) {
       failures.push(
-        `the health check changed ${flips.length} times in ${results.length} scenarios (one change per scenario expected)`,
+        `the health check changed ${flips.length} times in ${detectable} scenarios (one change per scenario expected)`,
       );
     }
-    if (lostTotal) failures.push(`${lostTotal} acknowledged messages never reached analytics`);
-    if (fleet.exhausted) {
-      const reasons = [...fleet.failures.entries()]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 3)
-        .map(([reason, n]) => `${n}x ${reason}`)
-        .join("; ");
-      failures.push(`${fleet.exhausted} devices exhausted their reconnect bounds (${reasons})`);
+    // While the rules engine is down the broker still acknowledges (PUBACK comes from the
+    // broker), so what devices publish meanwhile is lost to analytics: reported in that row (and
+    // in the plan's RPO line). Anywhere else a loss fails the drill.
+    const lostElsewhere = results
+      .filter((r) => !r.name.startsWith(RULES_ENGINE_DOWN))
+      .reduce((n, r) => n + r.lost, 0);
+    const unattributed = lostTotal - results.reduce((n, r) => n + r.lost, 0);
+    if (lostElsewhere + unattributed) {
+      failures.push(
+        `${lostElsewhere + unattributed} acknowledged messages never reached analytics`,
+      );
     }
-    // The drill's claim: each fail-over measures within 15 % of the budget of its path.
+    // The drill's claim: no fail-over takes longer than the budget of its path (an upper bound:
+    // a faster one passes).
     for (const r of results) {
-      const judged = ratioToBudget(r, budget, instructed);
-      if (judged && Math.abs(judged.ratio - 1) > NEAR_BUDGET) {
+      const judged = ratioToBudget(r, { budget, instructed, silent });
+      if (judged && judged.ratio > 1) {
         failures.push(
-          `scenario "${r.name}": measured ${Math.round(judged.ratio * 100)} % of its ${judged.own.totalSeconds} s budget, not within ${NEAR_BUDGET * 100} %`,
+          `scenario "${r.name}": measured ${Math.round(judged.ratio * 100)} % of its ${judged.own.totalSeconds} s budget`,
         );
       }
     }
@@ -413,7 +480,7 @@ export async function runDrill(
     }
   } finally {
     clearInterval(sampler);
-    for (const timer of route53Timers) clearTimeout(timer);
+    route53.stop();
     monitor.stop();
     await fleet.stop();
     await primary.kill();
@@ -424,6 +491,7 @@ export async function runDrill(
     results,
     budget,
     instructed,
+    silent,
     summary,
     failures,
     samples: samples.map((sample) => ({ ...sample, t: (sample.t - outage) / 1000 })),

@@ -39,8 +39,10 @@ export interface DrillSettings {
 export const USAGE = `usage: npm run drill -- [--devices N] [--seed S] [--stack FILE] [--out DIR]
 
 Fails the primary region over and back four times in memory (broker killed, application
-unhealthy) with N devices on the failover client, and prints measured RTO, acknowledged messages
-lost and duplicates per scenario against the RTO budget the plan prints for the same stack file.
+unhealthy, rules engine down with the broker up, the region dead with its aggregator silent) with
+N devices on the failover client's defaults, and prints measured RTO, acknowledged messages lost
+and duplicates per scenario against the RTO budget of its path that the plan prints for the same
+stack file.
 It runs on a virtual clock (the stack's own seconds, no waiting) with in-memory brokers, DNS and
 connections, so a run takes seconds and the same seed gives the same table.
 On a terminal, progress (scenario, phase, connected devices) goes to stderr.
@@ -58,8 +60,8 @@ Examples:
   npm run drill -- --devices 200                 # a larger fleet
   npm run drill -- --seed 3 --stack Pulumi.secondary.yaml --out /tmp/drill
 
-Exit status: 0 passed, 1 a message lost, a deadline hit, the health flapped or a fail-over not
-within 15 % of its budget, 2 bad usage.`;
+Exit status: 0 passed, 1 a message lost, a deadline hit, the health flapped or a fail-over over
+its path's budget, 2 bad usage.`;
 
 function wholeIn(
   flag: string,

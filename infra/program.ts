@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_KEYS, StackConfig } from "./config";
-import { arcRtoBudget, instructedRtoBudget, rpoBudget, rtoBudget } from "./health/budget";
+import {
+  instructedRtoBudget,
+  rpoBudget,
+  rtoBudget,
+  silentAggregatorRtoBudget,
+} from "./health/budget";
 import { defineHealth } from "./health";
 import { HealthDeps } from "./health/deps";
 import { StackContext } from "./context";
@@ -46,12 +51,13 @@ export function defineStack(config: StackConfig, stackName: string) {
     region: config.ownRegion,
     // The plan prints these; `pulumi stack output rto` shows them after a real deploy.
     rto,
-    // The faster path (the aggregator flips an ARC routing control), shown beside it.
-    rtoFastPath: arcRtoBudget(rtoInputs),
     // Devices whose broker stays up, moved by the reconnect instruction.
     rtoInstructed: instructedRtoBudget(rtoInputs),
+    // The aggregator silent with its region: printed beside the others, over the target.
+    rtoSilent: silentAggregatorRtoBudget(rtoInputs),
     rpo: rpoBudget({
       rto,
+      instructed: instructedRtoBudget(rtoInputs),
       s3ReplicationTimeControl: config.dataPlane.s3ReplicationTimeControl,
       eventBridgeFailoverSeconds: eventBridgeBudget({
         alarmPeriodSeconds: config.dataPlane.telemetryAlarmPeriodSeconds,

@@ -16,6 +16,8 @@ interface PrintedTerm {
   name: string;
   seconds: number;
   from: string;
+  basis?: string;
+  source?: string;
 }
 interface PrintedBudget {
   path?: string;
@@ -95,12 +97,26 @@ interface BudgetColumn {
   note: string;
 }
 
+/**
+ * Where a term's figure comes from, short enough for a row: an AWS page by its file name (all
+ * are under https://docs.aws.amazon.com/; `--json` has the full addresses), a module by its path.
+ */
+export function shortSource(source: string | undefined): string {
+  if (!source) return "(no source)";
+  const url = /^https:\/\/docs\.aws\.amazon\.com\/\S*?([^/#]+)(#\S*)?$/.exec(source);
+  return url ? url[1] : source.split(" ")[0];
+}
+
+/**
+ * The budget as a table: one row per term, a column of seconds per path ("-" where a path does
+ * not spend it), how the figure is known (aws, setting, conservative) and where it comes from.
+ */
 function budgetTable(rto: PrintedBudget, columns: BudgetColumn[]): string[] {
   const all = [rto, ...columns.map((c) => c.budget)];
-  const nameWidth = Math.max(4, ...all.flatMap((b) => b.terms.map((t) => t.name.length)));
-  const widths = columns.map((c) => Math.max(6, c.label.length + 2));
-  const row = (term: string, seconds: string, key: string, others: string[]) =>
-    `    ${term.padEnd(nameWidth)}  ${seconds.padStart(7)}${others.map((o, i) => o.padStart(widths[i])).join("")}  ${key}`;
+  const nameWidth = Math.max(5, ...all.flatMap((b) => b.terms.map((t) => t.name.length)));
+  const widths = columns.map((c) => Math.max(7, c.label.length + 2));
+  const row = (term: string, seconds: string, others: string[], tail: string) =>
+    `    ${term.padEnd(nameWidth)}  ${seconds.padStart(7)}${others.map((o, i) => o.padStart(widths[i])).join("")}  ${tail}`.trimEnd();
   const secondsIn = (budget: PrintedBudget, name: string) => {
     const term = budget.terms.find((t) => t.name === name);
     return term === undefined ? "-" : String(term.seconds);
@@ -110,11 +126,11 @@ function budgetTable(rto: PrintedBudget, columns: BudgetColumn[]): string[] {
     row(
       "term",
       "seconds",
-      "config key",
       columns.map((c) => c.label),
+      "basis         source (AWS pages under https://docs.aws.amazon.com/)",
     ),
   ];
-  // Terms in the order the paths list them, each once, with the config key of its first path.
+  // Terms in the order the paths list them, each once.
   const seen = new Set<string>();
   for (const budget of all) {
     for (const term of budget.terms) {
@@ -124,8 +140,8 @@ function budgetTable(rto: PrintedBudget, columns: BudgetColumn[]): string[] {
         row(
           term.name,
           secondsIn(rto, term.name),
-          term.from,
           columns.map((c) => secondsIn(c.budget, term.name)),
+          `${(term.basis ?? "").padEnd(12)}  ${shortSource(term.source)}`,
         ),
       );
     }
@@ -134,13 +150,13 @@ function budgetTable(rto: PrintedBudget, columns: BudgetColumn[]): string[] {
     row(
       "total",
       String(rto.totalSeconds),
-      `target ${rto.targetSeconds}`,
       columns.map((c) => String(c.budget.totalSeconds)),
+      `target ${rto.targetSeconds}`,
     ),
   );
   for (const column of columns) {
     lines.push(
-      `    ${column.label} column: ${column.budget.path ?? column.label}, ${column.note}, ${rtoVerdict(column.budget.totalSeconds, column.budget.targetSeconds)}`,
+      `    ${column.label}: ${column.note}, ${rtoVerdict(column.budget.totalSeconds, column.budget.targetSeconds)}`,
     );
   }
   return lines;
@@ -193,20 +209,20 @@ export function renderSummary(reports: StackReport[]): string {
     const rto = report.outputs.rto as PrintedBudget | undefined;
     if (rto?.terms) {
       const instructed = report.outputs.rtoInstructed as PrintedBudget | undefined;
-      const fast = report.outputs.rtoFastPath as PrintedBudget | undefined;
+      const silent = report.outputs.rtoSilent as PrintedBudget | undefined;
       const columns: BudgetColumn[] = [];
       if (instructed?.terms) {
         columns.push({
           label: "instr.",
           budget: instructed,
-          note: "devices whose broker stays up",
+          note: "broker up, devices moved by the reconnect instruction",
         });
       }
-      if (fast?.terms) {
+      if (silent?.terms) {
         columns.push({
-          label: "ARC",
-          budget: fast,
-          note: "the faster path, not deployed by default",
+          label: "silent",
+          budget: silent,
+          note: "the aggregator silent with its region (docs/failover.md)",
         });
       }
       const rpo = report.outputs.rpo as PrintedRpo[] | undefined;

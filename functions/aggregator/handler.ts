@@ -17,11 +17,12 @@ function env(name: string): string {
  * begins healthy and needs `failAfterRounds` rounds to drop. The clock is a parameter so the
  * fail-over tests run the same handler in virtual time.
  */
-export function createHandler(clock: Clock = SYSTEM_CLOCK): () => Promise<void> {
+export function createHandler(clock: Clock = SYSTEM_CLOCK): (event?: unknown) => Promise<void> {
   let state: HealthState = INITIAL_STATE;
-  return async () => {
+  return async (event?: unknown) => {
     const intervalSeconds = Number(env("INTERVAL_SECONDS"));
     const timeoutSeconds = Number(env("PROBE_TIMEOUT_SECONDS"));
+    const perMinute = roundsPerMinute(intervalSeconds, timeoutSeconds);
     const apis = JSON.parse(env("HEALTH_APIS")) as HealthApi[];
     const region = env("AWS_REGION");
     state = await runRounds(
@@ -29,7 +30,7 @@ export function createHandler(clock: Clock = SYSTEM_CLOCK): () => Promise<void> 
         apis,
         intervalMs: intervalSeconds * 1000,
         timeoutMs: timeoutSeconds * 1000,
-        rounds: roundsPerMinute(intervalSeconds, timeoutSeconds),
+        rounds: roundsOf(event, perMinute),
       },
       state,
       {
@@ -43,6 +44,22 @@ export function createHandler(clock: Clock = SYSTEM_CLOCK): () => Promise<void> 
       },
     );
   };
+}
+
+/**
+ * How many rounds this invocation runs: a minute's worth when scheduled (EventBridge's event has
+ * no `rounds`), or the `rounds` of a deploy-time invocation (`{"rounds": 1}`: the first sample,
+ * published before the alarm exists, infra/health/healthAggregator.ts).
+ */
+export function roundsOf(event: unknown, perMinute: number): number {
+  const rounds = (event as { rounds?: unknown } | null | undefined)?.rounds;
+  if (rounds === undefined) return perMinute;
+  if (typeof rounds !== "number" || !Number.isInteger(rounds) || rounds < 1 || rounds > perMinute) {
+    throw new Error(
+      `event.rounds: expected a whole number from 1 to ${perMinute}, got ${JSON.stringify(rounds)}`,
+    );
+  }
+  return rounds;
 }
 
 /** Scheduled every minute: several rounds, one metric sample per round. */

@@ -39,6 +39,44 @@ export interface ProbeIotPort {
   deleteCertificate(certificateId: string): Promise<void>;
 }
 
+/**
+ * Waits between DeleteCertificate attempts. DetachThingPrincipal is asynchronous ("it might take
+ * several seconds for the detachment to propagate",
+ * https://docs.aws.amazon.com/iot/latest/apireference/API_DetachThingPrincipal.html), and until it
+ * has, DeleteCertificate refuses with DeleteConflictException. Full-jitter exponential back-off
+ * (AWS Architecture Blog, "Exponential Backoff And Jitter"): up to 0.5, 1, 2, 4, 8, 8, 8 s, about
+ * 31 s at worst, inside the function's 60 s timeout.
+ */
+export const DELETE_BACKOFF = { baseMs: 500, capMs: 8_000, attempts: 8 };
+
+export type Sleep = (ms: number) => Promise<void>;
+
+const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** True for IoT's refusal to delete a certificate that is still attached. */
+function isDeleteConflict(error: unknown): boolean {
+  return (error as { name?: unknown })?.name === "DeleteConflictException";
+}
+
+/** DeleteCertificate, retried while the detach has not propagated; other errors end at once. */
+async function deleteWhenDetached(
+  iot: ProbeIotPort,
+  certificateId: string,
+  sleep: Sleep,
+  random: () => number,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await iot.deleteCertificate(certificateId);
+      return;
+    } catch (error) {
+      if (!isDeleteConflict(error) || attempt >= DELETE_BACKOFF.attempts) throw error;
+      const ceiling = Math.min(DELETE_BACKOFF.capMs, DELETE_BACKOFF.baseMs * 2 ** (attempt - 1));
+      await sleep(Math.max(1, Math.floor(random() * ceiling)));
+    }
+  }
+}
+
 export interface SecretWriterPort {
   putSecretString(secretId: string, value: string): Promise<void>;
 }
@@ -64,6 +102,7 @@ async function retireOthers(
   request: ProbeRequest,
   iot: ProbeIotPort,
   keep: string | null,
+  wait: { sleep: Sleep; random: () => number },
 ): Promise<string[]> {
   const principals = await iot.thingPrincipals(request.thingName);
   const retired: string[] = [];
@@ -74,7 +113,7 @@ async function retireOthers(
     await iot.detachPolicy(request.policyName, arn);
     // DeleteCertificate refuses an ACTIVE certificate.
     await iot.deactivateCertificate(id);
-    await iot.deleteCertificate(id);
+    await deleteWhenDetached(iot, id, wait.sleep, wait.random);
     retired.push(arn);
   }
   return retired;
@@ -87,10 +126,11 @@ async function retireOthers(
 export async function provisionProbe(
   action: LifecycleAction,
   request: ProbeRequest,
-  ports: { iot: ProbeIotPort; secrets: SecretWriterPort },
+  ports: { iot: ProbeIotPort; secrets: SecretWriterPort; sleep?: Sleep; random?: () => number },
 ): Promise<ProbeResult> {
+  const wait = { sleep: ports.sleep ?? realSleep, random: ports.random ?? Math.random };
   if (action === "delete") {
-    return { certificateArn: null, retired: await retireOthers(request, ports.iot, null) };
+    return { certificateArn: null, retired: await retireOthers(request, ports.iot, null, wait) };
   }
   const issued = await ports.iot.createKeysAndCertificate();
   await ports.iot.attachPolicy(request.policyName, issued.certificateArn);
@@ -104,7 +144,7 @@ export async function provisionProbe(
       privateKey: issued.privateKey,
     }),
   );
-  const retired = await retireOthers(request, ports.iot, issued.certificateArn);
+  const retired = await retireOthers(request, ports.iot, issued.certificateArn, wait);
   return { certificateArn: issued.certificateArn, retired };
 }
 

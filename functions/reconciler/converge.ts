@@ -177,6 +177,13 @@ export function dependenciesOf(item: RegistryItem): string[] {
       const ca = (item.desired as unknown as CertificateDesired | null)?.caCertificateId;
       return ca ? [keys.caCertificate(ca)] : [];
     }
+    case "caCertificate": {
+      // Template before CA: a registration config that names a template refers to one IoT
+      // must already hold (RegisterCACertificate / UpdateCACertificate, registrationConfig.templateName).
+      const template = (item.desired as unknown as CaCertificateDesired | null)?.registrationConfig
+        ?.templateName;
+      return template ? [keys.provisioningTemplate(template)] : [];
+    }
     default:
       return [];
   }
@@ -184,12 +191,12 @@ export function dependenciesOf(item: RegistryItem): string[] {
 
 /** Creation order of kinds: an entity's dependencies come in an earlier rank. Deletes go in reverse. */
 export const KIND_RANK: Record<RegistryItem["kind"], number> = {
-  caCertificate: 0,
   provisioningTemplate: 0,
+  caCertificate: 1,
   thingType: 0,
   thingGroup: 1,
   policy: 1,
-  certificate: 1,
+  certificate: 2,
   thing: 2,
   membership: 3,
   policyAttachment: 3,

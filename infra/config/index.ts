@@ -1,5 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { instructedRtoBudget, rtoBudget, termsOverTarget } from "../health/budget";
+import {
+  RESERVED_CONCURRENCY,
+  UNRESERVED_MINIMUM,
+  concurrencyNeeded,
+} from "../../core/lambdaConcurrency";
+import {
+  TELEMETRY_TRANSITIONS,
+  TELEMETRY_WORKFLOW_TYPE,
+  sustainedExecutionsPerSecond,
+} from "../../core/workflowQuotas";
 import { ACCOUNT_KEYS, AccountKey, ParsedConfig, configSchema } from "./schema";
 
 export { ACCOUNT_KEYS, AccountKey } from "./schema";
@@ -89,6 +99,10 @@ export function parseStackConfig(
       },
     ]);
   }
+  const short = concurrencyProblems(parsed.lambdaConcurrencyLimits);
+  if (short.length) throw new ConfigError(short);
+  const workflow = workflowProblem(parsed.telemetry.peakMessagesPerSecond, parsed.regions);
+  if (workflow) throw new ConfigError([workflow]);
   const accounts = Object.fromEntries(
     ACCOUNT_KEYS.map((key) => [
       key,
@@ -107,6 +121,42 @@ export function parseStackConfig(
     peerStack:
       parsed.peerStack ??
       `${defaults.organization}/${defaults.project}/${parsed.role === "primary" ? "secondary" : "primary"}`,
+  };
+}
+
+/**
+ * Accounts whose Lambda concurrency quota cannot take the program's reservations plus the 100
+ * Lambda keeps unreserved: refused here, with the figure to ask Service Quotas for, instead of a
+ * PutFunctionConcurrency error halfway through a deploy.
+ */
+function concurrencyProblems(limits: Record<AccountKey, number>) {
+  return ACCOUNT_KEYS.flatMap((key) => {
+    const reserved = RESERVED_CONCURRENCY[key];
+    const needed = concurrencyNeeded(reserved);
+    if (limits[key] >= needed) return [];
+    return [
+      {
+        key: `${CONFIG_NAMESPACE}:lambdaConcurrencyLimits.${key}`,
+        message: `expected at least ${needed} (the program reserves ${reserved} concurrent executions in this account in each region, and Lambda keeps ${UNRESERVED_MINIMUM} unreserved), got ${limits[key]}; raise the account's "Concurrent executions" quota in Service Quotas (both regions) and set the new value here`,
+      },
+    ];
+  });
+}
+
+/**
+ * The telemetry workflow starts one execution per message in whichever region is active; a peak
+ * rate over what its type sustains there would throttle EventBridge's deliveries into retries.
+ */
+function workflowProblem(rate: number, regions: { primary: string; secondary: string }) {
+  const capacity = Math.min(
+    ...[regions.primary, regions.secondary].map((region) =>
+      sustainedExecutionsPerSecond(TELEMETRY_WORKFLOW_TYPE, region, TELEMETRY_TRANSITIONS),
+    ),
+  );
+  if (rate <= capacity) return undefined;
+  return {
+    key: `${CONFIG_NAMESPACE}:telemetry.peakMessagesPerSecond`,
+    message: `expected at most ${capacity} (the ${TELEMETRY_WORKFLOW_TYPE} workflow's sustained StartExecution rate per region, Step Functions service quotas), got ${rate}; request a higher StartExecution quota in both regions first`,
   };
 }
 

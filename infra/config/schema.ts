@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import { z } from "zod";
 import { partitionOf } from "../../core/arn";
+import { MIN_PROBE_TIMEOUT_SECONDS } from "../../core/healthTiming";
+import { DEFAULT_ACCOUNT_CONCURRENCY } from "../../core/lambdaConcurrency";
 
 /** The four accounts of the design, in the order the plan prints them. */
 export const ACCOUNT_KEYS = [
@@ -78,6 +80,11 @@ const integer = (description: string, min: number, max: number) =>
     .int({ error: expected(`${description}: a whole number from ${min} to ${max}`) })
     .min(min, { error: expected(`${description}: a whole number from ${min} to ${max}`) })
     .max(max, { error: expected(`${description}: a whole number from ${min} to ${max}`) });
+
+const concurrencyLimit = (account: AccountKey) =>
+  integer(`the ${account} account's Lambda concurrency quota`, 1, 1_000_000).default(
+    DEFAULT_ACCOUNT_CONCURRENCY,
+  );
 
 const tagKey = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const tagValue = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
@@ -169,16 +176,24 @@ export const rawConfigSchema = z.strictObject(
             })
             .default(60),
           alarmEvaluationPeriods: integer("alarm evaluation periods", 1, 10).default(1),
-          probeTimeoutSeconds: integer("the health probe timeout in seconds", 1, 29).default(5),
+          // At least a cold probe-secret read plus an MQTT round trip, with API Gateway's margin
+          // (core/healthTiming.ts): a shorter one fails healthy rounds after every cold start.
+          probeTimeoutSeconds: integer(
+            "the health probe timeout in seconds",
+            MIN_PROBE_TIMEOUT_SECONDS,
+            29,
+          ).default(5),
           // Several rounds a minute, so a standard-resolution period always holds a fresh sample.
           aggregatorIntervalSeconds: integer("seconds between aggregator rounds", 5, 30).default(
             10,
           ),
+          // The spread the reconnect instruction asks devices to move over: a device waits a random
+          // part of it (at most its own 30 s ceiling), so the new region is not stormed.
           deviceReconnectSeconds: integer(
-            "the devices' worst reconnect backoff in seconds",
+            "the reconnect instruction's spread in seconds",
             0,
-            3600,
-          ).default(30),
+            30,
+          ).default(5),
           // Email that hears about fail-over and fail-back; none means no email subscription.
           notificationEmail: z
             .string({ error: expected("an email address such as ops@example.com") })
@@ -204,10 +219,21 @@ export const rawConfigSchema = z.strictObject(
               { error: (issue) => unknownKeys(issue, "topic, displaceSessions") },
             )
             .default({ topic: "iot-dr/reconnect", displaceSessions: false }),
-          // Manual override with ARC routing controls: off by default, a cluster is billed hourly.
+          // ARC routing controls are not built: nothing would set them On after creation (they
+          // start Off, which fails the region over) nor flip them within their safety rules. The
+          // key stays so existing stack files keep parsing; `true` is refused by name.
           arc: z
             .strictObject(
-              { enabled: z.boolean({ error: expected("true or false") }).default(false) },
+              {
+                enabled: z
+                  .boolean({ error: expected("true or false") })
+                  .refine((enabled) => !enabled, {
+                    error: expected(
+                      "false: ARC routing controls are not supported (they start Off and nothing here turns them On, so enabling them would fail the region over on deploy)",
+                    ),
+                  })
+                  .default(false),
+              },
               { error: (issue) => unknownKeys(issue, "enabled") },
             )
             .default({ enabled: false }),
@@ -223,6 +249,19 @@ export const rawConfigSchema = z.strictObject(
       // An absent `health` key gets every field's own default.
       .prefault({}),
     rtoTargetSeconds: integer("the recovery time objective in seconds", 60, 86400),
+    // Each account's Lambda concurrency quota (Service Quotas, "Concurrent executions"), the same in
+    // both regions: the plan refuses reservations the account cannot take (core/lambdaConcurrency.ts).
+    lambdaConcurrencyLimits: z
+      .strictObject(
+        {
+          sharedServices: concurrencyLimit("sharedServices"),
+          iotServices: concurrencyLimit("iotServices"),
+          commandControl: concurrencyLimit("commandControl"),
+          dataAnalytics: concurrencyLimit("dataAnalytics"),
+        } satisfies Record<AccountKey, unknown>,
+        { error: (issue) => unknownKeys(issue, ACCOUNT_KEYS.join(", ")) },
+      )
+      .prefault({}),
     dataPlane: z
       .strictObject(
         {
@@ -270,8 +309,16 @@ export const rawConfigSchema = z.strictObject(
       .prefault({}),
     telemetry: z
       .strictObject(
-        { topicFilter: topicFilter.default(DEFAULT_TELEMETRY_TOPIC_FILTER) },
-        { error: (issue) => unknownKeys(issue, "topicFilter") },
+        {
+          topicFilter: topicFilter.default(DEFAULT_TELEMETRY_TOPIC_FILTER),
+          // The fleet's peak telemetry rate, in messages a second: one workflow execution each.
+          peakMessagesPerSecond: integer(
+            "the fleet's peak telemetry messages a second",
+            1,
+            1_000_000,
+          ).default(1000),
+        },
+        { error: (issue) => unknownKeys(issue, "topicFilter, peakMessagesPerSecond") },
       )
       .prefault({}),
     iotPlane: z
@@ -328,7 +375,7 @@ export const rawConfigSchema = z.strictObject(
     error: (issue) =>
       unknownKeys(
         issue,
-        "role, regions, accounts, dns, health, rtoTargetSeconds, telemetry, iotPlane, peerStack, tags, dataPlane",
+        "role, regions, accounts, dns, health, rtoTargetSeconds, lambdaConcurrencyLimits, telemetry, iotPlane, peerStack, tags, dataPlane",
       ),
   },
 );

@@ -6,13 +6,26 @@ import { ANSWER_POLL_SECONDS, DEFAULT_HYSTERESIS } from "../../core/healthTiming
  * fail-over drill compares its measurements with it.
  */
 
+/** How a term's figure is known. */
+export type TermBasis =
+  /** An AWS page gives the figure (or the rule that makes it from config). */
+  | "aws"
+  /** A setting of this stack or of the shipped device client; `source` names what spends it. */
+  | "setting"
+  /** AWS gives no figure: a conservative value, and `source` says why that one. */
+  | "conservative";
+
 /** One named term of the RTO sum. */
 export interface BudgetTerm {
   name: string;
   seconds: number;
   /** The config keys it comes from ("fixed" where no key sets it). */
   from: string;
-  /** Where the figure comes from: an AWS page, or this repository's code for our own parts. */
+  basis: TermBasis;
+  /**
+   * Where the figure comes from: an AWS page (URL), or for a setting the module that spends it
+   * and the test that measures it spending it.
+   */
   source: string;
 }
 
@@ -32,20 +45,43 @@ export interface RtoInputs {
   alarmEvaluationPeriods: number;
   aggregatorIntervalSeconds: number;
   probeTimeoutSeconds: number;
+  /** The spread the reconnect instruction asks devices to move over. */
   deviceReconnectSeconds: number;
   rtoTargetSeconds: number;
 }
 
 const ROUTE53_HEALTH =
   "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html";
+const ALARM_EVALUATION =
+  "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation.html";
+const MISSING_DATA =
+  "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html";
+const ROUTE53_TTL =
+  "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-basic.html#rrsets-values-basic-ttl";
+/** Where the device's figures live, and the test that holds the budget to them. */
+const CLIENT_SOURCE =
+  "packages/device-client/options.ts (CLIENT_DEFAULTS; tests/infra/health/budget.test.ts)";
 
 /**
  * How long Route 53 takes to follow a CLOUDWATCH_METRIC check's alarm. AWS gives no figure: the
- * page above says only that Route 53 "monitors the data stream for the corresponding alarm". The
- * same page's standard interval between endpoint checks is 30 s, so one such interval is budgeted.
- * An ARC routing control's health check is budgeted the same: ARC's guide gives no figure either.
+ * page above says only that Route 53 "monitors the data stream for the corresponding alarm".
+ * Conservative: the standard interval between endpoint checks on the same page, 30 s.
  */
 export const ROUTE53_REACTION_SECONDS = 30;
+
+/**
+ * The shipped device client's defaults the budget counts (packages/device-client CLIENT_DEFAULTS;
+ * a test keeps them equal): a device whose broker died is already retrying when DNS changes (its
+ * keepalive notices a silent broker within 2 x 30 s, before the alarm has even fired), so after
+ * the new answer it waits out at most the attempt in flight (connect timeout) and one back-off
+ * ceiling. A device moved by the instruction first drains its in-flight acknowledgements.
+ */
+export const DEVICE_CLIENT = {
+  connectTimeoutSeconds: 5,
+  backoffCeilingSeconds: 5,
+  drainSeconds: 2,
+  keepaliveSeconds: 30,
+};
 
 /** The verdict of a budget against its target, worded the same by the plan and the drill. */
 export function rtoVerdict(totalSeconds: number, targetSeconds: number): string {
@@ -59,7 +95,7 @@ function sum(path: string, terms: BudgetTerm[], targetSeconds: number): RtoBudge
   return { path, terms, totalSeconds, targetSeconds, withinTarget: totalSeconds <= targetSeconds };
 }
 
-/** Failure noticed by our aggregator: the same for both paths. */
+/** Failure noticed by our aggregator: the same for the paths that start with its verdict. */
 function aggregatorTerms(inputs: RtoInputs): BudgetTerm[] {
   return [
     {
@@ -67,51 +103,17 @@ function aggregatorTerms(inputs: RtoInputs): BudgetTerm[] {
       name: "aggregator rounds",
       seconds: DEFAULT_HYSTERESIS.failAfterRounds * inputs.aggregatorIntervalSeconds,
       from: `${DEFAULT_HYSTERESIS.failAfterRounds} x health.aggregatorIntervalSeconds`,
-      source: "core/healthTiming.ts (DEFAULT_HYSTERESIS)",
+      basis: "setting",
+      source: "functions/aggregator/rounds.ts (tests/contracts/failover.test.ts measures it)",
     },
     {
       name: "probe timeout",
       seconds: inputs.probeTimeoutSeconds,
       from: "health.probeTimeoutSeconds",
-      source: "functions/health (each probe gives up after this)",
+      basis: "setting",
+      source: "functions/aggregator/rounds.ts (probeAll's deadline)",
     },
   ];
-}
-
-/** The DNS answer reaching devices and their reconnect: the same for both paths. */
-function clientTerms(inputs: RtoInputs): BudgetTerm[] {
-  return [
-    {
-      name: "DNS TTL",
-      seconds: inputs.ttlSeconds,
-      from: "dns.ttlSeconds",
-      // Resolvers may cache the old answer for the record's TTL.
-      source:
-        "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-basic.html#rrsets-values-basic-ttl",
-    },
-    {
-      name: "device reconnect",
-      seconds: inputs.deviceReconnectSeconds,
-      from: "health.deviceReconnectSeconds",
-      // A disconnected client waits out its backoff before it connects to the new answer.
-      source: "https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html",
-    },
-  ];
-}
-
-/**
- * Worst case of the metric-alarm path, for a failure that starts just after the aggregator
- * published a healthy value: the aggregator needs `failAfterRounds` failed rounds (interval each,
- * plus a probe timeout), the alarm needs `evaluation periods` full periods of Minimum = 0, Route 53
- * then follows the alarm and answers SECONDARY, resolvers may hold the old answer for a TTL, and a
- * device waits out its reconnect backoff.
- */
-export function rtoBudget(inputs: RtoInputs): RtoBudget {
-  return sum(
-    "metric alarm -> Route 53 health check",
-    [...aggregatorTerms(inputs), ...alarmTerms(inputs), ...clientTerms(inputs)],
-    inputs.rtoTargetSeconds,
-  );
 }
 
 /** The alarm the Route 53 check follows, and Route 53 following it. */
@@ -122,16 +124,67 @@ function alarmTerms(inputs: RtoInputs): BudgetTerm[] {
       seconds: inputs.alarmPeriodSeconds * inputs.alarmEvaluationPeriods,
       from: "health.alarmPeriodSeconds x health.alarmEvaluationPeriods",
       // An alarm changes state only when a whole period has been evaluated.
-      source:
-        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation.html",
+      basis: "aws",
+      source: ALARM_EVALUATION,
+    },
+    route53Term(),
+  ];
+}
+
+function route53Term(): BudgetTerm {
+  return {
+    name: "Route 53 reaction to the alarm",
+    seconds: ROUTE53_REACTION_SECONDS,
+    from: "fixed",
+    basis: "conservative",
+    source: ROUTE53_HEALTH,
+  };
+}
+
+function ttlTerm(inputs: RtoInputs): BudgetTerm {
+  return {
+    name: "DNS TTL",
+    seconds: inputs.ttlSeconds,
+    from: "dns.ttlSeconds",
+    // Resolvers may cache the old answer for the record's TTL.
+    basis: "aws",
+    source: ROUTE53_TTL,
+  };
+}
+
+/** A device whose broker died: retrying already, it reaches the new answer within these. */
+function reconnectTerms(): BudgetTerm[] {
+  return [
+    {
+      name: "device connect timeout",
+      seconds: DEVICE_CLIENT.connectTimeoutSeconds,
+      from: "client connectTimeoutMs",
+      basis: "setting",
+      source: CLIENT_SOURCE,
     },
     {
-      name: "Route 53 reaction to the alarm",
-      seconds: ROUTE53_REACTION_SECONDS,
-      from: "fixed",
-      source: ROUTE53_HEALTH,
+      name: "device back-off ceiling",
+      seconds: DEVICE_CLIENT.backoffCeilingSeconds,
+      from: "client backoff.maxMs",
+      basis: "setting",
+      source: CLIENT_SOURCE,
     },
   ];
+}
+
+/**
+ * Worst case of the metric-alarm path, for a failure that starts just after the aggregator
+ * published a healthy value: the aggregator needs `failAfterRounds` failed rounds (interval each,
+ * plus a probe timeout), the alarm needs `evaluation periods` full periods of Minimum = 0, Route 53
+ * then follows the alarm and answers SECONDARY, resolvers may hold the old answer for a TTL, and a
+ * device (retrying since its broker died) waits out its attempt in flight and one back-off.
+ */
+export function rtoBudget(inputs: RtoInputs): RtoBudget {
+  return sum(
+    "broker down: metric alarm -> Route 53 health check",
+    [...aggregatorTerms(inputs), ...alarmTerms(inputs), ttlTerm(inputs), ...reconnectTerms()],
+    inputs.rtoTargetSeconds,
+  );
 }
 
 /**
@@ -141,16 +194,12 @@ function alarmTerms(inputs: RtoInputs): BudgetTerm[] {
  * asynchronously: alarms-and-actions-Lambda.html), so the function's start runs alongside Route
  * 53's reaction; it then asks the zone's name servers every poll until they answer the secondary,
  * and publishes. Devices wait a random part of the instruction's spread, flush their own DNS
- * cache and resolve; a resolver between them and Route 53 may still hold the old answer for a
- * TTL. Before, a second alarm (HealthCheckStatus in us-east-1, period 60 s) started the function
- * after Route 53 had moved, adding its whole period; AWS warns that its SNS notification may take
- * "several minutes" (Route53/latest/DeveloperGuide/monitoring-health-checks.html). That alarm
- * still notifies the function: for manual ARC flips, and to tell stragglers again.
+ * cache and resolve (a resolver between them and Route 53 may still hold the old answer for a
+ * TTL), drain their in-flight acknowledgements and connect.
  */
 export function instructedRtoBudget(inputs: RtoInputs): RtoBudget {
-  const [ttl, reconnect] = clientTerms(inputs);
   return sum(
-    "metric alarm -> reconnect instruction (broker up)",
+    "broker up: metric alarm -> reconnect instruction",
     [
       ...aggregatorTerms(inputs),
       ...alarmTerms(inputs),
@@ -158,15 +207,24 @@ export function instructedRtoBudget(inputs: RtoInputs): RtoBudget {
         name: "answer poll",
         seconds: ANSWER_POLL_SECONDS,
         from: "fixed",
+        basis: "setting",
         source: "core/healthTiming.ts (ANSWER_POLL_SECONDS)",
       },
-      ttl,
+      ttlTerm(inputs),
       {
         name: "instruction spread",
         seconds: inputs.deviceReconnectSeconds,
         from: "health.deviceReconnectSeconds",
+        basis: "setting",
         // The instruction's spreadSeconds: a device moves after a random part of it.
-        source: reconnect.source,
+        source: "packages/device-client/client.ts (obey, clampSpreadMs)",
+      },
+      {
+        name: "device drain before moving",
+        seconds: DEVICE_CLIENT.drainSeconds,
+        from: "client drainTimeoutMs",
+        basis: "setting",
+        source: CLIENT_SOURCE,
       },
     ],
     inputs.rtoTargetSeconds,
@@ -174,22 +232,30 @@ export function instructedRtoBudget(inputs: RtoInputs): RtoBudget {
 }
 
 /**
- * The faster path, offered side by side: the aggregator itself switches the primary's ARC routing
- * control off (UpdateRoutingControlState on the cluster's data plane) after its failed rounds, so
- * no alarm period is waited out; Route 53 follows the routing control's health check.
+ * Worst case when the aggregator itself falls silent with its region (no sample at all): the
+ * alarm treats missing data as breaching only once its evaluation range holds too few real
+ * points. CloudWatch retrieves more points than Evaluation Periods (its example: 5 for 3), and
+ * while enough real ones remain it ignores the missing ones, so the last sample keeps the alarm
+ * OK for (evaluation periods + 2) more periods, plus the rest of the period it fell in: ALARM
+ * comes up to (evaluation periods + 3) periods after the last sample. Conservative: N + 2 is the
+ * guide's only example of the range. Route 53 takes single-metric, standard-resolution alarms
+ * only (no metric math to fill the gap with a breaching point), so this path cannot be shortened
+ * by the alarm; it is printed, not hidden, and docs/failover.md says what it means.
  */
-export function arcRtoBudget(inputs: RtoInputs): RtoBudget {
+export function silentAggregatorRtoBudget(inputs: RtoInputs): RtoBudget {
   return sum(
-    "aggregator -> ARC routing control",
+    "silent aggregator: missing data -> Route 53 health check",
     [
-      ...aggregatorTerms(inputs),
       {
-        name: "Route 53 reaction to the routing control",
-        seconds: ROUTE53_REACTION_SECONDS,
-        from: "fixed",
-        source: "https://docs.aws.amazon.com/r53recovery/latest/dg/routing-control.about.html",
+        name: "silence until the alarm",
+        seconds: (inputs.alarmEvaluationPeriods + 3) * inputs.alarmPeriodSeconds,
+        from: "(health.alarmEvaluationPeriods + 3) x health.alarmPeriodSeconds",
+        basis: "conservative",
+        source: MISSING_DATA,
       },
-      ...clientTerms(inputs),
+      route53Term(),
+      ttlTerm(inputs),
+      ...reconnectTerms(),
     ],
     inputs.rtoTargetSeconds,
   );
@@ -220,6 +286,8 @@ export interface RpoEntry {
 
 export interface RpoInputs {
   rto: RtoBudget;
+  /** Devices whose broker stays up: a rules-engine outage loses what they publish until they move. */
+  instructed?: RtoBudget;
   s3ReplicationTimeControl: boolean;
   /** The EventBridge global endpoint's own fail-over time (its alarm), from the data plane. */
   eventBridgeFailoverSeconds: number;
@@ -237,6 +305,15 @@ export function rpoBudget(inputs: RpoInputs): RpoEntry[] {
       seconds: 0,
       why: "unacknowledged messages are kept on the device and resent after fail-over",
     },
+    ...(inputs.instructed
+      ? [
+          {
+            path: "telemetry (QoS 1, rules engine down)",
+            seconds: inputs.instructed.totalSeconds,
+            why: "the broker still acknowledges, so what devices publish until they move never reaches the rules",
+          },
+        ]
+      : []),
     {
       path: "registry",
       seconds: 1,

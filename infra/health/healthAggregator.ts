@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AGGREGATOR_CONCURRENCY } from "../../core/lambdaConcurrency";
 import { NAMES } from "../names";
 import { NodeFunction } from "../lambda/nodeFunction";
 import { HealthNetwork } from "./healthNetwork";
@@ -68,7 +69,7 @@ export class HealthAggregator extends pulumi.ComponentResource {
         timeoutSeconds: 70,
         memoryMb: 256,
         // One instance: the hysteresis state lives in it, and rounds never publish twice.
-        reservedConcurrency: 1,
+        reservedConcurrency: AGGREGATOR_CONCURRENCY,
         vpc: {
           subnetIds: args.network.subnets.map((s) => s.id),
           securityGroupIds: [args.network.clientSecurityGroup.id],
@@ -76,6 +77,18 @@ export class HealthAggregator extends pulumi.ComponentResource {
       },
       parent,
     );
+
+    // The first sample, published at deploy before the alarm exists: an alarm whose first
+    // evaluation finds no data at all treats it as breaching and goes to ALARM, which fails the
+    // region over (and starts the reconnect) on a stack's first deploy with nothing wrong. One
+    // round, at create only (its input never changes); the schedule starts after it, so the two
+    // never meet at the function's reserved concurrency of 1.
+    const firstSample = new aws.lambda.Invocation(
+      `${name}-first-sample`,
+      { functionName: this.function.function.name, input: JSON.stringify({ rounds: 1 }) },
+      parent,
+    );
+    const afterFirstSample = { parent: this, dependsOn: [firstSample] };
 
     const schedule = new aws.cloudwatch.EventRule(
       `${name}-every-minute`,
@@ -88,7 +101,7 @@ export class HealthAggregator extends pulumi.ComponentResource {
     new aws.cloudwatch.EventTarget(
       `${name}-target`,
       { rule: schedule.name, arn: this.function.function.arn },
-      parent,
+      afterFirstSample,
     );
     new aws.lambda.Permission(
       `${name}-scheduled`,
@@ -120,7 +133,7 @@ export class HealthAggregator extends pulumi.ComponentResource {
         alarmActions: args.alarmActions,
         okActions: args.alarmActions,
       },
-      parent,
+      afterFirstSample,
     );
     this.healthCheck = new aws.route53.HealthCheck(
       `${name}-check`,

@@ -12,14 +12,11 @@ import { HealthAggregator, healthAlarmName } from "./healthAggregator";
 import { healthApiSpecs } from "./healthApis";
 import { HealthNetwork } from "./healthNetwork";
 import { PrivateHealthApi } from "./privateHealthApi";
-import { RecoveryControls } from "./recoveryControls";
 
 export { HealthDeps } from "./deps";
 
 /** Region where `AWS/Route53 HealthCheckStatus` is published, and so its alarm must be. */
 const ROUTE53_METRICS_REGION = "us-east-1";
-/** Region of ARC's recovery-control configuration API. */
-const ARC_CONTROL_PLANE_REGION = "us-west-2";
 
 /** The iot-services ATS data endpoint in this stack's region. */
 function iotEndpoint(ctx: StackContext) {
@@ -32,7 +29,7 @@ function iotEndpoint(ctx: StackContext) {
 /**
  * Health and fail-over for this stack's region: private health APIs in the three workload accounts,
  * the aggregator, its alarm and Route 53 check, this stack's half of the failover records; in
- * `primary` also the us-east-1 notifications, the device reconnect function and optionally ARC.
+ * `primary` also the us-east-1 notifications and the device reconnect function.
  */
 export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string, unknown> {
   const { config } = ctx;
@@ -151,21 +148,7 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
     metricNamespace: NAMES.healthMetricNamespace,
   });
 
-  // ARC spans both regions, so only `primary` holds it; it gates the PRIMARY records only.
-  let recordCheckId = aggregator.healthCheck.id;
-  let recoveryControls: RecoveryControls | undefined;
-  if (ctx.isPrimary && config.health.arc.enabled) {
-    recoveryControls = new RecoveryControls(
-      "recovery-controls",
-      {
-        primaryRegion: config.regions.primary,
-        secondaryRegion: config.regions.secondary,
-        primaryMetricCheckId: aggregator.healthCheck.id,
-      },
-      { parent: ctx.in("sharedServices", ARC_CONTROL_PLANE_REGION) },
-    );
-    recordCheckId = recoveryControls.primaryCheck.id;
-  }
+  const recordCheckId = aggregator.healthCheck.id;
 
   new FailoverRecords(
     "failover-records",
@@ -216,13 +199,5 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
     ...outputs,
     primaryRecordHealthCheckId: recordCheckId,
     failoverTopicArn: notifications.topic.arn,
-    ...(recoveryControls
-      ? {
-          recoveryClusterArn: recoveryControls.cluster.arn,
-          routingControlArns: Object.fromEntries(
-            Object.entries(recoveryControls.controls).map(([r, c]) => [r, c.arn]),
-          ),
-        }
-      : {}),
   };
 }

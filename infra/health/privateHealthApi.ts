@@ -4,6 +4,7 @@ import {
   CrossAccountPrivateApiArgs,
 } from "../../components/crossAccountPrivateApi";
 import * as pulumi from "@pulumi/pulumi";
+import { checkpointTimeoutMs as checkpointTimeout } from "../../core/healthTiming";
 import { Statement } from "../iam/policyDocument";
 import { NodeFunction } from "../lambda/nodeFunction";
 import { movedChildren } from "../moved";
@@ -49,8 +50,8 @@ export class PrivateHealthApi extends pulumi.ComponentResource {
   constructor(name: string, args: PrivateHealthApiArgs, opts: pulumi.ComponentResourceOptions) {
     super("iotdr:health:PrivateHealthApi", name, {}, opts);
     const parent = { parent: this };
-    // One second under the aggregator's deadline, so a slow checkpoint is named in a 503.
-    const checkpointTimeoutMs = Math.max(500, args.probeTimeoutSeconds * 1000 - 1000);
+    // One margin under the aggregator's deadline, so a slow checkpoint is named in a 503.
+    const checkpointTimeoutMs = checkpointTimeout(args.probeTimeoutSeconds);
 
     this.handler = new NodeFunction(
       `${name}-handler`,

@@ -9,6 +9,22 @@ import { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "../../core/reconcilerSizi
 /** Name of the sweep state machine; the same in both regions (each sweeps its own region). */
 export const SWEEP_STATE_MACHINE = "iot-dr-registry-sweep";
 
+/** Listings of the running executions before a sweep that finds none (itself included) sweeps. */
+export const SWEEP_LISTING_ATTEMPTS = 5;
+/** Between two listings: ListExecutions is eventually consistent, a new execution shows in seconds. */
+export const SWEEP_LISTING_WAIT_SECONDS = 2;
+
+/** The states before the map that keep one sweep at a time (the integration harness drops them). */
+export const SWEEP_GUARD_STATES = [
+  "RunningSweeps",
+  "Listed",
+  "FirstListingAttempt",
+  "NextListingAttempt",
+  "WaitForListing",
+  "OldestOfListed",
+  "OldestSweeps",
+];
+
 /** The state where a sweep that finds an older one running ends without sweeping. */
 export const SWEEP_ALREADY_RUNNING = "AnotherSweepRunning";
 
@@ -22,7 +38,8 @@ export const SWEEP_ALREADY_RUNNING = "AnotherSweepRunning";
  * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html); two
  * executions started together both see both, and only the older sweeps. The listing is eventually
  * consistent: executions started within the same moment (seconds) might each miss the other;
- * the schedule starts them a period apart.
+ * the schedule starts them a period apart. An empty listing (not even this execution shows yet)
+ * is listed again after a wait, a few times, then the sweep runs: nobody else is known to.
  */
 export function sweepDefinition(reconcilerArn: string, partition: string): object {
   return {
@@ -38,9 +55,11 @@ export function sweepDefinition(reconcilerArn: string, partition: string): objec
           // At most one sweeps and the others end at once: far fewer than a page are running.
           MaxResults: 1000,
         },
+        // No index here: the listing may be empty (it is eventually consistent and may not show
+        // this execution yet), and ArrayGetItem of an empty list fails the execution.
         ResultSelector: {
-          "oldest.$":
-            "States.ArrayGetItem($.Executions, States.MathAdd(States.ArrayLength($.Executions), -1))",
+          "executions.$": "$.Executions",
+          "count.$": "States.ArrayLength($.Executions)",
         },
         ResultPath: "$.running",
         Retry: [
@@ -52,6 +71,44 @@ export function sweepDefinition(reconcilerArn: string, partition: string): objec
             JitterStrategy: "FULL",
           },
         ],
+        Next: "Listed",
+      },
+      Listed: {
+        Type: "Choice",
+        Choices: [
+          { Variable: "$.running.count", NumericGreaterThan: 0, Next: "OldestOfListed" },
+          {
+            And: [
+              { Variable: "$.listing", IsPresent: true },
+              { Variable: "$.listing.attempt", NumericGreaterThanEquals: SWEEP_LISTING_ATTEMPTS },
+            ],
+            // Still nothing listed, not even this execution: nobody else is known to sweep.
+            Next: "Segments",
+          },
+          { Variable: "$.listing", IsPresent: true, Next: "NextListingAttempt" },
+        ],
+        Default: "FirstListingAttempt",
+      },
+      FirstListingAttempt: {
+        Type: "Pass",
+        Result: { attempt: 1 },
+        ResultPath: "$.listing",
+        Next: "WaitForListing",
+      },
+      NextListingAttempt: {
+        Type: "Pass",
+        Parameters: { "attempt.$": "States.MathAdd($.listing.attempt, 1)" },
+        ResultPath: "$.listing",
+        Next: "WaitForListing",
+      },
+      WaitForListing: { Type: "Wait", Seconds: SWEEP_LISTING_WAIT_SECONDS, Next: "RunningSweeps" },
+      OldestOfListed: {
+        Type: "Pass",
+        Parameters: {
+          "oldest.$":
+            "States.ArrayGetItem($.running.executions, States.MathAdd($.running.count, -1))",
+        },
+        ResultPath: "$.running",
         Next: "OldestSweeps",
       },
       OldestSweeps: {

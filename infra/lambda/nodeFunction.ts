@@ -3,6 +3,21 @@ import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "../iam/policyDocument";
 import { functionCode } from "./bundle";
 
+/**
+ * The network-interface actions Lambda needs from a VPC function's role: those of AWS's managed
+ * policy AWSLambdaVPCAccessExecutionRole, v3
+ * (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html),
+ * whose other actions are the logs ones every function here already has for its own log group.
+ */
+export const LAMBDA_VPC_ACTIONS = [
+  "ec2:CreateNetworkInterface",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeSubnets",
+  "ec2:DeleteNetworkInterface",
+  "ec2:AssignPrivateIpAddresses",
+  "ec2:UnassignPrivateIpAddresses",
+] as const;
+
 /** Arguments of {@link NodeFunction}. */
 export interface NodeFunctionArgs {
   /** Folder under `functions/` whose `handler.ts` is bundled. */
@@ -74,13 +89,7 @@ export class NodeFunction extends pulumi.ComponentResource {
       // ENI management has no resource-level scoping for Create/Describe; AWS documents "*" here.
       statements.push({
         sid: "VpcNetworkInterfaces",
-        actions: [
-          "ec2:CreateNetworkInterface",
-          "ec2:DescribeNetworkInterfaces",
-          "ec2:DeleteNetworkInterface",
-          "ec2:AssignPrivateIpAddresses",
-          "ec2:UnassignPrivateIpAddresses",
-        ],
+        actions: [...LAMBDA_VPC_ACTIONS],
         resources: ["*"],
       });
     }

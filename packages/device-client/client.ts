@@ -8,7 +8,7 @@ import {
   type ResolvedOptions,
 } from "./options";
 import { Outbox, type Acknowledged, type PendingMessage } from "./outbox";
-import { DnsCache, sameEndpoint, type Endpoint } from "./resolver";
+import { DnsCache, normalName, sameEndpoint, type Endpoint, type Resolution } from "./resolver";
 
 /** Why the client (re)connected. */
 export type ConnectCause = "start" | "disconnect" | "dns-change" | "instruction";
@@ -20,13 +20,6 @@ export interface ConnectedEvent {
   attempts: number;
   /** The endpoint differs from the previous one: the device failed over (or back). */
   moved: boolean;
-}
-
-export interface ExhaustedEvent {
-  cause: ConnectCause;
-  attempts: number;
-  elapsedMs: number;
-  lastError: unknown;
 }
 
 export interface InstructionEvent {
@@ -52,20 +45,18 @@ export class ClientStoppedError extends Error {
   }
 }
 
-type State = "idle" | "running" | "exhausted" | "stopped";
-
-/** Thrown by an attempt that would start past the reconnect deadline: not retried. */
-class DeadlinePassed extends Error {}
+type State = "idle" | "running" | "stopped";
 
 /**
  * An MQTT client for devices and gateways that follows the IoT domain's failover record: it
- * re-resolves the domain on a schedule and on disconnect (honouring the TTL), reconnects with
- * jittered exponential backoff within a count and a deadline, obeys the reconnect instruction,
- * and keeps QoS 1 messages until PUBACK, resending them after a fail-over with the same id.
+ * re-resolves the domain on a schedule and on disconnect (honouring the TTL) and moves when the
+ * answer's target changes (not when the addresses behind it rotate), reconnects with jittered
+ * exponential backoff forever (never longer than backoff.maxMs between attempts), obeys the
+ * reconnect instruction within clamped bounds, and keeps QoS 1 messages until PUBACK, resending
+ * them after a fail-over with the same id.
  *
  * Events: `connected` (ConnectedEvent), `disconnected` ({ endpoint }), `connect-failed`
- * ({ endpoint?, attempt, error }), `instruction` (InstructionEvent), `exhausted` (ExhaustedEvent),
- * `warning` (Error).
+ * ({ endpoint?, attempt, error }), `instruction` (InstructionEvent), `warning` (Error).
  */
 export class FailoverClient extends EventEmitter {
   public readonly options: ResolvedOptions;
@@ -74,6 +65,8 @@ export class FailoverClient extends EventEmitter {
   private state: State = "idle";
   private conn?: MqttClient;
   private current?: Endpoint;
+  /** The DNS target (normalised) the current connection was made to, when the answer named one. */
+  private currentTarget?: string;
   private loop?: Promise<boolean>;
   private instructionBusy = false;
   private resolveTimer?: NodeJS.Timeout;
@@ -106,24 +99,14 @@ export class FailoverClient extends EventEmitter {
     return this.outbox.size;
   }
 
-  /**
-   * Connects (or, after `exhausted`, tries again). Resolves once connected; rejects if the
-   * reconnection bounds run out first.
-   */
+  /** Connects. Resolves once connected (it keeps trying until then); rejects only on stop(). */
   async start(): Promise<void> {
-    if (this.state === "running" || this.state === "stopped") {
-      throw new Error(
-        `FailoverClient.start: expected an idle or exhausted client, it is ${this.state}`,
-      );
+    if (this.state !== "idle") {
+      throw new Error(`FailoverClient.start: expected an idle client, it is ${this.state}`);
     }
     this.state = "running";
     if (!this.resolveTimer) this.scheduleDnsCheck();
-    if (!(await this.reconnect("start"))) {
-      if (this.isStopped()) throw new ClientStoppedError();
-      throw new Error(
-        `FailoverClient.start: could not connect to ${this.options.domain} within the reconnect bounds`,
-      );
-    }
+    if (!(await this.reconnect("start"))) throw new ClientStoppedError();
   }
 
   /**
@@ -178,62 +161,45 @@ export class FailoverClient extends EventEmitter {
   }
 
   /**
-   * One reconnection, bounded by attempts and a deadline; DNS through the TTL-honouring cache.
-   * The delays are exponential-backoff's (full jitter, capped at backoff.maxMs); after a broken
-   * connection the first attempt waits too, or a whole fleet arrives at once.
+   * One reconnection, until connected or stopped; DNS through the TTL-honouring cache. The delays
+   * are exponential-backoff's (full jitter, capped at backoff.maxMs); after a broken connection
+   * the first attempt waits too, or a whole fleet arrives at once. It never gives up: a device
+   * that stops trying is lost to the fleet until someone restarts it.
    */
   private async connectLoop(cause: ConnectCause): Promise<boolean> {
-    const { backoff, reconnect, connectTimeoutMs } = this.options;
-    const started = Date.now();
-    const deadline = started + reconnect.deadlineMs;
+    const { backoff, connectTimeoutMs } = this.options;
     let attempt = 0;
-    let lastError: unknown;
     const once = async (): Promise<boolean> => {
       const n = attempt++;
       if (this.state !== "running") return false;
-      if (Date.now() >= deadline) throw new DeadlinePassed();
       let endpoint: Endpoint | undefined;
       try {
-        const { endpoints } = await this.dns.resolve();
-        endpoint = endpoints[n % endpoints.length];
-        const timeout = Math.max(1, Math.min(connectTimeoutMs, deadline - Date.now()));
-        const conn = await this.connectOnce(endpoint, timeout);
+        const resolution = await this.dns.resolve();
+        endpoint = resolution.endpoints[n % resolution.endpoints.length];
+        const conn = await this.connectOnce(endpoint, connectTimeoutMs);
         if (this.state !== "running") {
           conn.end(true);
           return false;
         }
-        this.attach(conn, endpoint, cause, n + 1);
+        this.attach(conn, endpoint, resolution, cause, n + 1);
         return true;
       } catch (error) {
-        lastError = error;
         this.emit("connect-failed", { endpoint, attempt: n, error });
         throw error;
       }
     };
     const attempts = backOff(once, {
-      numOfAttempts: reconnect.maxAttempts,
+      numOfAttempts: Number.MAX_SAFE_INTEGER,
       startingDelay: backoff.initialMs,
       timeMultiple: backoff.factor,
       maxDelay: backoff.maxMs,
       jitter: "full",
       delayFirstAttempt: cause === "disconnect",
-      // Awaited before each delay: a stopped client or a passed deadline ends the loop there.
-      retry: (error) =>
-        !(error instanceof DeadlinePassed) && this.state === "running" && Date.now() < deadline,
+      // Awaited before each delay: a stopped client ends the loop there.
+      retry: () => this.state === "running",
     }).catch(() => false);
     // stop() ends the wait at once; the library's pending delay then finds the client stopped.
-    const connected = await Promise.race([attempts, this.stopped]);
-    if (!connected && this.state === "running") {
-      this.state = "exhausted";
-      const event: ExhaustedEvent = {
-        cause,
-        attempts: attempt,
-        elapsedMs: Date.now() - started,
-        lastError,
-      };
-      this.emit("exhausted", event);
-    }
-    return connected;
+    return Promise.race([attempts, this.stopped]);
   }
 
   private connectOnce(endpoint: Endpoint, timeoutMs: number): Promise<MqttClient> {
@@ -288,12 +254,16 @@ export class FailoverClient extends EventEmitter {
   private attach(
     conn: MqttClient,
     endpoint: Endpoint,
+    resolution: Resolution,
     cause: ConnectCause,
     attempts: number,
   ): void {
     const previous = this.current;
+    const previousTarget = this.currentTarget;
     this.conn = conn;
     this.current = endpoint;
+    this.currentTarget =
+      resolution.target === undefined ? undefined : normalName(resolution.target);
     this.inFlight.set(conn, new Set());
     conn.on("error", (error) => this.emit("warning", error));
     conn.on("close", () => this.onClose(conn));
@@ -309,7 +279,11 @@ export class FailoverClient extends EventEmitter {
       endpoint,
       cause,
       attempts,
-      moved: previous !== undefined && !sameEndpoint(previous, endpoint),
+      // A move is a new target; without targets, a new address is the best there is.
+      moved:
+        previousTarget !== undefined && this.currentTarget !== undefined
+          ? previousTarget !== this.currentTarget
+          : previous !== undefined && !sameEndpoint(previous, endpoint),
     };
     this.emit("connected", event);
   }
@@ -347,13 +321,17 @@ export class FailoverClient extends EventEmitter {
     this.resolveTimer.unref();
   }
 
-  /** Scheduled check: the answer no longer holds our endpoint -> move. */
+  /** True when the answer points elsewhere than the current connection's target. */
+  private targetChanged(resolution: Resolution): boolean {
+    if (resolution.target === undefined || this.currentTarget === undefined) return false;
+    return normalName(resolution.target) !== this.currentTarget;
+  }
+
+  /** Scheduled check: the answer's target changed -> move (rotating addresses are not a move). */
   private async checkDns(): Promise<void> {
     if (!this.conn || this.loop || this.state !== "running") return;
     try {
-      const { endpoints } = await this.dns.resolve();
-      const here = this.current;
-      if (here && !endpoints.some((e) => sameEndpoint(e, here))) await this.move("dns-change");
+      if (this.targetChanged(await this.dns.resolve())) await this.move("dns-change");
     } catch (error) {
       this.emit("warning", error);
     }
@@ -377,27 +355,25 @@ export class FailoverClient extends EventEmitter {
 
   private async obey(instruction: ReconnectInstruction): Promise<void> {
     const o = this.options;
-    const spread = Math.min(
-      ((instruction.spreadSeconds ?? 0) * 1000) / o.timeScale,
-      o.maxInstructionSpreadMs,
-    );
+    // Clamped: whatever a message asks, a device waits at most maxInstructionSpreadMs.
+    const spread = clampSpreadMs(instruction.spreadSeconds, o.timeScale, o.maxInstructionSpreadMs);
     await this.sleep(Math.floor(o.random() * spread));
     if (!this.conn || this.loop || this.state !== "running") return;
-    // The instruction says DNS changed: ask again instead of trusting the cached answer.
+    // The instruction says DNS changed: ask again instead of trusting the cached answer. The
+    // device goes only where its own domain's answer points: an instruction names no endpoint.
     this.dns.flush();
-    let endpoints: Endpoint[];
+    let resolution: Resolution;
     try {
-      ({ endpoints } = await this.dns.resolve());
+      resolution = await this.dns.resolve();
     } catch (error) {
       this.emit("warning", error);
       return;
     }
-    const here = this.current;
-    if (here && endpoints.some((e) => sameEndpoint(e, here))) {
+    if (!this.targetChanged(resolution)) {
       const ignored: InstructionEvent = {
         reason: instruction.reason,
         outcome: "ignored",
-        detail: `DNS still answers ${here.host}:${here.port}; the scheduled check moves later`,
+        detail: `DNS still answers ${this.currentTarget ?? "the same target"}; nothing to move to`,
       };
       this.emit("instruction", ignored);
       return;
@@ -405,7 +381,7 @@ export class FailoverClient extends EventEmitter {
     const moving: InstructionEvent = {
       reason: instruction.reason,
       outcome: "moving",
-      detail: `to ${endpoints[0].host}:${endpoints[0].port}`,
+      detail: `to ${resolution.target}`,
     };
     this.emit("instruction", moving);
     await this.move("instruction");
@@ -460,16 +436,27 @@ export function parseInstruction(payload: Buffer | string): ReconnectInstruction
   if (!value || typeof value !== "object" || value.action !== "reconnect") {
     throw new Error('reconnect instruction: expected an object with "action": "reconnect"');
   }
-  if (
-    value.spreadSeconds !== undefined &&
-    (typeof value.spreadSeconds !== "number" || !(value.spreadSeconds >= 0))
-  ) {
+  if (value.spreadSeconds !== undefined && typeof value.spreadSeconds !== "number") {
     throw new Error(
-      `reconnect instruction "spreadSeconds": expected a number >= 0, got ${JSON.stringify(value.spreadSeconds)}`,
+      `reconnect instruction "spreadSeconds": expected a number, got ${JSON.stringify(value.spreadSeconds)}`,
     );
   }
   if (value.reason !== undefined && typeof value.reason !== "string") {
     throw new Error('reconnect instruction "reason": expected a string');
   }
   return { action: "reconnect", reason: value.reason, spreadSeconds: value.spreadSeconds };
+}
+
+/**
+ * The wait an instruction may ask for, in milliseconds, clamped to [0, max]: a negative or
+ * missing spread is no wait, a huge one is the device's own ceiling.
+ */
+export function clampSpreadMs(
+  spreadSeconds: number | undefined,
+  timeScale: number,
+  maxMs: number,
+): number {
+  const asked = ((spreadSeconds ?? 0) * 1000) / timeScale;
+  if (!(asked > 0)) return 0;
+  return Math.min(asked, maxMs);
 }

@@ -16,6 +16,22 @@ const CONTROLLED: readonly ControlledMqttKey[] = [
   "connectTimeout",
 ];
 
+/**
+ * The defaults, and the fail-over platform's RTO budget for the device's part (iot-dr's
+ * infra/health/budget.ts holds the same figures and a test keeps them equal): a device whose
+ * broker died reconnects within one connect timeout (the attempt in flight when DNS changes) plus
+ * one back-off ceiling after the DNS answer changes.
+ */
+export const CLIENT_DEFAULTS = {
+  backoff: { initialMs: 1000, maxMs: 5000, factor: 2 },
+  connectTimeoutMs: 5000,
+  maxInstructionSpreadMs: 30_000,
+  resolveIntervalMs: 300_000,
+  drainTimeoutMs: 2000,
+  /** MQTT keepalive: a broker that stops answering is noticed within two of these. */
+  keepaliveSeconds: 30,
+} as const;
+
 /** Options of {@link FailoverClient}. Durations are milliseconds unless named otherwise. */
 export interface FailoverClientOptions {
   /** The IoT domain with the failover record, e.g. `iot.example.com`. */
@@ -26,11 +42,12 @@ export interface FailoverClientOptions {
   resolver: Resolver;
   /** Re-resolve the domain at least this often (jittered) and move if the answer changed. Default 300000. */
   resolveIntervalMs?: number;
-  /** Reconnect backoff: ceilings of the first and of every delay, and their growth. */
+  /**
+   * Reconnect backoff: ceilings of the first and of every delay, and their growth. The client
+   * retries forever (full jitter, never longer than `maxMs` between attempts). Default 1000, 5000, 2.
+   */
   backoff?: { initialMs?: number; maxMs?: number; factor?: number };
-  /** Bounds of one reconnection: attempts and elapsed time, after which the client gives up. */
-  reconnect?: { maxAttempts?: number; deadlineMs?: number };
-  /** Give up one connection attempt (and one DNS query) after this long. Default 10000. */
+  /** Give up one connection attempt (and one DNS query) after this long. Default 5000. */
   connectTimeoutMs?: number;
   /**
    * Topic of the reconnect instruction; `{clientId}` is replaced. `null` to not subscribe.
@@ -38,7 +55,7 @@ export interface FailoverClientOptions {
    * (config `health.reconnect.topic`) to every device of the region being left.
    */
   instructionTopic?: string | null;
-  /** Cap of the random spread an instruction may ask for before moving. Default 30000. */
+  /** Cap of the random spread an instruction may ask for before moving (clamped to it). Default 30000. */
   maxInstructionSpreadMs?: number;
   /** Payload field that carries the stable message id. Default `msgId`. */
   idField?: string;
@@ -75,7 +92,6 @@ export interface ResolvedOptions {
   resolver: Resolver;
   resolveIntervalMs: number;
   backoff: { initialMs: number; maxMs: number; factor: number };
-  reconnect: { maxAttempts: number; deadlineMs: number };
   connectTimeoutMs: number;
   instructionTopic: string | null;
   maxInstructionSpreadMs: number;
@@ -174,8 +190,21 @@ export function resolveOptions(options: FailoverClientOptions): ResolvedOptions 
       options.resolver,
     );
   }
-  const initialMs = wholeNumber("backoff.initialMs", options.backoff?.initialMs, 1000, 1);
-  const maxMs = wholeNumber("backoff.maxMs", options.backoff?.maxMs, 30_000, 1);
+  if ((options as { reconnect?: unknown }).reconnect !== undefined) {
+    throw new OptionError(
+      "reconnect",
+      "to be left out: the client never gives up reconnecting (backoff.maxMs bounds each wait)",
+      (options as { reconnect?: unknown }).reconnect,
+    );
+  }
+  const d = CLIENT_DEFAULTS;
+  const initialMs = wholeNumber(
+    "backoff.initialMs",
+    options.backoff?.initialMs,
+    d.backoff.initialMs,
+    1,
+  );
+  const maxMs = wholeNumber("backoff.maxMs", options.backoff?.maxMs, d.backoff.maxMs, 1);
   if (maxMs < initialMs) {
     throw new OptionError(
       "backoff.maxMs",
@@ -183,7 +212,7 @@ export function resolveOptions(options: FailoverClientOptions): ResolvedOptions 
       maxMs,
     );
   }
-  const factor = positive("backoff.factor", options.backoff?.factor, 2, 1);
+  const factor = positive("backoff.factor", options.backoff?.factor, d.backoff.factor, 1);
   const topic = options.instructionTopic;
   let instructionTopic: string | null = "iot-dr/reconnect";
   if (topic === null) instructionTopic = null;
@@ -220,18 +249,24 @@ export function resolveOptions(options: FailoverClientOptions): ResolvedOptions 
     domain: domain.replace(/\.$/, "").toLowerCase(),
     clientId,
     resolver: options.resolver,
-    resolveIntervalMs: wholeNumber("resolveIntervalMs", options.resolveIntervalMs, 300_000, 1),
+    resolveIntervalMs: wholeNumber(
+      "resolveIntervalMs",
+      options.resolveIntervalMs,
+      d.resolveIntervalMs,
+      1,
+    ),
     backoff: { initialMs, maxMs, factor },
-    reconnect: {
-      maxAttempts: wholeNumber("reconnect.maxAttempts", options.reconnect?.maxAttempts, 50, 1),
-      deadlineMs: wholeNumber("reconnect.deadlineMs", options.reconnect?.deadlineMs, 600_000, 1),
-    },
-    connectTimeoutMs: wholeNumber("connectTimeoutMs", options.connectTimeoutMs, 10_000, 1),
+    connectTimeoutMs: wholeNumber(
+      "connectTimeoutMs",
+      options.connectTimeoutMs,
+      d.connectTimeoutMs,
+      1,
+    ),
     instructionTopic: instructionTopic?.replace(/\{clientId\}/g, clientId) ?? null,
     maxInstructionSpreadMs: wholeNumber(
       "maxInstructionSpreadMs",
       options.maxInstructionSpreadMs,
-      30_000,
+      d.maxInstructionSpreadMs,
       0,
     ),
     idField: text("idField", options.idField ?? "msgId", /^[\w.-]{1,64}$/, "1-64 word characters"),
@@ -240,10 +275,11 @@ export function resolveOptions(options: FailoverClientOptions): ResolvedOptions 
       options.outboxFile === undefined
         ? undefined
         : text("outboxFile", options.outboxFile, /^.+$/, "a file path"),
-    drainTimeoutMs: wholeNumber("drainTimeoutMs", options.drainTimeoutMs, 2000, 0),
+    drainTimeoutMs: wholeNumber("drainTimeoutMs", options.drainTimeoutMs, d.drainTimeoutMs, 0),
     timeScale: positive("timeScale", options.timeScale, 1, 1),
     random,
-    mqtt,
+    // The budget's keepalive unless the caller chose one.
+    mqtt: { keepalive: d.keepaliveSeconds, ...mqtt },
     transport: options.transport,
   };
 }

@@ -10,6 +10,13 @@ export interface Endpoint {
 export interface Resolution {
   endpoints: Endpoint[];
   ttlSeconds: number;
+  /**
+   * The name the failover record points at (the CNAME target: one region's IoT endpoint). The
+   * client moves when this changes, never because the addresses behind it rotate (an IoT endpoint
+   * answers with several load-balanced addresses that change over time). Without it the client
+   * moves only on a lost connection.
+   */
+  target?: string;
 }
 
 /** Resolves the IoT domain. Injected so gateways use the system's DNS and tests a local server. */
@@ -32,12 +39,37 @@ export function systemResolver(options: SystemResolverOptions = {}): Resolver {
   const resolver = new dns.Resolver();
   if (options.servers) resolver.setServers(options.servers);
   return async (domain) => {
-    const records = await resolver.resolve4(domain, { ttl: true });
+    const [records, target] = await Promise.all([
+      resolver.resolve4(domain, { ttl: true }),
+      cnameTarget(resolver, domain),
+    ]);
     return {
       endpoints: records.map((record) => ({ host: record.address, port })),
       ttlSeconds: Math.min(...records.map((record) => record.ttl)),
+      target,
     };
   };
+}
+
+/** The last name of the domain's CNAME chain (at most 8 links), or undefined without a CNAME. */
+async function cnameTarget(resolver: dns.Resolver, domain: string): Promise<string | undefined> {
+  let name = domain;
+  for (let link = 0; link < 8; link++) {
+    let next: string[];
+    try {
+      next = await resolver.resolveCname(name);
+    } catch {
+      break;
+    }
+    if (!next.length) break;
+    name = next[0];
+  }
+  return name === domain ? undefined : normalName(name);
+}
+
+/** A DNS name compared as DNS compares: case-insensitive, without the root dot. */
+export function normalName(name: string): string {
+  return name.toLowerCase().replace(/\.$/, "");
 }
 
 export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {

@@ -65,16 +65,16 @@ describe("GlobalEventBus, alone in a program with explicit providers", () => {
     assert.deepEqual(put.Resource, arns);
   });
 
-  it("judges the primary by a latency alarm on its bus that Route 53 follows, missing data unhealthy", () => {
+  it("judges the primary by AWS's template latency alarm that Route 53 follows, pauses keeping the last status", () => {
     const alarm = one(both.resources, "orders-latency-alarm");
     assert.equal(alarm.region, REGIONS.primary);
-    assert.deepEqual(alarm.inputs.dimensions, { EventBusName: "shop-orders" });
-    assert.equal(alarm.inputs.treatMissingData, "breaching");
+    assert.equal(alarm.inputs.dimensions, undefined);
+    assert.equal(alarm.inputs.treatMissingData, "missing");
     const check = one(both.resources, "orders-health");
     assert.equal(check.inputs.type, "CLOUDWATCH_METRIC");
     assert.equal(check.inputs.cloudwatchAlarmRegion, REGIONS.primary);
     assert.equal(check.inputs.cloudwatchAlarmName, alarm.inputs.name);
-    assert.equal(check.inputs.insufficientDataHealthStatus, "Unhealthy");
+    assert.equal(check.inputs.insufficientDataHealthStatus, "LastKnownStatus");
   });
 
   it("sets its outputs: the endpoint id producers pass to PutEvents, and both bus ARNs", () => {

@@ -193,7 +193,6 @@ describe("reconnect contract: fail-over alarm -> real reconnect function -> IoT 
       resolver: srvResolver(started.address, 500),
       resolveIntervalMs: 3_600_000,
       backoff: { initialMs: 5, maxMs: 40 },
-      reconnect: { maxAttempts: 100, deadlineMs: 4000 },
       connectTimeoutMs: 500,
       drainTimeoutMs: 50,
       maxInstructionSpreadMs: 50,

@@ -5,7 +5,6 @@ import {
   FailoverClient,
   messageIdOf,
   type ConnectedEvent,
-  type ExhaustedEvent,
   type FailoverClientOptions,
   type InstructionEvent,
 } from "@iot-dr/device-client";
@@ -26,7 +25,6 @@ describe("FailoverClient against real aedes brokers on loopback", () => {
       resolver: srvResolver(regions.address, 500),
       resolveIntervalMs: 60_000,
       backoff: { initialMs: 5, maxMs: 40 },
-      reconnect: { maxAttempts: 100, deadlineMs: 4000 },
       connectTimeoutMs: 500,
       drainTimeoutMs: 50,
       ...overrides,
@@ -115,9 +113,13 @@ describe("FailoverClient against real aedes brokers on loopback", () => {
     );
   });
 
-  it("obeys the reconnect instruction: asks DNS again despite the TTL and moves", async () => {
+  it("obeys the reconnect instruction within its own clamp: asks DNS again despite the TTL and moves", async () => {
     regions = await startRegions(3600);
-    const c = client({ instructionTopic: "iot-dr/reconnect/{clientId}" });
+    // The message asks for a spread of 30 years; the device waits at most its own 100 ms.
+    const c = client({
+      instructionTopic: "iot-dr/reconnect/{clientId}",
+      maxInstructionSpreadMs: 100,
+    });
     await c.start();
     await new Promise((resolve) => setTimeout(resolve, 50)); // subscription in place
     regions.state.primaryHealthy = false;
@@ -127,7 +129,9 @@ describe("FailoverClient against real aedes brokers on loopback", () => {
       {
         cmd: "publish",
         topic: "iot-dr/reconnect/device-1",
-        payload: Buffer.from(JSON.stringify({ action: "reconnect", reason: "primary unhealthy" })),
+        payload: Buffer.from(
+          JSON.stringify({ action: "reconnect", reason: "primary unhealthy", spreadSeconds: 1e9 }),
+        ),
         qos: 1,
         retain: false,
         dup: false,
@@ -164,14 +168,46 @@ describe("FailoverClient against real aedes brokers on loopback", () => {
     assert.ok(c.connected);
   });
 
-  it("gives up after its attempt count instead of retrying forever", async () => {
+  it("never gives up: keeps trying, each wait bounded by backoff.maxMs, until a broker answers", async () => {
     regions = await startRegions(1);
     await regions.primary.close();
-    const c = client({ reconnect: { maxAttempts: 3, deadlineMs: 4000 } });
-    const exhausted = nextEvent<ExhaustedEvent>(c, "exhausted", 3000);
-    await assert.rejects(c.start(), /within the reconnect bounds/);
-    assert.equal((await exhausted).attempts, 3);
+    regions.state.primaryHealthy = true;
+    const c = client({ backoff: { initialMs: 5, maxMs: 20 } });
+    const failures: number[] = [];
+    c.on("connect-failed", () => failures.push(Date.now()));
+    const starting = c.start();
+    // Far more attempts than the 50 the client used to give up after.
+    await eventually(() => failures.length >= 120, 5000, "120 failed attempts");
+    const gaps = failures.slice(1).map((t, i) => t - failures[i]);
+    assert.ok(Math.max(...gaps) < 20 + 500, `a wait of ${Math.max(...gaps)} ms`);
     assert.equal(c.connected, false);
+    // The secondary becomes the answer: the same start() connects there.
+    regions.state.primaryHealthy = false;
+    await starting;
+    assert.equal(c.endpoint?.port, regions.secondary.port);
+  });
+
+  it("does not move when the addresses behind the same target rotate", async () => {
+    regions = await startRegions(1);
+    let rotation = 0;
+    const real = srvResolver(regions.address, 500);
+    // The same target answered with a changing address list, as a load-balanced endpoint is.
+    const rotating = async (domain: string) => {
+      const answer = await real(domain);
+      rotation += 1;
+      // Every other answer holds another address only, as a rotated load balancer's may.
+      return {
+        ...answer,
+        endpoints: rotation % 2 ? [{ host: "127.0.0.2", port: 9 }] : answer.endpoints,
+      };
+    };
+    const c = client({ resolver: rotating, resolveIntervalMs: 20, timeScale: 10 });
+    await c.start();
+    const moves: ConnectedEvent[] = [];
+    c.on("connected", (e: ConnectedEvent) => moves.push(e));
+    await eventually(() => rotation >= 6, 3000, "six answers");
+    assert.deepEqual(moves, []);
+    assert.ok(c.connected);
   });
 
   it("stops promptly while still reconnecting, closing its timers", async () => {

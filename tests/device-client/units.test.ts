@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
 import {
+  CLIENT_DEFAULTS,
+  clampSpreadMs,
   ClientStoppedError,
   Deduper,
   FailoverClient,
@@ -28,12 +30,14 @@ describe("device client building blocks", () => {
         ...base,
         resolver: failing,
         backoff: { initialMs: 100, maxMs: 200 },
-        reconnect: { maxAttempts: attempts, deadlineMs: 10_000 },
       });
       const at: number[] = [];
-      c.on("connect-failed", () => at.push(Date.now()));
-      await assert.rejects(c.start(), /within the reconnect bounds/);
-      await c.stop();
+      // It never gives up on its own: the test stops it after `attempts` failures.
+      c.on("connect-failed", () => {
+        at.push(Date.now());
+        if (at.length === attempts) void c.stop();
+      });
+      await assert.rejects(c.start(), ClientStoppedError);
       assert.equal(at.length, attempts);
       return at.slice(1).map((t, i) => t - at[i]);
     }
@@ -82,13 +86,19 @@ describe("device client building blocks", () => {
       );
     });
 
-    it("refuses unbounded reconnects: zero attempts or a fractional deadline", () => {
+    it("refuses reconnect bounds: the client never gives up", () => {
       refuses(
-        { reconnect: { maxAttempts: 0 } },
-        "reconnect.maxAttempts",
-        /whole number >= 1, got 0/,
+        { reconnect: { maxAttempts: 3 } } as Partial<FailoverClientOptions>,
+        "reconnect",
+        /left out: the client never gives up/,
       );
-      refuses({ reconnect: { deadlineMs: 1.5 } }, "reconnect.deadlineMs", /got 1.5/);
+    });
+
+    it("defaults to the RTO budget's reconnect figures", () => {
+      const c = new FailoverClient(base);
+      assert.deepEqual(c.options.backoff, CLIENT_DEFAULTS.backoff);
+      assert.equal(c.options.connectTimeoutMs, CLIENT_DEFAULTS.connectTimeoutMs);
+      assert.equal(c.options.maxInstructionSpreadMs, CLIENT_DEFAULTS.maxInstructionSpreadMs);
     });
 
     it("refuses mqtt options the client sets itself", () => {
@@ -195,10 +205,19 @@ describe("device client building blocks", () => {
     it("refuses other messages with a clear error", () => {
       assert.throws(() => parseInstruction('{"action":"reboot"}'), /"action": "reconnect"/);
       assert.throws(
-        () => parseInstruction('{"action":"reconnect","spreadSeconds":-1}'),
-        /"spreadSeconds": expected a number >= 0/,
+        () => parseInstruction('{"action":"reconnect","spreadSeconds":"soon"}'),
+        /"spreadSeconds": expected a number, got "soon"/,
       );
       assert.throws(() => parseInstruction("{"), /expected JSON/);
+    });
+
+    it("clamps the spread it is sent to [0, maxInstructionSpreadMs], whatever the message asks", () => {
+      assert.equal(clampSpreadMs(-5, 1, 30_000), 0);
+      assert.equal(clampSpreadMs(undefined, 1, 30_000), 0);
+      assert.equal(clampSpreadMs(1e300, 1, 30_000), 30_000);
+      assert.equal(clampSpreadMs(12, 1, 30_000), 12_000);
+      assert.equal(clampSpreadMs(12, 10, 30_000), 1_200);
+      assert.equal(clampSpreadMs(5, 1, 0), 0);
     });
   });
 });

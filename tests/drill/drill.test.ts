@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { drillOnVirtualTime } from "../../drill/index";
-import { NEAR_BUDGET, ratioToBudget, resultsTable } from "../../drill/report";
+import { ratioToBudget, resultsTable } from "../../drill/report";
 import { resultsJson } from "../../drill/resultsJson";
 import { drillBudgets } from "../../drill/run";
 import { drillSettings } from "../../drill/settings";
@@ -16,7 +16,7 @@ async function drill(seed: number) {
   return {
     settings,
     outcome,
-    table: resultsTable(outcome.results, outcome.budget, outcome.instructed),
+    table: resultsTable(outcome.results, outcome),
     json: resultsJson(settings, outcome),
   };
 }
@@ -36,29 +36,40 @@ describe("fail-over drill on a virtual clock", function () {
     assert.equal(again.table, first.table);
     assert.equal(again.json, first.json);
     assert.deepEqual(again.outcome.samples, first.outcome.samples);
-    // Not vacuous: four scenarios measured, and a run with another seed draws other jitter.
-    assert.equal(first.outcome.results.length, 4);
+    // Not vacuous: seven scenarios measured, and a run with another seed draws other jitter.
+    assert.equal(first.outcome.results.length, 7);
     assert.notEqual((await run(2)).json, first.json);
   });
 
-  for (const seed of [1, 2, 3, 4, 5]) {
-    it(`measures every fail-over within ${NEAR_BUDGET * 100} % of its path's budget, seed ${seed}`, async () => {
+  for (const seed of [1, 2]) {
+    it(`measures every fail-over within its path's budget (an upper bound), seed ${seed}`, async () => {
       const { outcome, table } = await run(seed);
       assert.deepEqual(outcome.failures, [], table);
-      const failovers = outcome.results.filter((r) => !r.failback);
-      assert.equal(failovers.length, 2, table);
+      const failovers = outcome.results.filter((r) => !r.failback && r.detected !== false);
+      assert.equal(failovers.length, 3, table);
       for (const result of failovers) {
-        const judged = ratioToBudget(result, outcome.budget, outcome.instructed);
+        const judged = ratioToBudget(result, outcome);
         assert.ok(judged, `${result.name}: no RTO measured\n${table}`);
         assert.ok(
-          Math.abs(judged.ratio - 1) <= NEAR_BUDGET,
+          judged.ratio <= 1,
           `${result.name}: ${Math.round(judged.ratio * 100)} % of ${judged.own.totalSeconds} s\n${table}`,
         );
         assert.equal(result.lost, 0, table);
       }
-      // Each fail-over is judged by its own path: the broker-down one, then the instructed one.
+      // Each fail-over is judged by its own path: broker down, instructed (application down with
+      // the broker up), then the region dead with its aggregator.
+      assert.deepEqual(
+        failovers.map((r) => r.path),
+        ["disconnect", "instruction", "silent"],
+      );
       assert.equal(failovers[0].causes.disconnect, Number(DEVICES), table);
       assert.equal(failovers[1].causes.instruction, Number(DEVICES), table);
+      assert.equal(failovers[2].causes.disconnect, Number(DEVICES), table);
+      // The partial outage (rules engine down, broker up) is not seen by the deployed health
+      // check: no fail-over, and what the broker acknowledged meanwhile never reached analytics.
+      const partial = outcome.results.find((r) => /rules engine down/.test(r.name));
+      assert.equal(partial?.detected, false, table);
+      assert.ok((partial?.lost ?? 0) > 0, table);
       // Fail-backs end with every device back in the primary region.
       for (const result of outcome.results.filter((r) => r.failback)) {
         assert.notEqual(result.rtoMs, undefined, table);
@@ -73,10 +84,11 @@ describe("the drill's budget is the plan's", function () {
   for (const stack of ["primary", "secondary"] as const) {
     it(`reads the same terms and target from Pulumi.${stack}.yaml as the plan prints`, async () => {
       const settings = drillSettings(["--stack", `Pulumi.${stack}.yaml`]);
-      const { budget, instructed } = drillBudgets(settings.stack);
+      const { budget, instructed, silent } = drillBudgets(settings.stack);
       const outputs = (await ownStack(stack)).outputs;
       assert.deepEqual(budget, outputs.rto);
       assert.deepEqual(instructed, outputs.rtoInstructed);
+      assert.deepEqual(silent, outputs.rtoSilent);
     });
   }
 });

@@ -15,8 +15,15 @@ const failedRound = (): Promise<CheckResult[]> =>
     { name: "data-analytics", outcome: "healthy" },
   ]);
 
-// Rounds every 20 ms, alarm periods of 100 ms; default hysteresis (fail after 2, recover after 3).
-const TIMINGS = { roundMs: 20, probeTimeoutMs: 10, alarmPeriodMs: 100, evaluationPeriods: 1 };
+// The stack's own seconds: rounds every 5 s, alarm periods of 60 s (CloudWatch's evaluator takes
+// standard-resolution periods at whole minutes); default hysteresis (fail after 2, recover after 3).
+const TIMINGS = {
+  roundMs: 5000,
+  probeTimeoutMs: 4000,
+  alarmPeriodMs: 60_000,
+  evaluationPeriods: 1,
+};
+const STEP = 1000;
 
 describe("drill health chain (aggregator decision -> alarm -> failover DNS)", () => {
   describe("rounds and alarm periods, on a fake clock", () => {
@@ -33,14 +40,14 @@ describe("drill health chain (aggregator decision -> alarm -> failover DNS)", ()
       clock.uninstall();
     });
 
-    /** Moves the fake clock in 10 ms steps until `done`, failing after `ms`. */
+    /** Moves the fake clock in 1 s steps until `done`, failing after `ms`. */
     async function eventually(done: () => boolean, ms: number, what: string): Promise<void> {
-      for (let waited = 0; waited < ms && !done(); waited += 10) await clock.tickAsync(10);
+      for (let waited = 0; waited < ms && !done(); waited += STEP) await clock.tickAsync(STEP);
       if (!done()) throw new Error(`not within ${ms} ms: ${what}`);
     }
 
     function monitor(probe: () => Promise<CheckResult[]>, events: HealthEvent[]): HealthMonitor {
-      const m = new HealthMonitor(TIMINGS, probe, Date.now() + 5000, (e) => events.push(e));
+      const m = new HealthMonitor(TIMINGS, probe, Date.now() + 3_600_000, (e) => events.push(e));
       monitors.push(m);
       m.start();
       return m;
@@ -50,10 +57,10 @@ describe("drill health chain (aggregator decision -> alarm -> failover DNS)", ()
       const events: HealthEvent[] = [];
       let failing = false;
       const m = monitor(() => (failing ? failedRound() : healthyRound()), events);
-      await clock.tickAsync(150);
+      await clock.tickAsync(150_000);
       assert.equal(m.healthy, true);
       failing = true;
-      await eventually(() => !m.healthy, 1000, "alarm");
+      await eventually(() => !m.healthy, 200_000, "alarm");
       assert.deepEqual(events[0].reasons, ["iot-services: unhealthy (application services)"]);
     });
 
@@ -61,41 +68,52 @@ describe("drill health chain (aggregator decision -> alarm -> failover DNS)", ()
       const events: HealthEvent[] = [];
       let rounds = 0;
       monitor(() => (++rounds === 3 ? failedRound() : healthyRound()), events);
-      await clock.tickAsync(450);
+      await clock.tickAsync(450_000);
       assert.ok(rounds > 10);
       assert.deepEqual(events, []);
     });
 
-    it("treats a period without datapoints as breaching: a silent aggregator fails over", async () => {
+    it("fails a silent aggregator over only once its evaluation range holds no sample (CloudWatch's rule)", async () => {
       const events: HealthEvent[] = [];
-      const m = monitor(() => new Promise<CheckResult[]>(() => undefined), events);
-      await eventually(() => !m.healthy, 1000, "alarm on missing data");
+      const m = monitor(healthyRound, events);
+      // Silent from just after the first round of a period.
+      await clock.tickAsync(120_000 + TIMINGS.roundMs + 1);
+      m.silent = true;
+      const lastSample = 120_000 + TIMINGS.roundMs;
+      await eventually(() => !m.healthy, 400_000, "alarm on missing data");
+      const took = events[0].at - lastSample;
+      // Range N + 2 = 3 periods: the last sample keeps it OK until the range no longer holds it.
+      assert.ok(
+        took > 3 * TIMINGS.alarmPeriodMs && took <= 4 * TIMINGS.alarmPeriodMs,
+        `${took} ms`,
+      );
+      assert.deepEqual(events[0].reasons, ["no sample: the aggregator is silent"]);
     });
 
     it("fails back only after a whole clean alarm period", async () => {
       const events: HealthEvent[] = [];
       let failing = true;
       const m = monitor(() => (failing ? failedRound() : healthyRound()), events);
-      await eventually(() => !m.healthy, 1000, "alarm");
+      await eventually(() => !m.healthy, 200_000, "alarm");
       const recovered = Date.now();
       failing = false;
-      await eventually(() => m.healthy, 1000, "recovery");
-      // 3 healthy rounds (60 ms) and then the end of a period without a 0 in it.
-      assert.ok(Date.now() - recovered >= 100, `recovered after ${Date.now() - recovered} ms`);
+      await eventually(() => m.healthy, 200_000, "recovery");
+      // 3 healthy rounds (15 s) and then the end of a period without a 0 in it.
+      assert.ok(Date.now() - recovered >= 60_000, `recovered after ${Date.now() - recovered} ms`);
     });
 
     it("judges a period by its Minimum: a period that ends healthy but held a 0 keeps the alarm", async () => {
       const events: HealthEvent[] = [];
       let failing = true;
       const m = monitor(() => (failing ? failedRound() : healthyRound()), events);
-      await eventually(() => !m.healthy, 1000, "alarm");
-      // Recover right at a period boundary B: the rounds at B+20 and B+40 still publish 0 (the
-      // aggregator waits for 3 healthy rounds), B+60 and B+80 publish 1. The period [B, B+100)
-      // ends on a 1 but its Minimum is 0; only [B+100, B+200) is clean.
-      while ((Date.now() - m.startedAt) % TIMINGS.alarmPeriodMs !== 0) await clock.tickAsync(10);
+      await eventually(() => !m.healthy, 200_000, "alarm");
+      // Recover right at a period boundary B: the rounds at B+5 and B+10 still publish 0 (the
+      // aggregator waits for 3 healthy rounds), later ones publish 1. The period [B, B+60 s)
+      // ends on a 1 but its Minimum is 0; only [B+60 s, B+120 s) is clean.
+      while (Date.now() % TIMINGS.alarmPeriodMs !== 0) await clock.tickAsync(STEP);
       const boundary = Date.now();
       failing = false;
-      await eventually(() => m.healthy, 1000, "recovery");
+      await eventually(() => m.healthy, 200_000, "recovery");
       assert.equal(events.at(-1)?.at, boundary + 2 * TIMINGS.alarmPeriodMs);
     });
   });
@@ -107,10 +125,12 @@ describe("drill health chain (aggregator decision -> alarm -> failover DNS)", ()
       const before = await resolve("iot.drill.test");
       regions.state.primaryHealthy = false;
       const after = await resolve("iot.drill.test");
-      assert.deepEqual(before, {
-        endpoints: [{ host: "127.0.0.1", port: regions.primary.port }],
-        ttlSeconds: 60,
-      });
+      assert.deepEqual(
+        { endpoints: before.endpoints, ttlSeconds: before.ttlSeconds },
+        { endpoints: [{ host: "127.0.0.1", port: regions.primary.port }], ttlSeconds: 60 },
+      );
+      // The answer names its target, and the target changes with the answer.
+      assert.ok(before.target && after.target && before.target !== after.target);
       assert.deepEqual(after.endpoints, [{ host: "127.0.0.1", port: regions.secondary.port }]);
       await assert.rejects(resolve("other.drill.test"), /no SRV record/);
     } finally {

@@ -34,18 +34,32 @@ describe("stack config", () => {
     assert.equal(primary.peerStack, "acme/iot-dr/secondary");
   });
 
-  it("refuses a target that only the DNS path fits: instructed devices must fit it too", () => {
-    // Defaults: DNS path 2 x 10 + 5 + 60 + 30 + 60 + 30 = 205 s; instructed path 1 s (poll) more.
-    const problems = problemsOf({ ...validRawConfig(), rtoTargetSeconds: 205 });
+  it("refuses a target that one device path does not fit: both must fit it", () => {
+    // Defaults: broker down 2 x 10 + 5 + 60 + 30 + 60 + 5 + 5 = 185 s; instructed 20 + 5 + 60 + 30
+    // + 1 (poll) + 60 + 5 (spread) + 2 (drain) = 183 s.
+    const problems = problemsOf({ ...validRawConfig(), rtoTargetSeconds: 184 });
     assert.equal(problems.length, 1);
     assert.equal(problems[0].key, "iot-dr:rtoTargetSeconds");
-    assert.match(
-      problems[0].message,
-      /got 205 s for a budget of 206 s \(metric alarm -> reconnect instruction \(broker up\)\)/,
-    );
+    assert.match(problems[0].message, /got 184 s for a budget of 185 s \(broker down: /);
     assert.doesNotThrow(() =>
-      parseStackConfig({ ...validRawConfig(), rtoTargetSeconds: 206 }, SECRET, DEFAULTS),
+      parseStackConfig({ ...validRawConfig(), rtoTargetSeconds: 185 }, SECRET, DEFAULTS),
     );
+    // A 30 s spread: the instructed path (208 s) is the one over.
+    const raw = validRawConfig();
+    const health = { ...((raw.health as object) ?? {}), deviceReconnectSeconds: 30 };
+    const [spread] = problemsOf({ ...raw, health, rtoTargetSeconds: 200 });
+    assert.match(
+      spread.message,
+      /budget of 208 s \(broker up: metric alarm -> reconnect instruction\)/,
+    );
+  });
+
+  it("refuses ARC routing controls by name: nothing would turn them On", () => {
+    const raw = validRawConfig();
+    const health = { ...((raw.health as object) ?? {}), arc: { enabled: true } };
+    const [problem] = problemsOf({ ...raw, health });
+    assert.equal(problem.key, "iot-dr:health.arc.enabled");
+    assert.match(problem.message, /ARC routing controls are not supported/);
   });
 
   it("fills the health settings Route 53 and CloudWatch would otherwise default", () => {
@@ -55,7 +69,7 @@ describe("stack config", () => {
       alarmEvaluationPeriods: 1,
       probeTimeoutSeconds: 5,
       aggregatorIntervalSeconds: 10,
-      deviceReconnectSeconds: 30,
+      deviceReconnectSeconds: 5,
       reconnect: { topic: "iot-dr/reconnect", displaceSessions: false },
       arc: { enabled: false },
     });
@@ -79,7 +93,10 @@ describe("stack config", () => {
 
   it("defaults the telemetry topic filter, the sweep schedule and creates a trail of its own", () => {
     const config = parseStackConfig(validRawConfig(), SECRET, DEFAULTS);
-    assert.deepEqual(config.telemetry, { topicFilter: "dt/+/telemetry" });
+    assert.deepEqual(config.telemetry, {
+      topicFilter: "dt/+/telemetry",
+      peakMessagesPerSecond: 1000,
+    });
     assert.deepEqual(config.iotPlane, { sweepSchedule: "rate(6 hours)" });
   });
 

@@ -112,11 +112,14 @@ describe("plan CLI", () => {
       run.stdout,
       /exempted {3}s3-bucket-replicated on iot-plane-management-trail-logs: CloudTrail log bucket of one region's trail/,
     );
-    assert.match(run.stdout, /RTO budget, worst case: 115 s, fits the 120 s target/);
-    // Columns: broker down, instructed (broker up), ARC.
-    assert.match(run.stdout, /Route 53 reaction to the alarm +30 +30 +- +fixed/);
-    assert.match(run.stdout, /DNS TTL +5 +5 +5 +dns\.ttlSeconds/);
-    assert.match(run.stdout, /total +115 +116 +55 +target 120/);
+    assert.match(run.stdout, /RTO budget, worst case: 119 s, fits the 120 s target/);
+    // Columns: broker down, instructed (broker up), silent aggregator; then basis and source.
+    assert.match(
+      run.stdout,
+      /Route 53 reaction to the alarm +30 +30 +30 +conservative +dns-failover/,
+    );
+    assert.match(run.stdout, /DNS TTL +5 +5 +5 +aws +resource-record-sets-values-basic\.html/);
+    assert.match(run.stdout, /total +119 +117 +285 +target 120/);
     assert.match(run.stdout, /^Verdict: PASS/m);
     assert.doesNotMatch(run.stdout, /account 222222222222/, "the tree is --verbose only");
     assert.equal(run.stderr, "", "no progress on a pipe");

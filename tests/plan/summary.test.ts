@@ -2,8 +2,12 @@ import { strict as assert } from "assert";
 import { PlannedResource } from "../../plan/engine";
 import { progressOn } from "../../plan/progress";
 import { StackReport } from "../../plan/run";
-import { renderSummary } from "../../plan/summary";
-import { arcRtoBudget, instructedRtoBudget, rtoBudget } from "../../infra/health/budget";
+import { renderSummary, shortSource } from "../../plan/summary";
+import {
+  instructedRtoBudget,
+  rtoBudget,
+  silentAggregatorRtoBudget,
+} from "../../infra/health/budget";
 
 const STACK_URN = "urn:pulumi:dev::demo::pulumi:pulumi:Stack::demo-dev";
 
@@ -45,7 +49,7 @@ function report(): StackReport {
     outputs: {
       rto: rtoBudget(inputs),
       rtoInstructed: instructedRtoBudget(inputs),
-      rtoFastPath: arcRtoBudget(inputs),
+      rtoSilent: silentAggregatorRtoBudget(inputs),
     },
     violations: [
       {
@@ -87,20 +91,51 @@ describe("plan summary", () => {
     assert.match(text, /exempted {3}s3-bucket-replicated on logs: audit logs of one region/);
   });
 
-  it("prints the RTO budget as a table of term, seconds and config key against the target", () => {
-    // 2 x 10 + 5 + 60 + 30 + 60 + 30 = 205 against 200.
-    assert.match(text, /RTO budget, worst case: 205 s, OVER the 200 s target/);
-    assert.match(text, /alarm detection +60 +60 +- +health\.alarmPeriodSeconds x/);
-    assert.match(text, /total +205 +\d+ +145 +target 200/);
+  it("prints the RTO budget as a table of term, seconds, basis and source against the target", () => {
+    // 2 x 10 + 5 + 60 + 30 + 60 + 5 + 5 = 185 against 200.
+    assert.match(text, /RTO budget, worst case: 185 s, fits the 200 s target/);
+    assert.match(text, /alarm detection +60 +60 +- +aws +alarm-evaluation\.html$/m);
+    assert.match(
+      text,
+      /Route 53 reaction to the alarm +30 +30 +30 +conservative +dns-failover-determining-health-of-endpoints\.html$/m,
+    );
+    assert.match(text, /total +185 +\d+ +\d+ +target 200/);
   });
 
-  it("prints the instructed path (devices whose broker stays up) as its own column and verdict", () => {
+  it("prints every term's source on its row, and no term without one", () => {
+    const budgets = [
+      rtoBudget(inputs),
+      instructedRtoBudget(inputs),
+      silentAggregatorRtoBudget(inputs),
+    ];
+    for (const term of budgets.flatMap((b) => b.terms)) {
+      const row = text.split("\n").find((line) => line.startsWith(`    ${term.name} `));
+      assert.ok(row, term.name);
+      assert.ok(row.endsWith(`${term.basis.padEnd(12)}  ${shortSource(term.source)}`), row);
+    }
+    assert.doesNotMatch(text, /\(no source\)/);
+    assert.equal(shortSource(undefined), "(no source)");
+    assert.equal(
+      shortSource("https://docs.aws.amazon.com/Route53/latest/x/y.html#anchor"),
+      "y.html",
+    );
+  });
+
+  it("prints the instructed and silent paths as their own columns and verdicts", () => {
     const instructed = instructedRtoBudget(inputs);
-    assert.match(text, /term +seconds +instr\. +ARC +config key/);
+    const silent = silentAggregatorRtoBudget(inputs);
+    assert.match(text, /term +seconds +instr\. +silent +basis +source/);
     // Its own terms appear with "-" for the paths that do not have them.
-    assert.match(text, /answer poll +- +1 +- +fixed/);
-    assert.match(text, new RegExp(`total +205 +${instructed.totalSeconds} +145 +target 200`));
-    assert.match(text, /instr\. column: .*devices whose broker stays up, OVER the 200 s target/);
+    assert.match(text, /answer poll +- +1 +- +setting/);
+    assert.match(
+      text,
+      new RegExp(`total +185 +${instructed.totalSeconds} +${silent.totalSeconds} +target 200`),
+    );
+    assert.match(
+      text,
+      /instr\.: broker up, devices moved by the reconnect instruction, OVER the 200 s target/,
+    );
+    assert.match(text, /silent: the aggregator silent with its region .*OVER the 200 s target/);
   });
 
   it("prints progress lines with elapsed time on a terminal only", () => {

@@ -124,11 +124,13 @@ export function lambdaServiceCalls(world: PlannedWorld, fn: PlannedFunction): De
   }));
   if (fn.resource.revealedInputs.vpcConfig) {
     // Lambda manages a VPC function's network interfaces with its role (Lambda developer guide,
-    // "Giving Lambda functions access to resources in an Amazon VPC", required permissions).
+    // "Giving Lambda functions access to resources in an Amazon VPC", required permissions; the
+    // managed policy AWSLambdaVPCAccessExecutionRole v3 also grants ec2:DescribeSubnets).
     calls.push(
       ...[
         "ec2:CreateNetworkInterface",
         "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
         "ec2:DeleteNetworkInterface",
         "ec2:AssignPrivateIpAddresses",
         "ec2:UnassignPrivateIpAddresses",

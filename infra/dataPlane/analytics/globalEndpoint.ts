@@ -35,10 +35,16 @@ export function endpointIdOf(endpointUrl: string): string {
 
 /**
  * The EventBridge global endpoint over the two telemetry buses (primary stack only: it spans both
- * regions). Its health follows AWS's template: a CloudWatch alarm on the primary bus's
- * IngestionToInvocationStartLatency feeding a Route 53 CLOUDWATCH_METRIC health check; missing
- * data counts as breaching, as in the template, so a silent region fails over too. Replication is
- * ENABLED so events reach the secondary bus while the primary is healthy and failback loses nothing.
+ * regions). Its health is AWS's own template (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-ge-cfn.html):
+ * a CloudWatch alarm on the region's IngestionToInvocationStartLatency (namespace AWS/Events, no
+ * dimension, as the template has it) feeding a Route 53 CLOUDWATCH_METRIC health check. Missing
+ * data is `missing` and the check keeps its last known status: the template's own pairing
+ * (its InsufficientDataMap) for traffic that pauses, since "missing data will cause the health
+ * check to fail" with `breaching`, and telemetry goes quiet whenever devices do (a fleet at
+ * night, devices moved away by a fail-over). A region that stops ingesting is failed over by the
+ * region's health check instead (the aggregator probes the bus), not by this alarm's silence.
+ * Replication is ENABLED so events reach the secondary bus while the primary is healthy and
+ * failback loses nothing.
  */
 export class GlobalEndpoint extends pulumi.ComponentResource {
   public readonly alarm: aws.cloudwatch.MetricAlarm;
@@ -60,13 +66,12 @@ export class GlobalEndpoint extends pulumi.ComponentResource {
           "Telemetry bus latency is high: the EventBridge global endpoint fails over to the secondary region",
         namespace: "AWS/Events",
         metricName: "IngestionToInvocationStartLatency",
-        dimensions: { EventBusName: args.busName },
         statistic: "Average",
         period: args.alarmPeriodSeconds,
         evaluationPeriods: args.alarmEvaluationPeriods,
         threshold: args.latencyThresholdMs,
         comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "breaching",
+        treatMissingData: "missing",
       },
       parent,
     );
@@ -77,7 +82,7 @@ export class GlobalEndpoint extends pulumi.ComponentResource {
         type: "CLOUDWATCH_METRIC",
         cloudwatchAlarmName: this.alarm.name,
         cloudwatchAlarmRegion: args.primaryRegion,
-        insufficientDataHealthStatus: "Unhealthy",
+        insufficientDataHealthStatus: "LastKnownStatus",
         tags: { Name: `${args.endpointName}-primary` },
       },
       parent,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "../../iam/policyDocument";
+import { TELEMETRY_WORKFLOW_TYPE } from "../../../core/workflowQuotas";
 import { NAMES, namedArn } from "../../names";
 import { CLAIM_RETENTION_DAYS } from "./processedTelemetryTable";
 
@@ -184,6 +185,10 @@ export class TelemetryTargets extends pulumi.ComponentResource {
       `${name}-workflow`,
       {
         name: `${NAMES.telemetryBus}-workflow`,
+        // One execution per message: Standard's StartExecution refill (150/s outside the three
+        // largest regions) cannot follow a fleet; Express takes 6,000/s (core/workflowQuotas.ts).
+        // Express runs at least once, which the claim already absorbs.
+        type: TELEMETRY_WORKFLOW_TYPE,
         roleArn: sfnRole.arn,
         // The analytics team's steps replace `Accept`; the claim, the rule, DLQ and retries stay.
         definition: telemetryWorkflowDefinition(args.settleSeconds),

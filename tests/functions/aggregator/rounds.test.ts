@@ -191,3 +191,17 @@ describe("aggregator rounds", () => {
     });
   });
 });
+
+describe("aggregator invocation size", () => {
+  it("runs a minute of rounds when scheduled and the deploy's single round when asked", async () => {
+    const { roundsOf } = await import("../../../functions/aggregator/handler");
+    assert.equal(roundsOf({ source: "aws.events" }, 10), 10);
+    assert.equal(roundsOf(undefined, 10), 10);
+    assert.equal(roundsOf({ rounds: 1 }, 10), 1);
+    assert.throws(
+      () => roundsOf({ rounds: 11 }, 10),
+      /event.rounds: expected a whole number from 1 to 10, got 11/,
+    );
+    assert.throws(() => roundsOf({ rounds: "1" }, 10), /got "1"/);
+  });
+});

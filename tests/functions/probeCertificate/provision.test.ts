@@ -14,6 +14,7 @@ import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { mockClient } from "aws-sdk-client-mock";
 import { handler } from "../../../functions/probeCertificate/handler";
 import {
+  DELETE_BACKOFF,
   IssuedCertificate,
   ProbeIotPort,
   ProbeRequest,
@@ -38,6 +39,9 @@ class FakeAws implements ProbeIotPort, SecretWriterPort {
   calls: string[] = [];
   principals: string[];
   secret?: string;
+  /** DeleteCertificate attempts refused per certificate before its detach has propagated. */
+  conflictsBeforeDetached = 0;
+  private refused = new Map<string, number>();
   constructor(existing: string[]) {
     this.principals = [...existing];
   }
@@ -77,6 +81,14 @@ class FakeAws implements ProbeIotPort, SecretWriterPort {
     return Promise.resolve();
   }
   deleteCertificate(id: string): Promise<void> {
+    const refused = this.refused.get(id) ?? 0;
+    if (refused < this.conflictsBeforeDetached) {
+      this.refused.set(id, refused + 1);
+      this.calls.push(`delete refused ${id}`);
+      const error = new Error(`Certificate ${id} is still attached to a thing`);
+      error.name = "DeleteConflictException";
+      return Promise.reject(error);
+    }
     this.calls.push(`delete ${id}`);
     return Promise.resolve();
   }
@@ -118,6 +130,40 @@ describe("probe certificate provisioning", () => {
     assert.deepEqual(result, { certificateArn: null, retired: [certArn(1), certArn(2)] });
     assert.ok(!aws.calls.includes("create") && !aws.calls.includes("putSecret"));
     assert.deepEqual(aws.principals, []);
+  });
+
+  it("retries DeleteCertificate with growing, jittered waits until the asynchronous detach has propagated", async () => {
+    const aws = new FakeAws([certArn(1)]);
+    aws.conflictsBeforeDetached = 3;
+    const waits: number[] = [];
+    const result = await provisionProbe("delete", REQUEST, {
+      iot: aws,
+      secrets: aws,
+      sleep: (ms) => (waits.push(ms), Promise.resolve()),
+      random: () => 0.999,
+    });
+    assert.deepEqual(result.retired, [certArn(1)]);
+    assert.equal(aws.calls.filter((c) => c.startsWith("delete refused")).length, 3);
+    assert.equal(aws.calls.at(-1), `delete ${certArn(1).split("/")[1]}`);
+    assert.deepEqual(waits, [499, 999, 1998]);
+  });
+
+  it("gives up after its last attempt, and does not retry an error other than the conflict", async () => {
+    const stuck = new FakeAws([certArn(1)]);
+    stuck.conflictsBeforeDetached = 100;
+    let waits = 0;
+    const ports = { iot: stuck, secrets: stuck, sleep: () => (waits++, Promise.resolve()) };
+    await assert.rejects(provisionProbe("delete", REQUEST, ports), /DeleteConflict|still attached/);
+    assert.equal(waits, DELETE_BACKOFF.attempts - 1);
+
+    const denied = new FakeAws([certArn(1)]);
+    denied.deleteCertificate = () => Promise.reject(new Error("AccessDenied"));
+    waits = 0;
+    await assert.rejects(
+      provisionProbe("delete", REQUEST, { ...ports, iot: denied, secrets: denied }),
+      /AccessDenied/,
+    );
+    assert.equal(waits, 0);
   });
 
   it("reads the lifecycle action Pulumi adds, and refuses an input without a name it needs", () => {

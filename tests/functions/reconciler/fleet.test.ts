@@ -6,6 +6,7 @@
 import { strict as assert } from "assert";
 import type { DeadLetter } from "../../../functions/reconciler/dlq";
 import { unpaced } from "../../../functions/reconciler/pacer";
+import { KIND_RANK } from "../../../functions/reconciler/converge";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import { sweepSegment } from "../../../functions/reconciler/sweep";
 import type { RegistryItem } from "../../../core/registryItem";
@@ -130,6 +131,25 @@ describe("fleet objects replicated (issue 15)", () => {
     assert.equal(registered.status, "ACTIVE");
     assert.equal(registered.autoRegistrationStatus, "ENABLE");
     assert.deepEqual(registered.registrationConfig, { templateBody: JITP_BODY, roleArn: ROLE });
+  });
+
+  it("creates the template a CA's registration config names before the CA, and deletes it after", async () => {
+    const table = new FakeTable();
+    const ca = caItem({ registrationConfig: { templateName: "fleet-a", roleArn: ROLE } });
+    const template = templateItem();
+    for (const i of [ca, template]) await table.putIfNewer(i);
+    const r = region(table);
+    // The CA first in the batch, as a stream delivers it when both were written together.
+    await r.reconcile([ca, template]);
+    assert.deepEqual(r.letters, []);
+    const names = r.iot.calls.map((c) => c.api);
+    const created = names.indexOf("CreateProvisioningTemplate");
+    const registered = names.indexOf("RegisterCACertificate");
+    assert.ok(created >= 0 && registered >= 0, names.join(", "));
+    assert.ok(created < registered, `template after CA: ${names.join(", ")}`);
+    // Deletes go dependents first: the CA before the template it names.
+    assert.ok(KIND_RANK.caCertificate > KIND_RANK.provisioningTemplate);
+    assert.ok(KIND_RANK.certificate > KIND_RANK.caCertificate);
   });
 
   it("replicates a CA's deactivation and auto-registration change with one UpdateCACertificate", async () => {

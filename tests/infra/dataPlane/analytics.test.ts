@@ -141,18 +141,19 @@ describe("telemetry global endpoint", () => {
     assert.equal(check.revealedInputs.type, "CLOUDWATCH_METRIC");
     assert.equal(check.revealedInputs.cloudwatchAlarmName, alarm.revealedState.name);
     assert.equal(check.revealedInputs.cloudwatchAlarmRegion, "eu-west-1");
-    assert.equal(check.revealedInputs.insufficientDataHealthStatus, "Unhealthy");
-    // AWS's template defaults: average above 30 s for 5 periods of 60 s, missing data breaching.
+    assert.equal(check.revealedInputs.insufficientDataHealthStatus, "LastKnownStatus");
+    // AWS's template: average above 30 s for 5 periods of 60 s, no dimension; missing data with
+    // the template's own pairing (missing -> LastKnownStatus), so pauses do not fail over.
     assert.equal(alarm.account, ANALYTICS);
     assert.equal(alarm.region, "eu-west-1");
     assert.equal(alarm.revealedInputs.namespace, "AWS/Events");
-    assert.deepEqual(alarm.revealedInputs.dimensions, { EventBusName: "iot-dr-telemetry" });
+    assert.equal(alarm.revealedInputs.dimensions, undefined);
     assert.equal(alarm.revealedInputs.statistic, "Average");
     assert.equal(alarm.revealedInputs.threshold, 30000);
     assert.equal(alarm.revealedInputs.period, 60);
     assert.equal(alarm.revealedInputs.evaluationPeriods, 5);
     assert.equal(alarm.revealedInputs.comparisonOperator, "GreaterThanThreshold");
-    assert.equal(alarm.revealedInputs.treatMissingData, "breaching");
+    assert.equal(alarm.revealedInputs.treatMissingData, "missing");
   });
 
   it("writes its endpoint id to SSM in iot-services in both regions", async () => {

@@ -1,13 +1,17 @@
 import { strict as assert } from "assert";
-import { readFileSync } from "fs";
+import { existsSync, readFileSync } from "fs";
 import { parse } from "yaml";
+import { CLIENT_DEFAULTS } from "@iot-dr/device-client";
 import {
-  arcRtoBudget,
+  DEVICE_CLIENT,
   instructedRtoBudget,
   rpoBudget,
   rtoBudget,
+  silentAggregatorRtoBudget,
   termsOverTarget,
+  type RtoBudget,
 } from "../../../infra/health/budget";
+import { AlarmSpec, evaluateAlarm } from "../../support/aws/cloudWatchAlarm";
 
 const EXAMPLE = {
   ttlSeconds: 60,
@@ -19,8 +23,14 @@ const EXAMPLE = {
   rtoTargetSeconds: 300,
 };
 
+const paths = (inputs = EXAMPLE): RtoBudget[] => [
+  rtoBudget(inputs),
+  instructedRtoBudget(inputs),
+  silentAggregatorRtoBudget(inputs),
+];
+
 describe("RTO and RPO budget", () => {
-  it("sums these settings by hand: 2 x 10 + 5 + 60 + 30 (Route 53) + 60 + 30 = 205 s", () => {
+  it("sums these settings by hand: 2 x 10 + 5 + 60 + 30 (Route 53) + 60 + 5 + 5 = 185 s", () => {
     const budget = rtoBudget(EXAMPLE);
     assert.deepEqual(
       budget.terms.map((t) => [t.name, t.seconds]),
@@ -30,10 +40,11 @@ describe("RTO and RPO budget", () => {
         ["alarm detection", 60],
         ["Route 53 reaction to the alarm", 30],
         ["DNS TTL", 60],
-        ["device reconnect", 30],
+        ["device connect timeout", 5],
+        ["device back-off ceiling", 5],
       ],
     );
-    assert.equal(budget.totalSeconds, 205);
+    assert.equal(budget.totalSeconds, 185);
     assert.equal(budget.withinTarget, true);
     assert.deepEqual(termsOverTarget(budget), []);
   });
@@ -41,35 +52,73 @@ describe("RTO and RPO budget", () => {
   it("multiplies the alarm period by its evaluation periods: 3 x 120 s", () => {
     const budget = rtoBudget({ ...EXAMPLE, alarmPeriodSeconds: 120, alarmEvaluationPeriods: 3 });
     assert.equal(budget.terms.find((t) => t.name === "alarm detection")?.seconds, 360);
-    assert.equal(budget.totalSeconds, 505);
+    assert.equal(budget.totalSeconds, 485);
   });
 
-  it("cites a source for every term: an AWS page, or our own module for our own parts", () => {
-    for (const budget of [
-      rtoBudget(EXAMPLE),
-      arcRtoBudget(EXAMPLE),
-      instructedRtoBudget(EXAMPLE),
-    ]) {
+  it("cites a source for every term: an AWS page, or the module that spends a setting", () => {
+    for (const budget of paths()) {
       for (const term of budget.terms) {
-        assert.match(
-          term.source,
-          /^(https:\/\/docs\.aws\.amazon\.com\/|(core|functions)\/)/,
-          term.name,
-        );
-        // Our own module is named by its path and the constant in it, and both exist.
-        const own = /^((?:core|functions)\/\S+\.ts) \((\w+)\)$/.exec(term.source);
-        if (own)
-          assert.match(
-            readFileSync(own[1], "utf8"),
-            new RegExp(`export const ${own[2]}\\b`),
-            term.source,
-          );
+        assert.ok(term.source, `${budget.path}: ${term.name} has no source`);
+        assert.ok(["aws", "setting", "conservative"].includes(term.basis), term.name);
+        if (term.basis === "aws" || term.basis === "conservative") {
+          // Where AWS gives the figure or gives none, the page that says so.
+          assert.match(term.source, /^https:\/\/docs\.aws\.amazon\.com\//, term.name);
+          continue;
+        }
+        // A setting names the module that spends it, which exists, and the constant if any.
+        const own = /^((?:core|functions|packages)\/\S+\.ts) \((\w+)?/.exec(term.source);
+        assert.ok(own, `${term.name}: ${term.source}`);
+        assert.ok(existsSync(own[1]), term.source);
+        if (own[2] && /^[A-Z_]+$/.test(own[2])) {
+          assert.match(readFileSync(own[1], "utf8"), new RegExp(`export const ${own[2]}\\b`));
+        }
       }
     }
   });
 
+  it("counts the shipped device client's own defaults", () => {
+    assert.equal(DEVICE_CLIENT.connectTimeoutSeconds * 1000, CLIENT_DEFAULTS.connectTimeoutMs);
+    assert.equal(DEVICE_CLIENT.backoffCeilingSeconds * 1000, CLIENT_DEFAULTS.backoff.maxMs);
+    assert.equal(DEVICE_CLIENT.drainSeconds * 1000, CLIENT_DEFAULTS.drainTimeoutMs);
+    assert.equal(DEVICE_CLIENT.keepaliveSeconds, CLIENT_DEFAULTS.keepaliveSeconds);
+    // A silent broker is noticed (2 keepalives) before the alarm has even fired.
+    const beforeAlarm = rtoBudget(EXAMPLE)
+      .terms.filter((t) => /aggregator|probe|alarm/.test(t.name))
+      .reduce((n, t) => n + t.seconds, 0);
+    assert.ok(2 * DEVICE_CLIENT.keepaliveSeconds <= beforeAlarm);
+  });
+
+  it("spends on the silent path exactly what CloudWatch's missing-data rule takes, no less", () => {
+    for (const evaluationPeriods of [1, 2, 3]) {
+      const spec: AlarmSpec = {
+        period: 60,
+        evaluationPeriods,
+        statistic: "Minimum",
+        threshold: 1,
+        comparisonOperator: "LessThanThreshold",
+        treatMissingData: "breaching",
+      };
+      // Healthy samples every 5 s; the last one just after a period boundary, then silence.
+      const last = 10 * 60_000 + 1;
+      const points = Array.from({ length: 121 }, (_, i) => ({ at: last - i * 5_000, value: 1 }));
+      let alarmAt = 0;
+      let state: "OK" | "ALARM" | "INSUFFICIENT_DATA" = "OK";
+      for (let at = 11 * 60_000; at <= 30 * 60_000 && !alarmAt; at += 60_000) {
+        state = evaluateAlarm(spec, points, at, state);
+        if (state === "ALARM") alarmAt = at;
+      }
+      const term = silentAggregatorRtoBudget({
+        ...EXAMPLE,
+        alarmEvaluationPeriods: evaluationPeriods,
+      }).terms.find((t) => t.name === "silence until the alarm");
+      assert.ok(alarmAt > 0);
+      // The term is the simulation's worst case (to the millisecond the last sample gave).
+      assert.equal(term?.seconds, Math.round((alarmAt - last) / 1000), `N = ${evaluationPeriods}`);
+    }
+  });
+
   for (const stack of ["primary", "secondary"]) {
-    it(`fits 120 s in the example config Pulumi.${stack}.yaml, with the ARC path beside it`, () => {
+    it(`fits 120 s on both device paths in Pulumi.${stack}.yaml, and prints the silent path beside them`, () => {
       const config = (
         parse(readFileSync(`Pulumi.${stack}.yaml`, "utf8")) as {
           config: Record<string, Record<string, number>>;
@@ -81,19 +130,16 @@ describe("RTO and RPO budget", () => {
         rtoTargetSeconds: config["iot-dr:rtoTargetSeconds"] as unknown as number,
       };
       const metric = rtoBudget(inputs);
-      assert.ok(metric.totalSeconds <= 120, `metric path ${metric.totalSeconds} s`);
+      assert.ok(metric.totalSeconds <= 120, `broker-down path ${metric.totalSeconds} s`);
       assert.equal(metric.targetSeconds, 120);
-      assert.ok(metric.terms.some((t) => /Route 53/.test(t.name)));
-      // The ARC path skips the alarm period and nothing else.
-      const arc = arcRtoBudget(inputs);
-      assert.equal(arc.totalSeconds, metric.totalSeconds - inputs.alarmPeriodSeconds);
-      // Devices whose broker stays up are moved by the instruction: that path fits too.
       const instructed = instructedRtoBudget(inputs);
       assert.ok(instructed.totalSeconds <= 120, `instructed path ${instructed.totalSeconds} s`);
+      const silent = silentAggregatorRtoBudget(inputs);
+      assert.equal(silent.withinTarget, false);
     });
   }
 
-  it("budgets the instructed path without a second alarm: 2 x 10 + 5 + 60 + 30 + 1 (poll) + 60 + 30 = 206 s", () => {
+  it("budgets the instructed path without a second alarm: 2 x 10 + 5 + 60 + 30 + 1 + 60 + 30 + 2 = 208 s", () => {
     const budget = instructedRtoBudget(EXAMPLE);
     assert.deepEqual(
       budget.terms.map((t) => [t.name, t.seconds]),
@@ -105,15 +151,16 @@ describe("RTO and RPO budget", () => {
         ["answer poll", 1],
         ["DNS TTL", 60],
         ["instruction spread", 30],
+        ["device drain before moving", 2],
       ],
     );
-    assert.equal(budget.totalSeconds, 206);
+    assert.equal(budget.totalSeconds, 208);
     // Exactly one alarm period: the HealthCheckStatus alarm no longer stands in the path.
     assert.equal(budget.terms.filter((t) => /alarm/.test(t.from)).length, 1);
   });
 
   it("names the largest terms that push it over the target, and no more", () => {
-    // 20 + 5 + 300 + 30 + 600 + 30 = 985 against 400: dropping the TTL (600) leaves 385, which fits.
+    // 20 + 5 + 300 + 30 + 600 + 5 + 5 = 965 against 400: dropping the TTL (600) leaves 365.
     const budget = rtoBudget({
       ...EXAMPLE,
       ttlSeconds: 600,
@@ -141,7 +188,7 @@ describe("RTO and RPO budget", () => {
     });
     assert.equal(withRtc.find((e) => e.path === "S3 objects")?.seconds, 900);
     assert.equal(without.find((e) => e.path === "S3 objects")?.seconds, null);
-    assert.equal(withRtc.find((e) => e.path === "telemetry (QoS 0)")?.seconds, 205);
+    assert.equal(withRtc.find((e) => e.path === "telemetry (QoS 0)")?.seconds, 185);
     assert.equal(withRtc.find((e) => e.path === "EventBridge events")?.seconds, 420);
   });
 });

@@ -32,11 +32,10 @@ describe("health area variants", () => {
   let secondary: StackPlan;
   before(async () => {
     primary = await planWith("primary", {
-      arc: { enabled: true },
       reconnect: { topic: "fleet/reconnect", displaceSessions: true },
       notificationEmail: "ops@example.com",
     });
-    secondary = await planWith("secondary", { arc: { enabled: true } });
+    secondary = await planWith("secondary", {});
   });
 
   it("aliases the C&C domain to the regional API domain in both stacks, PRIMARY and SECONDARY, without a TTL", () => {
@@ -61,58 +60,33 @@ describe("health area variants", () => {
     }
   });
 
-  it("builds ARC in us-west-2 in the primary stack only", () => {
-    const [cluster] = all(primary, "aws:route53recoverycontrol/cluster:Cluster");
-    assert.ok(cluster);
-    assert.equal(cluster.account, "111111111111");
-    const part = primary.resources.find((r) => r.urn === cluster.parent);
-    const arcParent = primary.resources.find((r) => r.urn === part?.parent);
-    assert.equal(arcParent?.inputs.region, "us-west-2");
-    assert.equal(
-      all(primary, "aws:route53recoverycontrol/routingControl:RoutingControl").length,
-      2,
-    );
-    assert.equal(all(secondary, "aws:route53recoverycontrol/cluster:Cluster").length, 0);
-  });
-
-  it("keeps at least one routing control on with an assertion rule over both", () => {
-    const [rule] = all(primary, "aws:route53recoverycontrol/safetyRule:SafetyRule");
-    const controls = all(primary, "aws:route53recoverycontrol/routingControl:RoutingControl");
-    assert.deepEqual(rule.revealedInputs.ruleConfig, {
-      type: "ATLEAST",
-      threshold: 1,
-      inverted: false,
-    });
-    assert.deepEqual(
-      [...(rule.revealedInputs.assertedControls as string[])].sort(),
-      controls.map((c) => String(c.revealedState.arn)).sort(),
-    );
-  });
-
-  it("gates the PRIMARY records with a CALCULATED check that ANDs the metric check and the routing control", () => {
+  it("builds no ARC: the PRIMARY records and the us-east-1 alarm follow the metric check", () => {
+    for (const plan of [primary, secondary]) {
+      assert.deepEqual(
+        plan.resources.filter((r) => r.type.startsWith("aws:route53recoverycontrol/")),
+        [],
+      );
+    }
     const checks = all(primary, "aws:route53/healthCheck:HealthCheck");
     const metric = checks.find((c) => c.revealedInputs.type === "CLOUDWATCH_METRIC");
-    const control = checks.find((c) => c.revealedInputs.type === "RECOVERY_CONTROL");
-    const calculated = checks.find((c) => c.revealedInputs.type === "CALCULATED");
-    assert.ok(metric && control && calculated);
-    const primaryControl = all(
-      primary,
-      "aws:route53recoverycontrol/routingControl:RoutingControl",
-    ).find((c) => c.name.endsWith("eu-west-1"));
-    assert.equal(control.revealedInputs.routingControlArn, primaryControl?.revealedState.arn);
-    assert.deepEqual(calculated.revealedInputs.childHealthchecks, [idOf(metric), idOf(control)]);
-    assert.equal(calculated.revealedInputs.childHealthThreshold, 2);
+    assert.ok(metric);
+    assert.deepEqual(
+      checks.filter((c) =>
+        ["RECOVERY_CONTROL", "CALCULATED"].includes(String(c.revealedInputs.type)),
+      ),
+      [],
+    );
     for (const record of all(primary, "aws:route53/record:Record")) {
       assert.equal(
         record.revealedInputs.healthCheckId,
-        idOf(calculated),
+        idOf(metric),
         String(record.revealedInputs.name),
       );
     }
     const status = all(primary, "aws:cloudwatch/metricAlarm:MetricAlarm").find(
       (a) => a.revealedInputs.namespace === "AWS/Route53",
     );
-    assert.deepEqual(status?.revealedInputs.dimensions, { HealthCheckId: idOf(calculated) });
+    assert.deepEqual(status?.revealedInputs.dimensions, { HealthCheckId: idOf(metric) });
   });
 
   it("subscribes the configured email and lets the reconnect function displace sessions only where configured", () => {

@@ -16,6 +16,7 @@ import { strict as assert } from "assert";
 import { StateMachine } from "aws-local-stepfunctions";
 import {
   SWEEP_ALREADY_RUNNING,
+  SWEEP_LISTING_ATTEMPTS,
   SWEEP_STATE_MACHINE,
   sweepDefinition,
   sweepInput,
@@ -35,6 +36,11 @@ class Service {
   readonly running = new Map<string, number>();
   readonly invocations = new Map<string, unknown[]>();
   readonly listed: string[] = [];
+  /**
+   * Listings that do not show the executions started in the last `lagListings` listings yet:
+   * ListExecutions is eventually consistent, a new execution may be missing from it for a while.
+   */
+  hiddenListings = 0;
   /** Holds each segment invocation of an execution until released. */
   readonly holds = new Map<string, Promise<void>>();
 
@@ -48,12 +54,18 @@ class Service {
     const execution = this.machine.run(sweepInput(), {
       context: { Execution: { Id: arn, Name: name }, StateMachine: { Id: MACHINE } },
       overrides: {
+        // The listing's waits take no machine time here.
+        waitTimeOverrides: { WaitForListing: 0 },
         taskResourceLocalHandlers: {
           RunningSweeps: (input) => {
             const parameters = input as { StateMachineArn: string; StatusFilter: string };
             assert.equal(parameters.StateMachineArn, MACHINE);
             assert.equal(parameters.StatusFilter, "RUNNING");
             this.listed.push(name);
+            if (this.hiddenListings > 0) {
+              this.hiddenListings -= 1;
+              return Promise.resolve({ Executions: [] });
+            }
             const executions = [...this.running]
               .sort(([, a], [, b]) => b - a)
               .map(([ExecutionArn]) => ({
@@ -118,5 +130,21 @@ describe("sweep schedule: one sweep at a time (issue 15)", () => {
     await Promise.all([a, b]);
     assert.equal(service.invocations.get("a")?.length, SWEEP_SEGMENTS);
     assert.equal(service.invocations.get("b"), undefined);
+  });
+
+  it("lists again when the listing is empty (not yet consistent), then sweeps once it shows itself", async () => {
+    const service = new Service();
+    service.hiddenListings = 2;
+    await service.start("late");
+    assert.deepEqual(service.listed, ["late", "late", "late"]);
+    assert.equal(service.invocations.get("late")?.length, SWEEP_SEGMENTS);
+  });
+
+  it("sweeps after its bounded listings when none shows any execution, instead of failing", async () => {
+    const service = new Service();
+    service.hiddenListings = 100;
+    await service.start("alone");
+    assert.equal(service.listed.length, SWEEP_LISTING_ATTEMPTS + 1);
+    assert.equal(service.invocations.get("alone")?.length, SWEEP_SEGMENTS);
   });
 });

@@ -28,6 +28,7 @@ import {
   SWEEP_STATE_MACHINE,
   sweepDefinition,
   sweepInput,
+  SWEEP_GUARD_STATES,
 } from "../../../infra/iotPlane/antiEntropy";
 import { NAMES } from "../../../infra/names";
 import { captureEvent, type CaptureResult } from "../../../functions/capture/capture";
@@ -399,7 +400,7 @@ async function createSweepMachine(sfn: SFNClient, place: Place): Promise<string>
   // moto 5.2.1 cannot run the guard that keeps one sweep at a time: its aws-sdk task fails on
   // sfn:listExecutions and its JSONPath parser refuses the Choice's "$$.Execution.Id". The
   // machine starts at the map here; the guard runs in tests/infra/iotPlane/sweepSchedule.test.ts.
-  for (const name of ["RunningSweeps", "OldestSweeps", SWEEP_ALREADY_RUNNING]) {
+  for (const name of [...SWEEP_GUARD_STATES, SWEEP_ALREADY_RUNNING]) {
     delete definition.States[name];
   }
   definition.StartAt = "Segments";
