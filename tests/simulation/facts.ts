@@ -50,7 +50,7 @@ export function factsOfTable(items: Iterable<RegistryItem>): Facts {
   const facts: Facts = new Map();
   for (const item of items) {
     if (item.deleted || !item.desired) continue;
-    const d = item.desired as Record<string, unknown>;
+    const d = item.desired;
     const id = identityOf(item.pk);
     switch (id.kind) {
       case "thing":
@@ -90,7 +90,7 @@ export function factsOfTable(items: Iterable<RegistryItem>): Facts {
       case "shadow":
         facts.set(
           `shadow:${id.thingName}|${id.shadowName ?? "$classic"}`,
-          shadowState((d as unknown as ShadowDesired).state as Record<string, unknown>),
+          shadowState((d as unknown as ShadowDesired).state),
         );
         break;
       default:

@@ -136,7 +136,7 @@ export class SimGlobalTable {
         if (!current || current.version !== item.version || !current.deleted) {
           return Promise.resolve(false);
         }
-        this.write(region, item.pk, { ...item, expiresAt } as unknown as Record<string, unknown>);
+        this.write(region, item.pk, { ...item, expiresAt });
         return Promise.resolve(true);
       },
     };
