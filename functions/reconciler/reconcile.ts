@@ -6,7 +6,7 @@
  * read + diff; an item that cannot converge goes to the DLQ with its key.
  */
 import type { Clock } from "../shared/clock";
-import { digestOf, isLedgerKey, type EchoLedger } from "../shared/echoLedger";
+import { isLedgerKey, type EchoLedger } from "../shared/echoLedger";
 import { identityOf, type CsrCertificateDesired, type Identity } from "../../core/entities";
 import type { RegistryItem } from "../../core/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
@@ -375,8 +375,10 @@ export class Reconciler {
    */
   private async appliedHere(item: RegistryItem): Promise<boolean> {
     if (this.deps.recent?.has(item)) return true;
+    // This very item (its version), not an equal content converged before: the object may have
+    // changed here since then (docs/convergence.md, echoes).
     const applied = await this.deps.ledger?.applied(this.deps.place.region, item.pk);
-    return applied !== undefined && applied === digestOf(item);
+    return applied !== undefined && applied.version === item.version;
   }
 
   /**

@@ -11,7 +11,12 @@
  * - each replica's stream carries the writes made there and the replicated writes it applied.
  * Echo ledger entries (functions/shared/echoLedger.ts) are items of the same table.
  */
-import { digestOf, ledgerKey, type EchoLedger } from "../../functions/shared/echoLedger";
+import {
+  digestOf,
+  ledgerKey,
+  type EchoLedger,
+  type LedgerEntry,
+} from "../../functions/shared/echoLedger";
 import type { RegistryTablePort } from "../../functions/shared/registryTable";
 import type { TombstoneExpiryPort } from "../../functions/shared/tombstones";
 import type { RegistryItem } from "../../core/registryItem";
@@ -145,16 +150,19 @@ export class SimGlobalTable {
   /** The echo ledger of the deployment (dynamoEchoLedger's items), read in `region`'s replica. */
   ledger(region: string): EchoLedger {
     return {
-      record: (r, item) => {
+      record: (r, item, nowMs) => {
         this.write(region, ledgerKey(r, item.pk), {
           pk: ledgerKey(r, item.pk),
           digest: digestOf(item),
           version: item.version,
+          at: nowMs,
         });
         return Promise.resolve();
       },
-      applied: (r, pk) =>
-        Promise.resolve(this.read(region, ledgerKey(r, pk))?.digest as string | undefined),
+      applied: (r, pk) => {
+        const entry = this.read(region, ledgerKey(r, pk));
+        return Promise.resolve(entry && (entry as unknown as LedgerEntry));
+      },
       appliedVersion: (r, pk) =>
         Promise.resolve(this.read(region, ledgerKey(r, pk))?.version as number | undefined),
     };
