@@ -269,6 +269,7 @@ export async function runSchedule(
             ledger: table.ledger(region.name),
             regions: [...REGIONS],
           },
+          ledger: table.ledger(region.name),
         },
       );
     } catch (error) {
