@@ -323,9 +323,17 @@ function planThingGroup(d: ThingGroupDesired, a: ThingGroupActual | null): IotCa
     ];
   }
   if ((a.parentGroupName ?? null) !== (d.parentGroupName ?? null)) {
-    throw new ConvergenceError(
-      `thing group ${d.thingGroupName}: parent is ${a.parentGroupName} here, ${d.parentGroupName} desired; IoT cannot move an existing group`,
-    );
+    // IoT cannot move a group (UpdateThingGroup has no parent); the source region recreated it
+    // under its new parent, a new incarnation: so here, delete then create (docs/convergence.md,
+    // incarnations). IoT drops the old group's memberships; their items put them back.
+    return [
+      call("DeleteThingGroup", { thingGroupName: d.thingGroupName }),
+      call("CreateThingGroup", {
+        thingGroupName: d.thingGroupName,
+        ...(d.parentGroupName ? { parentGroupName: d.parentGroupName } : {}),
+        thingGroupProperties: properties,
+      }),
+    ];
   }
   if ((a.description ?? null) === (d.description ?? null) && sameJson(a.attributes, d.attributes)) {
     return [];

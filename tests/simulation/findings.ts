@@ -108,6 +108,8 @@ export const FINDINGS: Finding[] = [
     name: "a group recreated under another parent converges in both regions",
     issueClass: "States IoT refuses",
     schedule: schedule([
+      // Its member leaves first: what IoT's cascade leaves behind is another finding's.
+      op(P, { op: "member", group: 1, thing: 0, add: false }),
       op(P, { op: "group", group: 2, parent: null, value: 0 }),
       wait(30_000),
       op(P, { op: "recreateGroup", group: 1, parent: 2 }),

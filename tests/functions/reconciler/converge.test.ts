@@ -210,20 +210,23 @@ describe("reconciler convergence plan", () => {
     ]);
   });
 
-  it("refuses to move an existing thing group under another parent", () => {
-    assert.throws(
-      () =>
-        planConvergence(
-          item("thingGroup#fleet", {
-            thingGroupName: "fleet",
-            parentGroupName: "b",
-            description: null,
-            attributes: {},
-          }),
-          { parentGroupName: "a", description: null, attributes: {}, version: 1 },
-          here,
-        ),
-      ConvergenceError,
+  it("moves an existing thing group under another parent by delete and create", () => {
+    const calls = planConvergence(
+      item("thingGroup#fleet", {
+        thingGroupName: "fleet",
+        parentGroupName: "b",
+        description: null,
+        attributes: {},
+      }),
+      { parentGroupName: "a", description: null, attributes: {}, version: 1 },
+      here,
+    );
+    assert.deepEqual(
+      calls.map((c) => [c.api, (c.input as { parentGroupName?: string }).parentGroupName]),
+      [
+        ["DeleteThingGroup", undefined],
+        ["CreateThingGroup", "b"],
+      ],
     );
   });
 });
