@@ -56,8 +56,8 @@ export class SimIot extends FakeIot {
 
   /** A call made by `caller` (a role ARN): applied, then published as IoT would. */
   async sendAs(c: IotCall, caller: string): Promise<void> {
-    // "You can't associate new things with a deprecated thing type"
-    // (https://docs.aws.amazon.com/iot/latest/developerguide/thing-types.html).
+    // Deprecating a type prevents "associating any new things with it"
+    // (https://docs.aws.amazon.com/iot/latest/developerguide/deprecate-thing-type.html).
     if (c.api === "CreateThing" || c.api === "UpdateThing") {
       const type = c.input.thingTypeName;
       if (
