@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import type { PolicyActual } from "../../../functions/reconciler/actual";
 import {
-  ConvergenceError,
+  blindCreate,
   localizePolicyDocument,
   planConvergence,
   type Place,
@@ -208,6 +208,31 @@ describe("reconciler convergence plan", () => {
         },
       },
     ]);
+  });
+
+  it("makes a thing of a deprecated type by un-deprecating the type around the create", () => {
+    const thing = item("thing#dev-1", {
+      thingName: "dev-1",
+      thingTypeName: "sensor",
+      attributes: {},
+    });
+    const context = { thingTypeDeprecated: true };
+    assert.equal(blindCreate(thing, here, context), undefined, "needs the wrapped plan");
+    assert.deepEqual(
+      planConvergence(thing, null, here, context).map((c) => [
+        c.api,
+        (c.input as { undoDeprecate?: boolean }).undoDeprecate,
+      ]),
+      [
+        ["DeprecateThingType", true],
+        ["CreateThing", undefined],
+        ["DeprecateThingType", false],
+      ],
+    );
+    assert.deepEqual(
+      planConvergence(thing, null, here, {}).map((c) => c.api),
+      ["CreateThing"],
+    );
   });
 
   it("moves an existing thing group under another parent by delete and create", () => {

@@ -128,7 +128,7 @@ describe("sweep", () => {
     const row = await table.get(`certificate#${CERT}`);
     assert.equal(row?.desired?.status, "INACTIVE");
     assert.equal(row?.sourceRegion, SECONDARY.region);
-    assert.ok(row!.version >= clock.now(), "later than the item it supersedes");
+    assert.ok(row.version >= clock.now(), "later than the item it supersedes");
   });
 
   it("does not recreate a thing its own region deleted, and records the delete", async () => {
