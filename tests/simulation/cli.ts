@@ -1,5 +1,5 @@
 /**
- * `npm run -s sim:replication -- --schedules N --seed S [--path P] [--json]`: N schedules of the
+ * `npm run -s sim:replication -- --schedules N --seed S [--path P] [--json] [--no-shrink]`: N schedules of the
  * replication simulator from seed S; prints schedules, operations, violations (schedules that broke
  * an invariant), seed and secondsPerThousand, and the first failure shrunk with its replay path.
  */
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const report = await simulate(schedules, seed);
+  const report = await simulate(schedules, seed, !process.argv.includes("--no-shrink"));
   if (process.argv.includes("--json")) console.log(JSON.stringify(report));
   else console.log(JSON.stringify(report, null, 2));
   process.exitCode = report.violations > 0 ? 1 : 0;

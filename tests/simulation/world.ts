@@ -74,15 +74,24 @@ export function concurrencyWindow(schedule: Schedule): number {
 export interface RunOptions {
   cascades: boolean;
   unrepairedLosses: boolean;
+  /** False skips outage steps: failback needs one order per object (docs/convergence.md, open). */
+  outages: boolean;
 }
 
-export const FULL: RunOptions = { cascades: true, unrepairedLosses: true };
+export const FULL: RunOptions = { cascades: true, unrepairedLosses: true, outages: true };
 
-/** Events whose loss only a sweep covering every kind repairs. */
+/** What the code is held to today in `npm test`: the classes it fixes, not the open ones. */
+export const FIXED_CLASSES: RunOptions = {
+  cascades: false,
+  unrepairedLosses: false,
+  outages: false,
+};
+
+/** Events whose loss the sweep repairs today (it reads no attachment, membership, shadow, type or policy version). */
 function repairedBySweep(event: SimEvent): boolean {
   if ("topic" in event) return /^\$aws\/events\/(thing|thingGroup)\//.test(event.topic);
   const name = event.detail.eventName;
-  return !/Attach|Detach/.test(name);
+  return !/Attach|Detach|PolicyVersion/.test(name);
 }
 
 export async function runSchedule(
@@ -347,7 +356,7 @@ export async function runSchedule(
           void sweep(region!);
           break;
         case "outage":
-          outage(region!, step.ms);
+          if (options.outages) outage(region!, step.ms);
           break;
         case "kill":
           region!.killAfter = step.afterCalls;
@@ -359,8 +368,9 @@ export async function runSchedule(
     }
     // Quiescence: everything up, drained, then anti-entropy in both regions, twice.
     await settle();
-    // With every event delivered, events alone converge: the sweep is for losses.
-    if (lostEvents === 0) {
+    // With every event delivered and nothing dead-lettered (a dependency that came later than
+    // the reconciler's back-off waits for), events alone converge: the sweep is for those.
+    if (lostEvents === 0 && deadLetters.length === 0) {
       const early: string[] = [];
       check(schedule, regions, table, touches, [], early);
       violations.push(...early.map((v) => `before the final sweeps: ${v}`));
