@@ -5,7 +5,7 @@
  * Every accepted write is handed to `onWrite` (the stream). Scans page by segment like DynamoDB's
  * parallel scan, so the sweep can run over it.
  */
-import { digestOf, type EchoLedger } from "../functions/shared/echoLedger";
+import { digestOf, type EchoLedger, type LedgerEntry } from "../functions/shared/echoLedger";
 import type { RegistryItem } from "../core/registryItem";
 import { sameContent } from "../core/registryItem";
 import type { RegistryTablePort } from "../functions/shared/registryTable";
@@ -36,8 +36,9 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
   private appliedMeta: Uint8Array[];
   private appliedContent: Uint8Array[];
   private appliedVersions: Float64Array[];
-  private appliedPolicy = new Map<string, string>();
-  private appliedPolicyVersion = new Map<string, number>();
+  /** When each was applied (echoLedger.ts: an echo is a change no later than the write). */
+  private appliedAt: Float64Array[];
+  private appliedPolicy = new Map<string, LedgerEntry>();
   writes = 0;
   corrupt = 0;
   onWrite: (item: RegistryItem) => void = () => {};
@@ -53,13 +54,13 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
     this.appliedMeta = regions.map(() => new Uint8Array(n * SLOTS.length));
     this.appliedContent = regions.map(() => new Uint8Array(n * SLOTS.length));
     this.appliedVersions = regions.map(() => new Float64Array(n * SLOTS.length));
+    this.appliedAt = regions.map(() => new Float64Array(n * SLOTS.length));
   }
 
-  record(region: string, item: RegistryItem): Promise<void> {
+  record(region: string, item: RegistryItem, nowMs: number): Promise<void> {
     const r = this.regions.indexOf(region);
     if (item.pk === POLICY_KEY) {
-      this.appliedPolicy.set(region, digestOf(item));
-      this.appliedPolicyVersion.set(region, item.version);
+      this.appliedPolicy.set(region, { digest: digestOf(item), version: item.version, at: nowMs });
       return Promise.resolve();
     }
     const { n, slot } = this.slotOf(item.pk);
@@ -67,11 +68,12 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
     this.appliedMeta[r][i] = PRESENT | (item.deleted ? DELETED : 0);
     this.appliedContent[r][i] = item.deleted ? 0 : this.contentCode(slot, item);
     this.appliedVersions[r][i] = item.version;
+    this.appliedAt[r][i] = nowMs;
     return Promise.resolve();
   }
 
   appliedVersion(region: string, pk: string): Promise<number | undefined> {
-    if (pk === POLICY_KEY) return Promise.resolve(this.appliedPolicyVersion.get(region));
+    if (pk === POLICY_KEY) return Promise.resolve(this.appliedPolicy.get(region)?.version);
     const r = this.regions.indexOf(region);
     const { n, slot } = this.slotOf(pk);
     const i = n * SLOTS.length + slot;
@@ -80,7 +82,7 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
     );
   }
 
-  applied(region: string, pk: string): Promise<string | undefined> {
+  applied(region: string, pk: string): Promise<LedgerEntry | undefined> {
     if (pk === POLICY_KEY) return Promise.resolve(this.appliedPolicy.get(region));
     const r = this.regions.indexOf(region);
     const { n, slot } = this.slotOf(pk);
@@ -89,7 +91,11 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
     if (!(meta & PRESENT)) return Promise.resolve(undefined);
     const deleted = !!(meta & DELETED);
     const desired = deleted ? null : this.desiredOf(n, slot, this.appliedContent[r][i]);
-    return Promise.resolve(digestOf({ deleted, desired }));
+    return Promise.resolve({
+      digest: digestOf({ deleted, desired }),
+      version: this.appliedVersions[r][i],
+      at: this.appliedAt[r][i],
+    });
   }
 
   /** Thing: attribute generation; certificate: 1 when INACTIVE; others 0. */

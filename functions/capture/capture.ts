@@ -123,10 +123,15 @@ async function capture(
   happenedBy: number,
 ): Promise<Outcome> {
   for (let attempt = 1; ; attempt++) {
+    // The reconciler's last write before and after the read: one in between makes the read
+    // ambiguous (this region's change, or the reconciler's?), so it is read again.
+    const before = await deps.ledger?.applied(deps.region, key);
     const state = await deps.iot.state(id, arn);
     if (state) await ensureDependencies(id, deps, arn, state.desired);
-    const outcome = await write(key, kind, state, deps, happenedBy);
-    if (outcome !== "stale" || attempt >= WRITE_ATTEMPTS) return outcome;
+    const outcome = await write(key, kind, state, deps, happenedBy, before?.at);
+    if (outcome === "reread" && attempt < WRITE_ATTEMPTS) continue;
+    if (outcome !== "stale" || attempt >= WRITE_ATTEMPTS)
+      return outcome === "reread" ? "stale" : outcome;
   }
 }
 
@@ -193,7 +198,8 @@ async function write(
   state: { desired: Record<string, unknown>; incarnation?: string } | null,
   deps: CaptureDeps,
   happenedBy?: number,
-): Promise<Outcome> {
+  ledgerBefore?: number,
+): Promise<Outcome | "reread"> {
   const now = deps.clock.now();
   const current = await deps.table.get(key);
   // A late event of a change made here before the other region's newer change: the state read
@@ -209,9 +215,19 @@ async function write(
   const seen = observed(current, state ? state.desired : null);
   const desired = seen.desired;
   if (current && sameContent(current, seen)) return "unchanged";
-  // A state this region's reconciler applied, which the table has moved past: an echo.
+  // The reconciler's own write, which the table has moved past: an echo. Known by the write
+  // (docs/convergence.md, echoes): its state, and a change no later than it. A change after it
+  // that returned the object to that state is a change; so is a state read while the reconciler
+  // was writing (read again).
   const applied = await deps.ledger?.applied(deps.region, key);
-  if (applied !== undefined && applied === digestOf(seen)) return "echo";
+  if (happenedBy !== undefined && applied?.at !== ledgerBefore) return "reread";
+  if (
+    applied !== undefined &&
+    applied.digest === digestOf(seen) &&
+    (happenedBy === undefined || happenedBy <= applied.at)
+  ) {
+    return "echo";
+  }
   const candidate: RegistryItem = {
     pk: key,
     kind,

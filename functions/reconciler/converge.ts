@@ -53,6 +53,8 @@ export const MAX_POLICY_VERSIONS = 5;
 export interface PlanContext {
   /** The PEM of the CA that signed a certificate item (`caCertificateId`). */
   caCertificatePem?: string;
+  /** The thing item's type is deprecated (IoT gives a deprecated type to no new thing). */
+  thingTypeDeprecated?: boolean;
 }
 
 /** Thrown when no sequence of calls can make IoT match (the entity goes to the DLQ). */
@@ -120,7 +122,10 @@ export function blindCreate(
   if (item.deleted || !item.desired) return undefined;
   switch (item.kind) {
     case "thing":
-      return createThing(item.desired as unknown as ThingDesired);
+      // One of a deprecated type needs its type un-deprecated first: planned after a read.
+      return context.thingTypeDeprecated
+        ? undefined
+        : createThing(item.desired as unknown as ThingDesired);
     case "certificate":
       return registerCertificate(
         item.desired as unknown as CertificateDesired,
@@ -216,7 +221,11 @@ export function planConvergence(
   if (!live) return actual === null ? [] : planDelete(id, actual, place);
   switch (id.kind) {
     case "thing":
-      return planThing(item.desired as unknown as ThingDesired, actual as ThingActual | null);
+      return planThing(
+        item.desired as unknown as ThingDesired,
+        actual as ThingActual | null,
+        context,
+      );
     case "thingType":
       return planThingType(
         item.desired as unknown as ThingTypeDesired,
@@ -273,24 +282,34 @@ function createThing(d: ThingDesired): IotCall {
   });
 }
 
-function planThing(d: ThingDesired, a: ThingActual | null): IotCall[] {
-  if (!a) return [createThing(d)];
+function planThing(d: ThingDesired, a: ThingActual | null, context: PlanContext): IotCall[] {
+  // IoT gives a deprecated type to no new thing, and a type cannot be changed: the source region
+  // made the thing before deprecating its type, so here too: un-deprecate, make, deprecate
+  // (docs/convergence.md, incarnations).
+  const aroundDeprecated = (calls: IotCall[]): IotCall[] =>
+    context.thingTypeDeprecated && d.thingTypeName
+      ? [
+          call("DeprecateThingType", { thingTypeName: d.thingTypeName, undoDeprecate: true }),
+          ...calls,
+          call("DeprecateThingType", { thingTypeName: d.thingTypeName, undoDeprecate: false }),
+        ]
+      : calls;
+  if (!a) return aroundDeprecated([createThing(d)]);
   const typeSame = (a.thingTypeName ?? null) === (d.thingTypeName ?? null);
   if (typeSame && sameJson(a.attributes, d.attributes)) return [];
-  return [
-    call("UpdateThing", {
-      thingName: d.thingName,
-      ...(typeSame
-        ? {}
-        : d.thingTypeName
-          ? { thingTypeName: d.thingTypeName }
-          : { removeThingType: true }),
-      // merge: false replaces the attribute set, so attributes gone from desired are removed.
-      attributePayload: { attributes: d.attributes, merge: false },
-      // Optimistic concurrency: a change in between makes IoT refuse, and the reconciler re-reads.
-      expectedVersion: a.version,
-    }),
-  ];
+  const update = call("UpdateThing", {
+    thingName: d.thingName,
+    ...(typeSame
+      ? {}
+      : d.thingTypeName
+        ? { thingTypeName: d.thingTypeName }
+        : { removeThingType: true }),
+    // merge: false replaces the attribute set, so attributes gone from desired are removed.
+    attributePayload: { attributes: d.attributes, merge: false },
+    // Optimistic concurrency: a change in between makes IoT refuse, and the reconciler re-reads.
+    expectedVersion: a.version,
+  });
+  return typeSame ? [update] : aroundDeprecated([update]);
 }
 
 function planThingType(d: ThingTypeDesired, a: ThingTypeActual | null): IotCall[] {
@@ -330,9 +349,17 @@ function planThingGroup(d: ThingGroupDesired, a: ThingGroupActual | null): IotCa
     ];
   }
   if ((a.parentGroupName ?? null) !== (d.parentGroupName ?? null)) {
-    throw new ConvergenceError(
-      `thing group ${d.thingGroupName}: parent is ${a.parentGroupName} here, ${d.parentGroupName} desired; IoT cannot move an existing group`,
-    );
+    // IoT cannot move a group (UpdateThingGroup has no parent); the source region recreated it
+    // under its new parent, a new incarnation: so here, delete then create (docs/convergence.md,
+    // incarnations). IoT drops the old group's memberships; their items put them back.
+    return [
+      call("DeleteThingGroup", { thingGroupName: d.thingGroupName }),
+      call("CreateThingGroup", {
+        thingGroupName: d.thingGroupName,
+        ...(d.parentGroupName ? { parentGroupName: d.parentGroupName } : {}),
+        thingGroupProperties: properties,
+      }),
+    ];
   }
   if ((a.description ?? null) === (d.description ?? null) && sameJson(a.attributes, d.attributes)) {
     return [];

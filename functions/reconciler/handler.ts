@@ -63,6 +63,7 @@ export async function handler(
       // Stop starting pages in time to return a continuation well inside the function timeout.
       deadline: Date.now() + remainingMs(context) - SWEEP_MARGIN_MS,
       expiry: { store: tombstones, ledger, regions },
+      ledger,
     });
     logger.info("swept", {
       ...sweep,

@@ -1,18 +1,21 @@
 /**
- * Which region owns a registry item: the region whose IoT the item's latest change was captured
- * from (`sourceRegion`, written by capture and by the sweep's capture). That region's IoT is the
- * truth for the item, so no reconciler or sweep in that region ever changes its IoT to match the
- * table: doing so could only re-apply an older row over a newer IoT state (re-activate a
- * deactivated certificate, recreate a deleted thing). Items of the command & control API carry no
- * `sourceRegion`: the table is their source, and both regions converge to them.
+ * Which region's IoT an item came from (docs/convergence.md, ownership): an item CAPTURED from a
+ * region's IoT (by its capture or its sweep) is that region's IoT state already, so neither the
+ * stream reconciler nor the sweep of that region ever applies it there. Every other item (the
+ * other region's captures, the command & control API's writes, a CSR's issue) is desired state
+ * that this region converges to. One definition, for the stream reconciler and the sweep alike:
+ * an API write in a region is applied by that region too (a suspension through the API is not
+ * "owned" by the region's stale IoT). While the region an item came from is down, nothing changes:
+ * the other region's IoT changes become items of the other region by its own captures.
  */
 import type { RegistryItem } from "../../core/registryItem";
+import { writerOf } from "../../core/registrySchema";
 
-export function ownerOf(item: Pick<RegistryItem, "sourceRegion">): string | undefined {
-  return item.sourceRegion;
-}
-
-/** True when `region`'s IoT is where the item's latest change came from. */
-export function ownedBy(item: Pick<RegistryItem, "sourceRegion">, region: string): boolean {
-  return ownerOf(item) === region;
+/** True when the item is a state captured from `region`'s IoT: that region holds it already. */
+export function ownedBy(
+  item: Pick<RegistryItem, "sourceRegion" | "updatedBy">,
+  region: string,
+): boolean {
+  const writer = writerOf(item);
+  return (writer === "capture" || writer === "sweep") && item.sourceRegion === region;
 }

@@ -6,11 +6,12 @@
  * read + diff; an item that cannot converge goes to the DLQ with its key.
  */
 import type { Clock } from "../shared/clock";
-import { digestOf, isLedgerKey, type EchoLedger } from "../shared/echoLedger";
+import { isLedgerKey, type EchoLedger } from "../shared/echoLedger";
 import { identityOf, type CsrCertificateDesired, type Identity } from "../../core/entities";
 import type { RegistryItem } from "../../core/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
-import { parseRegistryItem, writerOf } from "../../core/registrySchema";
+import { parseRegistryItem } from "../../core/registrySchema";
+import { ownedBy } from "./ownership";
 import { isReservedIdentity } from "../../core/reserved";
 import {
   blindCreate,
@@ -66,7 +67,8 @@ export class RecentlyConverged {
   }
 }
 
-export type ItemOutcome = "converged" | "dead-lettered";
+/** `kept`: this region's newer state was kept and captured instead (the sweep's rule). */
+export type ItemOutcome = "converged" | "dead-lettered" | "kept";
 
 export interface ReconcileReport {
   converged: number;
@@ -101,8 +103,7 @@ const READ_APIS: Record<Identity["kind"], string[]> = {
 
 /** True when the item is a state captured from this region's IoT: the region holds it already. */
 export function isLocalState(item: RegistryItem, place: Place): boolean {
-  const writer = writerOf(item);
-  return (writer === "capture" || writer === "sweep") && item.sourceRegion === place.region;
+  return ownedBy(item, place.region);
 }
 
 /** Errors after which a fresh read and a new plan can succeed. */
@@ -144,8 +145,19 @@ export class Reconciler {
 
   constructor(private readonly deps: ReconcileDeps) {}
 
+  /**
+   * Before a change to an object that differs from its item: true keeps this region's state
+   * (the sweep's rule, docs/convergence.md: never overwrite a local change newer than the table).
+   */
+  private keepLocal?: (item: RegistryItem) => Promise<boolean>;
+
   /** Converges a set of items: live ones dependencies first, then deletes, dependents first. */
-  async reconcileAll(items: RegistryItem[], blind: boolean): Promise<ReconcileReport> {
+  async reconcileAll(
+    items: RegistryItem[],
+    blind: boolean,
+    keepLocal?: (item: RegistryItem) => Promise<boolean>,
+  ): Promise<ReconcileReport> {
+    this.keepLocal = keepLocal;
     const report: ReconcileReport = { converged: 0, deadLettered: [], failed: [], calls: 0 };
     // Level-triggered: converge to the item as it is now in the table, not to the (possibly
     // older, possibly repeated) image that announced it, so order and duplicates do not matter.
@@ -190,8 +202,8 @@ export class Reconciler {
     const record = async (item: RegistryItem) => {
       try {
         const outcome = await this.once(item, blind, 0);
-        if (outcome === "converged") report.converged += 1;
-        else report.deadLettered.push(item.pk);
+        if (outcome === "dead-lettered") report.deadLettered.push(item.pk);
+        else report.converged += 1;
       } catch (error) {
         this.deps.log?.("could not converge nor dead-letter", {
           key: item.pk,
@@ -333,7 +345,9 @@ export class Reconciler {
           }
         }
         const actual = await this.read(id, item.deleted);
-        for (const call of planConvergence(item, actual, place, context)) await this.send(call);
+        const plan = planConvergence(item, actual, place, context);
+        if (plan.length > 0 && this.keepLocal && (await this.keepLocal(item))) return "kept";
+        for (const call of plan) await this.send(call);
         return "converged";
       } catch (error) {
         reason = `${errorName(error) || "Error"}: ${(error as Error).message}`;
@@ -375,8 +389,10 @@ export class Reconciler {
    */
   private async appliedHere(item: RegistryItem): Promise<boolean> {
     if (this.deps.recent?.has(item)) return true;
+    // This very item (its version), not an equal content converged before: the object may have
+    // changed here since then (docs/convergence.md, echoes).
     const applied = await this.deps.ledger?.applied(this.deps.place.region, item.pk);
-    return applied !== undefined && applied === digestOf(item);
+    return applied !== undefined && applied.version === item.version;
   }
 
   /**

@@ -3,7 +3,12 @@
  * is registered here with that CA, so the CA's item must be in the table and its CA registered in
  * this region first. Until then the certificate waits with the reconciler's back-off.
  */
-import { keys, type CaCertificateDesired, type CertificateDesired } from "../../core/entities";
+import {
+  keys,
+  type CaCertificateDesired,
+  type CertificateDesired,
+  type ThingDesired,
+} from "../../core/entities";
 import type { RegistryItem } from "../../core/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
 import { parseRegistryItem } from "../../core/registrySchema";
@@ -20,11 +25,22 @@ export function signingCaOf(item: RegistryItem): string | undefined {
   return (item.desired as unknown as CertificateDesired | null)?.caCertificateId;
 }
 
-/** What planning `item` needs from the table: its signing CA's PEM. */
+/** What planning `item` needs from the table: its signing CA's PEM, its thing type's deprecation. */
 export async function planContextOf(
   item: RegistryItem,
   table: RegistryTablePort,
 ): Promise<PlanContext> {
+  const typeName =
+    item.kind === "thing" && !item.deleted
+      ? (item.desired as unknown as ThingDesired | null)?.thingTypeName
+      : undefined;
+  if (typeName) {
+    // A thing of a deprecated type is made by un-deprecating it around the create (converge.ts).
+    const type = await table.get(keys.thingType(typeName));
+    const deprecated =
+      !!type && !type.deleted && (type.desired as { deprecated?: unknown }).deprecated === true;
+    return deprecated ? { thingTypeDeprecated: true } : {};
+  }
   const caId = signingCaOf(item);
   if (!caId) return {};
   const ca = await table.get(keys.caCertificate(caId));

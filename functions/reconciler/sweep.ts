@@ -13,7 +13,8 @@
  */
 import type { CaptureIotPort } from "../capture/iot";
 import { identityOf, keys, type Identity } from "../../core/entities";
-import { sameContent, type RegistryItem } from "../../core/registryItem";
+import { nextItemVersion, sameContent, type RegistryItem } from "../../core/registryItem";
+import { digestOf, type EchoLedger } from "../shared/echoLedger";
 import { registryItem } from "../../core/registrySchema";
 import type { RegistryTablePort } from "../shared/registryTable";
 import { isReservedName } from "../../core/reserved";
@@ -54,6 +55,11 @@ export interface SweepDeps {
    * which is safe: a tombstone kept forever can revive nothing.
    */
   expiry?: TombstoneExpiryDeps;
+  /**
+   * This region's echo ledger: what its reconciler last wrote, and when. Without it the sweep
+   * cannot tell a local change from a stale state and converges every difference to the table.
+   */
+  ledger?: EchoLedger;
 }
 
 export interface SweepReport extends ReconcileReport {
@@ -187,7 +193,9 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         deps.pageSize ?? SWEEP_PAGE_ITEMS,
       );
       const theirs = page.items.filter((item) => !ownedBy(item, deps.place.region));
-      const result = await deps.reconciler().reconcileAll(theirs, false);
+      const result = await deps
+        .reconciler()
+        .reconcileAll(theirs, false, (item) => keepLocalChange(item, deps, report));
       report.converged += result.converged;
       report.deadLettered.push(...result.deadLettered);
       report.failed.push(...result.failed);
@@ -269,6 +277,46 @@ async function recaptureOwned(item: RegistryItem, deps: SweepDeps): Promise<bool
     ...(candidate.deleted ? tombstoneTtl(item.pk, now) : {}),
   });
   return deps.table.putIfNewer(next);
+}
+
+/**
+ * The sweep's rule (docs/convergence.md): it never overwrites a change made in this region after
+ * the table's item. The region's IoT differs from an item of the other region; the ledger says
+ * what this region's reconciler last wrote and when. If IoT still holds that write, IoT is behind
+ * the table: converge. If it holds something else, someone here changed it after that write; when
+ * that write was itself after the item's change (item.version <= at), the local change is the
+ * later one: it is captured (its event was lost or is late) and kept. Returns true when kept.
+ */
+async function keepLocalChange(
+  item: RegistryItem,
+  deps: SweepDeps,
+  report: SweepReport,
+): Promise<boolean> {
+  const entry = await deps.ledger?.applied(deps.place.region, item.pk);
+  if (!entry || item.version > entry.at) return false;
+  const id = identityOf(item.pk);
+  if (isReservedName(nameOf(id))) return false;
+  const state = await deps.lookups.state(id, (resource) => iotArn(deps.place, resource));
+  const read = state ? state.desired : null;
+  const desired = read && item.desired && !item.deleted ? { ...item.desired, ...read } : read;
+  const seen = { deleted: desired === null, desired };
+  if (digestOf(seen) === entry.digest) return false;
+  const now = deps.now();
+  const captured: RegistryItem = registryItem({
+    pk: item.pk,
+    kind: item.kind,
+    version: nextItemVersion(now, item.version),
+    updatedAt: new Date(now).toISOString(),
+    updatedBy: `sweep:${deps.place.region}`,
+    ...seen,
+    sourceRegion: deps.place.region,
+    ...((state?.incarnation ?? item.incarnation)
+      ? { incarnation: state?.incarnation ?? item.incarnation }
+      : {}),
+    ...(seen.deleted ? tombstoneTtl(item.pk, now) : {}),
+  });
+  if (await deps.table.putIfNewer(captured)) report.captured.push(item.pk);
+  return true;
 }
 
 function nameOf(id: Identity): string {

@@ -1,8 +1,10 @@
 /**
- * The echo ledger (docs/convergence.md, echoes): what the reconciler of a region last applied to
- * that region's IoT, per key, as a digest of the item's content. Capture compares the IoT state it
- * reads with it: a state the reconciler put there is an echo even when the table has moved on, so
- * the echo of an older item can never revert a newer one. Entries live in the registry table under
+ * The echo ledger (docs/convergence.md, echoes): the reconciler's last write to a region's IoT, per
+ * key: the item version it converged, a digest of that state and WHEN it wrote it. An echo is
+ * recognised by that write, not by content alone: a state equal to the digest is the reconciler's
+ * only when the change capture is told about is not later than the write (a user who sets an
+ * object back to the state the reconciler once wrote makes a change). The stream reconciler skips
+ * an item only when the ledger holds exactly its version. Entries live in the registry table under
  * `echo#<region>#<key>` (readers of registry items skip them) and expire with tombstones.
  */
 import { createHash } from "crypto";
@@ -25,11 +27,21 @@ export function digestOf(state: Pick<RegistryItem, "deleted" | "desired">): stri
     .digest("base64url");
 }
 
+/** The reconciler's last write of a key in a region. */
+export interface LedgerEntry {
+  /** Digest of the state written ({@link digestOf}). */
+  digest: string;
+  /** The item version converged. */
+  version: number;
+  /** When the write was done (ms, the region's clock): every change it echoes happened by then. */
+  at: number;
+}
+
 export interface EchoLedger {
-  /** Records that this region's reconciler made its IoT hold `item`'s state. */
+  /** Records that this region's reconciler made its IoT hold `item`'s state, by `nowMs`. */
   record(region: string, item: RegistryItem, nowMs: number): Promise<void>;
-  /** The digest of the state the region's reconciler last applied for `pk`, if any. */
-  applied(region: string, pk: string): Promise<string | undefined>;
+  /** The region's reconciler's last write of `pk`, if any. */
+  applied(region: string, pk: string): Promise<LedgerEntry | undefined>;
   /** The item version the region's reconciler last converged for `pk`, if any. */
   appliedVersion(region: string, pk: string): Promise<number | undefined>;
 }
@@ -49,13 +61,18 @@ export function dynamoEchoLedger(
             pk: ledgerKey(region, item.pk),
             digest: digestOf(item),
             version: item.version,
+            at: nowMs,
             expiresAt: tombstoneExpiry(nowMs),
           },
         }),
       );
     },
     async applied(region, pk) {
-      return (await entry(region, pk))?.digest;
+      const found = await entry(region, pk);
+      if (found?.digest === undefined || found.version === undefined) return undefined;
+      // An entry written before `at` was kept: its write time is unknown, so no echo is proven
+      // by time (0), only by version.
+      return { digest: found.digest, version: found.version, at: found.at ?? 0 };
     },
     async appliedVersion(region, pk) {
       return (await entry(region, pk))?.version;
@@ -69,26 +86,28 @@ export function dynamoEchoLedger(
         ConsistentRead: true,
       }),
     );
-    return out.Item as { digest?: string; version?: number } | undefined;
+    return out.Item as { digest?: string; version?: number; at?: number } | undefined;
   }
 }
 
 /** In memory (tests, benchmark). */
-export function memoryEchoLedger(): EchoLedger & { entries: Map<string, string> } {
-  const entries = new Map<string, string>();
-  const versions = new Map<string, number>();
+export function memoryEchoLedger(): EchoLedger & { entries: Map<string, LedgerEntry> } {
+  const entries = new Map<string, LedgerEntry>();
   return {
     entries,
-    record(region, item) {
-      entries.set(ledgerKey(region, item.pk), digestOf(item));
-      versions.set(ledgerKey(region, item.pk), item.version);
+    record(region, item, nowMs) {
+      entries.set(ledgerKey(region, item.pk), {
+        digest: digestOf(item),
+        version: item.version,
+        at: nowMs,
+      });
       return Promise.resolve();
     },
     applied(region, pk) {
       return Promise.resolve(entries.get(ledgerKey(region, pk)));
     },
     appliedVersion(region, pk) {
-      return Promise.resolve(versions.get(ledgerKey(region, pk)));
+      return Promise.resolve(entries.get(ledgerKey(region, pk))?.version);
     },
   };
 }

@@ -239,7 +239,9 @@ describe("state-based capture (issue 15)", () => {
       desired: { thingName: "dev-1", thingTypeName: null, attributes: { fw: "1" } },
     };
     await deps.table.putIfNewer(applied);
-    await deps.ledger!.record("eu-west-1", applied, clock.now());
+    // The reconciler wrote fw 1 here at T0 + 5500, after the other region's second change; its
+    // echo is of that write (IoT publishes it before the ledger records it).
+    await deps.ledger!.record("eu-west-1", applied, T0 + 5500);
     await table.putIfNewer({
       ...applied,
       version: T0 + 5000,
@@ -251,6 +253,35 @@ describe("state-based capture (issue 15)", () => {
     const item = (await table.get("thing#dev-1"))!;
     assert.deepEqual((item.desired as { attributes: unknown }).attributes, { fw: "2" });
     assert.equal(item.sourceRegion, "eu-central-1");
+  });
+
+  it("takes a return to the state the reconciler once wrote, made after that write, for a change", async () => {
+    const { table, iot, clock, deps } = world();
+    // The reconciler wrote fw 1 here at T0; the table then moved to fw 2 (this region's own
+    // change); at T0 + 9000 a user here set fw 1 again. Equal content, later than the write.
+    await setThing(iot, { fw: "1" });
+    const applied: RegistryItem = {
+      pk: "thing#dev-1",
+      kind: "thing",
+      version: T0,
+      updatedAt: new Date(T0).toISOString(),
+      updatedBy: "capture:eu-central-1",
+      sourceRegion: "eu-central-1",
+      deleted: false,
+      desired: { thingName: "dev-1", thingTypeName: null, attributes: { fw: "1" } },
+    };
+    await deps.ledger!.record("eu-west-1", applied, T0);
+    await table.putIfNewer({
+      ...applied,
+      version: T0 + 5000,
+      updatedBy: "capture:eu-west-1",
+      sourceRegion: "eu-west-1",
+      desired: { thingName: "dev-1", thingTypeName: null, attributes: { fw: "2" } },
+    });
+    clock.t = T0 + 10_000;
+    await captureEvent(thingEvent("updated", T0 + 9000, 3), deps);
+    const item = (await table.get("thing#dev-1"))!;
+    assert.deepEqual((item.desired as { attributes: unknown }).attributes, { fw: "1" });
   });
 
   it("writes only items the schema accepts", async () => {

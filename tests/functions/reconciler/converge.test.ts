@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import type { PolicyActual } from "../../../functions/reconciler/actual";
 import {
-  ConvergenceError,
+  blindCreate,
   localizePolicyDocument,
   planConvergence,
   type Place,
@@ -210,20 +210,48 @@ describe("reconciler convergence plan", () => {
     ]);
   });
 
-  it("refuses to move an existing thing group under another parent", () => {
-    assert.throws(
-      () =>
-        planConvergence(
-          item("thingGroup#fleet", {
-            thingGroupName: "fleet",
-            parentGroupName: "b",
-            description: null,
-            attributes: {},
-          }),
-          { parentGroupName: "a", description: null, attributes: {}, version: 1 },
-          here,
-        ),
-      ConvergenceError,
+  it("makes a thing of a deprecated type by un-deprecating the type around the create", () => {
+    const thing = item("thing#dev-1", {
+      thingName: "dev-1",
+      thingTypeName: "sensor",
+      attributes: {},
+    });
+    const context = { thingTypeDeprecated: true };
+    assert.equal(blindCreate(thing, here, context), undefined, "needs the wrapped plan");
+    assert.deepEqual(
+      planConvergence(thing, null, here, context).map((c) => [
+        c.api,
+        (c.input as { undoDeprecate?: boolean }).undoDeprecate,
+      ]),
+      [
+        ["DeprecateThingType", true],
+        ["CreateThing", undefined],
+        ["DeprecateThingType", false],
+      ],
+    );
+    assert.deepEqual(
+      planConvergence(thing, null, here, {}).map((c) => c.api),
+      ["CreateThing"],
+    );
+  });
+
+  it("moves an existing thing group under another parent by delete and create", () => {
+    const calls = planConvergence(
+      item("thingGroup#fleet", {
+        thingGroupName: "fleet",
+        parentGroupName: "b",
+        description: null,
+        attributes: {},
+      }),
+      { parentGroupName: "a", description: null, attributes: {}, version: 1 },
+      here,
+    );
+    assert.deepEqual(
+      calls.map((c) => [c.api, (c.input as { parentGroupName?: string }).parentGroupName]),
+      [
+        ["DeleteThingGroup", undefined],
+        ["CreateThingGroup", "b"],
+      ],
     );
   });
 });

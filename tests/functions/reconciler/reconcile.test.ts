@@ -326,9 +326,10 @@ describe("reconciler", () => {
     assert.deepEqual(iot.snapshot(), expected);
   });
 
-  it("sends an entity that cannot converge to the DLQ with its key", async () => {
+  it("moves a group to its new parent by delete and create (IoT cannot move a group)", async () => {
     const table = new FakeTable();
     const { iot, letters, reconciler } = secondary(table);
+    iot.groups.set("root-a", { parent: null, description: null, attributes: {}, version: 1 });
     iot.groups.set("root-b", { parent: null, description: null, attributes: {}, version: 1 });
     iot.groups.set("fleet", { parent: "root-b", description: null, attributes: {}, version: 1 });
     const group: RegistryItem = {
@@ -347,9 +348,50 @@ describe("reconciler", () => {
       },
     };
     await table.putIfNewer(group);
-    const report = await reconciler().reconcileAll([group], true);
-    assert.deepEqual(report.deadLettered, ["thingGroup#fleet"]);
-    assert.equal(letters[0].key, "thingGroup#fleet");
-    assert.match(letters[0].reason, /cannot move an existing group/);
+    const report = await reconciler().reconcileAll([group], false);
+    assert.deepEqual(report.deadLettered, []);
+    assert.deepEqual(letters, []);
+    assert.equal(iot.groups.get("fleet")?.parent, "root-a");
+    assert.deepEqual(
+      iot.calls.map((c) => c.api),
+      ["DeleteThingGroup", "CreateThingGroup"],
+    );
+  });
+
+  it("sends an entity that cannot converge to the DLQ with its key", async () => {
+    const table = new FakeTable();
+    const { iot, letters, reconciler } = secondary(table);
+    // A provisioning template's type is fixed at creation (UpdateProvisioningTemplate has none).
+    iot.fleet.templates.set("fleet", {
+      description: null,
+      versions: [{ versionId: 1, body: "{}", isDefault: true }],
+      enabled: true,
+      provisioningRoleArn: "arn:aws:iam::111111111111:role/provisioning",
+      type: "FLEET_PROVISIONING",
+      preProvisioningHook: null,
+    });
+    const template: RegistryItem = {
+      pk: "provisioningTemplate#fleet",
+      kind: "provisioningTemplate",
+      version: 5,
+      updatedAt: "2026-11-26T04:00:00.000Z",
+      updatedBy: "capture:eu-west-1",
+      sourceRegion: "eu-west-1",
+      deleted: false,
+      desired: {
+        templateName: "fleet",
+        description: null,
+        templateBody: "{}",
+        enabled: true,
+        provisioningRoleArn: "arn:aws:iam::111111111111:role/provisioning",
+        type: "JITP",
+        preProvisioningHook: null,
+      },
+    };
+    await table.putIfNewer(template);
+    const report = await reconciler().reconcileAll([template], true);
+    assert.deepEqual(report.deadLettered, ["provisioningTemplate#fleet"]);
+    assert.equal(letters[0].key, "provisioningTemplate#fleet");
+    assert.match(letters[0].reason, /IoT cannot change it/);
   });
 });

@@ -91,6 +91,46 @@ describe("sweep", () => {
     assert.equal(row?.sourceRegion, PRIMARY.region);
   });
 
+  it("applies a suspension the API wrote in its own region (the table is the source, not IoT)", async () => {
+    const { table, iot, deps } = world(PRIMARY);
+    // The command & control API of the primary deactivated the certificate: its item, not yet
+    // applied to the primary's IoT by the stream reconciler when the sweep comes.
+    await table.putIfNewer({
+      ...item(
+        `certificate#${CERT}`,
+        { certificateId: CERT, certificatePem: PEM, status: "INACTIVE" },
+        PRIMARY.region,
+      ),
+      updatedBy: `api:${PRIMARY.region}`,
+    });
+    iot.certs.set(CERT, { pem: PEM, status: "ACTIVE" });
+    await sweepSegment({ segment: 0, totalSegments: 1 }, deps());
+    assert.equal(iot.certs.get(CERT)?.status, "INACTIVE", "the API's suspension is applied");
+    const row = await table.get(`certificate#${CERT}`);
+    assert.equal(row?.desired?.status, "INACTIVE", "not re-activated from the region's IoT");
+  });
+
+  it("keeps a change made here after the reconciler applied the other region's item, and captures it", async () => {
+    const { table, iot, clock, deps } = world(SECONDARY);
+    const ledger = memoryEchoLedger();
+    // The primary's item (ACTIVE) was applied here at T0 + 1000; an operator here deactivated the
+    // certificate afterwards (during a fail-over) and its event has not been captured yet.
+    const theirs = item(
+      `certificate#${CERT}`,
+      { certificateId: CERT, certificatePem: PEM, status: "ACTIVE" },
+      PRIMARY.region,
+    );
+    await table.putIfNewer(theirs);
+    await ledger.record(SECONDARY.region, theirs, T0 + 1000);
+    iot.certs.set(CERT, { pem: PEM, status: "INACTIVE" });
+    await sweepSegment({ segment: 0, totalSegments: 1 }, deps({ ledger }));
+    assert.equal(iot.certs.get(CERT)?.status, "INACTIVE", "not re-activated");
+    const row = await table.get(`certificate#${CERT}`);
+    assert.equal(row?.desired?.status, "INACTIVE");
+    assert.equal(row?.sourceRegion, SECONDARY.region);
+    assert.ok(row.version >= clock.now(), "later than the item it supersedes");
+  });
+
   it("does not recreate a thing its own region deleted, and records the delete", async () => {
     const { table, iot, deps } = world(PRIMARY);
     await table.putIfNewer(

@@ -1,0 +1,110 @@
+/**
+ * Region-neutral facts of a registry (one string per object, its state as JSON), read from a
+ * region's IoT or from the table's live items, so both regions and the table compare directly.
+ */
+import { identityOf, type ShadowDesired } from "../../core/entities";
+import type { RegistryItem } from "../../core/registryItem";
+import { stableJson } from "../../core/stableJson";
+import type { SimIot } from "./iot";
+
+export type Facts = Map<string, string>;
+
+const resourceOf = (arn: string) => arn.split(":").slice(5).join(":");
+
+function shadowState(state: Record<string, unknown> | undefined | null): string {
+  const s = (state ?? {}) as ShadowDesired["state"];
+  const clean = (v: unknown) =>
+    v && typeof v === "object" && Object.keys(v).length > 0 ? v : undefined;
+  return stableJson({ desired: clean(s.desired), reported: clean(s.reported) });
+}
+
+export function factsOfIot(iot: SimIot): Facts {
+  const facts: Facts = new Map();
+  for (const [name, t] of iot.things) {
+    facts.set(`thing:${name}`, stableJson({ type: t.type, attributes: t.attributes }));
+    for (const p of t.principals) facts.set(`principal:${name}|${resourceOf(p)}`, "attached");
+  }
+  for (const [name, t] of iot.types)
+    facts.set(`thingType:${name}`, stableJson({ deprecated: t.deprecated }));
+  for (const [name, g] of iot.groups) {
+    facts.set(`group:${name}`, stableJson({ parent: g.parent, attributes: g.attributes }));
+  }
+  for (const m of iot.memberships) facts.set(`member:${m}`, "member");
+  for (const [id, c] of iot.certs) facts.set(`cert:${id}`, c.status);
+  for (const [name, p] of iot.policies) {
+    const def = p.versions.find((v) => v.isDefault)?.document;
+    const all = p.versions.map((v) => v.document).sort();
+    facts.set(`policy:${name}`, stableJson({ default: def, versions: all }));
+  }
+  for (const [policy, targets] of iot.attachments) {
+    for (const t of targets) facts.set(`attach:${policy}|${resourceOf(t)}`, "attached");
+  }
+  for (const [key, s] of iot.shadows) {
+    const [thing, name] = key.split("|");
+    facts.set(`shadow:${thing}|${name || "$classic"}`, shadowState(s.state));
+  }
+  return facts;
+}
+
+export function factsOfTable(items: Iterable<RegistryItem>): Facts {
+  const facts: Facts = new Map();
+  for (const item of items) {
+    if (item.deleted || !item.desired) continue;
+    const d = item.desired;
+    const id = identityOf(item.pk);
+    switch (id.kind) {
+      case "thing":
+        facts.set(
+          `thing:${id.thingName}`,
+          stableJson({ type: d.thingTypeName ?? null, attributes: d.attributes }),
+        );
+        break;
+      case "thingType":
+        facts.set(`thingType:${id.thingTypeName}`, stableJson({ deprecated: d.deprecated }));
+        break;
+      case "thingGroup":
+        facts.set(
+          `group:${id.thingGroupName}`,
+          stableJson({ parent: d.parentGroupName ?? null, attributes: d.attributes }),
+        );
+        break;
+      case "membership":
+        facts.set(`member:${id.thingGroupName}|${id.thingName}`, "member");
+        break;
+      case "certificate":
+        facts.set(`cert:${id.certificateId}`, String(d.status));
+        break;
+      case "policy": {
+        const versions = ((d.versions as string[] | undefined) ?? [d.document as string])
+          .slice()
+          .sort();
+        facts.set(`policy:${id.policyName}`, stableJson({ default: d.document, versions }));
+        break;
+      }
+      case "policyAttachment":
+        facts.set(`attach:${id.policyName}|${id.target.type}/${id.target.id}`, "attached");
+        break;
+      case "principalAttachment":
+        facts.set(`principal:${id.thingName}|cert/${id.certificateId}`, "attached");
+        break;
+      case "shadow":
+        facts.set(
+          `shadow:${id.thingName}|${id.shadowName ?? "$classic"}`,
+          shadowState((d as unknown as ShadowDesired).state),
+        );
+        break;
+      default:
+        break;
+    }
+  }
+  return facts;
+}
+
+/** Keys whose value differs between two fact sets, each with both values. */
+export function differences(a: Facts, b: Facts): { key: string; a?: string; b?: string }[] {
+  const out: { key: string; a?: string; b?: string }[] = [];
+  for (const key of new Set([...a.keys(), ...b.keys()])) {
+    if (a.get(key) !== b.get(key)) out.push({ key, a: a.get(key), b: b.get(key) });
+  }
+  return out.sort((x, y) => x.key.localeCompare(y.key));
+}
