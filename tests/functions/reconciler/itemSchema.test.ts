@@ -67,6 +67,24 @@ describe("registry items from every writer, read by the reconciler", () => {
     }
   });
 
+  it("onboards a device whose policy name has . and @ (valid in IoT) in both regions", async () => {
+    const body = validOnboard();
+    body.policy = { ...(body.policy as object), name: "fleet.v2@plant-7" };
+    const table = new FakeTable();
+    for (const item of apiItems(body)) await table.putIfNewer(item);
+    for (const place of [PRIMARY, SECONDARY]) {
+      const r = region(place, table);
+      for (const g of ["plant-7", "temperature"]) {
+        r.iot.groups.set(g, { parent: null, description: null, attributes: {}, version: 1 });
+      }
+      await r.reconciler().reconcileAll(table.stream, true);
+      assert.deepEqual(r.letters, [], `${place.region} dead letters`);
+      const snap = r.iot.snapshot();
+      assert.deepEqual(Object.keys(snap.policies), ["fleet.v2@plant-7"]);
+      assert.equal(snap.attachments["fleet.v2@plant-7"].length, 1);
+    }
+  });
+
   it("issues a CSR device's certificate once, in the API's region, and replicates its PEM", async () => {
     const body = validOnboard();
     delete body.certificatePem;
