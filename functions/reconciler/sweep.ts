@@ -14,7 +14,7 @@
 import type { CaptureIotPort } from "../capture/iot";
 import { identityOf, keys, type Identity } from "../../core/entities";
 import { sameContent, type RegistryItem } from "../../core/registryItem";
-import { registryItem } from "../../core/registrySchema";
+import { parseRegistryItem, registryItem } from "../../core/registrySchema";
 import type { RegistryTablePort } from "../shared/registryTable";
 import { isReservedName } from "../../core/reserved";
 import { expireConfirmed, tombstoneTtl, type TombstoneExpiryDeps } from "../shared/tombstones";
@@ -186,18 +186,28 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         cursor,
         deps.pageSize ?? SWEEP_PAGE_ITEMS,
       );
-      const theirs = page.items.filter((item) => !ownedBy(item, deps.place.region));
-      const result = await deps.reconciler().reconcileAll(theirs, false);
+      // Poison never blocks: an item no reader can parse (a hand-edited string `version`, a key
+      // of no known kind) goes to the reconciler, which dead-letters it with the schema's reason
+      // whoever owns it; only items that parse are read, recaptured or expired.
+      const valid = page.items.filter((item) => parseRegistryItem(item).ok);
+      const malformed = page.items.filter((item) => !valid.includes(item));
+      const theirs = valid.filter((item) => !ownedBy(item, deps.place.region));
+      const result = await deps.reconciler().reconcileAll([...malformed, ...theirs], false);
       report.converged += result.converged;
       report.deadLettered.push(...result.deadLettered);
       report.failed.push(...result.failed);
       report.calls += result.calls;
-      for (const item of page.items.filter((i) => ownedBy(i, deps.place.region))) {
+      for (const item of valid.filter((i) => ownedBy(i, deps.place.region))) {
         report.owned += 1;
-        if (await recaptureOwned(item, deps)) report.captured.push(item.pk);
+        try {
+          if (await recaptureOwned(item, deps)) report.captured.push(item.pk);
+        } catch {
+          // One object IoT would not answer for holds back no other: the next sweep retries it.
+          report.failed.push(item.pk);
+        }
       }
       // After this page's deletes were applied here (and recorded in the ledger).
-      if (deps.expiry) await expireConfirmed(page.items, deps.expiry, deps.now());
+      if (deps.expiry) await expireConfirmed(valid, deps.expiry, deps.now());
       cursor = page.cursor;
     } while (cursor);
     at = { phase: "list", kind: 0 };

@@ -138,7 +138,9 @@ describe("registry items from every writer, read by the reconciler", () => {
       { ...good, pk: "thing#ok-2", kind: "policy" },
       // A thing without attributes.
       { ...good, pk: "thing#ok-3", desired: { thingName: "ok-3" } },
-    ] as RegistryItem[];
+      // A hand-edited version: a string.
+      { ...good, pk: "thing#ok-4", version: "5" },
+    ] as unknown as RegistryItem[];
     for (const item of [good, ...bad]) await table.putIfNewer(item);
     const r = region(SECONDARY, table);
     r.iot.groups.set("g", { parent: null, description: null, attributes: {}, version: 1 });
