@@ -11,12 +11,12 @@
  * - IoT -> table: local entities the table has never heard of (no item, not even a tombstone)
  *   are captured. Each kind is listed by one segment only (listing is not segmentable).
  */
-import type { CaptureIotPort } from "../capture/iot";
+import { replicatedStatus, type CaptureIotPort } from "../capture/iot";
 import { identityOf, keys, type Identity } from "../../core/entities";
 import { sameContent, type RegistryItem } from "../../core/registryItem";
 import { parseRegistryItem, registryItem } from "../../core/registrySchema";
 import type { RegistryTablePort } from "../shared/registryTable";
-import { isReservedName } from "../../core/reserved";
+import { isReservedIdentity, isReservedName } from "../../core/reserved";
 import { expireConfirmed, tombstoneTtl, type TombstoneExpiryDeps } from "../shared/tombstones";
 import type { CertificateActual } from "./actual";
 import { certArn, iotArn, targetArn, type Place } from "./converge";
@@ -58,6 +58,8 @@ export interface SweepDeps {
 
 export interface SweepReport extends ReconcileReport {
   captured: string[];
+  /** Live items of the table page whose state the listing reads in bulk (certificates). */
+  listed: number;
   /** Items this region owns, left alone in its IoT. */
   owned: number;
   /** Set when the segment is not done: the next invocation's request. */
@@ -166,6 +168,7 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
     calls: 0,
     captured: [],
     owned: 0,
+    listed: 0,
   };
   // At least one page per invocation, so a late start still makes progress.
   let pages = 0;
@@ -191,13 +194,19 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
       // whoever owns it; only items that parse are read, recaptured or expired.
       const valid = page.items.filter((item) => parseRegistryItem(item).ok);
       const malformed = page.items.filter((item) => !valid.includes(item));
-      const theirs = valid.filter((item) => !ownedBy(item, deps.place.region));
+      // Live certificates are not read one by one (DescribeCertificate: 10 TPS): their status
+      // comes in bulk from the listing below, and a missing one is converged through the
+      // attachments that make it usable (an attach to a missing certificate fails, and the
+      // reconciler converges the certificate first).
+      const sweptHere = valid.filter((item) => !readInBulk(item));
+      report.listed += valid.length - sweptHere.length;
+      const theirs = sweptHere.filter((item) => !ownedBy(item, deps.place.region));
       const result = await deps.reconciler().reconcileAll([...malformed, ...theirs], false);
       report.converged += result.converged;
       report.deadLettered.push(...result.deadLettered);
       report.failed.push(...result.failed);
       report.calls += result.calls;
-      for (const item of valid.filter((i) => ownedBy(i, deps.place.region))) {
+      for (const item of sweptHere.filter((i) => ownedBy(i, deps.place.region))) {
         report.owned += 1;
         try {
           if (await recaptureOwned(item, deps)) report.captured.push(item.pk);
@@ -226,7 +235,12 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         // This region's platform objects (its health probe) are never the registry's.
         if (isReservedName(name)) continue;
         const key = listed.key(name);
-        if (await deps.table.get(key)) continue;
+        const known = await deps.table.get(key);
+        if (known) {
+          const status = page.statuses?.[name];
+          if (status !== undefined) await sweepListedCertificate(known, status, deps, report);
+          continue;
+        }
         if (listed.kind === "certificate" && !(await inUse(name, deps))) continue;
         const described = await describe(listed.kind, name, deps);
         if (!described) continue;
@@ -249,6 +263,47 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
     } while (next);
   }
   return report;
+}
+
+/** A live, issued certificate: the listing reads its status in bulk (see the table phase). */
+function readInBulk(item: RegistryItem): boolean {
+  return (
+    item.kind === "certificate" &&
+    !item.deleted &&
+    typeof (item.desired as { certificateId?: unknown } | null)?.certificateId === "string"
+  );
+}
+
+/**
+ * A certificate the listing shows with its status: when the table's item says otherwise (a lost
+ * status change, or a tombstone of a certificate this region still has), the item this region owns
+ * is re-captured from its IoT, and the other region's is converged here. Only then is the
+ * certificate read one by one.
+ */
+async function sweepListedCertificate(
+  item: RegistryItem,
+  listedStatus: string,
+  deps: SweepDeps,
+  report: SweepReport,
+): Promise<void> {
+  const parsed = parseRegistryItem(item);
+  // A malformed item is the table phase's to dead-letter.
+  if (!parsed.ok || isReservedIdentity(identityOf(item.pk))) return;
+  const desiredStatus = (item.desired as { status?: unknown } | null)?.status;
+  if (!item.deleted && desiredStatus === replicatedStatus(listedStatus)) return;
+  try {
+    if (ownedBy(item, deps.place.region)) {
+      if (await recaptureOwned(item, deps)) report.captured.push(item.pk);
+      return;
+    }
+    const result = await deps.reconciler().reconcileAll([item], false);
+    report.converged += result.converged;
+    report.deadLettered.push(...result.deadLettered);
+    report.failed.push(...result.failed);
+    report.calls += result.calls;
+  } catch {
+    report.failed.push(item.pk);
+  }
 }
 
 /**
