@@ -244,6 +244,9 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         if (listed.kind === "certificate" && !(await inUse(name, deps))) continue;
         const described = await describe(listed.kind, name, deps);
         if (!described) continue;
+        if (listed.kind === "certificate" && (await provisionedByJitp(described.desired, deps))) {
+          continue;
+        }
         const { desired, incarnation } = described;
         const now = deps.now();
         const item: RegistryItem = registryItem({
@@ -422,6 +425,39 @@ async function inUse(certificateId: string, deps: SweepDeps): Promise<boolean> {
     true,
   )) as CertificateActual | null;
   return !!actual && [...actual.policies, ...actual.things].some((name) => !isReservedName(name));
+}
+
+/**
+ * True for a certificate JITP registered: one signed by a CA with auto-registration on and a
+ * provisioning template. JITP registers the certificate, then creates the thing and attaches the
+ * template's policy as one RegisterThing made by IoT itself
+ * (https://docs.aws.amazon.com/iot/latest/developerguide/jit-provisioning.html); AWS documents no
+ * registry event for a certificate's registration or its policy attachments (registry events:
+ * https://docs.aws.amazon.com/iot/latest/developerguide/registry-events.html), and CloudTrail logs
+ * the calls a caller makes (https://docs.aws.amazon.com/iot/latest/developerguide/iot-using-cloudtrail.html),
+ * not the steps IoT takes inside RegisterThing. Adopted here, the certificate would be registered
+ * ACTIVE in the other region without the policies JITP attached, and JITP does not run again for
+ * a certificate already registered: the device would be denied there. Left to JITP, the other
+ * region provisions it on the device's first connection there, from the CA and template the
+ * registry replicates.
+ */
+async function provisionedByJitp(desired: object, deps: SweepDeps): Promise<boolean> {
+  const ca = (desired as { caCertificateId?: unknown }).caCertificateId;
+  if (typeof ca !== "string") return false;
+  await deps.pacer.take("DescribeCACertificate");
+  const state = await deps.lookups.state({ kind: "caCertificate", caCertificateId: ca }, (r) =>
+    iotArn(deps.place, r),
+  );
+  const config = state?.desired as
+    | {
+        autoRegistrationStatus?: string;
+        registrationConfig?: { templateBody?: string; templateName?: string } | null;
+      }
+    | undefined;
+  return (
+    config?.autoRegistrationStatus === "ENABLE" &&
+    !!(config.registrationConfig?.templateBody || config.registrationConfig?.templateName)
+  );
 }
 
 /** A listed object's desired state (and IoT's id of it, where capture reads one); null to skip. */

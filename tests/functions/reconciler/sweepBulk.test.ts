@@ -20,6 +20,7 @@ const ACCOUNT = "111111111111";
 const PRIMARY = { region: "eu-west-1", account: ACCOUNT };
 const SECONDARY = { region: "eu-central-1", account: ACCOUNT };
 const T0 = Date.parse("2026-11-26T04:00:00Z");
+/** A PEM per device n < 10 (whole base64 groups, so each has its own id). */
 const pem = (n: number) => `-----BEGIN CERTIFICATE-----\nMIIbulk${n}\n-----END CERTIFICATE-----`;
 
 const certificate = (n: number, status: string, sourceRegion: string): RegistryItem => ({
@@ -91,5 +92,44 @@ describe("sweep: certificates read in bulk", () => {
     assert.equal(row?.desired?.status, "REVOKED");
     assert.equal(iot.calls.length, 0, "the owner's IoT is never written");
     assert.deepEqual(reads, []);
+  });
+});
+
+describe("sweep: certificates JITP registered", () => {
+  it("leaves a JITP certificate to JITP in each region, and adopts one registered otherwise", async () => {
+    const table = new FakeTable();
+    const { iot } = region(PRIMARY);
+    const caPem = "-----BEGIN CERTIFICATE-----\nMIIjitpca\n-----END CERTIFICATE-----";
+    const ca = fakeCertificateId(caPem);
+    iot.fleet.cas.set(ca, {
+      pem: caPem,
+      mode: "DEFAULT",
+      status: "ACTIVE",
+      autoRegistrationStatus: "ENABLE",
+      registrationConfig: { templateBody: '{"Resources":{}}' },
+    });
+    const [jitp, own] = [fakeCertificateId(pem(7)), fakeCertificateId(pem(8))];
+    iot.certs.set(jitp, { pem: pem(7), status: "ACTIVE", ca });
+    iot.certs.set(own, { pem: pem(8), status: "ACTIVE" });
+    // Both in use by a thing (what makes a certificate the registry's).
+    const arn = (id: string) => `arn:aws:iot:${PRIMARY.region}:${ACCOUNT}:cert/${id}`;
+    iot.things.set("dev-j", {
+      type: null,
+      attributes: {},
+      version: 1,
+      principals: new Set([arn(jitp), arn(own)]),
+    });
+    const report = await sweepSegment(
+      { segment: 0, totalSegments: 1 },
+      unpacedSweepDeps({
+        table,
+        iot,
+        place: PRIMARY,
+        clock: manualClock(T0),
+        dlq: { send: () => Promise.resolve() },
+      }),
+    );
+    assert.ok(report.captured.includes(`certificate#${own}`));
+    assert.equal(await table.get(`certificate#${jitp}`), undefined, "a JITP certificate adopted");
   });
 });
