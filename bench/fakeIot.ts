@@ -10,7 +10,7 @@ import { stateOfReads, type CaptureIotPort } from "../functions/capture/iot";
 import type { CloudTrailEvent, RulePayload } from "../functions/capture/normalize";
 import type { Actual } from "../functions/reconciler/actual";
 import type { IotCall } from "../functions/reconciler/calls";
-import type { ReconcilerIotPort } from "../functions/reconciler/iot";
+import type { ListedPage, ReconcilerIotPort } from "../functions/reconciler/iot";
 import type { Clock } from "../functions/shared/clock";
 import type { Identity } from "../core/entities";
 import type { SdkRetry } from "./adaptiveRetry";
@@ -307,6 +307,20 @@ export class BenchIot {
     }
   }
 
+  /** ListCertificates: 250 a page (its largest pageSize), each with its status. */
+  private async listCertificates(cursor?: string): Promise<ListedPage> {
+    await this.api("ListCertificates");
+    const names: string[] = [];
+    const statuses: Record<string, string> = {};
+    let n = cursor ? Number(cursor) : 0;
+    for (; n < this.flags.length && names.length < 250; n++) {
+      if (!(this.flags[n] & CERT)) continue;
+      names.push(certId(n));
+      statuses[certId(n)] = this.certStatus[n] ? "INACTIVE" : "ACTIVE";
+    }
+    return { names, statuses, ...(n < this.flags.length ? { cursor: String(n) } : {}) };
+  }
+
   /** A comparable digest of device n here: entities, generation, certificate status. */
   stateOf(n: number): number {
     return this.flags[n] | (this.gen[n] << 4) | (this.certStatus[n] << 12);
@@ -360,7 +374,10 @@ export class BenchIot {
     return {
       read: (id, _place, deleting) => this.read(id, retry, deleting, alive),
       send: (c) => retry.call(c.api, () => (alive() ? this.send(c, caller) : killed())),
-      listNames: () => Promise.resolve({ names: [] }),
+      listNames: (kind, cursor) =>
+        kind === "certificate"
+          ? retry.call("ListCertificates", () => this.listCertificates(cursor))
+          : Promise.resolve({ names: [] }),
       issueFromCsr: () =>
         Promise.reject(new Error("bench IoT: no CSR onboarding in the benchmark")),
     };

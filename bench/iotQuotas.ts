@@ -44,6 +44,7 @@ export const FAKE_IOT_QUOTAS: Readonly<Record<string, FakeQuota>> = {
   AttachPolicy: assumed(10),
   DetachPolicy: assumed(10),
   ListAttachedPolicies: assumed(10),
+  ListCertificates: assumed(10),
   GetThingShadow: assumed(400),
   UpdateThingShadow: assumed(400),
   DeleteThingShadow: assumed(400),

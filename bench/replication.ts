@@ -565,6 +565,10 @@ async function main(): Promise<number> {
   const result = {
     ...replication,
     sweepSecondsPer1M: sweep.secondsPer1M,
+    // The bound the per-object calls that remain set at their sourced quotas and the sweep's
+    // share (bench/sweepBench.ts), and the sweep's calls per device by API.
+    sweepBoundSecondsPer1M: sweep.boundSecondsPer1M,
+    sweepCallsPerDevice: sweep.callsPerDevice,
     sweepHoursPer1M: round(sweep.secondsPer1M / 3600),
     sweepLongestInvocationSeconds: sweep.longestInvocationSeconds,
     sweepInvocations: sweep.invocations,

@@ -112,7 +112,7 @@ export interface ProvisioningTemplateDesired {
   preProvisioningHook: { functionName: string; payloadVersion: string | null } | null;
 }
 
-/** Key part of the classic (unnamed) shadow; `$` cannot appear in shadow names. */
+/** Key part of the classic (unnamed) shadow; core/iotNames.ts refuses a named shadow of this name. */
 export const CLASSIC_SHADOW = "$classic";
 
 export interface ShadowDesired {

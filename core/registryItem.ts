@@ -73,8 +73,8 @@ export const TTL_ATTRIBUTE = "expiresAt";
 export const TOMBSTONE_TTL_SECONDS = 14 * 24 * 3600;
 
 /**
- * The key of an entity. Composite ids join their parts with `|`, which IoT names cannot contain
- * (names match [a-zA-Z0-9:_-]+), so keys never collide.
+ * The key of an entity. Composite ids join their parts with `|`, which no IoT name can contain
+ * (core/iotNames.ts holds IoT's patterns), so keys never collide.
  */
 export function registryKey(kind: EntityKind, ...idParts: string[]): string {
   if (idParts.length === 0 || idParts.some((part) => !part || part.includes("|"))) {

@@ -7,14 +7,18 @@
 import { z } from "zod";
 import type { RegistryItem } from "./registryItem";
 import { identityOf, namesPlaceholderKey } from "./entities";
+import { attributesSchema, nameSchema, shadowNameSchema } from "./iotNames";
 
-/** IoT names (things, groups, types, policies): [a-zA-Z0-9:_-]+, 128 characters at most. */
-const iotName = z.string().regex(/^[a-zA-Z0-9:_-]{1,128}$/, "an IoT name ([a-zA-Z0-9:_-]+)");
+// Names as IoT documents them (core/iotNames.ts): a policy name may hold `.` and `@`.
+const thingName = nameSchema("thingName");
+const thingTypeName = nameSchema("thingTypeName");
+const thingGroupName = nameSchema("thingGroupName");
+const policyName = nameSchema("policyName");
 /** A certificate id is the certificate's SHA-256, in hex. */
 const certificateId = z.string().regex(/^[0-9a-f]{64}$/, "a certificate id (64 hex digits)");
 /** The command & control API's placeholder id of a certificate IoT has not issued yet. */
 const csrCertificateId = z.string().regex(/^csr-[0-9a-f]{64}$/, "csr-<sha256 of the CSR>");
-const attributes = z.record(z.string(), z.string());
+const attributes = attributesSchema;
 const status = z.enum(["ACTIVE", "INACTIVE", "REVOKED"]);
 const jsonDocument = z.string().refine((text) => {
   try {
@@ -26,23 +30,23 @@ const jsonDocument = z.string().refine((text) => {
 }, "a JSON document");
 
 const thing = z.looseObject({
-  thingName: iotName,
-  thingTypeName: iotName.nullable(),
+  thingName,
+  thingTypeName: thingTypeName.nullable(),
   attributes,
 });
 const thingType = z.object({
-  thingTypeName: iotName,
+  thingTypeName,
   description: z.string().nullable(),
   searchableAttributes: z.array(z.string()),
   deprecated: z.boolean(),
 });
 const thingGroup = z.object({
-  thingGroupName: iotName,
-  parentGroupName: iotName.nullable(),
+  thingGroupName,
+  parentGroupName: thingGroupName.nullable(),
   description: z.string().nullable(),
   attributes,
 });
-const membership = z.object({ thingGroupName: iotName, thingName: iotName });
+const membership = z.object({ thingGroupName, thingName });
 const certificate = z.union([
   z.object({
     certificateId,
@@ -56,12 +60,12 @@ const certificate = z.union([
     certificateId: z.null(),
     csrPem: z.string().includes("CERTIFICATE REQUEST"),
     status,
-    thingName: iotName,
-    policyName: iotName,
+    thingName,
+    policyName,
   }),
 ]);
 const policy = z.object({
-  policyName: iotName,
+  policyName,
   /** The default version's document. */
   document: jsonDocument,
   /** Every version's document, oldest first, the default among them (IoT keeps at most 5). */
@@ -69,17 +73,17 @@ const policy = z.object({
 });
 const policyTarget = z.discriminatedUnion("type", [
   z.object({ type: z.literal("cert"), id: z.union([certificateId, csrCertificateId]) }),
-  z.object({ type: z.literal("thinggroup"), id: iotName }),
+  z.object({ type: z.literal("thinggroup"), id: thingGroupName }),
 ]);
-const policyAttachment = z.object({ policyName: iotName, target: policyTarget });
+const policyAttachment = z.object({ policyName, target: policyTarget });
 const principalAttachment = z.object({
-  thingName: iotName,
+  thingName,
   certificateId: z.union([certificateId, csrCertificateId]),
 });
 const shadowState = z.record(z.string(), z.unknown()).nullable().optional();
 const shadow = z.object({
-  thingName: iotName,
-  shadowName: z.string().min(1).max(64).nullable(),
+  thingName,
+  shadowName: shadowNameSchema.nullable(),
   state: z.object({ desired: shadowState, reported: shadowState }),
 });
 
@@ -96,10 +100,7 @@ const caCertificate = z.object({
     })
     .nullable(),
 });
-/** Template names: [0-9A-Za-z_-]+, 36 characters at most (CreateProvisioningTemplate). */
-const templateName = z
-  .string()
-  .regex(/^[0-9A-Za-z_-]{1,36}$/, "a provisioning template name ([0-9A-Za-z_-]{1,36})");
+const templateName = nameSchema("templateName");
 const provisioningTemplate = z.object({
   templateName,
   description: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { X509Certificate, createHash } from "crypto";
+import { NAME_PATTERNS } from "../../core/iotNames";
 import { RESERVED_NAME_PREFIX, isReservedName } from "../../core/reserved";
 
 /**
@@ -18,12 +19,13 @@ export class RequestError extends Error {
   }
 }
 
-/** IoT thing, thing type and thing group names. */
-const IOT_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
-/** IoT policy names. */
-const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
-const ATTRIBUTE_NAME = /^[a-zA-Z0-9_.,@/:#-]{1,128}$/;
-const ATTRIBUTE_VALUE = /^[a-zA-Z0-9_.,@/:#=[\]-]{0,800}$/;
+// IoT's documented patterns, shared with the registry's item schema (core/iotNames.ts).
+const THING_NAME = NAME_PATTERNS.thingName.regex;
+const THING_TYPE_NAME = NAME_PATTERNS.thingTypeName.regex;
+const THING_GROUP_NAME = NAME_PATTERNS.thingGroupName.regex;
+const POLICY_NAME = NAME_PATTERNS.policyName.regex;
+const ATTRIBUTE_NAME = NAME_PATTERNS.attributeKey.regex;
+const ATTRIBUTE_VALUE = NAME_PATTERNS.attributeValue.regex;
 /** IoT allows 3 attributes on a thing without a type, 50 with one. */
 const MAX_UNTYPED_ATTRIBUTES = 3;
 const MAX_TYPED_ATTRIBUTES = 50;
@@ -70,7 +72,7 @@ function notReserved(name: string, field: string): string {
 /** A thing name from the path or body. */
 export function validThingName(value: unknown, field = "name"): string {
   if (typeof value !== "string") bad(field, "expected a thing name string");
-  if (!IOT_NAME.test(value)) {
+  if (!THING_NAME.test(value)) {
     bad(
       field,
       `expected 1-128 characters of letters, digits, ':', '_' or '-', got ${JSON.stringify(value.slice(0, 140))}`,
@@ -100,7 +102,7 @@ export function parseOnboard(body: string | null | undefined): OnboardRequest {
 
   let thingType: string | null = null;
   if (raw.thingType !== undefined) {
-    if (typeof raw.thingType !== "string" || !IOT_NAME.test(raw.thingType)) {
+    if (typeof raw.thingType !== "string" || !THING_TYPE_NAME.test(raw.thingType)) {
       bad("thingType", "expected a thing type name of 1-128 letters, digits, ':', '_' or '-'");
     }
     thingType = notReserved(raw.thingType, "thingType");
@@ -143,7 +145,7 @@ export function parseOnboard(body: string | null | undefined): OnboardRequest {
       );
     for (const [index, group] of (raw.groups as unknown[]).entries()) {
       const field = `groups[${index}]`;
-      if (typeof group !== "string" || !IOT_NAME.test(group))
+      if (typeof group !== "string" || !THING_GROUP_NAME.test(group))
         bad(field, "expected a thing group name of 1-128 letters, digits, ':', '_' or '-'");
       notReserved(group, field);
       if (groups.includes(group))

@@ -80,7 +80,18 @@ export interface ReconcilerIotPort {
   send(call: IotCall): Promise<void>;
   /** CreateCertificateFromCsr: the issued certificate's id and PEM. */
   issueFromCsr(csrPem: string, active: boolean): Promise<Issued>;
-  listNames(kind: ListedKind, cursor?: string): Promise<{ names: string[]; cursor?: string }>;
+  listNames(kind: ListedKind, cursor?: string): Promise<ListedPage>;
+}
+
+/**
+ * A page of a kind's names. Certificates come with their status, which ListCertificates returns
+ * (https://docs.aws.amazon.com/iot/latest/apireference/API_ListCertificates.html, Certificate):
+ * the sweep reads certificates' status in bulk from it, 250 a call.
+ */
+export interface ListedPage {
+  names: string[];
+  cursor?: string;
+  statuses?: Record<string, string>;
 }
 
 export const errorName = (error: unknown): string =>
@@ -391,6 +402,9 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
           return {
             names: (out.certificates ?? []).map((c) => c.certificateId!),
             cursor: out.nextMarker,
+            statuses: Object.fromEntries(
+              (out.certificates ?? []).map((c) => [c.certificateId!, c.status ?? "INACTIVE"]),
+            ),
           };
         }
         case "caCertificate": {

@@ -176,8 +176,13 @@ export class Reconciler {
       const parsed = parseRegistryItem(raw);
       if (!parsed.ok) {
         this.deps.log?.("dead-lettering", { key: raw.pk, reason: parsed.reason });
-        await this.deps.dlq.send({ key: raw.pk, version: raw.version, reason: parsed.reason });
-        report.deadLettered.push(raw.pk);
+        try {
+          await this.deps.dlq.send({ key: raw.pk, version: raw.version, reason: parsed.reason });
+          report.deadLettered.push(raw.pk);
+        } catch {
+          // The DLQ unreachable: this key is retried, the rest of the batch goes on.
+          report.failed.push(raw.pk);
+        }
         continue;
       }
       const item = parsed.item;

@@ -11,13 +11,13 @@
  * - IoT -> table: local entities the table has never heard of (no item, not even a tombstone)
  *   are captured. Each kind is listed by one segment only (listing is not segmentable).
  */
-import type { CaptureIotPort } from "../capture/iot";
+import { replicatedStatus, type CaptureIotPort } from "../capture/iot";
 import { identityOf, keys, type Identity } from "../../core/entities";
 import { nextItemVersion, sameContent, type RegistryItem } from "../../core/registryItem";
 import { digestOf, type EchoLedger } from "../shared/echoLedger";
-import { registryItem } from "../../core/registrySchema";
+import { parseRegistryItem, registryItem } from "../../core/registrySchema";
 import type { RegistryTablePort } from "../shared/registryTable";
-import { isReservedName } from "../../core/reserved";
+import { isReservedIdentity, isReservedName } from "../../core/reserved";
 import { expireConfirmed, tombstoneTtl, type TombstoneExpiryDeps } from "../shared/tombstones";
 import type { CertificateActual } from "./actual";
 import { certArn, iotArn, targetArn, type Place } from "./converge";
@@ -64,6 +64,8 @@ export interface SweepDeps {
 
 export interface SweepReport extends ReconcileReport {
   captured: string[];
+  /** Live items of the table page whose state the listing reads in bulk (certificates). */
+  listed: number;
   /** Items this region owns, left alone in its IoT. */
   owned: number;
   /** Set when the segment is not done: the next invocation's request. */
@@ -172,6 +174,7 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
     calls: 0,
     captured: [],
     owned: 0,
+    listed: 0,
   };
   // At least one page per invocation, so a late start still makes progress.
   let pages = 0;
@@ -192,20 +195,38 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         cursor,
         deps.pageSize ?? SWEEP_PAGE_ITEMS,
       );
-      const theirs = page.items.filter((item) => !ownedBy(item, deps.place.region));
+      // Poison never blocks: an item no reader can parse (a hand-edited string `version`, a key
+      // of no known kind) goes to the reconciler, which dead-letters it with the schema's reason
+      // whoever owns it; only items that parse are read, recaptured or expired.
+      const valid = page.items.filter((item) => parseRegistryItem(item).ok);
+      const malformed = page.items.filter((item) => !valid.includes(item));
+      // Live certificates are not read one by one (DescribeCertificate: 10 TPS): their status
+      // comes in bulk from the listing below, and a missing one is converged through the
+      // attachments that make it usable (an attach to a missing certificate fails, and the
+      // reconciler converges the certificate first).
+      const sweptHere = valid.filter((item) => !readInBulk(item));
+      report.listed += valid.length - sweptHere.length;
+      const theirs = sweptHere.filter((item) => !ownedBy(item, deps.place.region));
       const result = await deps
         .reconciler()
-        .reconcileAll(theirs, false, (item) => keepLocalChange(item, deps, report));
+        .reconcileAll([...malformed, ...theirs], false, (item) =>
+          keepLocalChange(item, deps, report),
+        );
       report.converged += result.converged;
       report.deadLettered.push(...result.deadLettered);
       report.failed.push(...result.failed);
       report.calls += result.calls;
-      for (const item of page.items.filter((i) => ownedBy(i, deps.place.region))) {
+      for (const item of sweptHere.filter((i) => ownedBy(i, deps.place.region))) {
         report.owned += 1;
-        if (await recaptureOwned(item, deps)) report.captured.push(item.pk);
+        try {
+          if (await recaptureOwned(item, deps)) report.captured.push(item.pk);
+        } catch {
+          // One object IoT would not answer for holds back no other: the next sweep retries it.
+          report.failed.push(item.pk);
+        }
       }
       // After this page's deletes were applied here (and recorded in the ledger).
-      if (deps.expiry) await expireConfirmed(page.items, deps.expiry, deps.now());
+      if (deps.expiry) await expireConfirmed(valid, deps.expiry, deps.now());
       cursor = page.cursor;
     } while (cursor);
     at = { phase: "list", kind: 0 };
@@ -224,10 +245,18 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         // This region's platform objects (its health probe) are never the registry's.
         if (isReservedName(name)) continue;
         const key = listed.key(name);
-        if (await deps.table.get(key)) continue;
+        const known = await deps.table.get(key);
+        if (known) {
+          const status = page.statuses?.[name];
+          if (status !== undefined) await sweepListedCertificate(known, status, deps, report);
+          continue;
+        }
         if (listed.kind === "certificate" && !(await inUse(name, deps))) continue;
         const described = await describe(listed.kind, name, deps);
         if (!described) continue;
+        if (listed.kind === "certificate" && (await provisionedByJitp(described.desired, deps))) {
+          continue;
+        }
         const { desired, incarnation } = described;
         const now = deps.now();
         const item: RegistryItem = registryItem({
@@ -247,6 +276,47 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
     } while (next);
   }
   return report;
+}
+
+/** A live, issued certificate: the listing reads its status in bulk (see the table phase). */
+function readInBulk(item: RegistryItem): boolean {
+  return (
+    item.kind === "certificate" &&
+    !item.deleted &&
+    typeof (item.desired as { certificateId?: unknown } | null)?.certificateId === "string"
+  );
+}
+
+/**
+ * A certificate the listing shows with its status: when the table's item says otherwise (a lost
+ * status change, or a tombstone of a certificate this region still has), the item this region owns
+ * is re-captured from its IoT, and the other region's is converged here. Only then is the
+ * certificate read one by one.
+ */
+async function sweepListedCertificate(
+  item: RegistryItem,
+  listedStatus: string,
+  deps: SweepDeps,
+  report: SweepReport,
+): Promise<void> {
+  const parsed = parseRegistryItem(item);
+  // A malformed item is the table phase's to dead-letter.
+  if (!parsed.ok || isReservedIdentity(identityOf(item.pk))) return;
+  const desiredStatus = (item.desired as { status?: unknown } | null)?.status;
+  if (!item.deleted && desiredStatus === replicatedStatus(listedStatus)) return;
+  try {
+    if (ownedBy(item, deps.place.region)) {
+      if (await recaptureOwned(item, deps)) report.captured.push(item.pk);
+      return;
+    }
+    const result = await deps.reconciler().reconcileAll([item], false);
+    report.converged += result.converged;
+    report.deadLettered.push(...result.deadLettered);
+    report.failed.push(...result.failed);
+    report.calls += result.calls;
+  } catch {
+    report.failed.push(item.pk);
+  }
 }
 
 /**
@@ -405,6 +475,39 @@ async function inUse(certificateId: string, deps: SweepDeps): Promise<boolean> {
     true,
   )) as CertificateActual | null;
   return !!actual && [...actual.policies, ...actual.things].some((name) => !isReservedName(name));
+}
+
+/**
+ * True for a certificate JITP registered: one signed by a CA with auto-registration on and a
+ * provisioning template. JITP registers the certificate, then creates the thing and attaches the
+ * template's policy as one RegisterThing made by IoT itself
+ * (https://docs.aws.amazon.com/iot/latest/developerguide/jit-provisioning.html); AWS documents no
+ * registry event for a certificate's registration or its policy attachments (registry events:
+ * https://docs.aws.amazon.com/iot/latest/developerguide/registry-events.html), and CloudTrail logs
+ * the calls a caller makes (https://docs.aws.amazon.com/iot/latest/developerguide/iot-using-cloudtrail.html),
+ * not the steps IoT takes inside RegisterThing. Adopted here, the certificate would be registered
+ * ACTIVE in the other region without the policies JITP attached, and JITP does not run again for
+ * a certificate already registered: the device would be denied there. Left to JITP, the other
+ * region provisions it on the device's first connection there, from the CA and template the
+ * registry replicates.
+ */
+async function provisionedByJitp(desired: object, deps: SweepDeps): Promise<boolean> {
+  const ca = (desired as { caCertificateId?: unknown }).caCertificateId;
+  if (typeof ca !== "string") return false;
+  await deps.pacer.take("DescribeCACertificate");
+  const state = await deps.lookups.state({ kind: "caCertificate", caCertificateId: ca }, (r) =>
+    iotArn(deps.place, r),
+  );
+  const config = state?.desired as
+    | {
+        autoRegistrationStatus?: string;
+        registrationConfig?: { templateBody?: string; templateName?: string } | null;
+      }
+    | undefined;
+  return (
+    config?.autoRegistrationStatus === "ENABLE" &&
+    !!(config.registrationConfig?.templateBody || config.registrationConfig?.templateName)
+  );
 }
 
 /** A listed object's desired state (and IoT's id of it, where capture reads one); null to skip. */

@@ -1,11 +1,13 @@
 import { strict as assert } from "assert";
 import { parseOptions, quotaBoundRate, runReplication } from "../../bench/replication";
 import { fakeQuotaOf } from "../../bench/iotQuotas";
+import { sweepBoundSecondsPer1M } from "../../bench/sweepBench";
 import {
   CAPTURE_CONCURRENCY,
   RECONCILER_CONCURRENCY,
   RECONCILER_QUOTA_SHARE,
   STREAM_SETTINGS,
+  SWEEP_MAX_CONCURRENCY,
 } from "../../core/reconcilerSizing";
 
 describe("replication benchmark", () => {
@@ -25,6 +27,19 @@ describe("replication benchmark", () => {
     assert.equal(result.lost, 0);
     assert.equal(result.divergent, 0);
     assert.equal(result.corruptWrites, 0);
+  });
+
+  it("bounds the sweep by its per-object calls at their quotas and share, not by its listings", () => {
+    const share = Math.min(1, RECONCILER_QUOTA_SHARE * SWEEP_MAX_CONCURRENCY);
+    // One 10-TPS call per device (ListThingPrincipals) at the running segments' share.
+    const bound = sweepBoundSecondsPer1M({
+      ListThingPrincipals: 1,
+      DescribeThing: 1,
+      ListCertificates: 0.004,
+    });
+    assert.equal(Math.round(bound), Math.round(1_000_000 / (10 * share)));
+    // A listing, however many calls it takes, sets no bound.
+    assert.equal(sweepBoundSecondsPer1M({ ListCertificates: 1 }), 0);
   });
 
   it("bounds the rate by the fake's own quota table, not the reconciler's", () => {

@@ -5,9 +5,19 @@
  * input.
  */
 import { strict as assert } from "assert";
+import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
+import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from "@aws-sdk/client-lambda";
 import { SQSClient, StartMessageMoveTaskCommand } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
-import { parseRedrive, queueArnOf, redrive } from "../../ops/redrive";
+import {
+  parseRedrive,
+  queueArnOf,
+  redrive,
+  runRedrive,
+  sdkReplayPorts,
+  type ReplayPorts,
+} from "../../ops/redrive";
+import { classify } from "../../ops/redriveLetters";
 
 const DLQ = "arn:aws:sqs:eu-central-1:222222222222:iot-dr-reconciler-dlq";
 const TARGET = "arn:aws:sqs:eu-central-1:222222222222:iot-dr-replay";
@@ -100,6 +110,64 @@ describe("redrive command", () => {
     assert.equal(
       queueArnOf("https://sqs.cn-north-1.amazonaws.com.cn/222222222222/q", "--queue"),
       "arn:aws-cn:sqs:cn-north-1:222222222222:q",
+    );
+  });
+
+  it("says a local credentials failure is no refusal by SQS", async () => {
+    const sqs = new SQSClient({
+      region: "eu-central-1",
+      credentials: () =>
+        Promise.reject(
+          Object.assign(new Error("Could not load credentials from any providers"), {
+            name: "CredentialsProviderError",
+          }),
+        ),
+    });
+    const ports = {} as ReplayPorts;
+    const { code, err } = await runRedrive(["--queue", DLQ], () => ({ sqs, ports }));
+    assert.equal(code, 1);
+    assert.doesNotMatch(err.join("\n"), /SQS refused/);
+    assert.match(err.join("\n"), /no request reached AWS .*CredentialsProviderError/);
+  });
+
+  it("counts a replay whose function reports an error as failed (Lambda answers 200 with FunctionError)", async () => {
+    const lambda = mockClient(LambdaClient);
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      FunctionError: "Unhandled",
+      // The SDK wraps the bytes in its blob adapter; the port only decodes them.
+      Payload: new TextEncoder().encode(
+        JSON.stringify({ errorMessage: "boom" }),
+      ) as unknown as InvokeCommandOutput["Payload"],
+    });
+    const ports = sdkReplayPorts({
+      lambda: new LambdaClient({ region: "eu-central-1" }),
+      sqs: new SQSClient({ region: "eu-central-1" }),
+      streams: new DynamoDBStreamsClient({ region: "eu-central-1" }),
+    });
+    await assert.rejects(ports.invoke("iot-dr-capture", {}), /Unhandled: .*boom/);
+    lambda.restore();
+  });
+
+  it("keeps what it cannot replay, with the reason", () => {
+    const keep = (body: unknown, attributes = {}) => {
+      const classified = classify({ Body: JSON.stringify(body), MessageAttributes: attributes });
+      return "keep" in classified ? classified.keep : "replayed";
+    };
+    assert.match(keep({ hello: 1 }), /no known dead-letter shape/);
+    assert.match(keep({ key: "thing#x", version: 1, reason: "r" }), /without its function/);
+    assert.match(
+      keep({ requestContext: { functionArn: "arn:aws:sns:eu-central-1:1:t" }, requestPayload: {} }),
+      /without its function's ARN/,
+    );
+    assert.match(
+      keep({ "detail-type": "x" }, { TARGET_ARN: { StringValue: "arn:aws:sqs:eu-central-1:1:q" } }),
+      /not a Lambda function/,
+    );
+    const binary = Buffer.from([0xff, 0x00]).toString("base64");
+    assert.match(
+      keep({ ruleName: "r", topic: "t", base64OriginalPayload: binary, failures: [{}] }),
+      /not JSON/,
     );
   });
 });

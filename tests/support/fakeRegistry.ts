@@ -8,7 +8,7 @@ import type { CaptureIotPort } from "../../functions/capture/iot";
 import type { Actual } from "../../functions/reconciler/actual";
 import type { IotCall } from "../../functions/reconciler/calls";
 import { certArn, type Place } from "../../functions/reconciler/converge";
-import type { ListedKind, ReconcilerIotPort } from "../../functions/reconciler/iot";
+import type { ListedKind, ListedPage, ReconcilerIotPort } from "../../functions/reconciler/iot";
 import type { DlqPort } from "../../functions/reconciler/dlq";
 import { unpaced } from "../../functions/reconciler/pacer";
 import { Reconciler } from "../../functions/reconciler/reconcile";
@@ -254,7 +254,7 @@ export class FakeIot implements ReconcilerIotPort {
   }
 
   /** The region's names of a kind, all in one page. */
-  listNames(kind: ListedKind): Promise<{ names: string[]; cursor?: string }> {
+  listNames(kind: ListedKind): Promise<ListedPage> {
     const names = {
       thing: [...this.things.keys()],
       thingType: [...this.types.keys()],
@@ -264,7 +264,9 @@ export class FakeIot implements ReconcilerIotPort {
       caCertificate: [...this.fleet.cas.keys()],
       provisioningTemplate: [...this.fleet.templates.keys()],
     }[kind];
-    return Promise.resolve({ names });
+    if (kind !== "certificate") return Promise.resolve({ names });
+    const statuses = Object.fromEntries([...this.certs].map(([id, c]) => [id, c.status]));
+    return Promise.resolve({ names, statuses });
   }
 
   async send(c: IotCall): Promise<void> {

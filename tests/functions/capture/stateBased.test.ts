@@ -284,6 +284,18 @@ describe("state-based capture (issue 15)", () => {
     assert.deepEqual((item.desired as { attributes: unknown }).attributes, { fw: "1" });
   });
 
+  it("captures a policy whose name has . and @, as IoT allows", async () => {
+    const { table, iot, clock, deps } = world();
+    const document = JSON.stringify({ Version: "2012-10-17", Statement: [] });
+    await iot.send({
+      api: "CreatePolicy",
+      input: { policyName: "fleet.v2@eu", policyDocument: document },
+    });
+    await captureEvent(trail("CreatePolicyVersion", clock.t, { policyName: "fleet.v2@eu" }), deps);
+    const item = (await table.get("policy#fleet.v2@eu"))!;
+    assert.equal((item.desired as { policyName: string }).policyName, "fleet.v2@eu");
+  });
+
   it("writes only items the schema accepts", async () => {
     const { table, iot, clock, deps } = world();
     await setThing(iot, { fw: "1" });

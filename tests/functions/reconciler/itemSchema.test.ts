@@ -67,6 +67,24 @@ describe("registry items from every writer, read by the reconciler", () => {
     }
   });
 
+  it("onboards a device whose policy name has . and @ (valid in IoT) in both regions", async () => {
+    const body = validOnboard();
+    body.policy = { ...(body.policy as object), name: "fleet.v2@plant-7" };
+    const table = new FakeTable();
+    for (const item of apiItems(body)) await table.putIfNewer(item);
+    for (const place of [PRIMARY, SECONDARY]) {
+      const r = region(place, table);
+      for (const g of ["plant-7", "temperature"]) {
+        r.iot.groups.set(g, { parent: null, description: null, attributes: {}, version: 1 });
+      }
+      await r.reconciler().reconcileAll(table.stream, true);
+      assert.deepEqual(r.letters, [], `${place.region} dead letters`);
+      const snap = r.iot.snapshot();
+      assert.deepEqual(Object.keys(snap.policies), ["fleet.v2@plant-7"]);
+      assert.equal(snap.attachments["fleet.v2@plant-7"].length, 1);
+    }
+  });
+
   it("issues a CSR device's certificate once, in the API's region, and replicates its PEM", async () => {
     const body = validOnboard();
     delete body.certificatePem;
@@ -120,7 +138,9 @@ describe("registry items from every writer, read by the reconciler", () => {
       { ...good, pk: "thing#ok-2", kind: "policy" },
       // A thing without attributes.
       { ...good, pk: "thing#ok-3", desired: { thingName: "ok-3" } },
-    ] as RegistryItem[];
+      // A hand-edited version: a string.
+      { ...good, pk: "thing#ok-4", version: "5" },
+    ] as unknown as RegistryItem[];
     for (const item of [good, ...bad]) await table.putIfNewer(item);
     const r = region(SECONDARY, table);
     r.iot.groups.set("g", { parent: null, description: null, attributes: {}, version: 1 });
