@@ -309,7 +309,11 @@ async function sweepListedCertificate(
       if (await recaptureOwned(item, deps)) report.captured.push(item.pk);
       return;
     }
-    const result = await deps.reconciler().reconcileAll([item], false);
+    // A status set here after the reconciler applied the other region's item is a local change
+    // (docs/convergence.md, what the sweep may change): kept and captured, never reverted.
+    const result = await deps
+      .reconciler()
+      .reconcileAll([item], false, (i) => keepLocalChange(i, deps, report));
     report.converged += result.converged;
     report.deadLettered.push(...result.deadLettered);
     report.failed.push(...result.failed);
