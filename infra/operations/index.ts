@@ -1,0 +1,101 @@
+import * as pulumi from "@pulumi/pulumi";
+import { partitionOf } from "../../core/arn";
+import { ACCOUNT_KEYS } from "../config";
+import { StackContext } from "../context";
+import { HealthDashboard } from "./healthDashboard";
+import { OperationsTopic } from "./operationsTopic";
+import { RegionMonitoring } from "./regionMonitoring";
+
+/** What operations reads of the IoT plane's outputs (infra/iotPlane). */
+const IOT_PLANE_INPUTS = [
+  "reconcilerDeadLetterQueueUrl",
+  "iotEventsDeadLetterQueueUrl",
+  "registrySweepStateMachineArn",
+  "reconcilerFunctionArn",
+] as const;
+
+type OperationsDeps = Record<(typeof IOT_PLANE_INPUTS)[number], pulumi.Input<string>>;
+
+function depsOf(iotPlane: Record<string, pulumi.Input<unknown>>): OperationsDeps {
+  const missing = IOT_PLANE_INPUTS.filter((key) => iotPlane[key] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`operations: the IoT plane's outputs lack ${missing.join(", ")}`);
+  }
+  return Object.fromEntries(
+    IOT_PLANE_INPUTS.map((key) => [key, iotPlane[key] as pulumi.Input<string>]),
+  ) as OperationsDeps;
+}
+
+/** Seconds between runs of a `rate(...)` schedule; undefined for a cron expression. */
+export function rateSeconds(schedule: string): number | undefined {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule);
+  if (!match) return undefined;
+  const unit = match[2].startsWith("minute") ? 60 : match[2].startsWith("hour") ? 3600 : 86400;
+  return Number(match[1]) * unit;
+}
+
+/**
+ * The alarm period in which a scheduled check must have reported at least once: four runs, a whole
+ * number of minutes, at most a day (CloudWatch's longest period for one evaluation,
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+ */
+export function silencePeriodSeconds(schedule: string): number {
+  const every = rateSeconds(schedule) ?? 86400;
+  return Math.min(86400, Math.ceil((4 * every) / 60) * 60);
+}
+
+/**
+ * Operating the stack's region: dashboards per account, the iot-services alarms and their topic.
+ * Both stacks build their own region's, so each region is watched while the other is down.
+ */
+export function defineOperations(
+  ctx: StackContext,
+  iotPlane: Record<string, pulumi.Input<unknown>>,
+): Record<string, unknown> {
+  const deps = depsOf(iotPlane);
+  const { config } = ctx;
+  const region = config.ownRegion;
+  const peerRegion =
+    region === config.regions.primary ? config.regions.secondary : config.regions.primary;
+  const iotAccount = config.accounts.iotServices.id;
+  const topic = new OperationsTopic(
+    "operations-notifications",
+    {
+      accountId: iotAccount,
+      partition: partitionOf(region),
+      email: config.health.notificationEmail,
+    },
+    { parent: ctx.in("iotServices") },
+  );
+  const monitoring = new RegionMonitoring(
+    "operations-monitoring",
+    {
+      region,
+      peerRegion,
+      deadLetterQueueUrls: {
+        reconciler: deps.reconcilerDeadLetterQueueUrl,
+        "iot-events": deps.iotEventsDeadLetterQueueUrl,
+      },
+      sweepStateMachineArn: deps.registrySweepStateMachineArn,
+      reconcilerFunctionName: pulumi
+        .output(deps.reconcilerFunctionArn)
+        .apply((arn) => arn.split(":").pop() ?? arn),
+      lagTargetSeconds: config.operations.replicationLagTargetSeconds,
+      readinessAlarmPeriodSeconds: silencePeriodSeconds(config.operations.readinessSchedule),
+      topicArn: topic.topic.arn,
+    },
+    { parent: ctx.in("iotServices") },
+  );
+  for (const account of ACCOUNT_KEYS) {
+    if (account === "iotServices") continue;
+    new HealthDashboard(
+      `operations-health-${account}`,
+      { region, account, show: account === "sharedServices" ? "regionHealth" : "checkpoints" },
+      { parent: ctx.in(account) },
+    );
+  }
+  return {
+    operationsTopicArn: topic.topic.arn,
+    operationsDashboard: monitoring.dashboard.dashboardName,
+  };
+}
