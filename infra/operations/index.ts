@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../../core/arn";
+import { SETTINGS, readinessCompares } from "../../core/readiness";
 import { ACCOUNT_KEYS } from "../config";
 import { StackContext } from "../context";
 import { HealthDashboard } from "./healthDashboard";
 import { OperationsTopic } from "./operationsTopic";
+import { ReadinessCheck } from "./readinessCheck";
 import { RegionMonitoring } from "./regionMonitoring";
 
 /** What operations reads of the IoT plane's outputs (infra/iotPlane). */
@@ -86,6 +88,18 @@ export function defineOperations(
     },
     { parent: ctx.in("iotServices") },
   );
+  const readiness = new ReadinessCheck(
+    "readiness-check",
+    {
+      partition: partitionOf(region),
+      account: iotAccount,
+      region,
+      peerRegion,
+      schedule: config.operations.readinessSchedule,
+      sampleSize: config.operations.readinessSampleSize,
+    },
+    { parent: ctx.in("iotServices") },
+  );
   for (const account of ACCOUNT_KEYS) {
     if (account === "iotServices") continue;
     new HealthDashboard(
@@ -97,5 +111,8 @@ export function defineOperations(
   return {
     operationsTopicArn: topic.topic.arn,
     operationsDashboard: monitoring.dashboard.dashboardName,
+    readinessFunctionArn: readiness.function.function.arn,
+    // The plan prints these (plan/operationsSummary.ts).
+    operations: { readinessCompares: readinessCompares(), readinessSettings: [...SETTINGS] },
   };
 }

@@ -26,14 +26,14 @@ interface EmfLine {
 export async function emittedBy(work: () => unknown): Promise<EmittedMetric[]> {
   const lines: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  process.stdout.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
     const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
     if (text.includes('"_aws"')) {
       lines.push(...text.split("\n").filter(Boolean));
       return true;
     }
     return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-  });
+  };
   try {
     await work();
   } finally {
