@@ -81,6 +81,6 @@ export function defineStack(config: StackConfig, stackName: string) {
       analyticsStreamName: data.telemetryStreamName,
     }),
   );
-  Object.assign(outputs, defineOperations(ctx, iot));
+  Object.assign(outputs, defineOperations(ctx, iot, outputs));
   return outputs;
 }

@@ -10,6 +10,14 @@ import { sdkReadinessIot } from "./iot";
 import { registryCounts } from "./registry";
 
 const logger = createLogger("readiness");
+
+/**
+ * Region switch merges its execution metadata (PlanArn, ExecutionId, StepName, InvokedBy) into the
+ * payload of a custom action Lambda block
+ * (https://docs.aws.amazon.com/arc-region-switch/latest/api/API_Lambdas.html).
+ */
+const invokedByRegionSwitch = (event: unknown) =>
+  typeof (event as { PlanArn?: unknown } | null)?.PlanArn === "string";
 const region = requireEnv("AWS_REGION");
 const peerRegion = requireEnv("PEER_REGION");
 const table = requireEnv("REGISTRY_TABLE");
@@ -21,7 +29,7 @@ const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region }));
  * Scheduled in each region: is the other region ready to take this one's fleet, and does this
  * region's IoT hold what its registry table says? Publishes `StandbyReady` and logs the report.
  */
-export async function handler(): Promise<ReadinessReport> {
+export async function handler(event?: unknown): Promise<ReadinessReport> {
   const report = await checkReadiness({
     region,
     peerRegion,
@@ -33,5 +41,9 @@ export async function handler(): Promise<ReadinessReport> {
   emitReadiness(report.drift, region);
   if (report.ready) logger.info("standby ready", { report });
   else logger.warn("standby not ready", { report });
+  // A Region switch plan's step fails, and retries, while the regions differ: it must not switch.
+  if (!report.ready && invokedByRegionSwitch(event)) {
+    throw new Error(`standby not ready: ${report.differences.slice(0, 5).join("; ")}`);
+  }
   return report;
 }

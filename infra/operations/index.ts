@@ -6,6 +6,50 @@ import { StackContext } from "../context";
 import { HealthDashboard } from "./healthDashboard";
 import { OperationsTopic } from "./operationsTopic";
 import { ReadinessCheck } from "./readinessCheck";
+import { REGION_SWITCH_PLAN, RegionSwitchPlan } from "./regionSwitchPlan";
+
+/** Region of ARC's recovery-control configuration API, where the routing controls are managed. */
+const ARC_CONTROL_PLANE_REGION = "us-west-2";
+
+/**
+ * The Region switch plan spans both regions, so the primary stack owns it, and only with the
+ * routing controls it flips: without them it could not switch the domains (the records follow the
+ * aggregator's health checks, which a plan cannot set).
+ */
+function regionSwitchPlanIn(
+  ctx: StackContext,
+  readiness: ReadinessCheck,
+  stackOutputs: Record<string, unknown>,
+): RegionSwitchPlan | undefined {
+  const { config } = ctx;
+  const controls = stackOutputs.routingControlArns as
+    Record<string, pulumi.Input<string>> | undefined;
+  const cluster = stackOutputs.recoveryClusterArn as pulumi.Input<string> | undefined;
+  if (!ctx.isPrimary || !controls || !cluster) return undefined;
+  if (!ctx.secondary) throw new Error("the primary stack needs its secondary stack reference");
+  const { primary, secondary } = config.regions;
+  return new RegionSwitchPlan(
+    "region-switch",
+    {
+      partition: partitionOf(primary),
+      primaryRegion: primary,
+      secondaryRegion: secondary,
+      planAccountId: config.accounts.sharedServices.id,
+      functionsAccountId: config.accounts.iotServices.id,
+      functionsProvider: ctx.provider("iotServices"),
+      routingControlArns: controls,
+      clusterArn: cluster,
+      readinessFunctionArns: {
+        [primary]: readiness.function.function.arn,
+        [secondary]: ctx.secondary.reference
+          .requireOutput("readinessFunctionArn")
+          .apply((arn) => String(arn)),
+      },
+      rtoTargetSeconds: config.rtoTargetSeconds,
+    },
+    { parent: ctx.in("sharedServices", ARC_CONTROL_PLANE_REGION) },
+  );
+}
 import { RegionMonitoring } from "./regionMonitoring";
 
 /** What operations reads of the IoT plane's outputs (infra/iotPlane). */
@@ -53,6 +97,8 @@ export function silencePeriodSeconds(schedule: string): number {
 export function defineOperations(
   ctx: StackContext,
   iotPlane: Record<string, pulumi.Input<unknown>>,
+  /** The stack's outputs so far: health's routing controls among them, when ARC is on. */
+  stackOutputs: Record<string, unknown>,
 ): Record<string, unknown> {
   const deps = depsOf(iotPlane);
   const { config } = ctx;
@@ -108,11 +154,21 @@ export function defineOperations(
       { parent: ctx.in(account) },
     );
   }
+  const regionSwitch = regionSwitchPlanIn(ctx, readiness, stackOutputs);
   return {
     operationsTopicArn: topic.topic.arn,
+    ...(regionSwitch ? { regionSwitchPlanArn: regionSwitch.plan.arn } : {}),
     operationsDashboard: monitoring.dashboard.dashboardName,
     readinessFunctionArn: readiness.function.function.arn,
     // The plan prints these (plan/operationsSummary.ts).
-    operations: { readinessCompares: readinessCompares(), readinessSettings: [...SETTINGS] },
+    operations: {
+      readinessCompares: readinessCompares(),
+      readinessSettings: [...SETTINGS],
+      regionSwitch: regionSwitch
+        ? `plan ${REGION_SWITCH_PLAN}: approval, readiness, routing controls, per region`
+        : ctx.isPrimary
+          ? "no Region switch plan: it switches through the ARC routing controls (health.arc.enabled)"
+          : undefined,
+    },
   };
 }
