@@ -1,3 +1,4 @@
+import { costLines, costSources, estimateCost, usd } from "./costEstimate";
 import type { StackReport } from "./run";
 
 /** What the program exports as `operations` (infra/operations/index.ts). */
@@ -5,6 +6,10 @@ export interface PrintedOperations {
   readinessCompares?: string[];
   /** Settings the readiness check compares, named in the one-line summary. */
   readinessSettings?: string[];
+  /** The fleet size the cost estimate assumes (operations.fleetDevices). */
+  fleetDevices?: number;
+  /** Whether the Region switch plan is deployed, or why not. */
+  regionSwitch?: string;
 }
 
 const WIDTH = 100;
@@ -32,10 +37,15 @@ const operationsOf = (report: StackReport) =>
 export function operationsSummary(reports: StackReport[]): string[] {
   const first = reports.map(operationsOf).find((o) => o?.readinessCompares);
   if (!first) return [];
+  const costs = reports
+    .filter((r) => operationsOf(r)?.fleetDevices)
+    .map((r) => `${r.stack} ${usd(estimateCost(r.resources, operationsOf(r)!.fleetDevices!).usd)}`);
   return wrapText(
     "",
     "Operations:",
-    `a readiness check per region compares counts per kind, a deep sample and ${first.readinessSettings?.length ?? 0} IoT settings with the other region (what it compares: --verbose)`,
+    `readiness per region compares counts, a deep sample and ${first.readinessSettings?.length ?? 0} IoT settings; ` +
+      `cost for ${(first.fleetDevices ?? 0).toLocaleString("en-US")} devices a month: ${costs.join(", ")} ` +
+      "(sources, assumptions, Region switch: --verbose)",
   );
 }
 
@@ -48,7 +58,13 @@ export function operationsDetail(reports: StackReport[]): string {
     lines.push(`Operations of stack ${report.stack}`);
     lines.push("  Readiness check, scheduled in this region, compares:");
     for (const item of operations.readinessCompares) lines.push(...wrapText("    ", "-", item));
+    if (operations.regionSwitch)
+      lines.push(...wrapText("  ", "Region switch:", operations.regionSwitch));
+    if (operations.fleetDevices) {
+      lines.push(...costLines(estimateCost(report.resources, operations.fleetDevices)));
+    }
     lines.push("");
   }
+  if (lines.length) lines.push(...costSources(), "");
   return lines.length ? `${lines.join("\n")}\n` : "";
 }

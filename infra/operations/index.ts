@@ -164,6 +164,7 @@ export function defineOperations(
     operations: {
       readinessCompares: readinessCompares(),
       readinessSettings: [...SETTINGS],
+      fleetDevices: config.operations.fleetDevices,
       regionSwitch: regionSwitch
         ? `plan ${REGION_SWITCH_PLAN}: approval, readiness, routing controls, per region`
         : ctx.isPrimary
