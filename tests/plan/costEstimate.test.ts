@@ -23,7 +23,7 @@ function planned(
     revealedState: { ...inputs, ...state },
     custom: true,
     provider: null,
-  } as PlannedResource;
+  };
 }
 
 describe("monthly cost estimate", () => {
