@@ -110,21 +110,24 @@ export function sdkReadinessIot(iot: IoTClient, data: IoTDataPlaneClient): Readi
   const settings = async (
     counted: Record<CountedKind, string[]>,
   ): Promise<Record<Setting, unknown>> => {
-    const events = await iot.send(new DescribeEventConfigurationsCommand({}));
-    const logging = await iot.send(new GetV2LoggingOptionsCommand({}));
-    const indexing = await iot.send(new GetIndexingConfigurationCommand({}));
-    const domains = await all(async (marker) => {
-      const r = await iot.send(new ListDomainConfigurationsCommand({ marker, pageSize: 250 }));
-      return { items: r.domainConfigurations, next: r.nextMarker };
-    });
-    const authorizers = await all(async (marker) => {
-      const r = await iot.send(new ListAuthorizersCommand({ marker, pageSize: 250 }));
-      return { items: r.authorizers, next: r.nextMarker };
-    });
-    const rules = await all(async (nextToken) => {
-      const r = await iot.send(new ListTopicRulesCommand({ nextToken, maxResults: 250 }));
-      return { items: r.rules, next: r.nextToken };
-    });
+    // Independent reads, at once: one round trip's wait instead of six.
+    const [events, logging, indexing, domains, authorizers, rules] = await Promise.all([
+      iot.send(new DescribeEventConfigurationsCommand({})),
+      iot.send(new GetV2LoggingOptionsCommand({})),
+      iot.send(new GetIndexingConfigurationCommand({})),
+      all(async (marker) => {
+        const r = await iot.send(new ListDomainConfigurationsCommand({ marker, pageSize: 250 }));
+        return { items: r.domainConfigurations, next: r.nextMarker };
+      }),
+      all(async (marker) => {
+        const r = await iot.send(new ListAuthorizersCommand({ marker, pageSize: 250 }));
+        return { items: r.authorizers, next: r.nextMarker };
+      }),
+      all(async (nextToken) => {
+        const r = await iot.send(new ListTopicRulesCommand({ nextToken, maxResults: 250 }));
+        return { items: r.rules, next: r.nextToken };
+      }),
+    ]);
     return {
       eventConfigurations: events.eventConfigurations ?? {},
       logging: {
