@@ -12,6 +12,7 @@ import { StackContext } from "./context";
 import { defineDataPlane } from "./dataPlane";
 import { eventBridgeBudget } from "./dataPlane/eventBridgeBudget";
 import { defineIotPlane } from "./iotPlane";
+import { defineOperations } from "./operations";
 import { AccountProviders } from "./providers";
 import { SecondaryStackReference, topologyOf } from "./topology";
 
@@ -86,5 +87,6 @@ export function defineStack(config: StackConfig, stackName: string) {
       analyticsStreamName: data.telemetryStreamName,
     }),
   );
+  Object.assign(outputs, defineOperations(ctx, iot, outputs));
   return outputs;
 }

@@ -1,3 +1,4 @@
+import { operationsDetail } from "./operationsSummary";
 import * as fs from "fs";
 import * as path from "path";
 import { inspect } from "util";
@@ -112,7 +113,8 @@ async function plan(args: PlanArgs, io: PlanIO): Promise<number> {
   }
   const text = args.json
     ? `${JSON.stringify(toJson(shown), null, 2)}\n`
-    : (args.verbose ? `${renderText(shown)}\n` : "") + renderSummary(shown);
+    : (args.verbose ? `${renderText(shown)}\n${operationsDetail(shown)}` : "") +
+      renderSummary(shown);
   await writeOut(io.stdout, text);
   return hasMandatoryViolations(shown) ? 1 : 0;
 }

@@ -1,3 +1,4 @@
+import { operationsSummary } from "./operationsSummary";
 import { PlannedResource } from "./engine";
 import { Violation } from "./policyRunner";
 import { StackReport, isBlocking } from "./run";
@@ -240,6 +241,7 @@ export function renderSummary(reports: StackReport[]): string {
     }
     lines.push("");
   }
+  lines.push(...operationsSummary(reports));
   const failing = reports.filter((r) => r.violations.some(isBlocking)).map((r) => r.stack);
   lines.push(
     failing.length

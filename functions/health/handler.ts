@@ -2,6 +2,7 @@ import { randomUUID } from "crypto";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { analyticsCheckpoints } from "./analytics";
 import { appCheckpoints } from "./app";
+import { emitCheckpoints } from "../shared/metrics";
 import { Checkpoint, HealthResponse, runCheckpoints, toResponse } from "./checkpoints";
 import { commandControlCheckpoints } from "./commandControl";
 import { iotCheckpoints } from "./iot";
@@ -71,7 +72,9 @@ function checkpointsFor(checks: string[], timeoutMs: number): Checkpoint[] {
 export async function handler(): Promise<HealthResponse> {
   const timeoutMs = Number(env("CHECKPOINT_TIMEOUT_MS"));
   const checks = env("HEALTH_CHECKS").split(",").filter(Boolean);
+  const region = env("AWS_REGION");
   const body = await runCheckpoints(checkpointsFor(checks, timeoutMs), timeoutMs);
+  emitCheckpoints(body.checkpoints, region);
   if (body.status === "healthy") logger.info("healthy", { checkpoints: body.checkpoints });
   else logger.warn("unhealthy", { failing: body.failing, checkpoints: body.checkpoints });
   return toResponse(body);

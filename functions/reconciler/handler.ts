@@ -5,6 +5,7 @@ import { sdkCaptureIot } from "../capture/iot";
 import { realClock } from "../shared/clock";
 import { intEnv, requireEnv } from "../shared/env";
 import { createLogger } from "../shared/logger";
+import * as metrics from "../shared/metrics";
 import { dynamoEchoLedger } from "../shared/echoLedger";
 import { dynamoRegistryTable } from "../shared/registryTable";
 import { dynamoTombstoneExpiry, parseRegions } from "../shared/tombstones";
@@ -20,6 +21,8 @@ import { parseSweep, SWEEP_MARGIN_MS, sweepResult, sweepSegment, type SweepResul
 const logger = createLogger("reconciler");
 const clients = reconcilerClients();
 const iot = sdkReconcilerIot(clients);
+const throttles = new metrics.ThrottleCounter();
+[clients.iot, clients.data].forEach((c) => c.middlewareStack.use(throttles.plugin()));
 const table = dynamoRegistryTable(requireEnv("REGISTRY_TABLE"));
 const dlq = sqsDlq(requireEnv("DLQ_URL"));
 const ledger = dynamoEchoLedger(requireEnv("REGISTRY_TABLE"));
@@ -48,6 +51,7 @@ export async function handler(
   context: Context,
 ): Promise<DynamoDBBatchResponse | SweepResult> {
   const place = placeOf(context);
+  const started = Date.now();
   const deps = { iot, table, dlq, pacer, place, clock: realClock, maxConcurrency, log };
   const sweep = parseSweep(event);
   if (sweep) {
@@ -70,6 +74,8 @@ export async function handler(
       converged: report.converged,
       captured: report.captured.length,
     });
+    metrics.emitSweepSegment(report, place.region, Date.now() - started);
+    metrics.emitReconcilerOutcome({ ...report, throttles: throttles.take() }, place.region);
     return sweepResult(report);
   }
   const items = latestItems((event as DynamoDBStreamEvent).Records ?? []);
@@ -78,6 +84,12 @@ export async function handler(
     true,
   );
   logger.info("reconciled", { ...report, deadLettered: report.deadLettered.length });
+  metrics.emitReplicationLag(
+    items.map((i) => i.item),
+    place.region,
+    Date.now(),
+  );
+  metrics.emitReconcilerOutcome({ ...report, throttles: throttles.take() }, place.region);
   // Only keys whose dead-lettering failed are retried; the stream resumes at the earliest of them.
   const failed = new Set(report.failed);
   return {

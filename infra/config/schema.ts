@@ -342,6 +342,39 @@ export const rawConfigSchema = z.strictObject(
         { error: (issue) => unknownKeys(issue, "organizationTrailArn, sweepSchedule") },
       )
       .prefault({}),
+    // Operating it (docs/operations.md): the lag alarm's target, the readiness check, the cost's fleet.
+    operations: z
+      .strictObject(
+        {
+          replicationLagTargetSeconds: integer(
+            "the registry's replication lag target in seconds (its alarm's threshold)",
+            1,
+            86400,
+          ).default(60),
+          readinessSchedule: z
+            .string({ error: expected(SCHEDULE_DESCRIPTION) })
+            .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$/, {
+              error: expected(SCHEDULE_DESCRIPTION),
+            })
+            .default("rate(15 minutes)"),
+          readinessSampleSize: integer(
+            "objects per kind the readiness check compares deeply",
+            1,
+            500,
+          ).default(20),
+          fleetDevices: integer("the fleet size the cost estimate assumes", 1, 100_000_000).default(
+            1_000_000,
+          ),
+        },
+        {
+          error: (issue) =>
+            unknownKeys(
+              issue,
+              "replicationLagTargetSeconds, readinessSchedule, readinessSampleSize, fleetDevices",
+            ),
+        },
+      )
+      .prefault({}),
 
     // The other region's stack: primary references it, and the pack config of each stack carries
     // the peer's resources so the CLI judges the relations across regions (docs/policies.md).
@@ -375,7 +408,7 @@ export const rawConfigSchema = z.strictObject(
     error: (issue) =>
       unknownKeys(
         issue,
-        "role, regions, accounts, dns, health, rtoTargetSeconds, lambdaConcurrencyLimits, telemetry, iotPlane, peerStack, tags, dataPlane",
+        "role, regions, accounts, dns, health, rtoTargetSeconds, lambdaConcurrencyLimits, telemetry, iotPlane, operations, peerStack, tags, dataPlane",
       ),
   },
 );

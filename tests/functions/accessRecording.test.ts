@@ -480,6 +480,27 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
 
+  "the readiness check, comparing both regions and the registry": {
+    declaration: DECLARATIONS["readiness check"],
+    events: () => [undefined],
+    answer: () => readinessAnswer,
+    expect: [
+      "dynamodb:Scan",
+      "iot:ListThings",
+      "iot:DescribeThing",
+      "iot:ListNamedShadowsForThing",
+      "iot:GetThingShadow",
+      "iot:DescribeThingGroup",
+      "iot:ListTargetsForPolicy",
+      "iot:GetV2LoggingOptions",
+      "iot:DescribeDomainConfiguration",
+      "iot:DescribeAuthorizer",
+      "iot:GetTopicRule",
+      "iot:DescribeCACertificate",
+      "iot:DescribeProvisioningTemplate",
+    ],
+  },
+
   "the health aggregator, over a minute of rounds": {
     declaration: DECLARATIONS.aggregator,
     events: () => [undefined],
@@ -604,6 +625,35 @@ function probeIssuerAnswer(scope: TemplateScope): Answer {
     return defaultAnswer(client, command, input);
   };
 }
+
+/** One object of every kind the readiness check lists, and their descriptions. */
+const readinessAnswer = answering({
+  ListThings: () => ({ things: [{ thingName: DEVICE }] }),
+  ListThingGroups: () => ({ thingGroups: [{ groupName: "plant-7" }] }),
+  ListPolicies: () => ({ policies: [{ policyName: "fleet" }] }),
+  ListDomainConfigurations: () => ({
+    domainConfigurations: [{ domainConfigurationName: "iot-dr-devices" }],
+  }),
+  ListAuthorizers: () => ({ authorizers: [{ authorizerName: "fleet-auth" }] }),
+  ListTopicRules: () => ({ rules: [{ ruleName: "iot_dr_telemetry" }] }),
+  ListCACertificates: () => ({ certificates: [{ certificateId: CERT_ID }] }),
+  ListProvisioningTemplates: () => ({ templates: [{ templateName: "fleet" }] }),
+  DescribeThing: (input) => ({ thingName: input.thingName }),
+  DescribeThingGroup: (input) => ({ thingGroupName: input.thingGroupName }),
+  GetPolicy: () => ({ policyDocument: "{}" }),
+  DescribeEventConfigurations: () => ({ eventConfigurations: {} }),
+  GetV2LoggingOptions: () => ({ defaultLogLevel: "WARN" }),
+  GetIndexingConfiguration: () => ({}),
+  DescribeDomainConfiguration: (input) => ({
+    domainConfigurationName: input.domainConfigurationName,
+  }),
+  DescribeAuthorizer: (input) => ({
+    authorizerDescription: { authorizerName: input.authorizerName },
+  }),
+  GetTopicRule: (input) => ({ rule: { ruleName: input.ruleName } }),
+  DescribeCACertificate: () => ({ certificateDescription: { status: "ACTIVE" } }),
+  DescribeProvisioningTemplate: (input) => ({ templateName: input.templateName }),
+});
 
 function alarm(NewStateValue: string, OldStateValue: string) {
   const message = { AlarmName: "iot-dr-primary", NewStateValue, OldStateValue };

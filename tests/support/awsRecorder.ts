@@ -355,6 +355,12 @@ function candidatesOf(input: Record<string, unknown>, where: Place): string[] {
   if (s("templateName")) out.push(arn("iot", `provisioningtemplate/${s("templateName")}`));
   if (s("policyName")) out.push(arn("iot", `policy/${s("policyName")}`));
   if (s("indexName")) out.push(arn("iot", `index/${s("indexName")}`));
+  // A domain configuration's ARN ends in an id IoT assigns, which the request does not carry.
+  if (s("domainConfigurationName")) {
+    out.push(arn("iot", `domainconfiguration/${s("domainConfigurationName")}/assigned-id`));
+  }
+  if (s("authorizerName")) out.push(arn("iot", `authorizer/${s("authorizerName")}`));
+  if (s("ruleName")) out.push(arn("iot", `rule/${s("ruleName")}`));
   if (s("topic")) out.push(arn("iot", `topic/${s("topic")}`));
   if (s("clientId")) out.push(arn("iot", `client/${s("clientId")}`));
   for (const k of ["principal", "target", "RoleArn", "ResourceArn"]) {

@@ -5,6 +5,7 @@ import { COMMAND_CONTROL_ACCESS } from "../../functions/commandControl/access";
 import { FORWARDER_ACCESS } from "../../functions/forwarder/access";
 import { HEALTH_ACCESS } from "../../functions/health/access";
 import { PROBE_CERTIFICATE_ACCESS } from "../../functions/probeCertificate/access";
+import { READINESS_ACCESS } from "../../functions/readiness/access";
 import { RECONCILER_ACCESS, SWEEP_MACHINE_ACCESS } from "../../functions/reconciler/access";
 import { RECONNECT_ACCESS } from "../../functions/reconnect/access";
 import { AccessDeclaration } from "../../functions/shared/access";
@@ -21,4 +22,5 @@ export const DECLARATIONS: Record<string, AccessDeclaration> = {
   "sweep state machine": SWEEP_MACHINE_ACCESS,
   reconnect: RECONNECT_ACCESS,
   "probe certificate issuer": PROBE_CERTIFICATE_ACCESS,
+  "readiness check": READINESS_ACCESS,
 };
