@@ -12,6 +12,7 @@ import {
   recordMissingRegion,
 } from "./programInputs";
 import { OutStream, writeOut } from "./output";
+import { loadPolicyPack } from "./policyPacks";
 import { progressOn } from "./progress";
 import { renderText } from "./report";
 import { renderSummary } from "./summary";
@@ -64,6 +65,7 @@ async function plan(args: PlanArgs, io: PlanIO): Promise<number> {
   const pack = iotDrPack(
     args.policyConfig ?? (args.program ? undefined : path.join(ROOT, OWN_POLICY_CONFIG)),
   );
+  const others = args.policyPacks.map((p) => loadPolicyPack(p.dir, p.config));
   clearInvokeAnswers();
   if (args.invokeAnswers) loadInvokeAnswers(args.invokeAnswers);
   const progress = progressOn(io.stderr, !args.json);
@@ -76,7 +78,7 @@ async function plan(args: PlanArgs, io: PlanIO): Promise<number> {
     reports = await (io.planProgram ?? planProgram)({
       programDir: args.programDir,
       configFiles,
-      policyPacks: [pack],
+      policyPacks: [pack, ...others],
       // Every key the stack lacks is named in one refusal, not the first one alone.
       onMissingConfig: (key, expected) => missingInputs.configKeys.set(key, expected),
       onStage: (what) => {
