@@ -1,5 +1,6 @@
 import * as path from "path";
 import { parseArgs } from "util";
+import { checkProgramFolder } from "./programFolder";
 import { UsageError, ownStackFiles } from "./stackFile";
 
 // This module loads no Pulumi package: `--help` and every usage error are answered before the
@@ -118,6 +119,7 @@ export function parsePlanArgs(argv: string[], cwd: string): PlanArgs {
   if (Boolean(values.program) !== Boolean(values.config?.length)) {
     throw new UsageError("--program DIR and --config FILE go together");
   }
+  if (args.program) checkProgramFolder(args.program);
   // Refuse an unknown --stack before spending a whole plan on it.
   const stackNames = args.configFiles.map(
     (file) => /^Pulumi\.([\w.-]+)\.ya?ml$/.exec(path.basename(file))?.[1],
