@@ -65,7 +65,7 @@ for (let i = 0; i < units; i++) {
       `${name}-${region}-queue`,
       {
         kmsMasterKeyId: r === 0 ? key.arn : peerKey.arn,
-        visibilityTimeout: 60,
+        visibilityTimeoutSeconds: 60,
         redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 }),
       },
       { provider },
