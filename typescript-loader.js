@@ -24,6 +24,40 @@ const LOADER_OPTIONS = { supported: { "dynamic-import": false } };
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a preload loads with require
 require("esbuild-register/dist/node").register(LOADER_OPTIONS);
 
+// An import of "./acl.js" that names the TypeScript file acl.ts resolves to it, as TypeScript
+// resolves it (and as programs written for ESM output spell their imports): when the .js file
+// does not exist, its .ts (.mjs: .mts, .cjs: .cts) sibling is loaded instead.
+// https://www.typescriptlang.org/docs/handbook/modules/reference.html#file-extension-substitution
+resolveTypeScriptExtensions();
+
+function resolveTypeScriptExtensions() {
+  /* eslint-disable-next-line @typescript-eslint/no-require-imports -- a preload loads with require */
+  const { Module } = require("module");
+  const resolve = Module._resolveFilename;
+  const substitutes = {
+    ".js": [".ts", ".tsx"],
+    ".jsx": [".tsx"],
+    ".mjs": [".mts"],
+    ".cjs": [".cts"],
+  };
+  Module._resolveFilename = function (request, ...rest) {
+    try {
+      return resolve.call(this, request, ...rest);
+    } catch (error) {
+      const extension = /^\.{0,2}\/.*(\.[mc]?jsx?)$/.exec(request)?.[1];
+      if (error?.code !== "MODULE_NOT_FOUND" || !extension) throw error;
+      for (const substitute of substitutes[extension] ?? []) {
+        try {
+          return resolve.call(this, request.slice(0, -extension.length) + substitute, ...rest);
+        } catch {
+          // try the next substitute; the original error is the one to report
+        }
+      }
+      throw error;
+    }
+  };
+}
+
 // What esbuild-register makes of each `.ts` file is kept on disk, keyed by everything that decides
 // it (the loader's and esbuild's versions, its options, the file's path and source, the nearest
 // tsconfig), so a process loads unchanged files without transpiling them again: the plan, each

@@ -1,5 +1,6 @@
 import * as path from "path";
 import { parseArgs } from "util";
+import { checkProgramFolder } from "./programFolder";
 import { UsageError, ownStackFiles } from "./stackFile";
 
 // This module loads no Pulumi package: `--help` and every usage error are answered before the
@@ -8,6 +9,7 @@ import { UsageError, ownStackFiles } from "./stackFile";
 export const USAGE = `usage: npm run plan -- [--stack NAME] [--json | --verbose] [--policy-config FILE]
                      [--program DIR --config FILE [--config FILE ...]]
                      [--stack NAME --write-pack-config FILE]
+                     [--policy-pack DIR [--policy-pack-config FILE] ...]
 
 Runs the program under the offline mocks, stack by stack in deployment order, and judges it with
 the iot-dr policy pack. Without --program: this repository's program, secondary then primary.
@@ -27,6 +29,12 @@ line per stage goes to stderr.
                    the pack's config, the JSON file \`pulumi preview --policy-pack-config\` takes
                    (enforcement levels, rule settings, exemptions with reasons); default
                    for this repository's program: policies/pack-config.json
+  --policy-pack DIR
+                   also judge with another CrossGuard pack (a nodejs pack folder with
+                   PulumiPolicy.yaml, e.g. one built on @pulumi/awsguard), run as
+                   \`pulumi preview --policy-pack DIR\` runs it; repeat it for more packs
+  --policy-pack-config FILE
+                   the config of the --policy-pack at the same position, as the CLI takes it
   --write-pack-config FILE
                    with --stack: write the policy config for \`pulumi preview\` of that stack:
                    the policy config plus, for each rule relating the two regions, the other
@@ -39,6 +47,7 @@ Examples:
   npm run plan -- --json > plan.json             # the JSON contract, for tools
   npm run plan -- --program ../other --config ../other/Pulumi.dev.yaml
   npm run plan -- --program ../other --config ../other/Pulumi.dev.yaml --invoke-answers answers.json
+  npm run plan -- --policy-pack ../awsguard-pack   # this pack and awsguard together
 
 Exit status: 0 no mandatory violation, 1 mandatory violations (exempted ones do not count),
 2 bad config, missing config or invoke answers, policy config or usage,
@@ -60,6 +69,8 @@ export interface PlanArgs {
   policyConfig?: string;
   writePackConfig?: string;
   invokeAnswers?: string;
+  /** Other packs to judge with, each with its config file if one was given. */
+  policyPacks: { dir: string; config?: string }[];
 }
 
 /** Parses and checks the command line; throws a UsageError naming what is wrong. */
@@ -77,6 +88,8 @@ export function parsePlanArgs(argv: string[], cwd: string): PlanArgs {
         "policy-config": { type: "string" },
         "write-pack-config": { type: "string" },
         "invoke-answers": { type: "string" },
+        "policy-pack": { type: "string", multiple: true },
+        "policy-pack-config": { type: "string", multiple: true },
         help: { type: "boolean", default: false },
       },
       strict: true,
@@ -97,17 +110,28 @@ export function parsePlanArgs(argv: string[], cwd: string): PlanArgs {
     policyConfig: resolve(values["policy-config"]),
     writePackConfig: resolve(values["write-pack-config"]),
     invokeAnswers: resolve(values["invoke-answers"]),
+    policyPacks: (values["policy-pack"] ?? []).map((dir, i) => ({
+      dir: path.resolve(cwd, dir),
+      config: resolve(values["policy-pack-config"]?.[i]),
+    })),
   };
   if (args.help) return args;
   if (Boolean(values.program) !== Boolean(values.config?.length)) {
     throw new UsageError("--program DIR and --config FILE go together");
   }
+  if (args.program) checkProgramFolder(args.program);
   // Refuse an unknown --stack before spending a whole plan on it.
   const stackNames = args.configFiles.map(
     (file) => /^Pulumi\.([\w.-]+)\.ya?ml$/.exec(path.basename(file))?.[1],
   );
   if (args.stack && stackNames.every((name) => name !== undefined && name !== args.stack)) {
     throw new UsageError(`--stack ${args.stack}: expected one of ${stackNames.join(", ")}`);
+  }
+  // The CLI pairs each --policy-pack-config with the --policy-pack at the same position.
+  if ((values["policy-pack-config"]?.length ?? 0) > args.policyPacks.length) {
+    throw new UsageError(
+      "--policy-pack-config FILE: each one goes with a --policy-pack DIR before it",
+    );
   }
   if (args.writePackConfig && !args.stack) {
     throw new UsageError("--write-pack-config FILE needs --stack NAME: the config is per stack");

@@ -1,7 +1,7 @@
 import { USAGE, parsePlanArgs } from "./args";
 import type { PlanIO } from "./command";
 import { writeOut } from "./output";
-import { UsageError } from "./stackFile";
+import { ConfigFileError, UsageError } from "./stackFile";
 
 /**
  * `npm run plan`: the command line in, the exit status out (see USAGE). The command line is
@@ -14,7 +14,9 @@ export async function planCli(argv: string[], io: PlanIO, cwd = process.cwd()): 
     args = parsePlanArgs(argv, cwd);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    await writeOut(io.stderr, `error: ${error.message}\n\n${USAGE}\n`);
+    // A wrong input named in one line; a wrong command line gets the usage too.
+    const usage = error instanceof ConfigFileError ? "" : `\n${USAGE}\n`;
+    await writeOut(io.stderr, `error: ${error.message}\n${usage}`);
     return 2;
   }
   if (args.help) {

@@ -13,6 +13,7 @@ import {
   recordMissingRegion,
 } from "./programInputs";
 import { OutStream, writeOut } from "./output";
+import { loadPolicyPack } from "./policyPacks";
 import { progressOn } from "./progress";
 import { renderText } from "./report";
 import { renderSummary } from "./summary";
@@ -47,7 +48,7 @@ export async function runPlan(args: PlanArgs, io: PlanIO): Promise<number> {
   try {
     return await plan(args, io);
   } catch (error) {
-    const [code, text] = failure(error);
+    const [code, text] = failure(error, args.programDir, cwd);
     await writeOut(io.stderr, `${text}\n`);
     return code;
   } finally {
@@ -65,6 +66,7 @@ async function plan(args: PlanArgs, io: PlanIO): Promise<number> {
   const pack = iotDrPack(
     args.policyConfig ?? (args.program ? undefined : path.join(ROOT, OWN_POLICY_CONFIG)),
   );
+  const others = args.policyPacks.map((p) => loadPolicyPack(p.dir, p.config));
   clearInvokeAnswers();
   if (args.invokeAnswers) loadInvokeAnswers(args.invokeAnswers);
   const progress = progressOn(io.stderr, !args.json);
@@ -77,7 +79,7 @@ async function plan(args: PlanArgs, io: PlanIO): Promise<number> {
     reports = await (io.planProgram ?? planProgram)({
       programDir: args.programDir,
       configFiles,
-      policyPacks: [pack],
+      policyPacks: [pack, ...others],
       // Every key the stack lacks is named in one refusal, not the first one alone.
       onMissingConfig: (key, expected) => missingInputs.configKeys.set(key, expected),
       onStage: (what) => {
@@ -132,17 +134,36 @@ function refuseMissingInputs(
   if (message) throw new MissingInputs(unresolved ? `${message}\n${unresolved.message}` : message);
 }
 
+/**
+ * Where in the program an error it threw was raised: the first frame of its (source-mapped) stack
+ * in a file of the program's folder outside node_modules, as `file:line:column` relative to `cwd`
+ * (the user's folder); undefined when no frame is the program's (an error of the SDK or the plan).
+ */
+export function programFrame(error: unknown, programDir: string, cwd: string): string | undefined {
+  const stack = error instanceof Error ? (error.stack ?? "") : "";
+  const dir = path.resolve(programDir) + path.sep;
+  for (const match of stack.matchAll(/^\s+at (?:.*\()?(.+?):(\d+):(\d+)\)?$/gm)) {
+    const [, file, line, column] = match;
+    if (file.startsWith(dir) && !file.includes(`${path.sep}node_modules${path.sep}`)) {
+      return `${path.relative(cwd, file) || file}:${line}:${column}`;
+    }
+  }
+  return undefined;
+}
+
 /** Missing config or invoke answers: the user's input, exit 2, without the usage text. */
 class MissingInputs extends Error {}
 
 /** The exit status and the text for stderr of a failed run. */
-function failure(error: unknown): [number, string] {
+function failure(error: unknown, programDir: string, cwd: string): [number, string] {
   if (error instanceof MissingInputs || error instanceof ConfigFileError) {
     return [2, `error: ${error.message}`];
   }
   if (error instanceof UsageError) return [2, `error: ${error.message}\n\n${USAGE}`];
   if (error instanceof ProgramError) {
-    return [error.isConfigProblem ? 2 : 3, `error: ${error.message}`];
+    if (error.isConfigProblem) return [2, `error: ${error.message}`];
+    const where = programFrame(error.cause, programDir, cwd);
+    return [3, `error: ${error.message}${where ? `\n    at ${where}` : ""}`];
   }
   // A bug of the plan itself: the whole stack, as console.error prints it.
   return [3, inspect(error)];

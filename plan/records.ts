@@ -4,6 +4,7 @@ import type { OfflineMocks } from "./mocks";
 import { isGlobalType } from "./mocks/placement";
 import type { Answer, Construction, Registrations } from "./registrations";
 import { plainValue, revealValue } from "./serialized";
+import { withDeclaredUnknowns } from "./transforms";
 
 const AWS_PROVIDER = "pulumi:providers:aws";
 
@@ -31,10 +32,20 @@ export async function recordsOf(
     registrations.answers.map(async (answer): Promise<Wire> => {
       const { construction } = answer;
       const label = `${construction.name}[${construction.type}]`;
-      const [inputs, byProperty] = await pulumi.runtime.serializeResourceProperties(
+      const [declared, byProperty] = await pulumi.runtime.serializeResourceProperties(
         label,
         construction.props,
       );
+      // What the engine deploys: the inputs after transforms, else as the monitor received them
+      // (plan/transforms.ts). The resources the declared inputs came from stay its dependencies:
+      // the engine keeps those an unchanged input carries; a transform that drops one is rare and
+      // only orders the deploy.
+      const inputs =
+        answer.transformedInputs ??
+        withDeclaredUnknowns(
+          declared,
+          await pulumi.runtime.serializeProperties(label, answer.args.inputs as pulumi.Inputs),
+        );
       const fromInputs = [...byProperty.values()].flatMap((resources) => [...resources]);
       return {
         answer,

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "async_hooks";
 import * as pulumi from "@pulumi/pulumi";
+import { TransformOutput, runTransforms, withDeclaredUnknowns } from "./transforms";
 
 /**
  * What the offline engine learns of each resource through Pulumi's public API: the SDK's own
@@ -28,6 +29,8 @@ export interface Answer {
   result: pulumi.runtime.MockResourceResult;
   /** The answer's state serialized, as the SDK receives it. */
   state: Record<string, unknown>;
+  /** The inputs serialized after transforms ran (unknowns kept); unset when none ran. */
+  transformedInputs?: Record<string, unknown>;
 }
 
 /** Watches one stack's program: what it constructs and what the mocks answer for it. */
@@ -46,6 +49,8 @@ export class Registrations {
   // was running (the caller's too), which would otherwise keep every resource of the run alive.
   private readonly constructing = new AsyncLocalStorage<{ construction?: Construction }>();
   private readonly boxes: { construction?: Construction }[] = [];
+  /** `registerResourceTransform`s, in the order the program registered them. */
+  private readonly stackTransforms: pulumi.ResourceTransform[] = [];
 
   constructor(
     private readonly stack: string,
@@ -93,24 +98,85 @@ export class Registrations {
   recording(mocks: pulumi.runtime.Mocks): pulumi.runtime.Mocks {
     return {
       call: (args) => mocks.call(args),
-      newResource: async (args) => {
+      registerTransform: (transform) => {
+        this.stackTransforms.push(transform);
+      },
+      newResource: async (given) => {
         const construction = this.constructing.getStore()?.construction;
+        const matched = construction?.type === given.type && construction.name === given.name;
+        const transforms = matched ? this.transformsOf(construction, given) : [];
+        // No await without transforms: registrations complete in the order they did before.
+        const transformed =
+          matched && transforms.length > 0
+            ? await this.transformed(construction, given, transforms)
+            : undefined;
+        const args = transformed
+          ? {
+              ...given,
+              // As the mock monitor gives inputs to the mocks: deserialized, unknowns dropped.
+              inputs: pulumi.runtime.deserializeProperty(transformed.props) as pulumi.Inputs,
+              provider: transformed.provider,
+            }
+          : given;
         const result = await mocks.newResource(args);
         if (args.type === STACK_TYPE) return result;
-        if (construction?.type === args.type && construction.name === args.name) {
+        if (matched) {
           // Serialized as the mock monitor serializes it for the SDK; recorded once that is done,
           // so resources are listed in the order their registrations complete.
           const state = await pulumi.runtime.serializeProperties(
             `${args.name}.state`,
             result.state,
           );
-          this.answers.push({ construction, args, result, state });
+          this.answers.push({
+            construction,
+            args,
+            result,
+            state,
+            transformedInputs: transformed?.props,
+          });
         } else {
           this.unmatched.push(`${args.name} (${args.type})`);
         }
         return result;
       },
     };
+  }
+
+  /** The engine's transforms of a registration, in the order it runs them (plan/transforms.ts). */
+  private transformsOf(
+    construction: Construction,
+    args: pulumi.runtime.MockResourceArgs,
+  ): pulumi.ResourceTransform[] {
+    const transforms = [...(args.transforms ?? [])];
+    for (
+      let up = this.constructionOf(construction.parent);
+      up;
+      up = this.constructionOf(up.parent)
+    ) {
+      transforms.push(...(up.opts.transforms ?? []));
+    }
+    return [...transforms, ...this.stackTransforms];
+  }
+
+  /** The registration's inputs after its transforms ran as the engine runs them. */
+  private async transformed(
+    construction: Construction,
+    args: pulumi.runtime.MockResourceArgs,
+    transforms: pulumi.ResourceTransform[],
+  ): Promise<TransformOutput | undefined> {
+    const label = `${args.name}[${args.type}]`;
+    const [declared, wire] = await Promise.all([
+      pulumi.runtime.serializeProperties(label, construction.props),
+      pulumi.runtime.serializeProperties(label, args.inputs as pulumi.Inputs),
+    ]);
+    return runTransforms(transforms, {
+      type: args.type,
+      name: args.name,
+      custom: args.custom === true,
+      props: withDeclaredUnknowns(declared, wire),
+      provider: args.provider,
+      parent: construction.parent,
+    });
   }
 
   /** Stops tracking the async context: the next plan, or the test process, runs without it. */
@@ -123,6 +189,7 @@ export class Registrations {
     this.children.clear();
     this.urns.clear();
     this.boxes.length = 0;
+    this.stackTransforms.length = 0;
     this.constructing.disable();
   }
 

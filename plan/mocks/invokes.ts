@@ -3,6 +3,7 @@ import * as fs from "fs";
 import { missingInputs } from "../programInputs";
 import { UsageError } from "../stackFile";
 import { Placement } from "./placement";
+import { policyDocument } from "./policyDocument";
 
 type InvokeAnswer = (
   inputs: Record<string, unknown>,
@@ -73,6 +74,8 @@ const INVOKES: Record<string, InvokeAnswer> = {
       filters: inputs.filters ?? [],
     };
   },
+  // A pure function of its inputs: computed as the provider computes it.
+  "aws:iam/getPolicyDocument:getPolicyDocument": (inputs) => policyDocument(inputs),
   "aws:iot/getEndpoint:getEndpoint": (inputs, where) => {
     const prefix = `a${where.account.slice(-4)}offline`;
     const type = typeof inputs.endpointType === "string" ? inputs.endpointType : "iot:Data-ATS";

@@ -15,6 +15,7 @@ import {
   resourceSubject,
   subjectOf,
 } from "./support";
+import { stackIndex } from "./stackIndex";
 
 const FUNCTION = "aws:lambda/function:Function";
 
@@ -85,7 +86,7 @@ function isFunctionRef(from: Subject, key: string, fn: Subject, value = from.pro
 /** Who invokes `fn` asynchronously, as "principal via resource" descriptions. */
 function asyncInvokers(fn: Subject, subjects: Subject[]): string[] {
   const found: string[] = [];
-  for (const s of subjects) {
+  for (const s of stackIndex(subjects).referrersOf(fn)) {
     if (s.type === "aws:lambda/permission:Permission" && isFunctionRef(s, "function", fn)) {
       const principal = asString(s.props.principal) ?? "";
       if (ASYNC_PRINCIPALS.includes(principal)) found.push(`${principal} (permission ${s.name})`);
@@ -123,11 +124,14 @@ function asyncInvokers(fn: Subject, subjects: Subject[]): string[] {
 
 function hasAsyncFailureTarget(fn: Subject, subjects: Subject[]): boolean {
   if (isSet(asRecord(fn.props.deadLetterConfig).targetArn)) return true;
-  return ofType(subjects, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").some(
-    (c) =>
-      isFunctionRef(c, "functionName", fn) &&
-      isSet(asRecord(asRecord(c.props.destinationConfig).onFailure).destination),
-  );
+  return stackIndex(subjects)
+    .referrersOf(fn)
+    .some(
+      (c) =>
+        c.type === "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig" &&
+        isFunctionRef(c, "functionName", fn) &&
+        isSet(asRecord(asRecord(c.props.destinationConfig).onFailure).destination),
+    );
 }
 
 /**
@@ -156,7 +160,7 @@ export const lambdaFunctionFailureDestination: StackValidationPolicy = {
       const given = mapping.props.eventSourceArn;
       const source = asString(given) ?? "";
       // At preview a new stream's or queue's ARN is unknown; the resource it comes from says what it is.
-      const from = subjects.filter((s) => refersTo(mapping, "eventSourceArn", s));
+      const from = stackIndex(subjects).targetsOf(mapping, "eventSourceArn");
       const fromStream = from.some((s) => STREAM_TYPES.includes(s.type));
       if (STREAM_SOURCE.test(source) || fromStream) {
         const onFailure = asRecord(asRecord(mapping.props.destinationConfig).onFailure);
@@ -167,12 +171,17 @@ export const lambdaFunctionFailureDestination: StackValidationPolicy = {
           );
         }
       } else if (/^arn:[^:]+:sqs:/.test(source) || from.some((s) => s.type === QUEUE)) {
-        const queue = ofType(subjects, QUEUE).find((q) => refersTo(mapping, "eventSourceArn", q));
+        const queue = from.find((q) => q.type === QUEUE);
         const redriven =
           isSet(queue?.props.redrivePolicy) ||
-          ofType(subjects, "aws:sqs/redrivePolicy:RedrivePolicy").some(
-            (r) => queue && refersTo(r, "queueUrl", queue),
-          );
+          (queue !== undefined &&
+            stackIndex(subjects)
+              .referrersOf(queue)
+              .some(
+                (r) =>
+                  r.type === "aws:sqs/redrivePolicy:RedrivePolicy" &&
+                  refersTo(r, "queueUrl", queue),
+              ));
         if (queue && !redriven) {
           report(
             `Event source mapping ${mapping.name} reads SQS queue ${label(queue)}, which has no redrivePolicy: failed messages would be retried until they expire; give the queue a dead-letter queue.`,

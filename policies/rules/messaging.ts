@@ -11,6 +11,7 @@ import {
   resourceSubject,
   subjectOf,
 } from "./support";
+import { stackIndex } from "./stackIndex";
 
 const QUEUE = "aws:sqs/queue:Queue";
 
@@ -87,11 +88,13 @@ const FAILURE_KEYS = [
 
 /** Whether any resource sends its failures to `queue` (then `queue` is a dead-letter queue). */
 function isDeadLetterTarget(queue: Subject, subjects: Subject[]): boolean {
-  return subjects.some(
-    (s) =>
-      s !== queue &&
-      FAILURE_KEYS.some((key) => s.props[key] !== undefined && mentions(s, key, queue)),
-  );
+  return stackIndex(subjects)
+    .referrersOf(queue)
+    .some(
+      (s) =>
+        s !== queue &&
+        FAILURE_KEYS.some((key) => s.props[key] !== undefined && mentions(s, key, queue)),
+    );
 }
 
 /** Whether input `key` of `s` (anywhere inside it, JSON strings included) names `target`. */
@@ -119,9 +122,12 @@ export const sqsQueueDeadLetter: StackValidationPolicy = {
     for (const queue of ofType(subjects, QUEUE)) {
       const redriven =
         isSet(queue.props.redrivePolicy) ||
-        ofType(subjects, "aws:sqs/redrivePolicy:RedrivePolicy").some((r) =>
-          refersTo(r, "queueUrl", queue),
-        );
+        stackIndex(subjects)
+          .referrersOf(queue)
+          .some(
+            (r) =>
+              r.type === "aws:sqs/redrivePolicy:RedrivePolicy" && refersTo(r, "queueUrl", queue),
+          );
       if (redriven || isDeadLetterTarget(queue, subjects)) continue;
       report(
         `SQS queue ${label(queue)} has no dead-letter queue: set redrivePolicy (deadLetterTargetArn, maxReceiveCount) or add an aws.sqs.RedrivePolicy, so failing messages are kept rather than expire.`,

@@ -9,9 +9,16 @@ const role = new aws.iam.Role("reader", {
   }),
 });
 
-// The offline plan has no answer for getPolicyDocument: this policy's document cannot be known.
-const document = aws.iam.getPolicyDocumentOutput({
-  statements: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::telemetry/*"] }],
-});
+// A bucket someone else made: only AWS knows it, so the offline plan has no answer for getBucket
+// and this policy's document cannot be known.
+const bucket = aws.s3.getBucketOutput({ bucket: "telemetry" });
 
-new aws.iam.RolePolicy("reader-policy", { role: role.name, policy: document.json });
+new aws.iam.RolePolicy("reader-policy", {
+  role: role.name,
+  policy: bucket.arn.apply((arn) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `${arn}/*` }],
+    }),
+  ),
+});

@@ -1,0 +1,3 @@
+import { queue } from "./acl.js";
+
+export const queueName = queue.name;
