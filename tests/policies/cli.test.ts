@@ -22,7 +22,12 @@ const PROGRAMS = path.join(ROOT, "tests", "programs");
 const UNPLANNABLE = new Set(["unanswered-invoke", "unknown-invoke", "needs-config"]);
 
 /** Sample programs with stack files, in deployment order (secondary before primary). */
-function samplePrograms(): { name: string; dir: string; configFiles: string[] }[] {
+function samplePrograms(): {
+  name: string;
+  dir: string;
+  configFiles: string[];
+  packConfigFile?: string;
+}[] {
   return (
     fs
       .readdirSync(PROGRAMS)
@@ -35,6 +40,10 @@ function samplePrograms(): { name: string; dir: string; configFiles: string[] }[
           .filter((f) => /^Pulumi\.[\w.-]+\.yaml$/.test(f))
           .sort((a, b) => order(a) - order(b))
           .map((f) => path.join(dir, f)),
+        // A sample's own pack config (its exemptions), as `--policy-pack-config` would pass it.
+        packConfigFile: fs.existsSync(path.join(dir, "pack-config.json"))
+          ? path.join(dir, "pack-config.json")
+          : undefined,
       }))
       // Programs that cannot be planned on purpose (tests/plan: an unanswered invoke, missing
       // config) are not policy samples; health-variants has no stack.
@@ -212,7 +221,12 @@ describe("the iot-dr pack started as `pulumi preview --policy-pack policies` sta
     },
     ...samplePrograms().map((p) => ({
       name: `sample program ${p.name}`,
-      load: () => cliStacks({ programDir: p.dir, configFiles: p.configFiles }),
+      load: () =>
+        cliStacks({
+          programDir: p.dir,
+          configFiles: p.configFiles,
+          packConfigFile: p.packConfigFile,
+        }),
     })),
   ];
 
