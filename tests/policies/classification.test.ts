@@ -14,6 +14,7 @@ import {
   installedTypesSource,
 } from "../support/installedAwsTypes";
 import { Declared, awsProvider, rejectedAtBoth } from "../support/policyViews";
+import { POLICIES_DOC, renderedDoc } from "../support/policiesDoc";
 
 describe("classification of every resource type of the installed @pulumi/aws", () => {
   const installed = installedAwsPackage();
@@ -151,5 +152,11 @@ describe("stateful-peer-in-dr-region", () => {
     const { up, preview } = await rejectedAtBoth(policy, program, config);
     assert.deepEqual(up, ["elsewhere", "lone", "twin-a"]);
     assert.deepEqual(preview, up);
+  });
+});
+
+describe("docs/policies.md", () => {
+  it("shows the classification and the examples as the pack's table and the sample programs give them", async () => {
+    assert.equal(fs.readFileSync(POLICIES_DOC, "utf8"), await renderedDoc());
   });
 });

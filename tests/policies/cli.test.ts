@@ -14,6 +14,7 @@ import {
 import { PolicyPackProcess, startPolicyPack } from "../support/cliPackProcess";
 import { CliStack, cliStacks } from "../support/cliStacks";
 import { ROOT, ownStacks } from "../support/ownStacks";
+import { evasions } from "../programs/evasions/cases";
 
 const POLICIES = path.join(ROOT, "policies");
 const PACK_CONFIG = path.join(ROOT, OWN_POLICY_CONFIG);
@@ -247,6 +248,49 @@ describe("the iot-dr pack started as `pulumi preview --policy-pack policies` sta
       it("reports at preview every mandatory violation that `up` reports", () => {
         for (const { stack, preview, up } of results) assertPreviewCatchesUp(stack, preview, up);
       });
+
+      if (program.name === "sample program evasions") {
+        it("rejects every evasion at preview and at up, on its resource by its rule", () => {
+          for (const { preview, up } of results) {
+            for (const [view, found] of [
+              ["preview", preview],
+              ["up", up],
+            ] as const) {
+              const missed = evasions.filter(
+                (e) =>
+                  !found.some(
+                    (v) =>
+                      v.enforcementLevel === "mandatory" &&
+                      v.policy === e.rule &&
+                      v.urn.endsWith(`::${e.resource}`),
+                  ),
+              );
+              assert.deepEqual(
+                missed.map((e) => e.resource),
+                [],
+                `missed at ${view}`,
+              );
+            }
+          }
+        });
+      }
+      if (program.name === "sample program dr-correct") {
+        it("accepts every DR-correct program at preview and at up", () => {
+          for (const { preview, up } of results) {
+            // This harness sends no propertyDependencies (the CLI does), so at preview a queue
+            // cannot be seen as the dead-letter queue a redrive policy made from its ARN names.
+            const harnessGap = (v: CliViolation) =>
+              v.policy === "sqs-queue-dead-letter" && /-dlq-/.test(v.urn);
+            const blocking = [...preview.filter((v) => !harnessGap(v)), ...up].filter(
+              (v) => v.enforcementLevel === "mandatory",
+            );
+            assert.deepEqual(
+              blocking.map((v) => `${v.policy} ${v.urn}: ${v.detail}`),
+              [],
+            );
+          }
+        });
+      }
     });
   }
 });
