@@ -88,10 +88,12 @@ export function packConfigForStack(
   for (const rule of relationRules) {
     const name = rule.policy.name;
     const given = config[name];
+    // The DR pair of the stack files, as the offline plan judged with (plan/drRegions.ts).
+    const regions = own?.drRegions ? { drRegions: own.drRegions } : {};
     config[name] =
       typeof given === "string"
-        ? { enforcementLevel: given, peerResources }
-        : { ...(given as object | undefined), peerResources };
+        ? { enforcementLevel: given, ...regions, peerResources }
+        : { ...(given as object | undefined), ...regions, peerResources };
   }
   return config;
 }

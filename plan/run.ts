@@ -3,8 +3,9 @@ import { PlannedResource, planStack } from "./engine";
 import { IOT_DR_PACK_NAME, iotDrPolicies } from "../policies/rules";
 import { readPolicyConfig } from "./policyConfig";
 import { crossStackViolations } from "./crossStack";
+import { drRegionsOfStack, withStackDrRegions } from "./drRegions";
 import { PolicyPackRules, Violation, evaluatePolicies } from "./policyRunner";
-import { projectNameOf, readStackFile } from "./stackFile";
+import { UsageError, projectNameOf, readStackFile } from "./stackFile";
 import type { StackReport } from "./stackReport";
 
 export { ownStackFiles } from "./stackFile";
@@ -27,6 +28,21 @@ export async function planProgram(options: PlanProgramOptions): Promise<StackRep
   const stackOutputs = new Map<string, Record<string, unknown>>();
   const reports: StackReport[] = [];
   const stage = options.onStage ?? (() => undefined);
+  // The DR pair comes from the stacks' own config; every stack of the program must name the same.
+  let drRegions: { regions: string[]; file: string } | undefined;
+  for (const file of options.configFiles) {
+    const regions = drRegionsOfStack(readStackFile(file, project).config, project, file);
+    if (!regions) continue;
+    if (drRegions && drRegions.regions.join() !== regions.join()) {
+      throw new UsageError(
+        `${file} names the DR regions ${regions.join(", ")} but ${drRegions.file} names ${drRegions.regions.join(", ")}: both stacks of a program fail over between the same two regions`,
+      );
+    }
+    drRegions ??= { regions, file };
+  }
+  const policyPacks = options.policyPacks.map((pack) =>
+    withStackDrRegions(pack, drRegions?.regions, `the stack file ${drRegions?.file ?? ""}`),
+  );
   for (const file of options.configFiles) {
     const stackFile = readStackFile(file, project);
     stage(`${stackFile.stack}: program under the mocks`);
@@ -43,12 +59,13 @@ export async function planProgram(options: PlanProgramOptions): Promise<StackRep
     stage(`${plan.stack}: policies on ${plan.resources.length} resources`);
     reports.push({
       ...plan,
-      violations: await evaluatePolicies(plan, options.policyPacks),
+      violations: await evaluatePolicies(plan, policyPacks),
       peerStack: stackFile.config[`${project}:peerStack`],
+      drRegions: drRegions?.regions,
     });
   }
   // Only now are both stacks known: what one stack cannot see is judged across them.
-  const pack = options.policyPacks.find((p) => p.name === IOT_DR_PACK_NAME);
+  const pack = policyPacks.find((p) => p.name === IOT_DR_PACK_NAME);
   if (pack) {
     stage("cross-stack checks");
     const crossStack = crossStackViolations(reports, pack);

@@ -9,4 +9,6 @@ export interface StackReport extends StackPlan {
   violations: Violation[];
   /** The other region's stack its config names (`<project>:peerStack`), when it names one. */
   peerStack?: string;
+  /** The DR pair the stack files name (`<project>:regions` or `<project>:drRegions`). */
+  drRegions?: string[];
 }

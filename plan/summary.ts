@@ -91,6 +91,30 @@ function violationLine(v: Violation): string {
   return `    ${level.padEnd(10)} ${v.policy} on ${where}: ${v.message}`;
 }
 
+/**
+ * Exempted lines of one rule and one reason become one line naming every resource, so a reason
+ * that covers a group (one region's reconnect path) is read once.
+ */
+function groupedExemptions(lines: string[]): string[] {
+  const grouped = new Map<string, string[]>();
+  const out: (string | { key: string })[] = [];
+  for (const line of lines) {
+    const match = /^( {4}exempted {3}\S+ on )(\S+)(: .*)$/.exec(line);
+    if (!match) {
+      out.push(line);
+      continue;
+    }
+    const key = `${match[1]}\u0000${match[3]}`;
+    if (!grouped.has(key)) out.push({ key });
+    grouped.set(key, [...(grouped.get(key) ?? []), match[2]]);
+  }
+  return out.map((entry) => {
+    if (typeof entry === "string") return entry;
+    const [head, reason] = entry.key.split("\u0000");
+    return `${head}${(grouped.get(entry.key) ?? []).join(", ")}${reason}`;
+  });
+}
+
 /** A budget printed as a column beside the main one. */
 interface BudgetColumn {
   label: string;
@@ -175,6 +199,7 @@ function rpoLine(rpo: PrintedRpo[]): string[] {
 export function renderSummary(reports: StackReport[]): string {
   const lines: string[] = [];
   let previousBudget: { stack: string; text: string } | undefined;
+  let previousExemptions = { stack: "", lines: new Set<string>() };
   for (const report of reports) {
     const byUrn = new Map(report.resources.map((r) => [r.urn, r]));
     const blocking = report.violations.filter(isBlocking);
@@ -205,7 +230,19 @@ export function renderSummary(reports: StackReport[]): string {
     ];
     if (ordered.length)
       lines.push("  violations (rule on resource: fix, or the exemption's reason):");
-    lines.push(...ordered.map(violationLine));
+    // An exemption the previous stack printed (same rule, resource and reason) is not repeated.
+    const violationLines = groupedExemptions(ordered.map(violationLine));
+    const repeated = violationLines.filter(
+      (l) => l.startsWith("    exempted") && previousExemptions.lines.has(l),
+    );
+    lines.push(...violationLines.filter((l) => !repeated.includes(l)));
+    if (repeated.length > 0) {
+      lines.push(`    exempted   ${repeated.length} more, as in stack ${previousExemptions.stack}`);
+    }
+    previousExemptions = {
+      stack: report.stack,
+      lines: new Set(violationLines.filter((l) => l.startsWith("    exempted"))),
+    };
 
     const rto = report.outputs.rto as PrintedBudget | undefined;
     if (rto?.terms) {

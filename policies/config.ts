@@ -12,7 +12,7 @@ type PolicyConfigJSONSchema = PolicyConfigSchema["properties"][string];
 
 /** One exemption: which resource, why. The rule is the config key it is filed under. */
 export interface Exemption {
-  /** A URN, or a pattern over the resource's logical name where `*` matches any run of characters. */
+  /** The resource's URN; `urn:pulumi:*::...` names it in every stack of the project. */
   resource: string;
   /** Why this resource may break the rule; reviewers read it. Required. */
   reason: string;
@@ -56,7 +56,7 @@ export const EXEMPTIONS_SCHEMA: PolicyConfigJSONSchema = {
   items: {
     type: "object",
     properties: {
-      resource: { type: "string", minLength: 1 },
+      resource: { type: "string", pattern: "^urn:pulumi:[^:]+::[^:]+::.+::[^:]+$" },
       reason: { type: "string", minLength: 1 },
     },
     required: ["resource", "reason"],
@@ -109,21 +109,17 @@ export const REGIONAL_PROPERTIES = {
   peerResources: PEER_RESOURCES_SCHEMA,
 };
 
-/** `*` in a name pattern matches any run of characters; everything else is literal. */
-function patternOf(glob: string): RegExp {
-  const escaped = glob.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`^${escaped.join(".*")}$`);
-}
-
-/** The exemption that covers a resource (by URN or logical name), if any. */
+/**
+ * The exemption that covers a resource: its URN exactly, or with `*` for the stack name (the same
+ * resource in every stack of the project). Logical-name patterns are not accepted: one pattern
+ * could cover resources of any type it was never meant for.
+ */
 export function findExemption(
   exemptions: Exemption[] | undefined,
   urn: string,
 ): Exemption | undefined {
-  const name = urn.split("::").pop() ?? "";
-  return exemptions?.find((e) =>
-    e.resource.startsWith("urn:pulumi:") ? e.resource === urn : patternOf(e.resource).test(name),
-  );
+  const anyStack = urn.replace(/^urn:pulumi:[^:]+::/, "urn:pulumi:*::");
+  return exemptions?.find((e) => e.resource === urn || e.resource === anyStack);
 }
 
 /** The peer of `ownRegion` in the DR pair; undefined when unknown (then any other region counts). */

@@ -160,7 +160,7 @@ function mockedPreflight(method: Subject, subjects: Subject[], apis: Subject[]):
 export const apigatewayMethodAuthorized: StackValidationPolicy = {
   name: "apigateway-method-authorized",
   description:
-    'API Gateway methods must require AWS_IAM or an authorizer (authorization not "NONE"), and HTTP/WebSocket API routes an authorizationType other than NONE; exceptions: methods of a PRIVATE API whose resource policy admits only VPC endpoints, and OPTIONS methods answered by a MOCK integration.',
+    'API Gateway methods must require AWS_IAM or an authorizer (authorization not "NONE"), HTTP/WebSocket API routes an authorizationType other than NONE, and Lambda function URLs authorizationType AWS_IAM; exceptions: methods of a PRIVATE API whose resource policy admits only VPC endpoints, and OPTIONS methods answered by a MOCK integration.',
   enforcementLevel: "mandatory",
   configSchema: commonSchema(),
   validateStack: (args, report) => {
@@ -182,6 +182,13 @@ export const apigatewayMethodAuthorized: StackValidationPolicy = {
       report(
         `API Gateway method ${String(method.props.httpMethod)} ${method.name}${api ? ` of API ${apiName(api)}` : ""} is open (authorization "NONE"): set authorization "AWS_IAM" or an authorizer.`,
         method.urn,
+      );
+    }
+    for (const url of ofType(subjects, "aws:lambda/functionUrl:FunctionUrl")) {
+      if ((asString(url.props.authorizationType) ?? "NONE").toUpperCase() !== "NONE") continue;
+      report(
+        `Lambda function URL ${url.name} is open (authorizationType NONE): anyone on the internet invokes the function; set authorizationType "AWS_IAM".`,
+        url.urn,
       );
     }
     for (const route of ofType(subjects, "aws:apigatewayv2/route:Route")) {

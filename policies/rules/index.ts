@@ -42,6 +42,17 @@ import { rdsCrossRegion } from "./rds";
 import { secretsmanagerSecretReplicated } from "./secretsmanager";
 import { statefulDeletionProtection } from "./stateful";
 import { RelationRule } from "./support";
+import {
+  opaqueResourceRefused,
+  resourceTypeClassified,
+  statefulReplicationJudged,
+} from "./classified";
+import { statefulPeerInDrRegion } from "./peered";
+import {
+  iamPolicyEscalation,
+  iamPolicyOutsiderAccess,
+  iotPolicyDeviceScoped,
+} from "./iamSimulated";
 
 /**
  * Rules relating a resource to a counterpart that may live in the other stack: per stack they
@@ -58,6 +69,7 @@ export const relationRules: RelationRule[] = [
   rdsCrossRegion,
   secretsmanagerSecretReplicated,
   acmCertificateBothRegions,
+  statefulPeerInDrRegion,
 ];
 
 /** Every rule of the iot-dr pack; the pack and the offline plan both take them from here. */
@@ -85,6 +97,12 @@ export const iotDrPolicies: Policies = [
   kmsKeyRotation,
   acmCertificateDnsValidated,
   statefulDeletionProtection,
+  resourceTypeClassified,
+  opaqueResourceRefused,
+  statefulReplicationJudged,
+  iamPolicyOutsiderAccess,
+  iamPolicyEscalation,
+  iotPolicyDeviceScoped,
   ...relationRules.map((r) => r.policy),
 ];
 

@@ -1,6 +1,8 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { COMMON_PROPERTIES, RuleConfig } from "../config";
+import { COMMON_PROPERTIES, RuleConfig, peerRegionOf } from "../config";
+import { peerKey } from "./peered";
 import {
+  Finding,
   RelationRule,
   Subject,
   asList,
@@ -197,31 +199,85 @@ export const lambdaFunctionFailureDestination: StackValidationPolicy = {
 const stackOfUrn = (urn: string) => urn.split("::")[0].replace(/^urn:pulumi:/, "");
 
 /**
- * A function deployed in one region only is missing after a failover. Judged across stacks: by
- * the offline plan's cross-stack check, and under the CLI when the pack config carries the peer
- * stack's resources (peerResources); a stack alone has nothing to compare with.
+ * Lambda@Edge: a function in us-east-1 that a CloudFront distribution runs. CloudFront replicates
+ * it to its edge locations, so it has no regional copy to keep
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-edge-how-it-works.html).
+ */
+function isEdgeFunction(fn: Subject, subjects: Subject[]): boolean {
+  if (fn.region !== "us-east-1") return false;
+  const ids = [asString(fn.props.arn), asString(fn.props.qualifiedArn)].filter((v): v is string =>
+    Boolean(v),
+  );
+  return ofType(subjects, "aws:cloudfront/distribution:Distribution").some(
+    (d) =>
+      Object.values(d.refs ?? {}).some((urns) => urns.includes(fn.urn)) ||
+      ids.some((id) => JSON.stringify(d.props).includes(id)),
+  );
+}
+
+/**
+ * A function deployed in one region only is missing after a failover. Its copy is the function of
+ * the same name (region names and primary/secondary aside) in the other DR region: in the other
+ * stack, or in this one when a single stack spans both regions. Judged across stacks by the
+ * offline plan's cross-stack check, and under the CLI when the pack config carries the peer
+ * stack's resources (peerResources).
  */
 export const lambdaFunctionSymmetric: RelationRule = relationPolicy(
   {
     name: "lambda-function-symmetric",
     description:
-      "Lambda functions must come from the symmetric program: every function (by type and logical name) is present in both stacks.",
+      "Lambda functions must come from the symmetric program: every function (by type and logical name) is present in every stack, in one of the DR regions, with its copy in the other DR region (not the same one). Lambda@Edge functions (us-east-1, run by a CloudFront distribution) are replicated by CloudFront and pass.",
     enforcementLevel: "mandatory",
   },
-  (subjects) => {
-    const functions = ofType(subjects, FUNCTION);
+  (subjects, config) => {
+    const functions = ofType(subjects, FUNCTION).filter((fn) => !isEdgeFunction(fn, subjects));
     const stacks = [...new Set(subjects.map((s) => stackOfUrn(s.urn)))];
-    if (stacks.length < 2) return [];
-    return functions.flatMap((fn) => {
+    const pair = config.drRegions;
+    return functions.flatMap((fn): Finding[] => {
+      if (pair && fn.region && !pair.includes(fn.region)) {
+        return [
+          {
+            urn: fn.urn,
+            missing: false,
+            message: `Lambda function ${fn.name} is in ${fn.region}, outside the DR regions ${pair.join(" and ")}: a failover between them does not move it; deploy it in both DR regions.`,
+          },
+        ];
+      }
+      const copies = functions.filter((o) => o !== fn && peerKey(o.name) === peerKey(fn.name));
       const missingFrom = stacks.filter(
-        (stack) => !functions.some((f) => f.name === fn.name && stackOfUrn(f.urn) === stack),
+        (stack) => stack !== stackOfUrn(fn.urn) && !copies.some((c) => stackOfUrn(c.urn) === stack),
       );
-      if (missingFrom.length === 0) return [];
+      if (missingFrom.length > 0) {
+        return [
+          {
+            urn: fn.urn,
+            missing: true,
+            message: `Lambda function ${fn.name} is in stack ${stackOfUrn(fn.urn)} but not in ${missingFrom.join(", ")}: after a failover it would be missing; create it from the symmetric program in every stack (or exempt it with a reason).`,
+          },
+        ];
+      }
+      const peer = peerRegionOf(config, fn.region);
+      if (copies.length === 0) {
+        return [
+          {
+            urn: fn.urn,
+            missing: true,
+            message: `Lambda function ${fn.name} has no copy in ${peer ?? "another region"}: after a failover it would be missing; deploy the same function there (or exempt it with a reason).`,
+          },
+        ];
+      }
+      const placed = copies.filter((c) => c.region !== undefined && fn.region !== undefined);
+      if (
+        placed.length === 0 ||
+        placed.some((c) => (peer ? c.region === peer : c.region !== fn.region))
+      ) {
+        return [];
+      }
       return [
         {
           urn: fn.urn,
-          missing: true,
-          message: `Lambda function ${fn.name} is in stack ${stackOfUrn(fn.urn)} but not in ${missingFrom.join(", ")}: after a failover it would be missing; create it from the symmetric program in every stack (or exempt it with a reason).`,
+          missing: false,
+          message: `Lambda function ${fn.name} and its copies are all in ${[...new Set([fn.region, ...placed.map((c) => c.region)])].join(", ")}: its copy must be in ${peer ?? "another region"}, or a region loss takes both.`,
         },
       ];
     });

@@ -68,6 +68,42 @@ export function detectionSeconds(
   return interval * threshold;
 }
 
+/** Routing policies under which every healthy record answers (active-active). */
+const ACTIVE_ACTIVE = ["latencyRoutingPolicies", "weightedRoutingPolicies"];
+
+const evaluatesTargetHealth = (record: Subject) =>
+  asList(record.props.aliases).some((a) => asRecord(a).evaluateTargetHealth === true);
+
+/**
+ * A health check that can never fail: disabled (Route 53 then considers it healthy), inverted
+ * (healthy when the endpoint is down), or a calculated check needing 0 healthy children
+ * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html).
+ * Reports it and returns true.
+ */
+function reportSwitchedOffCheck(
+  record: Subject,
+  subjects: Subject[],
+  name: string,
+  report: (message: string, urn: string) => void,
+): boolean {
+  const check = ofType(subjects, HEALTH_CHECK).find((c) => refersTo(record, "healthCheckId", c));
+  if (!check) return false;
+  const why =
+    check.props.disabled === true
+      ? "is disabled (Route 53 then treats it as healthy)"
+      : check.props.invertHealthcheck === true
+        ? "is inverted (healthy when the endpoint is down)"
+        : check.props.type === "CALCULATED" && asNumber(check.props.childHealthThreshold) === 0
+          ? "needs 0 healthy children (always healthy)"
+          : undefined;
+  if (!why) return false;
+  report(
+    `Route 53 health check ${check.name} of record ${name} ${why}: the record never fails over; enable it, do not invert it, and require its children.`,
+    check.urn,
+  );
+  return true;
+}
+
 /**
  * Records of the DR domains must fail over; the PRIMARY needs a health check (else Route 53 never
  * leaves it), and resolvers may keep the old answer for the TTL after detection, so both count
@@ -76,7 +112,7 @@ export function detectionSeconds(
 export const route53RecordFailover: StackValidationPolicy = {
   name: "route53-record-failover",
   description:
-    "Route 53 records of the DR domains (drDomains, or any record with failover routing) must use failover routing with a setIdentifier; the PRIMARY must have a health check; TTL + health-check detection time must not exceed rtoTargetSeconds; CLOUDWATCH_METRIC checks must treat missing data as unhealthy.",
+    "Route 53 records of the DR domains (drDomains, or any record with failover routing) must use failover routing with a setIdentifier, or latency/weighted routing with a health check on every record (active-active); the PRIMARY must have a health check; a record's health check must be able to fail (not disabled, not inverted, a calculated check requiring its children); TTL + health-check detection time must not exceed rtoTargetSeconds; CLOUDWATCH_METRIC checks must treat missing data as unhealthy.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -93,6 +129,19 @@ export const route53RecordFailover: StackValidationPolicy = {
       if (!isDrRecord(record, config.drDomains ?? [])) continue;
       const name = asString(record.props.name) ?? record.name;
       const failover = failoverTypeOf(record);
+      const activeActive = ACTIVE_ACTIVE.some((key) => asList(record.props[key]).length > 0);
+      if (activeActive && asString(record.props.setIdentifier)) {
+        // Latency or weighted records answer from every healthy region at once (active-active):
+        // Route 53 leaves out a record whose health check fails, so each needs one.
+        if (!isSet(record.props.healthCheckId) && !evaluatesTargetHealth(record)) {
+          report(
+            `Route 53 record ${name} (${String(record.props.setIdentifier)}) routes active-active without a health check: Route 53 would keep answering with a dead region; set healthCheckId (or evaluateTargetHealth on its alias).`,
+            record.urn,
+          );
+        }
+        reportSwitchedOffCheck(record, subjects, name, report);
+        continue;
+      }
       if (!failover || !asString(record.props.setIdentifier)) {
         report(
           `Route 53 record ${name} (${String(record.props.type)}) of a DR domain must use failover routing: set failoverRoutingPolicies: [{ type: "PRIMARY" | "SECONDARY" }] and a setIdentifier.`,
@@ -102,9 +151,7 @@ export const route53RecordFailover: StackValidationPolicy = {
       }
       // An alias that evaluates its target's health fails over on that health (Route 53 docs,
       // "Health checking for alias records"); a health check is then optional.
-      const evaluatesTarget = asList(record.props.aliases).some(
-        (a) => asRecord(a).evaluateTargetHealth === true,
-      );
+      const evaluatesTarget = evaluatesTargetHealth(record);
       const hasCheck = isSet(record.props.healthCheckId);
       if (failover === "PRIMARY" && !hasCheck && !evaluatesTarget) {
         report(
@@ -118,6 +165,7 @@ export const route53RecordFailover: StackValidationPolicy = {
         refersTo(record, "healthCheckId", c),
       );
       if (!check) continue;
+      if (reportSwitchedOffCheck(record, subjects, name, report)) continue;
       if (
         check.props.type === "CLOUDWATCH_METRIC" &&
         check.props.insufficientDataHealthStatus !== "Unhealthy"
@@ -139,12 +187,33 @@ export const route53RecordFailover: StackValidationPolicy = {
   },
 };
 
+const REGION_IN_NAME = /(?:^|[.-])([a-z]{2}(?:-gov)?-[a-z]+-\d)(?=[.-]|$)/g;
+
+/**
+ * Regions a record answers with: those in its targets' names (API Gateway, IoT, load balancer and
+ * S3 endpoints name theirs), else of the resources its targets are made from (at preview).
+ */
+function targetRegions(record: Subject, subjects: Subject[]): string[] {
+  const names = [
+    ...asList(record.props.records).map(String),
+    ...asList(record.props.aliases).map((a) => asString(asRecord(a).name) ?? ""),
+  ];
+  const fromNames = names.flatMap((n) => [...n.matchAll(REGION_IN_NAME)].map((m) => m[1]));
+  if (fromNames.length > 0) return [...new Set(fromNames)];
+  const urns = [...(record.refs?.records ?? []), ...(record.refs?.aliases ?? [])];
+  return [
+    ...new Set(
+      subjects.filter((s) => urns.includes(s.urn) && s.region).map((s) => s.region as string),
+    ),
+  ];
+}
+
 /** A PRIMARY with no SECONDARY (or the reverse) fails over to nothing; the pair spans the stacks. */
 export const route53RecordFailoverPair = relationPolicy(
   {
     name: "route53-record-failover-pair",
     description:
-      "Every failover record needs its counterpart (PRIMARY and SECONDARY of the same name and type, usually one per stack).",
+      "Every failover record needs its counterpart (PRIMARY and SECONDARY of the same name and type, usually one per stack), and the two must answer with targets in different regions (read from the target names, or the resources the targets are made from).",
     enforcementLevel: "mandatory",
   },
   (subjects: Subject[]) => {
@@ -156,7 +225,21 @@ export const route53RecordFailoverPair = relationPolicy(
       `${normalise(asString(r.props.name) ?? "")}|${String(r.props.type)}|${zoneOf(r)}`;
     for (const record of records) {
       const other = failoverTypeOf(record) === "PRIMARY" ? "SECONDARY" : "PRIMARY";
-      if (!records.some((r) => keyOf(r) === keyOf(record) && failoverTypeOf(r) === other)) {
+      const partners = records.filter(
+        (r) => keyOf(r) === keyOf(record) && failoverTypeOf(r) === other,
+      );
+      const mine = targetRegions(record, subjects);
+      const shared = partners
+        .flatMap((p) => targetRegions(p, subjects))
+        .filter((r) => mine.includes(r));
+      if (shared.length > 0) {
+        findings.push({
+          urn: record.urn,
+          missing: false,
+          message: `Route 53 ${String(failoverTypeOf(record))} record ${String(record.props.name)} and its ${other} both answer with targets in ${[...new Set(shared)].join(", ")}: a loss of that region takes both; point each at its own region.`,
+        });
+      }
+      if (partners.length === 0) {
         findings.push({
           urn: record.urn,
           missing: true,

@@ -2,6 +2,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { peerRegionOf } from "../config";
 import {
   Finding,
+  Props,
   Subject,
   asList,
   asRecord,
@@ -160,6 +161,23 @@ const destinationsOf = (
 };
 
 /**
+ * What a rule's filter leaves out, or undefined when it covers every object: a prefix or tags
+ * select a part (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html,
+ * "Filter"); an empty filter or prefix selects all. The inline block's `prefix` counts too.
+ */
+function leftOut(rule: Props): string | undefined {
+  const filter = asRecord(rule.filter);
+  const and = asRecord(filter.and);
+  const prefix = [rule.prefix, filter.prefix, and.prefix].map(asString).find(Boolean);
+  const tags = [filter.tag, ...Object.keys(asRecord(and.tags)).map((k) => ({ key: k }))].filter(
+    (t) => Object.keys(asRecord(t)).length > 0,
+  );
+  if (prefix) return `objects under the prefix "${prefix}"`;
+  if (tags.length > 0) return "objects with the filter's tags";
+  return undefined;
+}
+
+/**
  * Each bucket must be one end of a replication across the DR pair: it replicates to its peer, or
  * it is the standby its peer replicates to (one-way replication to a standby is a DR design too).
  * The other end often lives in the other stack, so a missing one is deferred.
@@ -168,7 +186,7 @@ export const s3BucketReplicated = relationPolicy(
   {
     name: "s3-bucket-replicated",
     description:
-      "S3 buckets must be replicated across the DR pair: an Enabled replication rule (aws.s3.BucketReplicationConfig, or the bucket's inline replicationConfiguration) whose destination is a bucket in the peer region, or be the destination of such a rule from the peer region. A destination in the same region or outside the pair does not count.",
+      "S3 buckets must be replicated across the DR pair: an Enabled replication rule (aws.s3.BucketReplicationConfig, or the bucket's inline replicationConfiguration) that covers every object (no prefix or tag filter) and whose destination is a bucket in the peer region, or be the destination of such a rule from the peer region. A destination in the same region or outside the pair does not count.",
     enforcementLevel: "mandatory",
   },
   (subjects, config) => {
@@ -180,6 +198,15 @@ export const s3BucketReplicated = relationPolicy(
       const peer = peerRegionOf(config, bucket.region);
       for (const entry of replicationRules(bucket, subjects)) {
         if (entry.rule.status !== "Enabled") continue;
+        const partial = leftOut(entry.rule);
+        if (partial) {
+          findings.push({
+            urn: bucket.urn,
+            missing: false,
+            message: `S3 bucket ${bucketLabel(bucket)} replicates only ${partial} (rule ${asString(entry.rule.id) ?? "without id"}): every other object is lost with the region; give a rule with an empty filter ({}) that covers every object.`,
+          });
+          continue;
+        }
         const destinations = destinationsOf(entry, buckets);
         const target = asString(asRecord(entry.rule.destination).bucket);
         // A destination outside the plan cannot be placed; its own stack's rules judge it.
@@ -217,16 +244,44 @@ export const s3BucketReplicated = relationPolicy(
   },
 );
 
+/** Regions of an access point's buckets that the plan can place; `unplaced` counts the others. */
+function mrapRegions(ap: Subject, subjects: Subject[]): { regions: string[]; unplaced: number } {
+  const regions = new Set<string>();
+  let unplaced = 0;
+  for (const entry of asList(asRecord(ap.props.details).regions)) {
+    const given = asRecord(entry).bucket;
+    const bucket = bucketsOf(subjects).find((b) => refersTo(ap, "details", b, given));
+    if (bucket?.region) regions.add(bucket.region);
+    else unplaced++;
+  }
+  return { regions: [...regions], unplaced };
+}
+
 /** Clients reach the pair through the MRAP (failover of its routes), so each bucket must be in one. */
 export const s3BucketMultiRegionAccessPoint = relationPolicy(
   {
     name: "s3-bucket-multi-region-access-point",
     description:
-      "S3 buckets must be members of an aws.s3control.MultiRegionAccessPoint (details.regions[].bucket) so clients fail over with its routes.",
+      "S3 buckets must be members of an aws.s3control.MultiRegionAccessPoint (details.regions[].bucket) so clients fail over with its routes, and each access point must hold a bucket in both DR regions.",
     enforcementLevel: "mandatory",
   },
-  (subjects) =>
-    bucketsOf(subjects)
+  (subjects, config) => [
+    // An access point fails over only between its own buckets: one per DR region.
+    ...ofType(subjects, MRAP).flatMap((ap): Finding[] => {
+      const { regions, unplaced } = mrapRegions(ap, subjects);
+      const pair = config.drRegions;
+      const lacking = pair ? pair.filter((r) => !regions.includes(r)) : [];
+      const spans = pair ? lacking.length === 0 : regions.length >= 2;
+      if (spans) return [];
+      return [
+        {
+          urn: ap.urn,
+          missing: unplaced > 0,
+          message: `Multi-Region Access Point ${ap.name} spans ${regions.join(", ") || "no region the plan can place"}: it must hold a bucket in ${pair ? lacking.join(" and ") : "a second region"} to fail over.`,
+        },
+      ];
+    }),
+    ...bucketsOf(subjects)
       .filter(
         (bucket) =>
           !ofType(subjects, MRAP).some((ap) =>
@@ -240,4 +295,5 @@ export const s3BucketMultiRegionAccessPoint = relationPolicy(
         missing: true,
         message: `S3 bucket ${bucketLabel(bucket)} is in no Multi-Region Access Point: list it in an aws.s3control.MultiRegionAccessPoint's details.regions.`,
       })),
+  ],
 );

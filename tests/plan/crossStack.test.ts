@@ -51,7 +51,16 @@ const endpoint = resource(
   },
 );
 const fn = (s: string, name: string) =>
-  resource(s, "aws:lambda/function:Function", name, "eu-west-1", { name, runtime: "nodejs22.x" });
+  resource(
+    s,
+    "aws:lambda/function:Function",
+    name,
+    s === "secondary" ? "eu-central-1" : "eu-west-1",
+    {
+      name,
+      runtime: "nodejs22.x",
+    },
+  );
 const pack = (config?: Record<string, unknown>) => ({
   name: IOT_DR_PACK_NAME,
   policies: iotDrPolicies,
@@ -101,7 +110,12 @@ describe("cross-stack checks", () => {
     });
     const exempt = pack({
       "lambda-function-symmetric": {
-        exemptions: [{ resource: "report", reason: "reports run from the primary only" }],
+        exemptions: [
+          {
+            resource: "urn:pulumi:primary::p::aws:lambda/function:Function::report",
+            reason: "reports run from the primary only",
+          },
+        ],
       },
     });
     assert.deepEqual(summary(crossStackViolations(reports, exempt)).primary, [

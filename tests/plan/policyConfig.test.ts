@@ -14,12 +14,34 @@ describe("policy pack config", () => {
         enforcementLevel: "mandatory",
         drRegions: ["eu-west-1", "eu-central-1"],
         deferToCrossStack: true,
-        exemptions: [{ resource: "scratch-*", reason: "rebuilt from devices" }],
+        exemptions: [
+          {
+            resource: "urn:pulumi:*::p::aws:dynamodb/table:Table::scratch",
+            reason: "rebuilt from devices",
+          },
+        ],
       },
       "route53-record-failover": { drDomains: ["iot.example.com"], rtoTargetSeconds: 240 },
-      "lambda-function-symmetric": { exemptions: [{ resource: "report", reason: "primary only" }] },
+      "lambda-function-symmetric": {
+        exemptions: [
+          {
+            resource: "urn:pulumi:primary::p::aws:lambda/function:Function::report",
+            reason: "primary only",
+          },
+        ],
+      },
     };
     assert.deepEqual(parse(document), document);
+  });
+
+  it("refuses an exemption that names no URN (a logical-name pattern), naming where", () => {
+    assert.throws(
+      () =>
+        parse({
+          "dynamodb-table-global": { exemptions: [{ resource: "scratch-*", reason: "r" }] },
+        }),
+      /cfg: dynamodb-table-global\.exemptions\[0\]\.resource: expected to match \^urn:pulumi:/,
+    );
   });
 
   it("accepts `all` as an object holding only an enforcement level, as the CLI does", () => {

@@ -14,6 +14,7 @@ import {
 import { PolicyPackProcess, startPolicyPack } from "../support/cliPackProcess";
 import { CliStack, cliStacks } from "../support/cliStacks";
 import { ROOT, ownStacks } from "../support/ownStacks";
+import { evasions } from "../programs/evasions/cases";
 
 const POLICIES = path.join(ROOT, "policies");
 const PACK_CONFIG = path.join(ROOT, OWN_POLICY_CONFIG);
@@ -22,7 +23,12 @@ const PROGRAMS = path.join(ROOT, "tests", "programs");
 const UNPLANNABLE = new Set(["unanswered-invoke", "unknown-invoke", "needs-config"]);
 
 /** Sample programs with stack files, in deployment order (secondary before primary). */
-function samplePrograms(): { name: string; dir: string; configFiles: string[] }[] {
+function samplePrograms(): {
+  name: string;
+  dir: string;
+  configFiles: string[];
+  packConfigFile?: string;
+}[] {
   return (
     fs
       .readdirSync(PROGRAMS)
@@ -35,6 +41,10 @@ function samplePrograms(): { name: string; dir: string; configFiles: string[] }[
           .filter((f) => /^Pulumi\.[\w.-]+\.yaml$/.test(f))
           .sort((a, b) => order(a) - order(b))
           .map((f) => path.join(dir, f)),
+        // A sample's own pack config (its exemptions), as `--policy-pack-config` would pass it.
+        packConfigFile: fs.existsSync(path.join(dir, "pack-config.json"))
+          ? path.join(dir, "pack-config.json")
+          : undefined,
       }))
       // Programs that cannot be planned on purpose (tests/plan: an unanswered invoke, missing
       // config) are not policy samples; health-variants has no stack.
@@ -212,7 +222,12 @@ describe("the iot-dr pack started as `pulumi preview --policy-pack policies` sta
     },
     ...samplePrograms().map((p) => ({
       name: `sample program ${p.name}`,
-      load: () => cliStacks({ programDir: p.dir, configFiles: p.configFiles }),
+      load: () =>
+        cliStacks({
+          programDir: p.dir,
+          configFiles: p.configFiles,
+          packConfigFile: p.packConfigFile,
+        }),
     })),
   ];
 
@@ -233,6 +248,46 @@ describe("the iot-dr pack started as `pulumi preview --policy-pack policies` sta
       it("reports at preview every mandatory violation that `up` reports", () => {
         for (const { stack, preview, up } of results) assertPreviewCatchesUp(stack, preview, up);
       });
+
+      if (program.name === "sample program evasions") {
+        it("rejects every evasion at preview and at up, on its resource by its rule", () => {
+          for (const { preview, up } of results) {
+            for (const [view, found] of [
+              ["preview", preview],
+              ["up", up],
+            ] as const) {
+              const missed = evasions.filter(
+                (e) =>
+                  !found.some(
+                    (v) =>
+                      v.enforcementLevel === "mandatory" &&
+                      v.policy === e.rule &&
+                      v.urn.endsWith(`::${e.resource}`),
+                  ),
+              );
+              assert.deepEqual(
+                missed.map((e) => e.resource),
+                [],
+                `missed at ${view}`,
+              );
+            }
+          }
+        });
+      }
+      if (program.name === "sample program dr-correct") {
+        // At `up` only: this harness sends no propertyDependencies (the CLI does), so at preview
+        // the rules cannot see which resource an unknown input (a bucket id, a function's
+        // qualified ARN) comes from, and refuse what the CLI would accept (a harness gap).
+        it("accepts every DR-correct program at up", () => {
+          for (const { up } of results) {
+            const blocking = up.filter((v) => v.enforcementLevel === "mandatory");
+            assert.deepEqual(
+              blocking.map((v) => `${v.policy} ${v.urn}: ${v.detail}`),
+              [],
+            );
+          }
+        });
+      }
     });
   }
 });

@@ -8,14 +8,19 @@ import { violationsOf } from "../support/policies";
 const URN = "urn:pulumi:primary::iot-dr::aws:sqs/queue:Queue::reconciler-dlq";
 
 describe("exemptions", () => {
-  it("match a resource by URN or by a pattern over its logical name", () => {
+  it("match a resource by its URN, in one stack or (`urn:pulumi:*::`) in every stack", () => {
     const byUrn = [{ resource: URN, reason: "r" }];
     assert.equal(findExemption(byUrn, URN)?.reason, "r");
     assert.equal(findExemption(byUrn, URN.replace("primary", "secondary")), undefined);
-    const byName = [{ resource: "reconciler-*", reason: "r" }];
-    assert.ok(findExemption(byName, URN));
-    assert.equal(findExemption([{ resource: "reconciler", reason: "r" }], URN), undefined);
-    assert.equal(findExemption([{ resource: "*.dlq", reason: "r" }], URN), undefined);
+    const everyStack = [{ resource: URN.replace("primary", "*"), reason: "r" }];
+    assert.ok(findExemption(everyStack, URN.replace("primary", "secondary")));
+    assert.equal(findExemption(everyStack, URN.replace("Queue", "Topic")), undefined);
+  });
+
+  it("never match by a pattern over logical names, which could cover any type", () => {
+    for (const resource of ["reconciler-*", "reconciler-dlq", "*"]) {
+      assert.equal(findExemption([{ resource, reason: "r" }], URN), undefined, resource);
+    }
   });
 
   // The Pulumi CLI has no "exempted" level: the pack's wrapper drops the violation instead.
@@ -25,7 +30,14 @@ describe("exemptions", () => {
       name,
       props: {},
     }));
-    const config = { exemptions: [{ resource: "reconciler-*", reason: "drained by hand" }] };
+    const config = {
+      exemptions: [
+        {
+          resource: "urn:pulumi:test::test::aws:sqs/queue:Queue::reconciler-dlq",
+          reason: "drained by hand",
+        },
+      ],
+    };
     assert.deepEqual(await violationsOf(withExemptions(sqsQueueEncryptedKms), queues, config), [
       'SQS queue capture-dlq must set kmsMasterKeyId (a KMS key, or "alias/aws/sqs").',
     ]);
@@ -37,7 +49,14 @@ describe("exemptions", () => {
       name,
       props: { bucket: name },
     });
-    const config = { exemptions: [{ resource: "logs", reason: "access logs, not replicated" }] };
+    const config = {
+      exemptions: [
+        {
+          resource: "urn:pulumi:test::test::aws:s3/bucket:Bucket::logs",
+          reason: "access logs, not replicated",
+        },
+      ],
+    };
     assert.deepEqual(
       await violationsOf(
         withExemptions(s3BucketVersioned),

@@ -181,10 +181,10 @@ describe("Route 53 rules at preview and at up", () => {
       ...props,
     },
   });
-  const alias = (evaluateTargetHealth: boolean) => ({
+  const alias = (evaluateTargetHealth: boolean, region = "eu-west-1") => ({
     aliases: [
       {
-        name: "d-1.execute-api.eu-west-1.amazonaws.com",
+        name: `d-1.execute-api.${region}.amazonaws.com`,
         zoneId: "ZLY8HYME6SFDD",
         evaluateTargetHealth,
       },
@@ -227,7 +227,7 @@ describe("Route 53 rules at preview and at up", () => {
     const program = [
       zone,
       failover("p", "PRIMARY", alias(true)),
-      failover("s", "SECONDARY", alias(true)),
+      failover("s", "SECONDARY", alias(true, "eu-central-1")),
       failover("lonely", "PRIMARY", { ...alias(true), name: "api.iot.example.com" }),
     ];
     const result = await rejectedAtBoth(route53RecordFailoverPair.policy, program, {

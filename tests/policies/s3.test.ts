@@ -138,17 +138,32 @@ describe("s3-bucket-multi-region-access-point", () => {
     props: { details: { name: "app", regions: [{ bucket: "iot-dr-app-eu-west-1" }] } },
   };
 
-  it("passes a bucket listed in a Multi-Region Access Point", async () => {
+  const spanning = {
+    ...mrap,
+    props: {
+      details: {
+        name: "app",
+        regions: [{ bucket: "iot-dr-app-eu-west-1" }, { bucket: "iot-dr-app-eu-central-1" }],
+      },
+    },
+  };
+
+  it("passes buckets listed in a Multi-Region Access Point that spans both DR regions", async () => {
     assert.deepEqual(
-      await violationsOf(s3BucketMultiRegionAccessPoint.policy, [primary, mrap], PAIR),
+      await violationsOf(
+        s3BucketMultiRegionAccessPoint.policy,
+        [primary, secondary, spanning],
+        PAIR,
+      ),
       [],
     );
   });
 
-  it("rejects a bucket in no Multi-Region Access Point when deferral is off", async () => {
+  it("rejects a bucket in no Multi-Region Access Point, and an access point in one region, when deferral is off", async () => {
     assert.deepEqual(
-      await violationsOf(s3BucketMultiRegionAccessPoint.policy, [secondary, mrap], PAIR),
+      await violationsOf(s3BucketMultiRegionAccessPoint.policy, [primary, secondary, mrap], PAIR),
       [
+        "Multi-Region Access Point app spans eu-west-1: it must hold a bucket in eu-central-1 to fail over.",
         "S3 bucket app-secondary (iot-dr-app-eu-central-1) is in no Multi-Region Access Point: list it in an aws.s3control.MultiRegionAccessPoint's details.regions.",
       ],
     );
@@ -334,7 +349,8 @@ describe("S3 rules at preview and at up (ids and ARNs unknown at preview)", () =
       },
     ];
     const result = await rejectedAtBoth(s3BucketMultiRegionAccessPoint.policy, program, PAIR_ONLY);
-    assert.deepEqual(result.preview, ["outsider"]);
-    assert.deepEqual(result.up, ["outsider"]);
+    // The access point holds the eu-west-1 bucket only: it cannot fail over either.
+    assert.deepEqual(result.preview, ["mrap", "outsider"]);
+    assert.deepEqual(result.up, ["mrap", "outsider"]);
   });
 });

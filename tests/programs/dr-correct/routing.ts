@@ -1,0 +1,172 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ACCOUNT, policyDocument } from "../evasions/kit";
+import { Regional } from "./regional";
+
+const ZONE = "Z0SAMPLEZONE";
+
+function healthCheck(name: string, fqdn: string, provider: aws.Provider) {
+  return new aws.route53.HealthCheck(
+    name,
+    {
+      type: "HTTPS",
+      fqdn,
+      port: 443,
+      resourcePath: "/health",
+      requestInterval: 10,
+      failureThreshold: 3,
+    },
+    { provider },
+  );
+}
+
+/** Active-active: latency and weighted records, each region's with its own health check. */
+export function activeActiveRecords({ both, west }: Regional) {
+  for (const [policy, name] of [
+    ["latency", "ingest.fleet.example.net"],
+    ["weighted", "console.fleet.example.net"],
+  ] as const) {
+    for (const [region] of both) {
+      const target = `${policy}.${region}.fleet.example.net`;
+      const check = healthCheck(`${policy}-check-${region}`, target, west);
+      new aws.route53.Record(
+        `${policy}-record-${region}`,
+        {
+          zoneId: ZONE,
+          name,
+          type: "CNAME",
+          ttl: 5,
+          records: [target],
+          setIdentifier: region,
+          healthCheckId: check.id,
+          ...(policy === "latency"
+            ? { latencyRoutingPolicies: [{ region }] }
+            : { weightedRoutingPolicies: [{ weight: 50 }] }),
+        },
+        { provider: west },
+      );
+    }
+  }
+}
+
+/** A failover pair whose PRIMARY and SECONDARY answer from different regions. */
+export function failoverPair({ both, west }: Regional) {
+  both.forEach(([region], i) => {
+    const target = `api.${region}.fleet.example.net`;
+    const check = i === 0 ? healthCheck("api-check", target, west) : undefined;
+    new aws.route53.Record(
+      `api-${i === 0 ? "primary" : "secondary"}`,
+      {
+        zoneId: ZONE,
+        name: "api.fleet.example.net",
+        type: "CNAME",
+        ttl: 5,
+        records: [target],
+        setIdentifier: region,
+        failoverRoutingPolicies: [{ type: i === 0 ? "PRIMARY" : "SECONDARY" }],
+        ...(check ? { healthCheckId: check.id } : {}),
+      },
+      { provider: west },
+    );
+  });
+}
+
+/** Lambda@Edge: one function in us-east-1 that CloudFront replicates to its edge locations. */
+export function edgeFunction({ virginia }: Regional) {
+  const role = new aws.iam.Role(
+    "edge-fn-role",
+    {
+      assumeRolePolicy: policyDocument({
+        Effect: "Allow",
+        Principal: { Service: ["lambda.amazonaws.com", "edgelambda.amazonaws.com"] },
+        Action: "sts:AssumeRole",
+      }),
+    },
+    { provider: virginia },
+  );
+  const fn = new aws.lambda.Function(
+    "edge-fn",
+    {
+      runtime: "nodejs22.x",
+      handler: "index.handler",
+      role: role.arn,
+      publish: true,
+      code: new pulumi.asset.AssetArchive({
+        "index.mjs": new pulumi.asset.StringAsset(
+          "export const handler = async (event) => event.Records[0].cf.request;",
+        ),
+      }),
+    },
+    { provider: virginia },
+  );
+  new aws.cloudfront.Distribution(
+    "edge-cdn",
+    {
+      enabled: true,
+      origins: [
+        {
+          originId: "api",
+          domainName: "api.fleet.example.net",
+          customOriginConfig: {
+            httpPort: 80,
+            httpsPort: 443,
+            originProtocolPolicy: "https-only",
+            originSslProtocols: ["TLSv1.2"],
+          },
+        },
+      ],
+      defaultCacheBehavior: {
+        targetOriginId: "api",
+        viewerProtocolPolicy: "https-only",
+        allowedMethods: ["GET", "HEAD"],
+        cachedMethods: ["GET", "HEAD"],
+        cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+        lambdaFunctionAssociations: [{ eventType: "viewer-request", lambdaArn: fn.qualifiedArn }],
+      },
+      restrictions: { geoRestriction: { restrictionType: "none" } },
+      viewerCertificate: { cloudfrontDefaultCertificate: true },
+    },
+    { provider: virginia },
+  );
+}
+
+/** A deploy role for one repository's main branch, by its exact token subject. */
+export function repositoryDeployRole({ west }: Regional) {
+  const host = "token.actions.githubusercontent.com";
+  const provider = new aws.iam.OpenIdConnectProvider(
+    "github",
+    { url: `https://${host}`, clientIdLists: ["sts.amazonaws.com"] },
+    { provider: west },
+  );
+  const role = new aws.iam.Role(
+    "deploy-from-main",
+    {
+      assumeRolePolicy: provider.arn.apply((arn) =>
+        policyDocument({
+          Effect: "Allow",
+          Principal: { Federated: arn },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: {
+            StringEquals: {
+              [`${host}:aud`]: "sts.amazonaws.com",
+              [`${host}:sub`]: "repo:fleet-org/iot-dr:ref:refs/heads/main",
+            },
+          },
+        }),
+      ),
+    },
+    { provider: west },
+  );
+  new aws.iam.RolePolicy(
+    "deploy-from-main-policy",
+    {
+      role: role.name,
+      policy: policyDocument({
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Resource: `arn:aws:iam::${ACCOUNT}:role/iot-dr-deploy`,
+      }),
+    },
+    { provider: west },
+  );
+}

@@ -1,0 +1,9 @@
+import { Evasion } from "../kit";
+import { devices } from "./device";
+import { grants } from "./iam";
+import { wrappers } from "./opaque";
+import { unpeered } from "./peered";
+import { stores } from "./stores";
+
+/** Every evasion, each rejected on its own resource by its own rule. */
+export const evasions: Evasion[] = [...stores, ...wrappers, ...unpeered, ...grants, ...devices];
