@@ -301,6 +301,8 @@ function defineCommandControl(ctx: StackContext): Record<string, unknown> {
         ACCESS_ROLE_ARN: accessRoleArn,
         EXTERNAL_ID_SECRET: NAMES.commandControlExternalIdSecret,
         REGIONS: regions.join(","),
+        // The fleet policy contract's listen-only topic (functions/commandControl/policyContract.ts).
+        RECONNECT_TOPIC: config.health.reconnect.topic,
       },
       statements: [
         { sid: "AssumeAccessRole", actions: ["sts:AssumeRole"], resources: [accessRoleArn] },
