@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "../../iam/policyDocument";
 import { NAMES, namedArn } from "../../names";
 import { CLAIM_RETENTION_DAYS } from "./processedTelemetryTable";
+import { retained } from "../../retained";
 
 /** Arguments of {@link TelemetryTargets}. */
 export interface TelemetryTargetsArgs {
@@ -130,7 +131,7 @@ export class TelemetryTargets extends pulumi.ComponentResource {
           },
         ]),
       },
-      parent,
+      retained(parent),
     );
 
     this.stream = new aws.kinesis.Stream(
