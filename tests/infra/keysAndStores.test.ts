@@ -37,4 +37,31 @@ describe("keys and stores", () => {
       .map(({ stack, res }) => `${stack}: ${res.type} ${res.name}`);
     assert.deepEqual(lost, []);
   });
+
+  it("serves the device API over TLS 1.3 only, with SNI host matching, on its domain and the API", async () => {
+    let checked = 0;
+    for (const report of await ownStacks()) {
+      for (const type of [
+        "aws:apigateway/domainName:DomainName",
+        "aws:apigateway/restApi:RestApi",
+      ]) {
+        const planned = report.resources.filter(
+          (r) =>
+            r.type === type &&
+            (type.endsWith("RestApi") ? r.revealedInputs.name === "iot-dr-devices" : true),
+        );
+        for (const res of planned) {
+          assert.equal(
+            res.revealedInputs.securityPolicy,
+            "SecurityPolicy_TLS13_1_3_2025_09",
+            res.name,
+          );
+          assert.equal(res.revealedInputs.endpointAccessMode, "STRICT", res.name);
+          checked += 1;
+        }
+      }
+    }
+    // A domain and an API in each region.
+    assert.equal(checked, 4);
+  });
 });
