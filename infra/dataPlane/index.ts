@@ -22,6 +22,7 @@ import { CertificateValidationRecord } from "./commandControl/certificateValidat
 import { DeviceApi, STAGE_NAME } from "./commandControl/deviceApi";
 import { eventBridgeBudget } from "./eventBridgeBudget";
 import { RegionalParameter } from "./regionalParameter";
+import { externalIdFromSecret } from "../../core/externalId";
 
 /**
  * The data plane (telemetry bus, global endpoint, application buckets, table and functions) and
@@ -281,7 +282,12 @@ function defineCommandControl(ctx: StackContext): Record<string, unknown> {
     // The operator's secret (see NAMES.commandControlExternalIdSecret) must exist before this runs.
     const externalId = aws.secretsmanager
       .getSecretVersionOutput({ secretId: NAMES.commandControlExternalIdSecret }, { parent })
-      .apply((version) => pulumi.secret(version.secretString));
+      // The same reading as the handlers': a value they would refuse fails the deployment here.
+      .apply((version) =>
+        pulumi.secret(
+          externalIdFromSecret(version.secretString, NAMES.commandControlExternalIdSecret),
+        ),
+      );
     new CommandControlAccessRole(
       "command-control-access",
       { iotServicesAccountId: iotAccount, regions, handlerRoleArns, externalId },
