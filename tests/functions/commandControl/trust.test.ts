@@ -121,6 +121,20 @@ describe("command & control: the device API's trust boundary", () => {
       });
     }
 
+    // Its shape is a device's own topic; what it means for a device named "reconnect" is the
+    // platform's reconnect topic. Only the evaluation of the document finds that.
+    it("refuses a thing-name variable that resolves to the reconnect topic, naming policy.document", async () => {
+      const document = allow(
+        "iot:Publish",
+        `${IOT}:topic/iot-dr/\${iot:Connection.Thing.ThingName}`,
+      );
+      const result = await onboard({ ...withPolicy(document), name: "reconnect" });
+      assert.deepEqual([result.status, result.body.field], [400, "policy.document"]);
+      assert.match(String(result.body.error), /iot:Publish on .*topic\/iot-dr\/reconnect/);
+      // The same document for another device is its own topic.
+      assert.equal((await onboard(withPolicy(document))).status, 201);
+    });
+
     it("accepts a policy of the device's own client id and topics, listening to the reconnect topic", async () => {
       const result = await onboard(withPolicy(ownDevicePolicy()));
       assert.equal(result.status, 201, JSON.stringify(result.body));
