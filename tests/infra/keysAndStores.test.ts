@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { ownStacks } from "../support/ownStacks";
+import { policyOf } from "../support/plannedPolicies";
 
 /** Resource types that hold data or the key to it; each must outlive a delete or replace. */
 const DATA_HOLDING_TYPES = [
@@ -63,5 +64,41 @@ describe("keys and stores", () => {
     }
     // A domain and an API in each region.
     assert.equal(checked, 4);
+  });
+
+  it("grants decrypt with the IoT plane key only through the service that uses it (kms:ViaService)", async () => {
+    const reports = await ownStacks();
+    const planeKeys = reports.flatMap((r) =>
+      r.resources
+        .filter(
+          (res) =>
+            res.type === "aws:kms/key:Key" &&
+            String(res.revealedInputs.description).startsWith("iot-dr IoT plane"),
+        )
+        .map((res) => String(res.revealedState.arn)),
+    );
+    assert.ok(planeKeys.length >= 2, "a plane key in each region");
+    const grants: string[] = [];
+    const unconditioned: string[] = [];
+    for (const report of reports) {
+      for (const res of report.resources.filter(
+        (r) => r.type === "aws:iam/rolePolicy:RolePolicy",
+      )) {
+        for (const statement of [policyOf(res.revealedInputs.policy).Statement].flat()) {
+          const actions = [statement.Action ?? []].flat().map(String);
+          const resources = [statement.Resource ?? []].flat().map(String);
+          if (statement.Effect !== "Allow") continue;
+          if (!actions.some((a) => /^kms:(Decrypt|\*)$/i.test(a))) continue;
+          if (!resources.some((r) => planeKeys.includes(r))) continue;
+          const label = `${report.stack}: ${res.name} ${String(statement.Sid)}`;
+          grants.push(label);
+          const condition = statement.Condition as
+            Record<string, Record<string, unknown>> | undefined;
+          if (!condition?.StringEquals?.["kms:ViaService"]) unconditioned.push(label);
+        }
+      }
+    }
+    assert.ok(grants.length >= 4, `only ${grants.length} grants found`);
+    assert.deepEqual(unconditioned, []);
   });
 });
