@@ -7,7 +7,12 @@ import { CloudTrailCapture } from "../infra/iotPlane/cloudTrailCapture";
 import { IotCustomDomain } from "../infra/iotPlane/customDomain";
 import { HealthProbe } from "../infra/iotPlane/healthProbe";
 import { ManagementTrail, trailArnOf } from "../infra/iotPlane/managementTrail";
-import { Scope, captureStatements, reconcilerStatements } from "../infra/iotPlane/permissions";
+import {
+  Scope,
+  captureStatements,
+  reconcilerStatements,
+  sqsService,
+} from "../infra/iotPlane/permissions";
 import { PlaneKey } from "../infra/iotPlane/planeKey";
 import { PlaneQueue } from "../infra/iotPlane/planeQueue";
 import {
@@ -273,9 +278,11 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
         statements: [
           ...captureStatements(scope),
           {
+            // Lambda sends its failed events through SQS, which uses the plane key for it.
             sid: "EncryptForDeadLetterQueue",
             actions: ["kms:GenerateDataKey", "kms:Decrypt"],
             resources: [key.arn],
+            conditions: { StringEquals: { "kms:ViaService": sqsService(scope.region) } },
           },
         ],
         onFailureQueueArn: eventsDlq.arn,

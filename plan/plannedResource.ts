@@ -28,4 +28,10 @@ export interface PlannedResource {
    * {@link planStack}; optional so hand-made records in tests need not list it.
    */
   dependencies?: string[];
+  /**
+   * The resource options that keep it when Pulumi deletes or replaces it, as the program set them
+   * (protect is inherited from a parent by the SDK, retainOnDelete is not). Always set by
+   * {@link planStack} for custom resources.
+   */
+  lifecycle?: { protect: boolean; retainOnDelete: boolean };
 }

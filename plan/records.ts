@@ -105,6 +105,20 @@ export async function recordsOf(
       provider: providerRef && !isProvider ? providerRef.split("::").slice(0, -1).join("::") : null,
       dependencies,
     };
+    if (args.custom === true) {
+      const opts = construction.opts as pulumi.CustomResourceOptions;
+      // Protect comes from the parent when unset (the SDK's Resource constructor does the same).
+      let protect = opts.protect;
+      for (let p = construction.parent; protect === undefined && p;) {
+        const up = registrations.constructionOf(p);
+        protect = up?.opts?.protect;
+        p = up?.parent;
+      }
+      record.lifecycle = {
+        protect: protect === true,
+        retainOnDelete: opts.retainOnDelete === true,
+      };
+    }
     byUrn.set(urn, record);
     return record;
   });

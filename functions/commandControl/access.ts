@@ -33,10 +33,16 @@ export const COMMAND_CONTROL_ACCESS: AccessDeclaration = {
     // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
     asAccessRole("dynamodb:GetItem", REGISTRY),
     asAccessRole("dynamodb:BatchGetItem", REGISTRY),
-    asAccessRole("dynamodb:PutItem", REGISTRY),
+    // Every item the API puts is keyed `<kind>#...` of a kind it owns (core/apiWrittenKinds.ts).
+    {
+      ...asAccessRole("dynamodb:PutItem", REGISTRY),
+      context: { "dynamodb:LeadingKeys": "thing#<thingName>" },
+    },
     // GET /devices/{name} compares the desired device with IoT in every region.
     asAccessRole("iot:DescribeThing", `${IOT}:thing/<thingName>`, ["{env.REGIONS[,]}"]),
     asAccessRole("iot:ListThingPrincipals", `${IOT}:thing/<thingName>`, ["{env.REGIONS[,]}"]),
     asAccessRole("iot:DescribeCertificate", `${IOT}:cert/<certificateId>`, ["{env.REGIONS[,]}"]),
+    // POST /devices with a certificate: its CA must be registered in the API's own region.
+    asAccessRole("iot:DescribeCACertificate", `${IOT}:cacert/<caCertificateId>`),
   ],
 };

@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { externalIdFromSecret } from "../../core/externalId";
 
 /** Temporary credentials in the shape AWS SDK v3 clients accept. */
 export interface AwsCredentialIdentity {
@@ -71,12 +72,6 @@ export class AccessRoleCredentials {
     const result = await this.secrets.send(
       new GetSecretValueCommand({ SecretId: this.settings.externalIdSecret }),
     );
-    const value = result.SecretString?.trim();
-    if (!value) {
-      throw new Error(
-        `secret ${this.settings.externalIdSecret} holds no external id: the operator must fill it`,
-      );
-    }
-    return value;
+    return externalIdFromSecret(result.SecretString, this.settings.externalIdSecret);
   }
 }

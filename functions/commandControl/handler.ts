@@ -41,6 +41,10 @@ const deps: ServiceDeps = {
   ),
   region,
   clock: Date.now,
+  // Devices listen to the reconnect topic; only the platform's reconnect function publishes there.
+  contract: { listenOnlyTopics: [required("RECONNECT_TOPIC")] },
+  // One structured line per write, with the signer: the audit trail of the fleet's changes.
+  audit: (entry) => logger.info("audit", { ...entry }),
 };
 
 function required(name: string): string {
@@ -59,6 +63,13 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
         event.isBase64Encoded && event.body
           ? Buffer.from(event.body, "base64").toString()
           : event.body,
+      caller: {
+        userArn: event.requestContext?.identity?.userArn ?? null,
+        accountId: event.requestContext?.identity?.accountId ?? null,
+        principalId: event.requestContext?.identity?.caller ?? null,
+        sourceIp: event.requestContext?.identity?.sourceIp ?? null,
+      },
+      requestId: event.requestContext?.requestId ?? null,
     },
     deps,
   ).catch((error: unknown) => {

@@ -1,11 +1,12 @@
 import {
+  DescribeCACertificateCommand,
   DescribeCertificateCommand,
   DescribeThingCommand,
   IoTClient,
   ListThingPrincipalsCommand,
   ResourceNotFoundException,
 } from "@aws-sdk/client-iot";
-import { ActualThing, IotStatusPort } from "./ports";
+import { ActualThing, IotStatusPort, RegisteredCa } from "./ports";
 
 /** Reads a device from one region's IoT Core with the access role's credentials. */
 export class IotStatus implements IotStatusPort {
@@ -37,5 +38,17 @@ export class IotStatus implements IotStatusPort {
       attributes: thing.attributes ?? {},
       certificates,
     };
+  }
+
+  async caCertificate(certificateId: string): Promise<RegisteredCa | null> {
+    try {
+      const described = await this.client.send(new DescribeCACertificateCommand({ certificateId }));
+      const ca = described.certificateDescription;
+      if (!ca?.certificatePem) return null;
+      return { caCertificatePem: ca.certificatePem, status: ca.status ?? "UNKNOWN" };
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return null;
+      throw error;
+    }
   }
 }

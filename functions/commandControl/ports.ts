@@ -24,7 +24,14 @@ export interface ActualThing {
   certificates: { certificateId: string; status: string }[];
 }
 
-/** Reads one region's IoT registry; null when the thing does not exist there. */
+/** A CA certificate as IoT Core holds it in one region. */
+export interface RegisteredCa {
+  caCertificatePem: string;
+  status: string;
+}
+
+/** Reads one region's IoT registry; null when the thing (or CA) does not exist there. */
 export interface IotStatusPort {
   describe(thingName: string): Promise<ActualThing | null>;
+  caCertificate(caCertificateId: string): Promise<RegisteredCa | null>;
 }

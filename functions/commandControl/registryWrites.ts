@@ -1,5 +1,6 @@
 import {
   keys,
+  type CertificateDesired,
   type CsrCertificateDesired,
   type MembershipDesired,
   type PolicyAttachmentDesired,
@@ -7,6 +8,7 @@ import {
   type PrincipalAttachmentDesired,
   type ThingDesired as EntityThingDesired,
 } from "../../core/entities";
+import type { ApiWrittenKind } from "../../core/apiWrittenKinds";
 import { RegistryItem } from "../../core/registryItem";
 import { registryItem } from "../../core/registrySchema";
 import { tombstoneTtl } from "../shared/tombstones";
@@ -57,7 +59,8 @@ export function nextVersion(nowMs: number, ...seen: (number | undefined)[]): num
 
 function item(
   ctx: WriteContext,
-  kind: RegistryItem["kind"],
+  // Only kinds the access role may write (core/apiWrittenKinds.ts): another is a type error here.
+  kind: ApiWrittenKind,
   pk: string,
   desired: Record<string, unknown> | null,
 ): RegistryItem {
@@ -98,11 +101,13 @@ export function onboardWrites(request: OnboardRequest, ctx: WriteContext): Regis
   };
   const credential =
     request.credential.kind === "certificate"
-      ? {
+      ? ({
           certificateId: certId,
           certificatePem: request.credential.certificatePem,
           status: "ACTIVE",
-        }
+          // The reconcilers register it with its CA (RegisterCertificate), as IoT requires.
+          caCertificateId: request.credential.caCertificateId,
+        } satisfies CertificateDesired)
       : // The reconciler of this region issues it (CreateCertificateFromCsr) and replaces the items
         // naming the placeholder id by the issued certificate's (core/entities.ts).
         ({
@@ -155,9 +160,10 @@ export function onboardWrites(request: OnboardRequest, ctx: WriteContext): Regis
       policyName: request.policy.name,
       document: JSON.stringify(request.policy.document),
     };
+    // Created, never replaced: a live policy of that name makes the whole onboarding fail.
     writes.push({
       item: item(ctx, "policy", keys.policy(request.policy.name), { ...policy }),
-      condition: { kind: "newer" },
+      condition: { kind: "create" },
     });
   }
   return writes;
@@ -193,7 +199,7 @@ export function decommissionWrites(
   ctx: WriteContext,
 ): RegistryWrite[] {
   const desired = thing.desired as unknown as ThingDesired;
-  const tombstone = (kind: RegistryItem["kind"], pk: string) => ({
+  const tombstone = (kind: ApiWrittenKind, pk: string) => ({
     item: item(ctx, kind, pk, null),
     condition: { kind: "newer" } as const,
   });

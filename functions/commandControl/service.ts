@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "util";
 import { RegistryItem, registryKey } from "../../core/registryItem";
 import { ActualThing, ConflictError, IotStatusPort, RegistryPort } from "./ports";
 import {
@@ -9,7 +10,10 @@ import {
   onboardWrites,
   suspensionWrites,
 } from "./registryWrites";
-import { RequestError, parseOnboard, validThingName } from "./validate";
+import { checkSignedByRegisteredCa } from "./issuer";
+import { FleetContract, checkDevicePolicy } from "./policyContract";
+import { OnboardRequest, RequestError, parseOnboard, validThingName } from "./validate";
+import { PolicyDesired, keys } from "../../core/entities";
 
 /** What the API's core needs from the outside. */
 export interface ServiceDeps {
@@ -19,6 +23,30 @@ export interface ServiceDeps {
   /** This function's region (the writer's name). */
   region: string;
   clock: () => number;
+  /** What a device policy may allow (functions/commandControl/policyContract.ts). */
+  contract: FleetContract;
+  /** Receives one entry per write request, refused or not. */
+  audit: (entry: AuditEntry) => void;
+}
+
+/** Who signed the request, as API Gateway's IAM authorization saw it. */
+export interface CallerIdentity {
+  userArn: string | null;
+  accountId: string | null;
+  principalId: string | null;
+  sourceIp: string | null;
+}
+
+/** One audited write: who asked for what, and what the API answered. */
+export interface AuditEntry {
+  audit: "device-api-write";
+  route: string;
+  device: string | null;
+  caller: CallerIdentity;
+  requestId: string | null;
+  status: number;
+  version: number | null;
+  error: string | null;
 }
 
 export interface ApiResult {
@@ -33,7 +61,16 @@ export interface RouteRequest {
   resource: string;
   pathName?: string;
   body?: string | null;
+  caller: CallerIdentity;
+  requestId?: string | null;
 }
+
+const WRITE_ROUTES = new Set([
+  "POST /devices",
+  "DELETE /devices/{name}",
+  "POST /devices/{name}/suspend",
+  "POST /devices/{name}/resume",
+]);
 
 /**
  * The API's core: validates, writes the desired state to the registry in one transaction, and
@@ -42,8 +79,46 @@ export interface RouteRequest {
  * region that is down catches up by itself.
  */
 export async function route(request: RouteRequest, deps: ServiceDeps): Promise<ApiResult> {
+  const key = `${request.method} ${request.resource}`;
+  if (!WRITE_ROUTES.has(key)) return dispatch(key, request, deps);
+  // A write nobody can be held to is not made: API Gateway's AWS_IAM always names the signer.
+  const result = request.caller.userArn
+    ? await dispatch(key, request, deps).catch((error: unknown) => {
+        deps.audit(auditEntry(key, request, { status: 500, body: { error: "internal error" } }));
+        throw error;
+      })
+    : {
+        status: 403,
+        body: { error: "caller: the request carries no IAM identity", field: "caller" },
+      };
+  deps.audit(auditEntry(key, request, result));
+  return result;
+}
+
+function auditEntry(key: string, request: RouteRequest, result: ApiResult): AuditEntry {
+  let device: string | null = request.pathName ?? null;
+  if (device === null) {
+    try {
+      const name = (JSON.parse(request.body ?? "") as { name?: unknown }).name;
+      device = typeof name === "string" ? name.slice(0, 128) : null;
+    } catch {
+      device = null;
+    }
+  }
+  return {
+    audit: "device-api-write",
+    route: key,
+    device,
+    caller: request.caller,
+    requestId: request.requestId ?? null,
+    status: result.status,
+    version: typeof result.body.version === "number" ? result.body.version : null,
+    error: typeof result.body.error === "string" ? result.body.error : null,
+  };
+}
+
+async function dispatch(key: string, request: RouteRequest, deps: ServiceDeps): Promise<ApiResult> {
   try {
-    const key = `${request.method} ${request.resource}`;
     switch (key) {
       case "POST /devices":
         return await onboard(request.body, deps);
@@ -75,7 +150,7 @@ function context(deps: ServiceDeps, ...seen: (number | undefined)[]): WriteConte
 }
 
 async function onboard(body: string | null | undefined, deps: ServiceDeps): Promise<ApiResult> {
-  const request = parseOnboard(body);
+  const request = await checkTrust(parseOnboard(body), deps);
   const existing = await deps.registry.get(registryKey("thing", request.name));
   if (existing && !existing.deleted) {
     throw new ConflictError(`device ${request.name} already exists`);
@@ -86,6 +161,71 @@ async function onboard(body: string | null | undefined, deps: ServiceDeps): Prom
     status: 201,
     body: { name: request.name, certificateId: credentialId(request), version: ctx.version },
   };
+}
+
+/**
+ * What onboarding must prove before it writes: the certificate's CA is registered in IoT, and the
+ * policy fits the fleet contract for this device. A request may create a policy, never replace
+ * one (the write's condition holds that against a race too); a policy it only names must exist
+ * and fit this device, so another device's policy cannot be taken over.
+ */
+async function checkTrust(request: OnboardRequest, deps: ServiceDeps): Promise<OnboardRequest> {
+  if (request.credential.kind === "certificate") {
+    await checkSignedByRegisteredCa(
+      request.credential.certificatePem,
+      request.credential.caCertificateId,
+      deps.iot[deps.region],
+    );
+  }
+  const { name, document } = request.policy;
+  // Judged before any read: a document outside the contract is refused whatever the registry holds.
+  if (document) checkDevicePolicy(document, request.name, deps.contract);
+  const stored = await deps.registry.get(keys.policy(name));
+  const live = stored && !stored.deleted && stored.desired ? stored : undefined;
+  const sameDocument =
+    document && live && sameJson(document, (live.desired as unknown as PolicyDesired).document);
+  if (document && !sameDocument) {
+    if (live) {
+      throw new RequestError(
+        409,
+        "policy.name",
+        `policy.name: policy ${JSON.stringify(name)} already exists and a request never replaces one: omit policy.document to attach it, or choose another name`,
+      );
+    }
+    return request;
+  }
+  if (!live) {
+    throw new RequestError(
+      400,
+      "policy.name",
+      `policy.name: no policy ${JSON.stringify(name)} exists: send policy.document to create it`,
+    );
+  }
+  try {
+    const existing = JSON.parse((live.desired as unknown as PolicyDesired).document) as Record<
+      string,
+      unknown
+    >;
+    checkDevicePolicy(existing, request.name, deps.contract, `policy ${name}`);
+  } catch (error) {
+    if (!(error instanceof RequestError) && !(error instanceof SyntaxError)) throw error;
+    throw new RequestError(
+      403,
+      "policy.name",
+      `policy.name: policy ${JSON.stringify(name)} does not fit device ${JSON.stringify(request.name)}: ${error.message}`,
+    );
+  }
+  // The same document again attaches the stored policy: nothing to write for it.
+  return { ...request, policy: { name, document: null } };
+}
+
+/** The request's document and a stored one (a JSON string) say the same. */
+function sameJson(document: Record<string, unknown>, stored: string): boolean {
+  try {
+    return isDeepStrictEqual(document, JSON.parse(stored));
+  } catch {
+    return false;
+  }
 }
 
 /** The live thing item and its certificate items, or a 404 naming the device. */

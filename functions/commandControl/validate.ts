@@ -37,12 +37,19 @@ const ONBOARD_FIELDS = [
   "thingType",
   "groups",
   "certificatePem",
+  "caCertificateId",
   "csr",
   "policy",
 ];
 
 export type Credential =
-  | { kind: "certificate"; certificateId: string; certificatePem: string }
+  | {
+      kind: "certificate";
+      certificateId: string;
+      certificatePem: string;
+      /** The CA registered in IoT that signed it (checked against IoT by the service). */
+      caCertificateId: string;
+    }
   | { kind: "csr"; csrId: string; csrPem: string };
 
 export interface OnboardRequest {
@@ -154,12 +161,19 @@ export function parseOnboard(body: string | null | undefined): OnboardRequest {
     }
   }
 
-  const credential = parseCredential(raw.certificatePem, raw.csr);
+  const credential = parseCredential(raw.certificatePem, raw.caCertificateId, raw.csr);
   const policy = parsePolicy(raw.policy);
   return { name, attributes, thingType, groups, credential, policy };
 }
 
-function parseCredential(certificatePem: unknown, csr: unknown): Credential {
+/** IoT's certificate ids: the SHA-256 of the DER, in hex. */
+const CERTIFICATE_ID = /^[0-9a-f]{64}$/;
+
+function parseCredential(
+  certificatePem: unknown,
+  caCertificateId: unknown,
+  csr: unknown,
+): Credential {
   if (certificatePem === undefined && csr === undefined) {
     bad("certificatePem", "is required unless csr is given: expected a PEM certificate or a CSR");
   }
@@ -174,9 +188,22 @@ function parseCredential(certificatePem: unknown, csr: unknown): Credential {
     } catch {
       bad("certificatePem", "expected a valid X.509 certificate");
     }
+    // A self-signed certificate proves only that its holder made it: no CA vouches for the device.
+    if (certificate.checkIssued(certificate) && certificate.verify(certificate.publicKey)) {
+      bad(
+        "certificatePem",
+        "is self-signed: send a certificate signed by a CA registered in IoT (with caCertificateId), or a csr",
+      );
+    }
+    if (typeof caCertificateId !== "string" || !CERTIFICATE_ID.test(caCertificateId)) {
+      bad(
+        "caCertificateId",
+        "is required with certificatePem: expected the 64-hex-digit id of the CA registered in IoT that signed it",
+      );
+    }
     // AWS IoT's certificate id is the SHA-256 of the DER encoding.
     const certificateId = createHash("sha256").update(certificate.raw).digest("hex");
-    return { kind: "certificate", certificateId, certificatePem: pem };
+    return { kind: "certificate", certificateId, certificatePem: pem, caCertificateId };
   }
   const pem = pemBlock(csr, "csr", "CERTIFICATE REQUEST");
   const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");

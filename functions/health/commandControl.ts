@@ -1,6 +1,7 @@
 import { TablePort, expectServingTable } from "./app";
 import { Checkpoint } from "./checkpoints";
 import { SecretPort } from "./iot";
+import { externalIdFromSecret } from "../../core/externalId";
 
 export interface AssumedCredentials {
   accessKeyId: string;
@@ -36,7 +37,10 @@ export function commandControlCheckpoints(
   },
 ): Checkpoint[] {
   const session = (async () => {
-    const externalId = await ports.secrets.secretString(settings.externalIdSecretId);
+    const externalId = externalIdFromSecret(
+      await ports.secrets.secretString(settings.externalIdSecretId),
+      settings.externalIdSecretId,
+    );
     return ports.sts.assumeRole(settings.accessRoleArn, externalId, "iot-dr-health");
   })();
   // Each checkpoint reports its own failure; the shared promise must not reject unobserved.

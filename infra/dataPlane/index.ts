@@ -22,6 +22,7 @@ import { CertificateValidationRecord } from "./commandControl/certificateValidat
 import { DeviceApi, STAGE_NAME } from "./commandControl/deviceApi";
 import { eventBridgeBudget } from "./eventBridgeBudget";
 import { RegionalParameter } from "./regionalParameter";
+import { externalIdFromSecret } from "../../core/externalId";
 
 /**
  * The data plane (telemetry bus, global endpoint, application buckets, table and functions) and
@@ -280,12 +281,17 @@ function defineCommandControl(ctx: StackContext): Record<string, unknown> {
   if (!ctx.isPrimary) {
     // The operator's secret (see NAMES.commandControlExternalIdSecret) must exist before this runs.
     // Only `pulumi up` reads it: a preview (a pull request's, through the read-only roles, which
-    // may not read secrets) shows the trust's external id as unknown instead.
+    // may not read secrets) shows the trust's external id as unknown instead. At `up` it gets the
+    // same reading as the handlers': a value they would refuse fails the deployment here.
     const externalId = pulumi.runtime.isDryRun()
       ? pulumi.secret(pulumi.output<string>(pulumi.unknown as unknown as string))
       : aws.secretsmanager
           .getSecretVersionOutput({ secretId: NAMES.commandControlExternalIdSecret }, { parent })
-          .apply((version) => pulumi.secret(version.secretString));
+          .apply((version) =>
+            pulumi.secret(
+              externalIdFromSecret(version.secretString, NAMES.commandControlExternalIdSecret),
+            ),
+          );
     new CommandControlAccessRole(
       "command-control-access",
       { iotServicesAccountId: iotAccount, regions, handlerRoleArns, externalId },
@@ -305,6 +311,8 @@ function defineCommandControl(ctx: StackContext): Record<string, unknown> {
         ACCESS_ROLE_ARN: accessRoleArn,
         EXTERNAL_ID_SECRET: NAMES.commandControlExternalIdSecret,
         REGIONS: regions.join(","),
+        // The fleet policy contract's listen-only topic (functions/commandControl/policyContract.ts).
+        RECONNECT_TOPIC: config.health.reconnect.topic,
       },
       statements: [
         { sid: "AssumeAccessRole", actions: ["sts:AssumeRole"], resources: [accessRoleArn] },

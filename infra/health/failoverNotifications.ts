@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../iam/policyDocument";
+import { retained } from "../retained";
 
 /** Arguments of {@link FailoverNotifications}. */
 export interface FailoverNotificationsArgs {
@@ -56,7 +57,7 @@ export class FailoverNotifications extends pulumi.ComponentResource {
           },
         ]),
       },
-      parent,
+      retained(parent),
     );
     this.topic = new aws.sns.Topic(
       `${name}-topic`,

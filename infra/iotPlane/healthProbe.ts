@@ -4,6 +4,7 @@ import { dnsSuffixOf, formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
 import { NodeFunction } from "../lambda/nodeFunction";
 import { NAMES } from "../names";
+import { retained } from "../retained";
 
 /** Arguments of {@link HealthProbe}. */
 export interface HealthProbeArgs {
@@ -84,7 +85,7 @@ export class HealthProbe extends pulumi.ComponentResource {
         kmsKeyId: args.kmsKeyArn,
         recoveryWindowInDays: 7,
       },
-      parent,
+      retained(parent),
     );
 
     this.issuer = new NodeFunction(

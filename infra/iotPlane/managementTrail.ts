@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
+import { retained } from "../retained";
 
 /** Arguments of {@link ManagementTrail}. */
 export interface ManagementTrailArgs {
@@ -42,7 +43,7 @@ export class ManagementTrail extends pulumi.ComponentResource {
     const parent = { parent: this };
     const trailArn = trailArnOf(args.partition, args.region, args.account);
 
-    this.bucket = new aws.s3.Bucket(`${name}-logs`, { forceDestroy: false }, parent);
+    this.bucket = new aws.s3.Bucket(`${name}-logs`, { forceDestroy: false }, retained(parent));
     const versioning = new aws.s3.BucketVersioning(
       `${name}-logs-versioning`,
       { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } },

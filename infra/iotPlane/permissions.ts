@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { formatArn } from "../../core/arn";
+import { dnsSuffixOf, formatArn } from "../../core/arn";
 import { Statement } from "../iam/policyDocument";
 import { NAMES } from "../names";
 
@@ -250,9 +250,16 @@ export function reconcilerStatements(
       resources: [deadLetter.queueArn],
     },
     {
+      // Only as SQS uses it for the queue: not a decrypt of anything else under the plane key.
       sid: "EncryptForDeadLetterQueue",
       actions: ["kms:GenerateDataKey", "kms:Decrypt"],
       resources: [deadLetter.kmsKeyArn],
+      conditions: { StringEquals: { "kms:ViaService": sqsService(scope.region) } },
     },
   ];
+}
+
+/** The service name SQS presents to KMS when it encrypts or decrypts for a caller. */
+export function sqsService(region: string): string {
+  return `sqs.${region}.${dnsSuffixOf(region)}`;
 }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../iam/policyDocument";
+import { retained } from "../retained";
 
 /** Arguments of {@link PlaneKey}. */
 export interface PlaneKeyArgs {
@@ -73,7 +74,7 @@ export class PlaneKey extends pulumi.ComponentResource {
             : []),
         ]),
       },
-      { parent: this },
+      retained({ parent: this }),
     );
     new aws.kms.Alias(
       `${name}-alias`,

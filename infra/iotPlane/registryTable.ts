@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { TTL_ATTRIBUTE } from "../../core/registryItem";
 import { globalTableSettings } from "../globalTable";
 import { NAMES } from "../names";
+import { retained } from "../retained";
 
 /** Arguments of {@link RegistryTable}. */
 export interface RegistryTableArgs {
@@ -33,7 +34,7 @@ export class RegistryTable extends pulumi.ComponentResource {
         // Both stream images: replication needs them, and the reconciler diffs old against new.
         ...globalTableSettings(args.replicaRegion, { propagateTags: true }),
       },
-      { parent: this },
+      retained({ parent: this }),
     );
     this.replicaStreamArn = this.table.replicas.apply((replicas) => {
       const replica = replicas?.find((r) => r.regionName === args.replicaRegion);

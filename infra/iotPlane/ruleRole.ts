@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
+import { sqsService } from "./permissions";
 
 /** Arguments of {@link RuleRole}. */
 export interface RuleRoleArgs {
@@ -59,6 +60,7 @@ export class RuleRole extends pulumi.ComponentResource {
             sid: "EncryptForPlaneQueues",
             actions: ["kms:GenerateDataKey", "kms:Decrypt"],
             resources: [args.kmsKeyArn],
+            conditions: { StringEquals: { "kms:ViaService": sqsService(args.region) } },
           },
         ]),
       },

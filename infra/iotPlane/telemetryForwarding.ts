@@ -4,6 +4,7 @@ import { Statement } from "../iam/policyDocument";
 import { NodeFunction } from "../lambda/nodeFunction";
 import { NAMES, namedArn } from "../names";
 import { PlaneQueue } from "./planeQueue";
+import { sqsService } from "./permissions";
 
 /** Forwarder timeout; the queue's visibility timeout is six times this, as Lambda recommends. */
 const FORWARDER_TIMEOUT_SECONDS = 30;
@@ -109,7 +110,13 @@ export class TelemetryForwarding extends pulumi.ComponentResource {
             actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
             resources: [queue.arn],
           },
-          { sid: "DecryptTelemetryQueue", actions: ["kms:Decrypt"], resources: [args.kmsKeyArn] },
+          {
+            // Lambda's poller receives through SQS, which decrypts under the plane key.
+            sid: "DecryptTelemetryQueue",
+            actions: ["kms:Decrypt"],
+            resources: [args.kmsKeyArn],
+            conditions: { StringEquals: { "kms:ViaService": sqsService(args.region) } },
+          },
         ],
         environment: {
           ENDPOINT_ID_PARAMETER: NAMES.telemetryEndpointIdParameter,

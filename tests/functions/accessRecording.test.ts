@@ -16,7 +16,7 @@ import { DECLARATIONS } from "../support/declarations";
 import { undeclared } from "../support/declaredCalls";
 import { ownStacks } from "../support/ownStacks";
 import { PlannedWorld } from "../support/plannedPolicies";
-import { CERTIFICATE_PEM, validOnboard } from "./commandControl/requests";
+import { CALLER, CERTIFICATE_PEM, FLEET_CA_PEM, validOnboard } from "./commandControl/requests";
 
 // Each planned instance loads the functions afresh (below); the TypeScript loader keeps what it
 // transpiled (typescript-loader.js), so those loads do not transpile them again.
@@ -399,7 +399,7 @@ const SCENARIOS: Record<string, Scenario> = {
         pathParameters: { name: DEVICE },
         body: body === undefined ? null : JSON.stringify(body),
         isBase64Encoded: false,
-        requestContext: { requestId: "r-1", identity: {} },
+        requestContext: { requestId: "r-1", identity: { userArn: CALLER.userArn } },
       });
       return [
         request("POST", "/devices", validOnboard()),
@@ -430,6 +430,9 @@ const SCENARIOS: Record<string, Scenario> = {
           return {};
         }
         if (command === "Get") return onboarded ? { Item: thing } : {};
+        if (command === "DescribeCACertificate") {
+          return { certificateDescription: { certificatePem: FLEET_CA_PEM, status: "ACTIVE" } };
+        }
         if (command === "BatchGet") {
           return { Responses: { [String(Object.keys(input.RequestItems as object)[0])]: [cert] } };
         }
@@ -441,6 +444,7 @@ const SCENARIOS: Record<string, Scenario> = {
       "sts:AssumeRole",
       "dynamodb:PutItem",
       "dynamodb:BatchGetItem",
+      "iot:DescribeCACertificate",
       "iot:DescribeThing",
       "iot:DescribeCertificate",
     ],

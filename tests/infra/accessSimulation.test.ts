@@ -1,4 +1,10 @@
 import { strict as assert } from "assert";
+import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
+import {
+  THING_NAME_VARIABLE,
+  checkDevicePolicy,
+} from "../../functions/commandControl/policyContract";
+import { RequestError } from "../../functions/commandControl/validate";
 import { DeclaredCall } from "../../functions/shared/access";
 import { SWEEP_STATE_MACHINE, sweepDefinition } from "../../infra/iotPlane/antiEntropy";
 import {
@@ -14,7 +20,7 @@ import {
 } from "../support/accessSimulation";
 import { DECLARATIONS } from "../support/declarations";
 import { ownStacks } from "../support/ownStacks";
-import { PlannedWorld } from "../support/plannedPolicies";
+import { PlannedWorld, policyOf } from "../support/plannedPolicies";
 
 describe("access simulation: every call a function declares, against the planned IAM", () => {
   let world: PlannedWorld;
@@ -247,6 +253,26 @@ describe("access simulation: every call a function declares, against the planned
       assert.deepEqual(await allowedAmong(requests), []);
     });
 
+    it("the C&C access role cannot write a CA certificate, provisioning template or unkeyed item", async () => {
+      const put = (leadingKey?: string): DeclaredCall => ({
+        action: "dynamodb:PutItem",
+        resource:
+          "arn:{partition}:dynamodb:{region}:{accountOf:{env.ACCESS_ROLE_ARN}}:table/{env.REGISTRY_TABLE}",
+        as: "{env.ACCESS_ROLE_ARN}",
+        ...(leadingKey ? { context: { "dynamodb:LeadingKeys": leadingKey } } : {}),
+      });
+      const requests = [
+        "caCertificate#0123",
+        "provisioningTemplate#fleet",
+        "thingType#sensor",
+        "thingGroup#plant-7",
+        undefined,
+      ].flatMap((key) => as("command & control API", put(key)));
+      assert.deepEqual(await allowedAmong(requests), []);
+      // The same put of a key the API owns is allowed: the denial is the key's doing.
+      assert.deepEqual(await deniedAmong(as("command & control API", put("policy#p"))), []);
+    });
+
     it("the reconciler cannot touch the application's data", async () => {
       const requests = as("reconciler", {
         action: "dynamodb:PutItem",
@@ -255,4 +281,159 @@ describe("access simulation: every call a function declares, against the planned
       assert.deepEqual(await allowedAmong(requests), []);
     });
   });
+
+  describe("reconnect instructions devices can trust: only the reconnect function publishes", () => {
+    const PUBLISH = ["iot:Publish", "iot:RetainPublish"];
+    /** Each reconnect topic of the plan, with the IoT account and regions it is published in. */
+    const reconnectTopics = () => {
+      const fns = world.functionsOf("reconnect");
+      assert.ok(fns.length > 0, "the plan has no reconnect function");
+      return fns.flatMap((fn) =>
+        [fn.env.PRIMARY_REGION, fn.env.SECONDARY_REGION].map((region) => ({
+          topic: fn.env.RECONNECT_TOPIC,
+          arn: `arn:${fn.partition}:iot:${region}:${fn.account}:topic/${fn.env.RECONNECT_TOPIC}`,
+          account: fn.account,
+          region,
+        })),
+      );
+    };
+
+    it("no IAM role of either stack may publish there but the reconnect function's", async () => {
+      const requests: SimulatedCall[] = [];
+      for (const role of world.ofType("aws:iam/role:Role")) {
+        const { arn, identityPolicies } = world.principalOf(role);
+        for (const target of reconnectTopics()) {
+          for (const action of PUBLISH) {
+            requests.push({
+              label: arn,
+              action,
+              resource: target.arn,
+              resourceAccount: target.account,
+              principal: { kind: "role", arn, identityPolicies },
+              context: {
+                "aws:SecureTransport": "true",
+                "aws:RequestedRegion": target.region,
+                "aws:PrincipalArn": arn,
+                "aws:PrincipalAccount": parseAccount(arn),
+              },
+            });
+          }
+        }
+      }
+      assert.ok(requests.length > 100, `only ${requests.length} requests`);
+      const outcomes = await Promise.all(requests.map(simulate));
+      const publishers = new Set(outcomes.filter((o) => o.allowed).map((o) => o.call.label));
+      const reconnectRoles = new Set(
+        world.functionsOf("reconnect").map((fn) => world.principalOf(fn.role).arn),
+      );
+      assert.deepEqual([...publishers].sort(), [...reconnectRoles].sort());
+    });
+
+    it("no IoT policy the program creates lets a device publish there", () => {
+      const policies = world.ofType("aws:iot/policy:Policy");
+      assert.ok(policies.length > 0);
+      const publishing = policies.flatMap((p) =>
+        reconnectTopics()
+          .filter((t) => t.region === p.resource.region && t.account === p.resource.account)
+          .flatMap((t) =>
+            PUBLISH.filter((action) =>
+              devicePublishes(
+                policyOf(p.resource.revealedInputs.policy),
+                "iot-dr-probe",
+                action,
+                t.arn,
+              ),
+            ).map((action) => `${p.resource.name}: ${action} ${t.arn}`),
+          ),
+      );
+      assert.deepEqual(publishing, []);
+    });
+
+    // Documents a caller could send, built from the actions and resource shapes that matter here
+    // (the reconnect topic as such, under, over and beside it, by wildcard and by variable), for
+    // devices named after the topic's own levels. The API's contract decides which it accepts; the
+    // simulator then says whether any accepted one lets its device publish on the reconnect topic.
+    it("no device policy the API accepts lets its device publish there", () => {
+      const [target] = reconnectTopics();
+      const topic = target.topic;
+      const levels = topic.split("/");
+      const iot = target.arn.slice(0, target.arn.indexOf(":topic/"));
+      const resourcePaths = [
+        `topic/${topic}`,
+        `topicfilter/${topic}`,
+        `topic/${topic}/*`,
+        `topic/${topic}*`,
+        `topic/${levels[0]}/*`,
+        `topic/${levels[0]}/${THING_NAME_VARIABLE}`,
+        `topic/${THING_NAME_VARIABLE}/${levels.slice(1).join("/") || "x"}`,
+        `topic/${THING_NAME_VARIABLE}/*`,
+        `topic/*/${THING_NAME_VARIABLE}`,
+        `topic/dt/${THING_NAME_VARIABLE}/*`,
+        "topic/*",
+        "*",
+      ];
+      const resources = resourcePaths.map((path) => (path === "*" ? "*" : `${iot}:${path}`));
+      const actions = [["iot:Subscribe", "iot:Receive"], ["iot:*"], ["iot:Publish*"], PUBLISH];
+      const things = ["sensor-0001", levels[levels.length - 1]];
+      const contract = { listenOnlyTopics: [topic] };
+      let accepted = 0;
+      const publishing: string[] = [];
+      for (const thing of things) {
+        for (const action of actions) {
+          for (const resource of resources) {
+            const document = {
+              Version: "2012-10-17",
+              Statement: [{ Effect: "Allow", Action: action, Resource: resource }],
+            };
+            try {
+              checkDevicePolicy(document, thing, contract);
+            } catch (error) {
+              if (error instanceof RequestError) continue;
+              throw error;
+            }
+            accepted += 1;
+            for (const publish of PUBLISH) {
+              if (devicePublishes(document, thing, publish, target.arn)) {
+                publishing.push(`${thing}: ${JSON.stringify(document.Statement)}`);
+              }
+            }
+          }
+        }
+      }
+      // Not vacuous: the contract accepts some of them (its own topics, listening to the topic).
+      assert.ok(accepted >= 10, `only ${accepted} documents accepted`);
+      assert.deepEqual(publishing, []);
+    });
+  });
 });
+
+const parseAccount = (arn: string) => arn.split(":")[4];
+
+/** AWS's evaluation of an IoT policy for a device connected as `thingName` (client id the same). */
+function devicePublishes(
+  policy: Record<string, unknown> | object,
+  thingName: string,
+  action: string,
+  topicArn: string,
+): boolean {
+  const result = runUnsafeSimulation(
+    {
+      request: {
+        principal: `${topicArn.split(":").slice(0, 5).join(":")}:cert/device`,
+        action,
+        resource: { resource: topicArn, accountId: topicArn.split(":")[4] },
+        // IoT's policy variables are not IAM context keys: the unsafe run takes them as given.
+        contextVariables: {
+          "iot:Connection.Thing.ThingName": thingName,
+          "iot:ClientId": thingName,
+          "iot:Connection.Thing.IsAttached": "true",
+        },
+      },
+      identityPolicies: [{ name: "device", policy }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
+    {},
+  );
+  return result === "Allowed";
+}

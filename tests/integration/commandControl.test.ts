@@ -8,12 +8,17 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
-import { CreateThingGroupCommand } from "@aws-sdk/client-iot";
+import { CreateThingGroupCommand, RegisterCACertificateCommand } from "@aws-sdk/client-iot";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { ofType, ownStack } from "../support/ownStacks";
 import { clientConfig, credentialsIn } from "../support/moto";
-import { CERTIFICATE_PEM, validOnboard } from "../functions/commandControl/requests";
+import {
+  CALLER,
+  CERTIFICATE_PEM,
+  FLEET_CA_PEM,
+  validOnboard,
+} from "../functions/commandControl/requests";
 import { relocate, snapshot } from "./support/snapshot";
 import { exampleConfig, useTwoRegions } from "./support/world";
 import { X509Certificate, createHash } from "crypto";
@@ -66,7 +71,7 @@ function proxyEvent(
       resourcePath: resource,
       stage: "v1",
       identity: {
-        userArn: "arn:aws:iam::333333333333:user/operator",
+        userArn: CALLER.userArn,
         caller: "AIDAEXAMPLE",
       } as APIGatewayProxyEvent["requestContext"]["identity"],
     },
@@ -119,6 +124,16 @@ describe("contract: command & control API -> registry table -> reconciler -> IoT
         await r.direct.iot.send(new CreateThingGroupCommand({ thingGroupName: group }));
       }
     }
+    // The fleet's CA, registered by an operator in the primary region and replicated: the API
+    // accepts only device certificates of a CA registered in IoT.
+    await suite.world.A.operator.iot.send(
+      new RegisterCACertificateCommand({
+        caCertificate: FLEET_CA_PEM,
+        certificateMode: "SNI_ONLY",
+        setAsActive: true,
+      }),
+    );
+    await suite.world.settle();
     const loaded = loadHandler({
       ...fn.env,
       AWS_REGION: fn.region,

@@ -151,6 +151,8 @@ export function lambdaServiceCalls(world: PlannedWorld, fn: PlannedFunction): De
       action,
       resource: { kmsKeyOf: { queueUrl: queueUrlOf(queueArn) } },
       by: "implied",
+      // SQS calls KMS for the sender: the request reaches KMS through SQS.
+      context: { "kms:ViaService": "sqs.{region}.{dnsSuffix}" },
     })),
   ];
   const own = (p: Planned) =>
@@ -177,6 +179,7 @@ export function lambdaServiceCalls(world: PlannedWorld, fn: PlannedFunction): De
           action: "kms:Decrypt",
           resource: { kmsKeyOf: { queueUrl: queueUrlOf(source) } },
           by: "implied",
+          context: { "kms:ViaService": "sqs.{region}.{dnsSuffix}" },
         },
       );
     } else {

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { globalTableSettings } from "../../globalTable";
 import { NAMES } from "../../names";
+import { retained } from "../../retained";
 
 /** Days a claim is kept: far longer than EventBridge retries an event (24 hours at most). */
 export const CLAIM_RETENTION_DAYS = 7;
@@ -38,7 +39,7 @@ export class ProcessedTelemetryTable extends pulumi.ComponentResource {
         // not deletable by accident, like the other global tables.
         ...globalTableSettings(args.replicaRegion),
       },
-      { parent: this },
+      retained({ parent: this }),
     );
     this.registerOutputs({ tableName: this.table.name, tableArn: this.table.arn });
   }

@@ -4,6 +4,7 @@ import { Statement, policyDocument } from "../../iam/policyDocument";
 import { TELEMETRY_WORKFLOW_TYPE } from "../../../core/workflowQuotas";
 import { NAMES, namedArn } from "../../names";
 import { CLAIM_RETENTION_DAYS } from "./processedTelemetryTable";
+import { retained } from "../../retained";
 
 /** Arguments of {@link TelemetryTargets}. */
 export interface TelemetryTargetsArgs {
@@ -131,7 +132,7 @@ export class TelemetryTargets extends pulumi.ComponentResource {
           },
         ]),
       },
-      parent,
+      retained(parent),
     );
 
     this.stream = new aws.kinesis.Stream(

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../../iam/policyDocument";
+import { retained } from "../../retained";
 
 /** Arguments of {@link ApplicationBucket}. */
 export interface ApplicationBucketArgs {
@@ -37,7 +38,7 @@ export class ApplicationBucket extends pulumi.ComponentResource {
         enableKeyRotation: true,
         deletionWindowInDays: 30,
       },
-      parent,
+      retained(parent),
     );
     new aws.kms.Alias(
       `${name}-key-alias`,
@@ -47,7 +48,7 @@ export class ApplicationBucket extends pulumi.ComponentResource {
     this.bucket = new aws.s3.Bucket(
       `${name}-bucket`,
       { bucket: args.bucketName, forceDestroy: false },
-      parent,
+      retained(parent),
     );
     const bucketOpts = { parent: this };
     this.versioning = new aws.s3.BucketVersioning(

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { globalTableSettings } from "../../globalTable";
 import { NAMES } from "../../names";
+import { retained } from "../../retained";
 
 /** Arguments of {@link ApplicationTable}. */
 export interface ApplicationTableArgs {
@@ -31,7 +32,7 @@ export class ApplicationTable extends pulumi.ComponentResource {
         ],
         ...globalTableSettings(args.replicaRegion),
       },
-      { parent: this },
+      retained({ parent: this }),
     );
     this.registerOutputs({ tableName: this.table.name, tableArn: this.table.arn });
   }

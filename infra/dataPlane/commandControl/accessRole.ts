@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { apiWrittenKeyPatterns } from "../../../core/apiWrittenKinds";
 import { partitionOf } from "../../../core/arn";
 import { policyDocument } from "../../iam/policyDocument";
 import { NAMES, namedArn } from "../../names";
@@ -64,17 +65,26 @@ export class CommandControlAccessRole extends pulumi.ComponentResource {
         role: this.role.name,
         policy: policyDocument([
           {
-            sid: "WriteRegistry",
-            actions: [
-              "dynamodb:GetItem",
-              "dynamodb:BatchGetItem",
-              "dynamodb:PutItem",
-              "dynamodb:UpdateItem",
-              "dynamodb:ConditionCheckItem",
-            ],
+            sid: "ReadRegistry",
+            actions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem"],
             resources: args.regions.map((region) =>
               namedArn("dynamodb", region, account, `table/${NAMES.registryTable}`),
             ),
+          },
+          {
+            // Only the keys the API owns: a CA certificate or provisioning template item written
+            // here would be registered by the reconcilers in the other region. ForAllValues holds
+            // vacuously on a request without the key, hence the Null check.
+            // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+            sid: "WriteRegistry",
+            actions: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+            resources: args.regions.map((region) =>
+              namedArn("dynamodb", region, account, `table/${NAMES.registryTable}`),
+            ),
+            conditions: {
+              "ForAllValues:StringLike": { "dynamodb:LeadingKeys": apiWrittenKeyPatterns() },
+              Null: { "dynamodb:LeadingKeys": "false" },
+            },
           },
           // Thing reads are authorized against things, DescribeCertificate against certificates
           // (Service Authorization Reference, AWS IoT): each on its own type's ARNs.
@@ -99,6 +109,12 @@ export class CommandControlAccessRole extends pulumi.ComponentResource {
             sid: "ReadCertificatesForStatus",
             actions: ["iot:DescribeCertificate"],
             resources: iot("cert/*"),
+          },
+          {
+            // Onboarding accepts a certificate only when its CA is registered in IoT.
+            sid: "ReadCaCertificatesForOnboarding",
+            actions: ["iot:DescribeCACertificate"],
+            resources: iot("cacert/*"),
           },
         ]),
       },

@@ -1,6 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+/**
+ * TLS 1.3 only, with SNI host matching (STRICT): API Gateway's enhanced security policy; TLS_1_2 is
+ * a legacy policy. An enhanced policy needs an endpoint access mode, and the API's own policy
+ * negotiates the handshake of a domain mapped to it, so the API carries the same
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-security-policies.html,
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html).
+ * Callers are SDKs and consoles, which speak TLS 1.3.
+ */
+export const API_TLS = {
+  securityPolicy: "SecurityPolicy_TLS13_1_3_2025_09",
+  endpointAccessMode: "STRICT",
+} as const;
+
 /** Arguments of {@link ApiDomain}. */
 export interface ApiDomainArgs {
   domainName: string;
@@ -31,7 +44,7 @@ export class ApiDomain extends pulumi.ComponentResource {
         domainName: args.domainName,
         regionalCertificateArn: validation.certificateArn,
         endpointConfiguration: { types: "REGIONAL" },
-        securityPolicy: "TLS_1_2",
+        ...API_TLS,
       },
       { parent: this },
     );

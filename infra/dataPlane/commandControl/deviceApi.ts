@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { API_TLS } from "./apiDomain";
 
 /** Arguments of {@link DeviceApi}. */
 export interface DeviceApiArgs {
@@ -70,6 +71,7 @@ export class DeviceApi extends pulumi.ComponentResource {
         // (API Gateway developer guide, "Disable the default endpoint for REST APIs"). Nothing
         // calls it: the C&C health check reaches iot-services through STS, not through this API.
         disableExecuteApiEndpoint: DEFAULT_ENDPOINT_DISABLED,
+        ...API_TLS,
       },
       parent,
     );

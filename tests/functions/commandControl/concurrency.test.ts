@@ -1,12 +1,12 @@
 import { strict as assert } from "assert";
 import { ServiceDeps, route } from "../../../functions/commandControl/service";
 import { FakeRegistry } from "./fakeRegistry";
-import { validOnboard } from "./requests";
+import { CALLER, serviceDeps, validOnboard } from "./requests";
 
 let now = 1_800_000_000_000;
 function deps(registry: FakeRegistry, region = "eu-west-1"): ServiceDeps {
   // Each call sees a later clock, like two Lambda instances a millisecond apart.
-  return { registry, iot: {}, region, clock: () => ++now };
+  return serviceDeps(registry, { region, clock: () => ++now });
 }
 
 const onboarding = (registry: FakeRegistry, region: string, site: string) =>
@@ -15,6 +15,7 @@ const onboarding = (registry: FakeRegistry, region: string, site: string) =>
       method: "POST",
       resource: "/devices",
       body: JSON.stringify({ ...validOnboard(), attributes: { site } }),
+      caller: CALLER,
     },
     deps(registry, region),
   );
@@ -52,7 +53,7 @@ describe("command & control under concurrent requests", () => {
     assert.equal((await onboarding(registry, "eu-west-1", "a")).status, 201);
     assert.equal((await onboarding(registry, "eu-west-1", "b")).status, 409);
     const deleted = await route(
-      { method: "DELETE", resource: "/devices/{name}", pathName: "sensor-0001" },
+      { method: "DELETE", resource: "/devices/{name}", pathName: "sensor-0001", caller: CALLER },
       deps(registry),
     );
     assert.equal(deleted.status, 202);
@@ -67,11 +68,16 @@ describe("command & control under concurrent requests", () => {
     await onboarding(registry, "eu-west-1", "a");
     const results = await Promise.all([
       route(
-        { method: "POST", resource: "/devices/{name}/suspend", pathName: "sensor-0001" },
+        {
+          method: "POST",
+          resource: "/devices/{name}/suspend",
+          pathName: "sensor-0001",
+          caller: CALLER,
+        },
         deps(registry),
       ),
       route(
-        { method: "DELETE", resource: "/devices/{name}", pathName: "sensor-0001" },
+        { method: "DELETE", resource: "/devices/{name}", pathName: "sensor-0001", caller: CALLER },
         deps(registry),
       ),
     ]);
@@ -84,19 +90,34 @@ describe("command & control under concurrent requests", () => {
     const created = await onboarding(registry, "eu-west-1", "a");
     const certKey = `certificate#${String(created.body.certificateId)}`;
     const suspend = await route(
-      { method: "POST", resource: "/devices/{name}/suspend", pathName: "sensor-0001" },
+      {
+        method: "POST",
+        resource: "/devices/{name}/suspend",
+        pathName: "sensor-0001",
+        caller: CALLER,
+      },
       deps(registry),
     );
     assert.equal(suspend.status, 200);
     assert.equal((registry.items.get(certKey)?.desired as { status: string }).status, "INACTIVE");
     const v1 = registry.items.get(certKey)!.version;
     const again = await route(
-      { method: "POST", resource: "/devices/{name}/suspend", pathName: "sensor-0001" },
+      {
+        method: "POST",
+        resource: "/devices/{name}/suspend",
+        pathName: "sensor-0001",
+        caller: CALLER,
+      },
       deps(registry),
     );
     assert.equal(again.body.changed, false);
     await route(
-      { method: "POST", resource: "/devices/{name}/resume", pathName: "sensor-0001" },
+      {
+        method: "POST",
+        resource: "/devices/{name}/resume",
+        pathName: "sensor-0001",
+        caller: CALLER,
+      },
       deps(registry),
     );
     assert.equal((registry.items.get(certKey)?.desired as { status: string }).status, "ACTIVE");

@@ -44,7 +44,7 @@ describe("command & control access role assumption", () => {
   it("assumes the iot-services role with the external id read from the operator's secret", async () => {
     secrets
       .on(GetSecretValueCommand, { SecretId: SECRET })
-      .resolves({ SecretString: " the-external-id \n" });
+      .resolves({ SecretString: "the-external-id" });
     sts.on(AssumeRoleCommand).resolves(expiring(3600_000));
     const result = await credentials().get();
     assert.equal(result.accessKeyId, "ASIAEXAMPLE");
@@ -85,6 +85,16 @@ describe("command & control access role assumption", () => {
     await assert.rejects(
       credentials().get(),
       /secret iot-dr\/command-control\/access-role-externalid holds no external id/,
+    );
+    assert.equal(sts.commandCalls(AssumeRoleCommand).length, 0);
+  });
+
+  // The trust holds the secret's value as stored; trimming it here broke the API silently.
+  it("refuses an external id with a trailing newline instead of trimming it, naming the secret", async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: "the-external-id\n" });
+    await assert.rejects(
+      credentials().get(),
+      /secret iot-dr\/command-control\/access-role-externalid holds an external id with surrounding whitespace/,
     );
     assert.equal(sts.commandCalls(AssumeRoleCommand).length, 0);
   });

@@ -2,10 +2,12 @@ import { strict as assert } from "assert";
 import { ActualThing, IotStatusPort } from "../../../functions/commandControl/ports";
 import { route } from "../../../functions/commandControl/service";
 import { FakeRegistry } from "./fakeRegistry";
-import { validOnboard } from "./requests";
+import { CALLER, IotWithFleetCa, serviceDeps, validOnboard } from "./requests";
 
-class FakeIot implements IotStatusPort {
-  constructor(private readonly answer: ActualThing | null | Error) {}
+class FakeIot extends IotWithFleetCa implements IotStatusPort {
+  constructor(private readonly answer: ActualThing | null | Error) {
+    super();
+  }
   describe(): Promise<ActualThing | null> {
     if (this.answer instanceof Error) return Promise.reject(this.answer);
     return Promise.resolve(this.answer);
@@ -15,9 +17,14 @@ class FakeIot implements IotStatusPort {
 describe("command & control GET /devices/{name}", () => {
   it("shows the desired state and, per region, whether IoT has caught up", async () => {
     const registry = new FakeRegistry();
-    const base = { registry, region: "eu-west-1", clock: () => 1_800_000_000_000, iot: {} };
+    const base = serviceDeps(registry);
     const created = await route(
-      { method: "POST", resource: "/devices", body: JSON.stringify(validOnboard()) },
+      {
+        method: "POST",
+        resource: "/devices",
+        body: JSON.stringify(validOnboard()),
+        caller: CALLER,
+      },
       base,
     );
     const certificateId = String(created.body.certificateId);
@@ -29,7 +36,7 @@ describe("command & control GET /devices/{name}", () => {
     const unavailable = new Error("down");
     unavailable.name = "ServiceUnavailableException";
     const result = await route(
-      { method: "GET", resource: "/devices/{name}", pathName: "sensor-0001" },
+      { method: "GET", resource: "/devices/{name}", pathName: "sensor-0001", caller: CALLER },
       {
         ...base,
         iot: {

@@ -2,10 +2,10 @@ import { strict as assert } from "assert";
 import { ServiceDeps, route } from "../../../functions/commandControl/service";
 import { identityOf } from "../../../core/entities";
 import { FakeRegistry } from "./fakeRegistry";
-import { CSR_PEM, validOnboard } from "./requests";
+import { CALLER, CSR_PEM, serviceDeps, validOnboard } from "./requests";
 
 function deps(registry = new FakeRegistry()): ServiceDeps {
-  return { registry, iot: {}, region: "eu-west-1", clock: () => 1_800_000_000_000 };
+  return serviceDeps(registry);
 }
 
 function onboard(body: unknown, registry?: FakeRegistry) {
@@ -14,6 +14,7 @@ function onboard(body: unknown, registry?: FakeRegistry) {
       method: "POST",
       resource: "/devices",
       body: typeof body === "string" ? body : JSON.stringify(body),
+      caller: CALLER,
     },
     deps(registry),
   );
@@ -148,7 +149,7 @@ describe("command & control request validation", () => {
   ];
   for (const [method, resource, name] of badPaths) {
     it(`refuses ${method} ${resource} with the name ${JSON.stringify(name.slice(0, 12))} with 400 naming name`, async () => {
-      const result = await route({ method, resource, pathName: name }, deps());
+      const result = await route({ method, resource, pathName: name, caller: CALLER }, deps());
       assert.equal(result.status, 400);
       assert.equal(result.body.field, "name");
     });
@@ -156,7 +157,7 @@ describe("command & control request validation", () => {
 
   it("answers 404 naming the device when it does not exist", async () => {
     const result = await route(
-      { method: "POST", resource: "/devices/{name}/suspend", pathName: "ghost" },
+      { method: "POST", resource: "/devices/{name}/suspend", pathName: "ghost", caller: CALLER },
       deps(),
     );
     assert.equal(result.status, 404);

@@ -167,6 +167,19 @@ describe("health API checkpoints", () => {
       ]);
     });
 
+    it("fails on an external id with a trailing newline as the API would, without assuming the role", async () => {
+      let assumed = 0;
+      const checkpoints = commandControlCheckpoints(settings, {
+        secrets: { secretString: () => Promise.resolve("the-external-id\n") },
+        sts: { assumeRole: () => Promise.resolve(void (assumed += 1)).then(() => credentials) },
+        tablesAs: () => ({ tableStatus: () => Promise.resolve("ACTIVE") }),
+      });
+      const { status, body } = await answer(checkpoints);
+      assert.equal(status, 503);
+      assert.equal(assumed, 0);
+      assert.match(String(body.checkpoints[0].detail), /surrounding whitespace/);
+    });
+
     it("names both links when the role cannot be assumed, the registry as skipped", async () => {
       const checkpoints = commandControlCheckpoints(settings, {
         secrets: { secretString: () => Promise.resolve("x") },

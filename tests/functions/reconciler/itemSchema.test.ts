@@ -10,7 +10,8 @@ import type { DeadLetter } from "../../../functions/reconciler/dlq";
 import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import type { RegistryItem } from "../../../core/registryItem";
-import { CSR_PEM, validOnboard } from "../commandControl/requests";
+import { registryItem } from "../../../core/registrySchema";
+import { CSR_PEM, FLEET_CA_ID, FLEET_CA_PEM, validOnboard } from "../commandControl/requests";
 import { FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 
 const ACCOUNT = "111111111111";
@@ -46,6 +47,25 @@ function apiItems(body: Record<string, unknown>): RegistryItem[] {
 describe("registry items from every writer, read by the reconciler", () => {
   it("onboards a device the API wrote with a certificate PEM in both regions", async () => {
     const table = new FakeTable();
+    // The API accepts only certificates of a CA registered in IoT, which capture put here.
+    await table.putIfNewer(
+      registryItem({
+        pk: `caCertificate#${FLEET_CA_ID}`,
+        kind: "caCertificate",
+        version: T0 - 1,
+        updatedAt: new Date(T0 - 1).toISOString(),
+        updatedBy: "capture:eu-west-1",
+        sourceRegion: "eu-west-1",
+        deleted: false,
+        desired: {
+          caCertificateId: FLEET_CA_ID,
+          caCertificatePem: FLEET_CA_PEM,
+          status: "ACTIVE",
+          autoRegistrationStatus: "DISABLE",
+          registrationConfig: null,
+        },
+      }),
+    );
     for (const item of apiItems(validOnboard())) await table.putIfNewer(item);
     for (const place of [PRIMARY, SECONDARY]) {
       const r = region(place, table);

@@ -183,6 +183,9 @@ describe("command & control access role in iot-services", () => {
     const report = await ownStack("secondary");
     const { Statement } = policyOf(named(report.resources, "command-control-access-policy"));
     const registry = Statement.find((s) => s.Sid === "WriteRegistry");
+    assert.deepEqual(registry?.Action, ["dynamodb:PutItem", "dynamodb:UpdateItem"]);
+    const reads = Statement.find((s) => s.Sid === "ReadRegistry");
+    assert.deepEqual(reads?.Resource, registry?.Resource);
     assert.deepEqual(registry?.Resource, [
       `arn:aws:dynamodb:eu-west-1:${IOT}:table/iot-dr-registry`,
       `arn:aws:dynamodb:eu-central-1:${IOT}:table/iot-dr-registry`,
@@ -197,8 +200,10 @@ describe("command & control access role in iot-services", () => {
     );
     const certificates = Statement.find((s) => s.Sid === "ReadCertificatesForStatus");
     assert.deepEqual(certificates?.Action, ["iot:DescribeCertificate"]);
-    // Registry writes, DescribeTable for the health check, thing reads, certificate reads.
-    assert.equal(Statement.length, 4);
+    const cas = Statement.find((s) => s.Sid === "ReadCaCertificatesForOnboarding");
+    assert.deepEqual(cas?.Action, ["iot:DescribeCACertificate"]);
+    // Registry reads and writes, DescribeTable for the health check, thing, certificate and CA reads.
+    assert.equal(Statement.length, 6);
   });
 
   // Service Authorization Reference, AWS IoT: the thing reads are authorized against `thing`,

@@ -169,7 +169,8 @@ export function relocate<T>(value: T, region: string): T {
     }
     if (typeof v === "string" && v.startsWith("arn:")) {
       const parts = parseArn(v);
-      if (parts.service === "iot" && parts.region) {
+      // A wildcard region is the same in every region (the reconciler keeps it as written).
+      if (parts.service === "iot" && parts.region && !parts.region.includes("*")) {
         return formatArn({ ...parts, region, partition: partitionOf(region) });
       }
     }
