@@ -1,11 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { bundleFunction } from "../../infra/lambda/bundle";
-import { CALLER, CSR_PEM, validOnboard } from "./commandControl/requests";
 
-const wide = { Statement: [{ Effect: "Allow", Action: "iot:*", Resource: "*" }] };
+const ROOT = path.resolve(__dirname, "..", "..");
 
 describe("function bundles", () => {
   for (const name of ["capture", "reconciler", "forwarder"]) {
@@ -16,42 +14,28 @@ describe("function bundles", () => {
     });
   }
 
-  it("judges device policies inside the command & control bundle, as Lambda loads it", async () => {
-    // The policy simulator must load in a CommonJS bundle (its ES module build would not).
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iot-dr-bundle-"));
-    const file = path.join(dir, "index.js");
-    fs.writeFileSync(file, bundleFunction("commandControl"));
-    const env = {
-      ACCESS_ROLE_ARN: "arn:aws:iam::222222222222:role/iot-dr-command-control-access",
-      EXTERNAL_ID_SECRET: "x",
-      REGISTRY_TABLE: "t",
-      REGIONS: "eu-west-1",
-      RECONNECT_TOPIC: "iot-dr/reconnect",
-      AWS_REGION: "eu-west-1",
-      POWERTOOLS_LOG_LEVEL: "SILENT",
-    };
-    const saved = { ...process.env };
-    Object.assign(process.env, env);
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { handler } = require(file) as {
-        handler: (e: unknown) => Promise<{ statusCode: number; body: string }>;
-      };
-      const body = { ...validOnboard(), csr: CSR_PEM, policy: { name: "p", document: wide } };
-      delete (body as Record<string, unknown>).certificatePem;
-      delete (body as Record<string, unknown>).caCertificateId;
-      const result = await handler({
-        httpMethod: "POST",
-        resource: "/devices",
-        body: JSON.stringify(body),
-        requestContext: { requestId: "r", identity: { userArn: CALLER.userArn } },
-      });
-      assert.equal(result.statusCode, 400, result.body);
-      assert.match(result.body, /policy\.document\.Statement\[0\]\.Action/);
-    } finally {
-      process.env = saved;
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+  // The project is Apache-2.0 and its functions ship to Lambda: no copyleft package may be bundled
+  // into them (the policy simulator, AGPL-3.0, judges device policies in the tests only).
+  it("bundles no GPL- or AGPL-licensed package into any function", () => {
+    bundleFunction("commandControl");
+    const cache = path.join(ROOT, "node_modules", ".cache", "iot-dr", "function-bundles.json");
+    const inputs = Object.keys(
+      (JSON.parse(fs.readFileSync(cache, "utf8")) as { inputs: Record<string, string> }).inputs,
+    );
+    const packages = new Set(
+      inputs
+        .map((input) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1])
+        .filter((name): name is string => name !== undefined),
+    );
+    assert.ok(packages.has("@aws-sdk/client-iot"), "the cache lists what the bundles read");
+    const copyleft = [...packages].filter((name) => {
+      const manifest = path.join(ROOT, "node_modules", name, "package.json");
+      const license = String(
+        (JSON.parse(fs.readFileSync(manifest, "utf8")) as { license?: unknown }).license,
+      );
+      return /(^|[^L])GPL/.test(license);
+    });
+    assert.deepEqual(copyleft, []);
   });
 
   it("includes the SigV4a signer in the forwarder, so PutEvents with EndpointId can sign", () => {

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "assert";
 import { keys } from "../../../core/entities";
-import { forbiddenAllowed } from "../../../functions/commandControl/policyContract";
+import { forbiddenAllowed } from "../../support/devicePolicyMeaning";
 import { route } from "../../../functions/commandControl/service";
 import { FakeRegistry } from "./fakeRegistry";
 import {
@@ -121,16 +121,20 @@ describe("command & control: the device API's trust boundary", () => {
       });
     }
 
-    // Its shape is a device's own topic; what it means for a device named "reconnect" is the
-    // platform's reconnect topic. Only the evaluation of the document finds that.
-    it("refuses a thing-name variable that resolves to the reconnect topic, naming policy.document", async () => {
+    // Its spelling is a device's own topic; what it means for a device named "reconnect" is the
+    // platform's reconnect topic. Found by the simulator's judge (tests/support/devicePolicyMeaning)
+    // once the function stopped evaluating documents itself: the shape now resolves the variable.
+    it("refuses a thing-name variable that resolves to the reconnect topic, naming the resource", async () => {
       const document = allow(
         "iot:Publish",
         `${IOT}:topic/iot-dr/\${iot:Connection.Thing.ThingName}`,
       );
       const result = await onboard({ ...withPolicy(document), name: "reconnect" });
-      assert.deepEqual([result.status, result.body.field], [400, "policy.document"]);
-      assert.match(String(result.body.error), /iot:Publish on .*topic\/iot-dr\/reconnect/);
+      assert.deepEqual(
+        [result.status, result.body.field],
+        [400, "policy.document.Statement[0].Resource"],
+      );
+      assert.match(String(result.body.error), /for device "reconnect", to iot-dr\/reconnect/);
       // The same document for another device is its own topic.
       assert.equal((await onboard(withPolicy(document))).status, 201);
     });
