@@ -248,7 +248,9 @@ describe("registry replication against moto (capture -> global table -> reconcil
     assert.deepEqual(b.policies, {});
   });
 
-  it("keeps changes made in the other region whose events were lost: its sweep captures them, both regions converge to them (the planned state machine run in moto)", async () => {
+  it("keeps changes made in the other region whose events were lost: its sweep captures them, both regions converge to them (the planned state machine run in moto)", async function () {
+    // A second settle after the sweep (the other region applies what it captured): ~45 s alone.
+    this.timeout(120_000);
     const { certificateArn } = await buildFleet(suite.world.A);
     await suite.world.settle();
     // Changes made in B after its reconciler applied A's items, whose events were lost. The sweep
