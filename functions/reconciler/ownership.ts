@@ -16,6 +16,9 @@ export function ownedBy(
   item: Pick<RegistryItem, "sourceRegion" | "updatedBy">,
   region: string,
 ): boolean {
+  // A row that is not a registry item (an echo ledger entry, a hand-edited item) is nobody's:
+  // the reader's schema check sends it to the DLQ or skips it.
+  if (typeof item.updatedBy !== "string") return false;
   const writer = writerOf(item);
   return (writer === "capture" || writer === "sweep") && item.sourceRegion === region;
 }

@@ -131,9 +131,11 @@ export class SimGlobalTable {
       },
       scanSegment: (segment, totalSegments) => {
         if (this.isDown(region)) return Promise.reject(new Error("region down"));
-        const items = [...this.items(region).values()].filter(
-          (_, i) => i % totalSegments === segment,
+        // A scan returns every row, echo ledger entries included.
+        const rows = [...this.replicas.get(region)!.values()].map(
+          (stored) => stored.value as unknown as RegistryItem,
         );
+        const items = rows.filter((_, i) => i % totalSegments === segment);
         return Promise.resolve({ items: structuredClone(items) });
       },
       setExpiry: (item, expiresAt) => {

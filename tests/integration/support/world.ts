@@ -363,6 +363,8 @@ async function region(
                 place,
                 now: () => Date.now(),
                 expiry,
+                // As the handler: the sweep tells a local change from a stale state by it.
+                ledger,
               });
             }),
           )),
