@@ -12,6 +12,9 @@ import { CAPTURE_CONCURRENCY, RECONCILER_CONCURRENCY } from "./reconcilerSizing"
 /** The health aggregator keeps its hysteresis in one instance (infra/health/healthAggregator.ts). */
 export const AGGREGATOR_CONCURRENCY = 1;
 
+/** The readiness check runs one comparison at a time: its reads share IoT's quotas with the reconciler. */
+export const READINESS_CONCURRENCY = 1;
+
 /** What Lambda keeps unreserved in every account and region. */
 export const UNRESERVED_MINIMUM = 100;
 
@@ -21,7 +24,7 @@ export const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
 /** Reserved concurrency per account, in each of the two regions (one set of functions per region). */
 export const RESERVED_CONCURRENCY = {
   sharedServices: AGGREGATOR_CONCURRENCY,
-  iotServices: RECONCILER_CONCURRENCY + CAPTURE_CONCURRENCY,
+  iotServices: RECONCILER_CONCURRENCY + CAPTURE_CONCURRENCY + READINESS_CONCURRENCY,
   commandControl: 0,
   dataAnalytics: 0,
 } as const;

@@ -1,3 +1,4 @@
+import { retained } from "../retained";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../iam/policyDocument";
@@ -44,7 +45,8 @@ export class OperationsTopic extends pulumi.ComponentResource {
           },
         ]),
       },
-      parent,
+      // Like every key of the platform (infra/retained.ts): a replace must not orphan what it encrypts.
+      retained(parent),
     );
     this.topic = new aws.sns.Topic(
       `${name}-topic`,

@@ -1,3 +1,4 @@
+import { READINESS_CONCURRENCY } from "../../core/lambdaConcurrency";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { formatArn } from "../../core/arn";
@@ -39,8 +40,7 @@ export class ReadinessCheck extends pulumi.ComponentResource {
         description: "Compares this region's IoT with the other region's and the registry table",
         timeoutSeconds: 900,
         memoryMb: 512,
-        // One check at a time: its reads share the account's IoT quotas with the reconciler.
-        reservedConcurrency: 1,
+        reservedConcurrency: READINESS_CONCURRENCY,
         statements: [
           {
             sid: "CountRegistry",

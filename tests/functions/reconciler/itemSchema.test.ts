@@ -44,28 +44,32 @@ function apiItems(body: Record<string, unknown>): RegistryItem[] {
   }).map((w) => w.item);
 }
 
+/** The API accepts only certificates of a CA registered in IoT, which capture put in the table. */
+async function putFleetCa(table: FakeTable): Promise<void> {
+  await table.putIfNewer(
+    registryItem({
+      pk: `caCertificate#${FLEET_CA_ID}`,
+      kind: "caCertificate",
+      version: T0 - 1,
+      updatedAt: new Date(T0 - 1).toISOString(),
+      updatedBy: "capture:eu-west-1",
+      sourceRegion: "eu-west-1",
+      deleted: false,
+      desired: {
+        caCertificateId: FLEET_CA_ID,
+        caCertificatePem: FLEET_CA_PEM,
+        status: "ACTIVE",
+        autoRegistrationStatus: "DISABLE",
+        registrationConfig: null,
+      },
+    }),
+  );
+}
+
 describe("registry items from every writer, read by the reconciler", () => {
   it("onboards a device the API wrote with a certificate PEM in both regions", async () => {
     const table = new FakeTable();
-    // The API accepts only certificates of a CA registered in IoT, which capture put here.
-    await table.putIfNewer(
-      registryItem({
-        pk: `caCertificate#${FLEET_CA_ID}`,
-        kind: "caCertificate",
-        version: T0 - 1,
-        updatedAt: new Date(T0 - 1).toISOString(),
-        updatedBy: "capture:eu-west-1",
-        sourceRegion: "eu-west-1",
-        deleted: false,
-        desired: {
-          caCertificateId: FLEET_CA_ID,
-          caCertificatePem: FLEET_CA_PEM,
-          status: "ACTIVE",
-          autoRegistrationStatus: "DISABLE",
-          registrationConfig: null,
-        },
-      }),
-    );
+    await putFleetCa(table);
     for (const item of apiItems(validOnboard())) await table.putIfNewer(item);
     for (const place of [PRIMARY, SECONDARY]) {
       const r = region(place, table);
@@ -91,6 +95,7 @@ describe("registry items from every writer, read by the reconciler", () => {
     const body = validOnboard();
     body.policy = { ...(body.policy as object), name: "fleet.v2@plant-7" };
     const table = new FakeTable();
+    await putFleetCa(table);
     for (const item of apiItems(body)) await table.putIfNewer(item);
     for (const place of [PRIMARY, SECONDARY]) {
       const r = region(place, table);
