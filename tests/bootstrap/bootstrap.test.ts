@@ -9,7 +9,7 @@ import { boundaryArn } from "../../bootstrap/policies";
 import { previewActions } from "../../bootstrap/previewReads";
 import planned from "../../bootstrap/planned.json";
 import { PlannedResource } from "../../plan/engine";
-import { StackReport, iotDrPack, ownStackFiles, planProgram } from "../../plan/run";
+import { StackReport, iotDrPack, isBlocking, ownStackFiles, planProgram } from "../../plan/run";
 import { readStackFile } from "../../plan/stackFile";
 import { checkPolicies, collectPolicies, formatFindings } from "../support/iamReference";
 import { ROOT, ownStacks } from "../support/ownStacks";
@@ -21,7 +21,9 @@ const bootstrap = () =>
   (report ??= planProgram({
     programDir: BOOTSTRAP,
     configFiles: [path.join(BOOTSTRAP, "Pulumi.bootstrap.yaml")],
-    policyPacks: [iotDrPack(undefined)],
+    // The deploy role and the boundary are exempted from the escalation rule by URN, each with the
+    // reason; the simulations below are what shows the delegation holds.
+    policyPacks: [iotDrPack(path.join(BOOTSTRAP, "pack-config.json"))],
   }).then(([only]) => only));
 
 const ROLE = "aws:iam/role:Role";
@@ -54,8 +56,18 @@ describe("the bootstrap program (bootstrap/)", () => {
   it("plans offline and passes the iot-dr pack", async () => {
     const r = await bootstrap();
     assert.deepEqual(
-      r.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.message),
+      r.violations.filter(isBlocking).map((v) => v.message),
       [],
+    );
+    // Exempted are exactly the four boundaries and the four deploy policies, by URN.
+    assert.deepEqual(
+      r.violations
+        .filter((v) => v.exemption !== undefined)
+        .map((v) => v.urn.split("::").pop())
+        .sort(),
+      ["boundary", "deploy-policy"]
+        .flatMap((role) => ACCOUNT_KEYS.map((account) => `${account}-${role}`))
+        .sort(),
     );
     assert.ok(r.resources.filter((x) => x.type === ROLE).length >= 10);
   });
