@@ -40,13 +40,11 @@ export function operationsSummary(reports: StackReport[]): string[] {
   const costs = reports
     .filter((r) => operationsOf(r)?.fleetDevices)
     .map((r) => `${r.stack} ${usd(estimateCost(r.resources, operationsOf(r)!.fleetDevices!).usd)}`);
-  return wrapText(
-    "",
-    "Operations:",
-    `readiness per region compares counts, a deep sample and ${first.readinessSettings?.length ?? 0} IoT settings; ` +
-      `cost for ${(first.fleetDevices ?? 0).toLocaleString("en-US")} devices a month: ${costs.join(", ")} ` +
-      "(sources, assumptions, Region switch: --verbose)",
-  );
+  // One line: the summary must fit one screen (tests/plan/cli.test.ts), the details are --verbose's.
+  return [
+    `Operations: readiness compares counts, a sample and ${first.readinessSettings?.length ?? 0} IoT settings; ` +
+      `cost a month for ${(first.fleetDevices ?? 0).toLocaleString("en-US")} devices: ${costs.join(", ")} (--verbose)`,
+  ];
 }
 
 /** The operations details of each stack, for --verbose. */

@@ -284,7 +284,7 @@ export function renderSummary(reports: StackReport[]): string {
     failing.length
       ? `Verdict: FAIL, mandatory violations in ${failing.join(", ")} (exit 1)`
       : `Verdict: PASS, no mandatory violation in ${reports.map((r) => r.stack).join(", ")}`,
-    "Resource tree by account and region: --verbose; machine-readable: --json",
   );
+  lines[lines.length - 1] += " (resource tree: --verbose; machine-readable: --json)";
   return `${lines.join("\n")}\n`;
 }
