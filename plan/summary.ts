@@ -276,7 +276,8 @@ export function renderSummary(reports: StackReport[]): string {
         previousBudget = { stack: report.stack, text };
       }
     }
-    lines.push("");
+    // Between stacks only: the summary must fit one screen (40 lines, tests/plan/cli.test.ts).
+    if (report !== reports[reports.length - 1]) lines.push("");
   }
   lines.push(...operationsSummary(reports));
   const failing = reports.filter((r) => r.violations.some(isBlocking)).map((r) => r.stack);
@@ -284,7 +285,7 @@ export function renderSummary(reports: StackReport[]): string {
     failing.length
       ? `Verdict: FAIL, mandatory violations in ${failing.join(", ")} (exit 1)`
       : `Verdict: PASS, no mandatory violation in ${reports.map((r) => r.stack).join(", ")}`,
+    "Resource tree by account and region: --verbose; machine-readable: --json",
   );
-  lines[lines.length - 1] += " (resource tree: --verbose; machine-readable: --json)";
   return `${lines.join("\n")}\n`;
 }
