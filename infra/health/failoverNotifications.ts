@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument } from "../iam/policyDocument";
-import { retained } from "../retained";
+import { encryptedAlarmTopic } from "../encryptedAlarmTopic";
 
 /** Arguments of {@link FailoverNotifications}. */
 export interface FailoverNotificationsArgs {
@@ -18,9 +17,7 @@ export interface FailoverNotificationsArgs {
 /**
  * Tells people and devices that Route 53 moved. `AWS/Route53 HealthCheckStatus` exists only in
  * us-east-1, so the parent must place this in us-east-1: the alarm, and the topic it notifies
- * (alarm actions stay in the alarm's region). The topic is encrypted with its own KMS key, since
- * CloudWatch cannot publish to a topic under the AWS-managed `aws/sns` key (its policy cannot
- * grant CloudWatch).
+ * (alarm actions stay in the alarm's region); the topic is an {@link encryptedAlarmTopic}.
  */
 export class FailoverNotifications extends pulumi.ComponentResource {
   public readonly topic: aws.sns.Topic;
@@ -35,65 +32,28 @@ export class FailoverNotifications extends pulumi.ComponentResource {
   ) {
     super("iotdr:health:FailoverNotifications", name, {}, opts);
     const parent = { parent: this };
-    const root = `arn:${args.partition}:iam::${args.accountId}:root`;
-    const key = new aws.kms.Key(
-      `${name}-key`,
+    const { topic, topicPolicy } = encryptedAlarmTopic(
+      name,
       {
-        description: "iot-dr fail-over notifications (SNS)",
-        enableKeyRotation: true,
-        policy: policyDocument([
-          {
-            sid: "AccountAdministers",
-            actions: ["kms:*"],
-            principals: { AWS: [root] },
-            resources: ["*"],
-          },
-          {
-            sid: "CloudWatchPublishes",
-            actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
-            principals: { Service: ["cloudwatch.amazonaws.com"] },
-            resources: ["*"],
-            conditions: { StringEquals: { "aws:SourceAccount": args.accountId } },
-          },
-        ]),
-      },
-      retained(parent),
-    );
-    this.topic = new aws.sns.Topic(
-      `${name}-topic`,
-      { name: "iot-dr-failover", kmsMasterKeyId: key.arn },
-      parent,
-    );
-    this.topicPolicy = new aws.sns.TopicPolicy(
-      `${name}-topic-policy`,
-      {
-        arn: this.topic.arn,
-        policy: policyDocument([
-          {
-            sid: "CloudWatchAlarmsOfThisAccount",
-            actions: ["sns:Publish"],
-            principals: { Service: ["cloudwatch.amazonaws.com"] },
-            resources: [this.topic.arn],
-            conditions: { StringEquals: { "aws:SourceAccount": args.accountId } },
-          },
+        accountId: args.accountId,
+        partition: args.partition,
+        topicName: "iot-dr-failover",
+        purpose: "fail-over notifications",
+        email: args.email,
+        moreTopicStatements: (topicArn) => [
           {
             sid: "ReconnectFunctionSubscribes",
             actions: ["sns:Subscribe"],
             principals: { AWS: [`arn:${args.partition}:iam::${args.subscriberAccountId}:root`] },
-            resources: [this.topic.arn],
+            resources: [topicArn],
             conditions: { StringEquals: { "sns:Protocol": "lambda" } },
           },
-        ]),
+        ],
       },
-      parent,
+      this,
     );
-    if (args.email) {
-      new aws.sns.TopicSubscription(
-        `${name}-email`,
-        { topic: this.topic.arn, protocol: "email", endpoint: args.email },
-        parent,
-      );
-    }
+    this.topic = topic;
+    this.topicPolicy = topicPolicy;
     this.alarm = new aws.cloudwatch.MetricAlarm(
       `${name}-status`,
       {
