@@ -207,15 +207,7 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
       const sweptHere = valid.filter((item) => !readInBulk(item));
       report.listed += valid.length - sweptHere.length;
       const theirs = sweptHere.filter((item) => !ownedBy(item, deps.place.region));
-      const result = await deps
-        .reconciler()
-        .reconcileAll([...malformed, ...theirs], false, (item) =>
-          keepLocalChange(item, deps, report),
-        );
-      report.converged += result.converged;
-      report.deadLettered.push(...result.deadLettered);
-      report.failed.push(...result.failed);
-      report.calls += result.calls;
+      await convergeTheirs([...malformed, ...theirs], deps, report);
       for (const item of sweptHere.filter((i) => ownedBy(i, deps.place.region))) {
         report.owned += 1;
         try {
@@ -278,6 +270,25 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
   return report;
 }
 
+/**
+ * Converges items of the other region here, the one way every sweep path does: a change made here
+ * after the reconciler applied the other region's item is a local change (docs/convergence.md,
+ * what the sweep may change), kept and captured by {@link keepLocalChange}, never reverted.
+ */
+async function convergeTheirs(
+  items: RegistryItem[],
+  deps: SweepDeps,
+  report: SweepReport,
+): Promise<void> {
+  const result = await deps
+    .reconciler()
+    .reconcileAll(items, false, (item) => keepLocalChange(item, deps, report));
+  report.converged += result.converged;
+  report.deadLettered.push(...result.deadLettered);
+  report.failed.push(...result.failed);
+  report.calls += result.calls;
+}
+
 /** A live, issued certificate: the listing reads its status in bulk (see the table phase). */
 function readInBulk(item: RegistryItem): boolean {
   return (
@@ -309,15 +320,7 @@ async function sweepListedCertificate(
       if (await recaptureOwned(item, deps)) report.captured.push(item.pk);
       return;
     }
-    // A status set here after the reconciler applied the other region's item is a local change
-    // (docs/convergence.md, what the sweep may change): kept and captured, never reverted.
-    const result = await deps
-      .reconciler()
-      .reconcileAll([item], false, (i) => keepLocalChange(i, deps, report));
-    report.converged += result.converged;
-    report.deadLettered.push(...result.deadLettered);
-    report.failed.push(...result.failed);
-    report.calls += result.calls;
+    await convergeTheirs([item], deps, report);
   } catch {
     report.failed.push(item.pk);
   }
