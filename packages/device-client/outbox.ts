@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { OutboxFile } from "./outboxFile";
+import { type OutboxCompaction, OutboxFile } from "./outboxFile";
 import type { PendingMessage } from "./pendingMessage";
 
 export type { PendingMessage };
@@ -40,9 +40,10 @@ export class Outbox {
     private readonly max: number,
     private readonly idField: string,
     file?: string,
+    compaction?: OutboxCompaction,
   ) {
     if (!file) return;
-    this.store = new OutboxFile(file);
+    this.store = new OutboxFile(file, idField, compaction);
     for (const message of this.store.load()) {
       // Nobody of this run waits for these: their acknowledgement only removes them.
       this.entries.set(message.id, {
@@ -51,10 +52,6 @@ export class Outbox {
         reject: () => undefined,
       });
     }
-  }
-
-  private persist(): void {
-    this.store?.save(this.pending());
   }
 
   /** Adds a message; its id is `message[idField]` if set, else a new UUID written there. */
@@ -81,8 +78,8 @@ export class Outbox {
       reject = rej;
     });
     const entry: Entry = { id, topic, payload, sends: 0, resolve, reject };
+    this.store?.add(entry);
     this.entries.set(id, entry);
-    this.persist();
     return { entry, acked };
   }
 
@@ -90,9 +87,9 @@ export class Outbox {
   ack(id: string): void {
     const entry = this.entries.get(id);
     if (!entry) return;
-    this.entries.delete(id);
     // On disk first: a crash after the caller heard "acknowledged" must not resend it.
-    this.persist();
+    this.store?.ack(id);
+    this.entries.delete(id);
     entry.resolve({ id, sends: entry.sends });
   }
 

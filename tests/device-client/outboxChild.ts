@@ -9,6 +9,8 @@
  *   kill from outside lands there too: the parent then never learns of that acknowledgement).
  * - `mid-write:N`: its N-th file write writes half of its bytes, then the process is killed (a
  *   torn write, as a crash or power cut leaves one).
+ * - `mid-rewrite:N`: as `mid-write:N`, with the outbox rewriting its file after every
+ *   acknowledgement, so every third write is a rewrite (the append-only log's compaction).
  */
 import type { PathOrFileDescriptor } from "node:fs";
 import { Outbox } from "@iot-dr/device-client";
@@ -32,7 +34,7 @@ const [mode, at] = crash.split(":");
 const nth = Number(at);
 if (mode !== "parent" && !(Number.isInteger(nth) && nth >= 1)) {
   throw new Error(
-    `outboxChild: expected parent, after-ack:N, ack-unreported:N or mid-write:N, got ${crash}`,
+    `outboxChild: expected parent, after-ack:N, ack-unreported:N, mid-write:N or mid-rewrite:N, got ${crash}`,
   );
 }
 const die = (): never => {
@@ -40,7 +42,7 @@ const die = (): never => {
   throw new Error("unreachable: killed");
 };
 
-if (mode === "mid-write") {
+if (mode === "mid-write" || mode === "mid-rewrite") {
   // Every way the outbox could write its file (fs calls are looked up on the module at each call).
   let writes = 0;
   const half = (data: string | NodeJS.ArrayBufferView) => {
@@ -76,7 +78,12 @@ if (mode === "mid-write") {
   };
 }
 
-const outbox = new Outbox(100_000, "msgId", file);
+const outbox = new Outbox(
+  100_000,
+  "msgId",
+  file,
+  mode === "mid-rewrite" ? { minDeadBytes: 0, deadRatio: 0 } : undefined,
+);
 let acks = 0;
 for (let i = 0; i < 100_000; i++) {
   const id = `m-${i}`;
