@@ -3,18 +3,32 @@
 // `npm run -s bootstrap:derive`; tests/bootstrap/planned.test.ts fails while the file is stale.
 import * as fs from "fs";
 import * as path from "path";
+import * as prettier from "prettier";
 import { derivePlanned } from "./derivation";
 
 const ROOT = path.resolve(__dirname, "..");
+const FILE = path.join(__dirname, "planned.json");
 
-derivePlanned(ROOT).then(
-  (needs) => {
-    const file = path.join(__dirname, "planned.json");
-    fs.writeFileSync(file, `${JSON.stringify(needs, null, 2)}\n`);
-    console.log(`wrote ${path.relative(ROOT, file)}`);
-  },
+async function main(argv: string[]): Promise<number> {
+  if (argv.length > 0) {
+    console.error(
+      `bootstrap:derive: unexpected argument ${JSON.stringify(argv[0])}; usage: npm run -s bootstrap:derive`,
+    );
+    return 2;
+  }
+  const needs = await derivePlanned(ROOT);
+  // Formatted as the repository's prettier check wants it, so deriving never fails `npm run lint`.
+  const options = (await prettier.resolveConfig(FILE)) ?? {};
+  const text = await prettier.format(JSON.stringify(needs), { ...options, filepath: FILE });
+  fs.writeFileSync(FILE, text);
+  console.log(`wrote ${path.relative(ROOT, FILE)}`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );
