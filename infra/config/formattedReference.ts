@@ -1,0 +1,12 @@
+import * as path from "path";
+import * as prettier from "prettier";
+import { configReference } from "./reference";
+
+/** Where the configuration reference lives in the repository. */
+export const REFERENCE_FILE = path.resolve(__dirname, "..", "..", "docs", "configuration.md");
+
+/** The reference as prettier formats it, so the generated file passes `npm run lint` as written. */
+export async function formattedReference(): Promise<string> {
+  const options = (await prettier.resolveConfig(REFERENCE_FILE)) ?? {};
+  return prettier.format(configReference(), { ...options, filepath: REFERENCE_FILE });
+}
