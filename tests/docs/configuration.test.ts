@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import { KEY_MEANINGS } from "../../infra/config/keyMeanings";
 import { configKeys } from "../../infra/config/reference";
-import { REFERENCE_FILE, formattedReference } from "../../infra/config/formattedReference";
+import { REFERENCE_FILE, formattedReference } from "../../plan/configReference";
 
 describe("docs/configuration.md, generated from the config schema", () => {
   const keys = configKeys().map((k) => k.path);

@@ -1,9 +1,9 @@
 import * as path from "path";
 import * as prettier from "prettier";
-import { configReference } from "./reference";
+import { configReference } from "../infra/config/reference";
 
 /** Where the configuration reference lives in the repository. */
-export const REFERENCE_FILE = path.resolve(__dirname, "..", "..", "docs", "configuration.md");
+export const REFERENCE_FILE = path.resolve(__dirname, "..", "docs", "configuration.md");
 
 /** The reference as prettier formats it, so the generated file passes `npm run lint` as written. */
 export async function formattedReference(): Promise<string> {

@@ -1,7 +1,7 @@
 // npm run -s docs:config: writes docs/configuration.md from the config schema and the keys'
 // meanings (infra/config/keyMeanings.ts). tests/docs/configuration.test.ts fails while it is stale.
 import * as fs from "fs";
-import { REFERENCE_FILE, formattedReference } from "./formattedReference";
+import { REFERENCE_FILE, formattedReference } from "./configReference";
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length > 0) {
