@@ -9,7 +9,7 @@ import { Pipeline } from "./pipeline";
 import { partitionOf } from "../core/arn";
 import type { Planned } from "./derivation";
 
-// Deployed once per organisation by an administrator, before the main program (README, "Deploying
+// Deployed once per organisation by an administrator, before the main program (docs/deploy.md, "Deploying
 // for real"): the roles the pipeline and every stack of the main program use.
 const config = loadBootstrapConfig();
 // What the main program's plan creates per account (npm run -s bootstrap:derive writes it).

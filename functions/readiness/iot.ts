@@ -187,7 +187,7 @@ export function sdkReadinessIot(iot: IoTClient, data: IoTDataPlaneClient): Readi
           };
         }),
       ),
-      // Status and auto-registration, not the mode: a replicated CA is SNI_ONLY by design (README).
+      // Status and auto-registration, not the mode: a replicated CA is SNI_ONLY by design (docs/architecture.md, "Registry replication").
       caCertificates: await Promise.all(
         counted.caCertificate.map(async (certificateId) => {
           const d = (await iot.send(new DescribeCACertificateCommand({ certificateId })))

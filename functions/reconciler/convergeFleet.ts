@@ -1,6 +1,6 @@
 /**
  * Pure core for the fleet-level kinds: CA certificates and provisioning templates. With both in
- * every region, a JITP/JITR fleet provisions itself wherever it connects (README, "Registry
+ * every region, a JITP/JITR fleet provisions itself wherever it connects (docs/architecture.md, "Registry
  * replication"), so its devices need no per-device replication.
  *
  * A CA is registered in another region in SNI_ONLY mode: DEFAULT mode needs a verification

@@ -1,6 +1,6 @@
 /**
  * The redrive command against the SQS client. moto does not emulate StartMessageMoveTask (it
- * answers with an HTML page, see README's moto section), so the client is mocked with
+ * answers with an HTML page, see docs/testing.md, "Integration tests against moto"), so the client is mocked with
  * aws-sdk-client-mock; what is checked is the request SQS would receive and the errors for bad
  * input.
  */

@@ -2,7 +2,7 @@
  * moto (the AWS API emulator, `python3 -m moto.server`) as the integration suites' AWS: started on
  * a free loopback port the first time a suite asks for it, once per test run, stopped when the run
  * ends, its state reset before every test. Suites that never call {@link useMoto} never start it.
- * What moto emulates and what the harness bridges: README, "Integration tests against moto".
+ * What moto emulates and what the harness bridges: docs/testing.md, "Integration tests against moto".
  */
 import { spawn, type ChildProcess } from "child_process";
 import * as net from "net";
