@@ -62,8 +62,9 @@ export interface FailoverClientOptions {
   /** Most unacknowledged QoS 1 messages kept; `publish` refuses beyond. Default 1000. */
   maxOutbox?: number;
   /**
-   * A file that keeps the unacknowledged messages across restarts (written atomically on every
-   * publish and acknowledgement). Default none: the outbox lives in memory.
+   * A file that keeps the unacknowledged messages across restarts: an append-only log, one record
+   * synced per publish and per acknowledgement, compacted atomically. Default none: the outbox
+   * lives in memory.
    */
   outboxFile?: string;
   /** On a move, wait this long for in-flight acknowledgements before closing. Default 2000. */
