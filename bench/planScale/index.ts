@@ -28,14 +28,23 @@ interface SizeLine {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      json: { type: "boolean", default: false },
-      units: { type: "string", default: "77,769" },
-    },
-    strict: true,
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        json: { type: "boolean", default: false },
+        units: { type: "string", default: "77,769" },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    process.stderr.write(
+      `bench:plan-scale: ${(error as Error).message}; usage: npm run -s bench:plan-scale -- [--json] [--units N,N]\n`,
+    );
+    return 2;
+  }
+  const { values } = parsed;
   const units = values.units.split(",").map(Number);
   if (units.length < 2 || units.some((n) => !Number.isInteger(n) || n < 1)) {
     process.stderr.write(`--units: expected two or more whole numbers, got ${values.units}\n`);
