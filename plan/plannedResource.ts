@@ -29,6 +29,11 @@ export interface PlannedResource {
    */
   dependencies?: string[];
   /**
+   * Per input, the URNs of the custom resources it was computed from (only inputs with some), as
+   * the SDK registers them and the engine sends them to AnalyzeStack. Set by {@link planStack}.
+   */
+  propertyDependencies?: Record<string, string[]>;
+  /**
    * The resource options that keep it when Pulumi deletes or replaces it, as the program set them
    * (protect is inherited from a parent by the SDK, retainOnDelete is not). Always set by
    * {@link planStack} for custom resources.

@@ -73,6 +73,10 @@ export async function evaluatePolicies(
   for (const [urn, resource] of policyResources) {
     const parent = byUrn.get(urn)?.parent;
     if (parent && policyResources.has(parent)) resource.parent = policyResources.get(parent);
+    // As @pulumi/policy's server fills them from AnalyzeStack: the resources each input came from.
+    for (const [key, urns] of Object.entries(byUrn.get(urn)?.propertyDependencies ?? {})) {
+      resource.propertyDependencies[key] = urns.flatMap((u) => policyResources.get(u) ?? []);
+    }
   }
 
   for (const pack of packs) {

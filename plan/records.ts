@@ -14,6 +14,7 @@ interface Wire {
   inputs: Record<string, unknown>;
   state: Record<string, unknown>;
   dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
 }
 
 /**
@@ -52,6 +53,7 @@ export async function recordsOf(
         inputs: withEngineUrns(inputs, mockUrns) as Record<string, unknown>,
         state: withEngineUrns(answer.state, mockUrns) as Record<string, unknown>,
         dependencies: await registrations.dependenciesOf(construction, fromInputs),
+        propertyDependencies: registrations.propertyDependenciesOf(construction, byProperty),
       };
     }),
   );
@@ -60,7 +62,7 @@ export async function recordsOf(
   const providerUrns = new Map<string, string>();
   const providerIds = new Map<Construction, string>();
   const byUrn = new Map<string, PlannedResource>();
-  return wires.map(({ answer, inputs: rawInputs, state: rawState, dependencies }) => {
+  return wires.map(({ answer, inputs: rawInputs, state: rawState, ...dependsOn }) => {
     const { construction, args, result } = answer;
     const { type, name } = construction;
     const urn = registrations.urnOf(construction);
@@ -103,7 +105,7 @@ export async function recordsOf(
       revealedState: revealValue(rawState) as Record<string, unknown>,
       custom: args.custom === true,
       provider: providerRef && !isProvider ? providerRef.split("::").slice(0, -1).join("::") : null,
-      dependencies,
+      ...dependsOn,
     };
     if (args.custom === true) {
       const opts = construction.opts as pulumi.CustomResourceOptions;

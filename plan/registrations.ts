@@ -251,6 +251,32 @@ export class Registrations {
     fromInputs: Iterable<pulumi.Resource>,
   ): Promise<string[]> {
     const direct = [...(await explicitDependencies(construction.opts.dependsOn)), ...fromInputs];
+    return this.customUrnsReached(construction, direct);
+  }
+
+  /**
+   * Per input, the URNs of the custom resources it was computed from, as the SDK sends them in
+   * RegisterResourceRequest.propertyDependencies (runtime/resource.ts prepareResource) and the
+   * engine passes them on to AnalyzeStack (pkg/resource/plugin/analyzer_plugin.go, which skips
+   * inputs without any).
+   */
+  propertyDependenciesOf(
+    construction: Construction,
+    byProperty: Map<string, Set<pulumi.Resource>>,
+  ): Record<string, string[]> {
+    const deps: Record<string, string[]> = {};
+    for (const [property, resources] of byProperty) {
+      const urns = this.customUrnsReached(construction, resources);
+      if (urns.length > 0) deps[property] = urns;
+    }
+    return deps;
+  }
+
+  /** getAllTransitivelyReferencedResourceURNs: custom resources, a component standing for its descendants. */
+  private customUrnsReached(
+    construction: Construction,
+    direct: Iterable<pulumi.Resource>,
+  ): string[] {
     const reached = new Set<pulumi.Resource>();
     const walk = (resource: pulumi.Resource) => {
       if (reached.has(resource)) return;
@@ -259,7 +285,7 @@ export class Registrations {
         for (const child of this.children.get(resource) ?? []) walk(child);
       }
     };
-    direct.forEach(walk);
+    for (const resource of direct) walk(resource);
     const urns: string[] = [];
     for (const resource of reached) {
       const reachedConstruction = this.byResource.get(resource);

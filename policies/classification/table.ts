@@ -49,13 +49,20 @@ export const SERVICE_CLASSES: Record<string, Entry[]> = {
   ],
   amplify: [[ALL, config]],
   apigateway: [
-    [/^Authorizer$/, AUTHORIZATION],
+    [/^(Authorizer|Method)$/, AUTHORIZATION],
+    [
+      /^RestApi$/,
+      security(
+        "resource policy by the IAM simulator; OpenAPI body operations by apigateway-method-authorized",
+      ),
+    ],
     [/^RestApiPolicy$/, POLICY],
     [/^ApiKey$/, GRANT],
     [ALL, config],
   ],
   apigatewayv2: [
-    [/^Authorizer$/, AUTHORIZATION],
+    [/^(Authorizer|Route)$/, AUTHORIZATION],
+    [/^Api$/, security("OpenAPI body operations and quick create by apigateway-method-authorized")],
     [ALL, config],
   ],
   appautoscaling: [[ALL, config]],

@@ -9,12 +9,14 @@ import {
   commonSchema,
   ofType,
   refersTo,
-  restrictingKeys,
   statementsOf,
   subjectOf,
 } from "./support";
+import { holdsForEveryOutsider, restrictsOn } from "../simulation/conditions";
+import { operationsOf, parsedBody } from "./openApi";
 
 const REST_API = "aws:apigateway/restApi:RestApi";
+const HTTP_API = "aws:apigatewayv2/api:Api";
 const REST_API_POLICY = "aws:apigateway/restApiPolicy:RestApiPolicy";
 const DOMAIN_NAME = "aws:apigateway/domainName:DomainName";
 
@@ -31,20 +33,12 @@ const apiOf = (s: Subject, apis: Subject[]) =>
 /** Keys that tie a caller to a VPC endpoint or VPC. */
 const VPC_KEYS = ["aws:sourcevpce", "aws:sourcevpc"];
 
-/** A Deny for every caller whose VPC endpoint is not the listed one (a real value, not "*"). */
+/**
+ * A Deny that no caller outside our endpoints escapes, whatever else it sends: it holds when the
+ * request has no endpoint or another endpoint than ours (conditions as AWS evaluates them).
+ */
 const deniesOtherEndpoints = (s: IamStatement) =>
-  s.effect === "Deny" &&
-  Object.entries(s.condition).some(
-    ([operator, block]) =>
-      /^string(not)?equals$|^stringnotlike$/i.test(operator) &&
-      operator.toLowerCase().includes("not") &&
-      Object.entries(asRecord(block)).some(
-        ([key, values]) =>
-          VPC_KEYS.includes(key.toLowerCase()) &&
-          asList(values).length > 0 &&
-          asList(values).every((v) => !/^[*?]*$/.test(String(v))),
-      ),
-  );
+  s.effect === "Deny" && holdsForEveryOutsider(s, VPC_KEYS);
 
 /**
  * Whether the API's resource policies admit only callers through a VPC endpoint: every Allow
@@ -63,7 +57,7 @@ function vpcOnly(api: Subject, subjects: Subject[], apis: Subject[]): boolean | 
   const allows = statements.filter((s) => s.effect === "Allow");
   return (
     statements.some(deniesOtherEndpoints) ||
-    (allows.length > 0 && allows.every((s) => restrictingKeys(s).some((k) => VPC_KEYS.includes(k))))
+    (allows.length > 0 && allows.every((s) => restrictsOn(s, VPC_KEYS)))
   );
 }
 
@@ -111,7 +105,7 @@ export const apigatewayEndpointRegional: StackValidationPolicy = {
 export const apigatewayPrivateApiPolicy: StackValidationPolicy = {
   name: "apigateway-private-api-policy",
   description:
-    "PRIVATE API Gateway APIs must have a resource policy (policy on the API, or aws.apigateway.RestApiPolicy) that admits only VPC endpoints: every Allow restricted on aws:SourceVpce or aws:SourceVpc (StringEquals, no wildcard-only value), or a Deny when aws:SourceVpce is not the listed endpoint.",
+    "PRIVATE API Gateway APIs must have a resource policy (policy on the API, or aws.apigateway.RestApiPolicy) that admits only VPC endpoints: every Allow restricted on aws:SourceVpce or aws:SourceVpc, or a Deny that holds for every other endpoint, with conditions as AWS evaluates them (IAM simulator: not IfExists, not ForAllValues, no wildcard the caller can fill).",
   enforcementLevel: "mandatory",
   configSchema: commonSchema(),
   validateStack: (args, report) => {
@@ -160,7 +154,7 @@ function mockedPreflight(method: Subject, subjects: Subject[], apis: Subject[]):
 export const apigatewayMethodAuthorized: StackValidationPolicy = {
   name: "apigateway-method-authorized",
   description:
-    'API Gateway methods must require AWS_IAM or an authorizer (authorization not "NONE"), HTTP/WebSocket API routes an authorizationType other than NONE, and Lambda function URLs authorizationType AWS_IAM; exceptions: methods of a PRIVATE API whose resource policy admits only VPC endpoints, and OPTIONS methods answered by a MOCK integration.',
+    'API Gateway methods must require AWS_IAM or an authorizer (authorization not "NONE"), HTTP/WebSocket API routes an authorizationType other than NONE, operations of an OpenAPI body (RestApi and apigatewayv2 Api) a security requirement API Gateway enforces (awsSigv4 or an authorizer), no HTTP API quick create (target, an open route), and Lambda function URLs authorizationType AWS_IAM; exceptions: methods of a PRIVATE API whose resource policy admits only VPC endpoints, and OPTIONS methods answered by a MOCK integration.',
   enforcementLevel: "mandatory",
   configSchema: commonSchema(),
   validateStack: (args, report) => {
@@ -182,6 +176,46 @@ export const apigatewayMethodAuthorized: StackValidationPolicy = {
       report(
         `API Gateway method ${String(method.props.httpMethod)} ${method.name}${api ? ` of API ${apiName(api)}` : ""} is open (authorization "NONE"): set authorization "AWS_IAM" or an authorizer.`,
         method.urn,
+      );
+    }
+    // Operations an OpenAPI body creates are methods and routes like those declared one by one.
+    for (const api of [...ofType(subjects, REST_API), ...ofType(subjects, HTTP_API)]) {
+      const body = api.props.body;
+      if (body === undefined) continue;
+      if (isUnknown(body)) {
+        undecided.add(`OpenAPI body of API ${apiName(api)}`);
+        continue;
+      }
+      const spec = parsedBody(body);
+      if (!spec) {
+        report(
+          `API ${apiName(api)} has a body that is not an OpenAPI definition in JSON or YAML, so its operations cannot be judged: give a valid definition.`,
+          api.urn,
+        );
+        continue;
+      }
+      const open = operationsOf(spec).filter((o) => o.open);
+      if (open.length === 0) continue;
+      if (api.type === REST_API && isPrivate(api)) {
+        const only = vpcOnly(api, subjects, apis);
+        if (only === undefined) {
+          undecided.add(`open operations of private API ${apiName(api)}`);
+          continue;
+        }
+        if (only) continue;
+      }
+      report(
+        `API ${apiName(api)} defines open operations in its OpenAPI body (${open.map((o) => `${o.method} ${o.path}`).join(", ")}): give each a security requirement on an x-amazon-apigateway-authtype "awsSigv4" scheme or an x-amazon-apigateway-authorizer.`,
+        api.urn,
+      );
+    }
+    // Quick create (target) makes a $default (or routeKey) route without authorization, which
+    // the program cannot manage: https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis.html (target, routeKey)
+    for (const api of ofType(subjects, HTTP_API)) {
+      if (api.props.target === undefined) continue;
+      report(
+        `HTTP API ${apiName(api)} is quick-created (target): its ${asString(api.props.routeKey) ?? "$default"} route is open to anyone; declare an aws.apigatewayv2.Route with authorizationType "AWS_IAM" or an authorizer instead.`,
+        api.urn,
       );
     }
     for (const url of ofType(subjects, "aws:lambda/functionUrl:FunctionUrl")) {

@@ -9,9 +9,9 @@ import {
   commonSchema,
   principalsOf,
   resourceSubject,
-  restrictingKeys,
   statementsOf,
 } from "./support";
+import { restrictsOn } from "../simulation/conditions";
 
 const ROLE = "aws:iam/role:Role";
 
@@ -101,12 +101,12 @@ const accountOfPrincipal = (p: string) =>
 /**
  * A role another account may assume must say who: an external id (the caller proves it is the
  * intended party), the caller's organization, or a condition on its exact principal ARN. The
- * condition must restrict: a positive operator on that very key with a value that is not "*".
+ * condition must restrict that very key as AWS evaluates it (`restrictsOn`).
  */
 export const iamRoleCrossAccountTrust: ResourceValidationPolicy = {
   name: "iam-role-cross-account-trust",
   description:
-    "IAM roles trusted by another account must condition the trust on sts:ExternalId, aws:PrincipalOrgID or aws:PrincipalArn with StringEquals/StringLike/ArnEquals/ArnLike (not IfExists) and a value other than a wildcard.",
+    "IAM roles trusted by another account must condition the trust on sts:ExternalId, aws:PrincipalOrgID or aws:PrincipalArn so that, as AWS evaluates it (IAM simulator), a request without the key or with a value of the caller's choosing fails: not IfExists, not ForAllValues, no wildcard the caller can fill.",
   enforcementLevel: "mandatory",
   configSchema: commonSchema(),
   validateResource: (args, report) => {
@@ -123,7 +123,7 @@ export const iamRoleCrossAccountTrust: ResourceValidationPolicy = {
         return account !== undefined && account !== subject.account;
       });
       if (foreign.length === 0 && !s.notPrincipal) return;
-      if (restrictingKeys(s).some((k) => TRUST_CONDITIONS.includes(k))) return;
+      if (restrictsOn(s, TRUST_CONDITIONS)) return;
       report(
         `IAM role ${args.name} trusts ${s.notPrincipal ? "every principal but those in NotPrincipal" : foreign.join(", ")} (${where}) without sts:ExternalId, aws:PrincipalOrgID or aws:PrincipalArn: add a StringEquals condition on one of them.`,
       );
@@ -139,7 +139,7 @@ const isOpen = (s: IamStatement) =>
 /** `Principal: "*"` opens a resource to every AWS account unless a condition narrows it. */
 export const iamPolicyNoPublicPrincipal: ResourceValidationPolicy = {
   name: "iam-policy-no-public-principal",
-  description: `Policies must not allow Principal "*" (any kind, or an Allow with NotPrincipal) without a condition that restricts (${NARROWING_CONDITIONS.join(", ")}; positive operator, no IfExists, no wildcard-only value). Lambda permissions with principal "*" need sourceArn, sourceAccount or principalOrgId.`,
+  description: `Policies must not allow Principal "*" (any kind, or an Allow with NotPrincipal) without a condition that restricts as AWS evaluates it (IAM simulator) on one of ${NARROWING_CONDITIONS.join(", ")}: a request without the key or with a value of the caller's choosing fails (not IfExists, not ForAllValues, no wildcard the caller can fill). Lambda permissions with principal "*" need sourceArn, sourceAccount or principalOrgId.`,
   enforcementLevel: "mandatory",
   configSchema: commonSchema(),
   validateResource: (args, report) => {
@@ -154,7 +154,7 @@ export const iamPolicyNoPublicPrincipal: ResourceValidationPolicy = {
     }
     for (const { s, where } of statementsIn(args, undecided)) {
       if (s.effect !== "Allow" || !isOpen(s)) continue;
-      if (restrictingKeys(s).some((k) => NARROWING_CONDITIONS.includes(k))) continue;
+      if (restrictsOn(s, NARROWING_CONDITIONS)) continue;
       report(
         `${args.type.split(":").pop()} ${args.name} allows Principal "*" (${where}) to ${s.actions.join(", ")} with no narrowing condition: add one such as aws:SourceVpce, aws:SourceArn or aws:PrincipalOrgID, or name the principal.`,
       );

@@ -14,6 +14,7 @@ import {
   relationPolicy,
   subjectOf,
 } from "./support";
+import { isUnknown } from "./preview";
 
 /** Both generations of the bucket resource; aws v7's Bucket is the former BucketV2. */
 const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -244,16 +245,35 @@ export const s3BucketReplicated = relationPolicy(
   },
 );
 
-/** Regions of an access point's buckets that the plan can place; `unplaced` counts the others. */
+/**
+ * Regions of an access point's buckets that the plan can place; `unplaced` counts the others. At
+ * preview a bucket given by its unknown id is known only through `details`' property
+ * dependencies, which name the buckets of every entry together: when as many buckets (not named
+ * by a known entry) as unknown entries are named, each entry is one of them.
+ */
 function mrapRegions(ap: Subject, subjects: Subject[]): { regions: string[]; unplaced: number } {
+  const buckets = bucketsOf(subjects);
   const regions = new Set<string>();
+  const named = new Set<Subject>();
+  let unknown = 0;
   let unplaced = 0;
   for (const entry of asList(asRecord(ap.props.details).regions)) {
     const given = asRecord(entry).bucket;
-    const bucket = bucketsOf(subjects).find((b) => refersTo(ap, "details", b, given));
+    if (isUnknown(given)) {
+      unknown++;
+      continue;
+    }
+    const bucket = buckets.find((b) => refersTo(ap, "details", b, given));
+    if (bucket) named.add(bucket);
     if (bucket?.region) regions.add(bucket.region);
     else unplaced++;
   }
+  const referenced = buckets.filter(
+    (b) => !named.has(b) && (ap.refs?.details ?? []).includes(b.urn),
+  );
+  if (unknown > 0 && referenced.length === unknown && referenced.every((b) => b.region)) {
+    for (const b of referenced) regions.add(b.region!);
+  } else unplaced += unknown;
   return { regions: [...regions], unplaced };
 }
 

@@ -219,36 +219,6 @@ export function conditionKeys(statement: IamStatement): string[] {
   );
 }
 
-/** Operators that admit only the listed values when the key is present and absent alike. */
-const RESTRICTING_OPERATORS = [
-  "stringequals",
-  "stringequalsignorecase",
-  "stringlike",
-  "arnequals",
-  "arnlike",
-  "foranyvalue:stringequals",
-  "forallvalues:stringequals",
-];
-
-/** A value that admits anything: empty, or nothing but wildcards. */
-const admitsAnything = (value: string) => /^[*?]*$/.test(value);
-
-/**
- * The keys (lower-cased) on which the statement really restricts the caller: a positive operator
- * without IfExists (an absent key would pass), and no value that is only wildcards.
- */
-export function restrictingKeys(statement: IamStatement): string[] {
-  const keys: string[] = [];
-  for (const [operator, block] of Object.entries(statement.condition)) {
-    if (!RESTRICTING_OPERATORS.includes(operator.toLowerCase())) continue;
-    for (const [key, values] of Object.entries(asRecord(block))) {
-      const list = asList(values).map(String);
-      if (list.length > 0 && !list.some(admitsAnything)) keys.push(key.toLowerCase());
-    }
-  }
-  return keys;
-}
-
 /** Principal values of a statement per kind ("AWS", "Service", ...); "*" as { "*": ["*"] }. */
 export function principalsOf(statement: IamStatement): Record<string, string[]> {
   if (statement.principal === "*") return { "*": ["*"] };

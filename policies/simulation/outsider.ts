@@ -45,7 +45,7 @@ export function outsiderInstance(value: string): string | undefined {
 }
 
 /** Keys and values of a statement's conditions, whatever the operator. */
-function conditionValues(s: IamStatement): [string, string[]][] {
+export function conditionValues(s: IamStatement): [string, string[]][] {
   return Object.values(s.condition).flatMap((block) =>
     Object.entries(asRecord(block)).map(([key, values]): [string, string[]] => [
       key,
@@ -61,12 +61,15 @@ function conditionValues(s: IamStatement): [string, string[]][] {
  */
 export function outsiderContexts(s: IamStatement): Record<string, string>[] {
   const chosen: Record<string, string> = {};
-  for (const [key, values] of conditionValues(s)) {
-    const reachable = values.map(outsiderInstance).find((v) => v !== undefined);
-    chosen[key] = reachable ?? OUTSIDER_VALUES[key.toLowerCase()] ?? "outsider";
-  }
+  for (const [key, values] of conditionValues(s)) chosen[key] = outsiderValue(key, values);
   return [{}, chosen];
 }
+
+/** The value an outsider sends for `key`: one it can make a listed wildcard match, else its own. */
+export const outsiderValue = (key: string, values: string[]): string =>
+  values.map(outsiderInstance).find((v) => v !== undefined) ??
+  OUTSIDER_VALUES[key.toLowerCase()] ??
+  "outsider";
 
 /** Concrete name standing for anything a pattern admits. */
 export const instance = (pattern: string) => pattern.replace(/\*/g, "zz").replace(/\?/g, "z");

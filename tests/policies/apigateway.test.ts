@@ -157,6 +157,40 @@ describe("apigateway-private-api-policy", () => {
   });
 });
 
+describe("apigateway-private-api-policy judges conditions as AWS evaluates them", () => {
+  it("a ForAllValues endpoint condition or a wildcard endpoint pattern admits other endpoints", async () => {
+    const privateApi = (name: string, extra: Record<string, unknown>) =>
+      restApi(name, { endpointConfiguration: { types: "PRIVATE" }, policy: statement(extra) });
+    const program: Declared[] = [
+      privateApi("forall-vpce", {
+        Condition: { "ForAllValues:StringEquals": { "aws:SourceVpce": ["vpce-0123"] } },
+      }),
+      privateApi("vpce-prefix", { Condition: { StringLike: { "aws:SourceVpce": "vpce-*" } } }),
+      privateApi("own-vpc", { Condition: { StringEquals: { "aws:SourceVpc": "vpc-0123" } } }),
+      restApi("deny-forall", {
+        endpointConfiguration: { types: "PRIVATE" },
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "*" },
+            {
+              Effect: "Deny",
+              Principal: "*",
+              Action: "execute-api:Invoke",
+              Resource: "*",
+              // Holds only when the key is present with other values: absent, it denies nothing.
+              Condition: { "ForAnyValue:StringNotEquals": { "aws:SourceVpce": ["vpce-1"] } },
+            },
+          ],
+        }),
+      }),
+    ];
+    const result = await rejectedAtBoth(apigatewayPrivateApiPolicy, program);
+    assert.deepEqual(result.up, ["deny-forall", "forall-vpce", "vpce-prefix"]);
+    assert.deepEqual(result.preview, result.up);
+  });
+});
+
 describe("apigateway-method-authorized", () => {
   it("passes IAM-authorized methods", async () => {
     assert.deepEqual(
@@ -230,5 +264,134 @@ describe("apigateway-method-authorized", () => {
         'API Gateway method OPTIONS devicesid-options of API devices is open (authorization "NONE"): set authorization "AWS_IAM" or an authorizer.',
       ],
     );
+  });
+});
+
+describe("apigateway-method-authorized reads operations an OpenAPI body or a quick create defines", () => {
+  const SIGV4 = { type: "apiKey", name: "Authorization", in: "header" };
+  const openApi3 = (operation: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      openapi: "3.0.1",
+      info: { title: "devices", version: "1" },
+      paths: { "/things": { post: operation } },
+      components: {
+        securitySchemes: {
+          sigv4: { ...SIGV4, "x-amazon-apigateway-authtype": "awsSigv4" },
+          apiKey: { type: "apiKey", name: "x-api-key", in: "header" },
+        },
+      },
+      ...extra,
+    });
+  const httpApi = (name: string, props: Record<string, unknown>): Declared => ({
+    type: "aws:apigatewayv2/api:Api",
+    name,
+    props: { name, protocolType: "HTTP", ...props },
+  });
+  const regional = { endpointConfiguration: { types: "REGIONAL" } };
+
+  it("rejects open operations however the body spells them, and passes enforced ones", async () => {
+    const program: Declared[] = [
+      restApi("yaml-open", {
+        ...regional,
+        body: [
+          "swagger: '2.0'",
+          "info: { title: devices, version: '1' }",
+          "paths:",
+          "  /things:",
+          "    get:",
+          "      responses: { '200': { description: ok } }",
+        ].join("\n"),
+      }),
+      restApi("api-key-only", { ...regional, body: openApi3({ security: [{ apiKey: [] }] }) }),
+      restApi("anonymous-alternative", {
+        ...regional,
+        body: openApi3({ security: [{ sigv4: [] }, {}] }),
+      }),
+      restApi("auth-none", {
+        ...regional,
+        body: openApi3(
+          { "x-amazon-apigateway-auth": { type: "NONE" } },
+          { security: [{ sigv4: [] }] },
+        ),
+      }),
+      httpApi("http-any-method", {
+        body: JSON.stringify({
+          openapi: "3.0.1",
+          info: { title: "t", version: "1" },
+          paths: { "/{proxy+}": { "x-amazon-apigateway-any-method": {} } },
+        }),
+      }),
+      restApi("not-openapi", { ...regional, body: "{ not json: [" }),
+      // Passing: IAM on every operation (by the top-level requirement or the operation's own),
+      // a Lambda authorizer, a mocked CORS preflight.
+      restApi("sigv4-top-level", {
+        ...regional,
+        body: openApi3({}, { security: [{ sigv4: [] }] }),
+      }),
+      restApi("authorizer", {
+        ...regional,
+        body: JSON.stringify({
+          swagger: "2.0",
+          info: { title: "t", version: "1" },
+          paths: {
+            "/things": {
+              get: { security: [{ lambda: [] }] },
+              options: { "x-amazon-apigateway-integration": { type: "mock" } },
+            },
+          },
+          securityDefinitions: {
+            lambda: {
+              type: "apiKey",
+              name: "Authorization",
+              in: "header",
+              "x-amazon-apigateway-authorizer": { type: "token", authorizerUri: "arn" },
+            },
+          },
+        }),
+      }),
+      httpApi("http-iam", { body: openApi3({ security: [{ sigv4: [] }] }) }),
+    ];
+    const result = await rejectedAtBoth(apigatewayMethodAuthorized, program);
+    assert.deepEqual(result.up, [
+      "anonymous-alternative",
+      "api-key-only",
+      "auth-none",
+      "http-any-method",
+      "not-openapi",
+      "yaml-open",
+    ]);
+    assert.deepEqual(result.preview, result.up);
+  });
+
+  it("rejects an HTTP API quick create (its route has no authorization), at preview too", async () => {
+    const program: Declared[] = [
+      {
+        type: "aws:lambda/function:Function",
+        name: "handler",
+        props: {},
+        outputs: { arn: "arn:aws:lambda:eu-west-1:1:function:h" },
+      },
+      httpApi("quick", { target: ref("handler", "arn") }),
+      httpApi("declared", {}),
+    ];
+    const result = await rejectedAtBoth(apigatewayMethodAuthorized, program);
+    assert.deepEqual(result.up, ["quick"]);
+    assert.deepEqual(result.preview, result.up);
+  });
+
+  it("a body only known at deploy waits for up; a private API behind its endpoints may stay open", async () => {
+    const program: Declared[] = [
+      { type: "aws:iam/policy:Policy", name: "source", props: {}, outputs: { json: openApi3({}) } },
+      restApi("from-output", { ...regional, body: ref("source", "json") }),
+      restApi("private-open-body", {
+        endpointConfiguration: { types: "PRIVATE" },
+        policy: VPCE_ONLY,
+        body: openApi3({}),
+      }),
+    ];
+    const result = await rejectedAtBoth(apigatewayMethodAuthorized, program);
+    assert.deepEqual(result.up, ["from-output"]);
+    assert.deepEqual(result.preview, []);
+    assert.match(result.advisory.join("\n"), /OpenAPI body of API from-output/);
   });
 });

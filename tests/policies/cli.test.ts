@@ -275,16 +275,21 @@ describe("the iot-dr pack started as `pulumi preview --policy-pack policies` sta
         });
       }
       if (program.name === "sample program dr-correct") {
-        // At `up` only: this harness sends no propertyDependencies (the CLI does), so at preview
-        // the rules cannot see which resource an unknown input (a bucket id, a function's
-        // qualified ARN) comes from, and refuse what the CLI would accept (a harness gap).
-        it("accepts every DR-correct program at up", () => {
-          for (const { up } of results) {
-            const blocking = up.filter((v) => v.enforcementLevel === "mandatory");
-            assert.deepEqual(
-              blocking.map((v) => `${v.policy} ${v.urn}: ${v.detail}`),
-              [],
-            );
+        // Preview too: the harness sends each input's propertyDependencies as the engine does, so
+        // the rules see which resource an unknown input (a bucket id, a qualified ARN) comes from.
+        it("accepts every DR-correct program at preview and at up", () => {
+          for (const { preview, up } of results) {
+            for (const [view, found] of [
+              ["preview", preview],
+              ["up", up],
+            ] as const) {
+              const blocking = found.filter((v) => v.enforcementLevel === "mandatory");
+              assert.deepEqual(
+                blocking.map((v) => `${v.policy} ${v.urn}: ${v.detail}`),
+                [],
+                `refused at ${view}`,
+              );
+            }
           }
         });
       }

@@ -286,6 +286,61 @@ describe("IAM rules judge meaning, not spelling", () => {
     assert.deepEqual(result.up, result.preview);
   });
 
+  it("ForAllValues on an absent key and wildcard values an outsider matches restrict nothing (as AWS evaluates them)", async () => {
+    const foreign = { AWS: "arn:aws:iam::333333333333:root" };
+    const trusted = (name: string, condition: Record<string, unknown>): Declared => ({
+      type: "aws:iam/role:Role",
+      name,
+      provider: "acct",
+      props: { assumeRolePolicy: trust(foreign, condition) },
+    });
+    const queue = (name: string, Condition: Record<string, unknown>): Declared => ({
+      type: "aws:sqs/queuePolicy:QueuePolicy",
+      name,
+      props: {
+        queueUrl: "q",
+        policy: doc({
+          Effect: "Allow",
+          Principal: "*",
+          Action: "sqs:SendMessage",
+          Resource: "*",
+          Condition,
+        }),
+      },
+    });
+    const trusts: Declared[] = [
+      {
+        type: "pulumi:providers:aws",
+        name: "acct",
+        props: { region: "eu-west-1", allowedAccountIds: '["111111111111"]' },
+      },
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+      // ForAllValues returns true when the request has no value for the key.
+      trusted("forall-external-id", { "ForAllValues:StringEquals": { "sts:ExternalId": ["x"] } }),
+      trusted("any-account-arn", { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/deploy" } }),
+      trusted("own-org-any-value", {
+        "ForAnyValue:StringEquals": { "aws:PrincipalOrgID": ["o-abc"] },
+      }),
+      trusted("their-roles", {
+        ArnLike: { "aws:PrincipalArn": "arn:aws:iam::333333333333:role/*" },
+      }),
+    ];
+    const trustResult = await rejectedAtBoth(iamRoleCrossAccountTrust, trusts);
+    assert.deepEqual(trustResult.up, ["any-account-arn", "forall-external-id"]);
+    assert.deepEqual(trustResult.preview, trustResult.up);
+    const queues = [
+      queue("forall-vpce", { "ForAllValues:StringEquals": { "aws:SourceVpce": ["vpce-1"] } }),
+      queue("any-topic", { ArnLike: { "aws:SourceArn": "arn:aws:sns:*:*:*" } }),
+      queue("vpce-prefix", { StringLike: { "aws:SourceVpce": "vpce-*" } }),
+      queue("own-topic", {
+        ArnEquals: { "aws:SourceArn": "arn:aws:sns:eu-west-1:111111111111:t" },
+      }),
+    ];
+    const queueResult = await rejectedAtBoth(iamPolicyNoPublicPrincipal, queues);
+    assert.deepEqual(queueResult.up, ["any-topic", "forall-vpce", "vpce-prefix"]);
+    assert.deepEqual(queueResult.preview, queueResult.up);
+  });
+
   it("a Lambda permission for any principal needs a source", async () => {
     const permission = (name: string, props: Record<string, unknown>): Declared => ({
       type: "aws:lambda/permission:Permission",

@@ -353,4 +353,31 @@ describe("S3 rules at preview and at up (ids and ARNs unknown at preview)", () =
     assert.deepEqual(result.preview, ["mrap", "outsider"]);
     assert.deepEqual(result.up, ["mrap", "outsider"]);
   });
+
+  it("multi-region access point: two buckets named by unknown ids span both regions at preview", async () => {
+    const program = [
+      ...providers,
+      newBucket("west-member", "west"),
+      newBucket("central-member", "central"),
+      newBucket("third", "west"),
+      {
+        type: "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint",
+        name: "pair",
+        props: {
+          details: {
+            name: "app",
+            regions: [{ bucket: ref("west-member") }, { bucket: ref("central-member") }],
+          },
+        },
+      },
+      {
+        type: "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint",
+        name: "lonely",
+        props: { details: { name: "solo", regions: [{ bucket: ref("third") }] } },
+      },
+    ];
+    const result = await rejectedAtBoth(s3BucketMultiRegionAccessPoint.policy, program, PAIR_ONLY);
+    assert.deepEqual(result.up, ["lonely"]);
+    assert.deepEqual(result.preview, result.up);
+  });
 });

@@ -29,6 +29,8 @@ export interface EngineResource {
   name: string;
   parent: string | null;
   dependencies: string[];
+  /** Per input, the URNs it was computed from (the SDK registers them; AnalyzeStack gets them). */
+  propertyDependencies: Record<string, string[]>;
   provider?: { urn: string; type: string; name: string; props: Record<string, unknown> };
   /** What Analyze gets: the checked inputs (unknowns as the engine's unknown value). */
   inputs: Record<string, unknown>;
@@ -238,6 +240,13 @@ export async function analyzeStack(
       r.setProvider(provider(resource));
       r.setParent(resource.parent ?? "");
       r.setDependenciesList(resource.dependencies);
+      // analyzer_plugin.go AnalyzeStack: inputs with no dependency are left out.
+      for (const [property, urns] of Object.entries(resource.propertyDependencies)) {
+        if (urns.length === 0) continue;
+        const deps = new pb.AnalyzerPropertyDependencies();
+        deps.setUrnsList(urns);
+        r.getPropertydependenciesMap().set(property, deps);
+      }
       return r;
     }),
   );

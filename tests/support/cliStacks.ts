@@ -35,6 +35,7 @@ function engineResources(
       name: r.name,
       parent: r.parent,
       dependencies: r.dependencies ?? [],
+      propertyDependencies: r.propertyDependencies ?? {},
       provider: provider && {
         urn: provider.urn,
         type: provider.type,

@@ -9,6 +9,7 @@ import * as prettier from "prettier";
 import { INSTALLED_AWS, TypeClass, classOf } from "../../policies/classification";
 import { correctCases } from "../programs/dr-correct/cases";
 import { evasions } from "../programs/evasions/cases";
+import { ruleExamplesSection } from "./ruleExamplesDoc";
 
 export const POLICIES_DOC = path.join(__dirname, "..", "..", "docs", "policies.md");
 
@@ -73,8 +74,10 @@ export async function renderedDoc(
   for (const [name, body] of [
     ["classification", classificationSection()],
     ["examples", examplesSection()],
+    ["rule-examples", ruleExamplesSection()],
   ] as const) {
     const pattern = new RegExp(`<!-- generated:${name} [^]*?<!-- end:${name} -->`);
+    if (!pattern.test(text)) throw new Error(`${POLICIES_DOC} has no generated:${name} section`);
     text = text.replace(pattern, () => section(name, body));
   }
   const options = await prettier.resolveConfig(POLICIES_DOC);

@@ -1,4 +1,5 @@
 import { Evasion } from "../kit";
+import { apis } from "./apis";
 import { devices } from "./device";
 import { grants } from "./iam";
 import { wrappers } from "./opaque";
@@ -6,4 +7,11 @@ import { unpeered } from "./peered";
 import { stores } from "./stores";
 
 /** Every evasion, each rejected on its own resource by its own rule. */
-export const evasions: Evasion[] = [...stores, ...wrappers, ...unpeered, ...grants, ...devices];
+export const evasions: Evasion[] = [
+  ...stores,
+  ...wrappers,
+  ...unpeered,
+  ...grants,
+  ...devices,
+  ...apis,
+];
