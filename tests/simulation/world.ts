@@ -57,6 +57,8 @@ interface Region {
   killAfter?: number;
   /** Extra delay of this region's events (ms). */
   lag: number;
+  /** This many of the region's next events are lost (a named schedule's chosen loss). */
+  loseNext: number;
 }
 
 /** How far apart two changes must be for the later to be the one both regions keep. */
@@ -87,11 +89,15 @@ export const FIXED_CLASSES: RunOptions = {
   outages: false,
 };
 
-/** Events whose loss the sweep repairs today (it reads no attachment, membership, shadow, type or policy version). */
+/**
+ * Events whose loss the sweep repairs today: not a thing's principals (IoT lists them per thing
+ * only), shadows, or a policy's versions.
+ */
 function repairedBySweep(event: SimEvent): boolean {
-  if ("topic" in event) return /^\$aws\/events\/(thing|thingGroup)\//.test(event.topic);
-  const name = event.detail.eventName;
-  return !/Attach|Detach|PolicyVersion/.test(name);
+  if ("topic" in event) {
+    return /^\$aws\/events\/(thing|thingGroup|thingType|thingGroupMembership)\//.test(event.topic);
+  }
+  return !/ThingPrincipal|PolicyVersion/.test(event.detail.eventName);
 }
 
 export async function runSchedule(
@@ -124,6 +130,7 @@ export async function runSchedule(
       polling: false,
       recent: new RecentlyConverged(),
       lag: 0,
+      loseNext: 0,
     };
   });
   const byName = new Map(regions.map((r) => [r.name, r]));
@@ -147,6 +154,11 @@ export async function runSchedule(
   // Events: each delivered after a random delay, maybe twice, maybe never.
   for (const region of regions) {
     region.iot.onEvent = (event) => {
+      if (region.loseNext > 0) {
+        region.loseNext -= 1;
+        lostEvents += 1;
+        return;
+      }
       const lost = random() < schedule.loss;
       if (lost && (options.unrepairedLosses || repairedBySweep(event))) {
         lostEvents += 1;
@@ -363,6 +375,9 @@ export async function runSchedule(
           break;
         case "lag":
           region!.lag = step.ms;
+          break;
+        case "lose":
+          region!.loseNext = step.events;
           break;
       }
     }

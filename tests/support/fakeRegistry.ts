@@ -8,7 +8,12 @@ import type { CaptureIotPort } from "../../functions/capture/iot";
 import type { Actual } from "../../functions/reconciler/actual";
 import type { IotCall } from "../../functions/reconciler/calls";
 import { certArn, type Place } from "../../functions/reconciler/converge";
-import type { ListedKind, ListedPage, ReconcilerIotPort } from "../../functions/reconciler/iot";
+import type {
+  ContainerKind,
+  ListedKind,
+  ListedPage,
+  ReconcilerIotPort,
+} from "../../functions/reconciler/iot";
 import type { DlqPort } from "../../functions/reconciler/dlq";
 import { unpaced } from "../../functions/reconciler/pacer";
 import { Reconciler } from "../../functions/reconciler/reconcile";
@@ -267,6 +272,15 @@ export class FakeIot implements ReconcilerIotPort {
     if (kind !== "certificate") return Promise.resolve({ names });
     const statuses = Object.fromEntries([...this.certs].map(([id, c]) => [id, c.status]));
     return Promise.resolve({ names, statuses });
+  }
+
+  /** A group's things or a policy's targets (ARNs), all in one page (no cursor). */
+  listContained(container: ContainerKind, name: string, _cursor?: string): Promise<ListedPage> {
+    const names =
+      container === "thingGroup"
+        ? [...this.memberships].filter((m) => m.startsWith(`${name}|`)).map((m) => m.split("|")[1])
+        : [...(this.attachments.get(name) ?? [])];
+    return Promise.resolve({ names });
   }
 
   async send(c: IotCall): Promise<void> {

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { call } from "../../../functions/reconciler/calls";
 import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import {
@@ -277,6 +278,60 @@ describe("sweep", () => {
     }
     assert.equal(invocations, 3);
     assert.equal(iot.things.size, 25, "every item converged exactly once across the invocations");
+  });
+
+  it("captures memberships whose events were lost from the group's paged listing, across invocations", async () => {
+    const { table, iot, clock, deps } = world(PRIMARY);
+    const things = ["dev-0", "dev-1", "dev-2", "dev-3", "dev-4"];
+    await iot.send(call("CreateThingGroup", { thingGroupName: "fleet" }));
+    await table.putIfNewer(
+      item(
+        "thingGroup#fleet",
+        { thingGroupName: "fleet", parentGroupName: null, description: null, attributes: {} },
+        PRIMARY.region,
+      ),
+    );
+    for (const thingName of things) {
+      await iot.send(call("CreateThing", { thingName }));
+      await iot.send(call("AddThingToThingGroup", { thingGroupName: "fleet", thingName }));
+      await table.putIfNewer(
+        item(
+          `thing#${thingName}`,
+          { thingName, thingTypeName: null, attributes: {} },
+          PRIMARY.region,
+        ),
+      );
+    }
+    // IoT lists a group's things 2 a page here, each page a minute of the invocation's time.
+    const paged = Object.create(iot) as FakeIot;
+    paged.listContained = async (container, name, cursor) => {
+      clock.t += 60_000;
+      const { names } = await iot.listContained(container, name);
+      const from = Number(cursor ?? 0);
+      const more = from + 2 < names.length;
+      return { names: names.slice(from, from + 2), ...(more ? { cursor: String(from + 2) } : {}) };
+    };
+    let request: SweepRequest | undefined = { segment: 0, totalSegments: 1 };
+    const continuations: unknown[] = [];
+    for (let invocations = 0; request; invocations++) {
+      assert.ok(invocations < 10, "the sweep ends");
+      const report = await sweepSegment(
+        request,
+        deps({ iot: paged, deadline: clock.now() + 90_000 }),
+      );
+      const result = sweepResult(report);
+      continuations.push(result.next?.sweep.continuation);
+      request = result.next ? parseSweep(JSON.parse(JSON.stringify(result.next))) : undefined;
+    }
+    assert.ok(
+      continuations.some((c) => (c as { within?: { name: string } })?.within?.name === "fleet"),
+      "an invocation stopped inside the group's listing",
+    );
+    for (const thingName of things) {
+      const membership = await table.get(`membership#fleet|${thingName}`);
+      assert.deepEqual(membership?.desired, { thingGroupName: "fleet", thingName });
+      assert.equal(membership?.sourceRegion, PRIMARY.region);
+    }
   });
 
   it("refuses a malformed continuation, naming what it expected", () => {
