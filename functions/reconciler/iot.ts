@@ -183,11 +183,28 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
             const out = await iot.send(
               new DescribeThingGroupCommand({ thingGroupName: id.thingGroupName }),
             );
+            const descendants: string[] = [];
+            // Breadth first, a level at a time: parents before children (7 levels at most).
+            for (let level = [id.thingGroupName]; deleting && level.length > 0;) {
+              const below: string[] = [];
+              for (const parentGroup of level) {
+                const children = await all(async (nextToken) => {
+                  const page = await iot.send(
+                    new ListThingGroupsCommand({ parentGroup, recursive: false, nextToken }),
+                  );
+                  return { items: page.thingGroups ?? [], next: page.nextToken };
+                });
+                below.push(...children.map((g) => g.groupName!));
+              }
+              descendants.push(...below);
+              level = below;
+            }
             return {
               parentGroupName: out.thingGroupMetadata?.parentGroupName ?? null,
               description: out.thingGroupProperties?.thingGroupDescription ?? null,
               attributes: out.thingGroupProperties?.attributePayload?.attributes ?? {},
               version: out.version ?? 0,
+              ...(deleting ? { descendants } : {}),
             };
           });
         case "membership": {

@@ -148,6 +148,14 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
+    name: "a group created under a parent the other region deleted at the same time goes with it",
+    issueClass: "States IoT refuses",
+    schedule: schedule([
+      op(P, { op: "group", group: 2, parent: 0, value: 0 }),
+      op(S, { op: "deleteGroup", group: 0 }),
+    ]),
+  },
+  {
     name: "a thing of a deprecated type is created in the other region",
     issueClass: "States IoT refuses",
     schedule: schedule(

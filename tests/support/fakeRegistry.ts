@@ -185,12 +185,18 @@ export class FakeIot implements ReconcilerIotPort {
         }
         case "thingGroup": {
           const g = this.groups.get(id.thingGroupName);
+          const descendants: string[] = [];
+          for (let level = [id.thingGroupName]; deleting && level.length > 0;) {
+            level = [...this.groups].filter(([, c]) => level.includes(c.parent!)).map(([n]) => n);
+            descendants.push(...level);
+          }
           return g
             ? {
                 parentGroupName: g.parent,
                 description: g.description,
                 attributes: { ...g.attributes },
                 version: g.version,
+                ...(deleting ? { descendants } : {}),
               }
             : null;
         }
@@ -383,6 +389,10 @@ export class FakeIot implements ReconcilerIotPort {
         return;
       }
       case "DeleteThingGroup":
+        // As moto's delete_thing_group: a group with child groups is refused.
+        if ([...this.groups.values()].some((g) => g.parent === c.input.thingGroupName)) {
+          fail("InvalidRequestException");
+        }
         this.groups.delete(c.input.thingGroupName!);
         this.ids.delete(`group:${c.input.thingGroupName}`);
         return;
