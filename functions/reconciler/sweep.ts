@@ -503,7 +503,11 @@ async function keepLocalChange(
   report: SweepReport,
 ): Promise<boolean> {
   const entry = await deps.ledger?.applied(deps.place.region, item.pk);
-  if (!entry || item.version > entry.at) return false;
+  // Known by the write first: the reconciler applied this very version here (or a later one), so
+  // what IoT holds otherwise was changed here since. Only for an item it has not applied does the
+  // time decide, and that compares two regions' clocks (the item's capture, this ledger's write).
+  const appliedHere = entry !== undefined && entry.version >= item.version;
+  if (!entry || (!appliedHere && item.version > entry.at)) return false;
   const id = identityOf(item.pk);
   if (isReservedName(nameOf(id))) return false;
   const state = await deps.lookups.state(id, (resource) => iotArn(deps.place, resource));

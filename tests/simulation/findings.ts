@@ -102,6 +102,18 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
+    name: "a sweep whose clock is behind the other region's does not bring back a thing deleted in its region",
+    issueClass: "Ownership",
+    // The sweep compared its ledger's write time (its clock) with the item's capture time (the
+    // other region's clock): 185 ms of skew made the delete look older than the item.
+    schedule: schedule([op(S, { op: "deleteThing", thing: 0 }), { step: "sweep", region: S }], {
+      seed: 0,
+      skew: [0, -185],
+      duplicate: 0.1,
+      maxDelay: 5_000,
+    }),
+  },
+  {
     name: "a sweep running while its region deletes an object does not bring it back",
     issueClass: "Ownership",
     schedule: schedule([{ step: "sweep", region: S }, op(S, { op: "deleteThing", thing: 0 })]),

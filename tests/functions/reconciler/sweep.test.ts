@@ -132,6 +132,25 @@ describe("sweep", () => {
     assert.ok(row.version >= clock.now(), "later than the item it supersedes");
   });
 
+  it("keeps a delete made here after the reconciler applied the item, whatever the clocks' skew", async () => {
+    const { table, iot, deps } = world(SECONDARY);
+    const ledger = memoryEchoLedger();
+    const theirs = item(
+      "thing#dev-1",
+      { thingName: "dev-1", thingTypeName: null, attributes: { fw: "1" } },
+      PRIMARY.region,
+    );
+    await table.putIfNewer(theirs);
+    // Applied here by this region's clock, which is 200 ms behind the primary's: the ledger's time
+    // is earlier than the item's version, though the write came after the capture.
+    await ledger.record(SECONDARY.region, theirs, T0 - 200);
+    await sweepSegment({ segment: 0, totalSegments: 1 }, deps({ ledger }));
+    assert.equal(iot.things.has("dev-1"), false, "the thing deleted here is not recreated");
+    const row = await table.get("thing#dev-1");
+    assert.equal(row?.deleted, true, "the delete is captured");
+    assert.equal(row?.sourceRegion, SECONDARY.region);
+  });
+
   it("does not recreate a thing its own region deleted, and records the delete", async () => {
     const { table, iot, deps } = world(PRIMARY);
     await table.putIfNewer(
