@@ -467,18 +467,25 @@ function check(
     if (!inUse(key, all)) continue;
     const last = Math.max(...list.map((t) => t.at));
     const allowed = new Set(list.filter((t) => t.at >= last - window).map((t) => t.value));
-    // A change whose dependency (its thing, certificate, policy, group, parent) was deleted as
-    // late or later, in either region, cannot stand: IoT needs the dependency.
-    const parents = key.startsWith("group:")
-      ? list.flatMap((t) => {
-          const parent = t.value && (JSON.parse(t.value) as { parent?: string }).parent;
-          return parent ? [`group:${parent}`] : [];
-        })
-      : [];
-    const depGone = [...dependenciesOf(key), ...parents].some((dep) =>
-      (byKey.get(dep) ?? []).some((t) => t.value === undefined && t.at >= last - window),
-    );
-    if (depGone) allowed.add(undefined);
+    // A change whose dependency (its thing, certificate, policy, group, parent), or the
+    // dependency's own (a group's parent: a group goes with it), was deleted as late or later, in
+    // either region, cannot stand: IoT needs the dependency.
+    const gone = (of: string, seen: Set<string>): boolean => {
+      if (seen.has(of)) return false;
+      seen.add(of);
+      const parents = of.startsWith("group:")
+        ? (byKey.get(of) ?? []).flatMap((t) => {
+            const parent = t.value && (JSON.parse(t.value) as { parent?: string }).parent;
+            return parent ? [`group:${parent}`] : [];
+          })
+        : [];
+      return [...dependenciesOf(of), ...parents].some(
+        (dep) =>
+          (byKey.get(dep) ?? []).some((t) => t.value === undefined && t.at >= last - window) ||
+          gone(dep, seen),
+      );
+    };
+    if (gone(key, new Set())) allowed.add(undefined);
     for (const [i, facts] of [a, b].entries()) {
       if (!allowed.has(facts.get(key))) {
         const latest = list.filter((t) => t.at === last)[0];
