@@ -378,6 +378,8 @@ export class BenchIot {
         kind === "certificate"
           ? retry.call("ListCertificates", () => this.listCertificates(cursor))
           : Promise.resolve({ names: [] }),
+      // Like listNames, which lists no groups or policies here: no container is listed.
+      listContained: () => Promise.resolve({ names: [] }),
       issueFromCsr: () =>
         Promise.reject(new Error("bench IoT: no CSR onboarding in the benchmark")),
     };

@@ -54,6 +54,8 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
     ...on(
       THING_GROUP,
       "iot:DescribeThingGroup",
+      // The sweep lists a group's things in pages (memberships whose events were lost).
+      "iot:ListThingsInThingGroup",
       "iot:CreateThingGroup",
       "iot:UpdateThingGroup",
       "iot:DeleteThingGroup",

@@ -18,6 +18,12 @@ export interface ThingGroupActual {
   description: string | null;
   attributes: Record<string, string>;
   version: number;
+  /**
+   * Read for a delete only: the groups below it, parents before children. IoT refuses to delete a
+   * group with child groups, so a child created here while the other region deleted the parent
+   * goes with it.
+   */
+  descendants?: string[];
 }
 
 export interface CertificateActual {

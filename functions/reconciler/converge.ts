@@ -495,7 +495,12 @@ function planDelete(id: Identity, actual: Actual, place: Place): IotCall[] {
       ];
     }
     case "thingGroup":
-      return [call("DeleteThingGroup", { thingGroupName: id.thingGroupName })];
+      // Children first (IoT refuses a parent with child groups); each child's delete raises its
+      // own registry event, which capture records as this region's change: the other region
+      // deletes the child too.
+      return [id.thingGroupName, ...((actual as ThingGroupActual).descendants ?? [])]
+        .reverse()
+        .map((thingGroupName) => call("DeleteThingGroup", { thingGroupName }));
     case "membership":
       return (actual as PresenceActual).present
         ? [

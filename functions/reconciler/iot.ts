@@ -44,6 +44,7 @@ import {
   ListThingPrincipalsCommand,
   ListThingTypesCommand,
   ListThingsCommand,
+  ListThingsInThingGroupCommand,
   RegisterCertificateWithoutCACommand,
   RemoveThingFromThingGroupCommand,
   SetDefaultPolicyVersionCommand,
@@ -81,7 +82,19 @@ export interface ReconcilerIotPort {
   /** CreateCertificateFromCsr: the issued certificate's id and PEM. */
   issueFromCsr(csrPem: string, active: boolean): Promise<Issued>;
   listNames(kind: ListedKind, cursor?: string): Promise<ListedPage>;
+  /**
+   * A page of what IoT lists inside a container: a group's things (names), a policy's targets
+   * (ARNs). Empty when the container is gone.
+   */
+  listContained(container: ContainerKind, name: string, cursor?: string): Promise<ListedPage>;
 }
+
+/**
+ * Containers whose contents IoT lists in pages: ListThingsInThingGroup (25 TPS) and
+ * ListTargetsForPolicy, up to 250 a call, where the other side offers one call per object
+ * (ListThingGroupsForThing, ListAttachedPolicies).
+ */
+export type ContainerKind = "thingGroup" | "policy";
 
 /**
  * A page of a kind's names. Certificates come with their status, which ListCertificates returns
@@ -170,11 +183,28 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
             const out = await iot.send(
               new DescribeThingGroupCommand({ thingGroupName: id.thingGroupName }),
             );
+            const descendants: string[] = [];
+            // Breadth first, a level at a time: parents before children (7 levels at most).
+            for (let level = [id.thingGroupName]; deleting && level.length > 0;) {
+              const below: string[] = [];
+              for (const parentGroup of level) {
+                const children = await all(async (nextToken) => {
+                  const page = await iot.send(
+                    new ListThingGroupsCommand({ parentGroup, recursive: false, nextToken }),
+                  );
+                  return { items: page.thingGroups ?? [], next: page.nextToken };
+                });
+                below.push(...children.map((g) => g.groupName!));
+              }
+              descendants.push(...below);
+              level = below;
+            }
             return {
               parentGroupName: out.thingGroupMetadata?.parentGroupName ?? null,
               description: out.thingGroupProperties?.thingGroupDescription ?? null,
               attributes: out.thingGroupProperties?.attributePayload?.attributes ?? {},
               version: out.version ?? 0,
+              ...(deleting ? { descendants } : {}),
             };
           });
         case "membership": {
@@ -369,6 +399,33 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
         throw new Error("CreateCertificateFromCsr returned no certificateId or certificatePem");
       }
       return { certificateId: out.certificateId, certificatePem: out.certificatePem };
+    },
+
+    async listContained(container, name, cursor) {
+      const maxResults = 250;
+      const page = await orNull(async (): Promise<ListedPage> => {
+        if (container === "thingGroup") {
+          // Direct members only: a nested group's members are that group's memberships.
+          const out = await iot.send(
+            new ListThingsInThingGroupCommand({
+              thingGroupName: name,
+              recursive: false,
+              nextToken: cursor,
+              maxResults,
+            }),
+          );
+          return { names: out.things ?? [], cursor: out.nextToken };
+        }
+        const out = await iot.send(
+          new ListTargetsForPolicyCommand({
+            policyName: name,
+            marker: cursor,
+            pageSize: maxResults,
+          }),
+        );
+        return { names: out.targets ?? [], cursor: out.nextMarker };
+      });
+      return page ?? { names: [] };
     },
 
     async listNames(kind, cursor) {

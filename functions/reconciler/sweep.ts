@@ -12,6 +12,7 @@
  *   are captured. Each kind is listed by one segment only (listing is not segmentable).
  */
 import { replicatedStatus, type CaptureIotPort } from "../capture/iot";
+import { targetOfArn } from "../capture/normalize";
 import { identityOf, keys, type Identity } from "../../core/entities";
 import { nextItemVersion, sameContent, type RegistryItem } from "../../core/registryItem";
 import { digestOf, type EchoLedger } from "../shared/echoLedger";
@@ -21,7 +22,7 @@ import { isReservedIdentity, isReservedName } from "../../core/reserved";
 import { expireConfirmed, tombstoneTtl, type TombstoneExpiryDeps } from "../shared/tombstones";
 import type { CertificateActual } from "./actual";
 import { certArn, iotArn, targetArn, type Place } from "./converge";
-import type { ListedKind, ReconcilerIotPort } from "./iot";
+import type { ContainerKind, ListedKind, ReconcilerIotPort } from "./iot";
 import { ownedBy } from "./ownership";
 import type { Pacer } from "./pacer";
 import type { Reconciler, ReconcileReport } from "./reconcile";
@@ -29,7 +30,7 @@ import type { Reconciler, ReconcileReport } from "./reconcile";
 /** Where a segment's sweep stopped: JSON, carried by Step Functions to the next invocation. */
 export type SweepContinuation =
   | { phase: "table"; cursor: Record<string, unknown> }
-  | { phase: "list"; kind: number; next?: string };
+  | { phase: "list"; kind: number; next?: string; within?: { name: string; next?: string } };
 
 export interface SweepRequest {
   segment: number;
@@ -122,7 +123,7 @@ export function parseSweep(event: unknown): SweepRequest | undefined {
   }
   if (continuation !== undefined && continuation !== null && !validContinuation(continuation)) {
     throw new Error(
-      `sweep: expected continuation {phase:"table",cursor:{...}} or {phase:"list",kind:<n>,next?}, got ${JSON.stringify(continuation)}`,
+      `sweep: expected continuation {phase:"table",cursor:{...}} or {phase:"list",kind:<n>,next?,within?:{name,next?}}, got ${JSON.stringify(continuation)}`,
     );
   }
   return continuation
@@ -133,10 +134,14 @@ export function parseSweep(event: unknown): SweepRequest | undefined {
 function validContinuation(c: unknown): c is SweepContinuation {
   const value = c as Partial<Record<string, unknown>>;
   if (value?.phase === "table") return typeof value.cursor === "object" && value.cursor !== null;
+  const within = value?.within as Partial<Record<string, unknown>> | undefined;
   return (
     value?.phase === "list" &&
     Number.isInteger(value.kind) &&
-    (value.next === undefined || typeof value.next === "string")
+    (value.next === undefined || typeof value.next === "string") &&
+    (within === undefined ||
+      (typeof within?.name === "string" &&
+        (within.next === undefined || typeof within.next === "string")))
   );
 }
 
@@ -164,6 +169,17 @@ const LISTED: { kind: ListedKind; listApi: string; key: (name: string) => string
     listApi: "ListProvisioningTemplates",
     key: keys.provisioningTemplate,
   },
+];
+
+/**
+ * What IoT lists only inside a container, in pages of up to 250: a group's things
+ * (ListThingsInThingGroup), a policy's targets (ListTargetsForPolicy). A membership or a policy
+ * attachment whose event was lost is found here, where its container is listed, not read object by
+ * object. Listed after the kinds above, so that their ends are captured first.
+ */
+const CONTAINED: { container: ContainerKind; listApi: string; contentsApi: string }[] = [
+  { container: "thingGroup", listApi: "ListThingGroups", contentsApi: "ListThingsInThingGroup" },
+  { container: "policy", listApi: "ListPolicies", contentsApi: "ListTargetsForPolicy" },
 ];
 
 export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Promise<SweepReport> {
@@ -224,9 +240,22 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
     at = { phase: "list", kind: 0 };
   }
 
-  for (let k = at.kind; k < LISTED.length; k++) {
+  for (let k = at.kind; k < LISTED.length + CONTAINED.length; k++) {
     // One segment lists each kind: every segment listing everything would multiply the calls.
     if (k % request.totalSegments !== request.segment) continue;
+    if (k >= LISTED.length) {
+      const from = k === at.kind ? at : undefined;
+      const stop = await sweepContained(
+        CONTAINED[k - LISTED.length],
+        k,
+        from,
+        deps,
+        mayStart,
+        report,
+      );
+      if (stop) return stopAt(stop);
+      continue;
+    }
     const listed = LISTED[k];
     let next = k === at.kind ? at.next : undefined;
     do {
@@ -268,6 +297,111 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
     } while (next);
   }
   return report;
+}
+
+/**
+ * Lists the containers of one kind and, page by page, what each holds; captures what the table has
+ * never heard of (no item, not even a tombstone). Returns where to continue when the deadline came.
+ */
+async function sweepContained(
+  contained: (typeof CONTAINED)[number],
+  kind: number,
+  from: { next?: string; within?: { name: string; next?: string } } | undefined,
+  deps: SweepDeps,
+  mayStart: () => boolean,
+  report: SweepReport,
+): Promise<SweepContinuation | undefined> {
+  let next = from?.next;
+  let within = from?.within;
+  do {
+    if (!within && !mayStart()) return { phase: "list", kind, next };
+    const pageCursor = next;
+    await deps.pacer.take(contained.listApi);
+    const page = await deps.iot.listNames(contained.container, pageCursor);
+    // Resumed inside a container: the ones before it on this page were done (a container deleted
+    // since is not found, and the page is done again: captures are idempotent).
+    const start = within ? Math.max(0, page.names.indexOf(within.name)) : 0;
+    for (const name of page.names.slice(start)) {
+      let cursor = within?.name === name ? within.next : undefined;
+      within = undefined;
+      if (isReservedName(name)) continue;
+      do {
+        if (!mayStart()) {
+          return { phase: "list", kind, next: pageCursor, within: { name, next: cursor } };
+        }
+        await deps.pacer.take(contained.contentsApi);
+        const contents = await deps.iot.listContained(contained.container, name, cursor);
+        for (const member of contents.names) {
+          const id = containedIdentity(contained.container, name, member);
+          if (id && (await captureUnknown(id, deps))) report.captured.push(keyOfContained(id));
+        }
+        cursor = contents.cursor;
+      } while (cursor);
+    }
+    next = page.cursor;
+  } while (next);
+  return undefined;
+}
+
+type ContainedIdentity = Extract<Identity, { kind: "membership" | "policyAttachment" }>;
+
+/** A group's thing, or a policy's target ARN (a certificate or a thing group; others are not the registry's). */
+function containedIdentity(
+  container: ContainerKind,
+  name: string,
+  member: string,
+): ContainedIdentity | undefined {
+  if (container === "thingGroup") {
+    return { kind: "membership", thingGroupName: name, thingName: member };
+  }
+  const target = targetOfArn(member);
+  return target && { kind: "policyAttachment", policyName: name, target };
+}
+
+function keyOfContained(id: ContainedIdentity): string {
+  return id.kind === "membership"
+    ? keys.membership(id.thingGroupName, id.thingName)
+    : keys.policyAttachment(id.policyName, id.target);
+}
+
+/** The keys of the objects a contained one joins: its container and its thing or target. */
+function endsOf(id: ContainedIdentity): string[] {
+  if (id.kind === "membership")
+    return [keys.thingGroup(id.thingGroupName), keys.thing(id.thingName)];
+  const target =
+    id.target.type === "cert" ? keys.certificate(id.target.id) : keys.thingGroup(id.target.id);
+  return [keys.policy(id.policyName), target];
+}
+
+/**
+ * Captures a membership or attachment the table has never heard of, once the table holds both its
+ * ends live: a certificate the sweep does not adopt (JITP's, see provisionedByJitp) keeps its
+ * attachments in its region, where JITP made them; the next sweep finds what waited for an end.
+ */
+async function captureUnknown(id: ContainedIdentity, deps: SweepDeps): Promise<boolean> {
+  if (isReservedIdentity(id)) return false;
+  const key = keyOfContained(id);
+  if (await deps.table.get(key)) return false;
+  for (const end of endsOf(id)) {
+    const item = await deps.table.get(end);
+    if (!item || item.deleted) return false;
+  }
+  const desired =
+    id.kind === "membership"
+      ? { thingGroupName: id.thingGroupName, thingName: id.thingName }
+      : { policyName: id.policyName, target: id.target };
+  const now = deps.now();
+  const item: RegistryItem = registryItem({
+    pk: key,
+    kind: id.kind,
+    version: now,
+    updatedAt: new Date(now).toISOString(),
+    updatedBy: `sweep:${deps.place.region}`,
+    sourceRegion: deps.place.region,
+    deleted: false,
+    desired,
+  });
+  return deps.table.putIfNewer(item);
 }
 
 /**
@@ -329,8 +463,7 @@ async function sweepListedCertificate(
 /**
  * An item this region owns whose object here says otherwise (an event that never arrived):
  * captured from this region's IoT, one version above the stale row, so that any change made after
- * the row (in either region, versioned by its time) still wins. False when nothing changed or
- * capture cannot read the kind (memberships: their events are the only source).
+ * the row (in either region, versioned by its time) still wins. False when nothing changed.
  */
 async function recaptureOwned(item: RegistryItem, deps: SweepDeps): Promise<boolean> {
   const id = identityOf(item.pk);
@@ -370,7 +503,11 @@ async function keepLocalChange(
   report: SweepReport,
 ): Promise<boolean> {
   const entry = await deps.ledger?.applied(deps.place.region, item.pk);
-  if (!entry || item.version > entry.at) return false;
+  // Known by the write first: the reconciler applied this very version here (or a later one), so
+  // what IoT holds otherwise was changed here since. Only for an item it has not applied does the
+  // time decide, and that compares two regions' clocks (the item's capture, this ledger's write).
+  const appliedHere = entry !== undefined && entry.version >= item.version;
+  if (!entry || (!appliedHere && item.version > entry.at)) return false;
   const id = identityOf(item.pk);
   if (isReservedName(nameOf(id))) return false;
   const state = await deps.lookups.state(id, (resource) => iotArn(deps.place, resource));
@@ -457,17 +594,24 @@ async function readOwned(
         ? (item.desired ?? { policyName: id.policyName, target: id.target })
         : null;
     case "caCertificate":
-    case "provisioningTemplate": {
-      await pacer.take(
-        id.kind === "caCertificate" ? "DescribeCACertificate" : "DescribeProvisioningTemplate",
-      );
+    case "provisioningTemplate":
+    case "thingType":
+    case "membership": {
+      await pacer.take(STATE_READ[id.kind]);
       const state = await lookups.state(id, (resource) => iotArn(place, resource));
       return state ? state.desired : null;
     }
-    default:
-      return undefined;
   }
 }
+
+/** The call that reads an object read through `lookups.state` (capture/iot.ts), for pacing. */
+const STATE_READ = {
+  caCertificate: "DescribeCACertificate",
+  provisioningTemplate: "DescribeProvisioningTemplate",
+  thingType: "DescribeThingType",
+  // A thing's groups: 100 TPS, against ListThingsInThingGroup's 25 (core/iotQuotas.ts).
+  membership: "ListThingGroupsForThing",
+} as const;
 
 /**
  * As for capture, a certificate is the registry's once something the registry replicates uses it:
@@ -528,9 +672,12 @@ async function describe(
   switch (kind) {
     case "thing":
       return plain(await lookups.thing(name));
-    case "thingType":
-      // Thing types are rare and immutable: their events suffice; the sweep converges known ones.
-      return null;
+    case "thingType": {
+      // Deprecation changes a type in place: a lost DeprecateThingType event is repaired here too.
+      await pacer.take("DescribeThingType");
+      const state = await lookups.state({ kind, thingTypeName: name }, (r) => iotArn(place, r));
+      return state ? { desired: state.desired, incarnation: state.incarnation } : null;
+    }
     case "thingGroup":
       return plain(await lookups.thingGroup(name));
     case "policy":

@@ -147,6 +147,8 @@ export function reconcilerStatements(
         "iot:UpdateThingGroup",
         "iot:DeleteThingGroup",
         "iot:DescribeThingGroup",
+        // The sweep lists a group's things (memberships whose events were lost).
+        "iot:ListThingsInThingGroup",
       ],
       resources: [iot.thingGroup],
     },

@@ -18,8 +18,10 @@ import {
   DeletePolicyCommand,
   DeletePolicyVersionCommand,
   DeleteThingCommand,
+  DeprecateThingTypeCommand,
   DetachPolicyCommand,
   DetachThingPrincipalCommand,
+  ListAttachedPoliciesCommand,
   RemoveThingFromThingGroupCommand,
   UpdateCertificateCommand,
   UpdateThingCommand,
@@ -273,6 +275,14 @@ describe("registry replication against moto (capture -> global table -> reconcil
         payload: json({ state: { desired: { interval: 5 } } }),
       }),
     );
+    // Lost events of kinds the sweep lists in bulk (issue 22, coverage): a membership (the group's
+    // things), a policy attachment (the policy's targets), a deprecation (the type, described).
+    await iot.send(
+      new AddThingToThingGroupCommand({ thingGroupName: "fleet", thingName: "sensor-1" }),
+    );
+    const groupInB = inB.replace(/cert\/.*$/, "thinggroup/fleet");
+    await iot.send(new AttachPolicyCommand({ policyName: "sensor-policy", target: groupInB }));
+    await iot.send(new DeprecateThingTypeCommand({ thingTypeName: "sensor" }));
     await assert.rejects(assertConverged(suite.world, suite.world.B, suite.world.A));
     const reports = await suite.world.B.sweep();
     assert.equal(reports.length, 16, "one report per planned segment");
@@ -281,6 +291,17 @@ describe("registry replication against moto (capture -> global table -> reconcil
     const a = await snapshot(suite.world.A.direct);
     assert.deepEqual(a.things["sensor-1"].attributes, { fw: "0.9" }, "B's change reached A");
     assert.equal(a.things["gateway-1"], undefined, "B's delete reached A");
+    assert.deepEqual(a.things["sensor-1"].groups, ["fleet", "plant-7"], "B's lost membership");
+    assert.equal(a.thingTypes["sensor"].deprecated, true, "B's lost deprecation reached A");
+    const groupInA = relocate(groupInB, suite.world.A.name);
+    const attached = await suite.world.A.direct.iot.send(
+      new ListAttachedPoliciesCommand({ target: groupInA }),
+    );
+    assert.deepEqual(
+      (attached.policies ?? []).map((p) => p.policyName),
+      ["sensor-policy"],
+      "B's lost policy attachment reached A",
+    );
   });
 
   it("fails back: changes made in the secondary during an outage reach the primary when it returns", async () => {

@@ -9,6 +9,7 @@ const P = 0;
 const S = 1;
 const op = (region: number, o: Op): Step => ({ step: "op", region, op: o });
 const wait = (ms: number): Step => ({ step: "wait", ms });
+const lose = (region: number, events: number): Step => ({ step: "lose", region, events });
 
 function schedule(steps: Step[], extra: Partial<Schedule> = {}): Schedule {
   return {
@@ -26,7 +27,8 @@ function schedule(steps: Step[], extra: Partial<Schedule> = {}): Schedule {
 export interface Finding {
   name: string;
   /** The issue's heading the finding is listed under. */
-  issueClass: "Echo ledger by content" | "Three orders" | "Ownership" | "States IoT refuses";
+  issueClass:
+    "Echo ledger by content" | "Three orders" | "Ownership" | "Coverage" | "States IoT refuses";
   schedule: Schedule;
 }
 
@@ -100,9 +102,51 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
+    name: "a sweep whose clock is behind the other region's does not bring back a thing deleted in its region",
+    issueClass: "Ownership",
+    // The sweep compared its ledger's write time (its clock) with the item's capture time (the
+    // other region's clock): 185 ms of skew made the delete look older than the item.
+    schedule: schedule([op(S, { op: "deleteThing", thing: 0 }), { step: "sweep", region: S }], {
+      seed: 0,
+      skew: [0, -185],
+      duplicate: 0.1,
+      maxDelay: 5_000,
+    }),
+  },
+  {
     name: "a sweep running while its region deletes an object does not bring it back",
     issueClass: "Ownership",
     schedule: schedule([{ step: "sweep", region: S }, op(S, { op: "deleteThing", thing: 0 })]),
+  },
+  {
+    name: "a membership whose add event was lost reaches the other region (group listed in bulk)",
+    issueClass: "Coverage",
+    schedule: schedule([lose(P, 1), op(P, { op: "member", group: 0, thing: 1, add: true })]),
+  },
+  {
+    name: "a membership whose remove event was lost is removed in the other region",
+    issueClass: "Coverage",
+    schedule: schedule([lose(P, 1), op(P, { op: "member", group: 1, thing: 0, add: false })]),
+  },
+  {
+    name: "a policy attachment whose event was lost reaches the other region (targets listed in bulk)",
+    issueClass: "Coverage",
+    schedule: schedule([
+      lose(P, 1),
+      op(P, { op: "attachPolicy", policy: 0, cert: null, group: 1, attach: true }),
+    ]),
+  },
+  {
+    name: "a thing type whose deprecation event was lost is deprecated in the other region",
+    issueClass: "Coverage",
+    schedule: schedule([lose(P, 1), op(P, { op: "thingType", deprecated: true })]),
+  },
+  {
+    name: "a thing type whose create event was lost reaches the other region",
+    issueClass: "Coverage",
+    schedule: schedule([lose(P, 1), op(P, { op: "thingType", deprecated: null })], {
+      setup: false,
+    }),
   },
   {
     name: "a group recreated under another parent converges in both regions",
@@ -113,6 +157,14 @@ export const FINDINGS: Finding[] = [
       op(P, { op: "group", group: 2, parent: null, value: 0 }),
       wait(30_000),
       op(P, { op: "recreateGroup", group: 1, parent: 2 }),
+    ]),
+  },
+  {
+    name: "a group created under a parent the other region deleted at the same time goes with it",
+    issueClass: "States IoT refuses",
+    schedule: schedule([
+      op(P, { op: "group", group: 2, parent: 0, value: 0 }),
+      op(S, { op: "deleteGroup", group: 0 }),
     ]),
   },
   {

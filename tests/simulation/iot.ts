@@ -92,6 +92,7 @@ export class SimIot extends FakeIot {
         alive() ? this.read(id, place, deleting) : Promise.reject(killed()),
       send: (c) => (alive() ? this.sendAs(c, caller) : Promise.reject(killed())),
       listNames: (kind) => this.listNames(kind),
+      listContained: (container, name) => this.listContained(container, name),
       issueFromCsr: (csr, active) => this.issueFromCsr(csr, active),
     };
   }

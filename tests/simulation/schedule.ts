@@ -44,7 +44,9 @@ export type Step =
   | { step: "outage"; region: number; ms: number }
   | { step: "kill"; region: number; afterCalls: number }
   /** From now on the region's events reach capture `ms` late (EventBridge or Lambda lagging). */
-  | { step: "lag"; region: number; ms: number };
+  | { step: "lag"; region: number; ms: number }
+  /** The region's next `events` events are lost (named schedules only: the generator loses at random). */
+  | { step: "lose"; region: number; events: number };
 
 export interface Schedule {
   /** Seeds the world's randomness: event and replication delays, duplicates, losses. */

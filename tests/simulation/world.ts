@@ -57,6 +57,8 @@ interface Region {
   killAfter?: number;
   /** Extra delay of this region's events (ms). */
   lag: number;
+  /** This many of the region's next events are lost (a named schedule's chosen loss). */
+  loseNext: number;
 }
 
 /** How far apart two changes must be for the later to be the one both regions keep. */
@@ -87,11 +89,15 @@ export const FIXED_CLASSES: RunOptions = {
   outages: false,
 };
 
-/** Events whose loss the sweep repairs today (it reads no attachment, membership, shadow, type or policy version). */
+/**
+ * Events whose loss the sweep repairs today: not a thing's principals (IoT lists them per thing
+ * only), shadows, or a policy's versions.
+ */
 function repairedBySweep(event: SimEvent): boolean {
-  if ("topic" in event) return /^\$aws\/events\/(thing|thingGroup)\//.test(event.topic);
-  const name = event.detail.eventName;
-  return !/Attach|Detach|PolicyVersion/.test(name);
+  if ("topic" in event) {
+    return /^\$aws\/events\/(thing|thingGroup|thingType|thingGroupMembership)\//.test(event.topic);
+  }
+  return !/ThingPrincipal|PolicyVersion/.test(event.detail.eventName);
 }
 
 export async function runSchedule(
@@ -124,6 +130,7 @@ export async function runSchedule(
       polling: false,
       recent: new RecentlyConverged(),
       lag: 0,
+      loseNext: 0,
     };
   });
   const byName = new Map(regions.map((r) => [r.name, r]));
@@ -147,6 +154,11 @@ export async function runSchedule(
   // Events: each delivered after a random delay, maybe twice, maybe never.
   for (const region of regions) {
     region.iot.onEvent = (event) => {
+      if (region.loseNext > 0) {
+        region.loseNext -= 1;
+        lostEvents += 1;
+        return;
+      }
       const lost = random() < schedule.loss;
       if (lost && (options.unrepairedLosses || repairedBySweep(event))) {
         lostEvents += 1;
@@ -364,6 +376,9 @@ export async function runSchedule(
         case "lag":
           region!.lag = step.ms;
           break;
+        case "lose":
+          region!.loseNext = step.events;
+          break;
       }
     }
     // Quiescence: everything up, drained, then anti-entropy in both regions, twice.
@@ -452,18 +467,25 @@ function check(
     if (!inUse(key, all)) continue;
     const last = Math.max(...list.map((t) => t.at));
     const allowed = new Set(list.filter((t) => t.at >= last - window).map((t) => t.value));
-    // A change whose dependency (its thing, certificate, policy, group, parent) was deleted as
-    // late or later, in either region, cannot stand: IoT needs the dependency.
-    const parents = key.startsWith("group:")
-      ? list.flatMap((t) => {
-          const parent = t.value && (JSON.parse(t.value) as { parent?: string }).parent;
-          return parent ? [`group:${parent}`] : [];
-        })
-      : [];
-    const depGone = [...dependenciesOf(key), ...parents].some((dep) =>
-      (byKey.get(dep) ?? []).some((t) => t.value === undefined && t.at >= last - window),
-    );
-    if (depGone) allowed.add(undefined);
+    // A change whose dependency (its thing, certificate, policy, group, parent), or the
+    // dependency's own (a group's parent: a group goes with it), was deleted as late or later, in
+    // either region, cannot stand: IoT needs the dependency.
+    const gone = (of: string, seen: Set<string>): boolean => {
+      if (seen.has(of)) return false;
+      seen.add(of);
+      const parents = of.startsWith("group:")
+        ? (byKey.get(of) ?? []).flatMap((t) => {
+            const parent = t.value && (JSON.parse(t.value) as { parent?: string }).parent;
+            return parent ? [`group:${parent}`] : [];
+          })
+        : [];
+      return [...dependenciesOf(of), ...parents].some(
+        (dep) =>
+          (byKey.get(dep) ?? []).some((t) => t.value === undefined && t.at >= last - window) ||
+          gone(dep, seen),
+      );
+    };
+    if (gone(key, new Set())) allowed.add(undefined);
     for (const [i, facts] of [a, b].entries()) {
       if (!allowed.has(facts.get(key))) {
         const latest = list.filter((t) => t.at === last)[0];

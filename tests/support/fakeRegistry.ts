@@ -8,7 +8,12 @@ import type { CaptureIotPort } from "../../functions/capture/iot";
 import type { Actual } from "../../functions/reconciler/actual";
 import type { IotCall } from "../../functions/reconciler/calls";
 import { certArn, type Place } from "../../functions/reconciler/converge";
-import type { ListedKind, ListedPage, ReconcilerIotPort } from "../../functions/reconciler/iot";
+import type {
+  ContainerKind,
+  ListedKind,
+  ListedPage,
+  ReconcilerIotPort,
+} from "../../functions/reconciler/iot";
 import type { DlqPort } from "../../functions/reconciler/dlq";
 import { unpaced } from "../../functions/reconciler/pacer";
 import { Reconciler } from "../../functions/reconciler/reconcile";
@@ -180,12 +185,18 @@ export class FakeIot implements ReconcilerIotPort {
         }
         case "thingGroup": {
           const g = this.groups.get(id.thingGroupName);
+          const descendants: string[] = [];
+          for (let level = [id.thingGroupName]; deleting && level.length > 0;) {
+            level = [...this.groups].filter(([, c]) => level.includes(c.parent!)).map(([n]) => n);
+            descendants.push(...level);
+          }
           return g
             ? {
                 parentGroupName: g.parent,
                 description: g.description,
                 attributes: { ...g.attributes },
                 version: g.version,
+                ...(deleting ? { descendants } : {}),
               }
             : null;
         }
@@ -267,6 +278,15 @@ export class FakeIot implements ReconcilerIotPort {
     if (kind !== "certificate") return Promise.resolve({ names });
     const statuses = Object.fromEntries([...this.certs].map(([id, c]) => [id, c.status]));
     return Promise.resolve({ names, statuses });
+  }
+
+  /** A group's things or a policy's targets (ARNs), all in one page (no cursor). */
+  listContained(container: ContainerKind, name: string, _cursor?: string): Promise<ListedPage> {
+    const names =
+      container === "thingGroup"
+        ? [...this.memberships].filter((m) => m.startsWith(`${name}|`)).map((m) => m.split("|")[1])
+        : [...(this.attachments.get(name) ?? [])];
+    return Promise.resolve({ names });
   }
 
   async send(c: IotCall): Promise<void> {
@@ -369,6 +389,10 @@ export class FakeIot implements ReconcilerIotPort {
         return;
       }
       case "DeleteThingGroup":
+        // As moto's delete_thing_group: a group with child groups is refused.
+        if ([...this.groups.values()].some((g) => g.parent === c.input.thingGroupName)) {
+          fail("InvalidRequestException");
+        }
         this.groups.delete(c.input.thingGroupName!);
         this.ids.delete(`group:${c.input.thingGroupName}`);
         return;

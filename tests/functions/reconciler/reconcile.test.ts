@@ -266,6 +266,7 @@ describe("reconciler", () => {
     const slowRemovals: ReconcilerIotPort = {
       read: (id, place, deleting) => iot.read(id, place, deleting),
       listNames: (kind) => iot.listNames(kind),
+      listContained: (container, name) => iot.listContained(container, name),
       issueFromCsr: (csr, active) => iot.issueFromCsr(csr, active),
       send: async (c) => {
         if (c.api === "RemoveThingFromThingGroup") await new Promise((r) => setTimeout(r, 5));

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { call } from "../../../functions/reconciler/calls";
 import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import {
@@ -129,6 +130,25 @@ describe("sweep", () => {
     assert.equal(row?.desired?.status, "INACTIVE");
     assert.equal(row?.sourceRegion, SECONDARY.region);
     assert.ok(row.version >= clock.now(), "later than the item it supersedes");
+  });
+
+  it("keeps a delete made here after the reconciler applied the item, whatever the clocks' skew", async () => {
+    const { table, iot, deps } = world(SECONDARY);
+    const ledger = memoryEchoLedger();
+    const theirs = item(
+      "thing#dev-1",
+      { thingName: "dev-1", thingTypeName: null, attributes: { fw: "1" } },
+      PRIMARY.region,
+    );
+    await table.putIfNewer(theirs);
+    // Applied here by this region's clock, which is 200 ms behind the primary's: the ledger's time
+    // is earlier than the item's version, though the write came after the capture.
+    await ledger.record(SECONDARY.region, theirs, T0 - 200);
+    await sweepSegment({ segment: 0, totalSegments: 1 }, deps({ ledger }));
+    assert.equal(iot.things.has("dev-1"), false, "the thing deleted here is not recreated");
+    const row = await table.get("thing#dev-1");
+    assert.equal(row?.deleted, true, "the delete is captured");
+    assert.equal(row?.sourceRegion, SECONDARY.region);
   });
 
   it("does not recreate a thing its own region deleted, and records the delete", async () => {
@@ -277,6 +297,60 @@ describe("sweep", () => {
     }
     assert.equal(invocations, 3);
     assert.equal(iot.things.size, 25, "every item converged exactly once across the invocations");
+  });
+
+  it("captures memberships whose events were lost from the group's paged listing, across invocations", async () => {
+    const { table, iot, clock, deps } = world(PRIMARY);
+    const things = ["dev-0", "dev-1", "dev-2", "dev-3", "dev-4"];
+    await iot.send(call("CreateThingGroup", { thingGroupName: "fleet" }));
+    await table.putIfNewer(
+      item(
+        "thingGroup#fleet",
+        { thingGroupName: "fleet", parentGroupName: null, description: null, attributes: {} },
+        PRIMARY.region,
+      ),
+    );
+    for (const thingName of things) {
+      await iot.send(call("CreateThing", { thingName }));
+      await iot.send(call("AddThingToThingGroup", { thingGroupName: "fleet", thingName }));
+      await table.putIfNewer(
+        item(
+          `thing#${thingName}`,
+          { thingName, thingTypeName: null, attributes: {} },
+          PRIMARY.region,
+        ),
+      );
+    }
+    // IoT lists a group's things 2 a page here, each page a minute of the invocation's time.
+    const paged = Object.create(iot) as FakeIot;
+    paged.listContained = async (container, name, cursor) => {
+      clock.t += 60_000;
+      const { names } = await iot.listContained(container, name);
+      const from = Number(cursor ?? 0);
+      const more = from + 2 < names.length;
+      return { names: names.slice(from, from + 2), ...(more ? { cursor: String(from + 2) } : {}) };
+    };
+    let request: SweepRequest | undefined = { segment: 0, totalSegments: 1 };
+    const continuations: unknown[] = [];
+    for (let invocations = 0; request; invocations++) {
+      assert.ok(invocations < 10, "the sweep ends");
+      const report = await sweepSegment(
+        request,
+        deps({ iot: paged, deadline: clock.now() + 90_000 }),
+      );
+      const result = sweepResult(report);
+      continuations.push(result.next?.sweep.continuation);
+      request = result.next ? parseSweep(JSON.parse(JSON.stringify(result.next))) : undefined;
+    }
+    assert.ok(
+      continuations.some((c) => (c as { within?: { name: string } })?.within?.name === "fleet"),
+      "an invocation stopped inside the group's listing",
+    );
+    for (const thingName of things) {
+      const membership = await table.get(`membership#fleet|${thingName}`);
+      assert.deepEqual(membership?.desired, { thingGroupName: "fleet", thingName });
+      assert.equal(membership?.sourceRegion, PRIMARY.region);
+    }
   });
 
   it("refuses a malformed continuation, naming what it expected", () => {
