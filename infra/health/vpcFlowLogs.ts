@@ -67,8 +67,13 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
         policy: policyDocument([
           {
             sid: "WriteOwnGroup",
-            actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-            resources: [logGroupArn, pulumi.interpolate`${logGroupArn}:log-stream:*`],
+            actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            resources: [pulumi.interpolate`${logGroupArn}:log-stream:*`],
+          },
+          {
+            sid: "ListOwnStreams",
+            actions: ["logs:DescribeLogStreams"],
+            resources: [logGroupArn],
           },
           // No resource type in the Service Authorization Reference: "*" only.
           { sid: "FindGroup", actions: ["logs:DescribeLogGroups"], resources: ["*"] },
