@@ -19,6 +19,8 @@ export interface AccountRolesArgs {
   deployServices: string[];
   /** Those and the services the program's roles call here: what the boundary lets through. */
   boundaryServices: string[];
+  /** Delete calls of the types the plan retains here: never the deploy role's (derivation.ts). */
+  retainedDeletes: string[];
   /** IAM role actions, from the IAM reference (bootstrap/planned.json). */
   roleActions: RoleActions;
   /** The pipeline roles that may assume this account's deploy and preview roles. */
@@ -87,6 +89,16 @@ export class AccountRoles extends pulumi.ComponentResource {
         policy: documentOf([
           servicesStatement("PlannedServices", args.deployServices),
           ...roleManagement(scope, args.roleActions),
+          ...(args.retainedDeletes.length > 0
+            ? [
+                {
+                  Sid: "NeverDeleteRetainedStores",
+                  Effect: "Deny" as const,
+                  Action: args.retainedDeletes,
+                  Resource: ["*"],
+                },
+              ]
+            : []),
         ]),
       },
       { parent: this },

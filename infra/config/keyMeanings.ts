@@ -46,6 +46,8 @@ export const KEY_MEANINGS: Readonly<Record<string, string>> = {
   "dataPlane.noncurrentVersionDays": "days an old object version is kept",
   "dataPlane.apiRateLimit": "the command & control API's steady requests per second",
   "dataPlane.apiBurstLimit": "the command & control API's burst of requests",
+  "dataPlane.apiCallerRoleArns":
+    "roles of the command-control account that may call the device API (default: any principal of that account, no other)",
   "telemetry.topicFilter": "the MQTT topic filter devices publish telemetry on",
   "telemetry.peakMessagesPerSecond":
     "the fleet's peak telemetry rate; at most what the Express workflow sustains",

@@ -297,12 +297,25 @@ export const rawConfigSchema = z.strictObject(
           apiBurstLimit: integer("the command & control API's burst of requests", 1, 5000).default(
             100,
           ),
+          // The roles of the command-control account that may call the device API; none: any
+          // principal of that account its own IAM allows. Nobody outside the account, either way.
+          apiCallerRoleArns: z
+            .array(
+              z
+                .string({ error: expected("an IAM role ARN of the command-control account") })
+                .regex(roleArnPattern, {
+                  error: expected("an IAM role ARN of the command-control account"),
+                }),
+              { error: expected("a list of IAM role ARNs") },
+            )
+            .min(1, { error: expected("at least one role ARN, or no key at all") })
+            .optional(),
         },
         {
           error: (issue) =>
             unknownKeys(
               issue,
-              "telemetryLatencyThresholdMs, telemetryAlarmPeriodSeconds, telemetryAlarmEvaluationPeriods, s3ReplicationTimeControl, s3ActiveRegion, noncurrentVersionDays, apiRateLimit, apiBurstLimit",
+              "telemetryLatencyThresholdMs, telemetryAlarmPeriodSeconds, telemetryAlarmEvaluationPeriods, s3ReplicationTimeControl, s3ActiveRegion, noncurrentVersionDays, apiRateLimit, apiBurstLimit, apiCallerRoleArns",
             ),
         },
       )
@@ -455,6 +468,16 @@ export const configSchema = rawConfigSchema.superRefine((config, ctx) => {
       });
     }
     seen.set(id, key);
+  }
+  for (const [index, callerArn] of (config.dataPlane.apiCallerRoleArns ?? []).entries()) {
+    const callerAccount = roleArnPattern.exec(callerArn)?.[2];
+    if (callerAccount !== config.accounts.commandControl.id) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dataPlane", "apiCallerRoleArns", index],
+        message: `expected a role in account ${config.accounts.commandControl.id} (accounts.commandControl.id), got ${JSON.stringify(callerArn)}`,
+      });
+    }
   }
   const { zoneName, iotDomain, commandControlDomain } = config.dns;
   for (const [key, domain] of [

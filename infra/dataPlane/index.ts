@@ -342,6 +342,7 @@ function defineCommandControl(ctx: StackContext): Record<string, unknown> {
       functionInvokeArn: handler.function.invokeArn,
       rateLimit: config.dataPlane.apiRateLimit,
       burstLimit: config.dataPlane.apiBurstLimit,
+      callers: { account: cc, partition, roleArns: config.dataPlane.apiCallerRoleArns },
       dependsOn: [apiAccount],
     },
     { parent },

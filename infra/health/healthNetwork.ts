@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../iam/policyDocument";
+import { VpcFlowLogs } from "./vpcFlowLogs";
 
 /** Arguments of {@link HealthNetwork}. */
 export interface HealthNetworkArgs {
@@ -56,6 +57,16 @@ export class HealthNetwork extends pulumi.ComponentResource {
       `${name}-vpc`,
       // Both DNS settings are required for an interface endpoint's private DNS.
       { cidrBlock, enableDnsSupport: true, enableDnsHostnames: true },
+      parent,
+    );
+    // Adopted with no rules: AWS's default group allows all traffic among its members and all
+    // egress, and anything launched without a group would get it. The provider removes every rule
+    // of the group it adopts and adds only those given: none
+    // (https://www.pulumi.com/registry/packages/aws/api-docs/ec2/defaultsecuritygroup/).
+    new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: this.vpc.id }, parent);
+    new VpcFlowLogs(
+      `${name}-flow-logs`,
+      { vpcId: this.vpc.id, region: args.region, logGroupName: "/iot-dr/health/vpc-flow-logs" },
       parent,
     );
     const zones = aws.getAvailabilityZonesOutput({ state: "available" }, parent);

@@ -107,14 +107,21 @@ export class HealthProbe extends pulumi.ComponentResource {
             resources: [this.thing.arn],
           },
           {
-            // Certificate ARNs carry only an id, so no narrower pattern exists; the function only
-            // ever names the certificate it issued and those attached to the probe thing.
+            // A certificate goes on and off the probe thing only: iot:thingArn is the one
+            // condition key IoT gives these calls (Service Authorization Reference, AWS IoT).
+            sid: "AttachCertificatesToProbeThingOnly",
+            actions: ["iot:AttachThingPrincipal", "iot:DetachThingPrincipal"],
+            resources: [iotArn("cert/*")],
+            conditions: { ArnEquals: { "iot:thingArn": this.thing.arn } },
+          },
+          {
+            // Certificate ARNs carry only an id and these calls take no condition key, so IAM
+            // cannot narrow them further; the function names only the certificate it issued and
+            // those ListThingPrincipals returns for the probe thing, the one thing it may list.
             sid: "AttachAndRetireProbeCertificates",
             actions: [
               "iot:AttachPolicy",
               "iot:DetachPolicy",
-              "iot:AttachThingPrincipal",
-              "iot:DetachThingPrincipal",
               "iot:UpdateCertificate",
               "iot:DeleteCertificate",
             ],

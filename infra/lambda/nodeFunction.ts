@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "../iam/policyDocument";
+import { serviceTrust } from "../iam/serviceTrust";
 import { functionCode } from "./bundle";
 
 /**
@@ -71,8 +72,11 @@ export class NodeFunction extends pulumi.ComponentResource {
       {
         name: args.roleName,
         description: `Runs ${args.code}: ${args.description}`.slice(0, 1000),
+        // Lambda of this account only (the account of the provider this component inherits).
         assumeRolePolicy: policyDocument([
-          { actions: ["sts:AssumeRole"], principals: { Service: ["lambda.amazonaws.com"] } },
+          serviceTrust("lambda.amazonaws.com", {
+            account: aws.getCallerIdentityOutput({}, parent).accountId,
+          }),
         ]),
       },
       parent,

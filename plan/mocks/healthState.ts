@@ -38,6 +38,21 @@ export const HEALTH_MAKERS: Record<string, StateMaker> = {
       },
     };
   },
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": (ctx, seed) => {
+    const id = ec2Id("sg", seed);
+    return {
+      id,
+      state: {
+        arn: arn(ctx, "ec2", `security-group/${id}`),
+        name: "default",
+        ownerId: ctx.where.account,
+      },
+    };
+  },
+  "aws:ec2/flowLog:FlowLog": (ctx, seed) => {
+    const id = ec2Id("fl", seed);
+    return { id, state: { arn: arn(ctx, "ec2", `vpc-flow-log/${id}`) } };
+  },
   "aws:ec2/vpcEndpoint:VpcEndpoint": (ctx, seed) => {
     const id = ec2Id("vpce", seed);
     const service = text(ctx.inputs.serviceName).split(".").pop() ?? "service";

@@ -236,6 +236,29 @@ describe("the bootstrap program (bootstrap/)", () => {
       }
     });
 
+    it("denies each deploy role the delete calls of the stores the plan retains", async () => {
+      const { resources } = await bootstrap();
+      // Not vacuous: the registry's table, its key, the application bucket and the probe secret.
+      assert.deepEqual(planned.accounts.iotServices.retainedDeletes, [
+        "dynamodb:DeleteTable",
+        "kms:ScheduleKeyDeletion",
+        "s3:DeleteBucket",
+        "secretsmanager:DeleteSecret",
+      ]);
+      let checked = 0;
+      for (const key of ACCOUNT_KEYS) {
+        const role = roleNamed(resources, ROLES.deploy, idOf(key));
+        for (const action of planned.accounts[key].retainedDeletes) {
+          assert.ok(
+            !(await decide(resources, role, { action, resource: "*" })),
+            `${key} ${action}`,
+          );
+          checked++;
+        }
+      }
+      assert.ok(checked >= 7, `only ${checked} delete calls checked`);
+    });
+
     it("lets each preview role make the preview's reads and nothing the deploy role may", async () => {
       const { resources } = await bootstrap();
       for (const key of ACCOUNT_KEYS) {

@@ -5,6 +5,7 @@ import {
   checkDevicePolicy,
 } from "../../functions/commandControl/policyContract";
 import { RequestError } from "../../functions/commandControl/validate";
+import { PROVISIONING_ROLE_PATH } from "../../core/provisioningRoles";
 import { DeclaredCall } from "../../functions/shared/access";
 import { SWEEP_STATE_MACHINE, sweepDefinition } from "../../infra/iotPlane/antiEntropy";
 import {
@@ -271,6 +272,53 @@ describe("access simulation: every call a function declares, against the planned
       assert.deepEqual(await allowedAmong(requests), []);
       // The same put of a key the API owns is allowed: the denial is the key's doing.
       assert.deepEqual(await deniedAmong(as("command & control API", put("policy#p"))), []);
+    });
+
+    it("the reconciler passes IoT only the provisioning roles, and them to nothing else", async () => {
+      const pass = (role: string, service: string): DeclaredCall => ({
+        action: "iam:PassRole",
+        resource: `arn:{partition}:iam::{account}:role/${role}`,
+        by: "implied",
+        context: { "iam:PassedToService": service },
+      });
+      const requests = [
+        ...as("reconciler", pass("iot-dr-deploy", "iot.amazonaws.com")),
+        ...as("reconciler", pass("Admin", "iot.amazonaws.com")),
+        ...as("reconciler", pass("iot-dr-provisioning-lookalike", "iot.amazonaws.com")),
+        ...as(
+          "reconciler",
+          pass(`${PROVISIONING_ROLE_PATH.slice(1)}fleet`, "lambda.amazonaws.com"),
+        ),
+      ];
+      assert.deepEqual(await allowedAmong(requests), []);
+      // A provisioning role passed to IoT is allowed: the denials are the path's doing.
+      const allowed = as(
+        "reconciler",
+        pass(`${PROVISIONING_ROLE_PATH.slice(1)}fleet`, "iot.amazonaws.com"),
+      );
+      assert.deepEqual(await deniedAmong(allowed), []);
+    });
+
+    it("the probe issuer puts certificates on and takes them off the probe thing only", async () => {
+      const onThing = (action: string, thing: string): DeclaredCall => ({
+        action,
+        resource: `${iot}:cert/0123456789abcdef`,
+        context: { "iot:thingArn": `${iot}:thing/${thing}` },
+      });
+      const requests = ["iot:AttachThingPrincipal", "iot:DetachThingPrincipal"].flatMap(
+        (action) => [
+          ...as("probe certificate issuer", onThing(action, "sensor-0001")),
+          // Without the thing in the request, nothing is allowed either.
+          ...as("probe certificate issuer", { action, resource: `${iot}:cert/0123456789abcdef` }),
+        ],
+      );
+      assert.deepEqual(await allowedAmong(requests), []);
+      // Nor may it list another thing's certificates, which is how it finds those it retires.
+      const list = as("probe certificate issuer", {
+        action: "iot:ListThingPrincipals",
+        resource: `${iot}:thing/sensor-0001`,
+      });
+      assert.deepEqual(await allowedAmong(list), []);
     });
 
     it("the reconciler cannot touch the application's data", async () => {

@@ -311,6 +311,18 @@ describe("stack config", () => {
     ],
     ["iotPlane.sweepSchedule", "every hour", "iot-dr:iotPlane.sweepSchedule", /rate\(6 hours\)/],
     [
+      "dataPlane.apiCallerRoleArns",
+      ["arn:aws:iam::222222222222:role/fleet-onboarding"],
+      "iot-dr:dataPlane.apiCallerRoleArns.0",
+      /role in account 333333333333 \(accounts.commandControl.id\)/,
+    ],
+    [
+      "dataPlane.apiCallerRoleArns",
+      [],
+      "iot-dr:dataPlane.apiCallerRoleArns",
+      /at least one role ARN, or no key at all/,
+    ],
+    [
       "regoins",
       { primary: "eu-west-1" },
       "iot-dr:regoins",

@@ -60,6 +60,8 @@ const ARN_TYPES: Record<
     "replicas[].arn": ref("dynamodb", "table"),
     "replicas[].streamArn": ref("dynamodb", "stream"),
   },
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": { arn: ref("ec2", "security-group") },
+  "aws:ec2/flowLog:FlowLog": { arn: ref("ec2", "vpc-flow-log") },
   "aws:ec2/securityGroup:SecurityGroup": { arn: ref("ec2", "security-group") },
   "aws:ec2/subnet:Subnet": { arn: ref("ec2", "subnet") },
   "aws:ec2/vpc:Vpc": { arn: ref("ec2", "vpc") },

