@@ -359,5 +359,10 @@ describe("sweep", () => {
         parseSweep({ sweep: { segment: 0, totalSegments: 1, continuation: { phase: "table" } } }),
       /sweep: expected continuation/,
     );
+    const inside = { phase: "list", kind: 7, within: { name: 7 } };
+    assert.throws(
+      () => parseSweep({ sweep: { segment: 0, totalSegments: 1, continuation: inside } }),
+      /within\?:\{name,next\?\}/,
+    );
   });
 });
