@@ -74,6 +74,8 @@ export function defineStack(config: StackConfig, stackName: string) {
   const iot = defineIotPlane(ctx);
   const data = defineDataPlane(ctx) as DataPlaneOutputs;
   Object.assign(outputs, iot, data);
+  const operations = defineOperations(ctx, iot);
+  Object.assign(outputs, operations.outputs);
   Object.assign(
     outputs,
     // Health checks what the other areas built, and the failover records point at their targets.
@@ -85,8 +87,8 @@ export function defineStack(config: StackConfig, stackName: string) {
       applicationFunctionName: data.applicationFunctionName,
       telemetryBusName: data.telemetryBusName,
       analyticsStreamName: data.telemetryStreamName,
+      ...operations.forHealth,
     }),
   );
-  Object.assign(outputs, defineOperations(ctx, iot, outputs));
   return outputs;
 }

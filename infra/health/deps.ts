@@ -18,4 +18,10 @@ export interface HealthDeps {
   applicationFunctionName: pulumi.Input<string>;
   telemetryBusName: pulumi.Input<string>;
   analyticsStreamName: pulumi.Input<string>;
+  /**
+   * Primary stack: per record, the ARC Region switch plan's health check of this region
+   * (infra/operations). The PRIMARY record then requires it and the aggregator's check, so a plan
+   * execution moves the record and an outage still does.
+   */
+  recordGates?: { iot: pulumi.Input<string>; commandControl: pulumi.Input<string> };
 }

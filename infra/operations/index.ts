@@ -7,27 +7,24 @@ import { HealthDashboard } from "./healthDashboard";
 import { OperationsTopic } from "./operationsTopic";
 import { ReadinessCheck } from "./readinessCheck";
 import { REGION_SWITCH_PLAN, RegionSwitchPlan } from "./regionSwitchPlan";
+import { failoverSetIdentifier } from "../dns/failoverRecords";
 
-/** Region of ARC's recovery-control configuration API, where the routing controls are managed. */
-const ARC_CONTROL_PLANE_REGION = "us-west-2";
+/** Region of the plan's provider: Region switch plans are global, their ARN names no region. */
+const REGION_SWITCH_PROVIDER_REGION = "us-west-2";
 
 /**
- * The Region switch plan spans both regions, so the primary stack owns it, and only with the
- * routing controls it flips: without them it could not switch the domains (the records follow the
- * aggregator's health checks, which a plan cannot set).
+ * The Region switch plan spans both regions, so the primary stack owns it. It switches the device
+ * and API domains through Route 53 health checks of its own, which the PRIMARY records require
+ * beside the aggregator's (infra/health), so a plan execution moves them and nothing else must.
  */
-function regionSwitchPlanIn(
-  ctx: StackContext,
-  readiness: ReadinessCheck,
-  stackOutputs: Record<string, unknown>,
-): RegionSwitchPlan | undefined {
+function regionSwitchPlanIn(ctx: StackContext, readiness: ReadinessCheck): RegionSwitchPlan {
   const { config } = ctx;
-  const controls = stackOutputs.routingControlArns as
-    Record<string, pulumi.Input<string>> | undefined;
-  const cluster = stackOutputs.recoveryClusterArn as pulumi.Input<string> | undefined;
-  if (!ctx.isPrimary || !controls || !cluster) return undefined;
   if (!ctx.secondary) throw new Error("the primary stack needs its secondary stack reference");
   const { primary, secondary } = config.regions;
+  const setIdentifiers = {
+    [primary]: failoverSetIdentifier(primary, "PRIMARY"),
+    [secondary]: failoverSetIdentifier(secondary, "SECONDARY"),
+  };
   return new RegionSwitchPlan(
     "region-switch",
     {
@@ -37,8 +34,11 @@ function regionSwitchPlanIn(
       planAccountId: config.accounts.sharedServices.id,
       functionsAccountId: config.accounts.iotServices.id,
       functionsProvider: ctx.provider("iotServices"),
-      routingControlArns: controls,
-      clusterArn: cluster,
+      hostedZoneId: config.dns.hostedZoneId,
+      domains: [
+        { key: "iot", recordName: config.dns.iotDomain, setIdentifiers },
+        { key: "commandControl", recordName: config.dns.commandControlDomain, setIdentifiers },
+      ],
       readinessFunctionArns: {
         [primary]: readiness.function.function.arn,
         [secondary]: ctx.secondary.reference
@@ -47,7 +47,7 @@ function regionSwitchPlanIn(
       },
       rtoTargetSeconds: config.rtoTargetSeconds,
     },
-    { parent: ctx.in("sharedServices", ARC_CONTROL_PLANE_REGION) },
+    { parent: ctx.in("sharedServices", REGION_SWITCH_PROVIDER_REGION) },
   );
 }
 import { RegionMonitoring } from "./regionMonitoring";
@@ -90,16 +90,24 @@ export function silencePeriodSeconds(schedule: string): number {
   return Math.min(86400, Math.ceil((4 * every) / 60) * 60);
 }
 
+/** What operations gives the health area, made before it. */
+export interface OperationsForHealth {
+  /**
+   * Primary stack: per record, the Region switch plan's health check of the primary region, which
+   * the PRIMARY record requires beside the aggregator's.
+   */
+  recordGates?: { iot: pulumi.Input<string>; commandControl: pulumi.Input<string> };
+}
+
 /**
  * Operating the stack's region: dashboards per account, the iot-services alarms and their topic.
  * Both stacks build their own region's, so each region is watched while the other is down.
+ * Defined before health, whose PRIMARY records follow the Region switch plan.
  */
 export function defineOperations(
   ctx: StackContext,
   iotPlane: Record<string, pulumi.Input<unknown>>,
-  /** The stack's outputs so far: health's routing controls among them, when ARC is on. */
-  stackOutputs: Record<string, unknown>,
-): Record<string, unknown> {
+): { outputs: Record<string, unknown>; forHealth: OperationsForHealth } {
   const deps = depsOf(iotPlane);
   const { config } = ctx;
   const region = config.ownRegion;
@@ -154,8 +162,8 @@ export function defineOperations(
       { parent: ctx.in(account) },
     );
   }
-  const regionSwitch = regionSwitchPlanIn(ctx, readiness, stackOutputs);
-  return {
+  const regionSwitch = ctx.isPrimary ? regionSwitchPlanIn(ctx, readiness) : undefined;
+  const outputs = {
     operationsTopicArn: topic.topic.arn,
     ...(regionSwitch ? { regionSwitchPlanArn: regionSwitch.plan.arn } : {}),
     operationsDashboard: monitoring.dashboard.dashboardName,
@@ -166,10 +174,19 @@ export function defineOperations(
       readinessSettings: [...SETTINGS],
       fleetDevices: config.operations.fleetDevices,
       regionSwitch: regionSwitch
-        ? `plan ${REGION_SWITCH_PLAN}: approval, readiness, routing controls, per region`
-        : ctx.isPrimary
-          ? "no Region switch plan: it switches through the ARC routing controls (health.arc.enabled)"
-          : undefined,
+        ? `plan ${REGION_SWITCH_PLAN}: approval, readiness, Route 53 health checks of the device and API domains, per region`
+        : undefined,
     },
+  };
+  return {
+    outputs,
+    forHealth: regionSwitch
+      ? {
+          recordGates: {
+            iot: regionSwitch.primaryRecordCheckIds.iot,
+            commandControl: regionSwitch.primaryRecordCheckIds.commandControl,
+          },
+        }
+      : {},
   };
 }
