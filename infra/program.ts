@@ -76,19 +76,17 @@ export function defineStack(config: StackConfig, stackName: string) {
   Object.assign(outputs, iot, data);
   const operations = defineOperations(ctx, iot);
   Object.assign(outputs, operations.outputs);
-  Object.assign(
-    outputs,
-    // Health checks what the other areas built, and the failover records point at their targets.
-    defineHealth(ctx, {
-      iotDomainTarget: iot.iotDomainTarget as pulumi.Input<string>,
-      commandControlDomainTarget: data.commandControlDomainTarget,
-      probeSecretKeyArn: iot.iotPlaneKeyArn as pulumi.Input<string>,
-      applicationTableName: data.applicationTableName,
-      applicationFunctionName: data.applicationFunctionName,
-      telemetryBusName: data.telemetryBusName,
-      analyticsStreamName: data.telemetryStreamName,
-      ...operations.forHealth,
-    }),
-  );
+  // Health checks what the other areas built, and the failover records point at their targets.
+  const health = defineHealth(ctx, {
+    iotDomainTarget: iot.iotDomainTarget as pulumi.Input<string>,
+    commandControlDomainTarget: data.commandControlDomainTarget,
+    probeSecretKeyArn: iot.iotPlaneKeyArn as pulumi.Input<string>,
+    applicationTableName: data.applicationTableName,
+    applicationFunctionName: data.applicationFunctionName,
+    telemetryBusName: data.telemetryBusName,
+    analyticsStreamName: data.telemetryStreamName,
+    ...operations.forHealth,
+  });
+  Object.assign(outputs, health, operations.afterHealth(health));
   return outputs;
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Statement } from "../iam/policyDocument";
 
 /** What the health area needs from the other areas, in this stack's region. */
 export interface HealthDeps {
@@ -24,4 +25,13 @@ export interface HealthDeps {
    * execution moves the record and an outage still does.
    */
   recordGates?: { iot: pulumi.Input<string>; commandControl: pulumi.Input<string> };
+  /**
+   * What the IoT health handler carries so the game day's FIS experiment can fail it: the FIS
+   * extension layer, its environment and read access to its configuration (infra/operations).
+   */
+  faultInjection?: {
+    layers: pulumi.Input<string>[];
+    environment: Record<string, pulumi.Input<string>>;
+    statements: Statement[];
+  };
 }

@@ -82,6 +82,7 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
         roleName: spec.roleName,
         statements: spec.statements,
         environment: spec.environment,
+        layers: spec.layers,
         probeTimeoutSeconds: config.health.probeTimeoutSeconds,
         loggingReady: logging.account,
       },
@@ -194,6 +195,9 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
     healthAlarmName: aggregator.alarm.name,
     executeApiEndpointId: endpointId,
     healthUrls: Object.fromEntries(apis.map(({ name, api }) => [name, api.healthUrl])),
+    // The game day's FIS experiment fails this function (infra/operations/gameDay.ts).
+    iotHealthFunctionArn: apis.find(({ name }) => name === "iot-services")!.api.handler.function
+      .arn,
   };
   if (!ctx.isPrimary) return outputs;
 

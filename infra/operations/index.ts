@@ -3,14 +3,21 @@ import { partitionOf } from "../../core/arn";
 import { SETTINGS, readinessCompares } from "../../core/readiness";
 import { ACCOUNT_KEYS } from "../config";
 import { StackContext } from "../context";
+import { FaultInjectable, FaultInjectionConfig } from "./faultInjectionConfig";
+import { GameDay } from "./gameDay";
 import { HealthDashboard } from "./healthDashboard";
 import { OperationsTopic } from "./operationsTopic";
 import { ReadinessCheck } from "./readinessCheck";
+import { RegionSwitchActionsRole } from "./regionSwitchActionsRole";
 import { REGION_SWITCH_PLAN, RegionSwitchPlan } from "./regionSwitchPlan";
 import { failoverSetIdentifier } from "../dns/failoverRecords";
 
-/** Region of the plan's provider: Region switch plans are global, their ARN names no region. */
-const REGION_SWITCH_PROVIDER_REGION = "us-west-2";
+/**
+ * Region switch's control plane (CreatePlan) is served in us-east-1 only: the endpoint table lists
+ * `arc-region-switch-control-plane.us-east-1.api.aws` and no other (https://docs.aws.amazon.com/general/latest/gr/arc.html).
+ * Plans are global (their ARN names no region); executions run in each region's data plane.
+ */
+const REGION_SWITCH_PROVIDER_REGION = "us-east-1";
 
 /**
  * The Region switch plan spans both regions, so the primary stack owns it. It switches the device
@@ -25,6 +32,21 @@ function regionSwitchPlanIn(ctx: StackContext, readiness: ReadinessCheck): Regio
     [primary]: failoverSetIdentifier(primary, "PRIMARY"),
     [secondary]: failoverSetIdentifier(secondary, "SECONDARY"),
   };
+  const readinessFunctionArns = {
+    [primary]: readiness.function.function.arn,
+    [secondary]: ctx.secondary.reference
+      .requireOutput("readinessFunctionArn")
+      .apply((arn) => String(arn)),
+  };
+  const actions = new RegionSwitchActionsRole(
+    "region-switch-actions",
+    {
+      partition: partitionOf(primary),
+      planAccountId: config.accounts.sharedServices.id,
+      readinessFunctionArns: Object.values(readinessFunctionArns),
+    },
+    { parent: ctx.in("iotServices") },
+  );
   return new RegionSwitchPlan(
     "region-switch",
     {
@@ -32,19 +54,13 @@ function regionSwitchPlanIn(ctx: StackContext, readiness: ReadinessCheck): Regio
       primaryRegion: primary,
       secondaryRegion: secondary,
       planAccountId: config.accounts.sharedServices.id,
-      functionsAccountId: config.accounts.iotServices.id,
-      functionsProvider: ctx.provider("iotServices"),
+      actionsRoleArn: actions.role.arn,
       hostedZoneId: config.dns.hostedZoneId,
       domains: [
         { key: "iot", recordName: config.dns.iotDomain, setIdentifiers },
         { key: "commandControl", recordName: config.dns.commandControlDomain, setIdentifiers },
       ],
-      readinessFunctionArns: {
-        [primary]: readiness.function.function.arn,
-        [secondary]: ctx.secondary.reference
-          .requireOutput("readinessFunctionArn")
-          .apply((arn) => String(arn)),
-      },
+      readinessFunctionArns,
       rtoTargetSeconds: config.rtoTargetSeconds,
     },
     { parent: ctx.in("sharedServices", REGION_SWITCH_PROVIDER_REGION) },
@@ -58,6 +74,7 @@ const IOT_PLANE_INPUTS = [
   "iotEventsDeadLetterQueueUrl",
   "registrySweepStateMachineArn",
   "reconcilerFunctionArn",
+  "iotPlaneKeyArn",
 ] as const;
 
 type OperationsDeps = Record<(typeof IOT_PLANE_INPUTS)[number], pulumi.Input<string>>;
@@ -97,7 +114,18 @@ export interface OperationsForHealth {
    * the PRIMARY record requires beside the aggregator's.
    */
   recordGates?: { iot: pulumi.Input<string>; commandControl: pulumi.Input<string> };
+  /** What the IoT health handler carries so the game day can fail it. */
+  faultInjection: FaultInjectable;
 }
+
+/**
+ * The game day's fault lasts well beyond the RTO budget (119 s for the example config), so the
+ * fleet settles in the other region before the fault ends; the fail-back is watched as long.
+ */
+const GAME_DAY_FAULT = "PT10M";
+const GAME_DAY_FAILBACK = "PT10M";
+/** The alarms of {@link RegionMonitoring} that stop a game day: data at risk, standby not ready. */
+const GAME_DAY_STOPS = ["dlq-reconciler", "readiness-lost"];
 
 /**
  * Operating the stack's region: dashboards per account, the iot-services alarms and their topic.
@@ -107,7 +135,12 @@ export interface OperationsForHealth {
 export function defineOperations(
   ctx: StackContext,
   iotPlane: Record<string, pulumi.Input<unknown>>,
-): { outputs: Record<string, unknown>; forHealth: OperationsForHealth } {
+): {
+  outputs: Record<string, unknown>;
+  forHealth: OperationsForHealth;
+  /** What needs the health area's outputs: the game day, which fails its IoT handler. */
+  afterHealth: (health: Record<string, unknown>) => Record<string, unknown>;
+} {
   const deps = depsOf(iotPlane);
   const { config } = ctx;
   const region = config.ownRegion;
@@ -162,6 +195,36 @@ export function defineOperations(
       { parent: ctx.in(account) },
     );
   }
+  const faultInjection = new FaultInjectionConfig(
+    "game-day-config",
+    { partition: partitionOf(region), account: iotAccount, region, kmsKeyArn: deps.iotPlaneKeyArn },
+    { parent: ctx.in("iotServices") },
+  );
+  const afterHealth = (health: Record<string, unknown>) => {
+    const target = health.iotHealthFunctionArn as pulumi.Input<string> | undefined;
+    if (!target) throw new Error("operations: the health area's outputs lack iotHealthFunctionArn");
+    const stops = monitoring.alarms.filter((_, i) => GAME_DAY_STOPS.includes(monitoring.roles[i]));
+    if (stops.length !== GAME_DAY_STOPS.length)
+      throw new Error(
+        `operations: the game day's stop alarms ${GAME_DAY_STOPS.join(", ")} are missing`,
+      );
+    const gameDay = new GameDay(
+      "game-day",
+      {
+        partition: partitionOf(region),
+        account: iotAccount,
+        region,
+        targetFunctionArn: target,
+        configBucketArn: faultInjection.bucket.arn,
+        configKeyArn: deps.iotPlaneKeyArn,
+        stopAlarmArns: stops.map((alarm) => alarm.arn),
+        faultDuration: GAME_DAY_FAULT,
+        failbackDuration: GAME_DAY_FAILBACK,
+      },
+      { parent: ctx.in("iotServices") },
+    );
+    return { gameDayTemplateId: gameDay.template.id };
+  };
   const regionSwitch = ctx.isPrimary ? regionSwitchPlanIn(ctx, readiness) : undefined;
   const outputs = {
     operationsTopicArn: topic.topic.arn,
@@ -180,13 +243,15 @@ export function defineOperations(
   };
   return {
     outputs,
-    forHealth: regionSwitch
-      ? {
-          recordGates: {
-            iot: regionSwitch.primaryRecordCheckIds.iot,
-            commandControl: regionSwitch.primaryRecordCheckIds.commandControl,
-          },
-        }
-      : {},
+    forHealth: {
+      faultInjection: faultInjection.target,
+      ...(regionSwitch && {
+        recordGates: {
+          iot: regionSwitch.primaryRecordCheckIds.iot,
+          commandControl: regionSwitch.primaryRecordCheckIds.commandControl,
+        },
+      }),
+    },
+    afterHealth,
   };
 }

@@ -19,10 +19,8 @@ export interface RegionSwitchPlanArgs {
   secondaryRegion: string;
   /** shared-services: the plan, its roles, the hosted zone. */
   planAccountId: string;
-  /** iot-services: the readiness functions, invoked through a role of that account. */
-  functionsAccountId: string;
-  /** The provider of iot-services, where that role is made. */
-  functionsProvider: pulumi.ProviderResource;
+  /** The iot-services role the Lambda blocks invoke the readiness checks with. */
+  actionsRoleArn: pulumi.Input<string>;
   /** The zone of the failover records (shared-services). */
   hostedZoneId: string;
   /** The device and API domains, switched in this order. */
@@ -35,6 +33,8 @@ export interface RegionSwitchPlanArgs {
 
 /** The name of the plan and the prefix of its roles. */
 export const REGION_SWITCH_PLAN = "iot-dr";
+/** The role Region switch runs the plan with (shared-services). */
+export const regionSwitchExecutionRoleName = `${REGION_SWITCH_PLAN}-region-switch-execution`;
 /**
  * Sent by the plan with the cross-account role it assumes: not a secret, it names this use of the
  * role (the confused-deputy guard, https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
@@ -56,7 +56,6 @@ export class RegionSwitchPlan extends pulumi.ComponentResource {
   public readonly plan: aws.arcregionswitch.Plan;
   public readonly executionRole: aws.iam.Role;
   public readonly approvalRole: aws.iam.Role;
-  public readonly actionsRole: aws.iam.Role;
   /** Per domain key, the Route 53 health check Region switch made for the primary region's record. */
   public readonly primaryRecordCheckIds: Record<string, pulumi.Output<string>>;
 
@@ -76,8 +75,7 @@ export class RegionSwitchPlan extends pulumi.ComponentResource {
     }
     if (args.domains.length === 0) throw new Error("RegionSwitchPlan: no domains to switch");
     const planRoot = `arn:${partition}:iam::${args.planAccountId}:root`;
-    const executionRoleName = `${REGION_SWITCH_PLAN}-region-switch-execution`;
-    const executionRoleArn = `arn:${partition}:iam::${args.planAccountId}:role/${executionRoleName}`;
+    const executionRoleName = regionSwitchExecutionRoleName;
 
     this.executionRole = new aws.iam.Role(
       `${name}-execution-role`,
@@ -93,22 +91,6 @@ export class RegionSwitchPlan extends pulumi.ComponentResource {
         ]),
       },
       { parent: this },
-    );
-    // The iot-services role the plan's Lambda blocks invoke the readiness functions with.
-    this.actionsRole = new aws.iam.Role(
-      `${name}-actions-role`,
-      {
-        name: `${REGION_SWITCH_PLAN}-region-switch-actions`,
-        description: "The iot-dr Region switch plan invokes the readiness checks with this role",
-        assumeRolePolicy: policyDocument([
-          {
-            actions: ["sts:AssumeRole"],
-            principals: { AWS: [executionRoleArn] },
-            conditions: { StringEquals: { "sts:ExternalId": REGION_SWITCH_EXTERNAL_ID } },
-          },
-        ]),
-      },
-      { parent: this, provider: args.functionsProvider },
     );
     this.approvalRole = new aws.iam.Role(
       `${name}-approval-role`,
@@ -144,7 +126,7 @@ export class RegionSwitchPlan extends pulumi.ComponentResource {
           timeoutMinutes: 30,
           lambdas: regions.map((region) => ({
             arn: readiness(region),
-            crossAccountRole: this.actionsRole.arn,
+            crossAccountRole: args.actionsRoleArn,
             externalId: REGION_SWITCH_EXTERNAL_ID,
           })),
         },
@@ -216,25 +198,11 @@ export class RegionSwitchPlan extends pulumi.ComponentResource {
           {
             sid: "InvokeReadinessThroughIotServices",
             actions: ["sts:AssumeRole"],
-            resources: [this.actionsRole.arn],
+            resources: [args.actionsRoleArn],
           },
         ]),
       },
       { parent: this },
-    );
-    new aws.iam.RolePolicy(
-      `${name}-actions-policy`,
-      {
-        role: this.actionsRole.name,
-        policy: policyDocument([
-          {
-            sid: "InvokeReadinessChecks",
-            actions: ["lambda:GetFunction", "lambda:InvokeFunction"],
-            resources: regions.map(readiness),
-          },
-        ]),
-      },
-      { parent: this, provider: args.functionsProvider },
     );
     new aws.iam.RolePolicy(
       `${name}-approval-policy`,

@@ -265,7 +265,7 @@ describe("failover records across the two stacks", () => {
             idOf(c) === record.revealedInputs.healthCheckId,
         );
         assert.equal(gate?.revealedInputs.type, "CALCULATED");
-        const children = gate!.revealedInputs.childHealthchecks as string[];
+        const children = gate.revealedInputs.childHealthchecks as string[];
         assert.equal(children.length, 2);
         assert.equal(gate.revealedInputs.childHealthThreshold, children.length);
         assert.ok(children.includes(idOf(check)), "the aggregator's check among the children");

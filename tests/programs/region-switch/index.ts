@@ -1,6 +1,7 @@
 import { loadStackConfig } from "../../../infra/config";
 import { StackContext } from "../../../infra/context";
 import { failoverSetIdentifier } from "../../../infra/dns/failoverRecords";
+import { RegionSwitchActionsRole } from "../../../infra/operations/regionSwitchActionsRole";
 import { RegionSwitchPlan } from "../../../infra/operations/regionSwitchPlan";
 import { AccountProviders } from "../../../infra/providers";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,6 +17,19 @@ const setIdentifiers = {
   [primary]: failoverSetIdentifier(primary, "PRIMARY"),
   [secondary]: failoverSetIdentifier(secondary, "SECONDARY"),
 };
+const readinessFunctionArns = {
+  [primary]: `arn:aws:lambda:${primary}:${iot}:function:readiness-check-fn-primary`,
+  [secondary]: `arn:aws:lambda:${secondary}:${iot}:function:readiness-check-fn-secondary`,
+};
+const actions = new RegionSwitchActionsRole(
+  "region-switch-actions",
+  {
+    partition: "aws",
+    planAccountId: shared,
+    readinessFunctionArns: Object.values(readinessFunctionArns),
+  },
+  { parent: ctx.in("iotServices") },
+);
 const plan = new RegionSwitchPlan(
   "region-switch",
   {
@@ -23,20 +37,16 @@ const plan = new RegionSwitchPlan(
     primaryRegion: primary,
     secondaryRegion: secondary,
     planAccountId: shared,
-    functionsAccountId: iot,
-    functionsProvider: ctx.provider("iotServices"),
+    actionsRoleArn: actions.role.arn,
     hostedZoneId: config.dns.hostedZoneId,
     domains: [
       { key: "iot", recordName: config.dns.iotDomain, setIdentifiers },
       { key: "commandControl", recordName: config.dns.commandControlDomain, setIdentifiers },
     ],
-    readinessFunctionArns: {
-      [primary]: `arn:aws:lambda:${primary}:${iot}:function:readiness-check-fn-primary`,
-      [secondary]: `arn:aws:lambda:${secondary}:${iot}:function:readiness-check-fn-secondary`,
-    },
+    readinessFunctionArns,
     rtoTargetSeconds: config.rtoTargetSeconds,
   },
-  { parent: ctx.in("sharedServices", "us-west-2") },
+  { parent: ctx.in("sharedServices", "us-east-1") },
 );
 
 export const planArn = plan.plan.arn;
