@@ -266,5 +266,22 @@ describe("Region switch plan (planned fail-over and fail-back)", function () {
       (policyOf(approver, "assumeRolePolicy").Statement as { Condition?: unknown }[])[0].Condition,
       { Bool: { "aws:MultiFactorAuthPresent": "true" } },
     );
+    const approverPrincipal = {
+      kind: "role" as const,
+      arn: String(approver.revealedState.arn),
+      identityPolicies: policiesOf(approver),
+    };
+    const planArn = String(planResource.revealedState.arn);
+    const approve = (resource: string): SimulatedCall => ({
+      label: `approve a step of ${resource}`,
+      action: "arc-region-switch:ApprovePlanExecutionStep",
+      resource,
+      resourceAccount: shared,
+      principal: approverPrincipal,
+      context: {},
+    });
+    assert.deepEqual(await deniedAmong([approve(planArn)]), []);
+    const other = await simulate(approve(planArn.replace(/plan\/[^:]+:/, "plan/other:")));
+    assert.equal(other.allowed, false, "a step of another plan");
   });
 });
