@@ -9,7 +9,7 @@ import {
   roleManagement,
   servicesStatement,
 } from "./policies";
-import { previewActions } from "./previewReads";
+import { previewActions, scopedPreviewReads } from "./previewReads";
 
 /** Arguments of {@link AccountRoles}. */
 export interface AccountRolesArgs {
@@ -51,6 +51,7 @@ export class AccountRoles extends pulumi.ComponentResource {
           servicesStatement("PlannedServices", args.boundaryServices),
           // The preview role carries the boundary too.
           { Sid: "WhatAPreviewReads", Effect: "Allow", Action: previewActions(), Resource: ["*"] },
+          scopedPreviewReads(),
           ...(args.boundaryServices.includes("iam") ? roleManagement(scope, args.roleActions) : []),
         ]),
       },
@@ -120,6 +121,7 @@ export class AccountRoles extends pulumi.ComponentResource {
         role: this.previewRole.name,
         policy: documentOf([
           { Sid: "WhatAPreviewReads", Effect: "Allow", Action: previewActions(), Resource: ["*"] },
+          scopedPreviewReads(),
         ]),
       },
       { parent: this },

@@ -33,6 +33,7 @@ const MODULE_SERVICES: Record<string, (resource: string) => string> = {
     resource.startsWith("event") ? "events" : resource.startsWith("log") ? "logs" : "cloudwatch",
   sfn: () => "states",
   s3control: () => "s3",
+  arcregionswitch: () => "arc-region-switch",
 };
 
 /** The IAM service prefix whose actions create a Pulumi resource type; throws when it has none. */

@@ -74,19 +74,19 @@ export function defineStack(config: StackConfig, stackName: string) {
   const iot = defineIotPlane(ctx);
   const data = defineDataPlane(ctx) as DataPlaneOutputs;
   Object.assign(outputs, iot, data);
-  Object.assign(
-    outputs,
-    // Health checks what the other areas built, and the failover records point at their targets.
-    defineHealth(ctx, {
-      iotDomainTarget: iot.iotDomainTarget as pulumi.Input<string>,
-      commandControlDomainTarget: data.commandControlDomainTarget,
-      probeSecretKeyArn: iot.iotPlaneKeyArn as pulumi.Input<string>,
-      applicationTableName: data.applicationTableName,
-      applicationFunctionName: data.applicationFunctionName,
-      telemetryBusName: data.telemetryBusName,
-      analyticsStreamName: data.telemetryStreamName,
-    }),
-  );
-  Object.assign(outputs, defineOperations(ctx, iot, outputs));
+  const operations = defineOperations(ctx, iot);
+  Object.assign(outputs, operations.outputs);
+  // Health checks what the other areas built, and the failover records point at their targets.
+  const health = defineHealth(ctx, {
+    iotDomainTarget: iot.iotDomainTarget as pulumi.Input<string>,
+    commandControlDomainTarget: data.commandControlDomainTarget,
+    probeSecretKeyArn: iot.iotPlaneKeyArn as pulumi.Input<string>,
+    applicationTableName: data.applicationTableName,
+    applicationFunctionName: data.applicationFunctionName,
+    telemetryBusName: data.telemetryBusName,
+    analyticsStreamName: data.telemetryStreamName,
+    ...operations.forHealth,
+  });
+  Object.assign(outputs, health, operations.afterHealth(health));
   return outputs;
 }

@@ -108,10 +108,42 @@ function groupedExemptions(lines: string[]): string[] {
     if (!grouped.has(key)) out.push({ key });
     grouped.set(key, [...(grouped.get(key) ?? []), match[2]]);
   }
+  return byResources(
+    out.map((entry) => {
+      if (typeof entry === "string") return entry;
+      const [head, reason] = entry.key.split("\u0000");
+      return `${head}${(grouped.get(entry.key) ?? []).join(", ")}${reason}`;
+    }),
+  );
+}
+
+/**
+ * Exempted lines of the same resources become one line naming every rule, with each distinct
+ * reason once: a resource exempted from two rules (one region's bucket) is read once.
+ */
+function byResources(lines: string[]): string[] {
+  const grouped = new Map<string, { rules: string[]; reasons: string[] }>();
+  const out: (string | { key: string })[] = [];
+  for (const line of lines) {
+    const match = /^ {4}exempted {3}(\S+) on (\S+(?:, \S+)*): (.*)$/.exec(line);
+    if (!match) {
+      out.push(line);
+      continue;
+    }
+    const [, rule, resources, reason] = match;
+    const entry = grouped.get(resources);
+    if (!entry) {
+      out.push({ key: resources });
+      grouped.set(resources, { rules: [rule], reasons: [reason] });
+      continue;
+    }
+    entry.rules.push(rule);
+    if (!entry.reasons.includes(reason)) entry.reasons.push(reason);
+  }
   return out.map((entry) => {
     if (typeof entry === "string") return entry;
-    const [head, reason] = entry.key.split("\u0000");
-    return `${head}${(grouped.get(entry.key) ?? []).join(", ")}${reason}`;
+    const { rules, reasons } = grouped.get(entry.key)!;
+    return `    exempted   ${rules.join(", ")} on ${entry.key}: ${reasons.join("; ")}`;
   });
 }
 

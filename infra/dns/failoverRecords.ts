@@ -1,6 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+/** A record's set identifier in its failover pair (ARC Region switch finds the region in it). */
+export const failoverSetIdentifier = (region: string, failover: "PRIMARY" | "SECONDARY") =>
+  `${region}-${failover.toLowerCase()}`;
+
 /** Arguments of {@link FailoverRecords}. */
 export interface FailoverRecordsArgs {
   hostedZoneId: string;
@@ -11,10 +15,12 @@ export interface FailoverRecordsArgs {
   ttlSeconds: number;
   /** The check that decides whether Route 53 answers with this record. */
   healthCheckId: pulumi.Input<string>;
-  iot: { domain: string; target: pulumi.Input<string> };
+  iot: { domain: string; target: pulumi.Input<string>; healthCheckId?: pulumi.Input<string> };
   /** Absent until the command & control API's regional domain is wired in. */
   commandControl?: {
     domain: string;
+    /** This record's own check, when it differs from `healthCheckId`. */
+    healthCheckId?: pulumi.Input<string>;
     target: { name: pulumi.Input<string>; zoneId: pulumi.Input<string> };
   };
 }
@@ -34,7 +40,7 @@ export class FailoverRecords extends pulumi.ComponentResource {
     const parent = { parent: this };
     const common = {
       zoneId: args.hostedZoneId,
-      setIdentifier: `${args.region}-${args.failover.toLowerCase()}`,
+      setIdentifier: failoverSetIdentifier(args.region, args.failover),
       failoverRoutingPolicies: [{ type: args.failover }],
       healthCheckId: args.healthCheckId,
     };
@@ -43,6 +49,7 @@ export class FailoverRecords extends pulumi.ComponentResource {
       {
         ...common,
         name: args.iot.domain,
+        healthCheckId: args.iot.healthCheckId ?? args.healthCheckId,
         type: "CNAME",
         ttl: args.ttlSeconds,
         records: [args.iot.target],
@@ -55,6 +62,7 @@ export class FailoverRecords extends pulumi.ComponentResource {
         {
           ...common,
           name: args.commandControl.domain,
+          healthCheckId: args.commandControl.healthCheckId ?? args.healthCheckId,
           type: "A",
           // An alias record has no TTL of its own: resolvers cache it for the target's TTL
           // (60 s for API Gateway's regional domains), which the budget's DNS term covers.

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Statement } from "../iam/policyDocument";
 
 /** What the health area needs from the other areas, in this stack's region. */
 export interface HealthDeps {
@@ -18,4 +19,19 @@ export interface HealthDeps {
   applicationFunctionName: pulumi.Input<string>;
   telemetryBusName: pulumi.Input<string>;
   analyticsStreamName: pulumi.Input<string>;
+  /**
+   * Primary stack: per record, the ARC Region switch plan's health check of this region
+   * (infra/operations). The PRIMARY record then requires it and the aggregator's check, so a plan
+   * execution moves the record and an outage still does.
+   */
+  recordGates?: { iot: pulumi.Input<string>; commandControl: pulumi.Input<string> };
+  /**
+   * What the IoT health handler carries so the game day's FIS experiment can fail it: the FIS
+   * extension layer, its environment and read access to its configuration (infra/operations).
+   */
+  faultInjection?: {
+    layers: pulumi.Input<string>[];
+    environment: Record<string, pulumi.Input<string>>;
+    statements: Statement[];
+  };
 }

@@ -16,6 +16,7 @@ export interface HealthApiSpec {
   roleName?: string;
   statements: Statement[];
   environment: Record<string, pulumi.Input<string>>;
+  layers?: pulumi.Input<string>[];
 }
 
 export interface HealthApiInputs {
@@ -71,6 +72,7 @@ export function healthApiSpecs(inputs: HealthApiInputs): HealthApiSpec[] {
             arn("lambda", iot, pulumi.interpolate`function:${deps.applicationFunctionName}`),
           ],
         },
+        ...(deps.faultInjection?.statements ?? []),
       ],
       environment: {
         IOT_ENDPOINT: inputs.iotEndpoint,
@@ -80,7 +82,9 @@ export function healthApiSpecs(inputs: HealthApiInputs): HealthApiSpec[] {
         APPLICATION_TABLE: deps.applicationTableName,
         APPLICATION_FUNCTION: deps.applicationFunctionName,
         DNS_SUFFIX: dnsSuffixOf(region),
+        ...deps.faultInjection?.environment,
       },
+      layers: deps.faultInjection?.layers,
     },
     {
       name: "command-control",

@@ -82,6 +82,7 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
         roleName: spec.roleName,
         statements: spec.statements,
         environment: spec.environment,
+        layers: spec.layers,
         probeTimeoutSeconds: config.health.probeTimeoutSeconds,
         loggingReady: logging.account,
       },
@@ -149,6 +150,23 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
   });
 
   const recordCheckId = aggregator.healthCheck.id;
+  // Healthy only while both children are: the aggregator's verdict and the Region switch plan's
+  // check (CALCULATED, https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html).
+  const gated = (key: string, gate: pulumi.Input<string>) =>
+    new aws.route53.HealthCheck(
+      `record-gate-${key}`,
+      {
+        type: "CALCULATED",
+        childHealthchecks: [recordCheckId, gate],
+        childHealthThreshold: 2,
+        tags: { Name: `iot-dr-${key}-${region}` },
+      },
+      { parent: ctx.in("sharedServices") },
+    ).id;
+  const gates = deps.recordGates && {
+    iot: gated("iot", deps.recordGates.iot),
+    commandControl: gated("command-control", deps.recordGates.commandControl),
+  };
 
   new FailoverRecords(
     "failover-records",
@@ -158,10 +176,15 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
       region,
       ttlSeconds: config.dns.ttlSeconds,
       healthCheckId: recordCheckId,
-      iot: { domain: config.dns.iotDomain, target: deps.iotDomainTarget },
+      iot: {
+        domain: config.dns.iotDomain,
+        target: deps.iotDomainTarget,
+        healthCheckId: gates?.iot,
+      },
       commandControl: deps.commandControlDomainTarget && {
         domain: config.dns.commandControlDomain,
         target: deps.commandControlDomainTarget,
+        healthCheckId: gates?.commandControl,
       },
     },
     { parent: ctx.in("sharedServices") },
@@ -172,6 +195,9 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
     healthAlarmName: aggregator.alarm.name,
     executeApiEndpointId: endpointId,
     healthUrls: Object.fromEntries(apis.map(({ name, api }) => [name, api.healthUrl])),
+    // The game day's FIS experiment fails this function (infra/operations/gameDay.ts).
+    iotHealthFunctionArn: apis.find(({ name }) => name === "iot-services")!.api.handler.function
+      .arn,
   };
   if (!ctx.isPrimary) return outputs;
 
@@ -180,7 +206,8 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
     {
       accountId: accounts.sharedServices,
       partition,
-      primaryHealthCheckId: recordCheckId,
+      // The IoT record's own check: a planned switch, too, has devices reconnect.
+      primaryHealthCheckId: gates?.iot ?? recordCheckId,
       subscriberAccountId: accounts.iotServices,
       email: config.health.notificationEmail,
     },
@@ -197,7 +224,7 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
   );
   return {
     ...outputs,
-    primaryRecordHealthCheckId: recordCheckId,
+    primaryRecordHealthCheckId: gates?.iot ?? recordCheckId,
     failoverTopicArn: notifications.topic.arn,
   };
 }

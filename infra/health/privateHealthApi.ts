@@ -22,6 +22,8 @@ export interface PrivateHealthApiArgs {
   /** A fixed name for the handler's role (when a trust policy elsewhere names it). */
   roleName?: string;
   environment: Record<string, pulumi.Input<string>>;
+  /** Layers of the handler (the FIS extension on the IoT handler, infra/operations). */
+  layers?: pulumi.Input<string>[];
   /** The aggregator's per-call deadline; the handler answers before it. */
   probeTimeoutSeconds: number;
   /** The account's API Gateway logging role must exist before a stage logs. */
@@ -60,6 +62,7 @@ export class PrivateHealthApi extends pulumi.ComponentResource {
         description: `GET /health of ${name}: ${args.checks.join(", ")}`,
         statements: args.statements,
         roleName: args.roleName,
+        layers: args.layers,
         environment: {
           ...args.environment,
           HEALTH_CHECKS: args.checks.join(","),

@@ -27,6 +27,8 @@ export interface NodeFunctionArgs {
   /** What the function may do besides writing its own logs: scope every statement to resources. */
   statements: Statement[];
   environment?: Record<string, pulumi.Input<string>>;
+  /** Layer version ARNs (e.g. the FIS extension of infra/operations/faultInjectionConfig.ts). */
+  layers?: pulumi.Input<string>[];
   timeoutSeconds?: number;
   memoryMb?: number;
   /** Caps concurrency, e.g. to keep API calls under a service quota. */
@@ -123,6 +125,7 @@ export class NodeFunction extends pulumi.ComponentResource {
         memorySize: args.memoryMb ?? 256,
         reservedConcurrentExecutions: args.reservedConcurrency,
         environment: args.environment ? { variables: args.environment } : undefined,
+        layers: args.layers,
         loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
         vpcConfig: args.vpc,
       },

@@ -3,31 +3,50 @@ import { partitionOf } from "../../core/arn";
 import { SETTINGS, readinessCompares } from "../../core/readiness";
 import { ACCOUNT_KEYS } from "../config";
 import { StackContext } from "../context";
+import { FaultInjectable, FaultInjectionConfig } from "./faultInjectionConfig";
+import { GameDay } from "./gameDay";
 import { HealthDashboard } from "./healthDashboard";
 import { OperationsTopic } from "./operationsTopic";
 import { ReadinessCheck } from "./readinessCheck";
+import { RegionSwitchActionsRole } from "./regionSwitchActionsRole";
 import { REGION_SWITCH_PLAN, RegionSwitchPlan } from "./regionSwitchPlan";
-
-/** Region of ARC's recovery-control configuration API, where the routing controls are managed. */
-const ARC_CONTROL_PLANE_REGION = "us-west-2";
+import { failoverSetIdentifier } from "../dns/failoverRecords";
 
 /**
- * The Region switch plan spans both regions, so the primary stack owns it, and only with the
- * routing controls it flips: without them it could not switch the domains (the records follow the
- * aggregator's health checks, which a plan cannot set).
+ * Region switch's control plane (CreatePlan) is served in us-east-1 only: the endpoint table lists
+ * `arc-region-switch-control-plane.us-east-1.api.aws` and no other (https://docs.aws.amazon.com/general/latest/gr/arc.html).
+ * Plans are global (their ARN names no region); executions run in each region's data plane.
  */
-function regionSwitchPlanIn(
-  ctx: StackContext,
-  readiness: ReadinessCheck,
-  stackOutputs: Record<string, unknown>,
-): RegionSwitchPlan | undefined {
+const REGION_SWITCH_PROVIDER_REGION = "us-east-1";
+
+/**
+ * The Region switch plan spans both regions, so the primary stack owns it. It switches the device
+ * and API domains through Route 53 health checks of its own, which the PRIMARY records require
+ * beside the aggregator's (infra/health), so a plan execution moves them and nothing else must.
+ */
+function regionSwitchPlanIn(ctx: StackContext, readiness: ReadinessCheck): RegionSwitchPlan {
   const { config } = ctx;
-  const controls = stackOutputs.routingControlArns as
-    Record<string, pulumi.Input<string>> | undefined;
-  const cluster = stackOutputs.recoveryClusterArn as pulumi.Input<string> | undefined;
-  if (!ctx.isPrimary || !controls || !cluster) return undefined;
   if (!ctx.secondary) throw new Error("the primary stack needs its secondary stack reference");
   const { primary, secondary } = config.regions;
+  const setIdentifiers = {
+    [primary]: failoverSetIdentifier(primary, "PRIMARY"),
+    [secondary]: failoverSetIdentifier(secondary, "SECONDARY"),
+  };
+  const readinessFunctionArns = {
+    [primary]: readiness.function.function.arn,
+    [secondary]: ctx.secondary.reference
+      .requireOutput("readinessFunctionArn")
+      .apply((arn) => String(arn)),
+  };
+  const actions = new RegionSwitchActionsRole(
+    "region-switch-actions",
+    {
+      partition: partitionOf(primary),
+      planAccountId: config.accounts.sharedServices.id,
+      readinessFunctionArns: Object.values(readinessFunctionArns),
+    },
+    { parent: ctx.in("iotServices") },
+  );
   return new RegionSwitchPlan(
     "region-switch",
     {
@@ -35,19 +54,16 @@ function regionSwitchPlanIn(
       primaryRegion: primary,
       secondaryRegion: secondary,
       planAccountId: config.accounts.sharedServices.id,
-      functionsAccountId: config.accounts.iotServices.id,
-      functionsProvider: ctx.provider("iotServices"),
-      routingControlArns: controls,
-      clusterArn: cluster,
-      readinessFunctionArns: {
-        [primary]: readiness.function.function.arn,
-        [secondary]: ctx.secondary.reference
-          .requireOutput("readinessFunctionArn")
-          .apply((arn) => String(arn)),
-      },
+      actionsRoleArn: actions.role.arn,
+      hostedZoneId: config.dns.hostedZoneId,
+      domains: [
+        { key: "iot", recordName: config.dns.iotDomain, setIdentifiers },
+        { key: "commandControl", recordName: config.dns.commandControlDomain, setIdentifiers },
+      ],
+      readinessFunctionArns,
       rtoTargetSeconds: config.rtoTargetSeconds,
     },
-    { parent: ctx.in("sharedServices", ARC_CONTROL_PLANE_REGION) },
+    { parent: ctx.in("sharedServices", REGION_SWITCH_PROVIDER_REGION) },
   );
 }
 import { RegionMonitoring } from "./regionMonitoring";
@@ -58,6 +74,7 @@ const IOT_PLANE_INPUTS = [
   "iotEventsDeadLetterQueueUrl",
   "registrySweepStateMachineArn",
   "reconcilerFunctionArn",
+  "iotPlaneKeyArn",
 ] as const;
 
 type OperationsDeps = Record<(typeof IOT_PLANE_INPUTS)[number], pulumi.Input<string>>;
@@ -90,16 +107,40 @@ export function silencePeriodSeconds(schedule: string): number {
   return Math.min(86400, Math.ceil((4 * every) / 60) * 60);
 }
 
+/** What operations gives the health area, made before it. */
+export interface OperationsForHealth {
+  /**
+   * Primary stack: per record, the Region switch plan's health check of the primary region, which
+   * the PRIMARY record requires beside the aggregator's.
+   */
+  recordGates?: { iot: pulumi.Input<string>; commandControl: pulumi.Input<string> };
+  /** What the IoT health handler carries so the game day can fail it. */
+  faultInjection: FaultInjectable;
+}
+
+/**
+ * The game day's fault lasts well beyond the RTO budget (119 s for the example config), so the
+ * fleet settles in the other region before the fault ends; the fail-back is watched as long.
+ */
+const GAME_DAY_FAULT = "PT10M";
+const GAME_DAY_FAILBACK = "PT10M";
+/** The alarms of {@link RegionMonitoring} that stop a game day: data at risk, standby not ready. */
+const GAME_DAY_STOPS = ["dlq-reconciler", "readiness-lost"];
+
 /**
  * Operating the stack's region: dashboards per account, the iot-services alarms and their topic.
  * Both stacks build their own region's, so each region is watched while the other is down.
+ * Defined before health, whose PRIMARY records follow the Region switch plan.
  */
 export function defineOperations(
   ctx: StackContext,
   iotPlane: Record<string, pulumi.Input<unknown>>,
-  /** The stack's outputs so far: health's routing controls among them, when ARC is on. */
-  stackOutputs: Record<string, unknown>,
-): Record<string, unknown> {
+): {
+  outputs: Record<string, unknown>;
+  forHealth: OperationsForHealth;
+  /** What needs the health area's outputs: the game day, which fails its IoT handler. */
+  afterHealth: (health: Record<string, unknown>) => Record<string, unknown>;
+} {
   const deps = depsOf(iotPlane);
   const { config } = ctx;
   const region = config.ownRegion;
@@ -154,8 +195,38 @@ export function defineOperations(
       { parent: ctx.in(account) },
     );
   }
-  const regionSwitch = regionSwitchPlanIn(ctx, readiness, stackOutputs);
-  return {
+  const faultInjection = new FaultInjectionConfig(
+    "game-day-config",
+    { partition: partitionOf(region), account: iotAccount, region, kmsKeyArn: deps.iotPlaneKeyArn },
+    { parent: ctx.in("iotServices") },
+  );
+  const afterHealth = (health: Record<string, unknown>) => {
+    const target = health.iotHealthFunctionArn as pulumi.Input<string> | undefined;
+    if (!target) throw new Error("operations: the health area's outputs lack iotHealthFunctionArn");
+    const stops = monitoring.alarms.filter((_, i) => GAME_DAY_STOPS.includes(monitoring.roles[i]));
+    if (stops.length !== GAME_DAY_STOPS.length)
+      throw new Error(
+        `operations: the game day's stop alarms ${GAME_DAY_STOPS.join(", ")} are missing`,
+      );
+    const gameDay = new GameDay(
+      "game-day",
+      {
+        partition: partitionOf(region),
+        account: iotAccount,
+        region,
+        targetFunctionArn: target,
+        configBucketArn: faultInjection.bucket.arn,
+        configKeyArn: deps.iotPlaneKeyArn,
+        stopAlarmArns: stops.map((alarm) => alarm.arn),
+        faultDuration: GAME_DAY_FAULT,
+        failbackDuration: GAME_DAY_FAILBACK,
+      },
+      { parent: ctx.in("iotServices") },
+    );
+    return { gameDayTemplateId: gameDay.template.id };
+  };
+  const regionSwitch = ctx.isPrimary ? regionSwitchPlanIn(ctx, readiness) : undefined;
+  const outputs = {
     operationsTopicArn: topic.topic.arn,
     ...(regionSwitch ? { regionSwitchPlanArn: regionSwitch.plan.arn } : {}),
     operationsDashboard: monitoring.dashboard.dashboardName,
@@ -166,10 +237,21 @@ export function defineOperations(
       readinessSettings: [...SETTINGS],
       fleetDevices: config.operations.fleetDevices,
       regionSwitch: regionSwitch
-        ? `plan ${REGION_SWITCH_PLAN}: approval, readiness, routing controls, per region`
-        : ctx.isPrimary
-          ? "no Region switch plan: it switches through the ARC routing controls (health.arc.enabled)"
-          : undefined,
+        ? `plan ${REGION_SWITCH_PLAN}: approval, readiness, Route 53 health checks of the device and API domains, per region`
+        : undefined,
     },
+  };
+  return {
+    outputs,
+    forHealth: {
+      faultInjection: faultInjection.target,
+      ...(regionSwitch && {
+        recordGates: {
+          iot: regionSwitch.primaryRecordCheckIds.iot,
+          commandControl: regionSwitch.primaryRecordCheckIds.commandControl,
+        },
+      }),
+    },
+    afterHealth,
   };
 }

@@ -44,6 +44,8 @@ const queueNameOf = (url: pulumi.Input<string>) =>
 export class RegionMonitoring extends pulumi.ComponentResource {
   public readonly dashboard: aws.cloudwatch.Dashboard;
   public readonly alarms: aws.cloudwatch.MetricAlarm[];
+  /** The role of each alarm, in the order of {@link alarms} (`dlq-reconciler`, `readiness-lost`...). */
+  public readonly roles: string[];
 
   constructor(name: string, args: RegionMonitoringArgs, opts: pulumi.ComponentResourceOptions) {
     super("iotdr:operations:RegionMonitoring", name, {}, opts);
@@ -168,6 +170,7 @@ export class RegionMonitoring extends pulumi.ComponentResource {
         missing: "breaching",
       },
     ];
+    this.roles = specs.map((spec) => spec.role);
     this.alarms = specs.map(
       (spec) =>
         new aws.cloudwatch.MetricAlarm(

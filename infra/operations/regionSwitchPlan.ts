@@ -2,20 +2,29 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../iam/policyDocument";
 
+/** A failover record pair the plan switches: one record name, one set identifier per region. */
+export interface SwitchedDomain {
+  /** What the step is named after (`iot`, `api`). */
+  key: string;
+  /** The record name (the failover pair's `name`). */
+  recordName: string;
+  /** The set identifier of each region's record (infra/dns/failoverRecords.ts). */
+  setIdentifiers: Record<string, string>;
+}
+
 /** Arguments of {@link RegionSwitchPlan}. */
 export interface RegionSwitchPlanArgs {
   partition: string;
   primaryRegion: string;
   secondaryRegion: string;
-  /** shared-services: the plan, its roles and the routing controls. */
+  /** shared-services: the plan, its roles, the hosted zone. */
   planAccountId: string;
-  /** iot-services: the readiness functions, invoked through a role of that account. */
-  functionsAccountId: string;
-  /** The provider of iot-services, where that role is made. */
-  functionsProvider: pulumi.ProviderResource;
-  /** The ARC routing control of each region (infra/health/recoveryControls.ts). */
-  routingControlArns: Record<string, pulumi.Input<string>>;
-  clusterArn: pulumi.Input<string>;
+  /** The iot-services role the Lambda blocks invoke the readiness checks with. */
+  actionsRoleArn: pulumi.Input<string>;
+  /** The zone of the failover records (shared-services). */
+  hostedZoneId: string;
+  /** The device and API domains, switched in this order. */
+  domains: SwitchedDomain[];
   /** The readiness check function of each region (infra/operations/readinessCheck.ts). */
   readinessFunctionArns: Record<string, pulumi.Input<string>>;
   /** RTO target, for the plan's own record (minutes, rounded up). */
@@ -24,46 +33,49 @@ export interface RegionSwitchPlanArgs {
 
 /** The name of the plan and the prefix of its roles. */
 export const REGION_SWITCH_PLAN = "iot-dr";
+/** The role Region switch runs the plan with (shared-services). */
+export const regionSwitchExecutionRoleName = `${REGION_SWITCH_PLAN}-region-switch-execution`;
 /**
  * Sent by the plan with the cross-account role it assumes: not a secret, it names this use of the
  * role (the confused-deputy guard, https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
  */
 export const REGION_SWITCH_EXTERNAL_ID = "iot-dr-region-switch";
 
-/** The control panel of a routing control: its ARN up to `/routingcontrol/`. */
-const panelOf = (routingControlArn: pulumi.Input<string>) =>
-  pulumi.output(routingControlArn).apply((arn) => arn.replace(/\/routingcontrol\/[^/]+$/, ""));
-
 /**
  * Planned fail-over and fail-back as an ARC Region switch plan
  * (https://docs.aws.amazon.com/r53recovery/latest/dg/region-switch.html): for each region it can
  * activate, a manual approval, the readiness check of that region (custom action Lambda block: the
  * function throws while the regions differ, so the step retries until they match or times out),
- * then the routing controls that gate the PRIMARY records of the device and API domains. The
- * HealthCheckStatus alarm of those records then tells devices to reconnect (infra/health), and the
- * reconcilers, level-triggered both ways, need no switch: see docs/operations.md.
+ * then a Route 53 health check block per domain. That block makes one Route 53 health check per
+ * record set and region, whose state the plan's execution sets
+ * (https://docs.aws.amazon.com/r53recovery/latest/dg/route53-health-check-block.html);
+ * {@link regionSwitchHealthCheckIds} reads them so the PRIMARY records can require them
+ * (infra/health). Reconnect and the reconcilers need no step of their own: see docs/operations.md.
  */
 export class RegionSwitchPlan extends pulumi.ComponentResource {
   public readonly plan: aws.arcregionswitch.Plan;
   public readonly executionRole: aws.iam.Role;
   public readonly approvalRole: aws.iam.Role;
-  public readonly actionsRole: aws.iam.Role;
+  /** Per domain key, the Route 53 health check Region switch made for the primary region's record. */
+  public readonly primaryRecordCheckIds: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: RegionSwitchPlanArgs, opts: pulumi.ComponentResourceOptions) {
     super("iotdr:operations:RegionSwitchPlan", name, {}, opts);
     const { partition, primaryRegion, secondaryRegion } = args;
     const regions = [primaryRegion, secondaryRegion];
     for (const region of regions) {
-      for (const [what, map] of [
-        ["routingControlArns", args.routingControlArns],
-        ["readinessFunctionArns", args.readinessFunctionArns],
-      ] as const) {
-        if (!map[region]) throw new Error(`RegionSwitchPlan: ${what} has no entry for ${region}`);
+      if (!args.readinessFunctionArns[region])
+        throw new Error(`RegionSwitchPlan: readinessFunctionArns has no entry for ${region}`);
+      for (const domain of args.domains) {
+        if (!domain.setIdentifiers[region])
+          throw new Error(
+            `RegionSwitchPlan: domain ${domain.key} (${domain.recordName}) has no set identifier for ${region}`,
+          );
       }
     }
+    if (args.domains.length === 0) throw new Error("RegionSwitchPlan: no domains to switch");
     const planRoot = `arn:${partition}:iam::${args.planAccountId}:root`;
-    const executionRoleName = `${REGION_SWITCH_PLAN}-region-switch-execution`;
-    const executionRoleArn = `arn:${partition}:iam::${args.planAccountId}:role/${executionRoleName}`;
+    const executionRoleName = regionSwitchExecutionRoleName;
 
     this.executionRole = new aws.iam.Role(
       `${name}-execution-role`,
@@ -79,22 +91,6 @@ export class RegionSwitchPlan extends pulumi.ComponentResource {
         ]),
       },
       { parent: this },
-    );
-    // The iot-services role the plan's Lambda blocks invoke the readiness functions with.
-    this.actionsRole = new aws.iam.Role(
-      `${name}-actions-role`,
-      {
-        name: `${REGION_SWITCH_PLAN}-region-switch-actions`,
-        description: "The iot-dr Region switch plan invokes the readiness checks with this role",
-        assumeRolePolicy: policyDocument([
-          {
-            actions: ["sts:AssumeRole"],
-            principals: { AWS: [executionRoleArn] },
-            conditions: { StringEquals: { "sts:ExternalId": REGION_SWITCH_EXTERNAL_ID } },
-          },
-        ]),
-      },
-      { parent: this, provider: args.functionsProvider },
     );
     this.approvalRole = new aws.iam.Role(
       `${name}-approval-role`,
@@ -130,29 +126,30 @@ export class RegionSwitchPlan extends pulumi.ComponentResource {
           timeoutMinutes: 30,
           lambdas: regions.map((region) => ({
             arn: readiness(region),
-            crossAccountRole: this.actionsRole.arn,
+            crossAccountRole: args.actionsRoleArn,
             externalId: REGION_SWITCH_EXTERNAL_ID,
           })),
         },
       ],
     });
-    const route = (target: string) => ({
-      name: `route-to-${target}`,
-      executionBlockType: "ARCRoutingControl",
+    // Set identifiers given explicitly: Region switch would otherwise guess each record set's
+    // region from its value or identifier (route53-health-check-block.html, "Record set
+    // identifiers"). The zone is in the plan's account, so no cross-account role.
+    const route = (target: string, domain: SwitchedDomain) => ({
+      name: `switch-${domain.key}-to-${target}`,
+      executionBlockType: "Route53HealthCheck",
       description:
-        `Routing controls: ${target} On, the other Off. The PRIMARY records of the device and API ` +
-        "domains follow; their HealthCheckStatus alarm then has devices reconnect",
-      arcRoutingControlConfigs: [
+        `${domain.recordName}: the health check of ${target}'s record healthy, the other's ` +
+        "unhealthy, so Route 53 answers the failover pair with the record of " +
+        target,
+      route53HealthCheckConfigs: [
         {
+          hostedZoneId: args.hostedZoneId,
+          recordName: domain.recordName,
           timeoutMinutes: 10,
-          regionAndRoutingControls: regions.map((region) => ({
+          recordSets: regions.map((region) => ({
             region,
-            routingControls: [
-              {
-                routingControlArn: args.routingControlArns[region],
-                state: region === target ? "On" : "Off",
-              },
-            ],
+            recordSetIdentifier: domain.setIdentifiers[region],
           })),
         },
       ],
@@ -175,61 +172,37 @@ export class RegionSwitchPlan extends pulumi.ComponentResource {
             target === primaryRegion
               ? `Fail back to ${target}: its IoT must match ${secondaryRegion} first`
               : `Fail over to ${target}`,
-          steps: [approval(target), verify(target), route(target)],
+          steps: [
+            approval(target),
+            verify(target),
+            ...args.domains.map((domain) => route(target, domain)),
+          ],
         })),
       },
       { parent: this },
     );
 
     // Each block's policy, as the Region switch documentation gives it:
-    // https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_arc_routing.html
+    // https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_route53.html
     // https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_lambda.html
-    const controls = regions.map((r) => args.routingControlArns[r]);
     new aws.iam.RolePolicy(
       `${name}-execution-policy`,
       {
         role: this.executionRole.name,
         policy: policyDocument([
           {
-            sid: "DescribeControlPanel",
-            actions: ["route53-recovery-control-config:DescribeControlPanel"],
-            resources: [panelOf(controls[0])],
-          },
-          {
-            sid: "DescribeCluster",
-            actions: ["route53-recovery-control-config:DescribeCluster"],
-            resources: [args.clusterArn],
-          },
-          {
-            sid: "FlipRoutingControls",
-            actions: [
-              "route53-recovery-cluster:GetRoutingControlState",
-              "route53-recovery-cluster:UpdateRoutingControlStates",
-            ],
-            resources: controls,
+            sid: "ReadFailoverRecords",
+            actions: ["route53:ListResourceRecordSets"],
+            resources: [`arn:${partition}:route53:::hostedzone/${args.hostedZoneId}`],
           },
           {
             sid: "InvokeReadinessThroughIotServices",
             actions: ["sts:AssumeRole"],
-            resources: [this.actionsRole.arn],
+            resources: [args.actionsRoleArn],
           },
         ]),
       },
       { parent: this },
-    );
-    new aws.iam.RolePolicy(
-      `${name}-actions-policy`,
-      {
-        role: this.actionsRole.name,
-        policy: policyDocument([
-          {
-            sid: "InvokeReadinessChecks",
-            actions: ["lambda:GetFunction", "lambda:InvokeFunction"],
-            resources: regions.map(readiness),
-          },
-        ]),
-      },
-      { parent: this, provider: args.functionsProvider },
     );
     new aws.iam.RolePolicy(
       `${name}-approval-policy`,
@@ -249,6 +222,39 @@ export class RegionSwitchPlan extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+
+    const checks = aws.arcregionswitch.getRoute53HealthChecksOutput(
+      { planArn: this.plan.arn },
+      { parent: this },
+    ).healthChecks;
+    this.primaryRecordCheckIds = Object.fromEntries(
+      args.domains.map((domain) => [
+        domain.key,
+        checks.apply((all) => primaryCheckOf(all, domain.recordName, primaryRegion)),
+      ]),
+    );
     this.registerOutputs({ planArn: this.plan.arn });
   }
+}
+
+const bare = (name: string) => name.toLowerCase().replace(/\.$/, "");
+
+/**
+ * The health check Region switch made for `recordName` in `region`. Fails closed: a record the plan
+ * made no check for would otherwise stay unswitched while the plan reports success.
+ */
+export function primaryCheckOf(
+  checks: { healthCheckId?: string; recordName: string; region: string }[],
+  recordName: string,
+  region: string,
+): string {
+  const found = checks.filter(
+    (c) => bare(c.recordName) === bare(recordName) && c.region === region,
+  );
+  if (found.length !== 1 || !found[0].healthCheckId) {
+    throw new Error(
+      `Region switch plan: expected one Route 53 health check for ${recordName} in ${region}, found ${found.length}${found.length === 1 ? " without an id" : ""}`,
+    );
+  }
+  return found[0].healthCheckId;
 }

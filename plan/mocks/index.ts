@@ -3,6 +3,7 @@ import { recordMissingRegion } from "../programInputs";
 import { answerInvoke } from "./invokes";
 import { Placement, placementOf } from "./placement";
 import { previewState } from "./preview";
+import { ROUTE53_HEALTH_CHECKS_INVOKE, RegionSwitchPlans } from "./regionSwitchHealthChecks";
 import { mockResourceState } from "./resourceState";
 
 export { checkedInputs, unknownWhereComputed } from "./preview";
@@ -45,6 +46,8 @@ function decodeProviderInput(value: unknown): unknown {
 export class OfflineMocks implements pulumi.runtime.Mocks {
   /** Provider id (the part of a provider reference after `::`) to its placement. */
   private readonly providers = new Map<string, Placement>();
+  /** Region switch plans made so far: their health checks answer `getRoute53HealthChecks`. */
+  private readonly regionSwitchPlans = new RegionSwitchPlans();
 
   constructor(
     private readonly stack: string,
@@ -100,6 +103,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
       inputs,
       where: this.placementOf(args.provider, inputs.region),
     });
+    this.regionSwitchPlans.remember(args.type, made.state, inputs);
     return this.preview ? { id: undefined, state: previewState(inputs, made.state) } : made;
   }
 
@@ -107,6 +111,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     const inputs = args.inputs as Record<string, unknown>;
     this.checkDefaultRegion(args.token, args.provider, inputs.region);
     try {
+      if (args.token === ROUTE53_HEALTH_CHECKS_INVOKE) return this.regionSwitchPlans.answer(inputs);
       return answerInvoke(
         args.token,
         inputs,

@@ -74,6 +74,27 @@ const INVOKES: Record<string, InvokeAnswer> = {
       filters: inputs.filters ?? [],
     };
   },
+  // AWS's public parameters of the FIS Lambda extension: the layer of the caller's region, in an
+  // account of AWS's (a placeholder here); any other parameter is the operator's and unknown.
+  "aws:ssm/getParameter:getParameter": (inputs, where) => {
+    const name = String(inputs.name);
+    const match =
+      /^\/aws\/service\/fis\/lambda-extension\/AWS-FIS-extension-(arm64|x86_64)\/1\.x\.x$/.exec(
+        name,
+      );
+    if (!match) throw new Error(`aws.ssm.getParameter: no offline answer for ${name}`);
+    const value = `arn:${where.partition}:lambda:${where.region}:000000000000:layer:aws-fis-extension-${match[1]}:1`;
+    return {
+      id: name,
+      name,
+      arn: `arn:${where.partition}:ssm:${where.region}::parameter${name}`,
+      type: "String",
+      value,
+      insecureValue: value,
+      version: 1,
+      withDecryption: true,
+    };
+  },
   // A pure function of its inputs: computed as the provider computes it.
   "aws:iam/getPolicyDocument:getPolicyDocument": (inputs) => policyDocument(inputs),
   "aws:iot/getEndpoint:getEndpoint": (inputs, where) => {

@@ -28,6 +28,16 @@ const MAKERS: Record<string, StateMaker> = {
     };
   },
   "aws:iam/policy:Policy": named("iam", "policy", { regionless: true }),
+  // Global, with six characters Region switch appends to the name (ARCRegionSwitch API, Plan arn).
+  "aws:arcregionswitch/plan:Plan": (ctx, seed) => {
+    const planArn = arn(
+      ctx,
+      "arc-region-switch",
+      `plan/${physicalName(ctx)}:${stableHex(seed, 6)}`,
+      true,
+    );
+    return { id: planArn, state: { arn: planArn } };
+  },
   "aws:iam/rolePolicy:RolePolicy": (ctx) => ({
     id: `${String(ctx.inputs.role)}:${physicalName(ctx)}`,
     state: {},

@@ -57,9 +57,14 @@ export function detectionSeconds(
   }
   if (type === "CALCULATED") {
     if (depth > 2) return undefined;
-    const children = asList(check.props.childHealthchecks).map((id) =>
+    const ids = asList(check.props.childHealthchecks);
+    const found = ids.map((id) =>
       ofType(subjects, HEALTH_CHECK).find((c) => refersTo(check, "childHealthchecks", c, id)),
     );
+    // A child made outside the program (an ARC Region switch check) can only make a check that
+    // requires every child unhealthy sooner, so the known children bound its detection then.
+    const requiresAll = asNumber(check.props.childHealthThreshold) === ids.length;
+    const children = requiresAll && found.some(Boolean) ? found.filter(Boolean) : found;
     const times = children.map((c) => (c ? detectionSeconds(c, subjects, depth + 1) : undefined));
     return times.some((t) => t === undefined) ? undefined : Math.max(0, ...(times as number[]));
   }

@@ -266,6 +266,27 @@ describe("the bootstrap program (bootstrap/)", () => {
         for (const action of previewActions()) {
           assert.ok(await decide(resources, role, { action, resource: "*" }), `${key} ${action}`);
         }
+        // AWS's public parameters (the FIS extension's layer), not the account's own.
+        const parameter = (owner: string, name: string) =>
+          `arn:aws:ssm:${REGION}:${owner}:parameter${name}`;
+        assert.ok(
+          await decide(resources, role, {
+            action: "ssm:GetParameter",
+            // The simulator needs an account in the ARN; the policy's `*` matches none too.
+            resource: parameter(
+              idOf(key),
+              "/aws/service/fis/lambda-extension/AWS-FIS-extension-arm64/1.x.x",
+            ),
+          }),
+          `${key} public parameter`,
+        );
+        assert.ok(
+          !(await decide(resources, role, {
+            action: "ssm:GetParameter",
+            resource: parameter(idOf(key), "/iot-dr/secret"),
+          })),
+          `${key} reads its own parameters`,
+        );
         const secret = `arn:aws:secretsmanager:${REGION}:${idOf(key)}:secret:iot-dr/command-control/access-role-externalid-AbCdEf`;
         assert.ok(
           !(await decide(resources, role, {

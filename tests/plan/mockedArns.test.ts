@@ -32,6 +32,7 @@ const ARN_TYPES: Record<
 > = {
   "aws:acm/certificate:Certificate": { arn: ref("acm", "certificate") },
   "aws:apigateway/domainName:DomainName": { arn: ref("apigateway", "domainname") },
+  "aws:arcregionswitch/plan:Plan": { arn: ref("arc-region-switch", "plan") },
   // An execution ARN is the prefix of the API's execute-api resources: stage/method/path follow.
   "aws:apigateway/restApi:RestApi": {
     arn: ref("apigateway", "restapi"),

@@ -91,6 +91,25 @@ describe("plan summary", () => {
     assert.match(text, /exempted {3}s3-bucket-replicated on logs: audit logs of one region/);
   });
 
+  it("prints a resource exempted from several rules once, naming each rule and each distinct reason once", () => {
+    const base = report();
+    const [, exempted] = base.violations;
+    const twice = renderSummary([
+      {
+        ...base,
+        violations: [
+          exempted,
+          { ...exempted, policy: "s3-bucket-multi-region-access-point" },
+          { ...exempted, policy: "s3-bucket-versioned", exemption: "written once" },
+        ],
+      },
+    ]);
+    const lines = twice.split("\n").filter((l) => l.includes("exempted   "));
+    assert.deepEqual(lines, [
+      "    exempted   s3-bucket-replicated, s3-bucket-multi-region-access-point, s3-bucket-versioned on logs: audit logs of one region; written once",
+    ]);
+  });
+
   it("prints the RTO budget as a table of term, seconds, basis and source against the target", () => {
     // 2 x 10 + 5 + 60 + 30 + 60 + 5 + 5 = 185 against 200.
     assert.match(text, /RTO budget, worst case: 185 s, fits the 200 s target/);

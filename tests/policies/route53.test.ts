@@ -91,6 +91,32 @@ describe("route53-record-failover", () => {
     );
   });
 
+  it("judges a calculated check requiring every child by its children made here, beside an external one (ARC Region switch)", async () => {
+    const GATE_ID = "9a9a9a9a-0000-4000-8000-000000000000";
+    const gate = (childHealthThreshold: number) => ({
+      type: "aws:route53/healthCheck:HealthCheck",
+      name: "record-gate",
+      props: {
+        arn: `arn:aws:route53:::healthcheck/${GATE_ID}`,
+        type: "CALCULATED",
+        // The second child is made by Region switch, not by the program.
+        childHealthchecks: [CHECK_ID, "5b5b5b5b-0000-4000-8000-000000000000"],
+        childHealthThreshold,
+      },
+    });
+    const resources = (threshold: number) => [
+      primary({ ttl: 120, healthCheckId: GATE_ID }),
+      gate(threshold),
+      check(),
+      alarm(60, 5),
+    ];
+    assert.deepEqual(await violationsOf(route53RecordFailover, resources(2), DR), [
+      "Route 53 record iot.example.com: TTL 120 s + health-check detection 300 s = 420 s exceeds the RTO target of 300 s; lower the TTL or the detection time.",
+    ]);
+    // Either child healthy keeps it healthy: the unknown child may never fail, so no figure.
+    assert.deepEqual(await violationsOf(route53RecordFailover, resources(1), DR), []);
+  });
+
   it("counts interval x threshold for endpoint checks", async () => {
     assert.deepEqual(
       await violationsOf(

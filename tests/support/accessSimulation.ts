@@ -189,6 +189,42 @@ export function lambdaServiceCalls(world: PlannedWorld, fn: PlannedFunction): De
       ?.onFailure?.destinationArn;
     if (failure) calls.push(...sendTo(failure));
   }
+  // The FIS Lambda extension reads a running experiment's faults with the function's role
+  // (https://docs.aws.amazon.com/fis/latest/userguide/use-lambda-actions.html, "Prerequisites").
+  const env =
+    (fn.resource.revealedInputs.environment as { variables?: Record<string, string> } | undefined)
+      ?.variables ?? {};
+  const location = env.AWS_FIS_CONFIGURATION_LOCATION;
+  if (location) {
+    const bucketArn = location.slice(0, location.indexOf("/"));
+    const bucket = bucketArn.split(":").pop() ?? "";
+    calls.push(
+      {
+        action: "s3:ListBucket",
+        resource: bucketArn,
+        context: { "s3:prefix": location.slice(bucketArn.length + 1) },
+      },
+      { action: "s3:GetObject", resource: `${location}<experiment>` },
+    );
+    const encryption = world
+      .ofType(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      )
+      .find((e) => e.stack === fn.stack && e.resource.revealedInputs.bucket === bucket);
+    const key = (
+      encryption?.resource.revealedInputs.rules as
+        { applyServerSideEncryptionByDefault?: { kmsMasterKeyId?: string } }[] | undefined
+    )?.[0]?.applyServerSideEncryptionByDefault?.kmsMasterKeyId;
+    if (key) {
+      // S3 decrypts a KMS-encrypted object as the reader, through S3.
+      calls.push({
+        action: "kms:Decrypt",
+        resource: key,
+        by: "implied",
+        context: { "kms:ViaService": "s3.{region}.{dnsSuffix}" },
+      });
+    }
+  }
   for (const config of world
     .ofType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")
     .filter(own)) {

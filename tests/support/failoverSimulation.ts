@@ -251,10 +251,20 @@ export async function simulate(
     const checks = Object.fromEntries(
       stacks.map((s) => [s, new MetricCheck(plan.regions[s].check, plan.regions[s].alarm.spec)]),
     ) as Record<Stack, MetricCheck>;
-    const checkOf = (id: string): Stack => {
+    const regionChecks = new Set(stacks.map((s) => plan.regions[s].check.id));
+    const known = (id: string) => regionChecks.has(id) || id in plan.calculatedChecks;
+    // A record's check: a region's metric check, or a PRIMARY's gate over it and the Region switch
+    // plan's check of its record. No plan execution runs here, so that one stays healthy.
+    const healthOf = (id: string, healthy: Record<Stack, boolean>): boolean => {
       const stack = stacks.find((s) => plan.regions[s].check.id === id);
-      if (!stack) throw new Error(`no planned health check has id ${id}`);
-      return stack;
+      if (stack) return healthy[stack];
+      const gate = plan.calculatedChecks[id];
+      if (!gate) return true;
+      return gate.children.filter((child) => healthOf(child, healthy)).length >= gate.threshold;
+    };
+    const checkOf = (id: string): string => {
+      if (!known(id)) throw new Error(`no planned health check has id ${id}`);
+      return id;
     };
     const alarms: Record<Stack, AlarmState> = {
       primary: "INSUFFICIENT_DATA",
@@ -264,6 +274,7 @@ export async function simulate(
     const statusPoints: DataPoint[] = [];
     const reconnect = plan.reconnectAlarm;
     const statusOf = checkOf(reconnect.metric.dimensions.HealthCheckId);
+    for (const record of plan.iotRecords) if (record.healthCheckId) checkOf(record.healthCheckId);
     for (let at = 0; at <= options.endMs; at += 60_000) {
       time.at(at, () => {
         const healthy = {} as Record<Stack, boolean>;
@@ -283,10 +294,10 @@ export async function simulate(
           reconnectAlarm = next;
         }
         // Route 53 publishes HealthCheckStatus once a minute: 1 healthy, 0 unhealthy.
-        statusPoints.push({ at, value: healthy[statusOf] ? 1 : 0 });
+        statusPoints.push({ at, value: healthOf(statusOf, healthy) ? 1 : 0 });
         result.minutes.push({
           at,
-          answer: failoverAnswer(plan.iotRecords, (id) => healthy[checkOf(id)]),
+          answer: failoverAnswer(plan.iotRecords, (id) => healthOf(id, healthy)),
           healthy,
           alarms: { ...alarms },
           reconnectAlarm,

@@ -45,6 +45,11 @@ export interface PlannedFailover {
   regions: Record<"primary" | "secondary", PlannedRegion>;
   /** The failover pair of the IoT domain: what devices resolve. */
   iotRecords: (FailoverRecord & { name: string })[];
+  /**
+   * CALCULATED checks by id: the PRIMARY records' gates, which require the aggregator's check and
+   * the Region switch plan's (a check Region switch makes, so not among the planned resources).
+   */
+  calculatedChecks: Record<string, { children: string[]; threshold: number }>;
   /** The us-east-1 alarm on the PRIMARY record's HealthCheckStatus: it starts the reconnect. */
   reconnectAlarm: PlannedAlarm;
   /** The RTO budget the plan prints, term by term, in seconds. */
@@ -120,6 +125,15 @@ function recordOf(resource: PlannedResource): FailoverRecord & { name: string } 
   };
 }
 
+/**
+ * The planned checks behind a check id: itself, or a calculated check's children, recursively.
+ * Ids the program does not make (the Region switch plan's) are left out.
+ */
+export function checksBehind(plan: PlannedFailover, id: string): string[] {
+  const gate = plan.calculatedChecks[id];
+  return gate ? gate.children.flatMap((child) => checksBehind(plan, child)) : [id];
+}
+
 export async function plannedFailover(): Promise<PlannedFailover> {
   const primary = await ownStack("primary");
   const secondary = await ownStack("secondary");
@@ -128,6 +142,22 @@ export async function plannedFailover(): Promise<PlannedFailover> {
     regions: { primary: regionOf(primary, "primary"), secondary: regionOf(secondary, "secondary") },
     iotRecords: [primary, secondary].map((report) =>
       recordOf(one(report, "aws:route53/record:Record", "failover-records-iot")),
+    ),
+    calculatedChecks: Object.fromEntries(
+      [primary, secondary]
+        .flatMap((report) => report.resources)
+        .filter(
+          (r) =>
+            r.type === "aws:route53/healthCheck:HealthCheck" &&
+            r.revealedInputs.type === "CALCULATED",
+        )
+        .map((r) => [
+          idOf(r),
+          {
+            children: (r.revealedInputs.childHealthchecks as string[]).map(String),
+            threshold: Number(r.revealedInputs.childHealthThreshold),
+          },
+        ]),
     ),
     reconnectAlarm: alarmOf(
       one(primary, "aws:cloudwatch/metricAlarm:MetricAlarm", "failover-notifications-status"),

@@ -255,7 +255,21 @@ describe("failover records across the two stacks", () => {
       assert.equal(record.revealedInputs.ttl, 5); // dns.ttlSeconds of the example config
       assert.deepEqual(record.revealedInputs.failoverRoutingPolicies, [{ type }]);
       const check = named(report, "aws:route53/healthCheck:HealthCheck", `health-aggregator-check`);
-      assert.equal(record.revealedInputs.healthCheckId, idOf(check));
+      if (type === "SECONDARY") {
+        assert.equal(record.revealedInputs.healthCheckId, idOf(check));
+      } else {
+        // The PRIMARY requires the aggregator's check and the Region switch plan's for its record.
+        const gate = report.resources.find(
+          (c) =>
+            c.type === "aws:route53/healthCheck:HealthCheck" &&
+            idOf(c) === record.revealedInputs.healthCheckId,
+        );
+        assert.equal(gate?.revealedInputs.type, "CALCULATED");
+        const children = gate.revealedInputs.childHealthchecks as string[];
+        assert.equal(children.length, 2);
+        assert.equal(gate.revealedInputs.childHealthThreshold, children.length);
+        assert.ok(children.includes(idOf(check)), "the aggregator's check among the children");
+      }
       assert.deepEqual(record.revealedInputs.records, [
         `a2222offline-ats.iot.${region}.amazonaws.com`,
       ]);

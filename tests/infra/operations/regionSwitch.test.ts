@@ -2,7 +2,10 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { PlannedResource, StackPlan, planStack } from "../../../plan/engine";
 import { readStackFile } from "../../../plan/stackFile";
-import { REGION_SWITCH_EXTERNAL_ID } from "../../../infra/operations/regionSwitchPlan";
+import {
+  REGION_SWITCH_EXTERNAL_ID,
+  primaryCheckOf,
+} from "../../../infra/operations/regionSwitchPlan";
 import { SimulatedCall, deniedAmong, simulate } from "../../support/accessSimulation";
 import { checkPolicies, collectPolicies, formatFindings } from "../../support/iamReference";
 import { ROOT } from "../../support/ownStacks";
@@ -21,18 +24,19 @@ interface Step {
     retryIntervalMinutes: number;
     lambdas: { arn: string; crossAccountRole?: string; externalId?: string }[];
   }[];
-  arcRoutingControlConfigs?: {
-    regionAndRoutingControls: {
-      region: string;
-      routingControls: { routingControlArn: string; state: string }[];
-    }[];
+  route53HealthCheckConfigs?: {
+    hostedZoneId: string;
+    recordName: string;
+    timeoutMinutes?: number;
+    recordSets?: { recordSetIdentifier: string; region: string }[];
   }[];
 }
 
 /**
  * Each execution block and the configuration it requires, from the Region switch API reference
  * (ExecutionBlockConfiguration, ExecutionApprovalConfiguration, CustomActionLambdaConfiguration,
- * ArcRoutingControlConfiguration: https://docs.aws.amazon.com/arc-region-switch/latest/api/).
+ * Route53HealthCheckConfiguration, Route53ResourceRecordSet:
+ * https://docs.aws.amazon.com/arc-region-switch/latest/api/).
  */
 const REQUIRED: Record<string, (step: Step) => string[]> = {
   ManualApproval: (s) =>
@@ -50,10 +54,25 @@ const REQUIRED: Record<string, (step: Step) => string[]> = {
     if (typeof c.retryIntervalMinutes !== "number") problems.push("retryIntervalMinutes");
     return problems;
   },
-  ARCRoutingControl: (s) =>
-    s.arcRoutingControlConfigs?.[0]?.regionAndRoutingControls?.length
-      ? []
-      : ["arcRoutingControlConfig.regionAndRoutingControls"],
+  Route53HealthCheck: (s) => {
+    const c = s.route53HealthCheckConfigs;
+    if (c?.length !== 1) return ["route53HealthCheckConfig"];
+    const problems: string[] = [];
+    // hostedZoneId 1-32 characters, recordName 1-1024, timeoutMinutes >= 1.
+    if (!(c[0].hostedZoneId?.length >= 1 && c[0].hostedZoneId.length <= 32))
+      problems.push("hostedZoneId");
+    if (!(c[0].recordName?.length >= 1 && c[0].recordName.length <= 1024))
+      problems.push("recordName");
+    if (c[0].timeoutMinutes !== undefined && c[0].timeoutMinutes < 1)
+      problems.push("timeoutMinutes");
+    for (const set of c[0].recordSets ?? []) {
+      // Region pattern [a-z]{2}-[a-z-]+-\d+.
+      if (!/^[a-z]{2}-[a-z-]+-\d+$/.test(set.region))
+        problems.push(`recordSets.region ${set.region}`);
+      if (!set.recordSetIdentifier) problems.push("recordSets.recordSetIdentifier");
+    }
+    return problems;
+  },
 };
 
 const policyOf = (r: PlannedResource, key: string) =>
@@ -87,7 +106,7 @@ describe("Region switch plan (planned fail-over and fail-back)", function () {
     });
   });
 
-  it("has, for each region, approval, then readiness, then the routing controls with that region On", () => {
+  it("has, for each region, approval, then readiness, then the device and API domains' Route 53 health checks", () => {
     const [resource] = ofType("aws:arcregionswitch/plan:Plan");
     const inputs = resource.revealedInputs as {
       recoveryApproach: string;
@@ -106,27 +125,49 @@ describe("Region switch plan (planned fail-over and fail-back)", function () {
     for (const workflow of inputs.workflows) {
       assert.deepEqual(
         workflow.steps.map((s) => s.executionBlockType),
-        ["ManualApproval", "CustomActionLambda", "ARCRoutingControl"],
+        ["ManualApproval", "CustomActionLambda", "Route53HealthCheck", "Route53HealthCheck"],
       );
       for (const step of workflow.steps) {
         assert.deepEqual(REQUIRED[step.executionBlockType](step), [], step.name);
       }
-      const [, verify, route] = workflow.steps;
+      const [, verify, ...routes] = workflow.steps;
       // The readiness check runs in the region being activated, one function per region.
       assert.equal(verify.customActionLambdaConfigs![0].regionToRun, "activatingRegion");
       assert.deepEqual(
         verify.customActionLambdaConfigs![0].lambdas.map((l) => l.arn.split(":")[3]),
         [PRIMARY, SECONDARY],
       );
-      const states = Object.fromEntries(
-        route.arcRoutingControlConfigs![0].regionAndRoutingControls.map((r) => [
-          r.region,
-          r.routingControls.map((c) => c.state),
-        ]),
+      // Each block names the failover pair's records by the set identifiers the records carry.
+      for (const route of routes) {
+        const [config] = route.route53HealthCheckConfigs!;
+        assert.deepEqual(config.recordSets, [
+          { region: PRIMARY, recordSetIdentifier: `${PRIMARY}-primary` },
+          { region: SECONDARY, recordSetIdentifier: `${SECONDARY}-secondary` },
+        ]);
+      }
+      assert.equal(
+        new Set(routes.map((r) => r.route53HealthCheckConfigs![0].recordName)).size,
+        2,
+        "the device and the API domain",
       );
-      const other = workflow.workflowTargetRegion === PRIMARY ? SECONDARY : PRIMARY;
-      assert.deepEqual(states, { [workflow.workflowTargetRegion]: ["On"], [other]: ["Off"] });
     }
+  });
+
+  it("reads back, per domain, the health check Region switch made for the primary region", () => {
+    const ids = plan.outputs.primaryRecordCheckIds as Record<string, string>;
+    assert.deepEqual(Object.keys(ids).sort(), ["commandControl", "iot"]);
+    for (const id of Object.values(ids)) assert.match(id, /^[0-9a-f-]{36}$/);
+    assert.notEqual(ids.iot, ids.commandControl);
+  });
+
+  it("refuses a record the plan made no health check for", () => {
+    const checks = [{ healthCheckId: "a", recordName: "iot.example.com.", region: PRIMARY }];
+    assert.equal(primaryCheckOf(checks, "iot.example.com", PRIMARY), "a");
+    assert.throws(() => primaryCheckOf(checks, "iot.example.com", SECONDARY), /found 0/);
+    assert.throws(
+      () => primaryCheckOf([...checks, ...checks], "iot.example.com", PRIMARY),
+      /found 2/,
+    );
   });
 
   it("gives its roles policies AWS's Service Authorization Reference agrees with", async () => {
@@ -134,7 +175,7 @@ describe("Region switch plan (planned fail-over and fail-back)", function () {
     assert.equal(findings.length, 0, formatFindings(findings));
   });
 
-  it("lets the plan flip the routing controls and invoke the readiness checks, and no one else", async () => {
+  it("lets the plan read the failover records and invoke the readiness checks, and nothing more", async () => {
     const execution = role("region-switch-execution");
     const actions = role("region-switch-actions");
     const executionPrincipal = {
@@ -149,7 +190,12 @@ describe("Region switch plan (planned fail-over and fail-back)", function () {
     };
     const shared = String(execution.account);
     const iot = String(actions.account);
-    const panel = `arn:aws:route53-recovery-control::${shared}:controlpanel/0123456789abcdef0123456789abcdef`;
+    const [planResource] = ofType("aws:arcregionswitch/plan:Plan");
+    const hostedZoneId = String(
+      (planResource.revealedInputs.workflows as { steps: Step[] }[])[0].steps[2]
+        .route53HealthCheckConfigs![0].hostedZoneId,
+    );
+    const zone = (id: string) => `arn:aws:route53:::hostedzone/${id}`;
     const assume = (externalId?: string): SimulatedCall => ({
       label: `assume actions role${externalId ? ` with ${externalId}` : ""}`,
       action: "sts:AssumeRole",
@@ -160,18 +206,10 @@ describe("Region switch plan (planned fail-over and fail-back)", function () {
       context: externalId ? { "sts:ExternalId": externalId } : {},
     });
     const allowed: SimulatedCall[] = [
-      ...["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"].map((id) => ({
-        label: `update routing control ${id}`,
-        action: "route53-recovery-cluster:UpdateRoutingControlStates",
-        resource: `${panel}/routingcontrol/${id}`,
-        resourceAccount: shared,
-        principal: executionPrincipal,
-        context: {},
-      })),
       {
-        label: "describe the control panel",
-        action: "route53-recovery-control-config:DescribeControlPanel",
-        resource: panel,
+        label: "list the failover records of the zone",
+        action: "route53:ListResourceRecordSets",
+        resource: zone(hostedZoneId),
         resourceAccount: shared,
         principal: executionPrincipal,
         context: {},
@@ -201,9 +239,17 @@ describe("Region switch plan (planned fail-over and fail-back)", function () {
         context: {},
       },
       {
-        label: "a routing control of another panel",
-        action: "route53-recovery-cluster:UpdateRoutingControlStates",
-        resource: `arn:aws:route53-recovery-control::${shared}:controlpanel/ffff/routingcontrol/cccc`,
+        label: "records of another zone",
+        action: "route53:ListResourceRecordSets",
+        resource: zone("Z0000000000000000OTHER"),
+        resourceAccount: shared,
+        principal: executionPrincipal,
+        context: {},
+      },
+      {
+        label: "change the failover records",
+        action: "route53:ChangeResourceRecordSets",
+        resource: zone(hostedZoneId),
         resourceAccount: shared,
         principal: executionPrincipal,
         context: {},
@@ -220,5 +266,22 @@ describe("Region switch plan (planned fail-over and fail-back)", function () {
       (policyOf(approver, "assumeRolePolicy").Statement as { Condition?: unknown }[])[0].Condition,
       { Bool: { "aws:MultiFactorAuthPresent": "true" } },
     );
+    const approverPrincipal = {
+      kind: "role" as const,
+      arn: String(approver.revealedState.arn),
+      identityPolicies: policiesOf(approver),
+    };
+    const planArn = String(planResource.revealedState.arn);
+    const approve = (resource: string): SimulatedCall => ({
+      label: `approve a step of ${resource}`,
+      action: "arc-region-switch:ApprovePlanExecutionStep",
+      resource,
+      resourceAccount: shared,
+      principal: approverPrincipal,
+      context: {},
+    });
+    assert.deepEqual(await deniedAmong([approve(planArn)]), []);
+    const other = await simulate(approve(planArn.replace(/plan\/[^:]+:/, "plan/other:")));
+    assert.equal(other.allowed, false, "a step of another plan");
   });
 });
