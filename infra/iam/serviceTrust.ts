@@ -33,6 +33,12 @@ export const CONFUSED_DEPUTY_SOURCES: Record<
     documented: "service",
     page: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html",
   },
+  // FIS's experiment role: the trust policy of "IAM roles for AWS FIS experiments" conditions on
+  // both keys (experiments of this account).
+  "fis.amazonaws.com": {
+    documented: "service",
+    page: "https://docs.aws.amazon.com/fis/latest/userguide/getting-started-iam-service-role.html",
+  },
   "states.amazonaws.com": {
     documented: "service",
     page: "https://docs.aws.amazon.com/step-functions/latest/dg/cross-service-confused-deputy-prevention.html",
