@@ -5,8 +5,9 @@
  * (./virtualTime.ts) the same seed gives the same events; drill/index.ts writes the outputs.
  */
 import { instructedRtoBudget, rtoBudget, silentAggregatorRtoBudget } from "../infra/health/budget";
-import { Route53MetricCheck } from "./aws/route53Checker";
-import { DEFAULT_HYSTERESIS } from "../functions/aggregator/decision";
+import { Route53RecordCheck } from "./aws/route53Checker";
+import { EndpointCheck, HEALTH_CHECKER_REGIONS, runCheckers } from "./aws/route53EndpointCheck";
+import { DEFAULT_HYSTERESIS, ENDPOINT_CHECK } from "../core/healthTiming";
 import {
   ANSWER_MAX_WAIT_SECONDS,
   ANSWER_POLL_SECONDS,
@@ -26,6 +27,7 @@ import type { Progress } from "../plan/progress";
 import { ratioToBudget, type ScenarioResult } from "./report";
 import { refusedStream } from "./memoryLink";
 import { AnalyticsSink } from "./sink";
+import { runStatusAlarm } from "./statusAlarm";
 import type { DrillSettings, StackSettings } from "./settings";
 
 const TELEMETRY = "telemetry/";
@@ -150,10 +152,17 @@ export async function runDrill(
     jitterSeconds: stack.health.deviceReconnectSeconds,
     displaceSessions: false,
   };
-  // Route 53 reads the alarm as AWS describes it (./aws/route53Checker.ts), never a budget term.
+  // Route 53 follows the record's calculated check as AWS describes it (./aws/route53Checker.ts):
+  // the aggregator's alarm and Route 53's own TCP check of the IoT endpoint, whose checkers
+  // (./aws/route53EndpointCheck.ts) run the planned interval and threshold; never a budget term.
   const monitorRef: { current?: HealthMonitor } = {};
-  const route53 = new Route53MetricCheck(
+  const endpointCheck = new EndpointCheck({
+    requestInterval: ENDPOINT_CHECK.requestIntervalSeconds,
+    failureThreshold: ENDPOINT_CHECK.failureThreshold,
+  });
+  const route53 = new Route53RecordCheck(
     () => monitorRef.current?.alarmState ?? "OK",
+    () => endpointCheck.isHealthy,
     (healthy) => onHealthChange({ at: Date.now(), healthy, reasons: [] }),
   );
   const dns = new FailoverDns(
@@ -254,11 +263,31 @@ export async function runDrill(
   const failures: string[] = [];
   const summary: string[] = [];
   const starts: number[] = [];
+  let stopCheckers = () => undefined as void;
+  const stopTriggers: (() => void)[] = [];
   try {
     await fleet.start(ms(settings.publishSeconds), random);
     // The aggregator starts on a connected fleet, as in production where it always runs.
     monitor.start();
     route53.start(hardDeadline);
+    // The checkers do not coordinate: each on its own phase of the interval.
+    const phases = HEALTH_CHECKER_REGIONS.map(() =>
+      Math.floor(random() * ENDPOINT_CHECK.requestIntervalSeconds * 1000),
+    );
+    stopCheckers = runCheckers(
+      endpointCheck,
+      phases,
+      // A dead broker's port refuses, as the devices' transport below does.
+      () => (primary.up ? "connected" : "refused"),
+      hardDeadline,
+      () => undefined,
+    );
+    const stopStatusAlarm = runStatusAlarm(
+      () => route53.healthy,
+      hardDeadline,
+      (healthy, at) => reconnectFunction({ at, healthy, reasons: ["the record's check changed"] }),
+    );
+    stopTriggers.push(stopStatusAlarm);
     const warm = await waitFor(
       () => deviceIds.every((id) => sink.firstIn(id, primary.name, started) !== undefined),
       Math.min(hardDeadline, Date.now() + scenarioMs),
@@ -480,6 +509,8 @@ export async function runDrill(
     }
   } finally {
     clearInterval(sampler);
+    stopCheckers();
+    for (const stop of stopTriggers) stop();
     route53.stop();
     monitor.stop();
     await fleet.stop();

@@ -12,6 +12,7 @@ import { HealthAggregator, healthAlarmName } from "./healthAggregator";
 import { healthApiSpecs } from "./healthApis";
 import { HealthNetwork } from "./healthNetwork";
 import { PrivateHealthApi } from "./privateHealthApi";
+import { RecordHealthCheck } from "./recordHealthCheck";
 
 export { HealthDeps } from "./deps";
 
@@ -148,7 +149,13 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
     metricNamespace: NAMES.healthMetricNamespace,
   });
 
-  const recordCheckId = aggregator.healthCheck.id;
+  // The records follow the metric check and Route 53's own TCP check of the IoT endpoint together.
+  const recordCheck = new RecordHealthCheck(
+    "health-record-check",
+    { region, iotEndpoint: deps.iotDomainTarget, metricCheckId: aggregator.healthCheck.id },
+    { parent: ctx.in("sharedServices") },
+  );
+  const recordCheckId = recordCheck.check.id;
 
   new FailoverRecords(
     "failover-records",
@@ -170,6 +177,8 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
   const outputs: Record<string, unknown> = {
     healthCheckId: aggregator.healthCheck.id,
     healthAlarmName: aggregator.alarm.name,
+    endpointHealthCheckId: recordCheck.endpointCheck.id,
+    recordHealthCheckId: recordCheckId,
     executeApiEndpointId: endpointId,
     healthUrls: Object.fromEntries(apis.map(({ name, api }) => [name, api.healthUrl])),
   };

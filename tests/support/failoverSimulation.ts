@@ -1,3 +1,4 @@
+import { HEALTH_CHECKER_REGIONS, unhealthyAt } from "../../drill/aws/route53EndpointCheck";
 import {
   CloudWatchClient,
   PutMetricDataCommand,
@@ -252,9 +253,28 @@ export async function simulate(
       stacks.map((s) => [s, new MetricCheck(plan.regions[s].check, plan.regions[s].alarm.spec)]),
     ) as Record<Stack, MetricCheck>;
     const checkOf = (id: string): Stack => {
-      const stack = stacks.find((s) => plan.regions[s].check.id === id);
+      const stack = stacks.find((s) => plan.regions[s].recordCheck.id === id);
       if (!stack) throw new Error(`no planned health check has id ${id}`);
       return stack;
+    };
+    // Route 53's TCP checkers of the IoT endpoint (drill/aws/route53EndpointCheck.ts): a refused
+    // endpoint fails at once, a blackholed one at the 10 s connect deadline; every checker sends
+    // just before the outage, the late side.
+    const endpointDownAt = Object.fromEntries(
+      stacks.map((s) => {
+        const { requestInterval, failureThreshold } = plan.regions[s].endpointCheck;
+        const outage = options.outage;
+        if (s !== "primary" || !outage) return [s, undefined];
+        const phase = (outage.at - 1) % (requestInterval * 1000);
+        const phases = HEALTH_CHECKER_REGIONS.map(() => phase);
+        const spec = { requestInterval, failureThreshold };
+        const outcome = outage.mode === "late" ? "hangs" : "refused";
+        return [s, unhealthyAt(spec, phases, outage.at, outcome, options.endMs)];
+      }),
+    ) as Record<Stack, number | undefined>;
+    const endpointHealthy = (stack: Stack, at: number) => {
+      const down = endpointDownAt[stack];
+      return down === undefined || at < down;
     };
     const alarms: Record<Stack, AlarmState> = {
       primary: "INSUFFICIENT_DATA",
@@ -270,7 +290,18 @@ export async function simulate(
         for (const stack of stacks) {
           const points = pointsOf(result.puts, plan.regions[stack].alarm.metric);
           alarms[stack] = evaluateAlarm(plan.regions[stack].alarm.spec, points, at, alarms[stack]);
-          healthy[stack] = checks[stack].evaluate(points, at);
+          // The record's calculated check: the metric check and the endpoint check, counted
+          // against the planned threshold.
+          const { recordCheck, check, endpointCheck } = plan.regions[stack];
+          const children: Record<string, boolean> = {
+            [check.id]: checks[stack].evaluate(points, at),
+            [endpointCheck.id]: endpointHealthy(stack, at),
+          };
+          const count = recordCheck.children.filter((id) => {
+            if (!(id in children)) throw new Error(`${stack}: unknown child check ${id}`);
+            return children[id];
+          }).length;
+          healthy[stack] = count >= recordCheck.threshold;
         }
         const next = evaluateAlarm(reconnect.spec, statusPoints, at, reconnectAlarm);
         if (next !== reconnectAlarm) {

@@ -39,6 +39,10 @@ export interface PlannedRegion {
   apis: PlannedHealthApi[];
   alarm: PlannedAlarm;
   check: MetricHealthCheck & { id: string };
+  /** The TCP check Route 53's checkers run on the region's IoT endpoint. */
+  endpointCheck: { id: string; requestInterval: number; failureThreshold: number; fqdn: string };
+  /** The CALCULATED check the region's records follow: its children and threshold. */
+  recordCheck: { id: string; children: string[]; threshold: number };
 }
 
 export interface PlannedFailover {
@@ -92,6 +96,16 @@ function regionOf(report: StackReport, stack: "primary" | "secondary"): PlannedR
     one(report, "aws:cloudwatch/metricAlarm:MetricAlarm", "health-aggregator-alarm"),
   );
   const check = one(report, "aws:route53/healthCheck:HealthCheck", "health-aggregator-check");
+  const endpoint = one(
+    report,
+    "aws:route53/healthCheck:HealthCheck",
+    "health-record-check-endpoint",
+  ).revealedInputs;
+  const calculated = one(
+    report,
+    "aws:route53/healthCheck:HealthCheck",
+    "health-record-check-calculated",
+  );
   return {
     stack,
     region: String(aggregator.region),
@@ -105,6 +119,17 @@ function regionOf(report: StackReport, stack: "primary" | "secondary"): PlannedR
       cloudwatchAlarmRegion: String(check.revealedInputs.cloudwatchAlarmRegion),
       insufficientDataHealthStatus: check.revealedInputs
         .insufficientDataHealthStatus as MetricHealthCheck["insufficientDataHealthStatus"],
+    },
+    endpointCheck: {
+      id: idOf(one(report, "aws:route53/healthCheck:HealthCheck", "health-record-check-endpoint")),
+      requestInterval: Number(endpoint.requestInterval),
+      failureThreshold: Number(endpoint.failureThreshold),
+      fqdn: String(endpoint.fqdn),
+    },
+    recordCheck: {
+      id: idOf(calculated),
+      children: calculated.revealedInputs.childHealthchecks as string[],
+      threshold: Number(calculated.revealedInputs.childHealthThreshold),
     },
   };
 }

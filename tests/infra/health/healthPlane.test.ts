@@ -254,11 +254,33 @@ describe("failover records across the two stacks", () => {
       assert.equal(record.revealedInputs.type, "CNAME");
       assert.equal(record.revealedInputs.ttl, 5); // dns.ttlSeconds of the example config
       assert.deepEqual(record.revealedInputs.failoverRoutingPolicies, [{ type }]);
+      // The record follows the calculated check: the metric check and the TCP check of the very
+      // endpoint it answers, both required.
       const check = named(report, "aws:route53/healthCheck:HealthCheck", `health-aggregator-check`);
-      assert.equal(record.revealedInputs.healthCheckId, idOf(check));
+      const endpoint = named(
+        report,
+        "aws:route53/healthCheck:HealthCheck",
+        "health-record-check-endpoint",
+      );
+      const calculated = named(
+        report,
+        "aws:route53/healthCheck:HealthCheck",
+        "health-record-check-calculated",
+      );
+      assert.equal(record.revealedInputs.healthCheckId, idOf(calculated));
+      assert.equal(calculated.revealedInputs.type, "CALCULATED");
+      assert.deepEqual(calculated.revealedInputs.childHealthchecks, [idOf(check), idOf(endpoint)]);
+      assert.equal(calculated.revealedInputs.childHealthThreshold, 2);
       assert.deepEqual(record.revealedInputs.records, [
         `a2222offline-ats.iot.${region}.amazonaws.com`,
       ]);
+      assert.equal(endpoint.revealedInputs.type, "TCP");
+      assert.equal(endpoint.revealedInputs.fqdn, `a2222offline-ats.iot.${region}.amazonaws.com`);
+      assert.equal(endpoint.revealedInputs.port, 8883);
+      assert.equal(endpoint.revealedInputs.requestInterval, 10);
+      assert.equal(endpoint.revealedInputs.failureThreshold, 3);
+      // All health-checker regions: none listed.
+      assert.equal(endpoint.revealedInputs.regions, undefined);
     }
     assert.notEqual(p.revealedInputs.setIdentifier, s.revealedInputs.setIdentifier);
   });
