@@ -163,6 +163,7 @@ describe("fail-over from the plan: health handlers to the DNS answer", function 
         assert.equal(a.status, 503);
         assert.deepEqual((JSON.parse(a.body) as { failing: string[] }).failing, [
           "mqtt-round-trip",
+          "rules-round-trip",
         ]);
       }
       const flip = result.minutes.find(

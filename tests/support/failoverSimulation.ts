@@ -117,8 +117,9 @@ export async function simulate(
   // One broker per region: the probe has one client id, as in IoT Core, where each region's
   // broker is its own; sharing one broker would let the regions' probes take each other's session.
   const brokers = {
-    primary: await startTlsBroker(pki),
-    secondary: await startTlsBroker(pki),
+    // Each with its region's planned probe rule standing in for the rules engine.
+    primary: await startTlsBroker(pki, [plan.regions.primary.probeRule]),
+    secondary: await startTlsBroker(pki, [plan.regions.secondary.probeRule]),
   };
   const refused = await refusedPort();
   const endpoints = new Map(

@@ -41,6 +41,8 @@ export interface PlannedRegion {
   check: MetricHealthCheck & { id: string };
   /** The TCP check Route 53's checkers run on the region's IoT endpoint. */
   endpointCheck: { id: string; requestInterval: number; failureThreshold: number; fqdn: string };
+  /** The probe's topic rule: the topic its SQL selects from and the one it republishes to. */
+  probeRule: { from: string; to: string };
   /** The CALCULATED check the region's records follow: its children and threshold. */
   recordCheck: { id: string; children: string[]; threshold: number };
 }
@@ -106,6 +108,13 @@ function regionOf(report: StackReport, stack: "primary" | "secondary"): PlannedR
     "aws:route53/healthCheck:HealthCheck",
     "health-record-check-calculated",
   );
+  const republishing = report.resources.filter(
+    (r) => r.type === "aws:iot/topicRule:TopicRule" && r.revealedInputs.republishes,
+  );
+  assert.equal(republishing.length, 1, `stack ${report.stack}: one republishing topic rule`);
+  const ruleInputs = republishing[0].revealedInputs;
+  const from = /^SELECT \* FROM '([^']+)'$/.exec(String(ruleInputs.sql));
+  assert.ok(from, `the probe rule selects everything from one topic: ${String(ruleInputs.sql)}`);
   return {
     stack,
     region: String(aggregator.region),
@@ -125,6 +134,10 @@ function regionOf(report: StackReport, stack: "primary" | "secondary"): PlannedR
       requestInterval: Number(endpoint.requestInterval),
       failureThreshold: Number(endpoint.failureThreshold),
       fqdn: String(endpoint.fqdn),
+    },
+    probeRule: {
+      from: from[1],
+      to: String((ruleInputs.republishes as { topic: string }[])[0].topic),
     },
     recordCheck: {
       id: idOf(calculated),
