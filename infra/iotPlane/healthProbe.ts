@@ -80,12 +80,14 @@ export class HealthProbe extends pulumi.ComponentResource {
           },
           {
             // What the probe rule republishes: received only, the probe never publishes there.
-            sid: "ReceiveRulesEcho",
-            actions: ["iot:Subscribe", "iot:Receive"],
-            resources: [
-              iotArn(`topicfilter/${NAMES.probeRulesTopic}`),
-              iotArn(`topic/${NAMES.probeRulesTopic}`),
-            ],
+            sid: "ReceiveRulesCopy",
+            actions: ["iot:Receive"],
+            resources: [iotArn(`topic/${NAMES.probeRulesTopic}`)],
+          },
+          {
+            sid: "SubscribeRulesCopy",
+            actions: ["iot:Subscribe"],
+            resources: [iotArn(`topicfilter/${NAMES.probeRulesTopic}`)],
           },
         ]),
       },
