@@ -374,7 +374,13 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
 
     const probe = new HealthProbe(
       `${prefix}-health-probe`,
-      { ...scope, kmsKeyArn: key.arn, logName: "health-probe" },
+      {
+        ...scope,
+        kmsKeyArn: key.arn,
+        logName: "health-probe",
+        errors: { ruleRoleArn: ruleRole.arn, deadLetterQueueUrl: eventsDlq.url },
+        ruleName: `${RULE_NAME_PREFIX}health_probe`,
+      },
       opts("health-probe"),
     );
 

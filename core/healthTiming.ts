@@ -34,3 +34,27 @@ export const checkpointTimeoutMs = (probeTimeoutSeconds: number): number =>
 export const MIN_PROBE_TIMEOUT_SECONDS = Math.ceil(
   (IOT_CHECK_TIME.coldSecretReadMs + IOT_CHECK_TIME.mqttRoundTripMs + CHECKPOINT_MARGIN_MS) / 1000,
 );
+
+/**
+ * The Route 53 endpoint check each region's failover record also follows (infra/health/
+ * recordHealthCheck.ts): a TCP connection to the region's IoT data endpoint from Route 53's own
+ * health checkers, so a region that dies with its aggregator fails over without waiting for the
+ * alarm's missing data. 10 s is the fast interval and 3 the default failure threshold
+ * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html).
+ */
+export const ENDPOINT_CHECK = { port: 8883, requestIntervalSeconds: 10, failureThreshold: 3 };
+
+/**
+ * The us-east-1 alarm on the primary record check's `AWS/Route53 HealthCheckStatus` that starts the
+ * reconnect function through SNS (infra/health/failoverNotifications.ts): the path that tells
+ * devices when the record moves without the aggregator's alarm changing (the endpoint check).
+ * Route 53 publishes the status every minute; a gap is not a reason to move devices.
+ */
+export const FAILOVER_STATUS_ALARM = {
+  statistic: "Minimum",
+  period: 60,
+  evaluationPeriods: 1,
+  threshold: 1,
+  comparisonOperator: "LessThanThreshold",
+  treatMissingData: "missing",
+} as const;

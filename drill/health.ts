@@ -47,8 +47,21 @@ export class HealthMonitor {
   private state: HealthState = INITIAL_STATE;
   private points: DataPoint[] = [];
   private alarm: AlarmState = "OK";
-  /** A silent aggregator: rounds still run (the region is probed) but publish nothing. */
-  public silent = false;
+  private silence = false;
+
+  /**
+   * A silent aggregator: dead with its region, it runs no round and publishes nothing. When the
+   * region comes back, a new instance starts from the initial state (the hysteresis lives in the
+   * instance, functions/aggregator/handler.ts), not from the rounds the dead one ran.
+   */
+  get silent(): boolean {
+    return this.silence;
+  }
+
+  set silent(silent: boolean) {
+    if (this.silence && !silent) this.state = INITIAL_STATE;
+    this.silence = silent;
+  }
   private lastReasons: string[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
@@ -131,6 +144,7 @@ export class HealthMonitor {
   private async round(): Promise<void> {
     // One round at a time, as the probe thing has one client id: a second connection with it
     // would take the first one's session over and fail that round.
+    if (this.silence) return;
     if (this.probing) {
       this.skipped += 1;
       return;

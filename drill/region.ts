@@ -3,8 +3,10 @@ import type { Duplex } from "node:stream";
 import type { Endpoint } from "@iot-dr/device-client";
 import { memoryLink, refusedStream } from "./memoryLink";
 
-/** The drill probe's topics: the broker's own round trip, no rule reads them. */
+/** The drill probe's topics: the broker's own round trip, and the probe rule's source. */
 export const PROBE_TOPIC_PREFIX = "iot-dr/probe/";
+/** Where the probe rule republishes a probe topic's message: the topic plus this. */
+export const PROBE_RULES_SUFFIX = "/rules";
 
 /** What a region's topic rule hands to analytics: one telemetry message as received. */
 export interface Received {
@@ -17,7 +19,8 @@ export interface Received {
 /**
  * One "region" in memory: an aedes broker (the IoT Core stand-in) whose connections are checked
  * against the registry stand-in, a flag for its application services (what the health API reports
- * besides the MQTT round trip), and a topic rule that forwards telemetry to analytics. Clients
+ * besides the MQTT round trip), a topic rule that forwards telemetry to analytics and the probe
+ * rule that republishes the health probe's message. Clients
  * reach it through {@link Region.connect} (in-memory streams), so a drill on a virtual clock sees
  * the same order of events on every run.
  */
@@ -60,6 +63,14 @@ export class Region {
     });
     broker.on("publish", (packet: AedesPublishPacket, client: Client | null) => {
       if (!client || !this.rulesHealthy) return;
+      // The probe rule (infra/iotPlane/healthProbe.ts): SELECT * from the probe topic, republish.
+      if (
+        packet.topic.startsWith(PROBE_TOPIC_PREFIX) &&
+        !packet.topic.endsWith(PROBE_RULES_SUFFIX)
+      ) {
+        void this.publish(`${packet.topic}${PROBE_RULES_SUFFIX}`, packet.payload.toString());
+        return;
+      }
       if (packet.topic.startsWith(this.telemetryPrefix)) {
         this.onTelemetry({
           region: this.name,

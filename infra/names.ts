@@ -20,6 +20,11 @@ export const NAMES = {
   probeThing: "iot-dr-health-probe",
   /** The only topic the probe may publish to and subscribe on (its MQTT round trip). */
   probeTopic: "iot-dr/health/iot-dr-health-probe",
+  /**
+   * Where the probe's topic rule republishes its message: the probe receives it back only while
+   * the region's rules engine runs (the partial outage "broker up, rules engine down").
+   */
+  probeRulesTopic: "iot-dr/health/iot-dr-health-probe/rules",
   /** The role in iot-services that command & control assumes (with an external id). */
   commandControlAccessRole: "iot-dr-command-control-access",
   /** `source` of telemetry events: the bus policy lets iot-services put events with this source only. */

@@ -292,7 +292,7 @@ export function renderSummary(reports: StackReport[]): string {
         columns.push({
           label: "silent",
           budget: silent,
-          note: "the aggregator silent with its region (docs/failover.md)",
+          note: "a region dead with its aggregator, seen by the endpoint check",
         });
       }
       const rpo = report.outputs.rpo as PrintedRpo[] | undefined;

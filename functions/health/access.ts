@@ -35,6 +35,8 @@ export const HEALTH_ACCESS: AccessDeclaration = {
       probe("iot:Subscribe", "topicfilter/{env.PROBE_TOPIC}"),
       probe("iot:Publish", "topic/{env.PROBE_TOPIC}"),
       probe("iot:Receive", "topic/{env.PROBE_TOPIC}"),
+      probe("iot:Subscribe", "topicfilter/{env.PROBE_RULES_TOPIC}"),
+      probe("iot:Receive", "topic/{env.PROBE_RULES_TOPIC}"),
     ]),
     ...check("app", [
       {

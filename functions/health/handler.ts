@@ -34,6 +34,7 @@ function checkpointsFor(checks: string[], timeoutMs: number): Checkpoint[] {
             secretId: env("PROBE_SECRET_ID"),
             clientId: env("PROBE_CLIENT_ID"),
             topic: env("PROBE_TOPIC"),
+            rulesTopic: env("PROBE_RULES_TOPIC"),
             timeoutMs,
           },
           { secrets, mqtt: new MqttRoundTrip() },

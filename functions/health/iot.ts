@@ -14,15 +14,26 @@ export interface SecretPort {
 export interface MqttRoundTripRequest {
   endpoint: string;
   clientId: string;
+  /** Published to and subscribed on: the broker's own round trip. */
   topic: string;
+  /** Subscribed on only: where the probe's topic rule republishes the message. */
+  rulesTopic: string;
   payload: string;
   credentials: ProbeCredentials;
   timeoutMs: number;
 }
 
+/** The two legs of one round trip, each settled when its copy of the message arrives (or not). */
+export interface RoundTrip {
+  /** The broker delivered the message back on `topic`. */
+  broker: Promise<void>;
+  /** The rules engine republished it on `rulesTopic`. */
+  rules: Promise<void>;
+}
+
 export interface MqttPort {
-  /** Connects a fresh client, subscribes, publishes, resolves when the payload comes back. */
-  roundTrip(request: MqttRoundTripRequest): Promise<void>;
+  /** Connects a fresh client, subscribes to both topics, publishes once. */
+  roundTrip(request: MqttRoundTripRequest): RoundTrip;
 }
 
 export interface IotCheckSettings {
@@ -30,6 +41,7 @@ export interface IotCheckSettings {
   secretId: string;
   clientId: string;
   topic: string;
+  rulesTopic: string;
   timeoutMs: number;
 }
 
@@ -52,28 +64,38 @@ export function parseProbeSecret(secret: string): ProbeCredentials {
 
 /**
  * IoT Core is healthy when a device can do what devices do: connect over mTLS to the ATS
- * endpoint, subscribe, publish and receive its own message. A nonce ties the answer to this
- * invocation, so a retained or late message from an earlier probe never counts.
+ * endpoint, subscribe, publish and receive its own message, and when the rules engine acts on
+ * what devices publish: the probe's topic rule republishes the message, and the probe must receive
+ * that copy too (a broker that round-trips while the rules engine is down loses every device's
+ * telemetry, so it fails the check). One connection serves both checkpoints (the probe has one
+ * client id: a second connection would take the first one's session over). A nonce ties the
+ * answers to this invocation, so a retained or late message from an earlier probe never counts.
  */
 export function iotCheckpoints(
   settings: IotCheckSettings,
   ports: { secrets: SecretPort; mqtt: MqttPort },
   nonce: string,
 ): Checkpoint[] {
+  let trip: Promise<RoundTrip> | undefined;
+  const start = () =>
+    (trip ??= (async () => {
+      const credentials = parseProbeSecret(await ports.secrets.secretString(settings.secretId));
+      const legs = ports.mqtt.roundTrip({
+        endpoint: settings.endpoint,
+        clientId: settings.clientId,
+        topic: settings.topic,
+        rulesTopic: settings.rulesTopic,
+        payload: JSON.stringify({ nonce }),
+        credentials,
+        timeoutMs: settings.timeoutMs,
+      });
+      // Each leg is awaited by its checkpoint; a leg left behind by a deadline is not unhandled.
+      legs.broker.catch(() => undefined);
+      legs.rules.catch(() => undefined);
+      return legs;
+    })());
   return [
-    {
-      name: "mqtt-round-trip",
-      run: async () => {
-        const credentials = parseProbeSecret(await ports.secrets.secretString(settings.secretId));
-        await ports.mqtt.roundTrip({
-          endpoint: settings.endpoint,
-          clientId: settings.clientId,
-          topic: settings.topic,
-          payload: JSON.stringify({ nonce }),
-          credentials,
-          timeoutMs: settings.timeoutMs,
-        });
-      },
-    },
+    { name: "mqtt-round-trip", run: async () => (await start()).broker },
+    { name: "rules-round-trip", run: async () => (await start()).rules },
   ];
 }

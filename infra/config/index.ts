@@ -1,5 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { instructedRtoBudget, rtoBudget, termsOverTarget } from "../health/budget";
+import {
+  instructedRtoBudget,
+  rtoBudget,
+  silentAggregatorRtoBudget,
+  termsOverTarget,
+} from "../health/budget";
 import {
   RESERVED_CONCURRENCY,
   UNRESERVED_MINIMUM,
@@ -86,8 +91,13 @@ export function parseStackConfig(
     ...parsed.dns,
     rtoTargetSeconds: parsed.rtoTargetSeconds,
   };
-  // Every path devices take must fit: those whose broker dies, and those only instructed.
-  for (const budget of [rtoBudget(rtoInputs), instructedRtoBudget(rtoInputs)]) {
+  // Every path devices take must fit: those whose broker dies, those only instructed, and a
+  // region that dies with its aggregator.
+  for (const budget of [
+    rtoBudget(rtoInputs),
+    instructedRtoBudget(rtoInputs),
+    silentAggregatorRtoBudget(rtoInputs),
+  ]) {
     if (budget.withinTarget) continue;
     const over = termsOverTarget(budget)
       .map((term) => `${term.name} ${term.seconds} s (${term.from})`)

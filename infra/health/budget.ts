@@ -1,4 +1,4 @@
-import { ANSWER_POLL_SECONDS, DEFAULT_HYSTERESIS } from "../../core/healthTiming";
+import { ANSWER_POLL_SECONDS, DEFAULT_HYSTERESIS, ENDPOINT_CHECK } from "../../core/healthTiming";
 
 /**
  * The worst-case recovery time and the recovery point of each data path, computed from the stack
@@ -54,8 +54,6 @@ const ROUTE53_HEALTH =
   "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html";
 const ALARM_EVALUATION =
   "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation.html";
-const MISSING_DATA =
-  "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html";
 const ROUTE53_TTL =
   "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-basic.html#rrsets-values-basic-ttl";
 /** Where the device's figures live, and the test that holds the budget to them. */
@@ -68,6 +66,9 @@ const CLIENT_SOURCE =
  * Conservative: the standard interval between endpoint checks on the same page, 30 s.
  */
 export const ROUTE53_REACTION_SECONDS = 30;
+
+/** A TCP health checker's deadline to connect (ROUTE53_HEALTH: "within ten seconds"). */
+export const ROUTE53_TCP_CONNECT_SECONDS = 10;
 
 /**
  * The shipped device client's defaults the budget counts (packages/device-client CLIENT_DEFAULTS;
@@ -133,7 +134,7 @@ function alarmTerms(inputs: RtoInputs): BudgetTerm[] {
 
 function route53Term(): BudgetTerm {
   return {
-    name: "Route 53 reaction to the alarm",
+    name: "Route 53 reaction to the record's check",
     seconds: ROUTE53_REACTION_SECONDS,
     from: "fixed",
     basis: "conservative",
@@ -232,26 +233,43 @@ export function instructedRtoBudget(inputs: RtoInputs): RtoBudget {
 }
 
 /**
- * Worst case when the aggregator itself falls silent with its region (no sample at all): the
- * alarm treats missing data as breaching only once its evaluation range holds too few real
- * points. CloudWatch retrieves more points than Evaluation Periods (its example: 5 for 3), and
- * while enough real ones remain it ignores the missing ones, so the last sample keeps the alarm
- * OK for (evaluation periods + 2) more periods, plus the rest of the period it fell in: ALARM
- * comes up to (evaluation periods + 3) periods after the last sample. Conservative: N + 2 is the
- * guide's only example of the range. Route 53 takes single-metric, standard-resolution alarms
- * only (no metric math to fill the gap with a breaching point), so this path cannot be shortened
- * by the alarm; it is printed, not hidden, and docs/failover.md says what it means.
+ * How long the alarm alone takes to notice an aggregator that falls silent (no sample at all): it
+ * treats missing data as breaching only once its evaluation range holds too few real points.
+ * CloudWatch retrieves more points than Evaluation Periods (its example: 5 for 3), and while
+ * enough real ones remain it ignores the missing ones, so the last sample keeps the alarm OK for
+ * (evaluation periods + 2) more periods, plus the rest of the period it fell in
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html). Route 53 takes
+ * single-metric, standard-resolution alarms only (no metric math to fill the gap), so the alarm
+ * cannot be made faster: the region's record also follows a TCP check of its IoT endpoint
+ * (silentAggregatorRtoBudget). Printed in docs/failover.md for an aggregator that dies alone.
+ */
+export function alarmSilenceSeconds(inputs: RtoInputs): number {
+  return (inputs.alarmEvaluationPeriods + 3) * inputs.alarmPeriodSeconds;
+}
+
+/**
+ * Worst case when the region dies with its aggregator (no health sample at all): the record's
+ * calculated check also follows Route 53's own TCP check of the region's IoT endpoint, which needs
+ * nothing of the region but the broker. Its health checkers each need `failureThreshold`
+ * consecutive failures, one every request interval; the worst checker's first failing check
+ * starts just before the failure ends a check in time, and a connection that hangs fails only
+ * after the 10 s connect deadline. Then Route 53 follows the check, resolvers may hold the old
+ * answer for a TTL, and a device (retrying since its broker died) waits out its attempt in flight
+ * and one back-off. The alarm's missing-data path (alarmSilenceSeconds) is slower and not needed
+ * here: the calculated check is unhealthy as soon as either child is.
  */
 export function silentAggregatorRtoBudget(inputs: RtoInputs): RtoBudget {
   return sum(
-    "silent aggregator: missing data -> Route 53 health check",
+    "silent aggregator: region dead -> Route 53 endpoint check",
     [
       {
-        name: "silence until the alarm",
-        seconds: (inputs.alarmEvaluationPeriods + 3) * inputs.alarmPeriodSeconds,
-        from: "(health.alarmEvaluationPeriods + 3) x health.alarmPeriodSeconds",
-        basis: "conservative",
-        source: MISSING_DATA,
+        name: "endpoint check detection",
+        seconds:
+          ENDPOINT_CHECK.failureThreshold * ENDPOINT_CHECK.requestIntervalSeconds +
+          ROUTE53_TCP_CONNECT_SECONDS,
+        from: `${ENDPOINT_CHECK.failureThreshold} x ${ENDPOINT_CHECK.requestIntervalSeconds} s + ${ROUTE53_TCP_CONNECT_SECONDS} s TCP connect`,
+        basis: "aws",
+        source: ROUTE53_HEALTH,
       },
       route53Term(),
       ttlTerm(inputs),

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { FAILOVER_STATUS_ALARM } from "../../core/healthTiming";
 import { encryptedAlarmTopic } from "../encryptedAlarmTopic";
 
 /** Arguments of {@link FailoverNotifications}. */
@@ -63,13 +64,7 @@ export class FailoverNotifications extends pulumi.ComponentResource {
         namespace: "AWS/Route53",
         metricName: "HealthCheckStatus",
         dimensions: { HealthCheckId: args.primaryHealthCheckId },
-        statistic: "Minimum",
-        period: 60,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "LessThanThreshold",
-        // Route 53 publishes the status every minute; a gap is not a reason to move devices.
-        treatMissingData: "missing",
+        ...FAILOVER_STATUS_ALARM,
         alarmActions: [this.topic.arn],
         // OK after ALARM is the fail-back: devices must hear about it too.
         okActions: [this.topic.arn],

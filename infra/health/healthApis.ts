@@ -79,6 +79,7 @@ export function healthApiSpecs(inputs: HealthApiInputs): HealthApiSpec[] {
         PROBE_SECRET_ID: NAMES.probeSecret,
         PROBE_CLIENT_ID: NAMES.probeThing,
         PROBE_TOPIC: NAMES.probeTopic,
+        PROBE_RULES_TOPIC: NAMES.probeRulesTopic,
         APPLICATION_TABLE: deps.applicationTableName,
         APPLICATION_FUNCTION: deps.applicationFunctionName,
         DNS_SUFFIX: dnsSuffixOf(region),

@@ -12,6 +12,7 @@ import { HealthAggregator, healthAlarmName } from "./healthAggregator";
 import { healthApiSpecs } from "./healthApis";
 import { HealthNetwork } from "./healthNetwork";
 import { PrivateHealthApi } from "./privateHealthApi";
+import { RecordHealthCheck } from "./recordHealthCheck";
 
 export { HealthDeps } from "./deps";
 
@@ -149,16 +150,25 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
     metricNamespace: NAMES.healthMetricNamespace,
   });
 
-  const recordCheckId = aggregator.healthCheck.id;
-  // Healthy only while both children are: the aggregator's verdict and the Region switch plan's
-  // check (CALCULATED, https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html).
+  // The records follow the metric check and Route 53's own TCP check of the IoT endpoint together.
+  const recordCheck = new RecordHealthCheck(
+    "health-record-check",
+    { region, iotEndpoint: deps.iotDomainTarget, metricCheckId: aggregator.healthCheck.id },
+    { parent: ctx.in("sharedServices") },
+  );
+  const recordCheckId = recordCheck.check.id;
+  // Where the Region switch plan gates a record: healthy only while the aggregator's verdict, the
+  // endpoint check and the plan's check all are (CALCULATED,
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html).
+  // The record check's two children are listed again rather than the record check itself, so no
+  // calculated check depends on another one.
   const gated = (key: string, gate: pulumi.Input<string>) =>
     new aws.route53.HealthCheck(
       `record-gate-${key}`,
       {
         type: "CALCULATED",
-        childHealthchecks: [recordCheckId, gate],
-        childHealthThreshold: 2,
+        childHealthchecks: [aggregator.healthCheck.id, recordCheck.endpointCheck.id, gate],
+        childHealthThreshold: 3,
         tags: { Name: `iot-dr-${key}-${region}` },
       },
       { parent: ctx.in("sharedServices") },
@@ -193,6 +203,8 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
   const outputs: Record<string, unknown> = {
     healthCheckId: aggregator.healthCheck.id,
     healthAlarmName: aggregator.alarm.name,
+    endpointHealthCheckId: recordCheck.endpointCheck.id,
+    recordHealthCheckId: recordCheckId,
     executeApiEndpointId: endpointId,
     healthUrls: Object.fromEntries(apis.map(({ name, api }) => [name, api.healthUrl])),
     // The game day's FIS experiment fails this function (infra/operations/gameDay.ts).

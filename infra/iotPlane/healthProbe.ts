@@ -15,6 +15,10 @@ export interface HealthProbeArgs {
   kmsKeyArn: pulumi.Input<string>;
   /** Log path of its function, `/iot-dr/<logName>-issuer`; default the resource name. */
   logName?: string;
+  /** The plane's rule role and dead-letter queue: the probe rule's error action. */
+  errors: { ruleRoleArn: pulumi.Input<string>; deadLetterQueueUrl: pulumi.Input<string> };
+  /** The probe rule's name; it must start with the prefix the rule role trusts. */
+  ruleName: string;
 }
 
 /**
@@ -38,6 +42,8 @@ export class HealthProbe extends pulumi.ComponentResource {
   public readonly issuer: NodeFunction;
   /** The current certificate: its result is `{certificateArn, retired}`, no key material. */
   public readonly certificate: aws.lambda.Invocation;
+  /** Republishes the probe's message, so a region whose rules engine is down fails its check. */
+  public readonly rule: aws.iot.TopicRule;
 
   constructor(name: string, args: HealthProbeArgs, opts: pulumi.ComponentResourceOptions) {
     super("iotdr:iot:HealthProbe", name, {}, opts);
@@ -72,10 +78,22 @@ export class HealthProbe extends pulumi.ComponentResource {
             actions: ["iot:Subscribe"],
             resources: [iotArn(`topicfilter/${NAMES.probeTopic}`)],
           },
+          {
+            // What the probe rule republishes: received only, the probe never publishes there.
+            sid: "ReceiveRulesCopy",
+            actions: ["iot:Receive"],
+            resources: [iotArn(`topic/${NAMES.probeRulesTopic}`)],
+          },
+          {
+            sid: "SubscribeRulesCopy",
+            actions: ["iot:Subscribe"],
+            resources: [iotArn(`topicfilter/${NAMES.probeRulesTopic}`)],
+          },
         ]),
       },
       parent,
     );
+    this.rule = this.probeRule(name, args, iotArn);
     this.secret = new aws.secretsmanager.Secret(
       `${name}-secret`,
       {
@@ -172,5 +190,69 @@ export class HealthProbe extends pulumi.ComponentResource {
       { parent: this, deleteBeforeReplace: true },
     );
     this.registerOutputs({ secretArn: this.secret.arn, thingName: this.thing.name });
+  }
+  /**
+   * The probe's topic rule: it republishes what the probe publishes to a topic only the rule
+   * writes, with a role that may publish there and nowhere else. The health check waits for both
+   * copies, so a broker that still round-trips while its rules engine is down fails the check
+   * (the republish action: https://docs.aws.amazon.com/iot/latest/developerguide/republish-rule-action.html).
+   */
+  private probeRule(
+    name: string,
+    args: HealthProbeArgs,
+    iotArn: (resource: string) => string,
+  ): aws.iot.TopicRule {
+    const ruleArn = iotArn(`rule/${args.ruleName}`);
+    const role = new aws.iam.Role(
+      `${name}-rule-role`,
+      {
+        description: "The health probe's topic rule: republish the probe message",
+        assumeRolePolicy: policyDocument([
+          {
+            actions: ["sts:AssumeRole"],
+            principals: { Service: ["iot.amazonaws.com"] },
+            conditions: {
+              StringEquals: { "aws:SourceAccount": args.account },
+              ArnEquals: { "aws:SourceArn": ruleArn },
+            },
+          },
+        ]),
+      },
+      { parent: this },
+    );
+    const policy = new aws.iam.RolePolicy(
+      `${name}-rule-policy`,
+      {
+        role: role.name,
+        policy: policyDocument([
+          {
+            sid: "RepublishProbeMessage",
+            actions: ["iot:Publish"],
+            resources: [iotArn(`topic/${NAMES.probeRulesTopic}`)],
+          },
+        ]),
+      },
+      { parent: this },
+    );
+    return new aws.iot.TopicRule(
+      `${name}-rule`,
+      {
+        name: args.ruleName,
+        description:
+          "iot-dr health: republish the probe message, so the check sees the rules engine",
+        enabled: true,
+        sql: `SELECT * FROM '${NAMES.probeTopic}'`,
+        sqlVersion: "2016-03-23",
+        republishes: [{ topic: NAMES.probeRulesTopic, qos: 1, roleArn: role.arn }],
+        errorAction: {
+          sqs: {
+            queueUrl: args.errors.deadLetterQueueUrl,
+            roleArn: args.errors.ruleRoleArn,
+            useBase64: false,
+          },
+        },
+      },
+      { parent: this, dependsOn: [policy] },
+    );
   }
 }

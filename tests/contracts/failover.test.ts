@@ -86,7 +86,9 @@ describe("fail-over from the plan: health handlers to the DNS answer", function 
         [env.METRIC_NAMESPACE, env.METRIC_NAME, { Region: region.region }],
         [alarm.metric.namespace, alarm.metric.metricName, alarm.metric.dimensions],
       );
-      // The PRIMARY's check is a gate requiring this check (and the Region switch plan's).
+      // The record's check counts this metric check: the record check directly, the PRIMARY's
+      // gate by listing it again beside the endpoint check and the Region switch plan's.
+      assert.ok(region.recordCheck.children.includes(check.id));
       const record = plan.iotRecords.find(
         (r) => r.healthCheckId && checksBehind(plan, r.healthCheckId).includes(check.id),
       );
@@ -164,6 +166,7 @@ describe("fail-over from the plan: health handlers to the DNS answer", function 
         assert.equal(a.status, 503);
         assert.deepEqual((JSON.parse(a.body) as { failing: string[] }).failing, [
           "mqtt-round-trip",
+          "rules-round-trip",
         ]);
       }
       const flip = result.minutes.find(

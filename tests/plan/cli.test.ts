@@ -116,10 +116,10 @@ describe("plan CLI", () => {
     // Columns: broker down, instructed (broker up), silent aggregator; then basis and source.
     assert.match(
       run.stdout,
-      /Route 53 reaction to the alarm +30 +30 +30 +conservative +dns-failover/,
+      /Route 53 reaction to the record's check +30 +30 +30 +conservative +dns-failover/,
     );
     assert.match(run.stdout, /DNS TTL +5 +5 +5 +aws +resource-record-sets-values-basic\.html/);
-    assert.match(run.stdout, /total +119 +117 +285 +target 120/);
+    assert.match(run.stdout, /total +119 +117 +85 +target 120/);
     assert.match(run.stdout, /^Verdict: PASS/m);
     assert.doesNotMatch(run.stdout, /account 222222222222/, "the tree is --verbose only");
     assert.equal(run.stderr, "", "no progress on a pipe");

@@ -116,7 +116,7 @@ describe("plan summary", () => {
     assert.match(text, /alarm detection +60 +60 +- +aws +alarm-evaluation\.html$/m);
     assert.match(
       text,
-      /Route 53 reaction to the alarm +30 +30 +30 +conservative +dns-failover-determining-health-of-endpoints\.html$/m,
+      /Route 53 reaction to the record's check +30 +30 +30 +conservative +dns-failover-determining-health-of-endpoints\.html$/m,
     );
     assert.match(text, /total +185 +\d+ +\d+ +target 200/);
   });
@@ -154,7 +154,7 @@ describe("plan summary", () => {
       text,
       /instr\.: broker up, devices moved by the reconnect instruction, OVER the 200 s target/,
     );
-    assert.match(text, /silent: the aggregator silent with its region .*OVER the 200 s target/);
+    assert.match(text, /silent: a region dead with its aggregator.*fits the 200 s target/);
   });
 
   it("prints progress lines with elapsed time on a terminal only", () => {

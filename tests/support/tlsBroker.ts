@@ -87,11 +87,32 @@ export function makePki(serverNames: string[]): TestPki {
   }
 }
 
-/** An MQTT broker behind mutual TLS, as IoT Core's data endpoint is: it admits CA-signed clients. */
+/** A planned topic rule that republishes: what its SQL selects from, and where it republishes. */
+export interface RepublishRule {
+  from: string;
+  to: string;
+}
+
+/**
+ * An MQTT broker behind mutual TLS, as IoT Core's data endpoint is: it admits CA-signed clients.
+ * `rules` stand in for the rules engine: a client's message on a rule's `from` topic is published
+ * again on its `to` topic, while `rulesUp()` holds.
+ */
 export async function startTlsBroker(
   pki: TestPki,
+  rules: RepublishRule[] = [],
+  rulesUp: () => boolean = () => true,
 ): Promise<{ port: number; close: () => Promise<void> }> {
   const aedes = await Aedes.createBroker();
+  aedes.on("publish", (packet, client) => {
+    if (!client || !rulesUp()) return;
+    for (const rule of rules.filter((r) => r.from === packet.topic)) {
+      aedes.publish(
+        { ...packet, topic: rule.to, retain: false, dup: false, qos: 1, cmd: "publish" },
+        () => undefined,
+      );
+    }
+  });
   const server = tls.createServer(
     {
       key: pki.serverKey,

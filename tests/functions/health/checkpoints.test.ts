@@ -57,6 +57,7 @@ describe("health API checkpoints", () => {
       secretId: "iot-dr/health/probe",
       clientId: "iot-dr-health-probe",
       topic: "iot-dr/health/probe",
+      rulesTopic: "iot-dr/health/probe/rules",
       timeoutMs: 100,
     };
 
@@ -69,7 +70,7 @@ describe("health API checkpoints", () => {
           mqtt: {
             roundTrip: (request) => {
               requests.push(request);
-              return Promise.resolve();
+              return { broker: Promise.resolve(), rules: Promise.resolve() };
             },
           },
         },
@@ -80,23 +81,49 @@ describe("health API checkpoints", () => {
       assert.deepEqual(requests[0].credentials, { certificatePem: "CERT", privateKey: "KEY" });
       assert.equal(requests[0].payload, JSON.stringify({ nonce: "nonce-1" }));
       assert.equal(requests[0].endpoint, settings.endpoint);
+      assert.equal(requests[0].rulesTopic, settings.rulesTopic);
     });
 
-    it("names mqtt-round-trip when the broker does not echo, and when the secret is malformed", async () => {
+    it("names rules-round-trip alone when the broker echoes but the rule's copy never comes", async () => {
+      const rulesDown = iotCheckpoints(
+        settings,
+        {
+          secrets: { secretString: () => Promise.resolve(PROBE_SECRET) },
+          mqtt: {
+            roundTrip: () => ({
+              broker: Promise.resolve(),
+              rules: Promise.reject(new Error("no republished message within 100 ms")),
+            }),
+          },
+        },
+        "n",
+      );
+      assert.deepEqual((await answer(rulesDown)).body.failing, ["rules-round-trip"]);
+    });
+
+    it("names both round trips when the broker does not echo, and when the secret is malformed", async () => {
       const noEcho = iotCheckpoints(
         settings,
         {
           secrets: { secretString: () => Promise.resolve(PROBE_SECRET) },
-          mqtt: { roundTrip: () => Promise.reject(new Error("no round trip within 100 ms")) },
+          mqtt: {
+            roundTrip: () => {
+              const error = new Error("no round trip within 100 ms");
+              return { broker: Promise.reject(error), rules: Promise.reject(error) };
+            },
+          },
         },
         "n",
       );
-      assert.deepEqual((await answer(noEcho)).body.failing, ["mqtt-round-trip"]);
+      assert.deepEqual((await answer(noEcho)).body.failing, [
+        "mqtt-round-trip",
+        "rules-round-trip",
+      ]);
       const badSecret = iotCheckpoints(
         settings,
         {
           secrets: { secretString: () => Promise.resolve('{"certificatePem":"CERT"}') },
-          mqtt: { roundTrip: () => Promise.resolve() },
+          mqtt: { roundTrip: () => ({ broker: Promise.resolve(), rules: Promise.resolve() }) },
         },
         "n",
       );

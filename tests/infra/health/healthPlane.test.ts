@@ -254,11 +254,26 @@ describe("failover records across the two stacks", () => {
       assert.equal(record.revealedInputs.type, "CNAME");
       assert.equal(record.revealedInputs.ttl, 5); // dns.ttlSeconds of the example config
       assert.deepEqual(record.revealedInputs.failoverRoutingPolicies, [{ type }]);
+      // The record follows the calculated check: the metric check and the TCP check of the very
+      // endpoint it answers, both required.
       const check = named(report, "aws:route53/healthCheck:HealthCheck", `health-aggregator-check`);
+      const endpoint = named(
+        report,
+        "aws:route53/healthCheck:HealthCheck",
+        "health-record-check-endpoint",
+      );
+      const calculated = named(
+        report,
+        "aws:route53/healthCheck:HealthCheck",
+        "health-record-check-calculated",
+      );
+      assert.equal(calculated.revealedInputs.type, "CALCULATED");
+      assert.deepEqual(calculated.revealedInputs.childHealthchecks, [idOf(check), idOf(endpoint)]);
+      assert.equal(calculated.revealedInputs.childHealthThreshold, 2);
       if (type === "SECONDARY") {
-        assert.equal(record.revealedInputs.healthCheckId, idOf(check));
+        assert.equal(record.revealedInputs.healthCheckId, idOf(calculated));
       } else {
-        // The PRIMARY requires the aggregator's check and the Region switch plan's for its record.
+        // The PRIMARY's gate requires the same two checks and the Region switch plan's, flat.
         const gate = report.resources.find(
           (c) =>
             c.type === "aws:route53/healthCheck:HealthCheck" &&
@@ -266,13 +281,20 @@ describe("failover records across the two stacks", () => {
         );
         assert.equal(gate?.revealedInputs.type, "CALCULATED");
         const children = gate.revealedInputs.childHealthchecks as string[];
-        assert.equal(children.length, 2);
+        assert.equal(children.length, 3);
         assert.equal(gate.revealedInputs.childHealthThreshold, children.length);
-        assert.ok(children.includes(idOf(check)), "the aggregator's check among the children");
+        assert.deepEqual(children.slice(0, 2), [idOf(check), idOf(endpoint)]);
       }
       assert.deepEqual(record.revealedInputs.records, [
         `a2222offline-ats.iot.${region}.amazonaws.com`,
       ]);
+      assert.equal(endpoint.revealedInputs.type, "TCP");
+      assert.equal(endpoint.revealedInputs.fqdn, `a2222offline-ats.iot.${region}.amazonaws.com`);
+      assert.equal(endpoint.revealedInputs.port, 8883);
+      assert.equal(endpoint.revealedInputs.requestInterval, 10);
+      assert.equal(endpoint.revealedInputs.failureThreshold, 3);
+      // All health-checker regions: none listed.
+      assert.equal(endpoint.revealedInputs.regions, undefined);
     }
     assert.notEqual(p.revealedInputs.setIdentifier, s.revealedInputs.setIdentifier);
   });

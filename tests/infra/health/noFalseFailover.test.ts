@@ -10,6 +10,7 @@ import {
   evaluationRange,
 } from "../../support/aws/cloudWatchAlarm";
 import { MetricCheck, MetricHealthCheck } from "../../support/aws/route53";
+import { EndpointCheck, HEALTH_CHECKER_REGIONS } from "../../../drill/aws/route53EndpointCheck";
 import { ownStack } from "../../support/ownStacks";
 
 /**
@@ -80,6 +81,39 @@ for (const stack of ["primary", "secondary"] as const) {
       // Without the first sample the same alarm goes to ALARM at its first evaluation: the false
       // fail-over of a first deploy.
       assert.equal(states(alarm, points.slice(1), MINUTE, MINUTE)[0], "ALARM");
+    });
+
+    it("keeps the endpoint check healthy when it is created, through blips and cut-off checker regions", async () => {
+      const report = await ownStack(stack);
+      const planned = one(report, CHECK, "health-record-check-endpoint").revealedInputs;
+      const spec = {
+        requestInterval: Number(planned.requestInterval),
+        failureThreshold: Number(planned.failureThreshold),
+      };
+      // A new check is healthy until Route 53 has data: creating it moves no one.
+      const check = new EndpointCheck(spec);
+      assert.equal(check.isHealthy, true);
+      // Each checker misses one connection in turn (a blip, a deploy elsewhere): below the
+      // failure threshold, nobody's view changes.
+      for (let round = 0; round < 5; round++) {
+        HEALTH_CHECKER_REGIONS.forEach((_, checker) => {
+          check.report(checker, checker !== round % HEALTH_CHECKER_REGIONS.length);
+        });
+        assert.equal(check.isHealthy, true, `round ${round}`);
+      }
+      // Six of eight checker regions cut off from a live endpoint: more than 18% still see it.
+      for (let checker = 0; checker < 6; checker++) {
+        for (let k = 0; k < spec.failureThreshold; k++) check.report(checker, false);
+      }
+      assert.equal(check.isHealthy, true);
+      // The check watches the IoT endpoint the record answers, which no deploy of either stack
+      // replaces (the ATS endpoint is the account's), and every checker region (none listed).
+      assert.match(String(planned.fqdn), /-ats\.iot\.[a-z0-9-]+\.amazonaws\.com$/);
+      assert.equal(planned.regions, undefined);
+      // The calculated check is created as healthy as its children, with no data of its own.
+      const calculated = one(report, CHECK, "health-record-check-calculated").revealedInputs;
+      assert.equal(calculated.childHealthThreshold, 2);
+      assert.equal(calculated.insufficientDataHealthStatus, undefined);
     });
 
     it("keeps the region healthy while a redeploy pauses the aggregator for two minutes", async () => {

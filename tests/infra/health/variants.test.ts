@@ -60,7 +60,7 @@ describe("health area variants", () => {
     }
   });
 
-  it("builds no ARC: the PRIMARY records and the us-east-1 alarm follow the metric check", () => {
+  it("builds no ARC: the PRIMARY records and the us-east-1 alarm follow the metric and endpoint checks", () => {
     for (const plan of [primary, secondary]) {
       assert.deepEqual(
         plan.resources.filter((r) => r.type.startsWith("aws:route53recoverycontrol/")),
@@ -69,24 +69,29 @@ describe("health area variants", () => {
     }
     const checks = all(primary, "aws:route53/healthCheck:HealthCheck");
     const metric = checks.find((c) => c.revealedInputs.type === "CLOUDWATCH_METRIC");
-    assert.ok(metric);
+    const endpoint = checks.find((c) => c.revealedInputs.type === "TCP");
+    const calculated = checks.filter((c) => c.revealedInputs.type === "CALCULATED");
+    assert.ok(metric && endpoint);
+    assert.equal(calculated.length, 1);
+    assert.deepEqual(calculated[0].revealedInputs.childHealthchecks, [
+      idOf(metric),
+      idOf(endpoint),
+    ]);
     assert.deepEqual(
-      checks.filter((c) =>
-        ["RECOVERY_CONTROL", "CALCULATED"].includes(String(c.revealedInputs.type)),
-      ),
+      checks.filter((c) => c.revealedInputs.type === "RECOVERY_CONTROL"),
       [],
     );
     for (const record of all(primary, "aws:route53/record:Record")) {
       assert.equal(
         record.revealedInputs.healthCheckId,
-        idOf(metric),
+        idOf(calculated[0]),
         String(record.revealedInputs.name),
       );
     }
     const status = all(primary, "aws:cloudwatch/metricAlarm:MetricAlarm").find(
       (a) => a.revealedInputs.namespace === "AWS/Route53",
     );
-    assert.deepEqual(status?.revealedInputs.dimensions, { HealthCheckId: idOf(metric) });
+    assert.deepEqual(status?.revealedInputs.dimensions, { HealthCheckId: idOf(calculated[0]) });
   });
 
   it("subscribes the configured email and lets the reconnect function displace sessions only where configured", () => {

@@ -62,6 +62,9 @@ for (const [stack, region] of [
           [["iot:Connect"], [`${iot}:client/iot-dr-health-probe`]],
           [["iot:Publish", "iot:Receive"], [`${iot}:topic/iot-dr/health/iot-dr-health-probe`]],
           [["iot:Subscribe"], [`${iot}:topicfilter/iot-dr/health/iot-dr-health-probe`]],
+          // The probe rule's copy: subscribe and receive only.
+          [["iot:Receive"], [`${iot}:topic/iot-dr/health/iot-dr-health-probe/rules`]],
+          [["iot:Subscribe"], [`${iot}:topicfilter/iot-dr/health/iot-dr-health-probe/rules`]],
         ],
       );
       // Its certificate is issued and attached by the issuer function, at deploy, to exactly

@@ -88,8 +88,8 @@ for (const [stack, region] of [
       const rules = ofType(report, RULE);
       assert.equal(
         rules.length,
-        Object.keys(CAPTURE_TOPICS).length + 1,
-        "capture rules + telemetry",
+        Object.keys(CAPTURE_TOPICS).length + 2,
+        "capture rules + telemetry + the health probe's republish rule",
       );
       for (const rule of rules) {
         assert.deepEqual(
