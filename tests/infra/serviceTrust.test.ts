@@ -29,7 +29,10 @@ async function serviceTrusts(): Promise<ServiceTrust[]> {
         const services =
           typeof principal === "object" ? [principal.Service ?? []].flat().map(String) : [];
         const condition = statement.Condition as Record<string, Record<string, unknown>>;
-        const sourceArn = [condition?.ArnLike?.["aws:SourceArn"] ?? []].flat().map(String)[0];
+        // Under whichever operator names it (ArnLike, ArnEquals, StringEquals...).
+        const sourceArn = Object.values(condition ?? {})
+          .flatMap((keys) => [keys["aws:SourceArn"] ?? []].flat())
+          .map(String)[0];
         for (const service of services) {
           found.push({
             label: `${report.stack}: ${role.name} (${service})`,
