@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { RegistryItem } from "./registryItem";
 import { identityOf, namesPlaceholderKey } from "./entities";
 import { attributesSchema, nameSchema, shadowNameSchema } from "./iotNames";
+import { PROVISIONING_ROLE_PATH } from "./provisioningRoles";
 
 // Names as IoT documents them (core/iotNames.ts): a policy name may hold `.` and `@`.
 const thingName = nameSchema("thingName");
@@ -87,6 +88,20 @@ const shadow = z.object({
   state: z.object({ desired: shadowState, reported: shadowState }),
 });
 
+/**
+ * A role IoT assumes for a fleet's provisioning: only under PROVISIONING_ROLE_PATH, the roles the
+ * reconciler may pass to IoT (iam:PassRole), so an item naming any other role is refused here, with
+ * its reason, instead of failing later with AccessDenied.
+ */
+const provisioningRoleArn = z
+  .string()
+  .regex(
+    new RegExp(
+      `^arn:[a-z-]+:iam::\\d{12}:role${PROVISIONING_ROLE_PATH}(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$`,
+    ),
+    `an IAM role ARN under the path ${PROVISIONING_ROLE_PATH} (the only roles the reconciler may pass to IoT)`,
+  );
+
 const caCertificate = z.object({
   caCertificateId: certificateId,
   caCertificatePem: z.string().includes("BEGIN CERTIFICATE"),
@@ -95,7 +110,7 @@ const caCertificate = z.object({
   registrationConfig: z
     .object({
       templateBody: jsonDocument.optional(),
-      roleArn: z.string().startsWith("arn:").optional(),
+      roleArn: provisioningRoleArn.optional(),
       templateName: z.string().min(1).optional(),
     })
     .nullable(),
@@ -106,7 +121,7 @@ const provisioningTemplate = z.object({
   description: z.string().nullable(),
   templateBody: jsonDocument,
   enabled: z.boolean(),
-  provisioningRoleArn: z.string().regex(/^arn:[a-z-]+:iam::\d{12}:role\//, "an IAM role ARN"),
+  provisioningRoleArn,
   type: z.enum(["FLEET_PROVISIONING", "JITP"]),
   preProvisioningHook: z
     .object({

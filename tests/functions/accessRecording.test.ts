@@ -299,7 +299,7 @@ const SCENARIOS: Record<string, Scenario> = {
 
   "the reconciler, converging and deleting a CA, a CA-signed certificate and a template": (() => {
     const CA_ID = "c".repeat(64);
-    const ROLE = "arn:aws:iam::111111111111:role/fleet-provisioning";
+    const ROLE = "arn:aws:iam::111111111111:role/iot-dr/provisioning/fleet";
     const fleet = [
       registryItem(`caCertificate#${CA_ID}`, "caCertificate", {
         caCertificateId: CA_ID,

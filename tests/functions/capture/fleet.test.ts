@@ -18,7 +18,7 @@ const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIfleetCA\n-----END CERTIFICATE---
 const CA = fakeCertificateId(CA_PEM);
 const DEVICE_PEM = "-----BEGIN CERTIFICATE-----\nMIIdevice\n-----END CERTIFICATE-----";
 const DEVICE = fakeCertificateId(DEVICE_PEM);
-const ROLE = `arn:aws:iam::${ACCOUNT}:role/iot-dr-provisioning`;
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/iot-dr/provisioning/fleet`;
 
 function world() {
   const table = new FakeTable();

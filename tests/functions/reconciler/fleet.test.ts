@@ -25,7 +25,7 @@ const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIfleetCA\n-----END CERTIFICATE---
 const CA = fakeCertificateId(CA_PEM);
 const DEVICE_PEM = "-----BEGIN CERTIFICATE-----\nMIIdevice\n-----END CERTIFICATE-----";
 const DEVICE = fakeCertificateId(DEVICE_PEM);
-const ROLE = "arn:aws:iam::111111111111:role/iot-dr-provisioning";
+const ROLE = "arn:aws:iam::111111111111:role/iot-dr/provisioning/fleet";
 const JITP_BODY = JSON.stringify({ Resources: { thing: { Type: "AWS::IoT::Thing" } } });
 
 const item = (

@@ -367,7 +367,7 @@ describe("reconciler", () => {
       description: null,
       versions: [{ versionId: 1, body: "{}", isDefault: true }],
       enabled: true,
-      provisioningRoleArn: "arn:aws:iam::111111111111:role/provisioning",
+      provisioningRoleArn: "arn:aws:iam::111111111111:role/iot-dr/provisioning/fleet",
       type: "FLEET_PROVISIONING",
       preProvisioningHook: null,
     });
@@ -384,7 +384,7 @@ describe("reconciler", () => {
         description: null,
         templateBody: "{}",
         enabled: true,
-        provisioningRoleArn: "arn:aws:iam::111111111111:role/provisioning",
+        provisioningRoleArn: "arn:aws:iam::111111111111:role/iot-dr/provisioning/fleet",
         type: "JITP",
         preProvisioningHook: null,
       },

@@ -20,7 +20,7 @@ const SECONDARY = { region: "eu-central-1", account: ACCOUNT };
 const T0 = Date.parse("2026-11-26T04:00:00Z");
 const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIsweepCA\n-----END CERTIFICATE-----";
 const CA = fakeCertificateId(CA_PEM);
-const ROLE = `arn:aws:iam::${ACCOUNT}:role/iot-dr-provisioning`;
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/iot-dr/provisioning/fleet`;
 const BODY = JSON.stringify({ Resources: { thing: { Type: "AWS::IoT::Thing" } } });
 
 function region(place: typeof PRIMARY, table: FakeTable) {
