@@ -3,7 +3,7 @@
 // `npm run -s bootstrap:derive`; tests/bootstrap/planned.test.ts fails while the file is stale.
 import * as fs from "fs";
 import * as path from "path";
-import * as prettier from "prettier";
+import { formatAsRepository } from "../plan/formatAsRepository";
 import { derivePlanned } from "./derivation";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -17,10 +17,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const needs = await derivePlanned(ROOT);
-  // Formatted as the repository's prettier check wants it, so deriving never fails `npm run lint`.
-  const options = (await prettier.resolveConfig(FILE)) ?? {};
-  const text = await prettier.format(JSON.stringify(needs), { ...options, filepath: FILE });
-  fs.writeFileSync(FILE, text);
+  fs.writeFileSync(FILE, await formatAsRepository(FILE, JSON.stringify(needs)));
   console.log(`wrote ${path.relative(ROOT, FILE)}`);
   return 0;
 }

@@ -1,5 +1,5 @@
 import * as path from "path";
-import * as prettier from "prettier";
+import { formatAsRepository } from "./formatAsRepository";
 import { configReference } from "../infra/config/reference";
 
 /** Where the configuration reference lives in the repository. */
@@ -7,6 +7,5 @@ export const REFERENCE_FILE = path.resolve(__dirname, "..", "docs", "configurati
 
 /** The reference as prettier formats it, so the generated file passes `npm run lint` as written. */
 export async function formattedReference(): Promise<string> {
-  const options = (await prettier.resolveConfig(REFERENCE_FILE)) ?? {};
-  return prettier.format(configReference(), { ...options, filepath: REFERENCE_FILE });
+  return formatAsRepository(REFERENCE_FILE, configReference());
 }

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as prettier from "prettier";
+import { formatAsRepository } from "../../plan/formatAsRepository";
 
 const PACKAGE = path.dirname(require.resolve("@pulumi/aws/package.json"));
 const TOKEN = /__pulumiType = '(aws:[^']+)'/g;
@@ -50,8 +50,7 @@ export const INSTALLED = {
   types: ${JSON.stringify(types)},
 };
 `;
-  const options = await prettier.resolveConfig(INSTALLED_TYPES_FILE);
-  return prettier.format(text, { ...options, filepath: INSTALLED_TYPES_FILE });
+  return formatAsRepository(INSTALLED_TYPES_FILE, text);
 }
 
 if (require.main === module && process.argv.includes("--write")) {

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as prettier from "prettier";
+import { formatAsRepository } from "../../plan/formatAsRepository";
 import { INSTALLED_AWS, TypeClass, classOf } from "../../policies/classification";
 import { correctCases } from "../programs/dr-correct/cases";
 import { evasions } from "../programs/evasions/cases";
@@ -80,8 +80,7 @@ export async function renderedDoc(
     if (!pattern.test(text)) throw new Error(`${POLICIES_DOC} has no generated:${name} section`);
     text = text.replace(pattern, () => section(name, body));
   }
-  const options = await prettier.resolveConfig(POLICIES_DOC);
-  return prettier.format(text, { ...options, filepath: POLICIES_DOC });
+  return formatAsRepository(POLICIES_DOC, text);
 }
 
 if (require.main === module && process.argv.includes("--write")) {
