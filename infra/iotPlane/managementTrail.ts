@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
 import { retained } from "../retained";
+import { privateBucketSettings } from "../privateBucketSettings";
 
 /** Arguments of {@link ManagementTrail}. */
 export interface ManagementTrailArgs {
@@ -44,36 +45,10 @@ export class ManagementTrail extends pulumi.ComponentResource {
     const trailArn = trailArnOf(args.partition, args.region, args.account);
 
     this.bucket = new aws.s3.Bucket(`${name}-logs`, { forceDestroy: false }, retained(parent));
-    const versioning = new aws.s3.BucketVersioning(
-      `${name}-logs-versioning`,
-      { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } },
-      parent,
-    );
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-logs-encryption`,
-      {
-        bucket: this.bucket.id,
-        rules: [
-          {
-            applyServerSideEncryptionByDefault: {
-              sseAlgorithm: "aws:kms",
-              kmsMasterKeyId: args.kmsKeyArn,
-            },
-            bucketKeyEnabled: true,
-          },
-        ],
-      },
-      parent,
-    );
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-logs-public-access`,
-      {
-        bucket: this.bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
+    const { versioning, encryption, publicAccess } = privateBucketSettings(
+      `${name}-logs`,
+      this.bucket,
+      args.kmsKeyArn,
       parent,
     );
     // CloudTrail's documented bucket policy, bound to this trail by aws:SourceArn.

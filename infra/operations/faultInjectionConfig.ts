@@ -4,6 +4,7 @@ import { dnsSuffixOf } from "../../core/arn";
 import { retained } from "../retained";
 import { Statement, policyDocument } from "../iam/policyDocument";
 import { FIS_EXTENSION_ENVIRONMENT, fisExtensionLayerParameter } from "./fisLambdaActions";
+import { privateBucketSettings } from "../privateBucketSettings";
 
 /** Arguments of {@link FaultInjectionConfig}. */
 export interface FaultInjectionConfigArgs {
@@ -48,38 +49,7 @@ export class FaultInjectionConfig extends pulumi.ComponentResource {
       { bucket: `iot-dr-fis-config-${args.account}-${args.region}` },
       retained(parent),
     );
-    new aws.s3.BucketVersioning(
-      `${name}-versioning`,
-      { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } },
-      parent,
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      {
-        bucket: this.bucket.id,
-        rules: [
-          {
-            applyServerSideEncryptionByDefault: {
-              sseAlgorithm: "aws:kms",
-              kmsMasterKeyId: args.kmsKeyArn,
-            },
-            bucketKeyEnabled: true,
-          },
-        ],
-      },
-      parent,
-    );
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
-      {
-        bucket: this.bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      parent,
-    );
+    const { publicAccess } = privateBucketSettings(name, this.bucket, args.kmsKeyArn, parent);
     // FIS deletes the configuration when an experiment ends; a day covers one that could not.
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-expiry`,

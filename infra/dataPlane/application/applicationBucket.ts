@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../../iam/policyDocument";
 import { retained } from "../../retained";
+import { privateBucketSettings } from "../../privateBucketSettings";
 
 /** Arguments of {@link ApplicationBucket}. */
 export interface ApplicationBucketArgs {
@@ -51,39 +52,13 @@ export class ApplicationBucket extends pulumi.ComponentResource {
       retained(parent),
     );
     const bucketOpts = { parent: this };
-    this.versioning = new aws.s3.BucketVersioning(
-      `${name}-versioning`,
-      { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } },
+    const { versioning, publicAccess } = privateBucketSettings(
+      name,
+      this.bucket,
+      this.key.arn,
       bucketOpts,
     );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      {
-        bucket: this.bucket.id,
-        rules: [
-          {
-            applyServerSideEncryptionByDefault: {
-              sseAlgorithm: "aws:kms",
-              kmsMasterKeyId: this.key.arn,
-            },
-            // Fewer KMS calls (and cost) per object; replication supports bucket keys.
-            bucketKeyEnabled: true,
-          },
-        ],
-      },
-      bucketOpts,
-    );
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
-      {
-        bucket: this.bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      bucketOpts,
-    );
+    this.versioning = versioning;
     new aws.s3.BucketOwnershipControls(
       `${name}-ownership`,
       { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
