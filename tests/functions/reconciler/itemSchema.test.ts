@@ -13,11 +13,7 @@ import type { RegistryItem } from "../../../core/registryItem";
 import { registryItem } from "../../../core/registrySchema";
 import { CSR_PEM, FLEET_CA_ID, FLEET_CA_PEM, validOnboard } from "../commandControl/requests";
 import { FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
-
-const ACCOUNT = "111111111111";
-const PRIMARY = { region: "eu-west-1", account: ACCOUNT };
-const SECONDARY = { region: "eu-central-1", account: ACCOUNT };
-const T0 = Date.parse("2026-11-26T04:00:00Z");
+import { PRIMARY, SECONDARY, T0 } from "../../support/sweepPlaces";
 
 function region(place: typeof PRIMARY, table: FakeTable) {
   const iot = new FakeIot(place);

@@ -19,11 +19,8 @@ import {
   manualClock,
   unpacedSweepDeps,
 } from "../../support/fakeRegistry";
+import { ACCOUNT, PRIMARY, SECONDARY, T0 } from "../../support/sweepPlaces";
 
-const ACCOUNT = "111111111111";
-const PRIMARY = { region: "eu-west-1", account: ACCOUNT };
-const SECONDARY = { region: "eu-central-1", account: ACCOUNT };
-const T0 = Date.parse("2026-11-26T04:00:00Z");
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIsweep\n-----END CERTIFICATE-----";
 const CERT = fakeCertificateId(PEM);
 

@@ -15,11 +15,8 @@ import {
   manualClock,
   unpacedSweepDeps,
 } from "../../support/fakeRegistry";
+import { ACCOUNT, PRIMARY, SECONDARY, T0 } from "../../support/sweepPlaces";
 
-const ACCOUNT = "111111111111";
-const PRIMARY = { region: "eu-west-1", account: ACCOUNT };
-const SECONDARY = { region: "eu-central-1", account: ACCOUNT };
-const T0 = Date.parse("2026-11-26T04:00:00Z");
 /** A PEM per device n < 10 (whole base64 groups, so each has its own id). */
 const pem = (n: number) => `-----BEGIN CERTIFICATE-----\nMIIbulk${n}\n-----END CERTIFICATE-----`;
 

@@ -13,11 +13,8 @@ import {
   manualClock,
   unpacedSweepDeps,
 } from "../../support/fakeRegistry";
+import { ACCOUNT, PRIMARY, SECONDARY, T0 } from "../../support/sweepPlaces";
 
-const ACCOUNT = "111111111111";
-const PRIMARY = { region: "eu-west-1", account: ACCOUNT };
-const SECONDARY = { region: "eu-central-1", account: ACCOUNT };
-const T0 = Date.parse("2026-11-26T04:00:00Z");
 const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIsweepCA\n-----END CERTIFICATE-----";
 const CA = fakeCertificateId(CA_PEM);
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/iot-dr/provisioning/fleet`;
