@@ -93,15 +93,16 @@ const toolText = [
   }),
 ].join("\n");
 
-function typesUsed(name: string): boolean {
-  const typed = name.slice("@types/".length);
-  const pkg = typed.includes("__") ? `@${typed.replace("__", "/")}` : typed;
-  return anyImports.has(pkg) || GLOBAL_TYPES.includes(typed);
-}
+/** The type package that serves imports of `name` (`@types/a__b` for `@a/b`). */
+const typesPackageOf = (name: string) => `@types/${name.replace(/^@([^/]+)\/(.+)$/, "$1__$2")}`;
 /** Type packages that declare globals (Node's modules, mocha's describe/it), not imported. */
-const GLOBAL_TYPES = ["node", "mocha"];
+const GLOBAL_TYPES = ["@types/node", "@types/mocha"];
+const typesInUse = new Set([...[...anyImports].map(typesPackageOf), ...GLOBAL_TYPES]);
 
 const builtins: ReadonlySet<string> = new Set(builtinModules);
+/** Packages no manifest entry serves: Node's own, and this package and its workspaces. */
+const needsNoEntry = (name: string) =>
+  builtins.has(name) || name === "iot-dr" || name.startsWith("@iot-dr/");
 
 describe("package.json declares what the code uses, where it uses it", () => {
   it("reads imports from the repository's sources (not vacuous)", () => {
@@ -111,8 +112,7 @@ describe("package.json declares what the code uses, where it uses it", () => {
 
   it("declares every package the program or a function imports in dependencies, not devDependencies", () => {
     const missing = [...runtimeImports].filter(
-      (name) =>
-        !builtins.has(name) && !(name in manifest.dependencies) && !name.startsWith("@iot-dr/"),
+      (name) => !needsNoEntry(name) && !(name in manifest.dependencies),
     );
     assert.deepEqual(missing.sort(), [], "imported at runtime but not in dependencies");
   });
@@ -121,12 +121,8 @@ describe("package.json declares what the code uses, where it uses it", () => {
     const declared = { ...manifest.dependencies, ...manifest.devDependencies };
     const missing = [...anyImports].filter(
       (name) =>
-        !builtins.has(name) &&
-        !(name in declared) &&
-        // A type-only import of x is served by @types/x (@types/a__b for @a/b).
-        !(`@types/${name.replace(/^@([^/]+)\/(.+)$/, "$1__$2")}` in declared) &&
-        name !== "iot-dr" &&
-        !name.startsWith("@iot-dr/"),
+        // A type-only import of x is served by @types/x.
+        !needsNoEntry(name) && !(name in declared) && !(typesPackageOf(name) in declared),
     );
     assert.deepEqual(missing.sort(), [], "imported but declared nowhere in package.json");
   });
@@ -146,8 +142,8 @@ describe("package.json declares what the code uses, where it uses it", () => {
         !anyImports.has(name) &&
         !toolText.includes(name) &&
         !packDependencies.includes(name) &&
-        // @types/x is used by the compiler for x (@types/a__b for @a/b) or for globals.
-        !(name.startsWith("@types/") && typesUsed(name)),
+        // @types/x is used by the compiler for imports of x, or for globals.
+        !typesInUse.has(name),
     );
     assert.deepEqual(unused.sort(), [], "in devDependencies but never used");
   });
