@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
 import { readFileSync } from "fs";
 import { builtinModules } from "module";
 import * as path from "path";
+import { repositoryFiles } from "../support/repositoryFiles";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const manifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
@@ -18,23 +18,9 @@ const manifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"
  */
 const RUNTIME = /^(infra|components|core|functions)\//;
 
-const sources = execFileSync(
-  "git",
-  [
-    "ls-files",
-    "--cached",
-    "--others",
-    "--exclude-standard",
-    "--",
-    "*.ts",
-    "*.js",
-    "*.mjs",
-    "*.cjs",
-  ],
-  { cwd: ROOT, encoding: "utf8" },
-)
-  .split("\n")
-  .filter((f) => f && !f.startsWith("packages/"));
+const sources = repositoryFiles("*.ts", "*.js", "*.mjs", "*.cjs").filter(
+  (f) => !f.startsWith("packages/"),
+);
 
 /** The package an import specifier names (`@scope/name/sub` -> `@scope/name`); none if relative. */
 function packageOf(specifier: string): string | undefined {

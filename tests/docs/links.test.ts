@@ -1,18 +1,12 @@
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
 import { existsSync, readFileSync, statSync } from "fs";
 import * as path from "path";
+import { repositoryFiles } from "../support/repositoryFiles";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
 /** The repository's markdown files (tracked or new, never ignored ones such as node_modules). */
-const markdownFiles = execFileSync(
-  "git",
-  ["ls-files", "--cached", "--others", "--exclude-standard", "--", "*.md"],
-  { cwd: ROOT, encoding: "utf8" },
-)
-  .split("\n")
-  .filter((f) => f && existsSync(path.join(ROOT, f)));
+const markdownFiles = repositoryFiles("*.md");
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats -1, -2. */
 function anchorsOf(markdown: string): Set<string> {
