@@ -30,6 +30,14 @@ require("esbuild-register/dist/node").register(LOADER_OPTIONS);
 // https://www.typescriptlang.org/docs/handbook/modules/reference.html#file-extension-substitution
 resolveTypeScriptExtensions();
 
+// The repository's own workspaces (packages/*) are imported by name, as a device project imports
+// the installed package. Installed, a name resolves to the package's compiled dist/; here it
+// resolves to the TypeScript source that the package's `exports` names under the "iot-dr:source"
+// condition, so the tests and the drill run the code as it stands without a build. Derived from
+// each workspace's package.json, not a list kept here. (Node reads custom conditions only from its
+// command line, `--conditions`, so a preload maps the names itself.)
+resolveWorkspaceSources();
+
 function resolveTypeScriptExtensions() {
   /* eslint-disable-next-line @typescript-eslint/no-require-imports -- a preload loads with require */
   const { Module } = require("module");
@@ -55,6 +63,36 @@ function resolveTypeScriptExtensions() {
       }
       throw error;
     }
+  };
+}
+
+function resolveWorkspaceSources() {
+  /* eslint-disable @typescript-eslint/no-require-imports -- a preload loads with require */
+  const fs = require("fs");
+  const path = require("path");
+  const { Module } = require("module");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const manifest = (dir) => JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+  const sources = new Map();
+  for (const pattern of manifest(__dirname).workspaces ?? []) {
+    // npm's workspaces here are "folder/*" patterns or plain folders.
+    const folders = pattern.endsWith("/*")
+      ? fs
+          .readdirSync(path.join(__dirname, pattern.slice(0, -2)), { withFileTypes: true })
+          .filter((entry) => entry.isDirectory())
+          .map((entry) => path.join(__dirname, pattern.slice(0, -2), entry.name))
+      : [path.join(__dirname, pattern)];
+    for (const folder of folders) {
+      if (!fs.existsSync(path.join(folder, "package.json"))) continue;
+      const { name, exports } = manifest(folder);
+      const source = exports?.["."]?.["iot-dr:source"];
+      if (name && source) sources.set(name, path.join(folder, source));
+    }
+  }
+  if (sources.size === 0) return;
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function (request, ...rest) {
+    return resolve.call(this, sources.get(request) ?? request, ...rest);
   };
 }
 
