@@ -293,8 +293,16 @@ export const ROLE_TYPES = new Set(["aws:iam/role:Role", "aws:iam/rolePolicy:Role
 
 const levelsOf = (accessLevel: string) => accessLevel.split(/,\s*/);
 
+const derived = new Map<string, Promise<TypeCalls>>();
+
 /** The calls the deploy role needs for one planned type; throws for a type it cannot place. */
-export async function callsOfType(type: string): Promise<TypeCalls> {
+export function callsOfType(type: string): Promise<TypeCalls> {
+  // Derived once per type: the reference does not change while the process runs.
+  if (!derived.has(type)) derived.set(type, deriveCalls(type));
+  return derived.get(type)!;
+}
+
+async function deriveCalls(type: string): Promise<TypeCalls> {
   const service = await serviceOfType(type);
   if (service === "iam") {
     if (ROLE_TYPES.has(type))
