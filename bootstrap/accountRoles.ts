@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ROLES } from "./names";
+import type { DeployCalls } from "./derivation";
+import { MANAGED_POLICIES_PER_ROLE, deployStatements, packIntoPolicies } from "./deployPolicies";
 import {
   RoleActions,
   Scope,
@@ -9,14 +11,17 @@ import {
   roleManagement,
   servicesStatement,
 } from "./policies";
+import { partitionOf } from "../core/arn";
 import { previewActions, scopedPreviewReads } from "./previewReads";
 
 /** Arguments of {@link AccountRoles}. */
 export interface AccountRolesArgs {
   /** The account and the region its provider uses. */
   scope: Scope;
-  /** The IAM services the main program's plan creates resources of in this account. */
-  deployServices: string[];
+  /** The regions the main program's plan creates resources in, in this account. */
+  regions: string[];
+  /** The calls the deploy role needs for the types the plan creates here (planned.json). */
+  deployCalls: DeployCalls;
   /** Those and the services the program's roles call here: what the boundary lets through. */
   boundaryServices: string[];
   /** Delete calls of the types the plan retains here: never the deploy role's (derivation.ts). */
@@ -32,8 +37,9 @@ export interface AccountRolesArgs {
 
 /**
  * One account's part of the bootstrap: the permission boundary every role of the program carries,
- * the deploy role `pulumi up` assumes (reaching only the services the plan uses here, and IAM only
- * for roles with the boundary), and the read-only preview role (only the reads a preview makes).
+ * the deploy role `pulumi up` assumes (only the calls the planned types need, on the account's
+ * ARNs in the plan's regions, and IAM only for roles with the boundary), and the read-only
+ * preview role (only the reads a preview makes).
  */
 export class AccountRoles extends pulumi.ComponentResource {
   public readonly deployRole: aws.iam.Role;
@@ -83,12 +89,13 @@ export class AccountRoles extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // Role management and the denies stay inline (one small document); the derived calls are
+    // managed policies, split to the size quota (deployPolicies.ts).
     new aws.iam.RolePolicy(
       `${name}-deploy-policy`,
       {
         role: this.deployRole.name,
         policy: documentOf([
-          servicesStatement("PlannedServices", args.deployServices),
           ...roleManagement(scope, args.roleActions),
           ...(args.retainedDeletes.length > 0
             ? [
@@ -104,6 +111,27 @@ export class AccountRoles extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const calls = deployStatements(args.deployCalls, {
+      account: scope.account,
+      partition: partitionOf(scope.region),
+      regions: args.regions,
+    });
+    packIntoPolicies(calls, MANAGED_POLICIES_PER_ROLE).forEach((statements, i) => {
+      const policy = new aws.iam.Policy(
+        `${name}-deploy-calls-${i + 1}`,
+        {
+          name: `${ROLES.deploy}-calls-${i + 1}`,
+          description: "iot-dr: calls of the resource types the main program's plan creates",
+          policy: documentOf(statements),
+        },
+        { parent: this },
+      );
+      new aws.iam.RolePolicyAttachment(
+        `${name}-deploy-calls-${i + 1}`,
+        { role: this.deployRole.name, policyArn: policy.arn },
+        { parent: this },
+      );
+    });
     this.previewRole = new aws.iam.Role(
       `${name}-preview`,
       {

@@ -4,7 +4,11 @@ import { PlannedResource } from "../plan/plannedResource";
 import { ownStackFiles, planProgram } from "../plan/run";
 import { readStackFile } from "../plan/stackFile";
 import { ACCOUNT_KEYS, AccountKey } from "./accountKeys";
+import { callsOfType } from "./deployCalls";
 import { RoleActions } from "./policies";
+import { serviceOfType } from "./serviceOfType";
+
+export { serviceOfType };
 
 /** What the main program's plan puts in one account: the input of the bootstrap's policies. */
 export interface AccountNeeds {
@@ -19,37 +23,50 @@ export interface AccountNeeds {
    * (`retainOnDelete`): Pulumi never makes them, so the deploy role is denied them.
    */
   retainedDeletes: string[];
+  /** The regions the plan creates resources in here (the two DR regions). */
+  regions: string[];
+  /** The calls the deploy role needs for those types (bootstrap/deployCalls.ts). */
+  deployCalls: DeployCalls;
 }
 
-/**
- * @pulumi/aws modules whose name is not the IAM service prefix of their resources (every other
- * module's name is its service's prefix, which {@link serviceOfType} checks against the IAM
- * reference): EventBridge and CloudWatch Logs types live in the `cloudwatch` module, Step Functions
- * in `sfn`, and S3 Control's (multi-region access points) are authorized as `s3:` actions
- * (Service Authorization Reference, Amazon S3).
- */
-const MODULE_SERVICES: Record<string, (resource: string) => string> = {
-  cloudwatch: (resource) =>
-    resource.startsWith("event") ? "events" : resource.startsWith("log") ? "logs" : "cloudwatch",
-  sfn: () => "states",
-  s3control: () => "s3",
-  arcregionswitch: () => "arc-region-switch",
-};
+/** An account's deploy calls: actions grouped by the ARN formats they are allowed on. */
+export interface DeployCalls {
+  scoped: { arnFormats: string[]; actions: string[] }[];
+  /** Actions the reference takes only on `*`: of regional services, and of global ones. */
+  unscoped: { regional: string[]; global: string[] };
+}
 
-/** The IAM service prefix whose actions create a Pulumi resource type; throws when it has none. */
-export async function serviceOfType(type: string): Promise<string> {
-  const match = /^aws:([a-z0-9]+)\/([a-zA-Z0-9]+):[A-Za-z0-9]+$/.exec(type);
-  if (!match)
-    throw new Error(`${type}: expected an @pulumi/aws type token aws:<module>/<name>:<Name>`);
-  const [, module, resource] = match;
-  const service = MODULE_SERVICES[module]?.(resource) ?? module;
-  if (!(await iamServiceExists(service))) {
-    throw new Error(
-      `${type}: no IAM service "${service}" in the Service Authorization Reference; ` +
-        "name the module's service in bootstrap/derivation.ts MODULE_SERVICES",
-    );
+/** The deploy calls of all `types`, merged; throws for a type {@link callsOfType} cannot place. */
+export async function deployCallsOf(types: string[]): Promise<DeployCalls> {
+  const formatsOf = new Map<string, Set<string>>();
+  const unscoped = new Set<string>();
+  const global = new Set<string>();
+  for (const type of types) {
+    const calls = await callsOfType(type);
+    for (const { action, arnFormats } of calls.scoped) {
+      const set = formatsOf.get(action) ?? new Set<string>();
+      arnFormats.forEach((f) => set.add(f));
+      formatsOf.set(action, set);
+    }
+    calls.unscoped.forEach((a) => unscoped.add(a));
+    if (!calls.regional) calls.unscoped.forEach((a) => global.add(a));
   }
-  return service;
+  const groups = new Map<string, string[]>();
+  for (const [action, formats] of formatsOf) {
+    const key = JSON.stringify([...formats].sort());
+    groups.set(key, [...(groups.get(key) ?? []), action]);
+  }
+  const scoped = [...groups]
+    .map(([key, actions]) => ({ arnFormats: JSON.parse(key) as string[], actions: actions.sort() }))
+    .sort((a, b) => a.actions[0].localeCompare(b.actions[0]));
+  const sorted = [...unscoped].sort();
+  return {
+    scoped,
+    unscoped: {
+      regional: sorted.filter((a) => !global.has(a)),
+      global: sorted.filter((a) => global.has(a)),
+    },
+  };
 }
 
 const actionList = (value: unknown): string[] =>
@@ -133,7 +150,11 @@ export async function needsOf(
     }
     const boundaryServices = [...new Set([...deployServices, ...roleServices(own)])].sort();
     const retainedDeletes = await retainedDeletesOf(own);
-    needs[key] = { types, deployServices, boundaryServices, retainedDeletes };
+    const regions = [...new Set(own.map((r) => r.region ?? "global"))]
+      .filter((r) => r !== "global")
+      .sort();
+    const deployCalls = await deployCallsOf(types);
+    needs[key] = { types, deployServices, boundaryServices, retainedDeletes, regions, deployCalls };
   }
   return needs;
 }

