@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { costLines, estimateCost, isoMinutes, runsPerMonth } from "../../plan/costEstimate";
 import { PRICES } from "../../plan/costPrices";
 import type { PlannedResource } from "../../plan/plannedResource";
+import { ownStacks } from "../support/ownStacks";
 
 /** A planned resource as the engine records it, with only what the estimate reads. */
 function planned(
@@ -136,5 +137,29 @@ describe("monthly cost estimate", () => {
     assert.ok(Math.abs(item.usd - 70.5 * 0.1) < 1e-9, String(item.usd));
     assert.equal(isoMinutes("PT2H"), 120);
     assert.throws(() => isoMinutes("10 minutes"), /not PT/);
+  });
+});
+
+describe("monthly cost estimate of our own plan", function () {
+  this.timeout(300_000);
+
+  it("counts every health check the plan makes and every one its records' checks follow", async () => {
+    for (const report of await ownStacks()) {
+      const checks = report.resources.filter(
+        (r) => r.type === "aws:route53/healthCheck:HealthCheck",
+      );
+      const ids = new Set(checks.map((c) => String(c.revealedState.arn).split("/").pop()));
+      // Children no planned check is: the health checks the Region switch plan's blocks make.
+      const external = new Set(
+        checks
+          .flatMap((c) => (c.revealedInputs.childHealthchecks as string[] | undefined) ?? [])
+          .filter((id) => !ids.has(id)),
+      );
+      const counted = estimateCost(report.resources, 1)
+        .places.flatMap((p) => p.items)
+        .filter((i) => /^Route 53 health checks, (?!fast interval)/.test(i.what))
+        .reduce((n, i) => n + i.usd, 0);
+      assert.equal(counted, (checks.length + external.size) * 0.5, report.stack);
+    }
   });
 });
