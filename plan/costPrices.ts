@@ -139,7 +139,7 @@ export const ASSUMED_USAGE = {
   },
   gameDaysPerMonth: {
     value: 1,
-    why: "game days a month per region: runs of the region's FIS experiment template (docs/runbook.md)",
+    why: "game days a month per region: runs of the region's FIS experiment template (docs/operations.md, Game day)",
   },
   sweepTransitionsPerSegment: {
     value: 4,
