@@ -4,8 +4,8 @@
  * percent (an assumption the estimate prints). Read on 2026-12-07 through the search tool.
  */
 export interface Price {
-  /** Dollars per {@link per} units. */
-  usd: number;
+  /** Dollars per {@link per} units; null when no page giving it was found (see `source`). */
+  usd: number | null;
   per: number;
   unit: string;
   source: string;
@@ -15,6 +15,8 @@ export interface Price {
 }
 
 const READ = "2026-12-07";
+/** Said in the source line of a price the search corpus had no page for. */
+const NOT_FOUND = "PRICE NOT FOUND in the search corpus on 2026-12-07, left out of the totals:";
 
 export const PRICES = {
   healthCheck: {
@@ -25,6 +27,36 @@ export const PRICES = {
     read: READ,
     assumption:
       "metric-alarm and calculated checks billed as basic AWS-endpoint checks; the pricing page itself was not readable here",
+  },
+  healthCheckFastInterval: {
+    usd: null,
+    per: 1,
+    unit: "optional feature per health check per month: 10 s request interval (the IoT endpoint's TCP checks)",
+    source: `${NOT_FOUND} https://aws.amazon.com/route53/pricing/ (wewantcode.com, lesson 7-84, says only that fast interval costs extra)`,
+    read: READ,
+  },
+  regionSwitchPlan: {
+    usd: null,
+    per: 1,
+    unit: "ARC Region switch plan per month",
+    source: `${NOT_FOUND} https://aws.amazon.com/application-recovery-controller/pricing/`,
+    read: READ,
+  },
+  regionSwitchHealthCheck: {
+    usd: 0.5,
+    per: 1,
+    unit: "Route 53 health check a Region switch health check block makes, per month",
+    source: "https://aws.amazon.com/route53/pricing/ (as quoted by wewantcode.com, lesson 7-84)",
+    read: READ,
+    assumption:
+      "billed to the plan's account as a basic health check; route53-health-check-block.html says the block creates Route 53 health checks, not who pays for them",
+  },
+  fisActionMinute: {
+    usd: 0.1,
+    per: 1,
+    unit: "FIS action-minute (every action, wait included, from its start to its stop)",
+    source: "https://aws.amazon.com/fis/pricing/",
+    read: READ,
   },
   arcClusterHour: {
     usd: 2.5,
@@ -83,8 +115,9 @@ export const PRICES = {
   },
 } satisfies Record<string, Price>;
 
-/** The price of one unit. */
-export const unitPrice = (price: Price): number => price.usd / price.per;
+/** The price of one unit; null when the price was not found. */
+export const unitPrice = (price: Price): number | null =>
+  price.usd === null ? null : price.usd / price.per;
 
 /** Usage the plan cannot know, each an assumption the estimate prints beside its figure. */
 export const ASSUMED_USAGE = {
@@ -103,6 +136,10 @@ export const ASSUMED_USAGE = {
   s3GbPerMillionDevicesPerMonth: {
     value: 100,
     why: "GB of application objects replicated per month per million devices",
+  },
+  gameDaysPerMonth: {
+    value: 1,
+    why: "game days a month per region: runs of the region's FIS experiment template (docs/operations.md, Game day)",
   },
   sweepTransitionsPerSegment: {
     value: 4,

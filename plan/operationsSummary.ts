@@ -37,13 +37,20 @@ const operationsOf = (report: StackReport) =>
 export function operationsSummary(reports: StackReport[]): string[] {
   const first = reports.map(operationsOf).find((o) => o?.readinessCompares);
   if (!first) return [];
-  const costs = reports
+  const estimates = reports
     .filter((r) => operationsOf(r)?.fleetDevices)
-    .map((r) => `${r.stack} ${usd(estimateCost(r.resources, operationsOf(r)!.fleetDevices!).usd)}`);
-  // One line: the summary must fit one screen (tests/plan/cli.test.ts), the details are --verbose's.
+    .map((r) => ({
+      stack: r.stack,
+      estimate: estimateCost(r.resources, operationsOf(r)!.fleetDevices!),
+    }));
+  const costs = estimates.map(({ stack, estimate }) => `${stack} ${usd(estimate.usd)}`);
+  const unpriced = [...new Set(estimates.flatMap(({ estimate }) => estimate.unpriced))];
+  // One line: the summary must fit one screen (tests/plan/cli.test.ts); the estimate's items, and
+  // each price with its page and the date it was read, are --verbose's.
   return [
     `Operations: readiness compares counts, a sample and ${first.readinessSettings?.length ?? 0} IoT settings; ` +
-      `cost a month for ${(first.fleetDevices ?? 0).toLocaleString("en-US")} devices: ${costs.join(", ")} (--verbose)`,
+      `cost a month for ${(first.fleetDevices ?? 0).toLocaleString("en-US")} devices: ${costs.join(", ")}` +
+      `${unpriced.length ? ` + ${unpriced.length} items not priced` : ""} (items, prices and their sources: --verbose)`,
   ];
 }
 

@@ -1,3 +1,4 @@
+import type { RegionSwitchRecordChecks } from "./regionSwitchGate";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement } from "../iam/policyDocument";
 
@@ -20,11 +21,11 @@ export interface HealthDeps {
   telemetryBusName: pulumi.Input<string>;
   analyticsStreamName: pulumi.Input<string>;
   /**
-   * Primary stack: per record, the ARC Region switch plan's health check of this region
-   * (infra/operations). The PRIMARY record then requires it and the aggregator's check, so a plan
-   * execution moves the record and an outage still does.
+   * Primary stack: per record, the ARC Region switch plan's health checks of both regions
+   * (infra/operations). The PRIMARY record's gate follows them beside the aggregator's check, so a
+   * plan execution moves the record and an outage still does (infra/health/regionSwitchGate.ts).
    */
-  recordGates?: { iot: pulumi.Input<string>; commandControl: pulumi.Input<string> };
+  recordGates?: { iot: RegionSwitchRecordChecks; commandControl: RegionSwitchRecordChecks };
   /**
    * What the IoT health handler carries so the game day's FIS experiment can fail it: the FIS
    * extension layer, its environment and read access to its configuration (infra/operations).

@@ -13,6 +13,7 @@ import { healthApiSpecs } from "./healthApis";
 import { HealthNetwork } from "./healthNetwork";
 import { PrivateHealthApi } from "./privateHealthApi";
 import { RecordHealthCheck } from "./recordHealthCheck";
+import { RegionSwitchRecordChecks, regionSwitchGate } from "./regionSwitchGate";
 
 export { HealthDeps } from "./deps";
 
@@ -157,22 +158,17 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
     { parent: ctx.in("sharedServices") },
   );
   const recordCheckId = recordCheck.check.id;
-  // Where the Region switch plan gates a record: healthy only while the aggregator's verdict, the
-  // endpoint check and the plan's check all are (CALCULATED,
-  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html).
-  // The record check's two children are listed again rather than the record check itself, so no
-  // calculated check depends on another one.
-  const gated = (key: string, gate: pulumi.Input<string>) =>
-    new aws.route53.HealthCheck(
-      `record-gate-${key}`,
-      {
-        type: "CALCULATED",
-        childHealthchecks: [aggregator.healthCheck.id, recordCheck.endpointCheck.id, gate],
-        childHealthThreshold: 3,
-        tags: { Name: `iot-dr-${key}-${region}` },
-      },
-      { parent: ctx.in("sharedServices") },
-    ).id;
+  // Where the Region switch plan gates a record: healthy only while the aggregator's verdict and
+  // the endpoint check are, and the plan does not hold the fleet in the secondary
+  // (infra/health/regionSwitchGate.ts).
+  const gated = (key: string, checks: RegionSwitchRecordChecks) =>
+    regionSwitchGate({
+      key,
+      region,
+      regionChecks: [aggregator.healthCheck.id, recordCheck.endpointCheck.id],
+      regionSwitch: checks,
+      parent: ctx.in("sharedServices"),
+    });
   const gates = deps.recordGates && {
     iot: gated("iot", deps.recordGates.iot),
     commandControl: gated("command-control", deps.recordGates.commandControl),

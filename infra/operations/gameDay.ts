@@ -93,8 +93,13 @@ export class GameDay extends pulumi.ComponentResource {
             resources: [args.targetFunctionArn],
           },
           {
-            // Resolving targets: the Resource Groups Tagging API has no resource-level permission
-            // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsresourcegroupstaggingapi.html).
+            // FIS lists tag:GetResources among the permissions of every aws:lambda:function action
+            // (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html, Lambda
+            // actions), with no exception for targets named by ARN as ours are, so it stays. The
+            // Service Authorization Reference gives it no resource type
+            // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsresourcegroupstaggingapi.html;
+            // iam-data: isWildcardOnly), so `*` is the only Resource it takes: gameDay.test.ts checks
+            // every `*` of this role against iam-data.
             sid: "ResolveTargets",
             actions: ["tag:GetResources"],
             resources: ["*"],

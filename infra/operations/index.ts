@@ -11,6 +11,7 @@ import { ReadinessCheck } from "./readinessCheck";
 import { RegionSwitchActionsRole } from "./regionSwitchActionsRole";
 import { REGION_SWITCH_PLAN, RegionSwitchPlan } from "./regionSwitchPlan";
 import { failoverSetIdentifier } from "../dns/failoverRecords";
+import type { RegionSwitchRecordChecks } from "../health/regionSwitchGate";
 
 /**
  * Region switch's control plane (CreatePlan) is served in us-east-1 only: the endpoint table lists
@@ -110,10 +111,10 @@ export function silencePeriodSeconds(schedule: string): number {
 /** What operations gives the health area, made before it. */
 export interface OperationsForHealth {
   /**
-   * Primary stack: per record, the Region switch plan's health check of the primary region, which
-   * the PRIMARY record requires beside the aggregator's.
+   * Primary stack: per record, the Region switch plan's health checks of both regions, which the
+   * PRIMARY record's gate follows beside the aggregator's (infra/health/regionSwitchGate.ts).
    */
-  recordGates?: { iot: pulumi.Input<string>; commandControl: pulumi.Input<string> };
+  recordGates?: { iot: RegionSwitchRecordChecks; commandControl: RegionSwitchRecordChecks };
   /** What the IoT health handler carries so the game day can fail it. */
   faultInjection: FaultInjectable;
 }
@@ -247,8 +248,8 @@ export function defineOperations(
       faultInjection: faultInjection.target,
       ...(regionSwitch && {
         recordGates: {
-          iot: regionSwitch.primaryRecordCheckIds.iot,
-          commandControl: regionSwitch.primaryRecordCheckIds.commandControl,
+          iot: regionSwitch.recordCheckIds.iot,
+          commandControl: regionSwitch.recordCheckIds.commandControl,
         },
       }),
     },

@@ -49,15 +49,19 @@ export const REGION_SWITCH_EXTERNAL_ID = "iot-dr-region-switch";
  * then a Route 53 health check block per domain. That block makes one Route 53 health check per
  * record set and region, whose state the plan's execution sets
  * (https://docs.aws.amazon.com/r53recovery/latest/dg/route53-health-check-block.html);
- * {@link regionSwitchHealthCheckIds} reads them so the PRIMARY records can require them
- * (infra/health). Reconnect and the reconcilers need no step of their own: see docs/operations.md.
+ * {@link RegionSwitchPlan.recordCheckIds} reads both regions' so the PRIMARY records' gates can
+ * follow them (infra/health/regionSwitchGate.ts). Reconnect and the reconcilers need no step of
+ * their own: see docs/operations.md.
  */
 export class RegionSwitchPlan extends pulumi.ComponentResource {
   public readonly plan: aws.arcregionswitch.Plan;
   public readonly executionRole: aws.iam.Role;
   public readonly approvalRole: aws.iam.Role;
-  /** Per domain key, the Route 53 health check Region switch made for the primary region's record. */
-  public readonly primaryRecordCheckIds: Record<string, pulumi.Output<string>>;
+  /** Per domain key, the Route 53 health check Region switch made for each region's record. */
+  public readonly recordCheckIds: Record<
+    string,
+    { primary: pulumi.Output<string>; secondary: pulumi.Output<string> }
+  >;
 
   constructor(name: string, args: RegionSwitchPlanArgs, opts: pulumi.ComponentResourceOptions) {
     super("iotdr:operations:RegionSwitchPlan", name, {}, opts);
@@ -227,10 +231,13 @@ export class RegionSwitchPlan extends pulumi.ComponentResource {
       { planArn: this.plan.arn },
       { parent: this },
     ).healthChecks;
-    this.primaryRecordCheckIds = Object.fromEntries(
+    this.recordCheckIds = Object.fromEntries(
       args.domains.map((domain) => [
         domain.key,
-        checks.apply((all) => primaryCheckOf(all, domain.recordName, primaryRegion)),
+        {
+          primary: checks.apply((all) => recordCheckOf(all, domain.recordName, primaryRegion)),
+          secondary: checks.apply((all) => recordCheckOf(all, domain.recordName, secondaryRegion)),
+        },
       ]),
     );
     this.registerOutputs({ planArn: this.plan.arn });
@@ -243,7 +250,7 @@ const bare = (name: string) => name.toLowerCase().replace(/\.$/, "");
  * The health check Region switch made for `recordName` in `region`. Fails closed: a record the plan
  * made no check for would otherwise stay unswitched while the plan reports success.
  */
-export function primaryCheckOf(
+export function recordCheckOf(
   checks: { healthCheckId?: string; recordName: string; region: string }[],
   recordName: string,
   region: string,

@@ -61,12 +61,14 @@ export function detectionSeconds(
     const found = ids.map((id) =>
       ofType(subjects, HEALTH_CHECK).find((c) => refersTo(check, "childHealthchecks", c, id)),
     );
-    // A child made outside the program (an ARC Region switch check) can only make a check that
-    // requires every child unhealthy sooner, so the known children bound its detection then.
+    const times = found.map((c) => (c ? detectionSeconds(c, subjects, depth + 1) : undefined));
+    const timed = times.filter((t): t is number => t !== undefined);
+    // A child the plan cannot time (made outside the program, such as an ARC Region switch check,
+    // or following only such checks) can only make a check that requires every child unhealthy
+    // sooner, so the timed children bound its detection then.
     const requiresAll = asNumber(check.props.childHealthThreshold) === ids.length;
-    const children = requiresAll && found.some(Boolean) ? found.filter(Boolean) : found;
-    const times = children.map((c) => (c ? detectionSeconds(c, subjects, depth + 1) : undefined));
-    return times.some((t) => t === undefined) ? undefined : Math.max(0, ...(times as number[]));
+    if (requiresAll && timed.length > 0) return Math.max(0, ...timed);
+    return timed.length === times.length ? Math.max(0, ...timed) : undefined;
   }
   const interval = asNumber(check.props.requestInterval) ?? 30;
   const threshold = asNumber(check.props.failureThreshold) ?? 3;

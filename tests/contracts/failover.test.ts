@@ -87,7 +87,7 @@ describe("fail-over from the plan: health handlers to the DNS answer", function 
         [alarm.metric.namespace, alarm.metric.metricName, alarm.metric.dimensions],
       );
       // The record's check counts this metric check: the record check directly, the PRIMARY's
-      // gate by listing it again beside the endpoint check and the Region switch plan's.
+      // gate by listing it again beside the endpoint check and the Region switch plan's verdict.
       assert.ok(region.recordCheck.children.includes(check.id));
       const record = plan.iotRecords.find(
         (r) => r.healthCheckId && checksBehind(plan, r.healthCheckId).includes(check.id),

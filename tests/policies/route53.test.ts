@@ -117,6 +117,40 @@ describe("route53-record-failover", () => {
     assert.deepEqual(await violationsOf(route53RecordFailover, resources(1), DR), []);
   });
 
+  it("judges a calculated check requiring every child by the children it can time, beside one following only external checks (Region switch gate)", async () => {
+    const GATE_ID = "9a9a9a9a-0000-4000-8000-000000000000";
+    const PLAN_VERDICT_ID = "7c7c7c7c-0000-4000-8000-000000000000";
+    const resources = [
+      primary({ ttl: 120, healthCheckId: GATE_ID }),
+      {
+        type: "aws:route53/healthCheck:HealthCheck",
+        name: "record-gate",
+        props: {
+          arn: `arn:aws:route53:::healthcheck/${GATE_ID}`,
+          type: "CALCULATED",
+          childHealthchecks: [CHECK_ID, PLAN_VERDICT_ID],
+          childHealthThreshold: 2,
+        },
+      },
+      {
+        // Made here, but it follows only checks Region switch made: no time of its own.
+        type: "aws:route53/healthCheck:HealthCheck",
+        name: "record-gate-not-failed-over",
+        props: {
+          arn: `arn:aws:route53:::healthcheck/${PLAN_VERDICT_ID}`,
+          type: "CALCULATED",
+          childHealthchecks: ["5b5b5b5b-0000-4000-8000-000000000000"],
+          childHealthThreshold: 1,
+        },
+      },
+      check(),
+      alarm(60, 5),
+    ];
+    assert.deepEqual(await violationsOf(route53RecordFailover, resources, DR), [
+      "Route 53 record iot.example.com: TTL 120 s + health-check detection 300 s = 420 s exceeds the RTO target of 300 s; lower the TTL or the detection time.",
+    ]);
+  });
+
   it("counts interval x threshold for endpoint checks", async () => {
     assert.deepEqual(
       await violationsOf(

@@ -13,7 +13,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import type { HealthResponse } from "../../functions/health/checkpoints";
 import { AlarmNotification } from "../../functions/reconnect/instruction";
 import { AlarmState, DataPoint, evaluateAlarm } from "./aws/cloudWatchAlarm";
-import { FailoverRecord, MetricCheck, failoverAnswer } from "./aws/route53";
+import { FailoverRecord, MetricCheck, checkStatus, failoverAnswer } from "./aws/route53";
 import { MetricIdentity, PlannedFailover, PlannedHealthApi } from "./plannedFailover";
 import { TestPki, refusedPort, routeTls, startTlsBroker } from "./tlsBroker";
 import { VirtualTime } from "./virtualTime";
@@ -260,12 +260,8 @@ export async function simulate(
     const leafIds = new Set(
       stacks.flatMap((s) => [plan.regions[s].check.id, plan.regions[s].endpointCheck.id]),
     );
-    const healthOf = (id: string, leaves: Record<string, boolean>): boolean => {
-      if (id in leaves) return leaves[id];
-      const gate = plan.calculatedChecks[id];
-      if (!gate) return true;
-      return gate.children.filter((child) => healthOf(child, leaves)).length >= gate.threshold;
-    };
+    const healthOf = (id: string, leaves: Record<string, boolean>): boolean =>
+      checkStatus(id, plan.calculatedChecks, (leaf) => (leaf in leaves ? leaves[leaf] : true));
     const checkOf = (id: string): string => {
       if (!leafIds.has(id) && !(id in plan.calculatedChecks)) {
         throw new Error(`no planned health check has id ${id}`);

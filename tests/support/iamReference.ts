@@ -490,6 +490,16 @@ function resolveShorthand(resource: string, policy: CollectedPolicy): string {
 
 const serviceOfArn = (arn: string) => arn.split(":")[2] ?? "";
 
+/**
+ * Whether the reference lists no resource type for an action (iam-data's `isWildcardOnly`): the
+ * only Resource it can be granted on is `*`. Unknown actions answer false.
+ */
+export async function isWildcardOnly(action: string): Promise<boolean> {
+  if (/[*?]/.test(action)) return false;
+  const [match] = await expandAction(action);
+  return match !== undefined && match.formats.length === 0;
+}
+
 /** Findings of one policy document against the reference. */
 export async function checkPolicy(policy: CollectedPolicy): Promise<Finding[]> {
   const findings: Finding[] = [];

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { PlannedResource } from "../../plan/engine";
 import { StackReport } from "../../plan/run";
 import { AlarmSpec, alarmSpecOf } from "./aws/cloudWatchAlarm";
-import { FailoverRecord, MetricHealthCheck } from "./aws/route53";
+import { CalculatedCheck, FailoverRecord, MetricHealthCheck } from "./aws/route53";
 import { ownStack } from "./ownStacks";
 
 /**
@@ -52,10 +52,10 @@ export interface PlannedFailover {
   /** The failover pair of the IoT domain: what devices resolve. */
   iotRecords: (FailoverRecord & { name: string })[];
   /**
-   * CALCULATED checks by id: the PRIMARY records' gates, which require the aggregator's check and
-   * the Region switch plan's (a check Region switch makes, so not among the planned resources).
+   * CALCULATED checks by id: the record checks and the PRIMARY records' gates, which follow the
+   * Region switch plan's checks (checks Region switch makes, so not among the planned resources).
    */
-  calculatedChecks: Record<string, { children: string[]; threshold: number }>;
+  calculatedChecks: Record<string, CalculatedCheck>;
   /** The us-east-1 alarm on the PRIMARY record's HealthCheckStatus: it starts the reconnect. */
   reconnectAlarm: PlannedAlarm;
   /** The RTO budget the plan prints, term by term, in seconds. */
@@ -194,6 +194,7 @@ export async function plannedFailover(): Promise<PlannedFailover> {
           {
             children: (r.revealedInputs.childHealthchecks as string[]).map(String),
             threshold: Number(r.revealedInputs.childHealthThreshold),
+            inverted: r.revealedInputs.invertHealthcheck === true,
           },
         ]),
     ),

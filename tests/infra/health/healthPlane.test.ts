@@ -273,7 +273,8 @@ describe("failover records across the two stacks", () => {
       if (type === "SECONDARY") {
         assert.equal(record.revealedInputs.healthCheckId, idOf(calculated));
       } else {
-        // The PRIMARY's gate requires the same two checks and the Region switch plan's, flat.
+        // The PRIMARY's gate requires the same two checks and the Region switch plan's verdict, a
+        // calculated check of the program (tests/contracts/regionSwitchGate.test.ts runs it).
         const gate = report.resources.find(
           (c) =>
             c.type === "aws:route53/healthCheck:HealthCheck" &&
@@ -284,6 +285,10 @@ describe("failover records across the two stacks", () => {
         assert.equal(children.length, 3);
         assert.equal(gate.revealedInputs.childHealthThreshold, children.length);
         assert.deepEqual(children.slice(0, 2), [idOf(check), idOf(endpoint)]);
+        const verdict = report.resources.find(
+          (c) => c.type === "aws:route53/healthCheck:HealthCheck" && idOf(c) === children[2],
+        );
+        assert.equal(verdict?.revealedInputs.type, "CALCULATED");
       }
       assert.deepEqual(record.revealedInputs.records, [
         `a2222offline-ats.iot.${region}.amazonaws.com`,

@@ -3,7 +3,12 @@ import { PlannedResource } from "../../../plan/engine";
 import { StackReport } from "../../../plan/run";
 import { FIS_ACTIONS, FIS_EXTENSION_ENVIRONMENT } from "../../../infra/operations/fisLambdaActions";
 import { SimulatedCall, deniedAmong, simulate } from "../../support/accessSimulation";
-import { checkPolicies, collectPolicies, formatFindings } from "../../support/iamReference";
+import {
+  checkPolicies,
+  collectPolicies,
+  formatFindings,
+  isWildcardOnly,
+} from "../../support/iamReference";
 import { ofType, ownStack } from "../../support/ownStacks";
 import { PolicyDocument } from "../../support/plannedPolicies";
 
@@ -184,6 +189,28 @@ for (const stack of ["primary", "secondary"] as const) {
       ]);
       const findings = await checkPolicies(policies);
       assert.equal(findings.length, 0, formatFindings(findings));
+    });
+
+    it("grants on * only actions the Service Authorization Reference gives no resource type", async () => {
+      const statements = ofType(report, "aws:iam/rolePolicy:RolePolicy")
+        .filter((p) => p.revealedInputs.role === role.revealedState.name)
+        .flatMap(
+          (p) =>
+            policyOf(p, "policy").Statement as {
+              Action: string | string[];
+              Resource: string | string[];
+            }[],
+        );
+      const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+      const onEverything = statements.filter((s) => list(s.Resource).includes("*"));
+      // FIS's Lambda actions need tag:GetResources (fisLambdaActions.ts); the reference lists no
+      // resource type for it, so `*` is the only Resource it can have.
+      assert.ok(onEverything.length > 0, "the role resolves its targets with tag:GetResources");
+      for (const statement of onEverything) {
+        for (const action of list(statement.Action)) {
+          assert.ok(await isWildcardOnly(action), `${action} on *: it takes a resource, name it`);
+        }
+      }
     });
 
     it("lets FIS do what its Lambda actions document, on this game day's resources only", async () => {

@@ -4,7 +4,7 @@ import { PlannedResource, StackPlan, planStack } from "../../../plan/engine";
 import { readStackFile } from "../../../plan/stackFile";
 import {
   REGION_SWITCH_EXTERNAL_ID,
-  primaryCheckOf,
+  recordCheckOf,
 } from "../../../infra/operations/regionSwitchPlan";
 import { SimulatedCall, deniedAmong, simulate } from "../../support/accessSimulation";
 import { checkPolicies, collectPolicies, formatFindings } from "../../support/iamReference";
@@ -153,19 +153,23 @@ describe("Region switch plan (planned fail-over and fail-back)", function () {
     }
   });
 
-  it("reads back, per domain, the health check Region switch made for the primary region", () => {
-    const ids = plan.outputs.primaryRecordCheckIds as Record<string, string>;
+  it("reads back, per domain, the health check Region switch made for each region", () => {
+    const ids = plan.outputs.recordCheckIds as Record<
+      string,
+      { primary: string; secondary: string }
+    >;
     assert.deepEqual(Object.keys(ids).sort(), ["commandControl", "iot"]);
-    for (const id of Object.values(ids)) assert.match(id, /^[0-9a-f-]{36}$/);
-    assert.notEqual(ids.iot, ids.commandControl);
+    const all = Object.values(ids).flatMap((d) => [d.primary, d.secondary]);
+    for (const id of all) assert.match(id, /^[0-9a-f-]{36}$/);
+    assert.equal(new Set(all).size, 4, "one check per domain and region");
   });
 
   it("refuses a record the plan made no health check for", () => {
     const checks = [{ healthCheckId: "a", recordName: "iot.example.com.", region: PRIMARY }];
-    assert.equal(primaryCheckOf(checks, "iot.example.com", PRIMARY), "a");
-    assert.throws(() => primaryCheckOf(checks, "iot.example.com", SECONDARY), /found 0/);
+    assert.equal(recordCheckOf(checks, "iot.example.com", PRIMARY), "a");
+    assert.throws(() => recordCheckOf(checks, "iot.example.com", SECONDARY), /found 0/);
     assert.throws(
-      () => primaryCheckOf([...checks, ...checks], "iot.example.com", PRIMARY),
+      () => recordCheckOf([...checks, ...checks], "iot.example.com", PRIMARY),
       /found 2/,
     );
   });

@@ -50,4 +50,4 @@ const plan = new RegionSwitchPlan(
 );
 
 export const planArn = plan.plan.arn;
-export const primaryRecordCheckIds = plan.primaryRecordCheckIds;
+export const recordCheckIds = plan.recordCheckIds;

@@ -96,3 +96,32 @@ export function failoverAnswer(
   if (isHealthy(secondary)) return secondary;
   return primary;
 }
+
+/** A planned CALCULATED check: its children, threshold and whether it is inverted. */
+export interface CalculatedCheck {
+  children: string[];
+  threshold: number;
+  inverted: boolean;
+}
+
+/**
+ * Route 53's status of a check by id: a calculated one counts its healthy children against its
+ * threshold ("How Amazon Route 53 determines whether a health check is healthy", above), then
+ * inverts the result when it is inverted
+ * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-invert.html); any other
+ * id is a leaf whose status `leaf` gives.
+ */
+export function checkStatus(
+  id: string,
+  calculated: Record<string, CalculatedCheck>,
+  leaf: (id: string) => boolean,
+  depth = 0,
+): boolean {
+  const check = calculated[id];
+  if (!check) return leaf(id);
+  if (depth > 8) throw new Error(`calculated health check ${id} nests too deep (a cycle?)`);
+  const healthy = check.children.filter((child) =>
+    checkStatus(child, calculated, leaf, depth + 1),
+  ).length;
+  return healthy >= check.threshold !== check.inverted;
+}
