@@ -70,17 +70,22 @@ export class ProgramError extends Error {
  */
 export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
   const missing = options.onMissingConfig ? new MissingConfig(options.onMissingConfig) : undefined;
+  let byContext = false;
   try {
     for (;;) {
       const config = { ...options.config, ...missing?.placeholders };
       try {
-        return await planOnce(options, config, false);
+        return await planOnce(options, config, { traces: false, byContext });
       } catch (error) {
+        if (error instanceof NamesShared) {
+          byContext = true;
+          continue;
+        }
         const cause = error instanceof ProgramError ? error.cause : error;
         if (missing?.answer(cause)) continue;
         if (!lacksStack(cause)) throw error;
         // Its error again, now with its stack; the first if the program did not fail the same way.
-        throw await planOnce(options, config, true).then(
+        throw await planOnce(options, config, { traces: true, byContext }).then(
           () => error,
           (traced: unknown) => traced,
         );
@@ -94,22 +99,31 @@ export async function planStack(options: PlanStackOptions): Promise<StackPlan> {
   }
 }
 
+/**
+ * The run matched registrations to constructions by type and name, and two constructions shared
+ * both: it is run again, matched by async context (plan/registrations.ts says why not always).
+ */
+class NamesShared extends Error {}
+
 /** An error raised while stack traces were off: it has its message but no frame. */
 function lacksStack(error: unknown): boolean {
   return error instanceof Error && !/\n\s+at /.test(error.stack ?? "");
 }
 
-/** One run of the program; `traces` keeps the stack of every error raised while it runs. */
+/**
+ * One run of the program; `traces` keeps the stack of every error raised while it runs,
+ * `byContext` matches registrations by async context (see NamesShared).
+ */
 async function planOnce(
   options: PlanStackOptions,
   config: Record<string, string>,
-  traces: boolean,
+  { traces, byContext }: { traces: boolean; byContext: boolean },
 ): Promise<StackPlan> {
   const { project, stack } = options;
   const defaults = options.defaults ?? defaultPlacement(options.config);
   const preview = options.preview ?? false;
   const mocks = new OfflineMocks(stack, defaults, options.stackOutputs, preview);
-  const registrations = new Registrations(stack, project);
+  const registrations = new Registrations(stack, project, byContext);
   pulumi.runtime.setAllConfig(config, options.secretKeys);
   // "organization" is what the Pulumi CLI uses for a stack with no organization (self-managed backends).
   await pulumi.runtime.setMocks(
@@ -142,6 +156,7 @@ async function planOnce(
     // Resolved before the wait: an apply in them may still construct resources.
     const wire: unknown = await pulumi.runtime.serializeProperty("outputs", exported ?? {});
     const mockUrns = await registrations.settled();
+    if (registrations.namesShared) throw new NamesShared();
     const outputs = outputsOf(wire, mockUrns);
     // A failed registration rejects after its URN did; let that rejection arrive.
     await new Promise((resolve) => setImmediate(resolve));
@@ -163,6 +178,8 @@ async function planOnce(
     // The outputs of a failed registration reject after the failure is known: let them reach this
     // plan's listener, not the next plan's in the same process (tests run the CLI in-process).
     await new Promise((resolve) => setImmediate(resolve));
+    // Whatever failed may have failed on a wrong match.
+    if (registrations.namesShared) throw new NamesShared();
     throw error instanceof ProgramError ? error : new ProgramError(stack, error);
   } finally {
     Error.stackTraceLimit = stackTraceLimit;

@@ -42,20 +42,35 @@ export class Registrations {
   private readonly byResource = new Map<pulumi.Resource, Construction>();
   private readonly children = new Map<pulumi.Resource, pulumi.Resource[]>();
   private readonly urns = new Map<Construction, string>();
-  // Which resource a registration belongs to: the SDK starts a registration from the resource's
-  // constructor, so the async context the transformation enters there reaches the mocks' call.
-  // (Node's AsyncLocalStorage, https://nodejs.org/api/async_context.html#asynclocalstorageenterwithstore)
-  // The store is a box emptied when the plan ends: enterWith leaves it on whatever async resource
-  // was running (the caller's too), which would otherwise keep every resource of the run alive.
-  private readonly constructing = new AsyncLocalStorage<{ construction?: Construction }>();
+  /**
+   * Set when two constructions share a type and a name (their URNs then differ by their parents'
+   * types, which the mocks are not told): a run that matched by name must be redone by context.
+   */
+  namesShared = false;
+  // Which resource a registration belongs to. The mocks are told a registration's type and name,
+  // not its parent: while no two constructions share both, those name it, in order.
+  private readonly unregistered = new Map<string, Construction[]>();
+  // Otherwise, by context: the SDK starts a registration from the resource's constructor, so the
+  // async context the transformation enters there reaches the mocks' call. (Node's
+  // AsyncLocalStorage, https://nodejs.org/api/async_context.html#asynclocalstorageenterwithstore)
+  // Not always: on Node 22 it keeps the store on every promise made while it is on (async_hooks),
+  // and the SDK makes hundreds per resource: measured on bench/planScale/program, 65 KB more heap
+  // per resource (261 KB instead of 196 KB). The store is a box emptied when the plan ends:
+  // enterWith leaves it on whatever async resource was running (the caller's too), which would
+  // otherwise keep every resource of the run alive.
+  private readonly constructing?: AsyncLocalStorage<{ construction?: Construction }>;
   private readonly boxes: { construction?: Construction }[] = [];
   /** `registerResourceTransform`s, in the order the program registered them. */
   private readonly stackTransforms: pulumi.ResourceTransform[] = [];
 
+  /** `byContext`: match registrations to constructions by async context (see `namesShared`). */
   constructor(
     private readonly stack: string,
     private readonly project: string,
-  ) {}
+    byContext = false,
+  ) {
+    if (byContext) this.constructing = new AsyncLocalStorage();
+  }
 
   /**
    * A stack transformation, not `registerResourceTransform`: the SDK calls it in each Resource's
@@ -88,9 +103,18 @@ export class Registrations {
       siblings.push(resource);
       this.children.set(construction.parent, siblings);
     }
-    const box = { construction };
-    this.boxes.push(box);
-    this.constructing.enterWith(box);
+    if (this.constructing) {
+      const box = { construction };
+      this.boxes.push(box);
+      this.constructing.enterWith(box);
+      return undefined;
+    }
+    const key = `${type}::${name}`;
+    const same = this.unregistered.get(key);
+    if (same) {
+      this.namesShared = true;
+      same.push(construction);
+    } else this.unregistered.set(key, [construction]);
     return undefined;
   };
 
@@ -102,7 +126,7 @@ export class Registrations {
         this.stackTransforms.push(transform);
       },
       newResource: async (given) => {
-        const construction = this.constructing.getStore()?.construction;
+        const construction = this.constructionRegistering(given);
         const matched = construction?.type === given.type && construction.name === given.name;
         const transforms = matched ? this.transformsOf(construction, given) : [];
         // No await without transforms: registrations complete in the order they did before.
@@ -140,6 +164,17 @@ export class Registrations {
         return result;
       },
     };
+  }
+
+  /** The construction a registration the mocks were given belongs to. */
+  private constructionRegistering(
+    given: pulumi.runtime.MockResourceArgs,
+  ): Construction | undefined {
+    if (this.constructing) return this.constructing.getStore()?.construction;
+    const key = `${given.type}::${given.name}`;
+    const same = this.unregistered.get(key);
+    // Not deleted when emptied: a later construction of that name would share it with this one.
+    return same?.shift();
   }
 
   /** The engine's transforms of a registration, in the order it runs them (plan/transforms.ts). */
@@ -189,8 +224,9 @@ export class Registrations {
     this.children.clear();
     this.urns.clear();
     this.boxes.length = 0;
+    this.unregistered.clear();
     this.stackTransforms.length = 0;
-    this.constructing.disable();
+    this.constructing?.disable();
   }
 
   /**

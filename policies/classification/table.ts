@@ -53,7 +53,7 @@ export const SERVICE_CLASSES: Record<string, Entry[]> = {
     [
       /^RestApi$/,
       security(
-        "resource policy by the IAM simulator; OpenAPI body operations by apigateway-method-authorized",
+        "resource policy (input or OpenAPI body) by the IAM simulator; OpenAPI body operations by apigateway-method-authorized",
       ),
     ],
     [/^RestApiPolicy$/, POLICY],

@@ -1,7 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { Undecided, isUnknown } from "./preview";
 import {
-  IamStatement,
   Subject,
   asList,
   asRecord,
@@ -9,16 +8,17 @@ import {
   commonSchema,
   ofType,
   refersTo,
-  statementsOf,
   subjectOf,
 } from "./support";
-import { holdsForEveryOutsider, restrictsOn } from "../simulation/conditions";
+import { PrivateApi, invokeFromElsewhere } from "../simulation/privateApi";
 import { operationsOf, parsedBody } from "./openApi";
 
 const REST_API = "aws:apigateway/restApi:RestApi";
 const HTTP_API = "aws:apigatewayv2/api:Api";
 const REST_API_POLICY = "aws:apigateway/restApiPolicy:RestApiPolicy";
 const DOMAIN_NAME = "aws:apigateway/domainName:DomainName";
+const STAGE = "aws:apigateway/stage:Stage";
+const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
 
 /** Endpoint types of an API or domain; absent means EDGE (the API Gateway default). */
 const endpointTypes = (s: Subject) =>
@@ -30,35 +30,69 @@ const apiName = (api: Subject) => asString(api.props.name) ?? api.name;
 const apiOf = (s: Subject, apis: Subject[]) =>
   apis.find((api) => refersTo(s, "restApi", api) || refersTo(s, "restApiId", api));
 
-/** Keys that tie a caller to a VPC endpoint or VPC. */
-const VPC_KEYS = ["aws:sourcevpce", "aws:sourcevpc"];
+/** A value only `pulumi up` knows. */
+const AT_DEPLOY = Symbol("known at deploy");
 
 /**
- * A Deny that no caller outside our endpoints escapes, whatever else it sends: it holds when the
- * request has no endpoint or another endpoint than ours (conditions as AWS evaluates them).
+ * The resource policy an API has, as candidates: the `policy` input, else the
+ * `x-amazon-apigateway-policy` of its OpenAPI body (the input overrides the body's: the provider's
+ * docs of RestApi.policy), and each aws.apigateway.RestApiPolicy of it. Each may be the one in
+ * force (whichever was written last), so each is judged alone.
  */
-const deniesOtherEndpoints = (s: IamStatement) =>
-  s.effect === "Deny" && holdsForEveryOutsider(s, VPC_KEYS);
-
-/**
- * Whether the API's resource policies admit only callers through a VPC endpoint: every Allow
- * restricted on aws:SourceVpce / aws:SourceVpc, or a Deny for any other endpoint. undefined when a
- * policy is only known at deploy.
- */
-function vpcOnly(api: Subject, subjects: Subject[], apis: Subject[]): boolean | undefined {
+function policiesOf(
+  api: Subject,
+  subjects: Subject[],
+  apis: Subject[],
+): unknown[] | typeof AT_DEPLOY {
+  let own = api.props.policy;
+  if (own === undefined && api.props.body !== undefined) {
+    if (isUnknown(api.props.body)) return AT_DEPLOY;
+    own = parsedBody(api.props.body)?.["x-amazon-apigateway-policy"];
+  }
   const documents = [
-    api.props.policy,
+    own,
     ...ofType(subjects, REST_API_POLICY)
       .filter((p) => apiOf(p, apis) === api)
       .map((p) => p.props.policy),
   ].filter((d) => d !== undefined);
-  if (documents.some(isUnknown)) return undefined;
-  const statements = documents.flatMap(statementsOf);
-  const allows = statements.filter((s) => s.effect === "Allow");
-  return (
-    statements.some(deniesOtherEndpoints) ||
-    (allows.length > 0 && allows.every((s) => restrictsOn(s, VPC_KEYS)))
-  );
+  return documents.some(isUnknown) ? AT_DEPLOY : documents;
+}
+
+/** The API as the simulator asks about it: its ARN, account, stages and OpenAPI paths. */
+function privateApiOf(api: Subject, subjects: Subject[], apis: Subject[]): PrivateApi {
+  const account = api.account ?? "111111111111";
+  const executionArn =
+    asString(api.props.executionArn) ??
+    `arn:aws:execute-api:${api.region ?? "us-east-1"}:${account}:${api.name}`;
+  const stages = [STAGE, DEPLOYMENT]
+    .flatMap((type) => ofType(subjects, type))
+    .filter((s) => apiOf(s, apis) === api)
+    .map((s) => asString(s.props.stageName))
+    .filter((name): name is string => name !== undefined && name !== "");
+  const spec = api.props.body === undefined ? undefined : parsedBody(api.props.body);
+  const paths = spec ? operationsOf(spec).map((o) => o.path) : [];
+  return { executionArn, account, stages, paths };
+}
+
+/**
+ * Why the API's resource policies let a request from elsewhere than the program's VPC endpoints
+ * invoke a method (the simulator's first such request), undefined when none does, AT_DEPLOY when a
+ * policy is only known at deploy. No policy at all: API Gateway has nothing to admit the endpoints by.
+ */
+function elsewhereAccess(
+  api: Subject,
+  subjects: Subject[],
+  apis: Subject[],
+): string | undefined | typeof AT_DEPLOY {
+  const documents = policiesOf(api, subjects, apis);
+  if (documents === AT_DEPLOY) return AT_DEPLOY;
+  if (documents.length === 0) return "it has no resource policy";
+  const target = privateApiOf(api, subjects, apis);
+  for (const document of documents) {
+    const found = invokeFromElsewhere(document, target);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 const isPrivate = (api: Subject) => endpointTypes(api).includes("PRIVATE");
@@ -105,7 +139,7 @@ export const apigatewayEndpointRegional: StackValidationPolicy = {
 export const apigatewayPrivateApiPolicy: StackValidationPolicy = {
   name: "apigateway-private-api-policy",
   description:
-    "PRIVATE API Gateway APIs must have a resource policy (policy on the API, or aws.apigateway.RestApiPolicy) that admits only VPC endpoints: every Allow restricted on aws:SourceVpce or aws:SourceVpc, or a Deny that holds for every other endpoint, with conditions as AWS evaluates them (IAM simulator: not IfExists, not ForAllValues, no wildcard the caller can fill).",
+    "PRIVATE API Gateway APIs must have a resource policy (policy on the API, x-amazon-apigateway-policy in its OpenAPI body, or aws.apigateway.RestApiPolicy) that admits only your VPC endpoints: the IAM simulator finds no request through another endpoint (or none) that may execute-api:Invoke any stage, method or path, from another account or from the API's own (Allows conditioned on aws:SourceVpce or aws:SourceVpc, or a Deny covering Invoke on the whole API for every principal; not IfExists, not ForAllValues, no wildcard the caller can fill).",
   enforcementLevel: "mandatory",
   configSchema: commonSchema(),
   validateStack: (args, report) => {
@@ -113,11 +147,11 @@ export const apigatewayPrivateApiPolicy: StackValidationPolicy = {
     const apis = ofType(subjects, REST_API);
     const undecided = new Undecided();
     for (const api of apis.filter(isPrivate)) {
-      const only = vpcOnly(api, subjects, apis);
-      if (only === undefined) undecided.add(`resource policy of API ${apiName(api)}`);
-      else if (!only) {
+      const access = elsewhereAccess(api, subjects, apis);
+      if (access === AT_DEPLOY) undecided.add(`resource policy of API ${apiName(api)}`);
+      else if (access !== undefined) {
         report(
-          `Private API ${apiName(api)} must restrict its resource policy to your VPC endpoints: condition every Allow on aws:SourceVpce (or Deny when aws:SourceVpce is not your endpoint).`,
+          `Private API ${apiName(api)} must admit only your VPC endpoints, but ${access}: condition every Allow on aws:SourceVpce, or Deny execute-api:Invoke on execute-api:/* to every principal when aws:SourceVpce is not your endpoint.`,
           api.urn,
         );
       }
@@ -165,12 +199,12 @@ export const apigatewayMethodAuthorized: StackValidationPolicy = {
       if ((asString(method.props.authorization) ?? "NONE").toUpperCase() !== "NONE") continue;
       const api = apiOf(method, apis);
       if (api && isPrivate(api)) {
-        const only = vpcOnly(api, subjects, apis);
-        if (only === undefined) {
+        const access = elsewhereAccess(api, subjects, apis);
+        if (access === AT_DEPLOY) {
           undecided.add(`open method ${method.name} of private API ${apiName(api)}`);
           continue;
         }
-        if (only) continue;
+        if (access === undefined) continue;
       }
       if (mockedPreflight(method, subjects, apis)) continue;
       report(
@@ -197,12 +231,12 @@ export const apigatewayMethodAuthorized: StackValidationPolicy = {
       const open = operationsOf(spec).filter((o) => o.open);
       if (open.length === 0) continue;
       if (api.type === REST_API && isPrivate(api)) {
-        const only = vpcOnly(api, subjects, apis);
-        if (only === undefined) {
+        const access = elsewhereAccess(api, subjects, apis);
+        if (access === AT_DEPLOY) {
           undecided.add(`open operations of private API ${apiName(api)}`);
           continue;
         }
-        if (only) continue;
+        if (access === undefined) continue;
       }
       report(
         `API ${apiName(api)} defines open operations in its OpenAPI body (${open.map((o) => `${o.method} ${o.path}`).join(", ")}): give each a security requirement on an x-amazon-apigateway-authtype "awsSigv4" scheme or an x-amazon-apigateway-authorizer.`,

@@ -12,6 +12,7 @@ import {
   statementsOf,
 } from "./support";
 import { restrictsOn } from "../simulation/conditions";
+import { parsedBody } from "./openApi";
 
 const ROLE = "aws:iam/role:Role";
 
@@ -43,13 +44,24 @@ const DOCUMENTS: Record<string, (props: Props) => [string, unknown][]> = {
   "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy": (p) => [
     ["policy", asRecord(p.details).policy],
   ],
+  // The policy input overrides the OpenAPI body's x-amazon-apigateway-policy (RestApi.policy in
+  // the provider's docs); a body only known at deploy leaves the policy unknown.
+  "aws:apigateway/restApi:RestApi": (p) => [
+    [
+      "policy",
+      p.policy !== undefined || p.body === undefined
+        ? p.policy
+        : isUnknown(p.body)
+          ? p.body
+          : parsedBody(p.body)?.["x-amazon-apigateway-policy"],
+    ],
+  ],
 };
 for (const type of [
   "aws:iam/rolePolicy:RolePolicy",
   "aws:iam/policy:Policy",
   "aws:iam/userPolicy:UserPolicy",
   "aws:iam/groupPolicy:GroupPolicy",
-  "aws:apigateway/restApi:RestApi",
   "aws:apigateway/restApiPolicy:RestApiPolicy",
   "aws:s3/bucket:Bucket",
   "aws:s3/bucketV2:BucketV2",

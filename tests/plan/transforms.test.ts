@@ -33,6 +33,17 @@ describe("the offline engine applies transforms as the engine does", () => {
       assert.equal(order("inherited"), ">parent>stack");
     });
 
+    it("tells apart two resources of one type and name by their parents", () => {
+      const twins = plan.resources.filter((r) => r.name === "twin");
+      const underPair = twins.find((r) => r.urn.includes("::test:transforms:Pair$"));
+      const atRoot = twins.find((r) => r.urn.includes(`::${TABLE}::`));
+      assert.ok(underPair && atRoot, twins.map((r) => r.urn).join(", "));
+      assert.equal(underPair.revealedInputs.name, "twin-child");
+      assert.deepEqual(underPair.revealedInputs.replicas ?? null, []);
+      assert.notEqual(atRoot.revealedInputs.name, "twin-child");
+      assert.deepEqual(atRoot.revealedInputs.replicas ?? null, [{ regionName: "eu-central-1" }]);
+    });
+
     it("places a resource by the provider a transform gave it", () => {
       const moved = plan.resources.find((r) => r.name === "moved");
       assert.equal(moved?.region, "eu-central-1");

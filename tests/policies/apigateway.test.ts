@@ -191,6 +191,121 @@ describe("apigateway-private-api-policy judges conditions as AWS evaluates them"
   });
 });
 
+describe("apigateway-private-api-policy: a Deny must cover Invoke on the whole API for everyone", () => {
+  const ALLOW_ALL = {
+    Effect: "Allow",
+    Principal: "*",
+    Action: "execute-api:Invoke",
+    Resource: "execute-api:/*",
+  };
+  const OTHER_ENDPOINTS = { StringNotEquals: { "aws:SourceVpce": "vpce-1" } };
+  const denying = (name: string, deny: Record<string, unknown>, extra: Declared[] = []) => [
+    restApi(name, {
+      endpointConfiguration: { types: "PRIVATE" },
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [ALLOW_ALL, { Effect: "Deny", Condition: OTHER_ENDPOINTS, ...deny }],
+      }),
+    }),
+    ...extra,
+  ];
+  const stage = (api: string, stageName: string): Declared => ({
+    type: "aws:apigateway/stage:Stage",
+    name: `${api}-${stageName}`,
+    props: { restApi: ref(api), stageName, deployment: "d1" },
+  });
+
+  it("rejects a Deny that leaves some method, path, stage, action or principal to the Allow", async () => {
+    const program: Declared[] = [
+      ...denying("get-only", {
+        Principal: "*",
+        Action: "execute-api:Invoke",
+        Resource: "execute-api:/*/GET/*",
+      }),
+      ...denying("one-path", {
+        Principal: "*",
+        Action: "execute-api:Invoke",
+        Resource: "execute-api:/*/*/things/*",
+      }),
+      ...denying("other-action", {
+        Principal: "*",
+        Action: "execute-api:InvalidateCache",
+        Resource: "execute-api:/*",
+      }),
+      ...denying("own-account-only", {
+        Principal: { AWS: "arn:aws:iam::111111111111:root" },
+        Action: "execute-api:Invoke",
+        Resource: "execute-api:/*",
+      }),
+      // The stage it names is not the one deployed.
+      ...denying(
+        "other-stage",
+        { Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/test/*" },
+        [stage("other-stage", "prod")],
+      ),
+    ];
+    const result = await rejectedAtBoth(apigatewayPrivateApiPolicy, program);
+    assert.deepEqual(result.up, [
+      "get-only",
+      "one-path",
+      "other-action",
+      "other-stage",
+      "own-account-only",
+    ]);
+    assert.deepEqual(result.preview, result.up);
+  });
+
+  it("passes a Deny of every action on every ARN, or of the one stage deployed", async () => {
+    const program: Declared[] = [
+      ...denying("all-actions", {
+        Principal: { AWS: "*" },
+        Action: "execute-api:*",
+        Resource: "arn:aws:execute-api:*:*:*",
+      }),
+      ...denying(
+        "deployed-stage",
+        { Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/prod/*" },
+        [stage("deployed-stage", "prod")],
+      ),
+    ];
+    assert.deepEqual(await rejectedAtBoth(apigatewayPrivateApiPolicy, program), {
+      preview: [],
+      up: [],
+      advisory: [],
+    });
+  });
+});
+
+describe("apigateway-private-api-policy reads x-amazon-apigateway-policy of an OpenAPI body", () => {
+  const withBodyPolicy = (name: string, policy: unknown, props: Record<string, unknown> = {}) =>
+    restApi(name, {
+      endpointConfiguration: { types: "PRIVATE" },
+      body: JSON.stringify({
+        openapi: "3.0.1",
+        info: { title: name, version: "1" },
+        paths: { "/things/{id}": { get: { security: [] } } },
+        "x-amazon-apigateway-policy": JSON.parse(policy as string) as unknown,
+      }),
+      ...props,
+    });
+
+  it("judges the body's policy as the API's, and the policy input over it", async () => {
+    const program: Declared[] = [
+      withBodyPolicy("body-vpce-only", VPCE_ONLY),
+      withBodyPolicy("body-open", statement({})),
+      // The input overrides the body's (RestApi.policy in the provider's docs).
+      withBodyPolicy("input-over-open-body", statement({}), { policy: VPCE_ONLY }),
+      withBodyPolicy("open-input-over-body", VPCE_ONLY, { policy: statement({}) }),
+    ];
+    const result = await rejectedAtBoth(apigatewayPrivateApiPolicy, program);
+    assert.deepEqual(result.up, ["body-open", "open-input-over-body"]);
+    assert.deepEqual(result.preview, result.up);
+    // Its open operation is behind the endpoints: the method rule lets it be.
+    const methods = await rejectedAtBoth(apigatewayMethodAuthorized, program);
+    assert.deepEqual(methods.up, ["body-open", "open-input-over-body"]);
+  });
+});
+
 describe("apigateway-method-authorized", () => {
   it("passes IAM-authorized methods", async () => {
     assert.deepEqual(

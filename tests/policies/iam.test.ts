@@ -102,6 +102,34 @@ describe("iam-policy-no-public-principal", () => {
   });
 });
 
+describe("iam-policy-no-public-principal reads a REST API's policy from its OpenAPI body", () => {
+  const api = (name: string, props: Record<string, unknown>) => ({
+    type: "aws:apigateway/restApi:RestApi",
+    name,
+    props: { endpointConfiguration: { types: "REGIONAL" }, ...props },
+  });
+  const open = { Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "*" };
+  const narrowed = { ...open, Condition: { StringEquals: { "aws:SourceVpce": "vpce-1" } } };
+  const body = (statement: Record<string, unknown>) =>
+    JSON.stringify({
+      openapi: "3.0.1",
+      info: { title: "devices", version: "1" },
+      paths: {},
+      "x-amazon-apigateway-policy": { Version: "2012-10-17", Statement: [statement] },
+    });
+
+  it("judges x-amazon-apigateway-policy, unless the policy input overrides it", async () => {
+    const found = await violationsOf(iamPolicyNoPublicPrincipal, [
+      api("body-open", { body: body(open) }),
+      api("body-narrowed", { body: body(narrowed) }),
+      api("input-over-body", { body: body(open), policy: doc(narrowed) }),
+    ]);
+    assert.deepEqual(found, [
+      'RestApi body-open allows Principal "*" (policy, statement 0) to execute-api:Invoke with no narrowing condition: add one such as aws:SourceVpce, aws:SourceArn or aws:PrincipalOrgID, or name the principal.',
+    ]);
+  });
+});
+
 describe("iam-policy-no-wildcard-admin", () => {
   const rolePolicy = (statement: Record<string, unknown>) => ({
     type: "aws:iam/rolePolicy:RolePolicy",

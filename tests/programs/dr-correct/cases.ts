@@ -2,7 +2,14 @@ import * as aws from "@pulumi/aws";
 import { globalTableThroughReplica, oneWayStandbyBucket } from "./data";
 import { keyPair, queuePair, replicatedSecret, scopedDevices, streamPair } from "./pairs";
 import { Regional } from "./regional";
-import { activeActiveRecords, edgeFunction, failoverPair, repositoryDeployRole } from "./routing";
+import {
+  activeActiveRecords,
+  edgeFunction,
+  failoverPair,
+  privateApiFromBody,
+  privateApiWithPolicyResource,
+  repositoryDeployRole,
+} from "./routing";
 
 /** Each DR-correct program, by name; the pack must accept every one. */
 export const correctCases: Record<
@@ -21,6 +28,8 @@ export const correctCases: Record<
     scopedDevices,
     replicatedSecret,
     repositoryDeployRole,
+    privateApiFromBody,
+    privateApiWithPolicyResource,
   }).map(([name, build]) => [
     name,
     (p: { west: aws.Provider; central: aws.Provider; virginia: aws.Provider }) =>

@@ -170,3 +170,77 @@ export function repositoryDeployRole({ west }: Regional) {
     { provider: west },
   );
 }
+
+/**
+ * What the private APIs below admit: only the VPC endpoint of the region's aggregator, in both
+ * forms AWS documents (an Allow on the endpoint, a Deny of every other).
+ */
+const onlyThroughEndpoint = (region: string) =>
+  policyDocument(
+    {
+      Effect: "Allow",
+      Principal: "*",
+      Action: "execute-api:Invoke",
+      Resource: "execute-api:/*",
+      Condition: { StringEquals: { "aws:SourceVpce": `vpce-aggregator-${region}` } },
+    },
+    {
+      Effect: "Deny",
+      Principal: "*",
+      Action: "execute-api:Invoke",
+      Resource: "execute-api:/*",
+      Condition: { StringNotEquals: { "aws:SourceVpce": `vpce-aggregator-${region}` } },
+    },
+  );
+
+/**
+ * A private API per region defined by an OpenAPI body that carries its resource policy
+ * (x-amazon-apigateway-policy): its operations need no authorization, the endpoint is the gate.
+ */
+export function privateApiFromBody({ both }: Regional) {
+  for (const [region, provider] of both) {
+    new aws.apigateway.RestApi(
+      `fleet-status-${region}`,
+      {
+        endpointConfiguration: { types: "PRIVATE" },
+        body: JSON.stringify({
+          openapi: "3.0.1",
+          info: { title: "fleet-status", version: "1" },
+          paths: {
+            "/status": {
+              get: { "x-amazon-apigateway-integration": { type: "mock" } },
+            },
+          },
+          "x-amazon-apigateway-policy": JSON.parse(onlyThroughEndpoint(region)) as unknown,
+        }),
+      },
+      { provider },
+    );
+  }
+}
+
+/** A private API per region with an open method, its policy a separate RestApiPolicy. */
+export function privateApiWithPolicyResource({ both }: Regional) {
+  for (const [region, provider] of both) {
+    const api = new aws.apigateway.RestApi(
+      `fleet-admin-${region}`,
+      { endpointConfiguration: { types: "PRIVATE" } },
+      { provider },
+    );
+    new aws.apigateway.RestApiPolicy(
+      `fleet-admin-policy-${region}`,
+      { restApiId: api.id, policy: onlyThroughEndpoint(region) },
+      { provider },
+    );
+    new aws.apigateway.Method(
+      `fleet-admin-get-${region}`,
+      {
+        restApi: api.id,
+        resourceId: api.rootResourceId,
+        httpMethod: "GET",
+        authorization: "NONE",
+      },
+      { provider },
+    );
+  }
+}

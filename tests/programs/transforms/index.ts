@@ -55,3 +55,20 @@ new aws.dynamodb.Table("moved", tableArgs(), {
 
 // Untouched: keeps its replica.
 new aws.dynamodb.Table("kept", tableArgs(), { transforms: [tagWith("own")] });
+
+// Two tables of one type and one name, told apart only by their parents (their URNs differ by the
+// parent's type): the component's child loses its replica to the component's transform, the
+// root-level one keeps it. The child is constructed first and registered last (one of its inputs
+// is known only after the next turn of the event loop).
+const later = pulumi.output(
+  new Promise<string>((resolve) => setImmediate(() => resolve("twin-child"))),
+);
+class Pair extends pulumi.ComponentResource {
+  constructor(name: string, opts: pulumi.ComponentResourceOptions) {
+    super("test:transforms:Pair", name, {}, opts);
+    new aws.dynamodb.Table("twin", { ...tableArgs(), name: later }, { parent: this });
+    this.registerOutputs({});
+  }
+}
+new Pair("pair", { transforms: [stripReplicas] });
+new aws.dynamodb.Table("twin", tableArgs());

@@ -5,6 +5,27 @@ const authorized = "apigateway-method-authorized";
 const REGIONAL = { types: "REGIONAL" };
 const HANDLER = `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:devices`;
 
+const privatePolicy = "apigateway-private-api-policy";
+
+/** A policy that lets anyone invoke the API, less what `deny` refuses to other endpoints. */
+const allowUnlessDenied = (deny: Record<string, unknown>) =>
+  policyDocument(
+    { Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*" },
+    {
+      Effect: "Deny",
+      Action: "execute-api:Invoke",
+      Condition: { StringNotEquals: { "aws:SourceVpce": "vpce-0a1b2c3d" } },
+      ...deny,
+    },
+  );
+
+const privateApi = (provider: aws.Provider, name: string, args: aws.apigateway.RestApiArgs) =>
+  new aws.apigateway.RestApi(
+    name,
+    { endpointConfiguration: { types: "PRIVATE" }, ...args },
+    { provider },
+  );
+
 /** APIs opened through a definition or a shortcut instead of a method or route resource. */
 export const apis: Evasion[] = [
   {
@@ -79,6 +100,56 @@ export const apis: Evasion[] = [
         },
         { provider: west },
       ),
+  },
+  {
+    resource: "private-api-deny-get-only",
+    rule: privatePolicy,
+    tries: "a private API denying other endpoints GET only, which leaves POST to its Allow",
+    build: ({ west }) =>
+      privateApi(west, "private-api-deny-get-only", {
+        policy: allowUnlessDenied({ Principal: "*", Resource: "execute-api:/*/GET/*" }),
+      }),
+  },
+  {
+    resource: "private-api-deny-other-action",
+    rule: privatePolicy,
+    tries: "a private API whose Deny for other endpoints names InvalidateCache, not Invoke",
+    build: ({ west }) =>
+      privateApi(west, "private-api-deny-other-action", {
+        policy: allowUnlessDenied({
+          Principal: "*",
+          Action: "execute-api:InvalidateCache",
+          Resource: "execute-api:/*",
+        }),
+      }),
+  },
+  {
+    resource: "private-api-deny-own-account",
+    rule: privatePolicy,
+    tries: "a private API whose Deny for other endpoints names only its own account",
+    build: ({ west }) =>
+      privateApi(west, "private-api-deny-own-account", {
+        policy: allowUnlessDenied({
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+          Resource: "execute-api:/*",
+        }),
+      }),
+  },
+  {
+    resource: "private-api-body-deny-one-path",
+    rule: privatePolicy,
+    tries: "an x-amazon-apigateway-policy in the OpenAPI body denying other endpoints one path",
+    build: ({ west }) =>
+      privateApi(west, "private-api-body-deny-one-path", {
+        body: JSON.stringify({
+          openapi: "3.0.1",
+          info: { title: "devices", version: "1" },
+          paths: { "/things": { get: {} }, "/admin": { post: {} } },
+          "x-amazon-apigateway-policy": JSON.parse(
+            allowUnlessDenied({ Principal: "*", Resource: "execute-api:/*/*/things" }),
+          ) as unknown,
+        }),
+      }),
   },
   {
     resource: "role-forall-external-id",
