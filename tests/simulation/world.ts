@@ -422,6 +422,7 @@ function dependenciesOf(key: string): string[] {
     case "member":
       return [`group:${left}`, `thing:${right}`];
     case "shadow":
+    case "billing":
       return [`thing:${left}`];
     default:
       return [];
