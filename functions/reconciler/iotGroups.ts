@@ -19,7 +19,9 @@ import {
 } from "@aws-sdk/client-iot";
 import type { BillingGroupActual, BillingGroupMembershipActual } from "./actual";
 import type { IotCall } from "./calls";
-import type { ListedPage } from "./iot";
+
+/** A page of names (iot.ts's ListedPage, not imported: iot.ts imports this module). */
+type NamesPage = { names: string[]; cursor?: string };
 
 export async function readBillingGroup(
   iot: IoTClient,
@@ -42,7 +44,7 @@ export async function readBillingGroupMembership(
 }
 
 /** ListBillingGroups: maxResults 1 to 250 (AWS IoT API Reference). */
-export async function listBillingGroups(iot: IoTClient, cursor?: string): Promise<ListedPage> {
+export async function listBillingGroups(iot: IoTClient, cursor?: string): Promise<NamesPage> {
   const out = await iot.send(new ListBillingGroupsCommand({ nextToken: cursor, maxResults: 250 }));
   return {
     names: (out.billingGroups ?? []).map((g) => g.groupName!),
@@ -55,7 +57,7 @@ export async function listThingsInBillingGroup(
   iot: IoTClient,
   billingGroupName: string,
   cursor?: string,
-): Promise<ListedPage> {
+): Promise<NamesPage> {
   const out = await iot.send(
     new ListThingsInBillingGroupCommand({ billingGroupName, nextToken: cursor, maxResults: 250 }),
   );
