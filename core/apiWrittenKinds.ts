@@ -19,3 +19,11 @@ export type ApiWrittenKind = (typeof API_WRITTEN_KINDS)[number];
 
 /** The dynamodb:LeadingKeys patterns of those kinds (keys are `<kind>#<id>`, core/registryItem.ts). */
 export const apiWrittenKeyPatterns = (): string[] => API_WRITTEN_KINDS.map((kind) => `${kind}#*`);
+
+/**
+ * True when items of the kind may hold fields only the API writes (its links from a thing to its
+ * certificates, groups and policy), which a state read from IoT must keep. Every field of another
+ * kind is IoT's: a field IoT no longer reports is gone (a dynamic group recreated static).
+ */
+export const holdsApiFields = (kind: EntityKind): boolean =>
+  (API_WRITTEN_KINDS as readonly EntityKind[]).includes(kind);

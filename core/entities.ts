@@ -23,6 +23,36 @@ export interface ThingGroupDesired {
   parentGroupName: string | null;
   description: string | null;
   attributes: Record<string, string>;
+  /**
+   * Set for a dynamic thing group (core/groups.ts): one name, one group, whichever its type, since
+   * IoT gives both types one namespace (ARN `thinggroup/<name>`, DescribeThingGroup).
+   */
+  dynamic?: DynamicGroupQuery;
+}
+
+/**
+ * The query of a dynamic thing group (CreateDynamicThingGroup): IoT computes its members from each
+ * region's fleet index, so its members are never replicated, only the query.
+ */
+export interface DynamicGroupQuery {
+  queryString: string;
+  queryVersion: string | null;
+  indexName: string | null;
+}
+
+/** A billing group (CreateBillingGroup): a name and a description, no hierarchy. */
+export interface BillingGroupDesired {
+  billingGroupName: string;
+  description: string | null;
+}
+
+/**
+ * The billing group of a thing, keyed by the thing: IoT describes a thing with one
+ * `billingGroupName` (DescribeThing), so a thing is in at most one, by construction here too.
+ */
+export interface BillingGroupMembershipDesired {
+  thingName: string;
+  billingGroupName: string;
 }
 
 export interface MembershipDesired {
@@ -138,6 +168,8 @@ export const keys = {
     registryKey("shadow", thing, shadowName ?? CLASSIC_SHADOW),
   caCertificate: (id: string) => registryKey("caCertificate", id),
   provisioningTemplate: (name: string) => registryKey("provisioningTemplate", name),
+  billingGroup: (name: string) => registryKey("billingGroup", name),
+  billingGroupMembership: (thing: string) => registryKey("billingGroupMembership", thing),
 };
 
 /** The names a registry key identifies (what a tombstone still tells: it has no `desired`). */
@@ -152,7 +184,9 @@ export type Identity =
   | { kind: "principalAttachment"; thingName: string; certificateId: string }
   | { kind: "shadow"; thingName: string; shadowName: string | null }
   | { kind: "caCertificate"; caCertificateId: string }
-  | { kind: "provisioningTemplate"; templateName: string };
+  | { kind: "provisioningTemplate"; templateName: string }
+  | { kind: "billingGroup"; billingGroupName: string }
+  | { kind: "billingGroupMembership"; thingName: string };
 
 /** Parses a registry key back into the entity's names; throws on a malformed key. */
 export function identityOf(pk: string): Identity {
@@ -200,6 +234,10 @@ export function identityOf(pk: string): Identity {
       return { kind, caCertificateId: parts[0] };
     case "provisioningTemplate":
       return { kind, templateName: parts[0] };
+    case "billingGroup":
+      return { kind, billingGroupName: parts[0] };
+    case "billingGroupMembership":
+      return { kind, thingName: parts[0] };
     default:
       return bad();
   }

@@ -14,7 +14,9 @@
  * - attributes: keys `[a-zA-Z0-9_.,@/:#-]+` up to 128, values `[a-zA-Z0-9_.,@/:#=\[\]-]*` up to 800
  *   (https://docs.aws.amazon.com/iot/latest/apireference/API_AttributePayload.html);
  * - provisioning template names: `^[0-9A-Za-z_-]+$`, 1-36
- *   (https://docs.aws.amazon.com/iot/latest/apireference/API_CreateProvisioningTemplate.html).
+ *   (https://docs.aws.amazon.com/iot/latest/apireference/API_CreateProvisioningTemplate.html);
+ * - fleet index names (a dynamic group's `indexName`): `[a-zA-Z0-9:_-]+`, 1-128
+ *   (https://docs.aws.amazon.com/iot/latest/apireference/API_CreateDynamicThingGroup.html).
  * `\w` without the `u` flag is [A-Za-z0-9_], as in the service's (Java) patterns.
  * None of these can hold `#`, `|` or `/` where keys use them (core/registryItem.ts): a thing name
  * has no `/`, a policy name no `|`, so keys built from them never collide.
@@ -50,6 +52,7 @@ export const NAME_PATTERNS = {
     "0-800 letters, digits or _.,@/:#=[]-",
   ),
   templateName: pattern("[0-9A-Za-z_-]", 1, 36, "1-36 letters, digits, '_' or '-'"),
+  indexName: pattern("[a-zA-Z0-9:_-]", 1, 128, "1-128 letters, digits, ':', '_' or '-'"),
 } as const satisfies Record<string, NamePattern>;
 
 export type NameField = keyof typeof NAME_PATTERNS;

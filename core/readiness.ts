@@ -11,6 +11,7 @@ export const COUNTED_KINDS = [
   "policy",
   "caCertificate",
   "provisioningTemplate",
+  "billingGroup",
 ] as const;
 export type CountedKind = (typeof COUNTED_KINDS)[number];
 

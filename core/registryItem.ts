@@ -20,6 +20,8 @@ export const ENTITY_KINDS = [
   "shadow",
   "caCertificate",
   "provisioningTemplate",
+  "billingGroup",
+  "billingGroupMembership",
 ] as const;
 
 export type EntityKind = (typeof ENTITY_KINDS)[number];

@@ -41,12 +41,35 @@ const thingType = z.object({
   searchableAttributes: z.array(z.string()),
   deprecated: z.boolean(),
 });
-const thingGroup = z.object({
+const staticThingGroup = z.object({
   thingGroupName,
   parentGroupName: thingGroupName.nullable(),
   description: z.string().nullable(),
   attributes,
+  dynamic: z.undefined().optional(),
 });
+/**
+ * A dynamic thing group: its query, no parent ("Dynamic thing groups can't be part of a
+ * hierarchy", https://docs.aws.amazon.com/iot/latest/developerguide/dynamic-thing-groups.html).
+ * queryString: at least 1 character; indexName: `[a-zA-Z0-9:_-]+`, 1-128
+ * (https://docs.aws.amazon.com/iot/latest/apireference/API_CreateDynamicThingGroup.html).
+ */
+const dynamicThingGroup = z.object({
+  thingGroupName,
+  parentGroupName: z.null(),
+  description: z.string().nullable(),
+  attributes,
+  dynamic: z.object({
+    queryString: z.string().min(1),
+    queryVersion: z.string().min(1).nullable(),
+    indexName: nameSchema("indexName").nullable(),
+  }),
+});
+const thingGroup = z.union([staticThingGroup, dynamicThingGroup]);
+const billingGroupName = nameSchema("billingGroupName");
+/** BillingGroupProperties holds a description only (API_BillingGroupProperties.html). */
+const billingGroup = z.object({ billingGroupName, description: z.string().nullable() });
+const billingGroupMembership = z.object({ thingName, billingGroupName });
 const membership = z.object({ thingGroupName, thingName });
 const certificate = z.union([
   z.object({
@@ -146,6 +169,8 @@ export const DESIRED = {
   shadow,
   caCertificate,
   provisioningTemplate,
+  billingGroup,
+  billingGroupMembership,
 } as const;
 
 export const ENTITY_KINDS = Object.keys(DESIRED) as (keyof typeof DESIRED)[];

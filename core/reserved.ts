@@ -30,6 +30,12 @@ export function isReservedIdentity(id: Identity): boolean {
     case "membership":
       names.push(id.thingGroupName, id.thingName);
       break;
+    case "billingGroup":
+      names.push(id.billingGroupName);
+      break;
+    case "billingGroupMembership":
+      names.push(id.thingName);
+      break;
     case "policy":
       names.push(id.policyName);
       break;

@@ -20,6 +20,7 @@ export const CAPTURE_ACCESS: AccessDeclaration = {
     { action: "iot:ListPolicyVersions", resource: `${IOT}:policy/<policyName>` },
     { action: "iot:GetPolicyVersion", resource: `${IOT}:policy/<policyName>` },
     { action: "iot:DescribeThingGroup", resource: `${IOT}:thinggroup/<thingGroupName>` },
+    { action: "iot:DescribeBillingGroup", resource: `${IOT}:billinggroup/<billingGroupName>` },
     { action: "iot:DescribeCertificate", resource: `${IOT}:cert/<certificateId>` },
     { action: "iot:GetPolicy", resource: `${IOT}:policy/<policyName>` },
     { action: "iot:DescribeCACertificate", resource: `${IOT}:cacert/<caCertificateId>` },

@@ -18,6 +18,8 @@ import {
 import type { RegistryTablePort } from "../shared/registryTable";
 import { registryItem } from "../../core/registrySchema";
 import { isReservedIdentity } from "../../core/reserved";
+import { isDynamicGroup } from "../../core/groups";
+import { holdsApiFields } from "../../core/apiWrittenKinds";
 import { tombstoneTtl } from "../shared/tombstones";
 import type { CaptureIotPort } from "./iot";
 import {
@@ -43,9 +45,11 @@ export interface CaptureDeps {
 
 /**
  * `reserved`: a platform object of this region (see core/reserved.ts); `unused`: a certificate
- * nothing replicated uses yet; `echo`: a state this region's reconciler wrote.
+ * nothing replicated uses yet; `echo`: a state this region's reconciler wrote; `derived`: a
+ * membership of a dynamic group, which IoT computes in each region (core/groups.ts).
  */
-export type Outcome = "written" | "unchanged" | "stale" | "echo" | "reserved" | "unused";
+export type Outcome =
+  "written" | "unchanged" | "stale" | "echo" | "reserved" | "unused" | "derived";
 
 export interface CaptureResult {
   key?: string;
@@ -86,6 +90,10 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
       results.push({ key: change.key, outcome: "reserved" });
       continue;
     }
+    if (id.kind === "membership" && (await inDynamicGroup(id.thingGroupName, deps, arn))) {
+      results.push({ key: change.key, outcome: "derived" });
+      continue;
+    }
     const current = await deps.table.get(change.key);
     // A certificate enters the registry with its first replicated attachment (see
     // ensureDependencies), so one used only by reserved objects, the health probe's, never does.
@@ -111,6 +119,24 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
     results.push({ key: change.key, outcome });
   }
   return results;
+}
+
+/**
+ * True when the group is dynamic: its memberships are IoT's, computed from each region's fleet
+ * index, never replicated. The table's live item says so without a call; a group the table does
+ * not hold live yet is read from IoT.
+ */
+async function inDynamicGroup(
+  thingGroupName: string,
+  deps: CaptureDeps,
+  arn: (resource: string) => string,
+): Promise<boolean> {
+  const item = await deps.table.get(keys.thingGroup(thingGroupName));
+  const desired =
+    item && !item.deleted
+      ? item.desired
+      : (await deps.iot.state({ kind: "thingGroup", thingGroupName }, arn))?.desired;
+  return isDynamicGroup(desired);
 }
 
 /** Reads the object's state from IoT and records it (dependencies first for attachments). */
@@ -164,6 +190,12 @@ async function ensureDependencies(
   } else if (id.kind === "membership") {
     needed.push({ key: keys.thing(id.thingName), kind: "thing" });
     needed.push({ key: keys.thingGroup(id.thingGroupName), kind: "thingGroup" });
+  } else if (id.kind === "billingGroupMembership") {
+    needed.push({ key: keys.thing(id.thingName), kind: "thing" });
+    const group = (desired as { billingGroupName?: unknown }).billingGroupName;
+    if (typeof group === "string") {
+      needed.push({ key: keys.billingGroup(group), kind: "billingGroup" });
+    }
   }
   for (const dep of needed) {
     if (await deps.table.get(dep.key)) continue;
@@ -188,7 +220,9 @@ function observed(
   state: Record<string, unknown> | null,
 ): { deleted: boolean; desired: Record<string, unknown> | null } {
   const desired =
-    state && current?.desired && !current.deleted ? { ...current.desired, ...state } : state;
+    state && current?.desired && !current.deleted && holdsApiFields(current.kind)
+      ? { ...current.desired, ...state }
+      : state;
   return { deleted: desired === null, desired };
 }
 

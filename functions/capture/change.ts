@@ -10,7 +10,9 @@ export type Lookup =
   | { type: "policy"; policyName: string }
   | { type: "shadow"; thingName: string; shadowName: string | null }
   | { type: "caCertificate"; caCertificateId: string }
-  | { type: "provisioningTemplate"; templateName: string };
+  | { type: "provisioningTemplate"; templateName: string }
+  | { type: "billingGroup"; billingGroupName: string }
+  | { type: "billingGroupMembership"; thingName: string };
 
 export interface Change {
   key: string;

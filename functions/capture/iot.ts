@@ -5,7 +5,6 @@
 import {
   DescribeCertificateCommand,
   DescribeThingCommand,
-  DescribeThingGroupCommand,
   DescribeThingTypeCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
@@ -27,6 +26,7 @@ import type {
   ThingGroupDesired,
 } from "../../core/entities";
 import { caCertificateState, provisioningTemplateState } from "./iotFleet";
+import { billingGroupMembershipState, billingGroupState, thingGroupState } from "./iotGroups";
 
 /** An object's current state in local IoT: its region-neutral desired shape and incarnation id. */
 export interface CapturedState {
@@ -118,17 +118,18 @@ export function sdkCaptureIot(
           });
         case "thingGroup":
           return orNull(async () => {
-            const out = await iot.send(
-              new DescribeThingGroupCommand({ thingGroupName: id.thingGroupName }),
-            );
-            const desired: ThingGroupDesired = {
-              thingGroupName: id.thingGroupName,
-              parentGroupName: out.thingGroupMetadata?.parentGroupName ?? null,
-              description: out.thingGroupProperties?.thingGroupDescription ?? null,
-              attributes: out.thingGroupProperties?.attributePayload?.attributes ?? {},
-            };
-            return { desired: { ...desired }, incarnation: out.thingGroupId };
+            const { desired, incarnation } = await thingGroupState(iot, id.thingGroupName);
+            return { desired: { ...desired }, incarnation };
           });
+        case "billingGroup":
+          return orNull(async () => {
+            const { desired, incarnation } = await billingGroupState(iot, id.billingGroupName);
+            return { desired: { ...desired }, incarnation };
+          });
+        case "billingGroupMembership": {
+          const found = await orNull(() => billingGroupMembershipState(iot, id.thingName));
+          return found ? { desired: { ...found } } : null;
+        }
         case "membership": {
           const member = await anyListed(
             paginateListThingGroupsForThing({ client: iot }, { thingName: id.thingName }),
@@ -217,15 +218,7 @@ export function sdkCaptureIot(
         };
       }),
     thingGroup: (thingGroupName) =>
-      orNull(async () => {
-        const out = await iot.send(new DescribeThingGroupCommand({ thingGroupName }));
-        return {
-          thingGroupName,
-          parentGroupName: out.thingGroupMetadata?.parentGroupName ?? null,
-          description: out.thingGroupProperties?.thingGroupDescription ?? null,
-          attributes: out.thingGroupProperties?.attributePayload?.attributes ?? {},
-        };
-      }),
+      orNull(async () => (await thingGroupState(iot, thingGroupName)).desired),
     certificate: (certificateId) =>
       orNull(async () => {
         const out = await iot.send(new DescribeCertificateCommand({ certificateId }));

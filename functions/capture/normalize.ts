@@ -5,15 +5,11 @@
  * policy's default document after a version change, a full shadow after a partial update).
  */
 import { parseArn } from "../../core/arn";
-import type {
-  PolicyTarget,
-  ThingDesired,
-  ThingGroupDesired,
-  ThingTypeDesired,
-} from "../../core/entities";
+import type { PolicyTarget, ThingDesired, ThingTypeDesired } from "../../core/entities";
 import { keys } from "../../core/entities";
 import type { Change } from "./change";
 import { changesOfFleetCall } from "./normalizeFleet";
+import { changesOfGroupCall } from "./normalizeGroups";
 
 export type { Change, Lookup } from "./change";
 
@@ -129,12 +125,8 @@ export function changesOfRulePayload(payload: RulePayload): Change[] {
     }
     case "thingGroup": {
       const thingGroupName = parts[3];
-      const desired: ThingGroupDesired = {
-        thingGroupName,
-        parentGroupName: str(payload.parentGroupName) ?? null,
-        description: str(payload.description) ?? null,
-        attributes: attributesOf(payload.attributes),
-      };
+      // The payload has no query (registry events, "Thing group events"): a dynamic group's would
+      // read as a static group's. A group is read from IoT (DescribeThingGroup has the query).
       return [
         {
           key: keys.thingGroup(thingGroupName),
@@ -142,7 +134,9 @@ export function changesOfRulePayload(payload: RulePayload): Change[] {
           version,
           sourceVersion:
             typeof payload.versionNumber === "number" ? payload.versionNumber : undefined,
-          desired: operation === "deleted" ? null : { ...desired },
+          ...(operation === "deleted"
+            ? { desired: null }
+            : { lookup: { type: "thingGroup" as const, thingGroupName } }),
         },
       ];
     }
@@ -361,6 +355,10 @@ export function changesOfCloudTrail(event: CloudTrailEvent): Change[] {
       ];
     }
     default:
-      return changesOfFleetCall(detail.eventName, req, res, version) ?? [];
+      return (
+        changesOfFleetCall(detail.eventName, req, res, version) ??
+        changesOfGroupCall(detail.eventName, req, res, version) ??
+        []
+      );
   }
 }

@@ -25,6 +25,7 @@ export const READINESS_ACCESS: AccessDeclaration = {
       "iot:ListPolicies",
       "iot:ListCACertificates",
       "iot:ListProvisioningTemplates",
+      "iot:ListBillingGroups",
       "iot:DescribeEventConfigurations",
       "iot:GetV2LoggingOptions",
       "iot:GetIndexingConfiguration",

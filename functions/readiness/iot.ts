@@ -17,6 +17,7 @@ import {
   GetV2LoggingOptionsCommand,
   IoTClient,
   ListAuthorizersCommand,
+  ListBillingGroupsCommand,
   ListCACertificatesCommand,
   ListDomainConfigurationsCommand,
   ListPoliciesCommand,
@@ -68,35 +69,46 @@ export function sdkReadinessIot(iot: IoTClient, data: IoTDataPlaneClient): Readi
   const names = async (): Promise<Record<CountedKind, string[]>> => {
     const live = (list: (string | undefined)[]) =>
       list.filter((n): n is string => !!n && !isReservedName(n)).sort();
-    const [thing, thingType, thingGroup, policy, caCertificate, provisioningTemplate] =
-      await Promise.all([
-        all(async (nextToken) => {
-          const r = await iot.send(new ListThingsCommand({ nextToken, maxResults: 250 }));
-          return { items: r.things?.map((t) => t.thingName), next: r.nextToken };
-        }),
-        all(async (nextToken) => {
-          const r = await iot.send(new ListThingTypesCommand({ nextToken, maxResults: 250 }));
-          return { items: r.thingTypes?.map((t) => t.thingTypeName), next: r.nextToken };
-        }),
-        all(async (nextToken) => {
-          const r = await iot.send(new ListThingGroupsCommand({ nextToken, maxResults: 250 }));
-          return { items: r.thingGroups?.map((g) => g.groupName), next: r.nextToken };
-        }),
-        all(async (marker) => {
-          const r = await iot.send(new ListPoliciesCommand({ marker, pageSize: 250 }));
-          return { items: r.policies?.map((p) => p.policyName), next: r.nextMarker };
-        }),
-        all(async (marker) => {
-          const r = await iot.send(new ListCACertificatesCommand({ marker, pageSize: 250 }));
-          return { items: r.certificates?.map((c) => c.certificateId), next: r.nextMarker };
-        }),
-        all(async (nextToken) => {
-          const r = await iot.send(
-            new ListProvisioningTemplatesCommand({ nextToken, maxResults: 250 }),
-          );
-          return { items: r.templates?.map((t) => t.templateName), next: r.nextToken };
-        }),
-      ]);
+    const [
+      thing,
+      thingType,
+      thingGroup,
+      policy,
+      caCertificate,
+      provisioningTemplate,
+      billingGroup,
+    ] = await Promise.all([
+      all(async (nextToken) => {
+        const r = await iot.send(new ListThingsCommand({ nextToken, maxResults: 250 }));
+        return { items: r.things?.map((t) => t.thingName), next: r.nextToken };
+      }),
+      all(async (nextToken) => {
+        const r = await iot.send(new ListThingTypesCommand({ nextToken, maxResults: 250 }));
+        return { items: r.thingTypes?.map((t) => t.thingTypeName), next: r.nextToken };
+      }),
+      all(async (nextToken) => {
+        const r = await iot.send(new ListThingGroupsCommand({ nextToken, maxResults: 250 }));
+        return { items: r.thingGroups?.map((g) => g.groupName), next: r.nextToken };
+      }),
+      all(async (marker) => {
+        const r = await iot.send(new ListPoliciesCommand({ marker, pageSize: 250 }));
+        return { items: r.policies?.map((p) => p.policyName), next: r.nextMarker };
+      }),
+      all(async (marker) => {
+        const r = await iot.send(new ListCACertificatesCommand({ marker, pageSize: 250 }));
+        return { items: r.certificates?.map((c) => c.certificateId), next: r.nextMarker };
+      }),
+      all(async (nextToken) => {
+        const r = await iot.send(
+          new ListProvisioningTemplatesCommand({ nextToken, maxResults: 250 }),
+        );
+        return { items: r.templates?.map((t) => t.templateName), next: r.nextToken };
+      }),
+      all(async (nextToken) => {
+        const r = await iot.send(new ListBillingGroupsCommand({ nextToken, maxResults: 250 }));
+        return { items: r.billingGroups?.map((g) => g.groupName), next: r.nextToken };
+      }),
+    ]);
     return {
       thing: live(thing),
       thingType: live(thingType),
@@ -104,6 +116,7 @@ export function sdkReadinessIot(iot: IoTClient, data: IoTDataPlaneClient): Readi
       policy: live(policy),
       caCertificate: live(caCertificate),
       provisioningTemplate: live(provisioningTemplate),
+      billingGroup: live(billingGroup),
     };
   };
 

@@ -14,6 +14,7 @@ const CERT = `${IOT}:cert/<certificateId>`;
 const POLICY = `${IOT}:policy/<policyName>`;
 const CA_CERT = `${IOT}:cacert/<caCertificateId>`;
 const TEMPLATE = `${IOT}:provisioningtemplate/<templateName>`;
+const BILLING_GROUP = `${IOT}:billinggroup/<billingGroupName>`;
 
 const on = (resource: string, ...actions: string[]): DeclaredCall[] =>
   actions.map((action) => ({ action, resource }));
@@ -44,6 +45,8 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
       // Both the thing and the group authorize a membership change.
       "iot:AddThingToThingGroup",
       "iot:RemoveThingFromThingGroup",
+      "iot:AddThingToBillingGroup",
+      "iot:RemoveThingFromBillingGroup",
     ),
     ...on(
       THING_TYPE,
@@ -65,6 +68,21 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
       // A policy attached to a thing group.
       "iot:AttachPolicy",
       "iot:DetachPolicy",
+      // A dynamic group's ARN is a thing group's (IAM's dynamicthinggroup resource type).
+      "iot:CreateDynamicThingGroup",
+      "iot:UpdateDynamicThingGroup",
+      "iot:DeleteDynamicThingGroup",
+    ),
+    // Billing groups and their things (convergeGroups.ts; the sweep lists their things).
+    ...on(
+      BILLING_GROUP,
+      "iot:DescribeBillingGroup",
+      "iot:ListThingsInBillingGroup",
+      "iot:CreateBillingGroup",
+      "iot:UpdateBillingGroup",
+      "iot:DeleteBillingGroup",
+      "iot:AddThingToBillingGroup",
+      "iot:RemoveThingFromBillingGroup",
     ),
     ...on(
       CERT,
@@ -126,6 +144,7 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
       "iot:ListCertificates",
       "iot:ListCACertificates",
       "iot:ListProvisioningTemplates",
+      "iot:ListBillingGroups",
       "iot:ListAttachedPolicies",
       "iot:RegisterCertificateWithoutCA",
       // A CA-signed certificate is registered with its CA; a CA in SNI_ONLY mode.

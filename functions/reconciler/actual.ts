@@ -18,6 +18,8 @@ export interface ThingGroupActual {
   description: string | null;
   attributes: Record<string, string>;
   version: number;
+  /** A dynamic group's query (DescribeThingGroup's queryString, queryVersion, indexName). */
+  dynamic?: { queryString: string; queryVersion: string | null; indexName: string | null };
   /**
    * Read for a delete only: the groups below it, parents before children. IoT refuses to delete a
    * group with child groups, so a child created here while the other region deleted the parent
@@ -75,6 +77,16 @@ export interface ProvisioningTemplateActual {
   nonDefaultVersionIds: number[];
 }
 
+export interface BillingGroupActual {
+  description: string | null;
+  version: number;
+}
+
+/** The thing's billing group (DescribeThing), null when it is in none. */
+export interface BillingGroupMembershipActual {
+  billingGroupName: string | null;
+}
+
 export type Actual =
   | ThingActual
   | ThingTypeActual
@@ -84,4 +96,6 @@ export type Actual =
   | PresenceActual
   | ShadowActual
   | CaCertificateActual
-  | ProvisioningTemplateActual;
+  | ProvisioningTemplateActual
+  | BillingGroupActual
+  | BillingGroupMembershipActual;

@@ -1,5 +1,13 @@
 /** The IoT calls a convergence plan is made of: the API name and its exact SDK input. */
 import type {
+  AddThingToBillingGroupCommandInput,
+  CreateBillingGroupCommandInput,
+  CreateDynamicThingGroupCommandInput,
+  DeleteBillingGroupCommandInput,
+  DeleteDynamicThingGroupCommandInput,
+  RemoveThingFromBillingGroupCommandInput,
+  UpdateBillingGroupCommandInput,
+  UpdateDynamicThingGroupCommandInput,
   AddThingToThingGroupCommandInput,
   AttachPolicyCommandInput,
   AttachThingPrincipalCommandInput,
@@ -67,6 +75,14 @@ export interface IotApis {
   CreateProvisioningTemplateVersion: CreateProvisioningTemplateVersionCommandInput;
   DeleteProvisioningTemplateVersion: DeleteProvisioningTemplateVersionCommandInput;
   DeleteProvisioningTemplate: DeleteProvisioningTemplateCommandInput;
+  CreateDynamicThingGroup: CreateDynamicThingGroupCommandInput;
+  UpdateDynamicThingGroup: UpdateDynamicThingGroupCommandInput;
+  DeleteDynamicThingGroup: DeleteDynamicThingGroupCommandInput;
+  CreateBillingGroup: CreateBillingGroupCommandInput;
+  UpdateBillingGroup: UpdateBillingGroupCommandInput;
+  DeleteBillingGroup: DeleteBillingGroupCommandInput;
+  AddThingToBillingGroup: AddThingToBillingGroupCommandInput;
+  RemoveThingFromBillingGroup: RemoveThingFromBillingGroupCommandInput;
   /** Data plane: `payload` is the shadow update document. */
   UpdateThingShadow: { thingName: string; shadowName?: string; payload: Record<string, unknown> };
   DeleteThingShadow: { thingName: string; shadowName?: string };

@@ -6,6 +6,8 @@
  */
 import { formatArn, parseArn, partitionOf } from "../../core/arn";
 import type {
+  BillingGroupDesired,
+  BillingGroupMembershipDesired,
   CaCertificateDesired,
   CertificateDesired,
   MembershipDesired,
@@ -24,6 +26,8 @@ import type { RegistryItem } from "../../core/registryItem";
 import { sameJson } from "../../core/stableJson";
 import type {
   Actual,
+  BillingGroupActual,
+  BillingGroupMembershipActual,
   CaCertificateActual,
   CertificateActual,
   PolicyActual,
@@ -43,6 +47,13 @@ import {
   planProvisioningTemplate,
   registerCertificate,
 } from "./convergeFleet";
+import {
+  deleteGroupCall,
+  planBillingGroup,
+  planBillingGroupLeave,
+  planBillingGroupMembership,
+  planGroupTypes,
+} from "./convergeGroups";
 
 export type { Place } from "./place";
 
@@ -55,6 +66,8 @@ export interface PlanContext {
   caCertificatePem?: string;
   /** The thing item's type is deprecated (IoT gives a deprecated type to no new thing). */
   thingTypeDeprecated?: boolean;
+  /** The membership item's group is dynamic in the table: IoT computes its members (groups.ts). */
+  thingGroupDynamic?: boolean;
 }
 
 /** Thrown when no sequence of calls can make IoT match (the entity goes to the DLQ). */
@@ -132,6 +145,7 @@ export function blindCreate(
         context.caCertificatePem,
       );
     case "membership": {
+      if (context.thingGroupDynamic) return undefined;
       const d = item.desired as unknown as MembershipDesired;
       return call("AddThingToThingGroup", {
         thingGroupName: d.thingGroupName,
@@ -189,6 +203,11 @@ export function dependenciesOf(item: RegistryItem): string[] {
         ?.templateName;
       return template ? [keys.provisioningTemplate(template)] : [];
     }
+    case "billingGroupMembership": {
+      const group = (item.desired as unknown as BillingGroupMembershipDesired | null)
+        ?.billingGroupName;
+      return [keys.thing(id.thingName), ...(group ? [keys.billingGroup(group)] : [])];
+    }
     default:
       return [];
   }
@@ -207,6 +226,8 @@ export const KIND_RANK: Record<RegistryItem["kind"], number> = {
   policyAttachment: 3,
   principalAttachment: 3,
   shadow: 3,
+  billingGroup: 0,
+  billingGroupMembership: 3,
 };
 
 /** The calls that make `actual` match `item`, in order; empty when they already match. */
@@ -218,6 +239,13 @@ export function planConvergence(
 ): IotCall[] {
   const id = identityOf(item.pk);
   const live = !item.deleted && item.desired !== null;
+  if (id.kind === "membership" && context.thingGroupDynamic) {
+    // Never applied (convergeGroups.ts): IoT computes a dynamic group's members in each region.
+    if (!live) return [];
+    throw new ConvergenceError(
+      `membership of ${id.thingName} in ${id.thingGroupName}: the group is dynamic; IoT computes its members from each region's fleet index and refuses AddThingToThingGroup on it`,
+    );
+  }
   if (!live) return actual === null ? [] : planDelete(id, actual, place);
   switch (id.kind) {
     case "thing":
@@ -270,6 +298,16 @@ export function planConvergence(
       }
       return planProvisioningTemplate(d, a, place);
     }
+    case "billingGroup":
+      return planBillingGroup(
+        item.desired as unknown as BillingGroupDesired,
+        actual as BillingGroupActual | null,
+      );
+    case "billingGroupMembership":
+      return planBillingGroupMembership(
+        item.desired as unknown as BillingGroupMembershipDesired,
+        actual as BillingGroupMembershipActual | null,
+      );
   }
 }
 
@@ -339,15 +377,16 @@ function planThingGroup(d: ThingGroupDesired, a: ThingGroupActual | null): IotCa
     ...(d.description ? { thingGroupDescription: d.description } : {}),
     attributePayload: { attributes: d.attributes, merge: false },
   };
-  if (!a) {
-    return [
-      call("CreateThingGroup", {
-        thingGroupName: d.thingGroupName,
-        ...(d.parentGroupName ? { parentGroupName: d.parentGroupName } : {}),
-        thingGroupProperties: properties,
-      }),
-    ];
-  }
+  const createStatic = () =>
+    call("CreateThingGroup", {
+      thingGroupName: d.thingGroupName,
+      ...(d.parentGroupName ? { parentGroupName: d.parentGroupName } : {}),
+      thingGroupProperties: properties,
+    });
+  // A dynamic group on either side (convergeGroups.ts).
+  const typed = planGroupTypes(d, a, createStatic);
+  if (typed) return typed;
+  if (!a) return [createStatic()];
   if ((a.parentGroupName ?? null) !== (d.parentGroupName ?? null)) {
     // IoT cannot move a group (UpdateThingGroup has no parent); the source region recreated it
     // under its new parent, a new incarnation: so here, delete then create (docs/convergence.md,
@@ -495,6 +534,10 @@ function planDelete(id: Identity, actual: Actual, place: Place): IotCall[] {
       ];
     }
     case "thingGroup":
+      // A dynamic group has no children ("can't be part of a hierarchy") and its own delete.
+      if ((actual as ThingGroupActual).dynamic) {
+        return [deleteGroupCall(id.thingGroupName, actual as ThingGroupActual)];
+      }
       // Children first (IoT refuses a parent with child groups); each child's delete raises its
       // own registry event, which capture records as this region's change: the other region
       // deletes the child too.
@@ -556,5 +599,9 @@ function planDelete(id: Identity, actual: Actual, place: Place): IotCall[] {
       return planCaCertificateDelete(id.caCertificateId, actual as CaCertificateActual);
     case "provisioningTemplate":
       return [call("DeleteProvisioningTemplate", { templateName: id.templateName })];
+    case "billingGroup":
+      return [call("DeleteBillingGroup", { billingGroupName: id.billingGroupName })];
+    case "billingGroupMembership":
+      return planBillingGroupLeave(id.thingName, actual as BillingGroupMembershipActual);
   }
 }

@@ -65,6 +65,13 @@ import type { IotCall } from "./calls";
 import type { Issued } from "./issueCsr";
 import { certArn, targetArn, type Place } from "./converge";
 import { readCaCertificate, readProvisioningTemplate, sendFleet } from "./iotFleet";
+import {
+  listBillingGroups,
+  listThingsInBillingGroup,
+  readBillingGroup,
+  readBillingGroupMembership,
+  sendGroups,
+} from "./iotGroups";
 
 /** Kinds the sweep lists in the local registry. */
 export type ListedKind =
@@ -74,7 +81,8 @@ export type ListedKind =
   | "policy"
   | "certificate"
   | "caCertificate"
-  | "provisioningTemplate";
+  | "provisioningTemplate"
+  | "billingGroup";
 
 export interface ReconcilerIotPort {
   read(id: Identity, place: Place, deleting: boolean): Promise<Actual | null>;
@@ -94,7 +102,7 @@ export interface ReconcilerIotPort {
  * ListTargetsForPolicy, up to 250 a call, where the other side offers one call per object
  * (ListThingGroupsForThing, ListAttachedPolicies).
  */
-export type ContainerKind = "thingGroup" | "policy";
+export type ContainerKind = "thingGroup" | "policy" | "billingGroup";
 
 /**
  * A page of a kind's names. Certificates come with their status, which ListCertificates returns
@@ -204,6 +212,16 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
               description: out.thingGroupProperties?.thingGroupDescription ?? null,
               attributes: out.thingGroupProperties?.attributePayload?.attributes ?? {},
               version: out.version ?? 0,
+              // A dynamic group is the one with a query (DescribeThingGroup).
+              ...(out.queryString
+                ? {
+                    dynamic: {
+                      queryString: out.queryString,
+                      queryVersion: out.queryVersion ?? null,
+                      indexName: out.indexName ?? null,
+                    },
+                  }
+                : {}),
               ...(deleting ? { descendants } : {}),
             };
           });
@@ -325,6 +343,10 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
           return orNull(() => readCaCertificate(iot, id.caCertificateId));
         case "provisioningTemplate":
           return orNull(() => readProvisioningTemplate(iot, id.templateName));
+        case "billingGroup":
+          return orNull(() => readBillingGroup(iot, id.billingGroupName));
+        case "billingGroupMembership":
+          return orNull(() => readBillingGroupMembership(iot, id.thingName));
       }
     },
 
@@ -387,7 +409,9 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
         case "DeleteThingShadow":
           return void (await data.send(new DeleteThingShadowCommand(c.input)));
         default:
-          if (!(await sendFleet(iot, c))) throw new Error(`no IoT command for ${c.api}`);
+          if (!(await sendFleet(iot, c)) && !(await sendGroups(iot, c))) {
+            throw new Error(`no IoT command for ${c.api}`);
+          }
       }
     },
 
@@ -404,6 +428,7 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
     async listContained(container, name, cursor) {
       const maxResults = 250;
       const page = await orNull(async (): Promise<ListedPage> => {
+        if (container === "billingGroup") return listThingsInBillingGroup(iot, name, cursor);
         if (container === "thingGroup") {
           // Direct members only: a nested group's members are that group's memberships.
           const out = await iot.send(
@@ -474,6 +499,8 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
             cursor: out.nextMarker,
           };
         }
+        case "billingGroup":
+          return listBillingGroups(iot, cursor);
         case "provisioningTemplate": {
           // maxResults: 1 to 250 (ListProvisioningTemplates, AWS IoT API Reference).
           const out = await iot.send(

@@ -99,6 +99,8 @@ const READ_APIS: Record<Identity["kind"], string[]> = {
   shadow: ["GetThingShadow"],
   caCertificate: ["DescribeCACertificate"],
   provisioningTemplate: ["DescribeProvisioningTemplate", "ListProvisioningTemplateVersions"],
+  billingGroup: ["DescribeBillingGroup"],
+  billingGroupMembership: ["DescribeThing"],
 };
 
 /** True when the item is a state captured from this region's IoT: the region holds it already. */

@@ -3,7 +3,9 @@
  * is registered here with that CA, so the CA's item must be in the table and its CA registered in
  * this region first. Until then the certificate waits with the reconciler's back-off.
  */
+import { isDynamicGroup } from "../../core/groups";
 import {
+  identityOf,
   keys,
   type CaCertificateDesired,
   type CertificateDesired,
@@ -25,7 +27,10 @@ export function signingCaOf(item: RegistryItem): string | undefined {
   return (item.desired as unknown as CertificateDesired | null)?.caCertificateId;
 }
 
-/** What planning `item` needs from the table: its signing CA's PEM, its thing type's deprecation. */
+/**
+ * What planning `item` needs from the table: its signing CA's PEM, its thing type's deprecation,
+ * whether a membership's group is dynamic.
+ */
 export async function planContextOf(
   item: RegistryItem,
   table: RegistryTablePort,
@@ -40,6 +45,14 @@ export async function planContextOf(
     const deprecated =
       !!type && !type.deleted && (type.desired as { deprecated?: unknown }).deprecated === true;
     return deprecated ? { thingTypeDeprecated: true } : {};
+  }
+  const id = identityOf(item.pk);
+  if (id.kind === "membership") {
+    // A dynamic group's members are IoT's (core/groups.ts): the plan refuses to add one.
+    const group = await table.get(keys.thingGroup(id.thingGroupName));
+    return group && !group.deleted && isDynamicGroup(group.desired)
+      ? { thingGroupDynamic: true }
+      : {};
   }
   const caId = signingCaOf(item);
   if (!caId) return {};

@@ -19,6 +19,8 @@ import { digestOf, type EchoLedger } from "../shared/echoLedger";
 import { parseRegistryItem, registryItem } from "../../core/registrySchema";
 import type { RegistryTablePort } from "../shared/registryTable";
 import { isReservedIdentity, isReservedName } from "../../core/reserved";
+import { isDynamicGroup } from "../../core/groups";
+import { holdsApiFields } from "../../core/apiWrittenKinds";
 import { expireConfirmed, tombstoneTtl, type TombstoneExpiryDeps } from "../shared/tombstones";
 import type { CertificateActual } from "./actual";
 import { certArn, iotArn, targetArn, type Place } from "./converge";
@@ -169,6 +171,7 @@ const LISTED: { kind: ListedKind; listApi: string; key: (name: string) => string
     listApi: "ListProvisioningTemplates",
     key: keys.provisioningTemplate,
   },
+  { kind: "billingGroup", listApi: "ListBillingGroups", key: keys.billingGroup },
 ];
 
 /**
@@ -180,6 +183,11 @@ const LISTED: { kind: ListedKind; listApi: string; key: (name: string) => string
 const CONTAINED: { container: ContainerKind; listApi: string; contentsApi: string }[] = [
   { container: "thingGroup", listApi: "ListThingGroups", contentsApi: "ListThingsInThingGroup" },
   { container: "policy", listApi: "ListPolicies", contentsApi: "ListTargetsForPolicy" },
+  {
+    container: "billingGroup",
+    listApi: "ListBillingGroups",
+    contentsApi: "ListThingsInBillingGroup",
+  },
 ];
 
 export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Promise<SweepReport> {
@@ -325,6 +333,9 @@ async function sweepContained(
       let cursor = within?.name === name ? within.next : undefined;
       within = undefined;
       if (isReservedName(name)) continue;
+      // A dynamic group's members are IoT's, computed in each region (core/groups.ts): never
+      // captured. ListThingGroups lists both types; DescribeThingGroup tells them apart.
+      if (contained.container === "thingGroup" && (await isDynamicHere(name, deps))) continue;
       do {
         if (!mayStart()) {
           return { phase: "list", kind, next: pageCursor, within: { name, next: cursor } };
@@ -343,7 +354,18 @@ async function sweepContained(
   return undefined;
 }
 
-type ContainedIdentity = Extract<Identity, { kind: "membership" | "policyAttachment" }>;
+type ContainedIdentity =
+  | Extract<Identity, { kind: "membership" | "policyAttachment" }>
+  | { kind: "billingGroupMembership"; thingName: string; billingGroupName: string };
+
+/** True when this region's IoT holds the group as a dynamic group. */
+async function isDynamicHere(thingGroupName: string, deps: SweepDeps): Promise<boolean> {
+  await deps.pacer.take("DescribeThingGroup");
+  const state = await deps.lookups.state({ kind: "thingGroup", thingGroupName }, (r) =>
+    iotArn(deps.place, r),
+  );
+  return isDynamicGroup(state?.desired);
+}
 
 /** A group's thing, or a policy's target ARN (a certificate or a thing group; others are not the registry's). */
 function containedIdentity(
@@ -354,11 +376,15 @@ function containedIdentity(
   if (container === "thingGroup") {
     return { kind: "membership", thingGroupName: name, thingName: member };
   }
+  if (container === "billingGroup") {
+    return { kind: "billingGroupMembership", thingName: member, billingGroupName: name };
+  }
   const target = targetOfArn(member);
   return target && { kind: "policyAttachment", policyName: name, target };
 }
 
 function keyOfContained(id: ContainedIdentity): string {
+  if (id.kind === "billingGroupMembership") return keys.billingGroupMembership(id.thingName);
   return id.kind === "membership"
     ? keys.membership(id.thingGroupName, id.thingName)
     : keys.policyAttachment(id.policyName, id.target);
@@ -366,6 +392,9 @@ function keyOfContained(id: ContainedIdentity): string {
 
 /** The keys of the objects a contained one joins: its container and its thing or target. */
 function endsOf(id: ContainedIdentity): string[] {
+  if (id.kind === "billingGroupMembership") {
+    return [keys.billingGroup(id.billingGroupName), keys.thing(id.thingName)];
+  }
   if (id.kind === "membership")
     return [keys.thingGroup(id.thingGroupName), keys.thing(id.thingName)];
   const target =
@@ -379,7 +408,9 @@ function endsOf(id: ContainedIdentity): string[] {
  * attachments in its region, where JITP made them; the next sweep finds what waited for an end.
  */
 async function captureUnknown(id: ContainedIdentity, deps: SweepDeps): Promise<boolean> {
-  if (isReservedIdentity(id)) return false;
+  if (isReservedIdentity(identityOf(keyOfContained(id))) || isReservedName(nameOf(id))) {
+    return false;
+  }
   const key = keyOfContained(id);
   if (await deps.table.get(key)) return false;
   for (const end of endsOf(id)) {
@@ -387,9 +418,11 @@ async function captureUnknown(id: ContainedIdentity, deps: SweepDeps): Promise<b
     if (!item || item.deleted) return false;
   }
   const desired =
-    id.kind === "membership"
-      ? { thingGroupName: id.thingGroupName, thingName: id.thingName }
-      : { policyName: id.policyName, target: id.target };
+    id.kind === "billingGroupMembership"
+      ? { thingName: id.thingName, billingGroupName: id.billingGroupName }
+      : id.kind === "membership"
+        ? { thingGroupName: id.thingGroupName, thingName: id.thingName }
+        : { policyName: id.policyName, target: id.target };
   const now = deps.now();
   const item: RegistryItem = registryItem({
     pk: key,
@@ -470,7 +503,10 @@ async function recaptureOwned(item: RegistryItem, deps: SweepDeps): Promise<bool
   if (isReservedName(nameOf(id))) return false;
   const read = await readOwned(id, item, deps);
   if (read === undefined) return false;
-  const desired = read && item.desired && !item.deleted ? { ...item.desired, ...read } : read;
+  const desired =
+    read && item.desired && !item.deleted && holdsApiFields(item.kind)
+      ? { ...item.desired, ...read }
+      : read;
   const candidate = { deleted: desired === null, desired };
   if (sameContent(item, candidate)) return false;
   const now = deps.now();
@@ -512,7 +548,10 @@ async function keepLocalChange(
   if (isReservedName(nameOf(id))) return false;
   const state = await deps.lookups.state(id, (resource) => iotArn(deps.place, resource));
   const read = state ? state.desired : null;
-  const desired = read && item.desired && !item.deleted ? { ...item.desired, ...read } : read;
+  const desired =
+    read && item.desired && !item.deleted && holdsApiFields(item.kind)
+      ? { ...item.desired, ...read }
+      : read;
   const seen = { deleted: desired === null, desired };
   if (digestOf(seen) === entry.digest) return false;
   const now = deps.now();
@@ -533,7 +572,7 @@ async function keepLocalChange(
   return true;
 }
 
-function nameOf(id: Identity): string {
+function nameOf(id: Identity | ContainedIdentity): string {
   switch (id.kind) {
     case "thing":
     case "shadow":
@@ -553,6 +592,10 @@ function nameOf(id: Identity): string {
       return id.caCertificateId;
     case "provisioningTemplate":
       return id.templateName;
+    case "billingGroup":
+      return id.billingGroupName;
+    case "billingGroupMembership":
+      return id.thingName;
   }
 }
 
@@ -596,7 +639,9 @@ async function readOwned(
     case "caCertificate":
     case "provisioningTemplate":
     case "thingType":
-    case "membership": {
+    case "membership":
+    case "billingGroup":
+    case "billingGroupMembership": {
       await pacer.take(STATE_READ[id.kind]);
       const state = await lookups.state(id, (resource) => iotArn(place, resource));
       return state ? state.desired : null;
@@ -611,6 +656,9 @@ const STATE_READ = {
   thingType: "DescribeThingType",
   // A thing's groups: 100 TPS, against ListThingsInThingGroup's 25 (core/iotQuotas.ts).
   membership: "ListThingGroupsForThing",
+  billingGroup: "DescribeBillingGroup",
+  // A thing's billing group is DescribeThing's `billingGroupName`.
+  billingGroupMembership: "DescribeThing",
 } as const;
 
 /**
@@ -684,6 +732,11 @@ async function describe(
       return plain(await lookups.policy(name));
     case "certificate":
       return plain(await lookups.certificate(name));
+    case "billingGroup": {
+      await pacer.take("DescribeBillingGroup");
+      const state = await lookups.state({ kind, billingGroupName: name }, (r) => iotArn(place, r));
+      return state ? { desired: state.desired, incarnation: state.incarnation } : null;
+    }
     case "caCertificate":
     case "provisioningTemplate": {
       const id: Identity =

@@ -1,12 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FLEET_CALLS } from "../../core/fleetCalls";
+import { GROUP_CALLS } from "../../core/groupCalls";
 import { policyDocument } from "../iam/policyDocument";
 
 /**
- * IoT calls that change certificates, policies, principal attachments, CA certificates and
- * provisioning templates. IoT publishes no registry event for these ("Registry events" covers
- * things, thing types and thing groups), so they reach capture as CloudTrail management events.
+ * IoT calls that change certificates, policies, principal attachments, CA certificates,
+ * provisioning templates, dynamic groups and billing groups. IoT publishes no registry event for
+ * these ("Registry events" covers things, thing types and thing groups; a thing group event has no
+ * query), so they reach capture as CloudTrail management events.
  */
 export const CAPTURED_IOT_CALLS = [
   "CreatePolicy",
@@ -25,6 +27,7 @@ export const CAPTURED_IOT_CALLS = [
   "AttachThingPrincipal",
   "DetachThingPrincipal",
   ...FLEET_CALLS,
+  ...GROUP_CALLS,
 ];
 
 /** The event pattern of {@link CloudTrailCapture}. */

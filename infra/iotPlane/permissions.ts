@@ -32,6 +32,7 @@ export function iotArns(scope: Scope) {
     policy: arn("policy/*"),
     caCert: arn("cacert/*"),
     provisioningTemplate: arn("provisioningtemplate/*"),
+    billingGroup: arn("billinggroup/*"),
   };
 }
 
@@ -63,6 +64,11 @@ export function captureStatements(scope: Scope): Statement[] {
       sid: "ReadChangedThingGroups",
       actions: ["iot:DescribeThingGroup"],
       resources: [iot.thingGroup],
+    },
+    {
+      sid: "ReadChangedBillingGroups",
+      actions: ["iot:DescribeBillingGroup"],
+      resources: [iot.billingGroup],
     },
     {
       sid: "ReadChangedCertificates",
@@ -150,8 +156,30 @@ export function reconcilerStatements(
         "iot:DescribeThingGroup",
         // The sweep lists a group's things (memberships whose events were lost).
         "iot:ListThingsInThingGroup",
+        // A dynamic group's ARN is a thing group's (IAM's `dynamicthinggroup` resource type).
+        "iot:CreateDynamicThingGroup",
+        "iot:UpdateDynamicThingGroup",
+        "iot:DeleteDynamicThingGroup",
       ],
       resources: [iot.thingGroup],
+    },
+    {
+      sid: "ConvergeBillingGroups",
+      actions: [
+        "iot:CreateBillingGroup",
+        "iot:UpdateBillingGroup",
+        "iot:DeleteBillingGroup",
+        "iot:DescribeBillingGroup",
+        // The sweep lists a billing group's things (a thing's billing group whose event was lost).
+        "iot:ListThingsInBillingGroup",
+      ],
+      resources: [iot.billingGroup],
+    },
+    // Authorized against both the billing group and the thing (resource types `billinggroup`, `thing`).
+    {
+      sid: "ConvergeBillingGroupMemberships",
+      actions: ["iot:AddThingToBillingGroup", "iot:RemoveThingFromBillingGroup"],
+      resources: [iot.billingGroup, iot.thing],
     },
     // Authorized against the certificate, not the thing (Service Authorization Reference,
     // AWS IoT: resource type `cert`; the thing is only the iot:thingArn condition key).
@@ -248,6 +276,7 @@ export function reconcilerStatements(
         "iot:ListCertificates",
         "iot:ListCACertificates",
         "iot:ListProvisioningTemplates",
+        "iot:ListBillingGroups",
         "iot:RegisterCertificateWithoutCA",
         "iot:RegisterCertificate",
         "iot:RegisterCACertificate",

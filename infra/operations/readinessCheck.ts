@@ -65,6 +65,7 @@ export class ReadinessCheck extends pulumi.ComponentResource {
               "iot:ListPolicies",
               "iot:ListCACertificates",
               "iot:ListProvisioningTemplates",
+              "iot:ListBillingGroups",
               "iot:DescribeEventConfigurations",
               "iot:GetV2LoggingOptions",
               "iot:GetIndexingConfiguration",

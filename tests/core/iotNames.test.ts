@@ -22,6 +22,7 @@ const DOCUMENTED: Record<NameField, { chars: string; min: number; max: number }>
   attributeKey: { chars: "[a-zA-Z0-9_.,@/:#-]", min: 1, max: 128 },
   attributeValue: { chars: "[a-zA-Z0-9_.,@/:#=\\[\\]-]", min: 0, max: 800 },
   templateName: { chars: "[0-9A-Za-z_-]", min: 1, max: 36 },
+  indexName: { chars: "[a-zA-Z0-9:_-]", min: 1, max: 128 },
 };
 const documented = (field: NameField) => {
   const { chars, min, max } = DOCUMENTED[field];
@@ -104,6 +105,50 @@ describe("IoT names: one schema from the documented patterns", () => {
         thingName: "t",
         shadowName: "$classic",
         state: { desired: null, reported: null },
+      }),
+    );
+    assert.equal(parsed.ok, false);
+  });
+
+  it("carries dynamic groups, billing groups and a thing's billing group through key and schema", () => {
+    const group = fc.stringMatching(documented("thingGroupName"));
+    const thing = fc.stringMatching(documented("thingName"));
+    fc.assert(
+      fc.property(group, thing, (name, thingName) => {
+        const dynamic = { queryString: "attributes.v:1", queryVersion: null, indexName: null };
+        registryItem(
+          item(keys.thingGroup(name), "thingGroup", {
+            thingGroupName: name,
+            parentGroupName: null,
+            description: null,
+            attributes: {},
+            dynamic,
+          }),
+        );
+        registryItem(
+          item(keys.billingGroup(name), "billingGroup", {
+            billingGroupName: name,
+            description: null,
+          }),
+        );
+        const membership = keys.billingGroupMembership(thingName);
+        assert.deepEqual(identityOf(membership), { kind: "billingGroupMembership", thingName });
+        registryItem(
+          item(membership, "billingGroupMembership", { thingName, billingGroupName: name }),
+        );
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("refuses a dynamic group with a parent: dynamic groups are part of no hierarchy", () => {
+    const parsed = parseRegistryItem(
+      item("thingGroup#d", "thingGroup", {
+        thingGroupName: "d",
+        parentGroupName: "root",
+        description: null,
+        attributes: {},
+        dynamic: { queryString: "attributes.v:1", queryVersion: null, indexName: null },
       }),
     );
     assert.equal(parsed.ok, false);

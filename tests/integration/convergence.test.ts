@@ -8,7 +8,12 @@
  */
 import { strict as assert } from "assert";
 import {
+  AddThingToBillingGroupCommand,
   AttachThingPrincipalCommand,
+  CreateBillingGroupCommand,
+  DescribeBillingGroupCommand,
+  DescribeThingCommand,
+  RemoveThingFromBillingGroupCommand,
   CreateKeysAndCertificateCommand,
   CreateThingCommand,
   DeleteThingCommand,
@@ -165,5 +170,43 @@ describe("convergence scenarios against moto (issue 15)", function () {
       );
       assert.match(letters[0].reason, /desired: expected the desired state of a live item/);
     }
+  });
+
+  // Issue 22, billing groups: CloudTrail capture (no registry event) and the reconciler's calls,
+  // with the real SDK. moto 5.2.1 has billing groups but no dynamic thing groups
+  // (CreateDynamicThingGroup is not implemented): those are the simulator's only.
+  it("replicates a billing group and a thing's move between billing groups", async () => {
+    const { iot } = suite.world.A.operator;
+    await iot.send(new CreateThingCommand({ thingName: "dev-1" }));
+    for (const name of ["b1", "b2"]) {
+      await iot.send(
+        new CreateBillingGroupCommand({
+          billingGroupName: name,
+          billingGroupProperties: { billingGroupDescription: `site ${name}` },
+        }),
+      );
+    }
+    await iot.send(
+      new AddThingToBillingGroupCommand({ billingGroupName: "b1", thingName: "dev-1" }),
+    );
+    await suite.world.settle();
+    const B = suite.world.B.direct.iot;
+    const billingOf = async () =>
+      (await B.send(new DescribeThingCommand({ thingName: "dev-1" }))).billingGroupName;
+    assert.equal(await billingOf(), "b1");
+    assert.equal(
+      (await B.send(new DescribeBillingGroupCommand({ billingGroupName: "b2" })))
+        .billingGroupProperties?.billingGroupDescription,
+      "site b2",
+    );
+    await iot.send(
+      new RemoveThingFromBillingGroupCommand({ billingGroupName: "b1", thingName: "dev-1" }),
+    );
+    await iot.send(
+      new AddThingToBillingGroupCommand({ billingGroupName: "b2", thingName: "dev-1" }),
+    );
+    await suite.world.settle();
+    assert.equal(await billingOf(), "b2");
+    for (const r of suite.world.regions) assert.deepEqual(await r.deadLetters(), [], r.name);
   });
 });

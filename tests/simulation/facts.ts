@@ -18,6 +18,11 @@ function shadowState(state: Record<string, unknown> | undefined | null): string 
   return stableJson({ desired: clean(s.desired), reported: clean(s.reported) });
 }
 
+/** A group's fact; a dynamic group's with its query (a static group's has none). */
+function groupFact(parent: string | null, attributes: unknown, dynamic: unknown): string {
+  return stableJson(dynamic ? { parent, attributes, dynamic } : { parent, attributes });
+}
+
 export function factsOfIot(iot: SimIot): Facts {
   const facts: Facts = new Map();
   for (const [name, t] of iot.things) {
@@ -27,8 +32,11 @@ export function factsOfIot(iot: SimIot): Facts {
   for (const [name, t] of iot.types)
     facts.set(`thingType:${name}`, stableJson({ deprecated: t.deprecated }));
   for (const [name, g] of iot.groups) {
-    facts.set(`group:${name}`, stableJson({ parent: g.parent, attributes: g.attributes }));
+    facts.set(`group:${name}`, groupFact(g.parent, g.attributes, g.dynamic));
   }
+  for (const [name, g] of iot.billing.groups)
+    facts.set(`billingGroup:${name}`, String(g.description));
+  for (const [thing, group] of iot.billing.members) facts.set(`billing:${thing}`, group);
   for (const m of iot.memberships) facts.set(`member:${m}`, "member");
   for (const [id, c] of iot.certs) facts.set(`cert:${id}`, c.status);
   for (const [name, p] of iot.policies) {
@@ -65,8 +73,14 @@ export function factsOfTable(items: Iterable<RegistryItem>): Facts {
       case "thingGroup":
         facts.set(
           `group:${id.thingGroupName}`,
-          stableJson({ parent: d.parentGroupName ?? null, attributes: d.attributes }),
+          groupFact((d.parentGroupName as string | null) ?? null, d.attributes, d.dynamic),
         );
+        break;
+      case "billingGroup":
+        facts.set(`billingGroup:${id.billingGroupName}`, String(d.description));
+        break;
+      case "billingGroupMembership":
+        facts.set(`billing:${id.thingName}`, String(d.billingGroupName));
         break;
       case "membership":
         facts.set(`member:${id.thingGroupName}|${id.thingName}`, "member");

@@ -13,6 +13,11 @@
  * (https://docs.aws.amazon.com/iot/latest/developerguide/iot-events.html): the world delays,
  * duplicates, reorders and loses them.
  * Deleting a thing group removes its memberships (the things stay), as IoT does.
+ * Dynamic thing groups (tests/support/fakeGroups.ts): the guide does not say whether their calls
+ * raise `thingGroup` registry events (whose payload has no query, only `dynamicGroupMappingId`),
+ * nor whether IoT publishes membership events when a thing starts or stops matching the query:
+ * the model raises both, and CloudTrail records the calls, so capture must cope with each. Billing
+ * groups raise no registry event: CloudTrail only.
  */
 import type { CloudTrailEvent, RulePayload } from "../../functions/capture/normalize";
 import type { IotCall } from "../../functions/reconciler/calls";
@@ -38,6 +43,13 @@ const REGISTRY_APIS = new Set([
   "DeleteThingType",
   "UpdateThingShadow",
   "DeleteThingShadow",
+]);
+
+/** Dynamic group calls: a registry event and a CloudTrail record (see above). */
+const DYNAMIC_APIS = new Set([
+  "CreateDynamicThingGroup",
+  "UpdateDynamicThingGroup",
+  "DeleteDynamicThingGroup",
 ]);
 
 export class SimIot extends FakeIot {
@@ -71,6 +83,7 @@ export class SimIot extends FakeIot {
       }
     }
     const before = this.stateOf(c);
+    const membersBefore = this.dynamicMembers();
     await super.send(c);
     if (c.api === "DeleteThingGroup") {
       for (const m of [...this.memberships]) {
@@ -78,10 +91,47 @@ export class SimIot extends FakeIot {
       }
     }
     const after = this.stateOf(c);
+    this.dynamicMembershipEvents(membersBefore);
     if (before === after && c.api !== "UpdateThingShadow") return;
     this.changes += 1;
     if (REGISTRY_APIS.has(c.api)) this.registryEvent(c, before !== "absent");
-    else this.trail(c, caller);
+    else if (DYNAMIC_APIS.has(c.api)) {
+      this.registryEvent(c, before !== "absent");
+      this.trail(c, caller);
+    } else this.trail(c, caller);
+  }
+
+  /** `group|thing` of every dynamic group's members now. */
+  private dynamicMembers(): Set<string> {
+    const out = new Set<string>();
+    for (const [group, g] of this.groups) {
+      if (!g.dynamic) continue;
+      for (const thing of this.things.keys()) {
+        if (this.isMember(group, thing)) out.add(`${group}|${thing}`);
+      }
+    }
+    return out;
+  }
+
+  /** Membership events for things that started or stopped matching a dynamic group's query. */
+  private dynamicMembershipEvents(before: Set<string>): void {
+    const after = this.dynamicMembers();
+    const now = this.regionClock.now();
+    const changed = [
+      ...[...after].filter((m) => !before.has(m)).map((m) => [m, "added"] as const),
+      ...[...before].filter((m) => !after.has(m)).map((m) => [m, "removed"] as const),
+    ];
+    for (const [m, op] of changed) {
+      const [group, thing] = m.split("|");
+      this.onEvent({
+        receivedAt: now,
+        timestamp: now,
+        accountId: this.place.account,
+        eventType: "THING_GROUP_MEMBERSHIP_EVENT",
+        operation: op.toUpperCase(),
+        topic: `$aws/events/thingGroupMembership/thingGroup/${group}/thing/${thing}/${op}`,
+      });
+    }
   }
 
   /** A reconciler's or an operator's port: reads as FakeIot, writes through `sendAs`. */
@@ -109,7 +159,17 @@ export class SimIot extends FakeIot {
       case "CreateThingGroup":
       case "UpdateThingGroup":
       case "DeleteThingGroup":
+      case "CreateDynamicThingGroup":
+      case "UpdateDynamicThingGroup":
+      case "DeleteDynamicThingGroup":
         return json(this.groups.get(i.thingGroupName!));
+      case "CreateBillingGroup":
+      case "UpdateBillingGroup":
+      case "DeleteBillingGroup":
+        return json(this.billing.groups.get(i.billingGroupName!));
+      case "AddThingToBillingGroup":
+      case "RemoveThingFromBillingGroup":
+        return json(this.billing.members.get(i.thingName!));
       case "AddThingToThingGroup":
       case "RemoveThingFromThingGroup":
         return this.memberships.has(`${i.thingGroupName}|${i.thingName}`) ? "in" : "absent";
@@ -149,7 +209,10 @@ export class SimIot extends FakeIot {
       }
       case "CreateThingGroup":
       case "UpdateThingGroup":
-      case "DeleteThingGroup": {
+      case "DeleteThingGroup":
+      case "CreateDynamicThingGroup":
+      case "UpdateDynamicThingGroup":
+      case "DeleteDynamicThingGroup": {
         const g = this.groups.get(i.thingGroupName!);
         const op = !g ? "deleted" : existed ? "updated" : "created";
         send(`$aws/events/thingGroup/${i.thingGroupName}/${op}`, {
@@ -160,6 +223,8 @@ export class SimIot extends FakeIot {
           description: g?.description ?? null,
           attributes: g ? { ...g.attributes } : {},
           versionNumber: g?.version ?? 0,
+          // In the documented payload (null there); no query.
+          dynamicGroupMappingId: g?.dynamic ? `mapping-${i.thingGroupName}` : null,
         });
         return;
       }

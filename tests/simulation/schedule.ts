@@ -14,6 +14,7 @@ export const THINGS = ["t1", "t2"] as const;
 export const GROUPS = ["g1", "g2", "g3"] as const;
 export const POLICIES = ["p1", "p2"] as const;
 export const TYPES = ["ty1"] as const;
+export const BILLING_GROUPS = ["b1", "b2"] as const;
 export const SHADOWS = [null, "cfg"] as const;
 export const CERT_PEMS = ["c1", "c2"].map(
   (name) =>
@@ -35,7 +36,13 @@ export type Op =
   | { op: "attachPolicy"; policy: number; cert: number | null; group: number; attach: boolean }
   | { op: "principal"; thing: number; cert: number; attach: boolean }
   | { op: "shadow"; thing: number; shadow: number; value: number | null }
-  | { op: "thingType"; deprecated: boolean | null };
+  | { op: "thingType"; deprecated: boolean | null }
+  /** Creates a dynamic group of that name (query on attribute v), or changes its query. */
+  | { op: "dynamicGroup"; group: number; value: number }
+  | { op: "billingGroup"; billing: number; value: number }
+  | { op: "deleteBillingGroup"; billing: number }
+  /** Puts the thing in that billing group (out of the one it is in first), or in none. */
+  | { op: "billing"; thing: number; billing: number | null };
 
 export type Step =
   | { step: "op"; region: number; op: Op }
@@ -141,6 +148,14 @@ export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
     op: fc.constant("thingType" as const),
     deprecated: fc.option(fc.boolean(), { nil: null }),
+  }),
+  fc.record({ op: fc.constant("dynamicGroup" as const), group: index(3), value: index(3) }),
+  fc.record({ op: fc.constant("billingGroup" as const), billing: index(2), value: index(3) }),
+  fc.record({ op: fc.constant("deleteBillingGroup" as const), billing: index(2) }),
+  fc.record({
+    op: fc.constant("billing" as const),
+    thing: index(2),
+    billing: fc.option(index(2), { nil: null }),
   }),
 );
 
@@ -259,11 +274,14 @@ export function userCalls(op: Op, iot: SimIot, explicitCascades = false): IotCal
           call("DetachThingPrincipal", { thingName: name, principal }),
         ),
         ...leave((_, thing) => thing === name),
+        ...(explicitCascades ? leaveBilling(iot, name) : []),
         call("DeleteThing", { thingName: name }),
       ];
     }
     case "group": {
       const name = GROUPS[op.group];
+      // A dynamic group's properties are changed with its own call (dynamicGroup).
+      if (iot.groups.get(name)?.dynamic) return [];
       if (iot.groups.has(name)) {
         return [
           call("UpdateThingGroup", {
@@ -422,7 +440,59 @@ export function userCalls(op: Op, iot: SimIot, explicitCascades = false): IotCal
       if (op.deprecated === null || t.deprecated === op.deprecated) return [];
       return [call("DeprecateThingType", { thingTypeName: name, undoDeprecate: !op.deprecated })];
     }
+    case "dynamicGroup": {
+      const name = GROUPS[op.group];
+      const g = iot.groups.get(name);
+      const queryString = `attributes.v:${op.value}`;
+      // IoT turns no static group into a dynamic one (recreateGroup makes it static again).
+      if (g && !g.dynamic) return [];
+      return [
+        call(g ? "UpdateDynamicThingGroup" : "CreateDynamicThingGroup", {
+          thingGroupName: name,
+          queryString,
+          thingGroupProperties: { attributePayload: { attributes: {} } },
+        }),
+      ];
+    }
+    case "billingGroup": {
+      const name = BILLING_GROUPS[op.billing];
+      const billingGroupProperties = { billingGroupDescription: `d${op.value}` };
+      return [
+        iot.billing.groups.has(name)
+          ? call("UpdateBillingGroup", { billingGroupName: name, billingGroupProperties })
+          : call("CreateBillingGroup", { billingGroupName: name, billingGroupProperties }),
+      ];
+    }
+    case "deleteBillingGroup": {
+      const name = BILLING_GROUPS[op.billing];
+      if (!iot.billing.groups.has(name)) return [];
+      const members = [...iot.billing.members].filter(([, g]) => g === name);
+      return [
+        ...(explicitCascades ? members.flatMap(([thing]) => leaveBilling(iot, thing)) : []),
+        call("DeleteBillingGroup", { billingGroupName: name }),
+      ];
+    }
+    case "billing": {
+      const thingName = THINGS[op.thing];
+      const target = op.billing === null ? null : BILLING_GROUPS[op.billing];
+      const current = iot.billing.members.get(thingName) ?? null;
+      if (current === target) return [];
+      return [
+        ...leaveBilling(iot, thingName),
+        ...(target
+          ? [call("AddThingToBillingGroup", { billingGroupName: target, thingName })]
+          : []),
+      ];
+    }
   }
+}
+
+/** The thing out of its billing group, if it is in one. */
+function leaveBilling(iot: SimIot, thingName: string): IotCall[] {
+  const current = iot.billing.members.get(thingName);
+  return current
+    ? [call("RemoveThingFromBillingGroup", { billingGroupName: current, thingName })]
+    : [];
 }
 
 function ancestors(group: string, iot: SimIot): string[] {
@@ -442,6 +512,9 @@ function deleteGroup(
   leave: (match: (group: string, thing: string) => boolean) => IotCall[],
 ): IotCall[] {
   if (!iot.groups.has(name)) return [];
+  // A dynamic group has no children, no policies and members IoT computes: its own delete.
+  if (iot.groups.get(name)!.dynamic)
+    return [call("DeleteDynamicThingGroup", { thingGroupName: name })];
   const children = [...iot.groups].filter(([, g]) => g.parent === name).map(([n]) => n);
   const target = arn(`thinggroup/${name}`);
   return [

@@ -23,6 +23,7 @@ import type { Identity } from "../../core/entities";
 import type { RegistryItem } from "../../core/registryItem";
 import type { RegistryTablePort } from "../../functions/shared/registryTable";
 import { FakeFleet } from "./fakeFleet";
+import { FakeBilling, matches, type DynamicQuery } from "./fakeGroups";
 
 export class FakeTable implements RegistryTablePort {
   items = new Map<string, RegistryItem>();
@@ -117,9 +118,13 @@ export class FakeIot implements ReconcilerIotPort {
       description: string | null;
       attributes: Record<string, string>;
       version: number;
+      /** A dynamic group's query (fakeGroups.ts). */
+      dynamic?: DynamicQuery;
     }
   >();
   memberships = new Set<string>();
+  /** Billing groups and their things (fakeGroups.ts). */
+  billing = new FakeBilling();
   /** `ca`: the id of the CA it was registered with (RegisterCertificate). */
   certs = new Map<string, { pem: string; status: string; ca?: string }>();
   /** CA certificates and provisioning templates. */
@@ -196,12 +201,21 @@ export class FakeIot implements ReconcilerIotPort {
                 description: g.description,
                 attributes: { ...g.attributes },
                 version: g.version,
+                ...(g.dynamic ? { dynamic: { ...g.dynamic } } : {}),
                 ...(deleting ? { descendants } : {}),
               }
             : null;
         }
         case "membership":
-          return { present: this.memberships.has(`${id.thingGroupName}|${id.thingName}`) };
+          return { present: this.isMember(id.thingGroupName, id.thingName) };
+        case "billingGroup": {
+          const g = this.billing.groups.get(id.billingGroupName);
+          return g ? { ...g } : null;
+        }
+        case "billingGroupMembership":
+          return this.things.has(id.thingName)
+            ? { billingGroupName: this.billing.members.get(id.thingName) ?? null }
+            : null;
         case "certificate": {
           const c = this.certs.get(id.certificateId);
           if (!c) return null;
@@ -274,6 +288,7 @@ export class FakeIot implements ReconcilerIotPort {
       certificate: [...this.certs.keys()],
       caCertificate: [...this.fleet.cas.keys()],
       provisioningTemplate: [...this.fleet.templates.keys()],
+      billingGroup: [...this.billing.groups.keys()],
     }[kind];
     if (kind !== "certificate") return Promise.resolve({ names });
     const statuses = Object.fromEntries([...this.certs].map(([id, c]) => [id, c.status]));
@@ -283,10 +298,29 @@ export class FakeIot implements ReconcilerIotPort {
   /** A group's things or a policy's targets (ARNs), all in one page (no cursor). */
   listContained(container: ContainerKind, name: string, _cursor?: string): Promise<ListedPage> {
     const names =
-      container === "thingGroup"
-        ? [...this.memberships].filter((m) => m.startsWith(`${name}|`)).map((m) => m.split("|")[1])
-        : [...(this.attachments.get(name) ?? [])];
+      container === "billingGroup"
+        ? [...this.billing.members].filter(([, g]) => g === name).map(([thing]) => thing)
+        : container === "thingGroup"
+          ? [...this.things.keys()].filter((thing) => this.isMember(name, thing))
+          : [...(this.attachments.get(name) ?? [])];
     return Promise.resolve({ names });
+  }
+
+  /** A static membership, or a thing a dynamic group's query matches (fakeGroups.ts). */
+  isMember(group: string, thing: string): boolean {
+    const dynamic = this.groups.get(group)?.dynamic;
+    const t = this.things.get(thing);
+    if (dynamic) return !!t && matches(dynamic.queryString, t.attributes);
+    return this.memberships.has(`${group}|${thing}`);
+  }
+
+  /** Refuses a static group call on a dynamic group, and the reverse. */
+  private groupOfType(name: string | undefined, dynamic: boolean) {
+    const g = this.groups.get(name!) ?? fail("ResourceNotFoundException");
+    if (!!g.dynamic !== dynamic) {
+      fail("InvalidRequestException", `thing group ${name} is ${g.dynamic ? "" : "not "}dynamic`);
+    }
+    return g;
   }
 
   async send(c: IotCall): Promise<void> {
@@ -345,8 +379,46 @@ export class FakeIot implements ReconcilerIotPort {
         this.ids.delete(`thing:${c.input.thingName}`);
         for (const m of [...this.memberships])
           if (m.endsWith(`|${c.input.thingName}`)) this.memberships.delete(m);
+        this.billing.members.delete(c.input.thingName!);
         return;
       }
+      case "CreateDynamicThingGroup": {
+        const { thingGroupName, queryString, queryVersion, indexName } = c.input;
+        if (this.groups.has(thingGroupName!)) fail("ResourceAlreadyExistsException");
+        this.ids.set(`group:${thingGroupName}`, `id-${++this.tick}`);
+        this.groups.set(thingGroupName!, {
+          parent: null,
+          description: c.input.thingGroupProperties?.thingGroupDescription ?? null,
+          attributes: { ...(c.input.thingGroupProperties?.attributePayload?.attributes ?? {}) },
+          version: 1,
+          dynamic: {
+            queryString: queryString!,
+            queryVersion: queryVersion ?? null,
+            indexName: indexName ?? null,
+          },
+        });
+        return;
+      }
+      case "UpdateDynamicThingGroup": {
+        const g = this.groupOfType(c.input.thingGroupName, true);
+        if (c.input.expectedVersion !== undefined && c.input.expectedVersion !== g.version)
+          fail("VersionConflictException");
+        g.description = c.input.thingGroupProperties?.thingGroupDescription ?? null;
+        g.attributes = { ...(c.input.thingGroupProperties?.attributePayload?.attributes ?? {}) };
+        g.dynamic = {
+          queryString: c.input.queryString ?? g.dynamic!.queryString,
+          queryVersion: c.input.queryVersion ?? g.dynamic!.queryVersion,
+          indexName: c.input.indexName ?? g.dynamic!.indexName,
+        };
+        g.version += 1;
+        return;
+      }
+      case "DeleteDynamicThingGroup":
+        if (this.groups.has(c.input.thingGroupName!))
+          this.groupOfType(c.input.thingGroupName, true);
+        this.groups.delete(c.input.thingGroupName!);
+        this.ids.delete(`group:${c.input.thingGroupName}`);
+        return;
       case "CreateThingType":
         if (!this.types.has(c.input.thingTypeName!))
           this.types.set(c.input.thingTypeName!, {
@@ -369,6 +441,10 @@ export class FakeIot implements ReconcilerIotPort {
         // CreateThingGroup's documented errors include no ResourceNotFoundException: a missing
         // parent is an invalid request (moto 5.2.1 answers 500).
         if (parentGroupName && !this.groups.has(parentGroupName)) fail("InvalidRequestException");
+        // A dynamic group is part of no hierarchy.
+        if (parentGroupName && this.groups.get(parentGroupName)!.dynamic) {
+          fail("InvalidRequestException");
+        }
         if (this.groups.has(thingGroupName!)) fail("ResourceAlreadyExistsException");
         this.ids.set(`group:${thingGroupName}`, `id-${++this.tick}`);
         this.groups.set(thingGroupName!, {
@@ -380,7 +456,7 @@ export class FakeIot implements ReconcilerIotPort {
         return;
       }
       case "UpdateThingGroup": {
-        const g = this.groups.get(c.input.thingGroupName!) ?? fail("ResourceNotFoundException");
+        const g = this.groupOfType(c.input.thingGroupName, false);
         if (c.input.expectedVersion !== undefined && c.input.expectedVersion !== g.version)
           fail("VersionConflictException");
         g.description = c.input.thingGroupProperties?.thingGroupDescription ?? null;
@@ -389,6 +465,8 @@ export class FakeIot implements ReconcilerIotPort {
         return;
       }
       case "DeleteThingGroup":
+        if (this.groups.has(c.input.thingGroupName!))
+          this.groupOfType(c.input.thingGroupName, false);
         // As moto's delete_thing_group: a group with child groups is refused.
         if ([...this.groups.values()].some((g) => g.parent === c.input.thingGroupName)) {
           fail("InvalidRequestException");
@@ -399,12 +477,14 @@ export class FakeIot implements ReconcilerIotPort {
       case "AddThingToThingGroup":
         if (!this.groups.has(c.input.thingGroupName!) || !this.things.has(c.input.thingName!))
           fail("ResourceNotFoundException");
+        this.groupOfType(c.input.thingGroupName, false);
         this.memberships.add(`${c.input.thingGroupName}|${c.input.thingName}`);
         return;
       case "RemoveThingFromThingGroup":
         // As IoT (and moto) answer: the thing and the group must exist.
         if (!this.things.has(c.input.thingName!) || !this.groups.has(c.input.thingGroupName!))
           fail("ResourceNotFoundException");
+        this.groupOfType(c.input.thingGroupName, false);
         this.memberships.delete(`${c.input.thingGroupName}|${c.input.thingName}`);
         return;
       case "RegisterCertificateWithoutCA": {
@@ -483,6 +563,9 @@ export class FakeIot implements ReconcilerIotPort {
       case "AttachPolicy": {
         if (!this.policies.has(c.input.policyName!) || !this.targetExists(c.input.target!))
           fail("ResourceNotFoundException");
+        // "Dynamic thing groups can't have policies applied to them" (fakeGroups.ts).
+        const group = /:thinggroup\/(.+)$/.exec(c.input.target!)?.[1];
+        if (group && this.groups.get(group)?.dynamic) fail("InvalidRequestException");
         const set = this.attachments.get(c.input.policyName!) ?? new Set<string>();
         set.add(c.input.target!);
         this.attachments.set(c.input.policyName!, set);
@@ -518,7 +601,12 @@ export class FakeIot implements ReconcilerIotPort {
         this.shadows.delete(`${c.input.thingName}|${c.input.shadowName ?? ""}`);
         return;
       default:
-        if (!this.fleet.apply(c, this.certs)) fail("InvalidRequestException", `no fake ${c.api}`);
+        if (
+          !this.fleet.apply(c, this.certs) &&
+          !this.billing.apply(c, (thing) => this.things.has(thing))
+        ) {
+          fail("InvalidRequestException", `no fake ${c.api}`);
+        }
     }
   }
 
@@ -553,9 +641,22 @@ export class FakeIot implements ReconcilerIotPort {
               : null;
           }
           case "membership":
-            return this.memberships.has(`${id.thingGroupName}|${id.thingName}`)
+            return this.isMember(id.thingGroupName, id.thingName)
               ? { desired: { thingGroupName: id.thingGroupName, thingName: id.thingName } }
               : null;
+          case "billingGroup": {
+            const g = this.billing.groups.get(id.billingGroupName);
+            return g
+              ? {
+                  desired: { billingGroupName: id.billingGroupName, description: g.description },
+                  incarnation: this.billing.idOf(id.billingGroupName),
+                }
+              : null;
+          }
+          case "billingGroupMembership": {
+            const group = this.billing.members.get(id.thingName);
+            return group ? { desired: { thingName: id.thingName, billingGroupName: group } } : null;
+          }
           case "certificate": {
             const c = await lookups.certificate(id.certificateId);
             return c ? { desired: { ...c }, incarnation: id.certificateId } : null;
@@ -609,6 +710,7 @@ export class FakeIot implements ReconcilerIotPort {
                 parentGroupName: g.parent,
                 description: g.description,
                 attributes: { ...g.attributes },
+                ...(g.dynamic ? { dynamic: { ...g.dynamic } } : {}),
               }
             : null,
         );

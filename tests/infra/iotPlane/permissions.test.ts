@@ -18,6 +18,8 @@ const UNSCOPABLE = new Set([
   // The sweep's listings of CA certificates and provisioning templates: no resource type either.
   "iot:ListCACertificates",
   "iot:ListProvisioningTemplates",
+  // The sweep's listing of billing groups (issue 22): no resource type in the reference either.
+  "iot:ListBillingGroups",
   "iot:RegisterCertificateWithoutCA",
   // Neither has a resource type: the certificate does not exist before the call.
   "iot:RegisterCertificate",

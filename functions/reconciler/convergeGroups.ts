@@ -1,0 +1,117 @@
+/**
+ * Pure core for dynamic thing groups, billing groups and a thing's billing group (core/groups.ts).
+ * - A dynamic group is made, changed and deleted with its own calls (CreateDynamicThingGroup,
+ *   UpdateDynamicThingGroup, DeleteDynamicThingGroup: "You use a different set of commands to
+ *   create, update, and delete dynamic thing groups",
+ *   https://docs.aws.amazon.com/iot/latest/developerguide/dynamic-thing-groups.html). IoT cannot
+ *   turn a group of one type into the other: the source region deleted and recreated it, so here
+ *   too, delete then create (docs/convergence.md, incarnations).
+ * - Its memberships are never applied: a membership item of a dynamic group is refused with that
+ *   reason (the DLQ), and its tombstone is a no-op (reconcile.ts passes the group's type).
+ * - A thing is in at most one billing group: moving it removes it from the old one first.
+ */
+import type {
+  BillingGroupDesired,
+  BillingGroupMembershipDesired,
+  ThingGroupDesired,
+} from "../../core/entities";
+import { sameJson } from "../../core/stableJson";
+import type { BillingGroupActual, BillingGroupMembershipActual, ThingGroupActual } from "./actual";
+import { call, type IotCall } from "./calls";
+
+/** The call that makes a dynamic group as desired. */
+function createDynamic(d: ThingGroupDesired): IotCall {
+  const q = d.dynamic!;
+  return call("CreateDynamicThingGroup", {
+    thingGroupName: d.thingGroupName,
+    queryString: q.queryString,
+    ...(q.queryVersion ? { queryVersion: q.queryVersion } : {}),
+    ...(q.indexName ? { indexName: q.indexName } : {}),
+    thingGroupProperties: properties(d),
+  });
+}
+
+const properties = (d: ThingGroupDesired) => ({
+  ...(d.description ? { thingGroupDescription: d.description } : {}),
+  attributePayload: { attributes: d.attributes, merge: false },
+});
+
+/** The delete of a group as IoT holds it: each type has its own call. */
+export function deleteGroupCall(thingGroupName: string, a: ThingGroupActual): IotCall {
+  return a.dynamic
+    ? call("DeleteDynamicThingGroup", { thingGroupName })
+    : call("DeleteThingGroup", { thingGroupName });
+}
+
+/**
+ * The plan of a thing group when either side is dynamic; undefined when both are static (the
+ * static plan of converge.ts applies). `createStatic` is that plan's create.
+ */
+export function planGroupTypes(
+  d: ThingGroupDesired,
+  a: ThingGroupActual | null,
+  createStatic: () => IotCall,
+): IotCall[] | undefined {
+  if (!d.dynamic && !a?.dynamic) return undefined;
+  if (!a) return [createDynamic(d)];
+  if (!d.dynamic !== !a.dynamic) {
+    return [deleteGroupCall(d.thingGroupName, a), d.dynamic ? createDynamic(d) : createStatic()];
+  }
+  const q = d.dynamic!;
+  const same =
+    sameJson(a.dynamic, q) &&
+    (a.description ?? null) === (d.description ?? null) &&
+    sameJson(a.attributes, d.attributes);
+  if (same) return [];
+  return [
+    call("UpdateDynamicThingGroup", {
+      thingGroupName: d.thingGroupName,
+      queryString: q.queryString,
+      ...(q.queryVersion ? { queryVersion: q.queryVersion } : {}),
+      ...(q.indexName ? { indexName: q.indexName } : {}),
+      thingGroupProperties: properties(d),
+      expectedVersion: a.version,
+    }),
+  ];
+}
+
+export function planBillingGroup(d: BillingGroupDesired, a: BillingGroupActual | null): IotCall[] {
+  const billingGroupProperties = d.description ? { billingGroupDescription: d.description } : {};
+  if (!a) {
+    return [
+      call("CreateBillingGroup", { billingGroupName: d.billingGroupName, billingGroupProperties }),
+    ];
+  }
+  if ((a.description ?? null) === (d.description ?? null)) return [];
+  return [
+    call("UpdateBillingGroup", {
+      billingGroupName: d.billingGroupName,
+      billingGroupProperties: { billingGroupDescription: d.description ?? "" },
+      expectedVersion: a.version,
+    }),
+  ];
+}
+
+/** The thing into its billing group, out of the one it is in first. */
+export function planBillingGroupMembership(
+  d: BillingGroupMembershipDesired,
+  a: BillingGroupMembershipActual | null,
+): IotCall[] {
+  if (a?.billingGroupName === d.billingGroupName) return [];
+  return [
+    ...planBillingGroupLeave(d.thingName, a),
+    call("AddThingToBillingGroup", {
+      billingGroupName: d.billingGroupName,
+      thingName: d.thingName,
+    }),
+  ];
+}
+
+export function planBillingGroupLeave(
+  thingName: string,
+  a: BillingGroupMembershipActual | null,
+): IotCall[] {
+  return a?.billingGroupName
+    ? [call("RemoveThingFromBillingGroup", { billingGroupName: a.billingGroupName, thingName })]
+    : [];
+}
