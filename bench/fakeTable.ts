@@ -192,6 +192,11 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
   }
 
   /** Device indexes of a segment are those congruent to it; the cursor is the next index. */
+  /** The bench's fleet has no thing groups, so no memberships: the indexes are empty. */
+  membershipKeysOf(): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+
   scanSegment(
     segment: number,
     totalSegments: number,

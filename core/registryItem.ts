@@ -51,7 +51,26 @@ export interface RegistryItem {
   sourceRegion: string;
   /** IoT's id of the incarnation (thingId, thingGroupId, certificate id, policy creation time). */
   incarnation?: string;
+  /**
+   * A live membership's group and thing, the keys of {@link MEMBERSHIP_INDEXES}: set by the
+   * writers' check (core/registrySchema.ts) from the key, absent on tombstones (sparse indexes).
+   */
+  membershipGroup?: string;
+  membershipThing?: string;
 }
+
+/**
+ * The registry table's global secondary indexes, from a thing group or a thing to its live
+ * membership items: IoT drops a deleted group's or thing's memberships itself and raises no event
+ * for them (docs/convergence.md, incarnations), so whoever captures the delete finds them here.
+ * Sparse (only items with the attribute are indexed) and keys only.
+ */
+export const MEMBERSHIP_INDEXES = {
+  thingGroup: { indexName: "membershipsByGroup", attribute: "membershipGroup" },
+  thing: { indexName: "membershipsByThing", attribute: "membershipThing" },
+} as const;
+
+export type MembershipEnd = keyof typeof MEMBERSHIP_INDEXES;
 
 /** True when two items describe the same entity state (metadata such as version left out). */
 export function sameContent(

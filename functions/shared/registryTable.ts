@@ -4,8 +4,14 @@
  * version is older, so replays, duplicates and echoes never overwrite a newer state.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import type { RegistryItem } from "../../core/registryItem";
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { MEMBERSHIP_INDEXES, type MembershipEnd, type RegistryItem } from "../../core/registryItem";
 
 export const NEWER_VERSION_CONDITION = "attribute_not_exists(pk) OR version < :version";
 
@@ -20,6 +26,12 @@ export interface RegistryTablePort {
     cursor?: Record<string, unknown>,
     limit?: number,
   ): Promise<{ items: RegistryItem[]; cursor?: Record<string, unknown> }>;
+  /**
+   * Keys of the live memberships of a thing group or a thing (MEMBERSHIP_INDEXES). A global
+   * secondary index is read eventually consistently: a membership written a moment ago may be
+   * missing, which the sweep repairs.
+   */
+  membershipKeysOf(end: MembershipEnd, name: string): Promise<string[]>;
 }
 
 /** The client every writer of registry items uses: adaptive retries, optional fields left out. */
@@ -70,5 +82,35 @@ export function dynamoRegistryTable(
       );
       return { items: (out.Items ?? []) as RegistryItem[], cursor: out.LastEvaluatedKey };
     },
+    async membershipKeysOf(end, name) {
+      const { indexName, attribute } = MEMBERSHIP_INDEXES[end];
+      const found: string[] = [];
+      let cursor: Record<string, unknown> | undefined;
+      do {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: indexName,
+            KeyConditionExpression: "#end = :name",
+            ExpressionAttributeNames: { "#end": attribute },
+            ExpressionAttributeValues: { ":name": name },
+            ExclusiveStartKey: cursor,
+          }),
+        );
+        for (const item of out.Items ?? []) found.push(item.pk as string);
+        cursor = out.LastEvaluatedKey;
+      } while (cursor);
+      return found;
+    },
   };
+}
+
+/** What a membership index holds, over items in memory (the fakes' and the simulator's tables). */
+export function membershipKeysIn(
+  items: Iterable<RegistryItem>,
+  end: MembershipEnd,
+  name: string,
+): string[] {
+  const { attribute } = MEMBERSHIP_INDEXES[end];
+  return [...items].filter((item) => item[attribute] === name).map((item) => item.pk);
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { dnsSuffixOf, formatArn } from "../../core/arn";
 import { PROVISIONING_ROLE_PATH } from "../../core/provisioningRoles";
 import { Statement } from "../iam/policyDocument";
+import { MEMBERSHIP_INDEXES } from "../../core/registryItem";
 import { NAMES } from "../names";
 
 /** Where a function runs: its permissions never reach another region or account. */
@@ -12,13 +13,23 @@ export interface Scope {
 }
 
 /** This region's copy of the registry table and its streams (global tables share the name). */
-export function registryArns(scope: Scope): { table: string; streams: string } {
+export function registryArns(scope: Scope): {
+  table: string;
+  streams: string;
+  membershipIndexes: string[];
+} {
   const table = formatArn({
     ...scope,
     service: "dynamodb",
     resource: `table/${NAMES.registryTable}`,
   });
-  return { table, streams: `${table}/stream/*` };
+  return {
+    table,
+    streams: `${table}/stream/*`,
+    membershipIndexes: Object.values(MEMBERSHIP_INDEXES).map(
+      (i) => `${table}/index/${i.indexName}`,
+    ),
+  };
 }
 
 /** IoT resource ARNs of this region and account, by resource type. */
@@ -46,6 +57,12 @@ export function captureStatements(scope: Scope): Statement[] {
       sid: "WriteDesiredState",
       actions: ["dynamodb:GetItem", "dynamodb:PutItem"],
       resources: [registryArns(scope).table],
+    },
+    // A deleted thing's or group's memberships, which IoT drops without an event (capture/cascade.ts).
+    {
+      sid: "FindMembershipsOfDeleted",
+      actions: ["dynamodb:Query"],
+      resources: registryArns(scope).membershipIndexes,
     },
     // IAM authorizes each read against one resource type: each type's reads get only its ARNs.
     {

@@ -168,6 +168,35 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
+    // IoT drops a deleted group's memberships itself and raises no event for them: the table's
+    // membership items must still go with the group, before any sweep.
+    name: "a group deleted with members leaves no live membership in the table",
+    issueClass: "States IoT refuses",
+    schedule: schedule([op(P, { op: "deleteGroup", group: 1 })]),
+  },
+  {
+    name: "a thing deleted while a member of a group leaves no live membership in the table",
+    issueClass: "States IoT refuses",
+    schedule: schedule([op(P, { op: "deleteThing", thing: 0 })]),
+  },
+  {
+    // The delete's event is captured after the group exists again: the table never holds the
+    // group's tombstone, and the old incarnation's memberships must end all the same.
+    name: "a group deleted and created again at once keeps none of the old group's memberships",
+    issueClass: "States IoT refuses",
+    schedule: schedule([op(P, { op: "recreateGroup", group: 1, parent: null })], { seed: 0 }),
+  },
+  {
+    name: "a membership added again after its group was recreated is kept",
+    issueClass: "States IoT refuses",
+    schedule: schedule([
+      op(P, { op: "deleteGroup", group: 1 }),
+      wait(30_000),
+      op(S, { op: "group", group: 1, parent: null, value: 1 }),
+      op(S, { op: "member", group: 1, thing: 0, add: true }),
+    ]),
+  },
+  {
     name: "a thing of a deprecated type is created in the other region",
     issueClass: "States IoT refuses",
     schedule: schedule(

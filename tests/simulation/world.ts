@@ -84,7 +84,7 @@ export const FULL: RunOptions = { cascades: true, unrepairedLosses: true, outage
 
 /** What the code is held to today in `npm test`: the classes it fixes, not the open ones. */
 export const FIXED_CLASSES: RunOptions = {
-  cascades: false,
+  cascades: true,
   unrepairedLosses: false,
   outages: false,
 };

@@ -20,8 +20,8 @@ import { Reconciler } from "../../functions/reconciler/reconcile";
 import type { SweepDeps } from "../../functions/reconciler/sweep";
 import type { Clock } from "../../functions/shared/clock";
 import type { Identity } from "../../core/entities";
-import type { RegistryItem } from "../../core/registryItem";
-import type { RegistryTablePort } from "../../functions/shared/registryTable";
+import type { MembershipEnd, RegistryItem } from "../../core/registryItem";
+import { membershipKeysIn, type RegistryTablePort } from "../../functions/shared/registryTable";
 import { FakeFleet } from "./fakeFleet";
 
 export class FakeTable implements RegistryTablePort {
@@ -45,6 +45,9 @@ export class FakeTable implements RegistryTablePort {
   ): Promise<{ items: RegistryItem[]; cursor?: Record<string, unknown> }> {
     const items = [...this.items.values()].filter((_, i) => i % totalSegments === segment);
     return Promise.resolve({ items: structuredClone(items), cursor: undefined });
+  }
+  membershipKeysOf(end: MembershipEnd, name: string) {
+    return Promise.resolve(membershipKeysIn(this.items.values(), end, name));
   }
   /** DynamoDB's TTL: removes the items whose `expiresAt` (epoch seconds) has passed. */
   expireTtl(nowMs: number): string[] {
