@@ -6,7 +6,7 @@
  * parallel scan, so the sweep can run over it.
  */
 import { digestOf, type EchoLedger, type LedgerEntry } from "../functions/shared/echoLedger";
-import type { RegistryItem } from "../core/registryItem";
+import type { PartsOwner, RegistryItem } from "../core/registryItem";
 import { sameContent } from "../core/registryItem";
 import type { RegistryTablePort } from "../functions/shared/registryTable";
 import {
@@ -191,12 +191,20 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
     return Promise.resolve(true);
   }
 
-  /** Device indexes of a segment are those congruent to it; the cursor is the next index. */
-  /** The bench's fleet has no thing groups, so no memberships: the indexes are empty. */
-  membershipKeysOf(): Promise<string[]> {
-    return Promise.resolve([]);
+  /**
+   * The part indexes (core/registryItem.ts): a device's live principal attachment is its thing's
+   * part; the fleet has no thing groups, so no memberships.
+   */
+  keysOfPartsOf(owner: PartsOwner, name: string): Promise<string[]> {
+    if (owner !== "thing") return Promise.resolve([]);
+    const n = indexOfThing(name);
+    const slot = SLOTS.indexOf("principalAttachment");
+    return Promise.resolve(
+      this.contentOf(n, slot) >= 0 ? [`principalAttachment#${thingName(n)}|cert/${certId(n)}`] : [],
+    );
   }
 
+  /** Device indexes of a segment are those congruent to it; the cursor is the next index. */
   scanSegment(
     segment: number,
     totalSegments: number,

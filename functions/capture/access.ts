@@ -1,5 +1,5 @@
 /** The AWS calls of the capture function (see functions/shared/access.ts). */
-import { MEMBERSHIP_INDEXES } from "../../core/registryItem";
+import { PART_INDEXES } from "../../core/registryItem";
 import type { AccessDeclaration } from "../shared/access";
 
 const TABLE = "arn:{partition}:dynamodb:{region}:{account}:table/{env.REGISTRY_TABLE}";
@@ -14,7 +14,7 @@ export const CAPTURE_ACCESS: AccessDeclaration = {
       why: "the stored item and this region's echo ledger entry",
     },
     { action: "dynamodb:PutItem", resource: TABLE, why: "conditional put of the desired state" },
-    ...Object.values(MEMBERSHIP_INDEXES).map(({ indexName }) => ({
+    ...Object.values(PART_INDEXES).map(({ indexName }) => ({
       action: "dynamodb:Query",
       resource: `${TABLE}/index/${indexName}`,
       why: "the memberships IoT dropped with a deleted thing or group (cascade.ts)",

@@ -37,10 +37,12 @@ export async function cascadeMemberships(id: Identity, deps: CascadeDeps): Promi
   const name = id.kind === "thing" ? id.thingName : id.thingGroupName;
   let present: boolean | undefined;
   const ended: string[] = [];
-  for (const pk of await deps.table.membershipKeysOf(id.kind, name)) {
-    const membership = await deps.table.get(pk);
+  // The thing's principal attachments are parts too: IoT refuses to delete a thing that has any.
+  for (const pk of await deps.table.keysOfPartsOf(id.kind, name)) {
     const member = identityOf(pk);
-    if (!membership || membership.deleted || member.kind !== "membership") continue;
+    if (member.kind !== "membership") continue;
+    const membership = await deps.table.get(pk);
+    if (!membership || membership.deleted) continue;
     if (!ownedBy(membership, deps.region)) {
       const applied = await deps.ledger?.appliedVersion(deps.region, pk);
       if (applied === undefined || applied < membership.version) continue;

@@ -11,7 +11,7 @@ import {
   QueryCommand,
   ScanCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { MEMBERSHIP_INDEXES, type MembershipEnd, type RegistryItem } from "../../core/registryItem";
+import { PART_INDEXES, type PartsOwner, type RegistryItem } from "../../core/registryItem";
 
 export const NEWER_VERSION_CONDITION = "attribute_not_exists(pk) OR version < :version";
 
@@ -27,11 +27,11 @@ export interface RegistryTablePort {
     limit?: number,
   ): Promise<{ items: RegistryItem[]; cursor?: Record<string, unknown> }>;
   /**
-   * Keys of the live memberships of a thing group or a thing (MEMBERSHIP_INDEXES). A global
-   * secondary index is read eventually consistently: a membership written a moment ago may be
-   * missing, which the sweep repairs.
+   * Keys of the live items that are part of a thing group or a thing (PART_INDEXES): memberships,
+   * a thing's principal attachments. A global secondary index is read eventually consistently: an
+   * item written a moment ago may be missing (readers then find it by its key, or the next sweep).
    */
-  membershipKeysOf(end: MembershipEnd, name: string): Promise<string[]>;
+  keysOfPartsOf(end: PartsOwner, name: string): Promise<string[]>;
 }
 
 /** The client every writer of registry items uses: adaptive retries, optional fields left out. */
@@ -82,8 +82,8 @@ export function dynamoRegistryTable(
       );
       return { items: (out.Items ?? []) as RegistryItem[], cursor: out.LastEvaluatedKey };
     },
-    async membershipKeysOf(end, name) {
-      const { indexName, attribute } = MEMBERSHIP_INDEXES[end];
+    async keysOfPartsOf(end, name) {
+      const { indexName, attribute } = PART_INDEXES[end];
       const found: string[] = [];
       let cursor: Record<string, unknown> | undefined;
       do {
@@ -106,11 +106,11 @@ export function dynamoRegistryTable(
 }
 
 /** What a membership index holds, over items in memory (the fakes' and the simulator's tables). */
-export function membershipKeysIn(
+export function keysOfPartsIn(
   items: Iterable<RegistryItem>,
-  end: MembershipEnd,
+  end: PartsOwner,
   name: string,
 ): string[] {
-  const { attribute } = MEMBERSHIP_INDEXES[end];
+  const { attribute } = PART_INDEXES[end];
   return [...items].filter((item) => item[attribute] === name).map((item) => item.pk);
 }

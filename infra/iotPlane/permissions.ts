@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { dnsSuffixOf, formatArn } from "../../core/arn";
 import { PROVISIONING_ROLE_PATH } from "../../core/provisioningRoles";
 import { Statement } from "../iam/policyDocument";
-import { MEMBERSHIP_INDEXES } from "../../core/registryItem";
+import { PART_INDEXES } from "../../core/registryItem";
 import { NAMES } from "../names";
 
 /** Where a function runs: its permissions never reach another region or account. */
@@ -16,7 +16,7 @@ export interface Scope {
 export function registryArns(scope: Scope): {
   table: string;
   streams: string;
-  membershipIndexes: string[];
+  partIndexes: string[];
 } {
   const table = formatArn({
     ...scope,
@@ -26,9 +26,7 @@ export function registryArns(scope: Scope): {
   return {
     table,
     streams: `${table}/stream/*`,
-    membershipIndexes: Object.values(MEMBERSHIP_INDEXES).map(
-      (i) => `${table}/index/${i.indexName}`,
-    ),
+    partIndexes: Object.values(PART_INDEXES).map((i) => `${table}/index/${i.indexName}`),
   };
 }
 
@@ -62,7 +60,7 @@ export function captureStatements(scope: Scope): Statement[] {
     {
       sid: "FindMembershipsOfDeleted",
       actions: ["dynamodb:Query"],
-      resources: registryArns(scope).membershipIndexes,
+      resources: registryArns(scope).partIndexes,
     },
     // IAM authorizes each read against one resource type: each type's reads get only its ARNs.
     {
@@ -132,6 +130,12 @@ export function reconcilerStatements(
       sid: "SweepAndRepairDesiredState",
       actions: ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:PutItem"],
       resources: [registry.table],
+    },
+    // A thing's principal attachments, checked together by the sweep.
+    {
+      sid: "FindPrincipalsOfThing",
+      actions: ["dynamodb:Query"],
+      resources: [`${registry.table}/index/${PART_INDEXES.thing.indexName}`],
     },
     {
       sid: "ConvergeThings",

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { MEMBERSHIP_INDEXES, TTL_ATTRIBUTE } from "../../core/registryItem";
+import { PART_INDEXES, TTL_ATTRIBUTE } from "../../core/registryItem";
 import { globalTableSettings } from "../globalTable";
 import { NAMES } from "../names";
 import { retained } from "../retained";
@@ -30,13 +30,13 @@ export class RegistryTable extends pulumi.ComponentResource {
         hashKey: "pk",
         attributes: [
           { name: "pk", type: "S" },
-          ...Object.values(MEMBERSHIP_INDEXES).map((i) => ({ name: i.attribute, type: "S" })),
+          ...Object.values(PART_INDEXES).map((i) => ({ name: i.attribute, type: "S" })),
         ],
         // From a thing group or a thing to its live memberships: IoT's delete cascades raise no
         // event, so capture ends them through these (functions/capture/cascade.ts). Keys only:
         // capture reads each item strongly consistently anyway. A global table's indexes exist in
         // every replica.
-        globalSecondaryIndexes: Object.values(MEMBERSHIP_INDEXES).map((i) => ({
+        globalSecondaryIndexes: Object.values(PART_INDEXES).map((i) => ({
           name: i.indexName,
           hashKey: i.attribute,
           projectionType: "KEYS_ONLY",

@@ -137,6 +137,23 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
+    // The thing has another certificate already: every principal of it is checked, with one
+    // ListThingPrincipals per thing.
+    name: "a thing principal whose attach event was lost reaches the other region (listed per thing)",
+    issueClass: "Coverage",
+    schedule: schedule([lose(P, 1), op(P, { op: "principal", thing: 1, cert: 0, attach: true })]),
+  },
+  {
+    name: "a thing principal whose detach event was lost is detached in the other region",
+    issueClass: "Coverage",
+    schedule: schedule([lose(P, 1), op(P, { op: "principal", thing: 0, cert: 0, attach: false })]),
+  },
+  {
+    name: "a classic shadow whose first update event was lost reaches the other region",
+    issueClass: "Coverage",
+    schedule: schedule([lose(P, 1), op(P, { op: "shadow", thing: 1, shadow: 0, value: 1 })]),
+  },
+  {
     name: "a thing type whose deprecation event was lost is deprecated in the other region",
     issueClass: "Coverage",
     schedule: schedule([lose(P, 1), op(P, { op: "thingType", deprecated: true })]),

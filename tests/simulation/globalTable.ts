@@ -17,7 +17,7 @@ import {
   type EchoLedger,
   type LedgerEntry,
 } from "../../functions/shared/echoLedger";
-import { membershipKeysIn, type RegistryTablePort } from "../../functions/shared/registryTable";
+import { keysOfPartsIn, type RegistryTablePort } from "../../functions/shared/registryTable";
 import type { TombstoneExpiryPort } from "../../functions/shared/tombstones";
 import type { RegistryItem } from "../../core/registryItem";
 import type { Clock } from "../../functions/shared/clock";
@@ -140,9 +140,9 @@ export class SimGlobalTable {
       },
       // A global secondary index of the replica, read here as it stands (DynamoDB's is eventually
       // consistent, usually within a second; what it misses is left to the sweep).
-      membershipKeysOf: (end, name) => {
+      keysOfPartsOf: (end, name) => {
         if (this.isDown(region)) return Promise.reject(new Error("region down"));
-        return Promise.resolve(membershipKeysIn(this.items(region).values(), end, name));
+        return Promise.resolve(keysOfPartsIn(this.items(region).values(), end, name));
       },
       setExpiry: (item, expiresAt) => {
         const current = this.read(region, item.pk) as RegistryItem | undefined;

@@ -90,14 +90,12 @@ export const FIXED_CLASSES: RunOptions = {
 };
 
 /**
- * Events whose loss the sweep repairs today: not a thing's principals (IoT lists them per thing
- * only), shadows, or a policy's versions.
+ * Events whose loss the sweep repairs today: not a named shadow's (IoT lists a thing's named
+ * shadows per thing only) or a policy's versions.
  */
 function repairedBySweep(event: SimEvent): boolean {
-  if ("topic" in event) {
-    return /^\$aws\/events\/(thing|thingGroup|thingType|thingGroupMembership)\//.test(event.topic);
-  }
-  return !/ThingPrincipal|PolicyVersion/.test(event.detail.eventName);
+  if ("topic" in event) return !/\/shadow\/name\//.test(event.topic);
+  return !/PolicyVersion/.test(event.detail.eventName);
 }
 
 export async function runSchedule(

@@ -20,8 +20,8 @@ import { Reconciler } from "../../functions/reconciler/reconcile";
 import type { SweepDeps } from "../../functions/reconciler/sweep";
 import type { Clock } from "../../functions/shared/clock";
 import type { Identity } from "../../core/entities";
-import type { MembershipEnd, RegistryItem } from "../../core/registryItem";
-import { membershipKeysIn, type RegistryTablePort } from "../../functions/shared/registryTable";
+import type { PartsOwner, RegistryItem } from "../../core/registryItem";
+import { keysOfPartsIn, type RegistryTablePort } from "../../functions/shared/registryTable";
 import { FakeFleet } from "./fakeFleet";
 
 export class FakeTable implements RegistryTablePort {
@@ -46,8 +46,8 @@ export class FakeTable implements RegistryTablePort {
     const items = [...this.items.values()].filter((_, i) => i % totalSegments === segment);
     return Promise.resolve({ items: structuredClone(items), cursor: undefined });
   }
-  membershipKeysOf(end: MembershipEnd, name: string) {
-    return Promise.resolve(membershipKeysIn(this.items.values(), end, name));
+  keysOfPartsOf(end: PartsOwner, name: string) {
+    return Promise.resolve(keysOfPartsIn(this.items.values(), end, name));
   }
   /** DynamoDB's TTL: removes the items whose `expiresAt` (epoch seconds) has passed. */
   expireTtl(nowMs: number): string[] {
@@ -288,7 +288,9 @@ export class FakeIot implements ReconcilerIotPort {
     const names =
       container === "thingGroup"
         ? [...this.memberships].filter((m) => m.startsWith(`${name}|`)).map((m) => m.split("|")[1])
-        : [...(this.attachments.get(name) ?? [])];
+        : container === "thing"
+          ? [...(this.things.get(name)?.principals ?? [])]
+          : [...(this.attachments.get(name) ?? [])];
     return Promise.resolve({ names });
   }
 

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { keys } from "../../core/entities";
 import { registryItem } from "../../core/registrySchema";
 
-/** The membership indexes' attributes come from the key, on live memberships only (sparse). */
+/** The part indexes' attributes come from the key, on live parts only (sparse). */
 const base = {
   kind: "membership" as const,
   version: 1_700_000_000_000,
@@ -11,30 +11,42 @@ const base = {
   sourceRegion: "eu-west-1",
 };
 
-describe("membership indexes of the registry table", () => {
+describe("part indexes of the registry table", () => {
   it("a live membership names its group and thing, from its key whatever the writer set", () => {
     const item = registryItem({
       ...base,
       pk: keys.membership("g1", "t1"),
       deleted: false,
       desired: { thingGroupName: "g1", thingName: "t1" },
-      membershipGroup: "other",
+      ofThingGroup: "other",
     });
-    assert.equal(item.membershipGroup, "g1");
-    assert.equal(item.membershipThing, "t1");
+    assert.equal(item.ofThingGroup, "g1");
+    assert.equal(item.ofThing, "t1");
   });
 
-  it("a tombstone and any other kind name none, so the indexes hold live memberships only", () => {
+  it("a live principal attachment names its thing", () => {
+    const item = registryItem({
+      ...base,
+      kind: "principalAttachment",
+      pk: keys.principalAttachment("t1", "a".repeat(64)),
+      deleted: false,
+      desired: { thingName: "t1", certificateId: "a".repeat(64) },
+    });
+    assert.equal(item.ofThing, "t1");
+    assert.equal("ofThingGroup" in item, false);
+  });
+
+  it("a tombstone and any other kind name none, so the indexes hold live parts only", () => {
     const tombstone = registryItem({
       ...base,
       pk: keys.membership("g1", "t1"),
       deleted: true,
       desired: null,
-      membershipGroup: "g1",
-      membershipThing: "t1",
+      ofThingGroup: "g1",
+      ofThing: "t1",
     });
-    assert.equal("membershipGroup" in tombstone, false);
-    assert.equal("membershipThing" in tombstone, false);
+    assert.equal("ofThingGroup" in tombstone, false);
+    assert.equal("ofThing" in tombstone, false);
     const thing = registryItem({
       ...base,
       kind: "thing",
@@ -42,6 +54,6 @@ describe("membership indexes of the registry table", () => {
       deleted: false,
       desired: { thingName: "t1", thingTypeName: "ty1", attributes: {} },
     });
-    assert.equal("membershipGroup" in thing, false);
+    assert.equal("ofThingGroup" in thing, false);
   });
 });
