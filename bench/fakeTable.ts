@@ -153,6 +153,9 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
       desired: deleted ? null : this.desiredOf(n, slot, this.content[i]),
       // The operator's API writes go to the first (primary) region's table.
       sourceRegion: this.regions[Math.max(source, 1) - 1],
+      // What the writers' check derives from the key (core/registrySchema.ts): a live principal
+      // attachment is its thing's part.
+      ...(SLOTS[slot] === "principalAttachment" && !deleted ? { ofThing: thingName(n) } : {}),
     };
   }
 
@@ -164,6 +167,8 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
 
   get(pk: string): Promise<RegistryItem | undefined> {
     if (pk === POLICY_KEY) return Promise.resolve(this.policy && { ...this.policy });
+    // The fleet's devices have no shadows: the sweep asks for a thing's classic shadow item.
+    if (pk.startsWith("shadow#")) return Promise.resolve(undefined);
     const { n, slot } = this.slotOf(pk);
     if (!(this.meta[n * SLOTS.length + slot] & PRESENT)) return Promise.resolve(undefined);
     return Promise.resolve(this.build(pk, n, slot));

@@ -228,7 +228,19 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
       const sweptHere = valid.filter((item) => !readInBulk(item) && !sweptWithItsThing(item));
       report.listed += valid.length - sweptHere.length;
       const theirs = sweptHere.filter((item) => !ownedBy(item, deps.place.region));
-      await convergeTheirs([...malformed, ...theirs], deps, report);
+      // Things' principals side by side with the other items: their calls are paced per API, so
+      // ListThingPrincipals and the others' reads share no turn.
+      const things = (async () => {
+        for (const thing of valid.filter((item) => item.kind === "thing")) {
+          try {
+            await sweepPrincipals(thing, deps, report);
+            if (!thing.deleted) await captureUnknownShadow(thing, deps, report);
+          } catch {
+            report.failed.push(thing.pk);
+          }
+        }
+      })();
+      await Promise.all([convergeTheirs([...malformed, ...theirs], deps, report), things]);
       for (const item of sweptHere.filter((i) => ownedBy(i, deps.place.region))) {
         report.owned += 1;
         try {
@@ -236,14 +248,6 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         } catch {
           // One object IoT would not answer for holds back no other: the next sweep retries it.
           report.failed.push(item.pk);
-        }
-      }
-      for (const thing of valid.filter((item) => item.kind === "thing")) {
-        try {
-          await sweepPrincipals(thing, deps, report);
-          if (!thing.deleted) await captureUnknownShadow(thing, deps, report);
-        } catch {
-          report.failed.push(thing.pk);
         }
       }
       // After this page's deletes were applied here (and recorded in the ledger).
