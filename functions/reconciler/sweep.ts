@@ -708,9 +708,18 @@ async function readOwned(
     case "certificate":
       await pacer.take("DescribeCertificate");
       return found(lookups.certificate(id.certificateId));
-    case "policy":
+    case "policy": {
+      // A captured policy lists its versions: a lost CreatePolicyVersion or DeletePolicyVersion
+      // leaves the default alone, so they are all read (policies are few, the fleet's one or two).
       await pacer.take("GetPolicy");
-      return found(lookups.policy(id.policyName));
+      const versions = (item.desired as { versions?: unknown[] } | null)?.versions;
+      if (!versions) return found(lookups.policy(id.policyName));
+      await pacer.take("ListPolicyVersions");
+      // One GetPolicyVersion per non-default version the item knows (IoT keeps at most 5).
+      for (let v = 1; v < versions.length; v++) await pacer.take("GetPolicyVersion");
+      const state = await lookups.state(id, (resource) => iotArn(place, resource));
+      return state ? state.desired : null;
+    }
     case "shadow":
       await pacer.take("GetThingShadow");
       return found(lookups.shadow(id.thingName, id.shadowName));

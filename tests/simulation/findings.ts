@@ -154,6 +154,11 @@ export const FINDINGS: Finding[] = [
     schedule: schedule([lose(P, 1), op(P, { op: "shadow", thing: 1, shadow: 0, value: 1 })]),
   },
   {
+    name: "a policy version whose event was lost reaches the other region",
+    issueClass: "Coverage",
+    schedule: schedule([lose(P, 1), op(P, { op: "policy", policy: 0, value: 1 })]),
+  },
+  {
     name: "a thing type whose deprecation event was lost is deprecated in the other region",
     issueClass: "Coverage",
     schedule: schedule([lose(P, 1), op(P, { op: "thingType", deprecated: true })]),

@@ -91,11 +91,10 @@ export const FIXED_CLASSES: RunOptions = {
 
 /**
  * Events whose loss the sweep repairs today: not a named shadow's (IoT lists a thing's named
- * shadows per thing only) or a policy's versions.
+ * shadows per thing only).
  */
 function repairedBySweep(event: SimEvent): boolean {
-  if ("topic" in event) return !/\/shadow\/name\//.test(event.topic);
-  return !/PolicyVersion/.test(event.detail.eventName);
+  return !("topic" in event && /\/shadow\/name\//.test(event.topic));
 }
 
 export async function runSchedule(
