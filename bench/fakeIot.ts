@@ -348,7 +348,12 @@ export class BenchIot {
           return name === POLICY && this.policyDocument ? policyOf() : null;
         }),
       thingGroup: () => Promise.resolve(null),
-      shadow: () => Promise.resolve(null),
+      // The fleet's devices have no shadows.
+      shadow: () =>
+        retry.call("GetThingShadow", async () => {
+          await this.api("GetThingShadow");
+          return null;
+        }),
       policyAttached: (_policy, target) =>
         retry.call("ListAttachedPolicies", async () => {
           await this.api("ListAttachedPolicies");
@@ -378,8 +383,15 @@ export class BenchIot {
         kind === "certificate"
           ? retry.call("ListCertificates", () => this.listCertificates(cursor))
           : Promise.resolve({ names: [] }),
-      // Like listNames, which lists no groups or policies here: no container is listed.
-      listContained: () => Promise.resolve({ names: [] }),
+      // Like listNames, which lists no groups or policies here: only a thing's principals.
+      listContained: (container, name) =>
+        container === "thing"
+          ? retry.call("ListThingPrincipals", async () => {
+              await this.api("ListThingPrincipals");
+              const n = indexOfThing(name);
+              return { names: this.flags[n] & PRINCIPAL_ATTACHMENT ? [this.certArn(n)] : [] };
+            })
+          : Promise.resolve({ names: [] }),
       issueFromCsr: () =>
         Promise.reject(new Error("bench IoT: no CSR onboarding in the benchmark")),
     };

@@ -6,7 +6,7 @@
  * parallel scan, so the sweep can run over it.
  */
 import { digestOf, type EchoLedger, type LedgerEntry } from "../functions/shared/echoLedger";
-import type { RegistryItem } from "../core/registryItem";
+import type { PartsOwner, RegistryItem } from "../core/registryItem";
 import { sameContent } from "../core/registryItem";
 import type { RegistryTablePort } from "../functions/shared/registryTable";
 import {
@@ -153,6 +153,9 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
       desired: deleted ? null : this.desiredOf(n, slot, this.content[i]),
       // The operator's API writes go to the first (primary) region's table.
       sourceRegion: this.regions[Math.max(source, 1) - 1],
+      // What the writers' check derives from the key (core/registrySchema.ts): a live principal
+      // attachment is its thing's part.
+      ...(SLOTS[slot] === "principalAttachment" && !deleted ? { ofThing: thingName(n) } : {}),
     };
   }
 
@@ -164,6 +167,8 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
 
   get(pk: string): Promise<RegistryItem | undefined> {
     if (pk === POLICY_KEY) return Promise.resolve(this.policy && { ...this.policy });
+    // The fleet's devices have no shadows: the sweep asks for a thing's classic shadow item.
+    if (pk.startsWith("shadow#")) return Promise.resolve(undefined);
     const { n, slot } = this.slotOf(pk);
     if (!(this.meta[n * SLOTS.length + slot] & PRESENT)) return Promise.resolve(undefined);
     return Promise.resolve(this.build(pk, n, slot));
@@ -189,6 +194,19 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
     this.writes += 1;
     this.onWrite(item);
     return Promise.resolve(true);
+  }
+
+  /**
+   * The part indexes (core/registryItem.ts): a device's live principal attachment is its thing's
+   * part; the fleet has no thing groups, so no memberships.
+   */
+  keysOfPartsOf(owner: PartsOwner, name: string): Promise<string[]> {
+    if (owner !== "thing") return Promise.resolve([]);
+    const n = indexOfThing(name);
+    const slot = SLOTS.indexOf("principalAttachment");
+    return Promise.resolve(
+      this.contentOf(n, slot) >= 0 ? [`principalAttachment#${thingName(n)}|cert/${certId(n)}`] : [],
+    );
   }
 
   /** Device indexes of a segment are those congruent to it; the cursor is the next index. */

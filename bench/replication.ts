@@ -572,6 +572,7 @@ async function main(): Promise<number> {
     sweepHoursPer1M: round(sweep.secondsPer1M / 3600),
     sweepLongestInvocationSeconds: sweep.longestInvocationSeconds,
     sweepInvocations: sweep.invocations,
+    sweepFailed: sweep.failed,
     sweepSampleDevices: sweep.devices,
     sweepTimeoutSeconds: RECONCILER_TIMEOUT_SECONDS,
     // What a whole sweep (one Standard execution, its segments child executions) must finish in:

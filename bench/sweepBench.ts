@@ -125,6 +125,8 @@ async function sweep(n: number, clock: VirtualClock, random: () => number, T0: n
   let invocations = 0;
   let longest = 0;
   let drift = 0;
+  // Objects a sweep could not check (an error it caught): the next sweep retries them.
+  let failed = 0;
   const segment = async (s: number) => {
     let request: SweepRequest | undefined = { segment: s, totalSegments: SWEEP_SEGMENTS };
     while (request) {
@@ -154,6 +156,7 @@ async function sweep(n: number, clock: VirtualClock, random: () => number, T0: n
         deadline: started + timeoutMs - SWEEP_MARGIN_MS,
       });
       longest = Math.max(longest, clock.now() - started);
+      failed += report.failed.length;
       // What Step Functions carries is JSON.
       request = report.next ? (JSON.parse(JSON.stringify(report.next)) as SweepRequest) : undefined;
     }
@@ -180,6 +183,7 @@ async function sweep(n: number, clock: VirtualClock, random: () => number, T0: n
     longestInvocationSeconds: Math.round(longest / 1000),
     invocations,
     deadLetters: drift,
+    failed,
     throttles: iot.throttles,
   };
 }

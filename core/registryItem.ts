@@ -53,7 +53,28 @@ export interface RegistryItem {
   sourceRegion: string;
   /** IoT's id of the incarnation (thingId, thingGroupId, certificate id, policy creation time). */
   incarnation?: string;
+  /**
+   * The thing group and thing a live membership or principal attachment is part of, the keys of
+   * {@link PART_INDEXES}: set by the writers' check (core/registrySchema.ts) from the key, absent
+   * on tombstones (sparse indexes).
+   */
+  ofThingGroup?: string;
+  ofThing?: string;
 }
+
+/**
+ * The registry table's global secondary indexes, from a thing group or a thing to the live items
+ * that are part of it (memberships; a thing's principal attachments). IoT drops a deleted group's
+ * or thing's memberships itself and raises no event for them (docs/convergence.md, incarnations),
+ * so capture finds them here; the sweep finds a thing's principal attachments here to check them
+ * all with one ListThingPrincipals. Sparse (only items with the attribute are indexed), keys only.
+ */
+export const PART_INDEXES = {
+  thingGroup: { indexName: "partsByThingGroup", attribute: "ofThingGroup" },
+  thing: { indexName: "partsByThing", attribute: "ofThing" },
+} as const;
+
+export type PartsOwner = keyof typeof PART_INDEXES;
 
 /** True when two items describe the same entity state (metadata such as version left out). */
 export function sameContent(

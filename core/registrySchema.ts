@@ -5,7 +5,7 @@
  * can go to the DLQ alone.
  */
 import { z } from "zod";
-import type { RegistryItem } from "./registryItem";
+import { PART_INDEXES, type RegistryItem } from "./registryItem";
 import { identityOf, namesPlaceholderKey } from "./entities";
 import { attributesSchema, nameSchema, shadowNameSchema } from "./iotNames";
 import { PROVISIONING_ROLE_PATH } from "./provisioningRoles";
@@ -192,6 +192,9 @@ const envelope = z.object({
   sourceRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region"),
   /** The IoT id of the incarnation the item describes (thingId, thingGroupId, ...). */
   incarnation: z.string().min(1).optional(),
+  /** What a live membership or principal attachment is part of (PART_INDEXES, core/registryItem.ts). */
+  ofThingGroup: z.string().min(1).optional(),
+  ofThing: z.string().min(1).optional(),
 });
 
 const itemSchema = envelope.superRefine((item, ctx) => {
@@ -258,7 +261,31 @@ export function registryItem(item: RegistryItem): RegistryItem {
       `refusing to write registry item ${JSON.stringify(item.pk)}: expiresAt: expected none (the sweep sets it once every region confirmed the delete)`,
     );
   }
-  return item;
+  return withPartIndexes(item);
+}
+
+/**
+ * The part indexes' attributes, derived from the key (never taken from the writer): a live
+ * membership names its group and thing, a live principal attachment its thing; a tombstone or any
+ * other item names none, so the indexes hold live parts only.
+ */
+function withPartIndexes(item: RegistryItem): RegistryItem {
+  const rest = { ...item };
+  delete rest.ofThingGroup;
+  delete rest.ofThing;
+  const id = identityOf(item.pk);
+  if (item.deleted) return rest;
+  if (id.kind === "membership") {
+    return {
+      ...rest,
+      [PART_INDEXES.thingGroup.attribute]: id.thingGroupName,
+      [PART_INDEXES.thing.attribute]: id.thingName,
+    };
+  }
+  if (id.kind === "principalAttachment") {
+    return { ...rest, [PART_INDEXES.thing.attribute]: id.thingName };
+  }
+  return rest;
 }
 
 /** The writer of an item (`capture`, `api`, ...), from `updatedBy`. */

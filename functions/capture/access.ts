@@ -1,4 +1,5 @@
 /** The AWS calls of the capture function (see functions/shared/access.ts). */
+import { PART_INDEXES } from "../../core/registryItem";
 import type { AccessDeclaration } from "../shared/access";
 
 const TABLE = "arn:{partition}:dynamodb:{region}:{account}:table/{env.REGISTRY_TABLE}";
@@ -13,6 +14,11 @@ export const CAPTURE_ACCESS: AccessDeclaration = {
       why: "the stored item and this region's echo ledger entry",
     },
     { action: "dynamodb:PutItem", resource: TABLE, why: "conditional put of the desired state" },
+    ...Object.values(PART_INDEXES).map(({ indexName }) => ({
+      action: "dynamodb:Query",
+      resource: `${TABLE}/index/${indexName}`,
+      why: "the memberships IoT dropped with a deleted thing or group (cascade.ts)",
+    })),
     // Events say what may have changed: the current state is read from local IoT (state-based).
     { action: "iot:DescribeThing", resource: `${IOT}:thing/<thingName>` },
     { action: "iot:DescribeThingType", resource: `${IOT}:thingtype/<thingTypeName>` },

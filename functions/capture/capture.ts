@@ -21,6 +21,7 @@ import { isReservedIdentity } from "../../core/reserved";
 import { isDynamicGroup } from "../../core/groups";
 import { holdsApiFields } from "../../core/apiWrittenKinds";
 import { tombstoneTtl } from "../shared/tombstones";
+import { cascadeMemberships } from "./cascade";
 import type { CaptureIotPort } from "./iot";
 import {
   changesOfCloudTrail,
@@ -111,12 +112,24 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
       sameContent(current, observed(current, change.desired))
     ) {
       results.push({ key: change.key, outcome: "unchanged" });
-      continue;
+    } else {
+      // CloudTrail times are whole seconds: the call may have been up to 999 ms after eventTime.
+      const happenedBy = change.version + (account !== undefined ? 999 : 0);
+      const outcome = await capture(change.key, change.kind, id, deps, arn, happenedBy);
+      results.push({ key: change.key, outcome });
     }
-    // CloudTrail times are whole seconds: the call may have been up to 999 ms after eventTime.
-    const happenedBy = change.version + (account !== undefined ? 999 : 0);
-    const outcome = await capture(change.key, change.kind, id, deps, arn, happenedBy);
-    results.push({ key: change.key, outcome });
+    // A delete reported, whatever the outcome (a duplicate, the echo of a delete the reconciler
+    // applied here, a recreate since): IoT dropped the memberships it had then.
+    if (change.desired === null) {
+      await cascadeMemberships(id, {
+        table: deps.table,
+        iot: deps.iot,
+        arn,
+        region: deps.region,
+        now: () => deps.clock.now(),
+        ledger: deps.ledger,
+      });
+    }
   }
   return results;
 }

@@ -3,6 +3,7 @@
  * (see functions/shared/access.ts).
  */
 import { PROVISIONING_ROLE_PATH } from "../../core/provisioningRoles";
+import { PART_INDEXES } from "../../core/registryItem";
 import type { AccessDeclaration, DeclaredCall } from "../shared/access";
 
 const TABLE = "arn:{partition}:dynamodb:{region}:{account}:table/{env.REGISTRY_TABLE}";
@@ -23,6 +24,11 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
   runsAs: { lambda: "reconciler" },
   calls: [
     ...on(TABLE, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Scan"),
+    {
+      action: "dynamodb:Query",
+      resource: `${TABLE}/index/${PART_INDEXES.thing.indexName}`,
+      why: "the sweep checks a thing's principal attachments together (sweep.ts)",
+    },
     { action: "sqs:SendMessage", resource: "{queueArn:{env.DLQ_URL}}", why: "dead letters" },
     // SQS encrypts with the queue's customer managed key as the sender: the sender needs both.
     ...["kms:GenerateDataKey", "kms:Decrypt"].map((action): DeclaredCall => ({

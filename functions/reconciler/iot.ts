@@ -92,7 +92,7 @@ export interface ReconcilerIotPort {
   listNames(kind: ListedKind, cursor?: string): Promise<ListedPage>;
   /**
    * A page of what IoT lists inside a container: a group's things (names), a policy's targets
-   * (ARNs). Empty when the container is gone.
+   * (ARNs), a thing's principals (ARNs). Empty when the container is gone.
    */
   listContained(container: ContainerKind, name: string, cursor?: string): Promise<ListedPage>;
 }
@@ -100,9 +100,10 @@ export interface ReconcilerIotPort {
 /**
  * Containers whose contents IoT lists in pages: ListThingsInThingGroup (25 TPS) and
  * ListTargetsForPolicy, up to 250 a call, where the other side offers one call per object
- * (ListThingGroupsForThing, ListAttachedPolicies).
+ * (ListThingGroupsForThing, ListAttachedPolicies); and a thing's principals (ListThingPrincipals),
+ * which IoT lists per thing only.
  */
-export type ContainerKind = "thingGroup" | "policy" | "billingGroup";
+export type ContainerKind = "thingGroup" | "policy" | "billingGroup" | "thing";
 
 /**
  * A page of a kind's names. Certificates come with their status, which ListCertificates returns
@@ -440,6 +441,12 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
             }),
           );
           return { names: out.things ?? [], cursor: out.nextToken };
+        }
+        if (container === "thing") {
+          const out = await iot.send(
+            new ListThingPrincipalsCommand({ thingName: name, nextToken: cursor, maxResults }),
+          );
+          return { names: out.principals ?? [], cursor: out.nextToken };
         }
         const out = await iot.send(
           new ListTargetsForPolicyCommand({

@@ -14,7 +14,12 @@
 import { replicatedStatus, type CaptureIotPort } from "../capture/iot";
 import { targetOfArn } from "../capture/normalize";
 import { identityOf, keys, type Identity } from "../../core/entities";
-import { nextItemVersion, sameContent, type RegistryItem } from "../../core/registryItem";
+import {
+  nextItemVersion,
+  PART_INDEXES,
+  sameContent,
+  type RegistryItem,
+} from "../../core/registryItem";
 import { digestOf, type EchoLedger } from "../shared/echoLedger";
 import { parseRegistryItem, registryItem } from "../../core/registrySchema";
 import type { RegistryTablePort } from "../shared/registryTable";
@@ -228,10 +233,22 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
       // comes in bulk from the listing below, and a missing one is converged through the
       // attachments that make it usable (an attach to a missing certificate fails, and the
       // reconciler converges the certificate first).
-      const sweptHere = valid.filter((item) => !readInBulk(item));
+      const sweptHere = valid.filter((item) => !readInBulk(item) && !sweptWithItsThing(item));
       report.listed += valid.length - sweptHere.length;
       const theirs = sweptHere.filter((item) => !ownedBy(item, deps.place.region));
-      await convergeTheirs([...malformed, ...theirs], deps, report);
+      // Things' principals side by side with the other items: their calls are paced per API, so
+      // ListThingPrincipals and the others' reads share no turn.
+      const things = (async () => {
+        for (const thing of valid.filter((item) => item.kind === "thing")) {
+          try {
+            await sweepPrincipals(thing, deps, report);
+            if (!thing.deleted) await captureUnknownShadow(thing, deps, report);
+          } catch {
+            report.failed.push(thing.pk);
+          }
+        }
+      })();
+      await Promise.all([convergeTheirs([...malformed, ...theirs], deps, report), things]);
       for (const item of sweptHere.filter((i) => ownedBy(i, deps.place.region))) {
         report.owned += 1;
         try {
@@ -355,7 +372,7 @@ async function sweepContained(
 }
 
 type ContainedIdentity =
-  | Extract<Identity, { kind: "membership" | "policyAttachment" }>
+  | Extract<Identity, { kind: "membership" | "policyAttachment" | "principalAttachment" }>
   | { kind: "billingGroupMembership"; thingName: string; billingGroupName: string };
 
 /** True when this region's IoT holds the group as a dynamic group. */
@@ -385,6 +402,9 @@ function containedIdentity(
 
 function keyOfContained(id: ContainedIdentity): string {
   if (id.kind === "billingGroupMembership") return keys.billingGroupMembership(id.thingName);
+  if (id.kind === "principalAttachment") {
+    return keys.principalAttachment(id.thingName, id.certificateId);
+  }
   return id.kind === "membership"
     ? keys.membership(id.thingGroupName, id.thingName)
     : keys.policyAttachment(id.policyName, id.target);
@@ -397,6 +417,9 @@ function endsOf(id: ContainedIdentity): string[] {
   }
   if (id.kind === "membership")
     return [keys.thingGroup(id.thingGroupName), keys.thing(id.thingName)];
+  if (id.kind === "principalAttachment") {
+    return [keys.thing(id.thingName), keys.certificate(id.certificateId)];
+  }
   const target =
     id.target.type === "cert" ? keys.certificate(id.target.id) : keys.thingGroup(id.target.id);
   return [keys.policy(id.policyName), target];
@@ -422,7 +445,9 @@ async function captureUnknown(id: ContainedIdentity, deps: SweepDeps): Promise<b
       ? { thingName: id.thingName, billingGroupName: id.billingGroupName }
       : id.kind === "membership"
         ? { thingGroupName: id.thingGroupName, thingName: id.thingName }
-        : { policyName: id.policyName, target: id.target };
+        : id.kind === "principalAttachment"
+          ? { thingName: id.thingName, certificateId: id.certificateId }
+          : { policyName: id.policyName, target: id.target };
   const now = deps.now();
   const item: RegistryItem = registryItem({
     pk: key,
@@ -454,6 +479,109 @@ async function convergeTheirs(
   report.deadLettered.push(...result.deadLettered);
   report.failed.push(...result.failed);
   report.calls += result.calls;
+}
+
+/**
+ * A principal attachment checked with its thing's item ({@link sweepPrincipals}), all of a thing's
+ * at once: a tombstone (found there when IoT lists it), or a live one the part index holds (its
+ * `ofThing`, derived from the key by the writers' check). A live item written before the index
+ * existed has no `ofThing`: it is checked on its own, as before. One whose thing has no item at
+ * all is not checked: nothing can attach to it.
+ */
+function sweptWithItsThing(item: RegistryItem): boolean {
+  if (item.kind !== "principalAttachment") return false;
+  const id = identityOf(item.pk);
+  return (
+    item.deleted ||
+    (id.kind === "principalAttachment" && item[PART_INDEXES.thing.attribute] === id.thingName)
+  );
+}
+
+/**
+ * A thing's principal attachments, both ways, with one ListThingPrincipals (10 TPS, the per-object
+ * call IoT leaves: it lists a thing's principals only per thing) instead of one per attachment: the
+ * ones IoT lists and the live items the table's part index names (core/registryItem.ts), each
+ * judged by the table phase's rules. An attachment the table never heard of is captured (its event
+ * was lost: without it, the device could not connect in the other region); one whose item says
+ * otherwise is recaptured when this region owns it, else converged here (the reconciler reads it
+ * again, only then).
+ */
+async function sweepPrincipals(
+  thing: RegistryItem,
+  deps: SweepDeps,
+  report: SweepReport,
+): Promise<void> {
+  const id = identityOf(thing.pk);
+  if (id.kind !== "thing" || isReservedName(id.thingName)) return;
+  const attached = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    await deps.pacer.take("ListThingPrincipals");
+    const page = await deps.iot.listContained("thing", id.thingName, cursor);
+    for (const arn of page.names) attached.add(arn);
+    cursor = page.cursor;
+  } while (cursor);
+  const principalKeys = new Set(
+    (await deps.table.keysOfPartsOf("thing", id.thingName)).filter(
+      (pk) => identityOf(pk).kind === "principalAttachment",
+    ),
+  );
+  for (const arn of attached) {
+    const target = targetOfArn(arn);
+    if (target?.type === "cert") {
+      principalKeys.add(keys.principalAttachment(id.thingName, target.id));
+    }
+  }
+  for (const pk of principalKeys) {
+    const principal = identityOf(pk);
+    if (principal.kind !== "principalAttachment" || isReservedIdentity(principal)) continue;
+    const present = attached.has(certArn(deps.place, principal.certificateId));
+    const item = await deps.table.get(pk);
+    if (!item) {
+      if (present && (await captureUnknown(principal, deps))) report.captured.push(pk);
+      continue;
+    }
+    // A malformed one is the table phase's to dead-letter.
+    if (!parseRegistryItem(item).ok || !item.deleted === present) continue;
+    if (ownedBy(item, deps.place.region)) {
+      if (await recaptureOwned(item, deps)) report.captured.push(pk);
+    } else {
+      await convergeTheirs([item], deps, report);
+    }
+  }
+}
+
+/**
+ * A thing's classic shadow the table has never heard of (no item, not even a tombstone: its
+ * update/accepted message was lost), read with GetThingShadow, a data-plane call of the account's
+ * shadow rate (hundreds a second, core/iotQuotas.ts), not a 10-TPS one. A known shadow is the table
+ * phase's. Named shadows are not found this way: IoT lists a thing's named shadows only with
+ * ListNamedShadowsForThing, one call per thing (docs/convergence.md, open).
+ */
+async function captureUnknownShadow(
+  thing: RegistryItem,
+  deps: SweepDeps,
+  report: SweepReport,
+): Promise<void> {
+  const id = identityOf(thing.pk);
+  if (id.kind !== "thing" || isReservedName(id.thingName)) return;
+  const key = keys.shadow(id.thingName, null);
+  if (await deps.table.get(key)) return;
+  await deps.pacer.take("GetThingShadow");
+  const shadow = await deps.lookups.shadow(id.thingName, null);
+  if (!shadow) return;
+  const now = deps.now();
+  const item: RegistryItem = registryItem({
+    pk: key,
+    kind: "shadow",
+    version: now,
+    updatedAt: new Date(now).toISOString(),
+    updatedBy: `sweep:${deps.place.region}`,
+    sourceRegion: deps.place.region,
+    deleted: false,
+    desired: { ...shadow },
+  });
+  if (await deps.table.putIfNewer(item)) report.captured.push(key);
 }
 
 /** A live, issued certificate: the listing reads its status in bulk (see the table phase). */
@@ -620,9 +748,18 @@ async function readOwned(
     case "certificate":
       await pacer.take("DescribeCertificate");
       return found(lookups.certificate(id.certificateId));
-    case "policy":
+    case "policy": {
+      // A captured policy lists its versions: a lost CreatePolicyVersion or DeletePolicyVersion
+      // leaves the default alone, so they are all read (policies are few, the fleet's one or two).
       await pacer.take("GetPolicy");
-      return found(lookups.policy(id.policyName));
+      const versions = (item.desired as { versions?: unknown[] } | null)?.versions;
+      if (!versions) return found(lookups.policy(id.policyName));
+      await pacer.take("ListPolicyVersions");
+      // One GetPolicyVersion per non-default version the item knows (IoT keeps at most 5).
+      for (let v = 1; v < versions.length; v++) await pacer.take("GetPolicyVersion");
+      const state = await lookups.state(id, (resource) => iotArn(place, resource));
+      return state ? state.desired : null;
+    }
     case "shadow":
       await pacer.take("GetThingShadow");
       return found(lookups.shadow(id.thingName, id.shadowName));

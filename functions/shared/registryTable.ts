@@ -4,8 +4,14 @@
  * version is older, so replays, duplicates and echoes never overwrite a newer state.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import type { RegistryItem } from "../../core/registryItem";
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { PART_INDEXES, type PartsOwner, type RegistryItem } from "../../core/registryItem";
 
 export const NEWER_VERSION_CONDITION = "attribute_not_exists(pk) OR version < :version";
 
@@ -20,6 +26,12 @@ export interface RegistryTablePort {
     cursor?: Record<string, unknown>,
     limit?: number,
   ): Promise<{ items: RegistryItem[]; cursor?: Record<string, unknown> }>;
+  /**
+   * Keys of the live items that are part of a thing group or a thing (PART_INDEXES): memberships,
+   * a thing's principal attachments. A global secondary index is read eventually consistently: an
+   * item written a moment ago may be missing (readers then find it by its key, or the next sweep).
+   */
+  keysOfPartsOf(end: PartsOwner, name: string): Promise<string[]>;
 }
 
 /** The client every writer of registry items uses: adaptive retries, optional fields left out. */
@@ -70,5 +82,35 @@ export function dynamoRegistryTable(
       );
       return { items: (out.Items ?? []) as RegistryItem[], cursor: out.LastEvaluatedKey };
     },
+    async keysOfPartsOf(end, name) {
+      const { indexName, attribute } = PART_INDEXES[end];
+      const found: string[] = [];
+      let cursor: Record<string, unknown> | undefined;
+      do {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: indexName,
+            KeyConditionExpression: "#end = :name",
+            ExpressionAttributeNames: { "#end": attribute },
+            ExpressionAttributeValues: { ":name": name },
+            ExclusiveStartKey: cursor,
+          }),
+        );
+        for (const item of out.Items ?? []) found.push(item.pk as string);
+        cursor = out.LastEvaluatedKey;
+      } while (cursor);
+      return found;
+    },
   };
+}
+
+/** What a membership index holds, over items in memory (the fakes' and the simulator's tables). */
+export function keysOfPartsIn(
+  items: Iterable<RegistryItem>,
+  end: PartsOwner,
+  name: string,
+): string[] {
+  const { attribute } = PART_INDEXES[end];
+  return [...items].filter((item) => item[attribute] === name).map((item) => item.pk);
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { dnsSuffixOf, formatArn } from "../../core/arn";
 import { PROVISIONING_ROLE_PATH } from "../../core/provisioningRoles";
 import { Statement } from "../iam/policyDocument";
+import { PART_INDEXES } from "../../core/registryItem";
 import { NAMES } from "../names";
 
 /** Where a function runs: its permissions never reach another region or account. */
@@ -12,13 +13,21 @@ export interface Scope {
 }
 
 /** This region's copy of the registry table and its streams (global tables share the name). */
-export function registryArns(scope: Scope): { table: string; streams: string } {
+export function registryArns(scope: Scope): {
+  table: string;
+  streams: string;
+  partIndexes: string[];
+} {
   const table = formatArn({
     ...scope,
     service: "dynamodb",
     resource: `table/${NAMES.registryTable}`,
   });
-  return { table, streams: `${table}/stream/*` };
+  return {
+    table,
+    streams: `${table}/stream/*`,
+    partIndexes: Object.values(PART_INDEXES).map((i) => `${table}/index/${i.indexName}`),
+  };
 }
 
 /** IoT resource ARNs of this region and account, by resource type. */
@@ -47,6 +56,12 @@ export function captureStatements(scope: Scope): Statement[] {
       sid: "WriteDesiredState",
       actions: ["dynamodb:GetItem", "dynamodb:PutItem"],
       resources: [registryArns(scope).table],
+    },
+    // A deleted thing's or group's memberships, which IoT drops without an event (capture/cascade.ts).
+    {
+      sid: "FindMembershipsOfDeleted",
+      actions: ["dynamodb:Query"],
+      resources: registryArns(scope).partIndexes,
     },
     // IAM authorizes each read against one resource type: each type's reads get only its ARNs.
     {
@@ -121,6 +136,12 @@ export function reconcilerStatements(
       sid: "SweepAndRepairDesiredState",
       actions: ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:PutItem"],
       resources: [registry.table],
+    },
+    // A thing's principal attachments, checked together by the sweep.
+    {
+      sid: "FindPrincipalsOfThing",
+      actions: ["dynamodb:Query"],
+      resources: [`${registry.table}/index/${PART_INDEXES.thing.indexName}`],
     },
     {
       sid: "ConvergeThings",

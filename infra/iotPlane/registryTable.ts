@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { TTL_ATTRIBUTE } from "../../core/registryItem";
+import { PART_INDEXES, TTL_ATTRIBUTE } from "../../core/registryItem";
 import { globalTableSettings } from "../globalTable";
 import { NAMES } from "../names";
 import { retained } from "../retained";
@@ -28,7 +28,19 @@ export class RegistryTable extends pulumi.ComponentResource {
       {
         name: NAMES.registryTable,
         hashKey: "pk",
-        attributes: [{ name: "pk", type: "S" }],
+        attributes: [
+          { name: "pk", type: "S" },
+          ...Object.values(PART_INDEXES).map((i) => ({ name: i.attribute, type: "S" })),
+        ],
+        // From a thing group or a thing to its live memberships: IoT's delete cascades raise no
+        // event, so capture ends them through these (functions/capture/cascade.ts). Keys only:
+        // capture reads each item strongly consistently anyway. A global table's indexes exist in
+        // every replica.
+        globalSecondaryIndexes: Object.values(PART_INDEXES).map((i) => ({
+          name: i.indexName,
+          hashKey: i.attribute,
+          projectionType: "KEYS_ONLY",
+        })),
         // Tombstones expire once every region has surely seen the delete.
         ttl: { attributeName: TTL_ATTRIBUTE, enabled: true },
         // Both stream images: replication needs them, and the reconciler diffs old against new.

@@ -1,3 +1,4 @@
+import type { IotCall } from "../../functions/reconciler/calls";
 /**
  * Region-neutral facts of a registry (one string per object, its state as JSON), read from a
  * region's IoT or from the table's live items, so both regions and the table compare directly.
@@ -121,4 +122,27 @@ export function differences(a: Facts, b: Facts): { key: string; a?: string; b?: 
     if (a.get(key) !== b.get(key)) out.push({ key, a: a.get(key), b: b.get(key) });
   }
   return out.sort((x, y) => x.key.localeCompare(y.key));
+}
+
+/**
+ * The fact a relation call (attach, detach, add to or remove from a group) is about: such a call
+ * can leave the facts as they were (detaching what this region never had attached, because the
+ * attach has not reached it yet) while IoT still reports it, and the user's call is then a change
+ * like any other, later than the one it undoes.
+ */
+export function relationFactOf(c: IotCall): string | undefined {
+  const i = c.input as Record<string, string | undefined>;
+  switch (c.api) {
+    case "AttachThingPrincipal":
+    case "DetachThingPrincipal":
+      return `principal:${i.thingName}|${resourceOf(i.principal!)}`;
+    case "AttachPolicy":
+    case "DetachPolicy":
+      return `attach:${i.policyName}|${resourceOf(i.target!)}`;
+    case "AddThingToThingGroup":
+    case "RemoveThingFromThingGroup":
+      return `member:${i.thingGroupName}|${i.thingName}`;
+    default:
+      return undefined;
+  }
 }

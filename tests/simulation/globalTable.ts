@@ -17,7 +17,7 @@ import {
   type EchoLedger,
   type LedgerEntry,
 } from "../../functions/shared/echoLedger";
-import type { RegistryTablePort } from "../../functions/shared/registryTable";
+import { keysOfPartsIn, type RegistryTablePort } from "../../functions/shared/registryTable";
 import type { TombstoneExpiryPort } from "../../functions/shared/tombstones";
 import type { RegistryItem } from "../../core/registryItem";
 import type { Clock } from "../../functions/shared/clock";
@@ -137,6 +137,12 @@ export class SimGlobalTable {
         );
         const items = rows.filter((_, i) => i % totalSegments === segment);
         return Promise.resolve({ items: structuredClone(items) });
+      },
+      // A global secondary index of the replica, read here as it stands (DynamoDB's is eventually
+      // consistent, usually within a second; what it misses is left to the sweep).
+      keysOfPartsOf: (end, name) => {
+        if (this.isDown(region)) return Promise.reject(new Error("region down"));
+        return Promise.resolve(keysOfPartsIn(this.items(region).values(), end, name));
       },
       setExpiry: (item, expiresAt) => {
         const current = this.read(region, item.pk) as RegistryItem | undefined;

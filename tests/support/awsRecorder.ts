@@ -378,7 +378,11 @@ function candidatesOf(input: Record<string, unknown>, where: Place): string[] {
     const value = s(k);
     if (value && isArn(value)) out.push(value);
   }
-  if (s("TableName")) out.push(arn("dynamodb", `table/${s("TableName")}`));
+  // A Query or Scan of an index is authorized on the index's ARN (table/<name>/index/<index>).
+  if (s("TableName")) {
+    const index = s("IndexName");
+    out.push(arn("dynamodb", `table/${s("TableName")}${index ? `/index/${index}` : ""}`));
+  }
   for (const table of Object.keys((input.RequestItems as object | undefined) ?? {})) {
     out.push(arn("dynamodb", `table/${table}`));
   }

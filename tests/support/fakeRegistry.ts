@@ -20,8 +20,8 @@ import { Reconciler } from "../../functions/reconciler/reconcile";
 import type { SweepDeps } from "../../functions/reconciler/sweep";
 import type { Clock } from "../../functions/shared/clock";
 import type { Identity } from "../../core/entities";
-import type { RegistryItem } from "../../core/registryItem";
-import type { RegistryTablePort } from "../../functions/shared/registryTable";
+import type { PartsOwner, RegistryItem } from "../../core/registryItem";
+import { keysOfPartsIn, type RegistryTablePort } from "../../functions/shared/registryTable";
 import { FakeFleet } from "./fakeFleet";
 import { FakeBilling, matches, type DynamicQuery } from "./fakeGroups";
 
@@ -46,6 +46,9 @@ export class FakeTable implements RegistryTablePort {
   ): Promise<{ items: RegistryItem[]; cursor?: Record<string, unknown> }> {
     const items = [...this.items.values()].filter((_, i) => i % totalSegments === segment);
     return Promise.resolve({ items: structuredClone(items), cursor: undefined });
+  }
+  keysOfPartsOf(end: PartsOwner, name: string) {
+    return Promise.resolve(keysOfPartsIn(this.items.values(), end, name));
   }
   /** DynamoDB's TTL: removes the items whose `expiresAt` (epoch seconds) has passed. */
   expireTtl(nowMs: number): string[] {
@@ -302,7 +305,9 @@ export class FakeIot implements ReconcilerIotPort {
         ? [...this.billing.members].filter(([, g]) => g === name).map(([thing]) => thing)
         : container === "thingGroup"
           ? [...this.things.keys()].filter((thing) => this.isMember(name, thing))
-          : [...(this.attachments.get(name) ?? [])];
+          : container === "thing"
+            ? [...(this.things.get(name)?.principals ?? [])]
+            : [...(this.attachments.get(name) ?? [])];
     return Promise.resolve({ names });
   }
 

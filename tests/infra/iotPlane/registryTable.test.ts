@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { TTL_ATTRIBUTE } from "../../../core/registryItem";
+import { PART_INDEXES, TTL_ATTRIBUTE } from "../../../core/registryItem";
 import { ofType, ownStack } from "../../support/ownStacks";
 import { IOT_ACCOUNT, REGIONS } from "./support";
 
@@ -49,7 +49,19 @@ describe("registry global table", () => {
     const inputs = (await registryTable()).revealedInputs;
     assert.equal(inputs.hashKey, "pk");
     assert.equal(inputs.rangeKey, undefined);
-    assert.deepEqual(inputs.attributes, [{ name: "pk", type: "S" }]);
+    // pk, and the keys of the part indexes only (core/registryItem.ts).
+    assert.deepEqual(inputs.attributes, [
+      { name: "pk", type: "S" },
+      ...Object.values(PART_INDEXES).map((i) => ({ name: i.attribute, type: "S" })),
+    ]);
+    assert.deepEqual(
+      inputs.globalSecondaryIndexes,
+      Object.values(PART_INDEXES).map((i) => ({
+        name: i.indexName,
+        hashKey: i.attribute,
+        projectionType: "KEYS_ONLY",
+      })),
+    );
     assert.equal(inputs.billingMode, "PAY_PER_REQUEST");
     assert.deepEqual(inputs.serverSideEncryption, { enabled: true });
     assert.deepEqual(inputs.pointInTimeRecovery, { enabled: true });

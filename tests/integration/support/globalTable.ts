@@ -37,9 +37,10 @@ export interface PlannedTable {
   streamViewType?: string;
   ttl?: { attributeName: string; enabled: boolean };
   replicas?: { regionName: string }[];
+  globalSecondaryIndexes?: { name: string; hashKey: string; projectionType: string }[];
 }
 
-/** Creates the planned table in one region of moto: key schema, stream and TTL as planned. */
+/** Creates the planned table in one region of moto: key schema, indexes, stream and TTL as planned. */
 export async function createPlannedTable(ddb: DynamoDBClient, plan: PlannedTable): Promise<string> {
   const out = await ddb.send(
     new CreateTableCommand({
@@ -52,6 +53,11 @@ export async function createPlannedTable(ddb: DynamoDBClient, plan: PlannedTable
       AttributeDefinitions: plan.attributes.map((a) => ({
         AttributeName: a.name,
         AttributeType: a.type as "S" | "N" | "B",
+      })),
+      GlobalSecondaryIndexes: plan.globalSecondaryIndexes?.map((i) => ({
+        IndexName: i.name,
+        KeySchema: [{ AttributeName: i.hashKey, KeyType: "HASH" as const }],
+        Projection: { ProjectionType: i.projectionType as "KEYS_ONLY" },
       })),
       StreamSpecification: plan.streamEnabled
         ? { StreamEnabled: true, StreamViewType: plan.streamViewType as "NEW_AND_OLD_IMAGES" }
