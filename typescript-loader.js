@@ -15,29 +15,6 @@ if (major < 22) {
   process.exit(2);
 }
 
-// V8 keeps the bytecode of every module it compiles on disk, keyed by the module's source, so the
-// next process skips that compile (https://nodejs.org/api/module.html#module-compile-cache): the
-// test workers and every process they spawn load the same SDKs (@pulumi/*, the AWS SDK,
-// TypeScript in the policy pack). Measured: loading the plan, @pulumi/aws and the AWS SDK clients
-// took 1.5-1.9 s of CPU instead of 1.9-2.4 s. Set in the environment too, so a child Node that is
-// not started through this file (the policy pack the Pulumi CLI starts) uses it as well; it
-// changes nothing but compile time. Off with IOT_DR_TS_CACHE=off, like the transpiled files below;
-// NODE_DISABLE_COMPILE_CACHE=1 turns it off alone, a NODE_COMPILE_CACHE already set is kept.
-if (process.env.IOT_DR_TS_CACHE !== "off") keepCompiled(process.env.IOT_DR_TS_CACHE);
-
-function keepCompiled(keptDir) {
-  /* eslint-disable @typescript-eslint/no-require-imports -- a preload loads with require */
-  const path = require("path");
-  const module = require("module");
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  if (typeof module.enableCompileCache !== "function") return;
-  process.env.NODE_COMPILE_CACHE ??= keptDir
-    ? path.join(keptDir, "v8")
-    : path.join(__dirname, "node_modules", ".cache", "iot-dr", "v8");
-  // Never throws: a folder it cannot use leaves the compile cache off.
-  module.enableCompileCache(process.env.NODE_COMPILE_CACHE);
-}
-
 // Runs the project's TypeScript as tsc's CommonJS output would (tsconfig: "module": "commonjs"),
 // transpiled by esbuild: fast, no type check (`npm run typecheck` does that). esbuild keeps
 // `import()` as is, which Node then loads as ESM, past this hook (and an AWS SDK package as its

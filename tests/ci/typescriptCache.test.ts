@@ -20,10 +20,7 @@ describe("typescript-loader.js keeps transpiled files", function () {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (
-    file: string,
-    env: Record<string, string | undefined> = { IOT_DR_TS_CACHE: cache },
-  ) =>
+  const run = (file: string, env: Record<string, string> = { IOT_DR_TS_CACHE: cache }) =>
     spawnSync(process.execPath, ["-r", LOADER, file], {
       encoding: "utf8",
       env: { ...process.env, ...env },
@@ -79,31 +76,5 @@ describe("typescript-loader.js keeps transpiled files", function () {
     const result = run(file);
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, "1\n");
-  });
-
-  it("keeps V8's compiled code in the cache folder, for the Node processes it starts too", () => {
-    const file = join(dir, "parent.ts");
-    // The child is started without the loader, as the Pulumi CLI starts a policy pack.
-    writeFileSync(
-      file,
-      [
-        'import { execFileSync } from "child_process";',
-        'import { getCompileCacheDir } from "module";',
-        "const script = \"console.log(require('module').getCompileCacheDir())\";",
-        'const child = execFileSync(process.execPath, ["-e", script], { encoding: "utf8" });',
-        "process.stdout.write(`${getCompileCacheDir()}\\n${child}`);",
-        "",
-      ].join("\n"),
-    );
-    // This test process has NODE_COMPILE_CACHE set (by the loader): the runs start without it.
-    const compiled = join(cache, "v8");
-    const kept = run(file, { IOT_DR_TS_CACHE: cache, NODE_COMPILE_CACHE: undefined });
-    // Node keeps it in a subfolder per Node version and V8 flags.
-    const [own, child] = kept.stdout.split("\n");
-    assert.ok(own.startsWith(`${compiled}/`), `${kept.stdout}${kept.stderr}`);
-    assert.equal(child, own);
-    assert.ok(readdirSync(compiled).length > 0, "V8 wrote its cache on exit");
-    const off = run(file, { IOT_DR_TS_CACHE: "off", NODE_COMPILE_CACHE: undefined });
-    assert.equal(off.stdout, "undefined\nundefined\n", off.stderr);
   });
 });
