@@ -304,18 +304,7 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
           continue;
         }
         const { desired, incarnation } = described;
-        const now = deps.now();
-        const item: RegistryItem = registryItem({
-          pk: key,
-          kind: listed.kind,
-          version: now,
-          updatedAt: new Date(now).toISOString(),
-          updatedBy: `sweep:${deps.place.region}`,
-          sourceRegion: deps.place.region,
-          deleted: false,
-          desired: { ...desired },
-          ...(incarnation ? { incarnation } : {}),
-        });
+        const item = sweptItem(key, listed.kind, { ...desired }, deps, incarnation);
         if (await deps.table.putIfNewer(item)) report.captured.push(key);
       }
       next = page.cursor;
@@ -448,18 +437,32 @@ async function captureUnknown(id: ContainedIdentity, deps: SweepDeps): Promise<b
         : id.kind === "principalAttachment"
           ? { thingName: id.thingName, certificateId: id.certificateId }
           : { policyName: id.policyName, target: id.target };
+  return deps.table.putIfNewer(sweptItem(key, id.kind, desired, deps));
+}
+
+/**
+ * A live item the sweep captures for an object of this region's IoT the table has no item for,
+ * versioned now, through the one schema (registrySchema.ts) like every writer.
+ */
+function sweptItem(
+  pk: string,
+  kind: RegistryItem["kind"],
+  desired: RegistryItem["desired"],
+  deps: SweepDeps,
+  incarnation?: string,
+): RegistryItem {
   const now = deps.now();
-  const item: RegistryItem = registryItem({
-    pk: key,
-    kind: id.kind,
+  return registryItem({
+    pk,
+    kind,
     version: now,
     updatedAt: new Date(now).toISOString(),
     updatedBy: `sweep:${deps.place.region}`,
     sourceRegion: deps.place.region,
     deleted: false,
     desired,
+    ...(incarnation ? { incarnation } : {}),
   });
-  return deps.table.putIfNewer(item);
 }
 
 /**
@@ -570,17 +573,7 @@ async function captureUnknownShadow(
   await deps.pacer.take("GetThingShadow");
   const shadow = await deps.lookups.shadow(id.thingName, null);
   if (!shadow) return;
-  const now = deps.now();
-  const item: RegistryItem = registryItem({
-    pk: key,
-    kind: "shadow",
-    version: now,
-    updatedAt: new Date(now).toISOString(),
-    updatedBy: `sweep:${deps.place.region}`,
-    sourceRegion: deps.place.region,
-    deleted: false,
-    desired: { ...shadow },
-  });
+  const item = sweptItem(key, "shadow", { ...shadow }, deps);
   if (await deps.table.putIfNewer(item)) report.captured.push(key);
 }
 
@@ -631,10 +624,7 @@ async function recaptureOwned(item: RegistryItem, deps: SweepDeps): Promise<bool
   if (isReservedName(nameOf(id))) return false;
   const read = await readOwned(id, item, deps);
   if (read === undefined) return false;
-  const desired =
-    read && item.desired && !item.deleted && holdsApiFields(item.kind)
-      ? { ...item.desired, ...read }
-      : read;
+  const desired = withApiFields(item, read);
   const candidate = { deleted: desired === null, desired };
   if (sameContent(item, candidate)) return false;
   const now = deps.now();
@@ -675,11 +665,7 @@ async function keepLocalChange(
   const id = identityOf(item.pk);
   if (isReservedName(nameOf(id))) return false;
   const state = await deps.lookups.state(id, (resource) => iotArn(deps.place, resource));
-  const read = state ? state.desired : null;
-  const desired =
-    read && item.desired && !item.deleted && holdsApiFields(item.kind)
-      ? { ...item.desired, ...read }
-      : read;
+  const desired = withApiFields(item, state ? state.desired : null);
   const seen = { deleted: desired === null, desired };
   if (digestOf(seen) === entry.digest) return false;
   const now = deps.now();
@@ -725,6 +711,19 @@ function nameOf(id: Identity | ContainedIdentity): string {
     case "billingGroupMembership":
       return id.thingName;
   }
+}
+
+/**
+ * What this region's IoT holds for an item, as the item's desired state: for a kind the device
+ * API writes, the fields IoT does not return (core/apiWrittenKinds.ts) are kept from the live item.
+ */
+function withApiFields(
+  item: RegistryItem,
+  read: Record<string, unknown> | null,
+): Record<string, unknown> | null {
+  return read && item.desired && !item.deleted && holdsApiFields(item.kind)
+    ? { ...item.desired, ...read }
+    : read;
 }
 
 /** This region's state of an owned object: desired, null when absent, undefined when unreadable. */
