@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { Statement } from "./iam/policyDocument";
 
 /** The settings resources {@link privateBucketSettings} creates, for `dependsOn`. */
 export interface PrivateBucketSettings {
@@ -53,4 +54,19 @@ export function privateBucketSettings(
     opts,
   );
   return { versioning, encryption, publicAccess };
+}
+
+/**
+ * The bucket policy statement every bucket of the platform carries: any request over plain HTTP is
+ * denied, whoever makes it (https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html).
+ */
+export function denyInsecureTransport(bucket: aws.s3.Bucket): Statement {
+  return {
+    sid: "DenyInsecureTransport",
+    effect: "Deny",
+    principals: { AWS: ["*"] },
+    actions: ["s3:*"],
+    resources: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+    conditions: { Bool: { "aws:SecureTransport": false } },
+  };
 }

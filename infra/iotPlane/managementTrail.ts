@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
 import { retained } from "../retained";
-import { privateBucketSettings } from "../privateBucketSettings";
+import { denyInsecureTransport, privateBucketSettings } from "../privateBucketSettings";
 
 /** Arguments of {@link ManagementTrail}. */
 export interface ManagementTrailArgs {
@@ -76,14 +76,7 @@ export class ManagementTrail extends pulumi.ComponentResource {
               },
             },
           },
-          {
-            sid: "DenyInsecureTransport",
-            effect: "Deny",
-            principals: { AWS: ["*"] },
-            actions: ["s3:*"],
-            resources: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
-            conditions: { Bool: { "aws:SecureTransport": false } },
-          },
+          denyInsecureTransport(this.bucket),
         ]),
       },
       { parent: this, dependsOn: [publicAccess] },

@@ -4,7 +4,7 @@ import { dnsSuffixOf } from "../../core/arn";
 import { retained } from "../retained";
 import { Statement, policyDocument } from "../iam/policyDocument";
 import { FIS_EXTENSION_ENVIRONMENT, fisExtensionLayerParameter } from "./fisLambdaActions";
-import { privateBucketSettings } from "../privateBucketSettings";
+import { denyInsecureTransport, privateBucketSettings } from "../privateBucketSettings";
 
 /** Arguments of {@link FaultInjectionConfig}. */
 export interface FaultInjectionConfigArgs {
@@ -71,16 +71,7 @@ export class FaultInjectionConfig extends pulumi.ComponentResource {
       `${name}-policy`,
       {
         bucket: this.bucket.id,
-        policy: policyDocument([
-          {
-            sid: "DenyInsecureTransport",
-            effect: "Deny",
-            principals: { AWS: ["*"] },
-            actions: ["s3:*"],
-            resources: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
-            conditions: { Bool: { "aws:SecureTransport": false } },
-          },
-        ]),
+        policy: policyDocument([denyInsecureTransport(this.bucket)]),
       },
       { parent: this, dependsOn: [publicAccess] },
     );

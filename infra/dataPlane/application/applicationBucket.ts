@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../../iam/policyDocument";
 import { retained } from "../../retained";
-import { privateBucketSettings } from "../../privateBucketSettings";
+import { denyInsecureTransport, privateBucketSettings } from "../../privateBucketSettings";
 
 /** Arguments of {@link ApplicationBucket}. */
 export interface ApplicationBucketArgs {
@@ -103,14 +103,7 @@ export class ApplicationBucket extends pulumi.ComponentResource {
             resources: [this.bucket.arn],
             conditions: { StringEquals: { "s3:DataAccessPointAccount": args.accountId } },
           },
-          {
-            sid: "DenyInsecureTransport",
-            effect: "Deny",
-            principals: { AWS: ["*"] },
-            actions: ["s3:*"],
-            resources: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
-            conditions: { Bool: { "aws:SecureTransport": false } },
-          },
+          denyInsecureTransport(this.bucket),
         ]),
       },
       // A policy naming "*" is refused until the public access block exists.
