@@ -1,8 +1,8 @@
-import type { IotCall } from "../../functions/reconciler/calls";
 /**
  * Region-neutral facts of a registry (one string per object, its state as JSON), read from a
  * region's IoT or from the table's live items, so both regions and the table compare directly.
  */
+import type { IotCall } from "../../functions/reconciler/calls";
 import { identityOf, type ShadowDesired } from "../../core/entities";
 import type { RegistryItem } from "../../core/registryItem";
 import { stableJson } from "../../core/stableJson";
@@ -11,6 +11,13 @@ import type { SimIot } from "./iot";
 export type Facts = Map<string, string>;
 
 const resourceOf = (arn: string) => arn.split(":").slice(5).join(":");
+
+/** The facts of relations, keyed the same way from IoT, from the table and from a call. */
+const relationKey = {
+  principal: (thing: string, resource: string) => `principal:${thing}|${resource}`,
+  attach: (policy: string, resource: string) => `attach:${policy}|${resource}`,
+  member: (group: string, thing: string) => `member:${group}|${thing}`,
+};
 
 function shadowState(state: Record<string, unknown> | undefined | null): string {
   const s = (state ?? {}) as ShadowDesired["state"];
@@ -28,7 +35,7 @@ export function factsOfIot(iot: SimIot): Facts {
   const facts: Facts = new Map();
   for (const [name, t] of iot.things) {
     facts.set(`thing:${name}`, stableJson({ type: t.type, attributes: t.attributes }));
-    for (const p of t.principals) facts.set(`principal:${name}|${resourceOf(p)}`, "attached");
+    for (const p of t.principals) facts.set(relationKey.principal(name, resourceOf(p)), "attached");
   }
   for (const [name, t] of iot.types)
     facts.set(`thingType:${name}`, stableJson({ deprecated: t.deprecated }));
@@ -38,7 +45,10 @@ export function factsOfIot(iot: SimIot): Facts {
   for (const [name, g] of iot.billing.groups)
     facts.set(`billingGroup:${name}`, String(g.description));
   for (const [thing, group] of iot.billing.members) facts.set(`billing:${thing}`, group);
-  for (const m of iot.memberships) facts.set(`member:${m}`, "member");
+  for (const m of iot.memberships) {
+    const [group, thing] = m.split("|");
+    facts.set(relationKey.member(group, thing), "member");
+  }
   for (const [id, c] of iot.certs) facts.set(`cert:${id}`, c.status);
   for (const [name, p] of iot.policies) {
     const def = p.versions.find((v) => v.isDefault)?.document;
@@ -46,7 +56,7 @@ export function factsOfIot(iot: SimIot): Facts {
     facts.set(`policy:${name}`, stableJson({ default: def, versions: all }));
   }
   for (const [policy, targets] of iot.attachments) {
-    for (const t of targets) facts.set(`attach:${policy}|${resourceOf(t)}`, "attached");
+    for (const t of targets) facts.set(relationKey.attach(policy, resourceOf(t)), "attached");
   }
   for (const [key, s] of iot.shadows) {
     const [thing, name] = key.split("|");
@@ -84,7 +94,7 @@ export function factsOfTable(items: Iterable<RegistryItem>): Facts {
         facts.set(`billing:${id.thingName}`, String(d.billingGroupName));
         break;
       case "membership":
-        facts.set(`member:${id.thingGroupName}|${id.thingName}`, "member");
+        facts.set(relationKey.member(id.thingGroupName, id.thingName), "member");
         break;
       case "certificate":
         facts.set(`cert:${id.certificateId}`, String(d.status));
@@ -97,10 +107,13 @@ export function factsOfTable(items: Iterable<RegistryItem>): Facts {
         break;
       }
       case "policyAttachment":
-        facts.set(`attach:${id.policyName}|${id.target.type}/${id.target.id}`, "attached");
+        facts.set(
+          relationKey.attach(id.policyName, `${id.target.type}/${id.target.id}`),
+          "attached",
+        );
         break;
       case "principalAttachment":
-        facts.set(`principal:${id.thingName}|cert/${id.certificateId}`, "attached");
+        facts.set(relationKey.principal(id.thingName, `cert/${id.certificateId}`), "attached");
         break;
       case "shadow":
         facts.set(
@@ -135,13 +148,13 @@ export function relationFactOf(c: IotCall): string | undefined {
   switch (c.api) {
     case "AttachThingPrincipal":
     case "DetachThingPrincipal":
-      return `principal:${i.thingName}|${resourceOf(i.principal!)}`;
+      return relationKey.principal(i.thingName!, resourceOf(i.principal!));
     case "AttachPolicy":
     case "DetachPolicy":
-      return `attach:${i.policyName}|${resourceOf(i.target!)}`;
+      return relationKey.attach(i.policyName!, resourceOf(i.target!));
     case "AddThingToThingGroup":
     case "RemoveThingFromThingGroup":
-      return `member:${i.thingGroupName}|${i.thingName}`;
+      return relationKey.member(i.thingGroupName!, i.thingName!);
     default:
       return undefined;
   }
