@@ -1,6 +1,8 @@
 /* global module */
 // The import directions of issue 14, checked by tests/imports/graph.test.ts and `npm run lint`.
-// core/ is the shared leaf (ARNs, names, the registry item schema, budget and quota constants);
+// Program -> components -> core: infra/ is this project's program (config, stack context, the
+// areas it composes), components/ the installable library with every building block it uses,
+// core/ the shared leaf (ARNs, names, the registry item schema, budget and quota constants);
 // infra/ and functions/ both import it and never each other: a Lambda bundle must not pull in
 // Pulumi, and the stack must not depend on a handler's internals (it names handlers by folder).
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -24,7 +26,7 @@ module.exports = {
       name: "infra-not-functions",
       severity: "error",
       comment:
-        "The stack names a handler by its folder (infra/lambda/bundle.ts), never imports it.",
+        "The stack names a handler by its folder (components/lambda/bundle.ts), never imports it.",
       from: { path: "^(infra|components)/" },
       to: { path: "^functions/" },
     },
@@ -38,9 +40,10 @@ module.exports = {
     {
       name: "components-stand-alone",
       severity: "error",
-      comment: "A component is usable in any program: no project config or stack context.",
+      comment:
+        "A component is usable in any program: it owns its parts (components/<part>/) and imports only components/ and core/, never the project's program (infra/) or its tools.",
       from: { path: "^components/" },
-      to: { path: "^infra/(config|context|program|index)" },
+      to: { path: "^(infra|plan|policies|drill|bench|ops|bootstrap|examples)/" },
     },
     {
       name: "packages-self-contained",

@@ -30,7 +30,7 @@
  *   clients do (functions/shared/apiRateLimit.ts), run on the virtual clock (bench/adaptiveRetry.ts);
  * - the registry table holds each region's echo ledger, as the deployed table does; the
  *   reconciler's mapping filters ledger items out of the stream (filterCriteria,
- *   infra/iotPlane/streamReconciliation.ts), so lanes carry registry items only.
+ *   components/iotPlane/streamReconciliation.ts), so lanes carry registry items only.
  * Faults (unless --no-faults): 5% of stream records and capture events delivered twice; 1% of IoT
  * calls throttled whatever the quota; 2% of batch invocations killed at a random moment (the batch
  * is retried by a new container); 1% of devices deleted and recreated under the same name in the

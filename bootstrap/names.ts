@@ -1,4 +1,4 @@
-import { NAMES } from "../infra/names";
+import { NAMES } from "../core/names";
 
 /** The roles the bootstrap creates. The main program's stack files name the deploy role. */
 export const ROLES = {

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { formatArn, partitionOf } from "../core/arn";
-import { GlobalEndpoint } from "../infra/dataPlane/analytics/globalEndpoint";
-import { TelemetryBus } from "../infra/dataPlane/analytics/telemetryBus";
+import { GlobalEndpoint } from "./eventBus/globalEndpoint";
+import { TelemetryBus } from "./eventBus/telemetryBus";
 import { RegionPair, RegionSide, checkedSides, requireProvider } from "./sides";
 
 const COMPONENT = "GlobalEventBus";

@@ -5,4 +5,4 @@ export * from "./multiRegionBucket";
 export * from "./replicatedIotPlane";
 export { REGION_SIDES, RegionPair, RegionSide } from "./sides";
 // Adopting a component in a deployed stack: aliases for its children (docs/components.md).
-export { movedChildren } from "../infra/moved";
+export { movedChildren } from "./moved";

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { formatArn, partitionOf } from "../core/arn";
-import { ApplicationAccessPoint } from "../infra/dataPlane/application/accessPoint";
-import { ApplicationBucket } from "../infra/dataPlane/application/applicationBucket";
-import { BucketReplication } from "../infra/dataPlane/application/bucketReplication";
-import { ReplicationRole } from "../infra/dataPlane/application/replicationRole";
+import { ApplicationAccessPoint } from "./bucket/accessPoint";
+import { ApplicationBucket } from "./bucket/applicationBucket";
+import { BucketReplication } from "./bucket/bucketReplication";
+import { ReplicationRole } from "./bucket/replicationRole";
 import { RegionPair, RegionSide, checkedSides, requireProvider } from "./sides";
 
 const COMPONENT = "MultiRegionBucket";

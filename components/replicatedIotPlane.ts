@@ -1,20 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../core/arn";
-import { AntiEntropy } from "../infra/iotPlane/antiEntropy";
-import { CaptureRules, RULE_NAME_PREFIX } from "../infra/iotPlane/captureRules";
-import { CloudTrailCapture } from "../infra/iotPlane/cloudTrailCapture";
-import { IotCustomDomain } from "../infra/iotPlane/customDomain";
-import { HealthProbe } from "../infra/iotPlane/healthProbe";
-import { ManagementTrail, trailArnOf } from "../infra/iotPlane/managementTrail";
-import {
-  Scope,
-  captureStatements,
-  reconcilerStatements,
-  sqsService,
-} from "../infra/iotPlane/permissions";
-import { PlaneKey } from "../infra/iotPlane/planeKey";
-import { PlaneQueue } from "../infra/iotPlane/planeQueue";
+import { AntiEntropy } from "./iotPlane/antiEntropy";
+import { CaptureRules, RULE_NAME_PREFIX } from "./iotPlane/captureRules";
+import { CloudTrailCapture } from "./iotPlane/cloudTrailCapture";
+import { IotCustomDomain } from "./iotPlane/customDomain";
+import { HealthProbe } from "./iotPlane/healthProbe";
+import { ManagementTrail, trailArnOf } from "./iotPlane/managementTrail";
+import { Scope, captureStatements, reconcilerStatements, sqsService } from "./iotPlane/permissions";
+import { PlaneKey } from "./iotPlane/planeKey";
+import { PlaneQueue } from "./iotPlane/planeQueue";
 import {
   CAPTURE_CONCURRENCY,
   MAX_CONCURRENCY,
@@ -22,16 +17,16 @@ import {
   RECONCILER_QUOTA_SHARE,
   RECONCILER_TIMEOUT_SECONDS,
 } from "../core/reconcilerSizing";
-import { RegistryEvents } from "../infra/iotPlane/registryEvents";
-import { RegistryTable } from "../infra/iotPlane/registryTable";
-import { RuleRole } from "../infra/iotPlane/ruleRole";
-import { StreamReconciliation } from "../infra/iotPlane/streamReconciliation";
+import { RegistryEvents } from "./iotPlane/registryEvents";
+import { RegistryTable } from "./iotPlane/registryTable";
+import { RuleRole } from "./iotPlane/ruleRole";
+import { StreamReconciliation } from "./iotPlane/streamReconciliation";
 import {
   TELEMETRY_VISIBILITY_TIMEOUT_SECONDS,
   TelemetryForwarding,
-} from "../infra/iotPlane/telemetryForwarding";
-import { NodeFunction } from "../infra/lambda/nodeFunction";
-import { NAMES } from "../infra/names";
+} from "./iotPlane/telemetryForwarding";
+import { NodeFunction } from "./lambda/nodeFunction";
+import { NAMES } from "../core/names";
 import { RegionPair, RegionSide, checkedSides, requireProvider } from "./sides";
 
 const COMPONENT = "ReplicatedIotPlane";

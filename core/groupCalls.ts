@@ -1,6 +1,6 @@
 // The CloudTrail calls that change dynamic thing groups and billing groups: capture reads them
 // (functions/capture/normalizeGroups.ts) and the stack's CloudTrail rule selects them
-// (infra/iotPlane/cloudTrailCapture.ts), so both take them from here.
+// (components/iotPlane/cloudTrailCapture.ts), so both take them from here.
 
 /**
  * Dynamic groups: the registry's thingGroup events carry no query (their payload has no

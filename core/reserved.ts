@@ -1,9 +1,9 @@
 /**
  * Names the platform keeps for its own objects in each region, which the registry never holds:
- * the health probe's thing and policy (infra/iotPlane/healthProbe.ts) prove that one region's IoT
+ * the health probe's thing and policy (components/iotPlane/healthProbe.ts) prove that one region's IoT
  * works with that region's own identity, so neither they nor the probe's certificate may be
  * captured, replicated to the other region, or touched there by a reconciler. The capture rules
- * drop their events already (infra/iotPlane/captureRules.ts); capture, the reconciler and the
+ * drop their events already (components/iotPlane/captureRules.ts); capture, the reconciler and the
  * sweep check again, and the command & control API refuses these names for devices.
  */
 import { identityOf, type Identity } from "./entities";

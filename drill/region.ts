@@ -63,7 +63,7 @@ export class Region {
     });
     broker.on("publish", (packet: AedesPublishPacket, client: Client | null) => {
       if (!client || !this.rulesHealthy) return;
-      // The probe rule (infra/iotPlane/healthProbe.ts): SELECT * from the probe topic, republish.
+      // The probe rule (components/iotPlane/healthProbe.ts): SELECT * from the probe topic, republish.
       if (
         packet.topic.startsWith(PROBE_TOPIC_PREFIX) &&
         !packet.topic.endsWith(PROBE_RULES_SUFFIX)

@@ -162,7 +162,7 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
   ],
 };
 
-/** Name of the sweep's state machine (infra/iotPlane/antiEntropy.ts names it so in both regions). */
+/** Name of the sweep's state machine (components/iotPlane/antiEntropy.ts names it so in both regions). */
 const SWEEP = "iot-dr-registry-sweep";
 const STATES = "arn:{partition}:states:{region}:{account}";
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../../core/arn";
 import { AccountKey } from "../config";
 import { StackContext } from "../context";
-import { policyDocument } from "../iam/policyDocument";
+import { policyDocument } from "../../components/iam/policyDocument";
 import { ACCOUNT_NAMES } from "../providers";
 
 /** Arguments of {@link ApiGatewayLogging}. */

@@ -1,6 +1,6 @@
 import type { RegionSwitchRecordChecks } from "./regionSwitchGate";
 import * as pulumi from "@pulumi/pulumi";
-import { Statement } from "../iam/policyDocument";
+import { Statement } from "../../components/iam/policyDocument";
 
 /** What the health area needs from the other areas, in this stack's region. */
 export interface HealthDeps {

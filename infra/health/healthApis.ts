@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AccountKey } from "../config";
-import { Statement } from "../iam/policyDocument";
-import { NAMES, namedArn } from "../names";
+import { Statement } from "../../components/iam/policyDocument";
+import { NAMES, namedArn } from "../../core/names";
 import { partitionOf, dnsSuffixOf } from "../../core/arn";
 import { healthRoleName } from "../dataPlane/commandControl/accessRole";
 import { HealthDeps } from "./deps";

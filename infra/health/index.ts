@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { formatArn, partitionOf } from "../../core/arn";
-import { NAMES } from "../names";
+import { NAMES } from "../../core/names";
 import { StackContext } from "../context";
 import { FailoverRecords } from "../dns/failoverRecords";
 import { apiGatewayLoggingIn } from "./apiGatewayLogging";

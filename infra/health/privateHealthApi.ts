@@ -5,9 +5,9 @@ import {
 } from "../../components/crossAccountPrivateApi";
 import * as pulumi from "@pulumi/pulumi";
 import { checkpointTimeoutMs as checkpointTimeout } from "../../core/healthTiming";
-import { Statement } from "../iam/policyDocument";
-import { NodeFunction } from "../lambda/nodeFunction";
-import { movedChildren } from "../moved";
+import { Statement } from "../../components/iam/policyDocument";
+import { NodeFunction } from "../../components/lambda/nodeFunction";
+import { movedChildren } from "../../components/moved";
 
 /** Arguments of {@link PrivateHealthApi}. */
 export interface PrivateHealthApiArgs {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../../core/arn";
-import { NAMES } from "../names";
+import { NAMES } from "../../core/names";
 
 /** The Pulumi type of the roles the boundary applies to. */
 export const ROLE_TYPE = "aws:iam/role:Role";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ReplicatedIotPlane } from "../../components/replicatedIotPlane";
 import { StackContext } from "../context";
-import { NAMES } from "../names";
+import { NAMES } from "../../core/names";
 import {
   MAX_CONCURRENCY,
   RECONCILER_CONCURRENCY,

@@ -1,10 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dnsSuffixOf } from "../../core/arn";
-import { retained } from "../retained";
-import { Statement, policyDocument } from "../iam/policyDocument";
+import { retained } from "../../components/shared/retained";
+import { Statement, policyDocument } from "../../components/iam/policyDocument";
 import { FIS_EXTENSION_ENVIRONMENT, fisExtensionLayerParameter } from "./fisLambdaActions";
-import { denyInsecureTransport, privateBucketSettings } from "../privateBucketSettings";
+import {
+  denyInsecureTransport,
+  privateBucketSettings,
+} from "../../components/shared/privateBucketSettings";
 
 /** Arguments of {@link FaultInjectionConfig}. */
 export interface FaultInjectionConfigArgs {
@@ -76,7 +79,7 @@ export class FaultInjectionConfig extends pulumi.ComponentResource {
       { parent: this, dependsOn: [publicAccess] },
     );
     this.location = pulumi.interpolate`${this.bucket.arn}/${FIS_CONFIG_PREFIX}`;
-    // The functions are arm64 (infra/lambda/nodeFunction.ts): the layer of that architecture.
+    // The functions are arm64 (components/lambda/nodeFunction.ts): the layer of that architecture.
     const layer = aws.ssm.getParameterOutput(
       { name: fisExtensionLayerParameter("arm64") },
       parent,

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { formatArn } from "../../core/arn";
-import { policyDocument } from "../iam/policyDocument";
+import { policyDocument } from "../../components/iam/policyDocument";
 import { FIS_CONFIG_PREFIX, s3Service } from "./faultInjectionConfig";
 
 /** Arguments of {@link GameDay}. */

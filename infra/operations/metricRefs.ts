@@ -4,7 +4,7 @@ import {
   OPERATIONS_NAMESPACE,
   OperationsMetricKey,
 } from "../../core/operationsMetrics";
-import { NAMES } from "../names";
+import { NAMES } from "../../core/names";
 
 /**
  * Metrics AWS services publish by themselves, as their documentation names them. A dashboard or

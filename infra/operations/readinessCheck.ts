@@ -2,9 +2,9 @@ import { READINESS_CONCURRENCY } from "../../core/lambdaConcurrency";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { formatArn } from "../../core/arn";
-import { policyDocument } from "../iam/policyDocument";
-import { NodeFunction } from "../lambda/nodeFunction";
-import { NAMES } from "../names";
+import { policyDocument } from "../../components/iam/policyDocument";
+import { NodeFunction } from "../../components/lambda/nodeFunction";
+import { NAMES } from "../../core/names";
 
 /** Arguments of {@link ReadinessCheck}. */
 export interface ReadinessCheckArgs {

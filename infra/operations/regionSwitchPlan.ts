@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument } from "../iam/policyDocument";
+import { policyDocument } from "../../components/iam/policyDocument";
 
 /** A failover record pair the plan switches: one record name, one set identifier per region. */
 export interface SwitchedDomain {

@@ -2,9 +2,9 @@ import { strict as assert } from "assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GlobalEventBus } from "../../components/globalEventBus";
-import { GlobalEndpoint } from "../../infra/dataPlane/analytics/globalEndpoint";
-import { TelemetryBus } from "../../infra/dataPlane/analytics/telemetryBus";
-import { movedChildren } from "../../infra/moved";
+import { GlobalEndpoint } from "../../components/eventBus/globalEndpoint";
+import { TelemetryBus } from "../../components/eventBus/telemetryBus";
+import { movedChildren } from "../../components/moved";
 
 /** One registration: what the engine would key its state by, and the aliases it was given. */
 interface Registration {

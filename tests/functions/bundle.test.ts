@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { bundleFunction } from "../../infra/lambda/bundle";
+import { bundleFunction } from "../../components/lambda/bundle";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 

@@ -7,7 +7,7 @@ import {
 import { RequestError } from "../../functions/commandControl/validate";
 import { PROVISIONING_ROLE_PATH } from "../../core/provisioningRoles";
 import { DeclaredCall } from "../../functions/shared/access";
-import { SWEEP_STATE_MACHINE, sweepDefinition } from "../../infra/iotPlane/antiEntropy";
+import { SWEEP_STATE_MACHINE, sweepDefinition } from "../../components/iotPlane/antiEntropy";
 import {
   Caller,
   SimulatedCall,

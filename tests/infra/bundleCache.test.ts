@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { cachedBuild } from "../../infra/lambda/bundleCache";
+import { cachedBuild } from "../../components/lambda/bundleCache";
 
 describe("function bundle cache", () => {
   let root: string;

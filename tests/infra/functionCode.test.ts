@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { bundleFunction, functionCode } from "../../infra/lambda/bundle";
+import { bundleFunction, functionCode } from "../../components/lambda/bundle";
 
 describe("function code archives", () => {
   it("hands the engine a folder holding exactly the bundle as index.js, by a path relative to the program", async () => {

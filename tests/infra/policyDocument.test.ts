@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument } from "../../infra/iam/policyDocument";
+import { policyDocument } from "../../components/iam/policyDocument";
 
 function render(output: pulumi.Output<string>): Promise<unknown> {
   return (output as unknown as { promise(): Promise<string> })

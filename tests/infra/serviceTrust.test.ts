@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { CONFUSED_DEPUTY_SOURCES } from "../../infra/iam/serviceTrust";
+import { CONFUSED_DEPUTY_SOURCES } from "../../components/iam/serviceTrust";
 import { ownStacks } from "../support/ownStacks";
 import { policyOf } from "../support/plannedPolicies";
 
@@ -71,7 +71,7 @@ async function assumes(trust: ServiceTrust, context: Record<string, string>): Pr
 }
 
 describe("service trusts: the confused-deputy keys on every role a service assumes", () => {
-  it("trusts only services whose confused-deputy keys are looked up (infra/iam/serviceTrust.ts)", async () => {
+  it("trusts only services whose confused-deputy keys are looked up (components/iam/serviceTrust.ts)", async () => {
     const trusts = await serviceTrusts();
     // Not vacuous: Lambda, IoT, EventBridge, Step Functions, Scheduler, S3, API Gateway, flow logs.
     assert.ok(new Set(trusts.map((t) => t.service)).size >= 8, "fewer services than planned");

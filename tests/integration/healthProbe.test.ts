@@ -15,7 +15,7 @@ import {
 } from "../../functions/probeCertificate/provision";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { PlannedResource } from "../../plan/engine";
-import { NAMES } from "../../infra/names";
+import { NAMES } from "../../core/names";
 import { ofType, ownStack } from "../support/ownStacks";
 import { MotoServer, clientConfig } from "../support/moto";
 import { snapshot } from "./support/snapshot";

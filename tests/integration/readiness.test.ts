@@ -29,7 +29,7 @@ import { checkReadiness } from "../../functions/readiness/check";
 import type { ReadinessReport } from "../../functions/readiness/compare";
 import { sdkReadinessIot } from "../../functions/readiness/iot";
 import { registryCounts } from "../../functions/readiness/registry";
-import { NAMES } from "../../infra/names";
+import { NAMES } from "../../core/names";
 import { clientConfig, motoServer, resetMoto, type MotoServer } from "../support/moto";
 import { answerUnimplementedReads, type BridgedSettings } from "./support/readinessBridge";
 

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { globalTableSettings } from "../../globalTable";
-import { NAMES } from "../../names";
-import { retained } from "../../retained";
+import { globalTableSettings } from "../../../components/shared/globalTable";
+import { NAMES } from "../../../core/names";
+import { retained } from "../../../components/shared/retained";
 
 /** Days a claim is kept: far longer than EventBridge retries an event (24 hours at most). */
 export const CLAIM_RETENTION_DAYS = 7;

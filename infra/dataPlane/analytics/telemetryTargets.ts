@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Statement, policyDocument } from "../../iam/policyDocument";
+import { Statement, policyDocument } from "../../../components/iam/policyDocument";
 import { TELEMETRY_WORKFLOW_TYPE } from "../../../core/workflowQuotas";
-import { NAMES, namedArn } from "../../names";
+import { NAMES, namedArn } from "../../../core/names";
 import { CLAIM_RETENTION_DAYS } from "./processedTelemetryTable";
-import { retained } from "../../retained";
+import { retained } from "../../../components/shared/retained";
 
 /** Arguments of {@link TelemetryTargets}. */
 export interface TelemetryTargetsArgs {

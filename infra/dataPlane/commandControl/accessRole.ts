@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { apiWrittenKeyPatterns } from "../../../core/apiWrittenKinds";
 import { partitionOf } from "../../../core/arn";
-import { policyDocument } from "../../iam/policyDocument";
-import { NAMES, namedArn } from "../../names";
+import { policyDocument } from "../../../components/iam/policyDocument";
+import { NAMES, namedArn } from "../../../core/names";
 
 /** Arguments of {@link CommandControlAccessRole}. */
 export interface CommandControlAccessRoleArgs {

@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Statement, policyDocument } from "../../iam/policyDocument";
+import { Statement, policyDocument } from "../../../components/iam/policyDocument";
 import { API_TLS } from "./apiDomain";
 
 /** Arguments of {@link DeviceApi}. */

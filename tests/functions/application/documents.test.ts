@@ -4,7 +4,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { Documents, parseDocumentRequest } from "../../../functions/application/documents";
-import { bundleFunction } from "../../../infra/lambda/bundle";
+import { bundleFunction } from "../../../components/lambda/bundle";
 
 const MRAP = "arn:aws:s3::222222222222:accesspoint/mfzwi23gnjvgw.mrap";
 let s3: AwsClientStub<S3Client>;

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { eventBridgeBudget } from "../../../infra/dataPlane/eventBridgeBudget";
-import { endpointIdOf } from "../../../infra/dataPlane/analytics/globalEndpoint";
+import { endpointIdOf } from "../../../components/eventBus/globalEndpoint";
 import { ofType, ofTypeIn, ownStack } from "../../support/ownStacks";
 import { named, policyOf } from "./support";
 

@@ -5,7 +5,7 @@ import {
   STAGE_NAME,
   deviceApiPolicy,
 } from "../../../infra/dataPlane/commandControl/deviceApi";
-import { policyDocument } from "../../../infra/iam/policyDocument";
+import { policyDocument } from "../../../components/iam/policyDocument";
 import { ownStacks } from "../../support/ownStacks";
 import { policyOf } from "../../support/plannedPolicies";
 

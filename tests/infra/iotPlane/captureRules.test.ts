@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { CAPTURE_RULES } from "../../../infra/iotPlane/captureRules";
-import { NAMES } from "../../../infra/names";
+import { CAPTURE_RULES } from "../../../components/iotPlane/captureRules";
+import { NAMES } from "../../../core/names";
 import { parseIotRule } from "../../support/iotSql";
 
 /**

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { IOT_TLS_POLICY } from "../../../infra/iotPlane/customDomain";
+import { IOT_TLS_POLICY } from "../../../components/iotPlane/customDomain";
 import { ofType, ownStack } from "../../support/ownStacks";
 import { IOT_ACCOUNT, statementsOf, REGIONS, iotPlaneResources, jsonOf, named } from "./support";
 

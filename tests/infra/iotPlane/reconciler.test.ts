@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "../../../infra/iotPlane/antiEntropy";
+import { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "../../../components/iotPlane/antiEntropy";
 import { MAX_CONCURRENCY, RECONCILER_CONCURRENCY } from "../../../infra/iotPlane";
 import { QUOTA_OVERSUBSCRIPTION } from "../../../core/iotQuotas";
 import { ofType, ownStack } from "../../support/ownStacks";

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { CAPTURED_IOT_CALLS } from "../../../infra/iotPlane/cloudTrailCapture";
-import { REGISTRY_EVENT_TYPES } from "../../../infra/iotPlane/registryEvents";
+import { CAPTURED_IOT_CALLS } from "../../../components/iotPlane/cloudTrailCapture";
+import { REGISTRY_EVENT_TYPES } from "../../../components/iotPlane/registryEvents";
 import { ofType, ownStack } from "../../support/ownStacks";
 import { IOT_ACCOUNT, statementsOf, REGIONS, jsonOf, named } from "./support";
 

@@ -20,7 +20,7 @@ import {
   SWEEP_STATE_MACHINE,
   sweepDefinition,
   sweepInput,
-} from "../../../infra/iotPlane/antiEntropy";
+} from "../../../components/iotPlane/antiEntropy";
 import { SWEEP_SEGMENTS } from "../../../core/reconcilerSizing";
 
 const MACHINE = `arn:aws:states:eu-west-1:111111111111:stateMachine:${SWEEP_STATE_MACHINE}`;

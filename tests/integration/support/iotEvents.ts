@@ -19,8 +19,8 @@ import {
   type IoTClient,
 } from "@aws-sdk/client-iot";
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
-import { CAPTURE_RULES } from "../../../infra/iotPlane/captureRules";
-import { CAPTURED_IOT_CALLS } from "../../../infra/iotPlane/cloudTrailCapture";
+import { CAPTURE_RULES } from "../../../components/iotPlane/captureRules";
+import { CAPTURED_IOT_CALLS } from "../../../components/iotPlane/cloudTrailCapture";
 import { parseIotRule } from "../../support/iotSql";
 
 type Input = Record<string, unknown>;
@@ -38,7 +38,7 @@ export interface TapOptions {
 
 export class IotEventTap {
   private readonly rules = Object.values(CAPTURE_RULES).map((rule) =>
-    // The version every capture rule declares (infra/iotPlane/captureRules.ts).
+    // The version every capture rule declares (components/iotPlane/captureRules.ts).
     parseIotRule(rule.sql, "2016-03-23"),
   );
   private pending: unknown[] = [];

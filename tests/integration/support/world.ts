@@ -29,8 +29,8 @@ import {
   sweepDefinition,
   sweepInput,
   SWEEP_GUARD_STATES,
-} from "../../../infra/iotPlane/antiEntropy";
-import { NAMES } from "../../../infra/names";
+} from "../../../components/iotPlane/antiEntropy";
+import { NAMES } from "../../../core/names";
 import { captureEvent, type CaptureResult } from "../../../functions/capture/capture";
 import { sdkCaptureIot } from "../../../functions/capture/iot";
 import type { Place } from "../../../functions/reconciler/converge";

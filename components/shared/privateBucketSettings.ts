@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Statement } from "./iam/policyDocument";
+import type { Statement } from "../iam/policyDocument";
 
 /** The settings resources {@link privateBucketSettings} creates, for `dependsOn`. */
 export interface PrivateBucketSettings {

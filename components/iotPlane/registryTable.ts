@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_INDEXES, TTL_ATTRIBUTE } from "../../core/registryItem";
-import { globalTableSettings } from "../globalTable";
-import { NAMES } from "../names";
-import { retained } from "../retained";
+import { globalTableSettings } from "../shared/globalTable";
+import { NAMES } from "../../core/names";
+import { retained } from "../shared/retained";
 
 /** Arguments of {@link RegistryTable}. */
 export interface RegistryTableArgs {

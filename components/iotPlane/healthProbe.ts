@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { dnsSuffixOf, formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
 import { NodeFunction } from "../lambda/nodeFunction";
-import { NAMES } from "../names";
-import { retained } from "../retained";
+import { NAMES } from "../../core/names";
+import { retained } from "../shared/retained";
 
 /** Arguments of {@link HealthProbe}. */
 export interface HealthProbeArgs {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement } from "../iam/policyDocument";
 import { NodeFunction } from "../lambda/nodeFunction";
-import { NAMES, namedArn } from "../names";
+import { NAMES, namedArn } from "../../core/names";
 import { PlaneQueue } from "./planeQueue";
 import { sqsService } from "./permissions";
 

@@ -3,7 +3,7 @@ import { dnsSuffixOf, formatArn } from "../../core/arn";
 import { PROVISIONING_ROLE_PATH } from "../../core/provisioningRoles";
 import { Statement } from "../iam/policyDocument";
 import { PART_INDEXES } from "../../core/registryItem";
-import { NAMES } from "../names";
+import { NAMES } from "../../core/names";
 
 /** Where a function runs: its permissions never reach another region or account. */
 export interface Scope {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument } from "../../iam/policyDocument";
+import { policyDocument } from "../iam/policyDocument";
 
 /** One side of the bucket pair as the replication role sees it. */
 export interface ReplicatedBucket {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../iam/policyDocument";
-import { retained } from "../retained";
+import { retained } from "../shared/retained";
 
 /** Arguments of {@link PlaneKey}. */
 export interface PlaneKeyArgs {

@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
-import { retained } from "../retained";
-import { denyInsecureTransport, privateBucketSettings } from "../privateBucketSettings";
+import { retained } from "../shared/retained";
+import { denyInsecureTransport, privateBucketSettings } from "../shared/privateBucketSettings";
 
 /** Arguments of {@link ManagementTrail}. */
 export interface ManagementTrailArgs {

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument } from "../../iam/policyDocument";
-import { retained } from "../../retained";
-import { denyInsecureTransport, privateBucketSettings } from "../../privateBucketSettings";
+import { policyDocument } from "../iam/policyDocument";
+import { retained } from "../shared/retained";
+import { denyInsecureTransport, privateBucketSettings } from "../shared/privateBucketSettings";
 
 /** Arguments of {@link ApplicationBucket}. */
 export interface ApplicationBucketArgs {

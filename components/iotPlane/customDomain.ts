@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NAMES } from "../names";
+import { NAMES } from "../../core/names";
 
 /** TLS policy of the devices' endpoint: TLS 1.3 and 1.2 only, current ciphers. */
 export const IOT_TLS_POLICY = "IoTSecurityPolicy_TLS13_1_2_2022_10";

@@ -1,4 +1,4 @@
-import { formatArn, partitionOf } from "../core/arn";
+import { formatArn, partitionOf } from "./arn";
 
 /**
  * Names that both stacks and all areas agree on. Global tables, global endpoints and failover
