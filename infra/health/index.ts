@@ -3,17 +3,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { formatArn, partitionOf } from "../../core/arn";
 import { NAMES } from "../../core/names";
 import { StackContext } from "../context";
-import { FailoverRecords } from "../dns/failoverRecords";
+import { FailoverRecords } from "../../components/failover/failoverRecords";
 import { apiGatewayLoggingIn } from "./apiGatewayLogging";
-import { DeviceReconnect } from "./deviceReconnect";
+import { DeviceReconnect } from "../../components/failover/deviceReconnect";
 import { HealthDeps } from "./deps";
-import { FailoverNotifications } from "./failoverNotifications";
-import { HealthAggregator, healthAlarmName } from "./healthAggregator";
+import { FailoverNotifications } from "../../components/failover/failoverNotifications";
+import { HealthAggregator, healthAlarmName } from "../../components/failover/healthAggregator";
 import { healthApiSpecs } from "./healthApis";
-import { HealthNetwork } from "./healthNetwork";
-import { PrivateHealthApi } from "./privateHealthApi";
-import { RecordHealthCheck } from "./recordHealthCheck";
-import { RegionSwitchRecordChecks, regionSwitchGate } from "./regionSwitchGate";
+import { HealthNetwork } from "../../components/failover/healthNetwork";
+import { PrivateHealthApi } from "../../components/failover/privateHealthApi";
+import { RecordHealthCheck } from "../../components/failover/recordHealthCheck";
+import { RegionSwitchRecordChecks, regionSwitchGate } from "../../components/failover/regionSwitchGate";
 
 export { HealthDeps } from "./deps";
 
@@ -107,7 +107,7 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
     displaceSessions: config.health.reconnect.displaceSessions,
   };
   // The fast path of the reconnect instruction: the alarm Route 53 follows invokes the function
-  // in its own region, so no second alarm period is waited out (infra/health/budget.ts).
+  // in its own region, so no second alarm period is waited out (components/failover/budget.ts).
   const fastReconnect = ctx.isPrimary
     ? new DeviceReconnect(
         "device-reconnect-fast",
@@ -160,7 +160,7 @@ export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string
   const recordCheckId = recordCheck.check.id;
   // Where the Region switch plan gates a record: healthy only while the aggregator's verdict and
   // the endpoint check are, and the plan does not hold the fleet in the secondary
-  // (infra/health/regionSwitchGate.ts).
+  // (components/failover/regionSwitchGate.ts).
   const gated = (key: string, checks: RegionSwitchRecordChecks) =>
     regionSwitchGate({
       key,

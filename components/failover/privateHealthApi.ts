@@ -2,12 +2,12 @@ import * as aws from "@pulumi/aws";
 import {
   CrossAccountPrivateApi,
   CrossAccountPrivateApiArgs,
-} from "../../components/crossAccountPrivateApi";
+} from "../crossAccountPrivateApi";
 import * as pulumi from "@pulumi/pulumi";
 import { checkpointTimeoutMs as checkpointTimeout } from "../../core/healthTiming";
-import { Statement } from "../../components/iam/policyDocument";
-import { NodeFunction } from "../../components/lambda/nodeFunction";
-import { movedChildren } from "../../components/moved";
+import { Statement } from "../iam/policyDocument";
+import { NodeFunction } from "../lambda/nodeFunction";
+import { movedChildren } from "../moved";
 
 /** Arguments of {@link PrivateHealthApi}. */
 export interface PrivateHealthApiArgs {
