@@ -140,7 +140,8 @@ export interface RegionFailoverSideOutputs {
   executeApiEndpointId: pulumi.Output<string>;
   /** Each health API's URL and handler. */
   healthApis: Record<string, { url: pulumi.Output<string>; handlerArn: pulumi.Output<string> }>;
-  records: FailoverRecords;
+  /** The side's half of the devices' failover pair, and of the `api` pair where there is one. */
+  records: { iot: aws.route53.Record; api?: aws.route53.Record };
 }
 
 /**
@@ -164,39 +165,20 @@ export class RegionFailover extends pulumi.ComponentResource {
 
   constructor(name: string, args: RegionFailoverArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("iot-dr:components:RegionFailover", name, {}, opts);
-    const sides = checkedSides(COMPONENT, args.sides, args.regions);
+    // Everything is checked before the first child exists: a refused program leaves nothing half-built.
+    const { sides, places, status } = checkedArgs(args);
     const names = args.names ?? {};
-    if (args.regionSwitch && !sides.has("primary")) {
-      throw new Error(
-        `${COMPONENT}: regionSwitch gates the primary side's records: build that side`,
-      );
-    }
-    if (args.regionSwitch?.api && !args.api) {
-      throw new Error(`${COMPONENT}: expected api (the records regionSwitch.api gates)`);
-    }
     const built: Partial<Record<RegionSide, RegionFailoverSideOutputs>> = {};
     let fastReconnect: DeviceReconnect | undefined;
     for (const side of (["primary", "secondary"] as const).filter((s) => sides.has(s))) {
       const prefix = sides.size === 1 ? name : `${name}-${side}`;
-      const made = this.side(side, prefix, sides.size === 1 ? "" : `-${side}`, args);
+      const made = this.side(side, places[side]!, prefix, sides.size === 1 ? "" : `-${side}`, args);
       built[side] = made.outputs;
       fastReconnect ??= made.fastReconnect;
     }
     this.primary = built.primary;
     this.secondary = built.secondary;
-    if (this.primary && fastReconnect) {
-      const status = requireProvider(
-        COMPONENT,
-        args.providers.statusRegion ?? {},
-        "monitoring",
-        `the primary side's HealthCheckStatus alarm, in ${ROUTE53_METRICS_REGION}`,
-      );
-      const statusIot = requireProvider(
-        COMPONENT,
-        args.providers.statusRegion ?? {},
-        "iot",
-        `the reconnect function the alarm's topic starts, in ${ROUTE53_METRICS_REGION}`,
-      );
+    if (this.primary && fastReconnect && status) {
       const partition = partitionOf(args.regions.primary);
       const notifications = new FailoverNotifications(
         names.notifications ?? `${name}-notifications`,
@@ -208,7 +190,7 @@ export class RegionFailover extends pulumi.ComponentResource {
           subscriberAccountId: args.accounts.iot,
           email: args.notificationEmail,
         },
-        { parent: this, provider: status },
+        { parent: this, provider: status.monitoring },
       );
       const reconnect = new DeviceReconnect(
         names.reconnect ?? `${name}-reconnect`,
@@ -216,7 +198,7 @@ export class RegionFailover extends pulumi.ComponentResource {
           ...reconnectArgs(args),
           trigger: { topicArn: notifications.topic.arn, topicPolicy: notifications.topicPolicy },
         },
-        { parent: this, provider: statusIot },
+        { parent: this, provider: status.iot },
       );
       this.failoverTopicArn = notifications.topic.arn;
       this.reconnectFunctionArns = {
@@ -234,6 +216,7 @@ export class RegionFailover extends pulumi.ComponentResource {
   /** One region's health APIs, aggregator, checks and records (and the fast reconnect in primary). */
   private side(
     side: RegionSide,
+    place: SidePlace,
     prefix: string,
     suffix: string,
     args: RegionFailoverArgs,
@@ -241,26 +224,8 @@ export class RegionFailover extends pulumi.ComponentResource {
     const region = args.regions[side];
     const names = args.names ?? {};
     const partition = partitionOf(region);
-    const providers = args.providers[side];
-    const monitoring = requireProvider(
-      COMPONENT,
-      providers ?? {},
-      "monitoring",
-      `the ${side} side's aggregator and checks`,
-    );
-    const iotProvider = requireProvider(
-      COMPONENT,
-      providers ?? {},
-      "iot",
-      `the ${side} side's IoT account`,
-    );
-    const dns = providers!.dns ?? monitoring;
-    const target = args.iot.targets[side];
-    if (!target) throw new Error(`${COMPONENT}: expected iot.targets.${side}`);
-    const apis = args.healthApis[side] ?? [];
-    if (apis.length === 0) {
-      throw new Error(`${COMPONENT}: expected healthApis.${side} to name at least one health API`);
-    }
+    const { monitoring, dns, target, apis } = place;
+    const iotProvider = place.iot;
     const inMonitoring = { parent: this, provider: monitoring };
 
     const network = new HealthNetwork(
@@ -367,7 +332,6 @@ export class RegionFailover extends pulumi.ComponentResource {
     const iotGate = gate("iot", args.regionSwitch?.iot);
     const apiGate = gate("command-control", args.regionSwitch?.api);
     const apiTarget = args.api?.targets[side];
-    if (args.api && !apiTarget) throw new Error(`${COMPONENT}: expected api.targets.${side}`);
 
     const records = new FailoverRecords(
       names.records ? `${names.records}${suffix}` : `${prefix}-records`,
@@ -400,16 +364,86 @@ export class RegionFailover extends pulumi.ComponentResource {
           { url: api.healthUrl, handlerArn: api.handler.function.arn },
         ]),
       ),
-      records,
+      records: { iot: records.iotRecord, api: records.commandControlRecord },
     };
     return { outputs, fastReconnect };
   }
 }
 
-/** What both reconnect functions share. */
+/** One built side's accounts and inputs, checked. */
+interface SidePlace {
+  monitoring: aws.Provider;
+  iot: aws.Provider;
+  dns: aws.Provider;
+  target: pulumi.Input<string>;
+  apis: HealthApiArgs[];
+}
+
+/** The sides to build and what each needs, refused by name when something is missing. */
+function checkedArgs(args: RegionFailoverArgs) {
+  const sides = checkedSides(COMPONENT, args.sides, args.regions);
+  const flat: Record<string, aws.Provider | undefined> = {
+    "statusRegion.monitoring": args.providers.statusRegion?.monitoring,
+    "statusRegion.iot": args.providers.statusRegion?.iot,
+  };
+  for (const side of sides) {
+    flat[`${side}.monitoring`] = args.providers[side]?.monitoring;
+    flat[`${side}.iot`] = args.providers[side]?.iot;
+  }
+  const places: Partial<Record<RegionSide, SidePlace>> = {};
+  for (const side of sides) {
+    const monitoring = requireProvider(
+      COMPONENT,
+      flat,
+      `${side}.monitoring`,
+      `the ${side} side's aggregator and Route 53 checks`,
+    );
+    const target = args.iot.targets[side];
+    if (!target)
+      throw new Error(`${COMPONENT}: expected iot.targets.${side} (the records' target)`);
+    const apis = args.healthApis[side] ?? [];
+    if (apis.length === 0) {
+      throw new Error(`${COMPONENT}: expected healthApis.${side} to name at least one health API`);
+    }
+    if (args.api && !args.api.targets[side]) {
+      throw new Error(`${COMPONENT}: expected api.targets.${side} (the api record's target)`);
+    }
+    places[side] = {
+      monitoring,
+      iot: requireProvider(COMPONENT, flat, `${side}.iot`, `the ${side} side's IoT account`),
+      dns: args.providers[side]?.dns ?? monitoring,
+      target,
+      apis,
+    };
+  }
+  if (args.regionSwitch && !sides.has("primary")) {
+    throw new Error(`${COMPONENT}: regionSwitch gates the primary side's records: build that side`);
+  }
+  if (args.regionSwitch?.api && !args.api) {
+    throw new Error(`${COMPONENT}: expected api (the records regionSwitch.api gates)`);
+  }
+  const status = sides.has("primary")
+    ? {
+        monitoring: requireProvider(
+          COMPONENT,
+          flat,
+          "statusRegion.monitoring",
+          `the HealthCheckStatus alarm and its topic, in ${ROUTE53_METRICS_REGION}`,
+        ),
+        iot: requireProvider(
+          COMPONENT,
+          flat,
+          "statusRegion.iot",
+          `the reconnect function the alarm's topic starts, in ${ROUTE53_METRICS_REGION}`,
+        ),
+      }
+    : undefined;
+  return { sides, places, status };
+}
+
+/** What both reconnect functions share (built with the primary side, whose target is known). */
 function reconnectArgs(args: RegionFailoverArgs) {
-  const primaryTarget = args.iot.targets.primary;
-  if (!primaryTarget) throw new Error(`${COMPONENT}: expected iot.targets.primary`);
+  const primaryTarget = args.iot.targets.primary!;
   return {
     partition: partitionOf(args.regions.primary),
     iotAccountId: args.accounts.iot,

@@ -1,5 +1,8 @@
 import { strict as assert } from "assert";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
+import { RegionFailover, RegionFailoverArgs } from "../../components/regionFailover";
 import { PlannedResource, StackPlan } from "../../plan/engine";
 import { ROOT } from "../support/ownStacks";
 import { planStackFile } from "../support/sampleStack";
@@ -106,5 +109,95 @@ describe("RegionFailover, alone in a program with explicit providers (both sides
       plan.resources.filter((r) => r.name.startsWith("fleet-secondary-reconnect")).length,
       0,
     );
+  });
+});
+
+describe("RegionFailover refuses what it cannot build, before it makes anything", () => {
+  before(() =>
+    pulumi.runtime.setMocks(
+      {
+        newResource: (args) => ({
+          id: `${args.name}-id`,
+          state: args.inputs as Record<string, unknown>,
+        }),
+        call: () => ({}),
+      },
+      "refusals",
+      "dev",
+    ),
+  );
+
+  const provider = (name: string, region: string) =>
+    new aws.Provider(name, { region: region as aws.Region });
+  const primary = {
+    monitoring: provider("m", REGIONS.primary),
+    iot: provider("i", REGIONS.primary),
+  };
+  const args = (): RegionFailoverArgs => ({
+    regions: { ...REGIONS },
+    sides: ["primary"],
+    providers: { primary, statusRegion: { monitoring: primary.monitoring, iot: primary.iot } },
+    accounts: { monitoring: MONITORING, iot: IOT },
+    healthApis: {
+      primary: [
+        {
+          name: "devices",
+          provider: primary.iot,
+          checks: ["iot"],
+          statements: [],
+          environment: {},
+        },
+      ],
+    },
+    zone: { id: "ZFLEET", name: "fleet.example.org" },
+    ttlSeconds: 30,
+    iot: { domain: "devices.fleet.example.org", targets: { primary: "endpoint.example" } },
+    timing: {
+      aggregatorIntervalSeconds: 10,
+      probeTimeoutSeconds: 5,
+      alarmPeriodSeconds: 60,
+      alarmEvaluationPeriods: 1,
+    },
+    reconnect: { topic: "fleet/reconnect", jitterSeconds: 10, displaceSessions: false },
+  });
+  const refused = (change: (a: RegionFailoverArgs) => void, message: RegExp) => {
+    const a = args();
+    change(a);
+    // A transformation of the component runs, synchronously, for it and each child it constructs.
+    const made: string[] = [];
+    const record: pulumi.ResourceTransformation = ({ name }) => {
+      made.push(name);
+      return undefined;
+    };
+    assert.throws(() => new RegionFailover("refused", a, { transformations: [record] }), message);
+    assert.deepEqual(made, ["refused"], "children made before the refusal");
+  };
+
+  it("names the missing provider of a built side, and us-east-1's with the primary side", () => {
+    refused(
+      (a) => (a.providers = { statusRegion: a.providers.statusRegion }),
+      /RegionFailover: expected providers\.primary\.monitoring/,
+    );
+    refused(
+      (a) => (a.providers = { primary }),
+      /RegionFailover: expected providers\.statusRegion\.monitoring \(the HealthCheckStatus alarm/,
+    );
+  });
+
+  it("needs the records' target and a health API for each built side", () => {
+    refused((a) => (a.iot.targets = {}), /expected iot\.targets\.primary/);
+    refused((a) => (a.healthApis = {}), /expected healthApis\.primary to name at least one/);
+  });
+
+  it("gates only the primary side's records, and only records it makes", () => {
+    const gate = { primary: "hc-1", secondary: "hc-2" };
+    refused((a) => {
+      a.sides = ["secondary"];
+      a.providers = { secondary: primary };
+      a.iot.targets = { secondary: "endpoint.example" };
+      a.healthApis = { secondary: a.healthApis.primary };
+      a.regionSwitch = { iot: gate };
+    }, /regionSwitch gates the primary side's records/);
+    refused((a) => (a.regionSwitch = { iot: gate, api: gate }), /expected api \(the records/);
   });
 });
