@@ -52,10 +52,20 @@ describe("results shared by the test processes (tests/support/processCache.ts)",
     assert.equal(computed, 3, "a test file is not an input");
   });
 
-  it("computes again for other parts", async () => {
+  it("computes again for other parts, keeping each", async () => {
     await share({ stack: "primary" });
     await share({ stack: "secondary" });
+    await share({ stack: "primary" });
     assert.equal(computed, 2);
+    // Told apart by what JSON would lose: a Map's entries, an undefined member.
+    await share({ outputs: new Map([["primary", { a: 1 }]]) });
+    await share({ outputs: new Map([["primary", { a: 2 }]]) });
+    await share({ stack: "primary", defaults: undefined });
+    assert.equal(computed, 5);
+  });
+
+  it("refuses a function among the parts: what it computes cannot be told apart", async () => {
+    await assert.rejects(share({ onMissingConfig: () => undefined }), /could not be cloned/);
   });
 
   it("keeps no failure: the next caller computes and fails again", async () => {

@@ -30,8 +30,11 @@ export async function sharedAcrossProcesses<T>(
   const setting = process.env.IOT_DR_TEST_CACHE;
   if (setting === "off" && !where) return compute();
   const dir = where?.dir ?? (setting && path.isAbsolute(setting) ? setting : DEFAULT_DIR);
-  const file = path.join(dir, `${name.replace(/[^\w.-]/g, "_")}.v8`);
-  const key = keyOf(name, parts, where?.root);
+  // v8.serialize, not JSON: a Map or an undefined member counts; a function cannot be a part.
+  const partsDigest = createHash("sha256").update(v8.serialize(parts)).digest("hex");
+  // One entry per name and parts, replaced when a file changes.
+  const file = path.join(dir, `${name.replace(/[^\w.-]/g, "_")}-${partsDigest.slice(0, 16)}.v8`);
+  const key = keyOf(name, partsDigest, where?.root);
   const started = Date.now();
   for (;;) {
     const kept = read<T>(file, key);
@@ -63,14 +66,14 @@ const FORMAT = 1;
 
 let sources: string | undefined;
 
-function keyOf(name: string, parts: unknown, root?: string): string {
+function keyOf(name: string, partsDigest: string, root?: string): string {
   // Once per process for this repository: its files do not change during a test run.
   const digest = root === undefined ? (sources ??= digestOfSources(ROOT)) : digestOfSources(root);
   const env = Object.entries(process.env)
     .filter(([k]) => /^(PULUMI_|AWS_)/.test(k))
     .sort(([a], [b]) => (a < b ? -1 : 1));
   return createHash("sha256")
-    .update(JSON.stringify([FORMAT, name, parts, process.version, root ?? ROOT, env, digest]))
+    .update(JSON.stringify([FORMAT, name, partsDigest, process.version, root ?? ROOT, env, digest]))
     .digest("hex");
 }
 

@@ -1,9 +1,10 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { PlannedResource, StackPlan, planStack } from "../../../plan/engine";
+import { PlannedResource, StackPlan } from "../../../plan/engine";
 import { readStackFile } from "../../../plan/stackFile";
 import { ROOT } from "../../support/ownStacks";
+import { sharedPlanStack } from "../../support/sharedPlans";
 
 // The IoT plane's resources as a deployed stack holds them, from before the component existed.
 const BEFORE = JSON.parse(
@@ -71,7 +72,7 @@ describe("IoT plane resources under ReplicatedIotPlane keep their deployed ident
     const outputs = new Map<string, Record<string, unknown>>();
     for (const stack of ["secondary", "primary"]) {
       const file = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`), "iot-dr");
-      const planned = await planStack({
+      const planned = await sharedPlanStack({
         programDir: PROGRAM,
         project: "iot-dr",
         stack: file.stack,
