@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
@@ -50,6 +51,19 @@ describe("results shared by the test processes (tests/support/processCache.ts)",
     writeFileSync(join(where.root, "tests", "x.test.ts"), "it('x', () => undefined);\n");
     await share();
     assert.equal(computed, 3, "a test file is not an input");
+  });
+
+  it("in a git checkout, computes again for a new file git sees, not for an ignored one", async () => {
+    execFileSync("git", ["init", "-q"], { cwd: where.root });
+    writeFileSync(join(where.root, ".gitignore"), ".drill/\n");
+    await share();
+    mkdirSync(join(where.root, ".drill"));
+    writeFileSync(join(where.root, ".drill", "report.json"), "{}\n");
+    await share();
+    assert.equal(computed, 1, "an ignored artefact is no source");
+    writeFileSync(join(where.root, "infra", "new.ts"), "export {};\n");
+    await share();
+    assert.equal(computed, 2, "an untracked file is");
   });
 
   it("computes again for other parts, keeping each", async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -8,9 +9,9 @@ import * as v8 from "v8";
  * A result the test processes share: each mocha worker (and each later `npm test`) would otherwise
  * compute it again, as planning this repository's two stacks (~4 s of CPU per worker). Kept on disk
  * under a key made of everything it can depend on: the caller's name and parts, Node's version,
- * the PULUMI_ and AWS_ variables, and the content of every file of the repository except
- * node_modules/, .git/ and the test files themselves (*.test.ts call these computations, they are
- * not inputs to them). Product code, test support, sample programs, stack files, pack config and
+ * the PULUMI_ and AWS_ variables, and the content of every file of the repository that git sees
+ * (ignored ones such as node_modules/ are not sources) except the test files themselves (*.test.ts
+ * call these computations, they are not inputs to them). Product code, test support, sample programs, stack files, pack config and
  * package-lock.json (for node_modules, as infra/lambda/bundleCache.ts reasons) are all in it, so
  * any change there computes anew. A computation that fails is not kept: the next caller runs it
  * and fails the same way. Workers of one run take turns (a lock file), so the first computes and
@@ -77,27 +78,62 @@ function keyOf(name: string, partsDigest: string, root?: string): string {
     .digest("hex");
 }
 
-/** SHA-256 over the path and content of every file of the repository but the excluded ones. */
+/**
+ * SHA-256 over the path and content of each file of the repository but the test files: the files
+ * git sees (tracked, or new and not ignored), so an ignored artefact a test writes and removes
+ * meanwhile (.drill/, a written pack config) does not split one run's keys. Outside a git checkout,
+ * every file but node_modules/ and .git/.
+ */
 function digestOfSources(root: string): string {
   const hash = createHash("sha256");
+  for (const relative of filesOf(root)) {
+    if (relative.endsWith(".test.ts")) continue;
+    const full = path.join(root, relative);
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(full);
+    } catch {
+      continue; // tracked but deleted: not a source
+    }
+    if (stat.isSymbolicLink()) hash.update(`link ${relative} ${fs.readlinkSync(full)}\0`);
+    else if (stat.isFile()) {
+      const content = fs.readFileSync(full);
+      hash.update(`file ${relative} ${content.length}\0`).update(content);
+    }
+  }
+  return hash.digest("hex");
+}
+
+function filesOf(root: string): string[] {
+  try {
+    const listed = execFileSync(
+      "git",
+      ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name"],
+      { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+    );
+    // Only when root is the checkout's top: otherwise its paths would be another repository's.
+    const top = execFileSync("git", ["rev-parse", "--show-toplevel"], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+    if (fs.realpathSync(top) === fs.realpathSync(root)) {
+      return [...new Set(listed.split("\0").filter(Boolean))].sort();
+    }
+  } catch {
+    // not a git checkout (or no git): every file below
+  }
+  const found: string[] = [];
   const visit = (dir: string) => {
-    const entries = fs.readdirSync(dir, { withFileTypes: true });
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && (entry.name === "node_modules" || entry.name === ".git")) continue;
       const full = path.join(dir, entry.name);
-      const relative = path.relative(root, full);
-      if (entry.isDirectory()) {
-        if (entry.name !== "node_modules" && entry.name !== ".git") visit(full);
-      } else if (entry.isSymbolicLink()) {
-        hash.update(`link ${relative} ${fs.readlinkSync(full)}\0`);
-      } else if (entry.isFile() && !entry.name.endsWith(".test.ts")) {
-        const content = fs.readFileSync(full);
-        hash.update(`file ${relative} ${content.length}\0`).update(content);
-      }
+      if (entry.isDirectory()) visit(full);
+      else found.push(path.relative(root, full));
     }
   };
   visit(root);
-  return hash.digest("hex");
+  return found.sort();
 }
 
 function read<T>(file: string, key: string): { found: true; value: T } | { found: false } {
