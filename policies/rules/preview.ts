@@ -40,8 +40,19 @@ export const UNKNOWN: unknown = Object.freeze(new Unknown());
 
 export const isUnknown = (value: unknown): boolean => value === UNKNOWN;
 
-/** A property read through the proxy; a value it refuses as unknown is {@link UNKNOWN}. */
+/**
+ * A property of props, plain or behind the proxy. The proxy traps `get` only, so an own data
+ * property's descriptor comes from the wrapped object itself (a Proxy without the
+ * getOwnPropertyDescriptor trap forwards it: ECMAScript, Proxy [[GetOwnProperty]]): its raw value,
+ * an unknown as its sentinel string, which {@link plain} makes {@link UNKNOWN}. Read through `get`,
+ * each unknown threw an UnknownValueError (an Error, so a stack trace) and every other value came
+ * wrapped in a new proxy: seconds of the pack's CPU per preview of this repository's stacks.
+ * Anything else (an accessor, an inherited member) is read through the proxy as before; a value it
+ * refuses as unknown is {@link UNKNOWN}.
+ */
 function read(from: object, key: string | number): unknown {
+  const own = Object.getOwnPropertyDescriptor(from, key);
+  if (own && "value" in own) return own.value;
   try {
     return (from as Record<string | number, unknown>)[key];
   } catch (error) {

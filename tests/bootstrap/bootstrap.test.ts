@@ -26,18 +26,30 @@ import { StackReport, iotDrPack, isBlocking, ownStackFiles, planProgram } from "
 import { readStackFile } from "../../plan/stackFile";
 import { checkPolicies, collectPolicies, formatFindings } from "../support/iamReference";
 import { ROOT, ownStacks } from "../support/ownStacks";
+import { sharedAcrossProcesses } from "../support/processCache";
 
 const BOOTSTRAP = path.join(ROOT, "bootstrap");
 let report: Promise<StackReport> | undefined;
-/** The bootstrap program planned offline and judged by the iot-dr pack, once. */
-const bootstrap = () =>
-  (report ??= planProgram({
-    programDir: BOOTSTRAP,
-    configFiles: [path.join(BOOTSTRAP, "Pulumi.bootstrap.yaml")],
-    // The deploy role and the boundary are exempted from the escalation rule by URN, each with the
-    // reason; the simulations below are what shows the delegation holds.
-    policyPacks: [iotDrPack(path.join(BOOTSTRAP, "pack-config.json"))],
-  }).then(([only]) => only));
+/**
+ * The bootstrap program planned offline and judged by the iot-dr pack, once (kept for later runs
+ * while no file changes: tests/support/processCache.ts).
+ */
+const bootstrap = () => {
+  const configFiles = [path.join(BOOTSTRAP, "Pulumi.bootstrap.yaml")];
+  const packConfig = path.join(BOOTSTRAP, "pack-config.json");
+  return (report ??= sharedAcrossProcesses(
+    "bootstrap-plan",
+    { programDir: BOOTSTRAP, configFiles, packConfig },
+    () =>
+      planProgram({
+        programDir: BOOTSTRAP,
+        configFiles,
+        // The deploy role and the boundary are exempted from the escalation rule by URN, each with
+        // the reason; the simulations below are what shows the delegation holds.
+        policyPacks: [iotDrPack(packConfig)],
+      }),
+  ).then(([only]) => only));
+};
 
 const ROLE = "aws:iam/role:Role";
 const POLICY = "aws:iam/policy:Policy";

@@ -25,11 +25,31 @@ if (!reportFile) throw new Error("outboxChild: expected FILE CRASH REPORT_FILE")
 // (once the pipe is full Node queues writes in the process, and a kill loses them), so stdout
 // only shows progress.
 const report = fs.openSync(reportFile, "a");
-const writeReport = fs.writeSync;
+// fs.writeSync before the mid-write patch below (which spares the report and fd 1 anyway).
+const unpatchedWriteSync = fs.writeSync;
+// Progress goes to fd 1 with a write that waits for room in the pipe, not process.stdout: once the
+// pipe is full Node queues process.stdout's writes in the process, so the loop ran on unread (under
+// the suite's load all 100,000 steps, the kill then landing after the loop, not mid-send). Waiting
+// holds the loop once it is a pipe's worth (64 KiB) ahead of the parent's reading.
 const say = (line: string) => {
-  writeReport(report, `${line}\n`);
-  process.stdout.write(`${line}\n`);
+  unpatchedWriteSync(report, `${line}\n`);
+  writeWaiting(1, Buffer.from(`${line}\n`));
 };
+/**
+ * Writes all of `bytes`, waiting while the pipe is full. fd 1 may be non-blocking (esbuild, run by
+ * the TypeScript loader on a cache miss, leaves it so), where a full pipe answers EAGAIN at once.
+ */
+function writeWaiting(fd: number, bytes: Buffer) {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let done = 0; done < bytes.length;) {
+    try {
+      done += unpatchedWriteSync(fd, bytes, done);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      Atomics.wait(pause, 0, 0, 1); // 1 ms, synchronously: the loop must not run on meanwhile
+    }
+  }
+}
 const [mode, at] = crash.split(":");
 const nth = Number(at);
 if (mode !== "parent" && !(Number.isInteger(nth) && nth >= 1)) {

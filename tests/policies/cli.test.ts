@@ -12,7 +12,8 @@ import {
   runDeployment,
 } from "../support/cliEngine";
 import { PolicyPackProcess, startPolicyPack } from "../support/cliPackProcess";
-import { CliStack, cliStacks } from "../support/cliStacks";
+import { CliStack, ProgramUnderCli, cliStacks } from "../support/cliStacks";
+import { sharedAcrossProcesses } from "../support/processCache";
 import { ROOT, ownStacks } from "../support/ownStacks";
 import { evasions } from "../programs/evasions/cases";
 
@@ -72,7 +73,16 @@ describe("the iot-dr pack started as `pulumi preview --policy-pack policies` sta
   // global state. Each suite below awaits its own (a failed plan fails that suite's hook).
   let queue: Promise<unknown> = Promise.resolve();
   const planned = new Map<string, Promise<CliStack[]>>();
-  function planInTurn(name: string, load: () => Promise<CliStack[]>) {
+  function planInTurn(name: string, program: ProgramUnderCli) {
+    // Kept for the next run while no file changes (tests/support/processCache.ts). `reports`, when
+    // given, is a plan of the same program and stack files, so it is no input of its own.
+    const { programDir, configFiles, packConfigFile } = program;
+    const load = () =>
+      sharedAcrossProcesses(
+        `cli-stacks ${path.relative(ROOT, programDir)}`,
+        { programDir, configFiles, packConfigFile },
+        () => cliStacks(program),
+      );
     const run = queue.then(load);
     queue = run.catch(() => undefined);
     // Awaited by the suite's hook; until then a rejection is not "unhandled".
@@ -86,11 +96,9 @@ describe("the iot-dr pack started as `pulumi preview --policy-pack policies` sta
   };
 
   before(async () => {
-    planInTurn(RELATIONS, () => {
-      const dir = path.join(PROGRAMS, "single-region-table");
-      return cliStacks({ programDir: dir, configFiles: [path.join(dir, "Pulumi.dev.yaml")] });
-    });
-    for (const program of programs) planInTurn(program.name, program.load);
+    const dir = path.join(PROGRAMS, "single-region-table");
+    planInTurn(RELATIONS, { programDir: dir, configFiles: [path.join(dir, "Pulumi.dev.yaml")] });
+    for (const program of programs) planInTurn(program.name, program.program);
     pack = await startPolicyPack(POLICIES, {
       organization: "organization",
       project: "iot-dr",
@@ -212,22 +220,19 @@ describe("the iot-dr pack started as `pulumi preview --policy-pack policies` sta
   const programs = [
     {
       name: "this repository's program, with policies/pack-config.json",
-      load: () =>
-        cliStacks({
-          programDir: path.join(ROOT, "infra"),
-          configFiles: ownStackFiles(ROOT),
-          packConfigFile: PACK_CONFIG,
-          reports: ownStacks(),
-        }),
+      program: {
+        programDir: path.join(ROOT, "infra"),
+        configFiles: ownStackFiles(ROOT),
+        packConfigFile: PACK_CONFIG,
+        // Planned on first use only (a getter), so a kept result needs no plan of its own.
+        get reports() {
+          return ownStacks();
+        },
+      },
     },
     ...samplePrograms().map((p) => ({
       name: `sample program ${p.name}`,
-      load: () =>
-        cliStacks({
-          programDir: p.dir,
-          configFiles: p.configFiles,
-          packConfigFile: p.packConfigFile,
-        }),
+      program: { programDir: p.dir, configFiles: p.configFiles, packConfigFile: p.packConfigFile },
     })),
   ];
 

@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
-import { StackPlan, planStack } from "../../plan/engine";
+import { StackPlan } from "../../plan/engine";
 import { readStackFile } from "../../plan/stackFile";
 import { ROOT } from "./ownStacks";
+import { sharedPlanStack } from "./sharedPlans";
 
 /** Resources as a deployed stack holds them, from before a move (tests/fixtures/*-urns.json). */
 export interface UrnsBefore {
@@ -40,7 +41,7 @@ async function planBoth(): Promise<Map<string, StackPlan>> {
   const outputs = new Map<string, Record<string, unknown>>();
   for (const stack of ["secondary", "primary"]) {
     const file = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`), "iot-dr");
-    const planned = await planStack({
+    const planned = await sharedPlanStack({
       programDir: PROGRAM,
       project: "iot-dr",
       stack: file.stack,

@@ -7,19 +7,28 @@ import {
   ownStackFiles,
   planProgram,
 } from "../../plan/run";
+import { sharedAcrossProcesses } from "./processCache";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
 let planned: Promise<StackReport[]> | undefined;
 
-/** Our program's two stacks from the example stack files, planned once per test run. */
+/**
+ * Our program's two stacks from the example stack files, planned once per test run: by the first
+ * worker that asks, read by the others (and by later runs while no file changes), see
+ * sharedAcrossProcesses.
+ */
 export function ownStacks(): Promise<StackReport[]> {
-  planned ??= planProgram({
-    programDir: path.join(ROOT, "infra"),
-    configFiles: ownStackFiles(ROOT),
-    // Judged as `npm run plan` judges it: with the project's pack config and its exemptions.
-    policyPacks: [iotDrPack(path.join(ROOT, OWN_POLICY_CONFIG))],
-  });
+  const programDir = path.join(ROOT, "infra");
+  const configFiles = ownStackFiles(ROOT);
+  planned ??= sharedAcrossProcesses("own-stacks", { programDir, configFiles }, () =>
+    planProgram({
+      programDir,
+      configFiles,
+      // Judged as `npm run plan` judges it: with the project's pack config and its exemptions.
+      policyPacks: [iotDrPack(path.join(ROOT, OWN_POLICY_CONFIG))],
+    }),
+  );
   return planned;
 }
 

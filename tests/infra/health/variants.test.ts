@@ -1,8 +1,9 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { PlannedResource, StackPlan, planStack } from "../../../plan/engine";
+import { PlannedResource, StackPlan } from "../../../plan/engine";
 import { readStackFile } from "../../../plan/stackFile";
 import { ROOT } from "../../support/ownStacks";
+import { sharedPlanStack } from "../../support/sharedPlans";
 
 const PROGRAM = path.join(ROOT, "tests", "programs", "health-variants");
 
@@ -13,7 +14,7 @@ async function planWith(
 ): Promise<StackPlan> {
   const file = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`), "iot-dr");
   const base = JSON.parse(file.config["iot-dr:health"]) as Record<string, unknown>;
-  return planStack({
+  return sharedPlanStack({
     programDir: PROGRAM,
     project: "iot-dr",
     stack: file.stack,

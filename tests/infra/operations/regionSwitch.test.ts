@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { PlannedResource, StackPlan, planStack } from "../../../plan/engine";
+import { PlannedResource, StackPlan } from "../../../plan/engine";
 import { readStackFile } from "../../../plan/stackFile";
 import {
   REGION_SWITCH_EXTERNAL_ID,
@@ -9,6 +9,7 @@ import {
 import { SimulatedCall, deniedAmong, simulate } from "../../support/accessSimulation";
 import { checkPolicies, collectPolicies, formatFindings } from "../../support/iamReference";
 import { ROOT } from "../../support/ownStacks";
+import { sharedPlanStack } from "../../support/sharedPlans";
 import { PolicyDocument } from "../../support/plannedPolicies";
 
 const PROGRAM = path.join(ROOT, "tests", "programs", "region-switch");
@@ -96,7 +97,7 @@ describe("Region switch plan (planned fail-over and fail-back)", function () {
 
   before(async () => {
     const file = readStackFile(path.join(ROOT, "Pulumi.primary.yaml"), "iot-dr");
-    plan = await planStack({
+    plan = await sharedPlanStack({
       programDir: PROGRAM,
       project: "iot-dr",
       stack: file.stack,
