@@ -47,8 +47,7 @@ export interface CertificateListingStore {
  * Certificate ids are SHA-256 digests in hex (64 characters); the first 16 (64 bits) tell a
  * million apart (a collision only hides a lost delete until the ids differ): 16 bytes each.
  */
-export const idKey = (certificateId: string): string =>
-  certificateId.slice(0, 16).padEnd(16, "_");
+export const idKey = (certificateId: string): string => certificateId.slice(0, 16).padEnd(16, "_");
 
 /** Ids per chunk item: 20,000 x 16 characters, well under DynamoDB's 400 KB item size. */
 export const CHUNK_IDS = 20_000;
@@ -215,7 +214,7 @@ export function dynamoCertificateListings(
         const chunk = await client.send(
           new GetCommand({ TableName: tableName, Key: { pk: chunkKey(region, start, n) } }),
         );
-        const packed = chunk.Item?.ids;
+        const packed = chunk.Item?.ids as unknown;
         if (typeof packed !== "string") return undefined;
         for (let i = 0; i < packed.length; i += 16) ids.add(packed.slice(i, i + 16));
       }
