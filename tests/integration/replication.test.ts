@@ -327,6 +327,23 @@ describe("registry replication against moto (capture -> global table -> reconcil
     assert.equal(item?.deleted, true, "B's lost delete is a tombstone");
   });
 
+  it("creates a thing of a deprecated type in a region rebuilt from the table: un-deprecate, create, deprecate again", async () => {
+    // B is away while A makes the thing and then deprecates its type: B starts from the table,
+    // where the type is deprecated already, and moto (as IoT) refuses CreateThing with it.
+    suite.world.bridge.down.add(suite.world.B.name);
+    const { iot } = suite.world.A.operator;
+    await iot.send(new CreateThingTypeCommand({ thingTypeName: "legacy" }));
+    await iot.send(new CreateThingCommand({ thingName: "old-1", thingTypeName: "legacy" }));
+    await iot.send(new DeprecateThingTypeCommand({ thingTypeName: "legacy" }));
+    await suite.world.settle();
+    suite.world.bridge.down.delete(suite.world.B.name);
+    await suite.world.settle();
+    await assertConverged(suite.world, suite.world.A, suite.world.B);
+    const b = await snapshot(suite.world.B.direct);
+    assert.equal(b.thingTypes["legacy"].deprecated, true);
+    assert.equal(b.things["old-1"].type, "legacy");
+  });
+
   it("fails back: changes made in the secondary during an outage reach the primary when it returns", async () => {
     await buildFleet(suite.world.A);
     await suite.world.settle();
