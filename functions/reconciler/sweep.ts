@@ -602,7 +602,8 @@ async function sweepPrincipals(
  * update/accepted message was lost), read with GetThingShadow, a data-plane call of the account's
  * shadow rate (hundreds a second, core/iotQuotas.ts), not a 10-TPS one. A known shadow is the table
  * phase's. Named shadows are not found this way: IoT lists a thing's named shadows only with
- * ListNamedShadowsForThing, one call per thing (docs/convergence.md, open).
+ * ListNamedShadowsForThing, one call per thing at a quota taken as 10 TPS: not added
+ * (docs/convergence.md rule 4).
  */
 async function captureUnknownShadow(
   thing: RegistryItem,
