@@ -138,6 +138,13 @@ export async function lostCertificateDeletes(
   return lost;
 }
 
+/** Where a region's listings live in the registry table (under its ledger prefix). */
+const listingHead = (region: string) => ledgerKey(region, "~certificateListing");
+
+/** True for a certificate listing's item: a region's bookkeeping, not a registry object. */
+export const isCertificateListingKey = (pk: string): boolean =>
+  /^echo#[^#]+#~certificateListing(#|$)/.test(pk);
+
 /** In memory (tests, the simulator, the bench): one region's listings in a map. */
 export function memoryCertificateListings(): CertificateListingStore {
   const chunks = new Map<string, string[]>();
@@ -177,7 +184,7 @@ export function dynamoCertificateListings(
     new DynamoDBClient({ retryMode: "adaptive" }),
   ),
 ): CertificateListingStore {
-  const head = (region: string) => ledgerKey(region, "~certificateListing");
+  const head = listingHead;
   const chunkKey = (region: string, start: number, n: number) => `${head(region)}#${start}#${n}`;
   let cached: { region: string; start: number; listing: CompleteListing } | undefined;
   return {
