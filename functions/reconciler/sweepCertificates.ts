@@ -149,6 +149,8 @@ export const isCertificateListingKey = (pk: string): boolean =>
 export function memoryCertificateListings(): CertificateListingStore {
   const chunks = new Map<string, string[]>();
   const latest = new Map<string, { start: number; chunks: number }>();
+  // A complete listing never changes: its set is built once.
+  const built = new Map<string, Set<string>>();
   return {
     putChunk(region, start, chunk, ids) {
       chunks.set(`${region}#${start}#${chunk}`, [...ids]);
@@ -161,13 +163,19 @@ export function memoryCertificateListings(): CertificateListingStore {
     latest(region) {
       const head = latest.get(region);
       if (!head) return Promise.resolve(undefined);
-      const ids = new Set<string>();
-      for (let n = 0; n < head.chunks; n++) {
-        const chunk = chunks.get(`${region}#${head.start}#${n}`);
-        if (!chunk) return Promise.resolve(undefined);
-        for (const id of chunk) ids.add(id);
+      const key = `${region}#${head.start}`;
+      let ids = built.get(key);
+      if (!ids) {
+        ids = new Set<string>();
+        for (let n = 0; n < head.chunks; n++) {
+          const chunk = chunks.get(`${key}#${n}`);
+          if (!chunk) return Promise.resolve(undefined);
+          for (const id of chunk) ids.add(id);
+        }
+        built.set(key, ids);
       }
-      return Promise.resolve({ start: head.start, has: (id: string) => ids.has(idKey(id)) });
+      const found = ids;
+      return Promise.resolve({ start: head.start, has: (id: string) => found.has(idKey(id)) });
     },
   };
 }
