@@ -7,7 +7,12 @@ import { strict as assert } from "assert";
 import type { Identity } from "../../../core/entities";
 import type { RegistryItem } from "../../../core/registryItem";
 import type { Place } from "../../../functions/reconciler/converge";
-import { parseSweep, sweepSegment } from "../../../functions/reconciler/sweep";
+import {
+  parseSweep,
+  sweepSegment,
+  type SweepReport,
+  type SweepRequest,
+} from "../../../functions/reconciler/sweep";
 import {
   CertificateListingRecorder,
   CHUNK_IDS,
@@ -152,6 +157,40 @@ describe("sweep: certificates deleted while their events were lost", () => {
 });
 
 describe("sweep: a certificate listing across invocations", () => {
+  it("records one listing over invocations that each start one page, from the first one's time", async () => {
+    const table = new FakeTable();
+    const r = region(PRIMARY);
+    const listings = memoryCertificateListings();
+    for (let n = 0; n < 3; n++) r.iot.certs.set(idOf(n), { pem: pem(n), status: "INACTIVE" });
+    let now = T0;
+    let request: SweepRequest | undefined = { segment: 0, totalSegments: 1 };
+    let listingStarts: number[] = [];
+    while (request) {
+      const report: SweepReport = await sweepSegment(request, {
+        ...unpacedSweepDeps({
+          table,
+          iot: r.iot,
+          place: PRIMARY,
+          clock: manualClock(now),
+          dlq: { send: () => Promise.resolve() },
+        }),
+        // Past its deadline at once: each invocation starts one page, then returns.
+        deadline: now - 1,
+        certificateListings: listings,
+      });
+      // What Step Functions carries is JSON.
+      request = report.next ? (JSON.parse(JSON.stringify(report.next)) as SweepRequest) : undefined;
+      const c = request?.continuation;
+      if (c?.phase === "list" && c.listing) listingStarts.push(c.listing.start);
+      now += 60_000;
+    }
+    listingStarts = [...new Set(listingStarts)];
+    assert.equal(listingStarts.length, 1, "one listing, carried from invocation to invocation");
+    const done = await listings.latest(PRIMARY.region);
+    assert.equal(done?.start, listingStarts[0]);
+    for (let n = 0; n < 3; n++) assert.ok(done?.has(idOf(n)));
+  });
+
   it("is one listing when resumed with its progress, and none when resumed without it", async () => {
     const store = memoryCertificateListings();
     const ids = Array.from({ length: CHUNK_IDS + 5 }, (_, n) => n.toString(16).padStart(64, "a"));
