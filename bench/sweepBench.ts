@@ -13,6 +13,10 @@ import { tokenBucketPacer } from "../functions/reconciler/pacer";
 import { Reconciler } from "../functions/reconciler/reconcile";
 import { SWEEP_MARGIN_MS, sweepSegment, type SweepRequest } from "../functions/reconciler/sweep";
 import {
+  CertificateListingRecorder,
+  memoryCertificateListings,
+} from "../functions/reconciler/sweepCertificates";
+import {
   MAX_CONCURRENCY,
   RECONCILER_QUOTA_SHARE,
   RECONCILER_TIMEOUT_SECONDS,
@@ -122,6 +126,13 @@ async function sweep(n: number, clock: VirtualClock, random: () => number, T0: n
   }
 
   const timeoutMs = RECONCILER_TIMEOUT_SECONDS * 1000;
+  // The region's certificate listings, as its table keeps them from one invocation to the next.
+  const certificateListings = memoryCertificateListings();
+  // The listing the sweep before recorded: every table page is joined against it, as in every
+  // sweep after a region's first.
+  const previous = CertificateListingRecorder.begin(certificateListings, SECONDARY, T0, undefined);
+  await previous!.add(Array.from({ length: n }, (_, i) => certOf(i).certificateId));
+  await previous!.finish();
   let invocations = 0;
   let longest = 0;
   let drift = 0;
@@ -154,6 +165,7 @@ async function sweep(n: number, clock: VirtualClock, random: () => number, T0: n
         place,
         now: () => clock.now(),
         deadline: started + timeoutMs - SWEEP_MARGIN_MS,
+        certificateListings,
       });
       longest = Math.max(longest, clock.now() - started);
       failed += report.failed.length;

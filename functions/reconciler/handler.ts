@@ -17,6 +17,7 @@ import { parseQuotaShare } from "../../core/iotQuotas";
 import { Reconciler, RecentlyConverged } from "./reconcile";
 import { latestItems } from "./stream";
 import { parseSweep, SWEEP_MARGIN_MS, sweepResult, sweepSegment, type SweepResult } from "./sweep";
+import { dynamoCertificateListings } from "./sweepCertificates";
 
 const logger = createLogger("reconciler");
 const clients = reconcilerClients();
@@ -26,6 +27,7 @@ const throttles = new metrics.ThrottleCounter();
 const table = dynamoRegistryTable(requireEnv("REGISTRY_TABLE"));
 const dlq = sqsDlq(requireEnv("DLQ_URL"));
 const ledger = dynamoEchoLedger(requireEnv("REGISTRY_TABLE"));
+const certificateListings = dynamoCertificateListings(requireEnv("REGISTRY_TABLE"));
 const maxConcurrency = intEnv("MAX_CONCURRENCY", 16);
 const tombstones = dynamoTombstoneExpiry(requireEnv("REGISTRY_TABLE"));
 const regions = parseRegions(process.env.REGISTRY_REGIONS);
@@ -68,6 +70,7 @@ export async function handler(
       deadline: Date.now() + remainingMs(context) - SWEEP_MARGIN_MS,
       expiry: { store: tombstones, ledger, regions },
       ledger,
+      certificateListings,
     });
     logger.info("swept", {
       ...sweep,

@@ -19,6 +19,7 @@ import { NAMES } from "../../core/names";
 import { ofType, ownStack } from "../support/ownStacks";
 import { MotoServer, clientConfig } from "../support/moto";
 import { snapshot } from "./support/snapshot";
+import { isCertificateListingKey } from "../../functions/reconciler/sweepCertificates";
 import { useTwoRegions, type RegionHarness } from "./support/world";
 
 interface PlannedProbe {
@@ -108,8 +109,12 @@ describe("the health probe's identity stays in its region (moto)", function () {
 
     for (const [i, r] of suite.world.regions.entries()) {
       const items = await r.doc.send(new ScanCommand({ TableName: suite.planned.name }));
+      // The sweeps' certificate listings (the probe's among what IoT listed) are each region's
+      // bookkeeping for the next sweep's join, not registry objects.
       assert.deepEqual(
-        (items.Items ?? []).map((item) => item.pk as string),
+        (items.Items ?? [])
+          .map((item) => item.pk as string)
+          .filter((pk) => !isCertificateListingKey(pk)),
         [],
         `${r.name}'s registry table holds probe objects`,
       );

@@ -304,6 +304,46 @@ describe("registry replication against moto (capture -> global table -> reconcil
     );
   });
 
+  it("deletes in both regions a certificate deleted in the other region whose events were lost: the sweep joins its listing with the table", async function () {
+    // Two sweeps (the first lists the region's certificates, the second joins) and two settles.
+    this.timeout(180_000);
+    const { certificateId, certificateArn } = await buildFleet(suite.world.A);
+    await suite.world.settle();
+    // B's operator retires the certificate; none of its events reach capture.
+    const { iot } = suite.world.B.direct;
+    const inB = relocate(certificateArn, suite.world.B.name);
+    await iot.send(new DetachPolicyCommand({ policyName: "sensor-policy", target: inB }));
+    await iot.send(new DetachThingPrincipalCommand({ thingName: "sensor-1", principal: inB }));
+    await iot.send(new UpdateCertificateCommand({ certificateId, newStatus: "INACTIVE" }));
+    await iot.send(new DeleteCertificateCommand({ certificateId }));
+    // The segments' requests as the planned map sends them (the scenario above runs the machine).
+    await suite.world.B.sweep("segments");
+    await suite.world.settle();
+    await suite.world.B.sweep("segments");
+    await suite.world.settle();
+    await assertConverged(suite.world, suite.world.B, suite.world.A);
+    assert.deepEqual((await snapshot(suite.world.A.direct)).certificates, {});
+    const item = await suite.world.A.table.get(`certificate#${certificateId}`);
+    assert.equal(item?.deleted, true, "B's lost delete is a tombstone");
+  });
+
+  it("creates a thing of a deprecated type in a region rebuilt from the table: un-deprecate, create, deprecate again", async () => {
+    // B is away while A makes the thing and then deprecates its type: B starts from the table,
+    // where the type is deprecated already, and moto (as IoT) refuses CreateThing with it.
+    suite.world.bridge.down.add(suite.world.B.name);
+    const { iot } = suite.world.A.operator;
+    await iot.send(new CreateThingTypeCommand({ thingTypeName: "legacy" }));
+    await iot.send(new CreateThingCommand({ thingName: "old-1", thingTypeName: "legacy" }));
+    await iot.send(new DeprecateThingTypeCommand({ thingTypeName: "legacy" }));
+    await suite.world.settle();
+    suite.world.bridge.down.delete(suite.world.B.name);
+    await suite.world.settle();
+    await assertConverged(suite.world, suite.world.A, suite.world.B);
+    const b = await snapshot(suite.world.B.direct);
+    assert.equal(b.thingTypes["legacy"].deprecated, true);
+    assert.equal(b.things["old-1"].type, "legacy");
+  });
+
   it("fails back: changes made in the secondary during an outage reach the primary when it returns", async () => {
     await buildFleet(suite.world.A);
     await suite.world.settle();

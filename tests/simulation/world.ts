@@ -10,6 +10,7 @@ import { captureEvent } from "../../functions/capture/capture";
 import { unpaced } from "../../functions/reconciler/pacer";
 import { Reconciler, RecentlyConverged } from "../../functions/reconciler/reconcile";
 import { sweepSegment } from "../../functions/reconciler/sweep";
+import { memoryCertificateListings } from "../../functions/reconciler/sweepCertificates";
 import type { DeadLetter } from "../../functions/reconciler/dlq";
 import type { Clock } from "../../functions/shared/clock";
 import type { RegistryItem } from "../../core/registryItem";
@@ -268,6 +269,8 @@ export async function runSchedule(
     })();
   }
 
+  // Each region's certificate listings, kept from one sweep to the next as the table keeps them.
+  const listings = REGIONS.map(() => memoryCertificateListings());
   async function sweep(region: Region): Promise<void> {
     if (region.down) return;
     busy += 1;
@@ -288,6 +291,7 @@ export async function runSchedule(
             regions: [...REGIONS],
           },
           ledger: table.ledger(region.name),
+          certificateListings: listings[region.index],
         },
       );
     } catch (error) {

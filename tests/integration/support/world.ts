@@ -50,6 +50,7 @@ import {
 } from "../../../functions/reconciler/reconcile";
 import { latestItems } from "../../../functions/reconciler/stream";
 import { parseSweep, sweepSegment, type SweepReport } from "../../../functions/reconciler/sweep";
+import { dynamoCertificateListings } from "../../../functions/reconciler/sweepCertificates";
 import { realClock } from "../../../functions/shared/clock";
 import {
   dynamoRegistryTable,
@@ -293,6 +294,7 @@ async function region(
   // The echo ledger and tombstone expiry of the handlers, on this region's table.
   const ledger = dynamoEchoLedger(planned.name, doc);
   const expiry = { store: dynamoTombstoneExpiry(planned.name, doc), ledger, regions };
+  const certificateListings = dynamoCertificateListings(planned.name, doc);
   const deps = {
     iot: reconcilerIot,
     table,
@@ -365,6 +367,7 @@ async function region(
                 expiry,
                 // As the handler: the sweep tells a local change from a stale state by it.
                 ledger,
+                certificateListings,
               });
             }),
           )),
