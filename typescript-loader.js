@@ -29,6 +29,7 @@ require("esbuild-register/dist/node").register(LOADER_OPTIONS);
 // import, from any file (it has no option to turn that off): a program outside this repository
 // planned from here would get "iot-dr" from this checkout instead of the package it installed.
 // Its resolver is put back; this repository's own names are mapped below, for its own files only.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a preload loads with require
 require("module").Module._resolveFilename = resolveBeforeRegister;
 
 // An import of "./acl.js" that names the TypeScript file acl.ts resolves to it, as TypeScript

@@ -94,7 +94,7 @@ type BundlesGlobal = typeof globalThis & { [BUNDLES]?: Map<string, Map<string, s
 /** The bundle of `functions/<name>/handler.ts`; all handlers are built once per process. */
 export function bundleFunction(name: string): string {
   const global = globalThis as BundlesGlobal;
-  const byRoot = (global[BUNDLES] ??= new Map());
+  const byRoot = (global[BUNDLES] ??= new Map<string, Map<string, string>>());
   let bundles = byRoot.get(ROOT);
   if (!bundles) byRoot.set(ROOT, (bundles = bundleAll()));
   const code = bundles.get(name);
