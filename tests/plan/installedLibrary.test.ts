@@ -14,6 +14,7 @@ import { builtinModules } from "module";
 import { tmpdir } from "os";
 import * as path from "path";
 import { bundleFunction } from "../../components/lambda/bundle";
+import { packLibrary } from "../../ops/packLibrary";
 import { planInProcess } from "../support/planCli";
 import { repositoryFiles } from "../support/repositoryFiles";
 
@@ -51,7 +52,6 @@ interface Manifest {
   exports: Record<string, Record<string, string> | string>;
   files: string[];
   dependencies: Record<string, string>;
-  devDependencies?: Record<string, string>;
 }
 
 interface Resource {
@@ -113,10 +113,9 @@ describe("the library as another Pulumi program installs it", function () {
       "--outDir",
       path.join(source, "dist"),
     ]);
-    const [{ filename, files }] = JSON.parse(
-      run(work, "npm", ["pack", source, "--json", "--ignore-scripts", "--loglevel=error"]),
-    ) as { filename: string; files: { path: string }[] }[];
-    packed = files.map((f) => f.path).sort();
+    // As `npm run pack:lib` packs it: npm's selection, with the library's manifest.
+    const { filename, files } = packLibrary(source, work);
+    packed = files;
 
     // The program: the two-account example, with the tarball unpacked where npm puts it (a
     // folder of its own, not a link to this checkout) next to the dependencies the package
@@ -167,6 +166,22 @@ describe("the library as another Pulumi program installs it", function () {
     const sources = packed.filter((f) => /^(functions|core)\//.test(f));
     assert.deepEqual(sources, repositoryFiles("functions/*.ts", "core/*.ts").sort());
     assert.ok(!manifest.private, "a package another program installs is not private");
+    // Nothing of this repository's own tooling reaches the program: no scripts, no tools, no
+    // Node.js binary (optionalDependencies would put one in the program's node_modules/.bin).
+    assert.deepEqual(
+      Object.keys(manifest).filter((key) =>
+        [
+          "scripts",
+          "devDependencies",
+          "optionalDependencies",
+          "peerDependencies",
+          "workspaces",
+          "overrides",
+          "allowScripts",
+        ].includes(key),
+      ),
+      [],
+    );
     assert.equal(manifest.main, "dist/components/index.js");
     assert.equal(manifest.types, "dist/components/index.d.ts");
     const entry = manifest.exports["."] as Record<string, string>;
