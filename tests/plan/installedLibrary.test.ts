@@ -15,6 +15,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { bundleFunction } from "../../components/lambda/bundle";
 import { packLibrary } from "../../ops/packLibrary";
+import { ComponentResource } from "@pulumi/pulumi";
 import { planInProcess } from "../support/planCli";
 import { repositoryFiles } from "../support/repositoryFiles";
 
@@ -240,7 +241,7 @@ describe("the library as another Pulumi program installs it", function () {
     let status: number;
     let stderr: string;
     let resources: Resource[] = [];
-    let violations: unknown[] = [];
+    let violations: { exemption?: string }[] = [];
     before(async function () {
       const args = ["--program", app, "--config", path.join(app, "Pulumi.dev.yaml")];
       const policyConfig = ["--policy-config", path.join(app, "pack-config.json")];
@@ -251,7 +252,7 @@ describe("the library as another Pulumi program installs it", function () {
       ({ status, stderr } = planned);
       const [stack] = (
         JSON.parse(planned.stdout || '{"stacks":[{}]}') as {
-          stacks: { resources?: Resource[]; violations?: unknown[] }[];
+          stacks: { resources?: Resource[]; violations?: { exemption?: string }[] }[];
         }
       ).stacks;
       ({ resources = [], violations = [] } = stack);
@@ -266,15 +267,30 @@ describe("the library as another Pulumi program installs it", function () {
       );
     });
 
-    it("is judged by the pack with no violation, every component of the example planned", function () {
+    it("passes the pack (what it reports is exempted with a reason), every component planned", function () {
       assert.equal(status, 0, stderr);
-      assert.deepEqual(violations, []);
+      // The example's pack config exempts, with reasons, the parts that are single by design
+      // (tests/plan/twoAccountExample.test.ts checks which); nothing else may be reported.
+      assert.deepEqual(
+        violations.filter((v) => !v.exemption),
+        [],
+      );
       const source = readFileSync(path.join(app, "index.ts"), "utf8");
       const imports = /import\s*{([^}]*)}\s*from\s*"iot-dr"/.exec(source)?.[1] ?? "";
+      // The component classes among them, as the installed entry exports them (loaded by the
+      // plan already; its @pulumi/pulumi is this process's, through the program's node_modules).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the installed module itself
+      const entry = require(path.join(installed, "dist", "components", "index.js")) as Record<
+        string,
+        unknown
+      >;
       const classes = imports
         .split(",")
         .map((name) => name.trim())
-        .filter((name) => /^[A-Z][a-z]/.test(name) && name !== "RegionPair");
+        .filter((name) => {
+          const value = entry[name];
+          return typeof value === "function" && value.prototype instanceof ComponentResource;
+        });
       assert.ok(classes.length >= 4, `components imported: ${classes.join(", ")}`);
       for (const name of classes) {
         assert.ok(
@@ -300,10 +316,10 @@ describe("the library as another Pulumi program installs it", function () {
       }
     });
 
-    // TODO(issue 27, lead): examples/two-account does not use the fail-over component yet
-    // (s31-failover adds RegionFailover to components/ and to the example). Once it does, remove
-    // this skip: the installed library must then plan failover records, health checks and the
-    // reconnect path.
+    // TODO(issue 27, lead): on this branch examples/two-account does not use the fail-over
+    // component yet (s31-failover adds RegionFailover to components/ and to the example; this
+    // file passes unskipped on a merge of the two branches). Once merged, remove the skip: the
+    // installed library must plan failover records, health checks and the reconnect path.
     it("plans failover records, health checks and the reconnect path", function () {
       if (!/\bRegionFailover\b/.test(readFileSync(path.join(app, "index.ts"), "utf8"))) {
         this.skip();
