@@ -1,5 +1,5 @@
 /**
- * Timings the health functions run with and the RTO budget (infra/health/budget.ts) adds up: one
+ * Timings the health functions run with and the RTO budget (components/failover/budget.ts) adds up: one
  * source, so the budget cannot drift from what the aggregator and the reconnect function do.
  */
 
@@ -46,7 +46,7 @@ export const ENDPOINT_CHECK = { port: 8883, requestIntervalSeconds: 10, failureT
 
 /**
  * The us-east-1 alarm on the primary record check's `AWS/Route53 HealthCheckStatus` that starts the
- * reconnect function through SNS (infra/health/failoverNotifications.ts): the path that tells
+ * reconnect function through SNS (components/failover/failoverNotifications.ts): the path that tells
  * devices when the record moves without the aggregator's alarm changing (the endpoint check).
  * Route 53 publishes the status every minute; a gap is not a reason to move devices.
  */

@@ -9,7 +9,7 @@
  */
 import { CAPTURE_CONCURRENCY, RECONCILER_CONCURRENCY } from "./reconcilerSizing";
 
-/** The health aggregator keeps its hysteresis in one instance (infra/health/healthAggregator.ts). */
+/** The health aggregator keeps its hysteresis in one instance (components/failover/healthAggregator.ts). */
 export const AGGREGATOR_CONCURRENCY = 1;
 
 /** The readiness check runs one comparison at a time: its reads share IoT's quotas with the reconciler. */

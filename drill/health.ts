@@ -37,7 +37,7 @@ export interface HealthEvent {
 
 /**
  * The primary region's health chain as deployed: the aggregator's rounds (judgeRound, then
- * nextState with its hysteresis) publish 1 or 0; the alarm as infra/health/healthAggregator.ts
+ * nextState with its hysteresis) publish 1 or 0; the alarm as components/failover/healthAggregator.ts
  * plans it (Minimum < 1 over `evaluationPeriods` periods, missing data breaching) is evaluated by
  * CloudWatch's documented rules (./aws/cloudWatchAlarm.ts: whole minutes, the evaluation range),
  * and its state is what the CLOUDWATCH_METRIC health check reads (./aws/route53Checker.ts). Both
@@ -106,7 +106,7 @@ export class HealthMonitor {
   start(): void {
     const started = Date.now();
     this.startedAt = started;
-    // The deploy's first sample (infra/health/healthAggregator.ts): the alarm never starts empty.
+    // The deploy's first sample (components/failover/healthAggregator.ts): the alarm never starts empty.
     this.points.push({ at: started, value: this.state.value });
     const maxRounds = Math.ceil((this.deadlineAt - started) / this.timings.roundMs) + 1;
     const maxMinutes = Math.ceil((this.deadlineAt - started) / 60_000) + 1;

@@ -63,7 +63,7 @@ async function run(settings: DrillSettings): Promise<number> {
     `wall time ${wallSeconds.toFixed(1)} s (${outcome.steps} timers on the virtual clock)`,
   );
   console.log(
-    `\nRTO budgets of these settings (infra/health/budget.ts, the ones \`npm run plan\` prints):\n${budgetLines(budget)}\n${budgetLines(instructed)}\n${budgetLines(silent)}`,
+    `\nRTO budgets of these settings (components/failover/budget.ts, the ones \`npm run plan\` prints):\n${budgetLines(budget)}\n${budgetLines(instructed)}\n${budgetLines(silent)}`,
   );
   console.log(
     `\nwrote ${["results.md", "results.json", "connected.svg"].map((f) => join(settings.outDir, f)).join(", ")}`,
@@ -93,7 +93,7 @@ ${table}
 
 ${outcome.summary.map((line) => `- ${line}`).join("\n")}
 
-RTO budgets of the same settings (\`infra/health/budget.ts\`):
+RTO budgets of the same settings (\`components/failover/budget.ts\`):
 ${budgetLines(outcome.budget)}
 
 ${budgetLines(outcome.instructed)}

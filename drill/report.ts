@@ -1,4 +1,4 @@
-import { rtoVerdict, type RtoBudget } from "../infra/health/budget";
+import { rtoVerdict, type RtoBudget } from "../components/failover/budget";
 
 /** What one scenario measured. */
 export interface ScenarioResult {
@@ -24,7 +24,7 @@ export interface ScenarioResult {
 
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
 
-/** The budgets of the paths a scenario can take (infra/health/budget.ts). */
+/** The budgets of the paths a scenario can take (components/failover/budget.ts). */
 export interface PathBudgets {
   budget: RtoBudget;
   instructed: RtoBudget;

@@ -4,7 +4,11 @@
  * real I/O (brokers, DNS and connections are in memory), so on a virtual clock
  * (./virtualTime.ts) the same seed gives the same events; drill/index.ts writes the outputs.
  */
-import { instructedRtoBudget, rtoBudget, silentAggregatorRtoBudget } from "../infra/health/budget";
+import {
+  instructedRtoBudget,
+  rtoBudget,
+  silentAggregatorRtoBudget,
+} from "../components/failover/budget";
 import { Route53RecordCheck } from "./aws/route53Checker";
 import { EndpointCheck, HEALTH_CHECKER_REGIONS, runCheckers } from "./aws/route53EndpointCheck";
 import { DEFAULT_HYSTERESIS, ENDPOINT_CHECK } from "../core/healthTiming";
@@ -71,7 +75,7 @@ async function waitFor(done: () => boolean, deadlineAt: number): Promise<boolean
 }
 
 /**
- * The budgets a drill is judged by: infra/health/budget.ts on the stack file's settings, the
+ * The budgets a drill is judged by: components/failover/budget.ts on the stack file's settings, the
  * functions and inputs the program uses for the `rto` and `rtoInstructed` outputs the plan prints.
  */
 export function drillBudgets(stack: StackSettings): {

@@ -4,7 +4,7 @@ import { evaluateAlarm, type AlarmState, type DataPoint } from "./aws/cloudWatch
 const MINUTE_MS = 60_000;
 
 /**
- * The slow trigger of the reconnect function (infra/health/failoverNotifications.ts): Route 53
+ * The slow trigger of the reconnect function (components/failover/failoverNotifications.ts): Route 53
  * publishes the record check's `HealthCheckStatus` once a minute, and the us-east-1 alarm on it,
  * evaluated by CloudWatch's documented rules (./aws/cloudWatchAlarm.ts), invokes the function
  * through SNS when it changes. It is what tells devices of a move that the aggregator's alarm did

@@ -5,7 +5,7 @@ import {
   rpoBudget,
   rtoBudget,
   silentAggregatorRtoBudget,
-} from "./health/budget";
+} from "../components/failover/budget";
 import { defineHealth } from "./health";
 import { HealthDeps } from "./health/deps";
 import { StackContext } from "./context";

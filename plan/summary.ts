@@ -2,7 +2,7 @@ import { operationsSummary } from "./operationsSummary";
 import { PlannedResource } from "./engine";
 import { Violation } from "./policyRunner";
 import { StackReport, isBlocking } from "./run";
-import { rtoVerdict } from "../infra/health/budget";
+import { rtoVerdict } from "../components/failover/budget";
 
 /**
  * The closing summary a person reads at a glance (about 40 lines for our two stacks): per stack

@@ -6,13 +6,18 @@ import {
   MRAP_CONTROL_REGION,
   MultiRegionBucket,
   PLANE_TELEMETRY,
+  ROUTE53_METRICS_REGION,
+  RegionFailover,
   RegionPair,
+  RegionSide,
   ReplicatedIotPlane,
+  iotHealthCheck,
 } from "iot-dr";
 
 // An existing IoT platform in two accounts, `platform` (IoT Core, telemetry, documents and the
 // fleet-status function) and `consumer` (a VPC that calls the platform's private API), gets a
-// warm-standby region from the four iot-dr components. One stack owns both regions.
+// warm-standby region from the iot-dr components, and the fail-over that moves devices to it.
+// One stack owns both regions.
 
 const config = new pulumi.Config();
 const regions = config.requireObject<RegionPair>("regions");
@@ -25,6 +30,12 @@ const iot = config.requireObject<{
   organizationTrailArn?: string;
 }>("iot");
 const fleetApi = config.requireObject<{ functionName: string }>("fleetApi");
+const failoverSettings = config.requireObject<{
+  zoneName: string;
+  ttlSeconds: number;
+  reconnectTopic: string;
+  notificationEmail?: string;
+}>("failover");
 const consumerNetwork =
   config.requireObject<
     Record<string, { vpcId: string; subnetIds: string[]; securityGroupIds: string[] }>
@@ -139,6 +150,57 @@ const apis = Object.fromEntries(
   }),
 );
 
+// The fail-over: in each region a private health API in `platform` that checks IoT Core with the
+// plane's probe, an aggregator (in `platform` too) that turns it into one metric, its alarm and
+// Route 53 checks, and that region's half of the devices' failover record; with the primary side
+// the reconnect path, whose us-east-1 half sits beside the HealthCheckStatus metric Route 53
+// publishes only there.
+const sides: RegionSide[] = ["primary", "secondary"];
+const platformStatus = providerOf("platform", ROUTE53_METRICS_REGION);
+const failover = new RegionFailover("fleet-failover", {
+  regions,
+  providers: {
+    primary: { monitoring: platform.primary, iot: platform.primary },
+    secondary: { monitoring: platform.secondary, iot: platform.secondary },
+    statusRegion: { monitoring: platformStatus, iot: platformStatus },
+  },
+  accounts: { monitoring: accounts.platform, iot: accounts.platform },
+  healthApis: Object.fromEntries(
+    sides.map((side) => [
+      side,
+      [
+        {
+          name: "devices",
+          provider: platform[side],
+          ...iotHealthCheck({
+            region: regions[side],
+            accountId: accounts.platform,
+            iotEndpoint: plane[side]!.iotDomainTarget,
+            probeSecretKeyArn: plane[side]!.keyArn,
+          }),
+        },
+      ],
+    ]),
+  ),
+  zone: { id: iot.hostedZoneId, name: failoverSettings.zoneName },
+  ttlSeconds: failoverSettings.ttlSeconds,
+  iot: {
+    domain: iot.domainName,
+    targets: {
+      primary: plane.primary!.iotDomainTarget,
+      secondary: plane.secondary!.iotDomainTarget,
+    },
+  },
+  timing: {
+    aggregatorIntervalSeconds: 10,
+    probeTimeoutSeconds: 5,
+    alarmPeriodSeconds: 60,
+    alarmEvaluationPeriods: 1,
+  },
+  reconnect: { topic: failoverSettings.reconnectTopic, jitterSeconds: 10, displaceSessions: false },
+  notificationEmail: failoverSettings.notificationEmail,
+});
+
 export const iotDomainTargets = {
   primary: plane.primary!.iotDomainTarget,
   secondary: plane.secondary!.iotDomainTarget,
@@ -147,3 +209,4 @@ export const registryTable = plane.registryTable!.name;
 export const telemetryEndpointId = telemetry.endpointId;
 export const documentsAccessPointArn = documents.accessPoint!.arn;
 export const fleetApiUrls = apis;
+export const failoverTopicArn = failover.failoverTopicArn;

@@ -49,7 +49,7 @@ export function createHandler(clock: Clock = SYSTEM_CLOCK): (event?: unknown) =>
 /**
  * How many rounds this invocation runs: a minute's worth when scheduled (EventBridge's event has
  * no `rounds`), or the `rounds` of a deploy-time invocation (`{"rounds": 1}`: the first sample,
- * published before the alarm exists, infra/health/healthAggregator.ts).
+ * published before the alarm exists, components/failover/healthAggregator.ts).
  */
 export function roundsOf(event: unknown, perMinute: number): number {
   const rounds = (event as { rounds?: unknown } | null | undefined)?.rounds;

@@ -4,7 +4,7 @@ import {
   rtoBudget,
   silentAggregatorRtoBudget,
   termsOverTarget,
-} from "../health/budget";
+} from "../../components/failover/budget";
 import {
   RESERVED_CONCURRENCY,
   UNRESERVED_MINIMUM,

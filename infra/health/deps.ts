@@ -1,4 +1,4 @@
-import type { RegionSwitchRecordChecks } from "./regionSwitchGate";
+import type { RegionSwitchRecordChecks } from "../../components/failover/regionSwitchGate";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement } from "../../components/iam/policyDocument";
 
@@ -23,7 +23,7 @@ export interface HealthDeps {
   /**
    * Primary stack: per record, the ARC Region switch plan's health checks of both regions
    * (infra/operations). The PRIMARY record's gate follows them beside the aggregator's check, so a
-   * plan execution moves the record and an outage still does (infra/health/regionSwitchGate.ts).
+   * plan execution moves the record and an outage still does (components/failover/regionSwitchGate.ts).
    */
   recordGates?: { iot: RegionSwitchRecordChecks; commandControl: RegionSwitchRecordChecks };
   /**

@@ -4,6 +4,7 @@ import { Statement } from "../../components/iam/policyDocument";
 import { NAMES, namedArn } from "../../core/names";
 import { partitionOf, dnsSuffixOf } from "../../core/arn";
 import { healthRoleName } from "../dataPlane/commandControl/accessRole";
+import { iotHealthCheck } from "../../components/failover/iotHealthCheck";
 import { HealthDeps } from "./deps";
 
 /** What one account's health API checks, and exactly what its handler may read to check it. */
@@ -36,29 +37,20 @@ export function healthApiSpecs(inputs: HealthApiInputs): HealthApiSpec[] {
   // Secrets Manager appends six random characters to a secret's ARN.
   const secretArn = (account: string, name: string) =>
     namedArn("secretsmanager", region, account, `secret:${name}-??????`);
+  // The iot check as the component defines it, and the application's checks beside it.
+  const probe = iotHealthCheck({
+    region,
+    accountId: iot,
+    iotEndpoint: inputs.iotEndpoint,
+    probeSecretKeyArn: deps.probeSecretKeyArn,
+  });
   return [
     {
       name: "iot-services",
       account: "iotServices",
-      checks: ["iot", "app"],
+      checks: [...probe.checks, "app"],
       statements: [
-        {
-          sid: "ReadProbeCertificate",
-          actions: ["secretsmanager:GetSecretValue"],
-          resources: [secretArn(iot, NAMES.probeSecret)],
-        },
-        {
-          // The secret is encrypted with the IoT plane's customer managed key: Secrets Manager
-          // decrypts it as the caller, who needs kms:Decrypt on that key, here only through
-          // Secrets Manager (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
-          // The key policy lets this account's IAM grant it (its root statement).
-          sid: "DecryptProbeCertificate",
-          actions: ["kms:Decrypt"],
-          resources: [deps.probeSecretKeyArn],
-          conditions: {
-            StringEquals: { "kms:ViaService": `secretsmanager.${region}.${dnsSuffixOf(region)}` },
-          },
-        },
+        ...probe.statements,
         {
           sid: "DescribeApplicationTable",
           actions: ["dynamodb:DescribeTable"],
@@ -75,11 +67,7 @@ export function healthApiSpecs(inputs: HealthApiInputs): HealthApiSpec[] {
         ...(deps.faultInjection?.statements ?? []),
       ],
       environment: {
-        IOT_ENDPOINT: inputs.iotEndpoint,
-        PROBE_SECRET_ID: NAMES.probeSecret,
-        PROBE_CLIENT_ID: NAMES.probeThing,
-        PROBE_TOPIC: NAMES.probeTopic,
-        PROBE_RULES_TOPIC: NAMES.probeRulesTopic,
+        ...probe.environment,
         APPLICATION_TABLE: deps.applicationTableName,
         APPLICATION_FUNCTION: deps.applicationFunctionName,
         DNS_SUFFIX: dnsSuffixOf(region),

@@ -1,24 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { formatArn, partitionOf } from "../../core/arn";
-import { NAMES } from "../../core/names";
+import { movedChildren } from "../../components/moved";
+import { ROUTE53_METRICS_REGION, RegionFailover } from "../../components/regionFailover";
+import { AccountKey } from "../config";
 import { StackContext } from "../context";
-import { FailoverRecords } from "../dns/failoverRecords";
+import { permissionsBoundaryArn, withBoundaryOfProvider } from "../iam/permissionsBoundary";
 import { apiGatewayLoggingIn } from "./apiGatewayLogging";
-import { DeviceReconnect } from "./deviceReconnect";
 import { HealthDeps } from "./deps";
-import { FailoverNotifications } from "./failoverNotifications";
-import { HealthAggregator, healthAlarmName } from "./healthAggregator";
 import { healthApiSpecs } from "./healthApis";
-import { HealthNetwork } from "./healthNetwork";
-import { PrivateHealthApi } from "./privateHealthApi";
-import { RecordHealthCheck } from "./recordHealthCheck";
-import { RegionSwitchRecordChecks, regionSwitchGate } from "./regionSwitchGate";
 
 export { HealthDeps } from "./deps";
 
-/** Region where `AWS/Route53 HealthCheckStatus` is published, and so its alarm must be. */
-const ROUTE53_METRICS_REGION = "us-east-1";
+/** The component's name: its children's names (`health-network`, ...) are those they had before it. */
+const NAME = "health";
 
 /** The iot-services ATS data endpoint in this stack's region. */
 function iotEndpoint(ctx: StackContext) {
@@ -29,210 +23,151 @@ function iotEndpoint(ctx: StackContext) {
 }
 
 /**
- * Health and fail-over for this stack's region: private health APIs in the three workload accounts,
- * the aggregator, its alarm and Route 53 check, this stack's half of the failover records; in
- * `primary` also the us-east-1 notifications and the device reconnect function.
+ * Health and fail-over for this stack's region: this stack's side of {@link RegionFailover}, with
+ * the program's three health APIs (iot-services, command & control, analytics), the accounts they
+ * run in and the ARC Region switch gates. The component's children keep the names and, through
+ * aliases, the identities they had when this program built them itself.
  */
 export function defineHealth(ctx: StackContext, deps: HealthDeps): Record<string, unknown> {
   const { config } = ctx;
   const region = config.ownRegion;
-  const partition = partitionOf(region);
+  const side = config.role;
   const accounts = {
     sharedServices: config.accounts.sharedServices.id,
     iotServices: config.accounts.iotServices.id,
     commandControl: config.accounts.commandControl.id,
     dataAnalytics: config.accounts.dataAnalytics.id,
   };
+  // Each provider handed to the component, with its account's permission boundary: the component
+  // spans accounts, so no single account-region grouping can be its parent.
+  const boundaries = new Map<pulumi.ProviderResource, string>();
+  const provider = (account: AccountKey, where: string = region) => {
+    const p = ctx.provider(account, where);
+    boundaries.set(p, permissionsBoundaryArn(config.accounts[account].id, where));
+    return p;
+  };
+  const specs = healthApiSpecs({ region, accounts, iotEndpoint: iotEndpoint(ctx), deps });
 
-  const network = new HealthNetwork(
-    "health-network",
-    { region },
-    { parent: ctx.in("sharedServices") },
-  );
-
-  // The first API makes the aggregator's execute-api endpoint in shared-services; the others
-  // admit that same endpoint (a VPC holds one execute-api endpoint with private DNS).
-  let executeApiEndpointId: pulumi.Output<string> | undefined;
-  const apis = healthApiSpecs({
-    region,
-    accounts,
-    iotEndpoint: iotEndpoint(ctx),
-    deps,
-  }).map((spec) => {
-    const parent = ctx.in(spec.account);
-    const logging = apiGatewayLoggingIn(ctx, spec.account);
-    const api = new PrivateHealthApi(
-      `health-${spec.name}`,
-      {
-        providers: {
-          provider: ctx.provider(spec.account),
-          consumer: ctx.provider("sharedServices"),
-        },
-        consumer: executeApiEndpointId
-          ? { vpcEndpointId: executeApiEndpointId }
-          : {
-              network: {
-                region,
-                vpcId: network.vpc.id,
-                subnetIds: network.subnets.map((s) => s.id),
-                securityGroupIds: [network.endpointSecurityGroup.id],
-              },
-            },
-        // Before CrossAccountPrivateApi, the endpoint was the health network's.
-        endpointMovedFrom: { name: "health-network-execute-api", parent: network },
-        checks: spec.checks,
-        roleName: spec.roleName,
-        statements: spec.statements,
-        environment: spec.environment,
-        layers: spec.layers,
-        probeTimeoutSeconds: config.health.probeTimeoutSeconds,
-        loggingReady: logging.account,
+  const failover = new RegionFailover(
+    NAME,
+    {
+      regions: config.regions,
+      sides: [side],
+      providers: {
+        [side]: { monitoring: provider("sharedServices"), iot: provider("iotServices") },
+        statusRegion: ctx.isPrimary
+          ? {
+              monitoring: provider("sharedServices", ROUTE53_METRICS_REGION),
+              iot: provider("iotServices", ROUTE53_METRICS_REGION),
+            }
+          : undefined,
       },
-      { parent },
-    );
-    executeApiEndpointId ??= api.private.vpcEndpointId;
-    return { name: spec.name, api };
-  });
-  const endpointId = executeApiEndpointId!;
-
-  const reconnectArgs = {
-    partition,
-    iotAccountId: accounts.iotServices,
-    primaryRegion: config.regions.primary,
-    secondaryRegion: config.regions.secondary,
-    reconnectTopic: config.health.reconnect.topic,
-    iotDomain: config.dns.iotDomain,
-    zoneName: config.dns.zoneName,
-    jitterSeconds: config.health.deviceReconnectSeconds,
-    displaceSessions: config.health.reconnect.displaceSessions,
-  };
-  // The fast path of the reconnect instruction: the alarm Route 53 follows invokes the function
-  // in its own region, so no second alarm period is waited out (infra/health/budget.ts).
-  const fastReconnect = ctx.isPrimary
-    ? new DeviceReconnect(
-        "device-reconnect-fast",
-        {
-          ...reconnectArgs,
-          primaryTarget: deps.iotDomainTarget,
-          trigger: {
-            alarmArn: formatArn({
-              partition,
-              service: "cloudwatch",
-              region,
-              account: accounts.sharedServices,
-              resource: `alarm:${healthAlarmName(region)}`,
-            }),
-            alarmAccountId: accounts.sharedServices,
-          },
-        },
-        { parent: ctx.in("iotServices") },
-      )
-    : undefined;
-
-  const aggregator = new HealthAggregator(
-    "health-aggregator",
-    {
-      region,
-      network,
-      healthApis: apis.map(({ name, api }) => ({ name, url: api.healthUrl })),
-      intervalSeconds: config.health.aggregatorIntervalSeconds,
-      probeTimeoutSeconds: config.health.probeTimeoutSeconds,
-      alarmPeriodSeconds: config.health.alarmPeriodSeconds,
-      alarmEvaluationPeriods: config.health.alarmEvaluationPeriods,
-      alarmActions: fastReconnect && [fastReconnect.function.function.arn],
-    },
-    { parent: ctx.in("sharedServices") },
-  );
-
-  network.restrictEndpoints({
-    executeApiEndpointId: endpointId,
-    healthInvokeArns: apis.map(({ api }) => api.healthInvokeArn),
-    metricPublisherRoleArn: aggregator.function.role.arn,
-    metricNamespace: NAMES.healthMetricNamespace,
-  });
-
-  // The records follow the metric check and Route 53's own TCP check of the IoT endpoint together.
-  const recordCheck = new RecordHealthCheck(
-    "health-record-check",
-    { region, iotEndpoint: deps.iotDomainTarget, metricCheckId: aggregator.healthCheck.id },
-    { parent: ctx.in("sharedServices") },
-  );
-  const recordCheckId = recordCheck.check.id;
-  // Where the Region switch plan gates a record: healthy only while the aggregator's verdict and
-  // the endpoint check are, and the plan does not hold the fleet in the secondary
-  // (infra/health/regionSwitchGate.ts).
-  const gated = (key: string, checks: RegionSwitchRecordChecks) =>
-    regionSwitchGate({
-      key,
-      region,
-      regionChecks: [aggregator.healthCheck.id, recordCheck.endpointCheck.id],
-      regionSwitch: checks,
-      parent: ctx.in("sharedServices"),
-    });
-  const gates = deps.recordGates && {
-    iot: gated("iot", deps.recordGates.iot),
-    commandControl: gated("command-control", deps.recordGates.commandControl),
-  };
-
-  new FailoverRecords(
-    "failover-records",
-    {
-      hostedZoneId: config.dns.hostedZoneId,
-      failover: ctx.isPrimary ? "PRIMARY" : "SECONDARY",
-      region,
+      accounts: { monitoring: accounts.sharedServices, iot: accounts.iotServices },
+      healthApis: {
+        [side]: specs.map((spec) => ({
+          ...spec,
+          provider: provider(spec.account),
+          loggingReady: apiGatewayLoggingIn(ctx, spec.account).account,
+        })),
+      },
+      zone: { id: config.dns.hostedZoneId, name: config.dns.zoneName },
       ttlSeconds: config.dns.ttlSeconds,
-      healthCheckId: recordCheckId,
-      iot: {
-        domain: config.dns.iotDomain,
-        target: deps.iotDomainTarget,
-        healthCheckId: gates?.iot,
-      },
-      commandControl: deps.commandControlDomainTarget && {
+      iot: { domain: config.dns.iotDomain, targets: { [side]: deps.iotDomainTarget } },
+      api: deps.commandControlDomainTarget && {
         domain: config.dns.commandControlDomain,
-        target: deps.commandControlDomainTarget,
-        healthCheckId: gates?.commandControl,
+        targets: { [side]: deps.commandControlDomainTarget },
+      },
+      regionSwitch: deps.recordGates && {
+        iot: deps.recordGates.iot,
+        api: deps.commandControlDomainTarget && deps.recordGates.commandControl,
+      },
+      timing: {
+        aggregatorIntervalSeconds: config.health.aggregatorIntervalSeconds,
+        probeTimeoutSeconds: config.health.probeTimeoutSeconds,
+        alarmPeriodSeconds: config.health.alarmPeriodSeconds,
+        alarmEvaluationPeriods: config.health.alarmEvaluationPeriods,
+      },
+      reconnect: {
+        topic: config.health.reconnect.topic,
+        jitterSeconds: config.health.deviceReconnectSeconds,
+        displaceSessions: config.health.reconnect.displaceSessions,
+      },
+      notificationEmail: config.health.notificationEmail,
+      // The names these had before the component (the reconnect's log groups are named from them).
+      names: {
+        records: "failover-records",
+        gate: "record-gate",
+        notifications: "failover-notifications",
+        reconnect: "device-reconnect",
+        reconnectFast: "device-reconnect-fast",
       },
     },
-    { parent: ctx.in("sharedServices") },
+    {
+      transformations: [
+        withBoundaryOfProvider((p) => boundaries.get(p)),
+        ...previousPlaces(ctx, specs[0].name),
+      ],
+    },
   );
 
+  const own = failover[side]!;
   const outputs: Record<string, unknown> = {
-    healthCheckId: aggregator.healthCheck.id,
-    healthAlarmName: aggregator.alarm.name,
-    endpointHealthCheckId: recordCheck.endpointCheck.id,
-    recordHealthCheckId: recordCheckId,
-    executeApiEndpointId: endpointId,
-    healthUrls: Object.fromEntries(apis.map(({ name, api }) => [name, api.healthUrl])),
+    healthCheckId: own.metricHealthCheckId,
+    healthAlarmName: own.alarmName,
+    endpointHealthCheckId: own.endpointHealthCheckId,
+    recordHealthCheckId: own.recordHealthCheckId,
+    executeApiEndpointId: own.executeApiEndpointId,
+    healthUrls: Object.fromEntries(Object.entries(own.healthApis).map(([n, api]) => [n, api.url])),
     // The game day's FIS experiment fails this function (infra/operations/gameDay.ts).
-    iotHealthFunctionArn: apis.find(({ name }) => name === "iot-services")!.api.handler.function
-      .arn,
+    iotHealthFunctionArn: own.healthApis["iot-services"].handlerArn,
   };
   if (!ctx.isPrimary) return outputs;
-
-  const notifications = new FailoverNotifications(
-    "failover-notifications",
-    {
-      accountId: accounts.sharedServices,
-      partition,
-      // The IoT record's own check: a planned switch, too, has devices reconnect.
-      primaryHealthCheckId: gates?.iot ?? recordCheckId,
-      subscriberAccountId: accounts.iotServices,
-      email: config.health.notificationEmail,
-    },
-    { parent: ctx.in("sharedServices", ROUTE53_METRICS_REGION) },
-  );
-  new DeviceReconnect(
-    "device-reconnect",
-    {
-      ...reconnectArgs,
-      primaryTarget: deps.iotDomainTarget,
-      trigger: { topicArn: notifications.topic.arn, topicPolicy: notifications.topicPolicy },
-    },
-    { parent: ctx.in("iotServices", ROUTE53_METRICS_REGION) },
-  );
   return {
     ...outputs,
-    primaryRecordHealthCheckId: gates?.iot ?? recordCheckId,
-    failoverTopicArn: notifications.topic.arn,
+    primaryRecordHealthCheckId: own.iotRecordHealthCheckId,
+    failoverTopicArn: failover.failoverTopicArn,
   };
+}
+
+/**
+ * Where the component's children were before it: each under the account-region grouping it acted
+ * in, under the same name; the first health API's `execute-api` endpoint before that was the
+ * health network's (`health-network-execute-api`). The engine derives their own children's old
+ * URNs from these (docs/components.md, "Adopting a component").
+ */
+function previousPlaces(ctx: StackContext, firstApi: string): pulumi.ResourceTransformation[] {
+  const shared = ctx.in("sharedServices");
+  const place: Record<string, pulumi.Resource> = {
+    [`${NAME}-network`]: shared,
+    [`${NAME}-aggregator`]: shared,
+    [`${NAME}-record-check`]: shared,
+    "failover-records": shared,
+    [`${NAME}-iot-services`]: ctx.in("iotServices"),
+    [`${NAME}-command-control`]: ctx.in("commandControl"),
+    [`${NAME}-data-analytics`]: ctx.in("dataAnalytics"),
+  };
+  if (ctx.isPrimary) {
+    place["device-reconnect-fast"] = ctx.in("iotServices");
+    place["failover-notifications"] = ctx.in("sharedServices", ROUTE53_METRICS_REGION);
+    place["device-reconnect"] = ctx.in("iotServices", ROUTE53_METRICS_REGION);
+    for (const key of ["iot", "command-control"]) {
+      for (const check of ["", "-not-failed-over", "-secondary-not-active"]) {
+        place[`record-gate-${key}${check}`] = shared;
+      }
+    }
+  }
+  const networkBefore = pulumi.createUrn(`${NAME}-network`, "iotdr:health:HealthNetwork", shared);
+  const endpoint = `${NAME}-${firstApi}-endpoint`;
+  return [
+    movedChildren(RegionFailover, (child) => (place[child] ? { parent: place[child] } : undefined)),
+    ({ type, name, props, opts }) =>
+      type === "aws:ec2/vpcEndpoint:VpcEndpoint" && name === endpoint
+        ? {
+            props,
+            opts: pulumi.mergeOptions(opts, {
+              aliases: [{ name: `${NAME}-network-execute-api`, parent: networkBefore }],
+            }),
+          }
+        : undefined,
+  ];
 }

@@ -30,3 +30,25 @@ export function withPermissionsBoundary(boundaryArn: string): pulumi.ResourceTra
     return { props: { ...props, permissionsBoundary: boundaryArn }, opts };
   };
 }
+
+/**
+ * {@link withPermissionsBoundary} for a component whose children act in several accounts: each
+ * role gets the boundary of the account its provider acts in (the role's own provider, else the
+ * one it inherits from its parent). A role whose provider `boundaryOf` does not know is refused:
+ * it would otherwise be created without a boundary, which the deploy role may not do.
+ */
+export function withBoundaryOfProvider(
+  boundaryOf: (provider: pulumi.ProviderResource) => string | undefined,
+): pulumi.ResourceTransformation {
+  return (args) => {
+    if (args.type !== ROLE_TYPE) return undefined;
+    const provider = args.opts.provider ?? args.opts.parent?.getProvider(args.type);
+    const boundary = provider && boundaryOf(provider);
+    if (!boundary) {
+      throw new Error(
+        `role ${args.name}: its provider acts in no account this program knows, so it has no permission boundary`,
+      );
+    }
+    return withPermissionsBoundary(boundary)(args);
+  };
+}

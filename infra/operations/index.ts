@@ -10,8 +10,8 @@ import { OperationsTopic } from "./operationsTopic";
 import { ReadinessCheck } from "./readinessCheck";
 import { RegionSwitchActionsRole } from "./regionSwitchActionsRole";
 import { REGION_SWITCH_PLAN, RegionSwitchPlan } from "./regionSwitchPlan";
-import { failoverSetIdentifier } from "../dns/failoverRecords";
-import type { RegionSwitchRecordChecks } from "../health/regionSwitchGate";
+import { failoverSetIdentifier } from "../../components/failover/failoverRecords";
+import type { RegionSwitchRecordChecks } from "../../components/failover/regionSwitchGate";
 
 /**
  * Region switch's control plane (CreatePlan) is served in us-east-1 only: the endpoint table lists
@@ -112,7 +112,7 @@ export function silencePeriodSeconds(schedule: string): number {
 export interface OperationsForHealth {
   /**
    * Primary stack: per record, the Region switch plan's health checks of both regions, which the
-   * PRIMARY record's gate follows beside the aggregator's (infra/health/regionSwitchGate.ts).
+   * PRIMARY record's gate follows beside the aggregator's (components/failover/regionSwitchGate.ts).
    */
   recordGates?: { iot: RegionSwitchRecordChecks; commandControl: RegionSwitchRecordChecks };
   /** What the IoT health handler carries so the game day can fail it. */

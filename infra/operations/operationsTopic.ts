@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { encryptedAlarmTopic } from "../encryptedAlarmTopic";
+import { encryptedAlarmTopic } from "../../components/shared/encryptedAlarmTopic";
 
 /** Arguments of {@link OperationsTopic}. */
 export interface OperationsTopicArgs {

@@ -8,7 +8,7 @@ export interface SwitchedDomain {
   key: string;
   /** The record name (the failover pair's `name`). */
   recordName: string;
-  /** The set identifier of each region's record (infra/dns/failoverRecords.ts). */
+  /** The set identifier of each region's record (components/failover/failoverRecords.ts). */
   setIdentifiers: Record<string, string>;
 }
 
@@ -50,7 +50,7 @@ export const REGION_SWITCH_EXTERNAL_ID = "iot-dr-region-switch";
  * record set and region, whose state the plan's execution sets
  * (https://docs.aws.amazon.com/r53recovery/latest/dg/route53-health-check-block.html);
  * {@link RegionSwitchPlan.recordCheckIds} reads both regions' so the PRIMARY records' gates can
- * follow them (infra/health/regionSwitchGate.ts). Reconnect and the reconcilers need no step of
+ * follow them (components/failover/regionSwitchGate.ts). Reconnect and the reconcilers need no step of
  * their own: see docs/operations.md.
  */
 export class RegionSwitchPlan extends pulumi.ComponentResource {

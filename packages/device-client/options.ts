@@ -18,7 +18,7 @@ const CONTROLLED: readonly ControlledMqttKey[] = [
 
 /**
  * The defaults, and the fail-over platform's RTO budget for the device's part (iot-dr's
- * infra/health/budget.ts holds the same figures and a test keeps them equal): a device whose
+ * components/failover/budget.ts holds the same figures and a test keeps them equal): a device whose
  * broker died reconnects within one connect timeout (the attempt in flight when DNS changes) plus
  * one back-off ceiling after the DNS answer changes.
  */

@@ -12,6 +12,9 @@ describe("package entry", () => {
       "GlobalEventBus",
       "MultiRegionBucket",
       "CrossAccountPrivateApi",
+      "RegionFailover",
+      // The iot check of a fail-over's health API (docs/components.md).
+      "iotHealthCheck",
       // Adopting a component in a deployed stack (docs/components.md).
       "movedChildren",
     ]) {

@@ -6,7 +6,7 @@ import {
   instructedRtoBudget,
   rtoBudget,
   silentAggregatorRtoBudget,
-} from "../../infra/health/budget";
+} from "../../components/failover/budget";
 import { connectedSvg } from "../../drill/plot";
 import { spawnSync } from "child_process";
 import { Resvg } from "@resvg/resvg-js";

@@ -7,7 +7,7 @@ import {
   instructedRtoBudget,
   rtoBudget,
   silentAggregatorRtoBudget,
-} from "../../infra/health/budget";
+} from "../../components/failover/budget";
 
 const STACK_URN = "urn:pulumi:dev::demo::pulumi:pulumi:Stack::demo-dev";
 

@@ -11,7 +11,7 @@ import {
   silentAggregatorRtoBudget,
   termsOverTarget,
   type RtoBudget,
-} from "../../../infra/health/budget";
+} from "../../../components/failover/budget";
 import { AlarmSpec, evaluateAlarm } from "../../support/aws/cloudWatchAlarm";
 import { ENDPOINT_CHECK } from "../../../core/healthTiming";
 import {

@@ -2,12 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "../../../infra/config";
 import { defineStack } from "../../../infra/program";
 
-/** An alias as given, its parent kept as a resource so the plan reports that parent's real URN. */
+/**
+ * An alias as given, its parent kept as a resource so the plan reports that parent's real URN (or
+ * the URN given for a parent that no longer exists).
+ */
 interface RecordedAlias {
   urn?: string;
   name?: string;
   type?: string;
-  parent?: pulumi.Resource;
+  parent?: pulumi.Resource | string;
 }
 
 // Each resource's own aliases (inherited ones are the engine's work; the test derives them). The
@@ -24,7 +27,8 @@ pulumi.runtime.registerStackTransformation((args) => {
         return {
           name: String(a.name ?? args.name),
           type: String(a.type ?? args.type),
-          parent: parent instanceof pulumi.Resource ? parent : undefined,
+          parent:
+            parent instanceof pulumi.Resource || typeof parent === "string" ? parent : undefined,
         };
       }),
     ),

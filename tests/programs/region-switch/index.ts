@@ -1,6 +1,6 @@
 import { loadStackConfig } from "../../../infra/config";
 import { StackContext } from "../../../infra/context";
-import { failoverSetIdentifier } from "../../../infra/dns/failoverRecords";
+import { failoverSetIdentifier } from "../../../components/failover/failoverRecords";
 import { RegionSwitchActionsRole } from "../../../infra/operations/regionSwitchActionsRole";
 import { RegionSwitchPlan } from "../../../infra/operations/regionSwitchPlan";
 import { AccountProviders } from "../../../infra/providers";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument } from "../../components/iam/policyDocument";
+import { policyDocument } from "../iam/policyDocument";
 import { VpcFlowLogs } from "./vpcFlowLogs";
 
 /** Arguments of {@link HealthNetwork}. */

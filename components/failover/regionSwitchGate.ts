@@ -11,13 +11,17 @@ export interface RegionSwitchRecordChecks {
 
 /** Arguments of {@link regionSwitchGate}. */
 export interface RegionSwitchGateArgs {
-  /** Names the checks (`record-gate-<key>`). */
+  /** Names the checks (`<name>`, `<name>-not-failed-over`, `<name>-secondary-not-active`). */
+  name: string;
+  /** The record's key in the checks' Name tags. */
   key: string;
   region: string;
   /** The aggregator's metric check and the TCP check of the IoT endpoint, both required. */
   regionChecks: pulumi.Input<string>[];
   regionSwitch: RegionSwitchRecordChecks;
   parent: pulumi.Resource;
+  /** The account of the region's checks. */
+  provider?: aws.Provider;
 }
 
 /**
@@ -40,8 +44,8 @@ export interface RegionSwitchGateArgs {
  * modelled in tests/contracts/regionSwitchGate.test.ts; docs/runbook.md, "First deploy".
  */
 export function regionSwitchGate(args: RegionSwitchGateArgs): pulumi.Output<string> {
-  const opts = { parent: args.parent };
-  const name = `record-gate-${args.key}`;
+  const opts = { parent: args.parent, provider: args.provider };
+  const name = args.name;
   const secondaryNotActive = new aws.route53.HealthCheck(
     `${name}-secondary-not-active`,
     {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument, type Statement } from "../components/iam/policyDocument";
-import { retained } from "../components/shared/retained";
+import { policyDocument, type Statement } from "../iam/policyDocument";
+import { retained } from "./retained";
 
 /** Arguments of {@link encryptedAlarmTopic}. */
 export interface EncryptedAlarmTopicArgs {

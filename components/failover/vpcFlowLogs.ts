@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument } from "../../components/iam/policyDocument";
-import { serviceTrust } from "../../components/iam/serviceTrust";
-import { retained } from "../../components/shared/retained";
+import { policyDocument } from "../iam/policyDocument";
+import { serviceTrust } from "../iam/serviceTrust";
+import { retained } from "../shared/retained";
 
 /** Arguments of {@link VpcFlowLogs}. */
 export interface VpcFlowLogsArgs {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AGGREGATOR_CONCURRENCY } from "../../core/lambdaConcurrency";
 import { NAMES } from "../../core/names";
-import { NodeFunction } from "../../components/lambda/nodeFunction";
+import { NodeFunction } from "../lambda/nodeFunction";
 import { HealthNetwork } from "./healthNetwork";
 
 /** Arguments of {@link HealthAggregator}. */

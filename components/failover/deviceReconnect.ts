@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Statement } from "../../components/iam/policyDocument";
-import { NodeFunction } from "../../components/lambda/nodeFunction";
+import { Statement } from "../iam/policyDocument";
+import { NodeFunction } from "../lambda/nodeFunction";
 
 /** What invokes the function: an SNS topic of alarm notifications, or an alarm's Lambda action. */
 export type ReconnectTrigger =

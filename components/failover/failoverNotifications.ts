@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FAILOVER_STATUS_ALARM } from "../../core/healthTiming";
-import { encryptedAlarmTopic } from "../encryptedAlarmTopic";
+import { encryptedAlarmTopic } from "../shared/encryptedAlarmTopic";
 
 /** Arguments of {@link FailoverNotifications}. */
 export interface FailoverNotificationsArgs {

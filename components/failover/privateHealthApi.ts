@@ -1,13 +1,10 @@
 import * as aws from "@pulumi/aws";
-import {
-  CrossAccountPrivateApi,
-  CrossAccountPrivateApiArgs,
-} from "../../components/crossAccountPrivateApi";
+import { CrossAccountPrivateApi, CrossAccountPrivateApiArgs } from "../crossAccountPrivateApi";
 import * as pulumi from "@pulumi/pulumi";
 import { checkpointTimeoutMs as checkpointTimeout } from "../../core/healthTiming";
-import { Statement } from "../../components/iam/policyDocument";
-import { NodeFunction } from "../../components/lambda/nodeFunction";
-import { movedChildren } from "../../components/moved";
+import { Statement } from "../iam/policyDocument";
+import { NodeFunction } from "../lambda/nodeFunction";
+import { movedChildren } from "../moved";
 
 /** Arguments of {@link PrivateHealthApi}. */
 export interface PrivateHealthApiArgs {
@@ -27,9 +24,7 @@ export interface PrivateHealthApiArgs {
   /** The aggregator's per-call deadline; the handler answers before it. */
   probeTimeoutSeconds: number;
   /** The account's API Gateway logging role must exist before a stage logs. */
-  loggingReady: pulumi.Resource;
-  /** Where the endpoint was before it moved into this API (kept by an alias), if this makes it. */
-  endpointMovedFrom?: pulumi.Alias;
+  loggingReady?: pulumi.Resource;
 }
 
 /**
@@ -92,15 +87,15 @@ export class PrivateHealthApi extends pulumi.ComponentResource {
         // For people and dashboards only: the policy pack lets its methods be open because the API
         // is PRIVATE behind an aws:SourceVpce policy, not because of this tag.
         tags: { "iot-dr:api": "health" },
-        stageDependsOn: [args.loggingReady],
+        stageDependsOn: args.loggingReady && [args.loggingReady],
       },
       {
         parent: this,
-        // Before the component, the API's resources were this component's children; the endpoint
-        // was the health network's.
+        // Before the component, the API's resources were this component's children (the
+        // endpoint was the health network's: a program that deployed that adds its own alias).
         transformations: [
           movedChildren(CrossAccountPrivateApi, (child) =>
-            child === `${name}-endpoint` ? args.endpointMovedFrom : { parent: this },
+            child === `${name}-endpoint` ? undefined : { parent: this },
           ),
         ],
       },
