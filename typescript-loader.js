@@ -22,7 +22,15 @@ if (major < 22) {
 // Error stacks point at the TypeScript lines (Node's own source maps, which esbuild-register turns on).
 const LOADER_OPTIONS = { supported: { "dynamic-import": false } };
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a preload loads with require
+const resolveBeforeRegister = require("module").Module._resolveFilename;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a preload loads with require
 require("esbuild-register/dist/node").register(LOADER_OPTIONS);
+// esbuild-register also applies the `paths` of the tsconfig.json in the current folder to every
+// import, from any file (it has no option to turn that off): a program outside this repository
+// planned from here would get "iot-dr" from this checkout instead of the package it installed.
+// Its resolver is put back; this repository's own names are mapped below, for its own files only.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a preload loads with require
+require("module").Module._resolveFilename = resolveBeforeRegister;
 
 // An import of "./acl.js" that names the TypeScript file acl.ts resolves to it, as TypeScript
 // resolves it (and as programs written for ESM output spell their imports): when the .js file
@@ -30,12 +38,15 @@ require("esbuild-register/dist/node").register(LOADER_OPTIONS);
 // https://www.typescriptlang.org/docs/handbook/modules/reference.html#file-extension-substitution
 resolveTypeScriptExtensions();
 
-// The repository's own workspaces (packages/*) are imported by name, as a device project imports
-// the installed package. Installed, a name resolves to the package's compiled dist/; here it
-// resolves to the TypeScript source that the package's `exports` names under the "iot-dr:source"
-// condition, so the tests and the drill run the code as it stands without a build. Derived from
-// each workspace's package.json, not a list kept here. (Node reads custom conditions only from its
-// command line, `--conditions`, so a preload maps the names itself.)
+// This package ("iot-dr") and the repository's own workspaces (packages/*) are imported by name,
+// as another program or a device project imports the installed package. Installed, a name
+// resolves to the package's compiled dist/; here it resolves to the TypeScript source that the
+// package's `exports` names under the "iot-dr:source" condition, so the tests and the drill run
+// the code as it stands without a build. Derived from each package.json, not a list kept here.
+// (Node reads custom conditions only from its command line, `--conditions`, so a preload maps the
+// names itself.) Only for imports made by this repository's own files: a program outside it (or
+// a package under node_modules) gets what Node resolves, the installed package, as it would
+// without this preload.
 resolveWorkspaceSources();
 
 function resolveTypeScriptExtensions() {
@@ -74,7 +85,11 @@ function resolveWorkspaceSources() {
   /* eslint-enable @typescript-eslint/no-require-imports */
   const manifest = (dir) => JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
   const sources = new Map();
-  for (const pattern of manifest(__dirname).workspaces ?? []) {
+  const own = manifest(__dirname);
+  if (own.name && own.exports?.["."]?.["iot-dr:source"]) {
+    sources.set(own.name, path.join(__dirname, own.exports["."]["iot-dr:source"]));
+  }
+  for (const pattern of own.workspaces ?? []) {
     // npm's workspaces here are "folder/*" patterns or plain folders.
     const folders = pattern.endsWith("/*")
       ? fs
@@ -91,8 +106,19 @@ function resolveWorkspaceSources() {
   }
   if (sources.size === 0) return;
   const resolve = Module._resolveFilename;
-  Module._resolveFilename = function (request, ...rest) {
-    return resolve.call(this, sources.get(request) ?? request, ...rest);
+  const inRepository = (file) => {
+    const relative = typeof file === "string" ? path.relative(__dirname, file) : "..";
+    return (
+      relative.split(path.sep)[0] !== ".." &&
+      !path.isAbsolute(relative) &&
+      !/(^|[\\/])node_modules[\\/]/.test(relative)
+    );
+  };
+  Module._resolveFilename = function (request, parent, ...rest) {
+    const source = sources.get(request);
+    // A request with no parent file (node -e, the REPL) is the repository's own.
+    const mapped = source && (!parent?.filename || inRepository(parent.filename));
+    return resolve.call(this, mapped ? source : request, parent, ...rest);
   };
 }
 

@@ -550,7 +550,10 @@ async function main(): Promise<number> {
   try {
     options = parseOptions(process.argv.slice(2));
   } catch (error) {
-    console.error(`bench:replication: ${(error as Error).message}\n\n${USAGE}`);
+    // One line: what is wrong and where the usage is.
+    console.error(
+      `bench:replication: ${(error as Error).message}; usage: npm run -s bench:replication -- --help`,
+    );
     return 2;
   }
   if (options === "help") {

@@ -3,8 +3,6 @@
 // `npm run -s bootstrap:derive`; tests/bootstrap/planned.test.ts fails while the file is stale.
 import * as fs from "fs";
 import * as path from "path";
-import { formatAsRepository } from "../plan/formatAsRepository";
-import { derivePlanned } from "./derivation";
 
 const ROOT = path.resolve(__dirname, "..");
 const FILE = path.join(__dirname, "planned.json");
@@ -16,6 +14,9 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  // Loaded once the command line is checked: a refusal does not wait for the plan's modules.
+  const { derivePlanned } = await import("./derivation");
+  const { formatAsRepository } = await import("../plan/formatAsRepository");
   const needs = await derivePlanned(ROOT);
   fs.writeFileSync(FILE, await formatAsRepository(FILE, JSON.stringify(needs)));
   console.log(`wrote ${path.relative(ROOT, FILE)}`);

@@ -116,8 +116,8 @@ async function main(): Promise<void> {
   try {
     settings = drillSettings(process.argv.slice(2));
   } catch (error) {
-    console.error((error as Error).message);
-    if (!(error as Error).message.includes(USAGE)) console.error(USAGE);
+    // One line: what is wrong and where the usage is.
+    console.error(`drill: ${(error as Error).message}; usage: npm run drill -- --help`);
     process.exitCode = 2;
     return;
   }

@@ -74,7 +74,7 @@ function wholeIn(
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new Error(
-      `--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}\n${USAGE}`,
+      `--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`,
     );
   }
   return value;

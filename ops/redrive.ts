@@ -19,14 +19,16 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
+  SQSServiceException,
   StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
 import {
   DynamoDBStreamsClient,
+  DynamoDBStreamsServiceException,
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from "@aws-sdk/client-dynamodb-streams";
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { InvokeCommand, LambdaClient, LambdaServiceException } from "@aws-sdk/client-lambda";
 import { parseArn } from "../core/arn";
 import {
   classify,
@@ -358,7 +360,8 @@ export async function runRedrive(
   try {
     request = parseRedrive(argv);
   } catch (error) {
-    err.push(`redrive: ${(error as Error).message}\n\n${USAGE}`);
+    // One line: what is wrong and where the usage is.
+    err.push(`redrive: ${(error as Error).message}; usage: npm run redrive -- --help`);
     return { code: 2, out, err };
   }
   if (request === "help") return { code: 0, out: [USAGE], err };
@@ -390,17 +393,32 @@ export async function runRedrive(
   }
 }
 
+/** The services the command calls, by the class of the errors their answers become. */
+const SERVICES: [abstract new (...args: never[]) => Error, string][] = [
+  [SQSServiceException, "SQS"],
+  [LambdaServiceException, "Lambda"],
+  [DynamoDBStreamsServiceException, "DynamoDB Streams"],
+];
+
 /**
- * An error in words that say who failed: a service that answered refused, or the call never left
- * this machine (no credentials, no network), which is no refusal by SQS.
+ * An error in words that say who failed: a service the command called answered with a refusal;
+ * the credentials were refused by the service that issues them (STS or IAM Identity Center, which
+ * the SDK's credential chain calls before the first request, so the error is no SQS error even
+ * though it carries an HTTP status); or the call never left this machine (no credentials, no
+ * network), which is no refusal by anyone.
  */
 export function failureOf(error: unknown, queue: string): string {
   const name = (error as { name?: string }).name ?? "Error";
   const message = (error as Error).message;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return typeof status === "number"
-    ? `SQS refused the redrive of ${queue} (HTTP ${status}): ${name}: ${message}`
-    : `no request reached AWS for ${queue} (a local problem such as credentials or the network, not SQS's answer): ${name}: ${message}`;
+  const service = SERVICES.find(([type]) => error instanceof type)?.[1];
+  if (service && typeof status === "number") {
+    return `${service} refused the redrive of ${queue} (HTTP ${status}): ${name}: ${message}`;
+  }
+  if (typeof status === "number") {
+    return `the credentials were refused before any request reached SQS for ${queue} (HTTP ${status} from the service that issues them, such as STS): ${name}: ${message}`;
+  }
+  return `no request reached AWS for ${queue} (a local problem such as credentials or the network, not SQS's answer): ${name}: ${message}`;
 }
 
 function sdkClients(region: string): RedriveClients {

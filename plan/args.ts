@@ -53,6 +53,9 @@ Exit status: 0 no mandatory violation, 1 mandatory violations (exempted ones do 
 2 bad config, missing config or invoke answers, policy config or usage,
 3 the program itself failed, or a resource could not be resolved.`;
 
+/** Where the usage is, in a refusal's one line. */
+export const USAGE_HINT = "npm run plan -- --help";
+
 const ROOT = path.resolve(__dirname, "..");
 
 /** A plan command line, checked; paths absolute (resolved against the caller's folder). */

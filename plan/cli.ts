@@ -1,4 +1,4 @@
-import { USAGE, parsePlanArgs } from "./args";
+import { USAGE, USAGE_HINT, parsePlanArgs } from "./args";
 import type { PlanIO } from "./command";
 import { writeOut } from "./output";
 import { ConfigFileError, UsageError } from "./stackFile";
@@ -14,9 +14,9 @@ export async function planCli(argv: string[], io: PlanIO, cwd = process.cwd()): 
     args = parsePlanArgs(argv, cwd);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    // A wrong input named in one line; a wrong command line gets the usage too.
-    const usage = error instanceof ConfigFileError ? "" : `\n${USAGE}\n`;
-    await writeOut(io.stderr, `error: ${error.message}\n${usage}`);
+    // One line: what is wrong; a wrong command line also where the usage is.
+    const hint = error instanceof ConfigFileError ? "" : `; usage: ${USAGE_HINT}`;
+    await writeOut(io.stderr, `error: ${error.message}${hint}\n`);
     return 2;
   }
   if (args.help) {

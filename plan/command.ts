@@ -2,7 +2,7 @@ import { operationsDetail } from "./operationsSummary";
 import * as fs from "fs";
 import * as path from "path";
 import { inspect } from "util";
-import { PlanArgs, USAGE } from "./args";
+import { PlanArgs, USAGE_HINT } from "./args";
 import { packConfigForStack } from "./crossStack";
 import { ProgramError, UnresolvedError } from "./engine";
 import { clearInvokeAnswers, loadInvokeAnswers } from "./mocks/invokes";
@@ -151,6 +151,24 @@ export function programFrame(error: unknown, programDir: string, cwd: string): s
   return undefined;
 }
 
+/**
+ * A program file that does not compile, as `file:line:column: what` in one line: the TypeScript
+ * loader (esbuild) throws with its messages and their locations in `errors`, and a message of
+ * several lines. esbuild counts columns from 0, editors and stack traces from 1.
+ * https://esbuild.github.io/api/#transform (errors: Message[], location: Location)
+ */
+function syntaxError(error: unknown, cwd: string): string | undefined {
+  const errors = (error as { errors?: unknown } | undefined)?.errors;
+  const first: unknown = Array.isArray(errors) ? errors[0] : undefined;
+  const { text, location } = (first ?? {}) as {
+    text?: string;
+    location?: { file: string; line: number; column: number } | null;
+  };
+  if (!text || !location) return undefined;
+  const file = path.relative(cwd, path.resolve(cwd, location.file)) || location.file;
+  return `${file}:${location.line}:${location.column + 1}: ${text}`;
+}
+
 /** Missing config or invoke answers: the user's input, exit 2, without the usage text. */
 class MissingInputs extends Error {}
 
@@ -159,9 +177,11 @@ function failure(error: unknown, programDir: string, cwd: string): [number, stri
   if (error instanceof MissingInputs || error instanceof ConfigFileError) {
     return [2, `error: ${error.message}`];
   }
-  if (error instanceof UsageError) return [2, `error: ${error.message}\n\n${USAGE}`];
+  if (error instanceof UsageError) return [2, `error: ${error.message}; usage: ${USAGE_HINT}`];
   if (error instanceof ProgramError) {
     if (error.isConfigProblem) return [2, `error: ${error.message}`];
+    const syntax = syntaxError(error.cause, cwd);
+    if (syntax) return [3, `error: stack ${error.stack}: ${syntax}`];
     const where = programFrame(error.cause, programDir, cwd);
     return [3, `error: ${error.message}${where ? `\n    at ${where}` : ""}`];
   }

@@ -104,11 +104,13 @@ export function projectNameOf(dir: string): string {
     const file = path.join(current, "Pulumi.yaml");
     if (fs.existsSync(file)) {
       const name = (parse(fs.readFileSync(file, "utf8")) as { name?: unknown } | null)?.name;
-      if (typeof name !== "string" || !name) throw new UsageError(`${file}: expected a \`name:\``);
+      if (typeof name !== "string" || !name) {
+        throw new ConfigFileError(`${file}: expected a \`name:\``);
+      }
       return name;
     }
     if (path.dirname(current) === current) {
-      throw new UsageError(`--program ${dir}: no Pulumi.yaml in it or any folder above it`);
+      throw new ConfigFileError(`--program ${dir}: no Pulumi.yaml in it or any folder above it`);
     }
   }
 }

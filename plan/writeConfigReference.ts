@@ -1,7 +1,6 @@
 // npm run -s docs:config: writes docs/configuration.md from the config schema and the keys'
 // meanings (infra/config/keyMeanings.ts). tests/docs/configuration.test.ts fails while it is stale.
 import * as fs from "fs";
-import { REFERENCE_FILE, formattedReference } from "./configReference";
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length > 0) {
@@ -10,6 +9,8 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  // Loaded once the command line is checked: a refusal does not wait for the schema's modules.
+  const { REFERENCE_FILE, formattedReference } = await import("./configReference");
   fs.writeFileSync(REFERENCE_FILE, await formattedReference());
   console.log("wrote docs/configuration.md");
   return 0;

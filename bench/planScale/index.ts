@@ -27,6 +27,8 @@ interface SizeLine {
   heldHeapMb: number;
 }
 
+const USAGE = "usage: npm run -s bench:plan-scale -- [--json] [--units N,N]";
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -39,15 +41,15 @@ async function main(argv: string[]): Promise<number> {
       strict: true,
     });
   } catch (error) {
-    process.stderr.write(
-      `bench:plan-scale: ${(error as Error).message}; usage: npm run -s bench:plan-scale -- [--json] [--units N,N]\n`,
-    );
+    process.stderr.write(`bench:plan-scale: ${(error as Error).message}; ${USAGE}\n`);
     return 2;
   }
   const { values } = parsed;
   const units = values.units.split(",").map(Number);
   if (units.length < 2 || units.some((n) => !Number.isInteger(n) || n < 1)) {
-    process.stderr.write(`--units: expected two or more whole numbers, got ${values.units}\n`);
+    process.stderr.write(
+      `bench:plan-scale: --units: expected two or more whole numbers, got ${values.units}; ${USAGE}\n`,
+    );
     return 2;
   }
   const sizes: SizeLine[] = [];

@@ -10,7 +10,7 @@
  */
 import { AsyncLocalStorage } from "async_hooks";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
+import type * as Pulumi from "@pulumi/pulumi";
 import { timedRun } from "../tooling/measure";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -26,6 +26,9 @@ function collect(): void {
 }
 
 async function child(mode: Mode, units: number): Promise<void> {
+  // Loaded by the measured child only: the parent checks its command line and spawns.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, as CommonJS
+  const pulumi = require("@pulumi/pulumi") as typeof Pulumi;
   pulumi.runtime.setAllConfig({ "aws:region": "eu-west-1", "plan-scale:units": String(units) }, []);
   let registrations = 0;
   let heapAtFirst = 0;
@@ -80,8 +83,17 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const units = Number(argv[0] ?? "40");
+  const usage = "usage: npm run -s bench:sdk-floor -- [UNITS]";
   if (!Number.isInteger(units) || units < 1) {
-    process.stderr.write(`UNITS: expected a whole number >= 1, got ${argv[0]}\n`);
+    process.stderr.write(
+      `bench:sdk-floor: UNITS: expected a whole number >= 1, got ${argv[0]}; ${usage}\n`,
+    );
+    return 2;
+  }
+  if (argv.length > 1) {
+    process.stderr.write(
+      `bench:sdk-floor: unexpected argument ${JSON.stringify(argv[1])}; ${usage}\n`,
+    );
     return 2;
   }
   for (const mode of MODES) {

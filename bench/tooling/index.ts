@@ -243,7 +243,8 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof UsageError) {
-      console.error(`error: ${error.message}\n\n${USAGE}`);
+      // One line: what is wrong and where the usage is.
+      console.error(`bench:tooling: ${error.message}; usage: npm run -s bench:tooling -- --help`);
       process.exit(2);
     }
     console.error(error instanceof Error ? error.message : error);

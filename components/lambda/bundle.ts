@@ -4,7 +4,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
 import { cachedBuild } from "./bundleCache";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+/**
+ * The package's folder, the nearest one above this module with a package.json: the repository as
+ * checked out (components/lambda/), or the installed package (dist/components/lambda/), which ships
+ * the handlers' TypeScript sources (package.json `files`) for this module to bundle.
+ */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+const ROOT = packageRoot(__dirname);
 const FUNCTIONS_DIR = path.join(ROOT, "functions");
 // Where build tools conventionally cache (ignored with node_modules, gone with a fresh install).
 const CACHE_FILE = path.join(ROOT, "node_modules", ".cache", "iot-dr", "function-bundles.json");
@@ -34,6 +46,19 @@ function handlerEntries(): Record<string, string> {
   return entries;
 }
 
+const USE_STRICT = '"use strict";';
+
+/**
+ * The bundle in strict mode, as the handlers' modules are written (ES modules are strict) and as
+ * the repository's tsconfig (`strict`, hence alwaysStrict) has esbuild emit it. esbuild reads no
+ * tsconfig.json under node_modules, so from an installed package it would leave the directive
+ * out and the same handler would run in sloppy mode; passing one (tsconfigRaw) would instead make
+ * every third-party module strict too. https://esbuild.github.io/content-types/#tsconfig-json
+ */
+function strict(code: string): string {
+  return code.startsWith(USE_STRICT) ? code : `${USE_STRICT}${code}`;
+}
+
 /**
  * All handlers in one esbuild run: they share most modules, so it costs about what two single
  * builds cost. Reused from the last run while no file it read has changed (see cachedBuild).
@@ -51,7 +76,7 @@ function bundleAll(): Map<string, string> {
     });
     return {
       outputs: Object.fromEntries(
-        result.outputFiles.map((file) => [path.basename(file.path, ".js"), file.text]),
+        result.outputFiles.map((file) => [path.basename(file.path, ".js"), strict(file.text)]),
       ),
       inputs: Object.keys(result.metafile.inputs),
     };
@@ -60,14 +85,18 @@ function bundleAll(): Map<string, string> {
 }
 
 // Kept on the global object, not in this module: the offline plan reloads the program for each
-// stack (each must run with its own config), and both stacks deploy the same bundles.
+// stack (each must run with its own config), and both stacks deploy the same bundles. Kept by
+// package folder: a process that loads two copies of this module (the checkout's and an installed
+// package's) bundles each copy's own handlers.
 const BUNDLES = Symbol.for("iot-dr.functionBundles");
-type BundlesGlobal = typeof globalThis & { [BUNDLES]?: Map<string, string> };
+type BundlesGlobal = typeof globalThis & { [BUNDLES]?: Map<string, Map<string, string>> };
 
 /** The bundle of `functions/<name>/handler.ts`; all handlers are built once per process. */
 export function bundleFunction(name: string): string {
   const global = globalThis as BundlesGlobal;
-  const bundles = (global[BUNDLES] ??= bundleAll());
+  const byRoot = (global[BUNDLES] ??= new Map<string, Map<string, string>>());
+  let bundles = byRoot.get(ROOT);
+  if (!bundles) byRoot.set(ROOT, (bundles = bundleAll()));
   const code = bundles.get(name);
   if (code === undefined) {
     throw new Error(
@@ -82,8 +111,8 @@ export function bundleFunction(name: string): string {
 // every machine.
 const CODE_DIR = path.join("node_modules", ".cache", "iot-dr", "functions");
 
-// Names whose file this process has checked or written: the bundles do not change within a process
-// (built once, above), and every function is deployed in each region of both stacks.
+// Folders whose file this process has checked or written: the bundles do not change within a
+// process (built once, above), and every function is deployed in each region of both stacks.
 const WRITTEN = Symbol.for("iot-dr.functionCodeWritten");
 type WrittenGlobal = typeof globalThis & { [WRITTEN]?: Set<string> };
 
@@ -96,9 +125,9 @@ type WrittenGlobal = typeof globalThis & { [WRITTEN]?: Set<string> };
 export function functionCode(name: string): pulumi.asset.FileArchive {
   const dir = path.join(ROOT, CODE_DIR, name);
   const written = ((globalThis as WrittenGlobal)[WRITTEN] ??= new Set());
-  if (!written.has(name)) {
+  if (!written.has(dir)) {
     writeIfChanged(path.join(dir, "index.js"), bundleFunction(name), name);
-    written.add(name);
+    written.add(dir);
   }
   return new pulumi.asset.FileArchive(path.relative(process.cwd(), dir) || ".");
 }

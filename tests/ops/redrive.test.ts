@@ -7,7 +7,12 @@
 import { strict as assert } from "assert";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from "@aws-sdk/client-lambda";
-import { SQSClient, StartMessageMoveTaskCommand } from "@aws-sdk/client-sqs";
+import {
+  GetQueueUrlCommand,
+  SQSClient,
+  SQSServiceException,
+  StartMessageMoveTaskCommand,
+} from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import {
   parseRedrive,
@@ -128,6 +133,61 @@ describe("redrive command", () => {
     assert.equal(code, 1);
     assert.doesNotMatch(err.join("\n"), /SQS refused/);
     assert.match(err.join("\n"), /no request reached AWS .*CredentialsProviderError/);
+  });
+
+  it("says credentials the issuing service refused (STS answering 403) are no refusal by SQS", async () => {
+    // What the SDK's credential chain throws when STS refuses the profile's AssumeRole: a service
+    // error with an HTTP status, raised before the SQS request is signed.
+    const refused = Object.assign(new Error("User is not authorized to perform: sts:AssumeRole"), {
+      name: "AccessDenied",
+      $metadata: { httpStatusCode: 403 },
+    });
+    const sqs = new SQSClient({
+      region: "eu-central-1",
+      credentials: () => Promise.reject(refused),
+    });
+    const { code, err } = await runRedrive(["--queue", DLQ], () => ({
+      sqs,
+      ports: {} as ReplayPorts,
+    }));
+    assert.equal(code, 1);
+    assert.equal(err.length, 1);
+    assert.doesNotMatch(err[0], /SQS refused/);
+    assert.match(
+      err[0],
+      /credentials were refused before any request reached SQS .*HTTP 403.*AccessDenied/,
+    );
+  });
+
+  it("reports an answer of SQS as SQS's refusal, with its status", async () => {
+    const sqs = mockClient(SQSClient);
+    sqs.on(GetQueueUrlCommand).rejects(
+      new SQSServiceException({
+        name: "AccessDenied",
+        $fault: "client",
+        $metadata: { httpStatusCode: 403 },
+        message: "not authorized to perform sqs:GetQueueUrl",
+      }),
+    );
+    const client = new SQSClient({ region: "eu-central-1" });
+    const { code, err } = await runRedrive(["--queue", DLQ], () => ({
+      sqs: client,
+      ports: {} as ReplayPorts,
+    }));
+    sqs.restore();
+    assert.equal(code, 1);
+    assert.deepEqual(err, [
+      `redrive: SQS refused the redrive of ${DLQ} (HTTP 403): AccessDenied: not authorized to perform sqs:GetQueueUrl`,
+    ]);
+  });
+
+  it("refuses a bad command line in one line, with where the usage is (exit 2)", async () => {
+    const { code, out, err } = await runRedrive(["--dlq", DLQ]);
+    assert.equal(code, 2);
+    assert.deepEqual(out, []);
+    assert.deepEqual(err, [
+      'redrive: unknown argument "--dlq"; expected --queue, --to, --rate, --max or --help; usage: npm run redrive -- --help',
+    ]);
   });
 
   it("counts a replay whose function reports an error as failed (Lambda answers 200 with FunctionError)", async () => {

@@ -53,3 +53,23 @@ describe("plan --program refuses a folder that holds no program, in one line (ex
     assert.equal(run.stderr, `error: --program ${missing}: no such folder\n`);
   });
 });
+
+describe("plan --program refuses a folder with no Pulumi.yaml above it, in one line (exit 2)", () => {
+  let dir: string;
+  before(() => {
+    // The temporary folder has no Pulumi.yaml above it (os.tmpdir() is outside any project).
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "no-project-"));
+    fs.writeFileSync(path.join(dir, "index.ts"), "export {};\n");
+    fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n  aws:region: eu-west-1\n");
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("says so, without the usage", async () => {
+    const run = await plan("--program", dir, "--config", path.join(dir, "Pulumi.dev.yaml"));
+    assert.equal(run.status, 2);
+    assert.equal(
+      run.stderr,
+      `error: --program ${dir}: no Pulumi.yaml in it or any folder above it\n`,
+    );
+  });
+});
