@@ -281,7 +281,9 @@ async function write(
   // Another region's row comes later: the merge keeps it, and this region's reconciler applies
   // it here. A later local change comes with its own event.
   if (current && rowRegion(current) !== deps.region) {
-    if (!isAfter({ version, writtenIn: deps.region }, { ...current, writtenIn: rowRegion(current) }))
+    if (
+      !isAfter({ version, writtenIn: deps.region }, { ...current, writtenIn: rowRegion(current) })
+    )
       return "stale";
   }
   const candidate: RegistryItem = {
