@@ -1,5 +1,10 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import { mergeRows, ROW_KEY, RegistryItem } from "../../core/registryItem";
 import { ConflictError, RegistryPort } from "./ports";
 import { RegistryWrite, WriteCondition } from "./registryWrites";
@@ -35,7 +40,7 @@ export function conditionOf(condition: WriteCondition, version: number) {
  * and writes nothing. Returns, per transaction item, the key it is about.
  */
 export function transactItems(tableName: string, region: string, writes: RegistryWrite[]) {
-  const items: Record<string, unknown>[] = [];
+  const items: NonNullable<TransactWriteCommandInput["TransactItems"]> = [];
   const keys: string[] = [];
   for (const w of writes) {
     const { condition } = w;
@@ -95,9 +100,7 @@ export class DynamoRegistry implements RegistryPort {
     try {
       await this.client.send(
         new TransactWriteCommand({
-          TransactItems: items as NonNullable<
-            ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
-          >,
+          TransactItems: items,
         }),
       );
     } catch (error) {
