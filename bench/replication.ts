@@ -39,7 +39,6 @@
 import { captureEvent, type CaptureDeps } from "../functions/capture/capture";
 import type { CloudTrailEvent, RulePayload } from "../functions/capture/normalize";
 import { tokenBucketPacer } from "../functions/reconciler/pacer";
-import { uncapturedLocalChange } from "../functions/reconciler/localChange";
 import { RecentlyConverged, Reconciler } from "../functions/reconciler/reconcile";
 import {
   CAPTURE_CONCURRENCY,
@@ -297,13 +296,6 @@ async function replicate(
           items.filter((i) => i !== undefined),
         ),
         true,
-        // The deployed stream path's guard (functions/reconciler/localChange.ts), its reads paced.
-        uncapturedLocalChange({
-          table,
-          ledger: table,
-          lookups: iot[r].lookups(current.retry),
-          place: { region: REGIONS[r], account: ACCOUNT },
-        }),
       );
       if (killed) {
         // Killed at a random moment: what it did stays done, the batch is retried whole by a

@@ -279,14 +279,13 @@ async function write(
       ? nextItemVersion(now, current?.version)
       : Math.max(happenedBy, (own?.version ?? 0) + 1, (applied?.version ?? 0) + 1);
   // Another region's row comes later: the merge keeps it, and this region's reconciler applies
-  // it here. It is written all the same when it is news for this region's row: the stream
-  // reconciler leaves an object whose state no row accounts for to capture
-  // (reconciler/localChange.ts), and this row's record brings it back to apply the later row.
-  const stale =
-    current !== undefined &&
-    rowRegion(current) !== deps.region &&
-    !isAfter({ version, writtenIn: deps.region }, { ...current, writtenIn: rowRegion(current) });
-  if (stale && own !== undefined && sameContent(own, seen)) return "stale";
+  // it here. A later local change comes with its own event.
+  if (current && rowRegion(current) !== deps.region) {
+    if (
+      !isAfter({ version, writtenIn: deps.region }, { ...current, writtenIn: rowRegion(current) })
+    )
+      return "stale";
+  }
   const candidate: RegistryItem = {
     pk: key,
     kind,
@@ -302,6 +301,5 @@ async function write(
   if (incarnation) candidate.incarnation = incarnation;
   // No TTL yet: the sweep sets it once every region confirmed the delete (shared/tombstones.ts).
   if (candidate.deleted) Object.assign(candidate, tombstoneTtl(key, now));
-  const put = await deps.table.putIfNewer(registryItem(candidate));
-  return put && !stale ? "written" : "stale";
+  return (await deps.table.putIfNewer(registryItem(candidate))) ? "written" : "stale";
 }

@@ -15,14 +15,12 @@ import { reconcilerClients, sdkReconcilerIot } from "./iot";
 import { tokenBucketPacer } from "./pacer";
 import { parseQuotaShare } from "../../core/iotQuotas";
 import { Reconciler, RecentlyConverged } from "./reconcile";
-import { uncapturedLocalChange } from "./localChange";
 import { latestItems } from "./stream";
 import { parseSweep, SWEEP_MARGIN_MS, sweepResult, sweepSegment, type SweepResult } from "./sweep";
 
 const logger = createLogger("reconciler");
 const clients = reconcilerClients();
 const iot = sdkReconcilerIot(clients);
-const lookups = sdkCaptureIot(clients);
 const throttles = new metrics.ThrottleCounter();
 [clients.iot, clients.data].forEach((c) => c.middlewareStack.use(throttles.plugin()));
 const table = dynamoRegistryTable(requireEnv("REGISTRY_TABLE"));
@@ -60,7 +58,7 @@ export async function handler(
     const report = await sweepSegment(sweep, {
       table,
       iot,
-      lookups,
+      lookups: sdkCaptureIot(clients),
       pacer,
       // The ledger records the deletes the sweep applies: confirmations of their tombstones.
       reconciler: () => new Reconciler({ ...deps, ledger }),
@@ -84,8 +82,6 @@ export async function handler(
   const report = await new Reconciler({ ...deps, recent, ledger }).reconcileAll(
     items.map((i) => i.item),
     true,
-    // A change made here that capture has not recorded yet is capture's (localChange.ts).
-    uncapturedLocalChange({ table, ledger, lookups, place }),
   );
   logger.info("reconciled", { ...report, deadLettered: report.deadLettered.length });
   metrics.emitReplicationLag(

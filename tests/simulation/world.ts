@@ -8,7 +8,6 @@
  */
 import { captureEvent } from "../../functions/capture/capture";
 import { unpaced } from "../../functions/reconciler/pacer";
-import { uncapturedLocalChange } from "../../functions/reconciler/localChange";
 import { Reconciler, RecentlyConverged } from "../../functions/reconciler/reconcile";
 import { sweepSegment } from "../../functions/reconciler/sweep";
 import type { DeadLetter } from "../../functions/reconciler/dlq";
@@ -247,12 +246,6 @@ export async function runSchedule(
             const report = await reconcilerOf(region, alive, region.recent).reconcileAll(
               batch,
               true,
-              uncapturedLocalChange({
-                table: table.port(region.name),
-                ledger: table.ledger(region.name),
-                lookups: region.iot.lookups(),
-                place: region.iot.place,
-              }),
             );
             if (report.failed.length > 0)
               throw Object.assign(new Error("failed"), { name: "Killed" });
