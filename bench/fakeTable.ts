@@ -174,6 +174,12 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
     return Promise.resolve(this.build(pk, n, slot));
   }
 
+  /** One row per key: the bench's devices are written in one region each. */
+  async rows(pk: string): Promise<RegistryItem[]> {
+    const item = await this.get(pk);
+    return item ? [item] : [];
+  }
+
   putIfNewer(item: RegistryItem): Promise<boolean> {
     if (item.pk === POLICY_KEY) {
       if (this.policy && !(this.policy.version < item.version)) return Promise.resolve(false);

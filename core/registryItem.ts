@@ -27,13 +27,21 @@ export const ENTITY_KINDS = [
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 export interface RegistryItem {
-  /** `<kind>#<id>`, see {@link registryKey}. The table's only key. */
+  /** `<kind>#<id>`, see {@link registryKey}: the table's partition key. */
   pk: string;
+  /**
+   * The region whose replica this row was written in, the table's sort key ({@link ROW_KEY}): each
+   * key has one row per region and only that region writes it; readers merge the rows
+   * ({@link mergeRows}). Set by the table port on every write.
+   */
+  writtenIn?: string;
   kind: EntityKind;
   /**
-   * Strictly increasing per key, across incarnations: milliseconds since the epoch of the write,
-   * bumped to stored + 1 when the clock has not moved past it ({@link nextItemVersion}). IoT's own
-   * counters (thing version, shadow version) restart on a recreate and are never used here.
+   * The key's order (docs/convergence.md, rule 1), a hybrid logical clock in milliseconds since
+   * the epoch: the time of the change (a capture's event time), raised above every version of the
+   * key its writer has seen ({@link nextItemVersion}). Strictly increasing per row, across
+   * incarnations. IoT's own counters (thing version, shadow version) restart on a recreate and are
+   * never used here.
    */
   version: number;
   /** ISO time of the write. */
@@ -106,6 +114,42 @@ export function registryKey(kind: EntityKind, ...idParts: string[]): string {
     );
   }
   return `${kind}#${idParts.join("|")}`;
+}
+
+/** The table's sort key: the region that wrote the row (RegistryItem.writtenIn). */
+export const ROW_KEY = "writtenIn";
+
+/**
+ * The region that wrote a row: its sort key, or for a row of a table that keeps one row per key
+ * (the tests' fakes), the region its writer names.
+ */
+export function rowRegion(row: Pick<RegistryItem, "writtenIn" | "updatedBy">): string {
+  return row.writtenIn ?? row.updatedBy.slice(row.updatedBy.indexOf(":") + 1);
+}
+
+/**
+ * True when row `a` comes after row `b` in the key's order: the greater version, then the greater
+ * region on a tie, the same answer in every replica whatever order the rows arrived in.
+ */
+export function isAfter(
+  a: Pick<RegistryItem, "version" | "writtenIn">,
+  b: Pick<RegistryItem, "version" | "writtenIn">,
+): boolean {
+  return (
+    a.version > b.version || (a.version === b.version && (a.writtenIn ?? "") > (b.writtenIn ?? ""))
+  );
+}
+
+/**
+ * The item a key stands for: of its rows (one per region that wrote it), the one with the greatest
+ * (version, region). A maximum does not depend on the order replication delivered the rows in.
+ */
+export function mergeRows<T extends Pick<RegistryItem, "version" | "writtenIn">>(
+  rows: Iterable<T>,
+): T | undefined {
+  let winner: T | undefined;
+  for (const row of rows) if (!winner || isAfter(row, winner)) winner = row;
+  return winner;
 }
 
 /** The version of a write after `stored`: the time, or stored + 1 when the clock lags. */

@@ -181,6 +181,11 @@ export type Writer = (typeof WRITERS)[number];
 
 const envelope = z.object({
   pk: z.string().min(3),
+  /** The region whose replica the row was written in (the sort key, set by the table port). */
+  writtenIn: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region")
+    .optional(),
   kind: z.enum(ENTITY_KINDS),
   version: z.number().int().positive(),
   updatedAt: z.iso.datetime(),

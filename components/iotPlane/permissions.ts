@@ -54,7 +54,8 @@ export function captureStatements(scope: Scope): Statement[] {
   return [
     {
       sid: "WriteDesiredState",
-      actions: ["dynamodb:GetItem", "dynamodb:PutItem"],
+      // Query: a key's rows, one per region (docs/convergence.md, rule 1).
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
       resources: [registryArns(scope).table],
     },
     // A deleted thing's or group's memberships, which IoT drops without an event (capture/cascade.ts).
@@ -134,7 +135,8 @@ export function reconcilerStatements(
     { sid: "ListRegistryStreams", actions: ["dynamodb:ListStreams"], resources: ["*"] },
     {
       sid: "SweepAndRepairDesiredState",
-      actions: ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:PutItem"],
+      // Query: a key's rows, one per region (docs/convergence.md, rule 1).
+      actions: ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:Query"],
       resources: [registry.table],
     },
     // A thing's principal attachments, checked together by the sweep.

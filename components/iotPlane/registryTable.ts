@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PART_INDEXES, TTL_ATTRIBUTE } from "../../core/registryItem";
+import { PART_INDEXES, ROW_KEY, TTL_ATTRIBUTE } from "../../core/registryItem";
 import { globalTableSettings } from "../shared/globalTable";
 import { NAMES } from "../../core/names";
 import { retained } from "../shared/retained";
@@ -28,8 +28,12 @@ export class RegistryTable extends pulumi.ComponentResource {
       {
         name: NAMES.registryTable,
         hashKey: "pk",
+        // One row per key and region, written only in that region's replica, so last writer wins
+        // never decides between regions (docs/convergence.md, rule 1).
+        rangeKey: ROW_KEY,
         attributes: [
           { name: "pk", type: "S" },
+          { name: ROW_KEY, type: "S" },
           ...Object.values(PART_INDEXES).map((i) => ({ name: i.attribute, type: "S" })),
         ],
         // From a thing group or a thing to its live memberships: IoT's delete cascades raise no

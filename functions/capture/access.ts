@@ -14,6 +14,7 @@ export const CAPTURE_ACCESS: AccessDeclaration = {
       why: "the stored item and this region's echo ledger entry",
     },
     { action: "dynamodb:PutItem", resource: TABLE, why: "conditional put of the desired state" },
+    { action: "dynamodb:Query", resource: TABLE, why: "a key's rows, one per region" },
     ...Object.values(PART_INDEXES).map(({ indexName }) => ({
       action: "dynamodb:Query",
       resource: `${TABLE}/index/${indexName}`,

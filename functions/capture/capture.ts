@@ -10,7 +10,10 @@ import type { Clock } from "../shared/clock";
 import { digestOf, type EchoLedger } from "../shared/echoLedger";
 import { identityOf, keys, type Identity } from "../../core/entities";
 import {
+  isAfter,
+  mergeRows,
   nextItemVersion,
+  rowRegion,
   sameContent,
   type EntityKind,
   type RegistryItem,
@@ -248,17 +251,9 @@ async function write(
   ledgerBefore?: number,
 ): Promise<Outcome | "reread"> {
   const now = deps.clock.now();
-  const current = await deps.table.get(key);
-  // A late event of a change made here before the other region's newer change: the state read
-  // now is older than the item unless a later local change comes, whose own event will tell.
-  if (
-    current &&
-    happenedBy !== undefined &&
-    current.sourceRegion !== deps.region &&
-    happenedBy < current.version
-  ) {
-    return "stale";
-  }
+  const rows = await deps.table.rows(key);
+  const current = mergeRows(rows);
+  const own = rows.find((row) => rowRegion(row) === deps.region);
   const seen = observed(current, state ? state.desired : null);
   const desired = seen.desired;
   if (current && sameContent(current, seen)) return "unchanged";
@@ -275,10 +270,26 @@ async function write(
   ) {
     return "echo";
   }
+  // The order (docs/convergence.md, rule 1): the change's time, raised above every version this
+  // region's IoT is known to have held (this region's row, and what its reconciler applied here),
+  // never the capture's own time: a late capture (events queued in a region that was down) keeps
+  // its change's place before the changes made since in the other region.
+  const version =
+    happenedBy === undefined
+      ? nextItemVersion(now, current?.version)
+      : Math.max(happenedBy, (own?.version ?? 0) + 1, (applied?.version ?? 0) + 1);
+  // Another region's row comes later: the merge keeps it, and this region's reconciler applies
+  // it here. A later local change comes with its own event.
+  if (current && rowRegion(current) !== deps.region) {
+    if (
+      !isAfter({ version, writtenIn: deps.region }, { ...current, writtenIn: rowRegion(current) })
+    )
+      return "stale";
+  }
   const candidate: RegistryItem = {
     pk: key,
     kind,
-    version: nextItemVersion(now, current?.version),
+    version,
     updatedAt: new Date(now).toISOString(),
     updatedBy: `capture:${deps.region}`,
     sourceRegion: deps.region,

@@ -31,8 +31,10 @@ export const COMMAND_CONTROL_ACCESS: AccessDeclaration = {
     },
     // Transactions are authorized per item: a Put as dynamodb:PutItem
     // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
-    asAccessRole("dynamodb:GetItem", REGISTRY),
-    asAccessRole("dynamodb:BatchGetItem", REGISTRY),
+    // A key's rows, one per region (docs/convergence.md, rule 1); a ConditionCheck of the row
+    // of another region that a suspension read.
+    asAccessRole("dynamodb:Query", REGISTRY),
+    asAccessRole("dynamodb:ConditionCheckItem", REGISTRY),
     // Every item the API puts is keyed `<kind>#...` of a kind it owns (core/apiWrittenKinds.ts).
     {
       ...asAccessRole("dynamodb:PutItem", REGISTRY),

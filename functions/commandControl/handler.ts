@@ -33,6 +33,7 @@ const deps: ServiceDeps = {
       marshallOptions: { removeUndefinedValues: true },
     }),
     required("REGISTRY_TABLE"),
+    region,
   ),
   iot: Object.fromEntries(
     required("REGIONS")

@@ -1,15 +1,18 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
-  BatchGetCommand,
   DynamoDBDocumentClient,
-  GetCommand,
+  QueryCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { RegistryItem } from "../../core/registryItem";
+import { mergeRows, ROW_KEY, RegistryItem } from "../../core/registryItem";
 import { ConflictError, RegistryPort } from "./ports";
 import { RegistryWrite, WriteCondition } from "./registryWrites";
 
-/** The DynamoDB condition of a write (see {@link WriteCondition}). */
+/**
+ * The DynamoDB condition of a write on the writer's own row (see {@link WriteCondition}); a
+ * "current" condition on another region's row is checked on that row ({@link transactItems}).
+ */
 export function conditionOf(condition: WriteCondition, version: number) {
   switch (condition.kind) {
     case "create":
@@ -30,46 +33,74 @@ export function conditionOf(condition: WriteCondition, version: number) {
   }
 }
 
+/**
+ * The transaction of a command's writes: each item as the writer region's row (a key has one row
+ * per region, and only that region writes it: docs/convergence.md, rule 1). A "current" condition
+ * on another region's row becomes a ConditionCheck of that row in this replica, which reads it
+ * and writes nothing. Returns, per transaction item, the key it is about.
+ */
+export function transactItems(tableName: string, region: string, writes: RegistryWrite[]) {
+  const items: NonNullable<TransactWriteCommandInput["TransactItems"]> = [];
+  const keys: string[] = [];
+  for (const w of writes) {
+    const { condition } = w;
+    const elsewhere =
+      condition.kind === "current" && condition.writtenIn && condition.writtenIn !== region;
+    items.push({
+      Put: {
+        TableName: tableName,
+        Item: { ...w.item, [ROW_KEY]: region },
+        ...conditionOf(elsewhere ? { kind: "newer" } : condition, w.item.version),
+      },
+    });
+    keys.push(w.item.pk);
+    if (elsewhere) {
+      items.push({
+        ConditionCheck: {
+          TableName: tableName,
+          Key: { pk: w.item.pk, [ROW_KEY]: condition.writtenIn },
+          ...conditionOf(condition, w.item.version),
+        },
+      });
+      keys.push(w.item.pk);
+    }
+  }
+  return { items, keys };
+}
+
 /** The registry table over DynamoDB: strongly consistent reads, one transaction per command. */
 export class DynamoRegistry implements RegistryPort {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The region the API writes in: its rows (AWS_REGION). */
+    private readonly region: string,
   ) {}
 
+  /** The key's rows merged (mergeRows): one row per region at most, so one page. */
   async get(pk: string): Promise<RegistryItem | undefined> {
     const result = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": pk },
+        ConsistentRead: true,
+      }),
     );
-    return result.Item as RegistryItem | undefined;
+    return mergeRows((result.Items ?? []) as RegistryItem[]);
   }
 
   async getMany(pks: string[]): Promise<RegistryItem[]> {
-    if (pks.length === 0) return [];
-    const result = await this.client.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [this.tableName]: { Keys: pks.map((pk) => ({ pk })), ConsistentRead: true },
-        },
-      }),
-    );
-    if (Object.keys(result.UnprocessedKeys ?? {}).length > 0) {
-      throw new Error("registry read throttled: some items were not returned, try again");
-    }
-    return (result.Responses?.[this.tableName] ?? []) as RegistryItem[];
+    const found = await Promise.all(pks.map((pk) => this.get(pk)));
+    return found.filter((item): item is RegistryItem => item !== undefined);
   }
 
   async write(writes: RegistryWrite[]): Promise<void> {
+    const { items, keys } = transactItems(this.tableName, this.region, writes);
     try {
       await this.client.send(
         new TransactWriteCommand({
-          TransactItems: writes.map((w) => ({
-            Put: {
-              TableName: this.tableName,
-              Item: w.item,
-              ...conditionOf(w.condition, w.item.version),
-            },
-          })),
+          TransactItems: items,
         }),
       );
     } catch (error) {
@@ -77,9 +108,13 @@ export class DynamoRegistry implements RegistryPort {
         error instanceof TransactionCanceledException &&
         error.CancellationReasons?.some((r) => r.Code === "ConditionalCheckFailed")
       ) {
-        const lost = writes
-          .filter((_, i) => error.CancellationReasons?.[i]?.Code === "ConditionalCheckFailed")
-          .map((w) => w.item.pk);
+        const lost = [
+          ...new Set(
+            keys.filter(
+              (_, i) => error.CancellationReasons?.[i]?.Code === "ConditionalCheckFailed",
+            ),
+          ),
+        ];
         throw new ConflictError(`a concurrent change won for ${lost.join(", ")}: read and retry`);
       }
       throw error;

@@ -24,8 +24,11 @@ export type WriteCondition =
   | { kind: "create" }
   /** The registry contract: absent or older. */
   | { kind: "newer" }
-  /** Optimistic concurrency on what was read: unchanged since, and alive. */
-  | { kind: "current"; version: number };
+  /**
+   * Optimistic concurrency on what was read: unchanged since, and alive. `writtenIn`: the region
+   * whose row was read (a key has one row per region, docs/convergence.md); absent, the writer's.
+   */
+  | { kind: "current"; version: number; writtenIn?: string };
 
 export interface RegistryWrite {
   item: RegistryItem;
@@ -55,6 +58,15 @@ export interface WriteContext {
 /** Milliseconds since the epoch, bumped past what was read so the version always grows. */
 export function nextVersion(nowMs: number, ...seen: (number | undefined)[]): number {
   return Math.max(nowMs, ...seen.map((v) => (v ?? 0) + 1));
+}
+
+/** The condition that `read` is still the key's item: its row, at its version. */
+function currentOf(read: RegistryItem): WriteCondition {
+  return {
+    kind: "current",
+    version: read.version,
+    ...(read.writtenIn ? { writtenIn: read.writtenIn } : {}),
+  };
 }
 
 function item(
@@ -180,14 +192,14 @@ export function suspensionWrites(
   return [
     {
       item: item(ctx, "thing", thing.pk, { ...desired, suspended }),
-      condition: { kind: "current", version: thing.version },
+      condition: currentOf(thing),
     },
     ...certificates.map((cert) => ({
       item: item(ctx, "certificate", cert.pk, {
         ...cert.desired,
         status: suspended ? "INACTIVE" : "ACTIVE",
       }),
-      condition: { kind: "current", version: cert.version } as const,
+      condition: currentOf(cert),
     })),
   ];
 }
@@ -206,11 +218,11 @@ export function decommissionWrites(
   return [
     {
       item: item(ctx, "thing", thing.pk, null),
-      condition: { kind: "current", version: thing.version },
+      condition: currentOf(thing),
     },
     ...certificates.map((cert) => ({
       item: item(ctx, "certificate", cert.pk, null),
-      condition: { kind: "current", version: cert.version } as const,
+      condition: currentOf(cert),
     })),
     ...desired.certificateIds.flatMap((certId) => [
       tombstone("principalAttachment", keys.principalAttachment(desired.thingName, certId)),

@@ -24,6 +24,7 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
   runsAs: { lambda: "reconciler" },
   calls: [
     ...on(TABLE, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Scan"),
+    { action: "dynamodb:Query", resource: TABLE, why: "a key's rows, one per region" },
     {
       action: "dynamodb:Query",
       resource: `${TABLE}/index/${PART_INDEXES.thing.indexName}`,

@@ -288,7 +288,9 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         }
       }
       // After this page's deletes were applied here (and recorded in the ledger).
-      if (deps.expiry) await expireConfirmed(valid, deps.expiry, deps.now());
+      if (deps.expiry) {
+        await expireConfirmed(valid, deps.expiry, deps.now(), deps.table, deps.place.region);
+      }
       cursor = page.cursor;
     } while (cursor);
     at = { phase: "list", kind: 0 };

@@ -5,12 +5,13 @@
  * only when the change capture is told about is not later than the write (a user who sets an
  * object back to the state the reconciler once wrote makes a change). The stream reconciler skips
  * an item only when the ledger holds exactly its version. Entries live in the registry table under
- * `echo#<region>#<key>` (readers of registry items skip them) and expire with tombstones.
+ * `echo#<region>#<key>`, rows of that region (readers of registry items skip them), and expire
+ * with tombstones.
  */
 import { createHash } from "crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { tombstoneExpiry, type RegistryItem } from "../../core/registryItem";
+import { ROW_KEY, tombstoneExpiry, type RegistryItem } from "../../core/registryItem";
 import { stableJson } from "../../core/stableJson";
 
 export const ECHO_KEY_PREFIX = "echo#";
@@ -59,6 +60,8 @@ export function dynamoEchoLedger(
           TableName: tableName,
           Item: {
             pk: ledgerKey(region, item.pk),
+            // A region's entries are its reconciler's only: its own rows (sort key).
+            [ROW_KEY]: region,
             digest: digestOf(item),
             version: item.version,
             at: nowMs,
@@ -82,7 +85,7 @@ export function dynamoEchoLedger(
     const out = await client.send(
       new GetCommand({
         TableName: tableName,
-        Key: { pk: ledgerKey(region, pk) },
+        Key: { pk: ledgerKey(region, pk), [ROW_KEY]: region },
         ConsistentRead: true,
       }),
     );

@@ -8,20 +8,26 @@
  * version: the tombstone was captured from that region's IoT, or that region's reconciler (stream
  * or sweep) converged exactly that version (its echo ledger entry). Placeholder items of a CSR
  * (`csr-...`) name nothing in IoT: their tombstones get the TTL when written.
+ *
+ * A key has one row per region (docs/convergence.md, rule 1), and each region sets the TTL of its
+ * own row only. A row expires only once every row of the key is a tombstone: a live row of a
+ * region, older than the tombstone, would otherwise stand for the key once the tombstone is gone.
+ * Such a row is retired first by its own region (a tombstone row, still below the merged one).
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { EchoLedger } from "./echoLedger";
 import { namesPlaceholderKey } from "../../core/entities";
 import { tombstoneExpiry, type RegistryItem } from "../../core/registryItem";
-import { registryDocumentClient } from "./registryTable";
+import { registryItem } from "../../core/registrySchema";
+import { registryDocumentClient, type RegistryTablePort } from "./registryTable";
 
 /** The TTL fields a writer puts on a tombstone it writes at `nowMs`: placeholders only. */
 export function tombstoneTtl(pk: string, nowMs: number): { expiresAt?: number } {
   return namesPlaceholderKey(pk) ? { expiresAt: tombstoneExpiry(nowMs) } : {};
 }
 
-/** Sets a confirmed tombstone's TTL, only while it is still that version. */
+/** Sets the TTL of this region's row of a confirmed tombstone, only while it is still that version. */
 export interface TombstoneExpiryPort {
   setExpiry(item: RegistryItem, expiresAt: number): Promise<boolean>;
 }
@@ -46,27 +52,63 @@ export async function confirmedIn(
 }
 
 /**
- * Gives each tombstone of `items` that every region confirmed its TTL, counted from `nowMs`;
- * returns the keys that got one.
+ * For each tombstone of `items` (merged items) that every region confirmed: gives `region`'s row
+ * of the key its TTL, counted from `nowMs`, once every row of the key is a tombstone; retires
+ * `region`'s row when it is a live one. Returns the keys whose row got a TTL.
  */
 export async function expireConfirmed(
   items: RegistryItem[],
   deps: TombstoneExpiryDeps,
   nowMs: number,
+  table: Pick<RegistryTablePort, "rows" | "putIfNewer">,
+  region: string,
 ): Promise<string[]> {
   const expired: string[] = [];
   for (const item of items) {
-    if (!item.deleted || item.expiresAt !== undefined || namesPlaceholderKey(item.pk)) continue;
+    if (!item.deleted || namesPlaceholderKey(item.pk)) continue;
     let all = true;
-    for (const region of deps.regions) {
-      if (!(await confirmedIn(item, region, deps.ledger))) {
+    for (const r of deps.regions) {
+      if (!(await confirmedIn(item, r, deps.ledger))) {
         all = false;
         break;
       }
     }
-    if (all && (await deps.store.setExpiry(item, tombstoneExpiry(nowMs)))) expired.push(item.pk);
+    if (!all) continue;
+    const rows = await table.rows(item.pk);
+    // A row without a region is of a table that keeps one row per key (the tests' fakes).
+    const own = rows.find((row) => (row.writtenIn ?? region) === region);
+    if (!own) continue;
+    if (!own.deleted) {
+      await table.putIfNewer(retired(item, own, region, nowMs));
+    } else if (own.expiresAt === undefined && rows.every((row) => row.deleted)) {
+      if (await deps.store.setExpiry(own, tombstoneExpiry(nowMs))) expired.push(item.pk);
+    }
   }
   return expired;
+}
+
+/**
+ * `region`'s live row of a key whose merged item is a confirmed tombstone, as a tombstone: the
+ * region's IoT lacks the object (it confirmed the delete). One above the row, so still at or
+ * below the merged tombstone, which it never outranks with other content.
+ */
+function retired(
+  tombstone: RegistryItem,
+  own: RegistryItem,
+  region: string,
+  nowMs: number,
+): RegistryItem {
+  return registryItem({
+    pk: own.pk,
+    kind: own.kind,
+    version: own.version + 1,
+    updatedAt: new Date(nowMs).toISOString(),
+    updatedBy: `sweep:${region}`,
+    sourceRegion: region,
+    deleted: true,
+    desired: null,
+    ...(tombstone.incarnation ? { incarnation: tombstone.incarnation } : {}),
+  });
 }
 
 /** REGISTRY_REGIONS as set by infra: the table's regions, comma-separated. */

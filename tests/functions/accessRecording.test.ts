@@ -278,6 +278,7 @@ const SCENARIOS: Record<string, Scenario> = {
         return (client: string, command: string, input: Record<string, unknown>) => {
           if (command === "Get")
             return { Item: state.table.get(String((input.Key as { pk: string }).pk)) };
+          if (command === "Query" && !input.IndexName) return { Items: rowsOf(state.table, input) };
           if (command === "Scan") return { Items: [...state.table.values()] };
           if (command === "ListThings") return { things: [{ thingName: "local-only" }] };
           return (state.iotHasDevice ? existing : empty)(client, command, input);
@@ -372,6 +373,7 @@ const SCENARIOS: Record<string, Scenario> = {
       answer: () => (client: string, command: string, input: Record<string, unknown>) => {
         if (command === "Get")
           return { Item: state.table.get(String((input.Key as { pk: string }).pk)) };
+        if (command === "Query" && !input.IndexName) return { Items: rowsOf(state.table, input) };
         return (state.exists ? existing : answering({}))(client, command, input);
       },
       prepare: fastPacing,
@@ -429,12 +431,13 @@ const SCENARIOS: Record<string, Scenario> = {
           onboarded = true;
           return {};
         }
-        if (command === "Get") return onboarded ? { Item: thing } : {};
+        if (command === "Query") {
+          const pk = (input.ExpressionAttributeValues as { ":pk": string })[":pk"];
+          if (pk === thing.pk) return { Items: onboarded ? [thing] : [] };
+          return { Items: pk === cert.pk ? [cert] : [] };
+        }
         if (command === "DescribeCACertificate") {
           return { certificateDescription: { certificatePem: FLEET_CA_PEM, status: "ACTIVE" } };
-        }
-        if (command === "BatchGet") {
-          return { Responses: { [String(Object.keys(input.RequestItems as object)[0])]: [cert] } };
         }
         return existing(client, command, input);
       };
@@ -443,7 +446,7 @@ const SCENARIOS: Record<string, Scenario> = {
       "secretsmanager:GetSecretValue",
       "sts:AssumeRole",
       "dynamodb:PutItem",
-      "dynamodb:BatchGetItem",
+      "dynamodb:Query",
       "iot:DescribeCACertificate",
       "iot:DescribeThing",
       "iot:DescribeCertificate",
@@ -724,6 +727,13 @@ async function run(
     }
   }
   return out;
+}
+
+/** A key's rows, as a Query on the registry table's partition key answers (one row per key here). */
+function rowsOf(table: Map<string, unknown>, input: Record<string, unknown>): unknown[] {
+  const pk = (input.ExpressionAttributeValues as { ":pk": string })[":pk"];
+  const row = table.get(pk);
+  return row ? [row] : [];
 }
 
 describe("every AWS call a handler makes is declared in its access.ts", () => {

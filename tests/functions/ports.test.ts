@@ -1,7 +1,12 @@
 import { strict as assert } from "assert";
 import { mockClient } from "aws-sdk-client-mock";
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import {
   DescribeCertificateCommand,
@@ -33,21 +38,59 @@ const item: RegistryItem = {
 };
 
 describe("function ports", () => {
-  it("writes a registry item only if the key is new or the stored version older", async () => {
+  it("writes a registry item as its region's row, only if that row is new or older", async () => {
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
     const mock = mockClient(doc);
     mock.on(PutCommand).resolves({});
-    assert.equal(await dynamoRegistryTable("iot-dr-registry", doc).putIfNewer(item), true);
+    const table = dynamoRegistryTable("iot-dr-registry", doc, "eu-west-1");
+    assert.equal(await table.putIfNewer(item), true);
     assert.deepEqual(mock.commandCalls(PutCommand)[0].args[0].input, {
       TableName: "iot-dr-registry",
-      Item: item,
+      Item: { ...item, writtenIn: "eu-west-1" },
       ConditionExpression: "attribute_not_exists(pk) OR version < :version",
       ExpressionAttributeValues: { ":version": 42 },
     });
     mock
       .on(PutCommand)
       .rejects(new ConditionalCheckFailedException({ message: "no", $metadata: {} }));
-    assert.equal(await dynamoRegistryTable("iot-dr-registry", doc).putIfNewer(item), false);
+    assert.equal(await table.putIfNewer(item), false);
+  });
+
+  it("reads a key as the greatest (version, region) of its rows, whatever their order", async () => {
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
+    const mock = mockClient(doc);
+    const theirs = { ...item, version: 43, writtenIn: "eu-central-1" };
+    const tie = { ...item, version: 43, writtenIn: "eu-west-1" };
+    mock.on(QueryCommand).resolves({ Items: [tie, { ...item, writtenIn: "eu-west-1" }, theirs] });
+    const table = dynamoRegistryTable("iot-dr-registry", doc, "eu-west-1");
+    assert.deepEqual(await table.get(item.pk), tie);
+    assert.deepEqual(mock.commandCalls(QueryCommand)[0].args[0].input, {
+      TableName: "iot-dr-registry",
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": item.pk },
+      ConsistentRead: true,
+    });
+  });
+
+  it("returns each key of a scan page once, reading whole the key a page boundary splits", async () => {
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
+    const mock = mockClient(doc);
+    const a = { ...item, pk: "thing#a", writtenIn: "eu-central-1" };
+    const b1 = { ...item, pk: "thing#b", version: 50, writtenIn: "eu-central-1" };
+    const b2 = { ...item, pk: "thing#b", version: 60, writtenIn: "eu-west-1" };
+    mock
+      .on(ScanCommand)
+      .resolvesOnce({
+        Items: [a, b1],
+        LastEvaluatedKey: { pk: "thing#b", writtenIn: "eu-central-1" },
+      })
+      .resolves({ Items: [b2] });
+    mock.on(QueryCommand).resolves({ Items: [b1, b2] });
+    const table = dynamoRegistryTable("iot-dr-registry", doc, "eu-west-1");
+    const first = await table.scanSegment(0, 1);
+    assert.deepEqual(first.items, [a, b2]);
+    const second = await table.scanSegment(0, 1, first.cursor);
+    assert.deepEqual(second.items, []);
   });
 
   it("registers a certificate with the stored PEM and status, without a CA", async () => {

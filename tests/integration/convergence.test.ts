@@ -147,6 +147,7 @@ describe("convergence scenarios against moto (issue 15)", function () {
         TableName: suite.planned.name,
         Item: {
           pk: "membership#plant-7|dev-1",
+          writtenIn: suite.world.A.name,
           kind: "membership",
           version: Date.now(),
           updatedAt: new Date().toISOString(),

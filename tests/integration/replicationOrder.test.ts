@@ -15,7 +15,7 @@ import {
   RegisterCertificateCommand,
   UpdateThingCommand,
 } from "@aws-sdk/client-iot";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
 import type { RegistryItem } from "../../core/registryItem";
 import type { DeadLetter } from "../../functions/reconciler/dlq";
@@ -106,12 +106,19 @@ async function replicate(suite: TwoRegionSuite): Promise<Map<string, DynamoDBRec
   return all;
 }
 
-/** One item copied as the global table copies it (the same image), from one region to another. */
+/** One key's rows copied as the global table copies them (the same images), from one region to another. */
 async function copyItem(suite: TwoRegionSuite, from: RegionHarness, to: RegionHarness, pk: string) {
   const TableName = suite.planned.name;
-  const { Item } = await from.doc.send(new GetCommand({ TableName, Key: { pk } }));
-  assert.ok(Item, `${from.name} has no item ${pk} to replicate`);
-  await to.doc.send(new PutCommand({ TableName, Item }));
+  const { Items } = await from.doc.send(
+    new QueryCommand({
+      TableName,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": pk },
+      ConsistentRead: true,
+    }),
+  );
+  assert.ok(Items?.length, `${from.name} has no item ${pk} to replicate`);
+  for (const Item of Items) await to.doc.send(new PutCommand({ TableName, Item }));
 }
 
 describe("orders of arrival against moto (issue 15)", function () {

@@ -72,6 +72,9 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
+    // Rows per region order the two changes by their times (docs/convergence.md, rule 1): P's late
+    // capture is versioned at its change, before S's. Still open: P's row reaches S before S's own
+    // event, and S's reconciler applies it over S's later change, which then reads as an echo.
     name: "a later change is not refused as stale when the other region captured its change late",
     issueClass: "Three orders",
     schedule: schedule([

@@ -9,6 +9,8 @@
  * - concurrent writes of one item in two regions are resolved by last writer wins on the write's
  *   timestamp: a replicated write replaces the replica's item only when it is later;
  * - each replica's stream carries the writes made there and the replicated writes it applied.
+ * Items are keyed by partition key and sort key (`pk`, `writtenIn`): a region writes its own rows
+ * only (functions/shared/registryTable.ts), so last writer wins never meets two regions' writes.
  * Echo ledger entries (functions/shared/echoLedger.ts) are items of the same table.
  */
 import {
@@ -19,7 +21,7 @@ import {
 } from "../../functions/shared/echoLedger";
 import { keysOfPartsIn, type RegistryTablePort } from "../../functions/shared/registryTable";
 import type { TombstoneExpiryPort } from "../../functions/shared/tombstones";
-import type { RegistryItem } from "../../core/registryItem";
+import { mergeRows, type RegistryItem } from "../../core/registryItem";
 import type { Clock } from "../../functions/shared/clock";
 
 interface Stored {
@@ -28,6 +30,17 @@ interface Stored {
   at: number;
   /** Region of the write, breaks timestamp ties the same way in every replica. */
   origin: string;
+}
+
+/** The replica's key of a row: partition key and sort key. */
+const rowKey = (pk: string, writtenIn: string) => `${pk}\u0000${writtenIn}`;
+const pkOf = (key: string) => key.slice(0, key.indexOf("\u0000"));
+
+/** A stable share of the keys per scan segment (DynamoDB hashes the partition key). */
+function segmentOf(pk: string, totalSegments: number): number {
+  let h = 0;
+  for (let i = 0; i < pk.length; i++) h = (h * 31 + pk.charCodeAt(i)) >>> 0;
+  return h % totalSegments;
 }
 
 export interface TableTiming {
@@ -99,57 +112,74 @@ export class SimGlobalTable {
     this.stream(to, pk, incoming);
   }
 
-  private stream(region: string, pk: string, stored: Stored): void {
-    if (pk.startsWith("echo#")) return;
+  private stream(region: string, key: string, stored: Stored): void {
+    if (key.startsWith("echo#")) return;
     this.onStream(region, structuredClone(stored.value) as unknown as RegistryItem);
   }
 
-  private read(region: string, pk: string): Record<string, unknown> | undefined {
+  private read(region: string, key: string): Record<string, unknown> | undefined {
     if (this.isDown(region)) throw Object.assign(new Error("region down"), { name: "Down" });
-    const found = this.replicas.get(region)!.get(pk);
+    const found = this.replicas.get(region)!.get(key);
     return found && structuredClone(found.value);
   }
 
-  /** The registry items of a region's replica (ledger entries left out). */
+  /** A key's rows in a region's replica (a Query on the partition key). */
+  private rows(region: string, pk: string): RegistryItem[] {
+    if (this.isDown(region)) throw Object.assign(new Error("region down"), { name: "Down" });
+    return this.regions.flatMap((r) => {
+      const found = this.replicas.get(region)!.get(rowKey(pk, r));
+      return found ? [structuredClone(found.value) as unknown as RegistryItem] : [];
+    });
+  }
+
+  /** The registry items of a region's replica, each key's rows merged (ledger entries left out). */
   items(region: string): Map<string, RegistryItem> {
-    const out = new Map<string, RegistryItem>();
-    for (const [pk, stored] of this.replicas.get(region)!) {
-      if (!pk.startsWith("echo#")) out.set(pk, stored.value as unknown as RegistryItem);
+    const byKey = new Map<string, RegistryItem[]>();
+    for (const [key, stored] of this.replicas.get(region)!) {
+      const pk = pkOf(key);
+      if (pk.startsWith("echo#")) continue;
+      byKey.set(pk, [...(byKey.get(pk) ?? []), stored.value as unknown as RegistryItem]);
     }
-    return out;
+    return new Map([...byKey].map(([pk, rows]) => [pk, mergeRows(rows)!]));
   }
 
   /** The table port of a region: strongly consistent reads and conditional puts on its replica. */
   port(region: string): RegistryTablePort & TombstoneExpiryPort {
+    const own = (pk: string) => rowKey(pk, region);
     return {
-      get: (pk) => Promise.resolve(this.read(region, pk) as RegistryItem | undefined),
+      get: (pk) => Promise.resolve(mergeRows(this.rows(region, pk))),
+      rows: (pk) => Promise.resolve(this.rows(region, pk)),
       putIfNewer: (item) => {
-        const current = this.read(region, item.pk) as RegistryItem | undefined;
+        const current = this.read(region, own(item.pk)) as RegistryItem | undefined;
         if (current && !(current.version < item.version)) return Promise.resolve(false);
-        this.write(region, item.pk, item as unknown as Record<string, unknown>);
+        this.write(region, own(item.pk), { ...item, writtenIn: region });
         return Promise.resolve(true);
       },
       scanSegment: (segment, totalSegments) => {
         if (this.isDown(region)) return Promise.reject(new Error("region down"));
-        // A scan returns every row, echo ledger entries included.
-        const rows = [...this.replicas.get(region)!.values()].map(
-          (stored) => stored.value as unknown as RegistryItem,
-        );
-        const items = rows.filter((_, i) => i % totalSegments === segment);
-        return Promise.resolve({ items: structuredClone(items) });
+        // A scan returns every key of its segment, echo ledger entries included, rows merged.
+        const pks = new Set([...this.replicas.get(region)!.keys()].map(pkOf));
+        const items = [...pks]
+          .filter((pk) => segmentOf(pk, totalSegments) === segment)
+          .map((pk) => mergeRows(this.rows(region, pk))!);
+        return Promise.resolve({ items });
       },
       // A global secondary index of the replica, read here as it stands (DynamoDB's is eventually
       // consistent, usually within a second; what it misses is left to the sweep).
       keysOfPartsOf: (end, name) => {
         if (this.isDown(region)) return Promise.reject(new Error("region down"));
-        return Promise.resolve(keysOfPartsIn(this.items(region).values(), end, name));
+        // The index holds rows: a key's superseded live row is listed too.
+        const rows = [...this.replicas.get(region)!.values()].map(
+          (stored) => stored.value as unknown as RegistryItem,
+        );
+        return Promise.resolve(keysOfPartsIn(rows, end, name));
       },
       setExpiry: (item, expiresAt) => {
-        const current = this.read(region, item.pk) as RegistryItem | undefined;
+        const current = this.read(region, own(item.pk)) as RegistryItem | undefined;
         if (!current || current.version !== item.version || !current.deleted) {
           return Promise.resolve(false);
         }
-        this.write(region, item.pk, { ...item, expiresAt });
+        this.write(region, own(item.pk), { ...item, writtenIn: region, expiresAt });
         return Promise.resolve(true);
       },
     };
@@ -159,8 +189,9 @@ export class SimGlobalTable {
   ledger(region: string): EchoLedger {
     return {
       record: (r, item, nowMs) => {
-        this.write(region, ledgerKey(r, item.pk), {
+        this.write(region, rowKey(ledgerKey(r, item.pk), r), {
           pk: ledgerKey(r, item.pk),
+          writtenIn: r,
           digest: digestOf(item),
           version: item.version,
           at: nowMs,
@@ -168,11 +199,13 @@ export class SimGlobalTable {
         return Promise.resolve();
       },
       applied: (r, pk) => {
-        const entry = this.read(region, ledgerKey(r, pk));
+        const entry = this.read(region, rowKey(ledgerKey(r, pk), r));
         return Promise.resolve(entry && (entry as unknown as LedgerEntry));
       },
       appliedVersion: (r, pk) =>
-        Promise.resolve(this.read(region, ledgerKey(r, pk))?.version as number | undefined),
+        Promise.resolve(
+          this.read(region, rowKey(ledgerKey(r, pk), r))?.version as number | undefined,
+        ),
     };
   }
 }

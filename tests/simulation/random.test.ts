@@ -5,7 +5,7 @@ import { FIXED_CLASSES, runSchedule } from "./world";
 
 /**
  * Random schedules in `npm test`, held to the classes of issue 22 the code fixes (FIXED_CLASSES:
- * no loss of an event the sweep cannot repair yet, no outage: failback needs the
+ * no loss of an event the sweep cannot repair yet; outages and failback included, with the
  * per-region rows of docs/convergence.md). `npm run sim:replication` runs the full generator at
  * scale. A failure prints the shrunk schedule and its replay seed and path.
  */

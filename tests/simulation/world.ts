@@ -77,7 +77,7 @@ export function concurrencyWindow(schedule: Schedule): number {
 export interface RunOptions {
   cascades: boolean;
   unrepairedLosses: boolean;
-  /** False skips outage steps: failback needs one order per object (docs/convergence.md, open). */
+  /** False skips outage steps (failback follows rule 1 of docs/convergence.md since issue 22). */
   outages: boolean;
 }
 
@@ -87,7 +87,7 @@ export const FULL: RunOptions = { cascades: true, unrepairedLosses: true, outage
 export const FIXED_CLASSES: RunOptions = {
   cascades: true,
   unrepairedLosses: false,
-  outages: false,
+  outages: true,
 };
 
 /**

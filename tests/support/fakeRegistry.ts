@@ -33,6 +33,11 @@ export class FakeTable implements RegistryTablePort {
   get(pk: string) {
     return Promise.resolve(this.items.get(pk) && structuredClone(this.items.get(pk)));
   }
+  /** One row per key: a table of one region (the simulator's models both regions' rows). */
+  async rows(pk: string) {
+    const item = await this.get(pk);
+    return item ? [item] : [];
+  }
   putIfNewer(item: RegistryItem) {
     const current = this.items.get(item.pk);
     if (current && !(current.version < item.version)) return Promise.resolve(false);

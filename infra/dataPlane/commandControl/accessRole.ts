@@ -66,7 +66,7 @@ export class CommandControlAccessRole extends pulumi.ComponentResource {
         policy: policyDocument([
           {
             sid: "ReadRegistry",
-            actions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem"],
+            actions: ["dynamodb:Query", "dynamodb:ConditionCheckItem"],
             resources: args.regions.map((region) =>
               namedArn("dynamodb", region, account, `table/${NAMES.registryTable}`),
             ),

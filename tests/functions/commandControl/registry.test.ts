@@ -32,6 +32,7 @@ describe("registry port", () => {
   const registry = new DynamoRegistry(
     DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
     "iot-dr-registry",
+    "eu-west-1",
   );
   beforeEach(() => ddb.reset());
 
@@ -72,6 +73,19 @@ describe("registry port", () => {
         ],
       ],
     );
+  });
+
+  it("writes its own region's row only, checking another region's row it read", async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    await registry.write([
+      write("thing#c", { kind: "current", version: 5, writtenIn: "eu-central-1" }),
+    ]);
+    const [call] = ddb.commandCalls(TransactWriteCommand);
+    const [put, check] = call.args[0].input.TransactItems!;
+    assert.equal((put.Put!.Item as { writtenIn: string }).writtenIn, "eu-west-1");
+    assert.equal(put.Put!.ConditionExpression, "attribute_not_exists(pk) OR version < :version");
+    assert.deepEqual(check.ConditionCheck!.Key, { pk: "thing#c", writtenIn: "eu-central-1" });
+    assert.equal(check.ConditionCheck!.ConditionExpression, "version = :seen AND deleted = :false");
   });
 
   it("turns a failed condition into a conflict naming the item that lost", async () => {

@@ -10,6 +10,7 @@ import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import { sweepSegment, type SweepDeps } from "../../../functions/reconciler/sweep";
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
+import { expireConfirmed } from "../../../functions/shared/tombstones";
 import { TOMBSTONE_TTL_SECONDS, type RegistryItem } from "../../../core/registryItem";
 import { registryItem } from "../../../core/registrySchema";
 import { FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
@@ -141,5 +142,73 @@ describe("tombstone expiry (issue 15)", () => {
     };
     assert.throws(() => registryItem(tombstone), /expiresAt: expected none/);
     assert.doesNotThrow(() => registryItem({ ...tombstone, expiresAt: undefined }));
+  });
+});
+
+describe("tombstone expiry with one row per region (issue 22, rule 1)", () => {
+  /** A replica holding both regions' rows of a key, seen through one region's port. */
+  function replica() {
+    const rows = new Map<string, RegistryItem>();
+    const port = (region: string) => ({
+      rows: (pk: string) =>
+        Promise.resolve([...rows.values()].filter((r) => r.pk === pk).map((r) => ({ ...r }))),
+      putIfNewer: (item: RegistryItem) => {
+        const key = `${item.pk}|${region}`;
+        const current = rows.get(key);
+        if (current && current.version >= item.version) return Promise.resolve(false);
+        rows.set(key, { ...item, writtenIn: region });
+        return Promise.resolve(true);
+      },
+      setExpiry: (item: RegistryItem, expiresAt: number) => {
+        const key = `${item.pk}|${region}`;
+        const current = rows.get(key);
+        if (!current?.deleted || current.version !== item.version) return Promise.resolve(false);
+        rows.set(key, { ...current, expiresAt });
+        return Promise.resolve(true);
+      },
+    });
+    return { rows, port };
+  }
+  const live = registryItem({
+    pk: "thing#dev-1",
+    kind: "thing",
+    version: T0,
+    updatedAt: new Date(T0).toISOString(),
+    updatedBy: `capture:${S.region}`,
+    sourceRegion: S.region,
+    deleted: false,
+    desired: { thingName: "dev-1", thingTypeName: null, attributes: {} },
+  });
+  const tombstone = registryItem({
+    ...live,
+    version: T0 + 1_000,
+    updatedBy: `capture:${P.region}`,
+    sourceRegion: P.region,
+    deleted: true,
+    desired: null,
+  });
+
+  it("expires no row while an older live row of another region would stand for the key", async () => {
+    const { rows, port } = replica();
+    await port(S.region).putIfNewer(live);
+    await port(P.region).putIfNewer(tombstone);
+    const merged = { ...tombstone, writtenIn: P.region };
+    const ledger = memoryEchoLedger();
+    await ledger.record(S.region, merged, T0 + 2_000);
+    const expire = (region: string) => {
+      const store = port(region);
+      const deps = { store, ledger, regions: [P.region, S.region] };
+      return expireConfirmed([merged], deps, T0 + 3_000, store, region);
+    };
+    // Confirmed in both regions, but S's live row would be the key once P's tombstone expired.
+    assert.deepEqual(await expire(P.region), []);
+    assert.equal(rows.get(`thing#dev-1|${P.region}`)!.expiresAt, undefined);
+    // S retires its row (a tombstone, still below P's), then each region expires its own.
+    assert.deepEqual(await expire(S.region), []);
+    const retired = rows.get(`thing#dev-1|${S.region}`)!;
+    assert.equal(retired.deleted, true);
+    assert.ok(retired.version < merged.version);
+    assert.deepEqual(await expire(P.region), ["thing#dev-1"]);
+    assert.deepEqual(await expire(S.region), ["thing#dev-1"]);
   });
 });

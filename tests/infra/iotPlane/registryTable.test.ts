@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { PART_INDEXES, TTL_ATTRIBUTE } from "../../../core/registryItem";
+import { PART_INDEXES, ROW_KEY, TTL_ATTRIBUTE } from "../../../core/registryItem";
 import { ofType, ownStack } from "../../support/ownStacks";
 import { IOT_ACCOUNT, REGIONS } from "./support";
 
@@ -45,13 +45,15 @@ describe("registry global table", () => {
     });
   });
 
-  it("keys items by pk only, bills per request, is encrypted, recoverable and protected", async () => {
+  it("keys rows by pk and writing region, bills per request, is encrypted, recoverable and protected", async () => {
     const inputs = (await registryTable()).revealedInputs;
     assert.equal(inputs.hashKey, "pk");
-    assert.equal(inputs.rangeKey, undefined);
-    // pk, and the keys of the part indexes only (core/registryItem.ts).
+    // One row per key and region, written only there (docs/convergence.md, rule 1).
+    assert.equal(inputs.rangeKey, ROW_KEY);
+    // pk, the region, and the keys of the part indexes only (core/registryItem.ts).
     assert.deepEqual(inputs.attributes, [
       { name: "pk", type: "S" },
+      { name: ROW_KEY, type: "S" },
       ...Object.values(PART_INDEXES).map((i) => ({ name: i.attribute, type: "S" })),
     ]);
     assert.deepEqual(

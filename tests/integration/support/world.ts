@@ -281,7 +281,7 @@ async function region(
   const doc = DynamoDBDocumentClient.from(ddb, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const table = dynamoRegistryTable(planned.name, doc);
+  const table = dynamoRegistryTable(planned.name, doc, name);
   const sqs = new SQSClient(config);
   const queue = await sqs.send(new CreateQueueCommand({ QueueName: "iot-dr-reconciler-dlq" }));
   const dlq = sqsDlq(queue.QueueUrl!, sqs);
