@@ -2,12 +2,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
+import { iotPlaneNames } from "./names";
 
 export { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "../../core/reconcilerSizing";
 import { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "../../core/reconcilerSizing";
 
-/** Name of the sweep state machine; the same in both regions (each sweeps its own region). */
-export const SWEEP_STATE_MACHINE = "iot-dr-registry-sweep";
+/**
+ * Name of the sweep state machine under the default names (./names.ts); the same in both regions
+ * (each sweeps its own region).
+ */
+export const SWEEP_STATE_MACHINE = iotPlaneNames().sweepStateMachine;
 
 /** Listings of the running executions before a sweep that finds none (itself included) sweeps. */
 export const SWEEP_LISTING_ATTEMPTS = 5;
@@ -203,6 +207,8 @@ export interface AntiEntropyArgs {
   reconcilerArn: pulumi.Input<string>;
   /** EventBridge Scheduler expression, e.g. rate(6 hours). */
   scheduleExpression: string;
+  /** The state machine's name; its role names it before it exists. */
+  stateMachineName: string;
 }
 
 /**
@@ -221,7 +227,7 @@ export class AntiEntropy extends pulumi.ComponentResource {
     const arnOf = (resource: string) =>
       formatArn({ partition, service: "states", region, account, resource });
     // Known before the machine exists: its role must name it (Distributed Map child executions).
-    const machineArn = arnOf(`stateMachine:${SWEEP_STATE_MACHINE}`);
+    const machineArn = arnOf(`stateMachine:${args.stateMachineName}`);
 
     const machineRole = new aws.iam.Role(
       `${name}-machine-role`,
@@ -270,7 +276,7 @@ export class AntiEntropy extends pulumi.ComponentResource {
           {
             sid: "ManageOwnChildExecutions",
             actions: ["states:DescribeExecution", "states:StopExecution"],
-            resources: [arnOf(`execution:${SWEEP_STATE_MACHINE}/*`)],
+            resources: [arnOf(`execution:${args.stateMachineName}/*`)],
           },
         ]),
       },
@@ -279,7 +285,7 @@ export class AntiEntropy extends pulumi.ComponentResource {
     this.stateMachine = new aws.sfn.StateMachine(
       `${name}-machine`,
       {
-        name: SWEEP_STATE_MACHINE,
+        name: args.stateMachineName,
         type: "STANDARD",
         roleArn: machineRole.arn,
         definition: pulumi

@@ -2,9 +2,6 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RESERVED_NAME_PREFIX } from "../../core/reserved";
 
-/** Rule names must match [a-zA-Z0-9_]+; every rule of the plane starts with this. */
-export const RULE_NAME_PREFIX = "iot_dr_";
-
 /** What every capture rule adds to the message: where and when IoT Core saw it. */
 const PROJECTION = "*, topic() AS topic, timestamp() AS receivedAt";
 
@@ -76,6 +73,8 @@ export interface CaptureRulesArgs {
   deadLetterQueueUrl: pulumi.Input<string>;
   /** Role the rules assume to send to the dead-letter queue. */
   ruleRoleArn: pulumi.Input<string>;
+  /** Prefix of the rules' names (letters, digits and `_`): the rule role trusts it. */
+  ruleNamePrefix: string;
 }
 
 /**
@@ -92,7 +91,7 @@ export class CaptureRules extends pulumi.ComponentResource {
       const topicRule = new aws.iot.TopicRule(
         `${name}-${suffix}`,
         {
-          name: `${RULE_NAME_PREFIX}${suffix}`,
+          name: `${args.ruleNamePrefix}${suffix}`,
           description: `iot-dr capture: ${rule.description}`,
           enabled: true,
           sql: rule.sql,

@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NAMES } from "../../core/names";
 
 /** TLS policy of the devices' endpoint: TLS 1.3 and 1.2 only, current ciphers. */
 export const IOT_TLS_POLICY = "IoTSecurityPolicy_TLS13_1_2_2022_10";
@@ -15,6 +14,8 @@ export interface IotCustomDomainArgs {
   dnsProvider: aws.Provider;
   /** Former places of the validation record, so moving it does not replace it. */
   validationRecordAliases?: pulumi.Input<pulumi.Alias>[];
+  /** The domain configuration's name, the same in both regions. */
+  configurationName: string;
 }
 
 /**
@@ -62,7 +63,7 @@ export class IotCustomDomain extends pulumi.ComponentResource {
     this.domainConfiguration = new aws.iot.DomainConfiguration(
       `${name}-configuration`,
       {
-        name: NAMES.iotDomainConfiguration,
+        name: args.configurationName,
         domainName: args.domainName,
         serverCertificateArns: [validation.certificateArn],
         serviceType: "DATA",

@@ -13,6 +13,8 @@ export interface PlaneKeyArgs {
   region: string;
   /** ARN of the trail that encrypts its logs with this key, when this stack creates one. */
   trailArn?: string;
+  /** The key's alias is `<aliasPrefix>-<region>`. */
+  aliasPrefix: string;
 }
 
 /**
@@ -78,7 +80,7 @@ export class PlaneKey extends pulumi.ComponentResource {
     );
     new aws.kms.Alias(
       `${name}-alias`,
-      { name: `alias/iot-dr-iot-plane-${region}`, targetKeyId: this.key.keyId },
+      { name: `${args.aliasPrefix}-${region}`, targetKeyId: this.key.keyId },
       { parent: this },
     );
     this.registerOutputs({ keyArn: this.key.arn });

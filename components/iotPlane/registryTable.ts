@@ -2,13 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_INDEXES, TTL_ATTRIBUTE } from "../../core/registryItem";
 import { globalTableSettings } from "../shared/globalTable";
-import { NAMES } from "../../core/names";
 import { retained } from "../shared/retained";
 
 /** Arguments of {@link RegistryTable}. */
 export interface RegistryTableArgs {
   /** Region of the other replica: the primary region (the table itself lives in the secondary). */
   replicaRegion: string;
+  /** The table's name, the same in both regions (a global table's replicas share it). */
+  tableName: string;
 }
 
 /**
@@ -26,7 +27,7 @@ export class RegistryTable extends pulumi.ComponentResource {
     this.table = new aws.dynamodb.Table(
       `${name}-table`,
       {
-        name: NAMES.registryTable,
+        name: args.tableName,
         hashKey: "pk",
         attributes: [
           { name: "pk", type: "S" },
