@@ -6,6 +6,7 @@ import { iotPlaneNames } from "./names";
 
 export { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "../../core/reconcilerSizing";
 import { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "../../core/reconcilerSizing";
+import { componentOptions } from "../shared/formerTypes";
 
 /**
  * Name of the sweep state machine under the default names (./names.ts); the same in both regions
@@ -221,7 +222,7 @@ export class AntiEntropy extends pulumi.ComponentResource {
   public readonly schedule: aws.scheduler.Schedule;
 
   constructor(name: string, args: AntiEntropyArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:AntiEntropy", name, {}, opts);
+    super("iot-dr:iot:AntiEntropy", name, {}, componentOptions("iot-dr:iot:AntiEntropy", opts));
     const parent = { parent: this };
     const { account, partition, region } = args;
     const arnOf = (resource: string) =>

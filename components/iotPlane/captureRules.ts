@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RESERVED_NAME_PREFIX } from "../../core/reserved";
+import { componentOptions } from "../shared/formerTypes";
 
 /** What every capture rule adds to the message: where and when IoT Core saw it. */
 const PROJECTION = "*, topic() AS topic, timestamp() AS receivedAt";
@@ -86,7 +87,7 @@ export class CaptureRules extends pulumi.ComponentResource {
   public readonly rules: aws.iot.TopicRule[];
 
   constructor(name: string, args: CaptureRulesArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:CaptureRules", name, {}, opts);
+    super("iot-dr:iot:CaptureRules", name, {}, componentOptions("iot-dr:iot:CaptureRules", opts));
     this.rules = Object.entries(CAPTURE_RULES).map(([suffix, rule]) => {
       const topicRule = new aws.iot.TopicRule(
         `${name}-${suffix}`,

@@ -5,6 +5,7 @@ import { policyDocument } from "../iam/policyDocument";
 import { NodeFunction } from "../lambda/nodeFunction";
 import type { IotPlaneNames } from "./names";
 import { retained } from "../shared/retained";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link HealthProbe}. */
 export interface HealthProbeArgs {
@@ -51,7 +52,7 @@ export class HealthProbe extends pulumi.ComponentResource {
   public readonly rule: aws.iot.TopicRule;
 
   constructor(name: string, args: HealthProbeArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:HealthProbe", name, {}, opts);
+    super("iot-dr:iot:HealthProbe", name, {}, componentOptions("iot-dr:iot:HealthProbe", opts));
     const parent = { parent: this };
     const iotArn = (resource: string) =>
       formatArn({

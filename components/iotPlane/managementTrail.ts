@@ -4,6 +4,7 @@ import { formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
 import { retained } from "../shared/retained";
 import { denyInsecureTransport, privateBucketSettings } from "../shared/privateBucketSettings";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link ManagementTrail}. */
 export interface ManagementTrailArgs {
@@ -42,7 +43,12 @@ export class ManagementTrail extends pulumi.ComponentResource {
   public readonly bucket: aws.s3.Bucket;
 
   constructor(name: string, args: ManagementTrailArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:ManagementTrail", name, {}, opts);
+    super(
+      "iot-dr:iot:ManagementTrail",
+      name,
+      {},
+      componentOptions("iot-dr:iot:ManagementTrail", opts),
+    );
     const parent = { parent: this };
     const trailArn = trailArnOf(args.partition, args.region, args.account, args.trailPrefix);
 

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../iam/policyDocument";
 import { retained } from "../shared/retained";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link PlaneKey}. */
 export interface PlaneKeyArgs {
@@ -27,7 +28,7 @@ export class PlaneKey extends pulumi.ComponentResource {
   public readonly key: aws.kms.Key;
 
   constructor(name: string, args: PlaneKeyArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:PlaneKey", name, {}, opts);
+    super("iot-dr:iot:PlaneKey", name, {}, componentOptions("iot-dr:iot:PlaneKey", opts));
     const { account, partition, region } = args;
     const root = `arn:${partition}:iam::${account}:root`;
     this.key = new aws.kms.Key(

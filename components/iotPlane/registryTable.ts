@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PART_INDEXES, TTL_ATTRIBUTE } from "../../core/registryItem";
 import { globalTableSettings } from "../shared/globalTable";
 import { retained } from "../shared/retained";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link RegistryTable}. */
 export interface RegistryTableArgs {
@@ -23,7 +24,7 @@ export class RegistryTable extends pulumi.ComponentResource {
   public readonly replicaStreamArn: pulumi.Output<string>;
 
   constructor(name: string, args: RegistryTableArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:RegistryTable", name, {}, opts);
+    super("iot-dr:iot:RegistryTable", name, {}, componentOptions("iot-dr:iot:RegistryTable", opts));
     this.table = new aws.dynamodb.Table(
       `${name}-table`,
       {

@@ -5,6 +5,7 @@ import { NodeFunction } from "../lambda/nodeFunction";
 import { namedArn } from "../../core/names";
 import { PlaneQueue } from "./planeQueue";
 import { sqsService } from "./permissions";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Forwarder timeout; the queue's visibility timeout is six times this, as Lambda recommends. */
 const FORWARDER_TIMEOUT_SECONDS = 30;
@@ -93,7 +94,12 @@ export class TelemetryForwarding extends pulumi.ComponentResource {
   public readonly forwarder: NodeFunction;
 
   constructor(name: string, args: TelemetryForwardingArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:TelemetryForwarding", name, {}, opts);
+    super(
+      "iot-dr:iot:TelemetryForwarding",
+      name,
+      {},
+      componentOptions("iot-dr:iot:TelemetryForwarding", opts),
+    );
     const parent = { parent: this };
     const queue = args.queue.queue;
 

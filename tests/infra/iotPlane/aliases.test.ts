@@ -5,10 +5,16 @@ import { PlannedResource, StackPlan, planStack } from "../../../plan/engine";
 import { readStackFile } from "../../../plan/stackFile";
 import { ROOT } from "../../support/ownStacks";
 
-// The IoT plane's resources as a deployed stack holds them, from before the component existed.
-const BEFORE = JSON.parse(
-  fs.readFileSync(path.join(ROOT, "tests", "fixtures", "iot-plane-urns.json"), "utf8"),
-) as { stacks: Record<string, { urn: string; name: string | null }[]> };
+type Deployed = { stacks: Record<string, { urn: string; name: string | null }[]> };
+const fixture = (file: string) =>
+  JSON.parse(fs.readFileSync(path.join(ROOT, "tests", "fixtures", file), "utf8")) as Deployed;
+/** Stacks as deployed earlier, each layout the program must still take over. */
+const LAYOUTS: [string, Deployed][] = [
+  // The IoT plane's resources from before the component existed.
+  ["before ReplicatedIotPlane", fixture("iot-plane-urns.json")],
+  // Every resource whose URN holds a component type renamed to the one scheme (FORMER_TYPES).
+  ["before the one type scheme", fixture("component-type-urns.json")],
+];
 const PROGRAM = path.join(ROOT, "tests", "programs", "iot-plane-aliases");
 
 /**
@@ -65,7 +71,7 @@ function matches(plan: StackPlan, own: Map<string, string[]>, old: Set<string>) 
   return matched;
 }
 
-describe("IoT plane resources under ReplicatedIotPlane keep their deployed identity", () => {
+describe("resources of the components keep their deployed identity", () => {
   const plans = new Map<string, StackPlan>();
   before(async () => {
     const outputs = new Map<string, Record<string, unknown>>();
@@ -118,41 +124,47 @@ describe("IoT plane resources under ReplicatedIotPlane keep their deployed ident
 
   it("gives a child of the plane an alias to its old name under the account-region grouping", () => {
     const plan = plans.get("secondary")!;
-    const key = plan.resources.find((r) => r.type === "iotdr:iot:PlaneKey");
+    const key = plan.resources.find((r) => r.type === "iot-dr:iot:PlaneKey");
     assert.ok(key);
-    assert.match(key.urn, /ReplicatedIotPlane\$iotdr:iot:PlaneKey::iot-plane$/);
+    assert.match(key.urn, /ReplicatedIotPlane\$iot-dr:iot:PlaneKey::iot-plane$/);
+    // Its old name and parent, with its type now and with its type then (iotdr:iot:PlaneKey), and
+    // its place now under the type then.
     assert.deepEqual(ownAliases(plan).get(key.urn), [
+      "urn:pulumi:secondary::iot-dr::iotdr:accounts:AccountRegion$iot-dr:iot:PlaneKey::iot-plane",
       "urn:pulumi:secondary::iot-dr::iotdr:accounts:AccountRegion$iotdr:iot:PlaneKey::iot-plane",
+      "urn:pulumi:secondary::iot-dr::iotdr:accounts:AccountRegion$iot-dr:components:ReplicatedIotPlane$iotdr:iot:PlaneKey::iot-plane",
     ]);
   });
 
-  for (const stack of ["secondary", "primary"]) {
-    describe(`${stack} stack`, () => {
-      let matched: Map<string, string>;
-      let newByOld: Map<string, PlannedResource>;
-      before(() => {
-        const plan = plans.get(stack)!;
-        const old = new Set(BEFORE.stacks[stack].map((r) => r.urn));
-        matched = matches(plan, ownAliases(plan), old);
-        const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
-        newByOld = new Map([...matched].map(([now, was]) => [was, byUrn.get(now)!]));
-      });
+  for (const [layout, BEFORE] of LAYOUTS) {
+    for (const stack of ["secondary", "primary"]) {
+      describe(`${stack} stack, deployed ${layout}`, () => {
+        let matched: Map<string, string>;
+        let newByOld: Map<string, PlannedResource>;
+        before(() => {
+          const plan = plans.get(stack)!;
+          const old = new Set(BEFORE.stacks[stack].map((r) => r.urn));
+          matched = matches(plan, ownAliases(plan), old);
+          const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+          newByOld = new Map([...matched].map(([now, was]) => [was, byUrn.get(now)!]));
+        });
 
-      it("takes over every resource the plane had, each by exactly one resource", () => {
-        assert.ok(BEFORE.stacks[stack].length > 90);
-        const lost = BEFORE.stacks[stack].filter((r) => !newByOld.has(r.urn)).map((r) => r.urn);
-        assert.deepEqual(lost, [], "these would be deleted and created anew");
-        assert.equal(new Set(matched.values()).size, matched.size, "one old URN claimed twice");
-      });
+        it("takes over every resource the stack had, each by exactly one resource", () => {
+          assert.ok(BEFORE.stacks[stack].length > 90, `${BEFORE.stacks[stack].length} resources`);
+          const lost = BEFORE.stacks[stack].filter((r) => !newByOld.has(r.urn)).map((r) => r.urn);
+          assert.deepEqual(lost, [], "these would be deleted and created anew");
+          assert.equal(new Set(matched.values()).size, matched.size, "one old URN claimed twice");
+        });
 
-      it("keeps each taken-over resource's physical name, which cannot change in place", () => {
-        for (const { urn, name } of BEFORE.stacks[stack]) {
-          // The validation record's name is ACM's, read from the certificate it takes over; the
-          // mocks seed it from the certificate's URN (plan/mocks/endpointState.ts), AWS does not.
-          if (name === null || typeOf(urn) === "aws:route53/record:Record") continue;
-          assert.equal(newByOld.get(urn)?.inputs.name, name, urn);
-        }
+        it("keeps each taken-over resource's physical name, which cannot change in place", () => {
+          for (const { urn, name } of BEFORE.stacks[stack]) {
+            // The validation record's name is ACM's, read from the certificate it takes over; the
+            // mocks seed it from the certificate's URN (plan/mocks/endpointState.ts), AWS does not.
+            if (name === null || typeOf(urn) === "aws:route53/record:Record") continue;
+            assert.equal(newByOld.get(urn)?.inputs.name, name, urn);
+          }
+        });
       });
-    });
+    }
   }
 });
