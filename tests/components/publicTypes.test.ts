@@ -61,7 +61,7 @@ function unexportedTypes(): string[] {
       const where = target.getName();
       if (ts.isClassDeclaration(declaration)) {
         for (const member of declaration.members) {
-          const modifiers = ts.getCombinedModifierFlags(member as ts.Declaration);
+          const modifiers = ts.getCombinedModifierFlags(member);
           if (modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
           if (ts.isPropertyDeclaration(member))
             visitTypeNode(member.type, `${where}.${member.name.getText()}`);
