@@ -258,6 +258,7 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
           QUOTA_SHARE: String(RECONCILER_QUOTA_SHARE),
           // A tombstone expires once every region of the table confirmed it (shared/tombstones.ts).
           REGISTRY_REGIONS: [args.regions.primary, args.regions.secondary].join(","),
+          METRICS_NAMESPACE: names.metricNamespace,
         },
         logGroupName: `${names.logGroupRoot}/reconciler`,
       },

@@ -1,4 +1,5 @@
 import { NAMES } from "../../core/names";
+import { OPERATIONS_NAMESPACE } from "../../core/operationsMetrics";
 import { RESERVED_NAME_PREFIX } from "../../core/reserved";
 
 /** The prefix of every name the plane gives a resource unless told another. */
@@ -34,6 +35,8 @@ export interface IotPlaneNames {
   keyAliasPrefix: string;
   /** Root of the functions' log groups, `<logGroupRoot>/<function>`. */
   logGroupRoot: string;
+  /** CloudWatch namespace of the reconciler's replication metrics (core/operationsMetrics.ts). */
+  metricNamespace: string;
 }
 
 // Lowercase letters, digits and single hyphens: valid in every name derived below (DynamoDB, S3,
@@ -71,5 +74,6 @@ export function iotPlaneNames(prefix: string = DEFAULT_NAME_PREFIX): IotPlaneNam
     trailPrefix: `${prefix}-management`,
     keyAliasPrefix: `alias/${prefix}-iot-plane`,
     logGroupRoot: `/${prefix}`,
+    metricNamespace: fixed ? OPERATIONS_NAMESPACE : `${prefix}/Operations`,
   };
 }

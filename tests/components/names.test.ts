@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { iotPlaneNames } from "../../components/iotPlane/names";
 import { NAMES } from "../../core/names";
+import { OPERATIONS_NAMESPACE } from "../../core/operationsMetrics";
 import { isReservedName } from "../../core/reserved";
 
 describe("the IoT plane's names from its prefix", () => {
@@ -14,6 +15,7 @@ describe("the IoT plane's names from its prefix", () => {
         probeSecret: names.probeSecret,
         probeTopic: names.probeTopic,
         probeRulesTopic: names.probeRulesTopic,
+        metricNamespace: names.metricNamespace,
       },
       {
         registryTable: NAMES.registryTable,
@@ -22,6 +24,7 @@ describe("the IoT plane's names from its prefix", () => {
         probeSecret: NAMES.probeSecret,
         probeTopic: NAMES.probeTopic,
         probeRulesTopic: NAMES.probeRulesTopic,
+        metricNamespace: OPERATIONS_NAMESPACE,
       },
     );
   });

@@ -21,6 +21,11 @@ function claims(resource: PlannedResource): string[] {
     const value = resource.revealedInputs[key];
     if (typeof value === "string") out.push(`${where} ${key}=${value}`);
   }
+  // The CloudWatch namespace a function emits its metrics to: two copies must not mix them.
+  const environment = resource.revealedInputs.environment as
+    { variables?: Record<string, unknown> } | undefined;
+  const namespace = environment?.variables?.METRICS_NAMESPACE;
+  if (typeof namespace === "string") out.push(`${where} METRICS_NAMESPACE=${namespace}`);
   // The Multi-Region Access Point's name sits in its details.
   const details = resource.revealedInputs.details as { name?: unknown } | undefined;
   if (typeof details?.name === "string") out.push(`${where} details.name=${details.name}`);
