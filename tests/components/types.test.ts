@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { FORMER_TYPES, TYPE_SCHEME } from "../../components/shared/formerTypes";
+import * as pulumi from "@pulumi/pulumi";
+import { FORMER_TYPES, TYPE_SCHEME, withFormerType } from "../../components/shared/formerTypes";
 import { ROOT } from "../support/ownStacks";
 import { repositoryFiles } from "../support/repositoryFiles";
 
@@ -52,6 +53,21 @@ describe("component types: one scheme, former types aliased", () => {
       assert.ok(types.has(now), `${now} is registered by no component`);
       assert.ok(!TYPE_SCHEME.test(then), `${then} is in the scheme already`);
     }
+  });
+
+  it("copies each alias of a renamed type under its former type, and refuses one it cannot read", () => {
+    const type = "iot-dr:lambda:NodeFunction";
+    assert.deepEqual(withFormerType(type, ["urn:x", { name: "old" }]), [
+      "urn:x",
+      { name: "old" },
+      { name: "old", type: "iotdr:lambda:NodeFunction" },
+      { type: "iotdr:lambda:NodeFunction" },
+    ]);
+    assert.equal(withFormerType("iot-dr:components:GlobalEventBus", undefined), undefined);
+    assert.throws(
+      () => withFormerType(type, [pulumi.output({ name: "old" })]),
+      /^Error: iot-dr:lambda:NodeFunction: give its aliases as URN strings or plain objects/,
+    );
   });
 
   it("has a deployed layout for every former type, which tests/infra/iotPlane/aliases.test.ts takes over", () => {
