@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { FORMER_TYPES } from "./shared/formerTypes";
 
 /**
  * Keeps deployed resources when they move under a new component: for each direct child of a
@@ -13,9 +14,13 @@ export function movedChildren(
   aliases: Record<string, pulumi.Alias> | ((child: string) => pulumi.Alias | undefined),
 ): pulumi.ResourceTransformation {
   const aliasOf = typeof aliases === "function" ? aliases : (child: string) => aliases[child];
-  return ({ name, props, opts }) => {
+  return ({ type, name, props, opts }) => {
     const alias = aliasOf(name);
     if (!alias || !(opts.parent instanceof component)) return undefined;
-    return { props, opts: pulumi.mergeOptions(opts, { aliases: [alias] }) };
+    // A child whose type was renamed since also had its former type at its old place.
+    const former = FORMER_TYPES[type];
+    const aliases =
+      former && alias.type === undefined ? [alias, { ...alias, type: former }] : [alias];
+    return { props, opts: pulumi.mergeOptions(opts, { aliases }) };
   };
 }

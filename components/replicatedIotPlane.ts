@@ -2,10 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../core/arn";
 import { AntiEntropy } from "./iotPlane/antiEntropy";
-import { CaptureRules, RULE_NAME_PREFIX } from "./iotPlane/captureRules";
+import { CaptureRules } from "./iotPlane/captureRules";
 import { CloudTrailCapture } from "./iotPlane/cloudTrailCapture";
 import { IotCustomDomain } from "./iotPlane/customDomain";
 import { HealthProbe } from "./iotPlane/healthProbe";
+import { IotPlaneNames, iotPlaneNames } from "./iotPlane/names";
 import { ManagementTrail, trailArnOf } from "./iotPlane/managementTrail";
 import { Scope, captureStatements, reconcilerStatements, sqsService } from "./iotPlane/permissions";
 import { PlaneKey } from "./iotPlane/planeKey";
@@ -22,6 +23,7 @@ import { RegistryTable } from "./iotPlane/registryTable";
 import { RuleRole } from "./iotPlane/ruleRole";
 import { StreamReconciliation } from "./iotPlane/streamReconciliation";
 import {
+  PlaneTelemetry,
   TELEMETRY_VISIBILITY_TIMEOUT_SECONDS,
   TelemetryForwarding,
 } from "./iotPlane/telemetryForwarding";
@@ -31,18 +33,12 @@ import { RegionPair, RegionSide, checkedSides, requireProvider } from "./sides";
 
 const COMPONENT = "ReplicatedIotPlane";
 
-/**
- * What the plane's telemetry forwarder expects of the analytics account: a bus of this name in
- * both regions (a `GlobalEventBus` with this `busName`) that admits events of this `source`,
- * and, in the IoT account of each region, a String SSM parameter of this name holding the global
- * endpoint's id, which the forwarder reads at cold start (so the endpoint can change without a
- * redeploy of the plane).
- */
-export const PLANE_TELEMETRY = {
+/** The plane's default {@link PlaneTelemetry}: the analytics account's bus as this project names it. */
+export const PLANE_TELEMETRY: Readonly<PlaneTelemetry> = {
   busName: NAMES.telemetryBus,
   source: NAMES.telemetrySource,
   endpointIdParameter: NAMES.telemetryEndpointIdParameter,
-} as const;
+};
 
 /** Arguments of {@link ReplicatedIotPlane}. */
 export interface ReplicatedIotPlaneArgs {
@@ -84,6 +80,14 @@ export interface ReplicatedIotPlaneArgs {
    * adopting the component does not replace them. `dns` held the validation record.
    */
   previousParents?: { plane: pulumi.Resource; dns: pulumi.Resource };
+  /**
+   * Prefix of every name the plane gives a resource (table, rules, secret, thing, state machine,
+   * trail, key alias, domain configuration, log groups; see {@link IotPlaneNames}); default
+   * `iot-dr`, the names this project deploys. Two copies in one account and region need two.
+   */
+  namePrefix?: string;
+  /** The analytics account's bus, its source and the endpoint id's parameter; default {@link PLANE_TELEMETRY}. */
+  telemetry?: PlaneTelemetry;
 }
 
 /** What one side of the plane exposes. */
@@ -127,10 +131,13 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
   public readonly secondary?: IotPlaneSideOutputs;
   /** The registry table, when the `secondary` side is built. */
   public readonly registryTable?: RegistryTableOutputs;
+  /** The names this copy gave its resources (from `namePrefix`). */
+  public readonly names: IotPlaneNames;
 
   constructor(name: string, args: ReplicatedIotPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("iot-dr:components:ReplicatedIotPlane", name, {}, opts);
     const sides = checkedArgs(args);
+    this.names = iotPlaneNames(args.namePrefix);
     let registry: RegistryTable | undefined;
     const built: Partial<Record<RegionSide, IotPlaneSideOutputs>> = {};
     // Secondary first: it creates the table whose replica stream the primary side reads.
@@ -155,7 +162,7 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
       if (side === "secondary") {
         registry = new RegistryTable(
           `${prefix}-registry`,
-          { replicaRegion: args.regions.primary },
+          { replicaRegion: args.regions.primary, tableName: this.names.registryTable },
           childOpts("registry"),
         );
         streamArn = registry.table.streamArn;
@@ -194,6 +201,8 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
     const scope: Scope = { partition: partitionOf(region), region, account: args.accountId };
     const { account, partition } = scope;
     const ownTrail = args.organizationTrailArn === undefined;
+    const names = this.names;
+    const telemetry = args.telemetry ?? PLANE_TELEMETRY;
 
     // Named as the plane itself, so its key reads `<name>-key`.
     const key = new PlaneKey(
@@ -202,7 +211,8 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
         account,
         partition,
         region,
-        trailArn: ownTrail ? trailArnOf(partition, region, account) : undefined,
+        trailArn: ownTrail ? trailArnOf(partition, region, account, names.trailPrefix) : undefined,
+        aliasPrefix: names.keyAliasPrefix,
       },
       opts("iot-plane"),
     ).key;
@@ -236,20 +246,21 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
         timeoutSeconds: RECONCILER_TIMEOUT_SECONDS,
         memoryMb: 512,
         reservedConcurrency: RECONCILER_CONCURRENCY,
-        statements: reconcilerStatements(scope, {
+        statements: reconcilerStatements(scope, names.registryTable, {
           queueArn: reconcilerDlq.arn,
           kmsKeyArn: key.arn,
         }),
         environment: {
-          REGISTRY_TABLE: NAMES.registryTable,
+          REGISTRY_TABLE: names.registryTable,
           DLQ_URL: reconcilerDlq.url,
           MAX_CONCURRENCY: String(MAX_CONCURRENCY),
           // Each container's share of the account's IoT quotas (1.3 / reserved concurrency).
           QUOTA_SHARE: String(RECONCILER_QUOTA_SHARE),
           // A tombstone expires once every region of the table confirmed it (shared/tombstones.ts).
           REGISTRY_REGIONS: [args.regions.primary, args.regions.secondary].join(","),
+          METRICS_NAMESPACE: names.metricNamespace,
         },
-        logGroupName: "/iot-dr/reconciler",
+        logGroupName: `${names.logGroupRoot}/reconciler`,
       },
       opts("reconciler"),
     );
@@ -271,7 +282,7 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
         // Bounded, so capture's reads cannot crowd out the region's IoT quotas (reconcilerSizing.ts).
         reservedConcurrency: CAPTURE_CONCURRENCY,
         statements: [
-          ...captureStatements(scope),
+          ...captureStatements(scope, names.registryTable),
           {
             // Lambda sends its failed events through SQS, which uses the plane key for it.
             sid: "EncryptForDeadLetterQueue",
@@ -282,11 +293,11 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
         ],
         onFailureQueueArn: eventsDlq.arn,
         environment: {
-          REGISTRY_TABLE: NAMES.registryTable,
+          REGISTRY_TABLE: names.registryTable,
           // Changes made by this role are the reconciler's own echoes: capture skips them.
           RECONCILER_ROLE_ARN: reconciler.role.arn,
         },
-        logGroupName: "/iot-dr/capture",
+        logGroupName: `${names.logGroupRoot}/capture`,
       },
       opts("capture"),
     );
@@ -297,7 +308,7 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
         ...scope,
         queueArns: [eventsDlq.arn, telemetryQueue.queue.arn],
         kmsKeyArn: key.arn,
-        ruleNamePrefix: RULE_NAME_PREFIX,
+        ruleNamePrefix: names.ruleNamePrefix,
       },
       opts("iot-rules"),
     ).role;
@@ -309,6 +320,7 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
         functionName: capture.function.name,
         deadLetterQueueUrl: eventsDlq.url,
         ruleRoleArn: ruleRole.arn,
+        ruleNamePrefix: names.ruleNamePrefix,
       },
       opts("capture-rules"),
     );
@@ -326,14 +338,19 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
     if (ownTrail) {
       new ManagementTrail(
         `${prefix}-management-trail`,
-        { ...scope, kmsKeyArn: key.arn },
+        { ...scope, kmsKeyArn: key.arn, trailPrefix: names.trailPrefix },
         opts("management-trail"),
       );
     }
 
     const sweep = new AntiEntropy(
       `${prefix}-registry-sweep`,
-      { ...scope, reconcilerArn: reconciler.function.arn, scheduleExpression: args.sweepSchedule },
+      {
+        ...scope,
+        reconcilerArn: reconciler.function.arn,
+        scheduleExpression: args.sweepSchedule,
+        stateMachineName: names.sweepStateMachine,
+      },
       opts("registry-sweep"),
     );
 
@@ -346,6 +363,7 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
         validationRecordAliases: args.previousParents
           ? [{ name: "iot-domain-validation", parent: args.previousParents.dns }]
           : undefined,
+        configurationName: names.domainConfiguration,
       },
       opts("iot-domain"),
     );
@@ -361,8 +379,10 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
         ruleRoleArn: ruleRole.arn,
         deadLetterQueueUrl: eventsDlq.url,
         queue: telemetryQueue,
-        ruleName: `${RULE_NAME_PREFIX}telemetry`,
+        ruleName: `${names.ruleNamePrefix}telemetry`,
         logName: "telemetry",
+        logGroupRoot: names.logGroupRoot,
+        telemetry,
       },
       opts("telemetry"),
     );
@@ -373,8 +393,9 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
         ...scope,
         kmsKeyArn: key.arn,
         logName: "health-probe",
+        names,
         errors: { ruleRoleArn: ruleRole.arn, deadLetterQueueUrl: eventsDlq.url },
-        ruleName: `${RULE_NAME_PREFIX}health_probe`,
+        ruleName: `${names.ruleNamePrefix}health_probe`,
       },
       opts("health-probe"),
     );

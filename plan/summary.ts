@@ -32,7 +32,7 @@ interface PrintedRpo {
   seconds: number | null;
 }
 
-/** A component's short name: the last part of its type (`iotdr:health:HealthAggregator`). */
+/** A component's short name: the last part of its type (`iot-dr:health:HealthAggregator`). */
 function componentName(resource: PlannedResource, byUrn: Map<string, PlannedResource>): string {
   let name = resource.type.startsWith("pulumi:providers:") ? "providers" : "(top level)";
   for (

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../iam/policyDocument";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link ApplicationAccessPoint}. */
 export interface ApplicationAccessPointArgs {
@@ -29,7 +30,12 @@ export class ApplicationAccessPoint extends pulumi.ComponentResource {
     args: ApplicationAccessPointArgs,
     opts: pulumi.ComponentResourceOptions,
   ) {
-    super("iotdr:app:ApplicationAccessPoint", name, {}, opts);
+    super(
+      "iot-dr:app:ApplicationAccessPoint",
+      name,
+      {},
+      componentOptions("iot-dr:app:ApplicationAccessPoint", opts),
+    );
     if (!args.buckets.some((b) => b.region === args.activeRegion)) {
       throw new Error(
         `ApplicationAccessPoint: expected the active region to hold one of the buckets (${args.buckets.map((b) => b.region).join(", ")}), got ${args.activeRegion}`,

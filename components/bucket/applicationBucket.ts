@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../iam/policyDocument";
 import { retained } from "../shared/retained";
 import { denyInsecureTransport, privateBucketSettings } from "../shared/privateBucketSettings";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link ApplicationBucket}. */
 export interface ApplicationBucketArgs {
@@ -29,7 +30,12 @@ export class ApplicationBucket extends pulumi.ComponentResource {
   public readonly versioning: aws.s3.BucketVersioning;
 
   constructor(name: string, args: ApplicationBucketArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:app:ApplicationBucket", name, {}, opts);
+    super(
+      "iot-dr:app:ApplicationBucket",
+      name,
+      {},
+      componentOptions("iot-dr:app:ApplicationBucket", opts),
+    );
     const parent = { parent: this };
 
     this.key = new aws.kms.Key(

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link BucketReplication}. */
 export interface BucketReplicationArgs {
@@ -22,7 +23,12 @@ export class BucketReplication extends pulumi.ComponentResource {
   public readonly config: aws.s3.BucketReplicationConfig;
 
   constructor(name: string, args: BucketReplicationArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:app:BucketReplication", name, {}, opts);
+    super(
+      "iot-dr:app:BucketReplication",
+      name,
+      {},
+      componentOptions("iot-dr:app:BucketReplication", opts),
+    );
     const rtc = args.replicationTimeControl;
     this.config = new aws.s3.BucketReplicationConfig(
       `${name}-config`,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../iam/policyDocument";
+import { componentOptions } from "../shared/formerTypes";
 
 /** One side of the bucket pair as the replication role sees it. */
 export interface ReplicatedBucket {
@@ -25,7 +26,12 @@ export class ReplicationRole extends pulumi.ComponentResource {
   public readonly policy: aws.iam.RolePolicy;
 
   constructor(name: string, args: ReplicationRoleArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:app:ReplicationRole", name, {}, opts);
+    super(
+      "iot-dr:app:ReplicationRole",
+      name,
+      {},
+      componentOptions("iot-dr:app:ReplicationRole", opts),
+    );
     const buckets = args.buckets.map((b) => b.bucketArn);
     const objects = args.buckets.map((b) => pulumi.interpolate`${b.bucketArn}/*`);
     this.role = new aws.iam.Role(

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../iam/policyDocument";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link GlobalEndpoint}. */
 export interface GlobalEndpointArgs {
@@ -55,7 +56,12 @@ export class GlobalEndpoint extends pulumi.ComponentResource {
   public readonly endpointId: pulumi.Output<string>;
 
   constructor(name: string, args: GlobalEndpointArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:data:GlobalEndpoint", name, {}, opts);
+    super(
+      "iot-dr:data:GlobalEndpoint",
+      name,
+      {},
+      componentOptions("iot-dr:data:GlobalEndpoint", opts),
+    );
     const parent = { parent: this };
 
     this.alarm = new aws.cloudwatch.MetricAlarm(

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../iam/policyDocument";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link TelemetryBus}. */
 export interface TelemetryBusArgs {
@@ -28,7 +29,7 @@ export class TelemetryBus extends pulumi.ComponentResource {
   public readonly policy: aws.cloudwatch.EventBusPolicy;
 
   constructor(name: string, args: TelemetryBusArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:data:TelemetryBus", name, {}, opts);
+    super("iot-dr:data:TelemetryBus", name, {}, componentOptions("iot-dr:data:TelemetryBus", opts));
     const parent = { parent: this };
     this.bus = new aws.cloudwatch.EventBus(
       `${name}-bus`,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement } from "../iam/policyDocument";
 import { NodeFunction } from "../lambda/nodeFunction";
+import { componentOptions } from "../shared/formerTypes";
 
 /** What invokes the function: an SNS topic of alarm notifications, or an alarm's Lambda action. */
 export type ReconnectTrigger =
@@ -54,7 +55,12 @@ export class DeviceReconnect extends pulumi.ComponentResource {
   public readonly function: NodeFunction;
 
   constructor(name: string, args: DeviceReconnectArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:health:DeviceReconnect", name, {}, opts);
+    super(
+      "iot-dr:health:DeviceReconnect",
+      name,
+      {},
+      componentOptions("iot-dr:health:DeviceReconnect", opts),
+    );
     const parent = { parent: this };
     const regions = [args.primaryRegion, args.secondaryRegion];
     const iotArn = (region: string, resource: string) =>

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FAILOVER_STATUS_ALARM } from "../../core/healthTiming";
 import { encryptedAlarmTopic } from "../shared/encryptedAlarmTopic";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link FailoverNotifications}. */
 export interface FailoverNotificationsArgs {
@@ -31,7 +32,12 @@ export class FailoverNotifications extends pulumi.ComponentResource {
     args: FailoverNotificationsArgs,
     opts: pulumi.ComponentResourceOptions,
   ) {
-    super("iotdr:health:FailoverNotifications", name, {}, opts);
+    super(
+      "iot-dr:health:FailoverNotifications",
+      name,
+      {},
+      componentOptions("iot-dr:health:FailoverNotifications", opts),
+    );
     const parent = { parent: this };
     const { topic, topicPolicy } = encryptedAlarmTopic(
       name,

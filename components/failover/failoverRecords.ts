@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions } from "../shared/formerTypes";
 
 /** A record's set identifier in its failover pair (ARC Region switch finds the region in it). */
 export const failoverSetIdentifier = (region: string, failover: "PRIMARY" | "SECONDARY") =>
@@ -36,7 +37,12 @@ export class FailoverRecords extends pulumi.ComponentResource {
   public readonly commandControlRecord?: aws.route53.Record;
 
   constructor(name: string, args: FailoverRecordsArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:dns:FailoverRecords", name, {}, opts);
+    super(
+      "iot-dr:dns:FailoverRecords",
+      name,
+      {},
+      componentOptions("iot-dr:dns:FailoverRecords", opts),
+    );
     const parent = { parent: this };
     const common = {
       zoneId: args.hostedZoneId,

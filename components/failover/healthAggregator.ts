@@ -4,6 +4,7 @@ import { AGGREGATOR_CONCURRENCY } from "../../core/lambdaConcurrency";
 import { NAMES } from "../../core/names";
 import { NodeFunction } from "../lambda/nodeFunction";
 import { HealthNetwork } from "./healthNetwork";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link HealthAggregator}. */
 export interface HealthAggregatorArgs {
@@ -39,7 +40,12 @@ export class HealthAggregator extends pulumi.ComponentResource {
   public readonly healthCheck: aws.route53.HealthCheck;
 
   constructor(name: string, args: HealthAggregatorArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:health:HealthAggregator", name, {}, opts);
+    super(
+      "iot-dr:health:HealthAggregator",
+      name,
+      {},
+      componentOptions("iot-dr:health:HealthAggregator", opts),
+    );
     const parent = { parent: this };
 
     this.function = new NodeFunction(

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../iam/policyDocument";
 import { VpcFlowLogs } from "./vpcFlowLogs";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link HealthNetwork}. */
 export interface HealthNetworkArgs {
@@ -48,7 +49,12 @@ export class HealthNetwork extends pulumi.ComponentResource {
   private readonly baseName: string;
 
   constructor(name: string, args: HealthNetworkArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:health:HealthNetwork", name, {}, opts);
+    super(
+      "iot-dr:health:HealthNetwork",
+      name,
+      {},
+      componentOptions("iot-dr:health:HealthNetwork", opts),
+    );
     this.baseName = name;
     const parent = { parent: this };
     const cidrBlock = args.cidrBlock ?? "10.80.0.0/24";

@@ -5,6 +5,7 @@ import { checkpointTimeoutMs as checkpointTimeout } from "../../core/healthTimin
 import { Statement } from "../iam/policyDocument";
 import { NodeFunction } from "../lambda/nodeFunction";
 import { movedChildren } from "../moved";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link PrivateHealthApi}. */
 export interface PrivateHealthApiArgs {
@@ -45,7 +46,12 @@ export class PrivateHealthApi extends pulumi.ComponentResource {
   public readonly healthInvokeArn: pulumi.Output<string>;
 
   constructor(name: string, args: PrivateHealthApiArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:health:PrivateHealthApi", name, {}, opts);
+    super(
+      "iot-dr:health:PrivateHealthApi",
+      name,
+      {},
+      componentOptions("iot-dr:health:PrivateHealthApi", opts),
+    );
     const parent = { parent: this };
     // One margin under the aggregator's deadline, so a slow checkpoint is named in a 503.
     const checkpointTimeoutMs = checkpointTimeout(args.probeTimeoutSeconds);

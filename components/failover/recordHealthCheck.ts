@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ENDPOINT_CHECK } from "../../core/healthTiming";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link RecordHealthCheck}. */
 export interface RecordHealthCheckArgs {
@@ -26,7 +27,12 @@ export class RecordHealthCheck extends pulumi.ComponentResource {
   public readonly check: aws.route53.HealthCheck;
 
   constructor(name: string, args: RecordHealthCheckArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:health:RecordHealthCheck", name, {}, opts);
+    super(
+      "iot-dr:health:RecordHealthCheck",
+      name,
+      {},
+      componentOptions("iot-dr:health:RecordHealthCheck", opts),
+    );
     const parent = { parent: this };
     this.endpointCheck = new aws.route53.HealthCheck(
       `${name}-endpoint`,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../iam/policyDocument";
 import { serviceTrust } from "../iam/serviceTrust";
 import { retained } from "../shared/retained";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link VpcFlowLogs}. */
 export interface VpcFlowLogsArgs {
@@ -31,7 +32,12 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
   public readonly flowLog: aws.ec2.FlowLog;
 
   constructor(name: string, args: VpcFlowLogsArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:health:VpcFlowLogs", name, {}, opts);
+    super(
+      "iot-dr:health:VpcFlowLogs",
+      name,
+      {},
+      componentOptions("iot-dr:health:VpcFlowLogs", opts),
+    );
     const parent = { parent: this };
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
     const partition = aws.getPartitionOutput({}, parent);

@@ -2,12 +2,17 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
+import { iotPlaneNames } from "./names";
 
 export { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "../../core/reconcilerSizing";
 import { SWEEP_MAX_CONCURRENCY, SWEEP_SEGMENTS } from "../../core/reconcilerSizing";
+import { componentOptions } from "../shared/formerTypes";
 
-/** Name of the sweep state machine; the same in both regions (each sweeps its own region). */
-export const SWEEP_STATE_MACHINE = "iot-dr-registry-sweep";
+/**
+ * Name of the sweep state machine under the default names (./names.ts); the same in both regions
+ * (each sweeps its own region).
+ */
+export const SWEEP_STATE_MACHINE = iotPlaneNames().sweepStateMachine;
 
 /** Listings of the running executions before a sweep that finds none (itself included) sweeps. */
 export const SWEEP_LISTING_ATTEMPTS = 5;
@@ -203,6 +208,8 @@ export interface AntiEntropyArgs {
   reconcilerArn: pulumi.Input<string>;
   /** EventBridge Scheduler expression, e.g. rate(6 hours). */
   scheduleExpression: string;
+  /** The state machine's name; its role names it before it exists. */
+  stateMachineName: string;
 }
 
 /**
@@ -215,13 +222,13 @@ export class AntiEntropy extends pulumi.ComponentResource {
   public readonly schedule: aws.scheduler.Schedule;
 
   constructor(name: string, args: AntiEntropyArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:AntiEntropy", name, {}, opts);
+    super("iot-dr:iot:AntiEntropy", name, {}, componentOptions("iot-dr:iot:AntiEntropy", opts));
     const parent = { parent: this };
     const { account, partition, region } = args;
     const arnOf = (resource: string) =>
       formatArn({ partition, service: "states", region, account, resource });
     // Known before the machine exists: its role must name it (Distributed Map child executions).
-    const machineArn = arnOf(`stateMachine:${SWEEP_STATE_MACHINE}`);
+    const machineArn = arnOf(`stateMachine:${args.stateMachineName}`);
 
     const machineRole = new aws.iam.Role(
       `${name}-machine-role`,
@@ -270,7 +277,7 @@ export class AntiEntropy extends pulumi.ComponentResource {
           {
             sid: "ManageOwnChildExecutions",
             actions: ["states:DescribeExecution", "states:StopExecution"],
-            resources: [arnOf(`execution:${SWEEP_STATE_MACHINE}/*`)],
+            resources: [arnOf(`execution:${args.stateMachineName}/*`)],
           },
         ]),
       },
@@ -279,7 +286,7 @@ export class AntiEntropy extends pulumi.ComponentResource {
     this.stateMachine = new aws.sfn.StateMachine(
       `${name}-machine`,
       {
-        name: SWEEP_STATE_MACHINE,
+        name: args.stateMachineName,
         type: "STANDARD",
         roleArn: machineRole.arn,
         definition: pulumi

@@ -1,9 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RESERVED_NAME_PREFIX } from "../../core/reserved";
-
-/** Rule names must match [a-zA-Z0-9_]+; every rule of the plane starts with this. */
-export const RULE_NAME_PREFIX = "iot_dr_";
+import { componentOptions } from "../shared/formerTypes";
 
 /** What every capture rule adds to the message: where and when IoT Core saw it. */
 const PROJECTION = "*, topic() AS topic, timestamp() AS receivedAt";
@@ -76,6 +74,8 @@ export interface CaptureRulesArgs {
   deadLetterQueueUrl: pulumi.Input<string>;
   /** Role the rules assume to send to the dead-letter queue. */
   ruleRoleArn: pulumi.Input<string>;
+  /** Prefix of the rules' names (letters, digits and `_`): the rule role trusts it. */
+  ruleNamePrefix: string;
 }
 
 /**
@@ -87,12 +87,12 @@ export class CaptureRules extends pulumi.ComponentResource {
   public readonly rules: aws.iot.TopicRule[];
 
   constructor(name: string, args: CaptureRulesArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:CaptureRules", name, {}, opts);
+    super("iot-dr:iot:CaptureRules", name, {}, componentOptions("iot-dr:iot:CaptureRules", opts));
     this.rules = Object.entries(CAPTURE_RULES).map(([suffix, rule]) => {
       const topicRule = new aws.iot.TopicRule(
         `${name}-${suffix}`,
         {
-          name: `${RULE_NAME_PREFIX}${suffix}`,
+          name: `${args.ruleNamePrefix}${suffix}`,
           description: `iot-dr capture: ${rule.description}`,
           enabled: true,
           sql: rule.sql,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FLEET_CALLS } from "../../core/fleetCalls";
 import { GROUP_CALLS } from "../../core/groupCalls";
 import { policyDocument } from "../iam/policyDocument";
+import { componentOptions } from "../shared/formerTypes";
 
 /**
  * IoT calls that change certificates, policies, principal attachments, CA certificates,
@@ -61,7 +62,12 @@ export class CloudTrailCapture extends pulumi.ComponentResource {
   public readonly rule: aws.cloudwatch.EventRule;
 
   constructor(name: string, args: CloudTrailCaptureArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:CloudTrailCapture", name, {}, opts);
+    super(
+      "iot-dr:iot:CloudTrailCapture",
+      name,
+      {},
+      componentOptions("iot-dr:iot:CloudTrailCapture", opts),
+    );
     const parent = { parent: this };
     this.rule = new aws.cloudwatch.EventRule(
       `${name}-rule`,

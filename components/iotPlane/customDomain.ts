@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NAMES } from "../../core/names";
+import { componentOptions } from "../shared/formerTypes";
 
 /** TLS policy of the devices' endpoint: TLS 1.3 and 1.2 only, current ciphers. */
 export const IOT_TLS_POLICY = "IoTSecurityPolicy_TLS13_1_2_2022_10";
@@ -15,6 +15,8 @@ export interface IotCustomDomainArgs {
   dnsProvider: aws.Provider;
   /** Former places of the validation record, so moving it does not replace it. */
   validationRecordAliases?: pulumi.Input<pulumi.Alias>[];
+  /** The domain configuration's name, the same in both regions. */
+  configurationName: string;
 }
 
 /**
@@ -29,7 +31,12 @@ export class IotCustomDomain extends pulumi.ComponentResource {
   public readonly target: pulumi.Output<string>;
 
   constructor(name: string, args: IotCustomDomainArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:IotCustomDomain", name, {}, opts);
+    super(
+      "iot-dr:iot:IotCustomDomain",
+      name,
+      {},
+      componentOptions("iot-dr:iot:IotCustomDomain", opts),
+    );
     this.certificate = new aws.acm.Certificate(
       `${name}-cert`,
       { domainName: args.domainName, validationMethod: "DNS", keyAlgorithm: "RSA_2048" },
@@ -62,7 +69,7 @@ export class IotCustomDomain extends pulumi.ComponentResource {
     this.domainConfiguration = new aws.iot.DomainConfiguration(
       `${name}-configuration`,
       {
-        name: NAMES.iotDomainConfiguration,
+        name: args.configurationName,
         domainName: args.domainName,
         serverCertificateArns: [validation.certificateArn],
         serviceType: "DATA",

@@ -3,8 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { dnsSuffixOf, formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
 import { NodeFunction } from "../lambda/nodeFunction";
-import { NAMES } from "../../core/names";
+import type { IotPlaneNames } from "./names";
 import { retained } from "../shared/retained";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link HealthProbe}. */
 export interface HealthProbeArgs {
@@ -13,8 +14,13 @@ export interface HealthProbeArgs {
   region: string;
   /** The plane's key: the secret is encrypted with it. */
   kmsKeyArn: pulumi.Input<string>;
-  /** Log path of its function, `/iot-dr/<logName>-issuer`; default the resource name. */
+  /** Log path of its function, `<logGroupRoot>/<logName>-issuer`; default the resource name. */
   logName?: string;
+  /** The plane's names: the probe's thing, secret and topics, the root of its log group. */
+  names: Pick<
+    IotPlaneNames,
+    "probeThing" | "probeSecret" | "probeTopic" | "probeRulesTopic" | "logGroupRoot"
+  >;
   /** The plane's rule role and dead-letter queue: the probe rule's error action. */
   errors: { ruleRoleArn: pulumi.Input<string>; deadLetterQueueUrl: pulumi.Input<string> };
   /** The probe rule's name; it must start with the prefix the rule role trusts. */
@@ -46,7 +52,7 @@ export class HealthProbe extends pulumi.ComponentResource {
   public readonly rule: aws.iot.TopicRule;
 
   constructor(name: string, args: HealthProbeArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:HealthProbe", name, {}, opts);
+    super("iot-dr:iot:HealthProbe", name, {}, componentOptions("iot-dr:iot:HealthProbe", opts));
     const parent = { parent: this };
     const iotArn = (resource: string) =>
       formatArn({
@@ -56,38 +62,39 @@ export class HealthProbe extends pulumi.ComponentResource {
         account: args.account,
         resource,
       });
+    const names = args.names;
 
-    this.thing = new aws.iot.Thing(`${name}-thing`, { name: NAMES.probeThing }, parent);
+    this.thing = new aws.iot.Thing(`${name}-thing`, { name: names.probeThing }, parent);
     this.policy = new aws.iot.Policy(
       `${name}-policy`,
       {
-        name: `${NAMES.probeThing}-${args.region}`,
+        name: `${names.probeThing}-${args.region}`,
         policy: policyDocument([
           {
             sid: "ConnectAsProbe",
             actions: ["iot:Connect"],
-            resources: [iotArn(`client/${NAMES.probeThing}`)],
+            resources: [iotArn(`client/${names.probeThing}`)],
           },
           {
             sid: "OwnHealthTopic",
             actions: ["iot:Publish", "iot:Receive"],
-            resources: [iotArn(`topic/${NAMES.probeTopic}`)],
+            resources: [iotArn(`topic/${names.probeTopic}`)],
           },
           {
             sid: "SubscribeOwnHealthTopic",
             actions: ["iot:Subscribe"],
-            resources: [iotArn(`topicfilter/${NAMES.probeTopic}`)],
+            resources: [iotArn(`topicfilter/${names.probeTopic}`)],
           },
           {
             // What the probe rule republishes: received only, the probe never publishes there.
             sid: "ReceiveRulesCopy",
             actions: ["iot:Receive"],
-            resources: [iotArn(`topic/${NAMES.probeRulesTopic}`)],
+            resources: [iotArn(`topic/${names.probeRulesTopic}`)],
           },
           {
             sid: "SubscribeRulesCopy",
             actions: ["iot:Subscribe"],
-            resources: [iotArn(`topicfilter/${NAMES.probeRulesTopic}`)],
+            resources: [iotArn(`topicfilter/${names.probeRulesTopic}`)],
           },
         ]),
       },
@@ -97,7 +104,7 @@ export class HealthProbe extends pulumi.ComponentResource {
     this.secret = new aws.secretsmanager.Secret(
       `${name}-secret`,
       {
-        name: NAMES.probeSecret,
+        name: names.probeSecret,
         description:
           "iot-dr health probe: certificate and private key of the probe thing, written by its issuer function",
         kmsKeyId: args.kmsKeyArn,
@@ -110,7 +117,7 @@ export class HealthProbe extends pulumi.ComponentResource {
       `${name}-issuer`,
       {
         code: "probeCertificate",
-        logGroupName: `/iot-dr/${args.logName ?? name}-issuer`,
+        logGroupName: `${names.logGroupRoot}/${args.logName ?? name}-issuer`,
         description: "Issues the health probe's certificate into its secret; retires old ones",
         statements: [
           {
@@ -178,8 +185,8 @@ export class HealthProbe extends pulumi.ComponentResource {
           thingName: this.thing.name,
           policyName: this.policy.name,
           secretId: this.secret.arn,
-          clientId: NAMES.probeThing,
-          topic: NAMES.probeTopic,
+          clientId: names.probeThing,
+          topic: names.probeTopic,
         }),
         // Invoked on delete too, so a destroyed stack leaves no certificate attached to the
         // thing or the policy (IoT refuses to delete either while a certificate is attached).
@@ -228,7 +235,7 @@ export class HealthProbe extends pulumi.ComponentResource {
           {
             sid: "RepublishProbeMessage",
             actions: ["iot:Publish"],
-            resources: [iotArn(`topic/${NAMES.probeRulesTopic}`)],
+            resources: [iotArn(`topic/${args.names.probeRulesTopic}`)],
           },
         ]),
       },
@@ -241,9 +248,9 @@ export class HealthProbe extends pulumi.ComponentResource {
         description:
           "iot-dr health: republish the probe message, so the check sees the rules engine",
         enabled: true,
-        sql: `SELECT * FROM '${NAMES.probeTopic}'`,
+        sql: `SELECT * FROM '${args.names.probeTopic}'`,
         sqlVersion: "2016-03-23",
-        republishes: [{ topic: NAMES.probeRulesTopic, qos: 1, roleArn: role.arn }],
+        republishes: [{ topic: args.names.probeRulesTopic, qos: 1, roleArn: role.arn }],
         errorAction: {
           sqs: {
             queueUrl: args.errors.deadLetterQueueUrl,

@@ -4,6 +4,7 @@ import { formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
 import { retained } from "../shared/retained";
 import { denyInsecureTransport, privateBucketSettings } from "../shared/privateBucketSettings";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link ManagementTrail}. */
 export interface ManagementTrailArgs {
@@ -12,21 +13,23 @@ export interface ManagementTrailArgs {
   region: string;
   /** The plane's key: the trail encrypts its log files with it, and the bucket by default. */
   kmsKeyArn: pulumi.Input<string>;
-}
-
-/** The name of the trail a stack creates in its region. */
-export function trailName(region: string): string {
-  return `iot-dr-management-${region}`;
+  /** The trail is named `<trailPrefix>-<region>`. */
+  trailPrefix: string;
 }
 
 /** ARN of the trail a stack creates, known before the trail exists (its bucket policy needs it). */
-export function trailArnOf(partition: string, region: string, account: string): string {
+export function trailArnOf(
+  partition: string,
+  region: string,
+  account: string,
+  trailPrefix: string,
+): string {
   return formatArn({
     partition,
     service: "cloudtrail",
     region,
     account,
-    resource: `trail/${trailName(region)}`,
+    resource: `trail/${trailPrefix}-${region}`,
   });
 }
 
@@ -40,9 +43,14 @@ export class ManagementTrail extends pulumi.ComponentResource {
   public readonly bucket: aws.s3.Bucket;
 
   constructor(name: string, args: ManagementTrailArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:ManagementTrail", name, {}, opts);
+    super(
+      "iot-dr:iot:ManagementTrail",
+      name,
+      {},
+      componentOptions("iot-dr:iot:ManagementTrail", opts),
+    );
     const parent = { parent: this };
-    const trailArn = trailArnOf(args.partition, args.region, args.account);
+    const trailArn = trailArnOf(args.partition, args.region, args.account, args.trailPrefix);
 
     this.bucket = new aws.s3.Bucket(`${name}-logs`, { forceDestroy: false }, retained(parent));
     const { versioning, encryption, publicAccess } = privateBucketSettings(
@@ -84,7 +92,7 @@ export class ManagementTrail extends pulumi.ComponentResource {
     this.trail = new aws.cloudtrail.Trail(
       `${name}-trail`,
       {
-        name: trailName(args.region),
+        name: `${args.trailPrefix}-${args.region}`,
         s3BucketName: this.bucket.id,
         kmsKeyId: args.kmsKeyArn,
         enableLogging: true,

@@ -3,7 +3,6 @@ import { dnsSuffixOf, formatArn } from "../../core/arn";
 import { PROVISIONING_ROLE_PATH } from "../../core/provisioningRoles";
 import { Statement } from "../iam/policyDocument";
 import { PART_INDEXES } from "../../core/registryItem";
-import { NAMES } from "../../core/names";
 
 /** Where a function runs: its permissions never reach another region or account. */
 export interface Scope {
@@ -12,8 +11,11 @@ export interface Scope {
   account: string;
 }
 
-/** This region's copy of the registry table and its streams (global tables share the name). */
-export function registryArns(scope: Scope): {
+/** This region's copy of the registry table `tableName` and its streams (global tables share the name). */
+export function registryArns(
+  scope: Scope,
+  tableName: string,
+): {
   table: string;
   streams: string;
   partIndexes: string[];
@@ -21,7 +23,7 @@ export function registryArns(scope: Scope): {
   const table = formatArn({
     ...scope,
     service: "dynamodb",
-    resource: `table/${NAMES.registryTable}`,
+    resource: `table/${tableName}`,
   });
   return {
     table,
@@ -49,20 +51,21 @@ export function iotArns(scope: Scope) {
  * The capture function: conditional writes of desired state to this region's table, and the
  * reads it needs to turn a CloudTrail event (which carries ids, not content) into desired state.
  */
-export function captureStatements(scope: Scope): Statement[] {
+export function captureStatements(scope: Scope, tableName: string): Statement[] {
   const iot = iotArns(scope);
+  const registry = registryArns(scope, tableName);
   return [
     {
       sid: "WriteDesiredState",
       // Query: a key's rows, one per region (docs/convergence.md, rule 1).
       actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
-      resources: [registryArns(scope).table],
+      resources: [registry.table],
     },
     // A deleted thing's or group's memberships, which IoT drops without an event (capture/cascade.ts).
     {
       sid: "FindMembershipsOfDeleted",
       actions: ["dynamodb:Query"],
-      resources: registryArns(scope).partIndexes,
+      resources: registry.partIndexes,
     },
     // IAM authorizes each read against one resource type: each type's reads get only its ARNs.
     {
@@ -120,9 +123,10 @@ export function captureStatements(scope: Scope): Statement[] {
  */
 export function reconcilerStatements(
   scope: Scope,
+  tableName: string,
   deadLetter: { queueArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> },
 ): Statement[] {
-  const registry = registryArns(scope);
+  const registry = registryArns(scope, tableName);
   const iot = iotArns(scope);
   return [
     {

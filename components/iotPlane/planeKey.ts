@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../iam/policyDocument";
 import { retained } from "../shared/retained";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link PlaneKey}. */
 export interface PlaneKeyArgs {
@@ -13,6 +14,8 @@ export interface PlaneKeyArgs {
   region: string;
   /** ARN of the trail that encrypts its logs with this key, when this stack creates one. */
   trailArn?: string;
+  /** The key's alias is `<aliasPrefix>-<region>`. */
+  aliasPrefix: string;
 }
 
 /**
@@ -25,7 +28,7 @@ export class PlaneKey extends pulumi.ComponentResource {
   public readonly key: aws.kms.Key;
 
   constructor(name: string, args: PlaneKeyArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:PlaneKey", name, {}, opts);
+    super("iot-dr:iot:PlaneKey", name, {}, componentOptions("iot-dr:iot:PlaneKey", opts));
     const { account, partition, region } = args;
     const root = `arn:${partition}:iam::${account}:root`;
     this.key = new aws.kms.Key(
@@ -78,7 +81,7 @@ export class PlaneKey extends pulumi.ComponentResource {
     );
     new aws.kms.Alias(
       `${name}-alias`,
-      { name: `alias/iot-dr-iot-plane-${region}`, targetKeyId: this.key.keyId },
+      { name: `${args.aliasPrefix}-${region}`, targetKeyId: this.key.keyId },
       { parent: this },
     );
     this.registerOutputs({ keyArn: this.key.arn });

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link PlaneQueue}. */
 export interface PlaneQueueArgs {
@@ -19,7 +20,7 @@ export class PlaneQueue extends pulumi.ComponentResource {
   public readonly queue: aws.sqs.Queue;
 
   constructor(name: string, args: PlaneQueueArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:PlaneQueue", name, {}, opts);
+    super("iot-dr:iot:PlaneQueue", name, {}, componentOptions("iot-dr:iot:PlaneQueue", opts));
     this.queue = new aws.sqs.Queue(
       `${name}-queue`,
       {

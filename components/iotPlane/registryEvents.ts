@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions } from "../shared/formerTypes";
 
 /** The registry events the capture function listens to: every entity the registry replicates. */
 export const REGISTRY_EVENT_TYPES = [
@@ -20,7 +21,12 @@ export class RegistryEvents extends pulumi.ComponentResource {
   public readonly configurations: aws.iot.EventConfigurations;
 
   constructor(name: string, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:RegistryEvents", name, {}, opts);
+    super(
+      "iot-dr:iot:RegistryEvents",
+      name,
+      {},
+      componentOptions("iot-dr:iot:RegistryEvents", opts),
+    );
     this.configurations = new aws.iot.EventConfigurations(
       `${name}-events`,
       {

@@ -2,13 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_INDEXES, ROW_KEY, TTL_ATTRIBUTE } from "../../core/registryItem";
 import { globalTableSettings } from "../shared/globalTable";
-import { NAMES } from "../../core/names";
 import { retained } from "../shared/retained";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link RegistryTable}. */
 export interface RegistryTableArgs {
   /** Region of the other replica: the primary region (the table itself lives in the secondary). */
   replicaRegion: string;
+  /** The table's name, the same in both regions (a global table's replicas share it). */
+  tableName: string;
 }
 
 /**
@@ -22,11 +24,11 @@ export class RegistryTable extends pulumi.ComponentResource {
   public readonly replicaStreamArn: pulumi.Output<string>;
 
   constructor(name: string, args: RegistryTableArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:RegistryTable", name, {}, opts);
+    super("iot-dr:iot:RegistryTable", name, {}, componentOptions("iot-dr:iot:RegistryTable", opts));
     this.table = new aws.dynamodb.Table(
       `${name}-table`,
       {
-        name: NAMES.registryTable,
+        name: args.tableName,
         hashKey: "pk",
         // One row per key and region, written only in that region's replica, so last writer wins
         // never decides between regions (docs/convergence.md, rule 1).

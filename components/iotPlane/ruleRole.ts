@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { formatArn } from "../../core/arn";
 import { policyDocument } from "../iam/policyDocument";
 import { sqsService } from "./permissions";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link RuleRole}. */
 export interface RuleRoleArgs {
@@ -25,7 +26,7 @@ export class RuleRole extends pulumi.ComponentResource {
   public readonly role: aws.iam.Role;
 
   constructor(name: string, args: RuleRoleArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:RuleRole", name, {}, opts);
+    super("iot-dr:iot:RuleRole", name, {}, componentOptions("iot-dr:iot:RuleRole", opts));
     const rules = formatArn({
       partition: args.partition,
       service: "iot",

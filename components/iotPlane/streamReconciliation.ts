@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ENTITY_KINDS } from "../../core/registryItem";
 import { STREAM_SETTINGS } from "../../core/reconcilerSizing";
+import { componentOptions } from "../shared/formerTypes";
 
 export { STREAM_SETTINGS } from "../../core/reconcilerSizing";
 
@@ -31,7 +32,12 @@ export class StreamReconciliation extends pulumi.ComponentResource {
   public readonly mapping: aws.lambda.EventSourceMapping;
 
   constructor(name: string, args: StreamReconciliationArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:StreamReconciliation", name, {}, opts);
+    super(
+      "iot-dr:iot:StreamReconciliation",
+      name,
+      {},
+      componentOptions("iot-dr:iot:StreamReconciliation", opts),
+    );
     this.mapping = new aws.lambda.EventSourceMapping(
       `${name}-mapping`,
       {

@@ -2,9 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement } from "../iam/policyDocument";
 import { NodeFunction } from "../lambda/nodeFunction";
-import { NAMES, namedArn } from "../../core/names";
+import { namedArn } from "../../core/names";
 import { PlaneQueue } from "./planeQueue";
 import { sqsService } from "./permissions";
+import { componentOptions } from "../shared/formerTypes";
 
 /** Forwarder timeout; the queue's visibility timeout is six times this, as Lambda recommends. */
 const FORWARDER_TIMEOUT_SECONDS = 30;
@@ -30,8 +31,25 @@ export interface TelemetryForwardingArgs {
   queue: PlaneQueue;
   /** Name of the rule (letters, digits and underscores). */
   ruleName: string;
-  /** Log path of its function, `/iot-dr/<logName>-forwarder`; default the resource name. */
+  /** Log path of its function, `<logGroupRoot>/<logName>-forwarder`; default the resource name. */
   logName?: string;
+  /** Root of the function's log group. */
+  logGroupRoot: string;
+  /** What the analytics account offers: its bus, the source it admits, the endpoint id's parameter. */
+  telemetry: PlaneTelemetry;
+}
+
+/**
+ * What the plane's telemetry forwarder expects of the analytics account: a bus of `busName` in both
+ * regions (a `GlobalEventBus` with this `busName`) that admits events of `source`, and, in the IoT
+ * account of each region, a String SSM parameter `endpointIdParameter` holding the global
+ * endpoint's id, which the forwarder reads at cold start (so the endpoint can change without a
+ * redeploy of the plane).
+ */
+export interface PlaneTelemetry {
+  busName: string;
+  source: string;
+  endpointIdParameter: string;
 }
 
 /** The forwarder's permissions besides reading its queue: see {@link TelemetryForwarding}. */
@@ -41,9 +59,11 @@ export function forwarderStatements(args: {
   account: string;
   analyticsAccount: string;
   regions: { primary: string; secondary: string };
+  telemetry: PlaneTelemetry;
 }): Statement[] {
+  const { busName, endpointIdParameter } = args.telemetry;
   const buses = [args.regions.primary, args.regions.secondary].map((region) =>
-    namedArn("events", region, args.analyticsAccount, `event-bus/${NAMES.telemetryBus}`),
+    namedArn("events", region, args.analyticsAccount, `event-bus/${busName}`),
   );
   return [
     // With an EndpointId, PutEvents is authorized against the bus in whichever region the global
@@ -57,7 +77,7 @@ export function forwarderStatements(args: {
           "ssm",
           args.region,
           args.account,
-          `parameter/${NAMES.telemetryEndpointIdParameter.replace(/^\//, "")}`,
+          `parameter/${endpointIdParameter.replace(/^\//, "")}`,
         ),
       ],
     },
@@ -74,7 +94,12 @@ export class TelemetryForwarding extends pulumi.ComponentResource {
   public readonly forwarder: NodeFunction;
 
   constructor(name: string, args: TelemetryForwardingArgs, opts: pulumi.ComponentResourceOptions) {
-    super("iotdr:iot:TelemetryForwarding", name, {}, opts);
+    super(
+      "iot-dr:iot:TelemetryForwarding",
+      name,
+      {},
+      componentOptions("iot-dr:iot:TelemetryForwarding", opts),
+    );
     const parent = { parent: this };
     const queue = args.queue.queue;
 
@@ -100,7 +125,7 @@ export class TelemetryForwarding extends pulumi.ComponentResource {
       `${name}-forwarder`,
       {
         code: "forwarder",
-        logGroupName: `/iot-dr/${args.logName ?? name}-forwarder`,
+        logGroupName: `${args.logGroupRoot}/${args.logName ?? name}-forwarder`,
         description: "Forwards device telemetry to the data-analytics EventBridge global endpoint",
         timeoutSeconds: FORWARDER_TIMEOUT_SECONDS,
         statements: [
@@ -119,13 +144,14 @@ export class TelemetryForwarding extends pulumi.ComponentResource {
           },
         ],
         environment: {
-          ENDPOINT_ID_PARAMETER: NAMES.telemetryEndpointIdParameter,
+          ENDPOINT_ID_PARAMETER: args.telemetry.endpointIdParameter,
           EVENT_BUS_ARN: namedArn(
             "events",
             args.regions.primary,
             args.analyticsAccount,
-            `event-bus/${NAMES.telemetryBus}`,
+            `event-bus/${args.telemetry.busName}`,
           ),
+          EVENT_SOURCE: args.telemetry.source,
         },
       },
       parent,

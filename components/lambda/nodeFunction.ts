@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "../iam/policyDocument";
 import { serviceTrust } from "../iam/serviceTrust";
 import { functionCode } from "./bundle";
+import { componentOptions } from "../shared/formerTypes";
 
 /**
  * The network-interface actions Lambda needs from a VPC function's role: those of AWS's managed
@@ -58,7 +59,12 @@ export class NodeFunction extends pulumi.ComponentResource {
   public readonly logGroup: aws.cloudwatch.LogGroup;
 
   constructor(name: string, args: NodeFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("iotdr:lambda:NodeFunction", name, {}, opts);
+    super(
+      "iot-dr:lambda:NodeFunction",
+      name,
+      {},
+      componentOptions("iot-dr:lambda:NodeFunction", opts),
+    );
     const parent = { parent: this };
 
     this.logGroup = new aws.cloudwatch.LogGroup(

@@ -14,7 +14,7 @@ export const FORWARDER_ACCESS: AccessDeclaration = {
       action: "events:PutEvents",
       resource: "{inRegion:{env.EVENT_BUS_ARN}}",
       regions: ["{pairRegions}"],
-      context: { "events:source": "iot-dr.telemetry" },
+      context: { "events:source": "{env.EVENT_SOURCE}" },
     },
   ],
 };

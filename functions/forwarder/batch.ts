@@ -7,7 +7,6 @@ import { stableJson } from "../../core/stableJson";
 
 export const MAX_ENTRIES_PER_CALL = 10;
 export const MAX_BYTES_PER_CALL = 256 * 1024;
-export const SOURCE = "iot-dr.telemetry";
 export const DETAIL_TYPE = "Device telemetry";
 
 /** A telemetry message as the IoT rule puts it on the queue. */
@@ -66,10 +65,11 @@ export function toEntry(
   t: Telemetry,
   messageId: string,
   eventBusArn: string,
+  source: string,
 ): PutEventsRequestEntry {
   const { topic, clientId, receivedAt, ...payload } = t;
   return {
-    Source: SOURCE,
+    Source: source,
     DetailType: DETAIL_TYPE,
     EventBusName: eventBusArn,
     Time: new Date(receivedAt),

@@ -12,6 +12,8 @@ const events = sdkEvents();
 const ssm = cachedSsm();
 const endpointParameter = requireEnv("ENDPOINT_ID_PARAMETER");
 const eventBusArn = requireEnv("EVENT_BUS_ARN");
+// The source the analytics bus admits from this account (its policy names it).
+const eventSource = requireEnv("EVENT_SOURCE");
 
 /** Entry for SQS batches of telemetry; returns the records that could not be delivered. */
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
@@ -23,7 +25,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
       const telemetry = parseTelemetry(record.body, record.messageId);
       entries.push({
         recordId: record.messageId,
-        entry: toEntry(telemetry, record.messageId, eventBusArn),
+        entry: toEntry(telemetry, record.messageId, eventBusArn, eventSource),
       });
     } catch (error) {
       logger.error("unreadable telemetry", { messageId: record.messageId, error: String(error) });

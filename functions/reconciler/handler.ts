@@ -22,6 +22,9 @@ import { dynamoCertificateListings } from "./sweepCertificates";
 const logger = createLogger("reconciler");
 const clients = reconcilerClients();
 const iot = sdkReconcilerIot(clients);
+// This copy of the plane's namespace (components/iotPlane/names.ts): copies in one account and
+// region must not mix their replication metrics.
+metrics.useNamespace(requireEnv("METRICS_NAMESPACE"));
 const throttles = new metrics.ThrottleCounter();
 [clients.iot, clients.data].forEach((c) => c.middlewareStack.use(throttles.plugin()));
 const table = dynamoRegistryTable(requireEnv("REGISTRY_TABLE"));

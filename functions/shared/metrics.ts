@@ -14,6 +14,15 @@ import {
 
 const UNITS = { Seconds: MetricUnit.Seconds, Count: MetricUnit.Count } as const;
 
+// The project's functions emit to OPERATIONS_NAMESPACE; a function of a component that may have
+// several copies in one account and region (the plane's reconciler) sets its copy's namespace.
+let namespace: string = OPERATIONS_NAMESPACE;
+
+/** Emits every later datapoint of this function to `value` (from its environment). */
+export function useNamespace(value: string): void {
+  namespace = value;
+}
+
 /**
  * One datapoint of a catalogued metric. The dimensions must be exactly the catalogue's: CloudWatch
  * keys a metric by its whole dimension set, so one more (Powertools' default `service`) or one
@@ -32,7 +41,7 @@ export function emitMetric(
   }
   if (!Number.isFinite(value))
     throw new Error(`metric ${metric.name}: value ${value} is not finite`);
-  const single = new Metrics({ namespace: OPERATIONS_NAMESPACE, singleMetric: true });
+  const single = new Metrics({ namespace, singleMetric: true });
   single.clearDefaultDimensions();
   single.addDimensions(dimensions);
   single.addMetric(metric.name, UNITS[metric.unit], value);

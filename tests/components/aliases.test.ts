@@ -5,6 +5,7 @@ import { GlobalEventBus } from "../../components/globalEventBus";
 import { GlobalEndpoint } from "../../components/eventBus/globalEndpoint";
 import { TelemetryBus } from "../../components/eventBus/telemetryBus";
 import { movedChildren } from "../../components/moved";
+import { FORMER_TYPES } from "../../components/shared/formerTypes";
 
 /** One registration: what the engine would key its state by, and the aliases it was given. */
 interface Registration {
@@ -36,7 +37,13 @@ function recorder(into: Map<pulumi.Resource, Registration>): pulumi.ResourceTran
   };
 }
 
-/** The URN each registration had (`aliased` false) or is aliased to, as the engine derives it. */
+/** A type as a stack deployed before the one type scheme holds it. */
+const typeThen = (type: string): string => FORMER_TYPES[type] ?? type;
+
+/**
+ * The URN each registration had (`aliased` false: the old layout, deployed before the types were
+ * renamed) or is aliased to, as the engine derives it.
+ */
 function keys(
   regs: Map<pulumi.Resource, Registration>,
   region: pulumi.Resource,
@@ -47,22 +54,33 @@ function keys(
     const known = out.get(resource);
     if (known) return known;
     const reg = regs.get(resource)!;
-    const alias = aliased ? reg.aliases[0] : undefined;
+    // The alias to its old place, with the type it had there.
+    const alias = aliased
+      ? reg.aliases.find(
+          (a) => a.parent !== undefined && (a.type ?? reg.type) === typeThen(reg.type),
+        )
+      : undefined;
     let key: { chain: string[]; name: string };
     if (alias) {
       const parent = alias.parent as pulumi.Resource;
       const base = parent === region ? [] : of(parent).chain;
-      key = { chain: [...base, reg.type], name: (alias.name as string | undefined) ?? reg.name };
+      key = {
+        chain: [...base, (alias.type as string | undefined) ?? reg.type],
+        name: (alias.name as string | undefined) ?? reg.name,
+      };
     } else if (reg.parent === region) {
-      key = { chain: [reg.type], name: reg.name };
+      key = { chain: [aliased ? reg.type : typeThen(reg.type)], name: reg.name };
     } else {
       const parent = regs.get(reg.parent!)!;
       const parentKey = of(reg.parent!);
-      // The engine's inherited alias: a child named from its parent follows the parent's old name.
+      // The engine's inherited alias: a child named from its parent follows the parent's old name,
+      // combined with each of the child's own aliases (a renamed child's alias to its former type).
       const name = reg.name.startsWith(parent.name)
         ? parentKey.name + reg.name.slice(parent.name.length)
         : reg.name;
-      key = { chain: [...parentKey.chain, reg.type], name };
+      const typeAliased = reg.aliases.some((a) => a.type === typeThen(reg.type) && !a.parent);
+      const type = !aliased || typeAliased ? typeThen(reg.type) : reg.type;
+      key = { chain: [...parentKey.chain, type], name };
     }
     out.set(resource, key);
     return key;

@@ -12,8 +12,16 @@ describe("CrossAccountPrivateApi, alone in a program with explicit providers", (
   let both: StackPlan;
   let component: PlannedResource;
   before(async () => {
-    both = await plan("dev");
+    both = await plan("dev", "status");
     component = one(both.resources, "status", TYPE);
+  });
+
+  it("builds this one component of the library, alone", () => {
+    const components = both.resources.filter((r) => r.type.startsWith("iot-dr:components:"));
+    assert.deepEqual(
+      components.map((r) => r.type),
+      [TYPE],
+    );
   });
 
   it("parents every child to the component and names it from it", () => {

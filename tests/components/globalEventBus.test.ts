@@ -8,8 +8,16 @@ describe("GlobalEventBus, alone in a program with explicit providers", () => {
   let both: StackPlan;
   let bus: PlannedResource;
   before(async () => {
-    both = await plan("dev");
+    both = await plan("dev", "events");
     bus = one(both.resources, "orders", TYPE);
+  });
+
+  it("builds this one component of the library, alone", () => {
+    const components = both.resources.filter((r) => r.type.startsWith("iot-dr:components:"));
+    assert.deepEqual(
+      components.map((r) => r.type),
+      [TYPE],
+    );
   });
 
   it("parents every child to the component and names it from it", () => {
@@ -86,7 +94,7 @@ describe("GlobalEventBus, alone in a program with explicit providers", () => {
   });
 
   it("builds the primary side alone: its bus and the endpoint over the other program's bus", async () => {
-    const primary = await plan("primaryonly");
+    const primary = await plan("primaryonly", "events");
     const buses = primary.resources.filter((r) => r.type === "aws:cloudwatch/eventBus:EventBus");
     assert.deepEqual(
       buses.map((b) => [b.name, b.region]),

@@ -30,8 +30,16 @@ describe("MultiRegionBucket, alone in a program with explicit providers", () => 
   let both: StackPlan;
   let component: PlannedResource;
   before(async () => {
-    both = await plan("dev");
+    both = await plan("dev", "documents");
     component = one(both.resources, "documents", TYPE);
+  });
+
+  it("builds this one component of the library, alone", () => {
+    const components = both.resources.filter((r) => r.type.startsWith("iot-dr:components:"));
+    assert.deepEqual(
+      components.map((r) => r.type),
+      [TYPE],
+    );
   });
 
   it("parents every child to the component and names it from it", () => {
@@ -110,7 +118,7 @@ describe("MultiRegionBucket, alone in a program with explicit providers", () => 
   });
 
   it("builds the primary side alone: its bucket, both rules, the access point, into the given key", async () => {
-    const primary = await plan("primaryonly");
+    const primary = await plan("primaryonly", "documents");
     const buckets = primary.resources.filter((r) => r.type === "aws:s3/bucket:Bucket");
     assert.deepEqual(
       buckets.map((b) => b.inputs.bucket),

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { PlannedResource, StackPlan } from "../../plan/engine";
+import { PlannedResource, StackPlan, planStack } from "../../plan/engine";
+import { readStackFile } from "../../plan/stackFile";
 import { ROOT } from "../support/ownStacks";
-import { planStackFile } from "../support/sampleStack";
 
 /** A program that uses the components alone, imported by the package's name. */
 export const PROGRAM = path.join(ROOT, "tests", "programs", "components-alone");
@@ -12,12 +12,27 @@ export const REGIONS = { primary: "ap-southeast-2", secondary: "ap-northeast-1" 
 
 const plans = new Map<string, Promise<StackPlan>>();
 
-/** The program's plan for `stack` (dev: both sides; primaryonly: the primary side alone). */
-export function plan(stack: "dev" | "primaryonly"): Promise<StackPlan> {
-  let planned = plans.get(stack);
+/** The components the program builds, each alone as a unit test builds it. */
+export type Alone = "events" | "documents" | "status";
+
+/**
+ * The program's plan for `stack` (dev: both sides; primaryonly: the primary side alone), with the
+ * one component `only` (and what it needs: providers, the consumer's VPC), or all three.
+ */
+export function plan(stack: "dev" | "primaryonly", only?: Alone): Promise<StackPlan> {
+  const key = `${stack}:${only ?? "all"}`;
+  let planned = plans.get(key);
   if (!planned) {
-    planned = planStackFile(PROGRAM, "components-probe", stack);
-    plans.set(stack, planned);
+    const file = readStackFile(path.join(PROGRAM, `Pulumi.${stack}.yaml`), "components-probe");
+    planned = planStack({
+      programDir: PROGRAM,
+      project: "components-probe",
+      stack: file.stack,
+      config: only ? { ...file.config, "components-probe:only": only } : file.config,
+      secretKeys: file.secretKeys,
+      stackOutputs: new Map(),
+    });
+    plans.set(key, planned);
   }
   return planned;
 }

@@ -286,7 +286,7 @@ describe("the IAM reference check (AWS's Service Authorization Reference as data
         const functions = report.resources.filter(
           (r) =>
             r.type === "aws:iam/rolePolicy:RolePolicy" &&
-            r.urn.includes("iotdr:lambda:NodeFunction$aws:iam/rolePolicy:RolePolicy"),
+            r.urn.includes("iot-dr:lambda:NodeFunction$aws:iam/rolePolicy:RolePolicy"),
         );
         assert.ok(functions.length > 3);
         for (const policy of functions) {

@@ -110,7 +110,7 @@ describe("examples/two-account: DR for an existing platform in two accounts", ()
     // Only the fail-over's notifications and the reconnect function they start sit beside the
     // HealthCheckStatus metric, which Route 53 publishes in us-east-1 only.
     const statusPart = (r: Resource) =>
-      /RegionFailover\$iotdr:health:(FailoverNotifications|DeviceReconnect)\$/.test(r.urn) &&
+      /RegionFailover\$iot-dr:health:(FailoverNotifications|DeviceReconnect)\$/.test(r.urn) &&
       /^fleet-failover-(notifications|reconnect)-/.test(r.name);
     for (const r of resources.filter((r) => r.type.startsWith("aws:") && !glue(r))) {
       let top = byUrn.get(r.parent ?? "");

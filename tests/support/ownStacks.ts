@@ -47,16 +47,18 @@ export function ofType(report: StackReport, type: string): PlannedResource[] {
 
 /**
  * Resources of a type inside the components of one area (type token prefix such as `iotdr:app:`),
- * so an area's tests do not pick up another area's resources of the same type.
+ * so an area's tests do not pick up another area's resources of the same type. The area is the
+ * same in the program's types (`iotdr:`) and the library's (`iot-dr:`, components/shared/formerTypes.ts).
  */
 export function ofTypeIn(report: StackReport, area: string, type: string): PlannedResource[] {
+  const areaOf = (token: string) => token.replace(/^iot-?dr:/, "");
   const found = report.resources.filter(
     (r) =>
       r.type === type &&
       r.urn
         .split("::")[2]
         .split("$")
-        .some((t) => t.startsWith(area)),
+        .some((t) => /^iot-?dr:/.test(t) && areaOf(t).startsWith(areaOf(area))),
   );
   if (found.length === 0) throw new Error(`stack ${report.stack} has no ${type} in ${area}`);
   return found;

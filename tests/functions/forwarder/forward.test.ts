@@ -12,6 +12,7 @@ import { forward } from "../../../functions/forwarder/forward";
 import { manualClock } from "../../support/fakeRegistry";
 
 const BUS = "arn:aws:events:eu-west-1:333333333333:event-bus/iot-dr-telemetry";
+const SOURCE = "iot-dr.telemetry";
 const tagged = (n: number, payloadBytes = 10): TaggedEntry => ({
   recordId: `m${n}`,
   entry: toEntry(
@@ -23,6 +24,7 @@ const tagged = (n: number, payloadBytes = 10): TaggedEntry => ({
     },
     `m${n}`,
     BUS,
+    SOURCE,
   ),
 });
 
@@ -47,8 +49,8 @@ describe("forwarder", () => {
   });
 
   it("writes a stable Detail with the message id so analytics can drop duplicates", () => {
-    const a = toEntry({ receivedAt: 5, clientId: "c", topic: "t", b: 1, a: 2 }, "m1", BUS);
-    const b = toEntry({ a: 2, b: 1, topic: "t", clientId: "c", receivedAt: 5 }, "m1", BUS);
+    const a = toEntry({ receivedAt: 5, clientId: "c", topic: "t", b: 1, a: 2 }, "m1", BUS, SOURCE);
+    const b = toEntry({ a: 2, b: 1, topic: "t", clientId: "c", receivedAt: 5 }, "m1", BUS, SOURCE);
     assert.equal(a.Detail, b.Detail);
     assert.deepEqual(JSON.parse(a.Detail!), {
       clientId: "c",

@@ -3,7 +3,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { ofTypeIn, ownStacks } from "../../support/ownStacks";
 import { policyOf } from "../../support/plannedPolicies";
 
-const HEALTH = "iotdr:health:HealthNetwork";
+const HEALTH = "iot-dr:health:HealthNetwork";
 
 /** The plan's state carries a VPC's id only in its ARN (`...:vpc/<id>`). */
 const vpcId = (vpc: { revealedState: Record<string, unknown> }) =>

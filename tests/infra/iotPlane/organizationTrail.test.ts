@@ -30,7 +30,7 @@ describe("the IoT plane with an organization trail in config", () => {
   it("creates no trail or log bucket of its own and still captures CloudTrail events", () => {
     assert.deepEqual(
       report.resources.filter(
-        (r) => /cloudtrail\/trail|s3\/bucket:/.test(r.type) && r.urn.includes("iotdr:iot:"),
+        (r) => /cloudtrail\/trail|s3\/bucket:/.test(r.type) && r.urn.includes("iot-dr:iot:"),
       ),
       [],
     );
