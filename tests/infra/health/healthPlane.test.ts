@@ -33,7 +33,7 @@ const idOf = (resource: PlannedResource): string =>
 /** Resources of a type inside the health and DNS components, not the other areas'. */
 const ofType = (report: StackReport, type: string): PlannedResource[] => {
   const found = report.resources.filter(
-    (r) => r.type === type && /iotdr:(health|dns):/.test(r.urn),
+    (r) => r.type === type && /iot-?dr:(health|dns):/.test(r.urn),
   );
   if (found.length === 0) throw new Error(`stack ${report.stack} has no ${type} in health or DNS`);
   return found;
