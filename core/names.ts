@@ -7,7 +7,7 @@ import { formatArn, partitionOf } from "./arn";
  */
 export const NAMES = {
   /** The desired-state registry global table (IoT plane). */
-  registryTable: "iot-dr-registry",
+  registryTable: "iot-dr-registry-rows",
   /** The application's global table (application services). */
   applicationTable: "iot-dr-application",
   /** The data-analytics telemetry bus, one name in both regions (global endpoint requirement). */

@@ -63,7 +63,7 @@ export function iotPlaneNames(prefix: string = DEFAULT_NAME_PREFIX): IotPlaneNam
   const probeTopic = `${prefix}/health/${probeThing}`;
   return {
     prefix,
-    registryTable: `${prefix}-registry`,
+    registryTable: `${prefix}-registry-rows`,
     domainConfiguration: `${prefix}-devices`,
     probeThing,
     probeSecret: `${prefix}/health/probe`,

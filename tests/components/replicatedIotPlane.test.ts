@@ -73,7 +73,8 @@ describe("ReplicatedIotPlane, alone in a program with explicit providers", () =>
 
   it("creates the registry table once, in the secondary region with its replica in the primary", () => {
     const tables = both.resources.filter(
-      (r) => r.type === "aws:dynamodb/table:Table" && r.revealedInputs.name === "iot-dr-registry",
+      (r) =>
+        r.type === "aws:dynamodb/table:Table" && r.revealedInputs.name === "iot-dr-registry-rows",
     );
     assert.equal(tables.length, 1);
     assert.equal(tables[0].region, REGIONS.secondary);
@@ -126,7 +127,7 @@ describe("ReplicatedIotPlane, alone in a program with explicit providers", () =>
         );
       }
     }
-    assert.equal(outputs.registryTable.name, "iot-dr-registry");
+    assert.equal(outputs.registryTable.name, "iot-dr-registry-rows");
     assert.equal(outputs.registryTable.primaryReplicaStreamArn, outputs.primary.registryStreamArn);
   });
 

@@ -42,10 +42,10 @@ describe("function ports", () => {
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
     const mock = mockClient(doc);
     mock.on(PutCommand).resolves({});
-    const table = dynamoRegistryTable("iot-dr-registry", doc, "eu-west-1");
+    const table = dynamoRegistryTable("iot-dr-registry-rows", doc, "eu-west-1");
     assert.equal(await table.putIfNewer(item), true);
     assert.deepEqual(mock.commandCalls(PutCommand)[0].args[0].input, {
-      TableName: "iot-dr-registry",
+      TableName: "iot-dr-registry-rows",
       Item: { ...item, writtenIn: "eu-west-1" },
       ConditionExpression: "attribute_not_exists(pk) OR version < :version",
       ExpressionAttributeValues: { ":version": 42 },
@@ -62,10 +62,10 @@ describe("function ports", () => {
     const theirs = { ...item, version: 43, writtenIn: "eu-central-1" };
     const tie = { ...item, version: 43, writtenIn: "eu-west-1" };
     mock.on(QueryCommand).resolves({ Items: [tie, { ...item, writtenIn: "eu-west-1" }, theirs] });
-    const table = dynamoRegistryTable("iot-dr-registry", doc, "eu-west-1");
+    const table = dynamoRegistryTable("iot-dr-registry-rows", doc, "eu-west-1");
     assert.deepEqual(await table.get(item.pk), tie);
     assert.deepEqual(mock.commandCalls(QueryCommand)[0].args[0].input, {
-      TableName: "iot-dr-registry",
+      TableName: "iot-dr-registry-rows",
       KeyConditionExpression: "pk = :pk",
       ExpressionAttributeValues: { ":pk": item.pk },
       ConsistentRead: true,
@@ -86,7 +86,7 @@ describe("function ports", () => {
       })
       .resolves({ Items: [b2] });
     mock.on(QueryCommand).resolves({ Items: [b1, b2] });
-    const table = dynamoRegistryTable("iot-dr-registry", doc, "eu-west-1");
+    const table = dynamoRegistryTable("iot-dr-registry-rows", doc, "eu-west-1");
     const first = await table.scanSegment(0, 1);
     assert.deepEqual(first.items, [a, b2]);
     const second = await table.scanSegment(0, 1, first.cursor);

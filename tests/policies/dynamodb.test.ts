@@ -8,7 +8,7 @@ import { Declared, awsProvider, ref, rejectedAtBoth } from "../support/policyVie
 import { violationsOf } from "../support/policies";
 
 const TABLE = "aws:dynamodb/table:Table";
-const ARN = "arn:aws:dynamodb:eu-west-1:222222222222:table/iot-dr-registry";
+const ARN = "arn:aws:dynamodb:eu-west-1:222222222222:table/iot-dr-registry-rows";
 const PAIR = { drRegions: ["eu-west-1", "eu-central-1"], deferToCrossStack: false };
 
 function table(props: Record<string, unknown>) {
@@ -16,7 +16,7 @@ function table(props: Record<string, unknown>) {
     type: TABLE,
     name: "registry",
     props: {
-      name: "iot-dr-registry",
+      name: "iot-dr-registry-rows",
       arn: ARN,
       region: "eu-west-1",
       streamEnabled: true,
@@ -49,7 +49,7 @@ describe("dynamodb-table-global", () => {
     assert.deepEqual(
       await violationsOf(policy, [table({ replicas: [{ regionName: "us-east-1" }] })], PAIR),
       [
-        'DynamoDB table registry (iot-dr-registry) has no replica in eu-central-1 (only us-east-1): add replicas: [{ regionName: "eu-central-1" }] (or an aws.dynamodb.TableReplica there).',
+        'DynamoDB table registry (iot-dr-registry-rows) has no replica in eu-central-1 (only us-east-1): add replicas: [{ regionName: "eu-central-1" }] (or an aws.dynamodb.TableReplica there).',
       ],
     );
   });
@@ -62,7 +62,7 @@ describe("dynamodb-table-global", () => {
         PAIR,
       ),
       [
-        'DynamoDB table registry (iot-dr-registry) must set streamEnabled: true and streamViewType: "NEW_AND_OLD_IMAGES" (global tables replicate through the stream).',
+        'DynamoDB table registry (iot-dr-registry-rows) must set streamEnabled: true and streamViewType: "NEW_AND_OLD_IMAGES" (global tables replicate through the stream).',
       ],
     );
   });

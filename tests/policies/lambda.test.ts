@@ -97,11 +97,11 @@ describe("lambda-function-failure-destination", () => {
       name: "reconciler-stream",
       props: {
         functionName: FN_ARN,
-        eventSourceArn: "arn:aws:dynamodb:eu-west-1:2:table/iot-dr-registry/stream/x",
+        eventSourceArn: "arn:aws:dynamodb:eu-west-1:2:table/iot-dr-registry-rows/stream/x",
       },
     };
     assert.deepEqual(await violationsOf(lambdaFunctionFailureDestination, [fn(), mapping]), [
-      "Event source mapping reconciler-stream reads the stream arn:aws:dynamodb:eu-west-1:2:table/iot-dr-registry/stream/x with no on-failure destination: set destinationConfig.onFailure.destinationArn (SQS, SNS, S3 or Kafka).",
+      "Event source mapping reconciler-stream reads the stream arn:aws:dynamodb:eu-west-1:2:table/iot-dr-registry-rows/stream/x with no on-failure destination: set destinationConfig.onFailure.destinationArn (SQS, SNS, S3 or Kafka).",
     ]);
   });
 

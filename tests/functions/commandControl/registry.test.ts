@@ -31,7 +31,7 @@ describe("registry port", () => {
   after(() => ddb.restore());
   const registry = new DynamoRegistry(
     DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
-    "iot-dr-registry",
+    "iot-dr-registry-rows",
     "eu-west-1",
   );
   beforeEach(() => ddb.reset());
@@ -54,19 +54,19 @@ describe("registry port", () => {
       ]),
       [
         [
-          "iot-dr-registry",
+          "iot-dr-registry-rows",
           "thing#a",
           "attribute_not_exists(pk) OR (deleted = :true AND version < :version)",
           { ":true": true, ":version": 7 },
         ],
         [
-          "iot-dr-registry",
+          "iot-dr-registry-rows",
           "certificate#b",
           "attribute_not_exists(pk) OR version < :version",
           { ":version": 7 },
         ],
         [
-          "iot-dr-registry",
+          "iot-dr-registry-rows",
           "thing#c",
           "version = :seen AND deleted = :false",
           { ":seen": 5, ":false": false },

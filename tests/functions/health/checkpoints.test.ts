@@ -166,7 +166,7 @@ describe("health API checkpoints", () => {
     const settings = {
       accessRoleArn: "arn:aws:iam::222222222222:role/iot-dr-command-control-access",
       externalIdSecretId: "iot-dr/command-control/iot-services-access",
-      registryTableName: "iot-dr-registry",
+      registryTableName: "iot-dr-registry-rows",
     };
     const credentials = { accessKeyId: "AK", secretAccessKey: "SK", sessionToken: "ST" };
 
@@ -190,7 +190,7 @@ describe("health API checkpoints", () => {
       assert.equal((await answer(checkpoints)).status, 200);
       assert.deepEqual(calls, [
         `${settings.accessRoleArn}|the-external-id`,
-        "iot-dr-registry as AK",
+        "iot-dr-registry-rows as AK",
       ]);
     });
 

@@ -27,7 +27,7 @@ describe("readiness: registry counts", () => {
         LastEvaluatedKey: { pk: "thing#b", writtenIn: "eu-central-1" },
       })
       .resolves({ Items: [row("thing#b", "eu-west-1", 2, false)] });
-    const counts = await registryCounts(doc, "iot-dr-registry");
+    const counts = await registryCounts(doc, "iot-dr-registry-rows");
     assert.equal(counts.thing, 1);
     mock.restore();
   });

@@ -187,8 +187,8 @@ describe("command & control access role in iot-services", () => {
     const reads = Statement.find((s) => s.Sid === "ReadRegistry");
     assert.deepEqual(reads?.Resource, registry?.Resource);
     assert.deepEqual(registry?.Resource, [
-      `arn:aws:dynamodb:eu-west-1:${IOT}:table/iot-dr-registry`,
-      `arn:aws:dynamodb:eu-central-1:${IOT}:table/iot-dr-registry`,
+      `arn:aws:dynamodb:eu-west-1:${IOT}:table/iot-dr-registry-rows`,
+      `arn:aws:dynamodb:eu-central-1:${IOT}:table/iot-dr-registry-rows`,
     ]);
     const health = Statement.find((s) => s.Sid === "HealthSeesRegistry");
     assert.deepEqual(health?.Action, ["dynamodb:DescribeTable"]);

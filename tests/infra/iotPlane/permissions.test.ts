@@ -33,7 +33,7 @@ for (const [stack, region] of [
   ["secondary", REGIONS.secondary],
   ["primary", REGIONS.primary],
 ] as const) {
-  const table = `arn:aws:dynamodb:${region}:${IOT_ACCOUNT}:table/iot-dr-registry`;
+  const table = `arn:aws:dynamodb:${region}:${IOT_ACCOUNT}:table/iot-dr-registry-rows`;
 
   describe(`IAM of the IoT plane in the ${stack} stack`, () => {
     for (const fn of ["capture", "reconciler"]) {

@@ -33,7 +33,7 @@ for (const [stack, region] of [
       const source = String(mapping.revealedInputs.eventSourceArn);
       assert.match(
         source,
-        new RegExp(`^arn:aws:dynamodb:${region}:${IOT_ACCOUNT}:table/iot-dr-registry/stream/`),
+        new RegExp(`^arn:aws:dynamodb:${region}:${IOT_ACCOUNT}:table/iot-dr-registry-rows/stream/`),
       );
       if (stack === "primary") {
         // The replica's stream, as the secondary stack exported it, not a table of its own.
@@ -41,7 +41,7 @@ for (const [stack, region] of [
         assert.equal(source, secondary.outputs.registryPrimaryReplicaStreamArn);
       } else {
         const table = ofType(report, "aws:dynamodb/table:Table").find(
-          (t) => t.revealedInputs.name === "iot-dr-registry",
+          (t) => t.revealedInputs.name === "iot-dr-registry-rows",
         );
         assert.equal(source, table?.revealedState.streamArn);
       }
@@ -70,7 +70,7 @@ for (const [stack, region] of [
       assert.equal(fn.revealedInputs.reservedConcurrentExecutions, RECONCILER_CONCURRENCY);
       const env = (fn.revealedInputs.environment as { variables: Record<string, string> })
         .variables;
-      assert.equal(env.REGISTRY_TABLE, "iot-dr-registry");
+      assert.equal(env.REGISTRY_TABLE, "iot-dr-registry-rows");
       assert.equal(env.MAX_CONCURRENCY, String(MAX_CONCURRENCY));
       assert.equal(
         env.DLQ_URL,
@@ -97,7 +97,7 @@ for (const [stack, region] of [
       const env = (fn.revealedInputs.environment as { variables: Record<string, string> })
         .variables;
       const table = ofType(await ownStack("secondary"), "aws:dynamodb/table:Table").find(
-        (t) => t.revealedInputs.name === "iot-dr-registry",
+        (t) => t.revealedInputs.name === "iot-dr-registry-rows",
       )!;
       const tableRegions = [
         table.region!,

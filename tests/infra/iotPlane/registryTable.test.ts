@@ -7,7 +7,7 @@ const TABLE = "aws:dynamodb/table:Table";
 
 async function registryTable() {
   const tables = ofType(await ownStack("secondary"), TABLE).filter(
-    (t) => t.revealedInputs.name === "iot-dr-registry",
+    (t) => t.revealedInputs.name === "iot-dr-registry-rows",
   );
   assert.equal(tables.length, 1);
   return tables[0];
@@ -19,7 +19,7 @@ describe("registry global table", () => {
     assert.equal(table.region, REGIONS.secondary);
     assert.equal(table.account, IOT_ACCOUNT);
     const primaryTables = (await ownStack("primary")).resources.filter(
-      (r) => r.type === TABLE && r.revealedInputs.name === "iot-dr-registry",
+      (r) => r.type === TABLE && r.revealedInputs.name === "iot-dr-registry-rows",
     );
     assert.deepEqual(primaryTables, []);
   });
@@ -72,15 +72,15 @@ describe("registry global table", () => {
 
   it("exports the table and its primary-region replica's stream for the primary stack", async () => {
     const outputs = (await ownStack("secondary")).outputs;
-    assert.equal(outputs.registryTableName, "iot-dr-registry");
+    assert.equal(outputs.registryTableName, "iot-dr-registry-rows");
     assert.equal(
       outputs.registryTableArn,
-      `arn:aws:dynamodb:${REGIONS.secondary}:${IOT_ACCOUNT}:table/iot-dr-registry`,
+      `arn:aws:dynamodb:${REGIONS.secondary}:${IOT_ACCOUNT}:table/iot-dr-registry-rows`,
     );
     assert.match(
       String(outputs.registryPrimaryReplicaStreamArn),
       new RegExp(
-        `^arn:aws:dynamodb:${REGIONS.primary}:${IOT_ACCOUNT}:table/iot-dr-registry/stream/`,
+        `^arn:aws:dynamodb:${REGIONS.primary}:${IOT_ACCOUNT}:table/iot-dr-registry-rows/stream/`,
       ),
     );
   });
