@@ -353,4 +353,32 @@ export const FINDINGS: Finding[] = [
       loss: 0.2,
     }),
   },
+  {
+    // sim:replication --schedules 1000 --seed 1: a delete whose events were lost, then a change in
+    // the other region that needs the deleted object (here a member added to the group there).
+    // Its reconciler, told by IoT the group is missing, converged the group from the table: the
+    // primary's own row, which it captured and must never apply to itself (rule 3). The delete
+    // was undone before any sweep could see it (docs/convergence.md rule 4).
+    name: "a group deleted whose events were lost is not recreated for a member added in the other region",
+    issueClass: "Ownership",
+    schedule: schedule([
+      lose(P, 10),
+      op(P, { op: "deleteGroup", group: 1 }),
+      wait(1_000),
+      op(S, { op: "member", group: 1, thing: 1, add: true }),
+    ]),
+  },
+  {
+    // The same class for a thing (a membership needs it) and, in the seed's schedules, for a
+    // policy applied here by the reconciler (an attachment needs it): a dependency IoT lacks
+    // although the ledger says this very version was applied here was deleted here since.
+    name: "a thing deleted whose events were lost is not recreated for a membership added in the other region",
+    issueClass: "Ownership",
+    schedule: schedule([
+      lose(P, 10),
+      op(P, { op: "deleteThing", thing: 1 }),
+      wait(1_000),
+      op(S, { op: "member", group: 0, thing: 1, add: true }),
+    ]),
+  },
 ];
