@@ -713,7 +713,10 @@ async function keepLocalChange(
   const state = await deps.lookups.state(id, (resource) => iotArn(deps.place, resource));
   const desired = withApiFields(item, state ? state.desired : null);
   const seen = { deleted: desired === null, desired };
-  if (digestOf(seen) === entry.digest) return false;
+  // IoT holds the ledger's write. When that write is a later version than the item (the page was
+  // read before it arrived, and the sweep waited on other items since), the item is stale: applying
+  // it would undo the later one (a delete, then the older live row recreating the object).
+  if (digestOf(seen) === entry.digest) return entry.version > item.version;
   const now = deps.now();
   const captured: RegistryItem = registryItem({
     pk: item.pk,

@@ -381,4 +381,21 @@ export const FINDINGS: Finding[] = [
       op(S, { op: "member", group: 0, thing: 1, add: true }),
     ]),
   },
+  {
+    // sim:replication --schedules 1000 --seed 1: the secondary's sweep read a page with the
+    // primary's live shadow row, then waited on a thing it could not create (its type's event was
+    // lost); meanwhile the thing's delete (and its shadow's) arrived and its reconciler applied
+    // it. The sweep then converged the page's stale live row: the ledger matched IoT, so it read
+    // as drift, and the shadow came back in both regions.
+    name: "a sweep does not apply a page's row older than the version its reconciler applied since",
+    issueClass: "Three orders",
+    schedule: schedule(
+      [
+        { step: "sweep", region: S },
+        op(S, { op: "thing", thing: 1, value: 0, type: false }),
+        op(P, { op: "deleteThing", thing: 0 }),
+      ],
+      { seed: 1536298431, skew: [-6, -1822], loss: 0.2, duplicate: 0.1, maxDelay: 5000 },
+    ),
+  },
 ];
