@@ -16,7 +16,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { identityOf } from "../../core/entities";
-import { tombstoneExpiry, type RegistryItem } from "../../core/registryItem";
+import { ROW_KEY, tombstoneExpiry, type RegistryItem } from "../../core/registryItem";
 import { isReservedIdentity } from "../../core/reserved";
 import { ledgerKey, type EchoLedger } from "../shared/echoLedger";
 import { ownedBy } from "./ownership";
@@ -202,6 +202,7 @@ export function dynamoCertificateListings(
           TableName: tableName,
           Item: {
             pk: chunkKey(region, start, chunk),
+            [ROW_KEY]: region,
             ids: ids.join(""),
             expiresAt: tombstoneExpiry(start),
           },
@@ -212,13 +213,19 @@ export function dynamoCertificateListings(
       await client.send(
         new PutCommand({
           TableName: tableName,
-          Item: { pk: head(region), start, chunks, expiresAt: tombstoneExpiry(start) },
+          Item: {
+            pk: head(region),
+            [ROW_KEY]: region,
+            start,
+            chunks,
+            expiresAt: tombstoneExpiry(start),
+          },
         }),
       );
     },
     async latest(region) {
       const out = await client.send(
-        new GetCommand({ TableName: tableName, Key: { pk: head(region) } }),
+        new GetCommand({ TableName: tableName, Key: { pk: head(region), [ROW_KEY]: region } }),
       );
       const start = out.Item?.start as number | undefined;
       const chunks = out.Item?.chunks as number | undefined;
@@ -227,7 +234,11 @@ export function dynamoCertificateListings(
       const ids = new Set<string>();
       for (let n = 0; n < chunks; n++) {
         const chunk = await client.send(
-          new GetCommand({ TableName: tableName, Key: { pk: chunkKey(region, start, n) } }),
+          new GetCommand({
+            TableName: tableName,
+            // The table's sort key: the row is this region's, like its ledger (echoLedger.ts).
+            Key: { pk: chunkKey(region, start, n), [ROW_KEY]: region },
+          }),
         );
         const packed = chunk.Item?.ids as unknown;
         if (typeof packed !== "string") return undefined;
