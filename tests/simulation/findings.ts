@@ -164,7 +164,9 @@ export const FINDINGS: Finding[] = [
   {
     // Not repaired, by decision (docs/convergence.md rule 4): IoT lists a thing's named shadows
     // only with ListNamedShadowsForThing, per thing, at a quota with no published figure (kept at
-    // 10 TPS): a third 10-TPS call per device. Kept so that the simulator still sees the class.
+    // 10 TPS): a third 10-TPS call per device. The sweep probes only the names the table's items
+    // show, and no item shows this one (the fleet's first shadow of that name). Kept so that the
+    // simulator still sees the class.
     name: "a named shadow whose first update event was lost reaches the other region",
     issueClass: "Coverage",
     schedule: schedule([lose(P, 1), op(P, { op: "shadow", thing: 1, shadow: 1, value: 1 })]),
@@ -397,5 +399,18 @@ export const FINDINGS: Finding[] = [
       ],
       { seed: 1536298431, skew: [-6, -1822], loss: 0.2, duplicate: 0.1, maxDelay: 5000 },
     ),
+  },
+  {
+    // The sweep probes, with GetThingShadow (data plane, not a 10-TPS call), the named shadows'
+    // names the table's items show on each live thing that has no item for them
+    // (docs/convergence.md rule 4). A name no item shows yet (the finding above) stays open.
+    name: "a named shadow whose first update event was lost reaches the other region when the fleet uses its name",
+    issueClass: "Coverage",
+    schedule: schedule([
+      op(P, { op: "shadow", thing: 0, shadow: 1, value: 0 }),
+      wait(30_000),
+      lose(P, 1),
+      op(P, { op: "shadow", thing: 1, shadow: 1, value: 1 }),
+    ]),
   },
 ];
