@@ -436,7 +436,13 @@ export class Reconciler {
   private async convergeDependencies(item: RegistryItem, depth: number): Promise<void> {
     for (const key of dependenciesOf(item)) {
       const dep = await this.deps.table.get(key);
-      if (dep && !dep.deleted && parseRegistryItem(dep).ok) await this.once(dep, false, depth + 1);
+      if (!dep || dep.deleted || !parseRegistryItem(dep).ok) continue;
+      // Missing here although captured from this region's IoT, or applied here at this very
+      // version: deleted here since, a local change whose event is lost or late
+      // (docs/convergence.md, rules 3 and 4). Recreating it would revert that delete and hide it
+      // from the sweep; the item waits (or is dead-lettered) until the delete is captured.
+      if (isLocalState(dep, this.deps.place) || (await this.appliedHere(dep))) continue;
+      await this.once(dep, false, depth + 1);
     }
   }
 }

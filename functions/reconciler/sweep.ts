@@ -42,7 +42,12 @@ import {
 
 /** Where a segment's sweep stopped: JSON, carried by Step Functions to the next invocation. */
 export type SweepContinuation =
-  | { phase: "table"; cursor: Record<string, unknown> }
+  | {
+      phase: "table";
+      cursor: Record<string, unknown>;
+      /** Named shadows' names the segment's pages showed so far (probed on each live thing). */
+      shadowNames?: string[];
+    }
   | {
       phase: "list";
       kind: number;
@@ -158,7 +163,15 @@ export function parseSweep(event: unknown): SweepRequest | undefined {
 
 function validContinuation(c: unknown): c is SweepContinuation {
   const value = c as Partial<Record<string, unknown>>;
-  if (value?.phase === "table") return typeof value.cursor === "object" && value.cursor !== null;
+  if (value?.phase === "table") {
+    const names = value.shadowNames;
+    return (
+      typeof value.cursor === "object" &&
+      value.cursor !== null &&
+      (names === undefined ||
+        (Array.isArray(names) && names.every((name) => typeof name === "string")))
+    );
+  }
   const within = value?.within as Partial<Record<string, unknown>> | undefined;
   const listing = value?.listing as Partial<Record<string, unknown>> | undefined;
   return (
@@ -237,8 +250,11 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
 
   if (!at || at.phase === "table") {
     let cursor = at?.cursor;
+    const shadowNames = new Set(at?.shadowNames ?? []);
     do {
-      if (!mayStart()) return stopAt({ phase: "table", cursor: cursor! });
+      if (!mayStart()) {
+        return stopAt({ phase: "table", cursor: cursor!, shadowNames: [...shadowNames] });
+      }
       const page = await deps.table.scanSegment(
         request.segment,
         request.totalSegments,
@@ -250,6 +266,12 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
       // whoever owns it; only items that parse are read, recaptured or expired.
       const valid = page.items.filter((item) => parseRegistryItem(item).ok);
       const malformed = page.items.filter((item) => !valid.includes(item));
+      for (const item of valid) {
+        const id = identityOf(item.pk);
+        if (id.kind === "shadow" && id.shadowName && shadowNames.size < MAX_SHADOW_NAMES) {
+          shadowNames.add(id.shadowName);
+        }
+      }
       // Live certificates are not read one by one (DescribeCertificate: 10 TPS): their status
       // comes in bulk from the listing below, and a missing one is converged through the
       // attachments that make it usable (an attach to a missing certificate fails, and the
@@ -271,7 +293,7 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         for (const thing of valid.filter((item) => item.kind === "thing")) {
           try {
             await sweepPrincipals(thing, deps, report);
-            if (!thing.deleted) await captureUnknownShadow(thing, deps, report);
+            if (!thing.deleted) await captureUnknownShadows(thing, shadowNames, deps, report);
           } catch {
             report.failed.push(thing.pk);
           }
@@ -599,28 +621,35 @@ async function sweepPrincipals(
   }
 }
 
+/** Named shadows' names kept per segment: a fleet uses a handful (a continuation stays small). */
+export const MAX_SHADOW_NAMES = 50;
+
 /**
- * A thing's classic shadow the table has never heard of (no item, not even a tombstone: its
+ * A thing's shadows the table has never heard of (no item, not even a tombstone: the first
  * update/accepted message was lost), read with GetThingShadow, a data-plane call of the account's
- * shadow rate (hundreds a second, core/iotQuotas.ts), not a 10-TPS one. A known shadow is the table
- * phase's. Named shadows are not found this way: IoT lists a thing's named shadows only with
- * ListNamedShadowsForThing, one call per thing at a quota taken as 10 TPS: not added
- * (docs/convergence.md rule 4).
+ * shadow rate (hundreds a second, core/iotQuotas.ts), not a 10-TPS one: the classic shadow, and
+ * each named shadow whose name the segment's items showed so far (the names the fleet uses). IoT
+ * lists a thing's named shadows only with ListNamedShadowsForThing, one call per thing at a quota
+ * taken as 10 TPS: not used, so a name no item of the segment has shown yet is not found
+ * (docs/convergence.md rule 4). A known shadow is the table phase's.
  */
-async function captureUnknownShadow(
+async function captureUnknownShadows(
   thing: RegistryItem,
+  names: Set<string>,
   deps: SweepDeps,
   report: SweepReport,
 ): Promise<void> {
   const id = identityOf(thing.pk);
   if (id.kind !== "thing" || isReservedName(id.thingName)) return;
-  const key = keys.shadow(id.thingName, null);
-  if (await deps.table.get(key)) return;
-  await deps.pacer.take("GetThingShadow");
-  const shadow = await deps.lookups.shadow(id.thingName, null);
-  if (!shadow) return;
-  const item = sweptItem(key, "shadow", { ...shadow }, deps);
-  if (await deps.table.putIfNewer(item)) report.captured.push(key);
+  for (const name of [null, ...names]) {
+    const key = keys.shadow(id.thingName, name);
+    if (await deps.table.get(key)) continue;
+    await deps.pacer.take("GetThingShadow");
+    const shadow = await deps.lookups.shadow(id.thingName, name);
+    if (!shadow) continue;
+    const item = sweptItem(key, "shadow", { ...shadow }, deps);
+    if (await deps.table.putIfNewer(item)) report.captured.push(key);
+  }
 }
 
 /** A live, issued certificate: the listing reads its status in bulk (see the table phase). */
@@ -713,7 +742,10 @@ async function keepLocalChange(
   const state = await deps.lookups.state(id, (resource) => iotArn(deps.place, resource));
   const desired = withApiFields(item, state ? state.desired : null);
   const seen = { deleted: desired === null, desired };
-  if (digestOf(seen) === entry.digest) return false;
+  // IoT holds the ledger's write. When that write is a later version than the item (the page was
+  // read before it arrived, and the sweep waited on other items since), the item is stale: applying
+  // it would undo the later one (a delete, then the older live row recreating the object).
+  if (digestOf(seen) === entry.digest) return entry.version > item.version;
   const now = deps.now();
   const captured: RegistryItem = registryItem({
     pk: item.pk,

@@ -202,7 +202,6 @@ export function dynamoCertificateListings(
           TableName: tableName,
           Item: {
             pk: chunkKey(region, start, chunk),
-            // This region's own row, as the ledger's (the table's sort key: docs/convergence.md).
             [ROW_KEY]: region,
             ids: ids.join(""),
             expiresAt: tombstoneExpiry(start),
@@ -237,6 +236,7 @@ export function dynamoCertificateListings(
         const chunk = await client.send(
           new GetCommand({
             TableName: tableName,
+            // The table's sort key: the row is this region's, like its ledger (echoLedger.ts).
             Key: { pk: chunkKey(region, start, n), [ROW_KEY]: region },
           }),
         );

@@ -164,7 +164,9 @@ export const FINDINGS: Finding[] = [
   {
     // Not repaired, by decision (docs/convergence.md rule 4): IoT lists a thing's named shadows
     // only with ListNamedShadowsForThing, per thing, at a quota with no published figure (kept at
-    // 10 TPS): a third 10-TPS call per device. Kept so that the simulator still sees the class.
+    // 10 TPS): a third 10-TPS call per device. The sweep probes only the names the table's items
+    // show, and no item shows this one (the fleet's first shadow of that name). Kept so that the
+    // simulator still sees the class.
     name: "a named shadow whose first update event was lost reaches the other region",
     issueClass: "Coverage",
     schedule: schedule([lose(P, 1), op(P, { op: "shadow", thing: 1, shadow: 1, value: 1 })]),
@@ -352,5 +354,63 @@ export const FINDINGS: Finding[] = [
       skew: [170, -4],
       loss: 0.2,
     }),
+  },
+  {
+    // sim:replication --schedules 1000 --seed 1: a delete whose events were lost, then a change in
+    // the other region that needs the deleted object (here a member added to the group there).
+    // Its reconciler, told by IoT the group is missing, converged the group from the table: the
+    // primary's own row, which it captured and must never apply to itself (rule 3). The delete
+    // was undone before any sweep could see it (docs/convergence.md rule 4).
+    name: "a group deleted whose events were lost is not recreated for a member added in the other region",
+    issueClass: "Ownership",
+    schedule: schedule([
+      lose(P, 10),
+      op(P, { op: "deleteGroup", group: 1 }),
+      wait(1_000),
+      op(S, { op: "member", group: 1, thing: 1, add: true }),
+    ]),
+  },
+  {
+    // The same class for a thing (a membership needs it) and, in the seed's schedules, for a
+    // policy applied here by the reconciler (an attachment needs it): a dependency IoT lacks
+    // although the ledger says this very version was applied here was deleted here since.
+    name: "a thing deleted whose events were lost is not recreated for a membership added in the other region",
+    issueClass: "Ownership",
+    schedule: schedule([
+      lose(P, 10),
+      op(P, { op: "deleteThing", thing: 1 }),
+      wait(1_000),
+      op(S, { op: "member", group: 0, thing: 1, add: true }),
+    ]),
+  },
+  {
+    // sim:replication --schedules 1000 --seed 1: the secondary's sweep read a page with the
+    // primary's live shadow row, then waited on a thing it could not create (its type's event was
+    // lost); meanwhile the thing's delete (and its shadow's) arrived and its reconciler applied
+    // it. The sweep then converged the page's stale live row: the ledger matched IoT, so it read
+    // as drift, and the shadow came back in both regions.
+    name: "a sweep does not apply a page's row older than the version its reconciler applied since",
+    issueClass: "Three orders",
+    schedule: schedule(
+      [
+        { step: "sweep", region: S },
+        op(S, { op: "thing", thing: 1, value: 0, type: false }),
+        op(P, { op: "deleteThing", thing: 0 }),
+      ],
+      { seed: 1536298431, skew: [-6, -1822], loss: 0.2, duplicate: 0.1, maxDelay: 5000 },
+    ),
+  },
+  {
+    // The sweep probes, with GetThingShadow (data plane, not a 10-TPS call), the named shadows'
+    // names the table's items show on each live thing that has no item for them
+    // (docs/convergence.md rule 4). A name no item shows yet (the finding above) stays open.
+    name: "a named shadow whose first update event was lost reaches the other region when the fleet uses its name",
+    issueClass: "Coverage",
+    schedule: schedule([
+      op(P, { op: "shadow", thing: 0, shadow: 1, value: 0 }),
+      wait(30_000),
+      lose(P, 1),
+      op(P, { op: "shadow", thing: 1, shadow: 1, value: 1 }),
+    ]),
   },
 ];

@@ -17,6 +17,17 @@ import { PRIMARY, SECONDARY, T0 } from "../../support/sweepPlaces";
 
 function region(place: typeof PRIMARY, table: FakeTable) {
   const iot = new FakeIot(place);
+  // The fleet CA's item was captured from eu-west-1's IoT (putFleetCa): that region holds it, and
+  // its reconciler never applies its own capture (docs/convergence.md, rule 3).
+  if (place.region === "eu-west-1") {
+    iot.fleet.cas.set(FLEET_CA_ID, {
+      pem: FLEET_CA_PEM,
+      mode: "DEFAULT",
+      status: "ACTIVE",
+      autoRegistrationStatus: "DISABLE",
+      registrationConfig: null,
+    });
+  }
   const letters: DeadLetter[] = [];
   const reconciler = () =>
     new Reconciler({

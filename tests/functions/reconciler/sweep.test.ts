@@ -361,5 +361,16 @@ describe("sweep", () => {
       () => parseSweep({ sweep: { segment: 0, totalSegments: 1, continuation: inside } }),
       /within\?:\{name,next\?\}/,
     );
+    // The named shadows' names a table phase carries: strings only.
+    const names = { phase: "table", cursor: { pk: "thing#a" }, shadowNames: ["cfg", 7] };
+    assert.throws(
+      () => parseSweep({ sweep: { segment: 0, totalSegments: 1, continuation: names } }),
+      /sweep: expected continuation/,
+    );
+    const carried = { ...names, shadowNames: ["cfg"] };
+    assert.deepEqual(
+      parseSweep({ sweep: { segment: 0, totalSegments: 1, continuation: carried } })?.continuation,
+      carried,
+    );
   });
 });
