@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { failoverNames, healthAlarmName } from "../../components/failover/names";
 import { iotPlaneNames } from "../../components/iotPlane/names";
 import { NAMES } from "../../core/names";
 import { OPERATIONS_NAMESPACE } from "../../core/operationsMetrics";
@@ -42,6 +43,43 @@ describe("the IoT plane's names from its prefix", () => {
   it("refuses a prefix some derived name could not take, in one line naming the argument", () => {
     for (const bad of ["", "a", "Green", "9team", "team-", "te--am", "team_b", "x".repeat(33)]) {
       assert.throws(() => iotPlaneNames(bad), /^Error: ReplicatedIotPlane: namePrefix: expected/);
+    }
+  });
+});
+
+describe("the fail-over's names from its prefix", () => {
+  it("gives, by default, the names the project's stacks deployed", () => {
+    const names = failoverNames();
+    assert.deepEqual(
+      {
+        alarm: healthAlarmName(names, "eu-west-1"),
+        healthMetricNamespace: names.healthMetricNamespace,
+        failoverTopic: names.failoverTopic,
+        statusAlarm: names.statusAlarm,
+        flowLogGroup: names.flowLogGroup,
+      },
+      {
+        alarm: "iot-dr-health-eu-west-1",
+        healthMetricNamespace: NAMES.healthMetricNamespace,
+        failoverTopic: "iot-dr-failover",
+        statusAlarm: "iot-dr-primary-health-check",
+        flowLogGroup: "/iot-dr/health/vpc-flow-logs",
+      },
+    );
+  });
+
+  it("derives every name of another prefix from it, none the default's", () => {
+    const fixed = failoverNames();
+    const green = failoverNames("green");
+    for (const key of Object.keys(fixed) as (keyof typeof fixed)[]) {
+      assert.notEqual(green[key], fixed[key], key);
+      assert.ok(green[key].includes("green"), key);
+    }
+  });
+
+  it("refuses a prefix some derived name could not take, in one line naming the argument", () => {
+    for (const bad of ["", "a", "Green", "9team", "team-", "te--am", "team_b", "x".repeat(33)]) {
+      assert.throws(() => failoverNames(bad), /^Error: RegionFailover: namePrefix: expected/);
     }
   });
 });
