@@ -30,7 +30,7 @@ const TEAMS = {
 } as const;
 
 for (const [team, prefix] of Object.entries(TEAMS)) {
-  new ReplicatedIotPlane(`${team}-plane`, {
+  const plane = new ReplicatedIotPlane(`${team}-plane`, {
     regions,
     providers,
     accountId: account,
@@ -96,6 +96,8 @@ for (const [team, prefix] of Object.entries(TEAMS)) {
               accountId: account,
               iotEndpoint: target(regions[side]),
               probeSecretKeyArn: `arn:aws:kms:${regions[side]}:${account}:key/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e`,
+              // Each team's fail-over checks its own plane's probe.
+              probe: plane.names,
             }),
           },
         ],
