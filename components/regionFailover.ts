@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { formatArn, partitionOf } from "../core/arn";
-import { NAMES } from "../core/names";
 import { DeviceReconnect } from "./failover/deviceReconnect";
 import { FailoverNotifications } from "./failover/failoverNotifications";
 import { FailoverRecords } from "./failover/failoverRecords";
-import { HealthAggregator, healthAlarmName } from "./failover/healthAggregator";
+import { HealthAggregator } from "./failover/healthAggregator";
+import { FailoverNames, failoverNames, healthAlarmName } from "./failover/names";
 import { HealthNetwork } from "./failover/healthNetwork";
 import { PrivateHealthApi } from "./failover/privateHealthApi";
 import { RecordHealthCheck } from "./failover/recordHealthCheck";
@@ -122,6 +122,11 @@ export interface RegionFailoverArgs {
   /** The aggregator's VPC: CIDR (default 10.80.0.0/24) and private subnets (default 2). */
   network?: { cidrBlock?: string; zones?: number };
   names?: RegionFailoverNames;
+  /**
+   * Prefix of every physical name the copy claims (alarms, topic, flow log group, metric
+   * namespace), default `iot-dr`: two copies in one account and region need different ones.
+   */
+  namePrefix?: string;
 }
 
 /** What one built side exposes. */
@@ -167,12 +172,16 @@ export class RegionFailover extends pulumi.ComponentResource {
     super("iot-dr:components:RegionFailover", name, {}, opts);
     // Everything is checked before the first child exists: a refused program leaves nothing half-built.
     const { sides, places, status } = checkedArgs(args);
+    const physical = failoverNames(args.namePrefix);
     const names = args.names ?? {};
     const built: Partial<Record<RegionSide, RegionFailoverSideOutputs>> = {};
     let fastReconnect: DeviceReconnect | undefined;
     for (const side of (["primary", "secondary"] as const).filter((s) => sides.has(s))) {
       const prefix = sides.size === 1 ? name : `${name}-${side}`;
-      const made = this.side(side, places[side]!, prefix, sides.size === 1 ? "" : `-${side}`, args);
+      const made = this.side(side, places[side]!, prefix, sides.size === 1 ? "" : `-${side}`, {
+        args,
+        physical,
+      });
       built[side] = made.outputs;
       fastReconnect ??= made.fastReconnect;
     }
@@ -185,6 +194,7 @@ export class RegionFailover extends pulumi.ComponentResource {
         {
           accountId: args.accounts.monitoring,
           partition,
+          names: physical,
           // The IoT record's own check: a planned switch, too, has devices reconnect.
           primaryHealthCheckId: this.primary.iotRecordHealthCheckId,
           subscriberAccountId: args.accounts.iot,
@@ -219,7 +229,7 @@ export class RegionFailover extends pulumi.ComponentResource {
     place: SidePlace,
     prefix: string,
     suffix: string,
-    args: RegionFailoverArgs,
+    { args, physical }: { args: RegionFailoverArgs; physical: FailoverNames },
   ): { outputs: RegionFailoverSideOutputs; fastReconnect?: DeviceReconnect } {
     const region = args.regions[side];
     const names = args.names ?? {};
@@ -230,7 +240,12 @@ export class RegionFailover extends pulumi.ComponentResource {
 
     const network = new HealthNetwork(
       `${prefix}-network`,
-      { region, cidrBlock: args.network?.cidrBlock, zones: args.network?.zones },
+      {
+        region,
+        cidrBlock: args.network?.cidrBlock,
+        zones: args.network?.zones,
+        flowLogGroup: physical.flowLogGroup,
+      },
       inMonitoring,
     );
     // The first API makes the aggregator's execute-api endpoint in the monitoring account; the
@@ -279,7 +294,7 @@ export class RegionFailover extends pulumi.ComponentResource {
                   service: "cloudwatch",
                   region,
                   account: args.accounts.monitoring,
-                  resource: `alarm:${healthAlarmName(region)}`,
+                  resource: `alarm:${healthAlarmName(physical, region)}`,
                 }),
                 alarmAccountId: args.accounts.monitoring,
               },
@@ -292,6 +307,7 @@ export class RegionFailover extends pulumi.ComponentResource {
       `${prefix}-aggregator`,
       {
         region,
+        names: physical,
         network,
         healthApis: built.map(({ name, api }) => ({ name, url: api.healthUrl })),
         intervalSeconds: args.timing.aggregatorIntervalSeconds,
@@ -306,7 +322,7 @@ export class RegionFailover extends pulumi.ComponentResource {
       executeApiEndpointId: endpointId!,
       healthInvokeArns: built.map(({ api }) => api.healthInvokeArn),
       metricPublisherRoleArn: aggregator.function.role.arn,
-      metricNamespace: NAMES.healthMetricNamespace,
+      metricNamespace: physical.healthMetricNamespace,
     });
 
     // The records follow the metric check and Route 53's own TCP check of the IoT endpoint together.

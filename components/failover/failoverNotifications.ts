@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FAILOVER_STATUS_ALARM } from "../../core/healthTiming";
 import { encryptedAlarmTopic } from "../shared/encryptedAlarmTopic";
+import { FailoverNames } from "./names";
 import { componentOptions } from "../shared/formerTypes";
 
 /** Arguments of {@link FailoverNotifications}. */
@@ -9,6 +10,8 @@ export interface FailoverNotificationsArgs {
   /** shared-services, where the topic and alarm live. */
   accountId: string;
   partition: string;
+  /** The copy's names: the topic's and the alarm's. */
+  names: FailoverNames;
   /** The check on the PRIMARY records: its status is what moves devices. */
   primaryHealthCheckId: pulumi.Input<string>;
   /** Account allowed to subscribe its reconnect function (iot-services). */
@@ -44,7 +47,7 @@ export class FailoverNotifications extends pulumi.ComponentResource {
       {
         accountId: args.accountId,
         partition: args.partition,
-        topicName: "iot-dr-failover",
+        topicName: args.names.failoverTopic,
         purpose: "fail-over notifications",
         email: args.email,
         moreTopicStatements: (topicArn) => [
@@ -64,7 +67,7 @@ export class FailoverNotifications extends pulumi.ComponentResource {
     this.alarm = new aws.cloudwatch.MetricAlarm(
       `${name}-status`,
       {
-        name: "iot-dr-primary-health-check",
+        name: args.names.statusAlarm,
         alarmDescription:
           "Route 53 considers the iot-dr primary region unhealthy: traffic fails over",
         namespace: "AWS/Route53",

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AGGREGATOR_CONCURRENCY } from "../../core/lambdaConcurrency";
 import { NAMES } from "../../core/names";
+import { FailoverNames, healthAlarmName } from "./names";
 import { NodeFunction } from "../lambda/nodeFunction";
 import { HealthNetwork } from "./healthNetwork";
 import { componentOptions } from "../shared/formerTypes";
@@ -9,6 +10,8 @@ import { componentOptions } from "../shared/formerTypes";
 /** Arguments of {@link HealthAggregator}. */
 export interface HealthAggregatorArgs {
   region: string;
+  /** The copy's names: the alarm's and the metric's namespace. */
+  names: FailoverNames;
   network: HealthNetwork;
   /** Every health API of this region: the name the decision reports and its `GET /health` URL. */
   healthApis: { name: string; url: pulumi.Input<string> }[];
@@ -21,11 +24,6 @@ export interface HealthAggregatorArgs {
    * fail-over when the alarm Route 53 follows changes, not a HealthCheckStatus alarm period later.
    */
   alarmActions?: pulumi.Input<string>[];
-}
-
-/** The name of a region's health alarm: its ARN is known before the alarm exists. */
-export function healthAlarmName(region: string): string {
-  return `iot-dr-health-${region}`;
 }
 
 /**
@@ -60,7 +58,7 @@ export class HealthAggregator extends pulumi.ComponentResource {
             // PutMetricData has no resource type; the namespace condition is its scope.
             resources: ["*"],
             conditions: {
-              StringEquals: { "cloudwatch:namespace": NAMES.healthMetricNamespace },
+              StringEquals: { "cloudwatch:namespace": args.names.healthMetricNamespace },
             },
           },
         ],
@@ -68,7 +66,7 @@ export class HealthAggregator extends pulumi.ComponentResource {
           HEALTH_APIS: pulumi.jsonStringify(args.healthApis),
           INTERVAL_SECONDS: String(args.intervalSeconds),
           PROBE_TIMEOUT_SECONDS: String(args.probeTimeoutSeconds),
-          METRIC_NAMESPACE: NAMES.healthMetricNamespace,
+          METRIC_NAMESPACE: args.names.healthMetricNamespace,
           METRIC_NAME: NAMES.healthMetricName,
         },
         // The rounds fill the minute; a little slack for the last round's deadline.
@@ -123,9 +121,9 @@ export class HealthAggregator extends pulumi.ComponentResource {
     this.alarm = new aws.cloudwatch.MetricAlarm(
       `${name}-alarm`,
       {
-        name: healthAlarmName(args.region),
+        name: healthAlarmName(args.names, args.region),
         alarmDescription: `The ${args.region} region of iot-dr is unhealthy (or its aggregator is silent)`,
-        namespace: NAMES.healthMetricNamespace,
+        namespace: args.names.healthMetricNamespace,
         metricName: NAMES.healthMetricName,
         dimensions: { Region: args.region },
         statistic: "Minimum",

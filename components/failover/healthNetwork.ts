@@ -12,6 +12,8 @@ export interface HealthNetworkArgs {
   cidrBlock?: string;
   /** Private subnets, one per availability zone. */
   zones?: number;
+  /** The flow log group's name, one per region of the account (failover/names.ts). */
+  flowLogGroup: string;
 }
 
 /** What may pass the interface endpoints: see {@link HealthNetwork.restrictEndpoints}. */
@@ -72,7 +74,7 @@ export class HealthNetwork extends pulumi.ComponentResource {
     new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: this.vpc.id }, parent);
     new VpcFlowLogs(
       `${name}-flow-logs`,
-      { vpcId: this.vpc.id, region: args.region, logGroupName: "/iot-dr/health/vpc-flow-logs" },
+      { vpcId: this.vpc.id, region: args.region, logGroupName: args.flowLogGroup },
       parent,
     );
     const zones = aws.getAvailabilityZonesOutput({ state: "available" }, parent);

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dnsSuffixOf } from "../../core/arn";
-import { NAMES, namedArn } from "../../core/names";
+import { namedArn } from "../../core/names";
 import { Statement } from "../iam/policyDocument";
+import { IotPlaneNames, iotPlaneNames } from "../iotPlane/names";
 
 /** Where the `iot` check of a health API finds the plane's probe in one region. */
 export interface IotHealthCheckArgs {
@@ -12,6 +13,11 @@ export interface IotHealthCheckArgs {
   iotEndpoint: pulumi.Input<string>;
   /** The plane's KMS key in the region, which encrypts the probe's secret. */
   probeSecretKeyArn: pulumi.Input<string>;
+  /**
+   * The probe's names of the plane checked (its `names`), default the default plane's: a copy
+   * with another `namePrefix` has its own probe secret and topics.
+   */
+  probe?: Pick<IotPlaneNames, "probeSecret" | "probeThing" | "probeTopic" | "probeRulesTopic">;
 }
 
 /** What one check adds to a health API: its name, the handler's reads and its environment. */
@@ -27,12 +33,13 @@ export interface HealthCheckSpec {
  * so it may read only the probe's secret, and decrypt it only through Secrets Manager.
  */
 export function iotHealthCheck(args: IotHealthCheckArgs): HealthCheckSpec {
+  const probe = args.probe ?? iotPlaneNames();
   // Secrets Manager appends six random characters to a secret's ARN.
   const secretArn = namedArn(
     "secretsmanager",
     args.region,
     args.accountId,
-    `secret:${NAMES.probeSecret}-??????`,
+    `secret:${probe.probeSecret}-??????`,
   );
   return {
     checks: ["iot"],
@@ -59,10 +66,10 @@ export function iotHealthCheck(args: IotHealthCheckArgs): HealthCheckSpec {
     ],
     environment: {
       IOT_ENDPOINT: args.iotEndpoint,
-      PROBE_SECRET_ID: NAMES.probeSecret,
-      PROBE_CLIENT_ID: NAMES.probeThing,
-      PROBE_TOPIC: NAMES.probeTopic,
-      PROBE_RULES_TOPIC: NAMES.probeRulesTopic,
+      PROBE_SECRET_ID: probe.probeSecret,
+      PROBE_CLIENT_ID: probe.probeThing,
+      PROBE_TOPIC: probe.probeTopic,
+      PROBE_RULES_TOPIC: probe.probeRulesTopic,
     },
   };
 }

@@ -200,4 +200,8 @@ describe("RegionFailover refuses what it cannot build, before it makes anything"
     }, /regionSwitch gates the primary side's records/);
     refused((a) => (a.regionSwitch = { iot: gate, api: gate }), /expected api \(the records/);
   });
+
+  it("refuses a name prefix no derived name could take, in one line naming the argument", () => {
+    refused((a) => (a.namePrefix = "Team_B"), /^Error: RegionFailover: namePrefix: expected/);
+  });
 });

@@ -24,8 +24,10 @@ function claims(resource: PlannedResource): string[] {
   // The CloudWatch namespace a function emits its metrics to: two copies must not mix them.
   const environment = resource.revealedInputs.environment as
     { variables?: Record<string, unknown> } | undefined;
-  const namespace = environment?.variables?.METRICS_NAMESPACE;
-  if (typeof namespace === "string") out.push(`${where} METRICS_NAMESPACE=${namespace}`);
+  for (const key of ["METRICS_NAMESPACE", "METRIC_NAMESPACE"]) {
+    const namespace = environment?.variables?.[key];
+    if (typeof namespace === "string") out.push(`${where} ${key}=${namespace}`);
+  }
   // The Multi-Region Access Point's name sits in its details.
   const details = resource.revealedInputs.details as { name?: unknown } | undefined;
   if (typeof details?.name === "string") out.push(`${where} details.name=${details.name}`);
@@ -43,6 +45,7 @@ describe("two copies of each component in one account and region pair", () => {
     ["events", "GlobalEventBus"],
     ["documents", "MultiRegionBucket"],
     ["status", "CrossAccountPrivateApi"],
+    ["failover", "RegionFailover"],
   ] as const) {
     it(`${type}: no physical name of one copy is the other's`, () => {
       const copy = (team: string) => {

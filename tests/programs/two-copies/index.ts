@@ -3,7 +3,10 @@ import {
   CrossAccountPrivateApi,
   GlobalEventBus,
   MultiRegionBucket,
+  ROUTE53_METRICS_REGION,
+  RegionFailover,
   ReplicatedIotPlane,
+  iotHealthCheck,
 } from "../../../components";
 
 // Two teams in one account and one region pair: each copy differs only by the names it is given.
@@ -16,6 +19,9 @@ const providers = {
   secondary: provider("secondary", regions.secondary),
 };
 
+const statusRegion = provider("status", ROUTE53_METRICS_REGION);
+const target = (region: string) => `a1b2c3d4e5f6g7-ats.iot.${region}.amazonaws.com`;
+
 /** The names of each team's copies. */
 const TEAMS = {
   // The first copy keeps every default name.
@@ -24,7 +30,7 @@ const TEAMS = {
 } as const;
 
 for (const [team, prefix] of Object.entries(TEAMS)) {
-  new ReplicatedIotPlane(`${team}-plane`, {
+  const plane = new ReplicatedIotPlane(`${team}-plane`, {
     regions,
     providers,
     accountId: account,
@@ -68,5 +74,48 @@ for (const [team, prefix] of Object.entries(TEAMS)) {
     integrationTimeoutMs: 5000,
     accessLogGroupName: `/${team}/status/access`,
     throttle: { rateLimit: 10, burstLimit: 20 },
+  });
+  const sides = ["primary", "secondary"] as const;
+  new RegionFailover(`${team}-failover`, {
+    regions,
+    providers: {
+      primary: { monitoring: providers.primary, iot: providers.primary },
+      secondary: { monitoring: providers.secondary, iot: providers.secondary },
+      statusRegion: { monitoring: statusRegion, iot: statusRegion },
+    },
+    accounts: { monitoring: account, iot: account },
+    healthApis: Object.fromEntries(
+      sides.map((side) => [
+        side,
+        [
+          {
+            name: "devices",
+            provider: providers[side],
+            ...iotHealthCheck({
+              region: regions[side],
+              accountId: account,
+              iotEndpoint: target(regions[side]),
+              probeSecretKeyArn: `arn:aws:kms:${regions[side]}:${account}:key/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e`,
+              // Each team's fail-over checks its own plane's probe.
+              probe: plane.names,
+            }),
+          },
+        ],
+      ]),
+    ),
+    zone: { id: "Z0TWOCOPIES000000000", name: `${team}.example.org` },
+    ttlSeconds: 30,
+    iot: {
+      domain: `devices.${team}.example.org`,
+      targets: { primary: target(regions.primary), secondary: target(regions.secondary) },
+    },
+    timing: {
+      aggregatorIntervalSeconds: 10,
+      probeTimeoutSeconds: 5,
+      alarmPeriodSeconds: 60,
+      alarmEvaluationPeriods: 1,
+    },
+    reconnect: { topic: `${team}/reconnect`, jitterSeconds: 10, displaceSessions: false },
+    namePrefix: prefix,
   });
 }
