@@ -1,17 +1,9 @@
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { CLIENT_DEFAULTS } from "@iot-dr/device-client";
+import { buildCopy, installTarball, run } from "../support/installedPackage";
 import { repositoryFiles } from "../support/repositoryFiles";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -26,9 +18,6 @@ interface Manifest {
   exports: Record<string, Record<string, string> | string>;
   dependencies: Record<string, string>;
 }
-
-const run = (cwd: string, file: string, args: string[]): string =>
-  execFileSync(file, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
 /** The README's example: the TypeScript block that imports the package by name. */
 function readmeExample(): string {
@@ -56,35 +45,19 @@ describe("device client: the package as a device project installs it", function 
     // A copy of the package's tracked files, so `files` in its package.json decides what ships;
     // compiled there with the package's own build settings (its `build` script, output redirected).
     const source = path.join(work, "source");
-    for (const file of repositoryFiles(PACKAGE)) {
-      const target = path.join(source, path.relative(PACKAGE, file));
-      mkdirSync(path.dirname(target), { recursive: true });
-      copyFileSync(path.join(ROOT, file), target);
-    }
-    run(ROOT, process.execPath, [
-      TSC,
-      "-p",
-      path.join(PACKAGE, "tsconfig.build.json"),
-      "--outDir",
-      path.join(source, "dist"),
-    ]);
+    buildCopy(PACKAGE, path.join(PACKAGE, "tsconfig.build.json"), source);
     const [{ filename, files }] = JSON.parse(
       run(work, "npm", ["pack", source, "--json", "--ignore-scripts", "--loglevel=error"]),
     ) as { filename: string; files: { path: string }[] }[];
     packed = files.map((f) => f.path).sort();
 
-    // The device project: the tarball unpacked where npm would put it, next to the dependencies
-    // the package declares (and nothing else of this repository's node_modules).
+    // The device project: the tarball installed beside the dependencies the package declares.
     app = path.join(work, "app");
-    const installed = path.join(app, "node_modules", "@iot-dr", "device-client");
-    mkdirSync(installed, { recursive: true });
-    run(work, "tar", ["-xzf", filename, "-C", installed, "--strip-components=1"]);
-    manifest = JSON.parse(readFileSync(path.join(installed, "package.json"), "utf8")) as Manifest;
-    for (const name of [...Object.keys(manifest.dependencies), "@types/node"]) {
-      const link = path.join(app, "node_modules", name);
-      mkdirSync(path.dirname(link), { recursive: true });
-      symlinkSync(path.join(ROOT, "node_modules", name), link, "dir");
-    }
+    ({ manifest } = installTarball<Manifest>(
+      path.join(work, filename),
+      app,
+      "@iot-dr/device-client",
+    ));
     const dependencies = { "@iot-dr/device-client": `file:../${filename}` };
     writeFileSync(
       path.join(app, "package.json"),

@@ -1,15 +1,5 @@
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { builtinModules } from "module";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -17,6 +7,7 @@ import { bundleFunction } from "../../components/lambda/bundle";
 import { packLibrary } from "../../ops/packLibrary";
 import { ComponentResource } from "@pulumi/pulumi";
 import { planInProcess } from "../support/planCli";
+import { buildCopy, installTarball, run } from "../support/installedPackage";
 import { repositoryFiles } from "../support/repositoryFiles";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -60,9 +51,6 @@ interface Resource {
   inputs: Record<string, unknown>;
 }
 
-const run = (cwd: string, file: string, args: string[]): string =>
-  execFileSync(file, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-
 /** Bare package names a compiled module or a declaration imports (`@a/b/c` -> `@a/b`). */
 function packagesImported(text: string): Set<string> {
   const found = new Set<string>();
@@ -101,35 +89,15 @@ describe("the library as another Pulumi program installs it", function () {
     // A copy of the repository's tracked files, so `files` in package.json decides what ships,
     // compiled there with the package's build settings (`npm run build:lib`, output redirected).
     const source = path.join(work, "source");
-    for (const file of repositoryFiles()) {
-      const target = path.join(source, file);
-      mkdirSync(path.dirname(target), { recursive: true });
-      copyFileSync(path.join(ROOT, file), target);
-    }
-    run(ROOT, process.execPath, [
-      TSC,
-      "-p",
-      "tsconfig.build.json",
-      "--outDir",
-      path.join(source, "dist"),
-    ]);
+    buildCopy("", "tsconfig.build.json", source);
     // As `npm run pack:lib` packs it: npm's selection, with the library's manifest.
     const { filename, files } = packLibrary(source, work);
     packed = files;
 
-    // The program: the two-account example, with the tarball unpacked where npm puts it (a
-    // folder of its own, not a link to this checkout) next to the dependencies the package
-    // declares, and nothing else of this repository's node_modules but Node's types.
+    // The program: the two-account example, with the tarball installed beside the dependencies
+    // the package declares.
     app = path.join(work, "app");
-    installed = path.join(app, "node_modules", "iot-dr");
-    mkdirSync(installed, { recursive: true });
-    run(work, "tar", ["-xzf", filename, "-C", installed, "--strip-components=1"]);
-    manifest = JSON.parse(readFileSync(path.join(installed, "package.json"), "utf8")) as Manifest;
-    for (const name of [...Object.keys(manifest.dependencies), "@types/node"]) {
-      const link = path.join(app, "node_modules", name);
-      mkdirSync(path.dirname(link), { recursive: true });
-      symlinkSync(path.join(ROOT, "node_modules", name), link, "dir");
-    }
+    ({ installed, manifest } = installTarball<Manifest>(path.join(work, filename), app, "iot-dr"));
     for (const file of repositoryFiles(EXAMPLE)) {
       copyFileSync(path.join(ROOT, file), path.join(app, path.relative(EXAMPLE, file)));
     }
