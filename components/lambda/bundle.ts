@@ -18,8 +18,23 @@ function packageRoot(from: string): string {
 
 const ROOT = packageRoot(__dirname);
 const FUNCTIONS_DIR = path.join(ROOT, "functions");
-// Where build tools conventionally cache (ignored with node_modules, gone with a fresh install).
-const CACHE_FILE = path.join(ROOT, "node_modules", ".cache", "iot-dr", "function-bundles.json");
+
+/**
+ * Where this package writes what it builds, relative to the program's folder (Pulumi runs a
+ * program in its folder): the program's node_modules/.cache, where build tools conventionally
+ * cache (ignored with node_modules, gone with a fresh install). Never inside the package itself,
+ * which an installed copy may not allow (a pnpm store, a root-owned install). A package that is
+ * not the program (an installed copy) writes in a subfolder named by its path from the program, so
+ * two copies in one process never share a file, and the path is the same on every machine.
+ */
+function cacheDir(): string {
+  const fromProgram = path
+    .relative(process.cwd(), ROOT)
+    .split(path.sep)
+    .filter((part) => part !== "" && part !== ".")
+    .map((part) => (part === ".." ? "_parent" : part));
+  return path.join("node_modules", ".cache", "iot-dr", ...fromProgram);
+}
 
 /**
  * Each handler with everything it imports (AWS SDK v3 clients included, so the deployed versions
@@ -65,7 +80,8 @@ function strict(code: string): string {
  */
 function bundleAll(): Map<string, string> {
   const entryPoints = handlerEntries();
-  const outputs = cachedBuild(CACHE_FILE, ROOT, [esbuildVersion, OPTIONS, entryPoints], () => {
+  const cacheFile = path.resolve(cacheDir(), "function-bundles.json");
+  const outputs = cachedBuild(cacheFile, ROOT, [esbuildVersion, OPTIONS, entryPoints], () => {
     const result = buildSync({
       ...OPTIONS,
       entryPoints,
@@ -106,10 +122,9 @@ export function bundleFunction(name: string): string {
   return code;
 }
 
-// Where each function's bundle is written for the engine to read (ignored with node_modules). A
-// relative path: the engine resolves it against the program's folder, and state stays the same on
-// every machine.
-const CODE_DIR = path.join("node_modules", ".cache", "iot-dr", "functions");
+// Each function's bundle is written under cacheDir()/functions for the engine to read; the archive
+// names it relative to the program's folder, which the engine resolves it against, so state stays
+// the same on every machine.
 
 // Folders whose file this process has checked or written: the bundles do not change within a
 // process (built once, above), and every function is deployed in each region of both stacks.
@@ -123,7 +138,7 @@ type WrittenGlobal = typeof globalThis & { [WRITTEN]?: Set<string> };
  * reads and hashes the file itself; the zip Lambda receives has the same single index.js.
  */
 export function functionCode(name: string): pulumi.asset.FileArchive {
-  const dir = path.join(ROOT, CODE_DIR, name);
+  const dir = path.resolve(cacheDir(), "functions", name);
   const written = ((globalThis as WrittenGlobal)[WRITTEN] ??= new Set());
   if (!written.has(dir)) {
     writeIfChanged(path.join(dir, "index.js"), bundleFunction(name), name);
@@ -137,7 +152,7 @@ function writeIfChanged(file: string, code: string, name: string): void {
   if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === code) return;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // Beside the folder, not in it: a crash must not leave a stray file in the archive.
-  const temporary = path.join(ROOT, CODE_DIR, `${name}.${process.pid}.tmp`);
+  const temporary = path.join(path.dirname(path.dirname(file)), `${name}.${process.pid}.tmp`);
   fs.writeFileSync(temporary, code);
   fs.renameSync(temporary, file);
 }

@@ -1,5 +1,14 @@
 import { strict as assert } from "assert";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "fs";
 import { builtinModules } from "module";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -68,6 +77,16 @@ function packagesImported(text: string): Set<string> {
     }
   }
   return found;
+}
+
+/** Every file under a folder with its size and modification time, to tell what a run wrote. */
+function listing(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .map((file) => {
+      const stat = statSync(path.join(dir, file));
+      return stat.isDirectory() ? `${file}/` : `${file} ${stat.size} ${stat.mtimeMs}`;
+    })
+    .sort();
 }
 
 /**
@@ -209,7 +228,10 @@ describe("the library as another Pulumi program installs it", function () {
     let stderr: string;
     let resources: Resource[] = [];
     let violations: { exemption?: string }[] = [];
+    let packageBefore: string[];
+    let packageAfter: string[];
     before(async function () {
+      packageBefore = listing(installed);
       const args = ["--program", app, "--config", path.join(app, "Pulumi.dev.yaml")];
       const policyConfig = ["--policy-config", path.join(app, "pack-config.json")];
       const planned = await planInProcess(["--json", ...args, ...policyConfig], {
@@ -223,6 +245,18 @@ describe("the library as another Pulumi program installs it", function () {
         }
       ).stacks;
       ({ resources = [], violations = [] } = stack);
+      packageAfter = listing(installed);
+    });
+
+    // An installed package may be read-only (a pnpm store, a root-owned install): the plan
+    // writes its bundles and build cache in the program's folder, never in the package.
+    it("writes nothing inside the installed package", function () {
+      assert.equal(status, 0, stderr);
+      assert.deepEqual(
+        packageAfter.filter((entry) => !packageBefore.includes(entry)),
+        [],
+        "the plan wrote inside node_modules/iot-dr",
+      );
     });
 
     it("loads iot-dr from the installed package's dist/", function () {
@@ -268,7 +302,9 @@ describe("the library as another Pulumi program installs it", function () {
     });
 
     it("bundles the functions from the installed package's sources, as the checkout does", function () {
-      const written = path.join(installed, "node_modules", ".cache", "iot-dr", "functions");
+      // In the program's cache, in the subfolder of the package's path from the program.
+      const cache = path.join(app, "node_modules", ".cache", "iot-dr");
+      const written = path.join(cache, path.relative(app, installed), "functions");
       const functions = resources.filter((r) => r.type === "aws:lambda/function:Function");
       assert.ok(functions.length > 0, "no function planned");
       // The plan shows a FileArchive as "[file <path>]", relative to the program's folder.
