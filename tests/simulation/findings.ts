@@ -413,4 +413,32 @@ export const FINDINGS: Finding[] = [
       op(P, { op: "shadow", thing: 1, shadow: 1, value: 1 }),
     ]),
   },
+  {
+    // sim:replication --schedules 3000 --seed 1 (9 schedules of 6000, seeds 1 and 2): the group a
+    // member of SETUP is in was deleted and made again as a dynamic group whose query the thing
+    // matches. IoT lists the thing in the new group (ListThingGroupsForThing answers for both
+    // types), so the delete's cascade took the old static membership as held again and kept it
+    // live, and capture took the dynamic group's membership events for static adds while the
+    // table still held the static group: the table kept memberships no IoT holds.
+    name: "a group made dynamic again under its name keeps none of the static group's memberships",
+    issueClass: "Groups",
+    schedule: schedule([
+      op(P, { op: "deleteGroup", group: 1 }),
+      op(P, { op: "dynamicGroup", group: 1, value: 0 }),
+    ]),
+  },
+  {
+    // The same in the other region, concurrently: it never received the static group and makes
+    // a dynamic one; the primary converts its static group (delete, then create) and its capture
+    // of that delete must end the static membership.
+    name: "a dynamic group made in the other region over a static group with members ends their memberships",
+    issueClass: "Groups",
+    schedule: schedule([op(S, { op: "dynamicGroup", group: 1, value: 0 })], {
+      seed: 2147483623,
+      skew: [-1534, -1926],
+      loss: 0.2,
+      duplicate: 0.1,
+      maxDelay: 60_000,
+    }),
+  },
 ];
