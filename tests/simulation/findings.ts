@@ -441,4 +441,19 @@ export const FINDINGS: Finding[] = [
       maxDelay: 60_000,
     }),
   },
+  {
+    // sim:replication --schedules 3000 (3 schedules of 6000, seeds 1 and 2): a group recreated (deleted,
+    // then created: one operation) in a region its member had not reached (the add's event was
+    // lost). IoT drops a deleted group's memberships, so the add, older than the delete, ends in
+    // both regions; the checker, which saw the recreate only as a group changed in place, had
+    // required the membership.
+    name: "a group recreated in a region its member had not reached ends the membership in both regions",
+    issueClass: "Groups",
+    schedule: schedule([
+      lose(P, 1),
+      op(P, { op: "member", group: 1, thing: 1, add: true }),
+      wait(30_000),
+      op(S, { op: "recreateGroup", group: 1, parent: null }),
+    ]),
+  },
 ];
