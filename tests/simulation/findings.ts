@@ -456,4 +456,19 @@ export const FINDINGS: Finding[] = [
       op(S, { op: "recreateGroup", group: 1, parent: null }),
     ]),
   },
+  {
+    // sim:replication --schedules 3000 --seed 2 (4 schedules): the secondary never received the
+    // setup's static g1 (its events were lost) and made a dynamic g1. The primary converts its
+    // static g1 by delete then create (IoT changes no group's type in place), and IoT refused the
+    // delete: g1 has a child group. The recreate now takes the groups below, deepest first, as a
+    // delete does (docs/convergence.md, rule 6).
+    name: "a group made dynamic in the other region over a static group with child groups converges",
+    issueClass: "Groups",
+    schedule: schedule([op(S, { op: "dynamicGroup", group: 0, value: 0 })], {
+      seed: 737309500,
+      skew: [610, 1256],
+      loss: 0.2,
+      duplicate: 0.1,
+    }),
+  },
 ];
