@@ -111,7 +111,9 @@ describe("dynamic thing groups and billing groups (issue 22)", () => {
     assert.deepEqual(w.iot.groups.get("fleet")?.dynamic, QUERY);
     assert.deepEqual([...w.iot.groups.keys()], ["fleet"]);
     assert.deepEqual(
-      w.iot.calls.slice(before).map((c) => `${c.api} ${c.input.thingGroupName}`),
+      w.iot.calls
+        .slice(before)
+        .map((c) => `${c.api} ${(c.input as { thingGroupName?: string }).thingGroupName}`),
       [
         "DeleteThingGroup line",
         "DeleteThingGroup site",
