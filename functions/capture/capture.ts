@@ -138,21 +138,21 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
 }
 
 /**
- * True when the group is dynamic: its memberships are IoT's, computed from each region's fleet
- * index, never replicated. The table's live item says so without a call; a group the table does
- * not hold live yet is read from IoT.
+ * True when the group is dynamic here: its memberships are IoT's, computed from each region's fleet
+ * index, never replicated. This region's IoT says which type the group is now: a group deleted and
+ * made again as the other type (IoT changes no group's type in place) raises membership events the
+ * table's item, still the old incarnation's until its capture, would misread. A group IoT no
+ * longer holds is judged by the table's live item.
  */
 async function inDynamicGroup(
   thingGroupName: string,
   deps: CaptureDeps,
   arn: (resource: string) => string,
 ): Promise<boolean> {
+  const here = await deps.iot.state({ kind: "thingGroup", thingGroupName }, arn);
+  if (here) return isDynamicGroup(here.desired);
   const item = await deps.table.get(keys.thingGroup(thingGroupName));
-  const desired =
-    item && !item.deleted
-      ? item.desired
-      : (await deps.iot.state({ kind: "thingGroup", thingGroupName }, arn))?.desired;
-  return isDynamicGroup(desired);
+  return !!item && !item.deleted && isDynamicGroup(item.desired);
 }
 
 /** Reads the object's state from IoT and records it (dependencies first for attachments). */

@@ -25,6 +25,7 @@ import type {
   ThingDesired,
   ThingGroupDesired,
 } from "../../core/entities";
+import { isDynamicGroup } from "../../core/groups";
 import { caCertificateState, provisioningTemplateState } from "./iotFleet";
 import { billingGroupMembershipState, billingGroupState, thingGroupState } from "./iotGroups";
 
@@ -36,7 +37,8 @@ export interface CapturedState {
 
 export interface CaptureIotPort {
   /**
-   * The current state of the object a key names, null when IoT does not hold it. `arn` builds
+   * The current state of the object a key names, null when IoT does not hold it (a membership:
+   * a static group's; a dynamic group's members are no registry membership). `arn` builds
    * this region's ARN of a resource (attachments are listed by ARN).
    */
   state(id: Identity, arn: (resource: string) => string): Promise<CapturedState | null>;
@@ -135,7 +137,12 @@ export function sdkCaptureIot(
             paginateListThingGroupsForThing({ client: iot }, { thingName: id.thingName }),
             (page) => !!page.thingGroups?.some((g) => g.groupName === id.thingGroupName),
           );
-          return member
+          if (!member) return null;
+          // ListThingGroupsForThing lists the dynamic groups a thing matches too: those members
+          // are IoT's computation in each region, no membership of the registry (core/groups.ts).
+          // Only a static group's is one (a group made again as a dynamic one ended the old's).
+          const group = await orNull(() => thingGroupState(iot, id.thingGroupName));
+          return group && !isDynamicGroup({ ...group.desired })
             ? { desired: { thingGroupName: id.thingGroupName, thingName: id.thingName } }
             : null;
         }

@@ -48,7 +48,7 @@ import {
   registerCertificate,
 } from "./convergeFleet";
 import {
-  deleteGroupCall,
+  deleteGroupCalls,
   planBillingGroup,
   planBillingGroupLeave,
   planBillingGroupMembership,
@@ -390,9 +390,10 @@ function planThingGroup(d: ThingGroupDesired, a: ThingGroupActual | null): IotCa
   if ((a.parentGroupName ?? null) !== (d.parentGroupName ?? null)) {
     // IoT cannot move a group (UpdateThingGroup has no parent); the source region recreated it
     // under its new parent, a new incarnation: so here, delete then create (docs/convergence.md,
-    // incarnations). IoT drops the old group's memberships; their items put them back.
+    // incarnations), the groups below it with it. IoT drops the old group's memberships; their
+    // items put them back.
     return [
-      call("DeleteThingGroup", { thingGroupName: d.thingGroupName }),
+      ...deleteGroupCalls(d.thingGroupName, a),
       call("CreateThingGroup", {
         thingGroupName: d.thingGroupName,
         ...(d.parentGroupName ? { parentGroupName: d.parentGroupName } : {}),
@@ -534,16 +535,10 @@ function planDelete(id: Identity, actual: Actual, place: Place): IotCall[] {
       ];
     }
     case "thingGroup":
-      // A dynamic group has no children ("can't be part of a hierarchy") and its own delete.
-      if ((actual as ThingGroupActual).dynamic) {
-        return [deleteGroupCall(id.thingGroupName, actual as ThingGroupActual)];
-      }
       // Children first (IoT refuses a parent with child groups); each child's delete raises its
       // own registry event, which capture records as this region's change: the other region
       // deletes the child too.
-      return [id.thingGroupName, ...((actual as ThingGroupActual).descendants ?? [])]
-        .reverse()
-        .map((thingGroupName) => call("DeleteThingGroup", { thingGroupName }));
+      return deleteGroupCalls(id.thingGroupName, actual as ThingGroupActual);
     case "membership":
       return (actual as PresenceActual).present
         ? [

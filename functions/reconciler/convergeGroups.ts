@@ -36,11 +36,25 @@ const properties = (d: ThingGroupDesired) => ({
   attributePayload: { attributes: d.attributes, merge: false },
 });
 
-/** The delete of a group as IoT holds it: each type has its own call. */
-export function deleteGroupCall(thingGroupName: string, a: ThingGroupActual): IotCall {
-  return a.dynamic
-    ? call("DeleteDynamicThingGroup", { thingGroupName })
-    : call("DeleteThingGroup", { thingGroupName });
+/**
+ * The delete of a group as IoT holds it: each type has its own call. A static group goes with the
+ * groups below it (read for a delete: `descendants`), deepest first: IoT refuses to delete a group
+ * with child groups (moto's delete_thing_group too). A dynamic group has no children ("can't be
+ * part of a hierarchy").
+ */
+export function deleteGroupCalls(thingGroupName: string, a: ThingGroupActual): IotCall[] {
+  if (a.dynamic) return [call("DeleteDynamicThingGroup", { thingGroupName })];
+  return [thingGroupName, ...(a.descendants ?? [])]
+    .reverse()
+    .map((name) => call("DeleteThingGroup", { thingGroupName: name }));
+}
+
+/**
+ * True when a live group's plan makes it again (delete, then create: IoT moves no group and
+ * changes no group's type in place): its delete needs what is read for a delete.
+ */
+export function recreatesGroup(plan: IotCall[]): boolean {
+  return plan.some((c) => c.api === "DeleteThingGroup");
 }
 
 /**
@@ -55,7 +69,10 @@ export function planGroupTypes(
   if (!d.dynamic && !a?.dynamic) return undefined;
   if (!a) return [createDynamic(d)];
   if (!d.dynamic !== !a.dynamic) {
-    return [deleteGroupCall(d.thingGroupName, a), d.dynamic ? createDynamic(d) : createStatic()];
+    return [
+      ...deleteGroupCalls(d.thingGroupName, a),
+      d.dynamic ? createDynamic(d) : createStatic(),
+    ];
   }
   const q = d.dynamic!;
   const same =

@@ -22,6 +22,7 @@ import {
   type Place,
 } from "./converge";
 import { backoffDelay, DEPENDENCY_BACKOFF, type Backoff } from "./backoff";
+import { recreatesGroup } from "./convergeGroups";
 import type { DlqPort } from "./dlq";
 import { namesPlaceholder, replacePlaceholder } from "./issueCsr";
 import { errorName, type ReconcilerIotPort } from "./iot";
@@ -351,8 +352,14 @@ export class Reconciler {
             if (errorName(error) !== "ResourceAlreadyExistsException") throw error;
           }
         }
-        const actual = await this.read(id, item.deleted);
-        const plan = planConvergence(item, actual, place, context);
+        let actual = await this.read(id, item.deleted);
+        let plan = planConvergence(item, actual, place, context);
+        if (!item.deleted && recreatesGroup(plan)) {
+          // Made again (IoT cannot move a group or change its type): its delete takes the groups
+          // below it, which a delete's read lists.
+          actual = await this.read(id, true);
+          plan = planConvergence(item, actual, place, context);
+        }
         if (plan.length > 0 && this.keepLocal && (await this.keepLocal(item))) return "kept";
         for (const call of plan) await this.send(call);
         return "converged";

@@ -850,13 +850,15 @@ async function readOwned(
       return (await lookups.policyAttached(id.policyName, targetArn(place, id.target)))
         ? (item.desired ?? { policyName: id.policyName, target: id.target })
         : null;
+    case "membership":
     case "caCertificate":
     case "provisioningTemplate":
     case "thingType":
-    case "membership":
     case "billingGroup":
     case "billingGroupMembership": {
       await pacer.take(STATE_READ[id.kind]);
+      // A listed member's group is described: a dynamic group's members are no memberships.
+      if (id.kind === "membership") await pacer.take("DescribeThingGroup");
       const state = await lookups.state(id, (resource) => iotArn(place, resource));
       return state ? state.desired : null;
     }

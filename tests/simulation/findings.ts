@@ -413,4 +413,62 @@ export const FINDINGS: Finding[] = [
       op(P, { op: "shadow", thing: 1, shadow: 1, value: 1 }),
     ]),
   },
+  {
+    // sim:replication --schedules 3000 --seed 1 (9 schedules of 6000, seeds 1 and 2): the group a
+    // member of SETUP is in was deleted and made again as a dynamic group whose query the thing
+    // matches. IoT lists the thing in the new group (ListThingGroupsForThing answers for both
+    // types), so the delete's cascade took the old static membership as held again and kept it
+    // live, and capture took the dynamic group's membership events for static adds while the
+    // table still held the static group: the table kept memberships no IoT holds.
+    name: "a group made dynamic again under its name keeps none of the static group's memberships",
+    issueClass: "Groups",
+    schedule: schedule([
+      op(P, { op: "deleteGroup", group: 1 }),
+      op(P, { op: "dynamicGroup", group: 1, value: 0 }),
+    ]),
+  },
+  {
+    // The same in the other region, concurrently: it never received the static group and makes
+    // a dynamic one; the primary converts its static group (delete, then create) and its capture
+    // of that delete must end the static membership.
+    name: "a dynamic group made in the other region over a static group with members ends their memberships",
+    issueClass: "Groups",
+    schedule: schedule([op(S, { op: "dynamicGroup", group: 1, value: 0 })], {
+      seed: 2147483623,
+      skew: [-1534, -1926],
+      loss: 0.2,
+      duplicate: 0.1,
+      maxDelay: 60_000,
+    }),
+  },
+  {
+    // sim:replication --schedules 3000 (3 schedules of 6000, seeds 1 and 2): a group recreated (deleted,
+    // then created: one operation) in a region its member had not reached (the add's event was
+    // lost). IoT drops a deleted group's memberships, so the add, older than the delete, ends in
+    // both regions; the checker, which saw the recreate only as a group changed in place, had
+    // required the membership.
+    name: "a group recreated in a region its member had not reached ends the membership in both regions",
+    issueClass: "Groups",
+    schedule: schedule([
+      lose(P, 1),
+      op(P, { op: "member", group: 1, thing: 1, add: true }),
+      wait(30_000),
+      op(S, { op: "recreateGroup", group: 1, parent: null }),
+    ]),
+  },
+  {
+    // sim:replication --schedules 3000 --seed 2 (4 schedules): the secondary never received the
+    // setup's static g1 (its events were lost) and made a dynamic g1. The primary converts its
+    // static g1 by delete then create (IoT changes no group's type in place), and IoT refused the
+    // delete: g1 has a child group. The recreate now takes the groups below, deepest first, as a
+    // delete does (docs/convergence.md, rule 6).
+    name: "a group made dynamic in the other region over a static group with child groups converges",
+    issueClass: "Groups",
+    schedule: schedule([op(S, { op: "dynamicGroup", group: 0, value: 0 })], {
+      seed: 737309500,
+      skew: [610, 1256],
+      loss: 0.2,
+      duplicate: 0.1,
+    }),
+  },
 ];

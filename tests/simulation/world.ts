@@ -36,7 +36,20 @@ export interface Touch {
   /** True time of the operation. */
   at: number;
   value: string | undefined;
+  /**
+   * The object (a thing or a group) was deleted then, maybe made again in the same operation (a
+   * recreate, whose facts before and after show no absence): what was part of the old one (its
+   * memberships, child groups, attached policies) ended with it, as IoT ends them.
+   */
+  ended?: true;
 }
+
+/** Deletes of an object that end what is part of it (IoT drops a deleted group's members). */
+const ENDS: Partial<Record<string, (input: Record<string, unknown>) => string>> = {
+  DeleteThing: (i) => `thing:${String(i.thingName)}`,
+  DeleteThingGroup: (i) => `group:${String(i.thingGroupName)}`,
+  DeleteDynamicThingGroup: (i) => `group:${String(i.thingGroupName)}`,
+};
 
 export interface RunResult {
   operations: number;
@@ -318,6 +331,16 @@ export async function runSchedule(
       }
       const fact = relationFactOf(c);
       if (fact && region.iot.changes > published) reported.add(fact);
+      const ended = ENDS[c.api]?.(c.input as Record<string, unknown>);
+      if (ended && region.iot.changes > published) {
+        touches.push({
+          key: ended,
+          region: region.index,
+          at: clock.now(),
+          value: undefined,
+          ended: true,
+        });
+      }
     }
     if (done === 0) return;
     operations += 1;
@@ -473,14 +496,26 @@ function check(
   // Every change no later change superseded is what both regions hold.
   const window = concurrencyWindow(schedule);
   const byKey = new Map<string, Touch[]>();
-  for (const t of touches) byKey.set(t.key, [...(byKey.get(t.key) ?? []), t]);
+  const endedAt = new Map<string, number[]>();
+  for (const t of touches) {
+    if (t.ended) endedAt.set(t.key, [...(endedAt.get(t.key) ?? []), t.at]);
+    else byKey.set(t.key, [...(byKey.get(t.key) ?? []), t]);
+  }
   for (const [key, list] of byKey) {
     if (!inUse(key, all)) continue;
     const last = Math.max(...list.map((t) => t.at));
     const allowed = new Set(list.filter((t) => t.at >= last - window).map((t) => t.value));
     // A change whose dependency (its thing, certificate, policy, group, parent), or the
     // dependency's own (a group's parent: a group goes with it), was deleted as late or later, in
-    // either region, cannot stand: IoT needs the dependency.
+    // either region, cannot stand: IoT needs the dependency. So too when the dependency is a group
+    // made again as late or later (deleted, then created: IoT drops what was part of it), or made
+    // a dynamic group, a new incarnation that has no static members, no child groups and no
+    // policies (core/groups.ts).
+    const isLate = (at: number) => at >= last - window;
+    const dynamic = (t: Touch) =>
+      t.key.startsWith("group:") &&
+      !!t.value &&
+      !!(JSON.parse(t.value) as { dynamic?: unknown }).dynamic;
     const gone = (of: string, seen: Set<string>): boolean => {
       if (seen.has(of)) return false;
       seen.add(of);
@@ -492,21 +527,14 @@ function check(
         : [];
       return [...dependenciesOf(of), ...parents].some(
         (dep) =>
-          (byKey.get(dep) ?? []).some((t) => t.value === undefined && t.at >= last - window) ||
+          (byKey.get(dep) ?? []).some(
+            (t) => isLate(t.at) && (t.value === undefined || dynamic(t)),
+          ) ||
+          (endedAt.get(dep) ?? []).some(isLate) ||
           gone(dep, seen),
       );
     };
     if (gone(key, new Set())) allowed.add(undefined);
-    // A group made dynamic as late or later (a new incarnation of the name, in either region) has
-    // no static members: IoT computes its members (core/groups.ts).
-    const group = key.startsWith("member:") ? `group:${key.slice(7, key.indexOf("|"))}` : "";
-    const madeDynamic = (byKey.get(group) ?? []).some(
-      (t) =>
-        t.at >= last - window &&
-        !!t.value &&
-        !!(JSON.parse(t.value) as { dynamic?: unknown }).dynamic,
-    );
-    if (madeDynamic) allowed.add(undefined);
     for (const [i, facts] of [a, b].entries()) {
       if (!allowed.has(facts.get(key))) {
         const latest = list.filter((t) => t.at === last)[0];

@@ -651,7 +651,10 @@ export class FakeIot implements ReconcilerIotPort {
               : null;
           }
           case "membership":
-            return this.isMember(id.thingGroupName, id.thingName)
+            // A static group's member only, as sdkCaptureIot reads it (a dynamic group's members
+            // are IoT's computation, no membership of the registry).
+            return this.isMember(id.thingGroupName, id.thingName) &&
+              !this.groups.get(id.thingGroupName)?.dynamic
               ? { desired: { thingGroupName: id.thingGroupName, thingName: id.thingName } }
               : null;
           case "billingGroup": {

@@ -94,6 +94,35 @@ describe("dynamic thing groups and billing groups (issue 22)", () => {
     assert.deepEqual(w.letters, []);
   });
 
+  it("makes a static group with child groups dynamic: the groups below go first, deepest first", async () => {
+    const w = world();
+    const child = (name: string, parent: string) =>
+      item(keys.thingGroup(name), "thingGroup", {
+        thingGroupName: name,
+        parentGroupName: parent,
+        description: null,
+        attributes: {},
+      });
+    await w.reconcile([group("fleet"), child("site", "fleet"), child("line", "site")]);
+    const before = w.iot.calls.length;
+    // IoT refuses to delete a group with child groups: the type change must take them.
+    await w.reconcile([group("fleet", QUERY, T0 + 1)]);
+    assert.deepEqual(w.letters, []);
+    assert.deepEqual(w.iot.groups.get("fleet")?.dynamic, QUERY);
+    assert.deepEqual([...w.iot.groups.keys()], ["fleet"]);
+    assert.deepEqual(
+      w.iot.calls
+        .slice(before)
+        .map((c) => `${c.api} ${(c.input as { thingGroupName?: string }).thingGroupName}`),
+      [
+        "DeleteThingGroup line",
+        "DeleteThingGroup site",
+        "DeleteThingGroup fleet",
+        "CreateDynamicThingGroup fleet",
+      ],
+    );
+  });
+
   it("refuses a membership of a dynamic group with its reason, and drops its tombstone", async () => {
     const w = world();
     await w.reconcile([
