@@ -413,4 +413,20 @@ export const FINDINGS: Finding[] = [
       op(P, { op: "shadow", thing: 1, shadow: 1, value: 1 }),
     ]),
   },
+  {
+    // sim:replication --schedules 3000 --seed 2 (seed 27): a policy created in both regions at
+    // once. The primary's sweep found it first and recorded its default version only; applied in
+    // the secondary, such an item leaves that region's own versions alone, so the secondary held
+    // a mixture of the two creates (its version and the primary's, as default) that no one made,
+    // which its capture then took for its own change.
+    name: "a policy created in both regions at once, found by a sweep first, is one of the two",
+    issueClass: "Coverage",
+    schedule: schedule([
+      { step: "lag", region: P, ms: 30_000 },
+      { step: "lag", region: S, ms: 30_000 },
+      op(P, { op: "policy", policy: 1, value: 3 }),
+      { step: "sweep", region: P },
+      op(S, { op: "policy", policy: 1, value: 0 }),
+    ]),
+  },
 ];
