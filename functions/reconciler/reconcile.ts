@@ -21,6 +21,7 @@ import {
   planConvergence,
   type Place,
 } from "./converge";
+import { detachedKeys, endDetached } from "./detachedParts";
 import { backoffDelay, DEPENDENCY_BACKOFF, type Backoff } from "./backoff";
 import type { DlqPort } from "./dlq";
 import { namesPlaceholder, replacePlaceholder } from "./issueCsr";
@@ -354,6 +355,14 @@ export class Reconciler {
         const actual = await this.read(id, item.deleted);
         const plan = planConvergence(item, actual, place, context);
         if (plan.length > 0 && this.keepLocal && (await this.keepLocal(item))) return "kept";
+        // A delete's detaches end attachments the table may hold live (detachedParts.ts).
+        if (item.deleted) {
+          await endDetached(detachedKeys(item, plan), {
+            table: this.deps.table,
+            region: place.region,
+            now: clock.now(),
+          });
+        }
         for (const call of plan) await this.send(call);
         return "converged";
       } catch (error) {

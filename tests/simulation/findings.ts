@@ -429,4 +429,19 @@ export const FINDINGS: Finding[] = [
       op(S, { op: "policy", policy: 1, value: 0 }),
     ]),
   },
+  {
+    // sim:replication --schedules 3000 --seed 1 (seed 1800341438): the secondary deleted a
+    // certificate (its events lost: its sweep finds the delete), the primary attached the
+    // certificate to another thing meanwhile. Applying the delete, the primary's reconciler
+    // detached that thing first (IoT requires it), a call of its own role, whose event capture
+    // takes for an echo: the attachment stayed live in the table, in neither region's IoT.
+    name: "a certificate deleted by the reconciler leaves none of the attachments it detached live in the table",
+    issueClass: "Coverage",
+    schedule: schedule([
+      lose(S, 10),
+      op(S, { op: "deleteCert", cert: 0 }),
+      wait(1_000),
+      op(P, { op: "principal", thing: 1, cert: 0, attach: true }),
+    ]),
+  },
 ];
