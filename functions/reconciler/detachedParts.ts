@@ -1,9 +1,11 @@
 /**
- * The attachments a delete takes with it. IoT deletes a certificate only once no thing and no
- * policy is attached to it, a policy only once it is attached to nothing, and a thing only once
- * no principal is attached to it (DeleteCertificate, DeletePolicy, DeleteThing, AWS IoT API
- * Reference): the reconciler's plan of such a delete detaches them first
- * (converge.ts, planDelete). Those detaches are calls of the reconciler's role, whose CloudTrail
+ * The attachments a delete takes with it. IoT deletes a certificate only once no policy and no
+ * thing is attached to it and it is not ACTIVE
+ * (https://docs.aws.amazon.com/iot/latest/apireference/API_DeleteCertificate.html), a policy only
+ * once it is attached to no certificate and has no version but the default
+ * (https://docs.aws.amazon.com/iot/latest/apireference/API_DeletePolicy.html), and a thing only
+ * once its principals are detached (see reconcile.ts): the reconciler's plan of such a delete
+ * detaches them first (converge.ts, planDelete). Those detaches are calls of the reconciler's role, whose CloudTrail
  * records capture takes for echoes, so no capture records their end; an attachment the table
  * holds live (one made in the other region at the same time, or here before the delete reached
  * this region) would stay live in the table, in neither region's IoT, until a sweep found it.

@@ -950,7 +950,8 @@ async function describe(
       await pacer.take("ListPolicyVersions");
       const state = await lookups.state({ kind, policyName: name }, (r) => iotArn(place, r));
       const versions = (state?.desired as { versions?: unknown[] } | undefined)?.versions ?? [];
-      // One GetPolicyVersion per non-default version (IoT keeps at most 5); paced after the read.
+      // One GetPolicyVersion per non-default version, paced after the read: IoT keeps at most 5
+      // (https://docs.aws.amazon.com/iot/latest/apireference/API_CreatePolicyVersion.html).
       for (let v = 1; v < versions.length; v++) await pacer.take("GetPolicyVersion");
       return state ? { desired: state.desired, incarnation: state.incarnation } : null;
     }
