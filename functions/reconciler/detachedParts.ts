@@ -9,10 +9,12 @@
  * records capture takes for echoes, so no capture records their end; an attachment the table
  * holds live (one made in the other region at the same time, or here before the delete reached
  * this region) would stay live in the table, in neither region's IoT, until a sweep found it.
- * Before the plan runs, each attachment it detaches that the table holds live is ended in the
- * table as a state of this region's IoT (docs/convergence.md, rule 6), as capture ends the
- * memberships of a deleted thing or group (capture/cascade.ts). Written first: a plan killed after
- * its detaches is read again and finds nothing left to detach.
+ * Once a detach of the plan succeeded, the attachment it ended, when the table holds it live, is
+ * ended in the table as a state of this region's IoT (docs/convergence.md, rule 6), as capture
+ * ends the memberships of a deleted thing or group (capture/cascade.ts). Only after the call: a
+ * plan that stops before it (killed, or refused by IoT) leaves the attachment in IoT, and a
+ * tombstone written ahead would hide it. One killed between the call and the write leaves the
+ * item to the sweep (an owned item whose IoT differs is recaptured; rule 4).
  */
 import { identityOf, keys } from "../../core/entities";
 import { nextItemVersion, type RegistryItem } from "../../core/registryItem";

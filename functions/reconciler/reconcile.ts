@@ -355,15 +355,17 @@ export class Reconciler {
         const actual = await this.read(id, item.deleted);
         const plan = planConvergence(item, actual, place, context);
         if (plan.length > 0 && this.keepLocal && (await this.keepLocal(item))) return "kept";
-        // A delete's detaches end attachments the table may hold live (detachedParts.ts).
-        if (item.deleted) {
-          await endDetached(detachedKeys(item, plan), {
-            table: this.deps.table,
-            region: place.region,
-            now: clock.now(),
-          });
+        for (const call of plan) {
+          await this.send(call);
+          // A delete's detach ends an attachment the table may hold live (detachedParts.ts).
+          if (item.deleted) {
+            await endDetached(detachedKeys(item, [call]), {
+              table: this.deps.table,
+              region: place.region,
+              now: clock.now(),
+            });
+          }
         }
-        for (const call of plan) await this.send(call);
         return "converged";
       } catch (error) {
         reason = `${errorName(error) || "Error"}: ${(error as Error).message}`;
