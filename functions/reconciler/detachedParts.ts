@@ -5,7 +5,8 @@
  * once it is attached to no certificate and has no version but the default
  * (https://docs.aws.amazon.com/iot/latest/apireference/API_DeletePolicy.html), and a thing only
  * once its principals are detached (see reconcile.ts): the reconciler's plan of such a delete
- * detaches them first (converge.ts, planDelete). Those detaches are calls of the reconciler's role, whose CloudTrail
+ * detaches them first (converge.ts, planDelete), and so does its plan of a thing group's delete
+ * for the group's policies, as a user does. Those detaches are calls of the reconciler's role, whose CloudTrail
  * records capture takes for echoes, so no capture records their end; an attachment the table
  * holds live (one made in the other region at the same time, or here before the delete reached
  * this region) would stay live in the table, in neither region's IoT, until a sweep found it.
@@ -35,7 +36,8 @@ export function detachedKeys(item: RegistryItem, plan: IotCall[]): string[] {
       }
     } else if (c.api === "DetachPolicy") {
       const target = targetOfArn(c.input.target);
-      if (target && c.input.policyName) found.add(keys.policyAttachment(c.input.policyName, target));
+      if (target && c.input.policyName)
+        found.add(keys.policyAttachment(c.input.policyName, target));
     }
   }
   found.delete(item.pk);

@@ -462,4 +462,18 @@ export const FINDINGS: Finding[] = [
       { step: "sweep", region: S },
     ]),
   },
+  {
+    // sim:replication --schedules 3000 --seed 1 (schedule 778) and seed 2 (204): a policy attached
+    // to a group in one region while the other deleted the group. Applying the delete, the
+    // reconciler deleted the group with the policy still attached (its user detaches first); IoT
+    // (moto, the fake) keeps the attachment on the deleted group's ARN, so one region held it and
+    // the other, whose user had detached before deleting, did not.
+    name: "a group deleted while the other region attached a policy to it holds that attachment in neither region",
+    issueClass: "Groups",
+    schedule: schedule([
+      { step: "lag", region: S, ms: 5_000 },
+      op(S, { op: "attachPolicy", policy: 0, cert: null, group: 1, attach: true }),
+      op(P, { op: "deleteGroup", group: 1 }),
+    ]),
+  },
 ];
