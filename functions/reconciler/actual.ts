@@ -26,6 +26,11 @@ export interface ThingGroupActual {
    * goes with it.
    */
   descendants?: string[];
+  /**
+   * Read for a delete only: the policies attached to the group and to each of its descendants, by
+   * group name. The plan detaches them before the delete, as a user does (see planDelete).
+   */
+  policies?: Record<string, string[]>;
 }
 
 export interface CertificateActual {

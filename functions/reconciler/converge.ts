@@ -537,8 +537,16 @@ function planDelete(id: Identity, actual: Actual, place: Place): IotCall[] {
     case "thingGroup":
       // Children first (IoT refuses a parent with child groups); each child's delete raises its
       // own registry event, which capture records as this region's change: the other region
-      // deletes the child too.
-      return deleteGroupCalls(id.thingGroupName, actual as ThingGroupActual);
+      // deletes the child too. Each group's policies are detached first, as a user does before a
+      // delete: the API reference does not say what becomes of them, and moto (like the fake)
+      // keeps them attached to the deleted group's ARN. The detaches end the attachments in the
+      // table (detachedParts.ts).
+      return deleteGroupCalls(id.thingGroupName, actual as ThingGroupActual, (thingGroupName) => {
+        const target = targetArn(place, { type: "thinggroup", id: thingGroupName });
+        return ((actual as ThingGroupActual).policies?.[thingGroupName] ?? []).map((policyName) =>
+          call("DetachPolicy", { policyName, target }),
+        );
+      });
     case "membership":
       return (actual as PresenceActual).present
         ? [

@@ -40,13 +40,19 @@ const properties = (d: ThingGroupDesired) => ({
  * The delete of a group as IoT holds it: each type has its own call. A static group goes with the
  * groups below it (read for a delete: `descendants`), deepest first: IoT refuses to delete a group
  * with child groups (moto's delete_thing_group too). A dynamic group has no children ("can't be
- * part of a hierarchy").
+ * part of a hierarchy"). `detachesOf` names the calls that go before each group's delete.
  */
-export function deleteGroupCalls(thingGroupName: string, a: ThingGroupActual): IotCall[] {
-  if (a.dynamic) return [call("DeleteDynamicThingGroup", { thingGroupName })];
+export function deleteGroupCalls(
+  thingGroupName: string,
+  a: ThingGroupActual,
+  detachesOf: (thingGroupName: string) => IotCall[] = () => [],
+): IotCall[] {
+  if (a.dynamic) {
+    return [...detachesOf(thingGroupName), call("DeleteDynamicThingGroup", { thingGroupName })];
+  }
   return [thingGroupName, ...(a.descendants ?? [])]
     .reverse()
-    .map((name) => call("DeleteThingGroup", { thingGroupName: name }));
+    .flatMap((name) => [...detachesOf(name), call("DeleteThingGroup", { thingGroupName: name })]);
 }
 
 /**

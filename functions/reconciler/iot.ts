@@ -208,6 +208,19 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
               descendants.push(...below);
               level = below;
             }
+            const policies: Record<string, string[]> = {};
+            for (const group of deleting && !out.queryString
+              ? [id.thingGroupName, ...descendants]
+              : []) {
+              const target = targetArn(place, { type: "thinggroup", id: group });
+              policies[group] = await all(async (marker) => {
+                const page = await iot.send(new ListAttachedPoliciesCommand({ target, marker }));
+                return {
+                  items: (page.policies ?? []).map((p) => p.policyName!),
+                  next: page.nextMarker,
+                };
+              });
+            }
             return {
               parentGroupName: out.thingGroupMetadata?.parentGroupName ?? null,
               description: out.thingGroupProperties?.thingGroupDescription ?? null,
@@ -223,7 +236,7 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
                     },
                   }
                 : {}),
-              ...(deleting ? { descendants } : {}),
+              ...(deleting ? { descendants, policies } : {}),
             };
           });
         case "membership": {

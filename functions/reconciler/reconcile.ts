@@ -21,6 +21,7 @@ import {
   planConvergence,
   type Place,
 } from "./converge";
+import { detachedKeys, endDetached } from "./detachedParts";
 import { backoffDelay, DEPENDENCY_BACKOFF, type Backoff } from "./backoff";
 import { recreatesGroup } from "./convergeGroups";
 import type { DlqPort } from "./dlq";
@@ -361,7 +362,17 @@ export class Reconciler {
           plan = planConvergence(item, actual, place, context);
         }
         if (plan.length > 0 && this.keepLocal && (await this.keepLocal(item))) return "kept";
-        for (const call of plan) await this.send(call);
+        for (const call of plan) {
+          await this.send(call);
+          // A delete's detach ends an attachment the table may hold live (detachedParts.ts).
+          if (item.deleted) {
+            await endDetached(detachedKeys(item, [call]), {
+              table: this.deps.table,
+              region: place.region,
+              now: clock.now(),
+            });
+          }
+        }
         return "converged";
       } catch (error) {
         reason = `${errorName(error) || "Error"}: ${(error as Error).message}`;

@@ -944,8 +944,19 @@ async function describe(
     }
     case "thingGroup":
       return plain(await lookups.thingGroup(name));
-    case "policy":
-      return plain(await lookups.policy(name));
+    case "policy": {
+      // Every version, as capture records it (capture/iot.ts): an item of the default alone,
+      // applied in the other region, leaves that region's own versions there, so a policy created
+      // in both regions at once would end as a mixture of the two that no one made.
+      await pacer.take("GetPolicy");
+      await pacer.take("ListPolicyVersions");
+      const state = await lookups.state({ kind, policyName: name }, (r) => iotArn(place, r));
+      const versions = (state?.desired as { versions?: unknown[] } | undefined)?.versions ?? [];
+      // One GetPolicyVersion per non-default version, paced after the read: IoT keeps at most 5
+      // (https://docs.aws.amazon.com/iot/latest/apireference/API_CreatePolicyVersion.html).
+      for (let v = 1; v < versions.length; v++) await pacer.take("GetPolicyVersion");
+      return state ? { desired: state.desired, incarnation: state.incarnation } : null;
+    }
     case "certificate":
       return plain(await lookups.certificate(name));
     case "billingGroup": {

@@ -471,4 +471,67 @@ export const FINDINGS: Finding[] = [
       duplicate: 0.1,
     }),
   },
+  {
+    // sim:replication --schedules 3000 --seed 2 (seed 27): a policy created in both regions at
+    // once. The primary's sweep found it first and recorded its default version only; applied in
+    // the secondary, such an item leaves that region's own versions alone, so the secondary held
+    // a mixture of the two creates (its version and the primary's, as default) that no one made,
+    // which its capture then took for its own change.
+    name: "a policy created in both regions at once, found by a sweep first, is one of the two",
+    issueClass: "Coverage",
+    schedule: schedule([
+      { step: "lag", region: P, ms: 30_000 },
+      { step: "lag", region: S, ms: 30_000 },
+      op(P, { op: "policy", policy: 1, value: 3 }),
+      { step: "sweep", region: P },
+      op(S, { op: "policy", policy: 1, value: 0 }),
+    ]),
+  },
+  {
+    // sim:replication --schedules 3000 --seed 1 (seed 1800341438): the secondary deleted a
+    // certificate (its events lost: its sweep finds the delete), the primary attached the
+    // certificate to another thing meanwhile. Applying the delete, the primary's reconciler
+    // detached that thing first (IoT requires it), a call of its own role, whose event capture
+    // takes for an echo: the attachment stayed live in the table, in neither region's IoT.
+    name: "a certificate deleted by the reconciler leaves none of the attachments it detached live in the table",
+    issueClass: "Coverage",
+    schedule: schedule([
+      lose(S, 10),
+      op(S, { op: "deleteCert", cert: 0 }),
+      wait(1_000),
+      op(P, { op: "principal", thing: 1, cert: 0, attach: true }),
+    ]),
+  },
+  {
+    // sim:replication --schedules 3000 --seed 2 (seed 1505500510), open: a sweep records an object
+    // the table does not know (here a billing group whose create event is late) at the sweep's
+    // time, not the time of its state, which IoT does not tell for every kind. A change made
+    // since in the other region, whose row had not reached the sweep's replica, is outranked by
+    // the older state, in both regions (docs/convergence.md, rule 4, open).
+    name: "a sweep that finds an object before its late event does not outrank a later change of the other region",
+    issueClass: "Three orders",
+    schedule: schedule([
+      { step: "lag", region: S, ms: 30_000 },
+      { step: "lag", region: P, ms: 30_000 },
+      op(S, { op: "billingGroup", billing: 0, value: 0 }),
+      wait(3_000),
+      op(P, { op: "billingGroup", billing: 0, value: 1 }),
+      wait(2_000),
+      { step: "sweep", region: S },
+    ]),
+  },
+  {
+    // sim:replication --schedules 3000 --seed 1 (schedule 778) and seed 2 (204): a policy attached
+    // to a group in one region while the other deleted the group. Applying the delete, the
+    // reconciler deleted the group with the policy still attached (its user detaches first); IoT
+    // (moto, the fake) keeps the attachment on the deleted group's ARN, so one region held it and
+    // the other, whose user had detached before deleting, did not.
+    name: "a group deleted while the other region attached a policy to it holds that attachment in neither region",
+    issueClass: "Groups",
+    schedule: schedule([
+      { step: "lag", region: S, ms: 5_000 },
+      op(S, { op: "attachPolicy", policy: 0, cert: null, group: 1, attach: true }),
+      op(P, { op: "deleteGroup", group: 1 }),
+    ]),
+  },
 ];

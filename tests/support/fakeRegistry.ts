@@ -172,6 +172,20 @@ export class FakeIot implements ReconcilerIotPort {
         : false;
   }
 
+  /** The policies attached to each group (ListAttachedPolicies with the group's ARN). */
+  private groupPolicies(groups: string[]): Record<string, string[]> {
+    const arn = (group: string) =>
+      `arn:aws:iot:${this.place.region}:${this.place.account}:thinggroup/${group}`;
+    return Object.fromEntries(
+      groups.map((group) => [
+        group,
+        [...this.attachments]
+          .filter(([, targets]) => targets.has(arn(group)))
+          .map(([policyName]) => policyName),
+      ]),
+    );
+  }
+
   read(id: Identity, place: Place, deleting: boolean): Promise<Actual | null> {
     const result = ((): Actual | null => {
       switch (id.kind) {
@@ -210,7 +224,14 @@ export class FakeIot implements ReconcilerIotPort {
                 attributes: { ...g.attributes },
                 version: g.version,
                 ...(g.dynamic ? { dynamic: { ...g.dynamic } } : {}),
-                ...(deleting ? { descendants } : {}),
+                ...(deleting
+                  ? {
+                      descendants,
+                      policies: this.groupPolicies(
+                        g.dynamic ? [] : [id.thingGroupName, ...descendants],
+                      ),
+                    }
+                  : {}),
               }
             : null;
         }
