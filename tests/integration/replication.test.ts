@@ -18,6 +18,7 @@ import {
   DeletePolicyCommand,
   DeletePolicyVersionCommand,
   DeleteThingCommand,
+  DeleteThingGroupCommand,
   DeprecateThingTypeCommand,
   DetachPolicyCommand,
   DetachThingPrincipalCommand,
@@ -249,6 +250,28 @@ describe("registry replication against moto (capture -> global table -> reconcil
     assert.deepEqual(Object.keys(b.things["sensor-1"].shadows), ["$classic"]);
     assert.deepEqual(b.certificates, {});
     assert.deepEqual(b.policies, {});
+  });
+
+  it("deletes a thing group the other region deleted after detaching the policies attached to it there", async () => {
+    await buildFleet(suite.world.A);
+    await suite.world.settle();
+    // Attached in B (its event lost: the table never hears of it) while A deletes the group. The
+    // API reference does not say what DeleteThingGroup does with a group's policies; moto keeps
+    // them on the deleted group's ARN. B's reconciler detaches them first, as a user does.
+    const groupInB = `arn:aws:iot:${suite.world.B.name}:${suite.world.B.place.account}:thinggroup/plant-7`;
+    await suite.world.B.direct.iot.send(
+      new AttachPolicyCommand({ policyName: "sensor-policy", target: groupInB }),
+    );
+    await suite.world.A.operator.iot.send(
+      new DeleteThingGroupCommand({ thingGroupName: "plant-7" }),
+    );
+    await suite.world.settle();
+    const b = await snapshot(suite.world.B.direct);
+    assert.equal(b.thingGroups["plant-7"], undefined, "A's delete reached B");
+    const attached = await suite.world.B.direct.iot.send(
+      new ListAttachedPoliciesCommand({ target: groupInB }),
+    );
+    assert.deepEqual(attached.policies ?? [], [], "detached before the delete");
   });
 
   it("keeps changes made in the other region whose events were lost: its sweep captures them, both regions converge to them (the planned state machine run in moto)", async function () {

@@ -534,4 +534,25 @@ export const FINDINGS: Finding[] = [
       op(P, { op: "deleteGroup", group: 1 }),
     ]),
   },
+  {
+    // sim:replication --schedules 3000 --seed 3 (schedule 851; seed 1's 237), open: a certificate
+    // registered in both regions, the primary's registration event lost. The secondary's
+    // registration is not recorded (a certificate enters the registry with its first replicated
+    // use); the primary's enters when something attaches to it, at the time of that capture, not
+    // of the registration, and the secondary's reconciler applies it over its later status.
+    name: "a certificate registered in both regions keeps the later registration's status",
+    issueClass: "Three orders",
+    schedule: schedule(
+      [
+        op(P, { op: "thing", thing: 0, value: 0, type: false }),
+        lose(P, 1),
+        op(P, { op: "cert", cert: 0, active: true }),
+        wait(5_000),
+        op(S, { op: "cert", cert: 0, active: false }),
+        wait(5_000),
+        op(P, { op: "principal", thing: 0, cert: 0, attach: true }),
+      ],
+      { setup: false },
+    ),
+  },
 ];
