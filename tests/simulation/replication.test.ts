@@ -10,7 +10,6 @@ const OPEN = new Set([
   // The stale refusal is fixed (rows per region); the reconciler's overwrite of a change whose
   // event is late is not (docs/convergence.md, rule 1, open).
   "a later change is not refused as stale when the other region captured its change late",
-  "a named shadow whose first update event was lost reaches the other region",
 ]);
 
 describe("replication simulator: the findings of issue 22 as schedules", () => {
