@@ -39,6 +39,7 @@ import {
   type CertificateListingStore,
   type ListingProgress,
 } from "./sweepCertificates";
+import { attachmentDigest, attachmentsSettledByListing } from "./sweepPolicyTargets";
 
 /** Where a segment's sweep stopped: JSON, carried by Step Functions to the next invocation. */
 export type SweepContinuation =
@@ -94,6 +95,11 @@ export interface SweepDeps {
    * a certificate deleted here while its events were lost is not found.
    */
   certificateListings?: CertificateListingStore;
+  /**
+   * This region's listings of its policies' targets (sweepPolicyTargets.ts), in a store of their
+   * own: without it, every policy attachment item is read one by one (ListAttachedPolicies).
+   */
+  policyTargetListings?: CertificateListingStore;
 }
 
 export interface SweepReport extends ReconcileReport {
@@ -280,8 +286,19 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         ledger: deps.ledger,
         region: deps.place.region,
       });
+      // Policy attachments the last listing of their policy's targets settles: not read one by
+      // one (ListAttachedPolicies: 10 TPS, one call per device).
+      const settled = await attachmentsSettledByListing(valid, {
+        listings: deps.policyTargetListings,
+        ledger: deps.ledger,
+        region: deps.place.region,
+        table: deps.table,
+      });
       const sweptHere = valid.filter(
-        (item) => (!readInBulk(item) || lost.has(item.pk)) && !sweptWithItsThing(item),
+        (item) =>
+          (!readInBulk(item) || lost.has(item.pk)) &&
+          !sweptWithItsThing(item) &&
+          !settled.has(item.pk),
       );
       report.listed += valid.length - sweptHere.length;
       const theirs = sweptHere.filter((item) => !ownedBy(item, deps.place.region));
@@ -322,15 +339,21 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
     if (k % request.totalSegments !== request.segment) continue;
     if (k >= LISTED.length) {
       const from = k === at.kind ? at : undefined;
-      const stop = await sweepContained(
-        CONTAINED[k - LISTED.length],
-        k,
-        from,
-        deps,
-        mayStart,
-        report,
-      );
-      if (stop) return stopAt(stop);
+      const contained = CONTAINED[k - LISTED.length];
+      // Every policy target listed is kept for the next sweep's join (sweepPolicyTargets.ts).
+      const recorder =
+        contained.container === "policy"
+          ? CertificateListingRecorder.begin(
+              deps.policyTargetListings,
+              deps.place.region,
+              deps.now(),
+              // Resumed inside the listing without its progress: not recorded (a partial one).
+              from && !from.listing ? { next: from.next ?? "" } : from,
+            )
+          : undefined;
+      const stop = await sweepContained(contained, k, from, deps, mayStart, report, recorder);
+      if (stop) return stopAt({ ...stop, ...(await recorder?.pause()) });
+      await recorder?.finish();
       continue;
     }
     const listed = LISTED[k];
@@ -390,7 +413,8 @@ async function sweepContained(
   deps: SweepDeps,
   mayStart: () => boolean,
   report: SweepReport,
-): Promise<SweepContinuation | undefined> {
+  recorder?: CertificateListingRecorder,
+): Promise<Extract<SweepContinuation, { phase: "list" }> | undefined> {
   let next = from?.next;
   let within = from?.within;
   do {
@@ -414,8 +438,15 @@ async function sweepContained(
         }
         await deps.pacer.take(contained.contentsApi);
         const contents = await deps.iot.listContained(contained.container, name, cursor);
-        for (const member of contents.names) {
-          const id = containedIdentity(contained.container, name, member);
+        const ids = contents.names.map((member) =>
+          containedIdentity(contained.container, name, member),
+        );
+        await recorder?.add(
+          ids.flatMap((id) =>
+            id?.kind === "policyAttachment" ? [attachmentDigest(id.policyName, id.target)] : [],
+          ),
+        );
+        for (const id of ids) {
           if (id && (await captureUnknown(id, deps))) report.captured.push(keyOfContained(id));
         }
         cursor = contents.cursor;

@@ -438,4 +438,30 @@ export const FINDINGS: Finding[] = [
       op(P, { op: "deleteThing", thing: 0 }),
     ]),
   },
+  {
+    // The sweep judges policy attachments against the last listing of their policy's targets
+    // (ListTargetsForPolicy), not one ListAttachedPolicies each (docs/convergence.md rule 4): the
+    // listing taken before the detach still shows it, so the detach is found by the sweep after
+    // the one whose listing lacks it.
+    name: "a policy attachment whose detach event was lost is detached in the other region (judged against the targets' listing)",
+    issueClass: "Coverage",
+    schedule: schedule([
+      { step: "sweep", region: P },
+      wait(30_000),
+      lose(P, 1),
+      op(P, { op: "attachPolicy", policy: 0, cert: 0, group: 0, attach: false }),
+    ]),
+  },
+  {
+    // The same where the attachment is the other region's item, applied here by the reconciler:
+    // the local detach is kept and captured (keepLocalChange), not undone.
+    name: "a policy attachment detached where it was applied, its event lost, is detached in both regions",
+    issueClass: "Coverage",
+    schedule: schedule([
+      { step: "sweep", region: S },
+      wait(30_000),
+      lose(S, 1),
+      op(S, { op: "attachPolicy", policy: 0, cert: 1, group: 0, attach: false }),
+    ]),
+  },
 ];

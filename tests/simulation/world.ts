@@ -266,6 +266,7 @@ export async function runSchedule(
 
   // Each region's certificate listings, kept from one sweep to the next as the table keeps them.
   const listings = REGIONS.map(() => memoryCertificateListings());
+  const policyTargetListings = REGIONS.map(() => memoryCertificateListings());
   async function sweep(region: Region): Promise<void> {
     if (region.down) return;
     busy += 1;
@@ -287,6 +288,7 @@ export async function runSchedule(
           },
           ledger: table.ledger(region.name),
           certificateListings: listings[region.index],
+          policyTargetListings: policyTargetListings[region.index],
         },
       );
     } catch (error) {
