@@ -304,7 +304,7 @@ describe("registry replication against moto (capture -> global table -> reconcil
     assert.deepEqual(a.things["sensor-1"].groups, ["fleet", "plant-7"], "B's lost membership");
     assert.equal(a.thingTypes["sensor"].deprecated, true, "B's lost deprecation reached A");
     assert.deepEqual(
-      (a.things["sensor-1"].shadows as Record<string, unknown>).telemetry,
+      a.things["sensor-1"].shadows.telemetry,
       { desired: null, reported: { rssi: -70 } },
       "B's named shadow of a new name reached A",
     );
