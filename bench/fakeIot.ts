@@ -321,6 +321,17 @@ export class BenchIot {
     return { names, statuses, ...(n < this.flags.length ? { cursor: String(n) } : {}) };
   }
 
+  /** ListTargetsForPolicy of the fleet policy: 250 a page (its largest pageSize), certificate ARNs. */
+  private async listTargets(cursor?: string): Promise<ListedPage> {
+    await this.api("ListTargetsForPolicy");
+    const names: string[] = [];
+    let n = cursor ? Number(cursor) : 0;
+    for (; n < this.flags.length && names.length < 250; n++) {
+      if (this.flags[n] & POLICY_ATTACHMENT) names.push(this.certArn(n));
+    }
+    return { names, ...(n < this.flags.length ? { cursor: String(n) } : {}) };
+  }
+
   /** A comparable digest of device n here: entities, generation, certificate status. */
   stateOf(n: number): number {
     return this.flags[n] | (this.gen[n] << 4) | (this.certStatus[n] << 12);
@@ -382,16 +393,33 @@ export class BenchIot {
       listNames: (kind, cursor) =>
         kind === "certificate"
           ? retry.call("ListCertificates", () => this.listCertificates(cursor))
-          : Promise.resolve({ names: [] }),
-      // Like listNames, which lists no groups or policies here: only a thing's principals.
-      listContained: (container, name) =>
-        container === "thing"
-          ? retry.call("ListThingPrincipals", async () => {
-              await this.api("ListThingPrincipals");
-              const n = indexOfThing(name);
-              return { names: this.flags[n] & PRINCIPAL_ATTACHMENT ? [this.certArn(n)] : [] };
-            })
-          : Promise.resolve({ names: [] }),
+          : kind === "policy"
+            ? retry.call("ListPolicies", async () => {
+                await this.api("ListPolicies");
+                return { names: this.policyDocument ? [POLICY] : [] };
+              })
+            : Promise.resolve({ names: [] }),
+      // Like listNames, which lists no things or groups here: a thing's principals and named
+      // shadows (the fleet's devices have none), and the fleet policy's targets.
+      listContained: (container, name, cursor) => {
+        if (container === "thing") {
+          return retry.call("ListThingPrincipals", async () => {
+            await this.api("ListThingPrincipals");
+            const n = indexOfThing(name);
+            return { names: this.flags[n] & PRINCIPAL_ATTACHMENT ? [this.certArn(n)] : [] };
+          });
+        }
+        if (container === "thingShadows") {
+          return retry.call("ListNamedShadowsForThing", async () => {
+            await this.api("ListNamedShadowsForThing");
+            return { names: [] };
+          });
+        }
+        if (container === "policy" && name === POLICY) {
+          return retry.call("ListTargetsForPolicy", () => this.listTargets(cursor));
+        }
+        return Promise.resolve({ names: [] });
+      },
       issueFromCsr: () =>
         Promise.reject(new Error("bench IoT: no CSR onboarding in the benchmark")),
     };

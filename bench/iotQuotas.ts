@@ -44,10 +44,14 @@ export const FAKE_IOT_QUOTAS: Readonly<Record<string, FakeQuota>> = {
   AttachPolicy: assumed(10),
   DetachPolicy: assumed(10),
   ListAttachedPolicies: assumed(10),
+  ListTargetsForPolicy: assumed(10),
+  ListPolicies: assumed(10),
   ListCertificates: assumed(10),
   GetThingShadow: assumed(400),
   UpdateThingShadow: assumed(400),
   DeleteThingShadow: assumed(400),
+  // Device Shadow service: no published figure found (core/iotQuotas.ts).
+  ListNamedShadowsForThing: assumed(10),
 };
 
 /** An API the table does not list: throttled hard, so a call nobody planned for shows up. */

@@ -16,6 +16,7 @@ import {
   CertificateListingRecorder,
   memoryCertificateListings,
 } from "../functions/reconciler/sweepCertificates";
+import { attachmentDigest } from "../functions/reconciler/sweepPolicyTargets";
 import {
   MAX_CONCURRENCY,
   RECONCILER_QUOTA_SHARE,
@@ -31,6 +32,7 @@ import {
   ALL,
   certOf,
   policyAttachmentOf,
+  POLICY,
   POLICY_DOCUMENT,
   policyOf,
   principalAttachmentOf,
@@ -133,6 +135,16 @@ async function sweep(n: number, clock: VirtualClock, random: () => number, T0: n
   const previous = CertificateListingRecorder.begin(certificateListings, SECONDARY, T0, undefined);
   await previous!.add(Array.from({ length: n }, (_, i) => certOf(i).certificateId));
   await previous!.finish();
+  // Likewise the listing of the policies' targets (ListTargetsForPolicy) the sweep before kept:
+  // policy attachments are joined against it, not read one by one.
+  const policyTargetListings = memoryCertificateListings();
+  const targets = CertificateListingRecorder.begin(policyTargetListings, SECONDARY, T0, undefined);
+  await targets!.add(
+    Array.from({ length: n }, (_, i) =>
+      attachmentDigest(POLICY, { type: "cert", id: certOf(i).certificateId }),
+    ),
+  );
+  await targets!.finish();
   let invocations = 0;
   let longest = 0;
   let drift = 0;
@@ -166,6 +178,7 @@ async function sweep(n: number, clock: VirtualClock, random: () => number, T0: n
         now: () => clock.now(),
         deadline: started + timeoutMs - SWEEP_MARGIN_MS,
         certificateListings,
+        policyTargetListings,
       });
       longest = Math.max(longest, clock.now() - started);
       failed += report.failed.length;

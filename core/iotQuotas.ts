@@ -79,6 +79,12 @@ export const IOT_QUOTAS: Readonly<Record<string, Quota>> = {
   GetThingShadow: unconfirmed(400),
   UpdateThingShadow: unconfirmed(400),
   DeleteThingShadow: unconfirmed(400),
+  // The sweep lists each thing's named shadows with it (docs/convergence.md rule 4). Its API
+  // reference (https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_ListNamedShadowsForThing.html)
+  // names a ThrottlingException ("The rate exceeds the limit") and a pageSize of 1 to 100, no rate;
+  // the General Reference's IoT Core quotas pages we could read (2026-12) list none for it. Kept at
+  // the lowest control-plane list rate, so it counts as a 10-TPS call, until Service Quotas shows
+  // the account's.
   ListNamedShadowsForThing: unconfirmed(10),
 };
 

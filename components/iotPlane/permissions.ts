@@ -159,6 +159,8 @@ export function reconcilerStatements(
         "iot:ListThingPrincipals",
         "iot:ListThingGroupsForThing",
         "iot:GetThingShadow",
+        // The sweep lists each thing's named shadows (functions/reconciler/sweep.ts).
+        "iot:ListNamedShadowsForThing",
         "iot:UpdateThingShadow",
         "iot:DeleteThingShadow",
       ],

@@ -47,6 +47,8 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
       "iot:ListThingPrincipals",
       "iot:ListThingGroupsForThing",
       "iot:GetThingShadow",
+      // The sweep lists a thing's named shadows (those whose every event was lost).
+      "iot:ListNamedShadowsForThing",
       "iot:UpdateThingShadow",
       "iot:DeleteThingShadow",
       // Both the thing and the group authorize a membership change.

@@ -31,6 +31,11 @@ const table = dynamoRegistryTable(requireEnv("REGISTRY_TABLE"));
 const dlq = sqsDlq(requireEnv("DLQ_URL"));
 const ledger = dynamoEchoLedger(requireEnv("REGISTRY_TABLE"));
 const certificateListings = dynamoCertificateListings(requireEnv("REGISTRY_TABLE"));
+const policyTargetListings = dynamoCertificateListings(
+  requireEnv("REGISTRY_TABLE"),
+  undefined,
+  "policyTarget",
+);
 const maxConcurrency = intEnv("MAX_CONCURRENCY", 16);
 const tombstones = dynamoTombstoneExpiry(requireEnv("REGISTRY_TABLE"));
 const regions = parseRegions(process.env.REGISTRY_REGIONS);
@@ -74,6 +79,7 @@ export async function handler(
       expiry: { store: tombstones, ledger, regions },
       ledger,
       certificateListings,
+      policyTargetListings,
     });
     logger.info("swept", {
       ...sweep,

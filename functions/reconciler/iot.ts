@@ -55,6 +55,7 @@ import {
 import {
   DeleteThingShadowCommand,
   GetThingShadowCommand,
+  ListNamedShadowsForThingCommand,
   IoTDataPlaneClient,
   UpdateThingShadowCommand,
 } from "@aws-sdk/client-iot-data-plane";
@@ -92,7 +93,8 @@ export interface ReconcilerIotPort {
   listNames(kind: ListedKind, cursor?: string): Promise<ListedPage>;
   /**
    * A page of what IoT lists inside a container: a group's things (names), a policy's targets
-   * (ARNs), a thing's principals (ARNs). Empty when the container is gone.
+   * (ARNs), a thing's principals (ARNs), a thing's named shadows (names). Empty when the
+   * container is gone.
    */
   listContained(container: ContainerKind, name: string, cursor?: string): Promise<ListedPage>;
 }
@@ -100,10 +102,10 @@ export interface ReconcilerIotPort {
 /**
  * Containers whose contents IoT lists in pages: ListThingsInThingGroup (25 TPS) and
  * ListTargetsForPolicy, up to 250 a call, where the other side offers one call per object
- * (ListThingGroupsForThing, ListAttachedPolicies); and a thing's principals (ListThingPrincipals),
- * which IoT lists per thing only.
+ * (ListThingGroupsForThing, ListAttachedPolicies); and a thing's principals (ListThingPrincipals)
+ * and named shadows (ListNamedShadowsForThing, `thingShadows`), which IoT lists per thing only.
  */
-export type ContainerKind = "thingGroup" | "policy" | "billingGroup" | "thing";
+export type ContainerKind = "thingGroup" | "policy" | "billingGroup" | "thing" | "thingShadows";
 
 /**
  * A page of a kind's names. Certificates come with their status, which ListCertificates returns
@@ -460,6 +462,18 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
             new ListThingPrincipalsCommand({ thingName: name, nextToken: cursor, maxResults }),
           );
           return { names: out.principals ?? [], cursor: out.nextToken };
+        }
+        if (container === "thingShadows") {
+          // The data plane lists a thing's named shadows, 100 at most a page
+          // (https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_ListNamedShadowsForThing.html).
+          const out = await data.send(
+            new ListNamedShadowsForThingCommand({
+              thingName: name,
+              nextToken: cursor,
+              pageSize: 100,
+            }),
+          );
+          return { names: out.results ?? [], cursor: out.nextToken };
         }
         const out = await iot.send(
           new ListTargetsForPolicyCommand({

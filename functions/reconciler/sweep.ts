@@ -39,13 +39,17 @@ import {
   type CertificateListingStore,
   type ListingProgress,
 } from "./sweepCertificates";
+import { attachmentDigest, attachmentsSettledByListing } from "./sweepPolicyTargets";
 
 /** Where a segment's sweep stopped: JSON, carried by Step Functions to the next invocation. */
 export type SweepContinuation =
   | {
       phase: "table";
       cursor: Record<string, unknown>;
-      /** Named shadows' names the segment's pages showed so far (probed on each live thing). */
+      /**
+       * Named shadows' names an older version probed by (now listed per thing): accepted from a
+       * continuation it wrote, and ignored.
+       */
       shadowNames?: string[];
     }
   | {
@@ -91,6 +95,11 @@ export interface SweepDeps {
    * a certificate deleted here while its events were lost is not found.
    */
   certificateListings?: CertificateListingStore;
+  /**
+   * This region's listings of its policies' targets (sweepPolicyTargets.ts), in a store of their
+   * own: without it, every policy attachment item is read one by one (ListAttachedPolicies).
+   */
+  policyTargetListings?: CertificateListingStore;
 }
 
 export interface SweepReport extends ReconcileReport {
@@ -219,7 +228,11 @@ const LISTED: { kind: ListedKind; listApi: string; key: (name: string) => string
  * attachment whose event was lost is found here, where its container is listed, not read object by
  * object. Listed after the kinds above, so that their ends are captured first.
  */
-const CONTAINED: { container: ContainerKind; listApi: string; contentsApi: string }[] = [
+const CONTAINED: {
+  container: Extract<ContainerKind, ListedKind>;
+  listApi: string;
+  contentsApi: string;
+}[] = [
   { container: "thingGroup", listApi: "ListThingGroups", contentsApi: "ListThingsInThingGroup" },
   { container: "policy", listApi: "ListPolicies", contentsApi: "ListTargetsForPolicy" },
   {
@@ -250,11 +263,8 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
 
   if (!at || at.phase === "table") {
     let cursor = at?.cursor;
-    const shadowNames = new Set(at?.shadowNames ?? []);
     do {
-      if (!mayStart()) {
-        return stopAt({ phase: "table", cursor: cursor!, shadowNames: [...shadowNames] });
-      }
+      if (!mayStart()) return stopAt({ phase: "table", cursor: cursor! });
       const page = await deps.table.scanSegment(
         request.segment,
         request.totalSegments,
@@ -266,12 +276,6 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
       // whoever owns it; only items that parse are read, recaptured or expired.
       const valid = page.items.filter((item) => parseRegistryItem(item).ok);
       const malformed = page.items.filter((item) => !valid.includes(item));
-      for (const item of valid) {
-        const id = identityOf(item.pk);
-        if (id.kind === "shadow" && id.shadowName && shadowNames.size < MAX_SHADOW_NAMES) {
-          shadowNames.add(id.shadowName);
-        }
-      }
       // Live certificates are not read one by one (DescribeCertificate: 10 TPS): their status
       // comes in bulk from the listing below, and a missing one is converged through the
       // attachments that make it usable (an attach to a missing certificate fails, and the
@@ -282,8 +286,19 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         ledger: deps.ledger,
         region: deps.place.region,
       });
+      // Policy attachments the last listing of their policy's targets settles: not read one by
+      // one (ListAttachedPolicies: 10 TPS, one call per device).
+      const settled = await attachmentsSettledByListing(valid, {
+        listings: deps.policyTargetListings,
+        ledger: deps.ledger,
+        region: deps.place.region,
+        table: deps.table,
+      });
       const sweptHere = valid.filter(
-        (item) => (!readInBulk(item) || lost.has(item.pk)) && !sweptWithItsThing(item),
+        (item) =>
+          (!readInBulk(item) || lost.has(item.pk)) &&
+          !sweptWithItsThing(item) &&
+          !settled.has(item.pk),
       );
       report.listed += valid.length - sweptHere.length;
       const theirs = sweptHere.filter((item) => !ownedBy(item, deps.place.region));
@@ -293,7 +308,8 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         for (const thing of valid.filter((item) => item.kind === "thing")) {
           try {
             await sweepPrincipals(thing, deps, report);
-            if (!thing.deleted) await captureUnknownShadows(thing, shadowNames, deps, report);
+            // A deleted thing's too: IoT keeps its shadows (captureUnknownShadows).
+            await captureUnknownShadows(thing, deps, report);
           } catch {
             report.failed.push(thing.pk);
           }
@@ -323,15 +339,21 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
     if (k % request.totalSegments !== request.segment) continue;
     if (k >= LISTED.length) {
       const from = k === at.kind ? at : undefined;
-      const stop = await sweepContained(
-        CONTAINED[k - LISTED.length],
-        k,
-        from,
-        deps,
-        mayStart,
-        report,
-      );
-      if (stop) return stopAt(stop);
+      const contained = CONTAINED[k - LISTED.length];
+      // Every policy target listed is kept for the next sweep's join (sweepPolicyTargets.ts).
+      const recorder =
+        contained.container === "policy"
+          ? CertificateListingRecorder.begin(
+              deps.policyTargetListings,
+              deps.place.region,
+              deps.now(),
+              // Resumed inside the listing without its progress: not recorded (a partial one).
+              from && !from.listing ? { next: from.next ?? "" } : from,
+            )
+          : undefined;
+      const stop = await sweepContained(contained, k, from, deps, mayStart, report, recorder);
+      if (stop) return stopAt({ ...stop, ...(await recorder?.pause()) });
+      await recorder?.finish();
       continue;
     }
     const listed = LISTED[k];
@@ -391,7 +413,8 @@ async function sweepContained(
   deps: SweepDeps,
   mayStart: () => boolean,
   report: SweepReport,
-): Promise<SweepContinuation | undefined> {
+  recorder?: CertificateListingRecorder,
+): Promise<Extract<SweepContinuation, { phase: "list" }> | undefined> {
   let next = from?.next;
   let within = from?.within;
   do {
@@ -415,8 +438,15 @@ async function sweepContained(
         }
         await deps.pacer.take(contained.contentsApi);
         const contents = await deps.iot.listContained(contained.container, name, cursor);
-        for (const member of contents.names) {
-          const id = containedIdentity(contained.container, name, member);
+        const ids = contents.names.map((member) =>
+          containedIdentity(contained.container, name, member),
+        );
+        await recorder?.add(
+          ids.flatMap((id) =>
+            id?.kind === "policyAttachment" ? [attachmentDigest(id.policyName, id.target)] : [],
+          ),
+        );
+        for (const id of ids) {
           if (id && (await captureUnknown(id, deps))) report.captured.push(keyOfContained(id));
         }
         cursor = contents.cursor;
@@ -621,27 +651,32 @@ async function sweepPrincipals(
   }
 }
 
-/** Named shadows' names kept per segment: a fleet uses a handful (a continuation stays small). */
-export const MAX_SHADOW_NAMES = 50;
-
 /**
- * A thing's shadows the table has never heard of (no item, not even a tombstone: the first
- * update/accepted message was lost), read with GetThingShadow, a data-plane call of the account's
- * shadow rate (hundreds a second, core/iotQuotas.ts), not a 10-TPS one: the classic shadow, and
- * each named shadow whose name the segment's items showed so far (the names the fleet uses). IoT
- * lists a thing's named shadows only with ListNamedShadowsForThing, one call per thing at a quota
- * taken as 10 TPS: not used, so a name no item of the segment has shown yet is not found
- * (docs/convergence.md rule 4). A known shadow is the table phase's.
+ * A thing's shadows the table has never heard of (no item, not even a tombstone: every event of
+ * it was lost): the classic shadow, read with GetThingShadow (the data plane's shadow rate, not a
+ * 10-TPS one), and every named shadow ListNamedShadowsForThing lists (IoT lists a thing's named
+ * shadows per thing only, 100 a page; its quota is taken as 10 TPS, core/iotQuotas.ts), each
+ * unknown one read with GetThingShadow. For a deleted thing's item too: deleting a thing does not
+ * delete its shadows (AWS IoT developer guide, "Interacting with shadows": "Deleting a thing
+ * object does not delete the corresponding device's shadow"). A known shadow is the table phase's
+ * (its own GetThingShadow: a lost update or delete). docs/convergence.md rule 4.
  */
 async function captureUnknownShadows(
   thing: RegistryItem,
-  names: Set<string>,
   deps: SweepDeps,
   report: SweepReport,
 ): Promise<void> {
   const id = identityOf(thing.pk);
   if (id.kind !== "thing" || isReservedName(id.thingName)) return;
-  for (const name of [null, ...names]) {
+  const names: (string | null)[] = [null];
+  let cursor: string | undefined;
+  do {
+    await deps.pacer.take("ListNamedShadowsForThing");
+    const page = await deps.iot.listContained("thingShadows", id.thingName, cursor);
+    names.push(...page.names);
+    cursor = page.cursor;
+  } while (cursor);
+  for (const name of names) {
     const key = keys.shadow(id.thingName, name);
     if (await deps.table.get(key)) continue;
     await deps.pacer.take("GetThingShadow");

@@ -138,12 +138,18 @@ export async function lostCertificateDeletes(
   return lost;
 }
 
-/** Where a region's listings live in the registry table (under its ledger prefix). */
-const listingHead = (region: string) => ledgerKey(region, "~certificateListing");
+/**
+ * What a region lists and keeps in such a store: its certificates, and its policies' targets
+ * (sweepPolicyTargets.ts), each under a name of its own.
+ */
+export type ListingName = "certificate" | "policyTarget";
 
-/** True for a certificate listing's item: a region's bookkeeping, not a registry object. */
+/** Where a region's listings live in the registry table (under its ledger prefix). */
+const listingHead = (region: string, name: ListingName) => ledgerKey(region, `~${name}Listing`);
+
+/** True for a listing's item (certificates, policy targets): a region's bookkeeping, not a registry object. */
 export const isCertificateListingKey = (pk: string): boolean =>
-  /^echo#[^#]+#~certificateListing(#|$)/.test(pk);
+  /^echo#[^#]+#~(certificate|policyTarget)Listing(#|$)/.test(pk);
 
 /** In memory (tests, the simulator, the bench): one region's listings in a map. */
 export function memoryCertificateListings(): CertificateListingStore {
@@ -191,8 +197,9 @@ export function dynamoCertificateListings(
   client: DynamoDBDocumentClient = DynamoDBDocumentClient.from(
     new DynamoDBClient({ retryMode: "adaptive" }),
   ),
+  name: ListingName = "certificate",
 ): CertificateListingStore {
-  const head = listingHead;
+  const head = (region: string) => listingHead(region, name);
   const chunkKey = (region: string, start: number, n: number) => `${head(region)}#${start}#${n}`;
   let cached: { region: string; start: number; listing: CompleteListing } | undefined;
   return {

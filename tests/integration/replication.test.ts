@@ -299,6 +299,15 @@ describe("registry replication against moto (capture -> global table -> reconcil
         payload: json({ state: { desired: { interval: 5 } } }),
       }),
     );
+    // A named shadow of a name no item has shown (the fleet's first of it): the sweep lists each
+    // thing's named shadows (ListNamedShadowsForThing, docs/convergence.md rule 4).
+    await data.send(
+      new UpdateThingShadowCommand({
+        thingName: "sensor-1",
+        shadowName: "telemetry",
+        payload: json({ state: { reported: { rssi: -70 } } }),
+      }),
+    );
     // Lost events of kinds the sweep lists in bulk (issue 22, coverage): a membership (the group's
     // things), a policy attachment (the policy's targets), a deprecation (the type, described).
     await iot.send(
@@ -317,6 +326,11 @@ describe("registry replication against moto (capture -> global table -> reconcil
     assert.equal(a.things["gateway-1"], undefined, "B's delete reached A");
     assert.deepEqual(a.things["sensor-1"].groups, ["fleet", "plant-7"], "B's lost membership");
     assert.equal(a.thingTypes["sensor"].deprecated, true, "B's lost deprecation reached A");
+    assert.deepEqual(
+      a.things["sensor-1"].shadows.telemetry,
+      { desired: null, reported: { rssi: -70 } },
+      "B's named shadow of a new name reached A",
+    );
     const groupInA = relocate(groupInB, suite.world.A.name);
     const attached = await suite.world.A.direct.iot.send(
       new ListAttachedPoliciesCommand({ target: groupInA }),

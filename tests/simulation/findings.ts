@@ -162,11 +162,10 @@ export const FINDINGS: Finding[] = [
     schedule: schedule([lose(P, 1), op(P, { op: "shadow", thing: 1, shadow: 0, value: 1 })]),
   },
   {
-    // Not repaired, by decision (docs/convergence.md rule 4): IoT lists a thing's named shadows
-    // only with ListNamedShadowsForThing, per thing, at a quota with no published figure (kept at
-    // 10 TPS): a third 10-TPS call per device. The sweep probes only the names the table's items
-    // show, and no item shows this one (the fleet's first shadow of that name). Kept so that the
-    // simulator still sees the class.
+    // The sweep lists each thing's named shadows (ListNamedShadowsForThing), its 10-TPS budget
+    // freed by checking policy attachments against ListTargetsForPolicy's listing
+    // (docs/convergence.md rule 4). Before, it probed only the names the table's items showed, and
+    // no item shows this one (the fleet's first shadow of that name).
     name: "a named shadow whose first update event was lost reaches the other region",
     issueClass: "Coverage",
     schedule: schedule([lose(P, 1), op(P, { op: "shadow", thing: 1, shadow: 1, value: 1 })]),
@@ -554,5 +553,57 @@ export const FINDINGS: Finding[] = [
       ],
       { setup: false },
     ),
+  },
+  {
+    // sim:replication --schedules 3000 --seed 2 (idx 1122): the classic shadow's event was lost,
+    // then the other region deleted the thing. Deleting a thing does not delete its shadows (AWS
+    // IoT developer guide, "Interacting with shadows"), so P kept it, but the sweep looked for
+    // unknown shadows on live things only: P held a shadow the table and S never knew.
+    name: "a classic shadow whose event was lost reaches the other region after its thing is deleted there",
+    issueClass: "Coverage",
+    schedule: schedule([
+      lose(P, 1),
+      op(P, { op: "shadow", thing: 1, shadow: 0, value: 1 }),
+      wait(30_000),
+      op(S, { op: "deleteThing", thing: 1 }),
+    ]),
+  },
+  {
+    // sim:replication --schedules 3000 --seed 1 (idx 587), with a named shadow: the same on a name
+    // no item shows.
+    name: "a named shadow whose event was lost reaches the other region after its thing is deleted there",
+    issueClass: "Coverage",
+    schedule: schedule([
+      lose(S, 1),
+      op(S, { op: "shadow", thing: 0, shadow: 1, value: 2 }),
+      wait(30_000),
+      op(P, { op: "deleteThing", thing: 0 }),
+    ]),
+  },
+  {
+    // The sweep judges policy attachments against the last listing of their policy's targets
+    // (ListTargetsForPolicy), not one ListAttachedPolicies each (docs/convergence.md rule 4): the
+    // listing taken before the detach still shows it, so the detach is found by the sweep after
+    // the one whose listing lacks it.
+    name: "a policy attachment whose detach event was lost is detached in the other region (judged against the targets' listing)",
+    issueClass: "Coverage",
+    schedule: schedule([
+      { step: "sweep", region: P },
+      wait(30_000),
+      lose(P, 1),
+      op(P, { op: "attachPolicy", policy: 0, cert: 0, group: 0, attach: false }),
+    ]),
+  },
+  {
+    // The same where the attachment is the other region's item, applied here by the reconciler:
+    // the local detach is kept and captured (keepLocalChange), not undone.
+    name: "a policy attachment detached where it was applied, its event lost, is detached in both regions",
+    issueClass: "Coverage",
+    schedule: schedule([
+      { step: "sweep", region: S },
+      wait(30_000),
+      lose(S, 1),
+      op(S, { op: "attachPolicy", policy: 0, cert: 1, group: 0, attach: false }),
+    ]),
   },
 ];

@@ -324,8 +324,19 @@ export class FakeIot implements ReconcilerIotPort {
     return Promise.resolve({ names, statuses });
   }
 
-  /** A group's things or a policy's targets (ARNs), all in one page (no cursor). */
+  /**
+   * A group's things, a policy's targets (ARNs), a thing's principals or its named shadows, all in
+   * one page (no cursor). Shadows are kept apart from the registry: a deleted thing's shadows stay
+   * (AWS IoT developer guide, "Interacting with shadows": "Deleting a thing object does not delete
+   * the corresponding device's shadow"), and they are listed by the thing's name alone.
+   */
   listContained(container: ContainerKind, name: string, _cursor?: string): Promise<ListedPage> {
+    if (container === "thingShadows") {
+      const names = [...this.shadows.keys()]
+        .filter((key) => key.startsWith(`${name}|`) && key.length > name.length + 1)
+        .map((key) => key.slice(name.length + 1));
+      return Promise.resolve({ names });
+    }
     const names =
       container === "billingGroup"
         ? [...this.billing.members].filter(([, g]) => g === name).map(([thing]) => thing)

@@ -295,6 +295,7 @@ async function region(
   const ledger = dynamoEchoLedger(planned.name, doc);
   const expiry = { store: dynamoTombstoneExpiry(planned.name, doc), ledger, regions };
   const certificateListings = dynamoCertificateListings(planned.name, doc);
+  const policyTargetListings = dynamoCertificateListings(planned.name, doc, "policyTarget");
   const deps = {
     iot: reconcilerIot,
     table,
@@ -368,6 +369,7 @@ async function region(
                 // As the handler: the sweep tells a local change from a stale state by it.
                 ledger,
                 certificateListings,
+                policyTargetListings,
               });
             }),
           )),
