@@ -26,6 +26,11 @@ export interface ThingGroupActual {
    * goes with it.
    */
   descendants?: string[];
+  /**
+   * Read for a delete only: the policies attached to it and to each group below it, by group name
+   * (ListAttachedPolicies on the group's ARN). They are detached before the group is deleted.
+   */
+  policies?: Record<string, string[]>;
 }
 
 export interface CertificateActual {

@@ -40,13 +40,26 @@ const properties = (d: ThingGroupDesired) => ({
  * The delete of a group as IoT holds it: each type has its own call. A static group goes with the
  * groups below it (read for a delete: `descendants`), deepest first: IoT refuses to delete a group
  * with child groups (moto's delete_thing_group too). A dynamic group has no children ("can't be
- * part of a hierarchy").
+ * part of a hierarchy") and no policies. Each static group's policies are detached before its
+ * delete: DeleteThingGroup's reference says nothing of them, and moto keeps an attachment to a
+ * deleted group's ARN, which a group made again under the name would inherit. The detach is what a
+ * user does before deleting a group; the capture of the delete ends their items
+ * (capture/cascade.ts). `groupArn` is a group's ARN in this region.
  */
-export function deleteGroupCalls(thingGroupName: string, a: ThingGroupActual): IotCall[] {
+export function deleteGroupCalls(
+  thingGroupName: string,
+  a: ThingGroupActual,
+  groupArn: (name: string) => string,
+): IotCall[] {
   if (a.dynamic) return [call("DeleteDynamicThingGroup", { thingGroupName })];
   return [thingGroupName, ...(a.descendants ?? [])]
     .reverse()
-    .map((name) => call("DeleteThingGroup", { thingGroupName: name }));
+    .flatMap((name) => [
+      ...(a.policies?.[name] ?? []).map((policyName) =>
+        call("DetachPolicy", { policyName, target: groupArn(name) }),
+      ),
+      call("DeleteThingGroup", { thingGroupName: name }),
+    ]);
 }
 
 /**
@@ -65,12 +78,13 @@ export function planGroupTypes(
   d: ThingGroupDesired,
   a: ThingGroupActual | null,
   createStatic: () => IotCall,
+  groupArn: (name: string) => string,
 ): IotCall[] | undefined {
   if (!d.dynamic && !a?.dynamic) return undefined;
   if (!a) return [createDynamic(d)];
   if (!d.dynamic !== !a.dynamic) {
     return [
-      ...deleteGroupCalls(d.thingGroupName, a),
+      ...deleteGroupCalls(d.thingGroupName, a, groupArn),
       d.dynamic ? createDynamic(d) : createStatic(),
     ];
   }

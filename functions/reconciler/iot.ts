@@ -63,7 +63,7 @@ import type { Identity } from "../../core/entities";
 import type { Actual, PolicyVersionActual, ShadowActual } from "./actual";
 import type { IotCall } from "./calls";
 import type { Issued } from "./issueCsr";
-import { certArn, targetArn, type Place } from "./converge";
+import { certArn, iotArn, targetArn, type Place } from "./converge";
 import { readCaCertificate, readProvisioningTemplate, sendFleet } from "./iotFleet";
 import {
   listBillingGroups,
@@ -208,6 +208,17 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
               descendants.push(...below);
               level = below;
             }
+            const policies: Record<string, string[]> = {};
+            for (const group of deleting ? [id.thingGroupName, ...descendants] : []) {
+              const target = iotArn(place, `thinggroup/${group}`);
+              policies[group] = await all(async (marker) => {
+                const page = await iot.send(new ListAttachedPoliciesCommand({ target, marker }));
+                return {
+                  items: (page.policies ?? []).map((p) => p.policyName!),
+                  next: page.nextMarker,
+                };
+              });
+            }
             return {
               parentGroupName: out.thingGroupMetadata?.parentGroupName ?? null,
               description: out.thingGroupProperties?.thingGroupDescription ?? null,
@@ -223,7 +234,7 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
                     },
                   }
                 : {}),
-              ...(deleting ? { descendants } : {}),
+              ...(deleting ? { descendants, policies } : {}),
             };
           });
         case "membership": {

@@ -471,4 +471,18 @@ export const FINDINGS: Finding[] = [
       duplicate: 0.1,
     }),
   },
+  {
+    // sim:replication --schedules 3000, seeds 1 and 2 (2 schedules): a policy attached to a group
+    // in one region while the other deleted the group. The reconciler deleted the group with the
+    // policy still attached (DeleteThingGroup's reference says nothing of attached policies; moto
+    // and the model keep the attachment, by ARN), and nothing ended the attachment's item. A
+    // group's delete now detaches its policies first, and the delete's capture ends the items of
+    // the group's policy attachments as it ends its memberships (docs/convergence.md, rule 6).
+    name: "a policy attached to a group the other region deleted at the same time goes with it",
+    issueClass: "Groups",
+    schedule: schedule([
+      op(P, { op: "deleteGroup", group: 1 }),
+      op(S, { op: "attachPolicy", policy: 0, cert: null, group: 1, attach: true }),
+    ]),
+  },
 ];
