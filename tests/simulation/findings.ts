@@ -485,4 +485,23 @@ export const FINDINGS: Finding[] = [
       op(S, { op: "attachPolicy", policy: 0, cert: null, group: 1, attach: true }),
     ]),
   },
+  {
+    // sim:replication --schedules 3000 --seed 2: the secondary created a child group under g1 39 s
+    // after the primary deleted g1, its events a minute late. IoT cannot hold the child without
+    // its parent, and the parent's latest change is its delete: the child goes with it, as a
+    // child created at the same time does (docs/convergence.md, rule 6). The checker had required
+    // both the parent's delete and the child, which no state satisfies.
+    name: "a group created under a parent the other region had deleted before the delete arrived goes with it",
+    issueClass: "Groups",
+    schedule: schedule(
+      [
+        op(S, { op: "deleteThing", thing: 1 }),
+        wait(90_503),
+        op(P, { op: "deleteGroup", group: 0 }),
+        wait(38_982),
+        op(S, { op: "group", group: 2, parent: 0, value: 0 }),
+      ],
+      { seed: 28, skew: [-2162, 1094], duplicate: 0.1, maxDelay: 60_000 },
+    ),
+  },
 ];
