@@ -504,4 +504,20 @@ export const FINDINGS: Finding[] = [
       { seed: 28, skew: [-2162, 1094], duplicate: 0.1, maxDelay: 60_000 },
     ),
   },
+  {
+    // sim:replication --schedules 3000 --seed 1 (seed 2147483623). OPEN: the secondary never
+    // received the setup's static g2 (its events were lost) and its user made a dynamic g2 as its
+    // sweep began. The sweep converged the primary's older static item: IoT changes no group's type
+    // in place, so the plan deleted the user's new group (to make the static one, whose parent is
+    // missing there), before its create event was captured; that capture then read the group
+    // absent and recorded a delete. The reconciler knows nothing of the local group (no ledger
+    // entry); DescribeThingGroup's creationDate would tell it was made after the item's change, a
+    // local change to capture, not to delete (docs/convergence.md, rule 7, open).
+    name: "a dynamic group made where the other region's static group never arrived is not deleted by the sweep",
+    issueClass: "Groups",
+    schedule: schedule(
+      [op(S, { op: "dynamicGroup", group: 1, value: 1 }), { step: "sweep", region: S }],
+      { seed: 2147483623, skew: [10, 1423], loss: 0.2, duplicate: 0.1, maxDelay: 5_000 },
+    ),
+  },
 ];
