@@ -62,7 +62,8 @@ export interface RegistryItem {
   /** IoT's id of the incarnation (thingId, thingGroupId, certificate id, policy creation time). */
   incarnation?: string;
   /**
-   * The thing group and thing a live membership or principal attachment is part of, the keys of
+   * The thing group and thing a live membership or attachment is part of (a policy attachment to a
+   * group: its group), the keys of
    * {@link PART_INDEXES}: set by the writers' check (core/registrySchema.ts) from the key, absent
    * on tombstones (sparse indexes).
    */
@@ -72,8 +73,9 @@ export interface RegistryItem {
 
 /**
  * The registry table's global secondary indexes, from a thing group or a thing to the live items
- * that are part of it (memberships; a thing's principal attachments). IoT drops a deleted group's
- * or thing's memberships itself and raises no event for them (docs/convergence.md, incarnations),
+ * that are part of it (memberships and a group's policy attachments; a thing's principal
+ * attachments). IoT drops a deleted group's or thing's memberships itself and raises no event for
+ * them (docs/convergence.md, incarnations), and a group's policies are detached before its delete,
  * so capture finds them here; the sweep finds a thing's principal attachments here to check them
  * all with one ListThingPrincipals. Sparse (only items with the attribute are indexed), keys only.
  */

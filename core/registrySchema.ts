@@ -197,7 +197,7 @@ const envelope = z.object({
   sourceRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region"),
   /** The IoT id of the incarnation the item describes (thingId, thingGroupId, ...). */
   incarnation: z.string().min(1).optional(),
-  /** What a live membership or principal attachment is part of (PART_INDEXES, core/registryItem.ts). */
+  /** What a live membership or attachment is part of (PART_INDEXES, core/registryItem.ts). */
   ofThingGroup: z.string().min(1).optional(),
   ofThing: z.string().min(1).optional(),
 });
@@ -271,8 +271,9 @@ export function registryItem(item: RegistryItem): RegistryItem {
 
 /**
  * The part indexes' attributes, derived from the key (never taken from the writer): a live
- * membership names its group and thing, a live principal attachment its thing; a tombstone or any
- * other item names none, so the indexes hold live parts only.
+ * membership names its group and thing, a live principal attachment its thing, a live policy
+ * attachment to a thing group its group; a tombstone or any other item names none, so the indexes
+ * hold live parts only.
  */
 function withPartIndexes(item: RegistryItem): RegistryItem {
   const rest = { ...item };
@@ -289,6 +290,10 @@ function withPartIndexes(item: RegistryItem): RegistryItem {
   }
   if (id.kind === "principalAttachment") {
     return { ...rest, [PART_INDEXES.thing.attribute]: id.thingName };
+  }
+  // A policy attached to a group ends with the group (capture/cascade.ts).
+  if (id.kind === "policyAttachment" && id.target.type === "thinggroup") {
+    return { ...rest, [PART_INDEXES.thingGroup.attribute]: id.target.id };
   }
   return rest;
 }

@@ -40,7 +40,9 @@ export async function cascadeMemberships(id: Identity, deps: CascadeDeps): Promi
   // The thing's principal attachments are parts too: IoT refuses to delete a thing that has any.
   for (const pk of await deps.table.keysOfPartsOf(id.kind, name)) {
     const member = identityOf(pk);
-    if (member.kind !== "membership") continue;
+    // A group's policy attachments end with it too: a policy is detached before its group is
+    // deleted (the reconciler's plan, and a user's, since DeleteThingGroup says nothing of them).
+    if (member.kind !== "membership" && member.kind !== "policyAttachment") continue;
     const membership = await deps.table.get(pk);
     if (!membership || membership.deleted) continue;
     if (!ownedBy(membership, deps.region)) {
@@ -52,7 +54,7 @@ export async function cascadeMemberships(id: Identity, deps: CascadeDeps): Promi
     const now = deps.now();
     const tombstone: RegistryItem = registryItem({
       pk,
-      kind: "membership",
+      kind: member.kind,
       version: nextItemVersion(now, membership.version),
       updatedAt: new Date(now).toISOString(),
       updatedBy: `capture:${deps.region}`,

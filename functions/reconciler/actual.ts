@@ -27,8 +27,8 @@ export interface ThingGroupActual {
    */
   descendants?: string[];
   /**
-   * Read for a delete only: the policies attached to the group and to each of its descendants, by
-   * group name. The plan detaches them before the delete, as a user does (see planDelete).
+   * Read for a delete only: the policies attached to it and to each group below it, by group name
+   * (ListAttachedPolicies on the group's ARN). They are detached before the group is deleted.
    */
   policies?: Record<string, string[]>;
 }

@@ -263,6 +263,7 @@ export function planConvergence(
       return planThingGroup(
         item.desired as unknown as ThingGroupDesired,
         actual as ThingGroupActual | null,
+        place,
       );
     case "certificate":
       return planCertificate(
@@ -372,7 +373,8 @@ function planThingType(d: ThingTypeDesired, a: ThingTypeActual | null): IotCall[
   return calls;
 }
 
-function planThingGroup(d: ThingGroupDesired, a: ThingGroupActual | null): IotCall[] {
+function planThingGroup(d: ThingGroupDesired, a: ThingGroupActual | null, place: Place): IotCall[] {
+  const groupArn = (name: string) => iotArn(place, `thinggroup/${name}`);
   const properties = {
     ...(d.description ? { thingGroupDescription: d.description } : {}),
     attributePayload: { attributes: d.attributes, merge: false },
@@ -384,7 +386,7 @@ function planThingGroup(d: ThingGroupDesired, a: ThingGroupActual | null): IotCa
       thingGroupProperties: properties,
     });
   // A dynamic group on either side (convergeGroups.ts).
-  const typed = planGroupTypes(d, a, createStatic);
+  const typed = planGroupTypes(d, a, createStatic, groupArn);
   if (typed) return typed;
   if (!a) return [createStatic()];
   if ((a.parentGroupName ?? null) !== (d.parentGroupName ?? null)) {
@@ -393,7 +395,7 @@ function planThingGroup(d: ThingGroupDesired, a: ThingGroupActual | null): IotCa
     // incarnations), the groups below it with it. IoT drops the old group's memberships; their
     // items put them back.
     return [
-      ...deleteGroupCalls(d.thingGroupName, a),
+      ...deleteGroupCalls(d.thingGroupName, a, groupArn),
       call("CreateThingGroup", {
         thingGroupName: d.thingGroupName,
         ...(d.parentGroupName ? { parentGroupName: d.parentGroupName } : {}),
@@ -537,16 +539,10 @@ function planDelete(id: Identity, actual: Actual, place: Place): IotCall[] {
     case "thingGroup":
       // Children first (IoT refuses a parent with child groups); each child's delete raises its
       // own registry event, which capture records as this region's change: the other region
-      // deletes the child too. Each group's policies are detached first, as a user does before a
-      // delete: the API reference does not say what becomes of them, and moto (like the fake)
-      // keeps them attached to the deleted group's ARN. The detaches end the attachments in the
-      // table (detachedParts.ts).
-      return deleteGroupCalls(id.thingGroupName, actual as ThingGroupActual, (thingGroupName) => {
-        const target = targetArn(place, { type: "thinggroup", id: thingGroupName });
-        return ((actual as ThingGroupActual).policies?.[thingGroupName] ?? []).map((policyName) =>
-          call("DetachPolicy", { policyName, target }),
-        );
-      });
+      // deletes the child too.
+      return deleteGroupCalls(id.thingGroupName, actual as ThingGroupActual, (name) =>
+        iotArn(place, `thinggroup/${name}`),
+      );
     case "membership":
       return (actual as PresenceActual).present
         ? [

@@ -40,19 +40,27 @@ const properties = (d: ThingGroupDesired) => ({
  * The delete of a group as IoT holds it: each type has its own call. A static group goes with the
  * groups below it (read for a delete: `descendants`), deepest first: IoT refuses to delete a group
  * with child groups (moto's delete_thing_group too). A dynamic group has no children ("can't be
- * part of a hierarchy"). `detachesOf` names the calls that go before each group's delete.
+ * part of a hierarchy"). Each group's policies are detached before its delete (a dynamic group's
+ * too: AttachPolicy's target is any thing group, API reference): DeleteThingGroup's reference says nothing of them, and moto keeps an attachment to a
+ * deleted group's ARN, which a group made again under the name would inherit. The detach is what a
+ * user does before deleting a group; the capture of the delete ends their items
+ * (capture/cascade.ts). `groupArn` is a group's ARN in this region.
  */
 export function deleteGroupCalls(
   thingGroupName: string,
   a: ThingGroupActual,
-  detachesOf: (thingGroupName: string) => IotCall[] = () => [],
+  groupArn: (name: string) => string,
 ): IotCall[] {
+  const detaches = (name: string) =>
+    (a.policies?.[name] ?? []).map((policyName) =>
+      call("DetachPolicy", { policyName, target: groupArn(name) }),
+    );
   if (a.dynamic) {
-    return [...detachesOf(thingGroupName), call("DeleteDynamicThingGroup", { thingGroupName })];
+    return [...detaches(thingGroupName), call("DeleteDynamicThingGroup", { thingGroupName })];
   }
   return [thingGroupName, ...(a.descendants ?? [])]
     .reverse()
-    .flatMap((name) => [...detachesOf(name), call("DeleteThingGroup", { thingGroupName: name })]);
+    .flatMap((name) => [...detaches(name), call("DeleteThingGroup", { thingGroupName: name })]);
 }
 
 /**
@@ -71,12 +79,13 @@ export function planGroupTypes(
   d: ThingGroupDesired,
   a: ThingGroupActual | null,
   createStatic: () => IotCall,
+  groupArn: (name: string) => string,
 ): IotCall[] | undefined {
   if (!d.dynamic && !a?.dynamic) return undefined;
   if (!a) return [createDynamic(d)];
   if (!d.dynamic !== !a.dynamic) {
     return [
-      ...deleteGroupCalls(d.thingGroupName, a),
+      ...deleteGroupCalls(d.thingGroupName, a, groupArn),
       d.dynamic ? createDynamic(d) : createStatic(),
     ];
   }

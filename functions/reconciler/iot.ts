@@ -64,7 +64,7 @@ import type { Identity } from "../../core/entities";
 import type { Actual, PolicyVersionActual, ShadowActual } from "./actual";
 import type { IotCall } from "./calls";
 import type { Issued } from "./issueCsr";
-import { certArn, targetArn, type Place } from "./converge";
+import { certArn, iotArn, targetArn, type Place } from "./converge";
 import { readCaCertificate, readProvisioningTemplate, sendFleet } from "./iotFleet";
 import {
   listBillingGroups,
@@ -211,10 +211,8 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
               level = below;
             }
             const policies: Record<string, string[]> = {};
-            for (const group of deleting && !out.queryString
-              ? [id.thingGroupName, ...descendants]
-              : []) {
-              const target = targetArn(place, { type: "thinggroup", id: group });
+            for (const group of deleting ? [id.thingGroupName, ...descendants] : []) {
+              const target = iotArn(place, `thinggroup/${group}`);
               policies[group] = await all(async (marker) => {
                 const page = await iot.send(new ListAttachedPoliciesCommand({ target, marker }));
                 return {

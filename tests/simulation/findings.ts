@@ -606,4 +606,53 @@ export const FINDINGS: Finding[] = [
       op(S, { op: "attachPolicy", policy: 0, cert: 1, group: 0, attach: false }),
     ]),
   },
+  {
+    // sim:replication --schedules 3000, seeds 1 and 2 (2 schedules): a policy attached to a group
+    // in one region while the other deleted the group. The reconciler deleted the group with the
+    // policy still attached (DeleteThingGroup's reference says nothing of attached policies; moto
+    // and the model keep the attachment, by ARN), and nothing ended the attachment's item. A
+    // group's delete now detaches its policies first, and the delete's capture ends the items of
+    // the group's policy attachments as it ends its memberships (docs/convergence.md, rule 6).
+    name: "a policy attached to a group the other region deleted at the same time goes with it",
+    issueClass: "Groups",
+    schedule: schedule([
+      op(P, { op: "deleteGroup", group: 1 }),
+      op(S, { op: "attachPolicy", policy: 0, cert: null, group: 1, attach: true }),
+    ]),
+  },
+  {
+    // sim:replication --schedules 3000 --seed 2: the secondary created a child group under g1 39 s
+    // after the primary deleted g1, its events a minute late. IoT cannot hold the child without
+    // its parent, and the parent's latest change is its delete: the child goes with it, as a
+    // child created at the same time does (docs/convergence.md, rule 6). The checker had required
+    // both the parent's delete and the child, which no state satisfies.
+    name: "a group created under a parent the other region had deleted before the delete arrived goes with it",
+    issueClass: "Groups",
+    schedule: schedule(
+      [
+        op(S, { op: "deleteThing", thing: 1 }),
+        wait(90_503),
+        op(P, { op: "deleteGroup", group: 0 }),
+        wait(38_982),
+        op(S, { op: "group", group: 2, parent: 0, value: 0 }),
+      ],
+      { seed: 28, skew: [-2162, 1094], duplicate: 0.1, maxDelay: 60_000 },
+    ),
+  },
+  {
+    // sim:replication --schedules 3000 --seed 1 (seed 2147483623). OPEN: the secondary never
+    // received the setup's static g2 (its events were lost) and its user made a dynamic g2 as its
+    // sweep began. The sweep converged the primary's older static item: IoT changes no group's type
+    // in place, so the plan deleted the user's new group (to make the static one, whose parent is
+    // missing there), before its create event was captured; that capture then read the group
+    // absent and recorded a delete. The reconciler knows nothing of the local group (no ledger
+    // entry); DescribeThingGroup's creationDate would tell it was made after the item's change, a
+    // local change to capture, not to delete (docs/convergence.md, rule 7, open).
+    name: "a dynamic group made where the other region's static group never arrived is not deleted by the sweep",
+    issueClass: "Groups",
+    schedule: schedule(
+      [op(S, { op: "dynamicGroup", group: 1, value: 1 }), { step: "sweep", region: S }],
+      { seed: 2147483623, skew: [10, 1423], loss: 0.2, duplicate: 0.1, maxDelay: 5_000 },
+    ),
+  },
 ];

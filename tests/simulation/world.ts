@@ -528,8 +528,21 @@ function check(
             (t) => isLate(t.at) && (t.value === undefined || dynamic(t)),
           ) ||
           (endedAt.get(dep) ?? []).some(isLate) ||
+          deletedBefore(dep) ||
           gone(dep, seen),
       );
+    };
+    // Or the dependency had been deleted already when the change was made, where its delete had
+    // not arrived yet (a child group created under a parent the other region deleted a minute
+    // before): IoT cannot hold the change without it, and the delete is the dependency's latest
+    // change, so the change goes with it (docs/convergence.md, rule 6).
+    const deletedBefore = (dep: string): boolean => {
+      const before = (byKey.get(dep) ?? []).filter((t) => t.at <= last);
+      const latest = before.reduce<Touch | undefined>(
+        (x, t) => (!x || t.at >= x.at ? t : x),
+        undefined,
+      );
+      return !!latest && latest.value === undefined;
     };
     if (gone(key, new Set())) allowed.add(undefined);
     for (const [i, facts] of [a, b].entries()) {

@@ -7,7 +7,7 @@ import { createHash } from "crypto";
 import type { CaptureIotPort } from "../../functions/capture/iot";
 import type { Actual } from "../../functions/reconciler/actual";
 import type { IotCall } from "../../functions/reconciler/calls";
-import { certArn, type Place } from "../../functions/reconciler/converge";
+import { certArn, iotArn, type Place } from "../../functions/reconciler/converge";
 import type {
   ContainerKind,
   ListedKind,
@@ -172,20 +172,6 @@ export class FakeIot implements ReconcilerIotPort {
         : false;
   }
 
-  /** The policies attached to each group (ListAttachedPolicies with the group's ARN). */
-  private groupPolicies(groups: string[]): Record<string, string[]> {
-    const arn = (group: string) =>
-      `arn:aws:iot:${this.place.region}:${this.place.account}:thinggroup/${group}`;
-    return Object.fromEntries(
-      groups.map((group) => [
-        group,
-        [...this.attachments]
-          .filter(([, targets]) => targets.has(arn(group)))
-          .map(([policyName]) => policyName),
-      ]),
-    );
-  }
-
   read(id: Identity, place: Place, deleting: boolean): Promise<Actual | null> {
     const result = ((): Actual | null => {
       switch (id.kind) {
@@ -217,6 +203,13 @@ export class FakeIot implements ReconcilerIotPort {
             level = [...this.groups].filter(([, c]) => level.includes(c.parent!)).map(([n]) => n);
             descendants.push(...level);
           }
+          const policies: Record<string, string[]> = {};
+          for (const group of deleting ? [id.thingGroupName, ...descendants] : []) {
+            const target = iotArn(place, `thinggroup/${group}`);
+            policies[group] = [...this.attachments]
+              .filter(([, targets]) => targets.has(target))
+              .map(([policyName]) => policyName);
+          }
           return g
             ? {
                 parentGroupName: g.parent,
@@ -224,14 +217,7 @@ export class FakeIot implements ReconcilerIotPort {
                 attributes: { ...g.attributes },
                 version: g.version,
                 ...(g.dynamic ? { dynamic: { ...g.dynamic } } : {}),
-                ...(deleting
-                  ? {
-                      descendants,
-                      policies: this.groupPolicies(
-                        g.dynamic ? [] : [id.thingGroupName, ...descendants],
-                      ),
-                    }
-                  : {}),
+                ...(deleting ? { descendants, policies } : {}),
               }
             : null;
         }

@@ -123,6 +123,37 @@ describe("dynamic thing groups and billing groups (issue 22)", () => {
     );
   });
 
+  it("detaches a group's policies, and its child groups', before deleting them", async () => {
+    const w = world();
+    await w.reconcile([
+      group("fleet"),
+      item(keys.thingGroup("site"), "thingGroup", {
+        thingGroupName: "site",
+        parentGroupName: "fleet",
+        description: null,
+        attributes: {},
+      }),
+    ]);
+    const arn = (name: string) => `arn:aws:iot:${PLACE.region}:${PLACE.account}:thinggroup/${name}`;
+    w.iot.attachments.set("p", new Set([arn("fleet"), arn("site")]));
+    const before = w.iot.calls.length;
+    await w.reconcile([item(keys.thingGroup("fleet"), "thingGroup", null, T0 + 1)]);
+    assert.deepEqual(w.letters, []);
+    assert.deepEqual([...w.iot.attachments.get("p")!], []);
+    assert.deepEqual(
+      w.iot.calls.slice(before).map((c) => {
+        const input = c.input as { thingGroupName?: string; target?: string };
+        return `${c.api} ${input.thingGroupName ?? input.target!.split("/")[1]}`;
+      }),
+      [
+        "DetachPolicy site",
+        "DeleteThingGroup site",
+        "DetachPolicy fleet",
+        "DeleteThingGroup fleet",
+      ],
+    );
+  });
+
   it("refuses a membership of a dynamic group with its reason, and drops its tombstone", async () => {
     const w = world();
     await w.reconcile([
