@@ -253,6 +253,20 @@ export function parseRegistryItem(raw: unknown): Parsed {
     : { ok: false, reason: reasonOf(raw, result.error) };
 }
 
+const KINDS: ReadonlySet<unknown> = new Set(ENTITY_KINDS);
+
+/**
+ * The reader's check when the reason is not needed (the sweep filtering a page, whose echo ledger
+ * entries are no registry items): {@link parseRegistryItem}'s `ok`, without building the reason,
+ * which is most of a failing parse's cost. A `kind` the envelope's enum refuses fails at once.
+ */
+export function isRegistryItem(raw: unknown): boolean {
+  if (typeof raw === "object" && raw !== null && !KINDS.has((raw as { kind?: unknown }).kind)) {
+    return false;
+  }
+  return itemSchema.safeParse(raw).success;
+}
+
 /**
  * The writers' check: returns the item when every reader can read it, else throws why not. A
  * writer never sets a TTL except on a CSR placeholder's tombstone: the sweep gives a tombstone its

@@ -21,7 +21,7 @@ import {
   type RegistryItem,
 } from "../../core/registryItem";
 import { digestOf, type EchoLedger } from "../shared/echoLedger";
-import { parseRegistryItem, registryItem } from "../../core/registrySchema";
+import { isRegistryItem, registryItem } from "../../core/registrySchema";
 import type { RegistryTablePort } from "../shared/registryTable";
 import { isReservedIdentity, isReservedName } from "../../core/reserved";
 import { isDynamicGroup } from "../../core/groups";
@@ -264,7 +264,7 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
       // Poison never blocks: an item no reader can parse (a hand-edited string `version`, a key
       // of no known kind) goes to the reconciler, which dead-letters it with the schema's reason
       // whoever owns it; only items that parse are read, recaptured or expired.
-      const valid = page.items.filter((item) => parseRegistryItem(item).ok);
+      const valid = page.items.filter((item) => isRegistryItem(item));
       const malformed = page.items.filter((item) => !valid.includes(item));
       for (const item of valid) {
         const id = identityOf(item.pk);
@@ -612,7 +612,7 @@ async function sweepPrincipals(
       continue;
     }
     // A malformed one is the table phase's to dead-letter.
-    if (!parseRegistryItem(item).ok || !item.deleted === present) continue;
+    if (!isRegistryItem(item) || !item.deleted === present) continue;
     if (ownedBy(item, deps.place.region)) {
       if (await recaptureOwned(item, deps)) report.captured.push(pk);
     } else {
@@ -673,9 +673,8 @@ async function sweepListedCertificate(
   deps: SweepDeps,
   report: SweepReport,
 ): Promise<void> {
-  const parsed = parseRegistryItem(item);
   // A malformed item is the table phase's to dead-letter.
-  if (!parsed.ok || isReservedIdentity(identityOf(item.pk))) return;
+  if (!isRegistryItem(item) || isReservedIdentity(identityOf(item.pk))) return;
   const desiredStatus = (item.desired as { status?: unknown } | null)?.status;
   if (!item.deleted && desiredStatus === replicatedStatus(listedStatus)) return;
   try {
