@@ -24,6 +24,7 @@ import type { PartsOwner, RegistryItem } from "../../core/registryItem";
 import { keysOfPartsIn, type RegistryTablePort } from "../../functions/shared/registryTable";
 import { FakeFleet } from "./fakeFleet";
 import { FakeBilling, matches, type DynamicQuery } from "./fakeGroups";
+import { cloneData } from "./clone";
 
 export class FakeTable implements RegistryTablePort {
   items = new Map<string, RegistryItem>();
@@ -31,7 +32,7 @@ export class FakeTable implements RegistryTablePort {
   stream: RegistryItem[] = [];
 
   get(pk: string) {
-    return Promise.resolve(this.items.get(pk) && structuredClone(this.items.get(pk)));
+    return Promise.resolve(this.items.get(pk) && cloneData(this.items.get(pk)));
   }
   /** One row per key: a table of one region (the simulator's models both regions' rows). */
   async rows(pk: string) {
@@ -41,8 +42,8 @@ export class FakeTable implements RegistryTablePort {
   putIfNewer(item: RegistryItem) {
     const current = this.items.get(item.pk);
     if (current && !(current.version < item.version)) return Promise.resolve(false);
-    this.items.set(item.pk, structuredClone(item));
-    this.stream.push(structuredClone(item));
+    this.items.set(item.pk, cloneData(item));
+    this.stream.push(cloneData(item));
     return Promise.resolve(true);
   }
   scanSegment(
@@ -50,7 +51,7 @@ export class FakeTable implements RegistryTablePort {
     totalSegments: number,
   ): Promise<{ items: RegistryItem[]; cursor?: Record<string, unknown> }> {
     const items = [...this.items.values()].filter((_, i) => i % totalSegments === segment);
-    return Promise.resolve({ items: structuredClone(items), cursor: undefined });
+    return Promise.resolve({ items: cloneData(items), cursor: undefined });
   }
   keysOfPartsOf(end: PartsOwner, name: string) {
     return Promise.resolve(keysOfPartsIn(this.items.values(), end, name));
@@ -69,7 +70,7 @@ export class FakeTable implements RegistryTablePort {
     if (!current || current.version !== item.version || !current.deleted) {
       return Promise.resolve(false);
     }
-    this.items.set(item.pk, { ...structuredClone(item), expiresAt });
+    this.items.set(item.pk, { ...cloneData(item), expiresAt });
     return Promise.resolve(true);
   }
 }
@@ -267,7 +268,7 @@ export class FakeIot implements ReconcilerIotPort {
           };
         case "shadow": {
           const s = this.shadows.get(`${id.thingName}|${id.shadowName ?? ""}`);
-          return s ? { state: structuredClone(s.state), version: s.version } : null;
+          return s ? { state: cloneData(s.state), version: s.version } : null;
         }
         case "caCertificate":
         case "provisioningTemplate":
@@ -334,7 +335,7 @@ export class FakeIot implements ReconcilerIotPort {
   }
 
   async send(c: IotCall): Promise<void> {
-    this.calls.push(structuredClone(c));
+    this.calls.push(cloneData(c));
     await Promise.resolve();
     this.apply(c);
   }
@@ -744,9 +745,7 @@ export class FakeIot implements ReconcilerIotPort {
       },
       shadow: (thingName, shadowName) => {
         const s = this.shadows.get(`${thingName}|${shadowName ?? ""}`);
-        return Promise.resolve(
-          s ? { thingName, shadowName, state: structuredClone(s.state) } : null,
-        );
+        return Promise.resolve(s ? { thingName, shadowName, state: cloneData(s.state) } : null);
       },
       policyAttached: (policyName, targetArn) =>
         Promise.resolve(!!this.attachments.get(policyName)?.has(targetArn)),
