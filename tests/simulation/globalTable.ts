@@ -127,10 +127,13 @@ export class SimGlobalTable {
   /** A key's rows in a region's replica (a Query on the partition key). */
   private rows(region: string, pk: string): RegistryItem[] {
     if (this.isDown(region)) throw Object.assign(new Error("region down"), { name: "Down" });
-    return this.regions.flatMap((r) => {
-      const found = this.replicas.get(region)!.get(rowKey(pk, r));
-      return found ? [cloneData(found.value) as unknown as RegistryItem] : [];
-    });
+    const replica = this.replicas.get(region)!;
+    const rows: RegistryItem[] = [];
+    for (const r of this.regions) {
+      const found = replica.get(rowKey(pk, r));
+      if (found) rows.push(cloneData(found.value) as unknown as RegistryItem);
+    }
+    return rows;
   }
 
   /** The registry items of a region's replica, each key's rows merged (ledger entries left out). */
