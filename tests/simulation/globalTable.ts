@@ -129,12 +129,24 @@ export class SimGlobalTable {
     if (this.isDown(region)) throw Object.assign(new Error("region down"), { name: "Down" });
     const replica = this.replicas.get(region)!;
     const rows: RegistryItem[] = [];
-    for (const r of this.regions) {
-      const found = replica.get(rowKey(pk, r));
+    for (const key of this.rowKeysOf(pk)) {
+      const found = replica.get(key);
       if (found) rows.push(cloneData(found.value) as unknown as RegistryItem);
     }
     return rows;
   }
+
+  /** Each region's row key of `pk`, in region order (made once: a key is read again and again). */
+  private rowKeysOf(pk: string): string[] {
+    let keys = this.rowKeys.get(pk);
+    if (!keys) {
+      keys = this.regions.map((r) => rowKey(pk, r));
+      this.rowKeys.set(pk, keys);
+    }
+    return keys;
+  }
+
+  private readonly rowKeys = new Map<string, string[]>();
 
   /** The registry items of a region's replica, each key's rows merged (ledger entries left out). */
   items(region: string): Map<string, RegistryItem> {
