@@ -65,6 +65,7 @@ export class SimIot extends FakeIot {
   ) {
     super(place);
     this.clock = regionClock;
+    this.recordCalls = false;
   }
 
   /** A call made by `caller` (a role ARN): applied, then published as IoT would. */
