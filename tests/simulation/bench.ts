@@ -9,7 +9,7 @@
  * sim:replication reports for that seed).
  */
 import { parseArgs } from "node:util";
-import { runSchedules } from "../tests/simulation/parallel";
+import { runSchedules } from "./parallel";
 
 const USAGE = "usage: npm run -s bench:sim -- [--schedules N] [--seed S] [--workers W] [--json]";
 
