@@ -8,6 +8,7 @@ import { z } from "zod";
 import { PART_INDEXES, type RegistryItem } from "./registryItem";
 import { identityOf, namesPlaceholderKey } from "./entities";
 import { attributesSchema, nameSchema, shadowNameSchema } from "./iotNames";
+import { plainJson } from "./plainJson";
 import { PROVISIONING_ROLE_PATH } from "./provisioningRoles";
 
 // Names as IoT documents them (core/iotNames.ts): a policy name may hold `.` and `@`.
@@ -247,10 +248,47 @@ export type Parsed = { ok: true; item: RegistryItem } | { ok: false; reason: str
 
 /** The reader's check: the item, or the reason it cannot be read. */
 export function parseRegistryItem(raw: unknown): Parsed {
+  const text = plainJson(raw);
+  if (text !== undefined && passed.has(text)) return { ok: true, item: raw as RegistryItem };
   const result = itemSchema.safeParse(raw);
-  return result.success
-    ? { ok: true, item: raw as RegistryItem }
-    : { ok: false, reason: reasonOf(raw, result.error) };
+  if (!result.success) return { ok: false, reason: reasonOf(raw, result.error) };
+  remember(text);
+  return { ok: true, item: raw as RegistryItem };
+}
+
+const KINDS: ReadonlySet<unknown> = new Set(ENTITY_KINDS);
+
+/**
+ * The reader's check when the reason is not needed (the sweep filtering a page, whose echo ledger
+ * entries are no registry items): {@link parseRegistryItem}'s `ok`, without building the reason,
+ * which is most of a failing parse's cost. A `kind` the envelope's enum refuses fails at once.
+ */
+export function isRegistryItem(raw: unknown): boolean {
+  if (typeof raw === "object" && raw !== null && !KINDS.has((raw as { kind?: unknown }).kind)) {
+    return false;
+  }
+  const text = plainJson(raw);
+  if (text !== undefined && passed.has(text)) return true;
+  if (!itemSchema.safeParse(raw).success) return false;
+  remember(text);
+  return true;
+}
+
+/**
+ * The JSON texts (core/plainJson.ts) of items that passed the schema: the same text is the same
+ * data, which the schema (pure: no clock, no state) passes again, so it is not parsed again. A
+ * sweep reads every item, a reconciler reads each item of a batch and its dependencies, a writer
+ * checks what it writes: the same items again and again (~70 % of a simulated run's checks). A
+ * value that is not plain data has no text and is always parsed; failures are never kept (their
+ * reason is built each time). Bounded: cleared when full.
+ */
+const passed = new Set<string>();
+const MAX_PASSED = 4_096;
+
+function remember(text: string | undefined): void {
+  if (text === undefined) return;
+  if (passed.size >= MAX_PASSED) passed.clear();
+  passed.add(text);
 }
 
 /**

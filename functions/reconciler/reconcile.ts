@@ -10,7 +10,7 @@ import { isLedgerKey, type EchoLedger } from "../shared/echoLedger";
 import { identityOf, type CsrCertificateDesired, type Identity } from "../../core/entities";
 import type { RegistryItem } from "../../core/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
-import { parseRegistryItem } from "../../core/registrySchema";
+import { isRegistryItem, parseRegistryItem } from "../../core/registrySchema";
 import { ownedBy } from "./ownership";
 import { isReservedIdentity } from "../../core/reserved";
 import {
@@ -454,7 +454,7 @@ export class Reconciler {
   private async convergeDependencies(item: RegistryItem, depth: number): Promise<void> {
     for (const key of dependenciesOf(item)) {
       const dep = await this.deps.table.get(key);
-      if (!dep || dep.deleted || !parseRegistryItem(dep).ok) continue;
+      if (!dep || dep.deleted || !isRegistryItem(dep)) continue;
       // Missing here although captured from this region's IoT, or applied here at this very
       // version: deleted here since, a local change whose event is lost or late
       // (docs/convergence.md, rules 3 and 4). Recreating it would revert that delete and hide it

@@ -13,7 +13,7 @@ import {
 } from "../../core/entities";
 import type { RegistryItem } from "../../core/registryItem";
 import type { RegistryTablePort } from "../shared/registryTable";
-import { parseRegistryItem } from "../../core/registrySchema";
+import { isRegistryItem } from "../../core/registrySchema";
 import type { PlanContext } from "./converge";
 
 /** The certificate's CA has no live item in the table yet (still replicating, or deleted). */
@@ -57,7 +57,7 @@ export async function planContextOf(
   const caId = signingCaOf(item);
   if (!caId) return {};
   const ca = await table.get(keys.caCertificate(caId));
-  if (!ca || ca.deleted || !parseRegistryItem(ca).ok) {
+  if (!ca || ca.deleted || !isRegistryItem(ca)) {
     throw new CaNotReplicated(`certificate's CA ${caId} has no live item in the table yet`);
   }
   return { caCertificatePem: (ca.desired as unknown as CaCertificateDesired).caCertificatePem };

@@ -21,7 +21,7 @@ import {
   type RegistryItem,
 } from "../../core/registryItem";
 import { digestOf, type EchoLedger } from "../shared/echoLedger";
-import { parseRegistryItem, registryItem } from "../../core/registrySchema";
+import { isRegistryItem, registryItem } from "../../core/registrySchema";
 import type { RegistryTablePort } from "../shared/registryTable";
 import { isReservedIdentity, isReservedName } from "../../core/reserved";
 import { isDynamicGroup } from "../../core/groups";
@@ -274,7 +274,7 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
       // Poison never blocks: an item no reader can parse (a hand-edited string `version`, a key
       // of no known kind) goes to the reconciler, which dead-letters it with the schema's reason
       // whoever owns it; only items that parse are read, recaptured or expired.
-      const valid = page.items.filter((item) => parseRegistryItem(item).ok);
+      const valid = page.items.filter((item) => isRegistryItem(item));
       const malformed = page.items.filter((item) => !valid.includes(item));
       // Live certificates are not read one by one (DescribeCertificate: 10 TPS): their status
       // comes in bulk from the listing below, and a missing one is converged through the
@@ -642,7 +642,7 @@ async function sweepPrincipals(
       continue;
     }
     // A malformed one is the table phase's to dead-letter.
-    if (!parseRegistryItem(item).ok || !item.deleted === present) continue;
+    if (!isRegistryItem(item) || !item.deleted === present) continue;
     if (ownedBy(item, deps.place.region)) {
       if (await recaptureOwned(item, deps)) report.captured.push(pk);
     } else {
@@ -708,9 +708,8 @@ async function sweepListedCertificate(
   deps: SweepDeps,
   report: SweepReport,
 ): Promise<void> {
-  const parsed = parseRegistryItem(item);
   // A malformed item is the table phase's to dead-letter.
-  if (!parsed.ok || isReservedIdentity(identityOf(item.pk))) return;
+  if (!isRegistryItem(item) || isReservedIdentity(identityOf(item.pk))) return;
   const desiredStatus = (item.desired as { status?: unknown } | null)?.status;
   if (!item.deleted && desiredStatus === replicatedStatus(listedStatus)) return;
   try {

@@ -28,8 +28,9 @@ const BAD_INPUT: Record<string, string[][]> = {
   "bench:plan-scale": [["--bogus"], ["--units", "5"]],
   "bench:sdk-floor": [["many"], ["40", "extra"]],
   "bench:outbox": [["--bogus"]],
+  "bench:sim": [["--bogus"], ["--workers", "0"]],
   "bootstrap:derive": [["--bogus"]],
-  "sim:replication": [["--bogus"], ["--path", "x"]],
+  "sim:replication": [["--bogus"], ["--path", "x"], ["--workers", "0"]],
   "docs:config": [["--bogus"]],
 };
 

@@ -1,13 +1,15 @@
 /**
- * `npm run -s sim:replication -- --schedules N --seed S [--path P] [--json] [--no-shrink]`: N schedules of the
- * replication simulator from seed S; prints schedules, operations, violations (schedules that broke
- * an invariant), seed and secondsPerThousand, and the first failure shrunk with its replay path.
+ * `npm run -s sim:replication -- --schedules N --seed S [--workers W] [--path P] [--json] [--no-shrink]`: N
+ * schedules of the replication simulator from seed S, on W worker threads (default 1;
+ * parallel.ts: the same schedules and outcomes whatever W); prints schedules, operations,
+ * violations (schedules that broke an invariant), seed and secondsPerThousand, and the first
+ * failure shrunk with its replay path.
  */
 import { parseArgs } from "util";
 import { shrunk, simulate } from "./simulate";
 
 const USAGE =
-  "usage: npm run -s sim:replication -- [--schedules N] [--seed S] [--path P] [--json] [--no-shrink]";
+  "usage: npm run -s sim:replication -- [--schedules N] [--seed S] [--workers W] [--path P] [--json] [--no-shrink]";
 
 /** A refusal of the command line: one line on stderr, exit 2. */
 class UsageError extends Error {}
@@ -20,6 +22,7 @@ function options(argv: string[]) {
       options: {
         schedules: { type: "string" },
         seed: { type: "string" },
+        workers: { type: "string" },
         path: { type: "string" },
         json: { type: "boolean", default: false },
         "no-shrink": { type: "boolean", default: false },
@@ -33,8 +36,12 @@ function options(argv: string[]) {
   }
   const schedules = Number(values.schedules ?? 1000);
   const seed = Number(values.seed ?? Date.now() % 2 ** 31);
+  const workers = Number(values.workers ?? 1);
   if (!Number.isInteger(schedules) || schedules < 1) {
     throw new UsageError(`--schedules: expected a positive integer, got ${values.schedules}`);
+  }
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new UsageError(`--workers: expected a positive integer, got ${values.workers}`);
   }
   if (!Number.isInteger(seed)) {
     throw new UsageError(`--seed: expected an integer, got ${values.seed}`);
@@ -43,11 +50,11 @@ function options(argv: string[]) {
   if (values.path !== undefined && !/^\d+(:\d+)*$/.test(values.path)) {
     throw new UsageError(`--path: expected a replay path such as 12:0:3, got ${values.path}`);
   }
-  return { ...values, schedules, seed };
+  return { ...values, schedules, seed, workers };
 }
 
 async function main(): Promise<void> {
-  const { schedules, seed, path, json, help, ...rest } = options(process.argv.slice(2));
+  const { schedules, seed, workers, path, json, help, ...rest } = options(process.argv.slice(2));
   if (help) {
     console.log(USAGE);
     return;
@@ -58,7 +65,7 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const report = await simulate(schedules, seed, !rest["no-shrink"]);
+  const report = await simulate(schedules, seed, !rest["no-shrink"], workers);
   if (json) console.log(JSON.stringify(report));
   else console.log(JSON.stringify(report, null, 2));
   process.exitCode = report.violations > 0 ? 1 : 0;

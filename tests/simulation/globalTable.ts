@@ -23,6 +23,7 @@ import { keysOfPartsIn, type RegistryTablePort } from "../../functions/shared/re
 import type { TombstoneExpiryPort } from "../../functions/shared/tombstones";
 import { mergeRows, type RegistryItem } from "../../core/registryItem";
 import type { Clock } from "../../functions/shared/clock";
+import { cloneData } from "../support/clone";
 
 interface Stored {
   value: Record<string, unknown>;
@@ -70,7 +71,7 @@ export class SimGlobalTable {
   private write(region: string, pk: string, value: Record<string, unknown>): void {
     if (this.isDown(region)) throw Object.assign(new Error("region down"), { name: "Down" });
     const stored: Stored = {
-      value: structuredClone(value),
+      value: cloneData(value),
       at: this.clocks.get(region)!.now(),
       origin: region,
     };
@@ -114,23 +115,38 @@ export class SimGlobalTable {
 
   private stream(region: string, key: string, stored: Stored): void {
     if (key.startsWith("echo#")) return;
-    this.onStream(region, structuredClone(stored.value) as unknown as RegistryItem);
+    this.onStream(region, cloneData(stored.value) as unknown as RegistryItem);
   }
 
   private read(region: string, key: string): Record<string, unknown> | undefined {
     if (this.isDown(region)) throw Object.assign(new Error("region down"), { name: "Down" });
     const found = this.replicas.get(region)!.get(key);
-    return found && structuredClone(found.value);
+    return found && cloneData(found.value);
   }
 
   /** A key's rows in a region's replica (a Query on the partition key). */
   private rows(region: string, pk: string): RegistryItem[] {
     if (this.isDown(region)) throw Object.assign(new Error("region down"), { name: "Down" });
-    return this.regions.flatMap((r) => {
-      const found = this.replicas.get(region)!.get(rowKey(pk, r));
-      return found ? [structuredClone(found.value) as unknown as RegistryItem] : [];
-    });
+    const replica = this.replicas.get(region)!;
+    const rows: RegistryItem[] = [];
+    for (const key of this.rowKeysOf(pk)) {
+      const found = replica.get(key);
+      if (found) rows.push(cloneData(found.value) as unknown as RegistryItem);
+    }
+    return rows;
   }
+
+  /** Each region's row key of `pk`, in region order (made once: a key is read again and again). */
+  private rowKeysOf(pk: string): string[] {
+    let keys = this.rowKeys.get(pk);
+    if (!keys) {
+      keys = this.regions.map((r) => rowKey(pk, r));
+      this.rowKeys.set(pk, keys);
+    }
+    return keys;
+  }
+
+  private readonly rowKeys = new Map<string, string[]>();
 
   /** The registry items of a region's replica, each key's rows merged (ledger entries left out). */
   items(region: string): Map<string, RegistryItem> {

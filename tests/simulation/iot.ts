@@ -23,6 +23,7 @@ import type { CloudTrailEvent, RulePayload } from "../../functions/capture/norma
 import type { IotCall } from "../../functions/reconciler/calls";
 import type { ReconcilerIotPort } from "../../functions/reconciler/iot";
 import type { Clock } from "../../functions/shared/clock";
+import { cloneData } from "../support/clone";
 import { FakeIot } from "../support/fakeRegistry";
 import type { Place } from "../../functions/reconciler/converge";
 
@@ -64,6 +65,7 @@ export class SimIot extends FakeIot {
   ) {
     super(place);
     this.clock = regionClock;
+    this.recordCalls = false;
   }
 
   /** A call made by `caller` (a role ARN): applied, then published as IoT would. */
@@ -269,7 +271,7 @@ export class SimIot extends FakeIot {
   private trail(c: IotCall, caller: string): void {
     const now = this.regionClock.now();
     const res: Record<string, unknown> = {};
-    const req = structuredClone(c.input) as Record<string, unknown>;
+    const req = cloneData(c.input) as Record<string, unknown>;
     if (c.api === "RegisterCertificateWithoutCA" || c.api === "RegisterCertificate") {
       const id = [...this.certs].find(([, cert]) => cert.pem === req.certificatePem)?.[0];
       res.certificateId = id;

@@ -4,7 +4,8 @@
  */
 import fc from "fast-check";
 import { scheduleArbitrary, type Schedule } from "./schedule";
-import { runSchedule } from "./world";
+import { runSchedules } from "./parallel";
+import { FULL, runSchedule } from "./world";
 
 export interface SimulationReport {
   schedules: number;
@@ -21,28 +22,20 @@ export async function simulate(
   schedules: number,
   seed: number,
   shrink = true,
+  /** Worker threads (parallel.ts); 1 runs them here, as fc.assert does. */
+  workers = 1,
 ): Promise<SimulationReport> {
-  let operations = 0;
-  let violations = 0;
   const started = process.hrtime.bigint();
-  await fc.assert(
-    fc.asyncProperty(scheduleArbitrary, async (schedule) => {
-      const result = await runSchedule(schedule);
-      operations += result.operations;
-      if (result.violations.length > 0) violations += 1;
-      return true;
-    }),
-    { numRuns: schedules, seed },
-  );
+  const outcomes = await runSchedules(schedules, seed, FULL, workers);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const report: SimulationReport = {
     schedules,
-    operations,
-    violations,
+    operations: outcomes.reduce((sum, o) => sum + o.operations, 0),
+    violations: outcomes.filter((o) => o.violations.length > 0).length,
     seed,
     secondsPerThousand: Math.round((seconds / schedules) * 1000 * 100) / 100,
   };
-  if (violations > 0 && shrink) report.counterexample = await shrunk(schedules, seed);
+  if (report.violations > 0 && shrink) report.counterexample = await shrunk(schedules, seed);
   return report;
 }
 

@@ -24,6 +24,7 @@ import type { PartsOwner, RegistryItem } from "../../core/registryItem";
 import { keysOfPartsIn, type RegistryTablePort } from "../../functions/shared/registryTable";
 import { FakeFleet } from "./fakeFleet";
 import { FakeBilling, matches, type DynamicQuery } from "./fakeGroups";
+import { cloneData } from "./clone";
 
 export class FakeTable implements RegistryTablePort {
   items = new Map<string, RegistryItem>();
@@ -31,7 +32,7 @@ export class FakeTable implements RegistryTablePort {
   stream: RegistryItem[] = [];
 
   get(pk: string) {
-    return Promise.resolve(this.items.get(pk) && structuredClone(this.items.get(pk)));
+    return Promise.resolve(this.items.get(pk) && cloneData(this.items.get(pk)));
   }
   /** One row per key: a table of one region (the simulator's models both regions' rows). */
   async rows(pk: string) {
@@ -41,8 +42,8 @@ export class FakeTable implements RegistryTablePort {
   putIfNewer(item: RegistryItem) {
     const current = this.items.get(item.pk);
     if (current && !(current.version < item.version)) return Promise.resolve(false);
-    this.items.set(item.pk, structuredClone(item));
-    this.stream.push(structuredClone(item));
+    this.items.set(item.pk, cloneData(item));
+    this.stream.push(cloneData(item));
     return Promise.resolve(true);
   }
   scanSegment(
@@ -50,7 +51,7 @@ export class FakeTable implements RegistryTablePort {
     totalSegments: number,
   ): Promise<{ items: RegistryItem[]; cursor?: Record<string, unknown> }> {
     const items = [...this.items.values()].filter((_, i) => i % totalSegments === segment);
-    return Promise.resolve({ items: structuredClone(items), cursor: undefined });
+    return Promise.resolve({ items: cloneData(items), cursor: undefined });
   }
   keysOfPartsOf(end: PartsOwner, name: string) {
     return Promise.resolve(keysOfPartsIn(this.items.values(), end, name));
@@ -69,7 +70,7 @@ export class FakeTable implements RegistryTablePort {
     if (!current || current.version !== item.version || !current.deleted) {
       return Promise.resolve(false);
     }
-    this.items.set(item.pk, { ...structuredClone(item), expiresAt });
+    this.items.set(item.pk, { ...cloneData(item), expiresAt });
     return Promise.resolve(true);
   }
 }
@@ -86,17 +87,39 @@ export const manualClock = (start = 1_700_000_000_000): Clock & { t: number } =>
   return clock;
 };
 
+/** Frames kept in a refusal's stack: where it was refused, not the whole chain of callers. */
+const REFUSAL_FRAMES = 4;
+
 const fail = (name: string, message = name): never => {
-  const error = new Error(message);
+  // A refusal is an answer the callers expect (~45 per simulated schedule); capturing the default
+  // ten frames was ~3 % of a simulator run (--cpu-prof). No code reads a refusal's stack.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Math.min(limit, REFUSAL_FRAMES);
+  let error: Error;
+  try {
+    error = new Error(message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
   error.name = name;
   throw error;
 };
 
+/** Ids of PEMs seen (a simulated run registers the same few certificates again and again). */
+const certificateIds = new Map<string, string>();
+
 /** IoT's certificate id: the SHA-256 of the certificate's DER (its fingerprint), as the API computes it. */
-export const fakeCertificateId = (pem: string) =>
-  createHash("sha256")
-    .update(Buffer.from(pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, ""), "base64"))
-    .digest("hex");
+export const fakeCertificateId = (pem: string): string => {
+  let id = certificateIds.get(pem);
+  if (id === undefined) {
+    id = createHash("sha256")
+      .update(Buffer.from(pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, ""), "base64"))
+      .digest("hex");
+    if (certificateIds.size >= 1_000) certificateIds.clear();
+    certificateIds.set(pem, id);
+  }
+  return id;
+};
 
 interface PolicyVersion {
   id: string;
@@ -142,6 +165,8 @@ export class FakeIot implements ReconcilerIotPort {
   attachments = new Map<string, Set<string>>();
   shadows = new Map<string, { state: Record<string, unknown>; version: number }>();
   calls: IotCall[] = [];
+  /** False keeps no copy of each call in `calls` (the simulator never reads them). */
+  protected recordCalls = true;
   /** IoT's ids of the current incarnations (`thing:<name>`, `group:<name>`): new on every create. */
   ids = new Map<string, string>();
   /**
@@ -274,7 +299,7 @@ export class FakeIot implements ReconcilerIotPort {
           };
         case "shadow": {
           const s = this.shadows.get(`${id.thingName}|${id.shadowName ?? ""}`);
-          return s ? { state: structuredClone(s.state), version: s.version } : null;
+          return s ? { state: cloneData(s.state), version: s.version } : null;
         }
         case "caCertificate":
         case "provisioningTemplate":
@@ -352,7 +377,7 @@ export class FakeIot implements ReconcilerIotPort {
   }
 
   async send(c: IotCall): Promise<void> {
-    this.calls.push(structuredClone(c));
+    if (this.recordCalls) this.calls.push(cloneData(c));
     await Promise.resolve();
     this.apply(c);
   }
@@ -765,9 +790,7 @@ export class FakeIot implements ReconcilerIotPort {
       },
       shadow: (thingName, shadowName) => {
         const s = this.shadows.get(`${thingName}|${shadowName ?? ""}`);
-        return Promise.resolve(
-          s ? { thingName, shadowName, state: structuredClone(s.state) } : null,
-        );
+        return Promise.resolve(s ? { thingName, shadowName, state: cloneData(s.state) } : null);
       },
       policyAttached: (policyName, targetArn) =>
         Promise.resolve(!!this.attachments.get(policyName)?.has(targetArn)),

@@ -10,7 +10,7 @@ import type { DeadLetter } from "../../../functions/reconciler/dlq";
 import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import type { RegistryItem } from "../../../core/registryItem";
-import { registryItem } from "../../../core/registrySchema";
+import { isRegistryItem, parseRegistryItem, registryItem } from "../../../core/registrySchema";
 import { CSR_PEM, FLEET_CA_ID, FLEET_CA_PEM, validOnboard } from "../commandControl/requests";
 import { FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 import { PRIMARY, SECONDARY, T0 } from "../../support/sweepPlaces";
@@ -184,5 +184,46 @@ describe("registry items from every writer, read by the reconciler", () => {
     for (const letter of r.letters) assert.match(letter.reason, /expected|registry item/);
     assert.ok(r.iot.memberships.has("g|ok-1"), "a malformed live item deleted the membership");
     assert.ok(r.iot.things.has("ok-1"));
+  });
+
+  it("isRegistryItem answers as parseRegistryItem's ok, ledger entries and non-objects included", () => {
+    const good: RegistryItem = {
+      pk: "thing#ok-1",
+      kind: "thing",
+      version: T0,
+      updatedAt: new Date(T0).toISOString(),
+      updatedBy: "capture:eu-west-1",
+      sourceRegion: "eu-west-1",
+      deleted: false,
+      desired: { thingName: "ok-1", thingTypeName: null, attributes: {} },
+    };
+    const samples: unknown[] = [
+      good,
+      { ...good, deleted: true, desired: null },
+      { ...good, pk: "membership#g|ok-1", kind: "membership", desired: null },
+      { ...good, pk: "gadget#x" },
+      { ...good, pk: "thing#ok-2", kind: "policy" },
+      { ...good, kind: "gadget" },
+      { ...good, kind: undefined },
+      { ...good, desired: { thingName: "ok-1" } },
+      { ...good, version: "5" },
+      // An echo ledger entry (functions/shared/echoLedger.ts): the same table, no registry item.
+      {
+        pk: "echo#eu-west-1#thing#ok-1",
+        writtenIn: "eu-west-1",
+        digest: "ab",
+        version: T0,
+        at: T0,
+      },
+      null,
+      undefined,
+      "thing#ok-1",
+      42,
+      [good],
+    ];
+    for (const raw of samples) {
+      assert.equal(isRegistryItem(raw), parseRegistryItem(raw).ok, JSON.stringify(raw));
+    }
+    assert.equal(isRegistryItem(good), true);
   });
 });
