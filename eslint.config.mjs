@@ -5,7 +5,14 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   {
     // Third-party example programs, kept as their authors wrote them.
-    ignores: ["node_modules/**", "bin/**", "**/dist/**", "**/*.d.ts", "tests/programs/examples/**"],
+    ignores: [
+      "node_modules/**",
+      "bin/**",
+      "**/dist/**",
+      "**/*.d.ts",
+      "tests/programs/examples/**",
+      "tmp-s/**",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
