@@ -40,12 +40,12 @@ describe("device client: the package as a device project installs it", function 
   let packed: string[];
   let manifest: Manifest;
 
-  before(function () {
+  before(async function () {
     work = mkdtempSync(path.join(tmpdir(), "iot-dr-device-client-"));
     // A copy of the package's tracked files, so `files` in its package.json decides what ships;
     // compiled there with the package's own build settings (its `build` script, output redirected).
     const source = path.join(work, "source");
-    buildCopy(PACKAGE, path.join(PACKAGE, "tsconfig.build.json"), source);
+    await buildCopy(PACKAGE, path.join(PACKAGE, "tsconfig.build.json"), source);
     const [{ filename, files }] = JSON.parse(
       run(work, "npm", ["pack", source, "--json", "--ignore-scripts", "--loglevel=error"]),
     ) as { filename: string; files: { path: string }[] }[];
