@@ -5,8 +5,7 @@ import * as path from "path";
 import { drRegionsOfStack } from "../../plan/drRegions";
 import { contentFile } from "../support/contentFile";
 import { ROOT } from "../support/ownStacks";
-import { planInProcess } from "../support/planCli";
-import { sharedAcrossProcesses } from "../support/processCache";
+import { planInProcess, sharedPlanInProcess } from "../support/planCli";
 
 interface PlanJson {
   stacks: {
@@ -61,9 +60,7 @@ describe("DR regions come from the stacks' own config", () => {
     const args = ["--json", ...POLICY_CONFIG, "--program", "infra"];
     args.push(...files.flatMap((f) => ["--config", f]));
     // Kept across processes and runs while no file changes: the stack files' texts are parts.
-    const run = await sharedAcrossProcesses("dr-regions-plan", { args, texts }, () =>
-      planInProcess(args),
-    );
+    const run = await sharedPlanInProcess(args, {}, texts);
     assert.equal(run.status, 0, run.stderr);
     const json = JSON.parse(run.stdout) as PlanJson;
     const regions = new Set(json.stacks.flatMap((s) => s.resources.map((r) => r.region)));
