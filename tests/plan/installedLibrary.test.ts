@@ -85,6 +85,9 @@ describe("the library as another Pulumi program installs it", function () {
   let manifest: Manifest;
 
   before(async function () {
+    // Building and packing take well over a minute of wall time on a loaded machine before the
+    // build is kept; run synchronously, as it was, the hook had no time limit at all.
+    this.timeout(600_000);
     work = mkdtempSync(path.join(tmpdir(), "iot-dr-library-"));
     // A copy of the repository's tracked files, so `files` in package.json decides what ships,
     // compiled there with the package's build settings (`npm run build:lib`, output redirected).
