@@ -5,9 +5,10 @@ import { ROOT } from "../support/ownStacks";
 
 /**
  * `npm test` runs the files in the order .mocharc.json's spec lists them, two workers taking the
- * next file as they finish. The longest file (the policy pack started as the Pulumi CLI starts
- * it) is listed first so it runs beside the others instead of alone at the end. An ordered spec
- * must still name every test file exactly once.
+ * next file as they finish. The longest files (the policy pack started as the Pulumi CLI starts
+ * it, the installed library's build and type check, replication against moto) are listed first
+ * so they run beside the others instead of alone at the end. An ordered spec must still name
+ * every test file exactly once.
  */
 describe("npm test's file list (.mocharc.json spec)", () => {
   it("runs every test file under tests/ exactly once", () => {

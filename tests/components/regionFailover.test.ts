@@ -5,7 +5,7 @@ import * as path from "path";
 import { RegionFailover, RegionFailoverArgs } from "../../components/regionFailover";
 import { PlannedResource, StackPlan } from "../../plan/engine";
 import { ROOT } from "../support/ownStacks";
-import { planStackFile } from "../support/sampleStack";
+import { sharedPlanStackFile } from "../support/sampleStack";
 import { assertNamedAndParented, one, policyOf } from "./support";
 
 const PROGRAM = path.join(ROOT, "tests", "programs", "region-failover");
@@ -22,7 +22,7 @@ describe("RegionFailover, alone in a program with explicit providers (both sides
   let plan: StackPlan;
   let component: PlannedResource;
   before(async () => {
-    plan = await planStackFile(PROGRAM, "region-failover", "dev");
+    plan = await sharedPlanStackFile(PROGRAM, "region-failover", "dev");
     component = one(plan.resources, "fleet", TYPE);
   });
 

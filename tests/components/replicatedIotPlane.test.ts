@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { PlannedResource, ProgramError, StackPlan } from "../../plan/engine";
 import { ROOT } from "../support/ownStacks";
-import { planStackFile } from "../support/sampleStack";
+import { sharedPlanStackFile } from "../support/sampleStack";
 import { one } from "./support";
 
 const PROGRAM = path.join(ROOT, "tests", "programs", "replicated-iot-plane");
@@ -13,7 +13,7 @@ const REGIONS = { primary: "ap-southeast-2", secondary: "ap-northeast-1" } as co
 
 /** A stack of the program; `folder` holds its stack file (bad configs live outside the program). */
 function plan(stack: string, folder = PROGRAM): Promise<StackPlan> {
-  return planStackFile(PROGRAM, "plane-probe", stack, folder);
+  return sharedPlanStackFile(PROGRAM, "plane-probe", stack, folder);
 }
 
 describe("ReplicatedIotPlane, alone in a program with explicit providers", () => {

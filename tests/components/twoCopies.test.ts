@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import type { PlannedResource, StackPlan } from "../../plan/engine";
 import { ROOT } from "../support/ownStacks";
-import { planStackFile } from "../support/sampleStack";
+import { sharedPlanStackFile } from "../support/sampleStack";
 import { under } from "./support";
 
 const PROGRAM = path.join(ROOT, "tests", "programs", "two-copies");
@@ -37,7 +37,7 @@ function claims(resource: PlannedResource): string[] {
 describe("two copies of each component in one account and region pair", () => {
   let plan: StackPlan;
   before(async () => {
-    plan = await planStackFile(PROGRAM, "two-copies", "dev");
+    plan = await sharedPlanStackFile(PROGRAM, "two-copies", "dev");
   });
 
   for (const [component, type] of [

@@ -40,12 +40,15 @@ describe("device client: the package as a device project installs it", function 
   let packed: string[];
   let manifest: Manifest;
 
-  before(function () {
+  before(async function () {
+    // Building and packing take well over a minute of wall time on a loaded machine before the
+    // build is kept; run synchronously, as it was, the hook had no time limit at all.
+    this.timeout(600_000);
     work = mkdtempSync(path.join(tmpdir(), "iot-dr-device-client-"));
     // A copy of the package's tracked files, so `files` in its package.json decides what ships;
     // compiled there with the package's own build settings (its `build` script, output redirected).
     const source = path.join(work, "source");
-    buildCopy(PACKAGE, path.join(PACKAGE, "tsconfig.build.json"), source);
+    await buildCopy(PACKAGE, path.join(PACKAGE, "tsconfig.build.json"), source);
     const [{ filename, files }] = JSON.parse(
       run(work, "npm", ["pack", source, "--json", "--ignore-scripts", "--loglevel=error"]),
     ) as { filename: string; files: { path: string }[] }[];

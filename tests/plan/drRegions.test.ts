@@ -3,8 +3,9 @@ import * as fs from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { drRegionsOfStack } from "../../plan/drRegions";
+import { contentFile } from "../support/contentFile";
 import { ROOT } from "../support/ownStacks";
-import { planInProcess } from "../support/planCli";
+import { planInProcess, sharedPlanInProcess } from "../support/planCli";
 
 interface PlanJson {
   stacks: {
@@ -14,18 +15,24 @@ interface PlanJson {
   }[];
 }
 
-/** This repository's stack files with the DR regions replaced, in a folder of their own. */
-function stackFilesIn(regions: { primary: string; secondary: string }): string[] {
-  const dir = fs.mkdtempSync(path.join(tmpdir(), "dr-regions-"));
-  return ["secondary", "primary"].map((stack) => {
-    const text = fs
+/**
+ * This repository's stack files with the DR regions replaced, each in a folder named by its text
+ * (contentFile), with their texts.
+ */
+function stackFilesIn(regions: { primary: string; secondary: string }): {
+  files: string[];
+  texts: string[];
+} {
+  const texts = ["secondary", "primary"].map((stack) =>
+    fs
       .readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")
       .replace(/primary: eu-west-1/, `primary: ${regions.primary}`)
-      .replace(/secondary: eu-central-1/, `secondary: ${regions.secondary}`);
-    const file = path.join(dir, `Pulumi.${stack}.yaml`);
-    fs.writeFileSync(file, text);
-    return file;
-  });
+      .replace(/secondary: eu-central-1/, `secondary: ${regions.secondary}`),
+  );
+  const files = ["secondary", "primary"].map((stack, i) =>
+    contentFile("dr-regions", `Pulumi.${stack}.yaml`, texts[i]),
+  );
+  return { files, texts };
 }
 
 const POLICY_CONFIG = ["--policy-config", path.join("policies", "pack-config.json")];
@@ -49,14 +56,11 @@ describe("DR regions come from the stacks' own config", () => {
 
   it("plans this repository's stacks moved to other regions with no other change, and judges them there", async function () {
     this.timeout(120_000);
-    const files = stackFilesIn({ primary: "us-west-2", secondary: "us-east-2" });
-    const run = await planInProcess([
-      "--json",
-      ...POLICY_CONFIG,
-      "--program",
-      "infra",
-      ...files.flatMap((f) => ["--config", f]),
-    ]);
+    const { files, texts } = stackFilesIn({ primary: "us-west-2", secondary: "us-east-2" });
+    const args = ["--json", ...POLICY_CONFIG, "--program", "infra"];
+    args.push(...files.flatMap((f) => ["--config", f]));
+    // Kept across processes and runs while no file changes: the stack files' texts are parts.
+    const run = await sharedPlanInProcess(args, {}, texts);
     assert.equal(run.status, 0, run.stderr);
     const json = JSON.parse(run.stdout) as PlanJson;
     const regions = new Set(json.stacks.flatMap((s) => s.resources.map((r) => r.region)));

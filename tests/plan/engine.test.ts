@@ -3,7 +3,7 @@ import * as path from "path";
 import { ProgramError, planStack } from "../../plan/engine";
 import { readStackFile } from "../../plan/stackFile";
 import { ROOT, ofType, ownStack } from "../support/ownStacks";
-import { planStackFile } from "../support/sampleStack";
+import { sharedPlanStackFile } from "../support/sampleStack";
 
 const INVOKES_PROGRAM = path.join(ROOT, "tests", "programs", "invokes");
 
@@ -54,7 +54,7 @@ describe("offline engine", () => {
   describe("invokes and computed state", () => {
     let plan: Awaited<ReturnType<typeof planStack>>;
     before(async () => {
-      plan = await planStackFile(INVOKES_PROGRAM, "invokes-probe", "dev");
+      plan = await sharedPlanStackFile(INVOKES_PROGRAM, "invokes-probe", "dev");
     });
 
     it("answers each invoke for the calling provider's account, region and partition", () => {

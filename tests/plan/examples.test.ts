@@ -3,13 +3,16 @@ import { writeFileSync, mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { planInProcess } from "../support/planCli";
+import { planInProcess, sharedPlanInProcess } from "../support/planCli";
 
 /**
  * Runs the plan CLI's entry function as `npm run plan` runs it, with no region in the
  * environment: the stack file alone must give it.
  */
 const plan = (...args: string[]) => planInProcess(args, { AWS_REGION: "", AWS_DEFAULT_REGION: "" });
+/** {@link plan}, kept across processes and runs while no file changes: for a plan a test reads. */
+const sharedPlan = (...args: string[]) =>
+  sharedPlanInProcess(args, { AWS_REGION: "", AWS_DEFAULT_REGION: "" });
 
 const EXAMPLES = path.join("tests", "programs", "examples");
 const NO_REGION = path.join("tests", "fixtures", "examples", "Pulumi.noregion.yaml");
@@ -22,7 +25,7 @@ describe("plan of programs others wrote (--program DIR --config FILE)", () => {
   ]) {
     it(`plans pulumi/examples ${example} with one stack file`, async () => {
       const dir = path.join(EXAMPLES, example);
-      const run = await plan(
+      const run = await sharedPlan(
         "--json",
         "--program",
         dir,
@@ -43,7 +46,7 @@ describe("plan of programs others wrote (--program DIR --config FILE)", () => {
 
   it("gives an AMI look-up a well-formed image id", async () => {
     const dir = path.join(EXAMPLES, "aws-ts-webserver");
-    const run = await plan(
+    const run = await sharedPlan(
       "--json",
       "--program",
       dir,

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { planInProcess } from "../support/planCli";
+import { sharedPlanInProcess } from "../support/planCli";
 
 const DIR = path.join("examples", "two-account");
 const ACCOUNTS = { platform: "111111111111", consumer: "222222222222" };
@@ -59,7 +59,8 @@ describe("examples/two-account: DR for an existing platform in two accounts", ()
     ...["--policy-config", path.join(DIR, "pack-config.json")],
   ];
   before(async () => {
-    const run = await planInProcess(["--json", ...ARGS], {
+    // Kept across processes and runs while no file changes (the example is the repository's).
+    const run = await sharedPlanInProcess(["--json", ...ARGS], {
       AWS_REGION: "",
       AWS_DEFAULT_REGION: "",
     });

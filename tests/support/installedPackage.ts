@@ -1,6 +1,18 @@
 import { execFileSync } from "child_process";
-import { copyFileSync, mkdirSync, readFileSync, symlinkSync } from "fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
+import { sharedAcrossProcesses, testCacheDir } from "./processCache";
 import { repositoryFiles } from "./repositoryFiles";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -14,14 +26,84 @@ export const run = (cwd: string, file: string, args: string[]): string =>
  * A copy of a package's tracked files (`folder`, "" for the repository's root package) in
  * `source`, compiled there with the package's own build settings (`tsconfig`, relative to the
  * repository) into `source/dist`: what `npm pack` of that folder then selects by `files`.
+ *
+ * The compiler's output is kept across processes (processCache.ts: keyed by every source file,
+ * package-lock.json and Node's version, so any change compiles anew): the library's build reads
+ * @pulumi/aws's declarations, ~7 s of CPU each run for the same bytes. A failed build is not kept.
  */
-export function buildCopy(folder: string, tsconfig: string, source: string): void {
+export async function buildCopy(folder: string, tsconfig: string, source: string): Promise<void> {
   for (const file of folder ? repositoryFiles(folder) : repositoryFiles()) {
     const target = path.join(source, path.relative(folder, file));
     mkdirSync(path.dirname(target), { recursive: true });
     copyFileSync(path.join(ROOT, file), target);
   }
-  run(ROOT, process.execPath, [TSC, "-p", tsconfig, "--outDir", path.join(source, "dist")]);
+  const compiled = await sharedAcrossProcesses(`compiled ${tsconfig}`, { tsconfig }, () =>
+    Promise.resolve(compile(tsconfig)),
+  );
+  for (const [file, base64] of Object.entries(compiled)) {
+    const target = path.join(source, "dist", file);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, Buffer.from(base64, "base64"));
+  }
+}
+
+/** tsc's output for `tsconfig`: each file's path below the output folder and its bytes (base64). */
+function compile(tsconfig: string): Record<string, string> {
+  const out = mkdtempSync(path.join(tmpdir(), "iot-dr-compiled-"));
+  try {
+    run(ROOT, process.execPath, [TSC, "-p", tsconfig, "--outDir", out]);
+    return Object.fromEntries(
+      filesUnder(out).map((file) => [file, readFileSync(path.join(out, file)).toString("base64")]),
+    );
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** Every file below `dir`, relative to it, "/"-separated. */
+function filesUnder(dir: string, prefix = ""): string[] {
+  return readdirSync(path.join(dir, prefix), { withFileTypes: true })
+    .flatMap((entry) => {
+      const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+      return entry.isDirectory() ? filesUnder(dir, relative) : [relative];
+    })
+    .sort();
+}
+
+/**
+ * `tsc <args>` in `cwd` (a program's folder), type-checking with the program's tsconfig.json as
+ * written, and incremental (`--incremental --tsBuildInfoFile`, given on the command line): tsc
+ * reads and hashes every file again and re-checks each one whose text, or whose dependencies'
+ * declarations, changed since the run that wrote the build info; an unchanged file's diagnostics
+ * are the ones tsc recorded for the same bytes, options and TypeScript version. The build info is
+ * kept between runs under `name` (IOT_DR_TEST_CACHE=off: not kept, a full check every time). It
+ * lies in `cwd` while tsc runs, so the paths it records are the same from one temporary folder to
+ * the next (mkdtemp names have one length). Returns tsc's output; a failure throws with it.
+ */
+export function tscIncremental(cwd: string, args: string[], name: string): string {
+  const cacheDir = testCacheDir();
+  if (cacheDir === undefined) return run(cwd, process.execPath, [TSC, ...args]);
+  const kept = path.join(cacheDir, "tsc", `${name}.tsbuildinfo`);
+  const local = path.join(cwd, `.${name}.tsbuildinfo`);
+  try {
+    copyFileSync(kept, local);
+  } catch {
+    // None kept yet: a full check, which writes one.
+  }
+  try {
+    return run(cwd, process.execPath, [TSC, ...args, "--incremental", "--tsBuildInfoFile", local]);
+  } finally {
+    try {
+      // Written whole, then renamed: a parallel reader sees the previous file or this one.
+      mkdirSync(path.dirname(kept), { recursive: true });
+      const partial = `${kept}.${process.pid}.tmp`;
+      copyFileSync(local, partial);
+      renameSync(partial, kept);
+    } catch {
+      // No build info written, or a read-only disk: the next run checks in full.
+    }
+    rmSync(local, { force: true });
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   planProgram,
 } from "../../plan/run";
 import { ROOT, ownStacks } from "./ownStacks";
+import { sharedAcrossProcesses } from "./processCache";
 
 /** What a plan command did: as a spawned `npm run plan` would show it. */
 export interface PlanRun {
@@ -73,4 +74,17 @@ export function planInProcess(args: string[], env: Record<string, string> = {}):
   });
   queue = run.catch(() => undefined);
   return run;
+}
+
+/**
+ * {@link planInProcess}, its result kept across processes and runs while no file changes
+ * (processCache.ts): for a run whose files are the repository's own (or written where their text
+ * names them, contentFile.ts: give their texts as `parts`), read by the test, not watched.
+ */
+export function sharedPlanInProcess(
+  args: string[],
+  env: Record<string, string> = {},
+  parts: unknown = null,
+): Promise<PlanRun> {
+  return sharedAcrossProcesses("plan-cli", { args, env, parts }, () => planInProcess(args, env));
 }

@@ -28,9 +28,9 @@ export async function sharedAcrossProcesses<T>(
   /** Another repository and cache folder (tests of this module); the digest is then not memoized. */
   where?: { root: string; dir: string },
 ): Promise<T> {
-  const setting = process.env.IOT_DR_TEST_CACHE;
-  if (setting === "off" && !where) return compute();
-  const dir = where?.dir ?? (setting && path.isAbsolute(setting) ? setting : DEFAULT_DIR);
+  const cacheDir = testCacheDir();
+  if (cacheDir === undefined && !where) return compute();
+  const dir = where?.dir ?? cacheDir ?? DEFAULT_DIR;
   // v8.serialize, not JSON: a Map or an undefined member counts; a function cannot be a part.
   const partsDigest = createHash("sha256").update(v8.serialize(parts)).digest("hex");
   // One entry per name and parts, replaced when a file changes.
@@ -61,6 +61,16 @@ export async function sharedAcrossProcesses<T>(
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const DEFAULT_DIR = path.join(ROOT, "node_modules", ".cache", "iot-dr", "tests");
+
+/**
+ * Where the tests keep what they share across processes (IOT_DR_TEST_CACHE: an absolute path
+ * puts it there), or undefined when IOT_DR_TEST_CACHE=off turns keeping off.
+ */
+export function testCacheDir(): string | undefined {
+  const setting = process.env.IOT_DR_TEST_CACHE;
+  if (setting === "off") return undefined;
+  return setting && path.isAbsolute(setting) ? setting : DEFAULT_DIR;
+}
 /** A holder slower than this is not waited for any longer: the waiter computes it too. */
 const WAIT_LIMIT_MS = 120_000;
 const FORMAT = 1;

@@ -1,7 +1,8 @@
 import * as path from "path";
-import { planStack, type StackPlan } from "../../plan/engine";
+import { type PlanStackOptions, planStack, type StackPlan } from "../../plan/engine";
 import { readStackFile } from "../../plan/stackFile";
 import { ROOT } from "./ownStacks";
+import { sharedPlanStack } from "./sharedPlans";
 
 /**
  * A sample program's `dev` stack planned with nothing but a region, as most sample programs under
@@ -28,13 +29,35 @@ export function planStackFile(
   stack: string,
   stackFileDir = programDir,
 ): Promise<StackPlan> {
+  return planStack(stackFileOptions(programDir, project, stack, stackFileDir));
+}
+
+/**
+ * {@link planStackFile}, kept across processes and runs while no file changes (sharedPlanStack):
+ * for a test that reads the plan, not one that watches what planning does.
+ */
+export function sharedPlanStackFile(
+  programDir: string,
+  project: string,
+  stack: string,
+  stackFileDir = programDir,
+): Promise<StackPlan> {
+  return sharedPlanStack(stackFileOptions(programDir, project, stack, stackFileDir));
+}
+
+function stackFileOptions(
+  programDir: string,
+  project: string,
+  stack: string,
+  stackFileDir: string,
+): PlanStackOptions {
   const file = readStackFile(path.join(stackFileDir, `Pulumi.${stack}.yaml`), project);
-  return planStack({
+  return {
     programDir,
     project,
     stack: file.stack,
     config: file.config,
     secretKeys: file.secretKeys,
     stackOutputs: new Map(),
-  });
+  };
 }

@@ -1,10 +1,11 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { IOT_DR_PACK_NAME, iotDrPolicies } from "../../../policies/rules";
 import { StackReport, planProgram } from "../../../plan/run";
+import { contentFile } from "../../support/contentFile";
 import { ROOT } from "../../support/ownStacks";
+import { sharedAcrossProcesses } from "../../support/processCache";
 import { named, statementsOf } from "./support";
 
 const ORG_TRAIL = "arn:aws:cloudtrail:eu-west-1:999999999999:trail/org-trail";
@@ -13,18 +14,17 @@ describe("the IoT plane with an organization trail in config", () => {
   let report: StackReport;
 
   before(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iot-dr-org-trail-"));
-    const file = path.join(dir, "Pulumi.secondary.yaml");
-    const text = fs.readFileSync(path.join(ROOT, "Pulumi.secondary.yaml"), "utf8");
-    fs.writeFileSync(
-      file,
-      `${text.trimEnd()}\n  iot-dr:iotPlane:\n    organizationTrailArn: ${ORG_TRAIL}\n`,
+    const base = fs.readFileSync(path.join(ROOT, "Pulumi.secondary.yaml"), "utf8");
+    const text = `${base.trimEnd()}\n  iot-dr:iotPlane:\n    organizationTrailArn: ${ORG_TRAIL}\n`;
+    const file = contentFile("iot-dr-org-trail", "Pulumi.secondary.yaml", text);
+    // Kept across processes and runs while no file changes: the stack file's text is a part.
+    [report] = await sharedAcrossProcesses("org-trail-plan", { file, text }, () =>
+      planProgram({
+        programDir: path.join(ROOT, "infra"),
+        configFiles: [file],
+        policyPacks: [{ name: IOT_DR_PACK_NAME, policies: iotDrPolicies }],
+      }),
     );
-    [report] = await planProgram({
-      programDir: path.join(ROOT, "infra"),
-      configFiles: [file],
-      policyPacks: [{ name: IOT_DR_PACK_NAME, policies: iotDrPolicies }],
-    });
   });
 
   it("creates no trail or log bucket of its own and still captures CloudTrail events", () => {
