@@ -100,6 +100,35 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
+    // Open (docs/convergence.md, rule 1): a policy's versions have no IoT write counter the
+    // reconciler could compare, so it cannot tell a local change capture has not decided on yet,
+    // and applies the other region's older row over it; the change's event then reads as an echo.
+    // (A certificate's status and a thing's billing group do not lose it: their CloudTrail records
+    // state the change.)
+    name: "a later policy version whose event is late is not overwritten by the other region's older row",
+    issueClass: "Three orders",
+    schedule: schedule([
+      { step: "lag", region: P, ms: 20_000 },
+      { step: "lag", region: S, ms: 25_000 },
+      op(P, { op: "policy", policy: 0, value: 1 }),
+      wait(10_000),
+      op(S, { op: "policy", policy: 0, value: 2 }),
+    ]),
+  },
+  {
+    // Open (docs/convergence.md, rule 1): IoT holds no version of a deleted thing, so the
+    // reconciler recreates it from the other region's older row before the delete's event comes.
+    name: "a later delete of a thing whose event is late is not undone by the other region's older row",
+    issueClass: "Three orders",
+    schedule: schedule([
+      { step: "lag", region: P, ms: 20_000 },
+      { step: "lag", region: S, ms: 25_000 },
+      op(P, { op: "thing", thing: 1, value: 1, type: false }),
+      wait(10_000),
+      op(S, { op: "deleteThing", thing: 1 }),
+    ]),
+  },
+  {
     name: "changes made during an outage survive the failback of the region that queued older events",
     issueClass: "Three orders",
     schedule: schedule(

@@ -6,7 +6,12 @@ import { runSchedule } from "./world";
  * Findings of issue 22 the code does not fix yet: their schedules must still break an invariant
  * (so the simulator keeps seeing them); a fix moves the name out, and the schedule must then pass.
  */
-const OPEN = new Set(["a named shadow whose first update event was lost reaches the other region"]);
+const OPEN = new Set([
+  "a named shadow whose first update event was lost reaches the other region",
+  // No IoT write counter to tell a local change not captured yet (docs/convergence.md, rule 1).
+  "a later policy version whose event is late is not overwritten by the other region's older row",
+  "a later delete of a thing whose event is late is not undone by the other region's older row",
+]);
 
 describe("replication simulator: the findings of issue 22 as schedules", () => {
   for (const finding of FINDINGS) {
