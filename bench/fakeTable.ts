@@ -5,7 +5,12 @@
  * Every accepted write is handed to `onWrite` (the stream). Scans page by segment like DynamoDB's
  * parallel scan, so the sweep can run over it.
  */
-import { digestOf, type EchoLedger, type LedgerEntry } from "../functions/shared/echoLedger";
+import {
+  digestOf,
+  type EchoLedger,
+  type IotMarks,
+  type LedgerEntry,
+} from "../functions/shared/echoLedger";
 import type { PartsOwner, RegistryItem } from "../core/registryItem";
 import { sameContent } from "../core/registryItem";
 import type { RegistryTablePort } from "../functions/shared/registryTable";
@@ -70,6 +75,18 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
     this.appliedVersions[r][i] = item.version;
     this.appliedAt[r][i] = nowMs;
     return Promise.resolve();
+  }
+
+  /**
+   * IoT version marks (shared/iotMarks.ts): the bench's IoT reads name no incarnation, so the
+   * reconciler never waits on them; nothing to keep.
+   */
+  noteCaptured(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  marks(): Promise<IotMarks> {
+    return Promise.resolve({});
   }
 
   appliedVersion(region: string, pk: string): Promise<number | undefined> {

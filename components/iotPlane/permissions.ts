@@ -57,8 +57,9 @@ export function captureStatements(scope: Scope, tableName: string): Statement[] 
   return [
     {
       sid: "WriteDesiredState",
-      // Query: a key's rows, one per region (docs/convergence.md, rule 1).
-      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+      // Query: a key's rows, one per region (docs/convergence.md, rule 1). UpdateItem: the IoT
+      // version capture decided on, in its region's echo ledger entry (shared/echoLedger.ts).
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
       resources: [registry.table],
     },
     // A deleted thing's or group's memberships, which IoT drops without an event (capture/cascade.ts).
@@ -139,8 +140,15 @@ export function reconcilerStatements(
     { sid: "ListRegistryStreams", actions: ["dynamodb:ListStreams"], resources: ["*"] },
     {
       sid: "SweepAndRepairDesiredState",
-      // Query: a key's rows, one per region (docs/convergence.md, rule 1).
-      actions: ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:Query"],
+      // Query: a key's rows, one per region (docs/convergence.md, rule 1). UpdateItem: the echo
+      // ledger entry, which capture's IoT version mark shares (shared/echoLedger.ts).
+      actions: [
+        "dynamodb:GetItem",
+        "dynamodb:Scan",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:Query",
+      ],
       resources: [registry.table],
     },
     // A thing's principal attachments, checked together by the sweep.

@@ -14,6 +14,11 @@ export const CAPTURE_ACCESS: AccessDeclaration = {
       why: "the stored item and this region's echo ledger entry",
     },
     { action: "dynamodb:PutItem", resource: TABLE, why: "conditional put of the desired state" },
+    {
+      action: "dynamodb:UpdateItem",
+      resource: TABLE,
+      why: "the IoT version capture decided on, in this region's echo ledger entry",
+    },
     { action: "dynamodb:Query", resource: TABLE, why: "a key's rows, one per region" },
     ...Object.values(PART_INDEXES).map(({ indexName }) => ({
       action: "dynamodb:Query",

@@ -24,6 +24,7 @@ import { isReservedIdentity } from "../../core/reserved";
 import { isDynamicGroup } from "../../core/groups";
 import { holdsApiFields } from "../../core/apiWrittenKinds";
 import { tombstoneTtl } from "../shared/tombstones";
+import { capturedMark, VERSIONED_KINDS, type IotMark } from "../shared/iotMarks";
 import { cascadeMemberships } from "./cascade";
 import type { CaptureIotPort } from "./iot";
 import {
@@ -109,16 +110,21 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
     // is still IoT's state, or a later change made it otherwise, and that change's own event reads
     // it. (A certificate's registration event, seen after an attachment recorded the certificate,
     // would otherwise cost a DescribeCertificate of a 10-TPS quota; a duplicate event, a List*.)
+    // IoT's version the event reports, with its id (things and groups): what capture decides on.
+    const reported = VERSIONED_KINDS.has(change.kind)
+      ? { incarnation: change.incarnation, version: change.sourceVersion }
+      : undefined;
     if (
       current &&
       change.desired !== undefined &&
       sameContent(current, observed(current, change.desired))
     ) {
+      if (reported) await noteCaptured(deps, change.key, capturedMark(undefined, reported));
       results.push({ key: change.key, outcome: "unchanged" });
     } else {
       // CloudTrail times are whole seconds: the call may have been up to 999 ms after eventTime.
       const happenedBy = change.version + (account !== undefined ? 999 : 0);
-      const outcome = await capture(change.key, change.kind, id, deps, arn, happenedBy);
+      const outcome = await capture(change.key, change.kind, id, deps, arn, happenedBy, reported);
       results.push({ key: change.key, outcome });
     }
     // A delete reported, whatever the outcome (a duplicate, the echo of a delete the reconciler
@@ -163,6 +169,7 @@ async function capture(
   deps: CaptureDeps,
   arn: (resource: string) => string,
   happenedBy: number,
+  reported?: Partial<IotMark>,
 ): Promise<Outcome> {
   for (let attempt = 1; ; attempt++) {
     // The reconciler's last write before and after the read: one in between makes the read
@@ -172,9 +179,24 @@ async function capture(
     if (state) await ensureDependencies(id, deps, arn, state.desired);
     const outcome = await write(key, kind, state, deps, happenedBy, before?.at);
     if (outcome === "reread" && attempt < WRITE_ATTEMPTS) continue;
-    if (outcome !== "stale" || attempt >= WRITE_ATTEMPTS)
-      return outcome === "reread" ? "stale" : outcome;
+    if (outcome !== "stale" || attempt >= WRITE_ATTEMPTS) {
+      if (outcome === "reread") return "stale";
+      // Decided (written, stale, unchanged or echo): the versions up to the event's are accounted
+      // for, and the reconciler waiting on them goes on (docs/convergence.md, rule 1).
+      if (reported && state) {
+        await noteCaptured(
+          deps,
+          key,
+          capturedMark({ incarnation: state.incarnation, version: state.version }, reported),
+        );
+      }
+      return outcome;
+    }
   }
+}
+
+async function noteCaptured(deps: CaptureDeps, key: string, mark: IotMark | undefined) {
+  if (mark) await deps.ledger?.noteCaptured(deps.region, key, mark, deps.clock.now());
 }
 
 /**
@@ -245,7 +267,7 @@ function observed(
 async function write(
   key: string,
   kind: EntityKind,
-  state: { desired: Record<string, unknown>; incarnation?: string } | null,
+  state: { desired: Record<string, unknown>; incarnation?: string; version?: number } | null,
   deps: CaptureDeps,
   happenedBy?: number,
   ledgerBefore?: number,
@@ -266,7 +288,15 @@ async function write(
   if (
     applied !== undefined &&
     applied.digest === digestOf(seen) &&
-    (happenedBy === undefined || happenedBy <= applied.at)
+    (happenedBy === undefined || happenedBy <= applied.at) &&
+    // IoT's version: a state of the write's incarnation at a later version was written after it
+    // (docs/convergence.md, rule 2), whatever its content.
+    !(
+      applied.iot !== undefined &&
+      state?.incarnation === applied.iot.incarnation &&
+      state.version !== undefined &&
+      state.version > applied.iot.version
+    )
   ) {
     return "echo";
   }

@@ -19,7 +19,10 @@ export interface Change {
   kind: EntityKind;
   /** Milliseconds since the epoch of the change. */
   version: number;
+  /** IoT's own version of the change (a registry event's versionNumber, a shadow's version). */
   sourceVersion?: number;
+  /** The incarnation's id the event names (a registry event's thingId or thingGroupId). */
+  incarnation?: string;
   /** The complete state, null for a delete; absent when `lookup` must provide it. */
   desired?: Record<string, unknown> | null;
   lookup?: Lookup;

@@ -33,6 +33,8 @@ import { billingGroupMembershipState, billingGroupState, thingGroupState } from 
 export interface CapturedState {
   desired: Record<string, unknown>;
   incarnation?: string;
+  /** IoT's version of a thing or thing group (DescribeThing, DescribeThingGroup). */
+  version?: number;
 }
 
 export interface CaptureIotPort {
@@ -101,7 +103,7 @@ export function sdkCaptureIot(
               thingTypeName: out.thingTypeName ?? null,
               attributes: out.attributes ?? {},
             };
-            return { desired: { ...desired }, incarnation: out.thingId };
+            return { desired: { ...desired }, incarnation: out.thingId, version: out.version };
           });
         case "thingType":
           return orNull(async () => {
@@ -120,8 +122,8 @@ export function sdkCaptureIot(
           });
         case "thingGroup":
           return orNull(async () => {
-            const { desired, incarnation } = await thingGroupState(iot, id.thingGroupName);
-            return { desired: { ...desired }, incarnation };
+            const { desired, incarnation, version } = await thingGroupState(iot, id.thingGroupName);
+            return { desired: { ...desired }, incarnation, version };
           });
         case "billingGroup":
           return orNull(async () => {

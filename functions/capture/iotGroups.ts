@@ -46,9 +46,13 @@ export function thingGroupDesired(
 export async function thingGroupState(
   iot: IoTClient,
   thingGroupName: string,
-): Promise<{ desired: ThingGroupDesired; incarnation?: string }> {
+): Promise<{ desired: ThingGroupDesired; incarnation?: string; version?: number }> {
   const out = await iot.send(new DescribeThingGroupCommand({ thingGroupName }));
-  return { desired: thingGroupDesired(thingGroupName, out), incarnation: out.thingGroupId };
+  return {
+    desired: thingGroupDesired(thingGroupName, out),
+    incarnation: out.thingGroupId,
+    version: out.version,
+  };
 }
 
 export async function billingGroupState(

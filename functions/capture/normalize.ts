@@ -100,6 +100,7 @@ export function changesOfRulePayload(payload: RulePayload): Change[] {
           version,
           sourceVersion:
             typeof payload.versionNumber === "number" ? payload.versionNumber : undefined,
+          incarnation: str(payload.thingId),
           desired: operation === "deleted" ? null : { ...desired },
         },
       ];
@@ -134,6 +135,7 @@ export function changesOfRulePayload(payload: RulePayload): Change[] {
           version,
           sourceVersion:
             typeof payload.versionNumber === "number" ? payload.versionNumber : undefined,
+          incarnation: str(payload.thingGroupId),
           ...(operation === "deleted"
             ? { desired: null }
             : { lookup: { type: "thingGroup" as const, thingGroupName } }),

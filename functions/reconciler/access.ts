@@ -24,6 +24,11 @@ export const RECONCILER_ACCESS: AccessDeclaration = {
   runsAs: { lambda: "reconciler" },
   calls: [
     ...on(TABLE, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Scan"),
+    {
+      action: "dynamodb:UpdateItem",
+      resource: TABLE,
+      why: "the echo ledger entry, which capture's IoT version mark shares",
+    },
     { action: "dynamodb:Query", resource: TABLE, why: "a key's rows, one per region" },
     {
       action: "dynamodb:Query",

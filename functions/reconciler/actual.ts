@@ -3,6 +3,8 @@ export interface ThingActual {
   thingTypeName: string | null;
   attributes: Record<string, string>;
   version: number;
+  /** thingId: the incarnation `version` counts (DescribeThing). */
+  incarnation?: string;
   /** Principal ARNs attached, read only when deleting. */
   principals: string[];
 }
@@ -18,6 +20,8 @@ export interface ThingGroupActual {
   description: string | null;
   attributes: Record<string, string>;
   version: number;
+  /** thingGroupId: the incarnation `version` counts (DescribeThingGroup). */
+  incarnation?: string;
   /** A dynamic group's query (DescribeThingGroup's queryString, queryVersion, indexName). */
   dynamic?: { queryString: string; queryVersion: string | null; indexName: string | null };
   /**

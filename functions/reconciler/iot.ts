@@ -87,7 +87,8 @@ export type ListedKind =
 
 export interface ReconcilerIotPort {
   read(id: Identity, place: Place, deleting: boolean): Promise<Actual | null>;
-  send(call: IotCall): Promise<void>;
+  /** For a create, the new object's incarnation id when IoT returns one (CreateThing's thingId). */
+  send(call: IotCall): Promise<SendResult | void>;
   /** CreateCertificateFromCsr: the issued certificate's id and PEM. */
   issueFromCsr(csrPem: string, active: boolean): Promise<Issued>;
   listNames(kind: ListedKind, cursor?: string): Promise<ListedPage>;
@@ -116,6 +117,11 @@ export interface ListedPage {
   names: string[];
   cursor?: string;
   statuses?: Record<string, string>;
+}
+
+/** What a call returned that the reconciler keeps (docs/convergence.md, rule 1). */
+export interface SendResult {
+  incarnation?: string;
 }
 
 export const errorName = (error: unknown): string =>
@@ -175,6 +181,7 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
               thingTypeName: out.thingTypeName ?? null,
               attributes: out.attributes ?? {},
               version: out.version ?? 0,
+              ...(out.thingId ? { incarnation: out.thingId } : {}),
               principals,
             };
           });
@@ -226,6 +233,7 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
               description: out.thingGroupProperties?.thingGroupDescription ?? null,
               attributes: out.thingGroupProperties?.attributePayload?.attributes ?? {},
               version: out.version ?? 0,
+              ...(out.thingGroupId ? { incarnation: out.thingGroupId } : {}),
               // A dynamic group is the one with a query (DescribeThingGroup).
               ...(out.queryString
                 ? {
@@ -367,7 +375,8 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
     async send(c) {
       switch (c.api) {
         case "CreateThing":
-          return void (await iot.send(new CreateThingCommand(c.input)));
+          // CreateThing returns the thing's id, also for an identical thing that existed.
+          return { incarnation: (await iot.send(new CreateThingCommand(c.input))).thingId };
         case "UpdateThing":
           return void (await iot.send(new UpdateThingCommand(c.input)));
         case "DeleteThing":
@@ -379,7 +388,9 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
         case "DeleteThingType":
           return void (await iot.send(new DeleteThingTypeCommand(c.input)));
         case "CreateThingGroup":
-          return void (await iot.send(new CreateThingGroupCommand(c.input)));
+          return {
+            incarnation: (await iot.send(new CreateThingGroupCommand(c.input))).thingGroupId,
+          };
         case "UpdateThingGroup":
           return void (await iot.send(new UpdateThingGroupCommand(c.input)));
         case "DeleteThingGroup":
@@ -426,6 +437,7 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
           if (!(await sendFleet(iot, c)) && !(await sendGroups(iot, c))) {
             throw new Error(`no IoT command for ${c.api}`);
           }
+          return undefined;
       }
     },
 

@@ -26,7 +26,15 @@ import { backoffDelay, DEPENDENCY_BACKOFF, type Backoff } from "./backoff";
 import { recreatesGroup } from "./convergeGroups";
 import type { DlqPort } from "./dlq";
 import { namesPlaceholder, replacePlaceholder } from "./issueCsr";
-import { errorName, type ReconcilerIotPort } from "./iot";
+import { errorName, type ReconcilerIotPort, type SendResult } from "./iot";
+import {
+  awaitCapture,
+  LOCAL_CHANGE_WAIT_MS,
+  markAfter,
+  markOfActual,
+  uncaptured,
+} from "./localChange";
+import type { IotMark } from "../shared/iotMarks";
 import type { Pacer } from "./pacer";
 import { planContextOf, waitsForCa } from "./signingCa";
 
@@ -146,6 +154,11 @@ function parentsFirst(items: RegistryItem[]): RegistryItem[] {
 export class Reconciler {
   private inflight = new Map<string, Promise<ItemOutcome>>();
   private calls = 0;
+  /**
+   * IoT's version an item's convergence left (things and groups; docs/convergence.md, rule 1):
+   * null when it wrote and the version is unknown, absent when it wrote nothing to the object.
+   */
+  private marks = new Map<string, IotMark | null>();
 
   constructor(private readonly deps: ReconcileDeps) {}
 
@@ -287,10 +300,10 @@ export class Reconciler {
     return promise;
   }
 
-  private async send(call: Parameters<ReconcilerIotPort["send"]>[0]): Promise<void> {
+  private async send(call: Parameters<ReconcilerIotPort["send"]>[0]): Promise<SendResult | void> {
     await this.deps.pacer.take(call.api);
     this.calls += 1;
-    await this.deps.iot.send(call);
+    return this.deps.iot.send(call);
   }
 
   private async read(id: Identity, deleting: boolean) {
@@ -300,11 +313,18 @@ export class Reconciler {
   }
 
   private async converge(item: RegistryItem, blind: boolean, depth: number): Promise<ItemOutcome> {
+    this.marks.delete(item.pk);
     const outcome = await this.attempts(item, blind, depth);
     if (outcome === "converged") {
       this.deps.recent?.add(item);
-      await this.deps.ledger?.record(this.deps.place.region, item, this.deps.clock.now());
+      await this.deps.ledger?.record(
+        this.deps.place.region,
+        item,
+        this.deps.clock.now(),
+        this.marks.get(item.pk),
+      );
     }
+    this.marks.delete(item.pk);
     return outcome;
   }
 
@@ -313,6 +333,8 @@ export class Reconciler {
     const id = identityOf(item.pk);
     let reason = "";
     const policy = this.deps.backoff ?? DEPENDENCY_BACKOFF;
+    // Until when a local change not captured yet is waited for (set when one is first seen).
+    let waitUntil: number | undefined;
     for (let attempt = 1; attempt <= policy.attempts; attempt++) {
       try {
         if (this.issues(item)) {
@@ -346,7 +368,8 @@ export class Reconciler {
               return "converged";
             }
             this.calls += 1;
-            await this.deps.iot.send(create);
+            const created = await this.deps.iot.send(create);
+            this.noteMark(item, undefined, [create], [created]);
             return "converged";
           } catch (error) {
             // Exists already (maybe with other content): read and diff below.
@@ -362,8 +385,37 @@ export class Reconciler {
           plan = planConvergence(item, actual, place, context);
         }
         if (plan.length > 0 && this.keepLocal && (await this.keepLocal(item))) return "kept";
+        // A local change not captured yet (docs/convergence.md, rule 1): the stream reconciler
+        // waits for capture to order it against the item, then plans again from a new read.
+        const local = {
+          ledger: this.deps.ledger,
+          table: this.deps.table,
+          clock,
+          region: place.region,
+        };
+        for (;;) {
+          const read = markOfActual(item.kind, actual);
+          if (!blind || plan.length === 0 || !(await uncaptured(local, item.pk, read))) break;
+          waitUntil ??= clock.now() + LOCAL_CHANGE_WAIT_MS;
+          const waited = await awaitCapture(local, item, read!, waitUntil);
+          if (waited === "superseded") return "kept";
+          if (waited === "timeout") {
+            this.deps.log?.("applying over a local change capture has not decided on", {
+              key: item.pk,
+              iotVersion: read!.version,
+            });
+            break;
+          }
+          actual = await this.read(id, item.deleted);
+          plan = planConvergence(item, actual, place, context);
+          if (!item.deleted && recreatesGroup(plan)) {
+            actual = await this.read(id, true);
+            plan = planConvergence(item, actual, place, context);
+          }
+        }
+        const results: (SendResult | void)[] = [];
         for (const call of plan) {
-          await this.send(call);
+          results.push(await this.send(call));
           // A delete's detach ends an attachment the table may hold live (detachedParts.ts).
           if (item.deleted) {
             await endDetached(detachedKeys(item, [call]), {
@@ -373,6 +425,7 @@ export class Reconciler {
             });
           }
         }
+        this.noteMark(item, markOfActual(item.kind, actual), plan, results);
         return "converged";
       } catch (error) {
         reason = `${errorName(error) || "Error"}: ${(error as Error).message}`;
@@ -405,6 +458,17 @@ export class Reconciler {
     this.deps.log?.("dead-lettering", { key: item.pk, reason });
     await this.deps.dlq.send({ key: item.pk, version: item.version, reason });
     return "dead-lettered";
+  }
+
+  /** Keeps the IoT version a thing's or group's plan left, for the ledger (localChange.ts). */
+  private noteMark(
+    item: RegistryItem,
+    before: IotMark | undefined,
+    calls: Parameters<ReconcilerIotPort["send"]>[0][],
+    results: (SendResult | void)[],
+  ): void {
+    if (item.kind !== "thing" && item.kind !== "thingGroup") return;
+    this.marks.set(item.pk, markAfter(before, calls, results));
   }
 
   /**

@@ -10,9 +10,10 @@
  */
 import { createHash } from "crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ROW_KEY, tombstoneExpiry, type RegistryItem } from "../../core/registryItem";
 import { stableJson } from "../../core/stableJson";
+import type { IotMark } from "./iotMarks";
 
 export const ECHO_KEY_PREFIX = "echo#";
 
@@ -36,11 +37,29 @@ export interface LedgerEntry {
   version: number;
   /** When the write was done (ms, the region's clock): every change it echoes happened by then. */
   at: number;
+  /** IoT's version (and incarnation) the write left, for things and groups (shared/iotMarks.ts). */
+  iot?: IotMark;
+}
+
+/** The IoT versions of a key a region has accounted for (docs/convergence.md, rule 1). */
+export interface IotMarks {
+  /** What the reconciler's last write left. */
+  written?: IotMark;
+  /** The latest version capture has decided on (written, stale, unchanged or echo). */
+  captured?: IotMark;
 }
 
 export interface EchoLedger {
-  /** Records that this region's reconciler made its IoT hold `item`'s state, by `nowMs`. */
-  record(region: string, item: RegistryItem, nowMs: number): Promise<void>;
+  /**
+   * Records that this region's reconciler made its IoT hold `item`'s state, by `nowMs`. `iot`: the
+   * IoT version its write left (null: it wrote, the version is unknown; absent: it wrote nothing
+   * to the object, and the mark of its last write stands).
+   */
+  record(region: string, item: RegistryItem, nowMs: number, iot?: IotMark | null): Promise<void>;
+  /** Records that capture decided on the changes up to `mark` of `pk` in `region`. */
+  noteCaptured(region: string, pk: string, mark: IotMark, nowMs: number): Promise<void>;
+  /** The IoT versions of `pk` the region has accounted for. */
+  marks(region: string, pk: string): Promise<IotMarks>;
   /** The region's reconciler's last write of `pk`, if any. */
   applied(region: string, pk: string): Promise<LedgerEntry | undefined>;
   /** The item version the region's reconciler last converged for `pk`, if any. */
@@ -54,28 +73,72 @@ export function dynamoEchoLedger(
   ),
 ): EchoLedger {
   return {
-    async record(region, item, nowMs) {
+    async record(region, item, nowMs, iot) {
+      // An update, not a put: capture's mark (noteCaptured) shares the entry.
       await client.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: tableName,
-          Item: {
-            pk: ledgerKey(region, item.pk),
-            // A region's entries are its reconciler's only: its own rows (sort key).
-            [ROW_KEY]: region,
-            digest: digestOf(item),
-            version: item.version,
-            at: nowMs,
-            expiresAt: tombstoneExpiry(nowMs),
+          // A region's entries are its own: its own rows (sort key).
+          Key: { pk: ledgerKey(region, item.pk), [ROW_KEY]: region },
+          UpdateExpression:
+            "SET digest = :d, version = :v, #at = :at, expiresAt = :e" +
+            (iot
+              ? ", iotId = :i, iotVersion = :iv"
+              : iot === null
+                ? " REMOVE iotId, iotVersion"
+                : ""),
+          ExpressionAttributeNames: { "#at": "at" },
+          ExpressionAttributeValues: {
+            ":d": digestOf(item),
+            ":v": item.version,
+            ":at": nowMs,
+            ":e": tombstoneExpiry(nowMs),
+            ...(iot ? { ":i": iot.incarnation, ":iv": iot.version } : {}),
           },
         }),
       );
+    },
+    async noteCaptured(region, pk, mark, nowMs) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: ledgerKey(region, pk), [ROW_KEY]: region },
+            UpdateExpression: "SET seenId = :i, seenVersion = :v, expiresAt = :e",
+            // Only forward within an incarnation; another incarnation's mark replaces it (a late
+            // event of an old one then only makes the reconciler wait: never accounts for more).
+            ConditionExpression:
+              "attribute_not_exists(seenVersion) OR seenId <> :i OR seenVersion < :v",
+            ExpressionAttributeValues: {
+              ":i": mark.incarnation,
+              ":v": mark.version,
+              ":e": tombstoneExpiry(nowMs),
+            },
+          }),
+        );
+      } catch (error) {
+        if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+      }
+    },
+    async marks(region, pk) {
+      const found = await entry(region, pk);
+      return {
+        written: markOf(found?.iotId, found?.iotVersion),
+        captured: markOf(found?.seenId, found?.seenVersion),
+      };
     },
     async applied(region, pk) {
       const found = await entry(region, pk);
       if (found?.digest === undefined || found.version === undefined) return undefined;
       // An entry written before `at` was kept: its write time is unknown, so no echo is proven
       // by time (0), only by version.
-      return { digest: found.digest, version: found.version, at: found.at ?? 0 };
+      const iot = markOf(found.iotId, found.iotVersion);
+      return {
+        digest: found.digest,
+        version: found.version,
+        at: found.at ?? 0,
+        ...(iot ? { iot } : {}),
+      };
     },
     async appliedVersion(region, pk) {
       return (await entry(region, pk))?.version;
@@ -89,22 +152,57 @@ export function dynamoEchoLedger(
         ConsistentRead: true,
       }),
     );
-    return out.Item as { digest?: string; version?: number; at?: number } | undefined;
+    return out.Item as
+      | {
+          digest?: string;
+          version?: number;
+          at?: number;
+          iotId?: string;
+          iotVersion?: number;
+          seenId?: string;
+          seenVersion?: number;
+        }
+      | undefined;
   }
+}
+
+function markOf(incarnation: unknown, version: unknown): IotMark | undefined {
+  return typeof incarnation === "string" && typeof version === "number"
+    ? { incarnation, version }
+    : undefined;
+}
+
+/** Capture's mark after `mark`: forward within an incarnation, replaced by another's. */
+export function laterCaptured(current: IotMark | undefined, mark: IotMark): IotMark {
+  return current && current.incarnation === mark.incarnation && current.version >= mark.version
+    ? current
+    : mark;
 }
 
 /** In memory (tests, benchmark). */
 export function memoryEchoLedger(): EchoLedger & { entries: Map<string, LedgerEntry> } {
   const entries = new Map<string, LedgerEntry>();
+  const captured = new Map<string, IotMark>();
   return {
     entries,
-    record(region, item, nowMs) {
+    record(region, item, nowMs, iot) {
+      const previous = entries.get(ledgerKey(region, item.pk));
       entries.set(ledgerKey(region, item.pk), {
         digest: digestOf(item),
         version: item.version,
         at: nowMs,
+        ...(iot ? { iot } : iot === undefined && previous?.iot ? { iot: previous.iot } : {}),
       });
       return Promise.resolve();
+    },
+    noteCaptured(region, pk, mark) {
+      const key = ledgerKey(region, pk);
+      captured.set(key, laterCaptured(captured.get(key), mark));
+      return Promise.resolve();
+    },
+    marks(region, pk) {
+      const key = ledgerKey(region, pk);
+      return Promise.resolve({ written: entries.get(key)?.iot, captured: captured.get(key) });
     },
     applied(region, pk) {
       return Promise.resolve(entries.get(ledgerKey(region, pk)));

@@ -138,6 +138,25 @@ export function differences(a: Facts, b: Facts): { key: string; a?: string; b?: 
 }
 
 /**
+ * The fact an update of a thing or a thing group is about. IoT reports every such call (a new
+ * `versionNumber` and a registry event, https://docs.aws.amazon.com/iot/latest/developerguide/registry-events.html),
+ * also one that sets what this region held already (the other region's change had not reached it
+ * yet): the user's call is then a change like any other, ordered by its time, as for relations.
+ */
+export function reportedFactOf(c: IotCall): string | undefined {
+  const i = c.input as Record<string, string | undefined>;
+  switch (c.api) {
+    case "UpdateThing":
+      return `thing:${i.thingName}`;
+    case "UpdateThingGroup":
+    case "UpdateDynamicThingGroup":
+      return `group:${i.thingGroupName}`;
+    default:
+      return relationFactOf(c);
+  }
+}
+
+/**
  * The fact a relation call (attach, detach, add to or remove from a group) is about: such a call
  * can leave the facts as they were (detaching what this region never had attached, because the
  * attach has not reached it yet) while IoT still reports it, and the user's call is then a change

@@ -73,8 +73,9 @@ export const FINDINGS: Finding[] = [
   },
   {
     // Rows per region order the two changes by their times (docs/convergence.md, rule 1): P's late
-    // capture is versioned at its change, before S's. Still open: P's row reaches S before S's own
-    // event, and S's reconciler applies it over S's later change, which then reads as an echo.
+    // capture is versioned at its change, before S's. Then P's row reached S before S's own event,
+    // and S's reconciler applied it over S's later change, which then read as an echo. It now sees
+    // IoT's version above every one accounted for, and waits for capture to order the change.
     name: "a later change is not refused as stale when the other region captured its change late",
     issueClass: "Three orders",
     schedule: schedule([
@@ -83,6 +84,48 @@ export const FINDINGS: Finding[] = [
       op(P, { op: "thing", thing: 0, value: 1, type: true }),
       wait(10_000),
       op(S, { op: "thing", thing: 0, value: 2, type: true }),
+    ]),
+  },
+  {
+    // The finding above for a thing group's attributes (UpdateThingGroup, DescribeThingGroup's
+    // version): fails without the wait for capture (docs/convergence.md, rule 1).
+    name: "a later change of a group whose event is late is not overwritten by the other region's older row",
+    issueClass: "Three orders",
+    schedule: schedule([
+      { step: "lag", region: P, ms: 20_000 },
+      { step: "lag", region: S, ms: 25_000 },
+      op(P, { op: "group", group: 0, parent: null, value: 1 }),
+      wait(10_000),
+      op(S, { op: "group", group: 0, parent: null, value: 2 }),
+    ]),
+  },
+  {
+    // Open (docs/convergence.md, rule 1): a policy's versions have no IoT write counter the
+    // reconciler could compare, so it cannot tell a local change capture has not decided on yet,
+    // and applies the other region's older row over it; the change's event then reads as an echo.
+    // (A certificate's status and a thing's billing group do not lose it: their CloudTrail records
+    // state the change.)
+    name: "a later policy version whose event is late is not overwritten by the other region's older row",
+    issueClass: "Three orders",
+    schedule: schedule([
+      { step: "lag", region: P, ms: 20_000 },
+      { step: "lag", region: S, ms: 25_000 },
+      op(P, { op: "policy", policy: 0, value: 1 }),
+      wait(10_000),
+      op(S, { op: "policy", policy: 0, value: 2 }),
+    ]),
+  },
+  {
+    // Open (docs/convergence.md, rule 1): IoT holds no version of a deleted thing, so the
+    // reconciler recreates it from the other region's older row before the delete's event comes.
+    name: "a later delete of a thing whose event is late is not undone by the other region's older row",
+    issueClass: "Three orders",
+    schedule: schedule([
+      { step: "lag", region: P, ms: 20_000 },
+      { step: "lag", region: S, ms: 25_000 },
+      op(P, { op: "thing", thing: 1, value: 1, type: false }),
+      wait(10_000),
+      op(S, { op: "deleteThing", thing: 1 }),
     ]),
   },
   {

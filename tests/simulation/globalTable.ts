@@ -15,6 +15,7 @@
  */
 import {
   digestOf,
+  laterCaptured,
   ledgerKey,
   type EchoLedger,
   type LedgerEntry,
@@ -24,6 +25,7 @@ import type { TombstoneExpiryPort } from "../../functions/shared/tombstones";
 import { mergeRows, type RegistryItem } from "../../core/registryItem";
 import type { Clock } from "../../functions/shared/clock";
 import { cloneData } from "../support/clone";
+import type { IotMark } from "../../functions/shared/iotMarks";
 
 interface Stored {
   value: Record<string, unknown>;
@@ -203,25 +205,44 @@ export class SimGlobalTable {
 
   /** The echo ledger of the deployment (dynamoEchoLedger's items), read in `region`'s replica. */
   ledger(region: string): EchoLedger {
+    // UpdateItem, as dynamoEchoLedger: the reconciler's write and capture's mark share the entry.
+    const update = (r: string, pk: string, change: (entry: Record<string, unknown>) => void) => {
+      const key = rowKey(ledgerKey(r, pk), r);
+      const entry = this.read(region, key) ?? { pk: ledgerKey(r, pk), writtenIn: r };
+      change(entry);
+      this.write(region, key, entry);
+    };
+    const entryOf = (r: string, pk: string) =>
+      this.read(region, rowKey(ledgerKey(r, pk), r)) as
+        (Partial<LedgerEntry> & { captured?: IotMark }) | undefined;
     return {
-      record: (r, item, nowMs) => {
-        this.write(region, rowKey(ledgerKey(r, item.pk), r), {
-          pk: ledgerKey(r, item.pk),
-          writtenIn: r,
-          digest: digestOf(item),
-          version: item.version,
-          at: nowMs,
+      record: (r, item, nowMs, iot) => {
+        update(r, item.pk, (entry) => {
+          Object.assign(entry, { digest: digestOf(item), version: item.version, at: nowMs });
+          if (iot) entry.iot = iot;
+          else if (iot === null) delete entry.iot;
         });
         return Promise.resolve();
       },
-      applied: (r, pk) => {
-        const entry = this.read(region, rowKey(ledgerKey(r, pk), r));
-        return Promise.resolve(entry && (entry as unknown as LedgerEntry));
+      noteCaptured: (r, pk, mark) => {
+        update(r, pk, (entry) => {
+          entry.captured = laterCaptured(entry.captured as IotMark | undefined, mark);
+        });
+        return Promise.resolve();
       },
-      appliedVersion: (r, pk) =>
-        Promise.resolve(
-          this.read(region, rowKey(ledgerKey(r, pk), r))?.version as number | undefined,
-        ),
+      marks: (r, pk) => {
+        const entry = entryOf(r, pk);
+        return Promise.resolve({ written: entry?.iot, captured: entry?.captured });
+      },
+      applied: (r, pk) => {
+        const entry = entryOf(r, pk);
+        if (entry?.digest === undefined || entry.version === undefined) {
+          return Promise.resolve(undefined);
+        }
+        const { digest, version, at, iot } = entry;
+        return Promise.resolve({ digest, version, at: at ?? 0, ...(iot ? { iot } : {}) });
+      },
+      appliedVersion: (r, pk) => Promise.resolve(entryOf(r, pk)?.version),
     };
   }
 }

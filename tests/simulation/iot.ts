@@ -21,7 +21,7 @@
  */
 import type { CloudTrailEvent, RulePayload } from "../../functions/capture/normalize";
 import type { IotCall } from "../../functions/reconciler/calls";
-import type { ReconcilerIotPort } from "../../functions/reconciler/iot";
+import type { ReconcilerIotPort, SendResult } from "../../functions/reconciler/iot";
 import type { Clock } from "../../functions/shared/clock";
 import { cloneData } from "../support/clone";
 import { FakeIot } from "../support/fakeRegistry";
@@ -69,7 +69,7 @@ export class SimIot extends FakeIot {
   }
 
   /** A call made by `caller` (a role ARN): applied, then published as IoT would. */
-  async sendAs(c: IotCall, caller: string): Promise<void> {
+  async sendAs(c: IotCall, caller: string): Promise<SendResult | void> {
     // Deprecating a type prevents "associating any new things with it"
     // (https://docs.aws.amazon.com/iot/latest/developerguide/deprecate-thing-type.html).
     if (c.api === "CreateThing" || c.api === "UpdateThing") {
@@ -86,7 +86,11 @@ export class SimIot extends FakeIot {
     }
     const before = this.stateOf(c);
     const membersBefore = this.dynamicMembers();
-    await super.send(c);
+    const named = c.input as { thingName?: string; thingGroupName?: string };
+    const idBefore = named.thingGroupName
+      ? this.ids.get(`group:${named.thingGroupName}`)
+      : this.ids.get(`thing:${named.thingName}`);
+    const result = await super.send(c);
     if (c.api === "DeleteThingGroup") {
       for (const m of [...this.memberships]) {
         if (m.startsWith(`${c.input.thingGroupName}|`)) this.memberships.delete(m);
@@ -94,13 +98,14 @@ export class SimIot extends FakeIot {
     }
     const after = this.stateOf(c);
     this.dynamicMembershipEvents(membersBefore);
-    if (before === after && c.api !== "UpdateThingShadow") return;
+    if (before === after && c.api !== "UpdateThingShadow") return result;
     this.changes += 1;
-    if (REGISTRY_APIS.has(c.api)) this.registryEvent(c, before !== "absent");
+    if (REGISTRY_APIS.has(c.api)) this.registryEvent(c, before !== "absent", idBefore);
     else if (DYNAMIC_APIS.has(c.api)) {
-      this.registryEvent(c, before !== "absent");
+      this.registryEvent(c, before !== "absent", idBefore);
       this.trail(c, caller);
     } else this.trail(c, caller);
+    return result;
   }
 
   /** `group|thing` of every dynamic group's members now. */
@@ -187,7 +192,7 @@ export class SimIot extends FakeIot {
     }
   }
 
-  private registryEvent(c: IotCall, existed: boolean): void {
+  private registryEvent(c: IotCall, existed: boolean, deletedId?: string): void {
     const now = this.regionClock.now();
     const i = c.input as Record<string, string | undefined>;
     const base = { receivedAt: now, timestamp: now, accountId: this.place.account };
@@ -202,6 +207,8 @@ export class SimIot extends FakeIot {
         send(`$aws/events/thing/${i.thingName}/${op}`, {
           eventType: "THING_EVENT",
           operation: op.toUpperCase(),
+          // The incarnation's id, also on a delete (the one deleted).
+          thingId: t ? this.ids.get(`thing:${i.thingName}`) : deletedId,
           thingName: i.thingName,
           thingTypeName: t?.type ?? null,
           attributes: t ? { ...t.attributes } : {},
@@ -220,6 +227,7 @@ export class SimIot extends FakeIot {
         send(`$aws/events/thingGroup/${i.thingGroupName}/${op}`, {
           eventType: "THING_GROUP_EVENT",
           operation: op.toUpperCase(),
+          thingGroupId: g ? this.ids.get(`group:${i.thingGroupName}`) : deletedId,
           thingGroupName: i.thingGroupName,
           parentGroupName: g?.parent ?? null,
           description: g?.description ?? null,

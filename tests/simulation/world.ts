@@ -15,7 +15,7 @@ import type { DeadLetter } from "../../functions/reconciler/dlq";
 import type { Clock } from "../../functions/shared/clock";
 import type { RegistryItem } from "../../core/registryItem";
 import { prng, VirtualClock } from "../../bench/virtualClock";
-import { differences, factsOfIot, factsOfTable, relationFactOf } from "./facts";
+import { differences, factsOfIot, factsOfTable, reportedFactOf } from "./facts";
 import { SimGlobalTable } from "./globalTable";
 import { SimIot, type SimEvent } from "./iot";
 import { SETUP, userCalls, type Op, type Schedule } from "./schedule";
@@ -326,7 +326,7 @@ export async function runSchedule(
         // IoT refused it (as it would the user): the rest of the operation is not attempted.
         break;
       }
-      const fact = relationFactOf(c);
+      const fact = reportedFactOf(c);
       if (fact && region.iot.changes > published) reported.add(fact);
       const ended = ENDS[c.api]?.(c.input as Record<string, unknown>);
       if (ended && region.iot.changes > published) {

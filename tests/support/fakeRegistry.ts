@@ -13,6 +13,7 @@ import type {
   ListedKind,
   ListedPage,
   ReconcilerIotPort,
+  SendResult,
 } from "../../functions/reconciler/iot";
 import type { DlqPort } from "../../functions/reconciler/dlq";
 import { unpaced } from "../../functions/reconciler/pacer";
@@ -207,6 +208,7 @@ export class FakeIot implements ReconcilerIotPort {
                 thingTypeName: t.type,
                 attributes: { ...t.attributes },
                 version: t.version,
+                incarnation: this.ids.get(`thing:${id.thingName}`),
                 principals: deleting ? [...t.principals] : [],
               }
             : null;
@@ -241,6 +243,7 @@ export class FakeIot implements ReconcilerIotPort {
                 description: g.description,
                 attributes: { ...g.attributes },
                 version: g.version,
+                incarnation: this.ids.get(`group:${id.thingGroupName}`),
                 ...(g.dynamic ? { dynamic: { ...g.dynamic } } : {}),
                 ...(deleting ? { descendants, policies } : {}),
               }
@@ -376,10 +379,15 @@ export class FakeIot implements ReconcilerIotPort {
     return g;
   }
 
-  async send(c: IotCall): Promise<void> {
+  /** A create returns the object's id, as CreateThing and CreateThingGroup do. */
+  async send(c: IotCall): Promise<SendResult | void> {
     if (this.recordCalls) this.calls.push(cloneData(c));
     await Promise.resolve();
     this.apply(c);
+    if (c.api === "CreateThing") return { incarnation: this.ids.get(`thing:${c.input.thingName}`) };
+    if (c.api === "CreateThingGroup") {
+      return { incarnation: this.ids.get(`group:${c.input.thingGroupName}`) };
+    }
   }
 
   private apply(c: IotCall): void {
@@ -669,10 +677,13 @@ export class FakeIot implements ReconcilerIotPort {
       state: async (id, arn) => {
         switch (id.kind) {
           case "thing": {
+            // One read: the state, its id and its version as of the same moment.
+            const version = this.things.get(id.thingName)?.version;
+            const incarnation = this.things.has(id.thingName)
+              ? this.idOf(`thing:${id.thingName}`)
+              : undefined;
             const t = await lookups.thing(id.thingName);
-            return t
-              ? { desired: { ...t }, incarnation: this.idOf(`thing:${id.thingName}`) }
-              : null;
+            return t ? { desired: { ...t }, incarnation, version } : null;
           }
           case "thingType": {
             const t = this.types.get(id.thingTypeName);
@@ -688,10 +699,12 @@ export class FakeIot implements ReconcilerIotPort {
               : null;
           }
           case "thingGroup": {
+            const version = this.groups.get(id.thingGroupName)?.version;
+            const incarnation = this.groups.has(id.thingGroupName)
+              ? this.idOf(`group:${id.thingGroupName}`)
+              : undefined;
             const g = await lookups.thingGroup(id.thingGroupName);
-            return g
-              ? { desired: { ...g }, incarnation: this.idOf(`group:${id.thingGroupName}`) }
-              : null;
+            return g ? { desired: { ...g }, incarnation, version } : null;
           }
           case "membership":
             // A static group's member only, as sdkCaptureIot reads it (a dynamic group's members

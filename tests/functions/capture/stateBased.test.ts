@@ -284,6 +284,34 @@ describe("state-based capture (issue 15)", () => {
     assert.deepEqual((item.desired as { attributes: unknown }).attributes, { fw: "1" });
   });
 
+  it("takes a state at a later IoT version than the reconciler's write for a change, even in the write's millisecond", async () => {
+    const { table, iot, deps } = world();
+    // The reconciler wrote fw 1 at T0, leaving version 1 of the thing (docs/convergence.md, rule
+    // 2); a user here set fw 2 then fw 1 again in that same millisecond (version 3). The time
+    // cannot tell the change from the echo; IoT's version does.
+    await setThing(iot, { fw: "1" });
+    const incarnation = iot.ids.get("thing:dev-1")!;
+    const applied: RegistryItem = {
+      pk: "thing#dev-1",
+      kind: "thing",
+      version: T0 - 10_000,
+      updatedAt: new Date(T0 - 10_000).toISOString(),
+      updatedBy: "capture:eu-central-1",
+      sourceRegion: "eu-central-1",
+      deleted: false,
+      desired: { thingName: "dev-1", thingTypeName: null, attributes: { fw: "1" } },
+    };
+    await deps.ledger!.record("eu-west-1", applied, T0, { incarnation, version: 1 });
+    await table.putIfNewer({
+      ...applied,
+      version: T0 - 5000,
+      desired: { thingName: "dev-1", thingTypeName: null, attributes: { fw: "3" } },
+    });
+    iot.things.get("dev-1")!.version = 3;
+    const results = await captureEvent(thingEvent("updated", T0, 3), deps);
+    assert.deepEqual(results, [{ key: "thing#dev-1", outcome: "written" }]);
+  });
+
   it("captures a policy whose name has . and @, as IoT allows", async () => {
     const { table, iot, clock, deps } = world();
     const document = JSON.stringify({ Version: "2012-10-17", Statement: [] });

@@ -1,0 +1,124 @@
+/**
+ * A local change not captured yet is not overwritten (docs/convergence.md, rule 1). The stream
+ * reconciler knows, per key, which of its IoT's versions of a thing or thing group are accounted
+ * for (shared/iotMarks.ts): the one its own last write left, and the ones capture decided on. IoT
+ * at a version above those holds a change made here whose event capture has not handled yet: its
+ * time, which orders it against the item, is in that event only. The reconciler waits for capture
+ * (reading the ledger and the table, not IoT), then reads IoT again.
+ */
+import type { RegistryItem } from "../../core/registryItem";
+import type { Clock } from "../shared/clock";
+import type { EchoLedger } from "../shared/echoLedger";
+import { accountedFor, VERSIONED_KINDS, type IotMark } from "../shared/iotMarks";
+import type { RegistryTablePort } from "../shared/registryTable";
+import type { Actual } from "./actual";
+import type { IotCall } from "./calls";
+import type { SendResult } from "./iot";
+
+/**
+ * How long the stream reconciler waits for capture to decide on a local change. Not an AWS figure
+ * (IoT promises no delivery time for events): a chosen bound, well inside the reconciler's 900 s
+ * timeout, for events late by up to two minutes (a lagging rule action or capture). A capture that
+ * Lambda retries (after at least one, then two more minutes) can come later. An event later than
+ * this, or lost, is not waited for: the item is applied, and that change is lost as a lost event
+ * loses it.
+ */
+export const LOCAL_CHANGE_WAIT_MS = 120_000;
+
+/** Between two reads of the ledger and the table while waiting (DynamoDB reads, no IoT call). */
+export const LOCAL_CHANGE_POLL_MS = 2_000;
+
+/** IoT's version of the object read, for the kinds that have one; undefined otherwise. */
+export function markOfActual(kind: string, actual: Actual | null): IotMark | undefined {
+  if (!VERSIONED_KINDS.has(kind) || !actual) return undefined;
+  const { incarnation, version } = actual as { incarnation?: string; version?: number };
+  return incarnation !== undefined && version !== undefined ? { incarnation, version } : undefined;
+}
+
+/**
+ * The version a plan leaves, from the version read (`before`) and what each call returned: a
+ * create makes version 1 of the id it returns (a lower bound when an identical object existed:
+ * the reconciler then waits for capture, never accounts for too much), an update with
+ * `expectedVersion` e makes e + 1 (IoT refused it otherwise), a delete leaves none. Unknown: null.
+ */
+export function markAfter(
+  before: IotMark | undefined,
+  calls: IotCall[],
+  results: (SendResult | void)[],
+): IotMark | null {
+  let mark: IotMark | null = before ?? null;
+  calls.forEach((c, i) => {
+    switch (c.api) {
+      case "CreateThing":
+      case "CreateThingGroup":
+      case "CreateDynamicThingGroup": {
+        const id = results[i]?.incarnation;
+        mark = id ? { incarnation: id, version: 1 } : null;
+        break;
+      }
+      case "UpdateThing":
+      case "UpdateThingGroup":
+      case "UpdateDynamicThingGroup": {
+        const expected = c.input.expectedVersion;
+        mark =
+          mark && expected === mark.version
+            ? { incarnation: mark.incarnation, version: expected + 1 }
+            : null;
+        break;
+      }
+      case "DeleteThing":
+      case "DeleteThingGroup":
+      case "DeleteDynamicThingGroup":
+        mark = null;
+        break;
+      default:
+        // DeprecateThingType around a thing's create: another object.
+        break;
+    }
+  });
+  return mark;
+}
+
+export interface LocalChangeDeps {
+  ledger?: EchoLedger;
+  table: RegistryTablePort;
+  clock: Clock;
+  region: string;
+}
+
+/** True when IoT's object holds a version neither the reconciler's write nor capture accounted for. */
+export async function uncaptured(
+  deps: LocalChangeDeps,
+  pk: string,
+  actual: IotMark | undefined,
+): Promise<boolean> {
+  if (!actual || !deps.ledger) return false;
+  const marks = await deps.ledger.marks(deps.region, pk);
+  return !accountedFor([marks.written, marks.captured], actual);
+}
+
+/**
+ * Waits until capture accounted for `actual` ("captured": read IoT again and plan anew), the item
+ * was outranked meanwhile ("superseded": capture wrote the local change as this region's row, or
+ * a later row came, whose own record follows), or `until` passed ("timeout").
+ */
+export async function awaitCapture(
+  deps: LocalChangeDeps,
+  item: RegistryItem,
+  actual: IotMark,
+  until: number,
+): Promise<"captured" | "superseded" | "timeout"> {
+  while (deps.clock.now() < until) {
+    await deps.clock.sleep(Math.min(LOCAL_CHANGE_POLL_MS, Math.max(1, until - deps.clock.now())));
+    const current = await deps.table.get(item.pk);
+    if (
+      !current ||
+      current.version !== item.version ||
+      current.sourceRegion !== item.sourceRegion
+    ) {
+      return "superseded";
+    }
+    if (!(await uncaptured(deps, item.pk, actual))) return "captured";
+  }
+  return "timeout";
+}

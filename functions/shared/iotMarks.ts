@@ -1,0 +1,45 @@
+/**
+ * IoT's own write counter of a thing or a thing group, with the incarnation it counts
+ * (docs/convergence.md, rule 1, "a local change not captured yet is not overwritten").
+ * DescribeThing and DescribeThingGroup return `version` with `thingId` / `thingGroupId`; registry
+ * events carry the change's `versionNumber` (1 on create, +1 on every update) and that id
+ * (https://docs.aws.amazon.com/iot/latest/developerguide/registry-events.html); UpdateThing and
+ * UpdateThingGroup refuse an `expectedVersion` that is not the current one
+ * (https://docs.aws.amazon.com/iot/latest/apireference/API_UpdateThing.html,
+ * https://docs.aws.amazon.com/iot/latest/apireference/API_UpdateThingGroup.html). A version is
+ * meaningful only with its incarnation: a recreated thing counts from 1 again.
+ */
+export interface IotMark {
+  incarnation: string;
+  version: number;
+}
+
+/** Kinds whose IoT object has a write counter. */
+export const VERSIONED_KINDS: ReadonlySet<string> = new Set(["thing", "thingGroup"]);
+
+/**
+ * True when one of the marks accounts for IoT's state `actual`: a mark of the same incarnation at
+ * that version or a later one. Unknown (no mark, another incarnation) is never accounted for.
+ */
+export function accountedFor(marks: (IotMark | undefined)[], actual: IotMark): boolean {
+  return marks.some(
+    (m) => m !== undefined && m.incarnation === actual.incarnation && m.version >= actual.version,
+  );
+}
+
+/**
+ * The version capture has decided on when it handled an event reporting `event` and read `state`:
+ * the event's change and those before it, of the incarnation read. A state read at a later
+ * version than the event reports is a later change, whose own event (and time) is still to come:
+ * only the event's version is accounted for. An event of another incarnation, or without its
+ * version or id (a CloudTrail record), accounts for nothing.
+ */
+export function capturedMark(
+  state: Partial<IotMark> | undefined,
+  event: Partial<IotMark>,
+): IotMark | undefined {
+  if (event.incarnation === undefined || event.version === undefined) return undefined;
+  if (state === undefined) return { incarnation: event.incarnation, version: event.version };
+  if (state.incarnation !== event.incarnation || state.version === undefined) return undefined;
+  return { incarnation: event.incarnation, version: Math.min(state.version, event.version) };
+}
