@@ -11,12 +11,6 @@ const OPEN = new Set([
   // event is late is not (docs/convergence.md, rule 1, open).
   "a later change is not refused as stale when the other region captured its change late",
   "a named shadow whose first update event was lost reaches the other region",
-  // A sweep records an object the table does not know at its own time (docs/convergence.md,
-  // rule 4, open): IoT does not tell the time of every kind's state.
-  "a sweep that finds an object before its late event does not outrank a later change of the other region",
-  // A certificate's first record is written when something uses it, at that time, and the other
-  // region's own registration of it was never recorded (docs/convergence.md, rule 4, open).
-  "a certificate registered in both regions keeps the later registration's status",
 ]);
 
 describe("replication simulator: the findings of issue 22 as schedules", () => {
