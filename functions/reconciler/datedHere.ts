@@ -48,6 +48,11 @@ export async function keepDatedHere(
   actual: Actual | null,
   deps: DatedHereDeps,
 ): Promise<boolean> {
+  // A delete's plan passes through states the reconciler makes itself (a certificate deactivated,
+  // its attachments detached), which IoT dates too: a container killed between them leaves IoT
+  // dated after the item with no ledger record of the write. Only a live item's plan, which is
+  // one write (an interrupted one is found equal to the item on retry: no plan), is weighed here.
+  if (item.deleted) return false;
   const dated = datedOf(actual);
   if (dated === undefined || dated <= item.version || !deps.lookups) return false;
   const entry = await deps.ledger?.applied(deps.place.region, item.pk);
