@@ -267,7 +267,12 @@ function observed(
 async function write(
   key: string,
   kind: EntityKind,
-  state: { desired: Record<string, unknown>; incarnation?: string; version?: number } | null,
+  state: {
+    desired: Record<string, unknown>;
+    incarnation?: string;
+    version?: number;
+    dated?: number;
+  } | null,
   deps: CaptureDeps,
   happenedBy?: number,
   ledgerBefore?: number,
@@ -304,10 +309,15 @@ async function write(
   // region's IoT is known to have held (this region's row, and what its reconciler applied here),
   // never the capture's own time: a late capture (events queued in a region that was down) keeps
   // its change's place before the changes made since in the other region.
+  // Without an event (a dependency the table does not know yet, recorded for an attachment), the
+  // date IoT gives the state takes the event's place where IoT gives one (`dated`, no later than
+  // the state): the capture's own time would outrank a change made since in the other region.
+  const dated = happenedBy === undefined && !current ? state?.dated : undefined;
+  const at = happenedBy ?? dated;
   const version =
-    happenedBy === undefined
+    at === undefined
       ? nextItemVersion(now, current?.version)
-      : Math.max(happenedBy, (own?.version ?? 0) + 1, (applied?.version ?? 0) + 1);
+      : Math.max(at, (own?.version ?? 0) + 1, (applied?.version ?? 0) + 1);
   // Another region's row comes later: the merge keeps it, and this region's reconciler applies
   // it here. A later local change comes with its own event.
   if (current && rowRegion(current) !== deps.region) {

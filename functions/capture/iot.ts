@@ -35,6 +35,13 @@ export interface CapturedState {
   incarnation?: string;
   /** IoT's version of a thing or thing group (DescribeThing, DescribeThingGroup). */
   version?: number;
+  /**
+   * No later than the time of this state, by IoT's own clock (epoch ms), where IoT dates it:
+   * a certificate's `lastModifiedDate` (else `creationDate`), a billing group's
+   * `billingGroupMetadata.creationDate` (docs/convergence.md, rule 1: a writer without an event
+   * dates a state it discovers by this, never by its own clock). Absent where IoT gives no date.
+   */
+  dated?: number;
 }
 
 export interface CaptureIotPort {
@@ -53,6 +60,34 @@ export interface CaptureIotPort {
   policyAttached(policyName: string, targetArn: string): Promise<boolean>;
   /** Whether the principal (an IoT ARN of this region) is attached to the thing now. */
   principalAttached(thingName: string, principalArn: string): Promise<boolean>;
+}
+
+/**
+ * A certificate as the item holds it, dated by DescribeCertificate's `lastModifiedDate` ("the date
+ * and time the certificate was last modified"), else its `creationDate`
+ * (https://docs.aws.amazon.com/iot/latest/apireference/API_CertificateDescription.html). moto keeps
+ * `lastModifiedDate` at the creation date when the status changes: a date no later than the state
+ * either way, which is all a reader may take it for.
+ */
+async function certificateState(
+  iot: IoTClient,
+  certificateId: string,
+): Promise<{ desired: CertificateDesired; dated?: number }> {
+  const out = await iot.send(new DescribeCertificateCommand({ certificateId }));
+  const d = out.certificateDescription;
+  const pem = d?.certificatePem;
+  if (!pem) throw new Error(`DescribeCertificate(${certificateId}) returned no certificatePem`);
+  const ca = d?.caCertificateId;
+  const dated = (d?.lastModifiedDate ?? d?.creationDate)?.getTime();
+  return {
+    desired: {
+      certificateId,
+      certificatePem: pem,
+      status: replicatedStatus(d?.status),
+      ...(ca ? { caCertificateId: ca } : {}),
+    },
+    ...(dated !== undefined && Number.isFinite(dated) ? { dated } : {}),
+  };
 }
 
 const notFound = (error: unknown): boolean =>
@@ -127,8 +162,15 @@ export function sdkCaptureIot(
           });
         case "billingGroup":
           return orNull(async () => {
-            const { desired, incarnation } = await billingGroupState(iot, id.billingGroupName);
-            return { desired: { ...desired }, incarnation };
+            const { desired, incarnation, dated } = await billingGroupState(
+              iot,
+              id.billingGroupName,
+            );
+            return {
+              desired: { ...desired },
+              incarnation,
+              ...(dated !== undefined ? { dated } : {}),
+            };
           });
         case "billingGroupMembership": {
           const found = await orNull(() => billingGroupMembershipState(iot, id.thingName));
@@ -148,10 +190,15 @@ export function sdkCaptureIot(
             ? { desired: { thingGroupName: id.thingGroupName, thingName: id.thingName } }
             : null;
         }
-        case "certificate": {
-          const found = await port.certificate(id.certificateId);
-          return found ? { desired: { ...found }, incarnation: id.certificateId } : null;
-        }
+        case "certificate":
+          return orNull(async () => {
+            const { desired, dated } = await certificateState(iot, id.certificateId);
+            return {
+              desired: { ...desired },
+              incarnation: id.certificateId,
+              ...(dated !== undefined ? { dated } : {}),
+            };
+          });
         case "policy":
           return orNull(async () => {
             const policy = await iot.send(new GetPolicyCommand({ policyName: id.policyName }));
@@ -229,19 +276,7 @@ export function sdkCaptureIot(
     thingGroup: (thingGroupName) =>
       orNull(async () => (await thingGroupState(iot, thingGroupName)).desired),
     certificate: (certificateId) =>
-      orNull(async () => {
-        const out = await iot.send(new DescribeCertificateCommand({ certificateId }));
-        const pem = out.certificateDescription?.certificatePem;
-        if (!pem)
-          throw new Error(`DescribeCertificate(${certificateId}) returned no certificatePem`);
-        const ca = out.certificateDescription?.caCertificateId;
-        return {
-          certificateId,
-          certificatePem: pem,
-          status: replicatedStatus(out.certificateDescription?.status),
-          ...(ca ? { caCertificateId: ca } : {}),
-        };
-      }),
+      orNull(async () => (await certificateState(iot, certificateId)).desired),
     policy: (policyName) =>
       orNull(async () => {
         // GetPolicy returns the default version's document.

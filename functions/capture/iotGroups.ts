@@ -58,14 +58,19 @@ export async function thingGroupState(
 export async function billingGroupState(
   iot: IoTClient,
   billingGroupName: string,
-): Promise<{ desired: BillingGroupDesired; incarnation?: string }> {
+): Promise<{ desired: BillingGroupDesired; incarnation?: string; dated?: number }> {
   const out = await iot.send(new DescribeBillingGroupCommand({ billingGroupName }));
+  // The group's creation date (BillingGroupMetadata: "the date the billing group was created",
+  // https://docs.aws.amazon.com/iot/latest/apireference/API_BillingGroupMetadata.html): no later
+  // than its state, whatever updates came since (IoT gives no date of the last update).
+  const dated = out.billingGroupMetadata?.creationDate?.getTime();
   return {
     desired: {
       billingGroupName,
       description: out.billingGroupProperties?.billingGroupDescription ?? null,
     },
     incarnation: out.billingGroupId,
+    ...(dated !== undefined && Number.isFinite(dated) ? { dated } : {}),
   };
 }
 

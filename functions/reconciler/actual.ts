@@ -39,6 +39,11 @@ export interface ThingGroupActual {
 
 export interface CertificateActual {
   status: string;
+  /**
+   * DescribeCertificate's `lastModifiedDate`, else `creationDate` (epoch ms): no later than the
+   * state (https://docs.aws.amazon.com/iot/latest/apireference/API_CertificateDescription.html).
+   */
+  dated?: number;
   /** Policy names and thing names attached, read only when deleting. */
   policies: string[];
   things: string[];
@@ -89,6 +94,11 @@ export interface ProvisioningTemplateActual {
 export interface BillingGroupActual {
   description: string | null;
   version: number;
+  /**
+   * `billingGroupMetadata.creationDate` (epoch ms): no later than the state
+   * (https://docs.aws.amazon.com/iot/latest/apireference/API_BillingGroupMetadata.html).
+   */
+  dated?: number;
 }
 
 /** The thing's billing group (DescribeThing), null when it is in none. */

@@ -62,13 +62,15 @@ export async function handler(
 ): Promise<DynamoDBBatchResponse | SweepResult> {
   const place = placeOf(context);
   const started = Date.now();
-  const deps = { iot, table, dlq, pacer, place, clock: realClock, maxConcurrency, log };
+  // Capture's reads, for a state IoT dates after the item (datedHere.ts).
+  const lookups = sdkCaptureIot(clients);
+  const deps = { iot, table, dlq, pacer, place, clock: realClock, maxConcurrency, log, lookups };
   const sweep = parseSweep(event);
   if (sweep) {
     const report = await sweepSegment(sweep, {
       table,
       iot,
-      lookups: sdkCaptureIot(clients),
+      lookups,
       pacer,
       // The ledger records the deletes the sweep applies: confirmations of their tombstones.
       reconciler: () => new Reconciler({ ...deps, ledger }),

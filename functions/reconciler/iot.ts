@@ -283,7 +283,14 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
                   return { items: page.things ?? [], next: page.nextToken };
                 })
               : [];
-            return { status: out.certificateDescription?.status ?? "INACTIVE", policies, things };
+            const d = out.certificateDescription;
+            const dated = (d?.lastModifiedDate ?? d?.creationDate)?.getTime();
+            return {
+              status: d?.status ?? "INACTIVE",
+              policies,
+              things,
+              ...(dated !== undefined && Number.isFinite(dated) ? { dated } : {}),
+            };
           });
         case "policy":
           return orNull(async () => {

@@ -28,9 +28,11 @@ export async function readBillingGroup(
   billingGroupName: string,
 ): Promise<BillingGroupActual> {
   const out = await iot.send(new DescribeBillingGroupCommand({ billingGroupName }));
+  const dated = out.billingGroupMetadata?.creationDate?.getTime();
   return {
     description: out.billingGroupProperties?.billingGroupDescription || null,
     version: out.version ?? 0,
+    ...(dated !== undefined && Number.isFinite(dated) ? { dated } : {}),
   };
 }
 

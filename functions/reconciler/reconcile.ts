@@ -37,6 +37,8 @@ import {
 import type { IotMark } from "../shared/iotMarks";
 import type { Pacer } from "./pacer";
 import { planContextOf, waitsForCa } from "./signingCa";
+import { keepDatedHere } from "./datedHere";
+import type { CaptureIotPort } from "../capture/iot";
 
 export interface ReconcileDeps {
   iot: ReconcilerIotPort;
@@ -55,6 +57,11 @@ export interface ReconcileDeps {
   recent?: RecentlyConverged;
   /** Where a converged item's state is recorded, so capture knows it as an echo. */
   ledger?: EchoLedger;
+  /**
+   * Capture's reads of this region's IoT: with them, a state IoT dates after the item is recorded
+   * as this region's change instead of being overwritten (datedHere.ts).
+   */
+  lookups?: CaptureIotPort;
   /** Waits for dependencies and propagation (default {@link DEPENDENCY_BACKOFF}). */
   backoff?: Backoff;
   /** Jitter source (default Math.random). */
@@ -383,6 +390,18 @@ export class Reconciler {
           // below it, which a delete's read lists.
           actual = await this.read(id, true);
           plan = planConvergence(item, actual, place, context);
+        }
+        if (
+          plan.length > 0 &&
+          (await keepDatedHere(item, actual, {
+            place,
+            table: this.deps.table,
+            ledger: this.deps.ledger,
+            lookups: this.deps.lookups,
+            now: () => clock.now(),
+          }))
+        ) {
+          return "kept";
         }
         if (plan.length > 0 && this.keepLocal && (await this.keepLocal(item))) return "kept";
         // A local change not captured yet (docs/convergence.md, rule 1): the stream reconciler

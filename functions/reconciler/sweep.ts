@@ -391,8 +391,8 @@ export async function sweepSegment(request: SweepRequest, deps: SweepDeps): Prom
         if (listed.kind === "certificate" && (await provisionedByJitp(described.desired, deps))) {
           continue;
         }
-        const { desired, incarnation } = described;
-        const item = sweptItem(key, listed.kind, { ...desired }, deps, incarnation);
+        const { desired, incarnation, dated } = described;
+        const item = sweptItem(key, listed.kind, { ...desired }, deps, incarnation, dated);
         if (await deps.table.putIfNewer(item)) report.captured.push(key);
       }
       next = page.cursor;
@@ -539,7 +539,10 @@ async function captureUnknown(id: ContainedIdentity, deps: SweepDeps): Promise<b
 
 /**
  * A live item the sweep captures for an object of this region's IoT the table has no item for,
- * versioned now, through the one schema (registrySchema.ts) like every writer.
+ * through the one schema (registrySchema.ts) like every writer. Versioned by the date IoT gives
+ * its state where it gives one (`dated`, no later than the state: docs/convergence.md, rule 1), so
+ * a state found before its late event never outranks a change made after it in the other region;
+ * else now, raised above that date never being known.
  */
 function sweptItem(
   pk: string,
@@ -547,12 +550,13 @@ function sweptItem(
   desired: RegistryItem["desired"],
   deps: SweepDeps,
   incarnation?: string,
+  dated?: number,
 ): RegistryItem {
   const now = deps.now();
   return registryItem({
     pk,
     kind,
-    version: now,
+    version: dated ?? now,
     updatedAt: new Date(now).toISOString(),
     updatedBy: `sweep:${deps.place.region}`,
     sourceRegion: deps.place.region,
@@ -964,8 +968,10 @@ async function describe(
   kind: ListedKind,
   name: string,
   deps: SweepDeps,
-): Promise<{ desired: object; incarnation?: string } | null> {
+): Promise<{ desired: object; incarnation?: string; dated?: number } | null> {
   const { lookups, pacer, place } = deps;
+  const dating = (state: { dated?: number } | null) =>
+    state?.dated !== undefined ? { dated: state.dated } : {};
   const plain = (desired: object | null) => (desired ? { desired } : null);
   switch (kind) {
     case "thing":
@@ -991,12 +997,17 @@ async function describe(
       for (let v = 1; v < versions.length; v++) await pacer.take("GetPolicyVersion");
       return state ? { desired: state.desired, incarnation: state.incarnation } : null;
     }
-    case "certificate":
-      return plain(await lookups.certificate(name));
+    case "certificate": {
+      // DescribeCertificate, dated by its lastModifiedDate (capture/iot.ts).
+      const state = await lookups.state({ kind, certificateId: name }, (r) => iotArn(place, r));
+      return state ? { desired: state.desired, ...dating(state) } : null;
+    }
     case "billingGroup": {
       await pacer.take("DescribeBillingGroup");
       const state = await lookups.state({ kind, billingGroupName: name }, (r) => iotArn(place, r));
-      return state ? { desired: state.desired, incarnation: state.incarnation } : null;
+      return state
+        ? { desired: state.desired, incarnation: state.incarnation, ...dating(state) }
+        : null;
     }
     case "caCertificate":
     case "provisioningTemplate": {

@@ -545,11 +545,12 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
-    // sim:replication --schedules 3000 --seed 2 (seed 1505500510), open: a sweep records an object
+    // sim:replication --schedules 3000 --seed 2 (seed 1505500510): a sweep recorded an object
     // the table does not know (here a billing group whose create event is late) at the sweep's
-    // time, not the time of its state, which IoT does not tell for every kind. A change made
-    // since in the other region, whose row had not reached the sweep's replica, is outranked by
-    // the older state, in both regions (docs/convergence.md, rule 4, open).
+    // time, not the time of its state. A change made since in the other region, whose row had not
+    // reached the sweep's replica, was outranked by the older state, in both regions. Fixed: the
+    // sweep dates it by IoT's `creationDate`, and the other region's reconciler keeps its own
+    // state, which IoT dates after the item (docs/convergence.md, rules 1 and 4).
     name: "a sweep that finds an object before its late event does not outrank a later change of the other region",
     issueClass: "Three orders",
     schedule: schedule([
@@ -577,11 +578,13 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
-    // sim:replication --schedules 3000 --seed 3 (schedule 851; seed 1's 237), open: a certificate
+    // sim:replication --schedules 3000 --seed 3 (schedule 851; seed 1's 237): a certificate
     // registered in both regions, the primary's registration event lost. The secondary's
     // registration is not recorded (a certificate enters the registry with its first replicated
-    // use); the primary's enters when something attaches to it, at the time of that capture, not
-    // of the registration, and the secondary's reconciler applies it over its later status.
+    // use); the primary's entered when something attached to it, at the time of that capture, not
+    // of the registration, and the secondary's reconciler applied it over its later status. Fixed:
+    // the primary's is dated by DescribeCertificate's `lastModifiedDate`, and the secondary's
+    // reconciler, whose certificate IoT dates after that, records its own instead (rule 1).
     name: "a certificate registered in both regions keeps the later registration's status",
     issueClass: "Three orders",
     schedule: schedule(

@@ -7,12 +7,6 @@ import { runSchedule } from "./world";
  * (so the simulator keeps seeing them); a fix moves the name out, and the schedule must then pass.
  */
 const OPEN = new Set([
-  // A sweep records an object the table does not know at its own time (docs/convergence.md,
-  // rule 4, open): IoT does not tell the time of every kind's state.
-  "a sweep that finds an object before its late event does not outrank a later change of the other region",
-  // A certificate's first record is written when something uses it, at that time, and the other
-  // region's own registration of it was never recorded (docs/convergence.md, rule 4, open).
-  "a certificate registered in both regions keeps the later registration's status",
   // The sweep deletes a local group it never wrote, made after the item's change, to make the
   // item's group of the other type (docs/convergence.md, rule 7, open).
   "a dynamic group made where the other region's static group never arrived is not deleted by the sweep",

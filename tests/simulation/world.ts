@@ -233,6 +233,7 @@ export async function runSchedule(
       maxConcurrency: 4,
       recent,
       ledger: table.ledger(region.name),
+      lookups: region.iot.lookups(),
       random,
     });
   }

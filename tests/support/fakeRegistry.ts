@@ -253,7 +253,8 @@ export class FakeIot implements ReconcilerIotPort {
           return { present: this.isMember(id.thingGroupName, id.thingName) };
         case "billingGroup": {
           const g = this.billing.groups.get(id.billingGroupName);
-          return g ? { ...g } : null;
+          const created = this.billingCreated.get(id.billingGroupName);
+          return g ? { ...g, ...(created !== undefined ? { dated: created } : {}) } : null;
         }
         case "billingGroupMembership":
           return this.things.has(id.thingName)
@@ -263,8 +264,10 @@ export class FakeIot implements ReconcilerIotPort {
           const c = this.certs.get(id.certificateId);
           if (!c) return null;
           const arn = certArn(place, id.certificateId);
+          const modified = this.certModified.get(id.certificateId);
           return {
             status: c.status,
+            ...(modified !== undefined ? { dated: modified } : {}),
             policies: deleting
               ? [...this.attachments].filter(([, t]) => t.has(arn)).map(([p]) => p)
               : [],
@@ -318,6 +321,7 @@ export class FakeIot implements ReconcilerIotPort {
     const certificatePem = `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
     const certificateId = fakeCertificateId(certificatePem);
     this.certs.set(certificateId, { pem: certificatePem, status: active ? "ACTIVE" : "INACTIVE" });
+    if (this.clock) this.certModified.set(certificateId, this.clock.now());
     return Promise.resolve({ certificateId, certificatePem });
   }
 
@@ -383,10 +387,47 @@ export class FakeIot implements ReconcilerIotPort {
   async send(c: IotCall): Promise<SendResult | void> {
     if (this.recordCalls) this.calls.push(cloneData(c));
     await Promise.resolve();
+    const status =
+      c.api === "UpdateCertificate" ? this.certs.get(c.input.certificateId!)?.status : "";
     this.apply(c);
+    if (c.api !== "UpdateCertificate" || status !== c.input.newStatus) this.date(c);
     if (c.api === "CreateThing") return { incarnation: this.ids.get(`thing:${c.input.thingName}`) };
     if (c.api === "CreateThingGroup") {
       return { incarnation: this.ids.get(`group:${c.input.thingGroupName}`) };
+    }
+  }
+
+  /**
+   * The dates IoT reports, on `clock` (none without one): a certificate's `lastModifiedDate`, set
+   * on registration and on every status change, not by a call that changes nothing ("the date and time the certificate was last
+   * modified", https://docs.aws.amazon.com/iot/latest/apireference/API_CertificateDescription.html),
+   * and a billing group's `creationDate` ("the date the billing group was created",
+   * https://docs.aws.amazon.com/iot/latest/apireference/API_BillingGroupMetadata.html).
+   */
+  certModified = new Map<string, number>();
+  billingCreated = new Map<string, number>();
+
+  private date(c: IotCall): void {
+    if (!this.clock) return;
+    const now = this.clock.now();
+    switch (c.api) {
+      case "RegisterCertificateWithoutCA":
+      case "RegisterCertificate":
+        this.certModified.set(fakeCertificateId(c.input.certificatePem!), now);
+        return;
+      case "UpdateCertificate":
+        this.certModified.set(c.input.certificateId!, now);
+        return;
+      case "DeleteCertificate":
+        this.certModified.delete(c.input.certificateId!);
+        return;
+      case "CreateBillingGroup":
+        if (!this.billingCreated.has(c.input.billingGroupName!))
+          this.billingCreated.set(c.input.billingGroupName!, now);
+        return;
+      case "DeleteBillingGroup":
+        this.billingCreated.delete(c.input.billingGroupName!);
+        return;
     }
   }
 
@@ -673,6 +714,7 @@ export class FakeIot implements ReconcilerIotPort {
 
   /** The lookups capture makes, answered from this region's state. */
   lookups(): CaptureIotPort {
+    const dated = (at: number | undefined) => (at === undefined ? {} : { dated: at });
     const lookups: CaptureIotPort = {
       state: async (id, arn) => {
         switch (id.kind) {
@@ -719,6 +761,7 @@ export class FakeIot implements ReconcilerIotPort {
               ? {
                   desired: { billingGroupName: id.billingGroupName, description: g.description },
                   incarnation: this.billing.idOf(id.billingGroupName),
+                  ...dated(this.billingCreated.get(id.billingGroupName)),
                 }
               : null;
           }
@@ -728,7 +771,13 @@ export class FakeIot implements ReconcilerIotPort {
           }
           case "certificate": {
             const c = await lookups.certificate(id.certificateId);
-            return c ? { desired: { ...c }, incarnation: id.certificateId } : null;
+            return c
+              ? {
+                  desired: { ...c },
+                  incarnation: id.certificateId,
+                  ...dated(this.certModified.get(id.certificateId)),
+                }
+              : null;
           }
           case "policy": {
             const p = this.policies.get(id.policyName);
