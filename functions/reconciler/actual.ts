@@ -22,6 +22,8 @@ export interface ThingGroupActual {
   version: number;
   /** thingGroupId: the incarnation `version` counts (DescribeThingGroup). */
   incarnation?: string;
+  /** `thingGroupMetadata.creationDate` (epoch ms): no later than the group's state. */
+  dated?: number;
   /** A dynamic group's query (DescribeThingGroup's queryString, queryVersion, indexName). */
   dynamic?: { queryString: string; queryVersion: string | null; indexName: string | null };
   /**

@@ -234,6 +234,11 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
               attributes: out.thingGroupProperties?.attributePayload?.attributes ?? {},
               version: out.version ?? 0,
               ...(out.thingGroupId ? { incarnation: out.thingGroupId } : {}),
+              // No later than the group's state, whatever updates came since: its creation
+              // ("The UNIX timestamp of when the thing group was created", ThingGroupMetadata,
+              // https://docs.aws.amazon.com/iot/latest/apireference/API_ThingGroupMetadata.html).
+              // A group made here after the item's change is a later change (datedHere.ts).
+              ...datedBy(out.thingGroupMetadata?.creationDate),
               // A dynamic group is the one with a query (DescribeThingGroup).
               ...(out.queryString
                 ? {
@@ -565,4 +570,10 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
       }
     },
   };
+}
+
+/** `dated` of a read from an IoT date, where IoT gives one. */
+function datedBy(date: Date | undefined): { dated?: number } {
+  const dated = date?.getTime();
+  return dated !== undefined && Number.isFinite(dated) ? { dated } : {};
 }

@@ -7,9 +7,6 @@ import { runSchedule } from "./world";
  * (so the simulator keeps seeing them); a fix moves the name out, and the schedule must then pass.
  */
 const OPEN = new Set([
-  // The sweep deletes a local group it never wrote, made after the item's change, to make the
-  // item's group of the other type (docs/convergence.md, rule 7, open).
-  "a dynamic group made where the other region's static group never arrived is not deleted by the sweep",
   // No IoT write counter to tell a local change not captured yet (docs/convergence.md, rule 1).
   "a later policy version whose event is late is not overwritten by the other region's older row",
   "a later delete of a thing whose event is late is not undone by the other region's older row",

@@ -244,6 +244,9 @@ export class FakeIot implements ReconcilerIotPort {
                 attributes: { ...g.attributes },
                 version: g.version,
                 incarnation: this.ids.get(`group:${id.thingGroupName}`),
+                ...(this.groupCreated.has(id.thingGroupName)
+                  ? { dated: this.groupCreated.get(id.thingGroupName) }
+                  : {}),
                 ...(g.dynamic ? { dynamic: { ...g.dynamic } } : {}),
                 ...(deleting ? { descendants, policies } : {}),
               }
@@ -406,6 +409,8 @@ export class FakeIot implements ReconcilerIotPort {
    */
   certModified = new Map<string, number>();
   billingCreated = new Map<string, number>();
+  /** A thing group's `thingGroupMetadata.creationDate` (API_ThingGroupMetadata.html). */
+  groupCreated = new Map<string, number>();
 
   private date(c: IotCall): void {
     if (!this.clock) return;
@@ -427,6 +432,14 @@ export class FakeIot implements ReconcilerIotPort {
         return;
       case "DeleteBillingGroup":
         this.billingCreated.delete(c.input.billingGroupName!);
+        return;
+      case "CreateThingGroup":
+      case "CreateDynamicThingGroup":
+        this.groupCreated.set(c.input.thingGroupName!, now);
+        return;
+      case "DeleteThingGroup":
+      case "DeleteDynamicThingGroup":
+        this.groupCreated.delete(c.input.thingGroupName!);
         return;
     }
   }
