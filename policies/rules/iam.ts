@@ -13,6 +13,7 @@ import {
 } from "./support";
 import { restrictsOn } from "../simulation/conditions";
 import { parsedBody } from "./openApi";
+import { deniedToEveryOutsider } from "./outsiderDeny";
 
 const ROLE = "aws:iam/role:Role";
 
@@ -92,16 +93,18 @@ for (const type of [
 function statementsIn(
   args: ResourceValidationArgs,
   undecided: Undecided,
-): { s: IamStatement; where: string }[] {
+): { s: IamStatement; where: string; document: IamStatement[] }[] {
   const props = resourceSubject(args).props;
   return (DOCUMENTS[args.type]?.(props) ?? []).flatMap(([which, document]) => {
     if (isUnknown(document)) {
       undecided.add(`${args.name} ${which}`);
       return [];
     }
-    return statementsOf(document).map((s, i) => ({
+    const statements = statementsOf(document);
+    return statements.map((s, i) => ({
       s,
       where: `${which}, ${s.sid ?? `statement ${i}`}`,
+      document: statements,
     }));
   });
 }
@@ -151,7 +154,7 @@ const isOpen = (s: IamStatement) =>
 /** `Principal: "*"` opens a resource to every AWS account unless a condition narrows it. */
 export const iamPolicyNoPublicPrincipal: ResourceValidationPolicy = {
   name: "iam-policy-no-public-principal",
-  description: `Policies must not allow Principal "*" (any kind, or an Allow with NotPrincipal) without a condition that restricts as AWS evaluates it (IAM simulator) on one of ${NARROWING_CONDITIONS.join(", ")}: a request without the key or with a value of the caller's choosing fails (not IfExists, not ForAllValues, no wildcard the caller can fill). Lambda permissions with principal "*" need sourceArn, sourceAccount or principalOrgId.`,
+  description: `Policies must not allow Principal "*" (any kind, or an Allow with NotPrincipal) without a condition that restricts as AWS evaluates it (IAM simulator) on one of ${NARROWING_CONDITIONS.join(", ")}: a request without the key or with a value of the caller's choosing fails (not IfExists, not ForAllValues, no wildcard the caller can fill), either in the Allow or in a Deny of the same policy for every principal that covers its actions and resources. Lambda permissions with principal "*" need sourceArn, sourceAccount or principalOrgId.`,
   enforcementLevel: "mandatory",
   configSchema: commonSchema(),
   validateResource: (args, report) => {
@@ -164,9 +167,11 @@ export const iamPolicyNoPublicPrincipal: ResourceValidationPolicy = {
         );
       }
     }
-    for (const { s, where } of statementsIn(args, undecided)) {
+    for (const { s, where, document } of statementsIn(args, undecided)) {
       if (s.effect !== "Allow" || !isOpen(s)) continue;
       if (restrictsOn(s, NARROWING_CONDITIONS)) continue;
+      // AWS's pattern for a private API: the open Allow, and a Deny every outsider meets.
+      if (deniedToEveryOutsider(s, document, NARROWING_CONDITIONS)) continue;
       report(
         `${args.type.split(":").pop()} ${args.name} allows Principal "*" (${where}) to ${s.actions.join(", ")} with no narrowing condition: add one such as aws:SourceVpce, aws:SourceArn or aws:PrincipalOrgID, or name the principal.`,
       );

@@ -102,6 +102,77 @@ describe("iam-policy-no-public-principal", () => {
   });
 });
 
+describe("iam-policy-no-public-principal with a Deny for outsiders in the same policy", () => {
+  // AWS's documented resource policy of a private API: allow every principal, deny every request
+  // that does not come through the endpoint.
+  const allowAll = {
+    Effect: "Allow",
+    Principal: "*",
+    Action: "execute-api:Invoke",
+    Resource: "execute-api:/*",
+  };
+  const denyOthers = {
+    Effect: "Deny",
+    Principal: "*",
+    Action: "execute-api:Invoke",
+    Resource: "execute-api:/*",
+    Condition: { StringNotEquals: { "aws:SourceVpce": "vpce-1" } },
+  };
+  const apiPolicy = (name: string, ...statements: Record<string, unknown>[]) => ({
+    type: "aws:apigateway/restApiPolicy:RestApiPolicy",
+    name,
+    props: { restApiId: "api", policy: doc(...statements) },
+  });
+  const namesOf = async (...policies: ReturnType<typeof apiPolicy>[]) =>
+    (await violationsOf(iamPolicyNoPublicPrincipal, policies)).map((v) => v.split(" ")[1]);
+
+  it("passes the open Allow when a Deny every outsider meets covers its actions and resources", async () => {
+    assert.deepEqual(await namesOf(apiPolicy("documented", allowAll, denyOthers)), []);
+    const denyAllActions = { ...denyOthers, Action: "*", Resource: "*" };
+    assert.deepEqual(await namesOf(apiPolicy("broader-deny", allowAll, denyAllActions)), []);
+  });
+
+  it("rejects it when the Deny can be escaped or does not cover the Allow", async () => {
+    const found = await namesOf(
+      // The caller leaves out or chooses these keys: the Deny does not meet every outsider.
+      apiPolicy("deny-only-from-endpoint", allowAll, {
+        ...denyOthers,
+        Condition: { StringEquals: { "aws:SourceVpce": "vpce-1" } },
+      }),
+      apiPolicy("deny-if-not-secure", allowAll, {
+        ...denyOthers,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
+      // Another action, a narrower resource, one account only, NotAction.
+      apiPolicy("deny-other-action", allowAll, {
+        ...denyOthers,
+        Action: "execute-api:ManageConnections",
+      }),
+      apiPolicy("deny-one-stage", allowAll, { ...denyOthers, Resource: "execute-api:/prod/*" }),
+      apiPolicy("deny-one-account", allowAll, {
+        ...denyOthers,
+        Principal: { AWS: "arn:aws:iam::111111111111:root" },
+      }),
+      apiPolicy(
+        "allow-not-action",
+        { ...allowAll, Action: undefined, NotAction: "iam:*" },
+        denyOthers,
+      ),
+      // A Deny in another policy document is not this policy's.
+      apiPolicy("no-deny", allowAll),
+    );
+    assert.deepEqual(found, [
+      "deny-only-from-endpoint",
+      "deny-if-not-secure",
+      "deny-other-action",
+      "deny-one-stage",
+      "deny-one-account",
+      "allow-not-action",
+      "no-deny",
+    ]);
+  });
+});
+
 describe("iam-policy-no-public-principal reads a REST API's policy from its OpenAPI body", () => {
   const api = (name: string, props: Record<string, unknown>) => ({
     type: "aws:apigateway/restApi:RestApi",
