@@ -139,6 +139,11 @@ describe("iam-policy-no-public-principal with a Deny for outsiders in the same p
         ...denyOthers,
         Condition: { StringEquals: { "aws:SourceVpce": "vpce-1" } },
       }),
+      // A wildcard the caller fills with its own endpoint escapes it too.
+      apiPolicy("deny-unless-any-endpoint", allowAll, {
+        ...denyOthers,
+        Condition: { StringNotLike: { "aws:SourceVpce": "vpce-*" } },
+      }),
       apiPolicy("deny-if-not-secure", allowAll, {
         ...denyOthers,
         Condition: { Bool: { "aws:SecureTransport": "false" } },
@@ -163,6 +168,7 @@ describe("iam-policy-no-public-principal with a Deny for outsiders in the same p
     );
     assert.deepEqual(found, [
       "deny-only-from-endpoint",
+      "deny-unless-any-endpoint",
       "deny-if-not-secure",
       "deny-other-action",
       "deny-one-stage",
