@@ -701,4 +701,20 @@ export const FINDINGS: Finding[] = [
       { seed: 2147483623, skew: [10, 1423], loss: 0.2, duplicate: 0.1, maxDelay: 5_000 },
     ),
   },
+  {
+    // IoT gives an attachment no date and no write counter: P's reconciler applied S's detach
+    // (a call that changed nothing in S, still the user's intent, recorded by CloudTrail) over the
+    // attach P's user made after it, whose event was late; that event then read as what the table
+    // held. The stream reconciler now waits for capture to record an attachment nothing here
+    // accounts for (functions/reconciler/localRelation.ts; docs/convergence.md, rule 1).
+    name: "a later attach whose event is late is not detached by the other region's older detach",
+    issueClass: "Three orders",
+    schedule: schedule([
+      { step: "lag", region: P, ms: 40_000 },
+      { step: "lag", region: S, ms: 20_000 },
+      op(S, { op: "principal", thing: 0, cert: 1, attach: false }),
+      wait(5_000),
+      op(P, { op: "principal", thing: 0, cert: 1, attach: true }),
+    ]),
+  },
 ];
