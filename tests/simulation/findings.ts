@@ -701,4 +701,21 @@ export const FINDINGS: Finding[] = [
       { seed: 2147483623, skew: [10, 1423], loss: 0.2, duplicate: 0.1, maxDelay: 5_000 },
     ),
   },
+  {
+    // random.test.ts (seed 20261207, schedule 912). The secondary never received the setup's g1
+    // (its events were lost), so the setup's g2 (under g1) was never made there; its user made a
+    // root g2. The primary converged it as IoT allows (no group moves: delete, then create under
+    // the new parent), and IoT dropped g2's members with the old group. The setup's membership
+    // g2|t1, which no one ended, was then ended by the capture of that delete: the items that
+    // "put them back" were this region's own, which its reconciler never applies here.
+    name: "a group the other region made again under another parent keeps the members no one removed",
+    issueClass: "Groups",
+    schedule: schedule(
+      [
+        op(S, { op: "group", group: 1, parent: null, value: 2 }),
+        op(S, { op: "thing", thing: 1, value: 1, type: false }),
+      ],
+      { seed: 1304604140, skew: [2574, 10], loss: 0.2, duplicate: 0.1, maxDelay: 60_000 },
+    ),
+  },
 ];
