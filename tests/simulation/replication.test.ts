@@ -10,8 +10,6 @@ const OPEN = new Set([
   // No IoT write counter to tell a local change not captured yet (docs/convergence.md, rule 1).
   "a later policy version whose event is late is not overwritten by the other region's older row",
   "a later delete of a thing whose event is late is not undone by the other region's older row",
-  // A recreated group's members are ended by the capture of the reconciler's delete.
-  "a group the other region made again under another parent keeps the members no one removed",
 ]);
 
 describe("replication simulator: the findings of issue 22 as schedules", () => {
