@@ -718,4 +718,28 @@ export const FINDINGS: Finding[] = [
       { seed: 1304604140, skew: [2574, 10], loss: 0.2, duplicate: 0.1, maxDelay: 60_000 },
     ),
   },
+  {
+    // Found with the finding above (a constructed schedule). OPEN: the primary's g1 create event is
+    // lost, so the secondary never makes g1 nor g2 below it; its user makes g1 under g3. The
+    // primary makes g1 again under g3 (IoT moves no group), and its delete takes g2 (IoT refuses to
+    // delete a group with children); the capture of g2's delete, not the reconciler's write of any
+    // item, records it as a delete, and g2 and its member are lost in both regions. keptMembers.ts
+    // keeps the moved group's own members only: the groups below it are not made again yet
+    // (docs/convergence.md, rule 6, open).
+    name: "a group the other region made again under another parent keeps the groups below it",
+    issueClass: "Groups",
+    schedule: schedule(
+      [
+        lose(P, 1),
+        op(P, { op: "group", group: 0, parent: null, value: 0 }),
+        op(P, { op: "group", group: 1, parent: 0, value: 0 }),
+        op(P, { op: "thing", thing: 0, value: 0, type: false }),
+        op(P, { op: "member", group: 1, thing: 0, add: true }),
+        wait(10_000),
+        op(S, { op: "group", group: 2, parent: null, value: 0 }),
+        op(S, { op: "group", group: 0, parent: 2, value: 1 }),
+      ],
+      { setup: false },
+    ),
+  },
 ];
