@@ -392,8 +392,8 @@ function planThingGroup(d: ThingGroupDesired, a: ThingGroupActual | null, place:
   if ((a.parentGroupName ?? null) !== (d.parentGroupName ?? null)) {
     // IoT cannot move a group (UpdateThingGroup has no parent); the source region recreated it
     // under its new parent, a new incarnation: so here, delete then create (docs/convergence.md,
-    // incarnations), the groups below it with it. IoT drops the old group's memberships; their
-    // items put them back.
+    // incarnations), the groups below it with it. IoT drops the old group's memberships; the
+    // reconciler adds back those whose items are live after this plan (keptMembers.ts).
     return [
       ...deleteGroupCalls(d.thingGroupName, a, groupArn),
       call("CreateThingGroup", {

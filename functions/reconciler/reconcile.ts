@@ -39,6 +39,7 @@ import type { IotMark } from "../shared/iotMarks";
 import type { Pacer } from "./pacer";
 import { planContextOf, waitsForCa } from "./signingCa";
 import { keepDatedHere } from "./datedHere";
+import { keptMembers } from "./keptMembers";
 import type { CaptureIotPort } from "../capture/iot";
 
 export interface ReconcileDeps {
@@ -439,6 +440,18 @@ export class Reconciler {
             plan = planConvergence(item, actual, place, context);
           }
         }
+        // A static group made again keeps the members no one removed (keptMembers.ts).
+        const kept =
+          id.kind === "thingGroup" &&
+          !item.deleted &&
+          recreatesGroup(plan) &&
+          plan.some((c) => c.api === "CreateThingGroup")
+            ? await keptMembers(id.thingGroupName, {
+                iot: this.deps.iot,
+                table: this.deps.table,
+                take: (api) => this.deps.pacer.take(api),
+              })
+            : [];
         const results: (SendResult | void)[] = [];
         for (const call of plan) {
           results.push(await this.send(call));
@@ -452,6 +465,16 @@ export class Reconciler {
           }
         }
         this.noteMark(item, markOfActual(item.kind, actual), plan, results);
+        for (const { add, item: member } of kept) {
+          try {
+            await this.send(add);
+          } catch (error) {
+            // The thing was deleted meanwhile: its delete ends the membership.
+            if (errorName(error) !== "ResourceNotFoundException") throw error;
+            continue;
+          }
+          await this.deps.ledger?.record(place.region, member, clock.now());
+        }
         return "converged";
       } catch (error) {
         reason = `${errorName(error) || "Error"}: ${(error as Error).message}`;

@@ -717,4 +717,45 @@ export const FINDINGS: Finding[] = [
       op(P, { op: "principal", thing: 0, cert: 1, attach: true }),
     ]),
   },
+  {
+    // random.test.ts (seed 20261207, schedule 912). The secondary never received the setup's g1
+    // (its events were lost), so the setup's g2 (under g1) was never made there; its user made a
+    // root g2. The primary converged it as IoT allows (no group moves: delete, then create under
+    // the new parent), and IoT dropped g2's members with the old group. The setup's membership
+    // g2|t1, which no one ended, was then ended by the capture of that delete: the items that
+    // "put them back" were this region's own, which its reconciler never applies here.
+    name: "a group the other region made again under another parent keeps the members no one removed",
+    issueClass: "Groups",
+    schedule: schedule(
+      [
+        op(S, { op: "group", group: 1, parent: null, value: 2 }),
+        op(S, { op: "thing", thing: 1, value: 1, type: false }),
+      ],
+      { seed: 1304604140, skew: [2574, 10], loss: 0.2, duplicate: 0.1, maxDelay: 60_000 },
+    ),
+  },
+  {
+    // Found with the finding above (a constructed schedule). OPEN: the primary's g1 create event is
+    // lost, so the secondary never makes g1 nor g2 below it; its user makes g1 under g3. The
+    // primary makes g1 again under g3 (IoT moves no group), and its delete takes g2 (IoT refuses to
+    // delete a group with children); the capture of g2's delete, not the reconciler's write of any
+    // item, records it as a delete, and g2 and its member are lost in both regions. keptMembers.ts
+    // keeps the moved group's own members only: the groups below it are not made again yet
+    // (docs/convergence.md, rule 6, open).
+    name: "a group the other region made again under another parent keeps the groups below it",
+    issueClass: "Groups",
+    schedule: schedule(
+      [
+        lose(P, 1),
+        op(P, { op: "group", group: 0, parent: null, value: 0 }),
+        op(P, { op: "group", group: 1, parent: 0, value: 0 }),
+        op(P, { op: "thing", thing: 0, value: 0, type: false }),
+        op(P, { op: "member", group: 1, thing: 0, add: true }),
+        wait(10_000),
+        op(S, { op: "group", group: 2, parent: null, value: 0 }),
+        op(S, { op: "group", group: 0, parent: 2, value: 1 }),
+      ],
+      { setup: false },
+    ),
+  },
 ];

@@ -6,6 +6,7 @@ import type { DeadLetter } from "../../../functions/reconciler/dlq";
 import type { ReconcilerIotPort } from "../../../functions/reconciler/iot";
 import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
+import { keys } from "../../../core/entities";
 import type { RegistryItem } from "../../../core/registryItem";
 import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 
@@ -356,6 +357,56 @@ describe("reconciler", () => {
     assert.deepEqual(
       iot.calls.map((c) => c.api),
       ["DeleteThingGroup", "CreateThingGroup"],
+    );
+  });
+
+  it("keeps the members no one removed when it makes a group again under its new parent", async () => {
+    // IoT drops a deleted group's members; the move adds back those whose item is live
+    // (keptMembers.ts), not one the table ended.
+    const table = new FakeTable();
+    const { iot, reconciler } = secondary(table);
+    iot.groups.set("root-a", { parent: null, description: null, attributes: {}, version: 1 });
+    iot.groups.set("fleet", { parent: null, description: null, attributes: {}, version: 1 });
+    for (const t of ["dev-1", "dev-2"]) {
+      iot.things.set(t, { type: null, attributes: {}, version: 1, principals: new Set() });
+      iot.memberships.add(`fleet|${t}`);
+    }
+    const member = (thing: string, deleted: boolean): RegistryItem => ({
+      pk: keys.membership("fleet", thing),
+      kind: "membership",
+      version: 4,
+      updatedAt: "2026-11-26T04:00:00.000Z",
+      updatedBy: "capture:eu-central-1",
+      sourceRegion: "eu-central-1",
+      deleted,
+      desired: deleted ? null : { thingGroupName: "fleet", thingName: thing },
+    });
+    await table.putIfNewer(member("dev-1", false));
+    await table.putIfNewer(member("dev-2", true));
+    const group: RegistryItem = {
+      pk: "thingGroup#fleet",
+      kind: "thingGroup",
+      version: 5,
+      updatedAt: "2026-11-26T04:00:00.000Z",
+      updatedBy: "capture:eu-west-1",
+      sourceRegion: "eu-west-1",
+      deleted: false,
+      desired: {
+        thingGroupName: "fleet",
+        parentGroupName: "root-a",
+        description: null,
+        attributes: {},
+      },
+    };
+    await table.putIfNewer(group);
+    await reconciler().reconcileAll([group], false);
+    assert.deepEqual(
+      iot.calls.map((c) => [c.api, (c.input as { thingName?: string }).thingName]),
+      [
+        ["DeleteThingGroup", undefined],
+        ["CreateThingGroup", undefined],
+        ["AddThingToThingGroup", "dev-1"],
+      ],
     );
   });
 
