@@ -705,8 +705,9 @@ export const FINDINGS: Finding[] = [
     // IoT gives an attachment no date and no write counter: P's reconciler applied S's detach
     // (a call that changed nothing in S, still the user's intent, recorded by CloudTrail) over the
     // attach P's user made after it, whose event was late; that event then read as what the table
-    // held. The stream reconciler now waits for capture to record an attachment nothing here
-    // accounts for (functions/reconciler/localRelation.ts; docs/convergence.md, rule 1).
+    // held. OPEN: a wait for capture before detaching an attachment nothing here records was tried
+    // and not kept: once the echo ledger's entry of the reconciler's own attach has expired, every
+    // replicated detach would wait the full bound (docs/convergence.md, rule 1, open).
     name: "a later attach whose event is late is not detached by the other region's older detach",
     issueClass: "Three orders",
     schedule: schedule([
