@@ -5,8 +5,11 @@
  * only when the change capture is told about is not later than the write (a user who sets an
  * object back to the state the reconciler once wrote makes a change). The stream reconciler skips
  * an item only when the ledger holds exactly its version. Entries live in the registry table under
- * `echo#<region>#<key>`, rows of that region (readers of registry items skip them), and expire
- * with tombstones.
+ * `echo#<region>#<key>`, rows of that region (readers of registry items skip them). An entry of a
+ * tombstone expires with tombstones; an entry of a live state lives much longer
+ * ({@link LIVE_ENTRY_TTL_SECONDS}), since its marks are what the stream reconciler compares IoT's
+ * version with: an expired one makes the next replicated change of the object wait for capture
+ * (docs/convergence.md, rule 1).
  */
 import { createHash } from "crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -16,6 +19,18 @@ import { stableJson } from "../../core/stableJson";
 import type { IotMark } from "./iotMarks";
 
 export const ECHO_KEY_PREFIX = "echo#";
+
+/**
+ * How long a live state's entry outlives its last write: a year and a month, so an object changed
+ * at least once a year is never taken for unaccounted, while entries of objects deleted where no
+ * reconciler recorded it (a local delete, captured) still go. Chosen, not an AWS figure.
+ */
+export const LIVE_ENTRY_TTL_SECONDS = 400 * 24 * 3600;
+
+/** The TTL (epoch seconds) of an entry recording `deleted` at `nowMs`. */
+export function ledgerExpiry(deleted: boolean, nowMs: number): number {
+  return deleted ? tombstoneExpiry(nowMs) : Math.floor(nowMs / 1000) + LIVE_ENTRY_TTL_SECONDS;
+}
 
 export const isLedgerKey = (pk: string): boolean => pk.startsWith(ECHO_KEY_PREFIX);
 
@@ -92,7 +107,7 @@ export function dynamoEchoLedger(
             ":d": digestOf(item),
             ":v": item.version,
             ":at": nowMs,
-            ":e": tombstoneExpiry(nowMs),
+            ":e": ledgerExpiry(item.deleted, nowMs),
             ...(iot ? { ":i": iot.incarnation, ":iv": iot.version } : {}),
           },
         }),
@@ -112,7 +127,8 @@ export function dynamoEchoLedger(
             ExpressionAttributeValues: {
               ":i": mark.incarnation,
               ":v": mark.version,
-              ":e": tombstoneExpiry(nowMs),
+              // A mark is of a live state (IoT's version of an object it holds).
+              ":e": ledgerExpiry(false, nowMs),
             },
           }),
         );
