@@ -28,6 +28,7 @@ import type {
 import { isDynamicGroup } from "../../core/groups";
 import { caCertificateState, provisioningTemplateState } from "./iotFleet";
 import { billingGroupMembershipState, billingGroupState, thingGroupState } from "./iotGroups";
+import { datedBy } from "../shared/iotDate";
 
 /** An object's current state in local IoT: its region-neutral desired shape and incarnation id. */
 export interface CapturedState {
@@ -78,7 +79,6 @@ async function certificateState(
   const pem = d?.certificatePem;
   if (!pem) throw new Error(`DescribeCertificate(${certificateId}) returned no certificatePem`);
   const ca = d?.caCertificateId;
-  const dated = (d?.lastModifiedDate ?? d?.creationDate)?.getTime();
   return {
     desired: {
       certificateId,
@@ -86,7 +86,7 @@ async function certificateState(
       status: replicatedStatus(d?.status),
       ...(ca ? { caCertificateId: ca } : {}),
     },
-    ...(dated !== undefined && Number.isFinite(dated) ? { dated } : {}),
+    ...datedBy(d?.lastModifiedDate ?? d?.creationDate),
   };
 }
 

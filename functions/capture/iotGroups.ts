@@ -14,6 +14,7 @@ import type {
   BillingGroupMembershipDesired,
   ThingGroupDesired,
 } from "../../core/entities";
+import { datedBy } from "../shared/iotDate";
 
 /**
  * A described group as the item holds it. DescribeThingGroup answers for both types; a dynamic
@@ -63,14 +64,13 @@ export async function billingGroupState(
   // The group's creation date (BillingGroupMetadata: "the date the billing group was created",
   // https://docs.aws.amazon.com/iot/latest/apireference/API_BillingGroupMetadata.html): no later
   // than its state, whatever updates came since (IoT gives no date of the last update).
-  const dated = out.billingGroupMetadata?.creationDate?.getTime();
   return {
     desired: {
       billingGroupName,
       description: out.billingGroupProperties?.billingGroupDescription ?? null,
     },
     incarnation: out.billingGroupId,
-    ...(dated !== undefined && Number.isFinite(dated) ? { dated } : {}),
+    ...datedBy(out.billingGroupMetadata?.creationDate),
   };
 }
 

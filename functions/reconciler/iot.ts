@@ -73,6 +73,7 @@ import {
   readBillingGroupMembership,
   sendGroups,
 } from "./iotGroups";
+import { datedBy } from "../shared/iotDate";
 
 /** Kinds the sweep lists in the local registry. */
 export type ListedKind =
@@ -289,12 +290,11 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
                 })
               : [];
             const d = out.certificateDescription;
-            const dated = (d?.lastModifiedDate ?? d?.creationDate)?.getTime();
             return {
               status: d?.status ?? "INACTIVE",
               policies,
               things,
-              ...(dated !== undefined && Number.isFinite(dated) ? { dated } : {}),
+              ...datedBy(d?.lastModifiedDate ?? d?.creationDate),
             };
           });
         case "policy":
@@ -570,10 +570,4 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
       }
     },
   };
-}
-
-/** `dated` of a read from an IoT date, where IoT gives one. */
-function datedBy(date: Date | undefined): { dated?: number } {
-  const dated = date?.getTime();
-  return dated !== undefined && Number.isFinite(dated) ? { dated } : {};
 }

@@ -19,6 +19,7 @@ import {
 } from "@aws-sdk/client-iot";
 import type { BillingGroupActual, BillingGroupMembershipActual } from "./actual";
 import type { IotCall } from "./calls";
+import { datedBy } from "../shared/iotDate";
 
 /** A page of names (iot.ts's ListedPage, not imported: iot.ts imports this module). */
 type NamesPage = { names: string[]; cursor?: string };
@@ -28,11 +29,10 @@ export async function readBillingGroup(
   billingGroupName: string,
 ): Promise<BillingGroupActual> {
   const out = await iot.send(new DescribeBillingGroupCommand({ billingGroupName }));
-  const dated = out.billingGroupMetadata?.creationDate?.getTime();
   return {
     description: out.billingGroupProperties?.billingGroupDescription || null,
     version: out.version ?? 0,
-    ...(dated !== undefined && Number.isFinite(dated) ? { dated } : {}),
+    ...datedBy(out.billingGroupMetadata?.creationDate),
   };
 }
 
