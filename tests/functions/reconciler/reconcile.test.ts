@@ -105,6 +105,18 @@ async function capturedItems(
   return { table, items: table.stream };
 }
 
+/** A thing group item of the primary's capture. */
+const group = (name: string, parent: string | null, version = 7): RegistryItem => ({
+  pk: `thingGroup#${name}`,
+  kind: "thingGroup",
+  version,
+  updatedAt: "2026-11-26T04:00:00.000Z",
+  updatedBy: "capture:eu-west-1",
+  sourceRegion: "eu-west-1",
+  deleted: false,
+  desired: { thingGroupName: name, parentGroupName: parent, description: null, attributes: {} },
+});
+
 function secondary(table: FakeTable) {
   const iot = new FakeIot({ region: "eu-central-1", account: ACCOUNT });
   const letters: DeadLetter[] = [];
@@ -292,16 +304,6 @@ describe("reconciler", () => {
   it("creates thing groups parents first when a batch brings the children first", async () => {
     const table = new FakeTable();
     const { iot, letters, reconciler } = secondary(table);
-    const group = (name: string, parent: string | null): RegistryItem => ({
-      pk: `thingGroup#${name}`,
-      kind: "thingGroup",
-      version: 7,
-      updatedAt: "2026-11-26T04:00:00.000Z",
-      updatedBy: "capture:eu-west-1",
-      sourceRegion: "eu-west-1",
-      deleted: false,
-      desired: { thingGroupName: name, parentGroupName: parent, description: null, attributes: {} },
-    });
     const items = [group("line-3", "plant-7"), group("plant-7", "fleet"), group("fleet", null)];
     for (const item of items) await table.putIfNewer(item);
     await reconciler().reconcileAll(items, true);
@@ -334,23 +336,9 @@ describe("reconciler", () => {
     iot.groups.set("root-a", { parent: null, description: null, attributes: {}, version: 1 });
     iot.groups.set("root-b", { parent: null, description: null, attributes: {}, version: 1 });
     iot.groups.set("fleet", { parent: "root-b", description: null, attributes: {}, version: 1 });
-    const group: RegistryItem = {
-      pk: "thingGroup#fleet",
-      kind: "thingGroup",
-      version: 5,
-      updatedAt: "2026-11-26T04:00:00.000Z",
-      updatedBy: "capture:eu-west-1",
-      sourceRegion: "eu-west-1",
-      deleted: false,
-      desired: {
-        thingGroupName: "fleet",
-        parentGroupName: "root-a",
-        description: null,
-        attributes: {},
-      },
-    };
-    await table.putIfNewer(group);
-    const report = await reconciler().reconcileAll([group], false);
+    const fleet = group("fleet", "root-a", 5);
+    await table.putIfNewer(fleet);
+    const report = await reconciler().reconcileAll([fleet], false);
     assert.deepEqual(report.deadLettered, []);
     assert.deepEqual(letters, []);
     assert.equal(iot.groups.get("fleet")?.parent, "root-a");
@@ -383,23 +371,9 @@ describe("reconciler", () => {
     });
     await table.putIfNewer(member("dev-1", false));
     await table.putIfNewer(member("dev-2", true));
-    const group: RegistryItem = {
-      pk: "thingGroup#fleet",
-      kind: "thingGroup",
-      version: 5,
-      updatedAt: "2026-11-26T04:00:00.000Z",
-      updatedBy: "capture:eu-west-1",
-      sourceRegion: "eu-west-1",
-      deleted: false,
-      desired: {
-        thingGroupName: "fleet",
-        parentGroupName: "root-a",
-        description: null,
-        attributes: {},
-      },
-    };
-    await table.putIfNewer(group);
-    await reconciler().reconcileAll([group], false);
+    const fleet = group("fleet", "root-a", 5);
+    await table.putIfNewer(fleet);
+    await reconciler().reconcileAll([fleet], false);
     assert.deepEqual(
       iot.calls.map((c) => [c.api, (c.input as { thingName?: string }).thingName]),
       [
