@@ -15,6 +15,18 @@ import { CSR_PEM, FLEET_CA_ID, FLEET_CA_PEM, validOnboard } from "../commandCont
 import { FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 import { PRIMARY, SECONDARY, T0 } from "../../support/sweepPlaces";
 
+/** A well-formed thing item, the base the malformed samples are made from. */
+const GOOD_THING: RegistryItem = {
+  pk: "thing#ok-1",
+  kind: "thing",
+  version: T0,
+  updatedAt: new Date(T0).toISOString(),
+  updatedBy: "capture:eu-west-1",
+  sourceRegion: "eu-west-1",
+  deleted: false,
+  desired: { thingName: "ok-1", thingTypeName: null, attributes: {} },
+};
+
 function region(place: typeof PRIMARY, table: FakeTable) {
   const iot = new FakeIot(place);
   // The fleet CA's item was captured from eu-west-1's IoT (putFleetCa): that region holds it, and
@@ -151,16 +163,7 @@ describe("registry items from every writer, read by the reconciler", () => {
 
   it("dead-letters each malformed item with its reason and converges the rest of the batch", async () => {
     const table = new FakeTable();
-    const good: RegistryItem = {
-      pk: "thing#ok-1",
-      kind: "thing",
-      version: T0,
-      updatedAt: new Date(T0).toISOString(),
-      updatedBy: "capture:eu-west-1",
-      sourceRegion: "eu-west-1",
-      deleted: false,
-      desired: { thingName: "ok-1", thingTypeName: null, attributes: {} },
-    };
+    const good = GOOD_THING;
     const bad = [
       // Live but without a desired state: must never be read as a delete.
       { ...good, pk: "membership#g|ok-1", kind: "membership", desired: null },
@@ -187,16 +190,7 @@ describe("registry items from every writer, read by the reconciler", () => {
   });
 
   it("isRegistryItem answers as parseRegistryItem's ok, ledger entries and non-objects included", () => {
-    const good: RegistryItem = {
-      pk: "thing#ok-1",
-      kind: "thing",
-      version: T0,
-      updatedAt: new Date(T0).toISOString(),
-      updatedBy: "capture:eu-west-1",
-      sourceRegion: "eu-west-1",
-      deleted: false,
-      desired: { thingName: "ok-1", thingTypeName: null, attributes: {} },
-    };
+    const good = GOOD_THING;
     const samples: unknown[] = [
       good,
       { ...good, deleted: true, desired: null },
