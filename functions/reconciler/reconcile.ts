@@ -384,14 +384,16 @@ export class Reconciler {
             if (errorName(error) !== "ResourceAlreadyExistsException") throw error;
           }
         }
-        let actual = await this.read(id, item.deleted);
-        let plan = planConvergence(item, actual, place, context);
-        if (!item.deleted && recreatesGroup(plan)) {
+        const readAndPlan = async () => {
+          const read = await this.read(id, item.deleted);
+          const planned = planConvergence(item, read, place, context);
+          if (item.deleted || !recreatesGroup(planned)) return { actual: read, plan: planned };
           // Made again (IoT cannot move a group or change its type): its delete takes the groups
           // below it, which a delete's read lists.
-          actual = await this.read(id, true);
-          plan = planConvergence(item, actual, place, context);
-        }
+          const forDelete = await this.read(id, true);
+          return { actual: forDelete, plan: planConvergence(item, forDelete, place, context) };
+        };
+        let { actual, plan } = await readAndPlan();
         if (
           plan.length > 0 &&
           (await keepDatedHere(item, actual, {
@@ -426,12 +428,7 @@ export class Reconciler {
             });
             break;
           }
-          actual = await this.read(id, item.deleted);
-          plan = planConvergence(item, actual, place, context);
-          if (!item.deleted && recreatesGroup(plan)) {
-            actual = await this.read(id, true);
-            plan = planConvergence(item, actual, place, context);
-          }
+          ({ actual, plan } = await readAndPlan());
         }
         // A static group made again keeps the members no one removed (keptMembers.ts).
         const kept =
