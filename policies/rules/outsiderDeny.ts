@@ -10,6 +10,7 @@
  * cannot choose (`holdsForEveryOutsider`, as the simulator's condition semantics read them).
  */
 import { holdsForEveryOutsider } from "../simulation/conditions";
+import { iamGlobMatches } from "../simulation/glob";
 import { principalsOf, type IamStatement } from "./support";
 
 const GLOB = /[*?]/;
@@ -23,13 +24,7 @@ function covers(pattern: string, value: string, caseless: boolean): boolean {
     const prefix = p.slice(0, -1);
     return p.endsWith("*") && !GLOB.test(prefix) && v.startsWith(prefix);
   }
-  const regex = p
-    .split(/([*?])/)
-    .map((part) =>
-      part === "*" ? ".*" : part === "?" ? "." : part.replace(/[.+^${}()|[\]\\]/g, "\\$&"),
-    )
-    .join("");
-  return new RegExp(`^${regex}$`).test(v);
+  return iamGlobMatches(p, v, false);
 }
 
 /** `Principal: "*"` or `{ AWS: "*" }`: every caller, anonymous ones included. */

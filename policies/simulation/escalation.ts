@@ -1,6 +1,7 @@
 import { IamStatement, asRecord, statementsOf } from "../rules/support";
 import { isAllowed } from "./engine";
 import { OUTSIDER_ACCOUNT, outsiderInstance } from "./outsider";
+import { iamGlobMatches } from "./glob";
 
 /** A role, user and policy the program does not name: rights over them are rights over all. */
 const ANY = "iot-dr-any-name-the-program-does-not-use";
@@ -60,13 +61,7 @@ const ESCALATIONS = (account: string): { action: string; resource: string; what:
 ];
 
 /** IAM's action glob: case-insensitive, `*` any run, `?` one character. */
-function actionMatches(pattern: string, action: string): boolean {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, "i").test(action);
-}
+const actionMatches = (pattern: string, action: string) => iamGlobMatches(pattern, action, true);
 
 /**
  * The statement's own condition values, except those on resource tags (ABAC scopes the resource
