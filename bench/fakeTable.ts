@@ -85,6 +85,10 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
     return Promise.resolve();
   }
 
+  noteGone(): Promise<void> {
+    return Promise.resolve();
+  }
+
   marks(): Promise<IotMarks> {
     return Promise.resolve({});
   }

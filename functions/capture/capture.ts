@@ -24,7 +24,7 @@ import { isReservedIdentity } from "../../core/reserved";
 import { isDynamicGroup } from "../../core/groups";
 import { holdsApiFields } from "../../core/apiWrittenKinds";
 import { tombstoneTtl } from "../shared/tombstones";
-import { capturedMark, VERSIONED_KINDS, type IotMark } from "../shared/iotMarks";
+import { accountedFor, capturedMark, VERSIONED_KINDS, type IotMark } from "../shared/iotMarks";
 import { cascadeMemberships } from "./cascade";
 import type { CaptureIotPort } from "./iot";
 import {
@@ -117,13 +117,18 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
     if (
       current &&
       change.desired !== undefined &&
-      sameContent(current, observed(current, change.desired))
+      sameContent(current, observed(current, change.desired)) &&
+      !(await isNewChange(deps, change.key, capturedMark(undefined, reported ?? {})))
     ) {
       if (reported) await noteCaptured(deps, change.key, capturedMark(undefined, reported));
+      if (change.desired === null)
+        await deps.ledger?.noteGone(deps.region, change.key, deps.clock.now());
       results.push({ key: change.key, outcome: "unchanged" });
     } else {
       // CloudTrail times are whole seconds: the call may have been up to 999 ms after eventTime.
-      const happenedBy = change.version + (account !== undefined ? 999 : 0);
+      // A registry event's timestamp is exact (ms): raising it too would make the echo of the
+      // reconciler's own write look later than the write (rule 2).
+      const happenedBy = change.version + (isCloudTrailEvent(event) ? 999 : 0);
       const outcome = await capture(change.key, change.kind, id, deps, arn, happenedBy, reported);
       results.push({ key: change.key, outcome });
     }
@@ -177,10 +182,17 @@ async function capture(
     const before = await deps.ledger?.applied(deps.region, key);
     const state = await deps.iot.state(id, arn);
     if (state) await ensureDependencies(id, deps, arn, state.desired);
-    const outcome = await write(key, kind, state, deps, happenedBy, before?.at);
+    const decided =
+      reported && state
+        ? capturedMark({ incarnation: state.incarnation, version: state.version }, reported)
+        : undefined;
+    const change = (await isNewChange(deps, key, decided)) ? decided : undefined;
+    const outcome = await write(key, kind, state, deps, happenedBy, before?.at, change);
     if (outcome === "reread" && attempt < WRITE_ATTEMPTS) continue;
     if (outcome !== "stale" || attempt >= WRITE_ATTEMPTS) {
       if (outcome === "reread") return "stale";
+      // A delete decided: the reconciler waiting to make the object again goes on (localDelete.ts).
+      if (!state) await deps.ledger?.noteGone(deps.region, key, deps.clock.now());
       // Decided (written, stale, unchanged or echo): the versions up to the event's are accounted
       // for, and the reconciler waiting on them goes on (docs/convergence.md, rule 1).
       if (reported && state) {
@@ -193,6 +205,22 @@ async function capture(
       return outcome;
     }
   }
+}
+
+/**
+ * True when IoT's version `mark` is one nothing here accounted for (docs/convergence.md, rule 1):
+ * a change made in this region, even one back to the state the table holds. Its row must still be
+ * written at its time: the other region may hold a different state whose event was lost, which
+ * its sweep records at the sweep's time, and only this row tells that a later change stands.
+ */
+async function isNewChange(
+  deps: CaptureDeps,
+  key: string,
+  mark: IotMark | undefined,
+): Promise<boolean> {
+  if (!mark || !deps.ledger) return false;
+  const marks = await deps.ledger.marks(deps.region, key);
+  return !accountedFor([marks.written, marks.captured], mark);
 }
 
 async function noteCaptured(deps: CaptureDeps, key: string, mark: IotMark | undefined) {
@@ -276,6 +304,8 @@ async function write(
   deps: CaptureDeps,
   happenedBy?: number,
   ledgerBefore?: number,
+  /** IoT's version of a change nothing accounted for: written even when the table holds its state. */
+  newChange?: IotMark,
 ): Promise<Outcome | "reread"> {
   const now = deps.clock.now();
   const rows = await deps.table.rows(key);
@@ -283,7 +313,7 @@ async function write(
   const own = rows.find((row) => rowRegion(row) === deps.region);
   const seen = observed(current, state ? state.desired : null);
   const desired = seen.desired;
-  if (current && sameContent(current, seen)) return "unchanged";
+  if (current && sameContent(current, seen) && !newChange) return "unchanged";
   // The reconciler's own write, which the table has moved past: an echo. Known by the write
   // (docs/convergence.md, echoes): its state, and a change no later than it. A change after it
   // that returned the object to that state is a change; so is a state read while the reconciler

@@ -39,6 +39,7 @@ import type { Pacer } from "./pacer";
 import { planContextOf, waitsForCa } from "./signingCa";
 import { keepDatedHere } from "./datedHere";
 import { keptMembers } from "./keptMembers";
+import { awaitDeleteCapture, heldHereSince } from "./localDelete";
 import type { CaptureIotPort } from "../capture/iot";
 
 export interface ReconcileDeps {
@@ -363,7 +364,18 @@ export class Reconciler {
           await this.dependenciesFirst(item, depth);
         }
         const context = await planContextOf(item, this.deps.table);
-        const create = blind && attempt === 1 ? blindCreate(item, place, context) : undefined;
+        const local = {
+          ledger: this.deps.ledger,
+          table: this.deps.table,
+          clock,
+          region: place.region,
+        };
+        // This region's IoT held it: made again only after a read (localDelete.ts).
+        let heldSince = blind && !item.deleted ? await heldHereSince(local, item.pk) : undefined;
+        const create =
+          blind && attempt === 1 && heldSince === undefined
+            ? blindCreate(item, place, context)
+            : undefined;
         if (create) {
           try {
             await this.deps.pacer.take(create.api);
@@ -409,13 +421,22 @@ export class Reconciler {
         if (plan.length > 0 && this.keepLocal && (await this.keepLocal(item))) return "kept";
         // A local change not captured yet (docs/convergence.md, rule 1): the stream reconciler
         // waits for capture to order it against the item, then plans again from a new read.
-        const local = {
-          ledger: this.deps.ledger,
-          table: this.deps.table,
-          clock,
-          region: place.region,
-        };
         for (;;) {
+          if (heldSince !== undefined && actual === null && plan.length > 0) {
+            // A local delete not captured yet (localDelete.ts): the same wait, for its event.
+            waitUntil ??= clock.now() + LOCAL_CHANGE_WAIT_MS;
+            const waited = await awaitDeleteCapture(local, item, heldSince, waitUntil);
+            if (waited === "superseded") return "kept";
+            heldSince = undefined;
+            if (waited === "timeout") {
+              this.deps.log?.("making again an object deleted here, its delete not captured", {
+                key: item.pk,
+              });
+              break;
+            }
+            ({ actual, plan } = await readAndPlan());
+            continue;
+          }
           const read = markOfActual(item.kind, actual);
           if (!blind || plan.length === 0 || !(await uncaptured(local, item.pk, read))) break;
           waitUntil ??= clock.now() + LOCAL_CHANGE_WAIT_MS;

@@ -116,8 +116,9 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
-    // Open (docs/convergence.md, rule 1): IoT holds no version of a deleted thing, so the
-    // reconciler recreates it from the other region's older row before the delete's event comes.
+    // IoT holds no version of a deleted thing, so the reconciler recreated it from the other
+    // region's older row before the delete's event came. The table and the ledger tell that this
+    // region's IoT held it: the reconciler now waits for capture of the delete (localDelete.ts).
     name: "a later delete of a thing whose event is late is not undone by the other region's older row",
     issueClass: "Three orders",
     schedule: schedule([
@@ -126,6 +127,20 @@ export const FINDINGS: Finding[] = [
       op(P, { op: "thing", thing: 1, value: 1, type: false }),
       wait(10_000),
       op(S, { op: "deleteThing", thing: 1 }),
+    ]),
+  },
+  {
+    // Found by the simulator (seed 2, schedule 921, no event lost): a certificate deactivated in
+    // one region, then deleted in the other, whose delete event came after the first region's row:
+    // the reconciler registered it again (INACTIVE) before capture could order the delete.
+    name: "a later delete of a certificate whose event is late is not undone by the other region's older row",
+    issueClass: "Three orders",
+    schedule: schedule([
+      { step: "lag", region: P, ms: 20_000 },
+      { step: "lag", region: S, ms: 25_000 },
+      op(P, { op: "cert", cert: 0, active: false }),
+      wait(10_000),
+      op(S, { op: "deleteCert", cert: 0 }),
     ]),
   },
   {
@@ -758,5 +773,20 @@ export const FINDINGS: Finding[] = [
       ],
       { setup: false },
     ),
+  },
+  {
+    // Found by the simulator (seed 1, schedule 34). The secondary's change of t2 is made with its
+    // event lost; two minutes later the primary sets t2 back to the state the table holds. Capture
+    // took that for "unchanged" and wrote nothing, so the table kept no trace of the later change,
+    // and the secondary's sweep then recorded its own older state at the sweep's time, which won in
+    // both regions. IoT's version of t2 in the primary was one nothing had accounted for: a change.
+    name: "a change back to the table's state is kept over the other region's older uncaptured change",
+    issueClass: "Echo ledger by content",
+    schedule: schedule([
+      lose(S, 1),
+      op(S, { op: "thing", thing: 1, value: 2, type: true }),
+      wait(120_000),
+      op(P, { op: "thing", thing: 1, value: 0, type: false }),
+    ]),
   },
 ];

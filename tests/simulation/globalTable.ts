@@ -214,7 +214,7 @@ export class SimGlobalTable {
     };
     const entryOf = (r: string, pk: string) =>
       this.read(region, rowKey(ledgerKey(r, pk), r)) as
-        (Partial<LedgerEntry> & { captured?: IotMark }) | undefined;
+        (Partial<LedgerEntry> & { captured?: IotMark; goneAt?: number }) | undefined;
     return {
       record: (r, item, nowMs, iot) => {
         update(r, item.pk, (entry) => {
@@ -230,9 +230,20 @@ export class SimGlobalTable {
         });
         return Promise.resolve();
       },
+      noteGone: (r, pk, nowMs) => {
+        update(r, pk, (entry) => {
+          entry.goneAt = Math.max(Number(entry.goneAt ?? 0), nowMs);
+        });
+        return Promise.resolve();
+      },
       marks: (r, pk) => {
         const entry = entryOf(r, pk);
-        return Promise.resolve({ written: entry?.iot, captured: entry?.captured });
+        const goneAt = entry?.goneAt;
+        return Promise.resolve({
+          written: entry?.iot,
+          captured: entry?.captured,
+          ...(typeof goneAt === "number" ? { goneAt } : {}),
+        });
       },
       applied: (r, pk) => {
         const entry = entryOf(r, pk);

@@ -523,7 +523,11 @@ function check(
             return parent ? [`group:${parent}`] : [];
           })
         : [];
-      return [...dependenciesOf(of), ...parents].some(
+      // A thing's billing group is named by the fact's value: a membership needs that group too.
+      const billingGroups = of.startsWith("billing:")
+        ? (byKey.get(of) ?? []).flatMap((t) => (t.value ? [`billingGroup:${t.value}`] : []))
+        : [];
+      return [...dependenciesOf(of), ...parents, ...billingGroups].some(
         (dep) =>
           (byKey.get(dep) ?? []).some(
             (t) => isLate(t.at) && (t.value === undefined || dynamic(t)),

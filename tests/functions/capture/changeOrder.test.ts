@@ -69,6 +69,20 @@ describe("capture orders a change by its time (issue 22, three orders)", () => {
     assert.equal((await table.get("thing#dev-1"))!.version, T0);
   });
 
+  it("versions a registry event by its millisecond timestamp, with the account the handler passes", async () => {
+    // The handler always passes the function's account. Only CloudTrail's eventTime has whole
+    // seconds (+999 ms); a registry event's timestamp is exact, and a raised one made the echo of
+    // the reconciler's own write (its ledger `at`) look later than the write, so it was captured.
+    const { table, iot, deps } = world();
+    await iot.send({
+      api: "CreateThing",
+      input: { thingName: "dev-1", attributePayload: { attributes: { fw: "2" } } },
+    });
+    await table.putIfNewer(thingItem(T0 - 60_000, "1", "eu-west-1"));
+    await captureEvent(updated(T0), { ...deps, account: ACCOUNT });
+    assert.equal((await table.get("thing#dev-1"))!.version, T0);
+  });
+
   it("leaves to the other region's later row a change older than it, however late it is read", async () => {
     const { table, iot, clock, deps } = world();
     await iot.send({
