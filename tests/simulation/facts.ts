@@ -142,6 +142,11 @@ export function differences(a: Facts, b: Facts): { key: string; a?: string; b?: 
  * `versionNumber` and a registry event, https://docs.aws.amazon.com/iot/latest/developerguide/registry-events.html),
  * also one that sets what this region held already (the other region's change had not reached it
  * yet): the user's call is then a change like any other, ordered by its time, as for relations.
+ * So is a certificate's status set to what it was: CloudTrail records every UpdateCertificate call
+ * (https://docs.aws.amazon.com/iot/latest/developerguide/iot-using-cloudtrail.html), and IoT keeps
+ * no counter of a certificate that would tell capture a call that changed nothing from a change
+ * back (simulator seed 20261207, schedules 474 and 2598: an activation in one region while the
+ * other's deactivation was on its way).
  */
 export function reportedFactOf(c: IotCall): string | undefined {
   const i = c.input as Record<string, string | undefined>;
@@ -151,6 +156,8 @@ export function reportedFactOf(c: IotCall): string | undefined {
     case "UpdateThingGroup":
     case "UpdateDynamicThingGroup":
       return `group:${i.thingGroupName}`;
+    case "UpdateCertificate":
+      return `cert:${i.certificateId}`;
     default:
       return relationFactOf(c);
   }
