@@ -100,11 +100,12 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
-    // Open (docs/convergence.md, rule 1): a policy's versions have no IoT write counter the
-    // reconciler could compare, so it cannot tell a local change capture has not decided on yet,
-    // and applies the other region's older row over it; the change's event then reads as an echo.
-    // (A certificate's status and a thing's billing group do not lose it: their CloudTrail records
-    // state the change.)
+    // A policy's versions have no IoT write counter, and the reconciler applied the other
+    // region's older row over a local change capture had not decided on yet; the change's event
+    // then read as an echo. IoT dates a policy's state by its newest version's createDate
+    // (shared/iotDate.ts): the reconciler now finds its IoT's policy dated after the item and
+    // records it as this region's row instead (reconciler/datedHere.ts; docs/convergence.md,
+    // rule 1, a state IoT dates after the item).
     name: "a later policy version whose event is late is not overwritten by the other region's older row",
     issueClass: "Three orders",
     schedule: schedule([
@@ -113,6 +114,41 @@ export const FINDINGS: Finding[] = [
       op(P, { op: "policy", policy: 0, value: 1 }),
       wait(10_000),
       op(S, { op: "policy", policy: 0, value: 2 }),
+    ]),
+  },
+  {
+    // Random schedule (seed 3): the other region's older delete reached this region before the
+    // event of a version made here since, and the reconciler deleted the policy. A delete's plan
+    // makes no state IoT dates (detaches, non-default versions deleted), so a policy dated after
+    // a tombstone is a later change here, kept and recorded (reconciler/datedHere.ts).
+    name: "a later policy version whose event is late is not deleted by the other region's older delete",
+    issueClass: "Three orders",
+    schedule: schedule([
+      { step: "lag", region: P, ms: 20_000 },
+      { step: "lag", region: S, ms: 25_000 },
+      op(P, { op: "deletePolicy", policy: 0 }),
+      wait(10_000),
+      op(S, { op: "policy", policy: 0, value: 2 }),
+    ]),
+  },
+  {
+    // Random schedule (seed 1): both regions' version events lost, the sweeps recaptured each
+    // region's policy at the sweep's clock (the first sweep's later than the other region's
+    // change) or one above the stale row, so the earlier change won. The sweep now dates what it
+    // recaptures by IoT's date where IoT gives one: a policy's newest version's createDate
+    // (reconciler/sweep.ts recaptureOwned and keepLocalChange; docs/convergence.md, rule 4).
+    name: "policy versions whose events were lost are ordered by their dates, not the sweeps' clocks",
+    issueClass: "Three orders",
+    schedule: schedule([
+      lose(S, 1),
+      op(S, { op: "policy", policy: 0, value: 1 }),
+      wait(30_000),
+      lose(P, 1),
+      op(P, { op: "policy", policy: 0, value: 2 }),
+      wait(1_000),
+      { step: "sweep", region: S },
+      wait(5_000),
+      { step: "sweep", region: P },
     ]),
   },
   {
