@@ -24,7 +24,7 @@ import { isReservedIdentity } from "../../core/reserved";
 import { isDynamicGroup } from "../../core/groups";
 import { holdsApiFields } from "../../core/apiWrittenKinds";
 import { tombstoneTtl } from "../shared/tombstones";
-import { capturedMark, VERSIONED_KINDS, type IotMark } from "../shared/iotMarks";
+import { capturedMark, GONE_WAIT_KINDS, VERSIONED_KINDS, type IotMark } from "../shared/iotMarks";
 import { cascadeMemberships } from "./cascade";
 import type { CaptureIotPort } from "./iot";
 import {
@@ -189,6 +189,11 @@ async function capture(
           key,
           capturedMark({ incarnation: state.incarnation, version: state.version }, reported),
         );
+      }
+      // IoT without the object: the absence read is decided on too, and the reconciler waiting
+      // on it (an object its region held, gone: a local delete) goes on (localChange.ts).
+      if (!state && GONE_WAIT_KINDS.has(kind)) {
+        await deps.ledger?.noteGone(deps.region, key, deps.clock.now());
       }
       return outcome;
     }

@@ -29,6 +29,7 @@ import { namesPlaceholder, replacePlaceholder } from "./issueCsr";
 import { errorName, type ReconcilerIotPort, type SendResult } from "./iot";
 import {
   awaitCapture,
+  heldHere,
   LOCAL_CHANGE_WAIT_MS,
   markAfter,
   markOfActual,
@@ -363,7 +364,18 @@ export class Reconciler {
           await this.dependenciesFirst(item, depth);
         }
         const context = await planContextOf(item, this.deps.table);
-        const create = blind && attempt === 1 ? blindCreate(item, place, context) : undefined;
+        const local = {
+          ledger: this.deps.ledger,
+          table: this.deps.table,
+          clock,
+          region: place.region,
+        };
+        // Not blind where this region's IoT is known to have held the object: absent now, it was
+        // deleted here, a local change capture may not have decided on yet (below).
+        const create =
+          blind && attempt === 1 && !(await heldHere(local, item))
+            ? blindCreate(item, place, context)
+            : undefined;
         if (create) {
           try {
             await this.deps.pacer.take(create.api);
@@ -409,22 +421,15 @@ export class Reconciler {
         if (plan.length > 0 && this.keepLocal && (await this.keepLocal(item))) return "kept";
         // A local change not captured yet (docs/convergence.md, rule 1): the stream reconciler
         // waits for capture to order it against the item, then plans again from a new read.
-        const local = {
-          ledger: this.deps.ledger,
-          table: this.deps.table,
-          clock,
-          region: place.region,
-        };
         for (;;) {
-          const read = markOfActual(item.kind, actual);
-          if (!blind || plan.length === 0 || !(await uncaptured(local, item.pk, read))) break;
+          if (!blind || plan.length === 0 || !(await uncaptured(local, item, actual))) break;
           waitUntil ??= clock.now() + LOCAL_CHANGE_WAIT_MS;
-          const waited = await awaitCapture(local, item, read!, waitUntil);
+          const waited = await awaitCapture(local, item, actual, waitUntil);
           if (waited === "superseded") return "kept";
           if (waited === "timeout") {
             this.deps.log?.("applying over a local change capture has not decided on", {
               key: item.pk,
-              iotVersion: read!.version,
+              iotVersion: markOfActual(item.kind, actual)?.version ?? "absent",
             });
             break;
           }

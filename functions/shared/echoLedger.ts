@@ -62,6 +62,11 @@ export interface IotMarks {
   written?: IotMark;
   /** The latest version capture has decided on (written, stale, unchanged or echo). */
   captured?: IotMark;
+  /**
+   * When capture last decided on a change that left IoT without the object (ms, the region's
+   * clock): the absence it read then is accounted for (docs/convergence.md, rule 1).
+   */
+  goneAt?: number;
 }
 
 export interface EchoLedger {
@@ -73,6 +78,8 @@ export interface EchoLedger {
   record(region: string, item: RegistryItem, nowMs: number, iot?: IotMark | null): Promise<void>;
   /** Records that capture decided on the changes up to `mark` of `pk` in `region`. */
   noteCaptured(region: string, pk: string, mark: IotMark, nowMs: number): Promise<void>;
+  /** Records that capture decided, at `nowMs`, on a change that left `pk` absent in `region`. */
+  noteGone(region: string, pk: string, nowMs: number): Promise<void>;
   /** The IoT versions of `pk` the region has accounted for. */
   marks(region: string, pk: string): Promise<IotMarks>;
   /** The region's reconciler's last write of `pk`, if any. */
@@ -136,11 +143,28 @@ export function dynamoEchoLedger(
         if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
       }
     },
+    async noteGone(region, pk, nowMs) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: ledgerKey(region, pk), [ROW_KEY]: region },
+            // An absence: the entry goes with tombstones unless a live write keeps it longer.
+            UpdateExpression: "SET goneAt = :g, expiresAt = if_not_exists(expiresAt, :e)",
+            ConditionExpression: "attribute_not_exists(goneAt) OR goneAt < :g",
+            ExpressionAttributeValues: { ":g": nowMs, ":e": ledgerExpiry(true, nowMs) },
+          }),
+        );
+      } catch (error) {
+        if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+      }
+    },
     async marks(region, pk) {
       const found = await entry(region, pk);
       return {
         written: markOf(found?.iotId, found?.iotVersion),
         captured: markOf(found?.seenId, found?.seenVersion),
+        ...(typeof found?.goneAt === "number" ? { goneAt: found.goneAt } : {}),
       };
     },
     async applied(region, pk) {
@@ -177,6 +201,7 @@ export function dynamoEchoLedger(
           iotVersion?: number;
           seenId?: string;
           seenVersion?: number;
+          goneAt?: number;
         }
       | undefined;
   }
@@ -199,6 +224,7 @@ export function laterCaptured(current: IotMark | undefined, mark: IotMark): IotM
 export function memoryEchoLedger(): EchoLedger & { entries: Map<string, LedgerEntry> } {
   const entries = new Map<string, LedgerEntry>();
   const captured = new Map<string, IotMark>();
+  const gone = new Map<string, number>();
   return {
     entries,
     record(region, item, nowMs, iot) {
@@ -216,9 +242,19 @@ export function memoryEchoLedger(): EchoLedger & { entries: Map<string, LedgerEn
       captured.set(key, laterCaptured(captured.get(key), mark));
       return Promise.resolve();
     },
+    noteGone(region, pk, nowMs) {
+      const key = ledgerKey(region, pk);
+      gone.set(key, Math.max(gone.get(key) ?? nowMs, nowMs));
+      return Promise.resolve();
+    },
     marks(region, pk) {
       const key = ledgerKey(region, pk);
-      return Promise.resolve({ written: entries.get(key)?.iot, captured: captured.get(key) });
+      const goneAt = gone.get(key);
+      return Promise.resolve({
+        written: entries.get(key)?.iot,
+        captured: captured.get(key),
+        ...(goneAt !== undefined ? { goneAt } : {}),
+      });
     },
     applied(region, pk) {
       return Promise.resolve(entries.get(ledgerKey(region, pk)));

@@ -152,6 +152,22 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
+    // Random schedule (seed 1): the other region's older status change reached this region
+    // before the event of a delete made here since, and the reconciler registered the certificate
+    // again (its blind create); the delete's event then read as unchanged. A certificate absent
+    // where this region's IoT is known to have held it (its own row, or the reconciler's last
+    // write, live) was deleted here: the reconciler waits for capture (reconciler/localChange.ts).
+    name: "a later delete of a certificate whose event is late is not undone by the other region's older change",
+    issueClass: "Three orders",
+    schedule: schedule([
+      { step: "lag", region: P, ms: 25_000 },
+      { step: "lag", region: S, ms: 15_000 },
+      op(S, { op: "cert", cert: 0, active: false }),
+      wait(10_000),
+      op(P, { op: "deleteCert", cert: 0 }),
+    ]),
+  },
+  {
     // Open (docs/convergence.md, rule 1): IoT holds no version of a deleted thing, so the
     // reconciler recreates it from the other region's older row before the delete's event comes.
     name: "a later delete of a thing whose event is late is not undone by the other region's older row",

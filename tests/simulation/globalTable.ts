@@ -214,7 +214,7 @@ export class SimGlobalTable {
     };
     const entryOf = (r: string, pk: string) =>
       this.read(region, rowKey(ledgerKey(r, pk), r)) as
-        (Partial<LedgerEntry> & { captured?: IotMark }) | undefined;
+        (Partial<LedgerEntry> & { captured?: IotMark; goneAt?: number }) | undefined;
     return {
       record: (r, item, nowMs, iot) => {
         update(r, item.pk, (entry) => {
@@ -230,9 +230,19 @@ export class SimGlobalTable {
         });
         return Promise.resolve();
       },
+      noteGone: (r, pk, nowMs) => {
+        update(r, pk, (entry) => {
+          if (typeof entry.goneAt !== "number" || entry.goneAt < nowMs) entry.goneAt = nowMs;
+        });
+        return Promise.resolve();
+      },
       marks: (r, pk) => {
         const entry = entryOf(r, pk);
-        return Promise.resolve({ written: entry?.iot, captured: entry?.captured });
+        return Promise.resolve({
+          written: entry?.iot,
+          captured: entry?.captured,
+          ...(entry?.goneAt !== undefined ? { goneAt: entry.goneAt } : {}),
+        });
       },
       applied: (r, pk) => {
         const entry = entryOf(r, pk);
