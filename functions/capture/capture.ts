@@ -190,9 +190,10 @@ async function capture(
           capturedMark({ incarnation: state.incarnation, version: state.version }, reported),
         );
       }
-      // IoT without the object: the absence read is decided on too, and the reconciler waiting
-      // on it (an object its region held, gone: a local delete) goes on (localChange.ts).
-      if (!state && GONE_WAIT_KINDS.has(kind)) {
+      // IoT without the object, and the other region's row outranks its delete: that absence is
+      // decided on too, and a reconciler waiting on it (an object its region held, gone: a local
+      // delete) goes on (localChange.ts). A delete written is known by this region's tombstone.
+      if (!state && outcome === "stale" && GONE_WAIT_KINDS.has(kind)) {
         await deps.ledger?.noteGone(deps.region, key, deps.clock.now());
       }
       return outcome;

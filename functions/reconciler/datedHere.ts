@@ -29,8 +29,8 @@ import { iotArn, localizePolicyDocument, type Place } from "./converge";
  */
 export const WRITE_DATE_MARGIN_MS = 1_000;
 
-/** Kinds whose delete plan makes a state IoT dates (UpdateCertificate to INACTIVE first). */
-const DELETE_PLAN_DATED: ReadonlySet<string> = new Set(["certificate"]);
+/** Kinds whose tombstone is weighed against a state IoT dates after it (see keepDatedHere). */
+const WEIGHED_TOMBSTONES: ReadonlySet<string> = new Set(["policy"]);
 
 export interface DatedHereDeps {
   place: Place;
@@ -71,14 +71,17 @@ export async function keepDatedHere(
   actual: Actual | null,
   deps: DatedHereDeps,
 ): Promise<boolean> {
-  // A certificate's delete passes through a state the reconciler makes itself (deactivated before
-  // the delete), which IoT dates too: a container killed between those calls leaves IoT dated
-  // after the item with no ledger record of the write. Only such deletes are not weighed here; no
-  // other delete's plan makes a state IoT dates (detaches, a policy's non-default versions
-  // deleted, a group's children deleted leave its newest version's or its creation date as they
-  // were), and a live item's plan is one write (an interrupted one is found equal to the item on
-  // retry: no plan), or, for a policy, versions whose dates are the write's (the ledger's `at`).
-  if (item.deleted && DELETE_PLAN_DATED.has(item.kind)) return false;
+  // A tombstone is weighed for a policy only. A certificate's delete passes through a state the
+  // reconciler makes itself (deactivated before the delete), which IoT dates too: a container
+  // killed between those calls leaves IoT dated after the item with no ledger record of the
+  // write. A policy's delete plan makes no state IoT dates (detaches, non-default versions
+  // deleted: the newest version's date stays or goes back). A group's tombstone is applied as
+  // before (open): its creation date also dates the other type or parent it was made again as,
+  // concurrently with the other region's delete, whose memberships the two regions then order
+  // differently (the simulator found this). A live item's plan is one write (an interrupted one
+  // is found equal to the item on retry: no plan), or, for a policy, versions whose dates are the
+  // write's (mayBeOwnVersion).
+  if (item.deleted && !WEIGHED_TOMBSTONES.has(item.kind)) return false;
   const dated = datedOf(actual);
   if (dated === undefined || dated <= item.version || !deps.lookups) return false;
   if (mayBeOwnVersion(item, actual, deps.place)) return false;

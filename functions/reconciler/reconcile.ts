@@ -35,7 +35,7 @@ import {
   markOfActual,
   uncaptured,
 } from "./localChange";
-import type { IotMark } from "../shared/iotMarks";
+import { GONE_WAIT_KINDS, type IotMark } from "../shared/iotMarks";
 import type { Pacer } from "./pacer";
 import { planContextOf, waitsForCa } from "./signingCa";
 import { keepDatedHere } from "./datedHere";
@@ -373,7 +373,9 @@ export class Reconciler {
         // Not blind where this region's IoT is known to have held the object: absent now, it was
         // deleted here, a local change capture may not have decided on yet (below).
         const create =
-          blind && attempt === 1 && !(await heldHere(local, item))
+          blind &&
+          attempt === 1 &&
+          !(GONE_WAIT_KINDS.has(item.kind) && (await heldHere(local, item)))
             ? blindCreate(item, place, context)
             : undefined;
         if (create) {
