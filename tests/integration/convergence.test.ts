@@ -28,6 +28,7 @@ import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { TOMBSTONE_TTL_SECONDS } from "../../core/registryItem";
 import { sdkCaptureIot } from "../../functions/capture/iot";
 import { sdkReconcilerIot } from "../../functions/reconciler/iot";
+import { dynamoEchoLedger } from "../../functions/shared/echoLedger";
 import { relocate, snapshot } from "./support/snapshot";
 import { useTwoRegions } from "./support/world";
 
@@ -253,5 +254,15 @@ describe("a policy's date as IoT gives it, against moto (docs/convergence.md, ru
       false,
     )) as { dated?: number } | null;
     assert.equal(actual?.dated, newest);
+  });
+
+  it("keeps capture's latest decided absence in the echo ledger (DynamoDB's update and condition)", async () => {
+    const { A } = suite.world;
+    const ledger = dynamoEchoLedger(suite.planned.name, A.doc);
+    await ledger.noteGone(A.name, "policy#dated", 2_000);
+    await ledger.noteGone(A.name, "policy#dated", 1_000);
+    assert.equal((await ledger.marks(A.name, "policy#dated")).goneAt, 2_000);
+    await ledger.noteGone(A.name, "policy#dated", 3_000);
+    assert.equal((await ledger.marks(A.name, "policy#dated")).goneAt, 3_000);
   });
 });
