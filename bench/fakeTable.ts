@@ -85,6 +85,10 @@ export class BenchTable implements RegistryTablePort, EchoLedger {
     return Promise.resolve();
   }
 
+  /**
+   * Capture's absences (shared/echoLedger.ts): the bench deletes nothing in one region while the
+   * other changes it, so the reconciler never waits on them; nothing to keep.
+   */
   noteGone(): Promise<void> {
     return Promise.resolve();
   }

@@ -24,7 +24,13 @@ import { isReservedIdentity } from "../../core/reserved";
 import { isDynamicGroup } from "../../core/groups";
 import { holdsApiFields } from "../../core/apiWrittenKinds";
 import { tombstoneTtl } from "../shared/tombstones";
-import { accountedFor, capturedMark, VERSIONED_KINDS, type IotMark } from "../shared/iotMarks";
+import {
+  accountedFor,
+  capturedMark,
+  GONE_WAIT_KINDS,
+  VERSIONED_KINDS,
+  type IotMark,
+} from "../shared/iotMarks";
 import { cascadeMemberships } from "./cascade";
 import type { CaptureIotPort } from "./iot";
 import {
@@ -121,8 +127,6 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
       !(await isNewChange(deps, change.key, capturedMark(undefined, reported ?? {})))
     ) {
       if (reported) await noteCaptured(deps, change.key, capturedMark(undefined, reported));
-      if (change.desired === null)
-        await deps.ledger?.noteGone(deps.region, change.key, deps.clock.now());
       results.push({ key: change.key, outcome: "unchanged" });
     } else {
       // CloudTrail times are whole seconds: the call may have been up to 999 ms after eventTime.
@@ -191,8 +195,6 @@ async function capture(
     if (outcome === "reread" && attempt < WRITE_ATTEMPTS) continue;
     if (outcome !== "stale" || attempt >= WRITE_ATTEMPTS) {
       if (outcome === "reread") return "stale";
-      // A delete decided: the reconciler waiting to make the object again goes on (localDelete.ts).
-      if (!state) await deps.ledger?.noteGone(deps.region, key, deps.clock.now());
       // Decided (written, stale, unchanged or echo): the versions up to the event's are accounted
       // for, and the reconciler waiting on them goes on (docs/convergence.md, rule 1).
       if (reported && state) {
@@ -201,6 +203,12 @@ async function capture(
           key,
           capturedMark({ incarnation: state.incarnation, version: state.version }, reported),
         );
+      }
+      // IoT without the object, and the other region's row outranks its delete: that absence is
+      // decided on too, and a reconciler waiting on it (an object its region held, gone: a local
+      // delete) goes on (localChange.ts). A delete written is known by this region's tombstone.
+      if (!state && outcome === "stale" && GONE_WAIT_KINDS.has(kind)) {
+        await deps.ledger?.noteGone(deps.region, key, deps.clock.now());
       }
       return outcome;
     }

@@ -28,7 +28,7 @@ import type {
 import { isDynamicGroup } from "../../core/groups";
 import { caCertificateState, provisioningTemplateState } from "./iotFleet";
 import { billingGroupMembershipState, billingGroupState, thingGroupState } from "./iotGroups";
-import { datedBy } from "../shared/iotDate";
+import { datedBy, policyDated } from "../shared/iotDate";
 
 /** An object's current state in local IoT: its region-neutral desired shape and incarnation id. */
 export interface CapturedState {
@@ -39,7 +39,7 @@ export interface CapturedState {
   /**
    * No later than the time of this state, by IoT's own clock (epoch ms), where IoT dates it:
    * a certificate's `lastModifiedDate` (else `creationDate`), a billing group's
-   * `billingGroupMetadata.creationDate` (docs/convergence.md, rule 1: a writer without an event
+   * `billingGroupMetadata.creationDate`, a policy's newest version's `createDate` (docs/convergence.md, rule 1: a writer without an event
    * dates a state it discovers by this, never by its own clock). Absent where IoT gives no date.
    */
   dated?: number;
@@ -232,9 +232,11 @@ export function sdkCaptureIot(
               versions: documents.length > 0 ? documents : [policy.policyDocument],
             };
             // The creation date changes only on a recreate (the generation id on every version).
+            // Dated by its newest version's createDate (shared/iotDate.ts policyDated).
             return {
               desired: { ...desired },
               incarnation: String(policy.creationDate?.getTime() ?? ""),
+              ...policyDated(versions),
             };
           });
         case "policyAttachment":

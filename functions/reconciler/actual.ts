@@ -61,6 +61,8 @@ export interface PolicyVersionActual {
 
 export interface PolicyActual {
   versions: PolicyVersionActual[];
+  /** The newest version's `createDate` (epoch ms): no later than the state (shared/iotDate.ts). */
+  dated?: number;
   /** Target ARNs, read only when deleting. */
   targets: string[];
 }

@@ -17,8 +17,10 @@ import type { RegistryItem } from "../../core/registryItem";
 import { registryItem } from "../../core/registrySchema";
 import type { EchoLedger } from "../shared/echoLedger";
 import type { RegistryTablePort } from "../shared/registryTable";
-import type { Actual } from "./actual";
-import { iotArn, type Place } from "./converge";
+import type { PolicyDesired } from "../../core/entities";
+import { sameJson } from "../../core/stableJson";
+import type { Actual, PolicyActual } from "./actual";
+import { iotArn, localizePolicyDocument, type Place } from "./converge";
 
 /**
  * IoT's date and the ledger's `at` come from two hosts' clocks (IoT's and the function's): a
@@ -26,6 +28,9 @@ import { iotArn, type Place } from "./converge";
  * change made after it.
  */
 export const WRITE_DATE_MARGIN_MS = 1_000;
+
+/** Kinds whose tombstone is weighed against a state IoT dates after it (see keepDatedHere). */
+const WEIGHED_TOMBSTONES: ReadonlySet<string> = new Set(["policy"]);
 
 export interface DatedHereDeps {
   place: Place;
@@ -42,19 +47,44 @@ export function datedOf(actual: Actual | null): number | undefined {
   return typeof dated === "number" && Number.isFinite(dated) ? dated : undefined;
 }
 
+/**
+ * A live policy item's plan is several calls (CreatePolicyVersion, SetDefaultPolicyVersion,
+ * DeletePolicyVersion): a container killed between them leaves versions the reconciler made,
+ * dated after the item, with no ledger record. When the newest version (the one that dates the
+ * state) holds a document of the item, it may be that write: not taken for a change made here.
+ */
+function mayBeOwnVersion(item: RegistryItem, actual: Actual | null, place: Place): boolean {
+  if (item.kind !== "policy" || item.deleted || !actual) return false;
+  const desired = item.desired as unknown as PolicyDesired;
+  const versions = (actual as PolicyActual).versions ?? [];
+  const newest = [...versions].sort((a, b) => b.createDate - a.createDate)[0];
+  if (newest?.document === undefined) return false;
+  const document = JSON.parse(newest.document) as unknown;
+  return [desired.document, ...(desired.versions ?? [])].some((d) =>
+    sameJson(JSON.parse(localizePolicyDocument(d, place.region)), document),
+  );
+}
+
 /** True when the state here is a later change, now recorded as this region's row. */
 export async function keepDatedHere(
   item: RegistryItem,
   actual: Actual | null,
   deps: DatedHereDeps,
 ): Promise<boolean> {
-  // A delete's plan passes through states the reconciler makes itself (a certificate deactivated,
-  // its attachments detached), which IoT dates too: a container killed between them leaves IoT
-  // dated after the item with no ledger record of the write. Only a live item's plan, which is
-  // one write (an interrupted one is found equal to the item on retry: no plan), is weighed here.
-  if (item.deleted) return false;
+  // A tombstone is weighed for a policy only. A certificate's delete passes through a state the
+  // reconciler makes itself (deactivated before the delete), which IoT dates too: a container
+  // killed between those calls leaves IoT dated after the item with no ledger record of the
+  // write. A policy's delete plan makes no state IoT dates (detaches, non-default versions
+  // deleted: the newest version's date stays or goes back). A group's tombstone is applied as
+  // before (open): its creation date also dates the other type or parent it was made again as,
+  // concurrently with the other region's delete, whose memberships the two regions then order
+  // differently (the simulator found this). A live item's plan is one write (an interrupted one
+  // is found equal to the item on retry: no plan), or, for a policy, versions whose dates are the
+  // write's (mayBeOwnVersion).
+  if (item.deleted && !WEIGHED_TOMBSTONES.has(item.kind)) return false;
   const dated = datedOf(actual);
   if (dated === undefined || dated <= item.version || !deps.lookups) return false;
+  if (mayBeOwnVersion(item, actual, deps.place)) return false;
   const entry = await deps.ledger?.applied(deps.place.region, item.pk);
   if (entry && dated <= entry.at + WRITE_DATE_MARGIN_MS) return false;
   const id = identityOf(item.pk);

@@ -73,7 +73,7 @@ import {
   readBillingGroupMembership,
   sendGroups,
 } from "./iotGroups";
-import { datedBy } from "../shared/iotDate";
+import { datedBy, policyDated } from "../shared/iotDate";
 
 /** Kinds the sweep lists in the local registry. */
 export type ListedKind =
@@ -332,7 +332,7 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
                   return { items: page.targets ?? [], next: page.nextMarker };
                 })
               : [];
-            return { versions, targets };
+            return { versions, targets, ...policyDated(listed.policyVersions ?? []) };
           });
         case "policyAttachment": {
           const policies = await orNull(() =>

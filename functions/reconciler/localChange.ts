@@ -8,8 +8,10 @@
  */
 import type { RegistryItem } from "../../core/registryItem";
 import type { Clock } from "../shared/clock";
-import type { EchoLedger } from "../shared/echoLedger";
-import { accountedFor, VERSIONED_KINDS, type IotMark } from "../shared/iotMarks";
+import { rowRegion } from "../../core/registryItem";
+import { digestOf, type EchoLedger } from "../shared/echoLedger";
+import { accountedFor, GONE_WAIT_KINDS, VERSIONED_KINDS, type IotMark } from "../shared/iotMarks";
+import { ownedBy } from "./ownership";
 import type { RegistryTablePort } from "../shared/registryTable";
 import type { Actual } from "./actual";
 import type { IotCall } from "./calls";
@@ -86,16 +88,54 @@ export interface LocalChangeDeps {
   region: string;
 }
 
-/** True when IoT's object holds a version neither the reconciler's write nor capture accounted for. */
+/**
+ * True when IoT's state here is a local change capture has not decided on yet: a thing or group
+ * at a version neither the reconciler's write nor capture accounted for, or a certificate or
+ * policy absent although this region's IoT is known to have held it since its last recorded
+ * absence (gone, below).
+ */
 export async function uncaptured(
   deps: LocalChangeDeps,
-  pk: string,
-  actual: IotMark | undefined,
+  item: RegistryItem,
+  actual: Actual | null,
 ): Promise<boolean> {
-  if (!actual || !deps.ledger) return false;
-  const marks = await deps.ledger.marks(deps.region, pk);
-  return !accountedFor([marks.written, marks.captured], actual);
+  if (!deps.ledger) return false;
+  const mark = markOfActual(item.kind, actual);
+  if (mark) {
+    const marks = await deps.ledger.marks(deps.region, item.pk);
+    return !accountedFor([marks.written, marks.captured], mark);
+  }
+  return actual === null && (await heldHere(deps, item));
 }
+
+/**
+ * For a certificate or policy absent here (GONE_WAIT_KINDS, shared/iotMarks.ts): true when the latest
+ * record of this region's IoT says it held the object, on this region's clock: this region's own
+ * row, live, written by capture or the sweep (read from its IoT), or the reconciler's last write,
+ * live (the ledger's `at`), after capture's last decision on an absence (`goneAt`) and after any
+ * record of a delete. IoT lost it since by a delete made here whose event capture has not handled.
+ * Where IoT's absence was recorded last, or nothing was, the item is applied as before.
+ */
+export async function heldHere(deps: LocalChangeDeps, item: RegistryItem): Promise<boolean> {
+  const { ledger } = deps;
+  if (!ledger || item.deleted || !GONE_WAIT_KINDS.has(item.kind)) return false;
+  const records: { at: number; live: boolean }[] = [];
+  const own = (await deps.table.rows(item.pk)).find(
+    (row) => rowRegion(row) === deps.region && ownedBy(row, deps.region),
+  );
+  const ownAt = own ? Date.parse(own.updatedAt) : NaN;
+  if (own && Number.isFinite(ownAt)) records.push({ at: ownAt, live: !own.deleted });
+  const entry = await ledger.applied(deps.region, item.pk);
+  if (entry) records.push({ at: entry.at, live: entry.digest !== TOMBSTONE_DIGEST });
+  const { goneAt } = await ledger.marks(deps.region, item.pk);
+  if (goneAt !== undefined) records.push({ at: goneAt, live: false });
+  // The latest; of two at the same time, the live one (unknown is never taken as accounted).
+  const latest = records.sort((a, b) => a.at - b.at || Number(a.live) - Number(b.live)).pop();
+  return latest?.live ?? false;
+}
+
+/** The digest of any tombstone (echoLedger.ts digestOf). */
+const TOMBSTONE_DIGEST = digestOf({ deleted: true, desired: null });
 
 /**
  * Waits until capture accounted for `actual` ("captured": read IoT again and plan anew), the item
@@ -105,7 +145,7 @@ export async function uncaptured(
 export async function awaitCapture(
   deps: LocalChangeDeps,
   item: RegistryItem,
-  actual: IotMark,
+  actual: Actual | null,
   until: number,
 ): Promise<"captured" | "superseded" | "timeout"> {
   while (deps.clock.now() < until) {
@@ -118,7 +158,7 @@ export async function awaitCapture(
     ) {
       return "superseded";
     }
-    if (!(await uncaptured(deps, item.pk, actual))) return "captured";
+    if (!(await uncaptured(deps, item, actual))) return "captured";
   }
   return "timeout";
 }

@@ -29,17 +29,17 @@ import { namesPlaceholder, replacePlaceholder } from "./issueCsr";
 import { errorName, type ReconcilerIotPort, type SendResult } from "./iot";
 import {
   awaitCapture,
+  heldHere,
   LOCAL_CHANGE_WAIT_MS,
   markAfter,
   markOfActual,
   uncaptured,
 } from "./localChange";
-import type { IotMark } from "../shared/iotMarks";
+import { GONE_WAIT_KINDS, type IotMark } from "../shared/iotMarks";
 import type { Pacer } from "./pacer";
 import { planContextOf, waitsForCa } from "./signingCa";
 import { keepDatedHere } from "./datedHere";
 import { keptMembers } from "./keptMembers";
-import { awaitDeleteCapture, heldHereSince } from "./localDelete";
 import type { CaptureIotPort } from "../capture/iot";
 
 export interface ReconcileDeps {
@@ -370,10 +370,12 @@ export class Reconciler {
           clock,
           region: place.region,
         };
-        // This region's IoT held it: made again only after a read (localDelete.ts).
-        let heldSince = blind && !item.deleted ? await heldHereSince(local, item.pk) : undefined;
+        // Not blind where this region's IoT is known to have held the object: absent now, it was
+        // deleted here, a local change capture may not have decided on yet (below).
         const create =
-          blind && attempt === 1 && heldSince === undefined
+          blind &&
+          attempt === 1 &&
+          !(GONE_WAIT_KINDS.has(item.kind) && (await heldHere(local, item)))
             ? blindCreate(item, place, context)
             : undefined;
         if (create) {
@@ -422,30 +424,14 @@ export class Reconciler {
         // A local change not captured yet (docs/convergence.md, rule 1): the stream reconciler
         // waits for capture to order it against the item, then plans again from a new read.
         for (;;) {
-          if (heldSince !== undefined && actual === null && plan.length > 0) {
-            // A local delete not captured yet (localDelete.ts): the same wait, for its event.
-            waitUntil ??= clock.now() + LOCAL_CHANGE_WAIT_MS;
-            const waited = await awaitDeleteCapture(local, item, heldSince, waitUntil);
-            if (waited === "superseded") return "kept";
-            heldSince = undefined;
-            if (waited === "timeout") {
-              this.deps.log?.("making again an object deleted here, its delete not captured", {
-                key: item.pk,
-              });
-              break;
-            }
-            ({ actual, plan } = await readAndPlan());
-            continue;
-          }
-          const read = markOfActual(item.kind, actual);
-          if (!blind || plan.length === 0 || !(await uncaptured(local, item.pk, read))) break;
+          if (!blind || plan.length === 0 || !(await uncaptured(local, item, actual))) break;
           waitUntil ??= clock.now() + LOCAL_CHANGE_WAIT_MS;
-          const waited = await awaitCapture(local, item, read!, waitUntil);
+          const waited = await awaitCapture(local, item, actual, waitUntil);
           if (waited === "superseded") return "kept";
           if (waited === "timeout") {
             this.deps.log?.("applying over a local change capture has not decided on", {
               key: item.pk,
-              iotVersion: read!.version,
+              iotVersion: markOfActual(item.kind, actual)?.version ?? "absent",
             });
             break;
           }

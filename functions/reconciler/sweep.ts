@@ -29,6 +29,7 @@ import { holdsApiFields } from "../../core/apiWrittenKinds";
 import { expireConfirmed, tombstoneTtl, type TombstoneExpiryDeps } from "../shared/tombstones";
 import type { CertificateActual } from "./actual";
 import { certArn, iotArn, targetArn, type Place } from "./converge";
+import { WRITE_DATE_MARGIN_MS } from "./datedHere";
 import type { ContainerKind, ListedKind, ReconcilerIotPort } from "./iot";
 import { ownedBy } from "./ownership";
 import type { Pacer } from "./pacer";
@@ -737,7 +738,7 @@ async function recaptureOwned(item: RegistryItem, deps: SweepDeps): Promise<bool
   if (isReservedName(nameOf(id))) return false;
   const read = await readOwned(id, item, deps);
   if (read === undefined) return false;
-  const desired = withApiFields(item, read);
+  const desired = withApiFields(item, read.desired);
   const candidate = { deleted: desired === null, desired };
   if (sameContent(item, candidate)) return false;
   const now = deps.now();
@@ -745,7 +746,10 @@ async function recaptureOwned(item: RegistryItem, deps: SweepDeps): Promise<bool
   const next: RegistryItem = registryItem({
     pk: item.pk,
     kind: item.kind,
-    version: item.version + 1,
+    // Where IoT dates the state (no later than it, docs/convergence.md, rule 1), at that date: a
+    // change made here after the row whose event was lost keeps its place among the other
+    // region's changes made since the row.
+    version: Math.max(item.version + 1, read.dated ?? 0),
     updatedAt: new Date(now).toISOString(),
     updatedBy: `sweep:${deps.place.region}`,
     ...candidate,
@@ -785,10 +789,17 @@ async function keepLocalChange(
   // it would undo the later one (a delete, then the older live row recreating the object).
   if (digestOf(seen) === entry.digest) return entry.version > item.version;
   const now = deps.now();
+  // A state IoT dates after that write is the local change itself, at that date (no later than
+  // it, docs/convergence.md, rule 1): a later change of the other region, whose row has not
+  // reached this replica, still outranks it. Otherwise its time is unknown: now.
+  const dated = state?.dated;
   const captured: RegistryItem = registryItem({
     pk: item.pk,
     kind: item.kind,
-    version: nextItemVersion(now, item.version),
+    version:
+      dated !== undefined && dated > entry.at + WRITE_DATE_MARGIN_MS
+        ? Math.max(dated, item.version + 1)
+        : nextItemVersion(now, item.version),
     updatedAt: new Date(now).toISOString(),
     updatedBy: `sweep:${deps.place.region}`,
     ...seen,
@@ -847,6 +858,29 @@ async function readOwned(
   id: Identity,
   item: RegistryItem,
   deps: SweepDeps,
+): Promise<{ desired: Record<string, unknown> | null; dated?: number } | undefined> {
+  const versions = (item.desired as { versions?: unknown[] } | null)?.versions;
+  if (id.kind !== "policy" || !versions) {
+    const desired = await readOwnedDesired(id, item, deps);
+    return desired === undefined ? undefined : { desired };
+  }
+  // A captured policy lists its versions: a lost CreatePolicyVersion or DeletePolicyVersion
+  // leaves the default alone, so they are all read (policies are few, the fleet's one or two),
+  // dated by the newest one's createDate (shared/iotDate.ts).
+  await deps.pacer.take("GetPolicy");
+  await deps.pacer.take("ListPolicyVersions");
+  // One GetPolicyVersion per non-default version the item knows (IoT keeps at most 5).
+  for (let v = 1; v < versions.length; v++) await deps.pacer.take("GetPolicyVersion");
+  const state = await deps.lookups.state(id, (resource) => iotArn(deps.place, resource));
+  if (!state) return { desired: null };
+  return { desired: state.desired, ...(state.dated !== undefined ? { dated: state.dated } : {}) };
+}
+
+/** The state read for {@link readOwned}, undated; undefined where the sweep reads nothing. */
+async function readOwnedDesired(
+  id: Identity,
+  item: RegistryItem,
+  deps: SweepDeps,
 ): Promise<Record<string, unknown> | null | undefined> {
   const { lookups, pacer, place } = deps;
   const found = async (read: Promise<object | null>) => {
@@ -863,18 +897,10 @@ async function readOwned(
     case "certificate":
       await pacer.take("DescribeCertificate");
       return found(lookups.certificate(id.certificateId));
-    case "policy": {
-      // A captured policy lists its versions: a lost CreatePolicyVersion or DeletePolicyVersion
-      // leaves the default alone, so they are all read (policies are few, the fleet's one or two).
+    case "policy":
+      // An item of the default alone (its versions are read by readOwned).
       await pacer.take("GetPolicy");
-      const versions = (item.desired as { versions?: unknown[] } | null)?.versions;
-      if (!versions) return found(lookups.policy(id.policyName));
-      await pacer.take("ListPolicyVersions");
-      // One GetPolicyVersion per non-default version the item knows (IoT keeps at most 5).
-      for (let v = 1; v < versions.length; v++) await pacer.take("GetPolicyVersion");
-      const state = await lookups.state(id, (resource) => iotArn(place, resource));
-      return state ? state.desired : null;
-    }
+      return found(lookups.policy(id.policyName));
     case "shadow":
       await pacer.take("GetThingShadow");
       return found(lookups.shadow(id.thingName, id.shadowName));
@@ -995,7 +1021,10 @@ async function describe(
       // One GetPolicyVersion per non-default version, paced after the read: IoT keeps at most 5
       // (https://docs.aws.amazon.com/iot/latest/apireference/API_CreatePolicyVersion.html).
       for (let v = 1; v < versions.length; v++) await pacer.take("GetPolicyVersion");
-      return state ? { desired: state.desired, incarnation: state.incarnation } : null;
+      // Dated by its newest version's createDate (shared/iotDate.ts).
+      return state
+        ? { desired: state.desired, incarnation: state.incarnation, ...dating(state) }
+        : null;
     }
     case "certificate": {
       // DescribeCertificate, dated by its lastModifiedDate (capture/iot.ts).

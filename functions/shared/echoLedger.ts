@@ -63,9 +63,8 @@ export interface IotMarks {
   /** The latest version capture has decided on (written, stale, unchanged or echo). */
   captured?: IotMark;
   /**
-   * When capture last decided on a delete (an event of it, or IoT read absent), on this region's
-   * clock: what the stream reconciler waits for before it makes again an object this region's IoT
-   * held (reconciler/localDelete.ts).
+   * When capture last decided on a change that left IoT without the object (ms, the region's
+   * clock): the absence it read then is accounted for (docs/convergence.md, rule 1).
    */
   goneAt?: number;
 }
@@ -79,7 +78,7 @@ export interface EchoLedger {
   record(region: string, item: RegistryItem, nowMs: number, iot?: IotMark | null): Promise<void>;
   /** Records that capture decided on the changes up to `mark` of `pk` in `region`. */
   noteCaptured(region: string, pk: string, mark: IotMark, nowMs: number): Promise<void>;
-  /** Records that capture decided on a delete of `pk` in `region` at `nowMs` (only forward). */
+  /** Records that capture decided, at `nowMs`, on a change that left `pk` absent in `region`. */
   noteGone(region: string, pk: string, nowMs: number): Promise<void>;
   /** The IoT versions of `pk` the region has accounted for. */
   marks(region: string, pk: string): Promise<IotMarks>;
@@ -150,7 +149,7 @@ export function dynamoEchoLedger(
           new UpdateCommand({
             TableName: tableName,
             Key: { pk: ledgerKey(region, pk), [ROW_KEY]: region },
-            // An entry of its own lives as a tombstone's; one the reconciler wrote keeps its TTL.
+            // An absence: the entry goes with tombstones unless a live write keeps it longer.
             UpdateExpression: "SET goneAt = :g, expiresAt = if_not_exists(expiresAt, :e)",
             ConditionExpression: "attribute_not_exists(goneAt) OR goneAt < :g",
             ExpressionAttributeValues: { ":g": nowMs, ":e": ledgerExpiry(true, nowMs) },
@@ -245,7 +244,7 @@ export function memoryEchoLedger(): EchoLedger & { entries: Map<string, LedgerEn
     },
     noteGone(region, pk, nowMs) {
       const key = ledgerKey(region, pk);
-      gone.set(key, Math.max(gone.get(key) ?? 0, nowMs));
+      gone.set(key, Math.max(gone.get(key) ?? nowMs, nowMs));
       return Promise.resolve();
     },
     marks(region, pk) {

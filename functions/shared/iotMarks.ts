@@ -18,6 +18,19 @@ export interface IotMark {
 export const VERSIONED_KINDS: ReadonlySet<string> = new Set(["thing", "thingGroup"]);
 
 /**
+ * Kinds whose absence here, while this region's IoT is known to have held the object, the stream
+ * reconciler takes for a local delete capture has not decided on yet (docs/convergence.md, rule 1):
+ * no counter tells it, but a region's IoT loses such an object only by a delete made there (the
+ * reconciler's own deletes are in its ledger). Certificates and policies: IoT drops neither in a
+ * cascade (a certificate or a policy is deleted only once nothing is attached to it:
+ * https://docs.aws.amazon.com/iot/latest/apireference/API_DeleteCertificate.html,
+ * https://docs.aws.amazon.com/iot/latest/apireference/API_DeletePolicy.html), and nor is a thing:
+ * only DeleteThing deletes one (https://docs.aws.amazon.com/iot/latest/apireference/API_DeleteThing.html),
+ * and the reconciler deletes a thing only by the plan of its own item, recorded in its ledger.
+ */
+export const GONE_WAIT_KINDS: ReadonlySet<string> = new Set(["certificate", "policy", "thing"]);
+
+/**
  * True when one of the marks accounts for IoT's state `actual`: a mark of the same incarnation at
  * that version or a later one. Unknown (no mark, another incarnation) is never accounted for.
  */

@@ -15,14 +15,20 @@ import {
   DescribeThingCommand,
   RemoveThingFromBillingGroupCommand,
   CreateKeysAndCertificateCommand,
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
   CreateThingCommand,
   DeleteThingCommand,
   DetachThingPrincipalCommand,
+  ListPolicyVersionsCommand,
   UpdateCertificateCommand,
   UpdateThingCommand,
 } from "@aws-sdk/client-iot";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { TOMBSTONE_TTL_SECONDS } from "../../core/registryItem";
+import { sdkCaptureIot } from "../../functions/capture/iot";
+import { sdkReconcilerIot } from "../../functions/reconciler/iot";
+import { dynamoEchoLedger } from "../../functions/shared/echoLedger";
 import { relocate, snapshot } from "./support/snapshot";
 import { useTwoRegions } from "./support/world";
 
@@ -209,5 +215,54 @@ describe("convergence scenarios against moto (issue 15)", function () {
     await suite.world.settle();
     assert.equal(await billingOf(), "b2");
     for (const r of suite.world.regions) assert.deepEqual(await r.deadLetters(), [], r.name);
+  });
+});
+
+describe("a policy's date as IoT gives it, against moto (docs/convergence.md, rule 1)", function () {
+  this.timeout(60_000);
+  const suite = useTwoRegions();
+
+  it("dates a policy by its newest version's createDate, in capture's read and the reconciler's", async () => {
+    const { A } = suite.world;
+    const document = (topic: string) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "iot:Publish", Resource: `*/${topic}` }],
+      });
+    await A.direct.iot.send(
+      new CreatePolicyCommand({ policyName: "dated", policyDocument: document("v1") }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await A.direct.iot.send(
+      new CreatePolicyVersionCommand({
+        policyName: "dated",
+        policyDocument: document("v2"),
+        setAsDefault: false,
+      }),
+    );
+    const listed = await A.direct.iot.send(new ListPolicyVersionsCommand({ policyName: "dated" }));
+    const newest = Math.max(...(listed.policyVersions ?? []).map((v) => v.createDate!.getTime()));
+    const id = { kind: "policy" as const, policyName: "dated" };
+    const captured = await sdkCaptureIot({ iot: A.direct.iot, data: A.direct.data }).state(
+      id,
+      (resource) => `arn:aws:iot:${A.name}:${A.place.account}:${resource}`,
+    );
+    assert.equal(captured?.dated, newest);
+    const actual = (await sdkReconcilerIot({ iot: A.direct.iot, data: A.direct.data }).read(
+      id,
+      A.place,
+      false,
+    )) as { dated?: number } | null;
+    assert.equal(actual?.dated, newest);
+  });
+
+  it("keeps capture's latest decided absence in the echo ledger (DynamoDB's update and condition)", async () => {
+    const { A } = suite.world;
+    const ledger = dynamoEchoLedger(suite.planned.name, A.doc);
+    await ledger.noteGone(A.name, "policy#dated", 2_000);
+    await ledger.noteGone(A.name, "policy#dated", 1_000);
+    assert.equal((await ledger.marks(A.name, "policy#dated")).goneAt, 2_000);
+    await ledger.noteGone(A.name, "policy#dated", 3_000);
+    assert.equal((await ledger.marks(A.name, "policy#dated")).goneAt, 3_000);
   });
 });

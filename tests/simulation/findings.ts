@@ -100,11 +100,12 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
-    // Open (docs/convergence.md, rule 1): a policy's versions have no IoT write counter the
-    // reconciler could compare, so it cannot tell a local change capture has not decided on yet,
-    // and applies the other region's older row over it; the change's event then reads as an echo.
-    // (A certificate's status and a thing's billing group do not lose it: their CloudTrail records
-    // state the change.)
+    // A policy's versions have no IoT write counter, and the reconciler applied the other
+    // region's older row over a local change capture had not decided on yet; the change's event
+    // then read as an echo. IoT dates a policy's state by its newest version's createDate
+    // (shared/iotDate.ts): the reconciler now finds its IoT's policy dated after the item and
+    // records it as this region's row instead (reconciler/datedHere.ts; docs/convergence.md,
+    // rule 1, a state IoT dates after the item).
     name: "a later policy version whose event is late is not overwritten by the other region's older row",
     issueClass: "Three orders",
     schedule: schedule([
@@ -116,9 +117,61 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
+    // Random schedule (seed 3): the other region's older delete reached this region before the
+    // event of a version made here since, and the reconciler deleted the policy. A delete's plan
+    // makes no state IoT dates (detaches, non-default versions deleted), so a policy dated after
+    // a tombstone is a later change here, kept and recorded (reconciler/datedHere.ts).
+    name: "a later policy version whose event is late is not deleted by the other region's older delete",
+    issueClass: "Three orders",
+    schedule: schedule([
+      { step: "lag", region: P, ms: 20_000 },
+      { step: "lag", region: S, ms: 25_000 },
+      op(P, { op: "deletePolicy", policy: 0 }),
+      wait(10_000),
+      op(S, { op: "policy", policy: 0, value: 2 }),
+    ]),
+  },
+  {
+    // Random schedule (seed 1): both regions' version events lost, the sweeps recaptured each
+    // region's policy at the sweep's clock (the first sweep's later than the other region's
+    // change) or one above the stale row, so the earlier change won. The sweep now dates what it
+    // recaptures by IoT's date where IoT gives one: a policy's newest version's createDate
+    // (reconciler/sweep.ts recaptureOwned and keepLocalChange; docs/convergence.md, rule 4).
+    name: "policy versions whose events were lost are ordered by their dates, not the sweeps' clocks",
+    issueClass: "Three orders",
+    schedule: schedule([
+      lose(S, 1),
+      op(S, { op: "policy", policy: 0, value: 1 }),
+      wait(30_000),
+      lose(P, 1),
+      op(P, { op: "policy", policy: 0, value: 2 }),
+      wait(1_000),
+      { step: "sweep", region: S },
+      wait(5_000),
+      { step: "sweep", region: P },
+    ]),
+  },
+  {
+    // Random schedule (seed 1): the other region's older status change reached this region
+    // before the event of a delete made here since, and the reconciler registered the certificate
+    // again (its blind create); the delete's event then read as unchanged. A certificate absent
+    // where this region's IoT is known to have held it (its own row, or the reconciler's last
+    // write, live) was deleted here: the reconciler waits for capture (reconciler/localChange.ts).
+    name: "a later delete of a certificate whose event is late is not undone by the other region's older change",
+    issueClass: "Three orders",
+    schedule: schedule([
+      { step: "lag", region: P, ms: 25_000 },
+      { step: "lag", region: S, ms: 15_000 },
+      op(S, { op: "cert", cert: 0, active: false }),
+      wait(10_000),
+      op(P, { op: "deleteCert", cert: 0 }),
+    ]),
+  },
+  {
     // IoT holds no version of a deleted thing, so the reconciler recreated it from the other
     // region's older row before the delete's event came. The table and the ledger tell that this
-    // region's IoT held it: the reconciler now waits for capture of the delete (localDelete.ts).
+    // region's IoT held it: the reconciler waits for capture of the delete, as for a certificate
+    // (localChange.ts heldHere, GONE_WAIT_KINDS).
     name: "a later delete of a thing whose event is late is not undone by the other region's older row",
     issueClass: "Three orders",
     schedule: schedule([
@@ -127,20 +180,6 @@ export const FINDINGS: Finding[] = [
       op(P, { op: "thing", thing: 1, value: 1, type: false }),
       wait(10_000),
       op(S, { op: "deleteThing", thing: 1 }),
-    ]),
-  },
-  {
-    // Found by the simulator (seed 2, schedule 921, no event lost): a certificate deactivated in
-    // one region, then deleted in the other, whose delete event came after the first region's row:
-    // the reconciler registered it again (INACTIVE) before capture could order the delete.
-    name: "a later delete of a certificate whose event is late is not undone by the other region's older row",
-    issueClass: "Three orders",
-    schedule: schedule([
-      { step: "lag", region: P, ms: 20_000 },
-      { step: "lag", region: S, ms: 25_000 },
-      op(P, { op: "cert", cert: 0, active: false }),
-      wait(10_000),
-      op(S, { op: "deleteCert", cert: 0 }),
     ]),
   },
   {

@@ -232,17 +232,16 @@ export class SimGlobalTable {
       },
       noteGone: (r, pk, nowMs) => {
         update(r, pk, (entry) => {
-          entry.goneAt = Math.max(Number(entry.goneAt ?? 0), nowMs);
+          if (typeof entry.goneAt !== "number" || entry.goneAt < nowMs) entry.goneAt = nowMs;
         });
         return Promise.resolve();
       },
       marks: (r, pk) => {
         const entry = entryOf(r, pk);
-        const goneAt = entry?.goneAt;
         return Promise.resolve({
           written: entry?.iot,
           captured: entry?.captured,
-          ...(typeof goneAt === "number" ? { goneAt } : {}),
+          ...(entry?.goneAt !== undefined ? { goneAt: entry.goneAt } : {}),
         });
       },
       applied: (r, pk) => {

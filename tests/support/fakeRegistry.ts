@@ -126,7 +126,10 @@ interface PolicyVersion {
   id: string;
   document: string;
   isDefault: boolean;
+  /** Orders the versions (a counter: two versions of one millisecond stay ordered). */
   createDate: number;
+  /** ListPolicyVersions' `createDate` on the clock (none without one): see `date`. */
+  created?: number;
 }
 
 export class FakeIot implements ReconcilerIotPort {
@@ -289,6 +292,9 @@ export class FakeIot implements ReconcilerIotPort {
               createDate: v.createDate,
               document: v.document,
             })),
+            ...(this.policyDated(id.policyName) !== undefined
+              ? { dated: this.policyDated(id.policyName) }
+              : {}),
             targets: deleting ? [...(this.attachments.get(id.policyName) ?? [])] : [],
           };
         }
@@ -412,6 +418,19 @@ export class FakeIot implements ReconcilerIotPort {
   /** A thing group's `thingGroupMetadata.creationDate` (API_ThingGroupMetadata.html). */
   groupCreated = new Map<string, number>();
 
+  /**
+   * The date IoT gives a policy's state: its newest version's `createDate` ("the date and time the
+   * policy was created", each version's own in ListPolicyVersions,
+   * https://docs.aws.amazon.com/iot/latest/apireference/API_PolicyVersion.html; moto 5.2.1 sets
+   * it when the version is created). SetDefaultPolicyVersion and DeletePolicyVersion date nothing.
+   */
+  policyDated(policyName: string): number | undefined {
+    const dates = (this.policies.get(policyName)?.versions ?? [])
+      .map((v) => v.created)
+      .filter((d): d is number => d !== undefined);
+    return dates.length > 0 ? Math.max(...dates) : undefined;
+  }
+
   private date(c: IotCall): void {
     if (!this.clock) return;
     const now = this.clock.now();
@@ -426,6 +445,13 @@ export class FakeIot implements ReconcilerIotPort {
       case "DeleteCertificate":
         this.certModified.delete(c.input.certificateId!);
         return;
+      case "CreatePolicy":
+      case "CreatePolicyVersion": {
+        const versions = this.policies.get(c.input.policyName!)?.versions;
+        const made = versions?.[versions.length - 1];
+        if (made) made.created = now;
+        return;
+      }
       case "CreateBillingGroup":
         if (!this.billingCreated.has(c.input.billingGroupName!))
           this.billingCreated.set(c.input.billingGroupName!, now);
@@ -804,6 +830,7 @@ export class FakeIot implements ReconcilerIotPort {
                 versions: versions.map((v) => v.document),
               },
               incarnation: String(versions[0].createDate),
+              ...dated(this.policyDated(id.policyName)),
             };
           }
           case "policyAttachment":

@@ -1,81 +1,129 @@
 /**
- * A local delete not captured yet is not undone (docs/convergence.md, rule 1): what tells the
- * stream reconciler that this region's IoT held an object it now lacks, and when capture has
- * decided on its delete.
+ * A local delete not captured yet (docs/convergence.md, rule 1): a certificate this region's IoT
+ * is known to have held (the reconciler's last write here, live), absent now, was deleted here;
+ * the stream reconciler does not register it again from the other region's row before capture
+ * decides on the delete.
  */
 import { strict as assert } from "assert";
-import { awaitDeleteCapture, heldHereSince } from "../../../functions/reconciler/localDelete";
+import { call } from "../../../functions/reconciler/calls";
 import { LOCAL_CHANGE_WAIT_MS } from "../../../functions/reconciler/localChange";
+import { unpaced } from "../../../functions/reconciler/pacer";
+import { Reconciler } from "../../../functions/reconciler/reconcile";
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
 import type { RegistryItem } from "../../../core/registryItem";
-import { FakeTable, manualClock } from "../../support/fakeRegistry";
+import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 
-const HERE = "eu-central-1";
-const T0 = Date.parse("2026-12-08T10:00:00Z");
+const PLACE = { region: "eu-central-1", account: "111111111111" };
+const PEM = "-----BEGIN CERTIFICATE-----\nMIIgone\n-----END CERTIFICATE-----";
+const CERT = fakeCertificateId(PEM);
+const T0 = Date.parse("2026-12-07T10:00:00Z");
 
-const thing = (version: number, writer: string, deleted = false): RegistryItem => ({
-  pk: "thing#t1",
-  kind: "thing",
+const theirs = (status: string, version: number): RegistryItem => ({
+  pk: `certificate#${CERT}`,
+  kind: "certificate",
   version,
   updatedAt: new Date(version).toISOString(),
-  updatedBy: writer,
-  sourceRegion: writer.slice(writer.indexOf(":") + 1),
-  deleted,
-  desired: deleted ? null : { thingName: "t1", thingTypeName: null, attributes: {} },
+  updatedBy: "capture:eu-west-1",
+  sourceRegion: "eu-west-1",
+  deleted: false,
+  desired: { certificateId: CERT, certificatePem: PEM, status },
+  incarnation: CERT,
 });
 
-function region() {
+/** A region whose reconciler registered the certificate, then whose user deleted it. */
+async function region(deleteHere: boolean) {
+  const iot = new FakeIot(PLACE);
   const table = new FakeTable();
   const ledger = memoryEchoLedger();
-  const clock = manualClock(T0);
-  return { table, ledger, clock, deps: { table, ledger, clock, region: HERE } };
+  const clock = manualClock(T0 - 60_000);
+  const hooks: ((now: number) => Promise<void>)[] = [];
+  const reconciler = () =>
+    new Reconciler({
+      iot,
+      table,
+      dlq: { send: () => Promise.resolve() },
+      pacer: unpaced,
+      place: PLACE,
+      clock: {
+        now: () => clock.now(),
+        sleep: async (ms) => {
+          await clock.sleep(ms);
+          for (const hook of hooks) await hook(clock.now());
+        },
+      },
+      maxConcurrency: 1,
+      ledger,
+    });
+  const first = theirs("ACTIVE", T0 - 120_000);
+  await table.putIfNewer(first);
+  await reconciler().reconcileAll([first], true);
+  assert.equal(iot.certs.get(CERT)?.status, "ACTIVE");
+  await clock.sleep(60_000);
+  if (deleteHere) {
+    await iot.send(call("UpdateCertificate", { certificateId: CERT, newStatus: "INACTIVE" }));
+    await iot.send(call("DeleteCertificate", { certificateId: CERT }));
+  }
+  return { iot, table, ledger, clock, hooks, reconciler };
 }
 
-describe("a local delete not captured yet (localDelete.ts)", () => {
-  it("takes this region's live row captured from its IoT as held since its version", async () => {
-    const { table, deps } = region();
-    await table.putIfNewer(thing(T0 - 5_000, `capture:${HERE}`));
-    assert.equal(await heldHereSince(deps, "thing#t1"), T0 - 5_000);
+describe("reconciler: a local delete not captured yet (docs/convergence.md, rule 1)", () => {
+  it("waits for capture before registering again a certificate deleted here", async () => {
+    const r = await region(true);
+    const later = theirs("INACTIVE", T0);
+    await r.table.putIfNewer(later);
+    // Capture finds the delete older than the row (stale) 10 s into the wait, and says so.
+    r.hooks.push(async (now) => {
+      if (now >= T0 + 10_000) await r.ledger.noteGone(PLACE.region, later.pk, now);
+    });
+    await r.reconciler().reconcileAll([later], true);
+    assert.equal(r.iot.certs.get(CERT)?.status, "INACTIVE");
+    assert.ok(r.clock.now() >= T0 + 10_000, "registered only after capture decided");
   });
 
-  it("does not take a row the command & control API wrote here for what IoT held", async () => {
-    const { table, deps } = region();
-    await table.putIfNewer(thing(T0 - 5_000, `api:${HERE}`));
-    assert.equal(await heldHereSince(deps, "thing#t1"), undefined);
+  it("leaves the delete when capture wrote it as this region's row meanwhile", async () => {
+    const r = await region(true);
+    const older = theirs("INACTIVE", T0);
+    await r.table.putIfNewer(older);
+    r.hooks.push(async (now) => {
+      if (now >= T0 + 4_000) {
+        await r.table.putIfNewer({
+          ...older,
+          version: T0 + 5,
+          updatedBy: `capture:${PLACE.region}`,
+          sourceRegion: PLACE.region,
+          deleted: true,
+          desired: null,
+        });
+      }
+    });
+    await r.reconciler().reconcileAll([older], true);
+    assert.equal(r.iot.certs.has(CERT), false);
   });
 
-  it("lets the later of this region's row and the reconciler's last write decide", async () => {
-    const { table, ledger, deps } = region();
-    await table.putIfNewer(thing(T0 - 5_000, `capture:${HERE}`));
-    // The reconciler applied the other region's delete after the row: IoT no longer held it.
-    await ledger.record(HERE, thing(T0 - 4_000, "capture:eu-west-1", true), T0 - 3_000);
-    assert.equal(await heldHereSince(deps, "thing#t1"), undefined);
-    // ... then the other region's recreate: held again since that write.
-    await ledger.record(HERE, thing(T0 - 2_000, "capture:eu-west-1"), T0 - 1_000);
-    assert.equal(await heldHereSince(deps, "thing#t1"), T0 - 1_000);
+  it("registers it once the wait is over (an event lost or later than the bound)", async () => {
+    const r = await region(true);
+    const later = theirs("INACTIVE", T0);
+    await r.table.putIfNewer(later);
+    await r.reconciler().reconcileAll([later], true);
+    assert.equal(r.iot.certs.get(CERT)?.status, "INACTIVE");
+    assert.ok(r.clock.now() >= T0 + LOCAL_CHANGE_WAIT_MS);
   });
 
-  it("goes on once capture decided on a delete after the object was held, not on an older one", async () => {
-    const { table, ledger, clock, deps } = region();
-    const item = thing(T0 - 10_000, "capture:eu-west-1");
-    await table.putIfNewer(item);
-    await ledger.noteGone(HERE, "thing#t1", T0 - 20_000);
-    const until = T0 + LOCAL_CHANGE_WAIT_MS;
-    assert.equal(await awaitDeleteCapture(deps, item, T0 - 15_000, until), "timeout");
-    assert.equal(clock.now(), until);
-    clock.t = T0;
-    await ledger.noteGone(HERE, "thing#t1", T0 + 1);
-    assert.equal(await awaitDeleteCapture(deps, item, T0 - 15_000, until), "captured");
-  });
+  it("does not wait for a certificate its region holds, nor for one whose absence was recorded", async () => {
+    const held = await region(false);
+    const change = theirs("INACTIVE", T0);
+    await held.table.putIfNewer(change);
+    const start = held.clock.now();
+    await held.reconciler().reconcileAll([change], true);
+    assert.equal(held.iot.certs.get(CERT)?.status, "INACTIVE");
+    assert.equal(held.clock.now(), start);
 
-  it("leaves the item once a later row outranks it (the delete captured as this region's)", async () => {
-    const { table, deps } = region();
-    const item = thing(T0 - 10_000, "capture:eu-west-1");
-    await table.putIfNewer(item);
-    await table.putIfNewer(thing(T0 - 1_000, `capture:${HERE}`, true));
-    assert.equal(
-      await awaitDeleteCapture(deps, item, T0 - 15_000, T0 + LOCAL_CHANGE_WAIT_MS),
-      "superseded",
-    );
+    const gone = await region(true);
+    await gone.ledger.noteGone(PLACE.region, change.pk, gone.clock.now());
+    await gone.table.putIfNewer(change);
+    const at = gone.clock.now();
+    await gone.reconciler().reconcileAll([change], true);
+    assert.equal(gone.iot.certs.get(CERT)?.status, "INACTIVE");
+    assert.equal(gone.clock.now(), at);
   });
 });
