@@ -98,14 +98,15 @@ export async function uncaptured(
 }
 
 /**
- * Waits until capture accounted for `actual` ("captured": read IoT again and plan anew), the item
- * was outranked meanwhile ("superseded": capture wrote the local change as this region's row, or
- * a later row came, whose own record follows), or `until` passed ("timeout").
+ * Waits until capture accounted for the local change (`pending` turns false, "captured": read IoT
+ * again and plan anew), the item was outranked meanwhile ("superseded": capture wrote the local
+ * change as this region's row, or a later row came, whose own record follows), or `until` passed
+ * ("timeout").
  */
 export async function awaitCapture(
   deps: LocalChangeDeps,
   item: RegistryItem,
-  actual: IotMark,
+  pending: () => Promise<boolean>,
   until: number,
 ): Promise<"captured" | "superseded" | "timeout"> {
   while (deps.clock.now() < until) {
@@ -118,7 +119,7 @@ export async function awaitCapture(
     ) {
       return "superseded";
     }
-    if (!(await uncaptured(deps, item.pk, actual))) return "captured";
+    if (!(await pending())) return "captured";
   }
   return "timeout";
 }

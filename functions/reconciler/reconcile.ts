@@ -34,6 +34,7 @@ import {
   markOfActual,
   uncaptured,
 } from "./localChange";
+import { attachedUnrecorded } from "./localRelation";
 import type { IotMark } from "../shared/iotMarks";
 import type { Pacer } from "./pacer";
 import { planContextOf, waitsForCa } from "./signingCa";
@@ -417,14 +418,20 @@ export class Reconciler {
         };
         for (;;) {
           const read = markOfActual(item.kind, actual);
-          if (!blind || plan.length === 0 || !(await uncaptured(local, item.pk, read))) break;
+          if (!blind || plan.length === 0) break;
+          // An attachment IoT holds here that nothing recorded (localRelation.ts): no version
+          // to compare, so what is pending is the record of it (the plan detaches it).
+          const pending = read
+            ? () => uncaptured(local, item.pk, read)
+            : () => attachedUnrecorded(local, item);
+          if (!(await pending())) break;
           waitUntil ??= clock.now() + LOCAL_CHANGE_WAIT_MS;
-          const waited = await awaitCapture(local, item, read!, waitUntil);
+          const waited = await awaitCapture(local, item, pending, waitUntil);
           if (waited === "superseded") return "kept";
           if (waited === "timeout") {
             this.deps.log?.("applying over a local change capture has not decided on", {
               key: item.pk,
-              iotVersion: read!.version,
+              iotVersion: read?.version,
             });
             break;
           }

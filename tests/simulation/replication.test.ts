@@ -7,8 +7,6 @@ import { runSchedule } from "./world";
  * (so the simulator keeps seeing them); a fix moves the name out, and the schedule must then pass.
  */
 const OPEN = new Set([
-  // IoT gives an attachment no date or counter (docs/convergence.md, rule 1, open).
-  "a later attach whose event is late is not detached by the other region's older detach",
   // No IoT write counter to tell a local change not captured yet (docs/convergence.md, rule 1).
   "a later policy version whose event is late is not overwritten by the other region's older row",
   "a later delete of a thing whose event is late is not undone by the other region's older row",
