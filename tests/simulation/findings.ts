@@ -735,6 +735,24 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
+    // random.test.ts seed 2, schedules 1705 and 2039 of 3000, seed 3, 618 (traced). OPEN: P's
+    // user attaches p1 to g1 and its event is lost; 5 s later S's user detaches p1 from g1, which
+    // S never had attached (a call that changes nothing there, still the user's intent, recorded
+    // by CloudTrail), and that event is lost too. No state then shows the detach: S's IoT and table
+    // hold nothing of the pair, P's sweep finds the attachment in its ListTargetsForPolicy listing
+    // (IoT dates no attachment: recorded at the sweep's time) and S applies it. CloudTrail's event
+    // history (LookupEvents) is the only record of the detach left (docs/convergence.md, rule 1).
+    name: "an attach whose event is lost is not kept over the other region's later detach whose event is lost",
+    issueClass: "Three orders",
+    schedule: schedule([
+      lose(P, 1),
+      op(P, { op: "attachPolicy", policy: 0, cert: null, group: 0, attach: true }),
+      wait(5_000),
+      lose(S, 1),
+      op(S, { op: "attachPolicy", policy: 0, cert: null, group: 0, attach: false }),
+    ]),
+  },
+  {
     // random.test.ts (seed 20261207, schedule 912). The secondary never received the setup's g1
     // (its events were lost), so the setup's g2 (under g1) was never made there; its user made a
     // root g2. The primary converged it as IoT allows (no group moves: delete, then create under
