@@ -735,6 +735,28 @@ export const FINDINGS: Finding[] = [
     ]),
   },
   {
+    // Constructed (the sweep's side of the finding above). P's sweep runs while P's stream
+    // reconciler waits for capture on S's tombstone: the sweep does not wait, and with no ledger
+    // entry of the key (its reconciler never wrote it here) it converged the tombstone, detaching
+    // P's later attach before its event was captured; the capture then read IoT as the table held
+    // it. The sweep now leaves such a tombstone to the stream reconciler (localRelation.ts,
+    // leftToStream; docs/convergence.md, rule 4).
+    name: "a sweep does not detach a later attach whose event is late for the other region's older detach",
+    issueClass: "Three orders",
+    schedule: schedule(
+      [
+        { step: "lag", region: P, ms: 40_000 },
+        { step: "lag", region: S, ms: 20_000 },
+        op(S, { op: "principal", thing: 0, cert: 1, attach: false }),
+        wait(5_000),
+        op(P, { op: "principal", thing: 0, cert: 1, attach: true }),
+        wait(22_000),
+        { step: "sweep", region: P },
+      ],
+      { maxDelay: 1_000 },
+    ),
+  },
+  {
     // random.test.ts seed 2, schedules 1705 and 2039 of 3000, seed 3, 618 (traced). OPEN: P's
     // user attaches p1 to g1 and its event is lost; 5 s later S's user detaches p1 from g1, which
     // S never had attached (a call that changes nothing there, still the user's intent, recorded

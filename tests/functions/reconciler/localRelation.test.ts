@@ -5,7 +5,11 @@
  * row, or the reconciler's own attach (the echo ledger's last write of the key, live).
  */
 import { strict as assert } from "assert";
-import { attachedUnrecorded } from "../../../functions/reconciler/localRelation";
+import {
+  attachedUnrecorded,
+  leftToStream,
+  STREAM_RETENTION_MS,
+} from "../../../functions/reconciler/localRelation";
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
 import type { RegistryItem } from "../../../core/registryItem";
 import { FakeTable, manualClock } from "../../support/fakeRegistry";
@@ -76,5 +80,14 @@ describe("an attachment IoT holds that nothing here records (localRelation.ts)",
       await attachedUnrecorded({ ...deps, ledger: undefined }, row(T0, THERE, true)),
       false,
     );
+  });
+
+  it("is left by the sweep to the stream reconciler while the tombstone's stream record may still be read", async () => {
+    const { table, deps } = region();
+    const tombstone = row(T0, THERE, true);
+    await table.putIfNewer(tombstone);
+    assert.equal(await leftToStream(deps, tombstone, T0 + 30_000), true);
+    // Past the stream's retention nothing else will decide on it: the sweep converges it.
+    assert.equal(await leftToStream(deps, tombstone, T0 + STREAM_RETENTION_MS + 1), false);
   });
 });
