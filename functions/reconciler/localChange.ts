@@ -109,7 +109,7 @@ export async function uncaptured(
 }
 
 /**
- * For a certificate or policy absent here (GONE_WAIT_KINDS, shared/iotMarks.ts): true when the latest
+ * For a certificate, policy or thing absent here (GONE_WAIT_KINDS, shared/iotMarks.ts): true when the latest
  * record of this region's IoT says it held the object, on this region's clock: this region's own
  * row, live, written by capture or the sweep (read from its IoT), or the reconciler's last write,
  * live (the ledger's `at`), after capture's last decision on an absence (`goneAt`) and after any
@@ -138,14 +138,15 @@ export async function heldHere(deps: LocalChangeDeps, item: RegistryItem): Promi
 const TOMBSTONE_DIGEST = digestOf({ deleted: true, desired: null });
 
 /**
- * Waits until capture accounted for `actual` ("captured": read IoT again and plan anew), the item
- * was outranked meanwhile ("superseded": capture wrote the local change as this region's row, or
- * a later row came, whose own record follows), or `until` passed ("timeout").
+ * Waits until capture accounted for the local change (`pending` turns false, "captured": read IoT
+ * again and plan anew), the item was outranked meanwhile ("superseded": capture wrote the local
+ * change as this region's row, or a later row came, whose own record follows), or `until` passed
+ * ("timeout").
  */
 export async function awaitCapture(
   deps: LocalChangeDeps,
   item: RegistryItem,
-  actual: Actual | null,
+  pending: () => Promise<boolean>,
   until: number,
 ): Promise<"captured" | "superseded" | "timeout"> {
   while (deps.clock.now() < until) {
@@ -158,7 +159,7 @@ export async function awaitCapture(
     ) {
       return "superseded";
     }
-    if (!(await uncaptured(deps, item, actual))) return "captured";
+    if (!(await pending())) return "captured";
   }
   return "timeout";
 }

@@ -35,6 +35,7 @@ import {
   markOfActual,
   uncaptured,
 } from "./localChange";
+import { attachedUnrecorded } from "./localRelation";
 import { GONE_WAIT_KINDS, type IotMark } from "../shared/iotMarks";
 import type { Pacer } from "./pacer";
 import { planContextOf, waitsForCa } from "./signingCa";
@@ -424,9 +425,14 @@ export class Reconciler {
         // A local change not captured yet (docs/convergence.md, rule 1): the stream reconciler
         // waits for capture to order it against the item, then plans again from a new read.
         for (;;) {
-          if (!blind || plan.length === 0 || !(await uncaptured(local, item, actual))) break;
+          if (!blind || plan.length === 0) break;
+          // An attachment IoT holds here that nothing recorded (localRelation.ts): no version
+          // to compare, so what is pending is the record of it (the plan detaches it).
+          const pending = async () =>
+            (await uncaptured(local, item, actual)) || (await attachedUnrecorded(local, item));
+          if (!(await pending())) break;
           waitUntil ??= clock.now() + LOCAL_CHANGE_WAIT_MS;
-          const waited = await awaitCapture(local, item, actual, waitUntil);
+          const waited = await awaitCapture(local, item, pending, waitUntil);
           if (waited === "superseded") return "kept";
           if (waited === "timeout") {
             this.deps.log?.("applying over a local change capture has not decided on", {

@@ -41,6 +41,7 @@ import {
   type ListingProgress,
 } from "./sweepCertificates";
 import { attachmentDigest, attachmentsSettledByListing } from "./sweepPolicyTargets";
+import { leftToStream } from "./localRelation";
 
 /** Where a segment's sweep stopped: JSON, carried by Step Functions to the next invocation. */
 export type SweepContinuation =
@@ -778,6 +779,10 @@ async function keepLocalChange(
   // what IoT holds otherwise was changed here since. Only for an item it has not applied does the
   // time decide, and that compares two regions' clocks (the item's capture, this ledger's write).
   const appliedHere = entry !== undefined && entry.version >= item.version;
+  // An attach made here whose event capture has not handled yet, which the stream reconciler may
+  // be waiting for on this very tombstone (localRelation.ts): left to it.
+  const here = { ledger: deps.ledger, table: deps.table, region: deps.place.region };
+  if (!entry && (await leftToStream(here, item, deps.now()))) return true;
   if (!entry || (!appliedHere && item.version > entry.at)) return false;
   const id = identityOf(item.pk);
   if (isReservedName(nameOf(id))) return false;

@@ -252,9 +252,22 @@ const SCENARIOS: Record<string, Scenario> = {
   "the reconciler, converging a new device, deleting it, and sweeping": (() => {
     // The registry table and the region's IoT as each run sees them.
     const state = { table: new Map<string, unknown>(), iotHasDevice: false };
+    // The echo ledger's entries the reconciler wrote stay in the table from one run to the next:
+    // the deletes' run reads that the attachments IoT holds are the first run's own writes, not a
+    // local attach capture has not recorded yet, which it would wait for (docs/convergence.md,
+    // rule 1).
+    const ledger = new Map<string, unknown>();
     const holding = (items: typeof DEVICE_ITEMS, iotHasDevice: boolean) => {
-      state.table = new Map(items.map((item) => [item.pk, item]));
+      state.table = new Map([...items.map((item) => [item.pk, item] as const), ...ledger]);
       state.iotHasDevice = iotHasDevice;
+    };
+    const keep = (input: Record<string, unknown>) => {
+      const key = input.Key as { pk: string; writtenIn: string };
+      const values = input.ExpressionAttributeValues as Record<string, unknown>;
+      if (!key.pk.startsWith("echo#") || values[":d"] === undefined) return;
+      const entry = { ...key, digest: values[":d"], version: values[":v"], at: values[":at"] };
+      ledger.set(key.pk, entry);
+      state.table.set(key.pk, entry);
     };
     return {
       declaration: DECLARATIONS.reconciler,
@@ -281,6 +294,7 @@ const SCENARIOS: Record<string, Scenario> = {
           if (command === "Query" && !input.IndexName) return { Items: rowsOf(state.table, input) };
           if (command === "Scan") return { Items: [...state.table.values()] };
           if (command === "ListThings") return { things: [{ thingName: "local-only" }] };
+          if (command === "Update") keep(input);
           return (state.iotHasDevice ? existing : empty)(client, command, input);
         };
       },

@@ -759,9 +759,9 @@ export const FINDINGS: Finding[] = [
     // IoT gives an attachment no date and no write counter: P's reconciler applied S's detach
     // (a call that changed nothing in S, still the user's intent, recorded by CloudTrail) over the
     // attach P's user made after it, whose event was late; that event then read as what the table
-    // held. OPEN: a wait for capture before detaching an attachment nothing here records was tried
-    // and not kept: once the echo ledger's entry of the reconciler's own attach has expired, every
-    // replicated detach would wait the full bound (docs/convergence.md, rule 1, open).
+    // held (random.test.ts seed 1, schedule 1618 of 3000). The stream reconciler now waits for
+    // capture before detaching an attachment IoT holds that nothing here records
+    // (functions/reconciler/localRelation.ts; docs/convergence.md, rule 1).
     name: "a later attach whose event is late is not detached by the other region's older detach",
     issueClass: "Three orders",
     schedule: schedule([
@@ -770,6 +770,62 @@ export const FINDINGS: Finding[] = [
       op(S, { op: "principal", thing: 0, cert: 1, attach: false }),
       wait(5_000),
       op(P, { op: "principal", thing: 0, cert: 1, attach: true }),
+    ]),
+  },
+  {
+    // The same order for a policy attachment (ListTargetsForPolicy lists names only: no date, no
+    // counter): S's user detaches p1 from g1, which S never had attached (a call that changes
+    // nothing there, still the user's intent); P's user attaches it 5 s later, its event 40 s
+    // late. P's reconciler detached P's later attach for S's older tombstone, and the attach's
+    // capture then read IoT as the table held it. Passes with the wait of the finding above.
+    name: "a later policy attach whose event is late is not detached by the other region's older detach",
+    issueClass: "Three orders",
+    schedule: schedule([
+      { step: "lag", region: P, ms: 40_000 },
+      { step: "lag", region: S, ms: 20_000 },
+      op(S, { op: "attachPolicy", policy: 0, cert: null, group: 0, attach: false }),
+      wait(5_000),
+      op(P, { op: "attachPolicy", policy: 0, cert: null, group: 0, attach: true }),
+    ]),
+  },
+  {
+    // Constructed (the sweep's side of the finding above). P's sweep runs while P's stream
+    // reconciler waits for capture on S's tombstone: the sweep does not wait, and with no ledger
+    // entry of the key (its reconciler never wrote it here) it converged the tombstone, detaching
+    // P's later attach before its event was captured; the capture then read IoT as the table held
+    // it. The sweep now leaves such a tombstone to the stream reconciler (localRelation.ts,
+    // leftToStream; docs/convergence.md, rule 4).
+    name: "a sweep does not detach a later attach whose event is late for the other region's older detach",
+    issueClass: "Three orders",
+    schedule: schedule(
+      [
+        { step: "lag", region: P, ms: 40_000 },
+        { step: "lag", region: S, ms: 20_000 },
+        op(S, { op: "principal", thing: 0, cert: 1, attach: false }),
+        wait(5_000),
+        op(P, { op: "principal", thing: 0, cert: 1, attach: true }),
+        wait(22_000),
+        { step: "sweep", region: P },
+      ],
+      { maxDelay: 1_000 },
+    ),
+  },
+  {
+    // random.test.ts seed 2, schedules 1705 and 2039 of 3000, seed 3, 618 (traced). OPEN: P's
+    // user attaches p1 to g1 and its event is lost; 5 s later S's user detaches p1 from g1, which
+    // S never had attached (a call that changes nothing there, still the user's intent, recorded
+    // by CloudTrail), and that event is lost too. No state then shows the detach: S's IoT and table
+    // hold nothing of the pair, P's sweep finds the attachment in its ListTargetsForPolicy listing
+    // (IoT dates no attachment: recorded at the sweep's time) and S applies it. CloudTrail's event
+    // history (LookupEvents) is the only record of the detach left (docs/convergence.md, rule 1).
+    name: "an attach whose event is lost is not kept over the other region's later detach whose event is lost",
+    issueClass: "Three orders",
+    schedule: schedule([
+      lose(P, 1),
+      op(P, { op: "attachPolicy", policy: 0, cert: null, group: 0, attach: true }),
+      wait(5_000),
+      lose(S, 1),
+      op(S, { op: "attachPolicy", policy: 0, cert: null, group: 0, attach: false }),
     ]),
   },
   {
