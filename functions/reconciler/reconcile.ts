@@ -459,6 +459,9 @@ export class Reconciler {
               key: item.pk,
               iotVersion: read!.version,
             });
+            // Planned from a read as old as the wait: what IoT holds now (a policy attached to a
+            // group made again since, remakeGroup.ts) is read again before any call.
+            ({ actual, plan } = await readAndPlan());
             break;
           }
           ({ actual, plan } = await readAndPlan());
