@@ -115,7 +115,7 @@ export function dynamoRemakes(
       const out = await client.send(
         new GetCommand({ TableName: tableName, Key: Key(region, group), ConsistentRead: true }),
       );
-      const body = out.Item?.remake;
+      const body: unknown = out.Item?.remake;
       return typeof body === "string" ? (JSON.parse(body) as Remake) : undefined;
     },
     async put(region, remake) {
