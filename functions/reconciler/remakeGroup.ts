@@ -39,7 +39,13 @@ import {
   PutCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { keys } from "../../core/entities";
-import { nextItemVersion, ROW_KEY, rowRegion, type RegistryItem } from "../../core/registryItem";
+import {
+  nextItemVersion,
+  ROW_KEY,
+  rowRegion,
+  tombstoneExpiry,
+  type RegistryItem,
+} from "../../core/registryItem";
 import { registryItem } from "../../core/registrySchema";
 import { ledgerKey, type EchoLedger } from "../shared/echoLedger";
 import type { RegistryTablePort } from "../shared/registryTable";
@@ -122,7 +128,12 @@ export function dynamoRemakes(
       await client.send(
         new PutCommand({
           TableName: tableName,
-          Item: { ...Key(region, remake.group), remake: JSON.stringify(remake) },
+          Item: {
+            ...Key(region, remake.group),
+            remake: JSON.stringify(remake),
+            // A record whose group was deleted since is never finished: it goes with tombstones.
+            expiresAt: tombstoneExpiry(remake.at),
+          },
         }),
       );
     },
@@ -264,7 +275,12 @@ export async function finishRemake(remake: Remake, deps: RemakeDeps): Promise<vo
     } catch (error) {
       // Made already by an earlier attempt (a killed container): IoT answers 200 for the very same
       // group, ResourceAlreadyExists for another one, which is then not this remake's to change.
-      if (errorName(error) !== "ResourceAlreadyExistsException") throw error;
+      // InvalidRequest: its parent is gone or is no static group now (the group's item changed
+      // since the record was kept); its own item's convergence decides, not this remake.
+      const name = errorName(error);
+      if (name !== "ResourceAlreadyExistsException" && name !== "InvalidRequestException") {
+        throw error;
+      }
       continue;
     }
     // The create's id and version 1 (localChange.ts, markAfter): its events are echoes.
