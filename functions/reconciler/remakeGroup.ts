@@ -223,8 +223,15 @@ export async function afterRemakeCall(
   await recordAbsent(name, deps);
 }
 
-/** How much later than the delete its absent state is recorded (see recordAbsent). */
-export const ABSENT_MARGIN_MS = 1_000;
+/**
+ * How much later than its call the remake records each of its writes in the echo ledger. Capture
+ * dates an event's change up to 999 ms after the event's time (CloudTrail's whole seconds,
+ * capture.ts, which it applies whenever it knows the account, as the deployed capture does), and
+ * that time is IoT's clock: recorded at the call's own time, the write would not cover its own
+ * event, and capture, run while the table no longer matches (the other region's end of a member
+ * arriving just after the add), would take it for a change of this region.
+ */
+export const ECHO_MARGIN_MS = 1_000;
 
 async function recordAbsent(
   name: string,
@@ -239,11 +246,9 @@ async function recordAbsent(
     deleted: true,
     desired: null,
   } as unknown as RegistryItem;
-  // Capture gives an event's change up to 999 ms more than its time (CloudTrail's whole seconds,
-  // capture.ts), and the time is IoT's clock: the absent state is recorded as written a second
-  // later, so the delete's event falls within it. No one else can make that state meanwhile: a
-  // delete of a group IoT no longer holds is refused, and the remake makes the group again.
-  await deps.ledger?.record(deps.region, absent, deps.now() + ABSENT_MARGIN_MS, null);
+  // Within ECHO_MARGIN_MS no one else can make that state: a delete of a group IoT no longer holds
+  // is refused, and the remake makes the group again.
+  await deps.ledger?.record(deps.region, absent, deps.now() + ECHO_MARGIN_MS, null);
 }
 
 /**
@@ -288,13 +293,23 @@ export async function finishRemake(remake: Remake, deps: RemakeDeps): Promise<vo
     await deps.ledger?.record(
       deps.region,
       item,
-      deps.now(),
+      deps.now() + ECHO_MARGIN_MS,
       id ? { incarnation: id, version: 1 } : null,
     );
   }
   const now = () => deps.now();
   for (const group of remake.groups) {
     for (const part of group.parts) {
+      // The table as it is now, just before the call: a part the other region ended since the
+      // record was kept is not put back (its stream record removes it here; an add of it now
+      // would be captured as a change of this region, above that end).
+      const current = await deps.table.get(part.pk);
+      if (!current) continue;
+      // Ended since the record was kept by this region: capture's cascade of a delete it was
+      // told of before the part was back (a killed container). It is put back, and live again.
+      const endedHere =
+        current.deleted && rowRegion(current) === deps.region && current.version > part.version;
+      if (current.deleted && !endedHere) continue;
       try {
         await deps.send(part.call);
       } catch (error) {
@@ -302,17 +317,11 @@ export async function finishRemake(remake: Remake, deps: RemakeDeps): Promise<vo
         if (errorName(error) !== "ResourceNotFoundException") throw error;
         continue;
       }
-      const current = await deps.table.get(part.pk);
-      if (!current) continue;
-      if (!current.deleted) {
-        await deps.ledger?.record(deps.region, current, now());
+      if (!endedHere) {
+        await deps.ledger?.record(deps.region, current, now() + ECHO_MARGIN_MS);
         continue;
       }
-      // Ended since the record was kept, by this region (capture's cascade of a delete it was
-      // told of before the part was back): IoT holds it again, so it is live again, as a state of
-      // this region's IoT, above that end. An end the other region made stands (its stream
-      // record removes the part here).
-      if (rowRegion(current) !== deps.region || current.version <= part.version) continue;
+      // IoT holds it again: a state of this region's IoT, above that end.
       const live: RegistryItem = registryItem({
         pk: part.pk,
         kind: current.kind,
@@ -323,7 +332,9 @@ export async function finishRemake(remake: Remake, deps: RemakeDeps): Promise<vo
         deleted: false,
         desired: part.desired,
       });
-      if (await deps.table.putIfNewer(live)) await deps.ledger?.record(deps.region, live, now());
+      if (await deps.table.putIfNewer(live)) {
+        await deps.ledger?.record(deps.region, live, now() + ECHO_MARGIN_MS);
+      }
     }
   }
   await deps.remakes.delete(deps.region, remake.group);
