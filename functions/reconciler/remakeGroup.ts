@@ -105,40 +105,103 @@ export function memoryRemakes(): RemakeStore & { records: Map<string, Remake> } 
 /** The record's key: under the region's ledger prefix, which every reader of registry items skips. */
 const remakeKey = (region: string, group: string) => ledgerKey(region, `~remake#${group}`);
 
-/** In the registry table, as this region's row (its own bookkeeping, like its echo ledger). */
+/**
+ * Parts per stored item: a DynamoDB item holds at most 400 KB, and a group may have thousands of
+ * members (a part is some 250 bytes).
+ */
+export const PARTS_PER_CHUNK = 1_000;
+
+/**
+ * In the registry table, as this region's rows (its own bookkeeping, like its echo ledger): the
+ * record without its parts in one item, the parts in chunks of {@link PARTS_PER_CHUNK}, written
+ * before it (a record is read only once every chunk it names is there). Every item expires with
+ * tombstones: a record whose group was deleted since is never finished.
+ */
 export function dynamoRemakes(
   tableName: string,
   client: DynamoDBDocumentClient = DynamoDBDocumentClient.from(
     new DynamoDBClient({ retryMode: "adaptive" }),
   ),
 ): RemakeStore {
-  const Key = (region: string, group: string) => ({
-    pk: remakeKey(region, group),
-    [ROW_KEY]: region,
-  });
+  const Key = (region: string, pk: string) => ({ pk, [ROW_KEY]: region });
+  const chunkKey = (region: string, group: string, n: number) => `${remakeKey(region, group)}#${n}`;
+  const read = async (region: string, pk: string) =>
+    (
+      await client.send(
+        new GetCommand({ TableName: tableName, Key: Key(region, pk), ConsistentRead: true }),
+      )
+    ).Item;
   return {
     async get(region, group) {
-      const out = await client.send(
-        new GetCommand({ TableName: tableName, Key: Key(region, group), ConsistentRead: true }),
-      );
-      const body: unknown = out.Item?.remake;
-      return typeof body === "string" ? (JSON.parse(body) as Remake) : undefined;
+      const head: unknown = (await read(region, remakeKey(region, group)))?.remake;
+      if (typeof head !== "string") return undefined;
+      const remake = JSON.parse(head) as Remake & { chunks: number };
+      const parts: RemadePart[] = [];
+      for (let n = 0; n < remake.chunks; n++) {
+        const chunk: unknown = (await read(region, chunkKey(region, group, n)))?.parts;
+        if (typeof chunk !== "string") return undefined;
+        parts.push(...(JSON.parse(chunk) as RemadePart[]));
+      }
+      // Each group's parts, in the order they were stored.
+      let next = 0;
+      const groups = remake.groups.map((g) => {
+        const count = (g as RemadeGroup & { partCount: number }).partCount;
+        const own = parts.slice(next, next + count);
+        next += count;
+        return { name: g.name, ...(g.item ? { item: g.item } : {}), parts: own };
+      });
+      return { group: remake.group, at: remake.at, groups };
     },
     async put(region, remake) {
+      const parts = remake.groups.flatMap((g) => g.parts);
+      const expiresAt = tombstoneExpiry(remake.at);
+      let chunks = 0;
+      for (let i = 0; i < parts.length; i += PARTS_PER_CHUNK, chunks++) {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...Key(region, chunkKey(region, remake.group, chunks)),
+              parts: JSON.stringify(parts.slice(i, i + PARTS_PER_CHUNK)),
+              expiresAt,
+            },
+          }),
+        );
+      }
+      const head = {
+        group: remake.group,
+        at: remake.at,
+        chunks,
+        groups: remake.groups.map((g) => ({
+          name: g.name,
+          ...(g.item ? { item: g.item } : {}),
+          parts: [],
+          partCount: g.parts.length,
+        })),
+      };
       await client.send(
         new PutCommand({
           TableName: tableName,
           Item: {
-            ...Key(region, remake.group),
-            remake: JSON.stringify(remake),
-            // A record whose group was deleted since is never finished: it goes with tombstones.
-            expiresAt: tombstoneExpiry(remake.at),
+            ...Key(region, remakeKey(region, remake.group)),
+            remake: JSON.stringify(head),
+            expiresAt,
           },
         }),
       );
     },
     async delete(region, group) {
-      await client.send(new DeleteCommand({ TableName: tableName, Key: Key(region, group) }));
+      const head: unknown = (await read(region, remakeKey(region, group)))?.remake;
+      const chunks = typeof head === "string" ? (JSON.parse(head) as { chunks: number }).chunks : 0;
+      // The head first: a record is read through it, so none is read without all its chunks.
+      await client.send(
+        new DeleteCommand({ TableName: tableName, Key: Key(region, remakeKey(region, group)) }),
+      );
+      for (let n = 0; n < chunks; n++) {
+        await client.send(
+          new DeleteCommand({ TableName: tableName, Key: Key(region, chunkKey(region, group, n)) }),
+        );
+      }
     },
   };
 }
