@@ -345,8 +345,13 @@ export async function finishRemake(remake: Remake, deps: RemakeDeps): Promise<vo
       // group, ResourceAlreadyExists for another one, which is then not this remake's to change.
       // InvalidRequest: its parent is gone or is no static group now (the group's item changed
       // since the record was kept); its own item's convergence decides, not this remake.
+      // (moto 5 answers a missing parent with an internal error: not caught, the plan is retried.)
       const name = errorName(error);
-      if (name !== "ResourceAlreadyExistsException" && name !== "InvalidRequestException") {
+      if (
+        name !== "ResourceAlreadyExistsException" &&
+        name !== "InvalidRequestException" &&
+        name !== "ResourceNotFoundException"
+      ) {
         throw error;
       }
       continue;
