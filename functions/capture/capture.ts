@@ -216,10 +216,14 @@ async function capture(
 }
 
 /**
- * True when IoT's version `mark` is one nothing here accounted for (docs/convergence.md, rule 1):
- * a change made in this region, even one back to the state the table holds. Its row must still be
- * written at its time: the other region may hold a different state whose event was lost, which
- * its sweep records at the sweep's time, and only this row tells that a later change stands.
+ * True when IoT's version `mark` is a later version of an incarnation this region accounted for
+ * (docs/convergence.md, rule 1): an update made in this region, even one back to the state the
+ * table holds. Its row must still be written at its time: the other region may hold a different
+ * state whose event was lost, which its sweep records at the sweep's time, and only this row tells
+ * that a later change stands. An incarnation nothing here knows is not taken for one: the
+ * reconciler's own create whose ledger record a killed container never wrote looks the same, and
+ * its content-equal row of a new incarnation made the other region remake the group (the kill
+ * cases of tests/simulation/groupRemake.test.ts).
  */
 async function isNewChange(
   deps: CaptureDeps,
@@ -227,8 +231,9 @@ async function isNewChange(
   mark: IotMark | undefined,
 ): Promise<boolean> {
   if (!mark || !deps.ledger) return false;
-  const marks = await deps.ledger.marks(deps.region, key);
-  return !accountedFor([marks.written, marks.captured], mark);
+  const { written, captured } = await deps.ledger.marks(deps.region, key);
+  const known = [written, captured].some((m) => m?.incarnation === mark.incarnation);
+  return known && !accountedFor([written, captured], mark);
 }
 
 async function noteCaptured(deps: CaptureDeps, key: string, mark: IotMark | undefined) {

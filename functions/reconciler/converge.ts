@@ -393,7 +393,8 @@ function planThingGroup(d: ThingGroupDesired, a: ThingGroupActual | null, place:
     // IoT cannot move a group (UpdateThingGroup has no parent); the source region recreated it
     // under its new parent, a new incarnation: so here, delete then create (docs/convergence.md,
     // incarnations), the groups below it with it. IoT drops the old group's memberships; the
-    // reconciler adds back those whose items are live after this plan (keptMembers.ts).
+    // reconciler makes the groups below again and puts back the members and policy attachments
+    // whose items are live after this plan (remakeGroup.ts).
     return [
       ...deleteGroupCalls(d.thingGroupName, a, groupArn),
       call("CreateThingGroup", {

@@ -18,6 +18,7 @@ import { Reconciler, RecentlyConverged } from "./reconcile";
 import { latestItems } from "./stream";
 import { parseSweep, SWEEP_MARGIN_MS, sweepResult, sweepSegment, type SweepResult } from "./sweep";
 import { dynamoCertificateListings } from "./sweepCertificates";
+import { dynamoRemakes } from "./remakeGroup";
 
 const logger = createLogger("reconciler");
 const clients = reconcilerClients();
@@ -36,6 +37,8 @@ const policyTargetListings = dynamoCertificateListings(
   undefined,
   "policyTarget",
 );
+// Unfinished remakes of groups made again (remakeGroup.ts), kept across containers.
+const remakes = dynamoRemakes(requireEnv("REGISTRY_TABLE"));
 const maxConcurrency = intEnv("MAX_CONCURRENCY", 16);
 const tombstones = dynamoTombstoneExpiry(requireEnv("REGISTRY_TABLE"));
 const regions = parseRegions(process.env.REGISTRY_REGIONS);
@@ -64,7 +67,18 @@ export async function handler(
   const started = Date.now();
   // Capture's reads, for a state IoT dates after the item (datedHere.ts).
   const lookups = sdkCaptureIot(clients);
-  const deps = { iot, table, dlq, pacer, place, clock: realClock, maxConcurrency, log, lookups };
+  const deps = {
+    iot,
+    table,
+    dlq,
+    pacer,
+    place,
+    clock: realClock,
+    maxConcurrency,
+    log,
+    lookups,
+    remakes,
+  };
   const sweep = parseSweep(event);
   if (sweep) {
     const report = await sweepSegment(sweep, {

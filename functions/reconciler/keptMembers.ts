@@ -10,6 +10,7 @@
  * the group again adds back, after its create, each thing IoT listed in the group before the
  * delete whose membership the table still holds live: no one removed it. One the table does not
  * hold live (ended, or never recorded) is left out: the table is the record of what was made.
+ * Read for the group made again and for each group below it (remakeGroup.ts).
  */
 import { keys } from "../../core/entities";
 import type { RegistryItem } from "../../core/registryItem";

@@ -17,6 +17,7 @@ import {
   blindCreate,
   ConvergenceError,
   dependenciesOf,
+  iotArn,
   KIND_RANK,
   planConvergence,
   type Place,
@@ -40,8 +41,16 @@ import { GONE_WAIT_KINDS, type IotMark } from "../shared/iotMarks";
 import type { Pacer } from "./pacer";
 import { planContextOf, waitsForCa } from "./signingCa";
 import { keepDatedHere } from "./datedHere";
-import { keptMembers } from "./keptMembers";
+import {
+  afterRemakeCall,
+  finishRemake,
+  memoryRemakes,
+  remakeOf,
+  type RemakeDeps,
+  type RemakeStore,
+} from "./remakeGroup";
 import type { CaptureIotPort } from "../capture/iot";
+import type { ThingGroupActual } from "./actual";
 
 export interface ReconcileDeps {
   iot: ReconcilerIotPort;
@@ -69,6 +78,11 @@ export interface ReconcileDeps {
   backoff?: Backoff;
   /** Jitter source (default Math.random). */
   random?: () => number;
+  /**
+   * This region's unfinished remakes of groups made again (remakeGroup.ts), kept across
+   * containers; by default this reconciler's own.
+   */
+  remakes?: RemakeStore;
 }
 
 /** A bounded map of key -> version converged, oldest forgotten first. */
@@ -170,7 +184,26 @@ export class Reconciler {
    */
   private marks = new Map<string, IotMark | null>();
 
-  constructor(private readonly deps: ReconcileDeps) {}
+  private readonly remakes: RemakeStore;
+
+  constructor(private readonly deps: ReconcileDeps) {
+    this.remakes = deps.remakes ?? memoryRemakes();
+  }
+
+  private remakeDeps(): RemakeDeps {
+    const { place } = this.deps;
+    return {
+      iot: this.deps.iot,
+      table: this.deps.table,
+      take: (api) => this.deps.pacer.take(api),
+      ledger: this.deps.ledger,
+      remakes: this.remakes,
+      region: place.region,
+      now: () => this.deps.clock.now(),
+      send: (c) => this.send(c),
+      groupArn: (name) => iotArn(place, `thinggroup/${name}`),
+    };
+  }
 
   /**
    * Before a change to an object that differs from its item: true keeps this region's state
@@ -439,22 +472,24 @@ export class Reconciler {
               key: item.pk,
               iotVersion: markOfActual(item.kind, actual)?.version ?? "absent",
             });
+            // Planned from a read as old as the wait: what IoT holds now (a policy attached to a
+            // group made again since, remakeGroup.ts) is read again before any call.
+            ({ actual, plan } = await readAndPlan());
             break;
           }
           ({ actual, plan } = await readAndPlan());
         }
-        // A static group made again keeps the members no one removed (keptMembers.ts).
-        const kept =
-          id.kind === "thingGroup" &&
-          !item.deleted &&
-          recreatesGroup(plan) &&
-          plan.some((c) => c.api === "CreateThingGroup")
-            ? await keptMembers(id.thingGroupName, {
-                iot: this.deps.iot,
-                table: this.deps.table,
-                take: (api) => this.deps.pacer.take(api),
-              })
-            : [];
+        // A static group made again keeps the groups below it, its members and its policies
+        // (remakeGroup.ts): read before the first call, kept until put back.
+        const remaking =
+          id.kind === "thingGroup" && !item.deleted
+            ? await remakeOf(
+                id.thingGroupName,
+                plan,
+                actual as ThingGroupActual | null,
+                this.remakeDeps(),
+              )
+            : undefined;
         const results: (SendResult | void)[] = [];
         for (const call of plan) {
           results.push(await this.send(call));
@@ -466,18 +501,10 @@ export class Reconciler {
               now: clock.now(),
             });
           }
+          if (remaking) await afterRemakeCall(call, remaking, this.remakeDeps());
         }
         this.noteMark(item, markOfActual(item.kind, actual), plan, results);
-        for (const { add, item: member } of kept) {
-          try {
-            await this.send(add);
-          } catch (error) {
-            // The thing was deleted meanwhile: its delete ends the membership.
-            if (errorName(error) !== "ResourceNotFoundException") throw error;
-            continue;
-          }
-          await this.deps.ledger?.record(place.region, member, clock.now());
-        }
+        if (remaking) await finishRemake(remaking, this.remakeDeps());
         return "converged";
       } catch (error) {
         reason = `${errorName(error) || "Error"}: ${(error as Error).message}`;

@@ -278,6 +278,35 @@ describe("registry replication against moto (capture -> global table -> reconcil
     assert.deepEqual(await attachedIn(suite.world.B), []);
   });
 
+  it("makes a group again under the other region's parent, keeping the groups below it and their members (docs/convergence.md, rule 6)", async () => {
+    // B is away while A makes a hierarchy: B's user, who never saw A's g1, makes g1 under g3.
+    // B's g1 is the later change: A makes g1 again under g3 (IoT moves no group, and moto, as
+    // IoT, refuses to delete a group with child groups), and puts back g2 below it and its member.
+    // (The policies the remake detaches and attaches again are the simulator's findings: this
+    // world's capture is given no account, so it cannot read a group's attachment by ARN when told
+    // of the group's delete by a registry event, as the deployed capture can.)
+    suite.world.bridge.down.add(suite.world.B.name);
+    const a = suite.world.A.operator.iot;
+    await a.send(new CreateThingGroupCommand({ thingGroupName: "g1" }));
+    await a.send(new CreateThingGroupCommand({ thingGroupName: "g2", parentGroupName: "g1" }));
+    await a.send(new CreateThingCommand({ thingName: "t1" }));
+    await a.send(new AddThingToThingGroupCommand({ thingGroupName: "g2", thingName: "t1" }));
+    await suite.world.settle();
+    const b = suite.world.B.operator.iot;
+    await b.send(new CreateThingGroupCommand({ thingGroupName: "g3" }));
+    await b.send(new CreateThingGroupCommand({ thingGroupName: "g1", parentGroupName: "g3" }));
+    suite.world.bridge.down.delete(suite.world.B.name);
+    await suite.world.settle();
+    await assertConverged(suite.world, suite.world.B, suite.world.A);
+    for (const r of suite.world.regions) {
+      const snap = await snapshot(r.direct);
+      assert.equal(snap.thingGroups["g1"]?.parent, "g3", `${r.name}: g1 under g3`);
+      assert.equal(snap.thingGroups["g2"]?.parent, "g1", `${r.name}: g2 kept below g1`);
+      assert.deepEqual(snap.things["t1"]?.groups, ["g2"], `${r.name}: g2 kept its member`);
+      assert.deepEqual(await r.deadLetters(), [], r.name);
+    }
+  });
+
   it("keeps changes made in the other region whose events were lost: its sweep captures them, both regions converge to them (the planned state machine run in moto)", async function () {
     // A second settle after the sweep (the other region applies what it captured): ~45 s alone.
     this.timeout(120_000);

@@ -846,13 +846,13 @@ export const FINDINGS: Finding[] = [
     ),
   },
   {
-    // Found with the finding above (a constructed schedule). OPEN: the primary's g1 create event is
+    // Found with the finding above (a constructed schedule). The primary's g1 create event is
     // lost, so the secondary never makes g1 nor g2 below it; its user makes g1 under g3. The
     // primary makes g1 again under g3 (IoT moves no group), and its delete takes g2 (IoT refuses to
     // delete a group with children); the capture of g2's delete, not the reconciler's write of any
-    // item, records it as a delete, and g2 and its member are lost in both regions. keptMembers.ts
-    // keeps the moved group's own members only: the groups below it are not made again yet
-    // (docs/convergence.md, rule 6, open).
+    // item, recorded it as a delete, and g2 and its member were lost in both regions. Fixed by
+    // remakeGroup.ts: the groups below are made again, with their members, from a record kept
+    // before the first call (docs/convergence.md, rule 6).
     name: "a group the other region made again under another parent keeps the groups below it",
     issueClass: "Groups",
     schedule: schedule(
@@ -883,5 +883,49 @@ export const FINDINGS: Finding[] = [
       wait(120_000),
       op(P, { op: "thing", thing: 1, value: 0, type: false }),
     ]),
+  },
+  {
+    // With the finding above (constructed): the group below g1 has a policy attached. The remake's
+    // plan detaches each group's policies before its delete (IoT's DeleteThingGroup says nothing
+    // of them, moto keeps them on the deleted group's ARN); the attachment's item stays live, so
+    // the primary held it in the table and in neither IoT once the secondary's g2 went with it.
+    // remakeGroup.ts attaches again, after the create, each attachment the table holds live.
+    name: "a group the other region made again under another parent keeps the policies of the groups below it",
+    issueClass: "Groups",
+    schedule: schedule(
+      [
+        lose(P, 1),
+        op(P, { op: "group", group: 0, parent: null, value: 0 }),
+        op(P, { op: "group", group: 1, parent: 0, value: 0 }),
+        op(P, { op: "policy", policy: 0, value: 0 }),
+        op(P, { op: "attachPolicy", policy: 0, cert: null, group: 1, attach: true }),
+        wait(10_000),
+        op(S, { op: "group", group: 2, parent: null, value: 0 }),
+        op(S, { op: "group", group: 0, parent: 2, value: 1 }),
+      ],
+      { setup: false },
+    ),
+  },
+  {
+    // With the findings above (constructed): the primary's user attaches a policy to its own g1
+    // while the secondary's g1 (under g3) is on its way. The primary's reconciler makes g1 again
+    // under g3 and detaches the policy before the delete; it was never attached again, so the
+    // attachment stayed live in the table and in the secondary only. remakeGroup.ts attaches it
+    // again after the create.
+    name: "a group the other region made again under another parent keeps its own policies",
+    issueClass: "Groups",
+    schedule: schedule(
+      [
+        lose(P, 1),
+        op(P, { op: "group", group: 0, parent: null, value: 0 }),
+        op(P, { op: "policy", policy: 0, value: 0 }),
+        wait(10_000),
+        op(S, { op: "group", group: 2, parent: null, value: 0 }),
+        op(S, { op: "group", group: 0, parent: 2, value: 1 }),
+        wait(2_000),
+        op(P, { op: "attachPolicy", policy: 0, cert: null, group: 0, attach: true }),
+      ],
+      { setup: false },
+    ),
   },
 ];

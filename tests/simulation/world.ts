@@ -11,6 +11,7 @@ import { unpaced } from "../../functions/reconciler/pacer";
 import { Reconciler, RecentlyConverged } from "../../functions/reconciler/reconcile";
 import { sweepSegment } from "../../functions/reconciler/sweep";
 import { memoryCertificateListings } from "../../functions/reconciler/sweepCertificates";
+import { memoryRemakes, type RemakeStore } from "../../functions/reconciler/remakeGroup";
 import type { DeadLetter } from "../../functions/reconciler/dlq";
 import type { Clock } from "../../functions/shared/clock";
 import type { RegistryItem } from "../../core/registryItem";
@@ -67,6 +68,8 @@ interface Region {
   stream: RegistryItem[];
   polling: boolean;
   recent: RecentlyConverged;
+  /** Unfinished remakes of groups (the table's bookkeeping: kept across containers). */
+  remakes: RemakeStore;
   /** The next stream batch dies after this many IoT calls. */
   killAfter?: number;
   /** Extra delay of this region's events (ms). */
@@ -133,6 +136,7 @@ export async function runSchedule(
       stream: [],
       polling: false,
       recent: new RecentlyConverged(),
+      remakes: memoryRemakes(),
       lag: 0,
       loseNext: 0,
     };
@@ -234,6 +238,7 @@ export async function runSchedule(
       recent,
       ledger: table.ledger(region.name),
       lookups: region.iot.lookups(),
+      remakes: region.remakes,
       random,
     });
   }

@@ -51,6 +51,7 @@ import {
 import { latestItems } from "../../../functions/reconciler/stream";
 import { parseSweep, sweepSegment, type SweepReport } from "../../../functions/reconciler/sweep";
 import { dynamoCertificateListings } from "../../../functions/reconciler/sweepCertificates";
+import { dynamoRemakes } from "../../../functions/reconciler/remakeGroup";
 import { realClock } from "../../../functions/shared/clock";
 import {
   dynamoRegistryTable,
@@ -305,6 +306,8 @@ async function region(
     clock: realClock,
     maxConcurrency: 16,
     ledger,
+    // Unfinished remakes of groups made again (remakeGroup.ts), on this region's table.
+    remakes: dynamoRemakes(planned.name, doc),
   };
   const sfn = new SFNClient(config);
   let machineArn: string | undefined;
