@@ -29,6 +29,7 @@ import { isDynamicGroup } from "../../core/groups";
 import { caCertificateState, provisioningTemplateState } from "./iotFleet";
 import { billingGroupMembershipState, billingGroupState, thingGroupState } from "./iotGroups";
 import { datedBy, policyDated } from "../shared/iotDate";
+import { shadowDated } from "../shared/shadowDate";
 
 /** An object's current state in local IoT: its region-neutral desired shape and incarnation id. */
 export interface CapturedState {
@@ -39,8 +40,10 @@ export interface CapturedState {
   /**
    * No later than the time of this state, by IoT's own clock (epoch ms), where IoT dates it:
    * a certificate's `lastModifiedDate` (else `creationDate`), a billing group's
-   * `billingGroupMetadata.creationDate`, a policy's newest version's `createDate` (docs/convergence.md, rule 1: a writer without an event
-   * dates a state it discovers by this, never by its own clock). Absent where IoT gives no date.
+   * `billingGroupMetadata.creationDate`, a policy's newest version's `createDate`, a shadow's
+   * greatest field timestamp of its `metadata` (docs/convergence.md, rule 1: a writer without an
+   * event dates a state it discovers by this, never by its own clock). Absent where IoT gives no
+   * date.
    */
   dated?: number;
 }
@@ -88,6 +91,28 @@ async function certificateState(
     },
     ...datedBy(d?.lastModifiedDate ?? d?.creationDate),
   };
+}
+
+/**
+ * A shadow as the item holds it (desired and reported, metadata left out), dated by the greatest
+ * field timestamp of the document's `metadata` (shared/shadowDate.ts): no later than the state.
+ */
+async function shadowState(
+  data: IoTDataPlaneClient,
+  thingName: string,
+  shadowName: string | null,
+): Promise<{ desired: ShadowDesired; dated?: number }> {
+  const out = await data.send(
+    new GetThingShadowCommand({ thingName, shadowName: shadowName ?? undefined }),
+  );
+  const doc = JSON.parse(new TextDecoder().decode(out.payload)) as {
+    state?: ShadowDesired["state"];
+    metadata?: unknown;
+  };
+  const state: ShadowDesired["state"] = {};
+  if (doc.state?.desired) state.desired = doc.state.desired;
+  if (doc.state?.reported) state.reported = doc.state.reported;
+  return { desired: { thingName, shadowName, state }, ...shadowDated(doc.metadata) };
 }
 
 const notFound = (error: unknown): boolean =>
@@ -250,10 +275,11 @@ export function sdkCaptureIot(
           return (await port.principalAttached(id.thingName, arn(`cert/${id.certificateId}`)))
             ? { desired: { thingName: id.thingName, certificateId: id.certificateId } }
             : null;
-        case "shadow": {
-          const found = await port.shadow(id.thingName, id.shadowName);
-          return found ? { desired: { ...found } } : null;
-        }
+        case "shadow":
+          return orNull(async () => {
+            const { desired, dated } = await shadowState(data, id.thingName, id.shadowName);
+            return { desired: { ...desired }, ...(dated !== undefined ? { dated } : {}) };
+          });
         case "caCertificate":
           return orNull(async () => ({
             desired: { ...(await caCertificateState(iot, id.caCertificateId)) },
@@ -287,18 +313,7 @@ export function sdkCaptureIot(
         return { policyName, document: out.policyDocument };
       }),
     shadow: (thingName, shadowName) =>
-      orNull(async () => {
-        const out = await data.send(
-          new GetThingShadowCommand({ thingName, shadowName: shadowName ?? undefined }),
-        );
-        const doc = JSON.parse(new TextDecoder().decode(out.payload)) as {
-          state?: ShadowDesired["state"];
-        };
-        const state: ShadowDesired["state"] = {};
-        if (doc.state?.desired) state.desired = doc.state.desired;
-        if (doc.state?.reported) state.reported = doc.state.reported;
-        return { thingName, shadowName, state };
-      }),
+      orNull(async () => (await shadowState(data, thingName, shadowName)).desired),
     policyAttached: async (policyName, target) =>
       !!(await anyListed(
         paginateListAttachedPolicies({ client: iot }, { target }),

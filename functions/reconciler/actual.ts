@@ -74,6 +74,11 @@ export interface PresenceActual {
 export interface ShadowActual {
   state: { desired?: Record<string, unknown>; reported?: Record<string, unknown> };
   version: number;
+  /**
+   * The greatest field timestamp of the document's `metadata` (epoch ms, from IoT's seconds): no
+   * later than the state (shared/shadowDate.ts).
+   */
+  dated?: number;
 }
 
 export interface CaCertificateActual {

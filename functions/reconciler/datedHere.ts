@@ -2,13 +2,14 @@
  * A change IoT dates after the item (docs/convergence.md, rules 1 and 4). Before the reconciler
  * changes an object to another region's item, it has read the object here; where IoT dates the
  * state it holds (`dated` of the read: a certificate's `lastModifiedDate`, a thing group's or a
- * billing group's `creationDate`, no later than the state) and that date is after the item's version, this
- * region's state is the later change, unless it is the reconciler's own write (the ledger's
- * `at`, on this region's clock, as IoT's date is). Its event may be late or lost, or, for a
- * certificate, never recorded (a certificate enters the registry with its first use): the state
- * is recorded as this region's row, versioned by that date, instead of being overwritten. Dates
- * compare this region's clock with the item's region's: within their skew the two changes are
- * concurrent, either may win. Where IoT gives no date, nothing changes.
+ * billing group's `creationDate`, a shadow's greatest field timestamp of its `metadata`, each no
+ * later than the state) and that date is after the item's version, this region's state is the
+ * later change, unless it is the reconciler's own write (the ledger's `at`, on this region's
+ * clock, as IoT's date is). Its event may be late or lost, or, for a certificate, never recorded
+ * (a certificate enters the registry with its first use): the state is recorded as this region's
+ * row, versioned by that date, instead of being overwritten. Dates compare this region's clock
+ * with the item's region's: within their skew the two changes are concurrent, either may win.
+ * Where IoT gives no date, nothing changes.
  */
 import type { CaptureIotPort } from "../capture/iot";
 import { holdsApiFields } from "../../core/apiWrittenKinds";

@@ -74,6 +74,7 @@ import {
   sendGroups,
 } from "./iotGroups";
 import { datedBy, policyDated } from "../shared/iotDate";
+import { shadowDated } from "../shared/shadowDate";
 
 /** Kinds the sweep lists in the local registry. */
 export type ListedKind =
@@ -367,11 +368,13 @@ export function sdkReconcilerIot({ iot, data } = reconcilerClients()): Reconcile
             const doc = JSON.parse(decoder.decode(out.payload)) as {
               state?: ShadowActual["state"];
               version?: number;
+              metadata?: unknown;
             };
             const state: ShadowActual["state"] = {};
             if (doc.state?.desired) state.desired = doc.state.desired;
             if (doc.state?.reported) state.reported = doc.state.reported;
-            return { state, version: doc.version ?? 0 };
+            // A shadow changed here after the item's change is a later change (datedHere.ts).
+            return { state, version: doc.version ?? 0, ...shadowDated(doc.metadata) };
           });
         case "caCertificate":
           return orNull(() => readCaCertificate(iot, id.caCertificateId));

@@ -665,7 +665,8 @@ async function sweepPrincipals(
  * unknown one read with GetThingShadow. For a deleted thing's item too: deleting a thing does not
  * delete its shadows (AWS IoT developer guide, "Interacting with shadows": "Deleting a thing
  * object does not delete the corresponding device's shadow"). A known shadow is the table phase's
- * (its own GetThingShadow: a lost update or delete). docs/convergence.md rule 4.
+ * (its own GetThingShadow: a lost update or delete). An unknown one is recorded at the date its
+ * metadata gives it (rule 1), not the sweep's time. docs/convergence.md rule 4.
  */
 async function captureUnknownShadows(
   thing: RegistryItem,
@@ -686,9 +687,12 @@ async function captureUnknownShadows(
     const key = keys.shadow(id.thingName, name);
     if (await deps.table.get(key)) continue;
     await deps.pacer.take("GetThingShadow");
-    const shadow = await deps.lookups.shadow(id.thingName, name);
+    // Dated by the greatest field timestamp of its metadata (capture/iot.ts), no later than the
+    // state: found with every event lost, it does not outrank a later change of the other region.
+    const shadowId: Identity = { kind: "shadow", thingName: id.thingName, shadowName: name };
+    const shadow = await deps.lookups.state(shadowId, (resource) => iotArn(deps.place, resource));
     if (!shadow) continue;
-    const item = sweptItem(key, "shadow", { ...shadow }, deps);
+    const item = sweptItem(key, "shadow", { ...shadow.desired }, deps, undefined, shadow.dated);
     if (await deps.table.putIfNewer(item)) report.captured.push(key);
   }
 }

@@ -928,4 +928,48 @@ export const FINDINGS: Finding[] = [
       { setup: false },
     ),
   },
+  {
+    // sim:replication, classified seed 2 at 3000 schedules (idx 1132): every event of a classic
+    // shadow lost in both regions, the secondary's update 116 s after the primary's. Both regions'
+    // final sweeps found their own shadow at the same moment and recorded it at the sweep's clock:
+    // the region whose clock runs ahead won with the older state. Fixed: a shadow the table does
+    // not know is dated by its document's metadata (each field's last update, epoch seconds), and
+    // a region whose shadow IoT dates after the other's item keeps it (docs/convergence.md, 1, 4).
+    name: "two regions that find their own shadow, every event of it lost, keep the later one whichever clock runs ahead",
+    issueClass: "Three orders",
+    schedule: schedule(
+      [
+        op(P, { op: "thing", thing: 0, value: 0, type: false }),
+        wait(5_000),
+        lose(P, 1),
+        op(P, { op: "shadow", thing: 0, shadow: 0, value: 0 }),
+        wait(60_000),
+        lose(S, 1),
+        op(S, { op: "shadow", thing: 0, shadow: 0, value: 1 }),
+      ],
+      { setup: false, skew: [2_500, 0] },
+    ),
+  },
+  {
+    // The primary's sweep records its shadow (its event lost) after the secondary changed its own
+    // (event lost too). Dated by its metadata, the primary's row is older than the secondary's
+    // shadow, which that region's reconciler, reading it before applying the row, keeps and
+    // records as its own (rule 1, a state IoT dates after the item) instead of overwriting it.
+    name: "a shadow changed with its event lost is kept over the other region's older shadow its sweep found",
+    issueClass: "Three orders",
+    schedule: schedule(
+      [
+        op(P, { op: "thing", thing: 0, value: 0, type: false }),
+        wait(5_000),
+        lose(P, 1),
+        op(P, { op: "shadow", thing: 0, shadow: 1, value: 0 }),
+        wait(30_000),
+        lose(S, 1),
+        op(S, { op: "shadow", thing: 0, shadow: 1, value: 1 }),
+        wait(1_000),
+        { step: "sweep", region: P },
+      ],
+      { setup: false },
+    ),
+  },
 ];

@@ -20,12 +20,14 @@ import { unpaced } from "../../functions/reconciler/pacer";
 import { Reconciler } from "../../functions/reconciler/reconcile";
 import type { SweepDeps } from "../../functions/reconciler/sweep";
 import type { Clock } from "../../functions/shared/clock";
+import { shadowDated } from "../../functions/shared/shadowDate";
 import type { Identity } from "../../core/entities";
 import type { PartsOwner, RegistryItem } from "../../core/registryItem";
 import { keysOfPartsIn, type RegistryTablePort } from "../../functions/shared/registryTable";
 import { FakeFleet } from "./fakeFleet";
 import { FakeBilling, matches, type DynamicQuery } from "./fakeGroups";
 import { cloneData } from "./clone";
+import { stampShadowMetadata, type ShadowMetadata } from "./fakeShadowMetadata";
 
 export class FakeTable implements RegistryTablePort {
   items = new Map<string, RegistryItem>();
@@ -167,7 +169,14 @@ export class FakeIot implements ReconcilerIotPort {
   policies = new Map<string, { versions: PolicyVersion[]; next: number }>();
   /** policy name -> target ARNs */
   attachments = new Map<string, Set<string>>();
-  shadows = new Map<string, { state: Record<string, unknown>; version: number }>();
+  /**
+   * `metadata`: each field's last update, in epoch seconds on `clock` (none without one), as
+   * GetThingShadow returns it (fakeShadowMetadata.ts); read as the state's date (`dated`).
+   */
+  shadows = new Map<
+    string,
+    { state: Record<string, unknown>; version: number; metadata?: ShadowMetadata }
+  >();
   calls: IotCall[] = [];
   /** False keeps no copy of each call in `calls` (the simulator never reads them). */
   protected recordCalls = true;
@@ -314,7 +323,9 @@ export class FakeIot implements ReconcilerIotPort {
           };
         case "shadow": {
           const s = this.shadows.get(`${id.thingName}|${id.shadowName ?? ""}`);
-          return s ? { state: cloneData(s.state), version: s.version } : null;
+          return s
+            ? { state: cloneData(s.state), version: s.version, ...shadowDated(s.metadata) }
+            : null;
         }
         case "caCertificate":
         case "provisioningTemplate":
@@ -735,6 +746,15 @@ export class FakeIot implements ReconcilerIotPort {
         this.shadows.set(key, {
           state: mergeShadow(current.state, payload.state) as Record<string, unknown>,
           version: current.version + 1,
+          ...(this.clock
+            ? {
+                metadata: stampShadowMetadata(
+                  current.metadata,
+                  payload.state,
+                  Math.floor(this.clock.now() / 1000),
+                ),
+              }
+            : {}),
         });
         return;
       }
@@ -846,7 +866,8 @@ export class FakeIot implements ReconcilerIotPort {
               : null;
           case "shadow": {
             const s = await lookups.shadow(id.thingName, id.shadowName);
-            return s ? { desired: { ...s } } : null;
+            const metadata = this.shadows.get(`${id.thingName}|${id.shadowName ?? ""}`)?.metadata;
+            return s ? { desired: { ...s }, ...shadowDated(metadata) } : null;
           }
           case "caCertificate":
           case "provisioningTemplate":
