@@ -5,7 +5,10 @@
  *   (https://docs.aws.amazon.com/iot/latest/developerguide/registry-events.html): the thing's
  *   `versionNumber` is 1 on create and grows by 1 on each update; no caller identity;
  * - shadow `update/accepted` and `delete/accepted` messages with the shadow's version
- *   (https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-mqtt.html);
+ *   (https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-mqtt.html); a shadow's
+ *   document keeps each field's last update in its `metadata`, in epoch seconds on the region's
+ *   clock (tests/support/fakeShadowMetadata.ts,
+ *   https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-document.html);
  * - CloudTrail records of the other control-plane calls, naming the caller's role and with
  *   whole-second event times (https://docs.aws.amazon.com/iot/latest/developerguide/iot-using-cloudtrail.html).
  * "Event messages are guaranteed to be published once. It is possible for them to be published
