@@ -74,3 +74,61 @@ describe("reconciler: a state IoT dates after the item (datedHere.ts)", () => {
     assert.equal(iot.certs.has(CERT), false);
   });
 });
+
+// A shadow is dated by the greatest field timestamp of its metadata (epoch seconds): no later
+// than its state (shared/shadowDate.ts).
+describe("reconciler: a shadow IoT dates after the item (datedHere.ts)", () => {
+  const KEY = "shadow#dev-1|$classic";
+  const theirShadow = (v: number, version: number): RegistryItem => ({
+    pk: KEY,
+    kind: "shadow",
+    version,
+    updatedAt: new Date(version).toISOString(),
+    updatedBy: "sweep:eu-west-1",
+    sourceRegion: "eu-west-1",
+    deleted: false,
+    desired: { thingName: "dev-1", shadowName: null, state: { reported: { v } } },
+  });
+
+  async function secondaryWithShadow(updatedAt: number) {
+    const clock = manualClock(updatedAt);
+    const iot = new FakeIot({ region: "eu-central-1", account: "111111111111" });
+    iot.clock = clock;
+    await iot.send(
+      call("UpdateThingShadow", { thingName: "dev-1", payload: { state: { reported: { v: 1 } } } }),
+    );
+    const table = new FakeTable();
+    const reconciler = new Reconciler({
+      iot,
+      table,
+      dlq: { send: () => Promise.resolve() },
+      pacer: unpaced,
+      place: iot.place,
+      clock,
+      maxConcurrency: 1,
+      lookups: iot.lookups(),
+    });
+    return { iot, table, reconciler };
+  }
+
+  it("keeps a shadow updated here after the other region's item, recorded at its metadata's date", async () => {
+    const { iot, table, reconciler } = await secondaryWithShadow(T0 + 5_400);
+    const item = theirShadow(0, T0);
+    await table.putIfNewer(item);
+    await reconciler.reconcileAll([item], true);
+    assert.deepEqual(iot.shadows.get("dev-1|")?.state, { reported: { v: 1 } });
+    const row = await table.get(KEY);
+    assert.equal(row?.sourceRegion, "eu-central-1");
+    // Whole seconds: the date is no later than the update.
+    assert.equal(row?.version, T0 + 5_000);
+  });
+
+  it("applies the other region's item over a shadow IoT dates before it", async () => {
+    const { iot, table, reconciler } = await secondaryWithShadow(T0 - 5_000);
+    const item = theirShadow(0, T0);
+    await table.putIfNewer(item);
+    await reconciler.reconcileAll([item], false);
+    assert.deepEqual(iot.shadows.get("dev-1|")?.state, { reported: { v: 0 } });
+    assert.equal((await table.get(KEY))?.sourceRegion, "eu-west-1");
+  });
+});

@@ -233,6 +233,36 @@ describe("sweep", () => {
     assert.ok(iot.shadows.has("dev-1|"));
   });
 
+  it("records a shadow the table never heard of at the date its metadata gives it, not the sweep's", async () => {
+    const { table, iot, clock, deps } = world(PRIMARY);
+    iot.clock = clock;
+    await iot.send(call("CreateThing", { thingName: "dev-1" }));
+    await table.putIfNewer(
+      item(
+        "thing#dev-1",
+        { thingName: "dev-1", thingTypeName: null, attributes: {} },
+        PRIMARY.region,
+      ),
+    );
+    // Every event of it lost; updated 10.5 s after T0 on IoT's clock, found an hour later.
+    clock.t = T0 + 10_500;
+    await iot.send(
+      call("UpdateThingShadow", { thingName: "dev-1", payload: { state: { reported: { v: 1 } } } }),
+    );
+    clock.t = T0 + 3_600_000;
+    const report = await sweepSegment({ segment: 0, totalSegments: 1 }, deps());
+    assert.ok(report.captured.includes("shadow#dev-1|$classic"));
+    const row = await table.get("shadow#dev-1|$classic");
+    // GetThingShadow's metadata has whole seconds: no later than the update.
+    assert.equal(row?.version, T0 + 10_000);
+    assert.equal(row?.sourceRegion, PRIMARY.region);
+    assert.deepEqual(row?.desired, {
+      thingName: "dev-1",
+      shadowName: null,
+      state: { reported: { v: 1 } },
+    });
+  });
+
   it("repairs drift of an item this region's reconciler already applied (the echo ledger is not IoT)", async () => {
     const { table, iot, clock, deps } = world(SECONDARY);
     const thing = item(
