@@ -120,20 +120,25 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
     const reported = VERSIONED_KINDS.has(change.kind)
       ? { incarnation: change.incarnation, version: change.sourceVersion }
       : undefined;
+    // CloudTrail times are whole seconds: the call may have been up to 999 ms after eventTime.
+    // A registry event's timestamp is exact (ms): raising it too would make the echo of the
+    // reconciler's own write look later than the write (rule 2).
+    const userCall = isCloudTrailEvent(event);
+    const happenedBy = change.version + (userCall ? 999 : 0);
     if (
       current &&
       change.desired !== undefined &&
       sameContent(current, observed(current, change.desired)) &&
+      !(userCall && current.version < happenedBy) &&
       !(await isNewChange(deps, change.key, capturedMark(undefined, reported ?? {})))
     ) {
       if (reported) await noteCaptured(deps, change.key, capturedMark(undefined, reported));
       results.push({ key: change.key, outcome: "unchanged" });
     } else {
-      // CloudTrail times are whole seconds: the call may have been up to 999 ms after eventTime.
-      // A registry event's timestamp is exact (ms): raising it too would make the echo of the
-      // reconciler's own write look later than the write (rule 2).
-      const happenedBy = change.version + (isCloudTrailEvent(event) ? 999 : 0);
-      const outcome = await capture(change.key, change.kind, id, deps, arn, happenedBy, reported);
+      const outcome = await capture(change.key, change.kind, id, deps, arn, happenedBy, {
+        reported,
+        userCall,
+      });
       results.push({ key: change.key, outcome });
     }
     // A delete reported, whatever the outcome (a duplicate, the echo of a delete the reconciler
@@ -178,7 +183,7 @@ async function capture(
   deps: CaptureDeps,
   arn: (resource: string) => string,
   happenedBy: number,
-  reported?: Partial<IotMark>,
+  { reported, userCall }: { reported?: Partial<IotMark>; userCall: boolean },
 ): Promise<Outcome> {
   for (let attempt = 1; ; attempt++) {
     // The reconciler's last write before and after the read: one in between makes the read
@@ -191,7 +196,10 @@ async function capture(
         ? capturedMark({ incarnation: state.incarnation, version: state.version }, reported)
         : undefined;
     const change = (await isNewChange(deps, key, decided)) ? decided : undefined;
-    const outcome = await write(key, kind, state, deps, happenedBy, before?.at, change);
+    const outcome = await write(key, kind, state, deps, happenedBy, before?.at, {
+      newChange: change,
+      userCall,
+    });
     if (outcome === "reread" && attempt < WRITE_ATTEMPTS) continue;
     if (outcome !== "stale" || attempt >= WRITE_ATTEMPTS) {
       if (outcome === "reread") return "stale";
@@ -317,8 +325,12 @@ async function write(
   deps: CaptureDeps,
   happenedBy?: number,
   ledgerBefore?: number,
-  /** IoT's version of a change nothing accounted for: written even when the table holds its state. */
-  newChange?: IotMark,
+  recorded: {
+    /** IoT's version of a change nothing accounted for: written even when the table holds its state. */
+    newChange?: IotMark;
+    /** A user's call CloudTrail reports (never the reconciler's: its role's records are echoes). */
+    userCall?: boolean;
+  } = {},
 ): Promise<Outcome | "reread"> {
   const now = deps.clock.now();
   const rows = await deps.table.rows(key);
@@ -326,7 +338,16 @@ async function write(
   const own = rows.find((row) => rowRegion(row) === deps.region);
   const seen = observed(current, state ? state.desired : null);
   const desired = seen.desired;
-  if (current && sameContent(current, seen) && !newChange) return "unchanged";
+  // A user's call after the table's row that set the state the table holds is still a change: the
+  // other region's differing state, on its way or with its event lost, must not outrank it (rule 1).
+  const callAfter =
+    recorded.userCall === true &&
+    happenedBy !== undefined &&
+    !!current &&
+    current.version < happenedBy;
+  if (current && sameContent(current, seen) && !recorded.newChange && !callAfter) {
+    return "unchanged";
+  }
   // The reconciler's own write, which the table has moved past: an echo. Known by the write
   // (docs/convergence.md, echoes): its state, and a change no later than it. A change after it
   // that returned the object to that state is a change; so is a state read while the reconciler

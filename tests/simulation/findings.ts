@@ -972,4 +972,19 @@ export const FINDINGS: Finding[] = [
       { setup: false },
     ),
   },
+  {
+    // Found by the simulator (random.test's seed, schedules 474 and 1416): the primary deactivates
+    // a certificate, its event late; ten seconds later the secondary's user activates it, which
+    // IoT there already held (the deactivation had not arrived). CloudTrail records that call; the
+    // table held ACTIVE too, from long before, so capture answered "unchanged", and the older
+    // deactivation then won in both regions. A user's call after the table's row is a change.
+    name: "a user's call that sets the state the table holds is kept over the other region's older change on its way",
+    issueClass: "Three orders",
+    schedule: schedule([
+      { step: "lag", region: P, ms: 30_000 },
+      op(P, { op: "cert", cert: 0, active: false }),
+      wait(10_000),
+      op(S, { op: "cert", cert: 0, active: true }),
+    ]),
+  },
 ];
