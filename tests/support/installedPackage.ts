@@ -1,13 +1,10 @@
 import { execFileSync } from "child_process";
-import { createHash } from "crypto";
 import {
   copyFileSync,
-  lstatSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
-  readlinkSync,
   renameSync,
   rmSync,
   symlinkSync,
@@ -15,6 +12,7 @@ import {
 } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import { folderDigest } from "./folderDigest";
 import { sharedAcrossProcesses, testCacheDir } from "./processCache";
 import { repositoryFiles } from "./repositoryFiles";
 
@@ -123,28 +121,6 @@ export function tscIncrementalKept(cwd: string, args: string[], name: string): P
   return sharedAcrossProcesses(`tsc ${name}`, { args, files: folderDigest(cwd) }, () =>
     Promise.resolve(tscIncremental(cwd, args, name)),
   );
-}
-
-/** SHA-256 over the relative path and content (a link: its target) of every entry below `dir`. */
-function folderDigest(dir: string): string {
-  const hash = createHash("sha256");
-  const visit = (relative: string) => {
-    const entries = readdirSync(path.join(dir, relative), { withFileTypes: true }).sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-    );
-    for (const entry of entries) {
-      const file = relative ? `${relative}/${entry.name}` : entry.name;
-      const full = path.join(dir, file);
-      if (entry.isSymbolicLink()) hash.update(`link ${file} ${readlinkSync(full)}\0`);
-      else if (entry.isDirectory()) visit(file);
-      else if (lstatSync(full).isFile()) {
-        const content = readFileSync(full);
-        hash.update(`file ${file} ${content.length}\0`).update(content);
-      }
-    }
-  };
-  visit("");
-  return hash.digest("hex");
 }
 
 /**
