@@ -131,7 +131,38 @@ function resolveWorkspaceSources() {
 // byte (inline source map included), so stacks and behaviour do not change. IOT_DR_TS_CACHE=off
 // turns it off, an absolute path puts it there; a cache that cannot be read or written is
 // skipped, never an error.
-if (process.env.IOT_DR_TS_CACHE !== "off") keepTranspiled(process.env.IOT_DR_TS_CACHE);
+if (process.env.IOT_DR_TS_CACHE !== "off") {
+  keepTranspiled(process.env.IOT_DR_TS_CACHE);
+  keepCompiled(process.env.IOT_DR_TS_CACHE);
+}
+
+// V8's compiled code of every module a process loads (node_modules' JavaScript, and the kept
+// transpiled files above) is kept too, with Node's own module compile cache
+// (https://nodejs.org/api/module.html#module-compile-cache): V8 checks each entry against the
+// module's source and compiles again on any mismatch, so it changes speed, never behaviour. It
+// spares each process that loads the Pulumi SDK, @pulumi/aws or the AWS SDK compiling them again
+// (~15 % of the CPU of a spawned plan or command line in `npm test`). The folder is passed on in
+// NODE_COMPILE_CACHE, so the processes the tests and scripts spawn (tsc, npm, a policy pack) keep
+// theirs there as well. NODE_COMPILE_CACHE set beforehand picks the folder; IOT_DR_TS_CACHE=off or
+// NODE_DISABLE_COMPILE_CACHE=1 turns it off; a folder that cannot be written is skipped.
+function keepCompiled(keptDir) {
+  /* eslint-disable @typescript-eslint/no-require-imports -- a preload loads with require */
+  const path = require("path");
+  const { Module } = require("module");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  if (typeof Module.enableCompileCache !== "function") return;
+  const dir =
+    process.env.NODE_COMPILE_CACHE ||
+    path.join(
+      keptDir || path.join(__dirname, "node_modules", ".cache", "iot-dr", "typescript"),
+      "v8",
+    );
+  const { status, directory } = Module.enableCompileCache(dir);
+  const { ENABLED, ALREADY_ENABLED } = Module.constants.compileCacheStatus;
+  if ((status === ENABLED || status === ALREADY_ENABLED) && directory) {
+    process.env.NODE_COMPILE_CACHE = directory;
+  }
+}
 
 function keepTranspiled(keptDir) {
   /* eslint-disable @typescript-eslint/no-require-imports -- a preload loads with require */

@@ -90,6 +90,30 @@ try:
     lambda_eval_utils.boto_client_for = _kept_client
 except ImportError:
     pass
+# moto 5.2.1's response serializer (core/serialize.py) asks, for every member of every response
+# (each DynamoDB attribute value's ten members among them), which attribute of its Python object
+# holds it: XFormedAttributePicker.get_possible_keys builds its six alias providers anew each time
+# (~25 % of moto's CPU in the replication suite, cProfile). The answer depends only on the picker,
+# the member's key and shape (botocore's, made once per operation model and kept), the object's
+# class and its class-level Meta aliases: worked out once per such combination. An object whose
+# Meta is not a class is asked every time, as before.
+try:
+    from moto.core import serialize as _serialize
+    _possible_keys = _serialize.XFormedAttributePicker.get_possible_keys
+    _kept_keys = {}
+    def _kept_possible_keys(self, context):
+        obj = context.obj
+        meta = getattr(obj, "Meta", None)
+        if meta is not None and not isinstance(meta, type):
+            return _possible_keys(self, context)
+        key = (type(self), tuple(self.alias_providers), context.key, context.shape, type(obj), meta)
+        keys = _kept_keys.get(key)
+        if keys is None:
+            keys = _kept_keys[key] = tuple(_possible_keys(self, context))
+        return keys
+    _serialize.XFormedAttributePicker.get_possible_keys = _kept_possible_keys
+except (ImportError, AttributeError):
+    pass
 def watch():
     sys.stdin.read()
     os._exit(0)
