@@ -142,11 +142,13 @@ export function differences(a: Facts, b: Facts): { key: string; a?: string; b?: 
  * `versionNumber` and a registry event, https://docs.aws.amazon.com/iot/latest/developerguide/registry-events.html),
  * also one that sets what this region held already (the other region's change had not reached it
  * yet): the user's call is then a change like any other, ordered by its time, as for relations.
- * So is a certificate's status set to what it was: CloudTrail records every UpdateCertificate call
- * (https://docs.aws.amazon.com/iot/latest/developerguide/iot-using-cloudtrail.html), and IoT keeps
- * no counter of a certificate that would tell capture a call that changed nothing from a change
- * back (simulator seed 20261207, schedules 474 and 2598: an activation in one region while the
- * other's deactivation was on its way).
+ * So is every call CloudTrail reports, which records each control-plane call that makes a change
+ * (https://docs.aws.amazon.com/iot/latest/developerguide/iot-using-cloudtrail.html): a certificate's
+ * status or a policy's default version set to what it was is a user's call capture takes for a
+ * change at its time (capture.ts, a user's call after the table's row), and IoT keeps no counter of
+ * a certificate or a policy that would tell it from a change back (simulator seed 20261207,
+ * schedules 474 and 2598: an activation in one region while the other's deactivation was on its
+ * way; 2056: a default version set again while the other region's new version was on its way).
  */
 export function reportedFactOf(c: IotCall): string | undefined {
   const i = c.input as Record<string, string | undefined>;
@@ -158,6 +160,10 @@ export function reportedFactOf(c: IotCall): string | undefined {
       return `group:${i.thingGroupName}`;
     case "UpdateCertificate":
       return `cert:${i.certificateId}`;
+    case "CreatePolicyVersion":
+    case "SetDefaultPolicyVersion":
+    case "DeletePolicyVersion":
+      return `policy:${i.policyName}`;
     default:
       return relationFactOf(c);
   }
