@@ -33,6 +33,13 @@ interface Stored {
   at: number;
   /** Region of the write, breaks timestamp ties the same way in every replica. */
   origin: string;
+  /**
+   * The write's place in its region's order: a region applies its own writes of an item one
+   * after the other, and its replica holds the last, so two writes of one item in one millisecond
+   * replicate as the later (found by the simulator: a sweep wrote a certificate's row three times
+   * in one millisecond, and the other replica kept the second whenever its copy arrived last).
+   */
+  seq: number;
 }
 
 /** The replica's key of a row: partition key and sort key. */
@@ -59,6 +66,7 @@ export class SimGlobalTable {
   onStream: (region: string, item: RegistryItem) => void = () => {};
   writes = 0;
   inFlight = 0;
+  private sequence = 0;
 
   constructor(
     readonly regions: string[],
@@ -76,6 +84,7 @@ export class SimGlobalTable {
       value: cloneData(value),
       at: this.clocks.get(region)!.now(),
       origin: region,
+      seq: ++this.sequence,
     };
     this.replicas.get(region)!.set(pk, stored);
     this.writes += 1;
@@ -109,7 +118,10 @@ export class SimGlobalTable {
     const later =
       !current ||
       incoming.at > current.at ||
-      (incoming.at === current.at && incoming.origin > current.origin);
+      (incoming.at === current.at && incoming.origin > current.origin) ||
+      (incoming.at === current.at &&
+        incoming.origin === current.origin &&
+        incoming.seq > current.seq);
     if (!later) return;
     replica.set(pk, incoming);
     this.stream(to, pk, incoming);
