@@ -18,7 +18,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { EchoLedger } from "./echoLedger";
 import { namesPlaceholderKey } from "../../core/entities";
-import { tombstoneExpiry, type RegistryItem } from "../../core/registryItem";
+import { mergeRows, tombstoneExpiry, type RegistryItem } from "../../core/registryItem";
 import { registryItem } from "../../core/registrySchema";
 import { registryDocumentClient, type RegistryTablePort } from "./registryTable";
 
@@ -75,6 +75,10 @@ export async function expireConfirmed(
     }
     if (!all) continue;
     const rows = await table.rows(item.pk);
+    // The key as it is now, not as the page showed it: a row written since (the sweep's own
+    // recapture of this region's IoT) may outrank the tombstone, which then no longer stands.
+    const now = mergeRows(rows);
+    if (!now?.deleted || now.version !== item.version) continue;
     // A row without a region is of a table that keeps one row per key (the tests' fakes).
     const own = rows.find((row) => (row.writtenIn ?? region) === region);
     if (!own) continue;

@@ -211,4 +211,26 @@ describe("tombstone expiry with one row per region (issue 22, rule 1)", () => {
     assert.deepEqual(await expire(P.region), ["thing#dev-1"]);
     assert.deepEqual(await expire(S.region), ["thing#dev-1"]);
   });
+
+  it("does not retire a live row written since the page was read (the sweep's recapture outranks the tombstone)", async () => {
+    // Found by the simulator (classified seed 3, schedule 421): the sweep recaptured S's thing,
+    // outranking the tombstone its page showed, then expiry retired that fresh row from the
+    // page's view, and the regions ended apart for good.
+    const { rows, port } = replica();
+    await port(P.region).putIfNewer(tombstone);
+    const merged = { ...tombstone, writtenIn: P.region };
+    const ledger = memoryEchoLedger();
+    await ledger.record(S.region, merged, T0 + 2_000);
+    await port(S.region).putIfNewer({
+      ...live,
+      version: T0 + 5_000,
+      updatedBy: `sweep:${S.region}`,
+    });
+    const store = port(S.region);
+    const deps = { store, ledger, regions: [P.region, S.region] };
+    assert.deepEqual(await expireConfirmed([merged], deps, T0 + 6_000, store, S.region), []);
+    const own = rows.get(`thing#dev-1|${S.region}`)!;
+    assert.equal(own.deleted, false);
+    assert.equal(own.version, T0 + 5_000);
+  });
 });
