@@ -333,6 +333,8 @@ async function region(
             reconcilerRoleArn,
             clock: realClock,
             ledger,
+            // As the handler: the function's own account, from its invocation context.
+            account,
           })),
         );
       }
