@@ -288,11 +288,12 @@ export async function afterRemakeCall(
 
 /**
  * How much later than its call the remake records each of its writes in the echo ledger. Capture
- * dates an event's change up to 999 ms after the event's time (CloudTrail's whole seconds,
- * capture.ts, which it applies whenever it knows the account, as the deployed capture does), and
- * that time is IoT's clock: recorded at the call's own time, the write would not cover its own
- * event, and capture, run while the table no longer matches (the other region's end of a member
- * arriving just after the add), would take it for a change of this region.
+ * dates a CloudTrail record's change up to 999 ms after its whole-second `eventTime` (capture.ts),
+ * and an event's time is IoT's clock: recorded at the call's own time, the write would not cover
+ * its own event, and capture, run while the table no longer matches (the other region's end of a
+ * member arriving just after the add), would take it for a change of this region. (Registry
+ * events' times are exact since capture stopped raising them too; the margin is kept for the
+ * records of the remake's policy calls and for IoT's clock.)
  */
 export const ECHO_MARGIN_MS = 1_000;
 
