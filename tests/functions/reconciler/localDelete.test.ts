@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "assert";
 import { call } from "../../../functions/reconciler/calls";
-import { LOCAL_CHANGE_WAIT_MS } from "../../../functions/reconciler/localChange";
+import { heldHere, LOCAL_CHANGE_WAIT_MS } from "../../../functions/reconciler/localChange";
 import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
@@ -125,5 +125,31 @@ describe("reconciler: a local delete not captured yet (docs/convergence.md, rule
     await gone.reconciler().reconcileAll([change], true);
     assert.equal(gone.iot.certs.get(CERT)?.status, "INACTIVE");
     assert.equal(gone.clock.now(), at);
+  });
+
+  it("takes this region's row for what its IoT held only when captured from it, not the API's", async () => {
+    // The command & control API writes rows in a region as desired state: the moto contract test
+    // of onboarding hung on a wait for a delete that never happened when such a row counted.
+    const table = new FakeTable();
+    const deps = {
+      table,
+      ledger: memoryEchoLedger(),
+      clock: manualClock(T0),
+      region: PLACE.region,
+    };
+    const row = (writer: string): RegistryItem => ({
+      pk: "thing#t1",
+      kind: "thing",
+      version: T0 - 5_000,
+      updatedAt: new Date(T0 - 5_000).toISOString(),
+      updatedBy: `${writer}:${PLACE.region}`,
+      sourceRegion: PLACE.region,
+      deleted: false,
+      desired: { thingName: "t1", thingTypeName: null, attributes: {} },
+    });
+    await table.putIfNewer(row("api"));
+    assert.equal(await heldHere(deps, row("api")), false);
+    await table.putIfNewer({ ...row("capture"), version: T0 - 4_000 });
+    assert.equal(await heldHere(deps, row("capture")), true);
   });
 });
