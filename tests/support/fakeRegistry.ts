@@ -733,7 +733,14 @@ export class FakeIot implements ReconcilerIotPort {
         return;
       }
       case "DetachThingPrincipal":
-        this.things.get(c.input.thingName!)?.principals.delete(c.input.principal!);
+        // A thing that does not exist: ResourceNotFoundException, as moto 5 answers (checked) and
+        // as the API reference lists for "the specified resource does not exist"
+        // (https://docs.aws.amazon.com/iot/latest/apireference/API_DetachThingPrincipal.html).
+        // Detaching what is not attached stays a call IoT accepts here (the reference lists no
+        // error for it; moto refuses it too, which the moto scenarios meet).
+        (
+          this.things.get(c.input.thingName!) ?? fail("ResourceNotFoundException")
+        ).principals.delete(c.input.principal!);
         if (this.clock && this.detachLagMs > 0)
           this.detachedUntil.set(c.input.thingName!, this.clock.now() + this.detachLagMs);
         return;
