@@ -148,7 +148,8 @@ export function differences(a: Facts, b: Facts): { key: string; a?: string; b?: 
  * change at its time (capture.ts, a user's call after the table's row), and IoT keeps no counter of
  * a certificate or a policy that would tell it from a change back (simulator seed 20261207,
  * schedules 474 and 2598: an activation in one region while the other's deactivation was on its
- * way; 2056: a default version set again while the other region's new version was on its way).
+ * way; 2056: a default version set again while the other region's new version was on its way;
+ * 4812: a billing group's description set again while the other region deleted it).
  */
 export function reportedFactOf(c: IotCall): string | undefined {
   const i = c.input as Record<string, string | undefined>;
@@ -164,6 +165,8 @@ export function reportedFactOf(c: IotCall): string | undefined {
     case "SetDefaultPolicyVersion":
     case "DeletePolicyVersion":
       return `policy:${i.policyName}`;
+    case "UpdateBillingGroup":
+      return `billingGroup:${i.billingGroupName}`;
     default:
       return relationFactOf(c);
   }
