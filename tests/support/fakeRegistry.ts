@@ -194,11 +194,20 @@ export class FakeIot implements ReconcilerIotPort {
   private tick = 0;
 
   private idOf(key: string): string {
-    if (!this.ids.has(key)) this.ids.set(key, `id-${++this.tick}`);
+    if (!this.ids.has(key)) this.ids.set(key, this.newId());
     return this.ids.get(key)!;
   }
 
   constructor(readonly place: Place) {}
+
+  /**
+   * A new object's id (`thingId`, `thingGroupId`): IoT's are UUIDs, unique across regions, so two
+   * regions' objects of one name never share one; the region in the id keeps the fakes so (two
+   * regions' counters gave both regions' first thing "id-1").
+   */
+  private newId(): string {
+    return `${this.place.region}-id-${++this.tick}`;
+  }
 
   private targetExists(arn: string): boolean {
     const resource = arn.split(":").slice(5).join(":");
@@ -496,7 +505,7 @@ export class FakeIot implements ReconcilerIotPort {
             return;
           fail("ResourceAlreadyExistsException");
         }
-        this.ids.set(`thing:${thingName}`, `id-${++this.tick}`);
+        this.ids.set(`thing:${thingName}`, this.newId());
         this.things.set(thingName!, {
           type: thingTypeName ?? null,
           attributes: { ...attributes },
@@ -537,7 +546,7 @@ export class FakeIot implements ReconcilerIotPort {
       case "CreateDynamicThingGroup": {
         const { thingGroupName, queryString, queryVersion, indexName } = c.input;
         if (this.groups.has(thingGroupName!)) fail("ResourceAlreadyExistsException");
-        this.ids.set(`group:${thingGroupName}`, `id-${++this.tick}`);
+        this.ids.set(`group:${thingGroupName}`, this.newId());
         this.groups.set(thingGroupName!, {
           parent: null,
           description: c.input.thingGroupProperties?.thingGroupDescription ?? null,
@@ -598,7 +607,7 @@ export class FakeIot implements ReconcilerIotPort {
           fail("InvalidRequestException");
         }
         if (this.groups.has(thingGroupName!)) fail("ResourceAlreadyExistsException");
-        this.ids.set(`group:${thingGroupName}`, `id-${++this.tick}`);
+        this.ids.set(`group:${thingGroupName}`, this.newId());
         this.groups.set(thingGroupName!, {
           parent: parentGroupName ?? null,
           description: thingGroupProperties?.thingGroupDescription ?? null,
