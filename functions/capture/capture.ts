@@ -195,9 +195,8 @@ async function capture(
       reported && state
         ? capturedMark({ incarnation: state.incarnation, version: state.version }, reported)
         : undefined;
-    const change = (await isNewChange(deps, key, decided)) ? decided : undefined;
     const outcome = await write(key, kind, state, deps, happenedBy, before?.at, {
-      newChange: change,
+      newChange: await isNewChange(deps, key, decided),
       userCall,
     });
     if (outcome === "reread" && attempt < WRITE_ATTEMPTS) continue;
@@ -205,13 +204,7 @@ async function capture(
       if (outcome === "reread") return "stale";
       // Decided (written, stale, unchanged or echo): the versions up to the event's are accounted
       // for, and the reconciler waiting on them goes on (docs/convergence.md, rule 1).
-      if (reported && state) {
-        await noteCaptured(
-          deps,
-          key,
-          capturedMark({ incarnation: state.incarnation, version: state.version }, reported),
-        );
-      }
+      await noteCaptured(deps, key, decided);
       // IoT without the object, and the other region's row outranks its delete: that absence is
       // decided on too, and a reconciler waiting on it (an object its region held, gone: a local
       // delete) goes on (localChange.ts). A delete written is known by this region's tombstone.
@@ -326,8 +319,8 @@ async function write(
   happenedBy?: number,
   ledgerBefore?: number,
   recorded: {
-    /** IoT's version of a change nothing accounted for: written even when the table holds its state. */
-    newChange?: IotMark;
+    /** IoT's version is a change nothing accounted for: written even when the table holds its state. */
+    newChange?: boolean;
     /** A user's call CloudTrail reports (never the reconciler's: its role's records are echoes). */
     userCall?: boolean;
   } = {},

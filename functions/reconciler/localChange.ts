@@ -9,7 +9,7 @@
 import type { RegistryItem } from "../../core/registryItem";
 import type { Clock } from "../shared/clock";
 import { rowRegion } from "../../core/registryItem";
-import { digestOf, type EchoLedger } from "../shared/echoLedger";
+import { TOMBSTONE_DIGEST, type EchoLedger } from "../shared/echoLedger";
 import { accountedFor, GONE_WAIT_KINDS, VERSIONED_KINDS, type IotMark } from "../shared/iotMarks";
 import { ownedBy } from "./ownership";
 import type { RegistryTablePort } from "../shared/registryTable";
@@ -133,9 +133,6 @@ export async function heldHere(deps: LocalChangeDeps, item: RegistryItem): Promi
   const latest = records.sort((a, b) => a.at - b.at || Number(a.live) - Number(b.live)).pop();
   return latest?.live ?? false;
 }
-
-/** The digest of any tombstone (echoLedger.ts digestOf). */
-const TOMBSTONE_DIGEST = digestOf({ deleted: true, desired: null });
 
 /**
  * Waits until capture accounted for the local change (`pending` turns false, "captured": read IoT

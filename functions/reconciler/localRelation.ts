@@ -11,7 +11,7 @@
  * than the wait, is detached as before).
  */
 import { rowRegion, type RegistryItem } from "../../core/registryItem";
-import { digestOf } from "../shared/echoLedger";
+import { TOMBSTONE_DIGEST } from "../shared/echoLedger";
 import type { LocalChangeDeps } from "./localChange";
 
 /**
@@ -39,7 +39,7 @@ export async function attachedUnrecorded(deps: RelationDeps, item: RegistryItem)
   const own = (await deps.table.rows(item.pk)).find((row) => rowRegion(row) === deps.region);
   if (own && !own.deleted) return false;
   const applied = await deps.ledger.applied(deps.region, item.pk);
-  return applied === undefined || applied.digest === digestOf({ deleted: true, desired: null });
+  return applied === undefined || applied.digest === TOMBSTONE_DIGEST;
 }
 
 /**

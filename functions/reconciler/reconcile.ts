@@ -37,7 +37,7 @@ import {
   uncaptured,
 } from "./localChange";
 import { attachedUnrecorded } from "./localRelation";
-import { GONE_WAIT_KINDS, type IotMark } from "../shared/iotMarks";
+import type { IotMark } from "../shared/iotMarks";
 import type { Pacer } from "./pacer";
 import { planContextOf, waitsForCa } from "./signingCa";
 import { keepDatedHere } from "./datedHere";
@@ -405,13 +405,10 @@ export class Reconciler {
           region: place.region,
         };
         // Not blind where this region's IoT is known to have held the object: absent now, it was
-        // deleted here, a local change capture may not have decided on yet (below).
-        const create =
-          blind &&
-          attempt === 1 &&
-          !(GONE_WAIT_KINDS.has(item.kind) && (await heldHere(local, item)))
-            ? blindCreate(item, place, context)
-            : undefined;
+        // deleted here, a local change capture may not have decided on yet (below). Asked only of
+        // a kind created blind (heldHere reads the table and the ledger).
+        const blindCall = blind && attempt === 1 ? blindCreate(item, place, context) : undefined;
+        const create = blindCall && !(await heldHere(local, item)) ? blindCall : undefined;
         if (create) {
           try {
             await this.deps.pacer.take(create.api);

@@ -44,6 +44,9 @@ export function digestOf(state: Pick<RegistryItem, "deleted" | "desired">): stri
     .digest("base64url");
 }
 
+/** The digest of every tombstone: a ledger entry with it records a delete (or detach) written. */
+export const TOMBSTONE_DIGEST = digestOf({ deleted: true, desired: null });
+
 /** The reconciler's last write of a key in a region. */
 export interface LedgerEntry {
   /** Digest of the state written ({@link digestOf}). */
