@@ -90,6 +90,27 @@ export const manualClock = (start = 1_700_000_000_000): Clock & { t: number } =>
   return clock;
 };
 
+/**
+ * A manual clock whose every sleep is recorded, advances the time, then runs the hooks: what a
+ * test makes happen while the code under test waits (a capture, another container's write).
+ */
+export const hookedClock = (
+  start?: number,
+): Clock & { t: number; hooks: ((now: number) => Promise<void>)[]; sleeps: number[] } => {
+  const clock = manualClock(start);
+  const hooks: ((now: number) => Promise<void>)[] = [];
+  const sleeps: number[] = [];
+  return Object.assign(clock, {
+    hooks,
+    sleeps,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      clock.t += ms;
+      for (const hook of hooks) await hook(clock.t);
+    },
+  });
+};
+
 /** Frames kept in a refusal's stack: where it was refused, not the whole chain of callers. */
 const REFUSAL_FRAMES = 4;
 

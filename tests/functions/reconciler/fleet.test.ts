@@ -15,6 +15,7 @@ import {
   fakeCertificateId,
   FakeIot,
   FakeTable,
+  hookedClock,
   manualClock,
   unpacedSweepDeps,
 } from "../../support/fakeRegistry";
@@ -91,10 +92,9 @@ const templateItem = (overrides: Record<string, unknown> = {}, version = T0) =>
 
 function region(table: FakeTable) {
   const iot = new FakeIot(PLACE);
-  const clock = manualClock(T0);
-  const sleeps: number[] = [];
+  const clock = hookedClock(T0);
+  const { sleeps, hooks } = clock;
   const letters: DeadLetter[] = [];
-  const hooks: ((now: number) => Promise<void>)[] = [];
   // A new Reconciler per batch, as each Lambda invocation makes one.
   const reconciler = () =>
     new Reconciler({
@@ -103,14 +103,7 @@ function region(table: FakeTable) {
       dlq: { send: (l) => Promise.resolve(void letters.push(l)) },
       pacer: unpaced,
       place: PLACE,
-      clock: {
-        now: () => clock.now(),
-        sleep: async (ms: number) => {
-          sleeps.push(ms);
-          await clock.sleep(ms);
-          for (const hook of hooks) await hook(clock.now());
-        },
-      },
+      clock,
       maxConcurrency: 4,
     });
   const reconcile = (items: RegistryItem[]) => reconciler().reconcileAll(items, true);

@@ -11,7 +11,7 @@ import { Reconciler } from "../../../functions/reconciler/reconcile";
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
 import { accountedFor, capturedMark } from "../../../functions/shared/iotMarks";
 import type { RegistryItem } from "../../../core/registryItem";
-import { FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
+import { FakeIot, FakeTable, hookedClock } from "../../support/fakeRegistry";
 
 const PLACE = { region: "eu-central-1", account: "111111111111" };
 const T0 = Date.parse("2026-12-07T10:00:00Z");
@@ -32,8 +32,8 @@ async function region() {
   const iot = new FakeIot(PLACE);
   const table = new FakeTable();
   const ledger = memoryEchoLedger();
-  const clock = manualClock(T0);
-  const hooks: ((now: number) => Promise<void>)[] = [];
+  const clock = hookedClock(T0);
+  const { hooks } = clock;
   const reconciler = () =>
     new Reconciler({
       iot,
@@ -41,13 +41,7 @@ async function region() {
       dlq: { send: () => Promise.resolve() },
       pacer: unpaced,
       place: PLACE,
-      clock: {
-        now: () => clock.now(),
-        sleep: async (ms) => {
-          await clock.sleep(ms);
-          for (const hook of hooks) await hook(clock.now());
-        },
-      },
+      clock,
       maxConcurrency: 1,
       ledger,
     });

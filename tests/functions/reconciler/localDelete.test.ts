@@ -11,7 +11,13 @@ import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
 import type { RegistryItem } from "../../../core/registryItem";
-import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
+import {
+  fakeCertificateId,
+  FakeIot,
+  FakeTable,
+  hookedClock,
+  manualClock,
+} from "../../support/fakeRegistry";
 
 const PLACE = { region: "eu-central-1", account: "111111111111" };
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIgone\n-----END CERTIFICATE-----";
@@ -35,8 +41,8 @@ async function region(deleteHere: boolean) {
   const iot = new FakeIot(PLACE);
   const table = new FakeTable();
   const ledger = memoryEchoLedger();
-  const clock = manualClock(T0 - 60_000);
-  const hooks: ((now: number) => Promise<void>)[] = [];
+  const clock = hookedClock(T0 - 60_000);
+  const { hooks } = clock;
   const reconciler = () =>
     new Reconciler({
       iot,
@@ -44,13 +50,7 @@ async function region(deleteHere: boolean) {
       dlq: { send: () => Promise.resolve() },
       pacer: unpaced,
       place: PLACE,
-      clock: {
-        now: () => clock.now(),
-        sleep: async (ms) => {
-          await clock.sleep(ms);
-          for (const hook of hooks) await hook(clock.now());
-        },
-      },
+      clock,
       maxConcurrency: 1,
       ledger,
     });

@@ -10,7 +10,7 @@ import type { DeadLetter } from "../../../functions/reconciler/dlq";
 import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import type { RegistryItem } from "../../../core/registryItem";
-import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
+import { fakeCertificateId, FakeIot, FakeTable, hookedClock } from "../../support/fakeRegistry";
 
 const PLACE = { region: "eu-central-1", account: "111111111111" };
 const T0 = Date.parse("2026-11-26T04:00:00Z");
@@ -34,18 +34,9 @@ const item = (
 
 function region(table: FakeTable) {
   const iot = new FakeIot(PLACE);
-  const clock = manualClock(T0);
-  const sleeps: number[] = [];
+  const timed = hookedClock(T0);
+  const { sleeps, hooks } = timed;
   const letters: DeadLetter[] = [];
-  const hooks: ((now: number) => Promise<void>)[] = [];
-  const timed = {
-    now: () => clock.now(),
-    sleep: async (ms: number) => {
-      sleeps.push(ms);
-      await clock.sleep(ms);
-      for (const hook of hooks) await hook(clock.now());
-    },
-  };
   const reconciler = new Reconciler({
     iot,
     table,
@@ -55,7 +46,7 @@ function region(table: FakeTable) {
     clock: timed,
     maxConcurrency: 4,
   });
-  return { iot, clock, sleeps, letters, hooks, reconciler };
+  return { iot, clock: timed, sleeps, letters, hooks, reconciler };
 }
 
 describe("reconciler waits (issue 15)", () => {
