@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { call } from "../../../functions/reconciler/calls";
+import { call, type IotCall } from "../../../functions/reconciler/calls";
 import { unpaced } from "../../../functions/reconciler/pacer";
 import { Reconciler } from "../../../functions/reconciler/reconcile";
 import type { RegistryItem } from "../../../core/registryItem";
@@ -24,11 +24,12 @@ const theirs = (status: string, version: number, deleted = false): RegistryItem 
   incarnation: CERT,
 });
 
-async function secondaryWithCert(registeredAt: number) {
-  const clock = manualClock(registeredAt);
+/** The secondary at `at`, its IoT dating what it makes by that clock, after `made` ran there. */
+async function secondaryAfter(at: number, made: IotCall) {
+  const clock = manualClock(at);
   const iot = new FakeIot({ region: "eu-central-1", account: "111111111111" });
   iot.clock = clock;
-  await iot.send(call("RegisterCertificateWithoutCA", { certificatePem: PEM, status: "INACTIVE" }));
+  await iot.send(made);
   const table = new FakeTable();
   const reconciler = new Reconciler({
     iot,
@@ -42,6 +43,12 @@ async function secondaryWithCert(registeredAt: number) {
   });
   return { iot, table, reconciler, clock };
 }
+
+const secondaryWithCert = (registeredAt: number) =>
+  secondaryAfter(
+    registeredAt,
+    call("RegisterCertificateWithoutCA", { certificatePem: PEM, status: "INACTIVE" }),
+  );
 
 describe("reconciler: a state IoT dates after the item (datedHere.ts)", () => {
   it("keeps a registration made here after the other region's, and records it as this region's", async () => {
@@ -90,26 +97,11 @@ describe("reconciler: a shadow IoT dates after the item (datedHere.ts)", () => {
     desired: { thingName: "dev-1", shadowName: null, state: { reported: { v } } },
   });
 
-  async function secondaryWithShadow(updatedAt: number) {
-    const clock = manualClock(updatedAt);
-    const iot = new FakeIot({ region: "eu-central-1", account: "111111111111" });
-    iot.clock = clock;
-    await iot.send(
+  const secondaryWithShadow = (updatedAt: number) =>
+    secondaryAfter(
+      updatedAt,
       call("UpdateThingShadow", { thingName: "dev-1", payload: { state: { reported: { v: 1 } } } }),
     );
-    const table = new FakeTable();
-    const reconciler = new Reconciler({
-      iot,
-      table,
-      dlq: { send: () => Promise.resolve() },
-      pacer: unpaced,
-      place: iot.place,
-      clock,
-      maxConcurrency: 1,
-      lookups: iot.lookups(),
-    });
-    return { iot, table, reconciler };
-  }
 
   it("keeps a shadow updated here after the other region's item, recorded at its metadata's date", async () => {
     const { iot, table, reconciler } = await secondaryWithShadow(T0 + 5_400);
