@@ -1,41 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { FLEET_CALLS } from "../../core/fleetCalls";
-import { GROUP_CALLS } from "../../core/groupCalls";
+import { CAPTURED_IOT_CALLS, IOT_EVENT_SOURCE } from "../../core/capturedCalls";
 import { policyDocument } from "../iam/policyDocument";
 import { componentOptions } from "../shared/formerTypes";
-
-/**
- * IoT calls that change certificates, policies, principal attachments, CA certificates,
- * provisioning templates, dynamic groups and billing groups. IoT publishes no registry event for
- * these ("Registry events" covers things, thing types and thing groups; a thing group event has no
- * query), so they reach capture as CloudTrail management events.
- */
-export const CAPTURED_IOT_CALLS = [
-  "CreatePolicy",
-  "CreatePolicyVersion",
-  "DeletePolicy",
-  "DeletePolicyVersion",
-  "SetDefaultPolicyVersion",
-  "AttachPolicy",
-  "DetachPolicy",
-  "RegisterCertificate",
-  "RegisterCertificateWithoutCA",
-  "CreateKeysAndCertificate",
-  "CreateCertificateFromCsr",
-  "UpdateCertificate",
-  "DeleteCertificate",
-  "AttachThingPrincipal",
-  "DetachThingPrincipal",
-  ...FLEET_CALLS,
-  ...GROUP_CALLS,
-];
 
 /** The event pattern of {@link CloudTrailCapture}. */
 export const CLOUDTRAIL_PATTERN = {
   source: ["aws.iot"],
   "detail-type": ["AWS API Call via CloudTrail"],
-  detail: { eventSource: ["iot.amazonaws.com"], eventName: CAPTURED_IOT_CALLS },
+  detail: { eventSource: [IOT_EVENT_SOURCE], eventName: CAPTURED_IOT_CALLS },
 };
 
 /** Arguments of {@link CloudTrailCapture}. */

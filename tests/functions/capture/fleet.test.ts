@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import { captureEvent, type CaptureDeps } from "../../../functions/capture/capture";
 import type { CloudTrailEvent } from "../../../functions/capture/normalize";
-import { CAPTURED_IOT_CALLS } from "../../../components/iotPlane/cloudTrailCapture";
+import { CAPTURED_IOT_CALLS } from "../../../core/capturedCalls";
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
 import { parseRegistryItem } from "../../../core/registrySchema";
 import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";

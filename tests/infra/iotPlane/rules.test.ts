@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { CAPTURED_IOT_CALLS } from "../../../components/iotPlane/cloudTrailCapture";
+import { CAPTURED_IOT_CALLS } from "../../../core/capturedCalls";
 import { REGISTRY_EVENT_TYPES } from "../../../components/iotPlane/registryEvents";
 import { ofType, ownStack } from "../../support/ownStacks";
 import { IOT_ACCOUNT, statementsOf, REGIONS, jsonOf, named } from "./support";

@@ -20,7 +20,7 @@ import {
 } from "@aws-sdk/client-iot";
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { CAPTURE_RULES } from "../../../components/iotPlane/captureRules";
-import { CAPTURED_IOT_CALLS } from "../../../components/iotPlane/cloudTrailCapture";
+import { CAPTURED_IOT_CALLS } from "../../../core/capturedCalls";
 import { parseIotRule } from "../../support/iotSql";
 
 type Input = Record<string, unknown>;
