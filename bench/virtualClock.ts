@@ -51,6 +51,11 @@ export class VirtualClock implements Clock {
     return this.heap.length;
   }
 
+  /** When the next timer is due, if any. */
+  get nextAt(): number | undefined {
+    return this.heap[0]?.at;
+  }
+
   /** Advances until `done()` or no timer is left; timers within 1 ms fire together. */
   async run(done: () => boolean, onStep?: () => void): Promise<void> {
     for (;;) {

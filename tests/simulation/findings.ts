@@ -811,13 +811,14 @@ export const FINDINGS: Finding[] = [
     ),
   },
   {
-    // random.test.ts seed 2, schedules 1705 and 2039 of 3000, seed 3, 618 (traced). OPEN: P's
-    // user attaches p1 to g1 and its event is lost; 5 s later S's user detaches p1 from g1, which
-    // S never had attached (a call that changes nothing there, still the user's intent, recorded
-    // by CloudTrail), and that event is lost too. No state then shows the detach: S's IoT and table
-    // hold nothing of the pair, P's sweep finds the attachment in its ListTargetsForPolicy listing
-    // (IoT dates no attachment: recorded at the sweep's time) and S applies it. CloudTrail's event
-    // history (LookupEvents) is the only record of the detach left (docs/convergence.md, rule 1).
+    // random.test.ts seed 2, schedules 1705 and 2039 of 3000, seed 3, 618 (traced). P's user
+    // attaches p1 to g1 and its EventBridge event is lost; 5 s later S's user detaches p1 from g1,
+    // which S never had attached (a call that changes nothing there, still the user's intent,
+    // recorded by CloudTrail), and that event is lost too. No state shows the detach: S's IoT and
+    // table hold nothing of the pair, P's sweep found the attachment in its ListTargetsForPolicy
+    // listing (IoT dates no attachment: recorded at the sweep's time) and S applied it. Fixed by
+    // the trail's log files, a durable second delivery of both records, each dated by its
+    // eventTime (functions/capture/trailLog.ts; docs/convergence.md, rule 1).
     name: "an attach whose event is lost is not kept over the other region's later detach whose event is lost",
     issueClass: "Three orders",
     schedule: schedule([

@@ -6,10 +6,7 @@ import { runSchedule } from "./world";
  * Findings of issue 22 the code does not fix yet: their schedules must still break an invariant
  * (so the simulator keeps seeing them); a fix moves the name out, and the schedule must then pass.
  */
-const OPEN = new Set([
-  // Both events lost: only CloudTrail's event history shows the detach (rule 1, open).
-  "an attach whose event is lost is not kept over the other region's later detach whose event is lost",
-]);
+const OPEN = new Set<string>([]);
 
 describe("replication simulator: the findings of issue 22 as schedules", () => {
   for (const finding of FINDINGS) {

@@ -19,6 +19,9 @@ import { prng, VirtualClock } from "../../bench/virtualClock";
 import { differences, factsOfIot, factsOfTable, reportedFactOf } from "./facts";
 import { SimGlobalTable } from "./globalTable";
 import { SimIot, type SimEvent } from "./iot";
+import { isTrailNotification, SimTrail, TRAIL_DELIVERY_MS, type TrailNotification } from "./trail";
+import { replayTrailLogs } from "../../functions/capture/trailLog";
+import { isCloudTrailEvent } from "../../functions/capture/normalize";
 import { SETUP, userCalls, type Op, type Schedule } from "./schedule";
 
 export const REGIONS = ["eu-west-1", "eu-central-1"] as const;
@@ -64,7 +67,9 @@ interface Region {
   iot: SimIot;
   down: boolean;
   /** Events IoT published that capture has not received (held while down). */
-  heldEvents: SimEvent[];
+  heldEvents: (SimEvent | TrailNotification)[];
+  /** The region's trail: every CloudTrail record's log file (trail.ts). */
+  trail: SimTrail;
   stream: RegistryItem[];
   polling: boolean;
   recent: RecentlyConverged;
@@ -133,6 +138,7 @@ export async function runSchedule(
       iot: new SimIot({ region: name, account: ACCOUNT }, skewed),
       down: false,
       heldEvents: [],
+      trail: new SimTrail(ACCOUNT, name),
       stream: [],
       polling: false,
       recent: new RecentlyConverged(),
@@ -162,6 +168,12 @@ export async function runSchedule(
   // Events: each delivered after a random delay, maybe twice, maybe never.
   for (const region of regions) {
     region.iot.onEvent = (event) => {
+      // The trail's log file of a CloudTrail record is durable: it comes whatever befalls
+      // EventBridge's copy below (trail.ts).
+      if (isCloudTrailEvent(event)) {
+        const { min, max } = TRAIL_DELIVERY_MS;
+        deliver(region, region.trail.write(event), min + random() * (max - min));
+      }
       if (region.loseNext > 0) {
         region.loseNext -= 1;
         lostEvents += 1;
@@ -181,7 +193,7 @@ export async function runSchedule(
     };
   }
 
-  function deliver(region: Region, event: SimEvent, delay: number): void {
+  function deliver(region: Region, event: SimEvent | TrailNotification, delay: number): void {
     busy += 1;
     void clock.sleep(Math.max(1, delay)).then(async () => {
       try {
@@ -196,17 +208,27 @@ export async function runSchedule(
     });
   }
 
-  async function capture(region: Region, event: SimEvent, attempt: number): Promise<void> {
+  async function capture(
+    region: Region,
+    event: SimEvent | TrailNotification,
+    attempt: number,
+  ): Promise<void> {
+    const deps = {
+      table: table.port(region.name),
+      iot: region.iot.lookups(),
+      region: region.name,
+      reconcilerRoleArn: RECONCILER_ROLE,
+      clock: region.clock,
+      ledger: table.ledger(region.name),
+      account: ACCOUNT,
+    };
     try {
-      await captureEvent(event, {
-        table: table.port(region.name),
-        iot: region.iot.lookups(),
-        region: region.name,
-        reconcilerRoleArn: RECONCILER_ROLE,
-        clock: region.clock,
-        ledger: table.ledger(region.name),
-        account: ACCOUNT,
-      });
+      if (isTrailNotification(event)) {
+        const { trail } = region;
+        await replayTrailLogs(event, trail.place, trail.logs, (r) => captureEvent(r, deps));
+      } else {
+        await captureEvent(event, deps);
+      }
     } catch (error) {
       if (isDown(error) || region.down) {
         region.heldEvents.push(event);
@@ -380,7 +402,9 @@ export async function runSchedule(
         violations.push(`stuck: not settled after ${SETTLE_LIMIT_MS / 3600_000} h`);
         return;
       }
-      await clock.sleep(1_000);
+      // Checked every second, or at the next timer when none is due sooner (a trail's log file
+      // minutes away): nothing changes in between.
+      await clock.sleep(Math.max(1_000, (clock.nextAt ?? 0) - clock.now()));
     }
   }
 

@@ -1,0 +1,64 @@
+/**
+ * One region's CloudTrail trail for the simulator: every CloudTrail record IoT makes is also
+ * written, durably, to the trail's bucket as a gzip JSON log file, and S3 notifies the
+ * trail-replay function of it (functions/capture/trailLog.ts, the real reader).
+ *
+ * - EventBridge's copy of a record is best effort and may be lost (the world loses it); the log
+ *   file is not: "CloudTrail typically delivers logs within an average of about 5 minutes of an
+ *   API call. This time is not guaranteed." (CloudTrail User Guide, "Getting and viewing your
+ *   CloudTrail log files"). The model delivers each within `TRAIL_DELIVERY_MS`, the bound it
+ *   assumes (historically quoted as 15 minutes): a later file is out of the model.
+ * - S3 "event notifications are designed to be delivered at least once" and typically in
+ *   seconds (S3 User Guide, "Amazon S3 Event Notifications"): folded into that delay.
+ * - One record per file: CloudTrail batches records into files, and files arrive in no order,
+ *   so one per file is the least ordered case.
+ */
+import { gzipSync } from "node:zlib";
+import { trailLogPrefix } from "../../core/capturedCalls";
+import type { CloudTrailEvent } from "../../functions/capture/normalize";
+import type { TrailLogPlace, TrailLogPort } from "../../functions/capture/trailLog";
+
+/** When a record's log file reaches capture after the call (ms): the model's assumed bound. */
+export const TRAIL_DELIVERY_MS = { min: 60_000, max: 900_000 };
+
+/** The S3 notification of one new log file. */
+export interface TrailNotification {
+  Records: { eventSource: "aws:s3"; s3: { bucket: { name: string }; object: { key: string } } }[];
+}
+
+export function isTrailNotification(event: unknown): event is TrailNotification {
+  return Array.isArray((event as { Records?: unknown }).Records);
+}
+
+export class SimTrail {
+  readonly place: TrailLogPlace;
+  private readonly files = new Map<string, Uint8Array>();
+
+  constructor(account: string, region: string) {
+    this.place = { bucket: `trail-logs-${region}`, account, region };
+  }
+
+  /** Writes the record's log file and returns the notification S3 sends for it. */
+  write(event: CloudTrailEvent): TrailNotification {
+    const key = `${trailLogPrefix(this.place.account, this.place.region)}2026/12/01/${this.place.account}_CloudTrail_${this.place.region}_${this.files.size}.json.gz`;
+    const record = {
+      eventSource: "iot.amazonaws.com",
+      awsRegion: this.place.region,
+      ...event.detail,
+    };
+    // Fastest compression: the reader only needs valid gzip.
+    this.files.set(key, gzipSync(JSON.stringify({ Records: [record] }), { level: 1 }));
+    return {
+      Records: [
+        { eventSource: "aws:s3", s3: { bucket: { name: this.place.bucket }, object: { key } } },
+      ],
+    };
+  }
+
+  readonly logs: TrailLogPort = {
+    read: (bucket, key) => {
+      const bytes = bucket === this.place.bucket ? this.files.get(key) : undefined;
+      return bytes ? Promise.resolve(bytes) : Promise.reject(new Error(`NoSuchKey: ${key}`));
+    },
+  };
+}
