@@ -30,6 +30,31 @@ export const CAPTURED_IOT_CALLS: readonly string[] = [
   ...GROUP_CALLS,
 ];
 
+/**
+ * Registry calls: IoT reports them by registry events, which reach capture through IoT rules (no
+ * EventBridge rule selects them); a lost registry event is a lost change. The trail records these
+ * calls too, so capture also reads them from the trail's log files (functions/capture/trailLog.ts).
+ * Shadow updates are data-plane calls, not management events: no trail records them.
+ */
+export const REGISTRY_CALLS: readonly string[] = [
+  "CreateThing",
+  "UpdateThing",
+  "DeleteThing",
+  "CreateThingGroup",
+  "UpdateThingGroup",
+  "DeleteThingGroup",
+  "AddThingToThingGroup",
+  "RemoveThingFromThingGroup",
+  "UpdateThingGroupsForThing",
+  "CreateThingType",
+  "UpdateThingType",
+  "DeprecateThingType",
+  "DeleteThingType",
+];
+
+/** The calls capture takes from the trail's log files: every call it reads by either path. */
+export const TRAIL_CAPTURED_CALLS: readonly string[] = [...CAPTURED_IOT_CALLS, ...REGISTRY_CALLS];
+
 /** CloudTrail's `eventSource` of IoT Core's control plane. */
 export const IOT_EVENT_SOURCE = "iot.amazonaws.com";
 

@@ -176,8 +176,12 @@ export const DESIRED = {
 
 export const ENTITY_KINDS = Object.keys(DESIRED) as (keyof typeof DESIRED)[];
 
-/** Who writes items: the part of `updatedBy` before the region. */
-export const WRITERS = ["capture", "api", "sweep", "reconciler"] as const;
+/**
+ * Who writes items: the part of `updatedBy` before the region. `record`: capture, writing the
+ * result a user's call states where the region's IoT no longer holds it (the reconciler overwrote
+ * it since with an older item, functions/capture/capture.ts): desired state there too.
+ */
+export const WRITERS = ["capture", "api", "sweep", "reconciler", "record"] as const;
 export type Writer = (typeof WRITERS)[number];
 
 const envelope = z.object({
@@ -190,7 +194,9 @@ const envelope = z.object({
   kind: z.enum(ENTITY_KINDS),
   version: z.number().int().positive(),
   updatedAt: z.iso.datetime(),
-  updatedBy: z.string().regex(/^(capture|api|sweep|reconciler):[a-z0-9-]+$/, "<writer>:<region>"),
+  updatedBy: z
+    .string()
+    .regex(new RegExp(`^(${WRITERS.join("|")}):[a-z0-9-]+$`), "<writer>:<region>"),
   deleted: z.boolean(),
   desired: z.record(z.string(), z.unknown()).nullable(),
   expiresAt: z.number().int().positive().optional(),

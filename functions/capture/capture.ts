@@ -138,6 +138,7 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
       const outcome = await capture(change.key, change.kind, id, deps, arn, happenedBy, {
         reported,
         userCall,
+        stated: userCall ? statedResult(change) : undefined,
       });
       results.push({ key: change.key, outcome });
     }
@@ -155,6 +156,19 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
     }
   }
   return results;
+}
+
+/** Kinds whose call states the object's whole state (an attach or detach, a membership). */
+const STATED_KINDS: ReadonlySet<EntityKind> = new Set([
+  "policyAttachment",
+  "principalAttachment",
+  "membership",
+]);
+
+/** The whole result a call states, if it does: a delete, or a relation's presence. */
+function statedResult(change: Change): Record<string, unknown> | null | undefined {
+  if (change.desired === null) return null;
+  return STATED_KINDS.has(change.kind) ? change.desired : undefined;
 }
 
 /**
@@ -183,7 +197,11 @@ async function capture(
   deps: CaptureDeps,
   arn: (resource: string) => string,
   happenedBy: number,
-  { reported, userCall }: { reported?: Partial<IotMark>; userCall: boolean },
+  {
+    reported,
+    userCall,
+    stated,
+  }: { reported?: Partial<IotMark>; userCall: boolean; stated?: Record<string, unknown> | null },
 ): Promise<Outcome> {
   for (let attempt = 1; ; attempt++) {
     // The reconciler's last write before and after the read: one in between makes the read
@@ -198,6 +216,7 @@ async function capture(
     const outcome = await write(key, kind, state, deps, happenedBy, before?.at, {
       newChange: await isNewChange(deps, key, decided),
       userCall,
+      stated,
     });
     if (outcome === "reread" && attempt < WRITE_ATTEMPTS) continue;
     if (outcome !== "stale" || attempt >= WRITE_ATTEMPTS) {
@@ -323,14 +342,17 @@ async function write(
     newChange?: boolean;
     /** A user's call CloudTrail reports (never the reconciler's: its role's records are echoes). */
     userCall?: boolean;
+    /** The whole result the user's call states (attachments, memberships, deletes), if it does. */
+    stated?: Record<string, unknown> | null;
   } = {},
 ): Promise<Outcome | "reread"> {
   const now = deps.clock.now();
   const rows = await deps.table.rows(key);
   const current = mergeRows(rows);
   const own = rows.find((row) => rowRegion(row) === deps.region);
-  const seen = observed(current, state ? state.desired : null);
-  const desired = seen.desired;
+  let overwritten = false;
+  let seen = observed(current, state ? state.desired : null);
+  let desired = seen.desired;
   // A user's call after the table's row that set the state the table holds is still a change: the
   // other region's differing state, on its way or with its event lost, must not outrank it (rule 1).
   const callAfter =
@@ -347,7 +369,22 @@ async function write(
   // was writing (read again).
   const applied = await deps.ledger?.applied(deps.region, key);
   if (happenedBy !== undefined && applied?.at !== ledgerBefore) return "reread";
+  // A user's call the reconciler overwrote since, applying an item older than the call (the call's
+  // events late or lost): IoT holds the reconciler's write, not the call's result. A call that
+  // states its whole result (an attach, a detach, a membership, a delete) is written as that
+  // result at its time, which outranks the older item; no other record of it may come.
   if (
+    recorded.stated !== undefined &&
+    applied !== undefined &&
+    happenedBy !== undefined &&
+    applied.version < happenedBy &&
+    happenedBy <= applied.at &&
+    applied.digest === digestOf(seen)
+  ) {
+    seen = observed(current, recorded.stated);
+    desired = seen.desired;
+    overwritten = true;
+  } else if (
     applied !== undefined &&
     applied.digest === digestOf(seen) &&
     (happenedBy === undefined || happenedBy <= applied.at) &&
@@ -388,7 +425,9 @@ async function write(
     kind,
     version,
     updatedAt: new Date(now).toISOString(),
-    updatedBy: `capture:${deps.region}`,
+    // IoT here holds another state: the row is desired state this region's reconciler applies
+    // too (reconciler/ownership.ts), not a capture of IoT.
+    updatedBy: `${overwritten ? "record" : "capture"}:${deps.region}`,
     sourceRegion: deps.region,
     deleted: desired === null,
     desired,

@@ -10,6 +10,7 @@ import { keys } from "../../core/entities";
 import type { Change } from "./change";
 import { changesOfFleetCall } from "./normalizeFleet";
 import { changesOfGroupCall } from "./normalizeGroups";
+import { changesOfRegistryCall } from "./normalizeRegistry";
 
 export type { Change, Lookup } from "./change";
 
@@ -360,6 +361,7 @@ export function changesOfCloudTrail(event: CloudTrailEvent): Change[] {
       return (
         changesOfFleetCall(detail.eventName, req, res, version) ??
         changesOfGroupCall(detail.eventName, req, res, version) ??
+        changesOfRegistryCall(detail.eventName, req, res, version) ??
         []
       );
   }

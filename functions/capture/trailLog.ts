@@ -13,7 +13,7 @@
  */
 import { gunzipSync } from "node:zlib";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { CAPTURED_IOT_CALLS, IOT_EVENT_SOURCE, trailLogPrefix } from "../../core/capturedCalls";
+import { IOT_EVENT_SOURCE, TRAIL_CAPTURED_CALLS, trailLogPrefix } from "../../core/capturedCalls";
 import type { CloudTrailEvent } from "./normalize";
 
 /** Reads one log file's bytes (S3 GetObject). */
@@ -80,8 +80,9 @@ export function notifiedLogFiles(event: S3Notification, place: TrailLogPlace): s
 }
 
 /**
- * The IoT records of one log file that capture reads (the calls the EventBridge rule selects, made
- * in this region), each in the envelope EventBridge would have given it. Failed calls stay in
+ * The IoT records of one log file that capture reads (the calls the EventBridge rule selects, and
+ * the registry calls registry events report), made in this region, each in the envelope
+ * EventBridge would have given it. Failed calls stay in
  * (capture skips a record with an `errorCode`, as it does for EventBridge's copy).
  */
 export function capturedRecords(
@@ -101,7 +102,7 @@ export function capturedRecords(
       `trail log ${where}: expected {"Records": [...]}, got ${JSON.stringify(parsed).slice(0, 120)}`,
     );
   }
-  const captured = new Set(CAPTURED_IOT_CALLS);
+  const captured = new Set(TRAIL_CAPTURED_CALLS);
   return records
     .filter((r): r is CloudTrailEvent["detail"] & Record<string, unknown> => {
       const record = r as Record<string, unknown> | null;

@@ -49,6 +49,9 @@ const REGISTRY_APIS = new Set([
   "DeleteThingShadow",
 ]);
 
+/** Data-plane calls: no management trail records them. */
+const SHADOW_APIS = new Set(["UpdateThingShadow", "DeleteThingShadow"]);
+
 /** Dynamic group calls: a registry event and a CloudTrail record (see above). */
 const DYNAMIC_APIS = new Set([
   "CreateDynamicThingGroup",
@@ -58,6 +61,12 @@ const DYNAMIC_APIS = new Set([
 
 export class SimIot extends FakeIot {
   onEvent: (event: SimEvent) => void = () => {};
+  /**
+   * Every control-plane call's CloudTrail record, for the region's trail (trail.ts): the calls
+   * EventBridge's rule selects and the registry calls alike; shadow updates are data-plane calls,
+   * which a management trail does not record.
+   */
+  onTrail: (record: CloudTrailEvent) => void = () => {};
   /** Every successful call, by caller (for the operation count). */
   changes = 0;
   private seq = 0;
@@ -103,8 +112,10 @@ export class SimIot extends FakeIot {
     this.dynamicMembershipEvents(membersBefore);
     if (before === after && c.api !== "UpdateThingShadow") return result;
     this.changes += 1;
-    if (REGISTRY_APIS.has(c.api)) this.registryEvent(c, before !== "absent", idBefore);
-    else if (DYNAMIC_APIS.has(c.api)) {
+    if (REGISTRY_APIS.has(c.api)) {
+      this.registryEvent(c, before !== "absent", idBefore);
+      if (!SHADOW_APIS.has(c.api)) this.onTrail(this.record(c, caller));
+    } else if (DYNAMIC_APIS.has(c.api)) {
       this.registryEvent(c, before !== "absent", idBefore);
       this.trail(c, caller);
     } else this.trail(c, caller);
@@ -279,7 +290,14 @@ export class SimIot extends FakeIot {
     }
   }
 
+  /** A call EventBridge's rule selects: its record goes to the trail and to EventBridge. */
   private trail(c: IotCall, caller: string): void {
+    const record = this.record(c, caller);
+    this.onTrail(record);
+    this.onEvent(record);
+  }
+
+  private record(c: IotCall, caller: string): CloudTrailEvent {
     const now = this.regionClock.now();
     const res: Record<string, unknown> = {};
     const req = cloneData(c.input) as Record<string, unknown>;
@@ -287,7 +305,7 @@ export class SimIot extends FakeIot {
       const id = [...this.certs].find(([, cert]) => cert.pem === req.certificatePem)?.[0];
       res.certificateId = id;
     }
-    this.onEvent({
+    return {
       source: "aws.iot",
       "detail-type": "AWS API Call via CloudTrail",
       account: this.place.account,
@@ -300,6 +318,6 @@ export class SimIot extends FakeIot {
         requestParameters: req,
         responseElements: res,
       },
-    });
+    };
   }
 }

@@ -21,7 +21,6 @@ import { SimGlobalTable } from "./globalTable";
 import { SimIot, type SimEvent } from "./iot";
 import { isTrailNotification, SimTrail, TRAIL_DELIVERY_MS, type TrailNotification } from "./trail";
 import { replayTrailLogs } from "../../functions/capture/trailLog";
-import { isCloudTrailEvent } from "../../functions/capture/normalize";
 import { SETUP, userCalls, type Op, type Schedule } from "./schedule";
 
 export const REGIONS = ["eu-west-1", "eu-central-1"] as const;
@@ -167,13 +166,12 @@ export async function runSchedule(
 
   // Events: each delivered after a random delay, maybe twice, maybe never.
   for (const region of regions) {
+    // A call's log file is durable: it comes whatever befalls its events (trail.ts).
+    region.iot.onTrail = (record) => {
+      const { min, max } = TRAIL_DELIVERY_MS;
+      deliver(region, region.trail.write(record), min + random() * (max - min));
+    };
     region.iot.onEvent = (event) => {
-      // The trail's log file of a CloudTrail record is durable: it comes whatever befalls
-      // EventBridge's copy below (trail.ts).
-      if (isCloudTrailEvent(event)) {
-        const { min, max } = TRAIL_DELIVERY_MS;
-        deliver(region, region.trail.write(event), min + random() * (max - min));
-      }
       if (region.loseNext > 0) {
         region.loseNext -= 1;
         lostEvents += 1;

@@ -1,0 +1,101 @@
+/**
+ * A user's call whose events came late or not at all, and which this region's reconciler
+ * overwrote since with the other region's older item: when the call's record arrives (the
+ * trail's log file, minutes later), IoT holds the reconciler's write, not the call's state.
+ * Where the call states its whole result (an attach or detach, a membership, a delete), capture
+ * writes that result at the call's time, which outranks the older item (docs/convergence.md,
+ * rule 1); it is not taken for the echo of the reconciler's write.
+ */
+import { strict as assert } from "assert";
+import { captureEvent, type CaptureDeps } from "../../../functions/capture/capture";
+import type { CloudTrailEvent } from "../../../functions/capture/normalize";
+import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
+import type { RegistryItem } from "../../../core/registryItem";
+import { registryItem } from "../../../core/registrySchema";
+import { ownedBy } from "../../../functions/reconciler/ownership";
+import { FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
+
+const ACCOUNT = "111111111111";
+const REGION = "eu-central-1";
+const GROUP_ARN = `arn:aws:iot:${REGION}:${ACCOUNT}:thinggroup/g1`;
+const KEY = "policyAttachment#p1|thinggroup/g1";
+const T = Date.parse("2026-12-08T04:00:00Z");
+
+const call = (
+  eventName: string,
+  at: number,
+  arn = `arn:aws:iam::${ACCOUNT}:role/ops`,
+): CloudTrailEvent => ({
+  source: "aws.iot",
+  "detail-type": "AWS API Call via CloudTrail",
+  account: ACCOUNT,
+  detail: {
+    eventName,
+    eventTime: new Date(at).toISOString().replace(/\.\d+Z$/, "Z"),
+    userIdentity: { sessionContext: { sessionIssuer: { arn } } },
+    requestParameters: { policyName: "p1", target: GROUP_ARN },
+  },
+});
+
+// The other region's attach, 5 s before this region's user detached (a call that found nothing
+// to detach here: the attach had not arrived).
+const otherAttach: RegistryItem = registryItem({
+  pk: KEY,
+  kind: "policyAttachment",
+  version: T - 5_000 + 999,
+  updatedAt: new Date(T - 4_000).toISOString(),
+  updatedBy: "capture:eu-west-1",
+  sourceRegion: "eu-west-1",
+  deleted: false,
+  desired: { policyName: "p1", target: { type: "thinggroup", id: "g1" } },
+  writtenIn: "eu-west-1",
+});
+
+async function world() {
+  const table = new FakeTable();
+  const iot = new FakeIot({ region: REGION, account: ACCOUNT });
+  await iot.send({ api: "CreateThingGroup", input: { thingGroupName: "g1" } });
+  await iot.send({ api: "CreatePolicy", input: { policyName: "p1", policyDocument: "{}" } });
+  const ledger = memoryEchoLedger();
+  const clock = manualClock(T + 600_000);
+  const deps: CaptureDeps = {
+    table,
+    iot: iot.lookups(),
+    region: REGION,
+    reconcilerRoleArn: `arn:aws:iam::${ACCOUNT}:role/reconciler`,
+    clock,
+    ledger,
+    account: ACCOUNT,
+  };
+  await table.putIfNewer(otherAttach);
+  // The reconciler applied the other region's attach 80 s after the detach, knowing nothing of it.
+  await iot.send({ api: "AttachPolicy", input: { policyName: "p1", target: GROUP_ARN } });
+  await ledger.record(REGION, otherAttach, T + 80_000);
+  return { table, deps, ledger };
+}
+
+describe("capture of a user's call the reconciler overwrote since", () => {
+  it("writes the detach the call made, at its time, over the older attach", async () => {
+    const { table, deps } = await world();
+    assert.deepEqual(await captureEvent(call("DetachPolicy", T), deps), [
+      { key: KEY, outcome: "written" },
+    ]);
+    const row = (await table.get(KEY))!;
+    assert.equal(row.deleted, true);
+    assert.equal(row.version, T + 999);
+    assert.equal(row.sourceRegion, REGION);
+    // IoT here still holds the reconciler's attach: this region's reconciler must apply the row.
+    assert.equal(row.updatedBy, `record:${REGION}`);
+    assert.equal(ownedBy(row, REGION), false);
+  });
+
+  it("writes neither the reconciler's own record nor a call older than the item", async () => {
+    const { table, deps } = await world();
+    const reconciler = call("DetachPolicy", T, deps.reconcilerRoleArn);
+    assert.deepEqual(await captureEvent(reconciler, deps), [{ outcome: "echo" }]);
+    // A detach made before the other region's attach: the attach is the later change.
+    const [older] = await captureEvent(call("DetachPolicy", T - 10_000), deps);
+    assert.notEqual(older.outcome, "written");
+    assert.equal((await table.get(KEY))!.deleted, false);
+  });
+});
