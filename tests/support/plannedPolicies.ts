@@ -471,11 +471,15 @@ export class PlannedWorld {
     return this.keyArnOf(key, queue.resource.account ?? "", queue.resource.region ?? "");
   }
 
-  /** The default encryption key ARN of a bucket (by name). */
-  keyOfBucket(bucket: string): string {
-    const config = this.ofType(
+  /**
+   * The default encryption key ARN of a bucket (by name), from `stack` first: the mocks may give
+   * two stacks' buckets one name (each stack's trail bucket), which S3's global names never do.
+   */
+  keyOfBucket(bucket: string, stack?: string): string {
+    const configs = this.ofType(
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    ).find((c) => str(c.resource.revealedInputs.bucket) === bucket);
+    ).filter((c) => str(c.resource.revealedInputs.bucket) === bucket);
+    const config = configs.find((c) => c.stack === stack) ?? configs[0];
     const rules = config?.resource.revealedInputs.rules as
       { applyServerSideEncryptionByDefault?: { kmsMasterKeyId?: string } }[] | undefined;
     const key = rules?.[0]?.applyServerSideEncryptionByDefault?.kmsMasterKeyId;
