@@ -379,7 +379,8 @@ function resourcesOf(
     // A queue with an SQS-owned or AWS managed key needs no permission on it.
     if (key) keys.push(key);
   }
-  if (bucket) keys.push(...render(bucket, scope).map((name) => world.keyOfBucket(name, caller.stack)));
+  if (bucket)
+    keys.push(...render(bucket, scope).map((name) => world.keyOfBucket(name, caller.stack)));
   return keys.map((arn) => ({ arn, keyRegion: parseArn(arn).region }));
 }
 

@@ -479,12 +479,13 @@ export class PlannedWorld {
     const configs = this.ofType(
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     ).filter((c) => str(c.resource.revealedInputs.bucket) === bucket);
-    const config = configs.find((c) => c.stack === stack) ?? configs[0];
-    const rules = config?.resource.revealedInputs.rules as
+    const config = configs.find((c) => c.stack === stack) ?? configs.at(0);
+    if (!config) throw new Error(`the plan has no default encryption of bucket ${bucket}`);
+    const rules = config.resource.revealedInputs.rules as
       { applyServerSideEncryptionByDefault?: { kmsMasterKeyId?: string } }[] | undefined;
     const key = rules?.[0]?.applyServerSideEncryptionByDefault?.kmsMasterKeyId;
     if (!key) throw new Error(`bucket ${bucket} has no customer managed default key in the plan`);
-    return this.keyArnOf(key, config!.resource.account ?? "", config!.resource.region ?? "");
+    return this.keyArnOf(key, config.resource.account ?? "", config.resource.region ?? "");
   }
 
   /** A key id, ARN or alias as the plan holds it -> the key's ARN. */
