@@ -22,6 +22,7 @@ import { RegistryEvents } from "./iotPlane/registryEvents";
 import { RegistryTable } from "./iotPlane/registryTable";
 import { RuleRole } from "./iotPlane/ruleRole";
 import { StreamReconciliation } from "./iotPlane/streamReconciliation";
+import { TrailReplay } from "./iotPlane/trailReplay";
 import {
   PlaneTelemetry,
   TELEMETRY_VISIBILITY_TIMEOUT_SECONDS,
@@ -336,10 +337,26 @@ export class ReplicatedIotPlane extends pulumi.ComponentResource {
       opts("cloudtrail-capture"),
     );
     if (ownTrail) {
-      new ManagementTrail(
+      const trail = new ManagementTrail(
         `${prefix}-management-trail`,
         { ...scope, kmsKeyArn: key.arn, trailPrefix: names.trailPrefix },
         opts("management-trail"),
+      );
+      // The trail's log files: a second, durable delivery of the records EventBridge may drop.
+      // An organization trail's bucket is another account's, so with one there is none.
+      new TrailReplay(
+        `${prefix}-trail-replay`,
+        {
+          ...scope,
+          bucket: trail.bucket,
+          kmsKeyArn: key.arn,
+          registryTable: names.registryTable,
+          reconcilerRoleArn: reconciler.role.arn,
+          deadLetterQueueArn: eventsDlq.arn,
+          logGroupName: `${names.logGroupRoot}/trail-replay`,
+        },
+        // New with this component: no earlier name to alias.
+        { ...opts("trail-replay"), aliases: undefined },
       );
     }
 

@@ -7,7 +7,11 @@
  * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), so the plan checks
  * the configured limits before anything is deployed.
  */
-import { CAPTURE_CONCURRENCY, RECONCILER_CONCURRENCY } from "./reconcilerSizing";
+import {
+  CAPTURE_CONCURRENCY,
+  RECONCILER_CONCURRENCY,
+  TRAIL_REPLAY_CONCURRENCY,
+} from "./reconcilerSizing";
 
 /** The health aggregator keeps its hysteresis in one instance (components/failover/healthAggregator.ts). */
 export const AGGREGATOR_CONCURRENCY = 1;
@@ -21,10 +25,15 @@ export const UNRESERVED_MINIMUM = 100;
 /** The default concurrency quota of an account and region (Lambda quotas page). */
 export const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
 
-/** Reserved concurrency per account, in each of the two regions (one set of functions per region). */
+/**
+ * Reserved concurrency per account, in each of the two regions (one set of functions per region).
+ * Trail replay exists only where the stack creates its own trail (no organization trail): counted
+ * always, so the quota check holds for either configuration.
+ */
 export const RESERVED_CONCURRENCY = {
   sharedServices: AGGREGATOR_CONCURRENCY,
-  iotServices: RECONCILER_CONCURRENCY + CAPTURE_CONCURRENCY + READINESS_CONCURRENCY,
+  iotServices:
+    RECONCILER_CONCURRENCY + CAPTURE_CONCURRENCY + TRAIL_REPLAY_CONCURRENCY + READINESS_CONCURRENCY,
   commandControl: 0,
   dataAnalytics: 0,
 } as const;

@@ -30,6 +30,20 @@ export const RECONCILER_TIMEOUT_SECONDS = 900;
 export const CAPTURE_CONCURRENCY = 5;
 
 /**
+ * Trail-replay containers that can run at once (components/iotPlane/trailReplay.ts): capture's code
+ * reading the trail's log files, a second delivery of the CloudTrail records EventBridge may drop.
+ * CloudTrail delivers a region's log files a few times in 5 minutes, and each invocation captures
+ * one file's records one after the other, reading IoT against the same account quotas as capture:
+ * two containers let one long file not hold back the next, and add at most two containers' SDK
+ * limiters to capture's five. Lambda keeps throttled asynchronous events queued (up to 6 hours,
+ * then the on-failure queue).
+ */
+export const TRAIL_REPLAY_CONCURRENCY = 2;
+
+/** Trail replay's timeout: Lambda's maximum, for a log file of several minutes of records. */
+export const TRAIL_REPLAY_TIMEOUT_SECONDS = 900;
+
+/**
  * IoT calls one reconciler invocation makes at once. Pacing (above) bounds the rate; this bounds
  * the calls in flight (10 x 10 = 100, the thing quotas), so a slow IoT cannot pile up sockets.
  */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dnsSuffixOf, formatArn } from "../../core/arn";
 import { PROVISIONING_ROLE_PATH } from "../../core/provisioningRoles";
+import { trailLogPrefix } from "../../core/capturedCalls";
 import { Statement } from "../iam/policyDocument";
 import { PART_INDEXES } from "../../core/registryItem";
 
@@ -336,6 +337,46 @@ export function reconcilerStatements(
       conditions: { StringEquals: { "kms:ViaService": sqsService(scope.region) } },
     },
   ];
+}
+
+/**
+ * What trail replay may do besides capture's own: read this account's and region's CloudTrail log
+ * files in the trail's bucket (not its digest files, `AWSLogs/<account>/CloudTrail-Digest/`, nor
+ * any other key), and decrypt them with the plane key only as S3 does for such a read.
+ *
+ * CloudTrail encrypts log files with SSE-KMS under the trail's key, and a reader needs kms:Decrypt
+ * on it from the key policy ("Granting decrypt permissions", CloudTrail User Guide: "Users of your
+ * key must be given explicit permissions to read the log files that CloudTrail has encrypted").
+ * The plane key's policy delegates its use to IAM in this account (planeKey.ts,
+ * AccountAdministersThroughIam), so this identity statement is that permission; S3 asks KMS on the
+ * reader's behalf, hence kms:ViaService. No encryption-context condition: which context S3 sends
+ * depends on the bucket's S3 Bucket Key (privateBucketSettings.ts), and the ViaService and key
+ * bind it enough.
+ */
+export function trailReplayStatements(
+  scope: Scope,
+  trail: { bucketArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> },
+): Statement[] {
+  return [
+    {
+      sid: "ReadTrailLogFiles",
+      actions: ["s3:GetObject"],
+      resources: [
+        pulumi.interpolate`${trail.bucketArn}/${trailLogPrefix(scope.account, scope.region)}*`,
+      ],
+    },
+    {
+      sid: "DecryptTrailLogFiles",
+      actions: ["kms:Decrypt"],
+      resources: [trail.kmsKeyArn],
+      conditions: { StringEquals: { "kms:ViaService": s3Service(scope.region) } },
+    },
+  ];
+}
+
+/** The service name S3 presents to KMS when it decrypts an object for a reader. */
+export function s3Service(region: string): string {
+  return `s3.${region}.${dnsSuffixOf(region)}`;
 }
 
 /** The service name SQS presents to KMS when it encrypts or decrypts for a caller. */

@@ -24,6 +24,12 @@ export const LAMBDA_VPC_ACTIONS = [
 export interface NodeFunctionArgs {
   /** Folder under `functions/` whose `handler.ts` is bundled. */
   code: string;
+  /**
+   * For a second function of the same code with a role of its own (e.g. capture's trail replay):
+   * a word naming it, in its role's description (`Runs <code> for <purpose>: ...`), by which the
+   * access declarations (functions/shared/access.ts) tell it from the code's main function.
+   */
+  purpose?: string;
   description: string;
   /** What the function may do besides writing its own logs: scope every statement to resources. */
   statements: Statement[];
@@ -66,6 +72,9 @@ export class NodeFunction extends pulumi.ComponentResource {
       componentOptions("iot-dr:lambda:NodeFunction", opts),
     );
     const parent = { parent: this };
+    if (args.purpose !== undefined && !/^\w+$/.test(args.purpose)) {
+      throw new Error(`NodeFunction ${name}: purpose: expected one word; got "${args.purpose}"`);
+    }
 
     this.logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
@@ -79,7 +88,11 @@ export class NodeFunction extends pulumi.ComponentResource {
       `${name}-role`,
       {
         name: args.roleName,
-        description: `Runs ${args.code}: ${args.description}`.slice(0, 1000),
+        description:
+          `Runs ${args.code}${args.purpose ? ` for ${args.purpose}` : ""}: ${args.description}`.slice(
+            0,
+            1000,
+          ),
         // Lambda of this account only (the account of the provider this component inherits).
         assumeRolePolicy: policyDocument([
           serviceTrust("lambda.amazonaws.com", {

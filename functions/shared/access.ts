@@ -71,7 +71,11 @@ export interface DeclaredCall {
 
 /** The calls of one principal: a Lambda function's role, or a state machine's role. */
 export interface AccessDeclaration {
-  /** `{ lambda: CODE }` for the function built from `functions/CODE`; or a state machine by name. */
-  runsAs: { lambda: string } | { stateMachine: string };
+  /**
+   * `{ lambda: CODE }` for the function built from `functions/CODE`; with `purpose`, the second
+   * function of that code whose role has that purpose (NodeFunctionArgs.purpose), e.g. capture's
+   * trail replay; or a state machine by name.
+   */
+  runsAs: { lambda: string; purpose?: string } | { stateMachine: string };
   calls: DeclaredCall[];
 }

@@ -328,6 +328,51 @@ describe("access simulation: every call a function declares, against the planned
       });
       assert.deepEqual(await allowedAmong(requests), []);
     });
+
+    it("trail replay reads only its account's and region's log files, and decrypts only through S3", async () => {
+      const logs = "arn:{partition}:s3:::{env.TRAIL_LOG_BUCKET}/AWSLogs";
+      const read = (resource: string): DeclaredCall => ({ action: "s3:GetObject", resource });
+      const requests = [
+        // Log file validation's digest files, another region's or account's logs, other keys.
+        read(`${logs}/{account}/CloudTrail-Digest/{region}/2026/03/01/digest.json.gz`),
+        read(`${logs}/{account}/CloudTrail/us-east-1/2026/03/01/log.json.gz`),
+        read(`${logs}/999999999999/CloudTrail/{region}/2026/03/01/log.json.gz`),
+        read("arn:{partition}:s3:::{env.TRAIL_LOG_BUCKET}/other/log.json.gz"),
+        read(
+          "arn:{partition}:s3:::another-bucket/AWSLogs/{account}/CloudTrail/{region}/log.json.gz",
+        ),
+      ].flatMap((call) => as("trail replay", call));
+      // The plane key straight from the function, or through another service than S3 or SQS.
+      const decrypt = (context?: Record<string, string>): DeclaredCall => ({
+        action: "kms:Decrypt",
+        resource: { kmsKeyOf: { bucket: "{env.TRAIL_LOG_BUCKET}" } },
+        by: "implied",
+        ...(context ? { context } : {}),
+      });
+      requests.push(
+        ...as("trail replay", decrypt()),
+        ...as("trail replay", decrypt({ "kms:ViaService": "secretsmanager.{region}.{dnsSuffix}" })),
+      );
+      assert.deepEqual(await allowedAmong(requests), []);
+      // The same read of a log file is allowed: the denials are the prefix's doing.
+      const allowed = as(
+        "trail replay",
+        read(`${logs}/{account}/CloudTrail/{region}/2026/03/01/log.json.gz`),
+      );
+      assert.deepEqual(await deniedAmong(allowed), []);
+    });
+
+    it("capture, invoked by events, cannot read the trail's log files", async () => {
+      const replays = callersOf(world, DECLARATIONS["trail replay"]);
+      const requests = callersOf(world, DECLARATIONS.capture).flatMap((caller) => {
+        const replay = replays.find((r) => r.stack === caller.stack && r.region === caller.region);
+        assert.ok(replay, `no trail replay beside ${caller.name} (${caller.stack})`);
+        const object = `arn:{partition}:s3:::${replay.env.TRAIL_LOG_BUCKET}/AWSLogs/{account}/CloudTrail/{region}/log.json.gz`;
+        return requestsOf(world, caller, { action: "s3:GetObject", resource: object });
+      });
+      assert.ok(requests.length > 0);
+      assert.deepEqual(await allowedAmong(requests), []);
+    });
   });
 
   describe("reconnect instructions devices can trust: only the reconnect function publishes", () => {

@@ -32,7 +32,7 @@ describe("Lambda reserved concurrency against the accounts' quotas", () => {
       error.problems.map((p) => p.key),
       ["iot-dr:lambdaConcurrencyLimits.iotServices"],
     );
-    assert.match(error.problems[0].message, /at least 116 .*reserves 16 .*got 110/);
+    assert.match(error.problems[0].message, /at least 118 .*reserves 18 .*got 110/);
     // A new account's quota of 10 cannot even take the aggregator's one reservation.
     assert.throws(
       () =>
@@ -47,7 +47,7 @@ describe("Lambda reserved concurrency against the accounts' quotas", () => {
 
   it("accepts the default quota and an account that reserves nothing at any limit", () => {
     const config = parseStackConfig(
-      { ...validRawConfig(), lambdaConcurrencyLimits: { commandControl: 10, iotServices: 116 } },
+      { ...validRawConfig(), lambdaConcurrencyLimits: { commandControl: 10, iotServices: 118 } },
       SECRET,
       DEFAULTS,
     );

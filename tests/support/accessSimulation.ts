@@ -64,7 +64,8 @@ export interface Caller {
 /** The planned principals a declaration speaks for (every instance in both stacks). */
 export function callersOf(world: PlannedWorld, declaration: AccessDeclaration): Caller[] {
   if ("lambda" in declaration.runsAs) {
-    return world.functionsOf(declaration.runsAs.lambda).map(functionCaller);
+    const { lambda, purpose } = declaration.runsAs;
+    return world.functionsOf(lambda, purpose).map(functionCaller);
   }
   return world.stateMachines(declaration.runsAs.stateMachine).map((machine) => {
     const region = machine.resource.region ?? "";
@@ -378,7 +379,8 @@ function resourcesOf(
     // A queue with an SQS-owned or AWS managed key needs no permission on it.
     if (key) keys.push(key);
   }
-  if (bucket) keys.push(...render(bucket, scope).map((name) => world.keyOfBucket(name)));
+  if (bucket)
+    keys.push(...render(bucket, scope).map((name) => world.keyOfBucket(name, caller.stack)));
   return keys.map((arn) => ({ arn, keyRegion: parseArn(arn).region }));
 }
 

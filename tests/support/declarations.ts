@@ -1,6 +1,7 @@
 import { AGGREGATOR_ACCESS } from "../../functions/aggregator/access";
 import { APPLICATION_ACCESS } from "../../functions/application/access";
 import { CAPTURE_ACCESS } from "../../functions/capture/access";
+import { TRAIL_REPLAY_ACCESS } from "../../functions/capture/trailAccess";
 import { COMMAND_CONTROL_ACCESS } from "../../functions/commandControl/access";
 import { FORWARDER_ACCESS } from "../../functions/forwarder/access";
 import { HEALTH_ACCESS } from "../../functions/health/access";
@@ -15,6 +16,7 @@ export const DECLARATIONS: Record<string, AccessDeclaration> = {
   aggregator: AGGREGATOR_ACCESS,
   application: APPLICATION_ACCESS,
   capture: CAPTURE_ACCESS,
+  "trail replay": TRAIL_REPLAY_ACCESS,
   "command & control API": COMMAND_CONTROL_ACCESS,
   forwarder: FORWARDER_ACCESS,
   "health handlers": HEALTH_ACCESS,

@@ -32,6 +32,8 @@ export interface Planned {
 export interface PlannedFunction extends Planned {
   /** The folder under functions/ it was built from. */
   code: string;
+  /** What a second function of the same code is for (NodeFunctionArgs.purpose), if it is one. */
+  purpose?: string;
   account: string;
   region: string;
   partition: string;
@@ -151,7 +153,8 @@ export class PlannedWorld {
       const inputs = fn.resource.revealedInputs;
       const state = fn.resource.revealedState;
       const role = this.roleInStack(str(inputs.role), fn.stack);
-      const code = /^Runs (\w+):/.exec(str(role.resource.revealedInputs.description))?.[1];
+      const [, code, purpose] =
+        /^Runs (\w+)(?: for (\w+))?:/.exec(str(role.resource.revealedInputs.description)) ?? [];
       if (!code)
         throw new Error(`function ${fn.resource.name}: its role does not say what it runs`);
       const region = fn.resource.region ?? "";
@@ -160,6 +163,7 @@ export class PlannedWorld {
       return {
         ...fn,
         code,
+        purpose,
         account: fn.resource.account ?? "",
         region,
         partition: partitionOf(region),
@@ -188,10 +192,13 @@ export class PlannedWorld {
     );
   }
 
-  functionsOf(code: string): PlannedFunction[] {
-    const found = this.functions().filter((f) => f.code === code);
+  /** The functions built from `functions/<code>`: its main ones, or those with `purpose`. */
+  functionsOf(code: string, purpose?: string): PlannedFunction[] {
+    const found = this.functions().filter((f) => f.code === code && f.purpose === purpose);
     if (found.length === 0)
-      throw new Error(`the plan has no function built from functions/${code}`);
+      throw new Error(
+        `the plan has no function built from functions/${code}${purpose ? ` for ${purpose}` : ""}`,
+      );
     return found;
   }
 
@@ -464,16 +471,21 @@ export class PlannedWorld {
     return this.keyArnOf(key, queue.resource.account ?? "", queue.resource.region ?? "");
   }
 
-  /** The default encryption key ARN of a bucket (by name). */
-  keyOfBucket(bucket: string): string {
-    const config = this.ofType(
+  /**
+   * The default encryption key ARN of a bucket (by name), from `stack` first: the mocks may give
+   * two stacks' buckets one name (each stack's trail bucket), which S3's global names never do.
+   */
+  keyOfBucket(bucket: string, stack?: string): string {
+    const configs = this.ofType(
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    ).find((c) => str(c.resource.revealedInputs.bucket) === bucket);
-    const rules = config?.resource.revealedInputs.rules as
+    ).filter((c) => str(c.resource.revealedInputs.bucket) === bucket);
+    const config = configs.find((c) => c.stack === stack) ?? configs.at(0);
+    if (!config) throw new Error(`the plan has no default encryption of bucket ${bucket}`);
+    const rules = config.resource.revealedInputs.rules as
       { applyServerSideEncryptionByDefault?: { kmsMasterKeyId?: string } }[] | undefined;
     const key = rules?.[0]?.applyServerSideEncryptionByDefault?.kmsMasterKeyId;
     if (!key) throw new Error(`bucket ${bucket} has no customer managed default key in the plan`);
-    return this.keyArnOf(key, config!.resource.account ?? "", config!.resource.region ?? "");
+    return this.keyArnOf(key, config.resource.account ?? "", config.resource.region ?? "");
   }
 
   /** A key id, ARN or alias as the plan holds it -> the key's ARN. */

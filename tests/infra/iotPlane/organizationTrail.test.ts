@@ -37,6 +37,25 @@ describe("the IoT plane with an organization trail in config", () => {
     assert.ok(named(report, "iot-plane-cloudtrail-capture-rule"));
   });
 
+  // The organization trail's bucket is another account's: no notification of it can reach here.
+  it("creates no trail replay: no function, role, S3 permission or bucket notification for it", () => {
+    assert.deepEqual(
+      report.resources.filter(
+        (r) =>
+          r.urn.includes("iot-dr:iot:TrailReplay") ||
+          r.type === "aws:s3/bucketNotification:BucketNotification" ||
+          (r.type === "aws:lambda/permission:Permission" &&
+            r.revealedInputs.principal === "s3.amazonaws.com") ||
+          (r.type === "aws:lambda/function:Function" &&
+            (r.revealedInputs.environment as { variables?: Record<string, string> } | undefined)
+              ?.variables?.TRAIL_LOG_BUCKET !== undefined),
+      ),
+      [],
+    );
+    // Capture itself is there, for the organization trail's EventBridge events.
+    assert.ok(named(report, "iot-plane-capture-fn", "aws:lambda/function:Function"));
+  });
+
   it("leaves CloudTrail out of the plane key's policy", () => {
     const statements = statementsOf(named(report, "iot-plane-key"));
     assert.deepEqual(
