@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
+import { gzipSync } from "zlib";
+import { trailLogPrefix } from "../../core/capturedCalls";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { AccessDeclaration } from "../../functions/shared/access";
 import { TemplateScope } from "../support/accessTemplates";
@@ -247,6 +249,52 @@ const SCENARIOS: Record<string, Scenario> = {
       "iot:DescribeCACertificate",
       "iot:DescribeProvisioningTemplate",
     ],
+  },
+
+  "trail replay, for a new log file of the stack's trail": {
+    declaration: DECLARATIONS["trail replay"],
+    events: (scope) => [
+      {
+        Records: [
+          {
+            eventSource: "aws:s3",
+            eventName: "ObjectCreated:Put",
+            s3: {
+              bucket: { name: scope.env.TRAIL_LOG_BUCKET },
+              object: { key: trailLogKey(scope) },
+            },
+          },
+        ],
+      },
+    ],
+    answer: (scope) => {
+      const existing = existingDevice(scope);
+      const record = (eventName: string, requestParameters: Record<string, unknown>) => ({
+        eventSource: "iot.amazonaws.com",
+        eventName,
+        awsRegion: scope.region,
+        eventTime: new Date(NOW).toISOString(),
+        recipientAccountId: scope.account,
+        requestParameters,
+      });
+      const file = gzipSync(
+        JSON.stringify({
+          Records: [
+            record("AttachThingPrincipal", {
+              thingName: DEVICE,
+              principal: `arn:${scope.partition}:iot:${scope.region}:${scope.account}:cert/${CERT_ID}`,
+            }),
+            record("UpdateThing", { thingName: DEVICE }),
+          ],
+        }),
+      );
+      return (client, command, input) =>
+        command === "GetObject"
+          ? // The SDK's stream body, reduced to the one method the reader uses.
+            { Body: { transformToByteArray: () => Promise.resolve(new Uint8Array(file)) } }
+          : existing(client, command, input);
+    },
+    expect: ["s3:GetObject", "iot:ListThingPrincipals", "iot:DescribeThing", "dynamodb:PutItem"],
   },
 
   "the reconciler, converging a new device, deleting it, and sweeping": (() => {
@@ -741,6 +789,12 @@ async function run(
     }
   }
   return out;
+}
+
+/** A log file's key as the stack's trail writes it (core/capturedCalls.ts). */
+function trailLogKey(scope: TemplateScope): string {
+  const file = `${scope.account}_CloudTrail_${scope.region}_20260301T1205Z_AbCdEfGh12345678.json.gz`;
+  return `${trailLogPrefix(scope.account, scope.region)}2026/03/01/${file}`;
 }
 
 /** A key's rows, as a Query on the registry table's partition key answers (one row per key here). */
