@@ -158,16 +158,20 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
   return results;
 }
 
-/** Kinds whose call states the object's whole state (an attach or detach, a membership). */
+/**
+ * Kinds whose call states the object's whole state: a relation's presence (an attach or detach, a
+ * membership added or removed). Not an object's delete: CloudTrail's whole seconds cannot order it
+ * against a create in the same second (a group made again), which IoT's state shows and the delete's
+ * record does not (random.test seed 20261207, schedule 2849).
+ */
 const STATED_KINDS: ReadonlySet<EntityKind> = new Set([
   "policyAttachment",
   "principalAttachment",
   "membership",
 ]);
 
-/** The whole result a call states, if it does: a delete, or a relation's presence. */
+/** The whole result a call states, if it does. */
 function statedResult(change: Change): Record<string, unknown> | null | undefined {
-  if (change.desired === null) return null;
   return STATED_KINDS.has(change.kind) ? change.desired : undefined;
 }
 
@@ -371,8 +375,8 @@ async function write(
   if (happenedBy !== undefined && applied?.at !== ledgerBefore) return "reread";
   // A user's call the reconciler overwrote since, applying an item older than the call (the call's
   // events late or lost): IoT holds the reconciler's write, not the call's result. A call that
-  // states its whole result (an attach, a detach, a membership, a delete) is written as that
-  // result at its time, which outranks the older item; no other record of it may come.
+  // states its whole result (an attach, a detach, a membership) is written as that result at its
+  // time, which outranks the older item; no other record of it may come.
   if (
     recorded.stated !== undefined &&
     applied !== undefined &&

@@ -2,7 +2,7 @@
  * A user's call whose events came late or not at all, and which this region's reconciler
  * overwrote since with the other region's older item: when the call's record arrives (the
  * trail's log file, minutes later), IoT holds the reconciler's write, not the call's state.
- * Where the call states its whole result (an attach or detach, a membership, a delete), capture
+ * Where the call states its whole result (an attach or detach, a membership), capture
  * writes that result at the call's time, which outranks the older item (docs/convergence.md,
  * rule 1); it is not taken for the echo of the reconciler's write.
  */
@@ -74,7 +74,35 @@ async function world() {
   return { table, deps, ledger };
 }
 
+const groupCall = (eventName: string, at: number): CloudTrailEvent => ({
+  ...call(eventName, at),
+  detail: { ...call(eventName, at).detail, requestParameters: { thingGroupName: "g2" } },
+});
+
 describe("capture of a user's call the reconciler overwrote since", () => {
+  it("does not write a delete's record over the group made again in the same second", async () => {
+    // random.test seed 20261207, schedule 2849: the user deleted g2 and made it again within one
+    // second; the reconciler then applied the other region's older g2 to the new group. The
+    // delete's record (whole seconds) cannot tell it came before the create.
+    const { deps, ledger, table } = await world();
+    const iot = new FakeIot({ region: REGION, account: ACCOUNT });
+    await iot.send({ api: "CreateThingGroup", input: { thingGroupName: "g2" } });
+    const olderGroup = registryItem({
+      ...otherAttach,
+      pk: "thingGroup#g2",
+      kind: "thingGroup",
+      desired: { thingGroupName: "g2", parentGroupName: null, description: null, attributes: {} },
+    });
+    await table.putIfNewer(olderGroup);
+    await ledger.record(REGION, olderGroup, T + 80_000);
+    const outcomes = await captureEvent(groupCall("DeleteThingGroup", T), {
+      ...deps,
+      iot: iot.lookups(),
+    });
+    assert.notDeepEqual(outcomes, [{ key: "thingGroup#g2", outcome: "written" }]);
+    assert.equal((await table.get("thingGroup#g2"))!.deleted, false);
+  });
+
   it("writes the detach the call made, at its time, over the older attach", async () => {
     const { table, deps } = await world();
     assert.deepEqual(await captureEvent(call("DetachPolicy", T), deps), [
