@@ -124,12 +124,12 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
     // A registry event's timestamp is exact (ms): raising it too would make the echo of the
     // reconciler's own write look later than the write (rule 2).
     const userCall = isCloudTrailEvent(event);
-    const happenedBy = change.version + (userCall ? CLOUDTRAIL_SECOND_MS : 0);
+    const happenedBy = change.version + (userCall ? 999 : 0);
     if (
       current &&
       change.desired !== undefined &&
       sameContent(current, observed(current, change.desired)) &&
-      !(userCall && current.version < change.version) &&
+      !(userCall && current.version < happenedBy) &&
       !(await isNewChange(deps, change.key, capturedMark(undefined, reported ?? {})))
     ) {
       if (reported) await noteCaptured(deps, change.key, capturedMark(undefined, reported));
@@ -157,9 +157,6 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
   }
   return results;
 }
-
-/** CloudTrail's eventTime has whole seconds: the call was made up to this much after it. */
-const CLOUDTRAIL_SECOND_MS = 999;
 
 /**
  * Kinds whose call states the object's whole state: a relation's presence (an attach or detach, a
@@ -362,13 +359,11 @@ async function write(
   let desired = seen.desired;
   // A user's call after the table's row that set the state the table holds is still a change: the
   // other region's differing state, on its way or with its event lost, must not outrank it (rule 1).
-  // Certainly after: the call's second began after the row; a row within that second may be this
-  // very call's capture (the sweep's, or its registry event's, in milliseconds).
   const callAfter =
     recorded.userCall === true &&
     happenedBy !== undefined &&
     !!current &&
-    current.version < happenedBy - CLOUDTRAIL_SECOND_MS;
+    current.version < happenedBy;
   if (current && sameContent(current, seen) && !recorded.newChange && !callAfter) {
     return "unchanged";
   }
