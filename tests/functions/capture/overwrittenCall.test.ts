@@ -79,7 +79,48 @@ const groupCall = (eventName: string, at: number): CloudTrailEvent => ({
   detail: { ...call(eventName, at).detail, requestParameters: { thingGroupName: "g2" } },
 });
 
+/** The reconciler applied the other region's older detach here, after this region's attach. */
+async function detachedSince(policyHeld: boolean) {
+  const table = new FakeTable();
+  const iot = new FakeIot({ region: REGION, account: ACCOUNT });
+  await iot.send({ api: "CreateThingGroup", input: { thingGroupName: "g1" } });
+  if (policyHeld) {
+    await iot.send({ api: "CreatePolicy", input: { policyName: "p1", policyDocument: "{}" } });
+  }
+  const ledger = memoryEchoLedger();
+  const otherDetach = registryItem({ ...otherAttach, deleted: true, desired: null });
+  await table.putIfNewer(otherDetach);
+  await ledger.record(REGION, otherDetach, T + 80_000);
+  const deps: CaptureDeps = {
+    table,
+    iot: iot.lookups(),
+    region: REGION,
+    reconcilerRoleArn: `arn:aws:iam::${ACCOUNT}:role/reconciler`,
+    clock: manualClock(T + 600_000),
+    ledger,
+    account: ACCOUNT,
+  };
+  return { table, deps };
+}
+
 describe("capture of a user's call the reconciler overwrote since", () => {
+  it("writes the attach the call made where IoT still holds both its ends", async () => {
+    const { table, deps } = await detachedSince(true);
+    assert.deepEqual(await captureEvent(call("AttachPolicy", T), deps), [
+      { key: KEY, outcome: "written" },
+    ]);
+    assert.equal((await table.get(KEY))!.deleted, false);
+  });
+
+  it("does not write an attach whose policy IoT no longer holds (deleted since)", async () => {
+    // Simulator seed 1402693936, schedule 6307: the other region deleted p1 while this region's
+    // user attached it; written live, the attachment stood in the table with no policy to hold it.
+    const { table, deps } = await detachedSince(false);
+    const [outcome] = await captureEvent(call("AttachPolicy", T), deps);
+    assert.notEqual(outcome.outcome, "written");
+    assert.equal((await table.get(KEY))!.deleted, true);
+  });
+
   it("does not write a delete's record over the group made again in the same second", async () => {
     // random.test seed 20261207, schedule 2849: the user deleted g2 and made it again within one
     // second; the reconciler then applied the other region's older g2 to the new group. The
