@@ -126,7 +126,7 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
     // reconciler's own write look later than the write (rule 2).
     const callName = isCloudTrailEvent(event) ? event.detail.eventName : undefined;
     const userCall = callName !== undefined;
-    const happenedBy = change.version + (userCall ? 999 : 0);
+    const happenedBy = change.version + (userCall ? CLOUDTRAIL_SECOND_MS : 0);
     // A call that sets the state the table holds is a change only where CloudTrail is the
     // change's one record. A registry call's record (the trail's copy) comes with a registry event
     // in milliseconds and IoT's version, which say whether it is a change (isNewChange); within
@@ -165,6 +165,9 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
   }
   return results;
 }
+
+/** CloudTrail's eventTime has whole seconds: the call was made up to this much after it. */
+const CLOUDTRAIL_SECOND_MS = 999;
 
 /**
  * Kinds whose call states the object's whole state: a relation's presence (an attach or detach, a
@@ -400,17 +403,19 @@ async function write(
   // was writing (read again).
   const applied = await deps.ledger?.applied(deps.region, key);
   if (happenedBy !== undefined && applied?.at !== ledgerBefore) return "reread";
-  // A user's call the reconciler overwrote since, applying an item older than the call (the call's
-  // events late or lost): IoT holds the reconciler's write, not the call's result. A call that
-  // states its whole result (an attach, a detach, a membership) is written as that result at its
-  // time, which outranks the older item; no other record of it may come.
+  // A user's call the reconciler overwrote since, applying an item older than the call's second
+  // (the call's events late or lost): IoT holds the reconciler's write, not the call's result. A
+  // call that states its whole result (an attach, a detach, a membership) is written as that
+  // result at its time, which outranks the older item; no other record of it may come. The item's
+  // version, not when the reconciler wrote, orders them: within the call's second a write after
+  // the call cannot be told from one before (simulator seed 1402693936 schedule 8427).
   if (
     recorded.stated !== undefined &&
     applied !== undefined &&
     happenedBy !== undefined &&
-    applied.version < happenedBy &&
-    happenedBy <= applied.at &&
+    applied.version < happenedBy - CLOUDTRAIL_SECOND_MS &&
     applied.digest === digestOf(seen) &&
+    applied.digest !== digestOf(observed(current, recorded.stated)) &&
     (await (recorded.statedStands?.() ?? Promise.resolve(true)))
   ) {
     seen = observed(current, recorded.stated);

@@ -158,6 +158,18 @@ describe("capture of a user's call the reconciler overwrote since", () => {
     assert.equal(ownedBy(row, REGION), false);
   });
 
+  it("writes the detach the call made when the reconciler re-attached within the call's second", async () => {
+    // Simulator seed 1402693936, schedule 8427: the user detached at T + 296 ms, the reconciler
+    // applied the other region's older attach at T + 480 ms; the detach's record (eventTime T)
+    // came later and read IoT's attach as a change made by the call.
+    const { table, deps, ledger } = await world();
+    await ledger.record(REGION, otherAttach, T + 480);
+    assert.deepEqual(await captureEvent(call("DetachPolicy", T), deps), [
+      { key: KEY, outcome: "written" },
+    ]);
+    assert.equal((await table.get(KEY))!.deleted, true);
+  });
+
   it("writes neither the reconciler's own record nor a call older than the item", async () => {
     const { table, deps } = await world();
     const reconciler = call("DetachPolicy", T, deps.reconcilerRoleArn);
