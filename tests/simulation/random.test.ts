@@ -16,9 +16,10 @@ import { FIXED_CLASSES, runSchedule } from "./world";
  * copy of every call's record, fixed those (lost events of things and attachments). The count is
  * held below the first failure by the test-time budget, not by a failure: each schedule now runs
  * its calls' trail records too, ~0.55 s of CPU per 100 schedules on a quiet machine
- * (`npm run -s bench:sim`). Raise it as the budget allows and the issue's classes close.
+ * (`npm run -s bench:sim`; it was ~0.3 s), and `npm test` was already over its ~60 s. Raise it
+ * as the budget allows and the issue's classes close.
  */
-const SCHEDULES = 3000;
+const SCHEDULES = 2335;
 const SEED = 20261207;
 
 describe("replication simulator: random schedules", () => {
