@@ -67,6 +67,12 @@ import {
 } from "../../support/moto";
 import { createPlannedTable, GlobalTableBridge, type PlannedTable } from "./globalTable";
 import { IotEventTap } from "./iotEvents";
+import { S3Client } from "@aws-sdk/client-s3";
+import {
+  replayTrailLogs,
+  s3TrailLogs,
+  type TrailReplay,
+} from "../../../functions/capture/trailLog";
 import { CaCertificateBridge, refuseConflictingCreateThing } from "./motoBridges";
 import { refuseCertificateOfUnregisteredCa } from "./unregisteredCa";
 
@@ -117,6 +123,11 @@ export interface RegionHarness {
   reconcilerRoleArn: string;
   /** Runs capture on every event the tap holds, one invocation per event as AWS delivers them. */
   capture(): Promise<CaptureResult[]>;
+  /** The trail-replay function on an S3 notification of the trail's bucket (a moto bucket). */
+  replayTrail(
+    notification: Parameters<typeof replayTrailLogs>[0],
+    bucket: string,
+  ): Promise<TrailReplay>;
   /** The reconciler on one batch of this region's stream records, as Lambda would hand them. */
   reconcile(records: DynamoDBRecord[]): Promise<ReconcileReport>;
   /**
@@ -294,6 +305,16 @@ async function region(
   const recent = new RecentlyConverged();
   // The echo ledger and tombstone expiry of the handlers, on this region's table.
   const ledger = dynamoEchoLedger(planned.name, doc);
+  const captureDeps = () => ({
+    table,
+    iot: lookups,
+    region: name,
+    reconcilerRoleArn,
+    clock: realClock,
+    ledger,
+    // As the handler: the function's own account, from its invocation context.
+    account,
+  });
   const expiry = { store: dynamoTombstoneExpiry(planned.name, doc), ledger, regions };
   const certificateListings = dynamoCertificateListings(planned.name, doc);
   const policyTargetListings = dynamoCertificateListings(planned.name, doc, "policyTarget");
@@ -324,21 +345,16 @@ async function region(
     reconcilerRoleArn,
     async capture() {
       const results: CaptureResult[] = [];
-      for (const event of tap.drain()) {
-        results.push(
-          ...(await captureEvent(event, {
-            table,
-            iot: lookups,
-            region: name,
-            reconcilerRoleArn,
-            clock: realClock,
-            ledger,
-            // As the handler: the function's own account, from its invocation context.
-            account,
-          })),
-        );
-      }
+      for (const event of tap.drain()) results.push(...(await captureEvent(event, captureDeps())));
       return results;
+    },
+    replayTrail(notification, bucket) {
+      // The trail-replay function's path: the real reader, S3 in moto, capture's deps.
+      const s3 = new S3Client({ ...clientConfig(server, name, credentials), forcePathStyle: true });
+      const trailPlace = { bucket, account, region: name };
+      return replayTrailLogs(notification, trailPlace, s3TrailLogs(s3), (record) =>
+        captureEvent(record, captureDeps()),
+      );
     },
     reconcile(records) {
       return new Reconciler({ ...deps, recent }).reconcileAll(
