@@ -152,4 +152,31 @@ describe("reconciler: a local delete not captured yet (docs/convergence.md, rule
     await table.putIfNewer({ ...row("capture"), version: T0 - 4_000 });
     assert.equal(await heldHere(deps, row("capture")), true);
   });
+
+  it("takes a group its IoT held, absent now, for a local delete (random.test 20261207 schedule 4372)", async () => {
+    // The other region's older row came 200 ms after this region's user deleted g2: the
+    // reconciler made g2 again at once, and the delete's event then read as that create's echo.
+    const ledger = memoryEchoLedger();
+    const deps = { table: new FakeTable(), ledger, clock: manualClock(T0), region: PLACE.region };
+    const group = (deleted: boolean): RegistryItem => ({
+      pk: "thingGroup#g2",
+      kind: "thingGroup",
+      version: T0 - 80_000,
+      updatedAt: new Date(T0 - 80_000).toISOString(),
+      updatedBy: "capture:eu-west-1",
+      sourceRegion: "eu-west-1",
+      deleted,
+      desired: deleted
+        ? null
+        : { thingGroupName: "g2", parentGroupName: null, description: null, attributes: {} },
+    });
+    await ledger.record(PLACE.region, group(false), T0 - 70_000, {
+      incarnation: "id-1",
+      version: 1,
+    });
+    assert.equal(await heldHere(deps, group(false)), true);
+    // The reconciler's own delete of it (a group made again under another parent) is in its ledger.
+    await ledger.record(PLACE.region, group(true), T0 - 60_000, null);
+    assert.equal(await heldHere(deps, group(false)), false);
+  });
 });
