@@ -145,7 +145,7 @@ export async function captureEvent(event: unknown, deps: CaptureDeps): Promise<C
     } else {
       const outcome = await capture(change.key, change.kind, id, deps, arn, happenedBy, {
         reported,
-        userCall: callCounts,
+        callCounts,
         stated: userCall ? statedResult(change) : undefined,
       });
       results.push({ key: change.key, outcome });
@@ -214,9 +214,9 @@ async function capture(
   happenedBy: number,
   {
     reported,
-    userCall,
+    callCounts,
     stated,
-  }: { reported?: Partial<IotMark>; userCall: boolean; stated?: Record<string, unknown> | null },
+  }: { reported?: Partial<IotMark>; callCounts: boolean; stated?: Record<string, unknown> | null },
 ): Promise<Outcome> {
   for (let attempt = 1; ; attempt++) {
     // The reconciler's last write before and after the read: one in between makes the read
@@ -230,7 +230,7 @@ async function capture(
         : undefined;
     const outcome = await write(key, kind, state, deps, happenedBy, before?.at, {
       newChange: await isNewChange(deps, key, decided),
-      userCall,
+      callCounts,
       stated,
       // A relation stands only while IoT holds both its ends here: one deleted since (a policy
       // the other region deleted, applied here) takes it along (docs/convergence.md, rule 6).
@@ -372,8 +372,11 @@ async function write(
   recorded: {
     /** IoT's version is a change nothing accounted for: written even when the table holds its state. */
     newChange?: boolean;
-    /** A user's call CloudTrail reports (never the reconciler's: its role's records are echoes). */
-    userCall?: boolean;
+    /**
+     * A user's call CloudTrail alone reports (never the reconciler's: its role's records are
+     * echoes): written when it came after the table's row, even with the state the table holds.
+     */
+    callCounts?: boolean;
     /** The whole result the user's call states (attachments, memberships), if it does. */
     stated?: Record<string, unknown> | null;
     /** Whether IoT holds what the stated result needs (read only when it would be written). */
@@ -386,11 +389,10 @@ async function write(
   const own = rows.find((row) => rowRegion(row) === deps.region);
   let overwritten = false;
   let seen = observed(current, state ? state.desired : null);
-  let desired = seen.desired;
   // A user's call after the table's row that set the state the table holds is still a change: the
   // other region's differing state, on its way or with its event lost, must not outrank it (rule 1).
   const callAfter =
-    recorded.userCall === true &&
+    recorded.callCounts === true &&
     happenedBy !== undefined &&
     !!current &&
     current.version < happenedBy;
@@ -419,7 +421,6 @@ async function write(
     (await (recorded.statedStands?.() ?? Promise.resolve(true)))
   ) {
     seen = observed(current, recorded.stated);
-    desired = seen.desired;
     overwritten = true;
   } else if (
     applied !== undefined &&
@@ -466,8 +467,8 @@ async function write(
     // too (reconciler/ownership.ts), not a capture of IoT.
     updatedBy: `${overwritten ? "record" : "capture"}:${deps.region}`,
     sourceRegion: deps.region,
-    deleted: desired === null,
-    desired,
+    deleted: seen.desired === null,
+    desired: seen.desired,
   };
   // A tombstone is of the incarnation that was deleted; a live item of the one IoT holds now.
   const incarnation = state ? state.incarnation : current?.incarnation;

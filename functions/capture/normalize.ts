@@ -11,6 +11,7 @@ import type { Change } from "./change";
 import { changesOfFleetCall } from "./normalizeFleet";
 import { changesOfGroupCall } from "./normalizeGroups";
 import { changesOfRegistryCall } from "./normalizeRegistry";
+import { str } from "./fields";
 
 export type { Change, Lookup } from "./change";
 
@@ -55,9 +56,6 @@ export function isRulePayload(event: unknown): event is RulePayload {
 export function isEcho(event: CloudTrailEvent, reconcilerRoleArn: string): boolean {
   return event.detail.userIdentity?.sessionContext?.sessionIssuer?.arn === reconcilerRoleArn;
 }
-
-const str = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" ? value : undefined;
 
 function attributesOf(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};

@@ -7,11 +7,9 @@
 import { keys } from "../../core/entities";
 import { FLEET_CALLS } from "../../core/fleetCalls";
 import type { Change } from "./change";
+import { str } from "./fields";
 
 export { FLEET_CALLS } from "../../core/fleetCalls";
-
-const str = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" ? value : undefined;
 
 /** The change a fleet call implies; undefined when `eventName` is not a fleet call. */
 export function changesOfFleetCall(

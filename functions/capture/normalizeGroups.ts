@@ -7,17 +7,7 @@
 import { keys } from "../../core/entities";
 import { GROUP_CALLS } from "../../core/groupCalls";
 import type { Change } from "./change";
-
-const str = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" ? value : undefined;
-
-/** The name at the end of an IoT ARN of `type` (`thing/<name>`, `billinggroup/<name>`). */
-function nameInArn(arn: unknown, type: string): string | undefined {
-  const value = str(arn);
-  const marker = `:${type}/`;
-  const at = value?.indexOf(marker) ?? -1;
-  return at >= 0 ? value!.slice(at + marker.length) || undefined : undefined;
-}
+import { nameInArn, str } from "./fields";
 
 function missing(eventName: string, field: string, got: unknown): never {
   throw new Error(

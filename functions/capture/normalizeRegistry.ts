@@ -8,17 +8,7 @@
 import { keys } from "../../core/entities";
 import { REGISTRY_CALLS } from "../../core/capturedCalls";
 import type { Change } from "./change";
-
-const str = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" ? value : undefined;
-
-/** The name after `:<type>/` in an IoT ARN (`thing/<name>`, `thinggroup/<name>`). */
-function nameInArn(arn: unknown, type: string): string | undefined {
-  const value = str(arn);
-  const marker = `:${type}/`;
-  const at = value?.indexOf(marker) ?? -1;
-  return at >= 0 ? value!.slice(at + marker.length) || undefined : undefined;
-}
+import { nameInArn, str } from "./fields";
 
 function named(
   eventName: string,

@@ -16,6 +16,8 @@ import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { IOT_EVENT_SOURCE, TRAIL_CAPTURED_CALLS, trailLogPrefix } from "../../core/capturedCalls";
 import type { CloudTrailEvent } from "./normalize";
 
+const CAPTURED: ReadonlySet<string> = new Set(TRAIL_CAPTURED_CALLS);
+
 /** Reads one log file's bytes (S3 GetObject). */
 export interface TrailLogPort {
   read(bucket: string, key: string): Promise<Uint8Array>;
@@ -38,7 +40,7 @@ export interface TrailLogPlace {
   region: string;
 }
 
-interface S3Notification {
+export interface S3Notification {
   Records: {
     eventSource?: string;
     s3?: { bucket?: { name?: string }; object?: { key?: string } };
@@ -102,7 +104,6 @@ export function capturedRecords(
       `trail log ${where}: expected {"Records": [...]}, got ${JSON.stringify(parsed).slice(0, 120)}`,
     );
   }
-  const captured = new Set(TRAIL_CAPTURED_CALLS);
   return records
     .filter((r): r is CloudTrailEvent["detail"] & Record<string, unknown> => {
       const record = r as Record<string, unknown> | null;
@@ -110,7 +111,7 @@ export function capturedRecords(
         !!record &&
         record.eventSource === IOT_EVENT_SOURCE &&
         typeof record.eventName === "string" &&
-        captured.has(record.eventName) &&
+        CAPTURED.has(record.eventName) &&
         record.awsRegion === place.region
       );
     })

@@ -22,6 +22,7 @@
  * the model raises both, and CloudTrail records the calls, so capture must cope with each. Billing
  * groups raise no registry event: CloudTrail only.
  */
+import { REGISTRY_CALLS } from "../../core/capturedCalls";
 import type { CloudTrailEvent, RulePayload } from "../../functions/capture/normalize";
 import type { IotCall } from "../../functions/reconciler/calls";
 import type { ReconcilerIotPort, SendResult } from "../../functions/reconciler/iot";
@@ -32,25 +33,11 @@ import type { Place } from "../../functions/reconciler/converge";
 
 export type SimEvent = RulePayload | CloudTrailEvent;
 
-/** Calls reported by registry events or shadow topics rather than CloudTrail. */
-const REGISTRY_APIS = new Set([
-  "CreateThing",
-  "UpdateThing",
-  "DeleteThing",
-  "CreateThingGroup",
-  "UpdateThingGroup",
-  "DeleteThingGroup",
-  "AddThingToThingGroup",
-  "RemoveThingFromThingGroup",
-  "CreateThingType",
-  "DeprecateThingType",
-  "DeleteThingType",
-  "UpdateThingShadow",
-  "DeleteThingShadow",
-]);
-
 /** Data-plane calls: no management trail records them. */
 const SHADOW_APIS = new Set(["UpdateThingShadow", "DeleteThingShadow"]);
+
+/** Calls reported by registry events or shadow topics rather than CloudTrail's EventBridge rule. */
+const REGISTRY_APIS = new Set([...REGISTRY_CALLS, ...SHADOW_APIS]);
 
 /** Dynamic group calls: a registry event and a CloudTrail record (see above). */
 const DYNAMIC_APIS = new Set([

@@ -16,19 +16,10 @@
 import { gzipSync } from "node:zlib";
 import { trailLogPrefix } from "../../core/capturedCalls";
 import type { CloudTrailEvent } from "../../functions/capture/normalize";
-import type { TrailLogPlace, TrailLogPort } from "../../functions/capture/trailLog";
+import type { S3Notification, TrailLogPlace, TrailLogPort } from "../../functions/capture/trailLog";
 
 /** When a record's log file reaches capture after the call (ms): the model's assumed bound. */
 export const TRAIL_DELIVERY_MS = { min: 60_000, max: 900_000 };
-
-/** The S3 notification of one new log file. */
-export interface TrailNotification {
-  Records: { eventSource: "aws:s3"; s3: { bucket: { name: string }; object: { key: string } } }[];
-}
-
-export function isTrailNotification(event: unknown): event is TrailNotification {
-  return Array.isArray((event as { Records?: unknown }).Records);
-}
 
 export class SimTrail {
   readonly place: TrailLogPlace;
@@ -39,7 +30,7 @@ export class SimTrail {
   }
 
   /** Writes the record's log file and returns the notification S3 sends for it. */
-  write(event: CloudTrailEvent): TrailNotification {
+  write(event: CloudTrailEvent): S3Notification {
     const key = `${trailLogPrefix(this.place.account, this.place.region)}2026/12/01/${this.place.account}_CloudTrail_${this.place.region}_${this.files.size}.json.gz`;
     const record = {
       eventSource: "iot.amazonaws.com",

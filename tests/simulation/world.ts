@@ -19,8 +19,12 @@ import { prng, VirtualClock } from "../../bench/virtualClock";
 import { differences, factsOfIot, factsOfTable, reportedFactOf } from "./facts";
 import { SimGlobalTable } from "./globalTable";
 import { SimIot, type SimEvent } from "./iot";
-import { isTrailNotification, SimTrail, TRAIL_DELIVERY_MS, type TrailNotification } from "./trail";
-import { replayTrailLogs } from "../../functions/capture/trailLog";
+import { SimTrail, TRAIL_DELIVERY_MS } from "./trail";
+import {
+  isS3Notification,
+  replayTrailLogs,
+  type S3Notification,
+} from "../../functions/capture/trailLog";
 import { SETUP, userCalls, type Op, type Schedule } from "./schedule";
 
 export const REGIONS = ["eu-west-1", "eu-central-1"] as const;
@@ -66,7 +70,7 @@ interface Region {
   iot: SimIot;
   down: boolean;
   /** Events IoT published that capture has not received (held while down). */
-  heldEvents: (SimEvent | TrailNotification)[];
+  heldEvents: (SimEvent | S3Notification)[];
   /** The region's trail: every CloudTrail record's log file (trail.ts). */
   trail: SimTrail;
   stream: RegistryItem[];
@@ -191,7 +195,7 @@ export async function runSchedule(
     };
   }
 
-  function deliver(region: Region, event: SimEvent | TrailNotification, delay: number): void {
+  function deliver(region: Region, event: SimEvent | S3Notification, delay: number): void {
     busy += 1;
     void clock.sleep(Math.max(1, delay)).then(async () => {
       try {
@@ -208,7 +212,7 @@ export async function runSchedule(
 
   async function capture(
     region: Region,
-    event: SimEvent | TrailNotification,
+    event: SimEvent | S3Notification,
     attempt: number,
   ): Promise<void> {
     const deps = {
@@ -221,7 +225,7 @@ export async function runSchedule(
       account: ACCOUNT,
     };
     try {
-      if (isTrailNotification(event)) {
+      if (isS3Notification(event)) {
         const { trail } = region;
         await replayTrailLogs(event, trail.place, trail.logs, (r) => captureEvent(r, deps));
       } else {

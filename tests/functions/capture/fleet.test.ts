@@ -5,10 +5,10 @@
  */
 import { strict as assert } from "assert";
 import { captureEvent, type CaptureDeps } from "../../../functions/capture/capture";
-import type { CloudTrailEvent } from "../../../functions/capture/normalize";
 import { CAPTURED_IOT_CALLS } from "../../../core/capturedCalls";
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
 import { parseRegistryItem } from "../../../core/registrySchema";
+import { cloudTrailCall } from "../../support/cloudTrail";
 import { fakeCertificateId, FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 
 const ACCOUNT = "111111111111";
@@ -38,20 +38,14 @@ const trail = (
   eventName: string,
   req: Record<string, unknown>,
   res: Record<string, unknown> | null = null,
-): CloudTrailEvent => ({
-  source: "aws.iot",
-  "detail-type": "AWS API Call via CloudTrail",
-  account: ACCOUNT,
-  detail: {
-    eventName,
-    eventTime: new Date(T0).toISOString().replace(".000", ""),
-    userIdentity: {
-      sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${ACCOUNT}:role/ops` } },
-    },
+) =>
+  cloudTrailCall(eventName, {
+    account: ACCOUNT,
+    at: T0,
+    caller: `arn:aws:iam::${ACCOUNT}:role/ops`,
     requestParameters: req,
     responseElements: res,
-  },
-});
+  });
 
 describe("capture of CA certificates and provisioning templates (issue 15)", () => {
   it("selects every CA and template call in the CloudTrail rule", () => {

@@ -8,11 +8,11 @@
  */
 import { strict as assert } from "assert";
 import { captureEvent, type CaptureDeps } from "../../../functions/capture/capture";
-import type { CloudTrailEvent } from "../../../functions/capture/normalize";
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
 import type { RegistryItem } from "../../../core/registryItem";
 import { registryItem } from "../../../core/registrySchema";
 import { ownedBy } from "../../../functions/reconciler/ownership";
+import { cloudTrailCall } from "../../support/cloudTrail";
 import { FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 
 const ACCOUNT = "111111111111";
@@ -21,21 +21,14 @@ const GROUP_ARN = `arn:aws:iot:${REGION}:${ACCOUNT}:thinggroup/g1`;
 const KEY = "policyAttachment#p1|thinggroup/g1";
 const T = Date.parse("2026-12-08T04:00:00Z");
 
-const call = (
-  eventName: string,
-  at: number,
-  arn = `arn:aws:iam::${ACCOUNT}:role/ops`,
-): CloudTrailEvent => ({
-  source: "aws.iot",
-  "detail-type": "AWS API Call via CloudTrail",
-  account: ACCOUNT,
-  detail: {
-    eventName,
-    eventTime: new Date(at).toISOString().replace(/\.\d+Z$/, "Z"),
-    userIdentity: { sessionContext: { sessionIssuer: { arn } } },
+const OPS = `arn:aws:iam::${ACCOUNT}:role/ops`;
+const call = (eventName: string, at: number, caller = OPS) =>
+  cloudTrailCall(eventName, {
+    account: ACCOUNT,
+    at,
+    caller,
     requestParameters: { policyName: "p1", target: GROUP_ARN },
-  },
-});
+  });
 
 // The other region's attach, 5 s before this region's user detached (a call that found nothing
 // to detach here: the attach had not arrived).
@@ -74,10 +67,13 @@ async function world() {
   return { table, deps, ledger };
 }
 
-const groupCall = (eventName: string, at: number): CloudTrailEvent => ({
-  ...call(eventName, at),
-  detail: { ...call(eventName, at).detail, requestParameters: { thingGroupName: "g2" } },
-});
+const groupCall = (eventName: string, at: number) =>
+  cloudTrailCall(eventName, {
+    account: ACCOUNT,
+    at,
+    caller: OPS,
+    requestParameters: { thingGroupName: "g2" },
+  });
 
 /** The reconciler applied the other region's older detach here, after this region's attach. */
 async function detachedSince(policyHeld: boolean) {

@@ -8,9 +8,9 @@
  */
 import { strict as assert } from "assert";
 import { captureEvent, type CaptureDeps } from "../../../functions/capture/capture";
-import type { CloudTrailEvent } from "../../../functions/capture/normalize";
 import { memoryEchoLedger } from "../../../functions/shared/echoLedger";
 import { registryItem } from "../../../core/registrySchema";
+import { cloudTrailCall } from "../../support/cloudTrail";
 import { FakeIot, FakeTable, manualClock } from "../../support/fakeRegistry";
 
 const ACCOUNT = "111111111111";
@@ -18,19 +18,13 @@ const REGION = "eu-central-1";
 const T = Date.parse("2026-12-08T04:00:00Z");
 const KEY = "thingGroup#g3";
 
-const createGroup = (at: number): CloudTrailEvent => ({
-  source: "aws.iot",
-  "detail-type": "AWS API Call via CloudTrail",
-  account: ACCOUNT,
-  detail: {
-    eventName: "CreateThingGroup",
-    eventTime: new Date(at).toISOString().replace(/\.\d+Z$/, "Z"),
-    userIdentity: {
-      sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${ACCOUNT}:role/ops` } },
-    },
+const createGroup = (at: number) =>
+  cloudTrailCall("CreateThingGroup", {
+    account: ACCOUNT,
+    at,
+    caller: `arn:aws:iam::${ACCOUNT}:role/ops`,
     requestParameters: { thingGroupName: "g3" },
-  },
-});
+  });
 
 async function world() {
   const table = new FakeTable();
